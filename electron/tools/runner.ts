@@ -1,0 +1,273 @@
+/**
+ * Runs the bundled tools (velero, kubectl-kots). Argv arrays only, never a shell. Each run:
+ * - streams stdout/stderr line by line as `activity.output` events (and keeps the recent lines for
+ *   `activity.output` calls),
+ * - writes a journal entry when it starts and when it ends,
+ * - can be cancelled by runId and has a timeout,
+ * - fails as data: TOOL_FAILED (exit code + the tool's last stderr lines), TOOL_TIMEOUT, CANCELLED,
+ *   TOOL_MISSING when the executable cannot be started.
+ *
+ * Secrets: callers should hand secrets to a tool through `env` (e.g. AWS_SHARED_CREDENTIALS_FILE
+ * pointing at a 0600 temp file), `input` (stdin) or a file, never argv: argv is visible to every
+ * local user through `ps`. Whatever the caller passes in `secrets` is redacted from every line,
+ * event, error and journal entry, and so are well-known secret patterns (tools/redact.ts), in case
+ * a secret does reach argv or the tool echoes one.
+ */
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import type { JournalEntry, ToolOutputLine } from '../api/contract.js';
+import { LifeboatError } from '../api/errors.js';
+import type { EventBus } from '../events.js';
+import type { Journal } from '../journal.js';
+import { Redactor } from './redact.js';
+
+export interface RunSpec {
+  /** Name shown in the journal (e.g. "velero"). */
+  tool: string;
+  /** Absolute path of the executable. */
+  file: string;
+  args: readonly string[];
+  /** Extra environment; the preferred way to pass credentials (never argv). */
+  env?: Record<string, string>;
+  /** Written to stdin, then stdin is closed; another safe channel for secrets. */
+  input?: string;
+  /** Secret values to redact from everything this run emits or records. */
+  secrets?: readonly string[];
+  timeoutMs?: number;
+  cwd?: string;
+  runId?: string;
+  /** One-line description for the journal ("Create backup nightly"). */
+  summary?: string;
+}
+
+export interface RunResult {
+  runId: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface RunHandle {
+  runId: string;
+  done: Promise<RunResult>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const KEEP_LINES_PER_RUN = 5000;
+const KEEP_RUNS = 50;
+const STDERR_TAIL = 20;
+
+export class ToolRunner {
+  private readonly active = new Map<string, AbortController>();
+  private readonly outputs = new Map<string, ToolOutputLine[]>();
+
+  constructor(
+    private readonly opts: { journal?: Journal; bus?: EventBus; redactor?: Redactor } = {},
+  ) {}
+
+  start(spec: RunSpec): RunHandle {
+    const runId = spec.runId ?? randomUUID();
+    if (this.active.has(runId)) throw new LifeboatError('BAD_INPUT', `A run with id ${runId} is already going.`);
+    const done = this.execute(runId, spec);
+    return { runId, done };
+  }
+
+  run(spec: RunSpec): Promise<RunResult> {
+    return this.start(spec).done;
+  }
+
+  /** Runs and parses stdout as JSON; anything else is TOOL_OUTPUT_INVALID. */
+  async runJson<T = unknown>(spec: RunSpec, validate?: (v: unknown) => T): Promise<{ result: RunResult; value: T }> {
+    const result = await this.run(spec);
+    const redactor = (this.opts.redactor ?? new Redactor()).with(spec.secrets ?? []);
+    let value: unknown;
+    try {
+      value = JSON.parse(result.stdout);
+    } catch (err) {
+      throw outputInvalid(spec.tool, result.stdout, redactor, (err as Error).message);
+    }
+    if (!validate) return { result, value: value as T };
+    try {
+      return { result, value: validate(value) };
+    } catch (err) {
+      throw outputInvalid(spec.tool, result.stdout, redactor, (err as Error).message);
+    }
+  }
+
+  cancel(runId: string): boolean {
+    const ctl = this.active.get(runId);
+    if (!ctl) return false;
+    ctl.abort();
+    return true;
+  }
+
+  /** Stops every run (the app is quitting). */
+  cancelAll(): void {
+    for (const ctl of this.active.values()) ctl.abort();
+  }
+
+  isRunning(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  output(runId: string): ToolOutputLine[] {
+    return [...(this.outputs.get(runId) ?? [])];
+  }
+
+  private async execute(runId: string, spec: RunSpec): Promise<RunResult> {
+    const redactor = (this.opts.redactor ?? new Redactor()).with([
+      ...(spec.secrets ?? []),
+      ...Object.values(spec.env ?? {}).filter((v) => spec.secrets?.includes(v)),
+    ]);
+    const ctl = new AbortController();
+    this.active.set(runId, ctl);
+    const lines: ToolOutputLine[] = [];
+    this.outputs.set(runId, lines);
+    while (this.outputs.size > KEEP_RUNS) this.outputs.delete(this.outputs.keys().next().value as string);
+
+    const started = Date.now();
+    const base: JournalEntry = {
+      id: runId,
+      startedAt: new Date(started).toISOString(),
+      tool: spec.tool,
+      args: redactor.redactArgs(spec.args),
+      outcome: 'running',
+      summary: spec.summary ? redactor.redact(spec.summary) : undefined,
+    };
+    this.opts.journal?.record(base);
+
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const onLine = (stream: 'stdout' | 'stderr', raw: string) => {
+      (stream === 'stdout' ? stdout : stderr).push(raw);
+      const line: ToolOutputLine = { runId, stream, line: redactor.redact(raw), at: new Date().toISOString() };
+      lines.push(line);
+      if (lines.length > KEEP_LINES_PER_RUN) lines.shift();
+      this.opts.bus?.emit('activity.output', line);
+    };
+
+    const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let finish: (outcome: JournalEntry['outcome'], exitCode: number | null, summary?: string) => void = () => {};
+    finish = (outcome, exitCode, summary) => {
+      this.active.delete(runId);
+      this.opts.journal?.record({
+        ...base,
+        outcome,
+        exitCode,
+        finishedAt: new Date().toISOString(),
+        durationMs: Date.now() - started,
+        summary: summary ? redactor.redact(summary) : base.summary,
+      });
+    };
+
+    let sub;
+    try {
+      sub = execa(spec.file, [...spec.args], {
+        env: spec.env,
+        extendEnv: true,
+        input: spec.input,
+        stdin: spec.input === undefined ? 'ignore' : undefined,
+        cwd: spec.cwd,
+        // Own process group on POSIX so cancel/timeout stop the tool's children too (they would
+        // otherwise keep its pipes open). Timeout and cancel are handled below, not by execa.
+        detached: process.platform !== 'win32',
+        reject: false,
+        buffer: false,
+        windowsHide: true,
+        shell: false,
+      });
+    } catch (err) {
+      finish('failed', null, 'could not start');
+      throw missing(spec, err, redactor);
+    }
+    let timedOut = false;
+    const killTree = () => {
+      const pid = sub.pid;
+      const signalAll = (sig: NodeJS.Signals) => {
+        try {
+          if (pid && process.platform !== 'win32') process.kill(-pid, sig);
+          else sub.kill(sig);
+        } catch {
+          // already gone
+        }
+      };
+      signalAll('SIGTERM');
+      setTimeout(() => signalAll('SIGKILL'), 5000).unref();
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killTree();
+    }, timeoutMs);
+    ctl.signal.addEventListener('abort', killTree, { once: true });
+    const pumps = [pump(sub.stdout, (l) => onLine('stdout', l)), pump(sub.stderr, (l) => onLine('stderr', l))];
+    const result = await sub;
+    clearTimeout(timer);
+    // A grandchild that inherited the pipes can hold them open after the tool itself exited or was
+    // killed; give the readers a moment to drain, then stop reading.
+    await Promise.race([Promise.all(pumps), new Promise((r) => setTimeout(r, 1000).unref())]);
+    sub.stdout?.destroy();
+    sub.stderr?.destroy();
+    const durationMs = Date.now() - started;
+    const tail = redactor.redactArgs(stderr.slice(-STDERR_TAIL));
+    const shown = `${spec.tool} ${redactor.redactArgs(spec.args).join(' ')}`.trim();
+
+    if (ctl.signal.aborted) {
+      finish('cancelled', result.exitCode ?? null, 'Cancelled by the operator');
+      throw new LifeboatError('CANCELLED', `${shown} was cancelled.`, 'Nothing else was changed by Lifeboat; the tool may have done part of its work before it stopped. Check Activity for its output.', { runId, lastLines: tail });
+    }
+    if (timedOut) {
+      finish('timed-out', result.exitCode ?? null, `Timed out after ${Math.round(timeoutMs / 1000)} s`);
+      throw new LifeboatError('TOOL_TIMEOUT', `${shown} did not finish within ${Math.round(timeoutMs / 1000)} seconds and was stopped.`, 'The cluster or storage may be slow or unreachable. Check connectivity, then try again.', { runId, timeoutMs, lastLines: tail });
+    }
+    const code = (result as { code?: string }).code;
+    if (result.exitCode === undefined && (code === 'ENOENT' || code === 'EACCES')) {
+      finish('failed', null, 'could not start');
+      throw missing(spec, result.cause ?? result, redactor);
+    }
+    if (result.exitCode !== 0) {
+      const exitCode = result.exitCode ?? null;
+      const last = tail.filter((l) => l.trim()).slice(-5).join('\n');
+      finish('failed', exitCode, last.split('\n').pop() || `exit code ${exitCode ?? 'none'}`);
+      throw new LifeboatError(
+        'TOOL_FAILED',
+        `${spec.tool} failed (exit code ${exitCode ?? `none, signal ${result.signal ?? 'unknown'}`})${last ? `: ${last.split('\n').pop()}` : '.'}`,
+        'The lines above are the tool\'s own words; the full output is in Activity.',
+        { runId, exitCode, signal: result.signal, lastLines: tail, durationMs },
+      );
+    }
+    finish('succeeded', 0);
+    return { runId, exitCode: 0, stdout: stdout.join('\n'), stderr: stderr.join('\n'), durationMs };
+  }
+}
+
+function pump(stream: Readable | null | undefined, onLine: (line: string) => void): Promise<void> {
+  if (!stream) return Promise.resolve();
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: stream, crlfDelay: Infinity });
+    rl.on('line', onLine);
+    rl.on('close', () => resolve());
+    stream.on('error', () => resolve());
+  });
+}
+
+function missing(spec: RunSpec, err: unknown, redactor: Redactor): LifeboatError {
+  return new LifeboatError(
+    'TOOL_MISSING',
+    `Lifeboat could not start ${spec.tool} (${spec.file}): ${redactor.redact(err instanceof Error ? err.message.split('\n')[0] : String(err))}`,
+    'The bundled tool is missing or not executable. Reinstall Lifeboat, or point LIFEBOAT_TOOLS_DIR at a directory holding it.',
+    { file: spec.file },
+  );
+}
+
+function outputInvalid(tool: string, stdout: string, redactor: Redactor, why: string): LifeboatError {
+  const sample = redactor.redact(stdout.slice(0, 300));
+  return new LifeboatError(
+    'TOOL_OUTPUT_INVALID',
+    `${tool} printed output Lifeboat could not read (${why}).`,
+    'This usually means the bundled tool is a different version than Lifeboat expects. Check Tools in Settings; the raw output is in Activity.',
+    { sample },
+  );
+}
