@@ -1,0 +1,116 @@
+/** Small pure formatting helpers shared by the screens. */
+import type { JournalEntry, PermissionCheck } from '../electron/api/contract.js';
+
+/** "just now", "3 min ago", "2 h ago", "5 days ago"; future times read "in 3 min". */
+export function relativeTime(iso: string | undefined, now: number = Date.now()): string {
+  if (!iso) return 'never';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return 'unknown time';
+  const diff = now - t;
+  const abs = Math.abs(diff);
+  const future = diff < 0;
+  const say = (n: number, unit: string) => (future ? `in ${n} ${unit}` : `${n} ${unit} ago`);
+  if (abs < 45_000) return future ? 'in a moment' : 'just now';
+  if (abs < 60 * 60_000) return say(Math.max(1, Math.round(abs / 60_000)), 'min');
+  if (abs < 24 * 60 * 60_000) return say(Math.round(abs / (60 * 60_000)), 'h');
+  const days = Math.round(abs / (24 * 60 * 60_000));
+  return say(days, days === 1 ? 'day' : 'days');
+}
+
+/** Absolute local time for tooltips and tables, e.g. "2026-11-23 19:20:05". */
+export function absoluteTime(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** "850 ms", "12.3 s", "4 min 05 s", "1 h 02 min". */
+export function duration(ms: number | undefined): string {
+  if (ms === undefined || ms < 0 || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+/** How long an entry ran, or has been running so far. */
+export function entryDuration(entry: JournalEntry, now: number = Date.now()): string {
+  if (entry.durationMs !== undefined) return duration(entry.durationMs);
+  const start = Date.parse(entry.startedAt);
+  if (Number.isNaN(start)) return '—';
+  const end = entry.finishedAt ? Date.parse(entry.finishedAt) : now;
+  return duration(end - start);
+}
+
+/** A command line as the operator would type it; arguments with spaces or quotes are quoted. */
+export function commandLine(tool: string, args: string[]): string {
+  const quote = (a: string) => (a === '' || /[\s"'$`\\]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a);
+  return [tool, ...args].map(quote).join(' ');
+}
+
+/** "list backups.velero.io in namespace velero", "create namespaces (cluster-wide)". */
+export function permissionLabel(p: PermissionCheck): string {
+  const resource = p.group ? `${p.resource}.${p.group}` : p.resource;
+  const where = p.namespace ? `in namespace ${p.namespace}` : '(cluster-wide)';
+  return `${p.verb} ${resource} ${where}`;
+}
+
+export type Tone = 'ok' | 'warning' | 'error' | 'neutral' | 'progress';
+
+/** Mantine colour for a tone: calm greens/ambers/reds, grey for "nothing to say". */
+export function toneColor(tone: Tone): string {
+  switch (tone) {
+    case 'ok':
+      return 'teal';
+    case 'warning':
+      return 'yellow';
+    case 'error':
+      return 'red';
+    case 'progress':
+      return 'blue';
+    default:
+      return 'gray';
+  }
+}
+
+export function outcomeTone(outcome: JournalEntry['outcome']): Tone {
+  switch (outcome) {
+    case 'succeeded':
+      return 'ok';
+    case 'running':
+      return 'progress';
+    case 'cancelled':
+      return 'neutral';
+    case 'timed-out':
+      return 'warning';
+    default:
+      return 'error';
+  }
+}
+
+/** A BackupStorageLocation phase: Available is good, Unavailable is bad, anything else is unknown. */
+export function bslPhaseTone(phase: string | undefined): Tone {
+  if (!phase) return 'warning';
+  if (phase.toLowerCase() === 'available') return 'ok';
+  if (phase.toLowerCase() === 'unavailable') return 'error';
+  return 'warning';
+}
+
+export const flavourLabel: Record<string, string> = {
+  kurl: 'kURL cluster',
+  'embedded-cluster': 'Embedded Cluster',
+  existing: 'Existing cluster',
+  unknown: 'Unknown',
+};
+
+export const kubeconfigOriginLabel: Record<string, string> = {
+  KUBECONFIG: '$KUBECONFIG',
+  home: '~/.kube/config',
+  kurl: 'kURL host',
+  'embedded-cluster': 'Embedded Cluster host',
+  chosen: 'Chosen by you',
+};

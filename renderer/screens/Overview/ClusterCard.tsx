@@ -1,0 +1,221 @@
+import { Button, Card, Divider, Group, List, Select, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { IconLock, IconPlugConnected, IconPlugConnectedX } from '@tabler/icons-react';
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ClusterStatus } from '../../../electron/api/contract.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Fact } from '../../components/Fact.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+import { absoluteTime, kubeconfigOriginLabel, permissionLabel, relativeTime, type Tone } from '../../format.js';
+import { useLifeboat } from '../../store/index.js';
+
+const stateTone: Record<ClusterStatus['state'], Tone> = {
+  connected: 'ok',
+  connecting: 'progress',
+  disconnected: 'neutral',
+  error: 'error',
+};
+const stateLabel: Record<ClusterStatus['state'], string> = {
+  connected: 'Connected',
+  connecting: 'Connecting…',
+  disconnected: 'Not connected',
+  error: 'Cannot connect',
+};
+
+const OTHER = '__other__';
+
+function KubeconfigChooser() {
+  const { cluster, kubeconfigs, pending, connect } = useLifeboat(
+    useShallow((s) => ({ cluster: s.cluster, kubeconfigs: s.kubeconfigs, pending: s.clusterPending, connect: s.connect })),
+  );
+  const current = cluster?.kubeconfigPath;
+  const [choice, setChoice] = useState<string | null>(null);
+  const [otherPath, setOtherPath] = useState('');
+  const selected = choice ?? current ?? kubeconfigs.find((k) => k.exists)?.path ?? null;
+
+  const data = [
+    ...kubeconfigs.map((k) => ({
+      value: k.path,
+      label: `${k.path} — ${kubeconfigOriginLabel[k.origin] ?? k.origin}${k.exists ? '' : ' (file not found)'}`,
+      disabled: !k.exists,
+    })),
+    ...(current && !kubeconfigs.some((k) => k.path === current) ? [{ value: current, label: current, disabled: false }] : []),
+    { value: OTHER, label: 'Another file…', disabled: false },
+  ];
+  const path = selected === OTHER ? otherPath.trim() : selected;
+  const isCurrent = !!path && path === current && cluster?.state === 'connected';
+
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (path) void connect({ kubeconfigPath: path });
+      }}
+    >
+      <Stack gap="xs">
+        <Select
+          label="Kubeconfig"
+          description="Found in $KUBECONFIG, ~/.kube/config and on kURL or Embedded Cluster hosts."
+          data={data}
+          value={selected}
+          onChange={setChoice}
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: true }}
+          data-testid="kubeconfig-select"
+        />
+        {selected === OTHER && (
+          <TextInput
+            label="Path to a kubeconfig file"
+            placeholder="/etc/kubernetes/admin.conf"
+            value={otherPath}
+            onChange={(e) => setOtherPath(e.currentTarget.value)}
+            data-testid="kubeconfig-path"
+            autoFocus
+          />
+        )}
+        <Group>
+          <Button
+            type="submit"
+            leftSection={<IconPlugConnected size={16} aria-hidden />}
+            loading={pending === 'connect'}
+            disabled={!path || isCurrent || (pending !== null && pending !== 'connect')}
+            data-testid="connect-button"
+          >
+            {cluster?.state === 'connected' ? 'Connect with this file' : 'Connect'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function ContextSwitcher({ cluster }: { cluster: ClusterStatus }) {
+  const pending = useLifeboat((s) => s.clusterPending);
+  const switchContext = useLifeboat((s) => s.switchContext);
+  if (cluster.contexts.length === 0) return null;
+  return (
+    <Select
+      label="Context"
+      description={cluster.contexts.length > 1 ? 'Switching reconnects and detects the environment again.' : undefined}
+      data={cluster.contexts.map((c) => ({ value: c.name, label: `${c.name}${c.namespace ? ` (namespace ${c.namespace})` : ''}` }))}
+      value={cluster.context ?? null}
+      onChange={(v) => v && v !== cluster.context && void switchContext(v)}
+      allowDeselect={false}
+      disabled={pending !== null}
+      rightSection={pending === 'context' ? <Text size="xs">…</Text> : undefined}
+      data-testid="context-select"
+    />
+  );
+}
+
+function Permissions({ cluster }: { cluster: ClusterStatus }) {
+  if (cluster.state !== 'connected') return null;
+  const missing = cluster.missingPermissions;
+  const total = cluster.permissions.length;
+  if (missing.length === 0) {
+    return (
+      <Group gap="xs">
+        <StatusBadge tone="ok" testId="permissions-ok">
+          {total > 0 ? `All ${total} permissions granted` : 'Permissions not checked yet'}
+        </StatusBadge>
+      </Group>
+    );
+  }
+  return (
+    <Stack gap="xs" data-testid="missing-permissions">
+      <Group gap="xs">
+        <IconLock size={18} aria-hidden />
+        <Title order={3} size="h5">
+          {missing.length} of {total} permissions missing
+        </Title>
+      </Group>
+      <Text size="sm" c="dimmed">
+        Lifeboat can still show what it can read. Ask your cluster admin to grant these to the user of this context:
+      </Text>
+      <List size="sm" spacing={6}>
+        {missing.map((p) => (
+          <List.Item key={permissionLabel(p)}>
+            <Text size="sm" ff="monospace" span>
+              {permissionLabel(p)}
+            </Text>
+            <Text size="sm" c="dimmed">
+              Needed to {p.purpose.replace(/^./, (c) => c.toLowerCase())}
+            </Text>
+          </List.Item>
+        ))}
+      </List>
+    </Stack>
+  );
+}
+
+export function ClusterCard() {
+  const { cluster, clusterError, pending, disconnect, dismiss } = useLifeboat(
+    useShallow((s) => ({
+      cluster: s.cluster,
+      clusterError: s.clusterError,
+      pending: s.clusterPending,
+      disconnect: s.disconnect,
+      dismiss: s.dismissClusterError,
+    })),
+  );
+  const state = cluster?.state ?? 'disconnected';
+
+  return (
+    <Card data-testid="cluster-card" aria-labelledby="cluster-card-title">
+      <Group justify="space-between" mb="md">
+        <Title order={2} size="h4" id="cluster-card-title">
+          Cluster
+        </Title>
+        <StatusBadge tone={pending === 'load' && !cluster ? 'progress' : stateTone[state]} testId="cluster-state">
+          {pending === 'load' && !cluster ? 'Checking…' : stateLabel[state]}
+        </StatusBadge>
+      </Group>
+
+      <Stack gap="md">
+        {clusterError && <ErrorAlert title="The last cluster action failed" error={clusterError} onClose={dismiss} />}
+        {cluster?.state === 'error' && cluster.error && (
+          <ErrorAlert title="Lifeboat cannot reach this cluster" error={cluster.error} />
+        )}
+
+        <KubeconfigChooser />
+        {cluster && <ContextSwitcher cluster={cluster} />}
+
+        {cluster && cluster.state !== 'disconnected' && (
+          <>
+            <Divider />
+            <Stack gap={6}>
+              <Fact label="Server" testId="cluster-server">
+                {cluster.server ?? '—'}
+              </Fact>
+              <Fact label="Kubernetes" testId="cluster-version">
+                {cluster.kubernetesVersion ?? '—'}
+              </Fact>
+              <Fact label="User">{cluster.user ?? '—'}</Fact>
+              <Fact label="Kubeconfig">{cluster.kubeconfigPath ?? '—'}</Fact>
+              <Fact label="Checked">
+                <Tooltip label={absoluteTime(cluster.checkedAt)} withArrow>
+                  <span tabIndex={0}>{relativeTime(cluster.checkedAt)}</span>
+                </Tooltip>
+              </Fact>
+            </Stack>
+            <Permissions cluster={cluster} />
+          </>
+        )}
+
+        {cluster?.state === 'connected' && (
+          <Group>
+            <Button
+              variant="default"
+              leftSection={<IconPlugConnectedX size={16} aria-hidden />}
+              onClick={() => void disconnect()}
+              loading={pending === 'disconnect'}
+              disabled={pending !== null && pending !== 'disconnect'}
+            >
+              Disconnect
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Card>
+  );
+}

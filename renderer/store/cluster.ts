@@ -1,0 +1,57 @@
+import type { ClusterSlice, GetState, SetState, StoreDeps } from './types.js';
+import { toErrorView } from './errors.js';
+
+export function createClusterSlice(set: SetState, get: GetState, deps: StoreDeps): ClusterSlice {
+  const { api, notify } = deps;
+
+  /** Runs one cluster action; its failure is kept for the card and raised as a notification. */
+  async function run(pending: NonNullable<ClusterSlice['clusterPending']>, title: string, fn: () => Promise<void>) {
+    set({ clusterPending: pending, clusterError: null });
+    try {
+      await fn();
+    } catch (err) {
+      const view = toErrorView(err);
+      set({ clusterError: view });
+      notify?.(title, view);
+    } finally {
+      set({ clusterPending: null });
+    }
+  }
+
+  return {
+    cluster: null,
+    kubeconfigs: [],
+    clusterPending: null,
+    clusterError: null,
+
+    loadCluster: () =>
+      run('load', 'Could not read the cluster status', async () => {
+        const [status, kubeconfigs] = await Promise.all([
+          api.call('cluster.status', {}),
+          api.call('cluster.kubeconfigs', {}),
+        ]);
+        set({ cluster: status, kubeconfigs });
+      }),
+
+    connect: (input) =>
+      run('connect', 'Could not connect to the cluster', async () => {
+        const status = await api.call('cluster.connect', input);
+        set({ cluster: status });
+        // A chosen path joins the list the main process knows; fetch it so the chooser shows it.
+        const kubeconfigs = await api.call('cluster.kubeconfigs', {}).catch(() => get().kubeconfigs);
+        set({ kubeconfigs });
+      }),
+
+    switchContext: (context) =>
+      run('context', `Could not switch to context ${context}`, async () => {
+        set({ cluster: await api.call('cluster.useContext', { context }) });
+      }),
+
+    disconnect: () =>
+      run('disconnect', 'Could not disconnect', async () => {
+        set({ cluster: await api.call('cluster.disconnect', {}) });
+      }),
+
+    dismissClusterError: () => set({ clusterError: null }),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The renderer's state: one zustand store made of slices per area, fed by contract events.
+ * Screens read it and call its actions; only the slices talk to the API client.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { appendLine, createActivitySlice, upsertEntry } from './activity.js';
+import { createClusterSlice } from './cluster.js';
+import { createEnvironmentSlice } from './environment.js';
+import { createUiSlice } from './ui.js';
+import type { LifeboatState, StoreDeps } from './types.js';
+
+export type LifeboatStore = StoreApi<LifeboatState>;
+
+export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
+  return createStore<LifeboatState>()((set, get) => ({
+    transport: deps.api.transport,
+    link: { status: 'connecting' },
+    ...createClusterSlice(set, get, deps),
+    ...createEnvironmentSlice(set, get, deps),
+    ...createActivitySlice(set, get, deps),
+    ...createUiSlice(set, deps),
+  }));
+}
+
+/** Loads everything the screens show. Also run after the event stream comes back from a drop. */
+export async function loadAll(store: LifeboatStore): Promise<void> {
+  const s = store.getState();
+  await Promise.all([s.loadCluster(), s.loadEnvironment(), s.loadActivity()]);
+  const selected = store.getState().selectedRunId;
+  if (selected) await store.getState().selectRun(selected);
+}
+
+/** Subscribes the store to the contract's events and the link state; returns the unsubscribe. */
+export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void {
+  const { api } = deps;
+  const offs = [
+    api.onLink((link) => store.setState({ link })),
+    api.subscribe('cluster.changed', (cluster) => store.setState({ cluster })),
+    api.subscribe('environment.changed', (environment) => store.setState({ environment })),
+    api.subscribe('activity.entry', (entry) => store.setState((s) => ({ entries: upsertEntry(s.entries, entry) }))),
+    api.subscribe('activity.output', (line) =>
+      store.setState((s) => ({ output: { ...s.output, [line.runId]: appendLine(s.output[line.runId], line) } })),
+    ),
+    api.onResync(() => void loadAll(store)),
+  ];
+  return () => offs.forEach((off) => off());
+}

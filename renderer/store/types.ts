@@ -1,0 +1,84 @@
+import type {
+  ClusterStatus,
+  Environment,
+  JournalEntry,
+  KubeconfigSource,
+  MethodInput,
+  ToolOutputLine,
+} from '../../electron/api/contract.js';
+import type { ApiErrorData } from '../../electron/api/errors.js';
+import type { ApiClient, LinkState } from '../api.js';
+
+/** An error as the screens show it: what happened and what to do, never a stack. */
+export interface ErrorView {
+  /** An ErrorCode from errors.ts, or a code the cluster status carries. */
+  code: ApiErrorData['code'] | (string & {});
+  message: string;
+  hint?: string;
+}
+
+export type ColorSchemePref = 'auto' | 'light' | 'dark';
+
+export interface ConnectionSlice {
+  transport: ApiClient['transport'];
+  link: LinkState;
+}
+
+export interface ClusterSlice {
+  cluster: ClusterStatus | null;
+  kubeconfigs: KubeconfigSource[];
+  /** What the cluster card is waiting for, if anything. */
+  clusterPending: 'load' | 'connect' | 'context' | 'disconnect' | null;
+  clusterError: ErrorView | null;
+  loadCluster(): Promise<void>;
+  connect(input: MethodInput<'cluster.connect'>): Promise<void>;
+  switchContext(context: string): Promise<void>;
+  disconnect(): Promise<void>;
+  dismissClusterError(): void;
+}
+
+export interface EnvironmentSlice {
+  environment: Environment | null;
+  environmentPending: 'load' | 'refresh' | null;
+  environmentError: ErrorView | null;
+  loadEnvironment(): Promise<void>;
+  refreshEnvironment(): Promise<void>;
+}
+
+export interface ActivitySlice {
+  /** Newest first. */
+  entries: JournalEntry[];
+  activityLoaded: boolean;
+  activityError: ErrorView | null;
+  /** Tool output per run id, oldest line first, capped at MAX_OUTPUT_LINES. */
+  output: Record<string, ToolOutputLine[]>;
+  selectedRunId: string | null;
+  outputPending: boolean;
+  cancelling: Record<string, boolean>;
+  loadActivity(): Promise<void>;
+  selectRun(runId: string | null): Promise<void>;
+  cancelRun(runId: string): Promise<void>;
+}
+
+export interface UiSlice {
+  colorScheme: ColorSchemePref;
+  setColorScheme(pref: ColorSchemePref): void;
+}
+
+export type LifeboatState = ConnectionSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice;
+
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** What the store needs from outside: the API, a place for preferences, a way to raise an alarm. */
+export interface StoreDeps {
+  api: ApiClient;
+  storage?: StorageLike;
+  /** Shows an error to the operator (a notification); the store also keeps it for inline display. */
+  notify?: (title: string, error: ErrorView) => void;
+}
+
+export type SetState = (partial: Partial<LifeboatState> | ((s: LifeboatState) => Partial<LifeboatState>)) => void;
+export type GetState = () => LifeboatState;
