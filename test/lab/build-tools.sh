@@ -23,8 +23,8 @@ targets=(
 only="${1:-}"
 for t in "${targets[@]}"; do
   IFS='|' read -r name dir pkg <<<"$t"
-  [ -n "$only" ] && [ "$only" != "$name" ] && continue
-  key=$(cat "$here/tools/$dir"/go.mod "$here/tools/$dir"/go.sum "$here/tools/$dir"/*.go 2>/dev/null | sha256sum | cut -c1-16)
+  if [ -n "$only" ] && [ "$only" != "$name" ]; then continue; fi
+  key=$(cd "$here/tools/$dir" && cat $(ls go.mod go.sum *.go 2>/dev/null) | sha256sum | cut -c1-16)
   out="$cache/bin/$name-$key"
   if [ -x "$out" ]; then
     ln -sf "$out" "$cache/bin/$name"
@@ -37,7 +37,6 @@ for t in "${targets[@]}"; do
     v=$(grep -E '^\s*github.com/vmware-tanzu/velero v' "$here/tools/$dir/go.mod" | awk '{print $2}')
     ldflags="$ldflags -X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=$v"
   fi
-  if [ "$name" = velero-plugin-for-aws ]; then :; fi
   (cd "$here/tools/$dir" && go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
   mv "$out.tmp" "$out"
   ln -sf "$out" "$cache/bin/$name"

@@ -1,0 +1,257 @@
+/**
+ * Seeds the lab with what a KOTS install leaves in a cluster (../shared/reference/kots-snapshots.md
+ * §2.2, §4, §6): the admin console's objects and a sample application, for four flavours:
+ * existing cluster online, existing cluster air-gapped, kURL and Embedded Cluster.
+ *
+ * The admin console stand-in (test/lab/kots/admin-console.ts) reads the installed apps from
+ * ConfigMap `kotsadm-apps` (key `apps.json`), which stands in for the admin console's database.
+ */
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { stringify } from 'yaml';
+import { Kube } from './kube.js';
+import { pushSyntheticImage, type RegistryAuth } from './images.js';
+import type { LabState } from './state.js';
+
+export type Flavour = LabState['flavour'];
+export const KOTS_VERSION = 'v1.131.4';
+export const LAB_NODE = 'lab-node';
+
+const kotsLabels = { 'kots.io/kotsadm': 'true', 'kots.io/backup': 'velero' };
+
+export function isAirgap(flavour: Flavour): boolean {
+  return flavour !== 'existing';
+}
+
+/** Where the air-gapped flavours keep images: the lab registry under one namespace, as KOTS rewrites them. */
+export function privateImage(state: LabState, name: string, tag: string): string {
+  return `${state.registry.host}/lifeboat/${name}:${tag}`;
+}
+
+function dockerConfig(host: string, username: string, password: string): string {
+  const auth = Buffer.from(`${username}:${password}`).toString('base64');
+  return JSON.stringify({ auths: { [host]: { username, password, auth } } });
+}
+
+export interface SampleAppObjects {
+  objects: any[];
+  backupSpec: any;
+}
+
+/** The vendor's velero.io/v1 Backup shipped in the release (merged into instance backups). */
+export function vendorBackupSpec(): any {
+  return {
+    apiVersion: 'velero.io/v1',
+    kind: 'Backup',
+    metadata: { name: 'backup' },
+    spec: {
+      hooks: {
+        resources: [
+          {
+            name: 'sample-db-dump',
+            includedNamespaces: ['sample-app'],
+            labelSelector: { matchLabels: { app: 'sample-db' } },
+            pre: [{ exec: { container: 'db', command: ['/bin/sh', '-c', 'echo dump > /data/dump.sql'], onError: 'Continue', timeout: '30s' } }],
+          },
+        ],
+      },
+    },
+  };
+}
+
+export function sampleApp(state: LabState): any[] {
+  const ns = state.app.namespace;
+  const slug = state.app.slug;
+  const labels = { 'kots.io/backup': 'velero', 'kots.io/app-slug': slug };
+  const annotations = { 'kots.io/app-slug': slug };
+  const image = (name: string) => (isAirgap(state.flavour) ? privateImage(state, name, '1.0.0') : `docker.io/lifeboat/${name}:1.0.0`);
+  const pullSecrets = isAirgap(state.flavour) ? [{ name: 'kotsadm-replicated-registry' }] : undefined;
+  const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra }, annotations });
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kots.io/app-slug': slug } } },
+    ...(pullSecrets
+      ? [{ apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-replicated-registry'), type: 'kubernetes.io/dockerconfigjson',
+          stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, state.registry.username, state.registry.password) } }]
+      : []),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('sample-config'), data: { 'greeting': 'hello from the lab', 'settings.json': '{"replicas":2,"mode":"production"}' } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta('sample-db-credentials'), type: 'Opaque', stringData: { username: 'sample', password: 'lab-db-password-123' } },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta('sample-web', { app: 'sample-web' }), spec: { selector: { app: 'sample-web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('sample-web', { app: 'sample-web' }),
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'sample-web' } },
+        template: {
+          metadata: {
+            labels: { app: 'sample-web', ...labels },
+            annotations: {
+              // A pod-annotation hook, as vendors write them (kots-snapshots.md §5).
+              'pre.hook.backup.velero.io/command': '["/bin/sh","-c","echo flushing caches"]',
+              'pre.hook.backup.velero.io/on-error': 'Continue',
+              'pre.hook.backup.velero.io/timeout': '30s',
+            },
+          },
+          spec: {
+            imagePullSecrets: pullSecrets,
+            containers: [{ name: 'web', image: image('sample-web'), ports: [{ containerPort: 8080 }], envFrom: [{ configMapRef: { name: 'sample-config' } }] }],
+          },
+        },
+      },
+    },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta('sample-db', { app: 'sample-db' }), spec: { clusterIP: 'None', selector: { app: 'sample-db' }, ports: [{ name: 'db', port: 5432 }] } },
+    {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('sample-db', { app: 'sample-db' }),
+      spec: {
+        serviceName: 'sample-db',
+        replicas: 1,
+        selector: { matchLabels: { app: 'sample-db' } },
+        template: {
+          metadata: { labels: { app: 'sample-db', ...labels }, annotations: { 'backup.velero.io/backup-volumes': 'data' } },
+          spec: {
+            imagePullSecrets: pullSecrets,
+            containers: [{
+              name: 'db', image: image('sample-db'),
+              env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'sample-db-credentials', key: 'password' } } }],
+              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            }],
+          },
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+        }],
+      },
+    },
+  ];
+}
+
+export function adminConsole(state: LabState): any[] {
+  const ns = state.kotsNamespace;
+  const airgap = isAirgap(state.flavour);
+  const ec = state.flavour === 'embedded-cluster';
+  const extraLabels = ec ? { 'replicated.com/disaster-recovery': 'infra', 'replicated.com/disaster-recovery-chart': 'admin-console' } : {};
+  const labels = { ...kotsLabels, ...extraLabels };
+  const kotsadmImage = airgap ? privateImage(state, 'kotsadm', KOTS_VERSION) : `kotsadm/kotsadm:${KOTS_VERSION}`;
+  const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra } });
+  const apps = [{ slug: state.app.slug, namespace: state.app.namespace, versionLabel: '1.0.0', sequence: 1, backupSpec: stringify(vendorBackupSpec()) }];
+  const registryData = airgap ? { 'kotsadm-registry': `${state.registry.host}/lifeboat` } : {};
+  return [
+    ...(ns === 'default' ? [] : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]),
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('kotsadm') },
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-authstring'), type: 'Opaque', stringData: { 'kotsadm-authstring': `Kots ${randomBytes(16).toString('hex')}` } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-password'), type: 'Opaque', stringData: { passwordBcrypt: '$2a$10$labplaceholderlabplaceholderlabplaceholderlabpl' } },
+    {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kotsadm-confg'),
+      data: { 'kotsadm-version': KOTS_VERSION, 'initial-app-images-pushed': String(airgap), 'skip-preflights': 'false', 'minio-enabled-snapshots': 'true', ...registryData },
+    },
+    ...(airgap
+      ? [{ apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-private-registry'), type: 'kubernetes.io/dockerconfigjson',
+          stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, state.registry.username, state.registry.password) } }]
+      : []),
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kotsadm-apps'), data: { 'apps.json': JSON.stringify(apps, null, 2) } },
+    { apiVersion: 'v1', kind: 'Service', metadata: meta('kotsadm', { app: 'kotsadm' }), spec: { selector: { app: 'kotsadm' }, ports: [{ name: 'http', port: 3000, targetPort: 3000 }] } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('kotsadm', { app: 'kotsadm' }),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'kotsadm' } },
+        template: {
+          metadata: {
+            labels: { app: 'kotsadm', ...labels },
+            // KOTS's pod also has a pre-backup exec hook (/scripts/backup.sh). The lab kubelet
+            // cannot exec into containers, so the lab leaves it out and keeps the volume opt-in.
+            annotations: { 'backup.velero.io/backup-volumes': 'backup' },
+          },
+          spec: {
+            serviceAccountName: 'kotsadm',
+            imagePullSecrets: airgap ? [{ name: 'kotsadm-private-registry' }] : undefined,
+            containers: [{
+              name: 'kotsadm', image: kotsadmImage, ports: [{ name: 'http', containerPort: 3000 }],
+              env: [
+                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                { name: 'AUTO_CREATE_CLUSTER_TOKEN', valueFrom: { secretKeyRef: { name: 'kotsadm-authstring', key: 'kotsadm-authstring' } } },
+                ...(state.app.namespace !== ns ? [{ name: 'KOTSADM_TARGET_NAMESPACE', value: state.app.namespace }] : []),
+              ],
+              volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
+            }],
+            volumes: [{ name: 'backup', emptyDir: {} }],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/** kURL's and Embedded Cluster's own pieces: their registry, its credentials, the flavour markers. */
+export function flavourObjects(state: LabState): any[] {
+  const registryCreds = (ns: string, user: string, extra: Record<string, string> = {}) => ({
+    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry-creds', namespace: ns, labels: { ...kotsLabels, ...extra } },
+    type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, user, state.registry.password) },
+  });
+  const registryDeployment = (ns: string, labels: Record<string, string>, annotations: Record<string, string>) => [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'registry', namespace: ns, labels }, spec: { selector: { app: 'registry' }, ports: [{ port: 443, targetPort: 443 }] } },
+    {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'registry', namespace: ns, labels },
+      spec: {
+        replicas: 1, selector: { matchLabels: { app: 'registry' } },
+        template: {
+          metadata: { labels: { app: 'registry', ...labels }, annotations },
+          spec: { containers: [{ name: 'registry', image: 'registry:2.8.3', ports: [{ containerPort: 443 }] }] },
+        },
+      },
+    },
+  ];
+  if (state.flavour === 'kurl') {
+    return [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kurl-config', namespace: 'kube-system' }, data: { kurl_install_directory: '/var/lib/kurl', installation_id: 'lab' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kurl' } },
+      ...registryDeployment('kurl', kotsLabels, { 'backup.velero.io/backup-volumes': 'backup', 'pre.hook.backup.velero.io/container': 'registry-backup' }),
+      registryCreds('default', 'kurl'),
+    ];
+  }
+  if (state.flavour === 'embedded-cluster') {
+    return [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'embedded-cluster' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'registry' } },
+      ...registryDeployment('registry', { app: 'docker-registry' }, {}),
+      registryCreds(state.kotsNamespace, 'embedded-cluster', { 'replicated.com/disaster-recovery': 'infra' }),
+    ];
+  }
+  return [];
+}
+
+export async function seedCluster(state: LabState, opts: { kubeletPort: number; log: (l: string) => void }): Promise<void> {
+  const kube = new Kube(state.kubeconfig);
+  // RBAC for the restricted user: it may see namespaces and nothing else.
+  await kube.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'lab:restricted' },
+    rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }] });
+  await kube.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'lab:restricted' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'lab:restricted' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted' }] });
+  await kube.apply({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'lab-local', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'lab.lifeboat.dev/hostpath', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
+
+  if (isAirgap(state.flavour)) {
+    // What an air-gapped install has in its private registry: the admin console and the app, never Velero.
+    const auth: RegistryAuth = { host: state.registry.host, username: state.registry.username, password: state.registry.password, ca: readFileSync(state.registry.caFile) };
+    await pushSyntheticImage(auth, 'lifeboat/kotsadm', KOTS_VERSION);
+    await pushSyntheticImage(auth, 'lifeboat/sample-web', '1.0.0');
+    await pushSyntheticImage(auth, 'lifeboat/sample-db', '1.0.0');
+    opts.log('pushed the admin console and sample app images to the lab registry');
+  }
+
+  for (const obj of [...flavourObjects(state), ...adminConsole(state), ...sampleApp(state)]) {
+    await waitForNamespace(kube, obj);
+    await kube.apply(obj);
+  }
+}
+
+/** A new namespace's default ServiceAccount appears a moment after it: pods need it. */
+async function waitForNamespace(kube: Kube, obj: any): Promise<void> {
+  const ns = obj.metadata.namespace;
+  if (!ns || obj.kind !== 'Deployment' && obj.kind !== 'StatefulSet') return;
+  for (let i = 0; i < 100; i++) {
+    if (await kube.getOrUndefined(`/api/v1/namespaces/${ns}/serviceaccounts/default`)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
