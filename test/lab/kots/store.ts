@@ -239,23 +239,6 @@ export function redactStore(store: Store): Store {
   return s;
 }
 
-/** Removes secret values from a command line before it is echoed (flags holding secrets). */
-export function redactArgs(argv: string[]): string[] {
-  const secretFlags = new Set(['--secret-access-key', '--client-secret', '--registry-password']);
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.indexOf('=');
-    if (eq > 0 && secretFlags.has(a.slice(0, eq))) {
-      out.push(`${a.slice(0, eq)}=${REDACTED}`);
-    } else if (secretFlags.has(a) && i + 1 < argv.length) {
-      out.push(a, REDACTED);
-      i++;
-    } else out.push(a);
-  }
-  return out;
-}
-
 export interface RegistryConfig {
   /** kotsadm-registry host[/namespace]; empty for an online install. */
   overrideRegistry: string;
