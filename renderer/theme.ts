@@ -13,5 +13,7 @@ export const theme = createTheme({
   components: {
     Card: { defaultProps: { withBorder: true, padding: 'lg', radius: 'md' } },
     Tooltip: { defaultProps: { openDelay: 300 } },
+    // Sentence case reads calmer than shouting capitals.
+    Badge: { styles: { label: { textTransform: 'none' } } },
   },
 });

@@ -1,6 +1,7 @@
 import { Group, List, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconAlertTriangle, IconCheck, IconX } from '@tabler/icons-react';
 import type { Check } from '../../electron/api/contract.js';
+import { RichText } from './RichText.js';
 
 function CheckIcon({ check }: { check: Check }) {
   if (check.severity === 'error' || !check.ok) {
@@ -38,7 +39,7 @@ export function CheckList({ checks, testId }: { checks: Check[]; testId?: string
               </Text>
               {c.reason && (
                 <Text size="sm" c="dimmed">
-                  {c.reason}
+                  <RichText text={c.reason} />
                 </Text>
               )}
               {c.fix && c.severity !== 'ok' && (
@@ -46,7 +47,7 @@ export function CheckList({ checks, testId }: { checks: Check[]; testId?: string
                   <Text span fw={600} size="sm">
                     Fix:{' '}
                   </Text>
-                  {c.fix}
+                  <RichText text={c.fix} />
                 </Text>
               )}
             </Stack>

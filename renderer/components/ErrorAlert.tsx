@@ -1,6 +1,7 @@
 import { Alert, Badge, Group, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { ErrorView } from '../store/index.js';
+import { RichText } from './RichText.js';
 
 /** An error the way operators should see it: what happened, then what to do. Never a stack. */
 export function ErrorAlert({ title, error, onClose }: { title: string; error: ErrorView; onClose?: () => void }) {
@@ -24,14 +25,14 @@ export function ErrorAlert({ title, error, onClose }: { title: string; error: Er
       data-testid="error-alert"
     >
       <Text size="sm" data-testid="error-message">
-        {error.message}
+        <RichText text={error.message} />
       </Text>
       {error.hint && (
         <Text size="sm" mt={6} data-testid="error-hint">
           <Text span fw={600} size="sm">
             What to do:{' '}
           </Text>
-          {error.hint}
+          <RichText text={error.hint} />
         </Text>
       )}
     </Alert>

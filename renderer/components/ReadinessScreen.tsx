@@ -5,6 +5,7 @@ import type { ClusterStatus, Environment } from '../../electron/api/contract.js'
 import type { Readiness } from '../readiness.js';
 import { useLifeboat } from '../store/index.js';
 import { CheckList } from './CheckList.js';
+import { RichText } from './RichText.js';
 import { ScreenHeader } from './ScreenHeader.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -14,7 +15,7 @@ export interface ReadinessScreenProps {
   /** What the screen will do, step by step, in the operator's words. */
   plan: React.ReactNode[];
   /** How this screen's actions are reached today, until they arrive here. */
-  meanwhile?: React.ReactNode;
+  meanwhile?: string;
   readiness: (cluster: ClusterStatus | null, env: Environment | null) => Readiness;
   testId: string;
 }
@@ -74,7 +75,7 @@ export function ReadinessScreen({ title, description, plan, meanwhile, readiness
             <Text size="sm" c="dimmed">
               These steps are not available in this version of Lifeboat yet.
               {meanwhile ? ' ' : ''}
-              {meanwhile}
+              {meanwhile && <RichText text={meanwhile} />}
             </Text>
           </Stack>
         </Card>

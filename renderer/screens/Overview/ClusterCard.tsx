@@ -73,17 +73,19 @@ function KubeconfigChooser() {
             autoFocus
           />
         )}
+        {!isCurrent && (
         <Group>
           <Button
             type="submit"
             leftSection={<IconPlugConnected size={16} aria-hidden />}
             loading={pending === 'connect'}
-            disabled={!path || isCurrent || (pending !== null && pending !== 'connect')}
+            disabled={!path || (pending !== null && pending !== 'connect')}
             data-testid="connect-button"
           >
-            {cluster?.state === 'connected' ? 'Connect with this file' : 'Connect'}
+            {cluster?.state === 'connected' ? 'Connect with this file instead' : 'Connect'}
           </Button>
         </Group>
+        )}
       </Stack>
     </form>
   );

@@ -40,12 +40,16 @@ export function OverviewScreen() {
       <Stack gap="lg">
         {error && <ErrorAlert title="Environment detection failed" error={error} />}
         {env && <ProblemsCard problems={env.problems} />}
-        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-          <ClusterCard />
+        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" style={{ alignItems: 'start' }}>
+          <Stack gap="lg">
+            <ClusterCard />
+            {env && <VeleroCard env={env} />}
+          </Stack>
           {env ? (
             <Stack gap="lg">
               <KotsCard env={env} />
               <InstallCard env={env} />
+              <CompatibilityCard env={env} />
             </Stack>
           ) : connected && pending ? (
             <Card aria-busy>
@@ -66,12 +70,6 @@ export function OverviewScreen() {
             </Card>
           )}
         </SimpleGrid>
-        {env && (
-          <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-            <VeleroCard env={env} />
-            <CompatibilityCard env={env} />
-          </SimpleGrid>
-        )}
       </Stack>
     </>
   );
