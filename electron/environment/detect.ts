@@ -1,0 +1,263 @@
+/**
+ * Live environment detection. Watches (client-node ListWatch informers, not polling) the objects
+ * compute.ts reads: Deployments, DaemonSets, the three KOTS/kURL ConfigMaps (field-selected by
+ * name), Namespaces, kotsadm pods, and Velero BackupStorageLocations. Any change recomputes the
+ * Environment (debounced) and emits `environment.changed` when the result differs. The Velero
+ * server version comes from a ServerStatusRequest, re-asked when the Velero Deployment changes.
+ *
+ * A watch that fails is restarted with backoff; a watch the user may not do (403) becomes a
+ * problem on the Overview instead of an error.
+ */
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  ListWatch,
+  Watch,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import type { Check, Environment } from '../api/contract.js';
+import type { EventBus } from '../events.js';
+import { requestServerStatus } from '../velero/serverStatus.js';
+import { computeEnvironment, type BackupStorageLocation, type Snapshot } from './compute.js';
+
+export interface DetectorOptions {
+  bus?: EventBus;
+  kubernetesVersion?: () => string | undefined;
+  cliVersion?: () => Promise<string | undefined>;
+  serverStatusTimeoutMs?: number;
+  debounceMs?: number;
+  /** Called when the detected Velero/KOTS namespaces change (permissions are re-checked). */
+  onNamespaces?: (ns: { velero?: string; kots?: string }) => void;
+}
+
+type Source = keyof Omit<Snapshot, 'watchProblems'>;
+
+interface Feed {
+  key: string;
+  source: Source;
+  what: string;
+  informer: ListWatch<KubernetesObject>;
+  problem?: Check;
+  retry?: NodeJS.Timeout;
+  failures: number;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown; body?: { code?: number } };
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.statusCode === 'number') return e.statusCode;
+  return e?.body?.code;
+}
+
+export class EnvironmentDetector {
+  private feeds: Feed[] = [];
+  private current: Environment | null = null;
+  private lastKey = '';
+  private timer?: NodeJS.Timeout;
+  private stopped = true;
+  private server: { key?: string; version?: string; problem?: string; pending?: Promise<void> } = {};
+  private cliVersion?: string;
+  private kc?: KubeConfig;
+  private nsKey = '';
+
+  constructor(private readonly opts: DetectorOptions = {}) {}
+
+  get(): Environment | null {
+    return this.current;
+  }
+
+  /** Starts watching; resolves once every watch has listed (or failed) and a first result exists. */
+  async start(kc: KubeConfig): Promise<Environment | null> {
+    await this.stop();
+    this.stopped = false;
+    this.kc = kc;
+    const apps = kc.makeApiClient(AppsV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const watch = new Watch(kc);
+    const list = <T>(fn: () => Promise<T>) => fn as unknown as () => Promise<KubernetesListObject<KubernetesObject>>;
+    const cmFeed = (name: string) => ({
+      key: `cm:${name}`,
+      source: 'configmaps' as Source,
+      what: `ConfigMap ${name}`,
+      informer: new ListWatch('/api/v1/configmaps', watch, list(() => core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.name=${name}` })), false, undefined, `metadata.name=${name}`),
+    });
+    const defs = [
+      { key: 'deployments', source: 'deployments' as Source, what: 'Deployments', informer: new ListWatch('/apis/apps/v1/deployments', watch, list(() => apps.listDeploymentForAllNamespaces()), false) },
+      { key: 'daemonsets', source: 'daemonsets' as Source, what: 'DaemonSets', informer: new ListWatch('/apis/apps/v1/daemonsets', watch, list(() => apps.listDaemonSetForAllNamespaces()), false) },
+      { key: 'namespaces', source: 'namespaces' as Source, what: 'Namespaces', informer: new ListWatch('/api/v1/namespaces', watch, list(() => core.listNamespace()), false) },
+      { key: 'kotsadmPods', source: 'kotsadmPods' as Source, what: 'kotsadm pods', informer: new ListWatch('/api/v1/pods', watch, list(() => core.listPodForAllNamespaces({ labelSelector: 'app=kotsadm' })), false, 'app=kotsadm') },
+      cmFeed('kotsadm-confg'),
+      cmFeed('kotsadm-velero-namespace'),
+      cmFeed('kurl-config'),
+      {
+        key: 'bsls',
+        source: 'bsls' as Source,
+        what: 'BackupStorageLocations',
+        informer: new ListWatch('/apis/velero.io/v1/backupstoragelocations', watch, list(() => custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: 'backupstoragelocations' })), false),
+      },
+    ];
+    this.feeds = defs.map((d) => ({ ...d, failures: 0 }));
+    for (const f of this.feeds) {
+      for (const verb of ['add', 'update', 'delete'] as const) f.informer.on(verb, () => this.schedule());
+      f.informer.on('error', (err) => this.failed(f, err));
+      f.informer.on('connect', () => {
+        if (f.problem) {
+          f.problem = undefined;
+          this.schedule();
+        }
+      });
+    }
+    await Promise.all(this.feeds.map((f) => f.informer.start().catch((err) => this.failed(f, err))));
+    if (this.opts.cliVersion) this.cliVersion = await this.opts.cliVersion().catch(() => undefined);
+    await this.recompute(true);
+    return this.current;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const feeds = this.feeds;
+    this.feeds = [];
+    for (const f of feeds) clearTimeout(f.retry);
+    await Promise.all(feeds.map((f) => f.informer.stop().catch(() => {})));
+    this.server = {};
+    this.nsKey = '';
+  }
+
+  /** Forget the cached server version and recompute now. */
+  async refresh(): Promise<Environment | null> {
+    if (this.stopped) return this.current;
+    this.server = {};
+    await this.recompute(true);
+    return this.current;
+  }
+
+  /** Cluster gone: stop and publish null. */
+  async clear(): Promise<void> {
+    await this.stop();
+    if (this.current !== null) {
+      this.current = null;
+      this.lastKey = '';
+      this.opts.bus?.emit('environment.changed', null);
+    }
+  }
+
+  private failed(f: Feed, err: unknown): void {
+    if (this.stopped || !this.feeds.includes(f)) return;
+    const status = statusOf(err);
+    f.failures++;
+    if (f.source === 'bsls' && status === 404) {
+      f.problem = undefined; // Velero's CRDs are not installed: no BSLs, not a problem of its own
+    } else if (status === 403) {
+      f.problem = { ok: false, severity: 'warning', title: `Lifeboat may not watch ${f.what}`, reason: `The cluster refused to list ${f.what} for this user, so detection may be incomplete.`, fix: 'Use a kubeconfig with cluster-wide read access, or see Cluster → Permissions.' };
+    } else {
+      f.problem = { ok: false, severity: 'warning', title: `Watching ${f.what} was interrupted`, reason: (err as Error)?.message?.split('\n')[0] ?? String(err), fix: 'Lifeboat retries on its own; check the connection if this stays.' };
+    }
+    this.schedule();
+    clearTimeout(f.retry);
+    const delay = Math.min(60_000, (f.source === 'bsls' && status === 404 ? 15_000 : 1000) * 2 ** Math.min(f.failures - 1, 5));
+    f.retry = setTimeout(() => {
+      if (this.stopped || !this.feeds.includes(f)) return;
+      f.informer.start().then(
+        () => {
+          f.failures = 0;
+          f.problem = undefined;
+          this.schedule();
+        },
+        (e) => this.failed(f, e),
+      );
+    }, delay);
+    f.retry.unref?.();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.recompute(false), this.opts.debounceMs ?? 200);
+  }
+
+  private snapshot(): Snapshot {
+    const out: Snapshot = { deployments: [], daemonsets: [], configmaps: [], namespaces: [], kotsadmPods: [], bsls: [], watchProblems: [] };
+    const mutable = out as unknown as Record<Source, KubernetesObject[]> & { watchProblems: Check[] };
+    for (const f of this.feeds) {
+      mutable[f.source].push(...(f.informer.list() as KubernetesObject[]));
+      if (f.problem) mutable.watchProblems.push(f.problem);
+    }
+    return out;
+  }
+
+  private async recompute(awaitServer: boolean): Promise<void> {
+    if (this.stopped) return;
+    let snap = this.snapshot();
+    let env = computeEnvironment(snap, this.extras());
+    this.announceNamespaces(env);
+    const p = this.ensureServerVersion(env, snap);
+    if (p && awaitServer) {
+      await p;
+      if (this.stopped) return;
+      snap = this.snapshot();
+      env = computeEnvironment(snap, this.extras());
+    }
+    this.publish(env);
+  }
+
+  private extras() {
+    return {
+      kubernetesVersion: this.opts.kubernetesVersion?.(),
+      cliVersion: this.cliVersion,
+      serverVersion: this.server.version,
+      serverVersionProblem: this.server.problem,
+    };
+  }
+
+  private announceNamespaces(env: Environment): void {
+    const key = `${env.velero.namespace ?? ''}|${env.kots.namespace ?? ''}`;
+    if (key !== this.nsKey) {
+      this.nsKey = key;
+      this.opts.onNamespaces?.({ velero: env.velero.namespace, kots: env.kots.namespace });
+    }
+  }
+
+  /** (Re)asks the server when the Velero Deployment changed; returns the pending request, if any. */
+  private ensureServerVersion(env: Environment, snap: Snapshot): Promise<void> | undefined {
+    const ns = env.velero.namespace;
+    if (!env.velero.installed || !ns || !this.kc) {
+      this.server = {};
+      return undefined;
+    }
+    const d = snap.deployments.find((x) => x.metadata?.namespace === ns && x.metadata?.name === 'velero');
+    const key = `${ns}|${env.velero.image}|${d?.metadata?.generation}|${env.velero.ready}`;
+    if (this.server.key === key) return this.server.pending;
+    if (!env.velero.ready) {
+      this.server = { key, problem: `The Velero server in ${ns} is not running, so it could not be asked for its version.` };
+      return undefined;
+    }
+    const api = this.kc.makeApiClient(CustomObjectsApi);
+    const state: typeof this.server = { key };
+    this.server = state;
+    state.pending = requestServerStatus(api, ns, { timeoutMs: this.opts.serverStatusTimeoutMs ?? 10_000 })
+      .then((s) => {
+        state.version = s.serverVersion;
+      })
+      .catch((err) => {
+        state.problem = statusOf(err) === 403 ? `This user may not create ServerStatusRequests in ${ns}.` : (err as Error).message;
+      })
+      .finally(() => {
+        state.pending = undefined;
+        if (this.server === state) this.schedule();
+      });
+    return state.pending;
+  }
+
+  private publish(env: Environment): void {
+    const key = JSON.stringify({ ...env, detectedAt: undefined });
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    this.current = env;
+    this.opts.bus?.emit('environment.changed', env);
+  }
+}
