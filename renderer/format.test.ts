@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { bslPhaseTone, commandLine, duration, entryDuration, outcomeTone, permissionLabel, relativeTime } from './format.js';
+import { screenFromHash } from './routes.js';
+
+const now = Date.parse('2026-11-23T12:00:00Z');
+
+describe('format', () => {
+  it('relativeTime', () => {
+    expect(relativeTime(undefined, now)).toBe('never');
+    expect(relativeTime('garbage', now)).toBe('unknown time');
+    expect(relativeTime('2026-11-23T11:59:50Z', now)).toBe('just now');
+    expect(relativeTime('2026-11-23T11:57:00Z', now)).toBe('3 min ago');
+    expect(relativeTime('2026-11-23T10:00:00Z', now)).toBe('2 h ago');
+    expect(relativeTime('2026-11-22T12:00:00Z', now)).toBe('1 day ago');
+    expect(relativeTime('2026-11-18T12:00:00Z', now)).toBe('5 days ago');
+    expect(relativeTime('2026-11-23T12:10:00Z', now)).toBe('in 10 min');
+  });
+
+  it('duration', () => {
+    expect(duration(undefined)).toBe('—');
+    expect(duration(850)).toBe('850 ms');
+    expect(duration(12_345)).toBe('12.3 s');
+    expect(duration(245_000)).toBe('4 min 05 s');
+    expect(duration(3_720_000)).toBe('1 h 02 min');
+  });
+
+  it('entryDuration uses durationMs, else the clock', () => {
+    expect(entryDuration({ id: 'a', startedAt: '2026-11-23T11:59:00Z', tool: 't', args: [], outcome: 'running' }, now)).toBe('1 min 00 s');
+    expect(entryDuration({ id: 'a', startedAt: '2026-11-23T11:59:00Z', tool: 't', args: [], outcome: 'succeeded', durationMs: 400 }, now)).toBe('400 ms');
+  });
+
+  it('commandLine quotes what a shell would split', () => {
+    expect(commandLine('velero', ['backup', 'create', 'my backup', "it's", '--x=1'])).toBe(`velero backup create 'my backup' 'it'\\''s' --x=1`);
+    expect(commandLine('kubectl-kots', ['--password', '********'])).toBe('kubectl-kots --password ********');
+  });
+
+  it('permissionLabel', () => {
+    expect(permissionLabel({ verb: 'create', group: 'velero.io', resource: 'backups', namespace: 'velero', allowed: false, purpose: 'x' })).toBe(
+      'create backups.velero.io in namespace velero',
+    );
+    expect(permissionLabel({ verb: 'list', group: '', resource: 'namespaces', allowed: false, purpose: 'x' })).toBe('list namespaces (cluster-wide)');
+  });
+
+  it('tones', () => {
+    expect(bslPhaseTone('Available')).toBe('ok');
+    expect(bslPhaseTone('Unavailable')).toBe('error');
+    expect(bslPhaseTone(undefined)).toBe('warning');
+    expect(outcomeTone('timed-out')).toBe('warning');
+    expect(outcomeTone('failed')).toBe('error');
+  });
+
+  it('screenFromHash', () => {
+    expect(screenFromHash('#/activity')).toBe('activity');
+    expect(screenFromHash('#/nope')).toBe('overview');
+    expect(screenFromHash('')).toBe('overview');
+  });
+});
