@@ -145,7 +145,15 @@ export function App() {
   const View = views[current];
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 250, breakpoint: 0 }} padding="lg">
-      <a href="#main" className="skip-link">
+      <a
+        href="#main"
+        className="skip-link"
+        onClick={(e) => {
+          // The hash is the route, so move focus by hand instead of jumping to #main.
+          e.preventDefault();
+          document.querySelector<HTMLElement>('#main h1')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <AppShell.Header>
