@@ -1,5 +1,5 @@
 import { readLabState } from '../lab/state.js';
-import { useFake } from './server.js';
+import { startWebMode, useFake } from './server.js';
 import { expect, openLifeboat, test } from './fixtures.js';
 
 const lab = useFake() ? undefined : readLabState();
@@ -114,5 +114,21 @@ test.describe('Overview', () => {
     const connect = card.getByTestId('connect-button');
     if (await connect.isVisible()) await connect.click();
     await expect(card.getByTestId('cluster-state')).toHaveText('Connected');
+  });
+
+  test('says so plainly when the connection to Lifeboat is lost', async ({ page }) => {
+    // A second web-mode server of its own, so stopping it leaves the shared one alone.
+    const web = await startWebMode();
+    try {
+      await page.goto(web.url);
+      await expect(page.getByTestId('cluster-state')).toHaveText('Connected');
+      await expect(page.getByTestId('connection-lost')).toHaveCount(0);
+      await web.stop();
+      await expect(page.getByTestId('connection-lost')).toBeVisible();
+      await expect(page.getByTestId('connection-lost')).toContainText(/Trying again/);
+      await expect(page.getByTestId('header-link')).toHaveText('Connection lost');
+    } finally {
+      await web.stop();
+    }
   });
 });
