@@ -1,0 +1,108 @@
+/**
+ * Builds Lifeboat's services once and maps every contract method to one of them. The same App
+ * serves both transports (Electron IPC and web mode); it knows nothing about either.
+ */
+import type { AppInfo } from './api/contract.js';
+import { ClusterService } from './cluster/service.js';
+import { EnvironmentDetector } from './environment/detect.js';
+import { EventBus } from './events.js';
+import { Journal } from './journal.js';
+import { Binaries } from './tools/binaries.js';
+import { ToolRunner } from './tools/runner.js';
+import type { Handlers } from './transport/dispatch.js';
+
+export interface AppOptions {
+  dataDir: string;
+  mode: AppInfo['mode'];
+  version: string;
+  /** LIFEBOAT_TOOLS_DIR override. */
+  toolsDir?: string;
+  packaged?: boolean;
+  resourcesPath?: string;
+  repoRoot?: string;
+  /** Connect to this kubeconfig/context at start (web mode's --kubeconfig/--context). */
+  kubeconfig?: string;
+  context?: string;
+  /** Connect at start even without --kubeconfig, using the first kubeconfig found. */
+  autoConnect?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface App {
+  bus: EventBus;
+  handlers: Handlers;
+  cluster: ClusterService;
+  detector: EnvironmentDetector;
+  binaries: Binaries;
+  runner: ToolRunner;
+  journal: Journal;
+  /** Connects if asked to; resolves when the first status is known. */
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export function createApp(opts: AppOptions): App {
+  const bus = new EventBus();
+  const journal = new Journal(opts.dataDir, bus);
+  const runner = new ToolRunner({ journal, bus });
+  const binaries = new Binaries({ overrideDir: opts.toolsDir, packaged: opts.packaged, resourcesPath: opts.resourcesPath, repoRoot: opts.repoRoot });
+  const cluster = new ClusterService({ bus, env: opts.env });
+  const detector = new EnvironmentDetector({
+    bus,
+    kubernetesVersion: () => cluster.status().kubernetesVersion,
+    cliVersion: () => binaries.version('velero').catch(() => undefined),
+    onNamespaces: (ns) => void cluster.setNamespaces(ns),
+  });
+
+  // Detection follows the connection: every (re)connect restarts the watches on the new client.
+  let detecting: Promise<unknown> = Promise.resolve();
+  cluster.onConnectionChange((kc) => {
+    detecting = detecting.then(async () => {
+      if (kc) await detector.start(kc);
+      else await detector.clear();
+    }).catch(() => {});
+  });
+
+  const handlers: Handlers = {
+    'app.info': () => ({ version: opts.version, mode: opts.mode, platform: `${process.platform}-${process.arch}`, dataDir: opts.dataDir }),
+    'cluster.kubeconfigs': () => cluster.kubeconfigs(),
+    'cluster.status': () => cluster.status(),
+    'cluster.connect': (input) => cluster.connect(input),
+    'cluster.useContext': ({ context }) => cluster.useContext(context),
+    'cluster.disconnect': () => cluster.disconnect(),
+    'environment.get': async () => {
+      await detecting;
+      return detector.get();
+    },
+    'environment.refresh': async () => {
+      cluster.kubeConfig(); // NOT_CONNECTED when there is nothing to detect
+      await detecting;
+      return detector.refresh();
+    },
+    'tools.list': () => binaries.list(),
+    'activity.list': ({ limit }) => journal.list(limit),
+    'activity.output': ({ runId }) => runner.output(runId),
+    'activity.cancel': ({ runId }) => ({ cancelled: runner.cancel(runId) }),
+  };
+
+  return {
+    bus,
+    handlers,
+    cluster,
+    detector,
+    binaries,
+    runner,
+    journal,
+    async start() {
+      if (opts.kubeconfig || opts.context || opts.autoConnect) {
+        await cluster.connect({ kubeconfigPath: opts.kubeconfig, context: opts.context });
+        await detecting;
+      }
+    },
+    async dispose() {
+      runner.cancelAll();
+      cluster.dispose();
+      await detector.stop();
+    },
+  };
+}
