@@ -45,7 +45,7 @@ export function ReadinessScreen({ title, description, plan, meanwhile, readiness
           ) : undefined
         }
       />
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" style={{ alignItems: 'start' }}>
         <Card aria-labelledby={`${testId}-readiness`}>
           <Group justify="space-between" mb="md">
             <Title order={2} size="h4" id={`${testId}-readiness`}>
