@@ -53,6 +53,7 @@ async function main() {
         // Grow the viewport to the page instead of fullPage: the fixed navbar then spans it all.
         const height = await page.evaluate(() => document.documentElement.scrollHeight);
         await page.setViewportSize({ width: 1440, height: Math.max(1000, height) });
+        await page.waitForTimeout(300);
         await page.screenshot({ path: file });
         await page.setViewportSize({ width: 1440, height: 1000 });
         console.log(`wrote ${file}`);

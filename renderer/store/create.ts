@@ -4,6 +4,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { appendLine, createActivitySlice, upsertEntry } from './activity.js';
+import { createAppSlice } from './app.js';
 import { createClusterSlice } from './cluster.js';
 import { createEnvironmentSlice } from './environment.js';
 import { createUiSlice } from './ui.js';
@@ -15,6 +16,7 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
   return createStore<LifeboatState>()((set, get) => ({
     transport: deps.api.transport,
     link: { status: 'connecting' },
+    ...createAppSlice(set, deps),
     ...createClusterSlice(set, get, deps),
     ...createEnvironmentSlice(set, get, deps),
     ...createActivitySlice(set, get, deps),
@@ -25,7 +27,7 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
 /** Loads everything the screens show. Also run after the event stream comes back from a drop. */
 export async function loadAll(store: LifeboatStore): Promise<void> {
   const s = store.getState();
-  await Promise.all([s.loadCluster(), s.loadEnvironment(), s.loadActivity()]);
+  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity()]);
   const selected = store.getState().selectedRunId;
   if (selected) await store.getState().selectRun(selected);
 }

@@ -1,4 +1,6 @@
 import type {
+  AppInfo,
+  BundledTool,
   ClusterStatus,
   Environment,
   JournalEntry,
@@ -60,12 +62,21 @@ export interface ActivitySlice {
   cancelRun(runId: string): Promise<void>;
 }
 
+export interface AppSlice {
+  appInfo: AppInfo | null;
+  /** The bundled velero and kubectl-kots, and whether their checksums hold. */
+  tools: BundledTool[] | null;
+  toolsError: ErrorView | null;
+  loadApp(): Promise<void>;
+}
+
 export interface UiSlice {
   colorScheme: ColorSchemePref;
   setColorScheme(pref: ColorSchemePref): void;
 }
 
-export type LifeboatState = ConnectionSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice;
+export type LifeboatState = ConnectionSlice &
+  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice;
 
 export interface StorageLike {
   getItem(key: string): string | null;

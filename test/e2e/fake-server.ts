@@ -161,7 +161,10 @@ const handlers: Partial<Record<MethodName, (input: Record<string, unknown>) => u
     emit('environment.changed', environment);
     return environment;
   },
-  'tools.list': () => [],
+  'tools.list': () => [
+    { name: 'velero', version: 'v1.18.3', path: '/opt/lifeboat/bin/velero', status: 'ok', source: 'bundled' },
+    { name: 'kubectl-kots', version: 'v1.131.4', path: '/opt/lifeboat/bin/kubectl-kots', status: 'ok', source: 'bundled' },
+  ],
   'activity.list': () => entries,
   'activity.output': (input) => output[input.runId as string] ?? [],
   'activity.cancel': (input) => {

@@ -7,6 +7,7 @@ import { useLifeboat } from '../../store/index.js';
 import { ClusterCard } from './ClusterCard.js';
 import { CompatibilityCard, InstallCard, KotsCard, VeleroCard } from './EnvironmentCards.js';
 import { ProblemsCard } from './ProblemsCard.js';
+import { ToolsCard } from './ToolsCard.js';
 
 export function OverviewScreen() {
   const { env, pending, error, refresh, connected } = useLifeboat(
@@ -45,30 +46,33 @@ export function OverviewScreen() {
             <ClusterCard />
             {env && <VeleroCard env={env} />}
           </Stack>
-          {env ? (
-            <Stack gap="lg">
-              <KotsCard env={env} />
-              <InstallCard env={env} />
-              <CompatibilityCard env={env} />
-            </Stack>
-          ) : connected && pending ? (
-            <Card aria-busy>
-              <Skeleton height={18} width="40%" mb="md" />
-              <Skeleton height={12} mb={8} />
-              <Skeleton height={12} mb={8} width="80%" />
-              <Text size="sm" c="dimmed" mt="md">
-                Detecting KOTS, Velero and the install type…
-              </Text>
-            </Card>
-          ) : (
-            <Card>
-              <Text size="sm" c="dimmed" data-testid="environment-empty">
-                {connected
-                  ? 'The environment has not been detected yet. Press “Detect again”.'
-                  : 'Connect to a cluster to see its KOTS admin console, Velero and storage.'}
-              </Text>
-            </Card>
-          )}
+          <Stack gap="lg">
+            {env ? (
+              <>
+                <KotsCard env={env} />
+                <InstallCard env={env} />
+                <CompatibilityCard env={env} />
+              </>
+            ) : connected && pending ? (
+              <Card aria-busy>
+                <Skeleton height={18} width="40%" mb="md" />
+                <Skeleton height={12} mb={8} />
+                <Skeleton height={12} mb={8} width="80%" />
+                <Text size="sm" c="dimmed" mt="md">
+                  Detecting KOTS, Velero and the install type…
+                </Text>
+              </Card>
+            ) : (
+              <Card>
+                <Text size="sm" c="dimmed" data-testid="environment-empty">
+                  {connected
+                    ? 'The environment has not been detected yet. Press “Detect again”.'
+                    : 'Connect to a cluster to see its KOTS admin console, Velero and storage.'}
+                </Text>
+              </Card>
+            )}
+            <ToolsCard />
+          </Stack>
         </SimpleGrid>
       </Stack>
     </>
