@@ -1,0 +1,95 @@
+/**
+ * `npm run web`: Lifeboat without Electron. Serves the built renderer and the API on 127.0.0.1 and
+ * prints the URL to open (with the per-launch token in the fragment).
+ *
+ *   npm run web -- [--port N] [--kubeconfig FILE] [--context NAME] [--no-open] [--data-dir DIR]
+ *   env: LIFEBOAT_DATA_DIR, LIFEBOAT_TOOLS_DIR, LIFEBOAT_PORT
+ */
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { createApp } from './app.js';
+import { defaultDataDir, findRepoRoot, packageVersion } from './paths.js';
+import { startWebServer } from './transport/web.js';
+
+export interface WebArgs {
+  port: number;
+  kubeconfig?: string;
+  context?: string;
+  open: boolean;
+  dataDir: string;
+}
+
+export function parseWebArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'no-open': { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  const portText = values.port ?? env.LIFEBOAT_PORT ?? '0';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not "${portText}"`);
+  return {
+    port,
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    open: !values['no-open'] && env.LIFEBOAT_NO_OPEN !== '1',
+    dataDir: values['data-dir'] ?? defaultDataDir(env),
+  };
+}
+
+async function openBrowser(url: string): Promise<void> {
+  // argv only, no shell; failures are harmless (the URL is printed anyway)
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['explorer.exe', [url]] : ['xdg-open', [url]];
+  await execa(cmd, args, { reject: false, stdio: 'ignore', detached: true }).catch(() => {});
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  let args: WebArgs;
+  try {
+    args = parseWebArgs(argv);
+  } catch (err) {
+    console.error(`lifeboat web: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+  const app = createApp({
+    dataDir: args.dataDir,
+    mode: 'web',
+    version: packageVersion(root),
+    toolsDir: process.env.LIFEBOAT_TOOLS_DIR || undefined,
+    repoRoot: root,
+    kubeconfig: args.kubeconfig,
+    context: args.context,
+    autoConnect: true,
+  });
+  const web = await startWebServer({ handlers: app.handlers, bus: app.bus, port: args.port, staticDir: join(root, 'dist', 'renderer') });
+  console.log(`Lifeboat (web mode) is listening on ${web.url}`);
+  console.log(`Open: ${web.openUrl}`);
+  console.log(`Data: ${args.dataDir}`);
+  void app.start().then(() => {
+    const s = app.cluster.status();
+    console.log(s.state === 'connected' ? `Cluster: ${s.context} (${s.server}, ${s.kubernetesVersion})` : `Cluster: ${s.state}${s.error ? ` — ${s.error.code}: ${s.error.message}` : ''}`);
+  });
+  if (args.open) void openBrowser(web.openUrl);
+  const stop = async () => {
+    await web.close();
+    await app.dispose();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+const self = fileURLToPath(import.meta.url);
+if (process.argv[1] && (process.argv[1] === self || process.argv[1].replace(/\.ts$/, '') === self.replace(/\.ts$/, ''))) {
+  void main();
+}
