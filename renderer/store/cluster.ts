@@ -1,3 +1,4 @@
+import type { ClusterStatus } from '../../electron/api/contract.js';
 import type { ClusterSlice, GetState, SetState, StoreDeps } from './types.js';
 import { toErrorView } from './errors.js';
 
@@ -18,6 +19,12 @@ export function createClusterSlice(set: SetState, get: GetState, deps: StoreDeps
     }
   }
 
+  /** connect/useContext answer with a status; a status in error is a failure the operator asked about. */
+  function settle(status: ClusterStatus, title: string) {
+    set({ cluster: status });
+    if (status.state === 'error' && status.error) notify?.(title, status.error);
+  }
+
   return {
     cluster: null,
     kubeconfigs: [],
@@ -35,8 +42,7 @@ export function createClusterSlice(set: SetState, get: GetState, deps: StoreDeps
 
     connect: (input) =>
       run('connect', 'Could not connect to the cluster', async () => {
-        const status = await api.call('cluster.connect', input);
-        set({ cluster: status });
+        settle(await api.call('cluster.connect', input), 'Could not connect to the cluster');
         // A chosen path joins the list the main process knows; fetch it so the chooser shows it.
         const kubeconfigs = await api.call('cluster.kubeconfigs', {}).catch(() => get().kubeconfigs);
         set({ kubeconfigs });
@@ -44,7 +50,7 @@ export function createClusterSlice(set: SetState, get: GetState, deps: StoreDeps
 
     switchContext: (context) =>
       run('context', `Could not switch to context ${context}`, async () => {
-        set({ cluster: await api.call('cluster.useContext', { context }) });
+        settle(await api.call('cluster.useContext', { context }), `Could not connect with context ${context}`);
       }),
 
     disconnect: () =>

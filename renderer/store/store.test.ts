@@ -147,6 +147,20 @@ describe('store', () => {
     expect(store.getState().clusterError).toBeNull();
   });
 
+  it('a connect answered with an error status is raised too, and shown from the status', async () => {
+    const notify = vi.fn();
+    const error = { code: 'CERTIFICATE_EXPIRED', message: 'The client certificate expired.', hint: 'Renew it.' };
+    const f = fakeApi({
+      'cluster.connect': () => ({ ...connected, state: 'error', error }),
+      'cluster.kubeconfigs': () => [],
+    });
+    const store = createLifeboatStore({ api: f.api, notify });
+    await store.getState().connect({});
+    expect(store.getState().cluster?.error).toEqual(error);
+    expect(store.getState().clusterError).toBeNull();
+    expect(notify).toHaveBeenCalledWith('Could not connect to the cluster', error);
+  });
+
   it('never leaks a raw exception: unknown throwables become INTERNAL with a hint', async () => {
     const f = fakeApi({
       'environment.refresh': () => {

@@ -132,10 +132,16 @@ const handlers: Partial<Record<MethodName, (input: Record<string, unknown>) => u
   'cluster.connect': (input) => {
     const path = input.kubeconfigPath as string | undefined;
     if (path && path !== connected.kubeconfigPath) {
-      throw fail('KUBECONFIG_MISSING', `There is no kubeconfig at ${path}.`, "Choose a kubeconfig file, set KUBECONFIG, or copy your cluster's admin kubeconfig to ~/.kube/config.");
+      // Like the real service: a failed connect is a status in error, not a thrown error.
+      const error = fail('KUBECONFIG_MISSING', `There is no kubeconfig at ${path}.`, "Choose a kubeconfig file, set KUBECONFIG, or copy your cluster's admin kubeconfig to ~/.kube/config.");
+      cluster = { state: 'error', kubeconfigPath: path, contexts: [], permissions: [], missingPermissions: [], error, checkedAt: now() };
+      emit('cluster.changed', cluster);
+      emit('environment.changed', null);
+      return cluster;
     }
     cluster = { ...connected, checkedAt: now() };
     emit('cluster.changed', cluster);
+    emit('environment.changed', environment);
     return cluster;
   },
   'cluster.useContext': (input) => {

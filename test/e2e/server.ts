@@ -28,10 +28,13 @@ export function buildRenderer(): void {
   if (r.status !== 0) throw new Error('vite build of the renderer failed');
 }
 
-/** The environment web mode runs in: the lab's admin kubeconfig and tools, a throwaway home. */
-function webEnv(): NodeJS.ProcessEnv {
+/**
+ * How web mode is run: against the lab's admin kubeconfig and tools, with a throwaway data dir
+ * and home (so the operator's own ~/.kube/config never leaks into a test).
+ */
+function webLaunch(): { args: string[]; env: NodeJS.ProcessEnv } {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  if (useFake()) return env;
+  if (useFake()) return { args: [], env };
   const lab = readLabState();
   if (!lab) {
     throw new Error('No lab is running (no .lab/lab.json). Start one with `npm run lab:up`, or set LIFEBOAT_E2E_FAKE=1 to use the fake server.');
@@ -39,9 +42,9 @@ function webEnv(): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'lifeboat-e2e-home-'));
   env.KUBECONFIG = lab.kubeconfig;
   env.LIFEBOAT_TOOLS_DIR = lab.toolsDir;
-  env.LIFEBOAT_DATA_DIR = join(home, 'data');
   env.HOME = home;
-  return env;
+  delete env.LIFEBOAT_DATA_DIR;
+  return { args: ['--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], env };
 }
 
 const URL_RE = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/;
@@ -50,7 +53,8 @@ export async function startWebMode(timeoutMs = 60_000): Promise<WebMode> {
   const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
   const entry = useFake() ? join(repoRoot, 'test', 'e2e', 'fake-server.ts') : join(repoRoot, 'electron', 'web.ts');
   if (!existsSync(entry)) throw new Error(`${entry} does not exist yet`);
-  const child = spawn(tsx, [entry, '--port', '0', '--no-open'], { cwd: repoRoot, env: webEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const launch = webLaunch();
+  const child = spawn(tsx, [entry, '--port', '0', '--no-open', ...launch.args], { cwd: repoRoot, env: launch.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let seen = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web mode printed no URL within ${timeoutMs} ms. Output:\n${seen}`)), timeoutMs);

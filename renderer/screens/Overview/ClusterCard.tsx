@@ -31,7 +31,8 @@ function KubeconfigChooser() {
   const current = cluster?.kubeconfigPath;
   const [choice, setChoice] = useState<string | null>(null);
   const [otherPath, setOtherPath] = useState('');
-  const selected = choice ?? current ?? kubeconfigs.find((k) => k.exists)?.path ?? null;
+  // With nothing found, start on "Another file…" so the path field is right there.
+  const selected = choice ?? current ?? kubeconfigs.find((k) => k.exists)?.path ?? OTHER;
 
   const data = [
     ...kubeconfigs.map((k) => ({
@@ -70,7 +71,6 @@ function KubeconfigChooser() {
             value={otherPath}
             onChange={(e) => setOtherPath(e.currentTarget.value)}
             data-testid="kubeconfig-path"
-            autoFocus
           />
         )}
         {!isCurrent && (
@@ -176,13 +176,13 @@ export function ClusterCard() {
       <Stack gap="md">
         {clusterError && <ErrorAlert title="The last cluster action failed" error={clusterError} onClose={dismiss} />}
         {cluster?.state === 'error' && cluster.error && (
-          <ErrorAlert title="Lifeboat cannot reach this cluster" error={cluster.error} />
+          <ErrorAlert title="Why Lifeboat is not connected" error={cluster.error} />
         )}
 
         <KubeconfigChooser />
         {cluster && <ContextSwitcher cluster={cluster} />}
 
-        {cluster && cluster.state !== 'disconnected' && (
+        {cluster && (cluster.state === 'connected' || cluster.state === 'connecting' || !!cluster.server) && (
           <>
             <Divider />
             <Stack gap={6}>

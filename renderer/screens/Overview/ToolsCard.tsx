@@ -1,6 +1,7 @@
 import { Card, Group, Stack, Text, Title } from '@mantine/core';
 import type { BundledTool } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { RichText } from '../../components/RichText.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import type { Tone } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
@@ -44,7 +45,7 @@ export function ToolsCard() {
             </Group>
             {t.message && t.status !== 'ok' && (
               <Text size="xs" c="dimmed">
-                {t.message}
+                <RichText text={t.message} />
               </Text>
             )}
           </Stack>
