@@ -9,6 +9,7 @@ import { EventBus } from './events.js';
 import { Journal } from './journal.js';
 import { Binaries } from './tools/binaries.js';
 import { ToolRunner } from './tools/runner.js';
+import { Tools } from './tools/tools.js';
 import type { Handlers } from './transport/dispatch.js';
 
 export interface AppOptions {
@@ -35,6 +36,8 @@ export interface App {
   detector: EnvironmentDetector;
   binaries: Binaries;
   runner: ToolRunner;
+  /** Runs bundled tools against the connected cluster (for workflows). */
+  tools: Tools;
   journal: Journal;
   /** Connects if asked to; resolves when the first status is known. */
   start(): Promise<void>;
@@ -47,6 +50,7 @@ export function createApp(opts: AppOptions): App {
   const runner = new ToolRunner({ journal, bus });
   const binaries = new Binaries({ overrideDir: opts.toolsDir, packaged: opts.packaged, resourcesPath: opts.resourcesPath, repoRoot: opts.repoRoot });
   const cluster = new ClusterService({ bus, env: opts.env });
+  const tools = new Tools(binaries, runner, () => ({ kubeconfigPath: cluster.status().kubeconfigPath, context: cluster.status().context }));
   const detector = new EnvironmentDetector({
     bus,
     kubernetesVersion: () => cluster.status().kubernetesVersion,
@@ -92,6 +96,7 @@ export function createApp(opts: AppOptions): App {
     detector,
     binaries,
     runner,
+    tools,
     journal,
     async start() {
       if (opts.kubeconfig || opts.context || opts.autoConnect) {

@@ -198,7 +198,14 @@ export const methods = {
 
   'cluster.kubeconfigs': method(empty, z.array(KubeconfigSource)),
   'cluster.status': method(empty, ClusterStatus),
-  /** Connect with a kubeconfig (a discovered or chosen path) and optionally a context. */
+  /**
+   * Connect with a kubeconfig (a discovered or chosen path) and optionally a context. Without a
+   * path: the current one, else the first discovered kubeconfig that exists. Connection failures
+   * (KUBECONFIG_MISSING/INVALID, CONTEXT_UNKNOWN, CLUSTER_UNREACHABLE, CLUSTER_AUTH_FAILED,
+   * CERTIFICATE_EXPIRED) come back in the status (state "error", `error` with code, message, hint)
+   * and in `cluster.changed`, not as a rejected call. `cluster.useContext` with a name the loaded
+   * kubeconfig does not have rejects with CONTEXT_UNKNOWN and leaves the status as it was.
+   */
   'cluster.connect': method(
     z
       .object({

@@ -125,3 +125,21 @@ describe('web transport', () => {
     await w.close();
   });
 });
+
+describe('web mode end to end with a cluster', () => {
+  it('connects through POST /api/cluster.connect and reports the status', async () => {
+    const { fakeApiServer, kubeconfigYaml } = await import('../cluster/test-fixtures');
+    const api = await fakeApiServer();
+    const dir = mkdtempSync(join(tmpdir(), 'lb-web-kc-'));
+    const file = join(dir, 'config');
+    writeFileSync(file, kubeconfigYaml({ server: api.url, contexts: ['lab'] }));
+    const r = await call('cluster.connect', { kubeconfigPath: file });
+    expect(r.status).toBe(200);
+    expect(r.body.result).toMatchObject({ state: 'connected', context: 'lab', kubernetesVersion: 'v1.36.3', missingPermissions: [] });
+    expect((await call('cluster.kubeconfigs', {})).body.result).toContainEqual({ path: file, origin: 'chosen', exists: true });
+    const bad = await call('cluster.useContext', { context: 'prod' });
+    expect(bad).toMatchObject({ status: 422, body: { error: { code: 'CONTEXT_UNKNOWN' } } });
+    expect((await call('cluster.disconnect', {})).body.result.state).toBe('disconnected');
+    await api.close();
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The one way the layers above run a bundled tool against the connected cluster: resolves and
+ * verifies the binary (binaries.ts), points it at the connected kubeconfig and context, and runs it
+ * through the runner (journal, streaming, cancel, redaction).
+ *
+ * The kubeconfig goes in through the KUBECONFIG environment variable and the context as a flag;
+ * credentials never go in argv. velero takes `--kubecontext`, kubectl-kots takes `--context`.
+ */
+import type { ToolName, Binaries } from './binaries.js';
+import type { RunHandle, RunResult, RunSpec, ToolRunner } from './runner.js';
+
+export interface ClusterTarget {
+  kubeconfigPath?: string;
+  context?: string;
+}
+
+export type ToolRunOptions = Omit<RunSpec, 'tool' | 'file' | 'args'>;
+
+export class Tools {
+  constructor(
+    private readonly binaries: Binaries,
+    private readonly runner: ToolRunner,
+    private readonly target: () => ClusterTarget,
+  ) {}
+
+  /** argv for `name` with the cluster context flag added (when a context is selected). */
+  argsFor(name: ToolName, args: readonly string[]): string[] {
+    const { context } = this.target();
+    if (!context) return [...args];
+    return [...args, name === 'velero' ? `--kubecontext=${context}` : `--context=${context}`];
+  }
+
+  envFor(extra?: Record<string, string>): Record<string, string> {
+    const { kubeconfigPath } = this.target();
+    return { ...(kubeconfigPath ? { KUBECONFIG: kubeconfigPath } : {}), KOTS_SKIP_UPDATE_CHECK: '1', ...extra };
+  }
+
+  async start(name: ToolName, args: readonly string[], opts: ToolRunOptions = {}): Promise<RunHandle> {
+    const file = await this.binaries.resolve(name);
+    return this.runner.start({ ...opts, tool: name, file, args: this.argsFor(name, args), env: this.envFor(opts.env) });
+  }
+
+  async run(name: ToolName, args: readonly string[], opts: ToolRunOptions = {}): Promise<RunResult> {
+    return (await this.start(name, args, opts)).done;
+  }
+
+  async runJson<T = unknown>(name: ToolName, args: readonly string[], opts: ToolRunOptions & { validate?: (v: unknown) => T } = {}): Promise<{ result: RunResult; value: T }> {
+    const file = await this.binaries.resolve(name);
+    const { validate, ...rest } = opts;
+    return this.runner.runJson<T>({ ...rest, tool: name, file, args: this.argsFor(name, args), env: this.envFor(opts.env) }, validate);
+  }
+}
