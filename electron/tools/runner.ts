@@ -118,10 +118,7 @@ export class ToolRunner {
   }
 
   private async execute(runId: string, spec: RunSpec): Promise<RunResult> {
-    const redactor = (this.opts.redactor ?? new Redactor()).with([
-      ...(spec.secrets ?? []),
-      ...Object.values(spec.env ?? {}).filter((v) => spec.secrets?.includes(v)),
-    ]);
+    const redactor = (this.opts.redactor ?? new Redactor()).with(spec.secrets ?? []);
     const ctl = new AbortController();
     this.active.set(runId, ctl);
     const lines: ToolOutputLine[] = [];
@@ -150,8 +147,7 @@ export class ToolRunner {
     };
 
     const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let finish: (outcome: JournalEntry['outcome'], exitCode: number | null, summary?: string) => void = () => {};
-    finish = (outcome, exitCode, summary) => {
+    const finish = (outcome: JournalEntry['outcome'], exitCode: number | null, summary?: string) => {
       this.active.delete(runId);
       this.opts.journal?.record({
         ...base,
