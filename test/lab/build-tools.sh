@@ -34,7 +34,7 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   ldflags="-s -w"
   if [ "$name" = velero ]; then
-    v=$(grep -E '^\s*github.com/vmware-tanzu/velero v' "$here/tools/$dir/go.mod" | awk '{print $2}')
+    v=$(grep -oE 'github.com/vmware-tanzu/velero v[0-9.]+' "$here/tools/$dir/go.mod" | head -1 | awk '{print $2}')
     ldflags="$ldflags -X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=$v"
   fi
   (cd "$here/tools/$dir" && go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")

@@ -1,0 +1,32 @@
+// Sums vitest and Playwright JSON reports into the one closing line CI reads:
+// "N passed, N failed, N skipped". A suite whose report is missing counts as one failure, so a
+// crashed runner can never look green.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+const suites = ['unit', 'integration', 'e2e', 'electron'];
+let passed = 0, failed = 0, skipped = 0;
+for (const s of suites) {
+  const file = join(dir, `${s}.json`);
+  if (!existsSync(file)) {
+    console.log(`${s}: no report (the runner crashed or did not start) — counted as 1 failed`);
+    failed += 1;
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  let p, f, k;
+  if ('numPassedTests' in r) {
+    // vitest
+    p = r.numPassedTests; f = r.numFailedTests; k = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    if (r.numTotalTestSuites > 0 && r.testResults?.some((t) => t.status === 'failed' && t.assertionResults.length === 0)) f += 1; // a file that failed to load
+  } else {
+    // Playwright
+    p = r.stats.expected + (r.stats.flaky ?? 0); f = r.stats.unexpected; k = r.stats.skipped;
+    if (r.errors?.length) f += r.errors.length;
+  }
+  console.log(`${s}: ${p} passed, ${f} failed, ${k} skipped`);
+  passed += p; failed += f; skipped += k;
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `npm test`: every suite, then one line "N passed, N failed[, N skipped]" summing them all.
+# Suites: unit (vitest), integration against the lab (vitest; the lab is started once), browser
+# e2e in Chromium against web mode + lab (Playwright), Electron e2e (Playwright; skipped with a
+# printed reason where no Electron binary exists). The lab's Go tools are built first (cached).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+results=.tmp/test-results
+rm -rf "$results" && mkdir -p "$results"
+status=0
+
+echo "== typecheck"
+npx tsc -p tsconfig.json --noEmit || status=1
+
+echo "== lab tools (built once, then cached)"
+t0=$(date +%s)
+bash test/lab/build-tools.sh || status=1
+echo "lab tools ready in $(( $(date +%s) - t0 ))s"
+
+echo "== build (main, preload, renderer)"
+npm run --silent build || status=1
+
+echo "== unit"
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json" || status=1
+
+echo "== integration (lab)"
+export LIFEBOAT_LAB_KEEP=1   # e2e below reuses the same lab; stopped at the end
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json" || status=1
+
+echo "== e2e (Chromium, web mode)"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test -c test/e2e/playwright.config.ts --reporter=list,json || status=1
+
+echo "== electron e2e"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$results/electron.json" npx playwright test -c test/electron/playwright.config.ts --reporter=list,json || status=1
+
+echo "== lab down"
+npx tsx test/lab/cli.ts down || status=1
+
+node scripts/summarize-tests.mjs "$results" || status=1
+exit $status
