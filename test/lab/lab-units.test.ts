@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseImage } from './images.js';
+import { objectPath } from './kube.js';
+import { adminConsole, sampleApp, flavourObjects } from './seed.js';
+import type { LabState } from './state.js';
+
+const state = (flavour: LabState['flavour']): LabState => ({
+  dir: '/tmp/lab', kubeconfig: '', restrictedKubeconfig: '', apiServer: 'https://127.0.0.1:26443', kubernetesVersion: 'v1.36.3',
+  toolsDir: '', pluginsDir: '', minio: { endpoint: '', region: 'minio', bucket: 'velero', accessKey: 'a', secretKey: 'b' },
+  registry: { host: '127.0.0.1:26500', username: 'lab', password: 'pw', caFile: '' }, adminConsole: { url: '' }, flavour,
+  kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm', app: { slug: 'sample-app', namespace: 'sample-app' }, pids: {},
+});
+
+describe('parseImage', () => {
+  it('defaults to docker.io/library and latest, as runtimes do', () => {
+    expect(parseImage('nginx')).toEqual({ registry: 'docker.io', repository: 'library/nginx', reference: 'latest' });
+    expect(parseImage('velero/velero:v1.18.3')).toEqual({ registry: 'docker.io', repository: 'velero/velero', reference: 'v1.18.3' });
+  });
+  it('keeps a registry with a port apart from the tag', () => {
+    expect(parseImage('127.0.0.1:26500/lifeboat/velero:v1.18.3')).toEqual({ registry: '127.0.0.1:26500', repository: 'lifeboat/velero', reference: 'v1.18.3' });
+    expect(parseImage('reg.local/a/b@sha256:abc')).toEqual({ registry: 'reg.local', repository: 'a/b', reference: 'sha256:abc' });
+  });
+});
+
+describe('objectPath', () => {
+  it('maps kinds to REST paths', () => {
+    expect(objectPath({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' } })).toBe('/api/v1/namespaces/n/configmaps/x');
+    expect(objectPath({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 's' } })).toBe('/apis/storage.k8s.io/v1/storageclasses/s');
+    expect(objectPath({ apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: 'b', namespace: 'velero' } })).toBe('/apis/velero.io/v1/namespaces/velero/backups/b');
+  });
+});
+
+describe('seeded KOTS objects', () => {
+  it('label every admin console object for backup, and rewrite images to the lab registry in air gap', () => {
+    const objs = adminConsole(state('existing-airgap'));
+    for (const o of objs.filter((o) => o.kind !== 'Namespace')) {
+      expect(o.metadata.labels['kots.io/kotsadm']).toBe('true');
+      expect(o.metadata.labels['kots.io/backup']).toBe('velero');
+    }
+    const dep = objs.find((o) => o.kind === 'Deployment');
+    expect(dep.spec.template.spec.containers[0].image).toBe('127.0.0.1:26500/lifeboat/kotsadm:v1.131.4');
+    expect(objs.find((o) => o.metadata.name === 'kotsadm-confg').data['kotsadm-registry']).toBe('127.0.0.1:26500/lifeboat');
+  });
+  it('labels app objects with kots.io/backup and the app slug, pod templates included', () => {
+    for (const o of sampleApp(state('existing')).filter((o) => o.kind !== 'Namespace')) {
+      expect(o.metadata.labels['kots.io/app-slug']).toBe('sample-app');
+      if (o.spec?.template) expect(o.spec.template.metadata.labels['kots.io/backup']).toBe('velero');
+    }
+  });
+  it('gives kURL its kurl namespace and Embedded Cluster its registry namespace', () => {
+    expect(flavourObjects(state('kurl')).some((o) => o.kind === 'Namespace' && o.metadata.name === 'kurl')).toBe(true);
+    expect(flavourObjects(state('embedded-cluster')).some((o) => o.kind === 'Namespace' && o.metadata.name === 'registry')).toBe(true);
+    expect(flavourObjects(state('existing'))).toEqual([]);
+  });
+});
