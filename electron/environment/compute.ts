@@ -35,6 +35,8 @@ export interface Extras {
   serverVersion?: string;
   /** Why the ServerStatusRequest did not answer, when it did not. */
   serverVersionProblem?: string;
+  /** Whether Secret kotsadm-private-registry exists in the KOTS namespace (checked by the detector). */
+  registryHasCredentials?: boolean;
 }
 
 const LVP_PROVIDERS = new Set(['replicated.com/pvc', 'replicated.com/nfs', 'replicated.com/hostpath']);
@@ -81,8 +83,8 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
     ? {
         host: registryRef.split('/')[0],
         namespace: registryRef.includes('/') ? registryRef.slice(registryRef.indexOf('/') + 1) : undefined,
-        // credentials live in Secret kotsadm-private-registry, which detection does not read
-        hasCredentials: false,
+        // credentials live in Secret kotsadm-private-registry; the detector checks that it exists
+        hasCredentials: x.registryHasCredentials === true,
       }
     : undefined;
 

@@ -24,6 +24,13 @@ async function fakeCluster(store: Record<string, any[]>, opts: { forbid?: string
       if (req.method === 'DELETE') return res.end('{}');
       return res.end(JSON.stringify(opts.ssr === 'silent' ? { status: {} } : { status: { phase: 'Processed', serverVersion: 'v1.18.3' } }));
     }
+    if (path.includes('/secrets/')) {
+      if (!(path in store)) {
+        res.statusCode = 404;
+        return res.end(JSON.stringify({ kind: 'Status', code: 404 }));
+      }
+      return res.end(JSON.stringify(store[path][0]));
+    }
     const field = url.searchParams.get('fieldSelector')?.replace('metadata.name=', '');
     const label = url.searchParams.get('labelSelector');
     const match = (o: any) => (!field || o.metadata?.name === field) && (!label || o.metadata?.labels?.app === label.replace('app=', ''));
@@ -125,6 +132,15 @@ describe('EnvironmentDetector (live watches)', () => {
     const { env } = await start(store, { ssr: 'silent' });
     expect(env.velero).toMatchObject({ version: 'v1.18.2', versionSource: 'image' });
     expect(env.problems.find((p) => p.title === 'Velero server version read from the image')?.reason).toMatch(/ServerStatusRequest/);
+  });
+
+  it('air gap: registry from kotsadm-confg, credentials when Secret kotsadm-private-registry exists', async () => {
+    const confg = { metadata: { name: 'kotsadm-confg', namespace: 'default' }, data: { 'kotsadm-registry': 'registry.lab:5000/lifeboat' } };
+    const store = { ...baseStore(), '/api/v1/configmaps': [confg], '/api/v1/namespaces/default/secrets/kotsadm-private-registry': [{ metadata: { name: 'kotsadm-private-registry' } }] };
+    const { det, env } = await start(store);
+    expect(env.airgap.airgapped).toBe(true);
+    const after = await until(() => (det.get()?.kots.registry?.hasCredentials ? det.get() : undefined));
+    expect(after!.kots.registry).toEqual({ host: 'registry.lab:5000', namespace: 'lifeboat', hasCredentials: true });
   });
 
   it('a forbidden watch becomes a problem, not a failure', async () => {

@@ -62,6 +62,7 @@ export class EnvironmentDetector {
   private cliVersion?: string;
   private kc?: KubeConfig;
   private nsKey = '';
+  private registrySecret: { namespace?: string; exists?: boolean; pending?: boolean } = {};
 
   constructor(private readonly opts: DetectorOptions = {}) {}
 
@@ -126,6 +127,7 @@ export class EnvironmentDetector {
     await Promise.all(feeds.map((f) => f.informer.stop().catch(() => {})));
     this.server = {};
     this.nsKey = '';
+    this.registrySecret = {};
   }
 
   /** Forget the cached server version and recompute now. */
@@ -195,6 +197,7 @@ export class EnvironmentDetector {
     let snap = this.snapshot();
     let env = computeEnvironment(snap, this.extras());
     this.announceNamespaces(env);
+    this.checkRegistrySecret(env);
     const p = this.ensureServerVersion(env, snap);
     if (p && awaitServer) {
       await p;
@@ -211,6 +214,7 @@ export class EnvironmentDetector {
       cliVersion: this.cliVersion,
       serverVersion: this.server.version,
       serverVersionProblem: this.server.problem,
+      registryHasCredentials: this.registrySecret.exists,
     };
   }
 
@@ -220,6 +224,25 @@ export class EnvironmentDetector {
       this.nsKey = key;
       this.opts.onNamespaces?.({ velero: env.velero.namespace, kots: env.kots.namespace });
     }
+  }
+
+  /** Once per KOTS namespace: does Secret kotsadm-private-registry exist? (Its data is not kept.) */
+  private checkRegistrySecret(env: Environment): void {
+    const ns = env.kots.registry ? env.kots.namespace : undefined;
+    if (!ns || !this.kc || this.registrySecret.namespace === ns) return;
+    const state: typeof this.registrySecret = { namespace: ns, pending: true };
+    this.registrySecret = state;
+    this.kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedSecret({ name: 'kotsadm-private-registry', namespace: ns })
+      .then(
+        () => (state.exists = true),
+        (err) => (state.exists = statusOf(err) === 404 ? false : undefined),
+      )
+      .finally(() => {
+        state.pending = false;
+        if (this.registrySecret === state) this.schedule();
+      });
   }
 
   /** (Re)asks the server when the Velero Deployment changed; returns the pending request, if any. */
