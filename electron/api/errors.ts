@@ -25,6 +25,12 @@ export const errorCodes = [
   'TOOL_OUTPUT_INVALID',
   'TOOL_TIMEOUT',
   'CANCELLED',
+  'REGISTRY_UNREACHABLE',
+  'REGISTRY_AUTH_FAILED',
+  'REGISTRY_NOT_FOUND',
+  'REGISTRY_FAILED',
+  'DIGEST_MISMATCH',
+  'ARCHIVE_INVALID',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
