@@ -26,7 +26,10 @@ export class Kube {
     const opts: RequestOptions = { method, headers: { accept: 'application/json' } };
     await this.kc.applyToHTTPSOptions(opts);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    if (payload !== undefined) (opts.headers as Record<string, string>)['content-type'] = contentType;
+    if (payload !== undefined) {
+      (opts.headers as Record<string, string>)['content-type'] = contentType;
+      (opts.headers as Record<string, string>)['content-length'] = String(Buffer.byteLength(payload));
+    }
     return new Promise<T>((resolve, reject) => {
       const req = request(url, opts, (res) => {
         const chunks: Buffer[] = [];

@@ -198,7 +198,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     '--controllers=*,-node-lifecycle-controller,-persistentvolume-expander-controller',
     `--service-account-private-key-file=${pki.serviceAccountKey}`,
     `--root-ca-file=${pki.caCert}`,
-    '--use-service-account-credentials=false',
+    '--use-service-account-credentials=true',
     '--cluster-cidr=10.244.0.0/16', '--service-cluster-ip-range=10.96.0.0/16',
     '--concurrent-gc-syncs=5',
     '--v=1',
