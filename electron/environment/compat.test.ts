@@ -49,6 +49,12 @@ describe('compatibility: Velero ↔ Kubernetes', () => {
     expect(v.verdict).toBe('incompatible');
     expect(v.reason).toMatch(/Kubernetes 1\.18 or later/);
   });
+  it('an unstamped API server version (v0.0.0-master) is a warning, not a verdict', () => {
+    const v = verdict('1.131.4', '1.18.3', 'v0.0.0-master+$Format:%H$');
+    expect(v.verdict).toBe('warning');
+    expect(v.reason).toMatch(/not a Kubernetes release/);
+    expect(v.kubernetesVersion).toBeUndefined();
+  });
   it('Velero 1.6.0–1.6.2 expect Kubernetes 1.12–1.21', () => {
     const v = verdict('1.94.1', '1.6.2', 'v1.25.0');
     expect(v.verdict).toBe('warning');

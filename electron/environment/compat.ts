@@ -107,7 +107,9 @@ export function compatibility(input: CompatInput): { verdict: CompatibilityVerdi
   const findings: Finding[] = [];
   const kots = parseVersion(input.kotsVersion);
   const velero = parseVersion(input.veleroVersion);
-  const kube = parseVersion(input.kubernetesVersion);
+  // a source build without version stamps reports v0.0.0-master: that is no version at all
+  const kubeParsed = parseVersion(input.kubernetesVersion);
+  const kube = kubeParsed && kubeParsed[0] > 0 ? kubeParsed : undefined;
 
   if (!input.veleroInstalled) {
     findings.push(finding('unknown', 'Velero', 'Velero is not installed in this cluster, so there is nothing to check yet.', 'Install Velero 1.18.x from Setup.'));
@@ -124,7 +126,7 @@ export function compatibility(input: CompatInput): { verdict: CompatibilityVerdi
     const f = veleroKubernetes(velero, kube);
     if (f) findings.push(f);
   } else if (velero && !kube) {
-    findings.push(finding('warning', 'Kubernetes version', 'Lifeboat could not read the Kubernetes version from /version.', 'Reconnect to the cluster.'));
+    findings.push(finding('warning', 'Kubernetes version', input.kubernetesVersion ? `The API server reports version "${input.kubernetesVersion}", which is not a Kubernetes release, so Velero's Kubernetes bounds cannot be checked.` : 'Lifeboat could not read the Kubernetes version from /version.', input.kubernetesVersion ? 'Ask your cluster admin which Kubernetes release this is.' : 'Reconnect to the cluster.'));
   }
   if (velero && ge(velero, '1.17.0')) {
     if (input.usesLocalVolumeProvider) {

@@ -67,6 +67,16 @@ describe('computeEnvironment', () => {
     expect(env.compatibility).toMatchObject({ verdict: 'incompatible', reason: expect.stringMatching(/1\.19/) });
   });
 
+  it('a user who may not list Deployments gets "cannot tell", not "not installed"', () => {
+    const env = computeEnvironment(snapshot({ deployments: [], kotsadmPods: [], blind: ['deployments', 'kotsadmPods'] }), x);
+    expect(env.problems.map((p) => p.title)).toEqual(['Cannot tell whether KOTS is installed', 'Cannot tell whether Velero is installed']);
+  });
+
+  it('a node agent DaemonSet with nothing scheduled says so', () => {
+    const env = computeEnvironment(snapshot({ daemonsets: [nodeAgent('velero', 'node-agent', 0, 0)] }), x);
+    expect(env.problems.find((p) => p.title === 'Node Agent is not working')?.reason).toMatch(/no pods scheduled/);
+  });
+
   it('no KOTS, no Velero', () => {
     const env = computeEnvironment(snapshot({ deployments: [], daemonsets: [], bsls: [] }), x);
     expect(env.kots.found).toBe(false);

@@ -26,6 +26,8 @@ export interface Snapshot {
   bsls: readonly BackupStorageLocation[];
   /** Things the detector could not watch (forbidden lists…). */
   watchProblems: readonly Check[];
+  /** Kinds the detector could not list (e.g. forbidden): "not found" is then "cannot tell". */
+  blind?: ReadonlyArray<'deployments' | 'daemonsets' | 'configmaps' | 'namespaces' | 'kotsadmPods' | 'bsls'>;
 }
 
 export interface Extras {
@@ -88,7 +90,10 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
       }
     : undefined;
 
-  if (!kotsFound) {
+  const blind = new Set(s.blind ?? []);
+  if (!kotsFound && blind.has('deployments') && blind.has('kotsadmPods')) {
+    problems.push({ ok: false, severity: 'warning', title: 'Cannot tell whether KOTS is installed', reason: 'This user may not list Deployments or pods, so Lifeboat cannot look for the admin console.', fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).' });
+  } else if (!kotsFound) {
     problems.push({ ok: false, severity: 'warning', title: 'KOTS admin console not found', reason: 'No Deployment named kotsadm and no pods labelled app=kotsadm were found in this cluster.', fix: 'Connect to the cluster where the application was installed with KOTS.' });
   } else if (kotsReady === false) {
     problems.push({ ok: false, severity: 'warning', title: 'KOTS admin console is not ready', reason: `kotsadm in namespace ${kotsNamespace} has no available replica.`, fix: `Check the kotsadm pods: kubectl -n ${kotsNamespace} get pods -l app=kotsadm` });
@@ -165,7 +170,9 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
     storageLocations: bsls,
   };
 
-  if (!installed) {
+  if (!installed && blind.has('deployments')) {
+    problems.push({ ok: false, severity: 'warning', title: 'Cannot tell whether Velero is installed', reason: 'This user may not list Deployments, so Lifeboat cannot look for the Velero server.', fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).' });
+  } else if (!installed) {
     problems.push({ ok: false, severity: 'warning', title: 'Velero is not installed', reason: veleroNs ? `No Velero Deployment was found in namespace ${veleroNs}.` : 'No Deployment named velero was found and KOTS names no Velero namespace.', fix: 'Install Velero from Setup.' });
   } else {
     if (!velero.ready) problems.push({ ok: false, severity: 'error', title: 'Velero is not running', reason: `Deployment ${server.metadata?.name} in ${veleroNs} has no available replica.`, fix: `Check the Velero pod: kubectl -n ${veleroNs} get pods -l deploy=velero` });
@@ -173,7 +180,8 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
     if (!velero.fileSystemBackup) {
       problems.push({ ok: false, severity: 'warning', title: 'Node Agent integration not found', reason: `No node-agent (or restic) DaemonSet in ${veleroNs}: volume data cannot be backed up and KOTS's configure commands fail.`, fix: 'Reinstall Velero with the node agent (velero install --use-node-agent).' });
     } else if (!velero.fileSystemBackup.ready) {
-      problems.push({ ok: false, severity: 'warning', title: `${label} is not working`, reason: `${velero.fileSystemBackup.available} of ${velero.fileSystemBackup.desired} ${label.toLowerCase()} pods are available.`, fix: `Check the DaemonSet: kubectl -n ${veleroNs} get ds ${fsb?.metadata?.name}` });
+      const { available, desired } = velero.fileSystemBackup;
+      problems.push({ ok: false, severity: 'warning', title: `${label} is not working`, reason: desired === 0 ? `The ${fsb?.metadata?.name} DaemonSet has no pods scheduled on any node, so volume data cannot be backed up.` : `${available} of ${desired} ${label.toLowerCase()} pods are available.`, fix: `Check the DaemonSet: kubectl -n ${veleroNs} get ds ${fsb?.metadata?.name}` });
     }
     if (bsls.length === 0) {
       problems.push({ ok: false, severity: 'error', title: 'No backup storage', reason: `Velero in ${veleroNs} has no BackupStorageLocation, so backups have nowhere to go.`, fix: 'Configure backup storage in Setup.' });

@@ -143,9 +143,21 @@ describe('EnvironmentDetector (live watches)', () => {
     expect(after!.kots.registry).toEqual({ host: 'registry.lab:5000', namespace: 'lifeboat', hasCredentials: true });
   });
 
-  it('a forbidden watch becomes a problem, not a failure', async () => {
-    const { env } = await start(baseStore(), { forbid: ['/apis/apps/v1/daemonsets'] });
+  it('a forbidden watch becomes a problem, not a failure, and stays one across retries', async () => {
+    const { env, det } = await start(baseStore(), { forbid: ['/apis/apps/v1/daemonsets'] });
     expect(env.problems.map((p) => p.title)).toContain('Lifeboat may not watch DaemonSets');
     expect(env.kots.found).toBe(true);
+    // still reported after the first retry (ListWatch.start() resolves even when its list fails)
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(det.get()!.problems.map((p) => p.title)).toContain('Lifeboat may not watch DaemonSets');
+  });
+
+  it('a watch that was refused recovers once it is allowed', async () => {
+    const forbid = ['/apis/apps/v1/deployments'];
+    const { env, det } = await start(baseStore(), { forbid });
+    expect(env.problems.map((p) => p.title)).toEqual(expect.arrayContaining(['Lifeboat may not watch Deployments', 'Cannot tell whether Velero is installed']));
+    forbid.length = 0;
+    const after = await until(() => (det.get()?.kots.found && !det.get()!.problems.some((p) => p.title.includes('may not watch')) ? det.get() : undefined), 5000);
+    expect(after!.kots.version).toBe('v1.131.4');
   });
 });

@@ -33,7 +33,7 @@ export interface DetectorOptions {
   onNamespaces?: (ns: { velero?: string; kots?: string }) => void;
 }
 
-type Source = keyof Omit<Snapshot, 'watchProblems'>;
+type Source = keyof Omit<Snapshot, 'watchProblems' | 'blind'>;
 
 interface Feed {
   key: string;
@@ -43,6 +43,11 @@ interface Feed {
   problem?: Check;
   retry?: NodeJS.Timeout;
   failures: number;
+  /** ListWatch.start() resolves even when its list fails (it reports through 'error'), so each
+   * attempt is numbered and an attempt counts as good only if no error arrived during it. */
+  attempt: number;
+  failedAttempt: number;
+  forbidden?: boolean;
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -101,18 +106,12 @@ export class EnvironmentDetector {
         informer: new ListWatch('/apis/velero.io/v1/backupstoragelocations', watch, list(() => custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: 'backupstoragelocations' })), false),
       },
     ];
-    this.feeds = defs.map((d) => ({ ...d, failures: 0 }));
+    this.feeds = defs.map((d) => ({ ...d, failures: 0, attempt: 0, failedAttempt: -1 }));
     for (const f of this.feeds) {
       for (const verb of ['add', 'update', 'delete'] as const) f.informer.on(verb, () => this.schedule());
       f.informer.on('error', (err) => this.failed(f, err));
-      f.informer.on('connect', () => {
-        if (f.problem) {
-          f.problem = undefined;
-          this.schedule();
-        }
-      });
     }
-    await Promise.all(this.feeds.map((f) => f.informer.start().catch((err) => this.failed(f, err))));
+    await Promise.all(this.feeds.map((f) => this.attempt(f)));
     if (this.opts.cliVersion) this.cliVersion = await this.opts.cliVersion().catch(() => undefined);
     await this.recompute(true);
     return this.current;
@@ -148,10 +147,30 @@ export class EnvironmentDetector {
     }
   }
 
+  private async attempt(f: Feed): Promise<void> {
+    const n = ++f.attempt;
+    try {
+      await f.informer.start();
+    } catch (err) {
+      this.failed(f, err);
+    }
+    if (f.failedAttempt !== n && this.feeds.includes(f) && !this.stopped) {
+      // listed and watching again
+      if (f.problem || f.failures) {
+        f.failures = 0;
+        f.problem = undefined;
+        f.forbidden = false;
+        this.schedule();
+      }
+    }
+  }
+
   private failed(f: Feed, err: unknown): void {
+    f.failedAttempt = f.attempt;
     if (this.stopped || !this.feeds.includes(f)) return;
     const status = statusOf(err);
     f.failures++;
+    f.forbidden = status === 403;
     if (f.source === 'bsls' && status === 404) {
       f.problem = undefined; // Velero's CRDs are not installed: no BSLs, not a problem of its own
     } else if (status === 403) {
@@ -164,14 +183,7 @@ export class EnvironmentDetector {
     const delay = Math.min(60_000, (f.source === 'bsls' && status === 404 ? 15_000 : 1000) * 2 ** Math.min(f.failures - 1, 5));
     f.retry = setTimeout(() => {
       if (this.stopped || !this.feeds.includes(f)) return;
-      f.informer.start().then(
-        () => {
-          f.failures = 0;
-          f.problem = undefined;
-          this.schedule();
-        },
-        (e) => this.failed(f, e),
-      );
+      void this.attempt(f);
     }, delay);
     f.retry.unref?.();
   }
@@ -183,11 +195,12 @@ export class EnvironmentDetector {
   }
 
   private snapshot(): Snapshot {
-    const out: Snapshot = { deployments: [], daemonsets: [], configmaps: [], namespaces: [], kotsadmPods: [], bsls: [], watchProblems: [] };
-    const mutable = out as unknown as Record<Source, KubernetesObject[]> & { watchProblems: Check[] };
+    const out: Snapshot = { deployments: [], daemonsets: [], configmaps: [], namespaces: [], kotsadmPods: [], bsls: [], watchProblems: [], blind: [] };
+    const mutable = out as unknown as Record<Source, KubernetesObject[]> & { watchProblems: Check[]; blind: Source[] };
     for (const f of this.feeds) {
       mutable[f.source].push(...(f.informer.list() as KubernetesObject[]));
       if (f.problem) mutable.watchProblems.push(f.problem);
+      if (f.forbidden) mutable.blind.push(f.source);
     }
     return out;
   }

@@ -1,0 +1,345 @@
+/**
+ * The OCI image layout on disk (`oci-layout`, `index.json`, `blobs/sha256/<hex>`) and its tar
+ * form: building and reading index.json, atomic writes, a small ustar writer and a tar reader
+ * that indexes entries so blobs are read in place (no extraction).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { LifeboatError } from '../api/errors.js';
+import { MediaTypes, assertDigest, digestHex, parseRefName, refName, type Descriptor } from './mediaTypes.js';
+
+export const REF_NAME = 'org.opencontainers.image.ref.name';
+export const OCI_LAYOUT = { imageLayoutVersion: '1.0.0' };
+
+export interface TaggedImage {
+  repo: string;
+  tag: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface LayoutIndex {
+  schemaVersion: 2;
+  mediaType: string;
+  manifests: Descriptor[];
+  annotations?: Record<string, string>;
+}
+
+export function blobPath(root: string, digest: string): string {
+  return path.join(root, 'blobs', 'sha256', digestHex(digest));
+}
+
+/** index.json for these tags: one descriptor per repo:tag, sorted, ref names as annotations. */
+export function buildIndex(images: TaggedImage[], annotations?: Record<string, string>): LayoutIndex {
+  const sorted = images.slice().sort((a, b) => (refName(a.repo, a.tag) < refName(b.repo, b.tag) ? -1 : 1));
+  const index: LayoutIndex = {
+    schemaVersion: 2,
+    mediaType: MediaTypes.ociIndex,
+    manifests: sorted.map((i) => ({
+      mediaType: i.mediaType,
+      digest: i.digest,
+      size: i.size,
+      annotations: { [REF_NAME]: refName(i.repo, i.tag) },
+    })),
+  };
+  if (annotations && Object.keys(annotations).length) index.annotations = annotations;
+  return index;
+}
+
+/** The tagged images an index.json names; entries without a "repo:tag" ref name are reported. */
+export function readIndex(bytes: Buffer | string): { images: TaggedImage[]; unnamed: Descriptor[]; annotations: Record<string, string> } {
+  let doc: Partial<LayoutIndex>;
+  try {
+    doc = JSON.parse(bytes.toString());
+  } catch {
+    throw new LifeboatError('ARCHIVE_INVALID', 'The archive index.json is not valid JSON.', 'The archive is damaged; export it again.');
+  }
+  if (doc.schemaVersion !== 2 || !Array.isArray(doc.manifests)) {
+    throw new LifeboatError('ARCHIVE_INVALID', 'The archive index.json is not an OCI image index.', 'Choose a directory or .tar written by a registry export.');
+  }
+  const images: TaggedImage[] = [];
+  const unnamed: Descriptor[] = [];
+  for (const m of doc.manifests) {
+    if (!m || typeof m.digest !== 'string' || typeof m.size !== 'number' || typeof m.mediaType !== 'string') {
+      throw new LifeboatError('ARCHIVE_INVALID', 'The archive index.json has an invalid entry.', 'The archive is damaged; export it again.');
+    }
+    assertDigest(m.digest);
+    const ref = m.annotations?.[REF_NAME];
+    const parsed = ref ? parseRefName(ref) : null;
+    if (!parsed) unnamed.push(m);
+    else images.push({ ...parsed, digest: m.digest, mediaType: m.mediaType, size: m.size });
+  }
+  return { images, unnamed, annotations: doc.annotations ?? {} };
+}
+
+/** Write a file atomically (temp file + rename). */
+let tmpCounter = 0;
+export async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
+  const tmp = `${file}.${process.pid}-${++tmpCounter}.tmp`;
+  await fsp.writeFile(tmp, data);
+  await fsp.rename(tmp, file);
+}
+
+/** sha256 digest and size of a file, streaming. */
+export async function hashFile(file: string, onBytes?: (n: number) => void, range?: { start: number; size: number }): Promise<{ digest: string; size: number }> {
+  const h = createHash('sha256');
+  let n = 0;
+  const opts = range ? { start: range.start, end: range.start + range.size - 1, highWaterMark: 1 << 20 } : { highWaterMark: 1 << 20 };
+  if (range && range.size === 0) return { digest: `sha256:${h.digest('hex')}`, size: 0 };
+  for await (const c of createReadStream(file, opts)) {
+    h.update(c as Buffer);
+    n += (c as Buffer).length;
+    onBytes?.((c as Buffer).length);
+  }
+  return { digest: `sha256:${h.digest('hex')}`, size: n };
+}
+
+// ---------------------------------------------------------------- tar
+
+/** Write an octal number field (NUL-terminated), or base-256 when it does not fit. */
+export function tarNumber(buf: Buffer, off: number, len: number, value: number): void {
+  const octal = value.toString(8);
+  if (octal.length <= len - 1) {
+    buf.write(octal.padStart(len - 1, '0'), off, 'ascii');
+    buf[off + len - 1] = 0;
+    return;
+  }
+  // GNU base-256: high bit set in the first byte, big-endian value in the rest.
+  let v = BigInt(value);
+  for (let i = off + len - 1; i > off; i--) {
+    buf[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  buf[off] = 0x80;
+}
+
+export function parseTarNumber(buf: Buffer, off: number, len: number): number {
+  if (buf[off]! & 0x80) {
+    let v = 0n;
+    for (let i = off + 1; i < off + len; i++) v = (v << 8n) | BigInt(buf[i]!);
+    return Number(v);
+  }
+  const s = buf.toString('ascii', off, off + len).replace(/\0.*$/s, '').trim();
+  return s ? parseInt(s, 8) : 0;
+}
+
+/** A ustar header for a file ('0') or directory ('5'). Names longer than 100 use the prefix field. */
+export function tarHeader(name: string, size: number, type: '0' | '5', mtime = 0): Buffer {
+  const h = Buffer.alloc(512);
+  let prefix = '';
+  let base = name;
+  if (Buffer.byteLength(name) > 100) {
+    const cut = name.lastIndexOf('/', 155);
+    if (cut <= 0 || Buffer.byteLength(name.slice(cut + 1)) > 100) throw new Error(`tar name too long: ${name}`);
+    prefix = name.slice(0, cut);
+    base = name.slice(cut + 1);
+  }
+  h.write(base, 0, 100, 'utf8');
+  tarNumber(h, 100, 8, type === '5' ? 0o755 : 0o644);
+  tarNumber(h, 108, 8, 0);
+  tarNumber(h, 116, 8, 0);
+  tarNumber(h, 124, 12, size);
+  tarNumber(h, 136, 12, mtime);
+  h.write('        ', 148, 8, 'ascii');
+  h.write(type, 156, 1, 'ascii');
+  h.write('ustar\0', 257, 6, 'ascii');
+  h.write('00', 263, 2, 'ascii');
+  h.write(prefix, 345, 155, 'utf8');
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'ascii');
+  return h;
+}
+
+export interface TarInput {
+  name: string;
+  /** A file to copy, or bytes. */
+  file?: string;
+  data?: Buffer;
+  size: number;
+  dir?: boolean;
+}
+
+/** Write a tar of these entries to `out` (via `out.partial`, renamed at the end). */
+export async function writeTar(out: string, entries: TarInput[], opts: { onBytes?: (n: number) => void; signal?: AbortSignal } = {}): Promise<void> {
+  const partial = `${out}.partial`;
+  const ws = createWriteStream(partial, { highWaterMark: 1 << 20 });
+  const write = async (b: Buffer) => {
+    if (!ws.write(b)) await once(ws, 'drain');
+  };
+  try {
+    const mtime = Math.floor(Date.now() / 1000);
+    for (const e of entries) {
+      if (opts.signal?.aborted) throw new LifeboatError('CANCELLED', 'Packing the archive was cancelled.');
+      await write(tarHeader(e.dir ? `${e.name.replace(/\/$/, '')}/` : e.name, e.dir ? 0 : e.size, e.dir ? '5' : '0', mtime));
+      if (e.dir) continue;
+      let n = 0;
+      if (e.data) {
+        await write(e.data);
+        n = e.data.length;
+      } else if (e.file) {
+        for await (const c of createReadStream(e.file, { highWaterMark: 1 << 20 })) {
+          await write(c as Buffer);
+          n += (c as Buffer).length;
+          opts.onBytes?.((c as Buffer).length);
+        }
+      }
+      if (n !== e.size) throw new LifeboatError('ARCHIVE_INVALID', `${e.name} changed size while it was packed (${n} ≠ ${e.size}).`);
+      const pad = (512 - (n % 512)) % 512;
+      if (pad) await write(Buffer.alloc(pad));
+    }
+    await write(Buffer.alloc(1024));
+    ws.end();
+    await once(ws, 'finish');
+  } catch (e) {
+    ws.destroy();
+    await fsp.rm(partial, { force: true });
+    throw e;
+  }
+  await fsp.rename(partial, out);
+}
+
+export interface TarEntry {
+  offset: number;
+  size: number;
+  type: string;
+}
+
+function parsePax(data: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  while (i < data.length) {
+    const sp = data.indexOf(0x20, i);
+    if (sp < 0) break;
+    const len = parseInt(data.toString('ascii', i, sp), 10);
+    if (!(len > 0)) break;
+    const rec = data.toString('utf8', sp + 1, i + len - 1);
+    const eq = rec.indexOf('=');
+    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    i += len;
+  }
+  return out;
+}
+
+/** Index a tar file: entry name (without "./") → data offset, size and type. Reads headers only. */
+export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
+  const fh = await fsp.open(file, 'r');
+  const entries = new Map<string, TarEntry>();
+  try {
+    const { size: total } = await fh.stat();
+    let pos = 0;
+    const hdr = Buffer.alloc(512);
+    let pax: Record<string, string> = {};
+    let longName: string | null = null;
+    while (pos + 512 <= total) {
+      const { bytesRead } = await fh.read(hdr, 0, 512, pos);
+      if (bytesRead < 512) break;
+      if (hdr.every((b) => b === 0)) break;
+      let sum = 0;
+      for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : hdr[i]!;
+      if (sum !== parseTarNumber(hdr, 148, 8)) {
+        throw new LifeboatError('ARCHIVE_INVALID', `${path.basename(file)} is not a valid tar archive (bad header checksum at byte ${pos}).`, 'The archive is truncated or damaged.');
+      }
+      const type = String.fromCharCode(hdr[156] || 48);
+      let size = parseTarNumber(hdr, 124, 12);
+      const prefix = hdr.toString('utf8', 345, 500).replace(/\0.*$/s, '');
+      let name = hdr.toString('utf8', 0, 100).replace(/\0.*$/s, '');
+      if (prefix && hdr.toString('ascii', 257, 262) === 'ustar') name = `${prefix}/${name}`;
+      const dataOff = pos + 512;
+      if (type === 'x' || type === 'L') {
+        const data = Buffer.alloc(size);
+        await fh.read(data, 0, size, dataOff);
+        if (type === 'x') pax = parsePax(data);
+        else longName = data.toString('utf8').replace(/\0.*$/s, '');
+      } else if (type !== 'g') {
+        if (pax.path) name = pax.path;
+        else if (longName) name = longName;
+        if (pax.size) size = Number(pax.size);
+        name = name.replace(/^\.\//, '');
+        entries.set(name, { offset: dataOff, size, type });
+        pax = {};
+        longName = null;
+      }
+      pos = dataOff + Math.ceil(size / 512) * 512;
+    }
+    if (pos > total) throw new LifeboatError('ARCHIVE_INVALID', `${path.basename(file)} is truncated.`, 'Copy the archive again; it is shorter than its contents say.');
+  } finally {
+    await fh.close();
+  }
+  return entries;
+}
+
+// ---------------------------------------------------------------- sources
+
+/** Read access to a layout, whether a directory or a tar file. */
+export interface LayoutSource {
+  readonly location: string;
+  readFile(name: string): Promise<Buffer>;
+  /** Size of a blob, or null when the archive does not hold it. */
+  blobSize(digest: string): Promise<number | null>;
+  /** Stream [start, end) of a blob. */
+  blobStream(digest: string, start?: number, end?: number): Readable;
+  hashBlob(digest: string, onBytes?: (n: number) => void): Promise<{ digest: string; size: number }>;
+}
+
+export async function openLayout(location: string): Promise<LayoutSource> {
+  const st = await fsp.stat(location).catch(() => null);
+  if (!st) throw new LifeboatError('ARCHIVE_INVALID', `There is no archive at ${location}.`, 'Choose the directory or .tar written by a registry export.');
+  let src: LayoutSource;
+  if (st.isDirectory()) {
+    src = {
+      location,
+      readFile: (name) => fsp.readFile(path.join(location, name)),
+      blobSize: async (d) => (await fsp.stat(blobPath(location, d)).catch(() => null))?.size ?? null,
+      blobStream: (d, start = 0, end) =>
+        end !== undefined && end <= start
+          ? Readable.from([])
+          : createReadStream(blobPath(location, d), { start, end: end !== undefined ? end - 1 : undefined, highWaterMark: 1 << 20 }),
+      hashBlob: (d, onBytes) => hashFile(blobPath(location, d), onBytes),
+    };
+  } else {
+    const entries = await indexTar(location);
+    const get = (name: string) => entries.get(name);
+    const blobName = (d: string) => `blobs/sha256/${digestHex(d)}`;
+    src = {
+      location,
+      readFile: async (name) => {
+        const e = get(name);
+        if (!e) throw Object.assign(new Error(`${name} not in archive`), { code: 'ENOENT' });
+        const buf = Buffer.alloc(e.size);
+        const fh = await fsp.open(location, 'r');
+        try {
+          await fh.read(buf, 0, e.size, e.offset);
+        } finally {
+          await fh.close();
+        }
+        return buf;
+      },
+      blobSize: async (d) => get(blobName(d))?.size ?? null,
+      blobStream: (d, start = 0, end) => {
+        const e = get(blobName(d))!;
+        const stop = end ?? e.size;
+        if (stop <= start) return Readable.from([]);
+        return createReadStream(location, { start: e.offset + start, end: e.offset + stop - 1, highWaterMark: 1 << 20 });
+      },
+      hashBlob: (d, onBytes) => {
+        const e = get(blobName(d))!;
+        return hashFile(location, onBytes, { start: e.offset, size: e.size });
+      },
+    };
+  }
+  let layout: { imageLayoutVersion?: string };
+  try {
+    layout = JSON.parse((await src.readFile('oci-layout')).toString());
+  } catch {
+    throw new LifeboatError('ARCHIVE_INVALID', `${location} is not an OCI image layout (no readable oci-layout file).`, 'Choose the directory or .tar written by a registry export.');
+  }
+  if (typeof layout.imageLayoutVersion !== 'string' || !layout.imageLayoutVersion.startsWith('1.')) {
+    throw new LifeboatError('ARCHIVE_INVALID', `${location} has an unsupported OCI layout version "${layout.imageLayoutVersion}".`);
+  }
+  return src;
+}

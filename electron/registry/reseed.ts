@@ -1,0 +1,284 @@
+/**
+ * Re-seed a registry from an export (layout directory or .tar):
+ *   1. read index.json and every manifest (digest and size checked, indexes recursed);
+ *   2. verify every blob's sha256 — one corrupted or missing blob refuses the whole re-seed
+ *      before anything is pushed (DIGEST_MISMATCH / ARCHIVE_INVALID naming the digest);
+ *   3. HEAD what the target already has; push each missing blob once and mount it into the
+ *      other repositories that need it;
+ *   4. push manifests children-first (index children by digest, then the tags);
+ *   5. resolve every tag on the target and compare its digest with the archive's.
+ */
+import { LifeboatError } from '../api/errors.js';
+import type { RegistryClient } from './client.js';
+import { openLayout, readIndex, type LayoutSource, type TaggedImage } from './layout.js';
+import { parseManifest, refName, sha256Digest } from './mediaTypes.js';
+import { runPool } from './pool.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
+
+export interface ReseedOptions {
+  client: RegistryClient;
+  /** A layout directory or a .tar of one. */
+  source: string;
+  /** Parallel uploads (default 6). */
+  concurrency?: number;
+  /** Blobs larger than this are uploaded in PATCH chunks of this size (default 64 MiB). */
+  chunkSize?: number;
+  /** Map archive repository names to target names (e.g. a new prefix). Default: unchanged. */
+  mapRepository?: (repo: string) => string;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface TagReport {
+  repo: string;
+  tag: string;
+  expected: string;
+  actual: string | null;
+  ok: boolean;
+}
+
+export interface ReseedResult {
+  tags: TagReport[];
+  ok: boolean;
+  blobsUploaded: number;
+  blobsMounted: number;
+  blobsSkipped: number;
+  bytesUploaded: number;
+  manifestsPushed: number;
+  warnings: string[];
+  durationMs: number;
+}
+
+interface ManifestNode {
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+  children: string[];
+  blobs: Array<{ digest: string; size: number }>;
+}
+
+interface RepoPlan {
+  repo: string;
+  tags: TaggedImage[];
+  /** Manifest digests, children before parents. */
+  manifests: string[];
+  blobs: Set<string>;
+}
+
+export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult> {
+  const t0 = Date.now();
+  const { client, signal } = opts;
+  const concurrency = opts.concurrency ?? 6;
+  const mapRepo = opts.mapRepository ?? ((r: string) => r);
+  const progress = new ProgressTracker(opts.onProgress);
+  const warnings: string[] = [];
+  const src: LayoutSource = await openLayout(opts.source);
+
+  // 1. Read the index and every manifest.
+  progress.setPhase('reading');
+  let indexBytes: Buffer;
+  try {
+    indexBytes = await src.readFile('index.json');
+  } catch {
+    throw new LifeboatError('ARCHIVE_INVALID', `${opts.source} has no index.json.`, 'The export did not finish; run it again to complete the archive.');
+  }
+  const { images, unnamed } = readIndex(indexBytes);
+  for (const u of unnamed) warnings.push(`Index entry ${u.digest} has no "repo:tag" name; skipped.`);
+  if (!images.length) throw new LifeboatError('ARCHIVE_INVALID', `${opts.source} holds no tagged images.`, 'Choose an archive written by a registry export.');
+
+  const manifests = new Map<string, ManifestNode>();
+  const blobSizes = new Map<string, number>();
+  const readManifest = async (digest: string, size: number, mediaType: string, depth: number): Promise<ManifestNode> => {
+    const known = manifests.get(digest);
+    if (known) return known;
+    if (depth > 4) throw new LifeboatError('ARCHIVE_INVALID', `Manifest ${digest} nests indexes too deeply.`);
+    const have = await src.blobSize(digest);
+    if (have === null) throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing manifest ${digest}.`, 'The archive is incomplete; export it again.', { digest });
+    const bytes = await src.readFile(`blobs/sha256/${digest.slice(7)}`);
+    const got = sha256Digest(bytes);
+    if (got !== digest || bytes.length !== size) {
+      throw new LifeboatError('DIGEST_MISMATCH', `Manifest ${digest} in the archive is corrupted (its bytes hash to ${got}, ${bytes.length} bytes).`, 'Nothing was pushed. Export the registry again or restore the archive from a good copy.', {
+        digest,
+        actual: got,
+      });
+    }
+    const parsed = parseManifest(bytes, mediaType);
+    const node: ManifestNode = { digest, mediaType: parsed.mediaType, bytes, children: [], blobs: [] };
+    for (const c of parsed.manifests) {
+      await readManifest(c.digest, c.size, c.mediaType, depth + 1);
+      node.children.push(c.digest);
+    }
+    for (const b of parsed.blobs) {
+      const prev = blobSizes.get(b.digest);
+      if (prev !== undefined && prev !== b.size) throw new LifeboatError('ARCHIVE_INVALID', `Blob ${b.digest} is listed with two sizes.`);
+      blobSizes.set(b.digest, b.size);
+      node.blobs.push({ digest: b.digest, size: b.size });
+    }
+    for (const f of parsed.foreign) warnings.push(`Foreign layer ${f.digest} is not in the archive and was not pushed.`);
+    manifests.set(digest, node);
+    return node;
+  };
+
+  const plans = new Map<string, RepoPlan>();
+  for (const img of images) {
+    await readManifest(img.digest, img.size, img.mediaType, 0);
+    const repo = mapRepo(img.repo);
+    let plan = plans.get(repo);
+    if (!plan) plans.set(repo, (plan = { repo, tags: [], manifests: [], blobs: new Set() }));
+    plan.tags.push(img);
+    const visit = (d: string) => {
+      if (plan!.manifests.includes(d)) return;
+      const n = manifests.get(d)!;
+      for (const c of n.children) visit(c);
+      for (const b of n.blobs) plan!.blobs.add(b.digest);
+      plan!.manifests.push(d);
+    };
+    visit(img.digest);
+  }
+  for (const d of manifests.keys()) blobSizes.delete(d);
+
+  // 2. Verify every blob before anything is pushed.
+  const digests = [...blobSizes.keys()].sort();
+  progress.setPhase('verifying', { bytesTotal: [...blobSizes.values()].reduce((s, n) => s + n, 0), blobsTotal: digests.length });
+  await runPool(
+    digests,
+    Math.min(concurrency, 4),
+    async (d) => {
+      const size = blobSizes.get(d)!;
+      const have = await src.blobSize(d);
+      if (have === null) throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing blob ${d}.`, 'Nothing was pushed. The archive is incomplete; export it again.', { digest: d });
+      const got = await src.hashBlob(d, (n) => progress.addBytes(n));
+      if (got.digest !== d || got.size !== size) {
+        throw new LifeboatError(
+          'DIGEST_MISMATCH',
+          `Blob ${d} in the archive is corrupted: its ${got.size} bytes hash to ${got.digest}.`,
+          'Nothing was pushed. Export the registry again or restore the archive from a good copy.',
+          { digest: d, actual: got.digest, size: got.size, expectedSize: size },
+        );
+      }
+      progress.blobDone(false, d);
+    },
+    signal,
+  );
+
+  // 3. What does the target already have? (repo, digest) pairs.
+  const pairs: Array<{ repo: string; digest: string }> = [];
+  for (const p of plans.values()) for (const d of p.blobs) pairs.push({ repo: p.repo, digest: d });
+  progress.setPhase('checking', { blobsTotal: pairs.length });
+  const present = new Map<string, Set<string>>(); // digest → repos of the target holding it
+  await runPool(
+    pairs,
+    concurrency * 2,
+    async ({ repo, digest }, sig) => {
+      if (await client.headBlob(repo, digest, sig)) {
+        let s = present.get(digest);
+        if (!s) present.set(digest, (s = new Set()));
+        s.add(repo);
+      }
+      progress.blobDone();
+    },
+    signal,
+  );
+
+  // 4. Push blobs: upload each missing digest once, mount it into the other repositories.
+  const byDigest = new Map<string, string[]>();
+  for (const { repo, digest } of pairs) {
+    if (present.get(digest)?.has(repo)) continue;
+    const list = byDigest.get(digest) ?? [];
+    list.push(repo);
+    byDigest.set(digest, list);
+  }
+  const uploadBytes = [...byDigest.keys()].filter((d) => !present.has(d)).reduce((s, d) => s + blobSizes.get(d)!, 0);
+  const work = [...byDigest.entries()].sort((a, b) => blobSizes.get(b[0])! - blobSizes.get(a[0])!);
+  progress.setPhase('pushing-blobs', { bytesTotal: uploadBytes, blobsTotal: pairs.length });
+  for (let i = 0; i < pairs.length - [...byDigest.values()].reduce((s, l) => s + l.length, 0); i++) progress.blobDone(true);
+  let uploaded = 0;
+  let mounted = 0;
+  let bytesUploaded = 0;
+  await runPool(
+    work,
+    concurrency,
+    async ([digest, repos], sig) => {
+      const size = blobSizes.get(digest)!;
+      let holder = present.get(digest)?.values().next().value as string | undefined;
+      for (const repo of repos) {
+        let sent = 0;
+        const how = await client.pushBlob(repo, digest, size, (a, b) => src.blobStream(digest, a, b), {
+          mountFrom: holder,
+          chunkSize: opts.chunkSize,
+          signal: sig,
+          onBytes: (n) => {
+            sent += n;
+            progress.addBytes(n);
+          },
+        });
+        if (how === 'mounted') mounted++;
+        else {
+          uploaded++;
+          bytesUploaded += sent;
+        }
+        holder ??= repo;
+        progress.blobDone(how === 'mounted', `${repo}@${digest}`);
+      }
+    },
+    signal,
+  );
+
+  // 5. Manifests, children first, per repository (repositories in parallel).
+  const totalManifests = [...plans.values()].reduce((s, p) => s + p.manifests.length + p.tags.length, 0);
+  progress.setPhase('pushing-manifests', { blobsTotal: totalManifests });
+  let manifestsPushed = 0;
+  await runPool(
+    [...plans.values()],
+    concurrency,
+    async (plan, sig) => {
+      const tagged = new Set(plan.tags.map((t) => t.digest));
+      for (const d of plan.manifests) {
+        // Tagged manifests are pushed by tag below; children (and untagged parents) by digest.
+        if (!tagged.has(d)) {
+          const n = manifests.get(d)!;
+          await client.putManifest(plan.repo, d, n.bytes, n.mediaType, sig);
+          manifestsPushed++;
+        }
+        progress.blobDone(false, `${plan.repo}@${d}`);
+      }
+      for (const t of plan.tags) {
+        const n = manifests.get(t.digest)!;
+        await client.putManifest(plan.repo, t.tag, n.bytes, n.mediaType, sig);
+        manifestsPushed++;
+        progress.blobDone(false, refName(plan.repo, t.tag));
+      }
+    },
+    signal,
+  );
+
+  // 6. Every tag must resolve to the archive's digest.
+  const allTags = [...plans.values()].flatMap((p) => p.tags.map((t) => ({ repo: p.repo, tag: t.tag, expected: t.digest })));
+  progress.setPhase('checking', { blobsTotal: allTags.length });
+  const reports: TagReport[] = [];
+  await runPool(
+    allTags,
+    concurrency,
+    async (t, sig) => {
+      let actual: string | null = null;
+      const head = await client.headManifest(t.repo, t.tag, sig);
+      if (head) actual = head.digest || (await client.getManifest(t.repo, t.tag, sig)).digest;
+      reports.push({ ...t, actual, ok: actual === t.expected });
+      progress.blobDone(false, refName(t.repo, t.tag));
+    },
+    signal,
+  );
+  reports.sort((a, b) => (refName(a.repo, a.tag) < refName(b.repo, b.tag) ? -1 : 1));
+  progress.setPhase('done');
+  return {
+    tags: reports,
+    ok: reports.every((r) => r.ok),
+    blobsUploaded: uploaded,
+    blobsMounted: mounted,
+    blobsSkipped: pairs.length - uploaded - mounted,
+    bytesUploaded,
+    manifestsPushed,
+    warnings,
+    durationMs: Date.now() - t0,
+  };
+}
