@@ -2,6 +2,7 @@
  * Run async work over items with bounded concurrency. The first failure stops new work, aborts
  * the work in flight (through the signal handed to each task) and is what the pool rejects with.
  */
+import { setMaxListeners } from 'node:events';
 import { LifeboatError } from '../api/errors.js';
 
 export async function runPool<T>(
@@ -11,6 +12,8 @@ export async function runPool<T>(
   outer?: AbortSignal,
 ): Promise<void> {
   const ac = new AbortController();
+  // Every request in flight listens on this signal.
+  setMaxListeners(0, ac.signal);
   const onOuter = () => ac.abort(outer?.reason);
   if (outer?.aborted) throw new LifeboatError('CANCELLED', 'The registry operation was cancelled.', 'Start it again to continue where it stopped.');
   outer?.addEventListener('abort', onOuter, { once: true });
