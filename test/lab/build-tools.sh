@@ -24,7 +24,19 @@ only="${1:-}"
 for t in "${targets[@]}"; do
   IFS='|' read -r name dir pkg <<<"$t"
   if [ -n "$only" ] && [ "$only" != "$name" ]; then continue; fi
-  key=$(cd "$here/tools/$dir" && cat $(ls go.mod go.sum *.go 2>/dev/null) | sha256sum | cut -c1-16)
+  ldflags="-s -w"
+  case "$name" in
+    velero)
+      v=$(grep -oE 'github.com/vmware-tanzu/velero v[0-9.]+' "$here/tools/$dir/go.mod" | head -1 | awk '{print $2}')
+      ldflags="$ldflags -X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=$v" ;;
+    kube-apiserver|kube-controller-manager)
+      # Stamp the version as Kubernetes' own release build does, so /version reports it.
+      v=$(grep -oE 'k8s.io/kubernetes v[0-9.]+' "$here/tools/$dir/go.mod" | head -1 | awk '{print $2}')
+      minor=$(echo "$v" | cut -d. -f2)
+      pkg_v=k8s.io/component-base/version
+      ldflags="$ldflags -X $pkg_v.gitVersion=$v -X $pkg_v.gitMajor=1 -X $pkg_v.gitMinor=$minor -X $pkg_v.gitTreeState=clean -X $pkg_v.buildDate=2026-01-01T00:00:00Z" ;;
+  esac
+  key=$( (cd "$here/tools/$dir" && cat $(ls go.mod go.sum *.go 2>/dev/null); echo "$ldflags") | sha256sum | cut -c1-16)
   out="$cache/bin/$name-$key"
   if [ -x "$out" ]; then
     ln -sf "$out" "$cache/bin/$name"
@@ -32,13 +44,9 @@ for t in "${targets[@]}"; do
   fi
   echo "lab: building $name from $pkg (first build of this version; Go caches make later ones fast)" >&2
   start=$(date +%s)
-  ldflags="-s -w"
-  if [ "$name" = velero ]; then
-    v=$(grep -oE 'github.com/vmware-tanzu/velero v[0-9.]+' "$here/tools/$dir/go.mod" | head -1 | awk '{print $2}')
-    ldflags="$ldflags -X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=$v"
-  fi
   (cd "$here/tools/$dir" && go build -trimpath -ldflags "$ldflags" -o "$out.tmp" "$pkg")
   mv "$out.tmp" "$out"
   ln -sf "$out" "$cache/bin/$name"
+  find "$cache/bin" -maxdepth 1 -type f -name "$name-????????????????" ! -path "$out" -delete
   echo "lab: built $name in $(( $(date +%s) - start ))s" >&2
 done

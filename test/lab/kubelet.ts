@@ -65,6 +65,9 @@ async function registerNode(): Promise<void> {
     metadata: { name: LAB_NODE, labels: { 'kubernetes.io/hostname': LAB_NODE, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node-role.kubernetes.io/control-plane': '' } },
   });
   await updateNodeStatus();
+  // The API server taints new nodes not-ready; the node-lifecycle controller (off in the lab) would
+  // lift it once the node reports Ready, so the kubelet does. DaemonSets schedule only then.
+  await kube.mergePatch(`/api/v1/nodes/${LAB_NODE}`, { spec: { taints: null } });
 }
 
 async function updateNodeStatus(): Promise<void> {

@@ -38,8 +38,19 @@ export interface SampleAppObjects {
   backupSpec: any;
 }
 
+/**
+ * Exec hooks and file-system volume backups need a real kubelet (exec) and a running node-agent,
+ * which the lab does not have: Velero would count each as an error and end the backup
+ * PartiallyFailed. So the default seed declares none; LIFEBOAT_LAB_HOOKS=1 seeds the vendor and
+ * pod-annotation hooks (their outcome is then "failed" with the lab kubelet's reason).
+ */
+export function labHooksEnabled(): boolean {
+  return process.env.LIFEBOAT_LAB_HOOKS === '1';
+}
+
 /** The vendor's velero.io/v1 Backup shipped in the release (merged into instance backups). */
-export function vendorBackupSpec(): any {
+export function vendorBackupSpec(withHooks = labHooksEnabled()): any {
+  if (!withHooks) return { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: 'backup' }, spec: {} };
   return {
     apiVersion: 'velero.io/v1',
     kind: 'Backup',
@@ -84,12 +95,14 @@ export function sampleApp(state: LabState): any[] {
         template: {
           metadata: {
             labels: { app: 'sample-web', ...labels },
-            annotations: {
-              // A pod-annotation hook, as vendors write them (kots-snapshots.md §5).
-              'pre.hook.backup.velero.io/command': '["/bin/sh","-c","echo flushing caches"]',
-              'pre.hook.backup.velero.io/on-error': 'Continue',
-              'pre.hook.backup.velero.io/timeout': '30s',
-            },
+            // A pod-annotation hook, as vendors write them (kots-snapshots.md §5); see labHooksEnabled.
+            annotations: labHooksEnabled()
+              ? {
+                  'pre.hook.backup.velero.io/command': '["/bin/sh","-c","echo flushing caches"]',
+                  'pre.hook.backup.velero.io/on-error': 'Continue',
+                  'pre.hook.backup.velero.io/timeout': '30s',
+                }
+              : {},
           },
           spec: {
             imagePullSecrets: pullSecrets,
@@ -106,7 +119,8 @@ export function sampleApp(state: LabState): any[] {
         replicas: 1,
         selector: { matchLabels: { app: 'sample-db' } },
         template: {
-          metadata: { labels: { app: 'sample-db', ...labels }, annotations: { 'backup.velero.io/backup-volumes': 'data' } },
+          // No backup.velero.io/backup-volumes opt-in: the lab has no node-agent to copy volume data.
+          metadata: { labels: { app: 'sample-db', ...labels } },
           spec: {
             imagePullSecrets: pullSecrets,
             containers: [{
@@ -158,9 +172,11 @@ export function adminConsole(state: LabState): any[] {
         template: {
           metadata: {
             labels: { app: 'kotsadm', ...labels },
-            // KOTS's pod also has a pre-backup exec hook (/scripts/backup.sh). The lab kubelet
-            // cannot exec into containers, so the lab leaves it out and keeps the volume opt-in.
-            annotations: { 'backup.velero.io/backup-volumes': 'backup' },
+            // KOTS's pod has a pre-backup exec hook (/scripts/backup.sh) and opts its `backup`
+            // volume in; both need a real kubelet and node-agent (see labHooksEnabled).
+            annotations: labHooksEnabled()
+              ? { 'backup.velero.io/backup-volumes': 'backup', 'pre.hook.backup.velero.io/command': '["/scripts/backup.sh"]', 'pre.hook.backup.velero.io/timeout': '10m' }
+              : {},
           },
           spec: {
             serviceAccountName: 'kotsadm',
