@@ -31,7 +31,7 @@ export interface TestRegistry {
   username: string;
   password: string;
   caPem: string;
-  /** Directory holding ca.crt (for skopeo --*-cert-dir). */
+  /** Directory holding only ca.crt (for skopeo --src-cert-dir / --dest-cert-dir). */
   certDir: string;
   dir: string;
   /** Stop the registry (it can be started again with start()). */
@@ -80,10 +80,13 @@ export async function makeCerts(dir: string): Promise<{ ca: string; cert: string
 export async function startRegistry(opts: { username?: string; password?: string; log?: boolean } = {}): Promise<TestRegistry> {
   await ensureInstalled();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeboat-registry-'));
-  const certDir = path.join(dir, 'certs');
+  const tlsDir = path.join(dir, 'tls');
+  const certDir = path.join(dir, 'ca');
+  await fsp.mkdir(tlsDir);
   await fsp.mkdir(certDir);
   await fsp.mkdir(path.join(dir, 'data'));
-  const { ca, cert, key } = await makeCerts(certDir);
+  const { ca, cert, key } = await makeCerts(tlsDir);
+  await fsp.copyFile(ca, path.join(certDir, 'ca.crt'));
   const username = opts.username ?? 'lifeboat';
   const password = opts.password ?? 'S3cret-' + Math.random().toString(36).slice(2, 10);
   await run('htpasswd', ['-Bbc', path.join(dir, 'htpasswd'), username, password]);

@@ -1,0 +1,140 @@
+/**
+ * Registry export + re-seed vs `skopeo sync`, on the same content and real registries, in one run.
+ *
+ *   npx tsx test/bench/registry-bench.ts            # LIFEBOAT_BENCH_MB=600 scales the content
+ *
+ * Source registry A is filled with synthetic images (shared base layers, a multi-arch index, a
+ * Docker-media-type image, a few big layers). Then:
+ *   - Lifeboat: export A → OCI layout dir, re-seed dir → fresh registry B
+ *   - skopeo:   sync A → fresh registry C (registry to registry, --all --preserve-digests)
+ *   - skopeo:   sync A → dir (comparable to the export alone)
+ * and, after one new image is pushed to A, a second Lifeboat export into the same layout (only
+ * new blobs should move) next to a second skopeo registry → registry sync of that repository (skopeo's dir
+ * destination cannot be updated in place).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { RegistryClient } from '../../electron/registry/client.js';
+import { exportRegistry } from '../../electron/registry/archive.js';
+import { reseedRegistry } from '../../electron/registry/reseed.js';
+import { makeBlobFile, prngBytes, pushImage, pushIndex, startRegistry, type Layer, type TestRegistry } from '../support/registry-server.js';
+
+const run = promisify(execFile);
+const TOTAL_MB = Number(process.env.LIFEBOAT_BENCH_MB ?? 600);
+const MB = 1024 * 1024;
+
+function client(r: TestRegistry): RegistryClient {
+  return new RegistryClient({ registry: r.host, username: r.username, password: r.password, caPem: r.caPem });
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = process.hrtime.bigint();
+  const v = await fn();
+  return [v, Number(process.hrtime.bigint() - t0) / 1e9];
+}
+
+const fmtMB = (b: number) => `${(b / MB).toFixed(1)} MB`;
+
+async function skopeoSync(from: TestRegistry, repos: string[], dest: { registry?: TestRegistry; dir?: string }): Promise<void> {
+  // One skopeo process per repository (`--src docker` takes one repository, all its tags).
+  for (const repo of repos) {
+    const args = ['sync', '--all', '--preserve-digests', '--src', 'docker', '--src-creds', `${from.username}:${from.password}`, '--src-cert-dir', from.certDir];
+    if (dest.registry) {
+      const ns = path.posix.dirname(repo);
+      args.push('--dest', 'docker', '--dest-creds', `${dest.registry.username}:${dest.registry.password}`, '--dest-cert-dir', dest.registry.certDir);
+      args.push(`${from.host}/${repo}`, ns === '.' ? dest.registry.host : `${dest.registry.host}/${ns}`);
+    } else {
+      args.push('--dest', 'dir', '--scoped', `${from.host}/${repo}`, dest.dir!);
+    }
+    await run('skopeo', args, { maxBuffer: 64 * MB });
+  }
+}
+
+async function fill(r: TestRegistry, work: string): Promise<string[]> {
+  const c = client(r);
+  // Content: ~TOTAL_MB of unique layers. Three base layers shared widely, a few big layers,
+  // many small ones; 8 repositories, 14 tags, one multi-arch index, one Docker-media-type image.
+  const unit = TOTAL_MB / 600;
+  const mb = (n: number) => Math.max(64 * 1024, Math.round(n * unit * MB));
+  const base = [prngBytes(1, mb(25)), prngBytes(2, mb(12)), prngBytes(3, mb(6))];
+  const big1 = await makeBlobFile(path.join(work, 'big1'), 101, mb(150));
+  const big2 = await makeBlobFile(path.join(work, 'big2'), 102, mb(90));
+  let seed = 1000;
+  const small = (n: number): Layer => prngBytes(seed++, mb(n));
+  await pushImage(c, 'kotsadm/kotsadm', 'v1.131.4', [...base, big1, small(8), small(3)]);
+  await pushImage(c, 'kotsadm/kotsadm-migrations', 'v1.131.4', [...base, small(20), small(2)]);
+  await pushImage(c, 'kotsadm/minio', '2024', [base[0]!, small(45), small(1)], { docker: true });
+  await pushImage(c, 'app/web', '1.0', [...base, small(30), small(4)]);
+  await pushImage(c, 'app/web', '1.1', [...base, small(30), small(5)]);
+  await pushImage(c, 'app/api', '2.0', [...base, big2, small(10)]);
+  await pushImage(c, 'app/api', '2.1', [...base, big2, small(11)]);
+  await pushImage(c, 'app/worker', '2.0', [...base, small(40)]);
+  const amd = await pushImage(c, 'app/proxy', null, [base[0]!, small(35)], { arch: 'amd64' });
+  const arm = await pushImage(c, 'app/proxy', null, [base[0]!, small(33)], { arch: 'arm64' });
+  await pushIndex(c, 'app/proxy', '1.25', [{ ...amd, arch: 'amd64' }, { ...arm, arch: 'arm64' }]);
+  for (let i = 0; i < 5; i++) await pushImage(c, 'app/jobs', `0.${i}`, [...base, small(4)]);
+  c.close();
+  rmSync(big1.file);
+  rmSync(big2.file);
+  return client(r).catalog();
+}
+
+async function main() {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'lifeboat-registry-bench-'));
+  const regs: TestRegistry[] = [];
+  try {
+    const [A, B, C] = await Promise.all([startRegistry(), startRegistry(), startRegistry()]);
+    regs.push(A!, B!, C!);
+    const [repos, tFill] = await time(() => fill(A!, work));
+    const layout = path.join(work, 'layout');
+
+    const src = client(A!);
+    const [exp, tExport] = await time(() => exportRegistry({ client: src, dest: layout, concurrency: 8 }));
+    const [seed, tReseed] = await time(() => reseedRegistry({ client: client(B!), source: layout, concurrency: 8 }));
+    if (!seed.ok) throw new Error('re-seed verification failed: ' + JSON.stringify(seed.tags.filter((t) => !t.ok)));
+
+    const [, tSkopeoReg] = await time(() => skopeoSync(A!, repos, { registry: C! }));
+    const [, tSkopeoDir] = await time(() => skopeoSync(A!, repos, { dir: path.join(work, 'skopeo-dir') }));
+
+    // Same digests on C (skopeo) as on B (Lifeboat)?
+    const cb = client(B!);
+    const cc = client(C!);
+    let same = 0;
+    for (const img of exp.images) {
+      const [b, c] = await Promise.all([cb.headManifest(img.repo, img.tag), cc.headManifest(img.repo, img.tag)]);
+      if (b?.digest === img.digest && c?.digest === img.digest) same++;
+    }
+
+    // Incremental: one new image (new 20 MB layer over the shared base), export again.
+    const c = client(A!);
+    const unit = TOTAL_MB / 600;
+    await pushImage(c, 'app/web', '1.2', [prngBytes(1, Math.max(64 * 1024, Math.round(25 * unit * MB))), prngBytes(7777, Math.round(20 * unit * MB))]);
+    const src2 = client(A!);
+    const [exp2, tExport2] = await time(() => exportRegistry({ client: src2, dest: layout, concurrency: 8 }));
+    const [, tSkopeoReg2] = await time(() => skopeoSync(A!, ['app/web'], { registry: C! }));
+
+    const lifeboat = tExport + tReseed;
+    console.log('');
+    console.log(`content: ${repos.length} repositories, ${exp.images.length} tags, ${exp.manifests} manifests, ${exp.blobs} blobs, ${fmtMB(exp.bytes)} unique (fill ${tFill.toFixed(1)} s)`);
+    console.log(`Lifeboat export  (registry → OCI layout)  ${tExport.toFixed(2)} s   ${fmtMB(exp.bytesFetched / tExport)}/s`);
+    console.log(`Lifeboat re-seed (OCI layout → registry)  ${tReseed.toFixed(2)} s   uploaded ${seed.blobsUploaded}, mounted ${seed.blobsMounted}, tags ok ${seed.tags.filter((t) => t.ok).length}/${seed.tags.length}`);
+    console.log(`Lifeboat export + re-seed                 ${lifeboat.toFixed(2)} s`);
+    console.log(`skopeo sync registry → registry           ${tSkopeoReg.toFixed(2)} s`);
+    console.log(`skopeo sync registry → dir                ${tSkopeoDir.toFixed(2)} s`);
+    console.log(`ratio skopeo(reg→reg) / Lifeboat(export+re-seed) = ${(tSkopeoReg / lifeboat).toFixed(2)}×`);
+    console.log(`ratio skopeo(reg→dir) / Lifeboat(export)         = ${(tSkopeoDir / tExport).toFixed(2)}×`);
+    console.log(`tags with identical digests on A, B (Lifeboat) and C (skopeo): ${same}/${exp.images.length}`);
+    console.log(
+      `incremental export after 1 new image: ${exp2.blobsFetched} blobs / ${fmtMB(exp2.bytesFetched)} fetched (reused ${exp2.blobsReused}), ` +
+        `${src2.stats.blobGets} blob GETs, ${tExport2.toFixed(2)} s; skopeo sync of that repository registry → registry again: ${tSkopeoReg2.toFixed(2)} s`,
+    );
+  } finally {
+    await Promise.all(regs.map((r) => r.destroy()));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
