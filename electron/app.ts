@@ -11,6 +11,11 @@ import { Binaries } from './tools/binaries.js';
 import { ToolRunner } from './tools/runner.js';
 import { Tools } from './tools/tools.js';
 import type { Handlers } from './transport/dispatch.js';
+import type { Services } from './workflows/services.js';
+import { setupHandlers } from './workflows/setup/handlers.js';
+import { backupsHandlers } from './workflows/backups/handlers.js';
+import { restoreHandlers } from './workflows/restore/handlers.js';
+import { registryHandlers } from './workflows/registry/handlers.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -67,7 +72,13 @@ export function createApp(opts: AppOptions): App {
     }).catch(() => {});
   });
 
+  const services: Services = { bus, cluster, detector, binaries, runner, tools, journal, dataDir: opts.dataDir, env: opts.env ?? process.env };
+
   const handlers: Handlers = {
+    ...setupHandlers(services),
+    ...backupsHandlers(services),
+    ...restoreHandlers(services),
+    ...registryHandlers(services),
     'app.info': () => ({ version: opts.version, mode: opts.mode, platform: `${process.platform}-${process.arch}`, dataDir: opts.dataDir }),
     'cluster.kubeconfigs': () => cluster.kubeconfigs(),
     'cluster.status': () => cluster.status(),

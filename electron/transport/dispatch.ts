@@ -13,6 +13,9 @@ export type Handlers = {
   [M in MethodName]: (input: z.output<Methods[M]['input']>) => Promise<MethodOutput<M>> | MethodOutput<M>;
 };
 
+/** The handlers of one area's block of the contract (e.g. AreaHandlers<BackupsMethods>). */
+export type AreaHandlers<Block> = Pick<Handlers, Extract<keyof Block, MethodName>>;
+
 export function issuesOf(err: z.ZodError): Array<{ path: string; message: string }> {
   return err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message }));
 }
