@@ -36,7 +36,8 @@ const kube = new Kube(values.kubeconfig!);
 const kubeletPort = Number(values.port);
 const podsDir = join(labDir, 'kubelet', 'pods');
 mkdirSync(podsDir, { recursive: true });
-let nextPort = kubeletPort + 1000;
+// Ports for the processes the kubelet runs: base+750.., inside this lab's block of 1000 ports.
+let nextPort = kubeletPort + 500;
 
 const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
 
