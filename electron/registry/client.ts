@@ -60,7 +60,7 @@ export type BlobSource = Buffer | ((start: number, end: number) => Readable);
 export interface PushBlobOptions {
   /** A repository of the same registry that already holds the blob: mount instead of upload. */
   mountFrom?: string;
-  /** Blobs larger than this go up in PATCH chunks of this size (default 64 MiB). */
+  /** Blobs larger than this go up in PATCH chunks of this size (default 256 MiB; one PUT is faster, chunks let a failed part be re-sent alone). */
   chunkSize?: number;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
@@ -771,7 +771,7 @@ export class RegistryClient {
         return r;
       };
     };
-    const chunk = opts.chunkSize ?? 64 << 20;
+    const chunk = opts.chunkSize ?? 256 << 20;
     this.stats.blobUploads++;
     if (size <= chunk) {
       const u = new URL(loc);

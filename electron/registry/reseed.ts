@@ -21,7 +21,7 @@ export interface ReseedOptions {
   source: string;
   /** Parallel uploads (default 6). */
   concurrency?: number;
-  /** Blobs larger than this are uploaded in PATCH chunks of this size (default 64 MiB). */
+  /** Blobs larger than this are uploaded in PATCH chunks of this size (default 256 MiB). */
   chunkSize?: number;
   /** Map archive repository names to target names (e.g. a new prefix). Default: unchanged. */
   mapRepository?: (repo: string) => string;
