@@ -367,7 +367,11 @@ export class RegistryClient {
       });
       req.on('response', (res) => {
         settled = true;
-        if (src && !src.readableEnded) src.unpipe(req);
+        // An early answer (401, 4xx) to an upload: stop reading the source.
+        if (src && !src.readableEnded) {
+          src.unpipe(req);
+          src.destroy();
+        }
         res.on('close', cleanup);
         // An abort after the headers reaches whoever reads the body.
         resolve(res);
