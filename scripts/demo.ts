@@ -1,0 +1,64 @@
+/**
+ * `npm run demo [-- --flavour existing|existing-airgap|kurl|embedded-cluster]`: how a newcomer tries
+ * Lifeboat without a cluster. Builds the lab's tools (cached), starts and seeds the lab, builds
+ * Lifeboat, and opens it on the lab: in Electron where its binary exists, otherwise in web mode
+ * (the URL with its token is printed). Ctrl+C stops Lifeboat; `npm run lab:down` stops the lab.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLab } from '../test/lab/lab.js';
+import { repoRoot } from '../test/lab/state.js';
+import type { Flavour } from '../test/lab/seed.js';
+
+const { values } = parseArgs({ options: { flavour: { type: 'string' }, port: { type: 'string' }, web: { type: 'boolean', default: false } } });
+
+function electronBinary(): string | undefined {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown as string;
+    return typeof path === 'string' && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  console.log('demo: building the lab tools (the first build takes many minutes; later ones are instant)');
+  execFileSync('bash', [join(repoRoot, 'test', 'lab', 'build-tools.sh')], { stdio: 'inherit' });
+  const state = await startLab({ flavour: values.flavour as Flavour | undefined, log: (l) => console.log(`lab: ${l}`) });
+  console.log('demo: building Lifeboat');
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+
+  // The lab's tools are the real velero and the kubectl-kots stand-in; the admin console API is
+  // reached through the one explicit override instead of a port-forward (pods do not run in the lab).
+  const env = {
+    ...process.env,
+    LIFEBOAT_TOOLS_DIR: state.toolsDir,
+    LIFEBOAT_KOTSADM_URL: state.adminConsole.url,
+    KUBECONFIG: state.kubeconfig,
+    LIFEBOAT_DATA_DIR: join(state.dir, 'lifeboat-data'),
+  };
+  const electron = values.web ? undefined : electronBinary();
+  if (electron) {
+    console.log('demo: opening Lifeboat in Electron');
+    spawn(electron, [repoRoot], { env, stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+    return;
+  }
+  if (!values.web) console.log('demo: no Electron binary on this machine; opening web mode instead');
+  const tsxLoader = join(repoRoot, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
+  const web = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'electron', 'web.ts'), '--kubeconfig', state.kubeconfig, '--port', values.port ?? '0'], { env, stdio: 'inherit' });
+  const stop = () => web.kill('SIGTERM');
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  web.on('exit', (code) => {
+    console.log('demo: Lifeboat stopped. The lab is still running: `npm run lab:down` stops it.');
+    process.exit(code ?? 0);
+  });
+}
+
+main().catch((e) => {
+  console.error(`demo: ${e.message}`);
+  process.exit(1);
+});
