@@ -99,3 +99,20 @@ describe('computeEnvironment', () => {
     expect(env.compatibility.verdict).toBe('incompatible');
   });
 });
+
+describe('installedApps', () => {
+  it('lists each app slug once per namespace from labelled workloads, never the admin console', async () => {
+    const { installedApps } = await import('./compute.js');
+    const w = (name: string, ns: string, labels: Record<string, string>) => ({ metadata: { name, namespace: ns, labels } });
+    const apps = installedApps({
+      deployments: [
+        w('sample-web', 'sample-app', { 'kots.io/app-slug': 'sample-app' }),
+        w('sample-api', 'sample-app', { 'kots.io/app-slug': 'sample-app' }),
+        w('kotsadm', 'kotsadm', { 'kots.io/kotsadm': 'true', 'kots.io/app-slug': 'x' }),
+        w('other', 'default', {}),
+      ] as any,
+      daemonsets: [w('agent', 'monitoring', { 'kots.io/app-slug': 'metrics' })] as any,
+    });
+    expect(apps).toEqual([{ slug: 'metrics', namespace: 'monitoring' }, { slug: 'sample-app', namespace: 'sample-app' }]);
+  });
+});

@@ -216,7 +216,7 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
 
   return {
     detectedAt: now.toISOString(),
-    kots: { found: kotsFound, namespace: kotsNamespace, version: imageTag(kotsImage), image: kotsImage, ready: kotsReady, apps: [], registry },
+    kots: { found: kotsFound, namespace: kotsNamespace, version: imageTag(kotsImage), image: kotsImage, ready: kotsReady, apps: installedApps(s), registry },
     flavour,
     flavourReason,
     airgap,
@@ -224,4 +224,20 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
     compatibility: verdict,
     problems,
   };
+}
+
+/**
+ * The applications KOTS deployed, as its label transformer marks them: every workload it deploys
+ * carries kots.io/app-slug (kots-snapshots.md §2.2). The admin console's database is not readable
+ * from the cluster API, so the workloads are the evidence.
+ */
+export function installedApps(s: Pick<Snapshot, 'deployments' | 'daemonsets'>): Array<{ slug: string; namespace?: string }> {
+  const seen = new Map<string, { slug: string; namespace?: string }>();
+  for (const w of [...s.deployments, ...s.daemonsets]) {
+    const slug = w.metadata?.labels?.['kots.io/app-slug'];
+    if (!slug || w.metadata?.labels?.['kots.io/kotsadm'] === 'true') continue;
+    const key = `${slug}/${w.metadata?.namespace ?? ''}`;
+    if (!seen.has(key)) seen.set(key, { slug, namespace: w.metadata?.namespace });
+  }
+  return [...seen.values()].sort((a, b) => a.slug.localeCompare(b.slug) || (a.namespace ?? '').localeCompare(b.namespace ?? ''));
 }
