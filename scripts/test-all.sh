@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
-results=.tmp/test-results
+results="$PWD/.tmp/test-results"
 rm -rf "$results" && mkdir -p "$results"
 status=0
 
