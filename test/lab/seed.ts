@@ -204,19 +204,23 @@ export function flavourObjects(state: LabState): any[] {
     apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry-creds', namespace: ns, labels: { ...kotsLabels, ...extra } },
     type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, user, state.registry.password) },
   });
-  const registryDeployment = (ns: string, labels: Record<string, string>, annotations: Record<string, string>) => [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'registry', namespace: ns, labels }, spec: { selector: { app: 'registry' }, ports: [{ port: 443, targetPort: 443 }] } },
+  const registryDeployment = (ns: string, labels: Record<string, string>, annotations: Record<string, string>) => {
+    // Embedded Cluster's registry pods are labelled app=docker-registry: the selector follows the pod labels.
+    const podLabels = { app: 'registry', ...labels };
+    return [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'registry', namespace: ns, labels }, spec: { selector: { app: podLabels.app }, ports: [{ port: 443, targetPort: 443 }] } },
     {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'registry', namespace: ns, labels },
       spec: {
-        replicas: 1, selector: { matchLabels: { app: 'registry' } },
+        replicas: 1, selector: { matchLabels: { app: podLabels.app } },
         template: {
-          metadata: { labels: { app: 'registry', ...labels }, annotations },
+          metadata: { labels: podLabels, annotations },
           spec: { containers: [{ name: 'registry', image: 'registry:2.8.3', ports: [{ containerPort: 443 }] }] },
         },
       },
     },
   ];
+  };
   if (state.flavour === 'kurl') {
     return [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kurl-config', namespace: 'kube-system' }, data: { kurl_install_directory: '/var/lib/kurl', installation_id: 'lab' } },
@@ -256,7 +260,8 @@ export async function seedCluster(state: LabState, opts: { kubeletPort: number; 
     opts.log('pushed the admin console and sample app images to the lab registry');
   }
 
-  for (const obj of [...flavourObjects(state), ...adminConsole(state), ...sampleApp(state)]) {
+  // The admin console first: Embedded Cluster's registry-creds lives in its namespace.
+  for (const obj of [...adminConsole(state), ...flavourObjects(state), ...sampleApp(state)]) {
     await waitForNamespace(kube, obj);
     await kube.apply(obj);
   }
