@@ -32,6 +32,7 @@ export const errorCodes = [
   'DIGEST_MISMATCH',
   'ARCHIVE_INVALID',
   'INTERNAL',
+  'REGISTRY_BUSY',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -1,0 +1,316 @@
+/**
+ * Finding the embedded registry (kURL: namespace `kurl`; Embedded Cluster: namespace `registry`)
+ * and judging whether full backups cover it (kots-snapshots.md §6).
+ *
+ * `readRegistrySnapshot` reads what matters from the cluster (Secrets are reduced to hosts and
+ * credentials here and never leave the main process); `registryCoverage` and `registryAddress`
+ * are pure, so every rule is unit-tested without a cluster.
+ */
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { Check, Flavour } from '../../api/contract.js';
+
+export interface RegistryCredential {
+  username: string;
+  password: string;
+  /** "Secret kotsadm/registry-creds" */
+  source: string;
+}
+
+export interface RegistryWorkload {
+  namespace: string;
+  labels: Record<string, string>;
+  podLabels: Record<string, string>;
+  podAnnotations: Record<string, string>;
+  containers: string[];
+  /** Volume name → what backs it. */
+  volumes: Array<{ name: string; kind: 'pvc' | 'emptyDir' | 'hostPath' | 'other'; claim?: string }>;
+}
+
+export interface RegistrySnapshot {
+  flavour: Flavour;
+  airgapped: boolean;
+  kotsNamespace?: string;
+  /** Which of kurl / registry / seaweedfs exist. */
+  namespaces: string[];
+  workload?: RegistryWorkload;
+  service?: { namespace: string; clusterIP?: string; port?: number };
+  /** registry-creds, wherever found: host and its labels (credentials separately). */
+  registryCreds?: { namespace: string; host?: string; labels: Record<string, string> };
+  /** Credentials for the registry host, most specific first. */
+  credentials: RegistryCredential[];
+  /** kots.io/embedded-registry of recent Velero backups, newest first. */
+  backupAnnotationHosts: string[];
+  /** node-agent (or restic) is deployed: Velero can copy volume data. */
+  fileSystemBackup: boolean;
+}
+
+type Labels = Record<string, string>;
+
+/** Hosts and credentials in a .dockerconfigjson. */
+export function parseDockerConfig(json: string | undefined): Array<{ host: string; username?: string; password?: string }> {
+  if (!json) return [];
+  try {
+    const cfg = JSON.parse(json) as { auths?: Record<string, { username?: string; password?: string; auth?: string }> };
+    return Object.entries(cfg.auths ?? {}).map(([host, e]) => {
+      let { username, password } = e;
+      if ((!username || password === undefined) && e.auth) {
+        const plain = Buffer.from(e.auth, 'base64').toString('utf8');
+        const i = plain.indexOf(':');
+        if (i > 0) {
+          username ??= plain.slice(0, i);
+          password ??= plain.slice(i + 1);
+        }
+      }
+      return { host: host.replace(/^https?:\/\//, '').replace(/\/+$/, ''), username, password };
+    });
+  } catch {
+    return [];
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { code?: number; statusCode?: number; response?: { statusCode?: number } };
+  return e?.code ?? e?.statusCode ?? e?.response?.statusCode;
+}
+
+async function orNull<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (err) {
+    const s = statusOf(err);
+    if (s === 404 || s === 403) return null;
+    throw err;
+  }
+}
+
+function secretString(data: Record<string, string> | undefined, key: string): string | undefined {
+  const v = data?.[key];
+  return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+}
+
+/** Reads what registry detection needs. Secrets' contents stay in the returned object (main process only). */
+export async function readRegistrySnapshot(
+  kc: KubeConfig,
+  env: { flavour?: Flavour; airgapped?: boolean; kotsNamespace?: string; veleroNamespace?: string; fileSystemBackup?: boolean },
+): Promise<RegistrySnapshot> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+
+  const namespaces: string[] = [];
+  for (const ns of ['kurl', 'registry', 'seaweedfs']) {
+    if (await orNull(core.readNamespace({ name: ns }))) namespaces.push(ns);
+  }
+  let flavour: Flavour = env.flavour ?? 'unknown';
+  if (flavour === 'unknown' || flavour === 'existing') {
+    if (namespaces.includes('kurl')) flavour = 'kurl';
+    else if (namespaces.includes('registry')) flavour = 'embedded-cluster';
+  }
+  const regNs = flavour === 'kurl' ? 'kurl' : flavour === 'embedded-cluster' ? 'registry' : undefined;
+
+  let workload: RegistryWorkload | undefined;
+  let service: RegistrySnapshot['service'];
+  if (regNs && namespaces.includes(regNs)) {
+    const dep = await orNull(apps.readNamespacedDeployment({ name: 'registry', namespace: regNs }));
+    if (dep) {
+      const spec = dep.spec?.template?.spec;
+      workload = {
+        namespace: regNs,
+        labels: (dep.metadata?.labels ?? {}) as Labels,
+        podLabels: (dep.spec?.template?.metadata?.labels ?? {}) as Labels,
+        podAnnotations: (dep.spec?.template?.metadata?.annotations ?? {}) as Labels,
+        containers: (spec?.containers ?? []).map((c) => c.name),
+        volumes: (spec?.volumes ?? []).map((v) => ({
+          name: v.name,
+          kind: v.persistentVolumeClaim ? 'pvc' : v.emptyDir ? 'emptyDir' : v.hostPath ? 'hostPath' : 'other',
+          claim: v.persistentVolumeClaim?.claimName,
+        })),
+      };
+    }
+    const svc = await orNull(core.readNamespacedService({ name: 'registry', namespace: regNs }));
+    if (svc) service = { namespace: regNs, clusterIP: svc.spec?.clusterIP ?? undefined, port: svc.spec?.ports?.[0]?.port };
+  }
+
+  // registry-creds: kURL keeps it in `default`, Embedded Cluster in the KOTS namespace.
+  const credNamespaces = [...new Set([env.kotsNamespace, flavour === 'kurl' ? 'default' : undefined, 'kotsadm', 'default'].filter(Boolean) as string[])];
+  let registryCreds: RegistrySnapshot['registryCreds'];
+  const credentials: RegistryCredential[] = [];
+  let credsEntries: ReturnType<typeof parseDockerConfig> = [];
+  for (const ns of credNamespaces) {
+    const s = await orNull(core.readNamespacedSecret({ name: 'registry-creds', namespace: ns }));
+    if (!s) continue;
+    credsEntries = parseDockerConfig(secretString(s.data, '.dockerconfigjson'));
+    registryCreds = { namespace: ns, host: credsEntries[0]?.host, labels: (s.metadata?.labels ?? {}) as Labels };
+    for (const e of credsEntries) if (e.username && e.password !== undefined) credentials.push({ username: e.username, password: e.password, source: `Secret ${ns}/registry-creds` });
+    break;
+  }
+  // KOTS's own push/pull credentials for the same registry (air gap): a fallback when registry-creds is refused.
+  if (env.kotsNamespace) {
+    for (const name of ['kotsadm-private-registry', 'kotsadm-replicated-registry']) {
+      const s = await orNull(core.readNamespacedSecret({ name, namespace: env.kotsNamespace }));
+      for (const e of parseDockerConfig(secretString(s?.data, '.dockerconfigjson'))) {
+        if (!e.username || e.password === undefined) continue;
+        if (registryCreds?.host && e.host !== registryCreds.host && !e.host.startsWith(`${registryCreds.host}/`)) continue;
+        if (credentials.some((c) => c.username === e.username && c.password === e.password)) continue;
+        credentials.push({ username: e.username, password: e.password, source: `Secret ${env.kotsNamespace}/${name}` });
+      }
+    }
+  }
+
+  // kots.io/embedded-registry on recent Velero backups (absent Velero: none).
+  const backupAnnotationHosts: string[] = [];
+  const veleroNs = env.veleroNamespace ?? 'velero';
+  const list = (await orNull(custom.listNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: veleroNs, plural: 'backups' })).catch(() => null)) as
+    | { items?: Array<{ metadata?: { creationTimestamp?: string; annotations?: Labels } }> }
+    | null;
+  const items = [...(list?.items ?? [])].sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')));
+  for (const b of items.slice(0, 20)) {
+    const h = b.metadata?.annotations?.['kots.io/embedded-registry'];
+    if (h && !backupAnnotationHosts.includes(h)) backupAnnotationHosts.push(h);
+  }
+
+  return {
+    flavour,
+    airgapped: env.airgapped ?? false,
+    kotsNamespace: env.kotsNamespace,
+    namespaces,
+    workload,
+    service,
+    registryCreds,
+    credentials,
+    backupAnnotationHosts,
+    fileSystemBackup: env.fileSystemBackup ?? false,
+  };
+}
+
+/** Where to reach the registry from this machine, and why that address. */
+export function registryAddress(s: RegistrySnapshot): { host?: string; source?: string } {
+  if (s.registryCreds?.host) return { host: s.registryCreds.host, source: `Secret ${s.registryCreds.namespace}/registry-creds` };
+  if (s.backupAnnotationHosts[0]) return { host: s.backupAnnotationHosts[0], source: 'kots.io/embedded-registry on the newest backup' };
+  if (s.service?.clusterIP && s.service.clusterIP !== 'None') {
+    const port = s.service.port && s.service.port !== 443 ? `:${s.service.port}` : '';
+    return { host: `${s.service.clusterIP}${port}`, source: `Service ${s.service.namespace}/registry (cluster IP: reachable from a cluster node only)` };
+  }
+  return {};
+}
+
+const ok = (title: string, reason?: string): Check => ({ ok: true, severity: 'ok', title, reason });
+const warn = (title: string, reason: string, fix: string): Check => ({ ok: false, severity: 'warning', title, reason, fix });
+const bad = (title: string, reason: string, fix: string): Check => ({ ok: false, severity: 'error', title, reason, fix });
+
+const EXPORT_FIX = 'Export the registry with Lifeboat (Registry → Export, or "also export the registry" on a full backup) before each backup, and re-seed it after a restore.';
+
+/** Do full (instance) backups cover the registry? One Check per aspect, with the concrete fix. */
+export function registryCoverage(s: RegistrySnapshot): Check[] {
+  const checks: Check[] = [];
+  const w = s.workload;
+  if (s.flavour !== 'kurl' && s.flavour !== 'embedded-cluster') {
+    checks.push(ok('No embedded registry', 'This is not a kURL or Embedded Cluster install; its images come from a registry outside the cluster, which cluster backups never include.'));
+    return checks;
+  }
+  const flavourName = s.flavour === 'kurl' ? 'kURL' : 'Embedded Cluster';
+  const ns = s.flavour === 'kurl' ? 'kurl' : 'registry';
+  if (!w) {
+    checks.push(
+      s.airgapped
+        ? bad(`No registry Deployment in namespace ${ns}`, `An air-gapped ${flavourName} install pulls every image from Deployment ${ns}/registry, which Lifeboat cannot find.`, `Check it: kubectl -n ${ns} get deploy,pods,svc. Restore the registry (or re-install) before restoring the app.`)
+        : ok(`No embedded registry in namespace ${ns}`, `An online ${flavourName} install pulls images from the vendor's registry; there is nothing to back up here.`),
+    );
+    return checks;
+  }
+
+  // 1. Namespace included by KOTS's full backups.
+  if (s.flavour === 'kurl') {
+    checks.push(ok('Namespace kurl is in full backups', 'KOTS includes namespace kurl in every full (instance) backup.'));
+  } else if (s.airgapped) {
+    checks.push(ok('Namespace registry is in full backups', 'KOTS includes namespace registry in full backups of an air-gapped Embedded Cluster.'));
+  } else {
+    checks.push(warn('Namespace registry is not in full backups', 'KOTS adds namespace registry to full backups only for air-gapped Embedded Cluster installs; this one is detected as online.', EXPORT_FIX));
+  }
+
+  // 2. Labels selecting the registry's objects.
+  const labels = { ...w.labels, ...w.podLabels };
+  if (s.flavour === 'kurl') {
+    if (labels['kots.io/backup'] === 'velero') checks.push(ok('Registry labelled kots.io/backup=velero', 'KOTS selects the registry Deployment for full backups.'));
+    else
+      checks.push(
+        bad(
+          'kURL registry has no kots.io/backup label',
+          'The kURL registry in PVC mode has no kots.io/backup=velero label, so full backups leave its Deployment and images out (only Secrets kurl/registry-htpasswd and default/registry-creds are labelled).',
+          `${EXPORT_FIX} Or label it so its objects are backed up: kubectl -n kurl label deployment registry kots.io/backup=velero — the images also need the volume data (next check).`,
+        ),
+      );
+  } else if (labels.app === 'docker-registry' || ['infra', 'app', 'ec-install'].includes(labels['replicated.com/disaster-recovery'] ?? '')) {
+    checks.push(ok('Registry matched by the full-backup label selectors', `Labels ${labels.app === 'docker-registry' ? 'app=docker-registry' : `replicated.com/disaster-recovery=${labels['replicated.com/disaster-recovery']}`} are in KOTS's selectors.`));
+  } else {
+    checks.push(bad('Registry not matched by the full-backup label selectors', 'The registry has neither app=docker-registry nor replicated.com/disaster-recovery, so full backups skip it.', EXPORT_FIX));
+  }
+
+  // 3. The images themselves: volume data.
+  const ann = w.podAnnotations;
+  const optedIn = (ann['backup.velero.io/backup-volumes'] ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const sidecar = ann['pre.hook.backup.velero.io/container'];
+  if (s.flavour === 'kurl' && (optedIn.includes('backup') || sidecar)) {
+    // Object-store mode: the registry-backup sidecar copies the bucket into an emptyDir Velero backs up.
+    if (!w.containers.includes('registry-backup')) {
+      checks.push(
+        bad(
+          'Registry backup sidecar is missing',
+          `The pod's pre-backup hook runs in container ${sidecar ?? 'registry-backup'}, which the registry pod does not have: the hook fails and no images are copied into the backup.`,
+          `${EXPORT_FIX} Or re-run the kURL installer so the registry's object-store mode adds its registry-backup sidecar.`,
+        ),
+      );
+    } else if (!s.fileSystemBackup) {
+      checks.push(warn('Registry images need Velero file system backup', 'The registry-backup sidecar copies the images into volume "backup", but node-agent is not running, so Velero cannot copy that volume.', `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`));
+    } else {
+      checks.push(ok('Registry images copied by the registry-backup sidecar', 'Object-store mode: the pre-backup hook syncs bucket docker-registry into volume "backup", which Velero copies with node-agent.'));
+    }
+  } else {
+    const dataVolumes = w.volumes.filter((v) => v.kind === 'pvc' || v.kind === 'hostPath');
+    const covered = dataVolumes.length > 0 && dataVolumes.every((v) => optedIn.includes(v.name));
+    if (covered && s.fileSystemBackup) {
+      checks.push(ok('Registry volume opted in to backups', `backup.velero.io/backup-volumes names ${optedIn.join(', ')} and node-agent is running.`));
+    } else if (covered) {
+      checks.push(warn('Registry images need Velero file system backup', `The registry volume is opted in (${optedIn.join(', ')}), but node-agent is not running, so Velero cannot copy it.`, `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`));
+    } else {
+      const what = s.flavour === 'kurl' ? 'The kURL registry in PVC mode' : 'The Embedded Cluster registry';
+      const vol = dataVolumes.map((v) => (v.claim ? `PVC ${v.claim}` : v.name)).join(', ') || 'its storage';
+      checks.push(
+        bad(
+          'Registry images are not in full backups',
+          `${what} keeps its images in ${vol}, and no backup.velero.io/backup-volumes annotation opts that volume in: a full backup holds the registry's objects but not one image.${s.flavour === 'embedded-cluster' ? ' (Embedded Cluster deliberately excludes registry data from backups.)' : ''}`,
+          s.flavour === 'kurl'
+            ? `${EXPORT_FIX} Or opt the volume in: kubectl -n kurl patch deployment registry -p '{"spec":{"template":{"metadata":{"annotations":{"backup.velero.io/backup-volumes":"registry-data"}}}}}' (with node-agent installed).`
+            : `${EXPORT_FIX} After a restore onto a rebuilt cluster, re-seed it from that export (the restore wizard offers it).`,
+        ),
+      );
+    }
+  }
+
+  // 4. Credentials Secret.
+  const rc = s.registryCreds;
+  if (!rc) {
+    checks.push(warn('Secret registry-creds not found', `KOTS reads the registry's address and credentials from Secret registry-creds (${s.flavour === 'kurl' ? 'namespace default' : `namespace ${s.kotsNamespace ?? 'kotsadm'}`}).`, 'Check the admin console install; without it restored pods cannot pull images.'));
+  } else if (rc.labels['kots.io/backup'] === 'velero' || ['infra', 'app', 'ec-install'].includes(rc.labels['replicated.com/disaster-recovery'] ?? '')) {
+    checks.push(ok('Secret registry-creds is in full backups', `Secret ${rc.namespace}/registry-creds carries the backup labels.`));
+  } else {
+    checks.push(warn('Secret registry-creds is not in full backups', `Secret ${rc.namespace}/registry-creds has neither kots.io/backup=velero nor replicated.com/disaster-recovery.`, `kubectl -n ${rc.namespace} label secret registry-creds kots.io/backup=velero`));
+  }
+
+  // 5. Embedded Cluster HA: seaweedfs.
+  if (s.flavour === 'embedded-cluster' && s.namespaces.includes('seaweedfs')) {
+    checks.push(
+      s.airgapped
+        ? ok('Namespace seaweedfs is in full backups', 'An HA air-gapped Embedded Cluster keeps registry data in SeaweedFS; KOTS includes its namespace.')
+        : warn('Namespace seaweedfs is not in full backups', 'KOTS includes seaweedfs only for air-gapped HA installs.', EXPORT_FIX),
+    );
+  }
+
+  // 6. The address KOTS records on backups agrees with registry-creds.
+  const addr = registryAddress(s);
+  const stale = s.backupAnnotationHosts.find((h) => addr.host && h !== addr.host);
+  if (stale) {
+    checks.push(warn('Backups record another registry address', `Recent backups carry kots.io/embedded-registry=${stale}, but registry-creds names ${addr.host}.`, 'Take a new full backup so it records the current registry.'));
+  }
+  return checks;
+}

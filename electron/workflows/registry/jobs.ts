@@ -1,0 +1,79 @@
+/**
+ * Registry jobs (export, re-seed) persisted in `<dataDir>/registry/jobs.json`, written BEFORE a
+ * job runs and at every state change, so a reopened Lifeboat shows what ran and can resume it.
+ * Never holds a secret: a re-seed to an entered registry keeps address, user and CA path only.
+ */
+import { promises as fsp, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { RegistryJob } from '../../api/contract.js';
+
+/** What is kept beside a job to resume it (no passwords). */
+export const JobInputs = z.object({
+  caPath: z.string().optional(),
+  concurrency: z.number().optional(),
+  target: z.object({ registry: z.string(), username: z.string().optional(), caPath: z.string().optional(), skipTlsVerify: z.boolean().optional() }).optional(),
+});
+export type JobInputs = z.infer<typeof JobInputs>;
+
+const Stored = z.object({ job: RegistryJob, inputs: JobInputs });
+export type StoredJob = z.infer<typeof Stored>;
+const File = z.object({ version: z.literal(1), jobs: z.array(Stored) });
+
+const KEEP = 20;
+
+export class JobStore {
+  private jobs: StoredJob[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  readonly file: string;
+
+  constructor(dataDir: string) {
+    this.file = path.join(dataDir, 'registry', 'jobs.json');
+    try {
+      const parsed = File.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
+      if (parsed.success) this.jobs = parsed.data.jobs;
+    } catch {
+      /* none yet, or unreadable: start empty */
+    }
+    // A job "running" in the file ran in an app that closed: it is interrupted, and resumable.
+    for (const s of this.jobs) {
+      if (s.job.state === 'running') s.job = { ...s.job, state: 'interrupted', progress: s.job.progress ? { ...s.job.progress, bytesPerSecond: 0, etaSeconds: null } : undefined };
+    }
+  }
+
+  list(): StoredJob[] {
+    return [...this.jobs].sort((a, b) => (a.job.startedAt < b.job.startedAt ? 1 : -1));
+  }
+
+  get(id: string): StoredJob | undefined {
+    return this.jobs.find((j) => j.job.id === id);
+  }
+
+  /** Insert or replace, then persist (awaited: the caller may rely on it being on disk). */
+  async put(job: RegistryJob, inputs?: JobInputs): Promise<void> {
+    const i = this.jobs.findIndex((j) => j.job.id === job.id);
+    if (i >= 0) this.jobs[i] = { job, inputs: inputs ?? this.jobs[i]!.inputs };
+    else this.jobs.push({ job, inputs: inputs ?? {} });
+    const finished = this.list().filter((j) => j.job.state !== 'running' && j.job.state !== 'interrupted');
+    const drop = new Set(finished.slice(KEEP).map((j) => j.job.id));
+    this.jobs = this.jobs.filter((j) => !drop.has(j.job.id));
+    await this.flush();
+  }
+
+  /** Progress is kept in memory and flushed at most every few seconds by the caller. */
+  update(job: RegistryJob): void {
+    const i = this.jobs.findIndex((j) => j.job.id === job.id);
+    if (i >= 0) this.jobs[i] = { ...this.jobs[i]!, job };
+  }
+
+  flush(): Promise<void> {
+    const body = JSON.stringify({ version: 1, jobs: this.jobs }, null, 2) + '\n';
+    this.writing = this.writing.then(async () => {
+      await fsp.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      await fsp.writeFile(tmp, body, { mode: 0o600 });
+      await fsp.rename(tmp, this.file);
+    }).catch(() => {});
+    return this.writing;
+  }
+}
