@@ -8,6 +8,7 @@ import { createAppSlice } from './app.js';
 import { createClusterSlice } from './cluster.js';
 import { createEnvironmentSlice } from './environment.js';
 import { createUiSlice } from './ui.js';
+import { createRegistrySlice, subscribeRegistry } from './registry.js';
 import type { LifeboatState, StoreDeps } from './types.js';
 
 export type LifeboatStore = StoreApi<LifeboatState>;
@@ -21,13 +22,14 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
     ...createEnvironmentSlice(set, get, deps),
     ...createActivitySlice(set, get, deps),
     ...createUiSlice(set, deps),
+    ...createRegistrySlice(set, get, deps),
   }));
 }
 
 /** Loads everything the screens show. Also run after the event stream comes back from a drop. */
 export async function loadAll(store: LifeboatStore): Promise<void> {
   const s = store.getState();
-  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity()]);
+  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity(), s.loadRegistryJobs()]);
   const selected = store.getState().selectedRunId;
   if (selected) await store.getState().selectRun(selected);
 }
@@ -43,6 +45,7 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
     api.subscribe('activity.output', (line) =>
       store.setState((s) => ({ output: { ...s.output, [line.runId]: appendLine(s.output[line.runId], line) } })),
     ),
+    ...subscribeRegistry(api, store.setState),
     api.onResync(() => void loadAll(store)),
   ];
   return () => offs.forEach((off) => off());

@@ -10,6 +10,7 @@ import type {
 } from '../../electron/api/contract.js';
 import type { ApiErrorData } from '../../electron/api/errors.js';
 import type { ApiClient, LinkState } from '../api.js';
+import type { RegistrySlice } from './registry.js';
 
 /** An error as the screens show it: what happened and what to do, never a stack. */
 export interface ErrorView {
@@ -76,7 +77,7 @@ export interface UiSlice {
 }
 
 export type LifeboatState = ConnectionSlice &
-  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice;
+  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice & RegistrySlice;
 
 export interface StorageLike {
   getItem(key: string): string | null;

@@ -1,0 +1,138 @@
+import { Button, Group, Progress, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { IconPlayerPlay, IconX } from '@tabler/icons-react';
+import type { RegistryJob } from '../../../electron/api/contract.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+import { absoluteTime, duration } from '../../format.js';
+import { bytes, percent, phaseLabel, rate, stateLabel, timeLeft } from './format.js';
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <Stack gap={0}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" fw={600} data-testid={testId} style={{ fontVariantNumeric: 'tabular-nums' }}>
+        {value}
+      </Text>
+    </Stack>
+  );
+}
+
+/** A job's live progress (bar, bytes, blobs, rate, time left), its cancel/resume, and its result. */
+export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: RegistryJob; onCancel(): void; onResume(): void; busy: boolean; testId: string }) {
+  const p = job.progress;
+  const st = stateLabel(job);
+  const pct = percent(p);
+  const running = job.state === 'running';
+  const resumable = job.state === 'interrupted' || job.state === 'failed' || job.state === 'cancelled';
+  const what = job.kind === 'export' ? `Export of ${job.registry}` : `Re-seed of ${job.registry}`;
+  return (
+    <Stack gap="sm" data-testid={testId} data-state={job.state} aria-live="polite">
+      <Group justify="space-between" wrap="nowrap">
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Text size="sm" fw={600}>
+            {what}
+          </Text>
+          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+            {job.kind === 'export' ? 'To ' : 'From '}
+            {job.path}
+            {job.tarPath ? ` and ${job.tarPath}` : ''} · started {absoluteTime(job.startedAt)}
+          </Text>
+        </Stack>
+        <StatusBadge tone={st.tone} testId={`${testId}-state`}>
+          {st.label}
+        </StatusBadge>
+      </Group>
+      {p && (running || job.state !== 'succeeded') && (
+        <>
+          <Progress.Root size="lg" aria-label={`${what}: ${phaseLabel(p.phase)}`}>
+            <Progress.Section value={pct} color={running ? 'blue' : job.state === 'failed' ? 'red' : 'yellow'} animated={running} role="progressbar" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100} aria-label={`${Math.round(pct)} percent`} />
+          </Progress.Root>
+          <Text size="sm" data-testid={`${testId}-phase`}>
+            {phaseLabel(p.phase)}
+            {p.current && running ? <Text span c="dimmed" size="xs">{` — ${p.current}`}</Text> : null}
+          </Text>
+          <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
+            <Stat label="Data" value={p.bytesTotal ? `${bytes(p.bytesDone)} of ${bytes(p.bytesTotal)}` : bytes(p.bytesDone)} testId={`${testId}-bytes`} />
+            <Stat label="Items" value={`${p.blobsDone} of ${p.blobsTotal}${p.blobsSkipped ? ` (${p.blobsSkipped} already there)` : ''}`} testId={`${testId}-blobs`} />
+            <Stat label="Rate" value={running ? rate(p.bytesPerSecond) : '—'} testId={`${testId}-rate`} />
+            <Stat label="Time left" value={running ? timeLeft(p.etaSeconds) : '—'} testId={`${testId}-eta`} />
+          </SimpleGrid>
+        </>
+      )}
+      {job.error && job.state !== 'running' && (
+        <ErrorAlert title={job.state === 'cancelled' ? 'Cancelled' : job.kind === 'export' ? 'The export failed' : 'The re-seed failed'} error={job.error} />
+      )}
+      {job.exportSummary && job.state === 'succeeded' && (
+        <Stack gap={4} data-testid={`${testId}-summary`}>
+          <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm">
+            <Stat label="Repositories" value={String(job.exportSummary.repositories)} />
+            <Stat label="Tags" value={String(job.exportSummary.tags)} testId={`${testId}-tags`} />
+            <Stat label="Layers" value={String(job.exportSummary.blobs)} />
+            <Stat label="Size" value={bytes(job.exportSummary.bytes)} />
+            <Stat label="Took" value={duration(job.exportSummary.durationMs)} />
+          </SimpleGrid>
+          <Text size="xs" c="dimmed">
+            Downloaded {job.exportSummary.blobsFetched} layers ({bytes(job.exportSummary.bytesFetched)}); {job.exportSummary.blobsReused} were already in the export. Every layer's digest was verified.
+          </Text>
+          {job.exportSummary.warnings.map((w) => (
+            <Text key={w} size="sm" c="yellow.8">
+              Warning: {w}
+            </Text>
+          ))}
+        </Stack>
+      )}
+      {job.reseedReport && (
+        <Stack gap={4} data-testid={`${testId}-report`}>
+          <Text size="sm">
+            {job.reseedReport.ok
+              ? `Every tag (${job.reseedReport.tags.length}) resolves on ${job.registry} to the same digest as in the archive.`
+              : `${job.reseedReport.tags.filter((t) => !t.ok).length} of ${job.reseedReport.tags.length} tags do not match.`}{' '}
+            Uploaded {job.reseedReport.blobsUploaded} layers ({bytes(job.reseedReport.bytesUploaded)}), mounted {job.reseedReport.blobsMounted}, {job.reseedReport.blobsSkipped} already there.
+          </Text>
+          <Table.ScrollContainer minWidth={560} mah={320}>
+            <Table striped withTableBorder aria-label="Per-tag verification" fz="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Image</Table.Th>
+                  <Table.Th>Digest in the archive</Table.Th>
+                  <Table.Th>Digest in the registry</Table.Th>
+                  <Table.Th>Result</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {job.reseedReport.tags.map((t) => (
+                  <Table.Tr key={`${t.repo}:${t.tag}`} data-ok={t.ok}>
+                    <Table.Td>
+                      {t.repo}:{t.tag}
+                    </Table.Td>
+                    <Table.Td ff="monospace">{t.expected.slice(0, 19)}…</Table.Td>
+                    <Table.Td ff="monospace">{t.actual ? `${t.actual.slice(0, 19)}…` : 'missing'}</Table.Td>
+                    <Table.Td>
+                      <StatusBadge tone={t.ok ? 'ok' : 'error'} size="sm">
+                        {t.ok ? 'Same digest' : 'Differs'}
+                      </StatusBadge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Stack>
+      )}
+      <Group gap="xs">
+        {running && (
+          <Button variant="default" color="red" leftSection={<IconX size={16} aria-hidden />} onClick={onCancel} loading={busy} data-testid={`${testId}-cancel`}>
+            Cancel
+          </Button>
+        )}
+        {resumable && (
+          <Button variant="light" leftSection={<IconPlayerPlay size={16} aria-hidden />} onClick={onResume} loading={busy} data-testid={`${testId}-resume`}>
+            Resume
+          </Button>
+        )}
+      </Group>
+    </Stack>
+  );
+}

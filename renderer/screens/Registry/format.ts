@@ -1,0 +1,73 @@
+/** Formatting for the Registry screen: sizes, rates, time left, phases. Pure. */
+import type { RegistryJob, RegistryJobProgress } from '../../../electron/api/contract.js';
+import type { Tone } from '../../format.js';
+
+/** "0 B", "512 B", "1.5 KiB", "12.3 MiB", "1.02 GiB". */
+export function bytes(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n) || n < 0) return '—';
+  if (n < 1024) return `${Math.round(n)} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[i]}`;
+}
+
+export function rate(bps: number | undefined): string {
+  return bps && bps > 0 ? `${bytes(bps)}/s` : '—';
+}
+
+/** "12 s", "3 min 05 s", "1 h 02 min"; null → "estimating…". */
+export function timeLeft(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return 'estimating…';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+const PHASES: Record<RegistryJobProgress['phase'], string> = {
+  queued: 'Starting',
+  listing: 'Listing repositories and tags',
+  manifests: 'Reading manifests',
+  blobs: 'Downloading layers',
+  packing: 'Writing the .tar',
+  reading: 'Reading the archive',
+  verifying: 'Verifying every layer in the archive',
+  'pushing-blobs': 'Pushing layers',
+  'pushing-manifests': 'Pushing manifests and tags',
+  checking: 'Checking what the registry has',
+  done: 'Finishing',
+};
+
+export function phaseLabel(p: RegistryJobProgress['phase']): string {
+  return PHASES[p] ?? p;
+}
+
+/** Percentage for the bar: bytes when there are bytes to move, else items. */
+export function percent(p: RegistryJobProgress | undefined): number {
+  if (!p) return 0;
+  if (p.phase === 'done') return 100;
+  if (p.bytesTotal > 0) return Math.min(100, (p.bytesDone / p.bytesTotal) * 100);
+  if (p.blobsTotal > 0) return Math.min(100, (p.blobsDone / p.blobsTotal) * 100);
+  return 0;
+}
+
+export function stateLabel(job: RegistryJob): { label: string; tone: Tone } {
+  switch (job.state) {
+    case 'running':
+      return { label: 'Running', tone: 'progress' };
+    case 'succeeded':
+      return { label: job.kind === 'reseed' ? 'Re-seeded and verified' : 'Exported', tone: 'ok' };
+    case 'failed':
+      return { label: 'Failed', tone: 'error' };
+    case 'cancelled':
+      return { label: 'Cancelled', tone: 'warning' };
+    case 'interrupted':
+      return { label: 'Interrupted — can resume', tone: 'warning' };
+  }
+}
