@@ -1,0 +1,159 @@
+/**
+ * `kubectl kots velero configure-*` and `ensure-permissions` command builders (kots-snapshots.md §1).
+ * Pure: no I/O. The CLI takes access keys, client secrets and registry passwords only as flags, so
+ * they do reach argv; every such value is returned in `secrets` so the runner redacts it from the
+ * journal, events and errors. Files (CA bundle, GCP JSON key) are written by the caller (0600, deleted
+ * afterwards) and passed by path.
+ */
+
+export type Destination =
+  | { provider: 'aws'; auth: 'access-key' | 'instance-role'; bucket: string; region: string; prefix?: string }
+  | { provider: 's3-compatible'; bucket: string; region: string; endpoint: string; prefix?: string; caCertPem?: string }
+  | { provider: 'gcp'; auth: 'service-account' | 'workload-identity'; bucket: string; prefix?: string; serviceAccount?: string }
+  | { provider: 'azure'; container: string; resourceGroup: string; storageAccount: string; subscriptionId: string; tenantId: string; clientId: string; cloudName: string; prefix?: string }
+  | { provider: 'nfs'; server: string; path: string }
+  | { provider: 'hostpath'; path: string };
+
+export interface DestinationSecrets {
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** GCP service-account JSON key. */
+  serviceAccountJson?: string;
+  /** Azure service principal secret. */
+  clientSecret?: string;
+}
+
+export interface RegistryFlags {
+  /** host[/namespace] */
+  registry: string;
+  username?: string;
+  password?: string;
+}
+
+export interface ConfigureInput {
+  destination: Destination;
+  secrets: DestinationSecrets;
+  kotsNamespace: string;
+  /** Only configure-other-s3, configure-nfs and configure-hostpath take registry flags. */
+  registry?: RegistryFlags;
+  /** Path of the CA bundle file (s3-compatible with caCertPem). */
+  caCertFile?: string;
+  /** Path of the GCP JSON key file. */
+  jsonKeyFile?: string;
+}
+
+export interface BuiltCommand {
+  args: string[];
+  /** Values the runner must redact. */
+  secrets: string[];
+  /** What the command will do to the cluster, for the review step. */
+  effects: string[];
+}
+
+export const REGISTRY_FLAG_COMMANDS = new Set(['s3-compatible', 'nfs', 'hostpath']);
+
+const req = (v: string | undefined, what: string): string => {
+  if (!v) throw new Error(`${what} is required`);
+  return v;
+};
+
+export function configureArgs(c: ConfigureInput): BuiltCommand {
+  const d = c.destination;
+  const s = c.secrets;
+  const secrets: string[] = [];
+  const args: string[] = ['velero'];
+  const secret = (flag: string, v: string | undefined, what: string) => {
+    const value = req(v, what);
+    secrets.push(value);
+    args.push(flag, value);
+  };
+  const prefix = (p?: string) => {
+    if (p) args.push('--path', p);
+  };
+  const effects = [
+    'Upserts BackupStorageLocation "default" in the Velero namespace (spec.config reset for the new provider).',
+  ];
+  switch (d.provider) {
+    case 'aws':
+      args.push('configure-aws-s3', d.auth, '--bucket', d.bucket, '--region', d.region);
+      prefix(d.prefix);
+      if (d.auth === 'access-key') {
+        secret('--access-key-id', s.accessKeyId, 'The access key ID');
+        secret('--secret-access-key', s.secretAccessKey, 'The secret access key');
+      }
+      effects.push('Writes Secret "cloud-credentials" (INI access keys; empty for an instance role).');
+      break;
+    case 's3-compatible':
+      args.push('configure-other-s3', '--bucket', d.bucket, '--region', d.region, '--endpoint', d.endpoint);
+      prefix(d.prefix);
+      secret('--access-key-id', s.accessKeyId, 'The access key ID');
+      secret('--secret-access-key', s.secretAccessKey, 'The secret access key');
+      if (d.caCertPem) args.push('--cacert', req(c.caCertFile, 'The CA certificate file'));
+      effects.push('Writes Secret "cloud-credentials" (INI access keys) and sets s3Url, s3ForcePathStyle=true, region.', 'Validates the bucket from a kotsadm-validate pod in the KOTS namespace.');
+      break;
+    case 'gcp':
+      args.push('configure-gcp', d.auth, '--bucket', d.bucket);
+      prefix(d.prefix);
+      if (d.auth === 'service-account') {
+        args.push('--json-file', req(c.jsonKeyFile, 'The service-account JSON file'));
+        if (s.serviceAccountJson) secrets.push(s.serviceAccountJson);
+        effects.push('Writes Secret "cloud-credentials" holding the JSON key.');
+      } else {
+        args.push('--service-account', req(d.serviceAccount, 'The service account'));
+        effects.push('Deletes Secret "cloud-credentials" (workload identity).');
+      }
+      break;
+    case 'azure':
+      args.push('configure-azure', 'service-principle', '--container', d.container, '--resource-group', d.resourceGroup, '--storage-account', d.storageAccount, '--subscription-id', d.subscriptionId, '--tenant-id', d.tenantId, '--client-id', d.clientId, '--cloud-name', d.cloudName);
+      secret('--client-secret', s.clientSecret, 'The client secret');
+      prefix(d.prefix);
+      effects.push('Writes Secret "cloud-credentials" with the service principal.');
+      break;
+    case 'nfs':
+      args.push('configure-nfs', '--nfs-server', d.server, '--nfs-path', d.path, '--force-reset');
+      effects.push('Deploys kotsadm-fs-minio (Deployment, Service, Secret, ConfigMap) in the KOTS namespace, backed by the NFS export.');
+      break;
+    case 'hostpath':
+      args.push('configure-hostpath', '--hostpath', d.path, '--force-reset');
+      effects.push('Deploys kotsadm-fs-minio (Deployment, Service, Secret, ConfigMap) in the KOTS namespace, backed by the host path.');
+      break;
+  }
+  if (c.registry && REGISTRY_FLAG_COMMANDS.has(d.provider)) {
+    args.push('--kotsadm-registry', c.registry.registry);
+    if (c.registry.username) args.push('--registry-username', c.registry.username);
+    if (c.registry.password) secret('--registry-password', c.registry.password, 'The registry password');
+    if (c.registry.username && c.registry.password) effects.push('Creates/updates Secret "registry-credentials" (dockerconfigjson) in the Velero namespace.');
+  }
+  args.push('-n', c.kotsNamespace);
+  effects.push(
+    'Patches Deployment velero and DaemonSet node-agent: cloud-credentials volume and env, imagePullSecrets registry-credentials.',
+    'Deletes BackupRepositories of location "default" and restarts the Velero pods (running backups fail).',
+  );
+  return { args, secrets, effects };
+}
+
+export function ensurePermissionsArgs(kotsNamespace: string, veleroNamespace: string): BuiltCommand {
+  return {
+    args: ['velero', 'ensure-permissions', '--velero-namespace', veleroNamespace, '-n', kotsNamespace],
+    secrets: [],
+    effects: [`Creates Role kotsadm-role and RoleBinding kotsadm-rolebinding in ${veleroNamespace}, and ConfigMap kotsadm-velero-namespace in ${kotsNamespace}.`],
+  };
+}
+
+export interface ConfigureOutcome {
+  /** The CLI said it configured the store (still to be verified against the BSL). */
+  configured: boolean;
+  /** It only printed install instructions (Velero not detected) — exit 0 but nothing changed. */
+  printedInstructions: boolean;
+  /** The CLI's own error line, if any. */
+  error?: string;
+}
+
+/** Reads the configure output: "Store Configured Successfully", install instructions, or an error. */
+export function parseConfigureOutput(stdout: string, stderr = ''): ConfigureOutcome {
+  const all = `${stdout}\n${stderr}`;
+  const configured = /Store Configured Successfully/i.test(all);
+  const printedInstructions = !configured && /velero install/i.test(all);
+  const errLine = all.split('\n').map((l) => l.trim()).filter((l) => /^Error:|failed to configure store|does not have the/i.test(l)).pop();
+  return { configured, printedInstructions, error: errLine };
+}
