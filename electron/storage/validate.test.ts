@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { explainS3Error, validateDestination, validateForm } from './validate.js';
+
+const s3 = { provider: 's3-compatible' as const, bucket: 'velero', region: 'minio', endpoint: 'http://127.0.0.1:9', prefix: 'lab' };
+const keys = { accessKeyId: 'a', secretAccessKey: 'b' };
+
+describe('storage destination validation', () => {
+  it('form: malformed inputs are errors that say what to fix', () => {
+    const c = validateForm({ ...s3, bucket: 'Bad_Bucket', endpoint: 'not a url', prefix: '/abs' }, {});
+    const titles = c.filter((x) => !x.ok).map((x) => x.title);
+    expect(titles).toEqual(expect.arrayContaining(['Bucket', 'Endpoint', 'Access key ID', 'Secret access key', 'Prefix']));
+    expect(validateForm({ ...s3, caCertPem: 'hello' }, keys).find((x) => x.title === 'CA certificate')?.ok).toBe(false);
+    expect(validateForm(s3, keys).find((x) => x.title === 'Endpoint uses plain HTTP')?.severity).toBe('warning');
+  });
+
+  it('form: NFS/host path and the Velero ≥ 1.17 MinIO rule', () => {
+    expect(validateForm({ provider: 'nfs', server: 'nfs.local', path: 'rel' }, {}).some((c) => !c.ok)).toBe(true);
+    const hp = validateForm({ provider: 'hostpath', path: '/var/backups' }, {}, { veleroVersion: 'v1.18.3' });
+    expect(hp.find((c) => c.severity === 'warning')?.reason).toMatch(/local-volume-provider/);
+  });
+
+  it('GCS/Azure say plainly the online check is not available', async () => {
+    const r = await validateDestination({ provider: 'gcp', auth: 'workload-identity', bucket: 'my-bucket', serviceAccount: 'velero@p.iam.gserviceaccount.com' }, {});
+    expect(r).toMatchObject({ ok: true, online: false });
+    expect(r.checks.at(-1)!.title).toBe('Online check not available');
+  });
+
+  it('endpoint down: a clear unreachable message (real socket, nothing listening on port 9)', async () => {
+    const r = await validateDestination(s3, keys, { s3: { timeoutMs: 3000 } });
+    expect(r.ok).toBe(false);
+    expect(r.online).toBe(true);
+    expect(r.checks.at(-1)!.reason).toMatch(/Could not reach http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('maps S3 error codes', () => {
+    expect(explainS3Error({ name: 'SignatureDoesNotMatch' }, s3, 'Bucket exists').reason).toMatch(/secret access key is wrong/);
+    expect(explainS3Error({ name: 'NotFound', $metadata: { httpStatusCode: 404 } }, s3, 'Bucket exists').reason).toMatch(/does not exist/);
+    expect(explainS3Error({ name: 'Error', code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, s3, 'Bucket exists').fix).toMatch(/CA certificate/);
+  });
+});
