@@ -244,7 +244,204 @@ const setupMethods = {} as const;
 const backupsMethods = {} as const;
 
 // ---- restore: the disaster-recovery restore wizard ----
-const restoreMethods = {} as const;
+
+export const RestoreType = z.enum(['full', 'app', 'admin-console']);
+export type RestoreType = z.infer<typeof RestoreType>;
+export const RestoreSituation = z.enum(['same-cluster', 'new-cluster']);
+export type RestoreSituation = z.infer<typeof RestoreSituation>;
+/** The wizard's ordered steps; the current one is persisted before it runs. */
+export const RestoreStep = z.enum(['situation', 'backup', 'type', 'confirm', 'run', 'verify', 'report']);
+export type RestoreStep = z.infer<typeof RestoreStep>;
+
+/** A Velero Backup as the wizard shows it, with Lifeboat's own verdict on restoring it here. */
+export const RestoreBackup = z.object({
+  name: z.string(),
+  phase: z.string().optional(),
+  startedAt: z.string().optional(),
+  completedAt: z.string().optional(),
+  expiresAt: z.string().optional(),
+  storageLocation: z.string().optional(),
+  /** KOTS version from the kots.io/kotsadm-image annotation. */
+  kotsVersion: z.string().optional(),
+  kotsadmNamespace: z.string().optional(),
+  apps: z.array(z.object({ slug: z.string(), version: z.string().optional() })),
+  airgap: z.boolean().optional(),
+  embeddedCluster: z.boolean(),
+  instance: z.boolean(),
+  trigger: z.string().optional(),
+  itemsBackedUp: z.number().optional(),
+  errors: z.number(),
+  warnings: z.number(),
+  restorable: z.boolean(),
+  /** Every check that did not pass (errors block, warnings do not), each with its fix. */
+  checks: z.array(Check),
+});
+export type RestoreBackup = z.infer<typeof RestoreBackup>;
+
+/** Where the backups live and whether this cluster can see them (the situation step). */
+export const RestoreStorage = z.object({
+  veleroInstalled: z.boolean(),
+  veleroNamespace: z.string().optional(),
+  veleroVersion: z.string().optional(),
+  location: z
+    .object({
+      name: z.string(),
+      provider: z.string(),
+      bucket: z.string().optional(),
+      prefix: z.string().optional(),
+      phase: z.string().optional(),
+      accessMode: z.enum(['ReadWrite', 'ReadOnly']),
+      lastSyncedTime: z.string().optional(),
+      message: z.string().optional(),
+    })
+    .optional(),
+  backupCount: z.number().int(),
+  /** Velero is installed, its storage is Available and it has synced at least once. */
+  ready: z.boolean(),
+  checks: z.array(Check),
+});
+export type RestoreStorage = z.infer<typeof RestoreStorage>;
+
+export const RestoreObjectRef = z.object({ kind: z.string(), namespace: z.string().optional(), name: z.string() });
+export type RestoreObjectRef = z.infer<typeof RestoreObjectRef>;
+
+/** What a restore would delete and bring back: the backup's resource list + the live cluster. */
+export const RestoreImpact = z.object({
+  backup: z.string(),
+  type: RestoreType,
+  /** The consequences in plain words, worst first. */
+  consequences: z.array(z.string()),
+  /** Namespaces KOTS clears before restoring. */
+  namespacesCleared: z.array(z.string()),
+  /** Live objects KOTS deletes first (PVCs included: their data is gone). */
+  toDelete: z.array(RestoreObjectRef),
+  toDeleteTotal: z.number().int(),
+  /** Objects in the backup that this restore brings back. */
+  toRestore: z.array(RestoreObjectRef.extend({ existsNow: z.boolean() })),
+  toRestoreTotal: z.number().int(),
+  /** False when the backup's resource list could not be read (the reason is in `notes`). */
+  resourceListRead: z.boolean(),
+  notes: z.array(z.string()),
+});
+export type RestoreImpact = z.infer<typeof RestoreImpact>;
+
+/** One Velero Restore Lifeboat follows. */
+export const RestoreProgress = z.object({
+  name: z.string(),
+  component: z.enum(['admin-console', 'app']),
+  appSlug: z.string().optional(),
+  phase: z.string().optional(),
+  itemsRestored: z.number().optional(),
+  totalItems: z.number().optional(),
+  warnings: z.number(),
+  errors: z.number(),
+  podVolumeRestores: z.object({ total: z.number(), completed: z.number(), failed: z.number(), bytesDone: z.number(), totalBytes: z.number() }),
+  startedAt: z.string().optional(),
+  completedAt: z.string().optional(),
+  failureReason: z.string().optional(),
+  validationErrors: z.array(z.string()).optional(),
+});
+export type RestoreProgress = z.infer<typeof RestoreProgress>;
+
+/** One ordered, persisted step of the run: the admin console, then the application. */
+export const RestoreRunStep = z.object({
+  component: z.enum(['admin-console', 'app']),
+  state: z.enum(['pending', 'starting', 'running', 'succeeded', 'attention', 'failed', 'interrupted']),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  /** Activity run id of the kubectl-kots command. */
+  runId: z.string().optional(),
+  /** The Velero Restores this step follows. */
+  restoreNames: z.array(z.string()),
+  /** Restores with these names that existed before the step started (older runs): not ours. */
+  ignoreUids: z.array(z.string()).optional(),
+  message: z.string().optional(),
+});
+export type RestoreRunStep = z.infer<typeof RestoreRunStep>;
+
+export const RestoreResultEntry = z.object({ restore: z.string(), scope: z.string(), message: z.string() });
+export const RestoreVerification = z.object({
+  checkedAt: z.string(),
+  checks: z.array(Check),
+  workloads: z.array(z.object({ kind: z.string(), namespace: z.string(), name: z.string(), ready: z.number(), desired: z.number() })),
+  warnings: z.array(RestoreResultEntry),
+  errors: z.array(RestoreResultEntry),
+  /** The restore logs' warning and error lines (and the last lines), per Restore. */
+  logExcerpts: z.array(z.object({ restore: z.string(), lines: z.array(z.string()) })),
+});
+export type RestoreVerification = z.infer<typeof RestoreVerification>;
+
+export const RestoreRun = z.object({
+  id: z.string(),
+  backup: z.string(),
+  type: RestoreType,
+  appSlugs: z.array(z.string()),
+  /** The API server the restore runs against: Lifeboat follows it only while connected there. */
+  server: z.string().optional(),
+  kotsadmNamespace: z.string(),
+  veleroNamespace: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  state: z.enum(['running', 'verifying', 'succeeded', 'attention', 'failed', 'interrupted']),
+  steps: z.array(RestoreRunStep),
+  restores: z.array(RestoreProgress),
+  /** Set while the storage location was made read-only for the restore (and what to set back). */
+  readOnlyLocation: z.object({ name: z.string(), previous: z.enum(['ReadWrite', 'ReadOnly']), restored: z.boolean() }).optional(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  verification: RestoreVerification.optional(),
+  reportPath: z.string().optional(),
+});
+export type RestoreRun = z.infer<typeof RestoreRun>;
+
+export const RestoreWizard = z.object({
+  step: RestoreStep,
+  situation: RestoreSituation.optional(),
+  /** Set the storage location read-only while restoring on a new cluster, and back afterwards. */
+  readOnlyDuringRestore: z.boolean(),
+  backup: z.string().optional(),
+  type: RestoreType.optional(),
+  /** The slug the operator must type to confirm. */
+  appSlug: z.string().optional(),
+  run: RestoreRun.optional(),
+  updatedAt: z.string(),
+});
+export type RestoreWizard = z.infer<typeof RestoreWizard>;
+
+export const RestoreReport = z.object({ fileName: z.string(), json: z.string(), markdown: z.string(), savedTo: z.array(z.string()) });
+export type RestoreReport = z.infer<typeof RestoreReport>;
+
+const BackupName = z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Velero backup name (lower-case letters, digits, - and .)');
+
+const restoreMethods = {
+  /** The wizard as persisted (re-attaches to a restore that was running when Lifeboat closed). */
+  'restore.state': method(empty, RestoreWizard),
+  'restore.setSituation': method(z.object({ situation: RestoreSituation, readOnlyDuringRestore: z.boolean().optional() }).strict(), RestoreWizard),
+  /** Velero, its storage location and how many backups it has synced (new-cluster situation). */
+  'restore.storage': method(empty, RestoreStorage),
+  /** Every Velero Backup, newest first, each restorable or with why not and what would fix it. */
+  'restore.backups': method(empty, z.array(RestoreBackup)),
+  /** Choose a backup; refused (BACKUP_NOT_RESTORABLE) with the reasons when it is not restorable. */
+  'restore.selectBackup': method(z.object({ backup: BackupName }).strict(), RestoreWizard),
+  'restore.selectType': method(z.object({ type: RestoreType }).strict(), RestoreWizard),
+  /** What the chosen restore would delete and bring back. */
+  'restore.preview': method(empty, RestoreImpact),
+  /** Go back to an earlier step (not while a restore runs). */
+  'restore.back': method(z.object({ step: z.enum(['situation', 'backup', 'type', 'confirm']) }).strict(), RestoreWizard),
+  /**
+   * Start the restore: `confirm` must equal the application's slug. Refused while another restore
+   * is in progress (here or in Velero), or when the backup is not restorable. Resolves once started;
+   * progress arrives as `restore.changed`.
+   */
+  'restore.start': method(z.object({ confirm: z.string().max(253) }).strict(), RestoreWizard),
+  /** Run an interrupted step again (the operator confirms again with the slug). */
+  'restore.resume': method(z.object({ confirm: z.string().max(253) }).strict(), RestoreWizard),
+  /** Check again: admin console, workloads, restore results and logs. */
+  'restore.verify': method(empty, RestoreWizard),
+  /** The final report as JSON and Markdown (also saved in Lifeboat's data directory). */
+  'restore.report': method(empty, RestoreReport),
+  /** Start a new restore (refused while one runs); finished runs stay in the reports. */
+  'restore.reset': method(empty, RestoreWizard),
+} as const;
 
 // ---- registry: the embedded cluster's registry: coverage, export, re-seed ----
 
@@ -447,7 +644,10 @@ const setupEvents = {} as const;
 // ---- backups events ----
 const backupsEvents = {} as const;
 // ---- restore events ----
-const restoreEvents = {} as const;
+const restoreEvents = {
+  /** The wizard changed: step, run progress, verification. */
+  'restore.changed': RestoreWizard,
+} as const;
 // ---- registry events ----
 const registryEvents = {
   'registry.progress': RegistryJobProgress,

@@ -33,6 +33,12 @@ export const errorCodes = [
   'ARCHIVE_INVALID',
   'INTERNAL',
   'REGISTRY_BUSY',
+  'BACKUP_NOT_RESTORABLE',
+  'RESTORE_IN_PROGRESS',
+  'CONFIRMATION_MISMATCH',
+  'WIZARD_OUT_OF_ORDER',
+  'VELERO_NOT_READY',
+  'RESTORE_FAILED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

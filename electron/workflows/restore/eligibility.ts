@@ -1,0 +1,162 @@
+/**
+ * Can this backup be restored here? Lifeboat's own checks, made before it ever calls
+ * `kubectl kots restore` (which silently "succeeds" for several unrestorable backups:
+ * kots-snapshots.md §3.1, §9). Every failure says why and what would fix it. Pure.
+ */
+import type { Check, RestoreBackup } from '../../api/contract.js';
+import { cmp, compatibility, parseVersion } from '../../environment/compat.js';
+import { imageTag } from '../../environment/compute.js';
+import type { VeleroBackup } from './velero.js';
+
+export interface EligibilityContext {
+  now: Date;
+  /** The cluster's air-gap mode, when known. */
+  airgapped?: boolean;
+  veleroVersion?: string;
+  /** Storage locations on this cluster: name → provider. */
+  locations: Record<string, string>;
+}
+
+const A = {
+  instance: 'kots.io/instance',
+  image: 'kots.io/kotsadm-image',
+  namespace: 'kots.io/kotsadm-deploy-namespace',
+  airgap: 'kots.io/is-airgap',
+  versions: 'kots.io/apps-versions',
+  ec: 'kots.io/embedded-cluster',
+  drVersion: 'replicated.com/disaster-recovery-version',
+  backupType: 'replicated.com/backup-type',
+  trigger: 'kots.io/snapshot-trigger',
+  appId: 'kots.io/app-id',
+};
+
+const err = (title: string, reason: string, fix: string): Check => ({ ok: false, severity: 'error', title, reason, fix });
+const warn = (title: string, reason: string, fix?: string): Check => ({ ok: false, severity: 'warning', title, reason, fix });
+
+function appsOf(ann: Record<string, string>): Array<{ slug: string; version?: string }> {
+  try {
+    const v = JSON.parse(ann[A.versions] ?? '{}') as Record<string, unknown>;
+    return Object.entries(v).map(([slug, version]) => ({ slug, version: typeof version === 'string' ? version : undefined }));
+  } catch {
+    return [];
+  }
+}
+
+export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
+  const ann = b.metadata.annotations ?? {};
+  const checks: Check[] = [];
+  const phase = b.status?.phase ?? '';
+  const isEC = ann[A.ec] === 'true' || !!ann[A.drVersion];
+  const isInstance = ann[A.instance] === 'true' || !!ann[A.drVersion];
+
+  if (isEC) {
+    checks.push(err(
+      'Embedded Cluster backup',
+      'This backup was taken on an Embedded Cluster. Those are restored by the Embedded Cluster binary, not by the kots CLI.',
+      'On a fresh host, run the application\'s Embedded Cluster binary: `sudo ./<app> restore`, and point it at the same storage.',
+    ));
+  }
+  if (!phase || phase !== 'Completed') {
+    const inProgress = ['', 'New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed'].includes(phase);
+    checks.push(err(
+      inProgress ? 'Backup not finished' : 'Backup did not complete',
+      inProgress
+        ? `The backup is ${phase || 'not started yet'}; only a Completed backup can be restored.`
+        : `The backup ended ${phase}${b.status?.errors ? ` with ${b.status.errors} error(s)` : ''}; KOTS restores only Completed backups.`,
+      inProgress ? 'Wait for it to finish, then refresh.' : 'Pick a Completed backup, or take a new one on the Backups screen.',
+    ));
+  }
+  if (!isInstance) {
+    checks.push(err(
+      'Not a full backup',
+      ann[A.appId] ? 'This is an application-only (partial) backup. The kots CLI restores only full (instance) backups.' : 'This backup was not made by KOTS as a full (instance) backup: it has no kots.io/instance annotation.',
+      ann[A.appId] ? 'Restore partial backups from the admin console\'s own Snapshots page, or pick a full backup.' : 'Pick a backup taken by KOTS (the Backups screen takes full backups).',
+    ));
+  } else if (!isEC && ann[A.backupType] && ann[A.backupType] !== 'legacy') {
+    checks.push(err('Unsupported backup type', `Backup type "${ann[A.backupType]}": the kots CLI restores only legacy instance backups.`, 'Use the Embedded Cluster binary to restore it.'));
+  }
+  const missing = [A.image, A.namespace].filter((k) => !ann[k]);
+  if (isInstance && !isEC && missing.length) {
+    checks.push(err(
+      'Backup annotations missing',
+      `The backup lacks ${missing.join(' and ')}, which the kots CLI needs to restore the admin console. It would report success and restore nothing.`,
+      'Pick another full backup taken by KOTS; this one was edited or made by another tool.',
+    ));
+  }
+  if (ann[A.airgap] !== undefined && ctx.airgapped !== undefined) {
+    const backupAirgap = ann[A.airgap] === 'true';
+    if (backupAirgap !== ctx.airgapped) {
+      checks.push(err(
+        'Air-gap mode differs',
+        `The backup was taken on ${backupAirgap ? 'an air-gapped' : 'an online'} installation; this cluster is ${ctx.airgapped ? 'air-gapped' : 'online'}. KOTS restores need the same install method.`,
+        backupAirgap ? 'Restore onto an air-gapped installation (with the images in its private registry).' : 'Restore onto an online installation, or pick a backup taken in this mode.',
+      ));
+    }
+  } else if (ann[A.airgap] === undefined && isInstance) {
+    checks.push(warn('Air-gap mode unknown', 'The backup does not say whether it came from an air-gapped installation (kots.io/is-airgap).', 'Make sure it was taken with the same install method as this cluster.'));
+  }
+  if (b.status?.expiration && new Date(b.status.expiration).getTime() <= ctx.now.getTime()) {
+    checks.push(err('Backup expired', `It expired on ${b.status.expiration}; Velero is deleting it.`, 'Pick a newer backup.'));
+  }
+  const loc = b.spec?.storageLocation;
+  const provider = loc ? ctx.locations[loc] : undefined;
+  if (loc && provider === undefined) {
+    checks.push(err('Storage location missing', `The backup lives in storage location "${loc}", which is not configured on this cluster.`, 'Configure that storage location under Setup (same bucket and prefix), then refresh.'));
+  }
+  const velero = parseVersion(ctx.veleroVersion);
+  if (provider?.startsWith('replicated.com/') && velero && cmp(velero, [1, 17, 0]) >= 0) {
+    checks.push(err(
+      'Local-volume-provider backup on Velero 1.17+',
+      `This backup is in a local-volume-provider store (${provider}); Velero ${ctx.veleroVersion} (1.17 and later) cannot restore those.`,
+      'Restore with Velero 1.16 or earlier, or use a backup in an object store.',
+    ));
+  }
+  const kotsVersion = imageTag(ann[A.image]);
+  if (kotsVersion && ctx.veleroVersion) {
+    const { findings } = compatibility({ kotsVersion, kotsFound: true, veleroInstalled: true, veleroVersion: ctx.veleroVersion });
+    for (const f of findings) {
+      if (f.title !== 'KOTS and Velero versions' || f.ok) continue;
+      const c: Check = { ok: false, severity: f.verdict === 'incompatible' ? 'error' : 'warning', title: `KOTS ${kotsVersion} with Velero ${ctx.veleroVersion}`, reason: f.reason, fix: f.fix };
+      checks.push(c);
+    }
+  } else if (isInstance && !kotsVersion && ann[A.image]) {
+    checks.push(warn('KOTS version unknown', `The kotsadm image "${ann[A.image]}" has no version tag.`, 'Check the KOTS version against the compatibility table before restoring.'));
+  }
+  if (isInstance && !isEC && appsOf(ann).length === 0) {
+    checks.push(warn('No application recorded', 'The backup does not list any application (kots.io/apps-versions).', 'An application-only restore may have nothing to restore.'));
+  }
+  if ((b.status?.warnings ?? 0) > 0 && phase === 'Completed') {
+    checks.push(warn('Backup had warnings', `Velero recorded ${b.status!.warnings} warning(s) while backing up.`, 'Read them on the Backups screen; something may be missing from the backup.'));
+  }
+  return checks;
+}
+
+export function describeBackup(b: VeleroBackup, ctx: EligibilityContext): RestoreBackup {
+  const ann = b.metadata.annotations ?? {};
+  const checks = checkBackup(b, ctx);
+  return {
+    name: b.metadata.name,
+    phase: b.status?.phase,
+    startedAt: b.status?.startTimestamp,
+    completedAt: b.status?.completionTimestamp,
+    expiresAt: b.status?.expiration,
+    storageLocation: b.spec?.storageLocation,
+    kotsVersion: imageTag(ann[A.image]),
+    kotsadmNamespace: ann[A.namespace],
+    apps: appsOf(ann),
+    airgap: ann[A.airgap] === undefined ? undefined : ann[A.airgap] === 'true',
+    embeddedCluster: ann[A.ec] === 'true' || !!ann[A.drVersion],
+    instance: ann[A.instance] === 'true' || !!ann[A.drVersion],
+    trigger: ann[A.trigger],
+    itemsBackedUp: b.status?.progress?.itemsBackedUp,
+    errors: b.status?.errors ?? 0,
+    warnings: b.status?.warnings ?? 0,
+    restorable: !checks.some((c) => c.severity === 'error'),
+    checks,
+  };
+}
+
+/** Newest first (by start, then creation). */
+export function sortBackups<T extends { startedAt?: string; name: string }>(list: T[]): T[] {
+  return [...list].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '') || a.name.localeCompare(b.name));
+}

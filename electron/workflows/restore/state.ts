@@ -1,0 +1,68 @@
+/**
+ * The wizard's persisted state: one JSON file in the data directory, written atomically (temp file +
+ * rename) BEFORE each step runs, so a rerun resumes where it stopped. No secrets are ever in it.
+ * The step order and which transitions are allowed live here too.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { RestoreWizard, type RestoreStep } from '../../api/contract.js';
+import { LifeboatError } from '../../api/errors.js';
+
+export const STEPS: RestoreStep[] = ['situation', 'backup', 'type', 'confirm', 'run', 'verify', 'report'];
+
+export const stepIndex = (s: RestoreStep) => STEPS.indexOf(s);
+
+export function initialWizard(now = new Date()): RestoreWizard {
+  return { step: 'situation', readOnlyDuringRestore: false, updatedAt: now.toISOString() };
+}
+
+export class WizardStore {
+  readonly file: string;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'restore', 'wizard.json');
+  }
+
+  load(): RestoreWizard {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return initialWizard();
+    }
+    const parsed = RestoreWizard.safeParse(JSON.parse(text || '{}'));
+    // A file from another version or a broken write: start over rather than guess (a running
+    // restore is still found through Velero's Restores before anything new starts).
+    return parsed.success ? parsed.data : initialWizard();
+  }
+
+  save(w: RestoreWizard): RestoreWizard {
+    const next = { ...w, updatedAt: new Date().toISOString() };
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
+    renameSync(tmp, this.file);
+    return next;
+  }
+}
+
+/** Is a run still under way (so nothing else may start and the wizard may not move)? */
+export function runActive(w: RestoreWizard): boolean {
+  return !!w.run && (w.run.state === 'running' || w.run.state === 'verifying');
+}
+
+/** Refuses moving to `to` when the earlier steps are not done. */
+export function requireStep(w: RestoreWizard, to: RestoreStep): void {
+  if (runActive(w)) {
+    throw new LifeboatError('RESTORE_IN_PROGRESS', `A restore from backup ${w.run!.backup} is running; the wizard cannot change now.`, 'Wait for it to finish; progress is shown on the Restore screen.');
+  }
+  const need: Partial<Record<RestoreStep, Array<[boolean, string]>>> = {
+    backup: [[!!w.situation, 'Choose the situation first.']],
+    type: [[!!w.situation, 'Choose the situation first.'], [!!w.backup, 'Pick a backup first.']],
+    confirm: [[!!w.backup, 'Pick a backup first.'], [!!w.type, 'Choose what to restore first.']],
+    run: [[!!w.backup && !!w.type && !!w.appSlug, 'Pick a backup and what to restore first.']],
+  };
+  for (const [ok, msg] of need[to] ?? []) {
+    if (!ok) throw new LifeboatError('WIZARD_OUT_OF_ORDER', msg, 'Go back to that step on the Restore screen.');
+  }
+}

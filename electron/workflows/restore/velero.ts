@@ -1,0 +1,158 @@
+/**
+ * The Velero objects the restore wizard reads (velero.md §3) and the DownloadRequest dance for
+ * resource lists, restore results and restore logs (velero.md §4): create the request, wait for the
+ * presigned URL, GET it from this machine, gunzip. Minimal on purpose (see kube.ts's note).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { LifeboatError } from '../../api/errors.js';
+import type { KubeJson } from './kube.js';
+
+export interface Meta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  creationTimestamp?: string;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface VeleroBackup {
+  metadata: Meta;
+  spec?: { storageLocation?: string; includedNamespaces?: string[]; labelSelector?: unknown; ttl?: string };
+  status?: {
+    phase?: string;
+    startTimestamp?: string;
+    completionTimestamp?: string;
+    expiration?: string;
+    errors?: number;
+    warnings?: number;
+    progress?: { totalItems?: number; itemsBackedUp?: number };
+    version?: number;
+    formatVersion?: string;
+  };
+}
+
+export interface VeleroRestore {
+  metadata: Meta;
+  spec?: { backupName?: string; labelSelector?: unknown };
+  status?: {
+    phase?: string;
+    startTimestamp?: string;
+    completionTimestamp?: string;
+    errors?: number;
+    warnings?: number;
+    failureReason?: string;
+    validationErrors?: string[];
+    progress?: { totalItems?: number; itemsRestored?: number };
+  };
+}
+
+export interface VeleroBsl {
+  metadata: Meta;
+  spec?: { provider?: string; default?: boolean; accessMode?: string; objectStorage?: { bucket?: string; prefix?: string }; config?: Record<string, string> };
+  status?: { phase?: string; lastSyncedTime?: string; lastValidationTime?: string; message?: string };
+}
+
+export interface PodVolumeRestore {
+  metadata: Meta;
+  status?: { phase?: string; progress?: { totalBytes?: number; bytesDone?: number } };
+}
+
+export const TERMINAL_RESTORE_PHASES = new Set(['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation']);
+export const isTerminalRestore = (phase: string | undefined) => !!phase && TERMINAL_RESTORE_PHASES.has(phase);
+
+const V = '/apis/velero.io/v1/namespaces';
+
+export class VeleroReader {
+  constructor(private readonly kube: KubeJson, readonly namespace: string) {}
+
+  async backups(): Promise<VeleroBackup[]> {
+    return ((await this.kube.get<{ items?: VeleroBackup[] }>(`${V}/${this.namespace}/backups`)).items ?? []);
+  }
+
+  backup(name: string): Promise<VeleroBackup | undefined> {
+    return this.kube.getOrUndefined<VeleroBackup>(`${V}/${this.namespace}/backups/${encodeURIComponent(name)}`);
+  }
+
+  async restores(): Promise<VeleroRestore[]> {
+    return ((await this.kube.get<{ items?: VeleroRestore[] }>(`${V}/${this.namespace}/restores`)).items ?? []);
+  }
+
+  restore(name: string): Promise<VeleroRestore | undefined> {
+    return this.kube.getOrUndefined<VeleroRestore>(`${V}/${this.namespace}/restores/${encodeURIComponent(name)}`);
+  }
+
+  async podVolumeRestores(restoreName: string): Promise<PodVolumeRestore[]> {
+    const sel = encodeURIComponent(`velero.io/restore-name=${labelValue(restoreName)}`);
+    return ((await this.kube.get<{ items?: PodVolumeRestore[] }>(`${V}/${this.namespace}/podvolumerestores?labelSelector=${sel}`)).items ?? []);
+  }
+
+  async locations(): Promise<VeleroBsl[]> {
+    return ((await this.kube.get<{ items?: VeleroBsl[] }>(`${V}/${this.namespace}/backupstoragelocations`)).items ?? []);
+  }
+
+  setAccessMode(location: string, mode: 'ReadOnly' | 'ReadWrite'): Promise<VeleroBsl> {
+    return this.kube.mergePatch<VeleroBsl>(`${V}/${this.namespace}/backupstoragelocations/${encodeURIComponent(location)}`, { spec: { accessMode: mode } });
+  }
+
+  /**
+   * Fetches one DownloadRequest target and returns it gunzipped. NOT_FOUND-like answers (the file
+   * does not exist in the store) come back as undefined.
+   */
+  async download(kind: 'BackupResourceList' | 'RestoreResults' | 'RestoreLog' | 'BackupResults', name: string, timeoutMs = 30_000): Promise<Buffer | undefined> {
+    const reqName = `${name}-${randomUUID()}`.slice(0, 253);
+    await this.kube.post(`${V}/${this.namespace}/downloadrequests`, {
+      apiVersion: 'velero.io/v1',
+      kind: 'DownloadRequest',
+      metadata: { name: reqName, namespace: this.namespace, labels: { 'app.kubernetes.io/managed-by': 'lifeboat' } },
+      spec: { target: { kind, name } },
+    });
+    try {
+      const deadline = Date.now() + timeoutMs;
+      let url = '';
+      while (!url) {
+        const dr = await this.kube.getOrUndefined<{ status?: { downloadURL?: string } }>(`${V}/${this.namespace}/downloadrequests/${reqName}`);
+        url = dr?.status?.downloadURL ?? '';
+        if (url) break;
+        if (Date.now() > deadline) {
+          throw new LifeboatError(
+            'TOOL_TIMEOUT',
+            `Velero did not answer a request for the ${kind} of ${name} within ${Math.round(timeoutMs / 1000)} s.`,
+            'The backup storage location may not be available. Check it under Setup, then try again.',
+          );
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      let res: Response;
+      try {
+        res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      } catch (err) {
+        throw new LifeboatError(
+          'CLUSTER_UNREACHABLE',
+          `Lifeboat could not download the ${kind} of ${name} from the backup storage: ${(err as Error).message}.`,
+          'The storage address Velero uses must be reachable from this machine (for S3 stores, set publicUrl on the storage location).',
+        );
+      }
+      if (res.status === 404) return undefined;
+      if (!res.ok) {
+        throw new LifeboatError('CLUSTER_UNREACHABLE', `The backup storage answered HTTP ${res.status} for the ${kind} of ${name}.`, 'Check the storage location and its credentials under Setup.');
+      }
+      const body = Buffer.from(await res.arrayBuffer());
+      try {
+        return gunzipSync(body);
+      } catch {
+        return body; // some stores already decompressed it
+      }
+    } finally {
+      this.kube.delete(`${V}/${this.namespace}/downloadrequests/${reqName}`).catch(() => {});
+    }
+  }
+}
+
+/** Velero's label-value shortening (names over 63 characters: first 57 + 6 hex of SHA-256). */
+export function labelValue(name: string): string {
+  if (name.length <= 63) return name;
+  return name.slice(0, 57) + createHash('sha256').update(name).digest('hex').slice(0, 6);
+}

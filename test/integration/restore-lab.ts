@@ -1,0 +1,65 @@
+/**
+ * The restore tests' own labs (they delete the application, so never the shared default lab):
+ * Velero installed against a given lab's MinIO, tools run against a given lab, an instance backup
+ * taken through the kubectl-kots stand-in. Like lab.ts's helpers, but for any LabState.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kube } from '../lab/kube.js';
+import type { LabState } from '../lab/state.js';
+import { waitUntil, type ToolResult } from './lab.js';
+
+export function runToolOn(state: LabState, tool: 'velero' | 'kubectl-kots', args: string[], timeoutMs = 240_000): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    execFile(join(state.toolsDir, tool), args, {
+      env: { ...process.env, KUBECONFIG: state.kubeconfig, HOME: join(state.dir, 'home'), LIFEBOAT_LAB_DIR: state.dir, KOTS_ADMIN_CONSOLE_URL: state.adminConsole.url },
+      timeout: timeoutMs,
+      maxBuffer: 64 * 1024 * 1024,
+    }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Installs Velero + the AWS plugin against `state`'s MinIO (unless present) and waits for the default BSL Available. */
+export async function ensureVeleroOn(state: LabState): Promise<void> {
+  const kube = new Kube(state.kubeconfig);
+  const dep = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
+  if (!dep) {
+    mkdirSync(join(state.dir, 'home'), { recursive: true });
+    const creds = join(state.dir, 'home', 'minio-credentials');
+    writeFileSync(creds, `[default]\naws_access_key_id=${state.minio.accessKey}\naws_secret_access_key=${state.minio.secretKey}\n`, { mode: 0o600 });
+    const r = await runToolOn(state, 'velero', [
+      'install', '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3',
+      '--bucket', state.minio.bucket, '--secret-file', creds,
+      '--backup-location-config', `region=${state.minio.region},s3ForcePathStyle=true,s3Url=${state.minio.endpoint}`,
+      '--use-volume-snapshots=false', '--use-node-agent', '--wait',
+    ]);
+    if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  await waitUntil('BSL default Available', async () => {
+    const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
+    return bsl?.status?.phase === 'Available';
+  }, 120_000);
+}
+
+/** Takes an instance backup through the stand-in (`kubectl kots backup`) and waits for Velero to complete it. */
+export async function instanceBackupOn(state: LabState): Promise<string> {
+  const kube = new Kube(state.kubeconfig);
+  const before = new Set(((await kube.get('/apis/velero.io/v1/namespaces/velero/backups')).items as any[]).map((b) => b.metadata.name));
+  const r = await runToolOn(state, 'kubectl-kots', ['backup', '-n', state.kotsNamespace, '--wait=false', '-o', 'json']);
+  const out = JSON.parse(r.stdout || '{}');
+  if (!out.success) throw new Error(`kubectl kots backup failed: ${r.stdout}${r.stderr}`);
+  const backup = await waitUntil('the new instance backup', async () => {
+    const list = await kube.get('/apis/velero.io/v1/namespaces/velero/backups');
+    return (list.items as any[]).find((b) => !before.has(b.metadata.name) && b.metadata.annotations?.['kots.io/instance'] === 'true');
+  }, 30_000);
+  const name = backup.metadata.name as string;
+  const done = await waitUntil('backup finished', async () => {
+    const b = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${name}`);
+    return ['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation'].includes(b.status?.phase) ? b : undefined;
+  }, 180_000);
+  if (done.status.phase !== 'Completed') throw new Error(`backup ${name} ended ${done.status.phase}`);
+  return name;
+}
