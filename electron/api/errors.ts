@@ -39,6 +39,12 @@ export const errorCodes = [
   'WIZARD_OUT_OF_ORDER',
   'VELERO_NOT_READY',
   'RESTORE_FAILED',
+  'BACKUP_IN_PROGRESS',
+  'BACKUP_FAILED',
+  'BACKUP_NOT_FOUND',
+  'STORAGE_UNREACHABLE',
+  'ADMIN_CONSOLE_UNREACHABLE',
+  'INVALID_SCHEDULE',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -1,0 +1,192 @@
+/**
+ * The KOTS admin console API for what has no CLI: the instance snapshot schedule and retention
+ * (GET /api/v1/snapshot/config, PUT /api/v1/snapshot/schedule, PUT /api/v1/snapshot/retention) and
+ * partial (app) backups (POST /api/v1/app/{slug}/snapshot/backup) — kots-snapshots.md §2.1, §7.
+ *
+ * How Lifeboat reaches it, like `kubectl kots` does: a port-forward (client-node PortForward) to
+ * port 3000 of a Running kotsadm pod (label app=kotsadm) in the admin console namespace, with the
+ * `Authorization` header set to Secret `kotsadm-authstring` key `kotsadm-authstring`. The auth
+ * string stays in the main process: never logged, never sent to the renderer.
+ *
+ * ONE explicit override: the environment variable LIFEBOAT_KOTSADM_URL (e.g. http://127.0.0.1:26300)
+ * makes Lifeboat call that address instead of port-forwarding — for clusters whose admin console is
+ * reached another way, and for the lab, whose pods do not run (its admin console stand-in listens
+ * at lab.json adminConsole.url). The auth string is still read from the cluster's Secret.
+ */
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { CoreV1Api, KubeConfig, PortForward } from '@kubernetes/client-node';
+import { LifeboatError } from '../api/errors.js';
+
+export const KOTSADM_URL_ENV = 'LIFEBOAT_KOTSADM_URL';
+
+export interface SnapshotConfig {
+  autoEnabled: boolean;
+  autoSchedule: { schedule: string };
+  ttl: { inputValue: string; inputTimeUnit: string; converted: string };
+}
+
+export interface AdminTarget {
+  baseUrl: string;
+  /** In words: where the API was reached ("port-forward to pod kotsadm-… port 3000"). */
+  source: string;
+  close(): Promise<void>;
+}
+
+export interface AdminApiDeps {
+  kc: () => KubeConfig;
+  namespace: () => string | undefined;
+  env: NodeJS.ProcessEnv;
+  fetchImpl?: typeof fetch;
+  /** For tests: replaces the port-forward / override resolution. */
+  openTarget?: () => Promise<AdminTarget>;
+  /** For tests: replaces reading the Secret. */
+  authstring?: () => Promise<string>;
+  timeoutMs?: number;
+}
+
+export class AdminApi {
+  constructor(private readonly deps: AdminApiDeps) {}
+
+  private ns(): string {
+    const ns = this.deps.namespace();
+    if (!ns) throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', 'Lifeboat has not found the KOTS admin console in this cluster.', 'Check the Overview: KOTS must be detected before its backup settings can be read.');
+    return ns;
+  }
+
+  /** Where calls go, in words (for the screen). */
+  describeTarget(): string {
+    const o = this.deps.env[KOTSADM_URL_ENV];
+    return o ? `${o} (${KOTSADM_URL_ENV})` : `port-forward to the kotsadm pod, port 3000, in namespace ${this.deps.namespace() ?? '?'}`;
+  }
+
+  async authstring(): Promise<string> {
+    if (this.deps.authstring) return this.deps.authstring();
+    const ns = this.ns();
+    try {
+      const s = await this.deps.kc().makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns, name: 'kotsadm-authstring' });
+      const v = s.data?.['kotsadm-authstring'];
+      if (!v) throw new Error('key kotsadm-authstring is empty');
+      return Buffer.from(v, 'base64').toString('utf8');
+    } catch (err) {
+      throw new LifeboatError(
+        'ADMIN_CONSOLE_UNREACHABLE',
+        `Lifeboat could not read Secret kotsadm-authstring in namespace ${ns}: ${(err as Error).message?.split('\n')[0]}.`,
+        'The admin console creates it on first use of `kubectl kots`; run `kubectl kots backup ls -n ' + ns + '` once, or check that this kubeconfig may read Secrets there.',
+      );
+    }
+  }
+
+  async openTarget(): Promise<AdminTarget> {
+    if (this.deps.openTarget) return this.deps.openTarget();
+    const override = this.deps.env[KOTSADM_URL_ENV];
+    if (override) {
+      let u: URL;
+      try {
+        u = new URL(override);
+      } catch {
+        throw new LifeboatError('BAD_INPUT', `${KOTSADM_URL_ENV} is not a URL: "${override.slice(0, 100)}".`, `Set ${KOTSADM_URL_ENV} to the admin console's address, e.g. http://127.0.0.1:8800, or unset it to port-forward.`);
+      }
+      return { baseUrl: u.toString().replace(/\/$/, ''), source: `${u.origin} (${KOTSADM_URL_ENV})`, close: async () => {} };
+    }
+    return portForwardToKotsadm(this.deps.kc(), this.ns());
+  }
+
+  private async call<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: T; source: string }> {
+    const auth = await this.authstring();
+    const target = await this.openTarget();
+    const f = this.deps.fetchImpl ?? fetch;
+    try {
+      let res: Response;
+      try {
+        res = await f(`${target.baseUrl}${path}`, {
+          method,
+          headers: { Authorization: auth, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.deps.timeoutMs ?? 20_000),
+        });
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+        throw new LifeboatError(
+          'ADMIN_CONSOLE_UNREACHABLE',
+          `Lifeboat could not reach the admin console API through ${target.source} (${cause}).`,
+          this.deps.env[KOTSADM_URL_ENV] ? `Check that the admin console answers at ${this.deps.env[KOTSADM_URL_ENV]}, or unset ${KOTSADM_URL_ENV} to port-forward to the kotsadm pod.` : 'Check that the kotsadm pod is Running (`kubectl get pods -l app=kotsadm`), then try again.',
+        );
+      }
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : {};
+      } catch {
+        json = { error: text.slice(0, 300) };
+      }
+      if (res.status === 401 || res.status === 403) {
+        throw new LifeboatError('PERMISSION_DENIED', `The admin console refused Lifeboat's request (HTTP ${res.status}).`, `Lifeboat authenticates with Secret kotsadm-authstring in namespace ${this.deps.namespace() ?? '?'}; check that it is the admin console's current auth string.`);
+      }
+      if (res.status === 409) {
+        throw new LifeboatError('PERMISSION_DENIED', 'The admin console cannot reach Velero (minimal RBAC).', `Run \`kubectl kots velero ensure-permissions --namespace ${this.deps.namespace() ?? '<kotsadm namespace>'} --velero-namespace <velero namespace>\`, then try again.`);
+      }
+      return { status: res.status, json: json as T, source: target.source };
+    } finally {
+      await target.close();
+    }
+  }
+
+  async snapshotConfig(): Promise<{ config: SnapshotConfig; source: string }> {
+    const r = await this.call<SnapshotConfig & { error?: string }>('GET', '/api/v1/snapshot/config');
+    if (r.status !== 200 || typeof r.json?.autoEnabled !== 'boolean') {
+      throw new LifeboatError('TOOL_OUTPUT_INVALID', `The admin console answered HTTP ${r.status} for its snapshot settings${r.json?.error ? `: ${r.json.error}` : ''}.`, 'Check the admin console; its Snapshots page shows the same settings.');
+    }
+    return { config: r.json, source: r.source };
+  }
+
+  async putSchedule(schedule: string, autoEnabled: boolean): Promise<void> {
+    const r = await this.call<{ success?: boolean; error?: string }>('PUT', '/api/v1/snapshot/schedule', { schedule, autoEnabled });
+    if (r.status === 400) throw new LifeboatError('INVALID_SCHEDULE', `The admin console refused the schedule: ${r.json?.error ?? 'invalid'}.`, 'Use a 5-field cron expression such as "0 2 * * *".');
+    if (r.status !== 200 || r.json?.success === false) throw new LifeboatError('TOOL_FAILED', `The admin console did not save the schedule (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`, 'Nothing was changed. Try again, or use the admin console\'s Snapshots page.');
+  }
+
+  async putRetention(inputValue: string, inputTimeUnit: string): Promise<void> {
+    const r = await this.call<{ success?: boolean; error?: string }>('PUT', '/api/v1/snapshot/retention', { inputValue, inputTimeUnit });
+    if (r.status !== 200 || r.json?.success === false) throw new LifeboatError(r.status === 400 ? 'BAD_INPUT' : 'TOOL_FAILED', `The admin console did not save the retention (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`, 'Nothing was changed. Check the value and try again.');
+  }
+
+  /** Partial (app-only, legacy) backup: only possible through the API (kots-snapshots.md §2.1). */
+  async createAppBackup(slug: string): Promise<{ backupName?: string }> {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(slug)) throw new LifeboatError('BAD_INPUT', `"${slug.slice(0, 80)}" is not an application slug.`, 'Pick the application from the list.');
+    const r = await this.call<{ success?: boolean; error?: string; backupName?: string }>('POST', `/api/v1/app/${slug}/snapshot/backup`);
+    if (r.status === 404) throw new LifeboatError('TOOL_FAILED', `The admin console has no partial-backup endpoint for ${slug} (HTTP 404).`, 'This admin console version cannot take app-only backups; take a full backup instead.');
+    if (r.status !== 200 || r.json?.success === false || r.json?.error) {
+      throw new LifeboatError('BACKUP_FAILED', `The admin console did not start a backup of ${slug} (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`, r.status === 403 ? 'Partial backups are not allowed on this install (Embedded Cluster); take a full backup.' : 'Nothing was backed up. Check the admin console, then try again.');
+    }
+    return { backupName: r.json.backupName };
+  }
+}
+
+/** A loopback listener whose connections are port-forwarded to <pod>:3000 (closed after the call). */
+async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<AdminTarget> {
+  const core = kc.makeApiClient(CoreV1Api);
+  let pod: string | undefined;
+  try {
+    const pods = await core.listNamespacedPod({ namespace, labelSelector: 'app=kotsadm' });
+    pod = pods.items.find((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))?.metadata?.name;
+  } catch (err) {
+    throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `Lifeboat could not list the kotsadm pods in namespace ${namespace}: ${(err as Error).message?.split('\n')[0]}.`, 'Check that this kubeconfig may list pods there.');
+  }
+  if (!pod) {
+    throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `No Running, Ready kotsadm pod in namespace ${namespace} to port-forward to.`, `Check \`kubectl get pods -n ${namespace} -l app=kotsadm\`. If the admin console is reached another way, set ${KOTSADM_URL_ENV} to its address.`);
+  }
+  const pf = new PortForward(kc);
+  const server: Server = createServer((sock) => {
+    pf.portForward(namespace, pod!, [3000], sock, null, sock).catch(() => sock.destroy());
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    source: `port-forward to pod ${pod} port 3000 (namespace ${namespace})`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}

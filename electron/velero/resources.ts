@@ -1,0 +1,349 @@
+/**
+ * Velero's objects as Lifeboat reads them (velero.md §3): typed shapes, a watch over Backups,
+ * PodVolumeBackups, BackupStorageLocations and DeleteBackupRequests (client-node ListWatch
+ * informers: list once, then watch; never polling), the list summary of a Backup, and the few
+ * writes the backups area makes (DeleteBackupRequest).
+ *
+ * A watch that fails (Velero's CRDs not installed yet, a dropped connection) is restarted with
+ * backoff; a 404 means "no Velero CRDs", not an error of its own.
+ */
+import { createHash } from 'node:crypto';
+import { CustomObjectsApi, KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { BackupSummary, BackupType, BackupVolumes } from '../api/contract.js';
+
+export interface Meta {
+  name: string;
+  namespace: string;
+  uid?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  resourceVersion?: string;
+  generateName?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+export interface HookExec {
+  container?: string;
+  command?: string[];
+  onError?: string;
+  timeout?: string;
+}
+
+export interface BackupHookSpec {
+  name?: string;
+  includedNamespaces?: string[];
+  excludedNamespaces?: string[];
+  labelSelector?: LabelSelector;
+  pre?: Array<{ exec?: HookExec }>;
+  post?: Array<{ exec?: HookExec }>;
+}
+
+export interface VeleroBackup extends KubernetesObject {
+  metadata: Meta;
+  spec?: {
+    storageLocation?: string;
+    includedNamespaces?: string[];
+    excludedNamespaces?: string[];
+    includeClusterResources?: boolean;
+    labelSelector?: LabelSelector;
+    orLabelSelectors?: LabelSelector[];
+    ttl?: string;
+    defaultVolumesToFsBackup?: boolean;
+    hooks?: { resources?: BackupHookSpec[] };
+  };
+  status?: {
+    phase?: string;
+    startTimestamp?: string;
+    completionTimestamp?: string;
+    expiration?: string;
+    errors?: number;
+    warnings?: number;
+    failureReason?: string;
+    validationErrors?: string[];
+    progress?: { totalItems?: number; itemsBackedUp?: number };
+    hookStatus?: { hooksAttempted?: number; hooksFailed?: number };
+  };
+}
+
+export interface PodVolumeBackup extends KubernetesObject {
+  metadata: Meta;
+  spec?: { pod?: { name?: string; namespace?: string }; volume?: string; node?: string };
+  status?: { phase?: string; message?: string; progress?: { totalBytes?: number; bytesDone?: number } };
+}
+
+export interface BackupStorageLocation extends KubernetesObject {
+  metadata: Meta;
+  spec?: { provider?: string; default?: boolean; accessMode?: string; objectStorage?: { bucket?: string; prefix?: string }; config?: Record<string, string>; credential?: { name?: string; key?: string } };
+  status?: { phase?: string; lastSyncedTime?: string; lastValidationTime?: string; message?: string };
+}
+
+export interface DeleteBackupRequest extends KubernetesObject {
+  metadata: Meta;
+  spec?: { backupName?: string };
+  status?: { phase?: string; errors?: string[] };
+}
+
+export const TERMINAL_BACKUP_PHASES = new Set(['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation']);
+/** Phases in which Velero is still working on the backup (velero.md §3, v1.18 enum). */
+export const RUNNING_BACKUP_PHASES = new Set(['New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed']);
+export const isTerminalBackup = (phase: string | undefined) => !!phase && TERMINAL_BACKUP_PHASES.has(phase);
+export const isRunningBackup = (b: VeleroBackup) => !b.metadata.deletionTimestamp && RUNNING_BACKUP_PHASES.has(b.status?.phase || 'New');
+
+/** Velero's label-value shortening (names over 63 characters: first 57 + 6 hex of SHA-256). */
+export function labelValue(name: string): string {
+  if (name.length <= 63) return name;
+  return name.slice(0, 57) + createHash('sha256').update(name).digest('hex').slice(0, 6);
+}
+
+/** full (instance / improved-DR), partial (one app), other (not made by KOTS): from kots.io annotations. */
+export function backupType(b: Pick<VeleroBackup, 'metadata'>): BackupType {
+  const a = b.metadata.annotations ?? {};
+  if (a['kots.io/instance'] === 'true' || a['replicated.com/backup-type']) return 'full';
+  if (a['kots.io/app-id'] || a['kots.io/app-sequence'] !== undefined) return 'partial';
+  return 'other';
+}
+
+export function backupApps(b: Pick<VeleroBackup, 'metadata'>): Array<{ slug: string; version?: string }> {
+  const a = b.metadata.annotations ?? {};
+  try {
+    const v = JSON.parse(a['kots.io/apps-versions'] ?? '{}') as Record<string, unknown>;
+    const apps = Object.entries(v).map(([slug, version]) => ({ slug, ...(typeof version === 'string' && version ? { version } : {}) }));
+    if (apps.length) return apps.sort((x, y) => x.slug.localeCompare(y.slug));
+  } catch {
+    // malformed annotation: fall through
+  }
+  const slug = a['kots.io/app-slug'];
+  return slug ? [{ slug }] : [];
+}
+
+export function volumeTotals(pvbs: readonly PodVolumeBackup[]): BackupVolumes {
+  const v: BackupVolumes = { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 };
+  for (const p of pvbs) {
+    v.total++;
+    if (p.status?.phase === 'Completed') v.completed++;
+    if (p.status?.phase === 'Failed' || p.status?.phase === 'Canceled') v.failed++;
+    v.bytesDone += p.status?.progress?.bytesDone ?? 0;
+    v.totalBytes += p.status?.progress?.totalBytes ?? 0;
+  }
+  return v;
+}
+
+export function summarizeBackup(b: VeleroBackup, pvbs: readonly PodVolumeBackup[] = [], sizeBytes?: number): BackupSummary {
+  const a = b.metadata.annotations ?? {};
+  const s = b.status ?? {};
+  const opt = <K extends string, V>(k: K, v: V | undefined | null) => (v === undefined || v === null || v === '' ? {} : ({ [k]: v } as Record<K, V>));
+  return {
+    name: b.metadata.name,
+    namespace: b.metadata.namespace,
+    ...opt('uid', b.metadata.uid),
+    type: backupType(b),
+    phase: b.metadata.deletionTimestamp ? 'Deleting' : s.phase || 'New',
+    ...opt('trigger', a['kots.io/snapshot-trigger']),
+    ...opt('requestedAt', a['kots.io/snapshot-requested']),
+    ...opt('createdAt', b.metadata.creationTimestamp),
+    ...opt('startedAt', s.startTimestamp),
+    ...opt('completedAt', s.completionTimestamp),
+    ...opt('expiresAt', s.expiration),
+    ...opt('storageLocation', b.spec?.storageLocation),
+    apps: backupApps(b),
+    ...opt('itemsBackedUp', s.progress?.itemsBackedUp),
+    ...opt('totalItems', s.progress?.totalItems),
+    errors: s.errors ?? 0,
+    warnings: s.warnings ?? 0,
+    ...opt('hooksAttempted', s.hookStatus?.hooksAttempted),
+    ...opt('hooksFailed', s.hookStatus?.hooksFailed),
+    volumes: volumeTotals(pvbs),
+    ...opt('failureReason', s.failureReason),
+    ...(s.validationErrors?.length ? { validationErrors: s.validationErrors } : {}),
+    ...opt('sizeBytes', sizeBytes),
+  };
+}
+
+export function selectorText(sel: LabelSelector | undefined): string | undefined {
+  if (!sel) return undefined;
+  const parts = Object.entries(sel.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of sel.matchExpressions ?? []) parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(', ')})`);
+  return parts.join(', ') || undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watch
+
+export type WatchedKind = 'backups' | 'podvolumebackups' | 'backupstoragelocations' | 'deletebackuprequests';
+export const WATCHED_KINDS: WatchedKind[] = ['backups', 'podvolumebackups', 'backupstoragelocations', 'deletebackuprequests'];
+
+export type WatchVerb = 'add' | 'update' | 'delete';
+export type WatchListener = (kind: WatchedKind, verb: WatchVerb, obj: KubernetesObject) => void;
+
+interface Feed {
+  kind: WatchedKind;
+  informer: ListWatch<KubernetesObject>;
+  failures: number;
+  attempt: number;
+  failedAttempt: number;
+  retry?: NodeJS.Timeout;
+  /** Listed at least once since start. */
+  listed: boolean;
+  lastError?: { status?: number; message: string };
+}
+
+function statusOf(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown; body?: { code?: number } };
+  if (typeof e?.code === 'number') return e.code;
+  if (typeof e?.statusCode === 'number') return e.statusCode;
+  return e?.body?.code;
+}
+
+/**
+ * Watches Velero's objects in every namespace (the Velero namespace may change or be unknown when
+ * the watch starts; the caller filters). Listeners hear every add/update/delete.
+ */
+export class VeleroWatch {
+  private feeds: Feed[] = [];
+  private readonly listeners = new Set<WatchListener>();
+  private stopped = true;
+  private firstList?: Promise<void>;
+
+  constructor(private readonly kc: KubeConfig) {}
+
+  on(l: WatchListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Starts every watch; resolves once each has listed or failed once. */
+  start(): Promise<void> {
+    if (!this.stopped) return this.firstList ?? Promise.resolve();
+    this.stopped = false;
+    const watch = new Watch(this.kc);
+    const custom = this.kc.makeApiClient(CustomObjectsApi);
+    this.feeds = WATCHED_KINDS.map((kind) => {
+      const list = () => custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: kind }) as Promise<KubernetesListObject<KubernetesObject>>;
+      const informer = new ListWatch<KubernetesObject>(`/apis/velero.io/v1/${kind}`, watch, list, false);
+      const f: Feed = { kind, informer, failures: 0, attempt: 0, failedAttempt: -1, listed: false };
+      for (const verb of ['add', 'update', 'delete'] as const) informer.on(verb, (obj) => this.emit(kind, verb, obj));
+      informer.on('error', (err) => this.failed(f, err));
+      return f;
+    });
+    this.firstList = Promise.all(this.feeds.map((f) => this.attempt(f))).then(() => undefined);
+    return this.firstList;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const feeds = this.feeds;
+    this.feeds = [];
+    for (const f of feeds) clearTimeout(f.retry);
+    await Promise.all(feeds.map((f) => f.informer.stop().catch(() => {})));
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  /** True once every kind has listed (Velero's CRDs exist and we may read them). */
+  get synced(): boolean {
+    return this.feeds.length > 0 && this.feeds.every((f) => f.listed && f.failedAttempt !== f.attempt);
+  }
+
+  /** Why a kind is not being watched right now (undefined: fine). */
+  problem(kind: WatchedKind): { status?: number; message: string } | undefined {
+    const f = this.feeds.find((x) => x.kind === kind);
+    if (!f) return { message: 'not watching (not connected)' };
+    return f.failedAttempt === f.attempt ? f.lastError : undefined;
+  }
+
+  list<T extends KubernetesObject>(kind: WatchedKind, namespace?: string): T[] {
+    const f = this.feeds.find((x) => x.kind === kind);
+    return f ? ([...f.informer.list(namespace)] as T[]) : [];
+  }
+
+  get<T extends KubernetesObject>(kind: WatchedKind, namespace: string, name: string): T | undefined {
+    return this.feeds.find((x) => x.kind === kind)?.informer.get(name, namespace) as T | undefined;
+  }
+
+  backups(namespace?: string): VeleroBackup[] {
+    return this.list<VeleroBackup>('backups', namespace);
+  }
+
+  podVolumeBackupsFor(namespace: string, backupName: string): PodVolumeBackup[] {
+    const v = labelValue(backupName);
+    return this.list<PodVolumeBackup>('podvolumebackups', namespace).filter((p) => p.metadata.labels?.['velero.io/backup-name'] === v);
+  }
+
+  locations(namespace?: string): BackupStorageLocation[] {
+    return this.list<BackupStorageLocation>('backupstoragelocations', namespace);
+  }
+
+  private emit(kind: WatchedKind, verb: WatchVerb, obj: KubernetesObject): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(kind, verb, obj);
+      } catch {
+        // one listener's bug must not stop the others
+      }
+    }
+  }
+
+  private async attempt(f: Feed): Promise<void> {
+    const n = ++f.attempt;
+    try {
+      await f.informer.start();
+    } catch (err) {
+      this.failed(f, err);
+    }
+    if (f.failedAttempt !== n && !this.stopped && this.feeds.includes(f)) {
+      f.listed = true;
+      f.failures = 0;
+      f.lastError = undefined;
+    }
+  }
+
+  private failed(f: Feed, err: unknown): void {
+    f.failedAttempt = f.attempt;
+    if (this.stopped || !this.feeds.includes(f)) return;
+    const status = statusOf(err);
+    f.failures++;
+    f.lastError = { status, message: (err as Error)?.message?.split('\n')[0] ?? String(err) };
+    clearTimeout(f.retry);
+    // 404: Velero's CRDs are not installed (yet): look again now and then.
+    const base = status === 404 ? 5000 : 1000;
+    const delay = Math.min(30_000, base * 2 ** Math.min(f.failures - 1, 5));
+    f.retry = setTimeout(() => {
+      if (this.stopped || !this.feeds.includes(f)) return;
+      void f.informer.stop().catch(() => {}).then(() => this.attempt(f));
+    }, delay);
+    f.retry.unref?.();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+export type VeleroWriteApi = Pick<CustomObjectsApi, 'createNamespacedCustomObject' | 'getNamespacedCustomObject' | 'deleteNamespacedCustomObject'>;
+
+/** `velero backup delete` without the CLI: a DeleteBackupRequest labelled with the backup's name and uid. */
+export async function requestBackupDeletion(api: VeleroWriteApi, b: VeleroBackup): Promise<string> {
+  const created = (await api.createNamespacedCustomObject({
+    group: 'velero.io',
+    version: 'v1',
+    namespace: b.metadata.namespace,
+    plural: 'deletebackuprequests',
+    body: {
+      apiVersion: 'velero.io/v1',
+      kind: 'DeleteBackupRequest',
+      metadata: {
+        generateName: `${b.metadata.name.slice(0, 200)}-`,
+        labels: { 'velero.io/backup-name': labelValue(b.metadata.name), ...(b.metadata.uid ? { 'velero.io/backup-uid': b.metadata.uid } : {}), 'app.kubernetes.io/managed-by': 'lifeboat' },
+      },
+      spec: { backupName: b.metadata.name },
+    },
+  })) as { metadata?: { name?: string } };
+  return created?.metadata?.name ?? '';
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { logLevel, matchesSelector, parseHookOutcomes, parseLogfmt, podAnnotationHooks, specHooks } from './hooks.js';
+
+// Shaped like Velero 1.18's backup log (item_hook_handler.go / pod_command_executor.go).
+const LOG = [
+  'time="2026-11-23T20:01:02Z" level=info msg="Setting up backup log" backup=velero/instance-x7k2p logSource="pkg/controller/backup_controller.go:671"',
+  'time="2026-11-23T20:01:03Z" level=info msg="running exec hook" backup=velero/instance-x7k2p hookCommand="[/bin/sh -c pg_dump > /scratch/backup.sql]" hookContainer=sample-db hookName="<from-annotation>" hookOnError=Fail hookPhase=pre hookSource=annotation hookTimeout="{3m0s}" hookType=exec logSource="pkg/podexec/pod_command_executor.go:134" name=sample-db-0 namespace=sample-app resource=pods',
+  'time="2026-11-23T20:01:03Z" level=error msg="Error executing hook" backup=velero/instance-x7k2p error="unable to upgrade connection: container not found (\\"sample-db\\")" hookCommand="[/bin/sh -c pg_dump > /scratch/backup.sql]" hookContainer=sample-db hookName="<from-annotation>" hookPhase=pre hookSource=annotation hookType=exec logSource="internal/hook/item_hook_handler.go:267" name=sample-db-0 namespace=sample-app resource=pods',
+  'time="2026-11-23T20:01:04Z" level=info msg="running exec hook" backup=velero/instance-x7k2p hookCommand="[/bin/true]" hookContainer=web hookName=flush hookOnError=Continue hookPhase=post hookSource=backupSpec hookType=exec name=sample-web-1 namespace=sample-app resource=pods',
+  'time="2026-11-23T20:01:04Z" level=info msg="stdout: flushed" backup=velero/instance-x7k2p hookCommand="[/bin/true]" hookContainer=web hookName=flush hookPhase=post hookSource=backupSpec hookType=exec name=sample-web-1 namespace=sample-app resource=pods',
+  'time="2026-11-23T20:01:05Z" level=warning msg="no volumes to back up" backup=velero/instance-x7k2p',
+  'time="2026-11-23T20:01:06Z" level=info msg="Backup completed" backup=velero/instance-x7k2p',
+];
+
+describe('backup log hooks', () => {
+  it('parses logfmt with quoted, escaped values', () => {
+    const f = parseLogfmt(LOG[2]!);
+    expect(f.level).toBe('error');
+    expect(f.error).toBe('unable to upgrade connection: container not found ("sample-db")');
+    expect(f.name).toBe('sample-db-0');
+  });
+
+  it('finds each hook, its output, and the failures', () => {
+    const out = parseHookOutcomes(LOG);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ namespace: 'sample-app', pod: 'sample-db-0', container: 'sample-db', phase: 'pre', ok: false });
+    expect(out[0]!.error).toMatch(/Error executing hook: unable to upgrade connection/);
+    expect(out[1]).toMatchObject({ pod: 'sample-web-1', name: 'flush', phase: 'post', ok: true, stdout: 'flushed' });
+  });
+
+  it('no hook lines, no hooks', () => {
+    expect(parseHookOutcomes([LOG[0]!, LOG[5]!, LOG[6]!])).toEqual([]);
+  });
+
+  it('reads the level for the filter', () => {
+    expect(logLevel(LOG[5]!)).toBe('warning');
+    expect(logLevel(LOG[2]!)).toBe('error');
+    expect(logLevel('plain text')).toBeUndefined();
+  });
+});
+
+describe('hook plan', () => {
+  const pod = {
+    metadata: {
+      name: 'sample-db-0',
+      namespace: 'sample-app',
+      labels: { app: 'db' },
+      annotations: { 'pre.hook.backup.velero.io/command': '["/bin/sh","-c","pg_dump"]', 'pre.hook.backup.velero.io/timeout': '3m', 'post.hook.backup.velero.io/command': '/bin/true' },
+    },
+    spec: { containers: [{ name: 'postgres' }] },
+  };
+
+  it('reads pre/post annotations with Velero\'s defaults', () => {
+    const h = podAnnotationHooks(pod);
+    expect(h).toHaveLength(2);
+    expect(h[0]).toMatchObject({ phase: 'pre', container: 'postgres', command: ['/bin/sh', '-c', 'pg_dump'], onError: 'Fail', timeout: '3m' });
+    expect(h[1]).toMatchObject({ phase: 'post', command: ['/bin/true'], timeout: '30s' });
+  });
+
+  it('reads unprefixed hook.backup.velero.io keys as pre hooks', () => {
+    const h = podAnnotationHooks({ metadata: { name: 'p', namespace: 'n', annotations: { 'hook.backup.velero.io/command': 'x' } } });
+    expect(h).toEqual([expect.objectContaining({ phase: 'pre', command: ['x'] })]);
+  });
+
+  it('applies vendor spec hooks to the pods they select, annotations first', () => {
+    const web = { metadata: { name: 'web-1', namespace: 'sample-app', labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx' }] } };
+    const h = specHooks([{ name: 'flush', includedNamespaces: ['sample-app'], labelSelector: { matchLabels: {} }, pre: [{ exec: { command: ['/flush'] } }] }], [pod, web], 'ConfigMap kotsadm-apps');
+    expect(h).toEqual([expect.objectContaining({ pod: 'web-1', container: 'nginx', source: 'vendor-spec', name: 'flush' })]);
+    expect(matchesSelector({ a: 'b' }, { matchExpressions: [{ key: 'a', operator: 'In', values: ['b'] }] })).toBe(true);
+  });
+});

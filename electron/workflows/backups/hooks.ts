@@ -1,0 +1,175 @@
+/**
+ * Backup hooks (velero.md §5, kots-snapshots.md §5):
+ * - before a backup: which pre/post exec hooks will run — pod annotations
+ *   (pre|post.hook.backup.velero.io/{container,command,on-error,timeout}, the unprefixed
+ *   hook.backup.velero.io/* read as pre when no pre.* key exists) on pods in the included
+ *   namespaces, plus the vendor Backup's spec.hooks.resources;
+ * - after it: their outcome, parsed from the backup log's logfmt lines the way the admin console
+ *   does ("running exec hook" begins one, "stdout: "/"stderr: " messages carry output, level=error
+ *   lines with hook fields mark a failure).
+ */
+import type { BackupHook, HookOutcome } from '../../api/contract.js';
+import type { BackupHookSpec, LabelSelector } from '../../velero/resources.js';
+
+export interface PodLike {
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: { containers?: Array<{ name: string }> };
+}
+
+function parseCommand(raw: string): string[] {
+  const t = raw.trim();
+  if (t.startsWith('[')) {
+    try {
+      const v = JSON.parse(t) as unknown;
+      if (Array.isArray(v)) return v.map(String);
+    } catch {
+      // not JSON: Velero takes it as one string
+    }
+  }
+  return [t];
+}
+
+/** Hooks from one pod's annotations. */
+export function podAnnotationHooks(pod: PodLike): BackupHook[] {
+  const a = pod.metadata?.annotations ?? {};
+  const out: BackupHook[] = [];
+  const firstContainer = pod.spec?.containers?.[0]?.name;
+  for (const phase of ['pre', 'post'] as const) {
+    let prefix = `${phase}.hook.backup.velero.io/`;
+    if (phase === 'pre' && !a[`${prefix}command`] && a['hook.backup.velero.io/command']) prefix = 'hook.backup.velero.io/';
+    const cmd = a[`${prefix}command`];
+    if (!cmd) continue;
+    out.push({
+      phase,
+      source: 'pod-annotation',
+      origin: `annotation on pod ${pod.metadata?.namespace}/${pod.metadata?.name}`,
+      namespace: pod.metadata?.namespace,
+      pod: pod.metadata?.name,
+      container: a[`${prefix}container`] || firstContainer,
+      command: parseCommand(cmd),
+      onError: a[`${prefix}on-error`] || 'Fail',
+      timeout: a[`${prefix}timeout`] || '30s',
+    });
+  }
+  return out;
+}
+
+export function matchesSelector(labels: Record<string, string> | undefined, sel: LabelSelector | undefined): boolean {
+  if (!sel) return true;
+  const l = labels ?? {};
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const e of sel.matchExpressions ?? []) {
+    const has = k(e.key);
+    const vals = e.values ?? [];
+    if (e.operator === 'In' && !(has && vals.includes(l[e.key]!))) return false;
+    if (e.operator === 'NotIn' && has && vals.includes(l[e.key]!)) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+  function k(key: string) {
+    return Object.prototype.hasOwnProperty.call(l, key);
+  }
+}
+
+/** Hooks from a vendor Backup's spec.hooks.resources, applied to the pods they select. */
+export function specHooks(resources: BackupHookSpec[], pods: PodLike[], origin: string): BackupHook[] {
+  const out: BackupHook[] = [];
+  for (const r of resources) {
+    const targets = pods.filter((p) => {
+      const ns = p.metadata?.namespace ?? '';
+      if (r.includedNamespaces?.length && !r.includedNamespaces.includes('*') && !r.includedNamespaces.includes(ns)) return false;
+      if (r.excludedNamespaces?.includes(ns)) return false;
+      return matchesSelector(p.metadata?.labels, r.labelSelector);
+    });
+    for (const phase of ['pre', 'post'] as const) {
+      for (const h of r[phase] ?? []) {
+        if (!h.exec) continue;
+        const base = {
+          phase,
+          source: 'vendor-spec' as const,
+          origin,
+          name: r.name,
+          command: h.exec.command ?? [],
+          onError: h.exec.onError || 'Fail',
+          timeout: h.exec.timeout || '30s',
+        };
+        if (!targets.length) out.push({ ...base, container: h.exec.container });
+        for (const p of targets) {
+          // Annotation hooks take priority over spec hooks for the same pod (velero.md §5).
+          if (podAnnotationHooks(p).length) continue;
+          out.push({ ...base, namespace: p.metadata?.namespace, pod: p.metadata?.name, container: h.exec.container || p.spec?.containers?.[0]?.name });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Log parsing
+
+/** One logfmt line → key/value pairs (quoted values with \" escapes). */
+export function parseLogfmt(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /([\w.\-/]+)=("(?:[^"\\]|\\.)*"|\S*)/g;
+  for (const m of line.matchAll(re)) {
+    let v = m[2]!;
+    if (v.startsWith('"')) {
+      try {
+        v = JSON.parse(v) as string;
+      } catch {
+        v = v.slice(1, -1);
+      }
+    }
+    out[m[1]!] = v;
+  }
+  return out;
+}
+
+/** The level of a log line (for the viewer's filter): info, warning, error, debug, or undefined. */
+export function logLevel(line: string): string | undefined {
+  const m = /\blevel=(\w+)/.exec(line);
+  if (!m) return undefined;
+  const l = m[1]!.toLowerCase();
+  return l === 'warn' ? 'warning' : l;
+}
+
+const key = (f: Record<string, string>) => [f.namespace, f.name, f.hookContainer, f.hookName, f.hookPhase, f.hookCommand].join('/');
+
+/** Hook outcomes from a Velero backup log. */
+export function parseHookOutcomes(lines: Iterable<string>): HookOutcome[] {
+  const hooks = new Map<string, HookOutcome>();
+  for (const line of lines) {
+    if (!line.includes('hook')) continue;
+    const f = parseLogfmt(line);
+    const msg = f.msg ?? '';
+    const isHookLine = f.hookPhase !== undefined || f.hookName !== undefined || f.hookCommand !== undefined;
+    if (!isHookLine) continue;
+    const k = key(f);
+    let h = hooks.get(k);
+    if (msg === 'running exec hook' || !h) {
+      if (!h) {
+        h = {
+          ok: true,
+          ...(f.namespace ? { namespace: f.namespace } : {}),
+          ...(f.name ? { pod: f.name } : {}),
+          ...(f.hookContainer ? { container: f.hookContainer } : {}),
+          ...(f.hookName ? { name: f.hookName } : {}),
+          ...(f.hookPhase ? { phase: f.hookPhase } : {}),
+          ...(f.hookCommand ? { command: f.hookCommand } : {}),
+          ...(f.time ? { startedAt: f.time } : {}),
+        };
+        hooks.set(k, h);
+      }
+    }
+    if (msg.startsWith('stdout: ')) h.stdout = (h.stdout ? `${h.stdout}\n` : '') + msg.slice(8);
+    else if (msg.startsWith('stderr: ')) h.stderr = (h.stderr ? `${h.stderr}\n` : '') + msg.slice(8);
+    if (f.level === 'error') {
+      h.ok = false;
+      const why = [msg, f.error].filter(Boolean).join(': ');
+      h.error = h.error ? `${h.error}; ${why}` : why;
+    }
+  }
+  return [...hooks.values()];
+}
