@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Badge, Box, Group, NavLink, Text, Title, Tooltip, useComputedColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Box, Card, Center, Code, Group, NavLink, Text, Title, Tooltip, useComputedColorScheme } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import {
   IconActivity,
@@ -139,7 +139,35 @@ function Navigation({ current }: { current: ScreenId }) {
   );
 }
 
+/** Web mode opened without its token: say how to get in rather than showing a wall of errors. */
+function NoToken() {
+  return (
+    <Center mih="100vh" p="lg">
+      <Card maw={560} data-testid="no-token">
+        <Group gap="xs" mb="sm">
+          <IconLifebuoy size={26} aria-hidden color="var(--mantine-primary-color-filled)" />
+          <Title order={1} size="h3">
+            Open Lifeboat from its address
+          </Title>
+        </Group>
+        <Text size="sm">
+          This page was opened without Lifeboat's launch token, so it cannot talk to Lifeboat. Go back to the terminal where you
+          started <Code>lifeboat web</Code> and open the full address it printed; it ends in <Code>#token=…</Code>.
+        </Text>
+        <Text size="sm" c="dimmed" mt="sm">
+          The token changes every time Lifeboat starts, so an old bookmark will not work either.
+        </Text>
+      </Card>
+    </Center>
+  );
+}
+
 export function App() {
+  const hasToken = useLifeboat((s) => s.hasToken);
+  return hasToken ? <Shell /> : <NoToken />;
+}
+
+function Shell() {
   const current = useRoute();
   useHotkeys(screens.map((s, i) => [`alt+${i + 1}`, () => navigate(s.id)]));
   const View = views[current];

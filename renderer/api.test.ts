@@ -76,6 +76,13 @@ describe('web client: calls', () => {
     await expect(client.call('cluster.status', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED', hint: expect.stringMatching(/#token=/) });
   });
 
+  it('knows whether it has a token', () => {
+    expect(setup(async () => json(200, {})).client.hasToken).toBe(true);
+    const bare = createWebClient({ baseUrl: 'http://x/', token: null, fetch: globalThis.fetch, eventSource: (u) => new FakeEventSource(u) });
+    expect(bare.hasToken).toBe(false);
+    bare.close();
+  });
+
   it('rejects a reply that is JSON but not an envelope', async () => {
     const { client } = setup(async () => json(200, { hello: 1 }));
     await expect(client.call('cluster.status', {})).rejects.toMatchObject({ code: 'INTERNAL' });

@@ -29,6 +29,8 @@ export type LinkState =
 
 export interface ApiClient {
   readonly transport: 'electron' | 'web';
+  /** False in web mode when the page was opened without its launch token: nothing will work. */
+  readonly hasToken: boolean;
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   subscribe<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
   /** Link-state changes; the callback also gets the current state at once. */
@@ -131,6 +133,7 @@ export function createBridgeClient(bridge: PreloadBridge): ApiClient {
   const open: LinkState = { status: 'open' };
   return {
     transport: 'electron',
+    hasToken: true,
     async call(method, input) {
       let reply: unknown;
       try {
@@ -250,10 +253,12 @@ export function createWebClient(opts: WebClientOptions): ApiClient {
     };
   }
 
-  connect();
+  // Without a token the stream would only be refused; the window explains how to get one instead.
+  if (opts.token) connect();
 
   return {
     transport: 'web',
+    hasToken: !!opts.token,
     async call(method, input) {
       let res: Response;
       try {

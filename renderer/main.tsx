@@ -38,7 +38,7 @@ const api = createDefaultClient();
 const deps: StoreDeps = { api, storage: window.localStorage, notify };
 const store = createLifeboatStore(deps);
 connectStore(store, deps);
-void loadAll(store);
+if (api.hasToken) void loadAll(store);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -9,6 +9,7 @@ import { createClusterSlice } from './cluster.js';
 import { createEnvironmentSlice } from './environment.js';
 import { createUiSlice } from './ui.js';
 import { createRegistrySlice, subscribeRegistry } from './registry.js';
+import { createRestoreSlice, subscribeRestore } from './restore.js';
 import type { LifeboatState, StoreDeps } from './types.js';
 
 export type LifeboatStore = StoreApi<LifeboatState>;
@@ -16,6 +17,7 @@ export type LifeboatStore = StoreApi<LifeboatState>;
 export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
   return createStore<LifeboatState>()((set, get) => ({
     transport: deps.api.transport,
+    hasToken: deps.api.hasToken,
     link: { status: 'connecting' },
     ...createAppSlice(set, deps),
     ...createClusterSlice(set, get, deps),
@@ -23,13 +25,14 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
     ...createActivitySlice(set, get, deps),
     ...createUiSlice(set, deps),
     ...createRegistrySlice(set, get, deps),
+    ...createRestoreSlice(set, get, deps),
   }));
 }
 
 /** Loads everything the screens show. Also run after the event stream comes back from a drop. */
 export async function loadAll(store: LifeboatStore): Promise<void> {
   const s = store.getState();
-  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity(), s.loadRegistryJobs()]);
+  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity(), s.loadRegistryJobs(), s.loadRestore()]);
   const selected = store.getState().selectedRunId;
   if (selected) await store.getState().selectRun(selected);
 }
@@ -46,6 +49,7 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
       store.setState((s) => ({ output: { ...s.output, [line.runId]: appendLine(s.output[line.runId], line) } })),
     ),
     ...subscribeRegistry(api, store.setState),
+    ...subscribeRestore(api, store.setState),
     api.onResync(() => void loadAll(store)),
   ];
   return () => offs.forEach((off) => off());

@@ -11,6 +11,7 @@ import type {
 import type { ApiErrorData } from '../../electron/api/errors.js';
 import type { ApiClient, LinkState } from '../api.js';
 import type { RegistrySlice } from './registry.js';
+import type { RestoreSlice } from './restore.js';
 
 /** An error as the screens show it: what happened and what to do, never a stack. */
 export interface ErrorView {
@@ -24,6 +25,7 @@ export type ColorSchemePref = 'auto' | 'light' | 'dark';
 
 export interface ConnectionSlice {
   transport: ApiClient['transport'];
+  hasToken: boolean;
   link: LinkState;
 }
 
@@ -77,7 +79,7 @@ export interface UiSlice {
 }
 
 export type LifeboatState = ConnectionSlice &
-  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice & RegistrySlice;
+  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice & RegistrySlice & RestoreSlice;
 
 export interface StorageLike {
   getItem(key: string): string | null;

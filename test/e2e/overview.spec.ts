@@ -132,4 +132,11 @@ test.describe('Overview', () => {
       await web.stop();
     }
   });
+
+  test('opened without its token, the page says how to get in', async ({ page }) => {
+    const url = new URL(process.env.LIFEBOAT_E2E_URL!);
+    await page.goto(url.origin + '/');
+    await expect(page.getByTestId('no-token')).toBeVisible();
+    await expect(page.getByTestId('no-token')).toContainText('#token=');
+  });
 });

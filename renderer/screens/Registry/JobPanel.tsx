@@ -6,6 +6,10 @@ import { StatusBadge } from '../../components/StatusBadge.js';
 import { absoluteTime, duration } from '../../format.js';
 import { bytes, percent, phaseLabel, rate, stateLabel, timeLeft } from './format.js';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** "7d8eac529fd5…" (the full digest is in the cell's title). */
+const shortDigest = (d: string) => `${d.replace(/^sha256:/, '').slice(0, 12)}…`;
+
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (
     <Stack gap={0}>
@@ -40,9 +44,11 @@ export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: Regis
             {job.tarPath ? ` and ${job.tarPath}` : ''} · started {absoluteTime(job.startedAt)}
           </Text>
         </Stack>
-        <StatusBadge tone={st.tone} testId={`${testId}-state`}>
-          {st.label}
-        </StatusBadge>
+        <div style={{ flexShrink: 0 }}>
+          <StatusBadge tone={st.tone} testId={`${testId}-state`}>
+            {st.label}
+          </StatusBadge>
+        </div>
       </Group>
       {p && (running || job.state !== 'succeeded') && (
         <>
@@ -74,7 +80,7 @@ export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: Regis
             <Stat label="Took" value={duration(job.exportSummary.durationMs)} />
           </SimpleGrid>
           <Text size="xs" c="dimmed">
-            Downloaded {job.exportSummary.blobsFetched} layers ({bytes(job.exportSummary.bytesFetched)}); {job.exportSummary.blobsReused} were already in the export. Every layer's digest was verified.
+            Downloaded {plural(job.exportSummary.blobsFetched, 'layer')} ({bytes(job.exportSummary.bytesFetched)}); {job.exportSummary.blobsReused} already in the export. Every layer's digest was verified.
           </Text>
           {job.exportSummary.warnings.map((w) => (
             <Text key={w} size="sm" c="yellow.8">
@@ -89,15 +95,15 @@ export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: Regis
             {job.reseedReport.ok
               ? `Every tag (${job.reseedReport.tags.length}) resolves on ${job.registry} to the same digest as in the archive.`
               : `${job.reseedReport.tags.filter((t) => !t.ok).length} of ${job.reseedReport.tags.length} tags do not match.`}{' '}
-            Uploaded {job.reseedReport.blobsUploaded} layers ({bytes(job.reseedReport.bytesUploaded)}), mounted {job.reseedReport.blobsMounted}, {job.reseedReport.blobsSkipped} already there.
+            Uploaded {plural(job.reseedReport.blobsUploaded, 'layer')} ({bytes(job.reseedReport.bytesUploaded)}), mounted {job.reseedReport.blobsMounted}, {job.reseedReport.blobsSkipped} already there.
           </Text>
-          <Table.ScrollContainer minWidth={560} mah={320}>
+          <Table.ScrollContainer minWidth={420} mah={320}>
             <Table striped withTableBorder aria-label="Per-tag verification" fz="xs">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Image</Table.Th>
-                  <Table.Th>Digest in the archive</Table.Th>
-                  <Table.Th>Digest in the registry</Table.Th>
+                  <Table.Th>In the archive</Table.Th>
+                  <Table.Th>In the registry</Table.Th>
                   <Table.Th>Result</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -107,11 +113,15 @@ export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: Regis
                     <Table.Td>
                       {t.repo}:{t.tag}
                     </Table.Td>
-                    <Table.Td ff="monospace">{t.expected.slice(0, 19)}…</Table.Td>
-                    <Table.Td ff="monospace">{t.actual ? `${t.actual.slice(0, 19)}…` : 'missing'}</Table.Td>
+                    <Table.Td ff="monospace" title={t.expected}>
+                      {shortDigest(t.expected)}
+                    </Table.Td>
+                    <Table.Td ff="monospace" title={t.actual ?? undefined}>
+                      {t.actual ? shortDigest(t.actual) : 'missing'}
+                    </Table.Td>
                     <Table.Td>
                       <StatusBadge tone={t.ok ? 'ok' : 'error'} size="sm">
-                        {t.ok ? 'Same digest' : 'Differs'}
+                        {t.ok ? 'Same' : 'Differs'}
                       </StatusBadge>
                     </Table.Td>
                   </Table.Tr>

@@ -1,0 +1,123 @@
+/**
+ * The Restore screen's state: the persisted wizard (fed by `restore.changed`), the storage status
+ * on a new cluster, the backups with their eligibility, the impact preview and the final report.
+ * The slug the operator types to confirm goes straight into the call; nothing else is kept.
+ */
+import type { RestoreBackup, RestoreImpact, RestoreReport, RestoreSituation, RestoreStep, RestoreStorage, RestoreType, RestoreWizard } from '../../electron/api/contract.js';
+import type { ApiClient } from '../api.js';
+import { toErrorView } from './errors.js';
+import type { ErrorView, GetState, SetState, StoreDeps } from './types.js';
+
+export type RestoreAction = 'load' | 'situation' | 'storage' | 'backups' | 'select' | 'type' | 'preview' | 'start' | 'resume' | 'verify' | 'report' | 'back' | 'reset';
+
+export interface RestoreSlice {
+  restoreWizard: RestoreWizard | null;
+  restoreStorage: RestoreStorage | null;
+  restoreBackups: RestoreBackup[] | null;
+  restoreImpact: RestoreImpact | null;
+  restoreReport: RestoreReport | null;
+  restorePending: RestoreAction | null;
+  restoreError: { action: RestoreAction; error: ErrorView } | null;
+  loadRestore(): Promise<void>;
+  chooseRestoreSituation(situation: RestoreSituation, readOnlyDuringRestore?: boolean): Promise<void>;
+  loadRestoreStorage(): Promise<void>;
+  loadRestoreBackups(): Promise<void>;
+  selectRestoreBackup(name: string): Promise<void>;
+  selectRestoreType(type: RestoreType): Promise<void>;
+  loadRestoreImpact(): Promise<void>;
+  startRestore(confirm: string): Promise<boolean>;
+  resumeRestore(confirm: string): Promise<boolean>;
+  verifyRestore(): Promise<void>;
+  loadRestoreReport(): Promise<void>;
+  restoreBack(step: Exclude<RestoreStep, 'run' | 'verify' | 'report'>): Promise<void>;
+  resetRestore(): Promise<void>;
+  dismissRestoreError(): void;
+}
+
+const TITLES: Record<RestoreAction, string> = {
+  load: 'Could not read the restore wizard',
+  situation: 'Could not save the situation',
+  storage: 'Could not read the backup storage',
+  backups: 'Could not list the backups',
+  select: 'That backup cannot be restored',
+  type: 'That restore type is not possible',
+  preview: 'Could not preview the restore',
+  start: 'The restore did not start',
+  resume: 'The step did not start again',
+  verify: 'Could not check the restore',
+  report: 'Could not build the report',
+  back: 'Could not go back',
+  reset: 'Could not start over',
+};
+export const restoreErrorTitle = (a: RestoreAction) => TITLES[a];
+
+export function createRestoreSlice(set: SetState, _get: GetState, deps: StoreDeps): RestoreSlice {
+  const { api, notify } = deps;
+
+  async function act<T>(action: RestoreAction, fn: () => Promise<T>, quiet = false): Promise<T | undefined> {
+    set({ restorePending: action, restoreError: null });
+    try {
+      return await fn();
+    } catch (err) {
+      const view = toErrorView(err);
+      set({ restoreError: { action, error: view } });
+      if (!quiet) notify?.(TITLES[action], view);
+      return undefined;
+    } finally {
+      set({ restorePending: null });
+    }
+  }
+  const wizard = (w: RestoreWizard | undefined) => {
+    if (w) set({ restoreWizard: w });
+    return w;
+  };
+
+  return {
+    restoreWizard: null,
+    restoreStorage: null,
+    restoreBackups: null,
+    restoreImpact: null,
+    restoreReport: null,
+    restorePending: null,
+    restoreError: null,
+    loadRestore: async () => void wizard(await act('load', () => api.call('restore.state', {}), true)),
+    chooseRestoreSituation: async (situation, readOnlyDuringRestore) => void wizard(await act('situation', () => api.call('restore.setSituation', { situation, readOnlyDuringRestore }))),
+    loadRestoreStorage: async () => {
+      const s = await act('storage', () => api.call('restore.storage', {}), true);
+      if (s) set({ restoreStorage: s });
+    },
+    loadRestoreBackups: async () => {
+      const b = await act('backups', () => api.call('restore.backups', {}), true);
+      if (b) set({ restoreBackups: b });
+    },
+    selectRestoreBackup: async (backup) => {
+      set({ restoreImpact: null });
+      wizard(await act('select', () => api.call('restore.selectBackup', { backup })));
+    },
+    selectRestoreType: async (type) => {
+      set({ restoreImpact: null });
+      wizard(await act('type', () => api.call('restore.selectType', { type })));
+    },
+    loadRestoreImpact: async () => {
+      const i = await act('preview', () => api.call('restore.preview', {}), true);
+      if (i) set({ restoreImpact: i });
+    },
+    startRestore: async (confirm) => !!wizard(await act('start', () => api.call('restore.start', { confirm }))),
+    resumeRestore: async (confirm) => !!wizard(await act('resume', () => api.call('restore.resume', { confirm }))),
+    verifyRestore: async () => void wizard(await act('verify', () => api.call('restore.verify', {}))),
+    loadRestoreReport: async () => {
+      const r = await act('report', () => api.call('restore.report', {}));
+      if (r) set({ restoreReport: r });
+    },
+    restoreBack: async (step) => void wizard(await act('back', () => api.call('restore.back', { step }))),
+    resetRestore: async () => {
+      set({ restoreImpact: null, restoreReport: null });
+      wizard(await act('reset', () => api.call('restore.reset', {})));
+    },
+    dismissRestoreError: () => set({ restoreError: null }),
+  };
+}
+
+export function subscribeRestore(api: ApiClient, set: SetState): Array<() => void> {
+  return [api.subscribe('restore.changed', (w) => set({ restoreWizard: w }))];
+}
