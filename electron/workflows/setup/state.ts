@@ -1,0 +1,81 @@
+/**
+ * The setup wizard's persisted state: one JSON file in the data directory, written atomically
+ * (temp file + rename) BEFORE each step or apply phase runs, so a closed app resumes at the same
+ * step. Secrets are never in it (the schema has no field for them).
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SetupWizard, type SetupApply, type SetupStep } from '../../api/contract.js';
+import { LifeboatError } from '../../api/errors.js';
+
+export const STEPS: SetupStep[] = ['preflight', 'destination', 'images', 'review', 'apply', 'done'];
+export const stepIndex = (s: SetupStep) => STEPS.indexOf(s);
+
+export function initialWizard(credentials: SetupWizard['credentials']): SetupWizard {
+  return { step: 'preflight', veleroNamespace: 'velero', credentials, updatedAt: new Date().toISOString() };
+}
+
+export class SetupStore {
+  readonly file: string;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'setup', 'wizard.json');
+  }
+
+  load(credentials: SetupWizard['credentials']): SetupWizard {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return initialWizard(credentials);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text || '{}');
+    } catch {
+      return initialWizard(credentials);
+    }
+    const parsed = SetupWizard.safeParse(raw);
+    return parsed.success ? { ...parsed.data, credentials } : initialWizard(credentials);
+  }
+
+  save(w: SetupWizard): SetupWizard {
+    const next = { ...w, updatedAt: new Date().toISOString() };
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
+    renameSync(tmp, this.file);
+    return next;
+  }
+}
+
+export const applyActive = (a: SetupApply | undefined) => a?.state === 'running';
+
+/** A wizard loaded from disk with an apply "running" has no driver in this process: interrupted. */
+export function markInterrupted(w: SetupWizard): SetupWizard {
+  if (!applyActive(w.apply)) return w;
+  return {
+    ...w,
+    apply: {
+      ...w.apply!,
+      state: 'interrupted',
+      phases: w.apply!.phases.map((p) => (p.state === 'running' ? { ...p, state: 'interrupted', message: 'Lifeboat closed while this ran.' } : p)),
+      nextStep: 'Press "Resume": Lifeboat checks the cluster first and continues from this phase without installing twice.',
+    },
+  };
+}
+
+export function requireIdle(w: SetupWizard): void {
+  if (applyActive(w.apply)) throw new LifeboatError('SETUP_IN_PROGRESS', 'Setup is applying changes to the cluster right now.', 'Wait for it to finish or cancel it on the Setup screen.');
+}
+
+export function requireStep(w: SetupWizard, to: SetupStep): void {
+  requireIdle(w);
+  const need: Partial<Record<SetupStep, Array<[boolean, string]>>> = {
+    destination: [[!!w.preflight, 'Run the preflight checks first.'], [!!w.mode, 'Choose what to do with Velero first.']],
+    images: [[!!w.validation?.ok, 'Check the storage destination first.']],
+    review: [[!!w.validation?.ok || w.mode === 'keep', 'Check the storage destination first.']],
+    apply: [[!!w.review, 'Review the commands first.']],
+  };
+  for (const [ok, msg] of need[to] ?? []) if (!ok) throw new LifeboatError('WIZARD_OUT_OF_ORDER', msg, 'Go back to that step on the Setup screen.');
+}
