@@ -1,4 +1,4 @@
-import { Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import type { BundledTool } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { RichText } from '../../components/RichText.js';
@@ -14,7 +14,6 @@ export function ToolsCard() {
   const tools = useLifeboat((s) => s.tools);
   const error = useLifeboat((s) => s.toolsError);
   const info = useLifeboat((s) => s.appInfo);
-  if (!tools && !error) return null;
   return (
     <Card data-testid="tools-card" aria-labelledby="tools-title">
       <Group justify="space-between" mb="md">
@@ -28,6 +27,14 @@ export function ToolsCard() {
         )}
       </Group>
       {error && <ErrorAlert title="Could not check the bundled tools" error={error} />}
+      {!tools && !error && (
+        <Group gap="xs">
+          <Loader size="xs" aria-label="Checking the bundled tools" />
+          <Text size="sm" c="dimmed">
+            Checking the bundled velero and kubectl-kots against their checksums…
+          </Text>
+        </Group>
+      )}
       <Stack gap="sm">
         {tools?.map((t) => (
           <Stack key={t.name} gap={2}>
