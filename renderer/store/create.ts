@@ -10,6 +10,7 @@ import { createEnvironmentSlice } from './environment.js';
 import { createUiSlice } from './ui.js';
 import { createRegistrySlice, subscribeRegistry } from './registry.js';
 import { createRestoreSlice, subscribeRestore } from './restore.js';
+import { createRestoreSlice, subscribeRestore } from './restore.js';
 import type { LifeboatState, StoreDeps } from './types.js';
 
 export type LifeboatStore = StoreApi<LifeboatState>;
@@ -25,6 +26,7 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
     ...createActivitySlice(set, get, deps),
     ...createUiSlice(set, deps),
     ...createRegistrySlice(set, get, deps),
+    ...createRestoreSlice(set, get, deps),
     ...createRestoreSlice(set, get, deps),
   }));
 }
@@ -49,6 +51,7 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
       store.setState((s) => ({ output: { ...s.output, [line.runId]: appendLine(s.output[line.runId], line) } })),
     ),
     ...subscribeRegistry(api, store.setState),
+    ...subscribeRestore(api, store.setState),
     ...subscribeRestore(api, store.setState),
     api.onResync(() => void loadAll(store)),
   ];

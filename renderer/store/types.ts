@@ -12,6 +12,7 @@ import type { ApiErrorData } from '../../electron/api/errors.js';
 import type { ApiClient, LinkState } from '../api.js';
 import type { RegistrySlice } from './registry.js';
 import type { RestoreSlice } from './restore.js';
+import type { RestoreSlice } from './restore.js';
 
 /** An error as the screens show it: what happened and what to do, never a stack. */
 export interface ErrorView {

@@ -26,6 +26,7 @@ export function runToolOn(state: LabState, tool: 'velero' | 'kubectl-kots', args
 export async function ensureVeleroOn(state: LabState): Promise<void> {
   const kube = new Kube(state.kubeconfig);
   const dep = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
+  if (dep && dep.spec?.replicas === 0) await scaleVelero(state, 1);
   if (!dep) {
     mkdirSync(join(state.dir, 'home'), { recursive: true });
     const creds = join(state.dir, 'home', 'minio-credentials');
@@ -62,4 +63,39 @@ export async function instanceBackupOn(state: LabState): Promise<string> {
   }, 180_000);
   if (done.status.phase !== 'Completed') throw new Error(`backup ${name} ended ${done.status.phase}`);
   return name;
+}
+
+/**
+ * The lab's Velero servers are local processes, and Velero 1.18's controller manager always binds
+ * its own metrics listener on :8080 (no flag moves it), so only one lab on a machine can run Velero
+ * at a time. This scales a lab's Velero down (waiting for the process to go) or back up.
+ */
+export async function scaleVelero(state: LabState, replicas: 0 | 1): Promise<void> {
+  const kube = new Kube(state.kubeconfig);
+  const path = '/apis/apps/v1/namespaces/velero/deployments/velero';
+  const dep = await kube.getOrUndefined(path);
+  if (!dep) return;
+  if (dep.spec?.replicas !== replicas) await kube.mergePatch(path, { spec: { replicas } });
+  if (replicas === 0) {
+    await waitUntil(`velero stopped in ${state.dir}`, async () => ((await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero')).items as any[]).length === 0, 60_000);
+    await new Promise((r) => setTimeout(r, 1500)); // the process lets go of its ports
+  } else {
+    await waitUntil(`velero running in ${state.dir}`, async () => (await kube.get(path)).status?.availableReplicas >= 1, 120_000);
+  }
+}
+
+/** Pauses Velero in the other running labs (the shared default one included); returns how to resume them. */
+export async function pauseOtherVeleros(mine: LabState, others: Array<LabState | undefined>): Promise<() => Promise<void>> {
+  const paused: LabState[] = [];
+  for (const o of others) {
+    if (!o || o.dir === mine.dir) continue;
+    const kube = new Kube(o.kubeconfig);
+    const dep = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero').catch(() => undefined);
+    if (!dep || dep.spec?.replicas === 0) continue;
+    await scaleVelero(o, 0);
+    paused.push(o);
+  }
+  return async () => {
+    for (const o of paused) await scaleVelero(o, 1).catch(() => {});
+  };
 }

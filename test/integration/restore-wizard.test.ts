@@ -12,9 +12,9 @@ import type { RestoreWizard } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
-import { repoRoot, type LabState } from '../lab/state.js';
+import { readLabState, repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
-import { ensureVeleroOn, instanceBackupOn, runToolOn } from './restore-lab.js';
+import { ensureVeleroOn, instanceBackupOn, pauseOtherVeleros, scaleVelero } from './restore-lab.js';
 
 const LAB1 = join(repoRoot, '.lab-restore');
 const LAB2 = join(repoRoot, '.lab-restore-2');
@@ -24,6 +24,7 @@ let lab1: LabState;
 let kube: Kube;
 let backup = '';
 const apps: App[] = [];
+let resumeOthers = async () => {};
 
 /** Lifeboat as the desktop app builds it, pointed at a lab, with short timeouts for the lab. */
 async function openLifeboat(state: LabState, dataDir: string): Promise<App> {
@@ -80,17 +81,19 @@ function kotsRestoreRuns(app: App): string[] {
 beforeAll(async () => {
   lab1 = await startLab({ dir: LAB1, portBase: 29000, flavour: 'existing' });
   kube = new Kube(lab1.kubeconfig);
+  // Only one lab Velero can run on a machine (restore-lab.ts): the shared lab's waits meanwhile.
+  resumeOthers = await pauseOtherVeleros(lab1, [readLabState()]);
   await ensureVeleroOn(lab1);
   backup = await instanceBackupOn(lab1);
 }, 600_000);
 
 afterAll(async () => {
   for (const a of apps) await a.dispose().catch(() => {});
-  if (!keep) {
-    await stopLab(LAB2).catch(() => {});
-    await stopLab(LAB1).catch(() => {});
-  }
-}, 120_000);
+  await stopLab(LAB2).catch(() => {});
+  if (keep) await scaleVelero(lab1, 0).catch(() => {});
+  else await stopLab(LAB1).catch(() => {});
+  await resumeOthers();
+}, 300_000);
 
 describe('restore wizard: eligibility', () => {
   const bad = {
@@ -291,7 +294,10 @@ describe('restore wizard: rebuilt cluster', () => {
 
     const lab2 = await startLab({ dir: LAB2, portBase: 30000, flavour: 'existing', sharedMinioFrom: LAB1 });
     const kube2 = new Kube(lab2.kubeconfig);
+    await scaleVelero(lab1, 0); // the old cluster is gone; its storage stays
     await ensureVeleroOn(lab2);
+    // Velero reads the store every minute by default; a shorter period keeps the test lean.
+    await kube2.mergePatch('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default', { spec: { backupSyncPeriod: '5s' } });
     const app = await openLifeboat(lab2, mkdtempSync(join(tmpdir(), 'lifeboat-restore-')));
     await call(app, 'restore.reset', {});
     await call(app, 'restore.setSituation', { situation: 'new-cluster', readOnlyDuringRestore: true });
@@ -316,6 +322,5 @@ describe('restore wizard: rebuilt cluster', () => {
     expect((await kube2.get('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default')).spec.accessMode).toBe('ReadWrite');
     expect(w.run!.readOnlyLocation).toEqual({ name: 'default', previous: 'ReadWrite', restored: true });
     await close(app);
-    void runToolOn; // (kept for ad-hoc debugging of the second lab)
   });
 });

@@ -429,10 +429,15 @@ export class RestoreService {
 
     if (step.state === 'pending') {
       // Restores with our names from earlier runs are replaced by kots; remember them so they are not mistaken for ours.
+      // kots deletes and recreates a Restore of the same name, but Velero takes a moment to delete one
+      // (its files in the storage go too) and the create then fails; so Lifeboat removes finished
+      // ones itself first and waits until they are gone. Their results are in that run's report.
       const ignoreUids: string[] = [];
       for (const n of step.restoreNames) {
         const r = await velero.restore(n);
-        if (r?.metadata.uid) ignoreUids.push(r.metadata.uid);
+        if (!r) continue;
+        if (r.metadata.uid) ignoreUids.push(r.metadata.uid);
+        if (isTerminalRestore(r.status?.phase)) await velero.deleteRestore(n, this.t.appearMs);
       }
       step = this.updateStep(gen, i, { state: 'starting', startedAt: new Date().toISOString(), ignoreUids });
       if (gen !== this.gen) return 'interrupted';
@@ -463,7 +468,9 @@ export class RestoreService {
       if (gen !== this.gen) return 'interrupted';
       if (cli && cliResult && cliSettledAt === undefined) {
         cliSettledAt = Date.now();
-        appearDeadline = Date.now() + (step.component === 'admin-console' && cliResult.ok ? Math.min(this.t.appearMs, 10_000) : this.t.appearMs);
+        // The CLI waits for the admin console's Restore itself, and a failed CLI created nothing:
+        // only an application step that kots accepted needs the long wait (kotsadm undeploys first).
+        appearDeadline = Date.now() + (step.component === 'app' && cliResult.ok ? this.t.appearMs : Math.min(this.t.appearMs, 15_000));
       }
       const found: VeleroRestore[] = [];
       for (const n of step.restoreNames) {

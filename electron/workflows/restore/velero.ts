@@ -84,6 +84,19 @@ export class VeleroReader {
     return this.kube.getOrUndefined<VeleroRestore>(`${V}/${this.namespace}/restores/${encodeURIComponent(name)}`);
   }
 
+  /** Deletes a Restore and waits until Velero has removed it (its finalizer cleans the storage). */
+  async deleteRestore(name: string, timeoutMs = 60_000): Promise<void> {
+    const path = `${V}/${this.namespace}/restores/${encodeURIComponent(name)}`;
+    await this.kube.delete(path);
+    const deadline = Date.now() + timeoutMs;
+    while (await this.kube.getOrUndefined(path)) {
+      if (Date.now() > deadline) {
+        throw new LifeboatError('TOOL_TIMEOUT', `Velero did not finish deleting the earlier restore ${name} within ${Math.round(timeoutMs / 1000)} s.`, 'Check that the Velero server is running, then try again.');
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
   async podVolumeRestores(restoreName: string): Promise<PodVolumeRestore[]> {
     const sel = encodeURIComponent(`velero.io/restore-name=${labelValue(restoreName)}`);
     return ((await this.kube.get<{ items?: PodVolumeRestore[] }>(`${V}/${this.namespace}/podvolumerestores?labelSelector=${sel}`)).items ?? []);

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { checkBackup, describeBackup, sortBackups, type EligibilityContext } from './eligibility.js';
+import type { VeleroBackup } from './velero.js';
+
+const ctx: EligibilityContext = { now: new Date('2026-05-01T00:00:00Z'), airgapped: false, veleroVersion: '1.18.3', locations: { default: 'aws' } };
+function backup(ann: Record<string, string> = {}, status: VeleroBackup['status'] = {}, loc = 'default'): VeleroBackup {
+  return {
+    metadata: {
+      name: 'instance-abc',
+      annotations: {
+        'kots.io/instance': 'true',
+        'kots.io/kotsadm-image': 'kotsadm/kotsadm:v1.131.4',
+        'kots.io/kotsadm-deploy-namespace': 'kotsadm',
+        'kots.io/is-airgap': 'false',
+        'kots.io/apps-versions': '{"sample-app":"1.2.0"}',
+        ...ann,
+      },
+    },
+    spec: { storageLocation: loc },
+    status: { phase: 'Completed', startTimestamp: '2026-04-30T00:00:00Z', expiration: '2026-05-30T00:00:00Z', ...status },
+  };
+}
+const errors = (b: VeleroBackup, c = ctx) => checkBackup(b, c).filter((x) => x.severity === 'error').map((x) => x.title);
+
+describe('restore eligibility', () => {
+  it('a completed KOTS instance backup is restorable with no errors', () => {
+    const d = describeBackup(backup(), ctx);
+    expect(d.restorable).toBe(true);
+    expect(d).toMatchObject({ kotsVersion: 'v1.131.4', kotsadmNamespace: 'kotsadm', apps: [{ slug: 'sample-app', version: '1.2.0' }], airgap: false, instance: true, embeddedCluster: false });
+  });
+
+  it('refuses each unrestorable kind with a reason and a fix', () => {
+    expect(errors(backup({}, { phase: 'InProgress' }))).toEqual(['Backup not finished']);
+    expect(errors(backup({}, { phase: 'PartiallyFailed', errors: 3 }))).toEqual(['Backup did not complete']);
+    expect(errors(backup({ 'kots.io/instance': '', 'kots.io/app-id': 'a' }))).toContain('Not a full backup');
+    expect(errors(backup({ 'kots.io/kotsadm-image': '' }))).toEqual(['Backup annotations missing']);
+    expect(errors(backup({ 'kots.io/kotsadm-deploy-namespace': '' }))).toEqual(['Backup annotations missing']);
+    expect(errors(backup({ 'kots.io/is-airgap': 'true' }))).toEqual(['Air-gap mode differs']);
+    expect(errors(backup({ 'kots.io/embedded-cluster': 'true' }))).toContain('Embedded Cluster backup');
+    expect(errors(backup({}, { expiration: '2026-04-01T00:00:00Z' }))).toEqual(['Backup expired']);
+    expect(errors(backup({}, {}, 'elsewhere'))).toEqual(['Storage location missing']);
+    expect(errors(backup({}, {}, 'nfs'), { ...ctx, locations: { nfs: 'replicated.com/nfs' } })).toEqual(['Local-volume-provider backup on Velero 1.17+']);
+    expect(errors(backup({}, {}, 'nfs'), { ...ctx, veleroVersion: '1.16.2', locations: { nfs: 'replicated.com/nfs' } })).toEqual([]);
+    expect(errors(backup({ 'kots.io/kotsadm-image': 'kotsadm/kotsadm:v1.60.0' }))).toEqual(['KOTS v1.60.0 with Velero 1.18.3']);
+    expect(errors(backup(), { ...ctx, veleroVersion: '1.19.0' })).toEqual(['KOTS v1.131.4 with Velero 1.19.0']);
+    for (const c of checkBackup(backup({ 'kots.io/is-airgap': 'true', 'kots.io/kotsadm-image': '' }, { phase: 'Failed' }), ctx)) {
+      expect(c.reason).toBeTruthy();
+      expect(c.fix).toBeTruthy();
+    }
+  });
+
+  it('air-gap mode is only compared when both sides are known; unknown is a warning', () => {
+    expect(errors(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, airgapped: undefined })).toEqual([]);
+    const b = backup();
+    delete b.metadata.annotations!['kots.io/is-airgap'];
+    expect(checkBackup(b, ctx).map((c) => [c.title, c.severity])).toContainEqual(['Air-gap mode unknown', 'warning']);
+  });
+
+  it('sorts newest first', () => {
+    expect(sortBackups([{ name: 'a', startedAt: '2026-01-01' }, { name: 'b', startedAt: '2026-02-01' }, { name: 'c' }]).map((x) => x.name)).toEqual(['b', 'a', 'c']);
+  });
+});

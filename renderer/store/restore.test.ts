@@ -1,0 +1,48 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createStore } from 'zustand/vanilla';
+import type { RestoreWizard } from '../../electron/api/contract.js';
+import { LifeboatError } from '../../electron/api/errors.js';
+import type { ApiClient } from '../api.js';
+import { createRestoreSlice, subscribeRestore, type RestoreSlice } from './restore.js';
+
+const wizard = (step: RestoreWizard['step']): RestoreWizard => ({ step, readOnlyDuringRestore: false, updatedAt: '2026-01-01T00:00:00Z' });
+
+function setup(call: (method: string, input: unknown) => unknown) {
+  const listeners: Record<string, (p: unknown) => void> = {};
+  const api = {
+    call: vi.fn(async (m: string, i: unknown) => call(m, i)),
+    subscribe: (e: string, cb: (p: unknown) => void) => {
+      listeners[e] = cb;
+      return () => delete listeners[e];
+    },
+  } as unknown as ApiClient;
+  const notify = vi.fn();
+  const store = createStore<RestoreSlice>()((set, get) => createRestoreSlice(set as never, get as never, { api, notify }));
+  subscribeRestore(api, store.setState as never);
+  return { store, api, notify, listeners };
+}
+
+describe('restore slice', () => {
+  it('keeps the wizard from calls and from restore.changed events', async () => {
+    const { store, listeners } = setup((m) => (m === 'restore.setSituation' ? wizard('backup') : wizard('situation')));
+    await store.getState().loadRestore();
+    expect(store.getState().restoreWizard?.step).toBe('situation');
+    await store.getState().chooseRestoreSituation('same-cluster');
+    expect(store.getState().restoreWizard?.step).toBe('backup');
+    listeners['restore.changed']!(wizard('run'));
+    expect(store.getState().restoreWizard?.step).toBe('run');
+  });
+
+  it('a refused start keeps the error (what happened, what to do) and notifies; the wizard stays', async () => {
+    const { store, notify } = setup((m) => {
+      if (m === 'restore.start') throw new LifeboatError('RESTORE_IN_PROGRESS', 'Velero is already running restore x.', 'Wait for it.');
+      return wizard('confirm');
+    });
+    await store.getState().loadRestore();
+    expect(await store.getState().startRestore('sample-app')).toBe(false);
+    expect(store.getState().restoreError).toEqual({ action: 'start', error: { code: 'RESTORE_IN_PROGRESS', message: 'Velero is already running restore x.', hint: 'Wait for it.' } });
+    expect(notify).toHaveBeenCalledWith('The restore did not start', expect.objectContaining({ code: 'RESTORE_IN_PROGRESS' }));
+    expect(store.getState().restoreWizard?.step).toBe('confirm');
+    expect(store.getState().restorePending).toBeNull();
+  });
+});
