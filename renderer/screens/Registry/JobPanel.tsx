@@ -52,8 +52,8 @@ export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: Regis
       </Group>
       {p && (running || job.state !== 'succeeded') && (
         <>
-          <Progress.Root size="lg" aria-label={`${what}: ${phaseLabel(p.phase)}`}>
-            <Progress.Section value={pct} color={running ? 'blue' : job.state === 'failed' ? 'red' : 'yellow'} animated={running} role="progressbar" aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100} aria-label={`${Math.round(pct)} percent`} />
+          <Progress.Root size="lg" role="progressbar" aria-label={`${what}: ${phaseLabel(p.phase)}`} aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100} data-testid={`${testId}-bar`}>
+            <Progress.Section value={pct} color={running ? 'blue' : job.state === 'failed' ? 'red' : 'yellow'} animated={running} role="presentation" aria-hidden />
           </Progress.Root>
           <Text size="sm" data-testid={`${testId}-phase`}>
             {phaseLabel(p.phase)}

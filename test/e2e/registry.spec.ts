@@ -1,0 +1,172 @@
+/**
+ * The Registry screen against its OWN Embedded Cluster lab (air gap: the lab registry holds the admin
+ * console and sample app images, plus one larger image pushed here so progress is visible): the
+ * registry and its backup coverage, an export with live progress, cancel and resume to completion,
+ * and a verified re-seed into a fresh registry. This spec starts its own web-mode server pointed at
+ * that lab (LIFEBOAT_REGISTRY_CA = the lab CA). Screenshots: docs/screenshots/registry-*.png.
+ *
+ * Port base 31000 (LIFEBOAT_REGISTRY_LAB_PORT_BASE overrides it); LIFEBOAT_E2E_FAKE=1 skips it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { RegistryClient } from '../../electron/registry/client.js';
+import { startLab, stopLab } from '../lab/lab.js';
+import { repoRoot, type LabState } from '../lab/state.js';
+import { makeBlobFile, prngBytes, pushImage, startRegistry, type TestRegistry } from '../support/registry-server.js';
+import { expect, test } from './fixtures.js';
+import { useFake } from './server.js';
+
+const labDir = join(repoRoot, '.lab-registry');
+const portBase = Number(process.env.LIFEBOAT_REGISTRY_LAB_PORT_BASE ?? 31000);
+const BIG_MB = Number(process.env.LIFEBOAT_REGISTRY_E2E_MB ?? 300);
+const shots = join(repoRoot, 'docs', 'screenshots');
+
+let lab: LabState;
+let target: TestRegistry;
+let web: { url: string; child: ChildProcess };
+let work: string;
+
+async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
+  const home = join(work, 'home');
+  const env = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, HOME: home, LIFEBOAT_REGISTRY_CA: lab.registry.caFile };
+  delete env.LIFEBOAT_DATA_DIR;
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let seen = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web mode printed no URL:\n${seen}`)), 60_000);
+    const onData = (c: Buffer) => {
+      seen += c.toString();
+      const m = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`web mode exited (${code}):\n${seen}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { url, child };
+}
+
+/** Screenshot from the top of the page (a scrolled full-page shot misplaces the fixed header). */
+async function shot(page: Page, opts: { path: string; fullPage?: boolean }) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot(opts);
+}
+
+async function openRegistry(page: Page, scheme: 'light' | 'dark' = 'light') {
+  await page.addInitScript((s) => window.localStorage.setItem('lifeboat.colorScheme', s), scheme);
+  await page.goto(web.url);
+  await expect(page).not.toHaveURL(/token=/);
+  await page.evaluate(() => (window.location.hash = '#/registry'));
+  await expect(page.getByRole('heading', { level: 1, name: 'Registry' })).toBeVisible();
+}
+
+test.describe('Registry', () => {
+  test.skip(useFake(), 'needs the Embedded Cluster lab');
+  test.describe.configure({ timeout: 240_000 });
+  // Tall enough that a whole panel fits without scrolling (full-page shots of a scrolled page misplace the fixed header).
+  test.use({ viewport: { width: 1360, height: 1500 } });
+
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
+    work = mkdtempSync(join(tmpdir(), 'lb-e2e-registry-'));
+    [lab, target] = await Promise.all([startLab({ dir: labDir, portBase, flavour: 'embedded-cluster' }), startRegistry()]);
+    // One larger image, so the export runs long enough to watch (and cancel).
+    const c = new RegistryClient({ registry: lab.registry.host, username: lab.registry.username, password: lab.registry.password, caPem: readFileSync(lab.registry.caFile) });
+    const big = await makeBlobFile(join(work, 'big.bin'), 7, BIG_MB * 1024 * 1024);
+    await pushImage(c, 'lifeboat/sample-data', '1.0.0', [big, prngBytes(8, 20_000)]);
+    rmSync(big.file);
+    c.close();
+    web = await startWeb();
+  });
+
+  test.afterAll(async () => {
+    web?.child.kill('SIGTERM');
+    await target?.destroy();
+    if (work) rmSync(work, { recursive: true, force: true });
+    if (lab && !process.env.LIFEBOAT_LAB_KEEP) await stopLab(labDir);
+  });
+
+  test('shows the registry, its backup coverage, and exports it with progress, cancel and resume', async ({ page }) => {
+    await openRegistry(page);
+    const details = page.getByTestId('registry-details');
+    await expect(details.getByTestId('registry-host')).toHaveText(lab.registry.host);
+    await expect(details.getByTestId('registry-reachable')).toHaveText('Signed in');
+    await expect(details.getByTestId('registry-repos')).toContainText('lifeboat/kotsadm');
+    await expect(details.getByTestId('registry-tag-count')).toHaveText('4');
+    const coverage = page.getByTestId('registry-coverage');
+    await expect(coverage.getByTestId('registry-coverage-verdict')).toHaveText(/gap/);
+    await expect(coverage).toContainText('Registry images are not in full backups');
+    await expect(coverage).toContainText('Export the registry with Lifeboat');
+    await expect(coverage).toContainText('Registry matched by the full-backup label selectors');
+    await shot(page, { path: join(shots, 'registry-coverage.png'), fullPage: true });
+
+    // A folder that is not an export is refused before anything runs.
+    const panel = page.getByTestId('registry-export');
+    await panel.getByTestId('registry-export-dest').fill('relative/path');
+    await panel.getByTestId('registry-export-tar').click();
+    await expect(panel).toContainText('is not an absolute path');
+    await expect(panel.getByTestId('registry-export-start')).toBeDisabled();
+
+    // Start, watch progress, cancel.
+    const dest = join(work, 'export', 'registry');
+    await panel.getByTestId('registry-export-dest').fill(dest);
+    await panel.getByTestId('registry-export-tar').click();
+    await expect(panel.getByTestId('registry-export-start')).toBeEnabled();
+    await panel.getByTestId('registry-export-start').click();
+    const job = panel.getByTestId('registry-export-job');
+    // Generous: the start signs in to the registry first, and a shared 2-core machine can be slow.
+    await expect(job).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+    await expect(job.getByRole('progressbar')).toBeVisible();
+    const t0 = Date.now();
+    await expect(job.getByTestId('registry-export-job-bytes')).toHaveText(/^[1-9][\d.]* [KMG]iB of \d/, { timeout: 60_000 });
+    console.log(`registry e2e: bytes flowing after ${Date.now() - t0} ms`);
+    await shot(page, { path: join(shots, 'registry-export-progress.png'), fullPage: true });
+    await job.getByTestId('registry-export-job-cancel').click();
+    await expect(job).toHaveAttribute('data-state', 'cancelled', { timeout: 60_000 });
+    await expect(job.getByTestId('registry-export-job-state')).toHaveText('Cancelled');
+
+    // Resume continues into the same folder and finishes.
+    await job.getByTestId('registry-export-job-resume').click();
+    await expect(job).toHaveAttribute('data-state', 'succeeded', { timeout: 180_000 });
+    await expect(job.getByTestId('registry-export-job-tags')).toHaveText('4');
+    await expect(job.getByTestId('registry-export-job-summary')).toContainText('digest was verified');
+    await shot(page, { path: join(shots, 'registry-export-done.png'), fullPage: true });
+
+    // The finished job is still there after a reload (persisted in the data dir).
+    await page.reload();
+    await page.evaluate(() => (window.location.hash = '#/registry'));
+    await expect(page.getByTestId('registry-export-job')).toHaveAttribute('data-state', 'succeeded');
+  });
+
+  test('re-seeds a fresh registry from the export; every tag has the same digest', async ({ page }) => {
+    await openRegistry(page, 'dark');
+    const panel = page.getByTestId('registry-reseed');
+    await panel.getByTestId('registry-reseed-source').fill(join(work, 'export', 'registry'));
+    await panel.getByTestId('registry-reseed-other').check();
+    await panel.getByTestId('registry-reseed-address').fill(target.host);
+    await panel.getByTestId('registry-reseed-ca').fill(join(target.certDir, 'ca.crt'));
+    await panel.getByTestId('registry-reseed-username').fill(target.username);
+    await panel.getByTestId('registry-reseed-password').fill(target.password);
+    await panel.getByTestId('registry-reseed-start').click();
+    const job = panel.getByTestId('registry-reseed-job');
+    await expect(job).toHaveAttribute('data-state', 'succeeded', { timeout: 180_000 });
+    // The password is not kept in the form after submission.
+    await expect(panel.getByTestId('registry-reseed-password')).toHaveValue('');
+    const report = job.getByTestId('registry-reseed-job-report');
+    await expect(report).toContainText('Every tag (4) resolves');
+    await expect(report.getByRole('row').filter({ hasText: 'Same' })).toHaveCount(4);
+    await shot(page, { path: join(shots, 'registry-reseed-dark.png'), fullPage: true });
+  });
+});
