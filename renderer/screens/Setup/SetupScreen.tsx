@@ -1,20 +1,80 @@
-import { ReadinessScreen } from '../../components/ReadinessScreen.js';
-import { setupReadiness } from '../../readiness.js';
+import { Button, Group, Stack, Stepper } from '@mantine/core';
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { SetupStep } from '../../../electron/api/contract.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ScreenHeader } from '../../components/ScreenHeader.js';
+import { useLifeboat } from '../../store/index.js';
+import { DestinationStep } from './DestinationStep.js';
+import { ApplyStep, DoneStep, ImagesStep, PreflightStep, ReviewStep } from './Steps.js';
+
+const ORDER: SetupStep[] = ['preflight', 'destination', 'images', 'review', 'apply', 'done'];
 
 export function SetupScreen() {
+  const { w, env, action, error, call, load, dismiss } = useLifeboat(
+    useShallow((s) => ({ w: s.setup, env: s.environment, action: s.setupAction, error: s.setupError, call: s.setupCall, load: s.loadSetup, dismiss: s.dismissSetupError })),
+  );
+  useEffect(() => {
+    if (!w) void load();
+  }, [w, load]);
+  const airgap = !!w?.preflight?.airgap;
+  const steps = ORDER.filter((s) => s !== 'images' || airgap || !w?.preflight);
+  const active = w ? Math.max(0, steps.indexOf(w.step)) : 0;
+  const running = w?.apply?.state === 'running';
+  const canGo = (s: SetupStep) => !!w && !running && steps.indexOf(s) < active && ['preflight', 'destination', 'images', 'review'].includes(s) && w.step !== 'done';
   return (
-    <ReadinessScreen
-      testId="setup-screen"
-      title="Setup"
-      description="Get this cluster ready for backups: install Velero at a version KOTS supports, and give it somewhere to keep them."
-      readiness={setupReadiness}
-      plan={[
-        'Check that the KOTS admin console and your permissions allow installing Velero.',
-        'Install Velero and its node agent from the version bundled with Lifeboat, using images from your private registry on air-gapped clusters.',
-        'Configure a backup storage location (S3-compatible, NFS or host path) and check it can be written to before saving.',
-        'Wait until the storage location is Available, then hand over to the Backups screen.',
-      ]}
-      meanwhile="Until then, the KOTS admin console's Snapshots settings and `kubectl kots velero` commands do the same."
-    />
+    <Stack data-testid="setup-screen" data-step={w?.step}>
+      <ScreenHeader
+        title="Setup"
+        description="Install Velero at a version KOTS supports, give it somewhere to keep backups, and wire it to the KOTS admin console. Nothing in the cluster changes before the Review step."
+        actions={w && w.step !== 'preflight' && !running ? <Button variant="subtle" color="gray" onClick={() => void call('reset', 'setup.reset', {})}>Start over</Button> : undefined}
+      />
+      <Stepper active={active} onStepClick={(i) => canGo(steps[i]!) && void call('back', 'setup.back', { step: steps[i] as 'preflight' })} size="sm" allowNextStepsSelect={false}>
+        {steps.map((s) => (
+          <Stepper.Step key={s} label={LABELS[s]} description={DESCRIPTIONS[s]} allowStepSelect={canGo(s)} data-testid={`setup-step-${s}`} />
+        ))}
+      </Stepper>
+      {error && <ErrorAlert title="Setup could not do that" error={error} onClose={dismiss} />}
+      {w && w.step === 'preflight' && <PreflightStep w={w} busy={action === 'preflight' || action === 'mode'} onCheck={() => void call('preflight', 'setup.preflight', {})} onMode={(mode) => void call('mode', 'setup.chooseMode', { mode })} />}
+      {w && w.step === 'destination' && (
+        <DestinationStep w={w} busy={action === 'validate'} onValidate={(destination, secrets, remember) => void call('validate', 'setup.validateDestination', { destination, secrets, remember })} onForget={() => void call('forget', 'setup.forgetSecrets', {})} />
+      )}
+      {w && w.step === 'images' && (
+        <ImagesStep
+          w={w}
+          env={env}
+          busy={action === 'registry' || action === 'check'}
+          onRegistry={(input) => void call('registry', 'setup.setRegistry', input)}
+          onCheck={() => void call('check', 'setup.checkImages', {})}
+          onPush={() => void call('push', 'setup.pushImages', {})}
+          onNext={() => void call('review', 'setup.review', {})}
+        />
+      )}
+      {w && w.step === 'destination' && w.validation?.ok && !airgap && (
+        <Group><Button onClick={() => void call('review', 'setup.review', {})} loading={action === 'review'} data-testid="setup-to-review">Continue to review</Button></Group>
+      )}
+      {w && w.step === 'review' && <ReviewStep w={w} busy={action === 'apply'} onApply={() => void call('apply', 'setup.apply', {})} />}
+      {w && w.step === 'apply' && <ApplyStep w={w} busy={action === 'resume' || action === 'verify'} onCancel={() => void call('cancel', 'setup.cancel', {})} onResume={() => void call('resume', 'setup.resume', {})} onVerify={() => void call('verify', 'setup.verify', {})} />}
+      {w && w.step === 'done' && (
+        <DoneStep
+          w={w}
+          busy={action === 'uninstall' || action === 'verify'}
+          onChange={() => void call('change', 'setup.changeDestination', {})}
+          onUninstall={(confirm) => void call('uninstall', 'setup.uninstall', { confirm })}
+          onReset={() => void call('reset', 'setup.reset', {})}
+          onVerify={() => void call('verify', 'setup.verify', {})}
+        />
+      )}
+    </Stack>
   );
 }
+
+const LABELS: Record<SetupStep, string> = { preflight: 'Preflight', destination: 'Destination', images: 'Images', review: 'Review', apply: 'Apply', done: 'Done' };
+const DESCRIPTIONS: Record<SetupStep, string> = {
+  preflight: 'Cluster, KOTS, Velero',
+  destination: 'Where backups go',
+  images: 'Private registry',
+  review: 'Exact commands',
+  apply: 'Install and verify',
+  done: 'Change or remove',
+};

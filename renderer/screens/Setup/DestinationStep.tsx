@@ -1,0 +1,173 @@
+import { Alert, Button, Card, Checkbox, Group, PasswordInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { IconPlugConnected } from '@tabler/icons-react';
+import { useState } from 'react';
+import type { SetupDestination, SetupSecrets, SetupWizard } from '../../../electron/api/contract.js';
+import { CheckList } from '../../components/CheckList.js';
+
+type Provider = SetupDestination['provider'];
+const PROVIDERS: Array<{ value: Provider; label: string }> = [
+  { value: 's3-compatible', label: 'S3-compatible (MinIO, Ceph, …)' },
+  { value: 'aws', label: 'Amazon S3' },
+  { value: 'gcp', label: 'Google Cloud Storage' },
+  { value: 'azure', label: 'Azure Blob Storage' },
+  { value: 'nfs', label: 'NFS' },
+  { value: 'hostpath', label: 'Host path' },
+];
+
+type Fields = Record<string, string>;
+
+function initial(w: SetupWizard): { provider: Provider; f: Fields } {
+  const d = w.destination;
+  if (!d) return { provider: 's3-compatible', f: { region: 'us-east-1', auth: 'access-key', cloudName: 'AzurePublicCloud' } };
+  const f: Fields = { auth: 'access-key', cloudName: 'AzurePublicCloud' };
+  for (const [k, v] of Object.entries(d)) if (typeof v === 'string') f[k] = v;
+  return { provider: d.provider, f };
+}
+
+function build(provider: Provider, f: Fields): SetupDestination {
+  const t = (k: string) => (f[k] ?? '').trim();
+  const opt = (k: string) => t(k) || undefined;
+  switch (provider) {
+    case 'aws':
+      return { provider, auth: (f.auth as 'access-key' | 'instance-role') ?? 'access-key', bucket: t('bucket'), region: t('region'), prefix: opt('prefix') };
+    case 's3-compatible':
+      return { provider, bucket: t('bucket'), region: t('region'), endpoint: t('endpoint'), prefix: opt('prefix'), caCertPem: opt('caCertPem') };
+    case 'gcp':
+      return { provider, auth: f.auth === 'workload-identity' ? 'workload-identity' : 'service-account', bucket: t('bucket'), prefix: opt('prefix'), serviceAccount: opt('serviceAccount') };
+    case 'azure':
+      return { provider, container: t('container'), resourceGroup: t('resourceGroup'), storageAccount: t('storageAccount'), subscriptionId: t('subscriptionId'), tenantId: t('tenantId'), clientId: t('clientId'), cloudName: t('cloudName') || 'AzurePublicCloud', prefix: opt('prefix') };
+    case 'nfs':
+      return { provider, server: t('server'), path: t('path') };
+    case 'hostpath':
+      return { provider, path: t('path') };
+  }
+}
+
+export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWizard; busy: boolean; onValidate(d: SetupDestination, s: SetupSecrets, remember: boolean): void; onForget(): void }) {
+  const init = initial(w);
+  const [provider, setProvider] = useState<Provider>(init.provider);
+  const [f, setF] = useState<Fields>(init.f);
+  const [secrets, setSecrets] = useState<SetupSecrets>({});
+  const [remember, setRemember] = useState(false);
+  const field = (k: string, label: string, props: Record<string, unknown> = {}) => (
+    <TextInput label={label} value={f[k] ?? ''} onChange={(e) => setF({ ...f, [k]: e.currentTarget.value })} data-testid={`setup-dest-${k}`} {...props} />
+  );
+  const secret = (k: keyof SetupSecrets, label: string) => (
+    <PasswordInput
+      label={label}
+      value={secrets[k] ?? ''}
+      onChange={(e) => setSecrets({ ...secrets, [k]: e.currentTarget.value })}
+      placeholder={w.credentials.held ? 'Held by Lifeboat — leave empty to keep' : undefined}
+      data-testid={`setup-secret-${k}`}
+      autoComplete="off"
+    />
+  );
+  const submit = () => {
+    const s = Object.fromEntries(Object.entries(secrets).filter(([, v]) => v)) as SetupSecrets;
+    onValidate(build(provider, f), s, remember);
+    setSecrets({});
+  };
+  const v = w.validation;
+  return (
+    <Stack>
+      <Card>
+        <Title order={2} size="h4" mb="xs">Where should backups go?</Title>
+        <Text size="sm" c="dimmed" mb="md">
+          Lifeboat checks the destination before anything in the cluster changes. The check runs from this computer; the cluster&apos;s network may differ, and KOTS checks again from inside the cluster.
+        </Text>
+        <Stack>
+          <Select label="Storage" data={PROVIDERS} value={provider} onChange={(p) => p && setProvider(p as Provider)} allowDeselect={false} data-testid="setup-dest-provider" />
+          {provider === 's3-compatible' && (
+            <SimpleGrid cols={{ base: 1, md: 2 }}>
+              {field('endpoint', 'Endpoint URL', { placeholder: 'https://s3.internal:9000', withAsterisk: true })}
+              {field('bucket', 'Bucket', { withAsterisk: true })}
+              {field('region', 'Region', { description: 'MinIO accepts any, e.g. us-east-1 or minio' })}
+              {field('prefix', 'Prefix (optional)', { description: 'A folder inside the bucket' })}
+              {secret('accessKeyId', 'Access key ID')}
+              {secret('secretAccessKey', 'Secret access key')}
+              <Textarea label="CA certificate (optional, PEM)" value={f.caCertPem ?? ''} onChange={(e) => setF({ ...f, caCertPem: e.currentTarget.value })} autosize minRows={2} maxRows={6} data-testid="setup-dest-caCertPem" description="For an endpoint whose certificate a private CA signed" />
+            </SimpleGrid>
+          )}
+          {provider === 'aws' && (
+            <SimpleGrid cols={{ base: 1, md: 2 }}>
+              <Select label="Authentication" data={[{ value: 'access-key', label: 'Access key' }, { value: 'instance-role', label: 'Instance role (nodes)' }]} value={f.auth ?? 'access-key'} onChange={(a) => a && setF({ ...f, auth: a })} allowDeselect={false} />
+              {field('bucket', 'Bucket', { withAsterisk: true })}
+              {field('region', 'Region', { withAsterisk: true })}
+              {field('prefix', 'Prefix (optional)')}
+              {f.auth !== 'instance-role' && secret('accessKeyId', 'Access key ID')}
+              {f.auth !== 'instance-role' && secret('secretAccessKey', 'Secret access key')}
+            </SimpleGrid>
+          )}
+          {provider === 'gcp' && (
+            <SimpleGrid cols={{ base: 1, md: 2 }}>
+              <Select label="Authentication" data={[{ value: 'service-account', label: 'Service-account JSON key' }, { value: 'workload-identity', label: 'Workload identity' }]} value={f.auth === 'workload-identity' ? 'workload-identity' : 'service-account'} onChange={(a) => a && setF({ ...f, auth: a })} allowDeselect={false} />
+              {field('bucket', 'Bucket', { withAsterisk: true })}
+              {field('prefix', 'Prefix (optional)')}
+              {f.auth === 'workload-identity' ? field('serviceAccount', 'Service account e-mail') : (
+                <PasswordInput label="Service-account JSON key" value={secrets.serviceAccountJson ?? ''} onChange={(e) => setSecrets({ ...secrets, serviceAccountJson: e.currentTarget.value })} description="Paste the key file's content" />
+              )}
+            </SimpleGrid>
+          )}
+          {provider === 'azure' && (
+            <SimpleGrid cols={{ base: 1, md: 2 }}>
+              {field('storageAccount', 'Storage account')}
+              {field('container', 'Container')}
+              {field('resourceGroup', 'Resource group')}
+              {field('subscriptionId', 'Subscription ID')}
+              {field('tenantId', 'Tenant ID')}
+              {field('clientId', 'Client ID')}
+              {secret('clientSecret', 'Client secret')}
+              <Select label="Cloud" data={['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud']} value={f.cloudName ?? 'AzurePublicCloud'} onChange={(c) => c && setF({ ...f, cloudName: c })} allowDeselect={false} />
+              {field('prefix', 'Prefix (optional)')}
+            </SimpleGrid>
+          )}
+          {provider === 'nfs' && (
+            <SimpleGrid cols={{ base: 1, md: 2 }}>
+              {field('server', 'NFS server')}
+              {field('path', 'Exported path', { placeholder: '/exports/velero' })}
+            </SimpleGrid>
+          )}
+          {provider === 'hostpath' && field('path', 'Directory on every node', { placeholder: '/var/backups/velero' })}
+          {(provider === 'nfs' || provider === 'hostpath') && (
+            <Alert color="yellow" variant="light" title="Only through KOTS's MinIO">
+              From Velero 1.17, KOTS stores NFS and host-path backups through its own MinIO (kotsadm-fs-minio); local-volume-provider is refused. The Lifeboat lab&apos;s kubectl-kots stand-in cannot deploy that MinIO and will refuse.
+            </Alert>
+          )}
+          {(provider === 'gcp' || provider === 'azure') && (
+            <Alert color="blue" variant="light" title="Form check only">
+              Lifeboat has no client for {provider === 'gcp' ? 'Google Cloud Storage' : 'Azure Blob Storage'} yet, so it checks these settings by form; KOTS validates them from the cluster when it configures the destination.
+            </Alert>
+          )}
+          <Checkbox
+            label="Remember these credentials on this computer"
+            description={w.credentials.rememberNote}
+            checked={remember && w.credentials.rememberAvailable}
+            disabled={!w.credentials.rememberAvailable}
+            onChange={(e) => setRemember(e.currentTarget.checked)}
+            data-testid="setup-remember"
+          />
+          <Group>
+            <Button leftSection={<IconPlugConnected size={16} />} onClick={submit} loading={busy} data-testid="setup-validate">
+              Check destination
+            </Button>
+            {w.credentials.held && (
+              <Button variant="subtle" color="gray" onClick={onForget} data-testid="setup-forget">
+                Forget credentials
+              </Button>
+            )}
+            <Text size="xs" c="dimmed">
+              {w.credentials.held ? 'Credentials are held by Lifeboat (main process only); they are never shown again.' : 'Credentials are sent once and kept only in Lifeboat\'s main process.'}
+            </Text>
+          </Group>
+        </Stack>
+      </Card>
+      {v && (
+        <Card data-testid="setup-validation" data-ok={String(v.ok)}>
+          <Title order={3} size="h5" mb="xs">{v.ok ? 'The destination works' : 'The destination did not pass'}</Title>
+          <Text size="sm" c="dimmed" mb="sm">{v.note}</Text>
+          <CheckList checks={v.checks} testId="setup-validation-checks" />
+        </Card>
+      )}
+    </Stack>
+  );
+}

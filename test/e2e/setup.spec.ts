@@ -1,0 +1,169 @@
+/**
+ * The Setup wizard end to end in web mode against its OWN air-gapped lab (.lab-setup, port base
+ * 27000; it installs Velero, so never the shared lab): preflight, a destination that fails (wrong
+ * secret) then passes against the lab MinIO, the images found missing in the lab registry and
+ * pushed, the review with the exact commands, the install with live phases, and the verified
+ * result. Screenshots: docs/screenshots/setup-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { RegistryClient } from '../../electron/registry/client.js';
+import { Kube } from '../lab/kube.js';
+import { startLab, stopLab } from '../lab/lab.js';
+import { repoRoot, type LabState } from '../lab/state.js';
+import { expect, test } from './fixtures.js';
+import { useFake } from './server.js';
+
+const labDir = join(repoRoot, '.lab-setup');
+const shots = join(repoRoot, 'docs', 'screenshots');
+let lab: LabState;
+let web: { url: string; child: ChildProcess };
+let work: string;
+
+async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
+  const home = join(work, 'home');
+  const env = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, HOME: home } as NodeJS.ProcessEnv;
+  delete env.LIFEBOAT_DATA_DIR;
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web mode printed no URL:\n${seen}`)), 60_000);
+    const onData = (c: Buffer) => {
+      seen += c.toString();
+      const m = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`web mode exited (${code}):\n${seen}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { url, child };
+}
+
+async function openSetup(page: Page) {
+  await page.addInitScript(() => window.localStorage.setItem('lifeboat.colorScheme', 'light'));
+  await page.goto(web.url);
+  await expect(page).not.toHaveURL(/token=/);
+  await page.evaluate(() => (window.location.hash = '#/setup'));
+  await expect(page.getByRole('heading', { level: 1, name: 'Setup' })).toBeVisible();
+}
+
+test.describe('Setup wizard', () => {
+  test.skip(useFake(), 'needs the air-gapped lab');
+  test.describe.configure({ timeout: 420_000 });
+
+  test.beforeAll(async () => {
+    test.setTimeout(420_000);
+    work = mkdtempSync(join(tmpdir(), 'lb-e2e-setup-'));
+    lab = await startLab({ dir: labDir, portBase: 27000, flavour: 'existing-airgap' });
+    // A lab kept from an earlier run: no Velero, no pushed images.
+    const kube = new Kube(lab.kubeconfig);
+    if (await kube.getOrUndefined('/api/v1/namespaces/velero')) {
+      await new Promise((r) => spawn(join(lab.toolsDir, 'velero'), ['uninstall', '--force'], { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(work, 'home') }, stdio: 'ignore' }).on('exit', r));
+    }
+    const reg = new RegistryClient({ registry: lab.registry.host, username: lab.registry.username, password: lab.registry.password, caPem: readFileSync(lab.registry.caFile) });
+    for (const [repo, tag] of [['lifeboat/velero', 'v1.18.3'], ['lifeboat/velero-plugin-for-aws', 'v1.14.3']] as const) {
+      const h = await reg.headManifest(repo, tag);
+      if (h) await reg.deleteManifest(repo, h.digest);
+    }
+    reg.close();
+    web = await startWeb();
+  });
+
+  test.afterAll(async () => {
+    web?.child.kill('SIGTERM');
+    if (work) rmSync(work, { recursive: true, force: true });
+    if (lab && !process.env.LIFEBOAT_LAB_KEEP) await stopLab(labDir);
+  });
+
+  test('preflight → destination → images → review → apply → done', async ({ page }) => {
+    await openSetup(page);
+    const screen = page.getByTestId('setup-screen');
+
+    // 1. Preflight
+    await page.getByTestId('setup-preflight-run').click();
+    const checks = page.getByTestId('setup-preflight-checks');
+    await expect(checks).toContainText('KOTS admin console found');
+    await expect(checks).toContainText('Air gap');
+    await expect(checks).toContainText('No Velero yet');
+    await page.screenshot({ path: join(shots, 'setup-preflight.png'), fullPage: true });
+    await page.getByTestId('setup-preflight-next').click();
+    await expect(screen).toHaveAttribute('data-step', 'destination');
+
+    // 2. Destination: a wrong secret first, then the right one.
+    await page.getByTestId('setup-dest-endpoint').fill(lab.minio.endpoint);
+    await page.getByTestId('setup-dest-bucket').fill(lab.minio.bucket);
+    await page.getByTestId('setup-dest-region').fill(lab.minio.region);
+    await page.getByTestId('setup-dest-prefix').fill('e2e');
+    await page.getByTestId('setup-secret-accessKeyId').fill(lab.minio.accessKey);
+    await page.getByTestId('setup-secret-secretAccessKey').fill('wrong-secret');
+    await expect(page.getByTestId('setup-remember')).toBeDisabled();
+    await page.getByTestId('setup-validate').click();
+    await expect(page.getByTestId('setup-validation')).toHaveAttribute('data-ok', 'false');
+    await expect(page.getByTestId('setup-validation')).toContainText(/secret access key is wrong|Access denied/);
+    await expect(page.getByTestId('setup-validation')).toContainText('These checks ran from this computer');
+    await expect(page.getByTestId('setup-secret-secretAccessKey')).toHaveValue('');
+    await page.screenshot({ path: join(shots, 'setup-destination-error.png'), fullPage: true });
+    await page.getByTestId('setup-secret-accessKeyId').fill(lab.minio.accessKey);
+    await page.getByTestId('setup-secret-secretAccessKey').fill(lab.minio.secretKey);
+    await page.getByTestId('setup-validate').click();
+    await expect(screen).toHaveAttribute('data-step', 'images');
+
+    // 3. Images: prefilled from KOTS; missing; pushed.
+    await expect(page.getByTestId('setup-reg-host')).toHaveValue(lab.registry.host);
+    await expect(page.getByTestId('setup-reg-namespace')).toHaveValue('lifeboat');
+    await page.getByTestId('setup-reg-ca').fill(lab.registry.caFile);
+    await page.getByTestId('setup-reg-check').click();
+    const rows = page.getByTestId('setup-image');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(0)).toHaveAttribute('data-state', 'missing');
+    await expect(rows.nth(1)).toHaveAttribute('data-state', 'missing');
+    await page.screenshot({ path: join(shots, 'setup-images-missing.png'), fullPage: true });
+    await page.getByTestId('setup-images-push').click();
+    await expect(rows.nth(0)).toHaveAttribute('data-state', 'pushed', { timeout: 60_000 });
+    await expect(rows.nth(1)).toHaveAttribute('data-state', 'pushed', { timeout: 60_000 });
+    await page.getByTestId('setup-images-check').click();
+    await expect(rows.nth(0)).toHaveAttribute('data-state', 'present');
+    await page.screenshot({ path: join(shots, 'setup-images.png'), fullPage: true });
+    await page.getByTestId('setup-images-next').click();
+
+    // 4. Review
+    await expect(screen).toHaveAttribute('data-step', 'review', { timeout: 60_000 });
+    const commands = page.getByTestId('setup-command');
+    await expect(commands.filter({ hasText: 'velero install' })).toContainText(`--image ${lab.registry.host}/lifeboat/velero:v1.18.3`);
+    await expect(commands.filter({ hasText: 'configure-other-s3' })).toContainText('<redacted>');
+    await expect(page.getByTestId('setup-review')).not.toContainText(lab.minio.secretKey);
+    await expect(page.getByTestId('setup-objects')).toContainText('Deployment/velero');
+    await page.screenshot({ path: join(shots, 'setup-review.png'), fullPage: true });
+
+    // 5. Apply with live phases
+    await page.getByTestId('setup-apply').click();
+    await expect(screen).toHaveAttribute('data-step', 'apply');
+    await expect(page.getByTestId('setup-phase').filter({ hasText: 'velero install' })).toHaveAttribute('data-state', 'succeeded', { timeout: 120_000 });
+    await page.screenshot({ path: join(shots, 'setup-apply.png'), fullPage: true });
+    await expect(screen).toHaveAttribute('data-step', 'done', { timeout: 300_000 });
+
+    // 6. Done: verified; change/remove offered.
+    await expect(page.getByTestId('setup-verification')).toHaveAttribute('data-ok', 'true');
+    await expect(page.getByTestId('setup-verification')).toContainText('Storage location "default"');
+    await page.getByTestId('setup-uninstall-open').click();
+    await expect(page.getByTestId('setup-uninstall')).toBeDisabled();
+    await page.getByTestId('setup-uninstall-confirm').fill('velero');
+    await expect(page.getByTestId('setup-uninstall')).toBeEnabled();
+    await page.keyboard.press('Escape');
+    await page.screenshot({ path: join(shots, 'setup-done.png'), fullPage: true });
+
+    // Reload: the wizard is where it was (persisted in the data directory).
+    await page.reload();
+    await page.evaluate(() => (window.location.hash = '#/setup'));
+    await expect(page.getByTestId('setup-screen')).toHaveAttribute('data-step', 'done');
+  });
+});
