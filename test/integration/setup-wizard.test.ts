@@ -12,6 +12,7 @@
  *     then the real Velero completes a backup; finally uninstall with typed confirmation.
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,23 @@ async function noVeleroObjects(): Promise<void> {
   expect((crds.items as any[]).filter((c) => c.metadata.name.endsWith('velero.io'))).toEqual([]);
 }
 
+/**
+ * The lab runs every Velero server as a local process, and Velero 1.18's controller manager always
+ * binds its metrics listener to :8080 (no flag changes it), so only ONE lab on this machine can run a
+ * Velero server at a time. Wait until no other lab's server holds the port before installing.
+ */
+async function port8080Free(ms = 300_000): Promise<void> {
+  const free = () => new Promise<boolean>((resolve) => {
+    const srv = createServer().once('error', () => resolve(false)).once('listening', () => srv.close(() => resolve(true)));
+    srv.listen(8080);
+  });
+  const end = Date.now() + ms;
+  while (!(await free())) {
+    if (Date.now() > end) throw new Error('Another lab\'s Velero server holds port 8080 (Velero\'s controller-manager metrics); this test\'s Velero server cannot start while it runs. Stop the other lab\'s Velero and run again.');
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
 const minioDest = () => ({ provider: 's3-compatible' as const, bucket: lab.minio.bucket, region: lab.minio.region, endpoint: lab.minio.endpoint, prefix: 'setup-test' });
 const minioKeys = () => ({ accessKeyId: lab.minio.accessKey, secretAccessKey: lab.minio.secretKey });
 
@@ -75,6 +93,13 @@ beforeAll(async () => {
   // A lab kept from an earlier run (LIFEBOAT_LAB_KEEP) may still have Velero: start clean.
   if (await kube.getOrUndefined('/api/v1/namespaces/velero')) await velero(['uninstall', '--force'], 240_000);
   await until('no velero namespace', async () => !(await kube.getOrUndefined('/api/v1/namespaces/velero')), 120_000);
+  // …and its registry may still hold the images this test pushes.
+  const reg = new RegistryClient({ registry: lab.registry.host, username: lab.registry.username, password: lab.registry.password, caPem: readFileSync(lab.registry.caFile) });
+  for (const [repo, tag] of [['lifeboat/velero', 'v1.18.3'], ['lifeboat/velero-plugin-for-aws', 'v1.14.3']] as const) {
+    const h = await reg.headManifest(repo, tag);
+    if (h) await reg.deleteManifest(repo, h.digest);
+  }
+  reg.close();
 }, 480_000);
 
 afterAll(async () => {
@@ -209,6 +234,7 @@ describe('setup wizard: S3-compatible + air gap, end to end', () => {
     await s.pushImages();
     await s.idle();
     expect((await s.checkImages()).images!.map((i) => i.state)).toEqual(['present', 'present']);
+    await port8080Free();
     await s.resume();
     await s.idle();
     w = s.state();

@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SetupWizard } from '../../api/contract.js';
+import { SetupStore, markInterrupted, requireStep } from './state.js';
+
+const creds = { held: false, remembered: false, rememberAvailable: false, rememberNote: '' };
+
+describe('setup wizard state', () => {
+  it('persists atomically and reloads; a broken file starts over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-setup-state-'));
+    const store = new SetupStore(dir);
+    expect(store.load(creds).step).toBe('preflight');
+    store.save({ ...store.load(creds), step: 'images', mode: 'install' });
+    expect(new SetupStore(dir).load(creds)).toMatchObject({ step: 'images', mode: 'install' });
+    writeFileSync(store.file, '{broken');
+    expect(new SetupStore(dir).load(creds).step).toBe('preflight');
+  });
+
+  it('an apply found running at start is interrupted, with the running phase marked', () => {
+    const w: SetupWizard = {
+      step: 'apply', veleroNamespace: 'velero', credentials: creds, updatedAt: '',
+      apply: { kind: 'install', state: 'running', startedAt: '', diagnosis: [], phases: [{ id: 'install', title: 'i', state: 'succeeded' }, { id: 'wait-deployment', title: 'w', state: 'running' }, { id: 'verify', title: 'v', state: 'pending' }] },
+    };
+    const m = markInterrupted(w);
+    expect(m.apply!.state).toBe('interrupted');
+    expect(m.apply!.phases.map((p) => p.state)).toEqual(['succeeded', 'interrupted', 'pending']);
+    expect(m.apply!.nextStep).toMatch(/without installing twice/);
+    expect(() => requireStep(w, 'review')).toThrow(/applying changes/);
+  });
+
+  it('refuses steps out of order', () => {
+    const w: SetupWizard = { step: 'preflight', veleroNamespace: 'velero', credentials: creds, updatedAt: '' };
+    expect(() => requireStep(w, 'destination')).toThrow(/preflight/);
+    expect(() => requireStep({ ...w, preflight: { checks: [], at: '', airgap: true }, mode: 'install' }, 'images')).toThrow(/destination/);
+    expect(() => requireStep(w, 'apply')).toThrow(/Review/);
+  });
+
+  it('never writes secrets: the schema has no place for them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-setup-state-'));
+    const store = new SetupStore(dir);
+    store.save({ ...store.load(creds), secrets: { secretAccessKey: 'S3CRET' } } as unknown as SetupWizard);
+    expect(new SetupStore(dir).load(creds)).not.toHaveProperty('secrets');
+    void readFileSync;
+  });
+});
