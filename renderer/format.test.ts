@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bslPhaseTone, commandLine, duration, entryDuration, outcomeTone, permissionLabel, relativeTime } from './format.js';
+import { bslPhaseTone, commandLine, groupByPurpose, duration, entryDuration, outcomeTone, permissionLabel, relativeTime } from './format.js';
 import { screenFromHash } from './routes.js';
 
 const now = Date.parse('2026-11-23T12:00:00Z');
@@ -39,6 +39,14 @@ describe('format', () => {
       'create backups.velero.io in namespace velero',
     );
     expect(permissionLabel({ verb: 'list', group: '', resource: 'namespaces', allowed: false, purpose: 'x' })).toBe('list namespaces (cluster-wide)');
+  });
+
+  it('groupByPurpose keeps first-seen order and the exact grants', () => {
+    const p = (verb: string, purpose: string) => ({ verb, group: 'velero.io', resource: 'backups', namespace: 'velero', allowed: false, purpose });
+    expect(groupByPurpose([p('list', 'Show backups'), p('create', 'Start backups'), p('watch', 'Show backups')])).toEqual([
+      { purpose: 'Show backups', labels: ['list backups.velero.io in namespace velero', 'watch backups.velero.io in namespace velero'] },
+      { purpose: 'Start backups', labels: ['create backups.velero.io in namespace velero'] },
+    ]);
   });
 
   it('tones', () => {

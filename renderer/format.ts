@@ -59,6 +59,13 @@ export function permissionLabel(p: PermissionCheck): string {
   return `${p.verb} ${resource} ${where}`;
 }
 
+/** Missing permissions grouped by what they are for: one reason, the exact grants under it. */
+export function groupByPurpose(missing: PermissionCheck[]): { purpose: string; labels: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const p of missing) groups.set(p.purpose, [...(groups.get(p.purpose) ?? []), permissionLabel(p)]);
+  return [...groups].map(([purpose, labels]) => ({ purpose, labels }));
+}
+
 export type Tone = 'ok' | 'warning' | 'error' | 'neutral' | 'progress';
 
 /** Mantine colour for a tone: calm greens/ambers/reds, grey for "nothing to say". */

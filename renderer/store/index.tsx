@@ -12,6 +12,13 @@ export function StoreProvider({ store, children }: { store: LifeboatStore; child
   return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>;
 }
 
+/** A function that reads the store's current value when called, for use after an awaited action. */
+export function useLifeboatGetter<T>(selector: (s: LifeboatState) => T): () => T {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useLifeboatGetter outside StoreProvider');
+  return () => selector(store.getState());
+}
+
 /** Reads from the store; pick small slices (or use useShallow) so screens re-render only as needed. */
 export function useLifeboat<T>(selector: (s: LifeboatState) => T): T {
   const store = useContext(StoreContext);

@@ -138,4 +138,30 @@ test.describe('Overview', () => {
     await expect(page.getByTestId('no-token')).toBeVisible();
     await expect(page.getByTestId('no-token')).toContainText('#token=');
   });
+
+  test('a restricted user sees each missing permission with what it is for', async ({ page }) => {
+    test.skip(!lab, 'needs the lab’s restricted kubeconfig');
+    await openLifeboat(page);
+    const card = page.getByTestId('cluster-card');
+    await expect(card.getByTestId('cluster-state')).toHaveText('Connected');
+
+    await card.getByTestId('kubeconfig-select').click();
+    await page.getByRole('option', { name: 'Another file…' }).click();
+    await card.getByLabel('Path to a kubeconfig file').fill(lab!.restrictedKubeconfig);
+    await card.getByTestId('connect-button').click();
+
+    const missing = card.getByTestId('missing-permissions');
+    await expect(missing).toBeVisible({ timeout: 30_000 });
+    await expect(missing.getByRole('heading')).toHaveText(/\d+ of \d+ permissions missing/);
+    const items = missing.locator('li');
+    expect(await items.count()).toBeGreaterThan(0);
+    for (const item of (await items.all()).slice(0, 5)) {
+      await expect(item).toContainText(/Needed to \S+/);
+    }
+
+    await card.getByTestId('kubeconfig-select').click();
+    await page.getByRole('option', { name: new RegExp(lab!.kubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().click();
+    await card.getByTestId('connect-button').click();
+    await expect(card.getByTestId('permissions-ok')).toBeVisible({ timeout: 30_000 });
+  });
 });

@@ -6,8 +6,8 @@ import type { ClusterStatus } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Fact } from '../../components/Fact.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { absoluteTime, kubeconfigOriginLabel, permissionLabel, relativeTime, type Tone } from '../../format.js';
-import { useLifeboat } from '../../store/index.js';
+import { absoluteTime, groupByPurpose, kubeconfigOriginLabel, relativeTime, type Tone } from '../../format.js';
+import { useLifeboat, useLifeboatGetter } from '../../store/index.js';
 
 const stateTone: Record<ClusterStatus['state'], Tone> = {
   connected: 'ok',
@@ -28,6 +28,7 @@ function KubeconfigChooser() {
   const { cluster, kubeconfigs, pending, connect } = useLifeboat(
     useShallow((s) => ({ cluster: s.cluster, kubeconfigs: s.kubeconfigs, pending: s.clusterPending, connect: s.connect })),
   );
+  const getCluster = useLifeboatGetter((s) => s.cluster);
   const current = cluster?.kubeconfigPath;
   const [choice, setChoice] = useState<string | null>(null);
   const [otherPath, setOtherPath] = useState('');
@@ -50,7 +51,14 @@ function KubeconfigChooser() {
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        if (path) void connect({ kubeconfigPath: path });
+        if (!path) return;
+        void connect({ kubeconfigPath: path }).then(() => {
+          // Connected: the chooser shows the file in use again rather than the typed path.
+          if (getCluster()?.kubeconfigPath === path) {
+            setChoice(null);
+            setOtherPath('');
+          }
+        });
       }}
     >
       <Stack gap="xs">
@@ -110,7 +118,10 @@ function ContextSwitcher({ cluster }: { cluster: ClusterStatus }) {
   );
 }
 
+const SHOWN_GROUPS = 4;
+
 function Permissions({ cluster }: { cluster: ClusterStatus }) {
+  const [all, setAll] = useState(false);
   if (cluster.state !== 'connected') return null;
   const missing = cluster.missingPermissions;
   const total = cluster.permissions.length;
@@ -123,6 +134,8 @@ function Permissions({ cluster }: { cluster: ClusterStatus }) {
       </Group>
     );
   }
+  const groups = groupByPurpose(missing);
+  const shown = all ? groups : groups.slice(0, SHOWN_GROUPS);
   return (
     <Stack gap="xs" data-testid="missing-permissions">
       <Group gap="xs">
@@ -134,18 +147,25 @@ function Permissions({ cluster }: { cluster: ClusterStatus }) {
       <Text size="sm" c="dimmed">
         Lifeboat can still show what it can read. Ask your cluster admin to grant these to the user of this context:
       </Text>
-      <List size="sm" spacing={6}>
-        {missing.map((p) => (
-          <List.Item key={permissionLabel(p)}>
-            <Text size="sm" ff="monospace" span>
-              {permissionLabel(p)}
-            </Text>
-            <Text size="sm" c="dimmed">
-              Needed to {p.purpose.replace(/^./, (c) => c.toLowerCase())}
-            </Text>
+      <List size="sm" spacing="sm" id="missing-permissions-list">
+        {shown.map((g) => (
+          <List.Item key={g.purpose}>
+            <Text size="sm">Needed to {g.purpose.replace(/^./, (c) => c.toLowerCase())}:</Text>
+            {g.labels.map((l) => (
+              <Text key={l} size="xs" ff="monospace" c="dimmed">
+                {l}
+              </Text>
+            ))}
           </List.Item>
         ))}
       </List>
+      {groups.length > SHOWN_GROUPS && (
+        <Group>
+          <Button variant="subtle" size="xs" onClick={() => setAll((v) => !v)} aria-expanded={all} aria-controls="missing-permissions-list">
+            {all ? 'Show fewer' : `Show all ${groups.length} reasons`}
+          </Button>
+        </Group>
+      )}
     </Stack>
   );
 }
