@@ -601,11 +601,15 @@ export class SetupService {
         }
         return { message: `imagePullPolicy IfNotPresent (Velero chose ${veleroPullPolicy(`${reg.host}/x:y`)} for a registry ${reg.host.includes(':') ? 'with a port' : ''})${withSecret ? `, imagePullSecrets ${PULL_SECRET}` : ''}.` };
       }
-      case 'wait-deployment':
+      case 'wait-deployment': {
+        // After KOTS's configure, the pods it deleted still look Ready for a moment: only pods
+        // created after configure started count.
+        const cfg = this.w.apply!.phases.find((p) => p.id === 'configure' && p.state === 'succeeded');
         return this.waitFor('Deployment velero', `/apis/apps/v1/namespaces/${ns}/deployments/velero`, (o) => {
           const s = o?.status ?? {};
           return (s.observedGeneration ?? 0) >= (o?.metadata?.generation ?? 1) && (s.updatedReplicas ?? 0) >= (o?.spec?.replicas ?? 1) && (s.availableReplicas ?? 0) >= 1 && !(s.unavailableReplicas > 0);
-        }, 'deploy=velero', this.t.deploymentMs, signal);
+        }, 'deploy=velero', this.t.deploymentMs, signal, cfg?.startedAt);
+      }
       case 'wait-node-agent':
         return this.waitFor('DaemonSet node-agent', `/apis/apps/v1/namespaces/${ns}/daemonsets/node-agent`, (o) => {
           const s = o?.status ?? {};
@@ -652,7 +656,7 @@ export class SetupService {
     }
   }
 
-  private async waitFor(what: string, path: string, ready: (o: any) => boolean, selector: string, timeoutMs: number, signal: AbortSignal): Promise<{ message: string }> {
+  private async waitFor(what: string, path: string, ready: (o: any) => boolean, selector: string, timeoutMs: number, signal: AbortSignal, podsSince?: string): Promise<{ message: string }> {
     const kube = this.kube();
     const start = Date.now();
     let stuckSince: number | undefined;
@@ -667,7 +671,9 @@ export class SetupService {
       const pods = await kube.get(`/api/v1/namespaces/${this.w.veleroNamespace}/pods?labelSelector=${encodeURIComponent(selector)}`).catch(() => ({ items: [] }));
       const waiting = (pods.items ?? []).flatMap((p: any) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].map((c: any) => c.state?.waiting?.reason).filter(Boolean)) as string[];
       const stuck = waiting.find((r) => ['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'CreateContainerConfigError', 'InvalidImageName'].includes(r));
-      readyPolls = ready(o) && !stuck ? readyPolls + 1 : 0;
+      const items = (pods.items ?? []) as any[];
+      const fresh = !podsSince || (items.length > 0 && items.every((p) => !p.metadata?.deletionTimestamp && String(p.metadata?.creationTimestamp ?? '') >= podsSince.slice(0, 19)) && items.some((p) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')));
+      readyPolls = ready(o) && !stuck && fresh ? readyPolls + 1 : 0;
       if (readyPolls >= 3) return { message: `${what} ready after ${Math.round((Date.now() - start) / 1000)} s.` };
       stuckSince = stuck ? stuckSince ?? Date.now() : undefined;
       stuckReason = stuck ?? '';
