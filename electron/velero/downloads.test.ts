@@ -4,7 +4,7 @@ import { downloadLines, downloadText, type UrlSource } from './downloads.js';
 
 const target = { veleroNamespace: 'velero', kind: 'BackupLog' as const, name: 'instance-abc', location: 'default' };
 const source = (url = 'http://minio.velero.svc:9000/velero/backups/instance-abc/instance-abc-logs.gz?X-Amz-Signature=x'): UrlSource => ({ presignedUrl: async () => url });
-const respond = (status: number, body?: Buffer) => (async () => new Response(body ?? null, { status })) as unknown as typeof fetch;
+const respond = (status: number, body?: Buffer) => (async () => new Response(body ? new Uint8Array(body) : null, { status })) as unknown as typeof fetch;
 
 describe('downloads', () => {
   it('gunzips the log and splits it into lines', async () => {

@@ -44,7 +44,9 @@ export interface BackupHookSpec {
   post?: Array<{ exec?: HookExec }>;
 }
 
-export interface VeleroBackup extends KubernetesObject {
+export interface VeleroBackup {
+  apiVersion?: string;
+  kind?: string;
   metadata: Meta;
   spec?: {
     storageLocation?: string;
@@ -71,19 +73,25 @@ export interface VeleroBackup extends KubernetesObject {
   };
 }
 
-export interface PodVolumeBackup extends KubernetesObject {
+export interface PodVolumeBackup {
+  apiVersion?: string;
+  kind?: string;
   metadata: Meta;
   spec?: { pod?: { name?: string; namespace?: string }; volume?: string; node?: string };
   status?: { phase?: string; message?: string; progress?: { totalBytes?: number; bytesDone?: number } };
 }
 
-export interface BackupStorageLocation extends KubernetesObject {
+export interface BackupStorageLocation {
+  apiVersion?: string;
+  kind?: string;
   metadata: Meta;
   spec?: { provider?: string; default?: boolean; accessMode?: string; objectStorage?: { bucket?: string; prefix?: string }; config?: Record<string, string>; credential?: { name?: string; key?: string } };
   status?: { phase?: string; lastSyncedTime?: string; lastValidationTime?: string; message?: string };
 }
 
-export interface DeleteBackupRequest extends KubernetesObject {
+export interface DeleteBackupRequest {
+  apiVersion?: string;
+  kind?: string;
   metadata: Meta;
   spec?: { backupName?: string };
   status?: { phase?: string; errors?: string[] };
@@ -259,13 +267,13 @@ export class VeleroWatch {
     return f.failedAttempt === f.attempt ? f.lastError : undefined;
   }
 
-  list<T extends KubernetesObject>(kind: WatchedKind, namespace?: string): T[] {
+  list<T = KubernetesObject>(kind: WatchedKind, namespace?: string): T[] {
     const f = this.feeds.find((x) => x.kind === kind);
-    return f ? ([...f.informer.list(namespace)] as T[]) : [];
+    return f ? ([...f.informer.list(namespace)] as unknown as T[]) : [];
   }
 
-  get<T extends KubernetesObject>(kind: WatchedKind, namespace: string, name: string): T | undefined {
-    return this.feeds.find((x) => x.kind === kind)?.informer.get(name, namespace) as T | undefined;
+  get<T = KubernetesObject>(kind: WatchedKind, namespace: string, name: string): T | undefined {
+    return this.feeds.find((x) => x.kind === kind)?.informer.get(name, namespace) as unknown as T | undefined;
   }
 
   backups(namespace?: string): VeleroBackup[] {

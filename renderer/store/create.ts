@@ -9,6 +9,7 @@ import { createClusterSlice } from './cluster.js';
 import { createEnvironmentSlice } from './environment.js';
 import { createUiSlice } from './ui.js';
 import { createRegistrySlice, subscribeRegistry } from './registry.js';
+import { createBackupsSlice, subscribeBackups } from './backups.js';
 import { createRestoreSlice, subscribeRestore } from './restore.js';
 import { createRestoreSlice, subscribeRestore } from './restore.js';
 import type { LifeboatState, StoreDeps } from './types.js';
@@ -26,6 +27,7 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
     ...createActivitySlice(set, get, deps),
     ...createUiSlice(set, deps),
     ...createRegistrySlice(set, get, deps),
+    ...createBackupsSlice(set, get, deps),
     ...createRestoreSlice(set, get, deps),
     ...createRestoreSlice(set, get, deps),
   }));
@@ -34,7 +36,7 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
 /** Loads everything the screens show. Also run after the event stream comes back from a drop. */
 export async function loadAll(store: LifeboatStore): Promise<void> {
   const s = store.getState();
-  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity(), s.loadRegistryJobs(), s.loadRestore()]);
+  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity(), s.loadRegistryJobs(), s.loadRestore(), s.loadBackups(), s.loadFollowedBackup()]);
   const selected = store.getState().selectedRunId;
   if (selected) await store.getState().selectRun(selected);
 }
@@ -51,6 +53,7 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
       store.setState((s) => ({ output: { ...s.output, [line.runId]: appendLine(s.output[line.runId], line) } })),
     ),
     ...subscribeRegistry(api, store.setState),
+    ...subscribeBackups(api, store.setState, store.getState),
     ...subscribeRestore(api, store.setState),
     ...subscribeRestore(api, store.setState),
     api.onResync(() => void loadAll(store)),

@@ -11,6 +11,7 @@ import type {
 import type { ApiErrorData } from '../../electron/api/errors.js';
 import type { ApiClient, LinkState } from '../api.js';
 import type { RegistrySlice } from './registry.js';
+import type { BackupsSlice } from './backups.js';
 import type { RestoreSlice } from './restore.js';
 import type { RestoreSlice } from './restore.js';
 
@@ -80,7 +81,7 @@ export interface UiSlice {
 }
 
 export type LifeboatState = ConnectionSlice &
-  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice & RegistrySlice & RestoreSlice;
+  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice & RegistrySlice & RestoreSlice & BackupsSlice;
 
 export interface StorageLike {
   getItem(key: string): string | null;

@@ -1,11 +1,25 @@
 /**
  * The backups area's contract methods (the `backups` block of electron/api/contract.ts) mapped to its
- * workflow services. Built once by electron/app.ts from the shared services.
+ * workflow service (service.ts). Built once by electron/app.ts from the shared services.
  */
 import type { BackupsMethods } from '../../api/contract.js';
 import type { AreaHandlers } from '../../transport/dispatch.js';
 import type { Services } from '../services.js';
+import { BackupsService } from './service.js';
 
-export function backupsHandlers(_services: Services): AreaHandlers<BackupsMethods> {
-  return {};
+export function backupsHandlers(services: Services, service = new BackupsService(services)): AreaHandlers<BackupsMethods> {
+  return {
+    'backups.list': () => service.list(),
+    'backups.readiness': () => service.readiness(),
+    'backups.create': ({ kind, appSlug }) => service.create({ kind, appSlug }),
+    'backups.followed': () => service.followed(),
+    'backups.detail': ({ name }) => service.detail(name),
+    'backups.log': ({ name, offset, limit }) => service.log(name, offset, limit),
+    'backups.delete': ({ name, confirm }) => service.delete(name, confirm),
+    'backups.hooks': () => service.hooks(),
+    'backups.schedule': () => service.schedule(),
+    'backups.checkCron': ({ schedule }) => service.checkCron(schedule),
+    'backups.setSchedule': ({ autoEnabled, schedule }) => service.setSchedule(autoEnabled, schedule),
+    'backups.setRetention': ({ value, unit }) => service.setRetention(value, unit),
+  };
 }

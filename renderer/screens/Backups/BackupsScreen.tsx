@@ -1,20 +1,96 @@
-import { ReadinessScreen } from '../../components/ReadinessScreen.js';
-import { backupReadiness } from '../../readiness.js';
+import { Button, Card, Group, Menu, Stack, Tabs, Text } from '@mantine/core';
+import { IconChevronDown } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { CheckList } from '../../components/CheckList.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ScreenHeader } from '../../components/ScreenHeader.js';
+import { useLifeboat } from '../../store/index.js';
+import { BackupNowButton } from '../Overview/BackupNowButton.js';
+import { BackupDetail } from './BackupDetail.js';
+import { BackupList } from './BackupList.js';
+import { FollowedCard } from './FollowedCard.js';
+import { HooksPanel } from './HooksPanel.js';
+import { SchedulePanel } from './SchedulePanel.js';
+
+function PartialBackupMenu() {
+  const { readiness, create, creating } = useLifeboat(useShallow((s) => ({ readiness: s.backupReadiness, create: s.createBackup, creating: s.backupCreating })));
+  if (!readiness?.partialAllowed) return null;
+  return (
+    <Menu position="bottom-end" withArrow>
+      <Menu.Target>
+        <Button variant="default" rightSection={<IconChevronDown size={14} aria-hidden />} disabled={!readiness.ok || creating} data-testid="partial-backup">
+          Partial backup
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>One application only — legacy, not for disaster recovery</Menu.Label>
+        {readiness.apps.map((slug) => (
+          <Menu.Item key={slug} onClick={() => void create({ kind: 'partial', appSlug: slug })}>
+            Back up {slug} only
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
 
 export function BackupsScreen() {
+  const { followed, readiness, createError, dismiss, open, connected, listError } = useLifeboat(
+    useShallow((s) => ({ followed: s.followedBackup, readiness: s.backupReadiness, createError: s.backupCreateError, dismiss: s.dismissBackupErrors, open: s.openBackup, connected: s.cluster?.state === 'connected', listError: s.backupsError })),
+  );
+  const [tab, setTab] = useState<string | null>('list');
+  const loadBackups = useLifeboat((s) => s.loadBackups);
+  useEffect(() => {
+    if (connected) void loadBackups();
+  }, [connected, loadBackups]);
+  const blocking = readiness?.checks.filter((c) => !c.ok) ?? [];
   return (
-    <ReadinessScreen
-      testId="backups-screen"
-      title="Backups"
-      description="Take full backups of the admin console and the application, see the ones you have, and check that they finished cleanly."
-      readiness={backupReadiness}
-      plan={[
-        'List every backup in the storage location, with its status, size, age and any warnings.',
-        'Start a full backup now (admin console and application) and follow it to the end.',
-        'Show what went wrong in a failed or partially failed backup, with the Velero logs.',
-        'Show and change the backup schedule and retention the admin console uses.',
-      ]}
-      meanwhile="Until then, `kubectl kots backup` and the admin console's Snapshots page do the same."
-    />
+    <>
+      <ScreenHeader
+        title="Backups"
+        description="Full backups of the admin console and the application through KOTS and Velero: take one now, follow it to the end, read what went wrong, and set the schedule."
+        actions={
+          <Group gap="xs">
+            <PartialBackupMenu />
+            <BackupNowButton stay />
+          </Group>
+        }
+      />
+      <Stack gap="lg" data-testid="backups-screen">
+        {createError && <ErrorAlert title="The backup did not start" error={createError} onClose={dismiss} />}
+        {listError && <ErrorAlert title="Could not list the backups" error={listError} />}
+        {connected && blocking.length > 0 && (
+          <Card withBorder data-testid="backup-readiness">
+            <Text fw={600} mb="xs">
+              A backup cannot start right now
+            </Text>
+            <CheckList checks={blocking} />
+          </Card>
+        )}
+        {followed && <FollowedCard f={followed} onOpen={(n) => void open(n)} />}
+        <Tabs value={tab} onChange={setTab}>
+          <Tabs.List>
+            <Tabs.Tab value="list">All backups</Tabs.Tab>
+            <Tabs.Tab value="schedule" data-testid="tab-schedule">
+              Schedule and retention
+            </Tabs.Tab>
+            <Tabs.Tab value="hooks" data-testid="tab-hooks">
+              Hooks
+            </Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="list" pt="md">
+            <BackupList onOpen={(n) => void open(n)} />
+          </Tabs.Panel>
+          <Tabs.Panel value="schedule" pt="md">
+            {tab === 'schedule' && <SchedulePanel />}
+          </Tabs.Panel>
+          <Tabs.Panel value="hooks" pt="md">
+            {tab === 'hooks' && <HooksPanel />}
+          </Tabs.Panel>
+        </Tabs>
+      </Stack>
+      <BackupDetail />
+    </>
   );
 }

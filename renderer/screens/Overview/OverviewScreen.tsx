@@ -8,6 +8,7 @@ import { ClusterCard } from './ClusterCard.js';
 import { CompatibilityCard, InstallCard, KotsCard, VeleroCard } from './EnvironmentCards.js';
 import { ProblemsCard } from './ProblemsCard.js';
 import { ToolsCard } from './ToolsCard.js';
+import { BackupNowButton } from './BackupNowButton.js';
 
 export function OverviewScreen() {
   const { env, pending, error, refresh, connected } = useLifeboat(
@@ -26,6 +27,8 @@ export function OverviewScreen() {
         title="Overview"
         description="The cluster Lifeboat is connected to, what is installed in it, and anything that stands in the way of a backup or a restore."
         actions={
+          <>
+          <BackupNowButton />
           <Button
             variant="default"
             leftSection={<IconRefresh size={16} aria-hidden />}
@@ -36,6 +39,7 @@ export function OverviewScreen() {
           >
             Detect again
           </Button>
+          </>
         }
       />
       <Stack gap="lg">

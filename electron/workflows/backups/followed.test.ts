@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BackupSummary, FollowedBackup } from '../../api/contract.js';
+import { advance, isActive, loadFollowed, saveFollowed } from './followed.js';
+
+const base: FollowedBackup = { id: 'f1', kind: 'full', state: 'running', requestedAt: '2026-11-23T20:00:00Z', backupName: 'instance-abc', timeline: [] };
+const sum = (phase: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({ name: 'instance-abc', namespace: 'velero', type: 'full', phase, apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 }, ...extra });
+
+describe('followed backup', () => {
+  it('records each phase once and succeeds only on Completed', () => {
+    let f = advance(base, sum('New'));
+    f = advance(f, sum('InProgress', { itemsBackedUp: 3, totalItems: 10 }));
+    f = advance(f, sum('InProgress', { itemsBackedUp: 5, totalItems: 10 }));
+    expect(f.state).toBe('running');
+    expect(f.timeline.map((t) => t.phase)).toEqual(['New', 'InProgress']);
+    f = advance(f, sum('Completed', { itemsBackedUp: 10, completedAt: '2026-11-23T20:01:00Z' }));
+    expect(f).toMatchObject({ state: 'succeeded', finishedAt: '2026-11-23T20:01:00Z' });
+    expect(isActive(f)).toBe(false);
+  });
+
+  it('PartiallyFailed needs attention, FailedValidation fails with Velero\'s reasons', () => {
+    expect(advance(base, sum('PartiallyFailed', { errors: 2 })).state).toBe('attention');
+    const f = advance(base, sum('FailedValidation', { validationErrors: ['backup storage location default is unavailable'] }));
+    expect(f.state).toBe('failed');
+    expect(f.message).toMatch(/unavailable/);
+  });
+
+  it('a finished backup stays finished', () => {
+    const done = advance(base, sum('Completed'));
+    expect(advance(done, sum('Deleting')).state).toBe('succeeded');
+  });
+
+  it('persists and reloads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-followed-'));
+    expect(loadFollowed(dir)).toBeNull();
+    saveFollowed(dir, base);
+    expect(loadFollowed(dir)).toEqual(base);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * The followed backup, persisted in <dataDir>/backups/followed.json BEFORE each step it describes
+ * (so a restart re-attaches to a backup still running), and the pure rules for advancing it from
+ * the Velero Backup's phase.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FollowedBackup, type BackupSummary } from '../../api/contract.js';
+
+export function followedFile(dataDir: string): string {
+  return join(dataDir, 'backups', 'followed.json');
+}
+
+export function loadFollowed(dataDir: string): FollowedBackup | null {
+  try {
+    const parsed = FollowedBackup.safeParse(JSON.parse(readFileSync(followedFile(dataDir), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveFollowed(dataDir: string, f: FollowedBackup): void {
+  const file = followedFile(dataDir);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(f, null, 2), { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+export const isActive = (f: FollowedBackup | null | undefined): boolean => !!f && (f.state === 'starting' || f.state === 'running');
+
+/** Applies the latest summary: timeline, and the outcome once Velero's phase is final. */
+export function advance(f: FollowedBackup, s: BackupSummary, now = new Date()): FollowedBackup {
+  const next: FollowedBackup = { ...f, summary: s, timeline: [...f.timeline] };
+  const last = next.timeline[next.timeline.length - 1];
+  if (!last || last.phase !== s.phase) next.timeline.push({ phase: s.phase, at: now.toISOString() });
+  if (!isActive(f)) return next;
+  const finish = (state: FollowedBackup['state'], message: string) => Object.assign(next, { state, message, finishedAt: s.completedAt ?? now.toISOString() });
+  switch (s.phase) {
+    case 'Completed':
+      if (s.errors > 0) finish('attention', `Velero marked the backup Completed but counted ${s.errors} error(s); read its results.`);
+      else finish('succeeded', `Velero completed the backup${s.itemsBackedUp !== undefined ? ` (${s.itemsBackedUp} items)` : ''}${s.warnings ? ` with ${s.warnings} warning(s)` : ''}.`);
+      break;
+    case 'PartiallyFailed':
+      finish('attention', `Velero finished the backup, but ${s.errors} item(s) failed: it may not restore everything. Read the results and the log.`);
+      break;
+    case 'Failed':
+      finish('failed', `Velero failed the backup${s.failureReason ? `: ${s.failureReason}` : ''}. Read the log for the cause.`);
+      break;
+    case 'FailedValidation':
+      finish('failed', `Velero refused the backup${s.validationErrors?.length ? `: ${s.validationErrors.join('; ')}` : ''}. Check the storage location under Setup.`);
+      break;
+    case 'Deleting':
+      finish('failed', 'The backup is being deleted.');
+      break;
+    default:
+      next.state = 'running';
+  }
+  return next;
+}

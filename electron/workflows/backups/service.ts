@@ -1,0 +1,610 @@
+/**
+ * The backups area: one-click backups followed to the end, the live list, detail and logs,
+ * deletion, hooks, and the admin console's schedule and retention.
+ *
+ * Data flows one way: VeleroWatch (informers over Backups, PodVolumeBackups, storage locations,
+ * DeleteBackupRequests) → summaries → `backups.delta` (batched) and the followed backup →
+ * `backups.followed`. Nothing here polls the cluster.
+ *
+ * "Back up now" never trusts the kots CLI's word: it runs `kubectl kots backup --wait=false -o
+ * json`, treats an error in the JSON as failure whatever the exit code, then finds the Velero Backup
+ * KOTS created (kots.io/instance, kots.io/kotsadm-deploy-namespace, kots.io/snapshot-requested not
+ * before the request, not there before) and follows THAT object; only Velero's Completed counts.
+ */
+import { randomUUID } from 'node:crypto';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { BackupDetail, BackupHook, BackupLogPage, BackupReadiness, BackupSchedule, BackupSummary, Check, CronCheck, Environment, FollowedBackup, HookPlan } from '../../api/contract.js';
+import { LifeboatError, toErrorData } from '../../api/errors.js';
+import { AdminApi } from '../../kots/adminApi.js';
+import { backupArgs, backupFailure, parseBackupOutput } from '../../kots/cli.js';
+import { checkCron, previousRun, retentionToDuration, retentionWords, type RetentionUnitName } from '../../kots/schedule.js';
+import { DownloadRequests, downloadLines, downloadText, type UrlSource } from '../../velero/downloads.js';
+import {
+  isRunningBackup,
+  isTerminalBackup,
+  labelValue,
+  requestBackupDeletion,
+  selectorText,
+  summarizeBackup,
+  VeleroWatch,
+  type BackupHookSpec,
+  type BackupStorageLocation,
+  type PodVolumeBackup,
+  type VeleroBackup,
+} from '../../velero/resources.js';
+import type { Services } from '../services.js';
+import { advance, isActive, loadFollowed, saveFollowed } from './followed.js';
+import { parseHookOutcomes, podAnnotationHooks, specHooks, type PodLike } from './hooks.js';
+
+export interface BackupsOptions {
+  /** How long to wait for the Velero Backup KOTS creates to appear (default 60 s). */
+  appearMs?: number;
+  /** Timeout of the kots command (default 2 min). */
+  cliMs?: number;
+  /** Batch window of `backups.delta` (default 40 ms). */
+  deltaMs?: number;
+  adminApi?: AdminApi;
+  downloads?: (kc: KubeConfig) => UrlSource;
+}
+
+interface CachedLog {
+  key: string;
+  lines: string[];
+}
+
+export class BackupsService {
+  private watch?: VeleroWatch;
+  private kc?: KubeConfig;
+  private offWatch?: () => void;
+  private current: FollowedBackup | null;
+  private dirty = new Set<string>();
+  private removed = new Set<string>();
+  private flushTimer?: NodeJS.Timeout;
+  private logs: CachedLog[] = [];
+  private waiters = new Set<() => void>();
+  private starting = false;
+  readonly admin: AdminApi;
+
+  constructor(
+    private readonly s: Services,
+    private readonly opts: BackupsOptions = {},
+  ) {
+    this.current = loadFollowed(s.dataDir);
+    this.admin =
+      opts.adminApi ??
+      new AdminApi({
+        kc: () => s.cluster.kubeConfig(),
+        namespace: () => this.env()?.kots.namespace,
+        env: s.env,
+      });
+    s.cluster.onConnectionChange((kc) => void this.attach(kc));
+  }
+
+  // -- lifecycle ---------------------------------------------------------------------------------
+
+  async attach(kc: KubeConfig | undefined): Promise<void> {
+    await this.stop();
+    if (!kc) return;
+    this.kc = kc;
+    const w = new VeleroWatch(kc);
+    this.watch = w;
+    this.offWatch = w.on((kind, _verb, obj) => this.onChange(kind, obj));
+    await w.start();
+    this.emitDelta(true);
+    this.reattach();
+  }
+
+  async stop(): Promise<void> {
+    this.offWatch?.();
+    clearTimeout(this.flushTimer);
+    const w = this.watch;
+    this.watch = undefined;
+    await w?.stop();
+  }
+
+  private env(): Environment | null {
+    return this.s.detector.get();
+  }
+
+  private veleroNs(): string | undefined {
+    return this.env()?.velero.namespace;
+  }
+
+  private requireWatch(): VeleroWatch {
+    this.s.cluster.kubeConfig(); // NOT_CONNECTED
+    if (!this.watch) throw new LifeboatError('NOT_CONNECTED', 'Lifeboat is still connecting to the cluster.', 'Wait a moment and try again.');
+    return this.watch;
+  }
+
+  private backupsInScope(): VeleroBackup[] {
+    const ns = this.veleroNs();
+    return this.watch?.backups(ns) ?? [];
+  }
+
+  private summary(b: VeleroBackup): BackupSummary {
+    return summarizeBackup(b, this.watch?.podVolumeBackupsFor(b.metadata.namespace, b.metadata.name) ?? []);
+  }
+
+  private findBackup(name: string): VeleroBackup | undefined {
+    return this.backupsInScope().find((b) => b.metadata.name === name);
+  }
+
+  // -- watch → events ----------------------------------------------------------------------------
+
+  private onChange(kind: string, obj: KubernetesObject): void {
+    const meta = obj.metadata ?? {};
+    if (kind === 'backups') {
+      const ns = this.veleroNs();
+      if (ns && meta.namespace !== ns) return;
+      const b = obj as VeleroBackup;
+      const stillThere = this.watch?.get('backups', meta.namespace ?? '', meta.name ?? '');
+      if (stillThere) this.dirty.add(b.metadata.name);
+      else {
+        this.dirty.delete(b.metadata.name);
+        this.removed.add(b.metadata.name);
+      }
+    } else if (kind === 'podvolumebackups') {
+      const label = meta.labels?.['velero.io/backup-name'];
+      if (label) {
+        const b = this.backupsInScope().find((x) => labelValue(x.metadata.name) === label);
+        if (b) this.dirty.add(b.metadata.name);
+      }
+    } else {
+      return;
+    }
+    for (const w of [...this.waiters]) w();
+    if (this.current?.backupName && (this.dirty.has(this.current.backupName) || this.removed.has(this.current.backupName))) this.updateFollowed();
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.emitDelta(false), this.opts.deltaMs ?? 40);
+  }
+
+  private emitDelta(reset: boolean): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (reset) {
+      this.dirty.clear();
+      this.removed.clear();
+      this.s.bus.emit('backups.delta', { upserted: this.list(), removed: [], reset: true });
+      return;
+    }
+    const upserted: BackupSummary[] = [];
+    for (const name of this.dirty) {
+      const b = this.findBackup(name);
+      if (b) upserted.push(this.summary(b));
+    }
+    const removed = [...this.removed].filter((n) => !this.findBackup(n));
+    this.dirty.clear();
+    this.removed.clear();
+    if (upserted.length || removed.length) this.s.bus.emit('backups.delta', { upserted, removed });
+  }
+
+  // -- list / readiness --------------------------------------------------------------------------
+
+  list(): BackupSummary[] {
+    return this.backupsInScope()
+      .map((b) => this.summary(b))
+      .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+  }
+
+  private defaultLocation(): BackupStorageLocation | undefined {
+    const ns = this.veleroNs();
+    const all = this.watch?.locations(ns) ?? [];
+    return all.find((l) => l.metadata.name === 'default') ?? all.find((l) => l.spec?.default);
+  }
+
+  readiness(): BackupReadiness {
+    const env = this.env();
+    const checks: Check[] = [];
+    const add = (ok: boolean, title: string, reason?: string, fix?: string, severity: Check['severity'] = ok ? 'ok' : 'error') => checks.push({ ok, severity, title, ...(reason ? { reason } : {}), ...(fix ? { fix } : {}) });
+    if (!this.s.cluster.isConnected()) {
+      add(false, 'Not connected to a cluster', 'Lifeboat needs a cluster connection to back it up.', 'Connect on the Overview screen.');
+      return { ok: false, checks, partialAllowed: false, apps: [] };
+    }
+    if (!env) add(false, 'Environment not detected yet', 'Lifeboat is still reading what is installed.', 'Wait a moment, or press "Detect again" on the Overview.');
+    const kots = env?.kots;
+    if (env && !kots?.found) add(false, 'No KOTS admin console found', 'A KOTS backup needs the admin console (kotsadm) in the cluster.', 'Connect to the cluster where the application is installed.');
+    else if (kots?.found) add(true, `KOTS admin console in namespace ${kots.namespace}`);
+    const v = env?.velero;
+    if (env && !v?.installed) add(false, 'Velero is not installed', 'KOTS backs up through Velero, and Lifeboat found no Velero Deployment in this cluster.', 'Install Velero on the Setup screen, then come back.');
+    else if (v?.installed && !v.ready) add(false, 'Velero is not running', `The Velero Deployment in namespace ${v.namespace} has no available pod, so a backup would never start.`, `Check \`kubectl -n ${v.namespace} get pods\` (scaled to 0? image not pulled?) and bring Velero back, then try again.`);
+    else if (v?.installed) add(true, `Velero ${v.version ?? ''} is running`.replace('  ', ' '));
+    if (v?.installed) {
+      const bsl = this.defaultLocation();
+      const envBsl = v.storageLocations.find((l) => l.name === 'default') ?? v.storageLocations.find((l) => l.isDefault);
+      const phase = bsl?.status?.phase ?? envBsl?.phase;
+      const message = bsl?.status?.message ?? envBsl?.message;
+      if (!bsl && !envBsl) add(false, 'No backup storage location', 'KOTS backs up to the storage location named "default", and there is none.', 'Configure a storage destination on the Setup screen.');
+      else if (phase !== 'Available') add(false, `Storage location "${bsl?.metadata.name ?? envBsl?.name}" is ${phase ?? 'not yet validated'}`, `Velero would refuse the backup (FailedValidation)${message ? `: ${message}` : '.'}`, 'Check the bucket, endpoint and credentials on the Setup screen; Velero re-validates it every minute.');
+      else add(true, `Storage location "${bsl?.metadata.name ?? envBsl?.name}" is Available`);
+      const running = this.backupsInScope().filter(isRunningBackup);
+      if (running.length) add(false, 'Another backup is in progress', `${running.map((b) => `${b.metadata.name} (${b.status?.phase || 'New'})`).join(', ')} is still running; KOTS takes one at a time.`, 'Wait for it to finish; its progress is in the Backups list.', 'error');
+    }
+    if (this.starting || (isActive(this.current) && this.current?.state === 'starting')) add(false, 'A backup is being started', 'Lifeboat is already starting a backup.', 'Wait for it to appear in the list.');
+    const flavour = env?.flavour;
+    const partialAllowed = !!kots?.found && flavour !== 'embedded-cluster' && (kots?.apps.length ?? 0) > 0;
+    return {
+      ok: checks.every((c) => c.ok || c.severity !== 'error'),
+      checks,
+      partialAllowed,
+      ...(partialAllowed ? {} : { partialReason: flavour === 'embedded-cluster' ? 'Embedded Cluster installs take full backups only.' : 'No application found to back up on its own.' }),
+      apps: kots?.apps.map((a) => a.slug) ?? [],
+    };
+  }
+
+  // -- create + follow ---------------------------------------------------------------------------
+
+  followed(): FollowedBackup | null {
+    return this.current;
+  }
+
+  private setFollowed(f: FollowedBackup): void {
+    this.current = f;
+    saveFollowed(this.s.dataDir, f);
+    this.s.bus.emit('backups.followed', f);
+  }
+
+  private updateFollowed(): void {
+    const f = this.current;
+    if (!f?.backupName) return;
+    const b = this.watch?.get<VeleroBackup>('backups', f.veleroNamespace ?? this.veleroNs() ?? '', f.backupName);
+    if (!b) {
+      if (isActive(f) && this.watch?.synced) this.setFollowed({ ...f, state: 'lost', finishedAt: new Date().toISOString(), message: `The Velero Backup ${f.backupName} no longer exists (deleted?).` });
+      return;
+    }
+    const next = advance(f, this.summary(b));
+    if (JSON.stringify(next) !== JSON.stringify(f)) this.setFollowed(next);
+  }
+
+  /** After a (re)connect: pick the followed backup up again. */
+  private reattach(): void {
+    const f = this.current;
+    if (!f) return;
+    if (f.backupName) {
+      this.updateFollowed();
+      if (isActive(this.current)) this.s.bus.emit('backups.followed', this.current!);
+      return;
+    }
+    if (f.state === 'starting' && !this.starting) {
+      // Lifeboat closed while the kots command ran: look for what it created.
+      const found = this.findCreated(f, new Set());
+      if (found) this.setFollowed({ ...f, state: 'running', backupName: found.metadata.name, veleroNamespace: found.metadata.namespace });
+      else this.setFollowed({ ...f, state: 'lost', finishedAt: new Date().toISOString(), message: 'Lifeboat closed while KOTS was starting the backup, and no Velero Backup from that request exists.' });
+      this.updateFollowed();
+    }
+  }
+
+  private findCreated(f: FollowedBackup, before: Set<string>): VeleroBackup | undefined {
+    const kotsNs = this.env()?.kots.namespace;
+    const since = Date.parse(f.requestedAt) - 2000; // the annotation has second precision
+    return this.backupsInScope()
+      .filter((b) => {
+        const a = b.metadata.annotations ?? {};
+        if (before.has(b.metadata.uid ?? b.metadata.name)) return false;
+        const requested = Date.parse(a['kots.io/snapshot-requested'] ?? b.metadata.creationTimestamp ?? '');
+        if (!(requested >= since)) return false;
+        if (f.kind === 'full') return a['kots.io/instance'] === 'true' && (!kotsNs || a['kots.io/kotsadm-deploy-namespace'] === kotsNs);
+        return a['kots.io/instance'] !== 'true' && (a['kots.io/app-id'] !== undefined || b.metadata.name.startsWith(`${f.appSlug}-`)) && a['kots.io/snapshot-trigger'] !== 'schedule';
+      })
+      .sort((x, y) => (y.metadata.creationTimestamp ?? '').localeCompare(x.metadata.creationTimestamp ?? ''))[0];
+  }
+
+  private waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const v = probe();
+        if (v !== undefined) {
+          cleanup();
+          resolve(v);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        resolve(probe());
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  async create(input: { kind: 'full' | 'partial'; appSlug?: string }): Promise<FollowedBackup> {
+    const w = this.requireWatch();
+    await w.start();
+    if (this.starting) throw new LifeboatError('BACKUP_IN_PROGRESS', 'Lifeboat is already starting a backup.', 'Wait for it to appear in the list.');
+    const r = this.readiness();
+    const blocking = r.checks.filter((c) => !c.ok && c.severity === 'error');
+    if (blocking.length) {
+      const first = blocking[0]!;
+      throw new LifeboatError(first.title === 'Another backup is in progress' ? 'BACKUP_IN_PROGRESS' : 'VELERO_NOT_READY', `${first.title}: ${first.reason ?? ''}`.trim(), first.fix, { checks: blocking });
+    }
+    const env = this.env()!;
+    const kotsNs = env.kots.namespace!;
+    if (input.kind === 'partial') {
+      if (!r.partialAllowed) throw new LifeboatError('BAD_INPUT', `A partial backup is not possible here: ${r.partialReason}`, 'Take a full backup instead.');
+      if (!input.appSlug || !r.apps.includes(input.appSlug)) throw new LifeboatError('BAD_INPUT', `"${input.appSlug ?? ''}" is not an installed application.`, `Choose one of: ${r.apps.join(', ')}.`);
+    }
+    this.starting = true;
+    const before = new Set(this.backupsInScope().map((b) => b.metadata.uid ?? b.metadata.name));
+    let f: FollowedBackup = { id: randomUUID(), kind: input.kind, ...(input.appSlug && input.kind === 'partial' ? { appSlug: input.appSlug } : {}), state: 'starting', requestedAt: new Date().toISOString(), timeline: [] };
+    this.setFollowed(f);
+    try {
+      if (input.kind === 'full') {
+        let stdout: string;
+        const handle = await this.s.tools.start('kubectl-kots', backupArgs(kotsNs), { timeoutMs: this.opts.cliMs ?? 120_000, summary: `Full backup (instance) of the admin console in ${kotsNs}` });
+        f = { ...f, runId: handle.runId };
+        this.setFollowed(f);
+        stdout = (await handle.done).stdout;
+        const out = parseBackupOutput(stdout);
+        if (!out.success) throw backupFailure(out, kotsNs);
+        if (out.backupName) f = { ...f, kotsName: out.backupName };
+      } else {
+        const out = await this.admin.createAppBackup(input.appSlug!);
+        if (out.backupName) f = { ...f, kotsName: out.backupName };
+      }
+      this.setFollowed(f);
+      const found = await this.waitFor(() => this.findCreated(f, before), this.opts.appearMs ?? 60_000);
+      if (!found) {
+        throw new LifeboatError(
+          'BACKUP_FAILED',
+          `KOTS said it started the backup${f.kotsName ? ` (${f.kotsName})` : ''}, but no new Velero Backup appeared within ${Math.round((this.opts.appearMs ?? 60_000) / 1000)} s.`,
+          'Nothing Lifeboat can verify was backed up. Check the admin console logs and the Velero namespace, then try again.',
+        );
+      }
+      f = { ...f, state: 'running', backupName: found.metadata.name, veleroNamespace: found.metadata.namespace };
+      this.setFollowed(f);
+      this.updateFollowed();
+      return this.current!;
+    } catch (err) {
+      const e = toErrorData(err);
+      this.setFollowed({ ...f, state: 'failed', finishedAt: new Date().toISOString(), message: e.message, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } });
+      throw err;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  // -- detail / logs -----------------------------------------------------------------------------
+
+  private mustFind(name: string): VeleroBackup {
+    this.requireWatch();
+    const b = this.findBackup(name);
+    if (!b) throw new LifeboatError('BACKUP_NOT_FOUND', `There is no Velero backup named ${name}${this.veleroNs() ? ` in namespace ${this.veleroNs()}` : ''}.`, 'It may have been deleted or expired; the list shows the backups that exist.');
+    return b;
+  }
+
+  private source(): UrlSource {
+    const kc = this.s.cluster.kubeConfig();
+    return this.opts.downloads ? this.opts.downloads(kc) : new DownloadRequests(kc);
+  }
+
+  private target(b: VeleroBackup, kind: 'BackupLog' | 'BackupResults' | 'BackupResourceList') {
+    return { veleroNamespace: b.metadata.namespace, kind, name: b.metadata.name, location: b.spec?.storageLocation };
+  }
+
+  async logLines(name: string): Promise<string[]> {
+    const b = this.mustFind(name);
+    if (!isTerminalBackup(b.status?.phase) && b.status?.phase !== 'Deleting') {
+      throw new LifeboatError('BACKUP_IN_PROGRESS', `The log of ${name} is not available yet: Velero uploads it when the backup finishes (it is ${b.status?.phase || 'New'}).`, 'Follow the progress here; open the log once it has finished.');
+    }
+    const key = `${b.metadata.namespace}/${name}/${b.metadata.uid ?? ''}`;
+    const hit = this.logs.find((l) => l.key === key);
+    if (hit) return hit.lines;
+    const lines = await downloadLines(this.source(), this.target(b, 'BackupLog'));
+    this.logs = [{ key, lines }, ...this.logs.filter((l) => l.key !== key)].slice(0, 3);
+    return lines;
+  }
+
+  async log(name: string, offset: number, limit: number): Promise<BackupLogPage> {
+    const lines = await this.logLines(name);
+    return { name, total: lines.length, offset, lines: lines.slice(offset, offset + limit) };
+  }
+
+  async detail(name: string): Promise<BackupDetail> {
+    const b = this.mustFind(name);
+    const summary = this.summary(b);
+    const notes: string[] = [];
+    const noteOf = (what: string, err: unknown) => {
+      const e = toErrorData(err);
+      notes.push(`${what}: ${e.message}${e.hint ? ` ${e.hint}` : ''}`);
+    };
+    const results: BackupDetail['results'] = [];
+    const resources: Record<string, string[]> = {};
+    let hooks: BackupDetail['hooks'] = [];
+    const terminal = isTerminalBackup(b.status?.phase);
+    if (!terminal) notes.push('Results, the resource list and hook outcomes are available once the backup has finished.');
+    else if (b.status?.phase === 'FailedValidation') notes.push('Velero refused this backup before it started, so it has no log, results or resource list.');
+    else {
+      const src = this.source();
+      const tasks: Array<Promise<void>> = [];
+      if ((b.status?.errors ?? 0) > 0 || (b.status?.warnings ?? 0) > 0) {
+        tasks.push(
+          downloadText(src, this.target(b, 'BackupResults'), { optional: true })
+            .then((t) => {
+              if (!t) return void notes.push('The store has no results file for this backup.');
+              const parsed = JSON.parse(t) as Record<'errors' | 'warnings', { velero?: unknown[]; cluster?: unknown[]; namespaces?: Record<string, unknown[]> } | undefined>;
+              for (const kind of ['errors', 'warnings'] as const) {
+                const r = parsed[kind];
+                const k = kind === 'errors' ? 'error' : 'warning';
+                const str = (m: unknown) => (typeof m === 'string' ? m : JSON.stringify(m));
+                for (const m of r?.velero ?? []) results.push({ kind: k, scope: 'Velero', message: str(m) });
+                for (const m of r?.cluster ?? []) results.push({ kind: k, scope: 'cluster', message: str(m) });
+                for (const [ns, ms] of Object.entries(r?.namespaces ?? {})) for (const m of ms ?? []) results.push({ kind: k, scope: `namespace ${ns}`, message: str(m) });
+              }
+            })
+            .catch((e) => noteOf('Results', e)),
+        );
+      }
+      tasks.push(
+        downloadText(src, this.target(b, 'BackupResourceList'), { optional: true })
+          .then((t) => {
+            if (!t) return void notes.push('The store has no resource list for this backup.');
+            for (const [kind, items] of Object.entries(JSON.parse(t) as Record<string, string[]>)) resources[kind] = items;
+          })
+          .catch((e) => noteOf('Resource list', e)),
+      );
+      if ((b.status?.hookStatus?.hooksAttempted ?? 0) > 0) {
+        tasks.push(
+          this.logLines(name)
+            .then((lines) => void (hooks = parseHookOutcomes(lines)))
+            .catch((e) => noteOf('Hook outcomes (from the log)', e)),
+        );
+      }
+      await Promise.all(tasks);
+    }
+    const spec = b.spec ?? {};
+    const pvbs: PodVolumeBackup[] = this.watch?.podVolumeBackupsFor(b.metadata.namespace, name) ?? [];
+    return {
+      summary,
+      spec: {
+        includedNamespaces: spec.includedNamespaces ?? ['*'],
+        excludedNamespaces: spec.excludedNamespaces ?? [],
+        ...(spec.includeClusterResources !== undefined ? { includeClusterResources: spec.includeClusterResources } : {}),
+        ...(selectorText(spec.labelSelector) ? { labelSelector: selectorText(spec.labelSelector) } : {}),
+        orLabelSelectors: (spec.orLabelSelectors ?? []).map((s) => selectorText(s) ?? '').filter(Boolean),
+        ...(spec.ttl ? { ttl: spec.ttl } : {}),
+        ...(spec.storageLocation ? { storageLocation: spec.storageLocation } : {}),
+        ...(spec.defaultVolumesToFsBackup !== undefined ? { defaultVolumesToFsBackup: spec.defaultVolumesToFsBackup } : {}),
+        hookResources: spec.hooks?.resources?.length ?? 0,
+      },
+      annotations: b.metadata.annotations ?? {},
+      podVolumeBackups: pvbs.map((p) => ({
+        name: p.metadata.name,
+        pod: `${p.spec?.pod?.namespace ?? ''}/${p.spec?.pod?.name ?? ''}`,
+        volume: p.spec?.volume ?? '',
+        phase: p.status?.phase ?? 'New',
+        bytesDone: p.status?.progress?.bytesDone ?? 0,
+        totalBytes: p.status?.progress?.totalBytes ?? 0,
+        ...(p.status?.message ? { message: p.status.message } : {}),
+      })),
+      results,
+      resources,
+      hooks,
+      notes,
+    };
+  }
+
+  // -- delete ------------------------------------------------------------------------------------
+
+  async delete(name: string, confirm: string): Promise<{ requested: boolean; request: string }> {
+    if (confirm !== name) throw new LifeboatError('CONFIRMATION_MISMATCH', 'The name typed does not match the backup.', `Type ${name} exactly to delete it.`);
+    const b = this.mustFind(name);
+    if (b.metadata.deletionTimestamp || (this.watch?.list<KubernetesObject & { spec?: { backupName?: string }; status?: { phase?: string } }>('deletebackuprequests', b.metadata.namespace) ?? []).some((d) => d.spec?.backupName === name && d.status?.phase !== 'Processed')) {
+      return { requested: false, request: 'already being deleted' };
+    }
+    if (isRunningBackup(b)) {
+      throw new LifeboatError('BACKUP_IN_PROGRESS', `${name} is still ${b.status?.phase || 'New'}: Lifeboat does not delete a backup while Velero is writing it.`, 'Wait until it has finished (the list shows its progress), then delete it.');
+    }
+    const api = this.s.cluster.kubeConfig().makeApiClient(CustomObjectsApi);
+    const request = await requestBackupDeletion(api, b);
+    return { requested: true, request };
+  }
+
+  // -- hooks -------------------------------------------------------------------------------------
+
+  async hooks(): Promise<HookPlan> {
+    const kc = this.s.cluster.kubeConfig();
+    const env = this.env();
+    const kotsNs = env?.kots.namespace;
+    if (!kotsNs) throw new LifeboatError('VELERO_NOT_READY', 'No KOTS admin console found, so there is no KOTS backup to plan.', 'Connect to the cluster where the application is installed.');
+    const core = kc.makeApiClient(CoreV1Api);
+    const notes: string[] = [];
+    const namespaces = new Set<string>([kotsNs, ...(env?.kots.apps ?? []).map((a) => a.namespace).filter((n): n is string => !!n)]);
+    const vendor: Array<{ slug: string; resources: BackupHookSpec[] }> = [];
+    // The lab's admin console keeps each app's vendor Backup in ConfigMap kotsadm-apps (apps.json
+    // backupSpec); real KOTS keeps it in the deployed release inside kotsadm, which the cluster API
+    // does not expose — then only pod annotations can be listed.
+    const cm = await core.readNamespacedConfigMap({ namespace: kotsNs, name: 'kotsadm-apps' }).catch(() => undefined);
+    const raw = cm?.data?.['apps.json'];
+    if (raw) {
+      try {
+        const { parse } = await import('yaml');
+        for (const a of JSON.parse(raw) as Array<{ slug: string; namespace?: string; backupSpec?: string; additionalNamespaces?: string[] }>) {
+          for (const n of a.additionalNamespaces ?? []) namespaces.add(n);
+          if (!a.backupSpec?.trim()) continue;
+          const doc = parse(a.backupSpec) as { spec?: { includedNamespaces?: string[]; hooks?: { resources?: BackupHookSpec[] } } } | null;
+          for (const n of doc?.spec?.includedNamespaces ?? []) if (n !== '*') namespaces.add(n);
+          vendor.push({ slug: a.slug, resources: doc?.spec?.hooks?.resources ?? [] });
+        }
+        notes.push(`Vendor Backup specs read from ConfigMap ${kotsNs}/kotsadm-apps (apps.json backupSpec).`);
+      } catch (e) {
+        notes.push(`ConfigMap ${kotsNs}/kotsadm-apps could not be read as apps.json: ${(e as Error).message}.`);
+      }
+    } else {
+      notes.push("The application's vendor Backup spec is part of its release inside the admin console and is not readable from the cluster API; hooks it defines are not listed here. Pod annotation hooks are.");
+    }
+    const pods: PodLike[] = [];
+    for (const ns of namespaces) {
+      try {
+        const list = await core.listNamespacedPod({ namespace: ns });
+        // Full backups select kots.io/backup=velero (Embedded Cluster: replicated.com/disaster-recovery).
+        pods.push(...list.items.filter((p) => p.metadata?.labels?.['kots.io/backup'] === 'velero' || p.metadata?.labels?.['replicated.com/disaster-recovery'] !== undefined) as PodLike[]);
+      } catch (e) {
+        notes.push(`Pods in ${ns} could not be listed: ${(e as Error).message?.split('\n')[0]}.`);
+      }
+    }
+    const hooks: BackupHook[] = [];
+    for (const p of pods) hooks.push(...podAnnotationHooks(p));
+    for (const v of vendor) hooks.push(...specHooks(v.resources, pods, `vendor Backup of ${v.slug} (ConfigMap ${kotsNs}/kotsadm-apps)`));
+    if (!hooks.length) notes.push('No backup hooks will run: no pod in the backed-up namespaces has hook annotations, and no vendor spec defines any.');
+    return { hooks, namespaces: [...namespaces].sort(), notes };
+  }
+
+  // -- schedule / retention ----------------------------------------------------------------------
+
+  checkCron(schedule: string): CronCheck {
+    return checkCron(schedule);
+  }
+
+  async schedule(): Promise<BackupSchedule> {
+    const { config, source } = await this.admin.snapshotConfig();
+    const sched = config.autoSchedule?.schedule ?? '';
+    const cron = checkCron(sched);
+    const scheduled = this.backupsInScope()
+      .filter((b) => b.metadata.annotations?.['kots.io/snapshot-trigger'] === 'schedule')
+      .sort((x, y) => (y.metadata.creationTimestamp ?? '').localeCompare(x.metadata.creationTimestamp ?? ''))[0];
+    const out: BackupSchedule = {
+      source,
+      autoEnabled: config.autoEnabled,
+      schedule: sched,
+      cron,
+      retention: { value: config.ttl.inputValue, unit: config.ttl.inputTimeUnit, converted: config.ttl.converted, words: retentionWords(config.ttl.inputValue, config.ttl.inputTimeUnit, config.ttl.converted) },
+      ...(scheduled ? { lastScheduled: { name: scheduled.metadata.name, phase: scheduled.status?.phase || 'New', ...(scheduled.status?.startTimestamp ? { startedAt: scheduled.status.startTimestamp } : {}) } } : {}),
+    };
+    if (config.autoEnabled && cron.ok) {
+      const prev = previousRun(sched);
+      if (prev) {
+        out.lastExpectedRun = prev;
+        // The admin console's scheduler looks every 60 s; allow it two rounds.
+        if (Date.now() - Date.parse(prev) > 3 * 60_000) {
+          const at = Date.parse(scheduled?.metadata.annotations?.['kots.io/snapshot-requested'] ?? scheduled?.metadata.creationTimestamp ?? '');
+          out.ranAsExpected = !!scheduled && at >= Date.parse(prev) - 60_000;
+          if (!out.ranAsExpected) out.note = `No scheduled backup was made for ${prev}. If the schedule was set after that time this is expected; otherwise the admin console may have postponed it (another backup in progress) or could not reach Velero.`;
+        }
+      }
+    } else if (!config.autoEnabled) out.note = 'Scheduled backups are off: only backups taken by hand are made.';
+    return out;
+  }
+
+  async setSchedule(autoEnabled: boolean, schedule: string): Promise<BackupSchedule> {
+    const cron = checkCron(schedule);
+    if (autoEnabled && !cron.ok) throw new LifeboatError('INVALID_SCHEDULE', `"${schedule}" is not a schedule KOTS accepts: ${cron.reason}`, cron.fix);
+    await this.admin.putSchedule(schedule.trim(), autoEnabled);
+    const now = await this.schedule();
+    if (now.autoEnabled !== autoEnabled || (autoEnabled && now.schedule !== schedule.trim())) {
+      throw new LifeboatError('TOOL_FAILED', `The admin console accepted the schedule but now reports ${now.autoEnabled ? `"${now.schedule}"` : 'scheduling off'}.`, 'Check the admin console\'s Snapshots page.');
+    }
+    return now;
+  }
+
+  async setRetention(value: number, unit: RetentionUnitName): Promise<BackupSchedule> {
+    const expected = retentionToDuration(value, unit);
+    await this.admin.putRetention(String(value), unit);
+    const now = await this.schedule();
+    if (now.retention.converted !== expected) {
+      throw new LifeboatError('TOOL_FAILED', `The admin console accepted the retention but now reports ${now.retention.converted} instead of ${expected}.`, "Check the admin console's Snapshots page.");
+    }
+    return now;
+  }
+}

@@ -1,0 +1,133 @@
+import { Box, Button, Group, SegmentedControl, Text, TextInput } from '@mantine/core';
+import { IconDownload, IconSearch } from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import classes from './LogViewer.module.css';
+
+const ROW = 20;
+const LEVELS = ['all', 'error', 'warning', 'info', 'debug'] as const;
+type Level = (typeof LEVELS)[number];
+
+/** The level of a logfmt/logrus line ("level=warning"), "" when it has none. */
+export function lineLevel(line: string): string {
+  const m = /\blevel=(\w+)/.exec(line);
+  if (!m) return '';
+  const l = m[1]!.toLowerCase();
+  return l === 'warn' ? 'warning' : l;
+}
+
+/** Indices of the lines to show for a level and a search text (case-insensitive). */
+export function filterLines(lines: readonly string[], levels: readonly string[], level: Level, query: string): number[] {
+  const q = query.trim().toLowerCase();
+  const out: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (level !== 'all') {
+      const l = levels[i];
+      if (level === 'error' ? l !== 'error' && l !== 'fatal' && l !== 'panic' : l !== level) continue;
+    }
+    if (q && !lines[i]!.toLowerCase().includes(q)) continue;
+    out.push(i);
+  }
+  return out;
+}
+
+function Highlight({ text, query }: { text: string; query: string }) {
+  const q = query.trim().toLowerCase();
+  if (!q) return <>{text}</>;
+  const parts: React.ReactNode[] = [];
+  const lower = text.toLowerCase();
+  let at = 0;
+  for (let i = lower.indexOf(q); i !== -1 && parts.length < 40; i = lower.indexOf(q, at)) {
+    parts.push(text.slice(at, i), <mark key={i} className={classes.mark}>{text.slice(i, i + q.length)}</mark>);
+    at = i + q.length;
+  }
+  parts.push(text.slice(at));
+  return <>{parts}</>;
+}
+
+/**
+ * A long log (Velero's backup log: up to hundreds of thousands of lines), virtualized, with search,
+ * a level filter and "Save to file". Only the visible rows are in the DOM.
+ */
+export function LogViewer({ lines, fileName, label, height = 420, loading, total }: { lines: string[]; fileName: string; label: string; height?: number; loading?: boolean; total?: number }) {
+  const [query, setQuery] = useState('');
+  const [level, setLevel] = useState<Level>('all');
+  const deferredQuery = useDeferredValue(query);
+  const levels = useMemo(() => lines.map(lineLevel), [lines]);
+  const shown = useMemo(() => (level === 'all' && !deferredQuery.trim() ? null : filterLines(lines, levels, level, deferredQuery)), [lines, levels, level, deferredQuery]);
+  const count = shown ? shown.length : lines.length;
+  const parentRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 30 });
+
+  const save = () => {
+    const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/plain' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <Box>
+      <Group justify="space-between" mb={8} gap="xs" wrap="wrap">
+        <Group gap="xs" wrap="wrap">
+          <TextInput
+            size="xs"
+            w={260}
+            leftSection={<IconSearch size={14} aria-hidden />}
+            placeholder="Search the log"
+            aria-label={`Search ${label}`}
+            value={query}
+            onChange={(e) => setQuery(e.currentTarget.value)}
+            data-testid="log-search"
+          />
+          <SegmentedControl
+            size="xs"
+            value={level}
+            onChange={(v) => setLevel(v as Level)}
+            data={LEVELS.map((l) => ({ value: l, label: l === 'all' ? 'All levels' : l[0]!.toUpperCase() + l.slice(1) }))}
+            aria-label="Show lines of level"
+            data-testid="log-level"
+          />
+        </Group>
+        <Group gap="xs">
+          <Text size="xs" c="dimmed" aria-live="polite" data-testid="log-count">
+            {loading ? `Loading… ${lines.length.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''} lines` : shown ? `${count.toLocaleString()} of ${lines.length.toLocaleString()} lines` : `${lines.length.toLocaleString()} lines`}
+          </Text>
+          <Button size="xs" variant="default" leftSection={<IconDownload size={14} aria-hidden />} onClick={save} disabled={!lines.length || loading} data-testid="log-save">
+            Save to file
+          </Button>
+        </Group>
+      </Group>
+      <div ref={parentRef} className={classes.viewport} style={{ height }} role="log" aria-label={label} tabIndex={0} data-testid="log-viewer">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const i = shown ? shown[row.index]! : row.index;
+            const text = lines[i] ?? '';
+            const lv = levels[i] ?? '';
+            return (
+              <div key={row.key} className={classes.line} data-level={lv} style={{ transform: `translateY(${row.start}px)`, height: ROW }} data-testid="log-line">
+                <span className={classes.gutter} aria-hidden>
+                  {i + 1}
+                </span>
+                <span className={classes.level}>{lv}</span>
+                <span className={classes.text}>
+                  <Highlight text={text} query={deferredQuery} />
+                </span>
+              </div>
+            );
+          })}
+        </div>
+        {count === 0 && !loading && (
+          <Text size="sm" c="dimmed" p="sm">
+            {lines.length ? 'No line matches.' : 'The log is empty.'}
+          </Text>
+        )}
+      </div>
+    </Box>
+  );
+}

@@ -1,0 +1,116 @@
+import { ActionIcon, Group, SegmentedControl, Select, Text, TextInput, Tooltip, UnstyledButton } from '@mantine/core';
+import { IconArrowDown, IconArrowUp, IconSearch } from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import type { BackupSummary } from '../../../electron/api/contract.js';
+import { StatusBadge } from '../../components/StatusBadge.js';
+import { absoluteTime, duration, relativeTime } from '../../format.js';
+import { useLifeboat } from '../../store/index.js';
+import { backupDurationMs, filterAndSort, phaseTone, typeLabel, type ListFilter, type SortKey } from './format.js';
+
+const ROW = 44;
+const COLS = '2.2fr 0.9fr 1.1fr 0.7fr 1fr 0.8fr 1fr 1.3fr 0.8fr 0.8fr';
+
+function Row({ b, onOpen, style }: { b: BackupSummary; onOpen: (n: string) => void; style: React.CSSProperties }) {
+  return (
+    <UnstyledButton
+      onClick={() => onOpen(b.name)}
+      style={{ ...style, display: 'grid', gridTemplateColumns: COLS, alignItems: 'center', gap: 8, padding: '0 8px', borderBottom: '1px solid var(--mantine-color-default-border)', width: '100%' }}
+      aria-label={`Backup ${b.name}, ${b.phase}`}
+      data-testid="backup-row"
+      data-name={b.name}
+      data-phase={b.phase}
+    >
+      <Text size="sm" ff="monospace" truncate>
+        {b.name}
+      </Text>
+      <Text size="xs">{typeLabel[b.type]}</Text>
+      <StatusBadge tone={phaseTone(b.phase)} size="sm">
+        {b.phase}
+      </StatusBadge>
+      <Text size="xs">{b.trigger ?? '—'}</Text>
+      <Tooltip label={absoluteTime(b.startedAt ?? b.createdAt)} withArrow>
+        <Text size="xs">{relativeTime(b.startedAt ?? b.createdAt)}</Text>
+      </Tooltip>
+      <Text size="xs">{duration(backupDurationMs(b))}</Text>
+      <Text size="xs">{b.expiresAt ? relativeTime(b.expiresAt) : '—'}</Text>
+      <Text size="xs" truncate>
+        {b.apps.length ? b.apps.map((a) => `${a.slug}${a.version ? ` ${a.version}` : ''}`).join(', ') : '—'}
+      </Text>
+      <Text size="xs">
+        {b.itemsBackedUp ?? '—'}
+        {b.totalItems && b.totalItems !== b.itemsBackedUp ? `/${b.totalItems}` : ''}
+      </Text>
+      <Text size="xs" c={b.errors ? 'red' : b.warnings ? 'yellow' : 'dimmed'}>
+        {b.errors}/{b.warnings}
+        {b.volumes.total ? ` · ${b.volumes.total} vol` : ''}
+      </Text>
+    </UnstyledButton>
+  );
+}
+
+const HEAD: Array<[string, SortKey | null]> = [
+  ['Name', 'name'],
+  ['Type', null],
+  ['Phase', 'phase'],
+  ['Trigger', null],
+  ['Started', 'created'],
+  ['Duration', 'duration'],
+  ['Expires', null],
+  ['Apps and versions', null],
+  ['Items', 'items'],
+  ['Err/Warn', null],
+];
+
+/** Every Velero Backup, virtualized (thousands stay smooth), kept current by watch events. */
+export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
+  const byName = useLifeboat((s) => s.backupsByName);
+  const loaded = useLifeboat((s) => s.backupsLoaded);
+  const [f, setF] = useState<ListFilter>({ query: '', type: 'all', phase: 'all', sort: 'created', desc: true });
+  const query = useDeferredValue(f.query);
+  const rows = useMemo(() => filterAndSort(byName.values(), { ...f, query }), [byName, f, query]);
+  const parentRef = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 12 });
+  const sortBy = (k: SortKey) => setF((x) => ({ ...x, sort: k, desc: x.sort === k ? !x.desc : k === 'created' }));
+
+  return (
+    <div>
+      <Group mb="sm" gap="xs" wrap="wrap">
+        <TextInput size="xs" w={240} leftSection={<IconSearch size={14} aria-hidden />} placeholder="Search name, app, version" aria-label="Search backups" value={f.query} onChange={(e) => setF({ ...f, query: e.currentTarget.value })} data-testid="backup-search" />
+        <SegmentedControl size="xs" value={f.phase} onChange={(p) => setF({ ...f, phase: p as ListFilter['phase'] })} data={[{ value: 'all', label: 'All' }, { value: 'running', label: 'Running' }, { value: 'completed', label: 'Completed' }, { value: 'problems', label: 'With problems' }]} aria-label="Filter by status" />
+        <Select size="xs" w={170} value={f.type} onChange={(t) => setF({ ...f, type: (t ?? 'all') as ListFilter['type'] })} data={[{ value: 'all', label: 'All types' }, { value: 'full', label: 'Full' }, { value: 'partial', label: 'Partial (legacy)' }, { value: 'other', label: 'Other' }]} aria-label="Filter by type" allowDeselect={false} />
+        <Text size="xs" c="dimmed" data-testid="backup-count" aria-live="polite">
+          {loaded ? `${rows.length.toLocaleString()} of ${byName.size.toLocaleString()} backups` : 'Loading…'}
+        </Text>
+      </Group>
+      <div role="table" aria-label="Backups" aria-rowcount={rows.length}>
+        <div role="row" style={{ display: 'grid', gridTemplateColumns: COLS, gap: 8, padding: '6px 8px', borderBottom: '2px solid var(--mantine-color-default-border)' }}>
+          {HEAD.map(([label, key]) => (
+            <Group key={label} gap={2} role="columnheader" wrap="nowrap">
+              <Text size="xs" fw={600}>
+                {label}
+              </Text>
+              {key && (
+                <ActionIcon size="xs" variant={f.sort === key ? 'light' : 'subtle'} onClick={() => sortBy(key)} aria-label={`Sort by ${label}`}>
+                  {f.sort === key && !f.desc ? <IconArrowUp size={12} /> : <IconArrowDown size={12} />}
+                </ActionIcon>
+              )}
+            </Group>
+          ))}
+        </div>
+        <div ref={parentRef} style={{ height: 'min(60vh, 560px)', overflow: 'auto', position: 'relative' }} data-testid="backup-list">
+          <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+            {v.getVirtualItems().map((r) => (
+              <Row key={rows[r.index]!.name} b={rows[r.index]!} onOpen={onOpen} style={{ position: 'absolute', top: 0, left: 0, height: ROW, transform: `translateY(${r.start}px)` }} />
+            ))}
+          </div>
+          {loaded && rows.length === 0 && (
+            <Text size="sm" c="dimmed" p="md" data-testid="backup-empty">
+              {byName.size ? 'No backup matches.' : 'No backups yet. “Back up now” takes the first one.'}
+            </Text>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import type { BackupSummary } from '../../../electron/api/contract.js';
+import { bytes, filterAndSort, phaseTone } from './format.js';
+
+const b = (name: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({ name, namespace: 'velero', type: 'full', phase: 'Completed', apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 }, ...extra });
+
+describe('backups list rules', () => {
+  const all = [b('instance-a', { createdAt: '2026-01-01T00:00:00Z' }), b('instance-b', { createdAt: '2026-01-02T00:00:00Z', phase: 'InProgress' }), b('app-c', { type: 'partial', createdAt: '2026-01-03T00:00:00Z', errors: 1, phase: 'PartiallyFailed', apps: [{ slug: 'sample-app', version: '1.0.0' }] })];
+  const f = { query: '', type: 'all' as const, phase: 'all' as const, sort: 'created' as const, desc: true };
+  it('sorts newest first and filters', () => {
+    expect(filterAndSort(all, f).map((x) => x.name)).toEqual(['app-c', 'instance-b', 'instance-a']);
+    expect(filterAndSort(all, { ...f, phase: 'running' }).map((x) => x.name)).toEqual(['instance-b']);
+    expect(filterAndSort(all, { ...f, phase: 'problems' }).map((x) => x.name)).toEqual(['app-c']);
+    expect(filterAndSort(all, { ...f, type: 'partial' }).map((x) => x.name)).toEqual(['app-c']);
+    expect(filterAndSort(all, { ...f, query: 'sample' }).map((x) => x.name)).toEqual(['app-c']);
+    expect(filterAndSort(all, { ...f, sort: 'name', desc: false }).map((x) => x.name)).toEqual(['app-c', 'instance-a', 'instance-b']);
+  });
+  it('formats', () => {
+    expect(bytes(1536)).toBe('1.5 KiB');
+    expect(phaseTone('FailedValidation')).toBe('error');
+  });
+});

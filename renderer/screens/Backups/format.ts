@@ -1,0 +1,81 @@
+/** Formatting and list rules for the Backups screen (pure; unit-tested). */
+import type { BackupSummary, FollowedBackup } from '../../../electron/api/contract.js';
+import type { Tone } from '../../format.js';
+
+export function bytes(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return '—';
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export function phaseTone(phase: string): Tone {
+  if (phase === 'Completed') return 'ok';
+  if (phase === 'PartiallyFailed' || phase === 'Deleting') return 'warning';
+  if (phase === 'Failed' || phase === 'FailedValidation') return 'error';
+  return 'progress';
+}
+
+export function followedTone(f: FollowedBackup): Tone {
+  return f.state === 'succeeded' ? 'ok' : f.state === 'attention' ? 'warning' : f.state === 'failed' || f.state === 'lost' ? 'error' : 'progress';
+}
+
+export const typeLabel = { full: 'Full', partial: 'Partial (legacy)', other: 'Other' } as const;
+
+export function backupDurationMs(b: BackupSummary, now = Date.now()): number | undefined {
+  if (!b.startedAt) return undefined;
+  const end = b.completedAt ? Date.parse(b.completedAt) : now;
+  return end - Date.parse(b.startedAt);
+}
+
+export type SortKey = 'created' | 'name' | 'phase' | 'duration' | 'items';
+export interface ListFilter {
+  query: string;
+  type: 'all' | 'full' | 'partial' | 'other';
+  phase: 'all' | 'running' | 'completed' | 'problems';
+  sort: SortKey;
+  desc: boolean;
+}
+
+const RUNNING = new Set(['New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed']);
+export const isRunningPhase = (p: string) => RUNNING.has(p);
+
+export function filterAndSort(all: Iterable<BackupSummary>, f: ListFilter): BackupSummary[] {
+  const q = f.query.trim().toLowerCase();
+  const out: BackupSummary[] = [];
+  for (const b of all) {
+    if (f.type !== 'all' && b.type !== f.type) continue;
+    if (f.phase === 'running' && !RUNNING.has(b.phase)) continue;
+    if (f.phase === 'completed' && b.phase !== 'Completed') continue;
+    if (f.phase === 'problems' && !(b.phase === 'PartiallyFailed' || b.phase === 'Failed' || b.phase === 'FailedValidation' || b.errors > 0 || b.warnings > 0)) continue;
+    if (q && !(b.name.toLowerCase().includes(q) || b.apps.some((a) => a.slug.includes(q) || a.version?.toLowerCase().includes(q)) || (b.trigger ?? '').includes(q) || b.phase.toLowerCase().includes(q))) continue;
+    out.push(b);
+  }
+  const dir = f.desc ? -1 : 1;
+  const key = (b: BackupSummary): string | number => {
+    switch (f.sort) {
+      case 'name':
+        return b.name;
+      case 'phase':
+        return b.phase;
+      case 'duration':
+        return backupDurationMs(b) ?? -1;
+      case 'items':
+        return b.itemsBackedUp ?? -1;
+      default:
+        return b.createdAt ?? b.startedAt ?? '';
+    }
+  };
+  return out.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return c * dir || a.name.localeCompare(b.name);
+  });
+}
