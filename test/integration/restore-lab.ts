@@ -35,14 +35,17 @@ export async function ensureVeleroOn(state: LabState): Promise<void> {
       'install', '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3',
       '--bucket', state.minio.bucket, '--secret-file', creds,
       '--backup-location-config', `region=${state.minio.region},s3ForcePathStyle=true,s3Url=${state.minio.endpoint}`,
-      '--use-volume-snapshots=false', '--use-node-agent', '--wait',
+      '--use-volume-snapshots=false', '--use-node-agent',
     ]);
     if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
-  await waitUntil('BSL default Available', async () => {
+  // Not `velero install --wait` (it insists on a long-settled Available condition): the server is
+  // up once it has validated the storage location.
+  await waitUntil('velero running and BSL default Available', async () => {
+    const d = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
     const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
-    return bsl?.status?.phase === 'Available';
-  }, 120_000);
+    return (d?.status?.availableReplicas ?? 0) >= 1 && bsl?.status?.phase === 'Available';
+  }, 180_000);
 }
 
 /** Takes an instance backup through the stand-in (`kubectl kots backup`) and waits for Velero to complete it. */

@@ -31,7 +31,8 @@ const A = {
 };
 
 const err = (title: string, reason: string, fix: string): Check => ({ ok: false, severity: 'error', title, reason, fix });
-const warn = (title: string, reason: string, fix?: string): Check => ({ ok: false, severity: 'warning', title, reason, fix });
+/** A warning is ok-but-attention (contract's Check): it never blocks. */
+const warn = (title: string, reason: string, fix?: string): Check => ({ ok: true, severity: 'warning', title, reason, fix });
 
 function appsOf(ann: Record<string, string>): Array<{ slug: string; version?: string }> {
   try {
@@ -116,7 +117,7 @@ export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
     const { findings } = compatibility({ kotsVersion, kotsFound: true, veleroInstalled: true, veleroVersion: ctx.veleroVersion });
     for (const f of findings) {
       if (f.title !== 'KOTS and Velero versions' || f.ok) continue;
-      const c: Check = { ok: false, severity: f.verdict === 'incompatible' ? 'error' : 'warning', title: `KOTS ${kotsVersion} with Velero ${ctx.veleroVersion}`, reason: f.reason, fix: f.fix };
+      const c: Check = { ok: f.verdict !== 'incompatible', severity: f.verdict === 'incompatible' ? 'error' : 'warning', title: `KOTS ${kotsVersion} with Velero ${ctx.veleroVersion}`, reason: f.reason, fix: f.fix };
       checks.push(c);
     }
   } else if (isInstance && !kotsVersion && ann[A.image]) {

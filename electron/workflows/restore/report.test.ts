@@ -10,7 +10,7 @@ const run: RestoreRun = {
   restores: [{ name: 'instance-x.sample-app', component: 'app', appSlug: 'sample-app', phase: 'Completed', itemsRestored: 12, totalItems: 12, warnings: 1, errors: 0, podVolumeRestores: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 } }],
   verification: {
     checkedAt: '2026-05-01T10:03:00Z',
-    checks: [{ ok: false, severity: 'warning', title: 'Application not ready yet', reason: 'Deployment sample-app/web 1/2.', fix: 'Wait.' }],
+    checks: [{ ok: true, severity: 'warning', title: 'Application not ready yet', reason: 'Deployment sample-app/web 1/2.', fix: 'Wait.' }],
     workloads: [{ kind: 'Deployment', namespace: 'sample-app', name: 'web', ready: 1, desired: 2 }],
     warnings: [{ restore: 'instance-x.sample-app', scope: 'namespace sample-app', message: 'could not restore, already exists' }],
     errors: [],

@@ -18,7 +18,7 @@ export function attentionItems(run: RestoreRun): string[] {
   const items: string[] = [];
   if (run.error) items.push(`${run.error.message}${run.error.hint ? ` ${run.error.hint}` : ''}`);
   for (const s of run.steps) if (s.state === 'failed' || s.state === 'interrupted' || s.state === 'attention') items.push(`${s.component === 'app' ? 'Application' : 'Admin console'} step: ${s.message ?? s.state}`);
-  for (const c of run.verification?.checks ?? []) if (!c.ok) items.push(`${c.title}: ${c.reason ?? ''}${c.fix ? ` Fix: ${c.fix}` : ''}`.trim());
+  for (const c of run.verification?.checks ?? []) if (c.severity !== 'ok') items.push(`${c.title}: ${c.reason ?? ''}${c.fix ? ` Fix: ${c.fix}` : ''}`.trim());
   for (const e of run.verification?.errors ?? []) items.push(`Error in ${e.restore} (${e.scope}): ${e.message}`);
   if (run.readOnlyLocation && !run.readOnlyLocation.restored) items.push(`Storage location ${run.readOnlyLocation.name} is still read-only; set it back to ${run.readOnlyLocation.previous} under Setup when you are done.`);
   return [...new Set(items)];
@@ -62,7 +62,7 @@ export function buildReport(w: RestoreWizard, run: RestoreRun, app: { version: s
   const v = run.verification;
   if (v) {
     md.push('', `## Checks (${v.checkedAt})`, '');
-    for (const c of v.checks) md.push(`- ${c.ok ? '✔' : c.severity === 'warning' ? '⚠' : '✘'} **${c.title}**${c.reason ? `: ${c.reason}` : ''}${!c.ok && c.fix ? ` _Fix:_ ${c.fix}` : ''}`);
+    for (const c of v.checks) md.push(`- ${c.severity === 'ok' ? '✔' : c.severity === 'warning' ? '⚠' : '✘'} **${c.title}**${c.reason ? `: ${c.reason}` : ''}${c.severity !== 'ok' && c.fix ? ` _Fix:_ ${c.fix}` : ''}`);
     if (v.workloads.length) {
       md.push('', '| Workload | Ready |', '|---|---|');
       for (const wl of v.workloads) md.push(`| ${wl.kind} ${wl.namespace}/${wl.name} | ${wl.ready}/${wl.desired} |`);

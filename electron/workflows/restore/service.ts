@@ -120,9 +120,9 @@ export class RestoreService {
     } else if (loc.status?.phase !== 'Available') {
       checks.push({ ok: false, severity: 'error', title: 'Storage not available', reason: `Storage location ${loc.metadata.name} is ${loc.status?.phase ?? 'not validated yet'}${loc.status?.message ? `: ${loc.status.message}` : '.'}`, fix: 'Check the bucket, prefix and credentials on the Setup screen. Velero re-checks every minute.' });
     } else if (!loc.status?.lastSyncedTime) {
-      checks.push({ ok: false, severity: 'warning', title: 'Waiting for Velero to read the backups', reason: 'Velero has not synced the backups from the storage yet (it does so about once a minute).', fix: 'Wait a minute; this refreshes by itself.' });
+      checks.push({ ok: true, severity: 'warning', title: 'Waiting for Velero to read the backups', reason: 'Velero has not synced the backups from the storage yet (it does so about once a minute).', fix: 'Wait a minute; this refreshes by itself.' });
     } else if (backups.length === 0) {
-      checks.push({ ok: false, severity: 'warning', title: 'No backups found', reason: `Velero synced storage location ${loc.metadata.name} but found no backups in it.`, fix: 'Check that the bucket and prefix are the ones the old cluster wrote to.' });
+      checks.push({ ok: true, severity: 'warning', title: 'No backups found', reason: `Velero synced storage location ${loc.metadata.name} but found no backups in it.`, fix: 'Check that the bucket and prefix are the ones the old cluster wrote to.' });
     } else {
       checks.push({ ok: true, severity: 'ok', title: 'Backups visible', reason: `${backups.length} backup${backups.length === 1 ? '' : 's'} synced from ${loc.spec?.objectStorage?.bucket ?? loc.metadata.name}.` });
     }
@@ -584,7 +584,7 @@ export class RestoreService {
       if (ready || Date.now() >= deadline || gen !== this.gen) {
         checks.push(ready
           ? { ok: true, severity: 'ok', title: 'Admin console ready', reason: `Deployment kotsadm in ${run.kotsadmNamespace} is available.` }
-          : { ok: false, severity: wantAdmin ? 'error' : 'warning', title: 'Admin console not ready', reason: dep ? `Deployment kotsadm in ${run.kotsadmNamespace} has no available replica.` : `There is no Deployment kotsadm in ${run.kotsadmNamespace}.`, fix: 'Check the kotsadm pods (kubectl -n ' + run.kotsadmNamespace + ' get pods) and their events; images may be missing in an air-gapped registry.' });
+          : { ok: !wantAdmin, severity: wantAdmin ? 'error' : 'warning', title: 'Admin console not ready', reason: dep ? `Deployment kotsadm in ${run.kotsadmNamespace} has no available replica.` : `There is no Deployment kotsadm in ${run.kotsadmNamespace}.`, fix: 'Check the kotsadm pods (kubectl -n ' + run.kotsadmNamespace + ' get pods) and their events; images may be missing in an air-gapped registry.' });
         break;
       }
       await new Promise((r) => setTimeout(r, this.t.pollMs));
@@ -614,7 +614,7 @@ export class RestoreService {
       if (!workloads.length) {
         checks.push({ ok: false, severity: 'error', title: 'Application not found', reason: `No Deployment or StatefulSet labelled kots.io/app-slug=${run.appSlugs.join(', ')} exists after the restore.`, fix: 'Check the application restore\'s results below and the admin console.' });
       } else if (notReady.length) {
-        checks.push({ ok: false, severity: 'warning', title: 'Application not ready yet', reason: `${notReady.map((w) => `${w.kind} ${w.namespace}/${w.name} ${w.ready}/${w.desired}`).join(', ')}.`, fix: 'Pods may still be starting or pulling images; check their events, then "Check again".' });
+        checks.push({ ok: true, severity: 'warning', title: 'Application not ready yet', reason: `${notReady.map((w) => `${w.kind} ${w.namespace}/${w.name} ${w.ready}/${w.desired}`).join(', ')}.`, fix: 'Pods may still be starting or pulling images; check their events, then "Check again".' });
       } else {
         checks.push({ ok: true, severity: 'ok', title: 'Application ready', reason: `${workloads.length} workload${workloads.length === 1 ? '' : 's'} of ${run.appSlugs.join(', ')} ready.` });
       }
@@ -634,7 +634,7 @@ export class RestoreService {
         }
         checks.push(p.phase === 'Completed'
           ? { ok: true, severity: 'ok', title: `Velero restore ${name}`, reason: `Completed: ${p.itemsRestored ?? 0} of ${p.totalItems ?? '?'} items, ${p.warnings} warning(s).` }
-          : { ok: false, severity: p.phase === 'PartiallyFailed' ? 'warning' : 'error', title: `Velero restore ${name}`, reason: `${p.phase}${p.failureReason ? `: ${p.failureReason}` : ''} (${p.errors} error(s), ${p.warnings} warning(s)).`, fix: 'Read the errors below; the full log is in the report.' });
+          : { ok: p.phase === 'PartiallyFailed', severity: p.phase === 'PartiallyFailed' ? 'warning' : 'error', title: `Velero restore ${name}`, reason: `${p.phase}${p.failureReason ? `: ${p.failureReason}` : ''} (${p.errors} error(s), ${p.warnings} warning(s)).`, fix: 'Read the errors below; the full log is in the report.' });
         if (!isTerminalRestore(p.phase)) continue;
         try {
           const buf = await velero.download('RestoreResults', name);
@@ -644,7 +644,7 @@ export class RestoreService {
             warnings.push(...flattenResults(name, res.warnings));
           }
         } catch (e) {
-          checks.push({ ok: false, severity: 'warning', title: `Results of ${name} unreadable`, reason: e instanceof Error ? e.message : String(e), fix: 'The counts above still hold; try "Check again" later.' });
+          checks.push({ ok: true, severity: 'warning', title: `Results of ${name} unreadable`, reason: e instanceof Error ? e.message : String(e), fix: 'The counts above still hold; try "Check again" later.' });
         }
         try {
           const buf = await velero.download('RestoreLog', name);
@@ -766,7 +766,7 @@ function outcomeOf(run: RestoreRun): RestoreRun['state'] {
   if (run.steps.some((s) => s.state === 'interrupted')) return 'interrupted';
   const checks = run.verification?.checks ?? [];
   if (checks.some((c) => c.severity === 'error')) return 'failed';
-  if (run.steps.some((s) => s.state === 'attention') || checks.some((c) => !c.ok) || (run.verification?.errors.length ?? 0) > 0) return 'attention';
+  if (run.steps.some((s) => s.state === 'attention') || checks.some((c) => c.severity !== 'ok') || (run.verification?.errors.length ?? 0) > 0) return 'attention';
   return 'succeeded';
 }
 

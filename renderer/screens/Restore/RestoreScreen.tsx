@@ -28,7 +28,9 @@ export function RestoreScreen() {
     void load();
   }, [load, connected]);
 
-  const active = wizard ? SHOWN.findIndex((s) => s.steps.includes(wizard.step)) : 0;
+  // A finished run completes the stepper; otherwise the current step is the active one.
+  const finished = wizard?.step === 'report' && !!wizard.run && !['running', 'verifying'].includes(wizard.run.state);
+  const active = !wizard ? 0 : finished ? SHOWN.length : SHOWN.findIndex((s) => s.steps.includes(wizard.step));
   return (
     <div data-testid="restore-screen" data-step={wizard?.step}>
       <ScreenHeader
@@ -40,7 +42,7 @@ export function RestoreScreen() {
       <Card mt="md">
         <Stepper active={active} allowNextStepsSelect={false} size="sm" mb="lg" aria-label="Restore steps">
           {SHOWN.map((s) => (
-            <Stepper.Step key={s.label} label={s.label} description={s.description} />
+            <Stepper.Step key={s.label} label={s.label} aria-label={`${s.label}: ${s.description}`} />
           ))}
         </Stepper>
         {wizard?.step === 'situation' && <SituationStep wizard={wizard} />}
