@@ -18,4 +18,13 @@ describe('registry slice helpers', () => {
     expect(applyProgress(jobs, prog('b', 5))).toBe(jobs);
     expect(applyProgress(jobs, prog('zzz', 5))).toBe(jobs);
   });
+
+  it('a late reply never rolls a finished or progressing job back; a resumed run replaces it', () => {
+    const done = { ...job('a', 'succeeded', '2026-01-01T00:00:00Z') };
+    expect(upsertJob([done], job('a', 'running', '2026-01-01T00:00:00Z'))[0]!.state).toBe('succeeded');
+    const moving = { ...job('a', 'running', '2026-01-01T00:00:00Z'), progress: prog('a', 5) };
+    const reply = { ...job('a', 'running', '2026-01-01T00:00:00Z'), progress: { ...prog('a', 0), phase: 'queued' as const } };
+    expect(upsertJob([moving], reply)[0]!.progress?.bytesDone).toBe(5);
+    expect(upsertJob([done], job('a', 'running', '2026-01-02T00:00:00Z'))[0]!.state).toBe('running');
+  });
 });

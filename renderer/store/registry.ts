@@ -30,10 +30,22 @@ export interface RegistrySlice {
 
 const byNewest = (a: RegistryJob, b: RegistryJob) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id);
 
-/** Insert or replace a job by id (newest first). A late progress event never overwrites a finished job. */
+/**
+ * Which of two copies of the same job is current. A call's reply can arrive after the job's own
+ * events (a fast export may already be finished): a reply of the same run never rolls it back.
+ * A resumed job has the same id and a later startedAt, so it replaces the finished one.
+ */
+export function newerJob(have: RegistryJob, got: RegistryJob): RegistryJob {
+  if (got.startedAt !== have.startedAt) return got.startedAt > have.startedAt ? got : have;
+  if (have.state !== 'running' && got.state === 'running') return have;
+  if (have.state === 'running' && got.state === 'running' && have.progress && (!got.progress || got.progress.phase === 'queued')) return { ...got, progress: have.progress };
+  return got;
+}
+
+/** Insert or replace a job by id (newest first), never rolling a job back (see newerJob). */
 export function upsertJob(jobs: RegistryJob[], job: RegistryJob): RegistryJob[] {
   const i = jobs.findIndex((j) => j.id === job.id);
-  const next = i === -1 ? [job, ...jobs] : jobs.map((j, k) => (k === i ? job : j));
+  const next = i === -1 ? [job, ...jobs] : jobs.map((j, k) => (k === i ? newerJob(j, job) : j));
   return next.sort(byNewest);
 }
 
@@ -82,7 +94,7 @@ export function createRegistrySlice(set: SetState, get: GetState, deps: StoreDep
       try {
         const listed = await api.call('registry.jobs', {});
         // Keep live updates that arrived during the call.
-        set((s) => ({ registryJobs: listed.reduce((acc, j) => (acc.some((x) => x.id === j.id && x.state !== 'running' && j.state === 'running') ? acc : upsertJob(acc, j)), s.registryJobs) }));
+        set((s) => ({ registryJobs: listed.reduce((acc, j) => upsertJob(acc, j), s.registryJobs) }));
       } catch (err) {
         set({ registryActionError: { kind: 'jobs', error: toErrorView(err) } });
       }

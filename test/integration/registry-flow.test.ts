@@ -139,6 +139,20 @@ describe('registry flow against an Embedded Cluster lab', () => {
     expect(again.exportSummary).toMatchObject({ blobsFetched: 0, blobsReused: exported.exportSummary!.blobs });
   });
 
+  it('cancels a running export, and resumes it into the same folder', async () => {
+    const dest = join(home, 'export', 'cancelled');
+    const job = await call<RegistryJob>('registry.export', { dest });
+    const ended = finished(job.id);
+    expect(await call('registry.cancel', { jobId: job.id })).toEqual({ cancelled: true });
+    const stopped = await ended;
+    expect(stopped).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(existsSync(join(dest, 'index.json'))).toBe(false);
+    expect(await call('registry.cancel', { jobId: job.id })).toEqual({ cancelled: false });
+    const resumed = finished(job.id);
+    expect(await call<RegistryJob>('registry.resume', { jobId: job.id })).toMatchObject({ id: job.id, state: 'running' });
+    expect(await resumed).toMatchObject({ state: 'succeeded', exportSummary: { tags: info.tagCount } });
+  });
+
   it('shows an interrupted job after a restart and resumes it', async () => {
     // An app that closed mid-export leaves the job "running" on disk.
     const dataDir = join(home, 'data2');
