@@ -6,14 +6,14 @@
  * server. Screenshots of each step: docs/screenshots/restore-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
-import { readLabState, repoRoot, type LabState } from '../lab/state.js';
-import { ensureVeleroOn, instanceBackupOn, pauseOtherVeleros, scaleVelero } from '../integration/restore-lab.js';
+import { repoRoot, type LabState } from '../lab/state.js';
+import { ensureVeleroOn, instanceBackupOn, makeRoomForVelero, scaleVelero } from '../integration/restore-lab.js';
 import { expect, test } from './fixtures.js';
 import { useFake } from './server.js';
 
@@ -68,12 +68,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(shots, `restore-${name}.png`), fullPage: true });
 }
 
-function otherLabs(): Array<LabState | undefined> {
-  return readdirSync(repoRoot)
-    .filter((d) => d.startsWith('.lab') && existsSync(join(repoRoot, d, 'lab.json')))
-    .map((d) => readLabState(join(repoRoot, d)));
-}
-
 test.describe('Restore wizard', () => {
   test.skip(useFake(), 'needs the restore lab');
   test.describe.configure({ timeout: 300_000 });
@@ -83,7 +77,7 @@ test.describe('Restore wizard', () => {
     test.setTimeout(600_000);
     lab = await startLab({ dir: labDir, portBase: 29000, flavour: 'existing' });
     kube = new Kube(lab.kubeconfig);
-    resumeOthers = await pauseOtherVeleros(lab, otherLabs());
+    resumeOthers = await makeRoomForVelero(lab);
     await ensureVeleroOn(lab);
     backup = await instanceBackupOn(lab);
     // One backup that cannot be restored, to show its reasons.

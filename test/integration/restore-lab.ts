@@ -5,9 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kube } from '../lab/kube.js';
-import type { LabState } from '../lab/state.js';
+import { readLabState, type LabState } from '../lab/state.js';
 import { waitUntil, type ToolResult } from './lab.js';
 
 export function runToolOn(state: LabState, tool: 'velero' | 'kubectl-kots', args: string[], timeoutMs = 240_000): Promise<ToolResult> {
@@ -101,4 +102,28 @@ export async function pauseOtherVeleros(mine: LabState, others: Array<LabState |
   return async () => {
     for (const o of paused) await scaleVelero(o, 1).catch(() => {});
   };
+}
+
+/** Is :8080 free (Velero's controller-manager metrics listener binds it on all interfaces)? */
+export function veleroPortFree(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(8080, () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Makes room for this lab's Velero: pauses the shared default lab's Velero (CI runs one file at a
+ * time, so that is safe), then waits for any other lab's Velero (another engineer's private lab)
+ * to go away rather than stopping it under their feet. Returns how to resume what was paused.
+ */
+export async function makeRoomForVelero(mine: LabState, waitMs = 10 * 60_000): Promise<() => Promise<void>> {
+  const resume = await pauseOtherVeleros(mine, [readLabState()]);
+  const kube = new Kube(mine.kubeconfig);
+  const mineRunning = async () => ((await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero').catch(() => ({ items: [] }))).items as any[]).length > 0;
+  if (!(await mineRunning())) {
+    await waitUntil('port 8080 free (another lab runs Velero; only one can run on a machine)', async () => (await veleroPortFree()) || (await mineRunning()), waitMs, 2000);
+  }
+  return resume;
 }

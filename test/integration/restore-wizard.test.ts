@@ -12,9 +12,9 @@ import type { RestoreWizard } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
-import { readLabState, repoRoot, type LabState } from '../lab/state.js';
+import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
-import { ensureVeleroOn, instanceBackupOn, pauseOtherVeleros, scaleVelero } from './restore-lab.js';
+import { ensureVeleroOn, instanceBackupOn, makeRoomForVelero, scaleVelero } from './restore-lab.js';
 
 const LAB1 = join(repoRoot, '.lab-restore');
 const LAB2 = join(repoRoot, '.lab-restore-2');
@@ -82,7 +82,7 @@ beforeAll(async () => {
   lab1 = await startLab({ dir: LAB1, portBase: 29000, flavour: 'existing' });
   kube = new Kube(lab1.kubeconfig);
   // Only one lab Velero can run on a machine (restore-lab.ts): the shared lab's waits meanwhile.
-  resumeOthers = await pauseOtherVeleros(lab1, [readLabState()]);
+  resumeOthers = await makeRoomForVelero(lab1);
   await ensureVeleroOn(lab1);
   backup = await instanceBackupOn(lab1);
 }, 600_000);
