@@ -90,8 +90,8 @@ test.describe('Setup wizard', () => {
 
     // 1. Preflight
     await page.getByTestId('setup-preflight-run').click();
-    const checks = page.getByTestId('setup-preflight-checks');
-    await expect(checks).toContainText('KOTS admin console found');
+    const checks = page.getByTestId('setup-preflight');
+    await expect(checks).toContainText('KOTS admin console found', { timeout: 90_000 });
     await expect(checks).toContainText('Air gap');
     await expect(checks).toContainText('No Velero yet');
     await page.screenshot({ path: join(shots, 'setup-preflight.png'), fullPage: true });

@@ -49,6 +49,8 @@ export interface SetupTimeouts {
   configureMs: number;
   locationMs: number;
   pollMs: number;
+  /** How long a pod must have been Ready (and not restarted) before a wait counts it. */
+  stableMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: SetupTimeouts = {
@@ -59,6 +61,7 @@ export const DEFAULT_TIMEOUTS: SetupTimeouts = {
   configureMs: 5 * 60_000,
   locationMs: 3 * 60_000,
   pollMs: 1000,
+  stableMs: 10_000,
 };
 
 export const PULL_SECRET = 'registry-credentials';
@@ -673,7 +676,10 @@ export class SetupService {
       const stuck = waiting.find((r) => ['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'CreateContainerConfigError', 'InvalidImageName'].includes(r));
       const items = (pods.items ?? []) as any[];
       const fresh = !podsSince || (items.length > 0 && items.every((p) => !p.metadata?.deletionTimestamp && String(p.metadata?.creationTimestamp ?? '') >= podsSince.slice(0, 19)) && items.some((p) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')));
-      readyPolls = ready(o) && !stuck && fresh ? readyPolls + 1 : 0;
+      // Like velero install --wait: Ready must have held for a while (a server that exits at once
+      // looks Ready for a second), and no container may have restarted meanwhile.
+      const stable = items.length > 0 && items.every((p) => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True' && Date.now() - Date.parse(c.lastTransitionTime ?? '') >= this.t.stableMs));
+      readyPolls = ready(o) && !stuck && fresh && stable ? readyPolls + 1 : 0;
       if (readyPolls >= 3) return { message: `${what} ready after ${Math.round((Date.now() - start) / 1000)} s.` };
       stuckSince = stuck ? stuckSince ?? Date.now() : undefined;
       stuckReason = stuck ?? '';
