@@ -45,6 +45,11 @@ export const errorCodes = [
   'STORAGE_UNREACHABLE',
   'ADMIN_CONSOLE_UNREACHABLE',
   'INVALID_SCHEDULE',
+  'SETUP_IN_PROGRESS',
+  'VELERO_ALREADY_INSTALLED',
+  'STORAGE_INVALID',
+  'IMAGES_MISSING',
+  'SETUP_FAILED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -165,7 +165,7 @@ export function explainS3Error(err: unknown, d: Extract<Destination, { provider:
   if (code === 'InvalidAccessKeyId') return fail(step, 'The object store does not know this access key ID.', 'Check the access key ID.');
   if (code === 'SignatureDoesNotMatch') return fail(step, 'The secret access key is wrong for this access key ID.', 'Check the secret access key.');
   if (code === 'NoSuchBucket' || (status === 404 && step === 'Bucket exists')) return fail(step, `Bucket "${d.bucket}" does not exist at ${where}.`, 'Create the bucket first, or correct its name.');
-  if (code === 'AccessDenied' || status === 403) return fail(step, `Access denied by ${where} for ${step.toLowerCase()} on bucket "${d.bucket}" (wrong key or missing permission).`, 'Check the keys, and give them read, write, list and delete on the bucket.');
+  if (code === 'AccessDenied' || status === 403) return fail(step, `${where} refused access to bucket "${d.bucket}" (HTTP 403${code && code !== 'Forbidden' && code !== 'AccessDenied' ? `, ${code}` : ''}) at step "${step}": the access key ID or secret access key is wrong, or this key may not use the bucket.`, 'Check both keys, and give the key read, write, list and delete on the bucket.');
   if (code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed' || status === 301) return fail(step, `Bucket "${d.bucket}" is in another region than ${d.region}.`, 'Enter the bucket\'s own region.');
   return fail(step, `${where} answered ${code || 'an error'}${status ? ` (HTTP ${status})` : ''}: ${msg}`, 'Check the destination settings; the object store\'s own message is above.');
 }

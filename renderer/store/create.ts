@@ -11,7 +11,7 @@ import { createUiSlice } from './ui.js';
 import { createRegistrySlice, subscribeRegistry } from './registry.js';
 import { createBackupsSlice, subscribeBackups } from './backups.js';
 import { createRestoreSlice, subscribeRestore } from './restore.js';
-import { createRestoreSlice, subscribeRestore } from './restore.js';
+import { createSetupSlice, subscribeSetup } from './setup.js';
 import type { LifeboatState, StoreDeps } from './types.js';
 
 export type LifeboatStore = StoreApi<LifeboatState>;
@@ -29,14 +29,14 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
     ...createRegistrySlice(set, get, deps),
     ...createBackupsSlice(set, get, deps),
     ...createRestoreSlice(set, get, deps),
-    ...createRestoreSlice(set, get, deps),
+    ...createSetupSlice(set, deps),
   }));
 }
 
 /** Loads everything the screens show. Also run after the event stream comes back from a drop. */
 export async function loadAll(store: LifeboatStore): Promise<void> {
   const s = store.getState();
-  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity(), s.loadRegistryJobs(), s.loadRestore(), s.loadBackups(), s.loadFollowedBackup()]);
+  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity(), s.loadRegistryJobs(), s.loadRestore(), s.loadSetup(), s.loadBackups(), s.loadFollowedBackup()]);
   const selected = store.getState().selectedRunId;
   if (selected) await store.getState().selectRun(selected);
 }
@@ -55,7 +55,7 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
     ...subscribeRegistry(api, store.setState),
     ...subscribeBackups(api, store.setState, store.getState),
     ...subscribeRestore(api, store.setState),
-    ...subscribeRestore(api, store.setState),
+    ...subscribeSetup(api, store.setState),
     api.onResync(() => void loadAll(store)),
   ];
   return () => offs.forEach((off) => off());

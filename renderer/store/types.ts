@@ -12,7 +12,7 @@ import type { ApiErrorData } from '../../electron/api/errors.js';
 import type { ApiClient, LinkState } from '../api.js';
 import type { RegistrySlice } from './registry.js';
 import type { BackupsSlice } from './backups.js';
-import type { RestoreSlice } from './restore.js';
+import type { SetupSlice } from './setup.js';
 import type { RestoreSlice } from './restore.js';
 
 /** An error as the screens show it: what happened and what to do, never a stack. */
@@ -81,7 +81,7 @@ export interface UiSlice {
 }
 
 export type LifeboatState = ConnectionSlice &
-  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice & RegistrySlice & RestoreSlice & BackupsSlice;
+  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice & RegistrySlice & RestoreSlice & SetupSlice & BackupsSlice;
 
 export interface StorageLike {
   getItem(key: string): string | null;
