@@ -8,7 +8,7 @@
  * - delete: refused while InProgress, done (and gone from the list) once Completed;
  * - schedule: malformed cron refused; a schedule set here is what the admin console API reports.
  */
-import { chmodSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -69,20 +69,23 @@ describe('backups', () => {
     const app1 = await startApp();
     const readiness = await call(app1, 'backups.readiness', {});
     expect(readiness.ok, JSON.stringify(readiness.checks)).toBe(true);
+    const progress1 = collect(app1, 'backups.followed') as FollowedBackup[];
     const started = await call(app1, 'backups.create', { kind: 'full' });
     expect(started.state).toBe('running');
     backupName = started.backupName!;
     expect(backupName).toMatch(/^instance-/);
-    // KOTS's name (what the CLI prints) is not the Velero object's.
-    expect(started.kotsName).not.toBe(backupName);
+    // Found through the Velero object's annotations, whatever name the CLI printed.
+    expect(started.kotsName).toBeTruthy();
     const b = await adminKube().get(`/apis/velero.io/v1/namespaces/velero/backups/${backupName}`);
     expect(b.metadata.annotations['kots.io/instance']).toBe('true');
 
     // Lifeboat "restarts": a new app instance on the same data dir picks the backup up again.
     await stopApp(app1);
+    // Progress came as events carrying the Velero object's phase, not by asking.
+    expect(progress1.some((f) => f.summary?.phase)).toBe(true);
+    const persisted = JSON.parse(readFileSync(join(dataDir, 'backups', 'followed.json'), 'utf8')) as FollowedBackup;
+    expect(persisted.backupName).toBe(backupName);
     app2 = await startApp();
-    const followedEvents = collect(app2, 'backups.followed') as FollowedBackup[];
-    const deltas = collect(app2, 'backups.delta');
     const again = await call(app2, 'backups.followed', {});
     expect(again?.backupName).toBe(backupName);
     const done = await waitUntil('the followed backup to finish', async () => {
@@ -92,8 +95,6 @@ describe('backups', () => {
     expect(done.state, done.message).toBe('succeeded');
     expect(done.summary?.phase).toBe('Completed');
     expect(done.timeline.map((t) => t.phase)).toContain('Completed');
-    // Progress arrived as events (phase/item counts), not by asking.
-    expect(followedEvents.length + deltas.length).toBeGreaterThan(0);
     const verified = await adminKube().get(`/apis/velero.io/v1/namespaces/velero/backups/${backupName}`);
     expect(verified.status.phase).toBe('Completed');
     const listed = (await call(app2, 'backups.list', {})).find((x) => x.name === backupName);

@@ -1,6 +1,6 @@
 import { Button, Card, Group, Menu, Stack, Tabs, Text } from '@mantine/core';
 import { IconChevronDown } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CheckList } from '../../components/CheckList.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -40,10 +40,6 @@ export function BackupsScreen() {
     useShallow((s) => ({ followed: s.followedBackup, readiness: s.backupReadiness, createError: s.backupCreateError, dismiss: s.dismissBackupErrors, open: s.openBackup, connected: s.cluster?.state === 'connected', listError: s.backupsError })),
   );
   const [tab, setTab] = useState<string | null>('list');
-  const loadBackups = useLifeboat((s) => s.loadBackups);
-  useEffect(() => {
-    if (connected) void loadBackups();
-  }, [connected, loadBackups]);
   const blocking = readiness?.checks.filter((c) => !c.ok) ?? [];
   return (
     <>

@@ -41,6 +41,7 @@ import {
   isInstanceBackup,
   instanceBackupType,
   parseCronStandard,
+  parseVendorBackup,
   snapshotConfig,
   type EmbeddedClusterInfo,
   type LabApp,
@@ -313,6 +314,39 @@ export class AdminConsole {
     return created.metadata.name!;
   }
 
+  /** CreateApplicationBackup: the vendor Backup, scoped to one app (kots-snapshots.md §2.3). */
+  async createApplicationBackup(app: LabApp): Promise<string> {
+    const veleroNamespace = await this.veleroNamespaceOfDefaultBsl();
+    const vendor = parseVendorBackup(app.backupSpec);
+    if (!vendor) throw new Error('no backup spec found for the current app version');
+    const included = [...new Set([app.namespace, ...(vendor.spec.includedNamespaces ?? []), ...(app.additionalNamespaces ?? [])].filter(Boolean))];
+    const backup: VeleroBackup = {
+      apiVersion: 'velero.io/v1',
+      kind: 'Backup',
+      metadata: {
+        generateName: `${app.slug}-`,
+        namespace: veleroNamespace,
+        annotations: {
+          ...(vendor.metadata.annotations ?? {}),
+          'kots.io/snapshot-trigger': 'manual',
+          'kots.io/app-id': app.slug,
+          'kots.io/app-sequence': String(app.sequence),
+          'kots.io/snapshot-requested': new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        },
+      },
+      spec: {
+        ...vendor.spec,
+        storageLocation: 'default',
+        includedNamespaces: included,
+        includeClusterResources: vendor.spec.includeClusterResources ?? true,
+        labelSelector: { ...(vendor.spec.labelSelector ?? {}), matchLabels: { ...(vendor.spec.labelSelector?.matchLabels ?? {}), 'kots.io/app-slug': app.slug } },
+      },
+    };
+    const created = await this.kube.createVelero<VeleroBackup>('backups', veleroNamespace, backup);
+    log(`created application backup ${created.metadata.name} of ${app.slug}`);
+    return created.metadata.name!;
+  }
+
   async getBackup(name: string): Promise<VeleroBackup> {
     const ns = await this.veleroNamespaceOfDefaultBsl();
     const b = await this.kube.getVelero<VeleroBackup>('backups', ns, name);
@@ -435,6 +469,22 @@ export class AdminConsole {
         } catch (e) {
           log(`failed to create instance snapshot: ${(e as Error).message}`);
           return send(500, { success: false, error: 'failed to create instance backup' });
+        }
+      }
+      if (method === 'POST' && (m = /^\/api\/v1\/app\/([^/]+)\/snapshot\/backup$/.exec(url.pathname))) {
+        // Partial (application) backup, CreateApplicationBackup (kots-snapshots.md §2.3); added for Lifeboat's backups area.
+        await this.checkAuth(req);
+        await this.checkVeleroAccess();
+        if (this.opts.flavour === 'embedded-cluster') return send(403, { success: false, error: 'partial backups are not supported on embedded clusters' });
+        const slug = decodeURIComponent(m[1]);
+        const app = (await this.apps()).find((a) => a.slug === slug);
+        if (!app) return send(404, { success: false, error: `app ${slug} not found` });
+        try {
+          const backupName = await this.createApplicationBackup(app);
+          return send(200, { success: true, backupName });
+        } catch (e) {
+          log(`failed to create application snapshot: ${(e as Error).message}`);
+          return send(500, { success: false, error: `failed to create application backup: ${(e as Error).message}` });
         }
       }
       if (method === 'GET' && url.pathname === '/api/v1/snapshot/config') {

@@ -1,0 +1,211 @@
+/**
+ * Backups list, live updates and log viewer at scale (prints figures and ratios; not a test).
+ *
+ *   npx tsx test/bench/backups-bench.ts        # LIFEBOAT_BENCH_BACKUPS=5000, LIFEBOAT_BENCH_LOG_LINES=200000
+ *
+ * Uses its OWN lab (.lab-backups, port base 28000) so the shared one is not flooded. Velero need not
+ * run: `velero install --crds-only` installs the CRDs and the Backups are created directly.
+ *  1. N Backup objects → time until Lifeboat's browser list shows all N (page load → "N of N")
+ *     vs `velero backup get` on the same cluster (goal ≤ 0.5×).
+ *  2. A Backup's phase patched → median time until the browser row shows it (goal < 300 ms).
+ *  3. A 200,000-line backup log through the real DownloadRequest path (the bench plays Velero's
+ *     part: it fills in status.downloadURL with a local URL serving the gzipped log) → time to the
+ *     first lines (goal < 1 s) and to a search result (goal < 500 ms).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium } from '@playwright/test';
+import { Kube } from '../lab/kube.js';
+import { startLab } from '../lab/lab.js';
+import { readLabState, repoRoot } from '../lab/state.js';
+import { chromiumLaunchOptions } from '../e2e/playwright.config.js';
+import { buildRenderer } from '../e2e/server.js';
+
+const run = promisify(execFile);
+const N = Number(process.env.LIFEBOAT_BENCH_BACKUPS ?? 5000);
+const LOG_LINES = Number(process.env.LIFEBOAT_BENCH_LOG_LINES ?? 200_000);
+const dir = join(repoRoot, '.lab-backups');
+const NS = 'velero';
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (i < items.length) await fn(items[i++]!);
+  }));
+}
+
+function backup(name: string, created: Date, phase = 'Completed') {
+  const iso = created.toISOString().replace(/\.\d+Z$/, 'Z');
+  return {
+    apiVersion: 'velero.io/v1',
+    kind: 'Backup',
+    metadata: {
+      name,
+      namespace: NS,
+      annotations: { 'kots.io/instance': 'true', 'kots.io/snapshot-trigger': 'schedule', 'kots.io/snapshot-requested': iso, 'kots.io/apps-versions': '{"sample-app":"1.0.0"}', 'kots.io/kotsadm-deploy-namespace': 'kotsadm' },
+    },
+    spec: { storageLocation: 'default', includedNamespaces: ['kotsadm', 'sample-app'], ttl: '720h0m0s' },
+    status: { phase, startTimestamp: iso, completionTimestamp: iso, expiration: new Date(created.getTime() + 720 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), progress: { totalItems: 42, itemsBackedUp: 42 }, errors: 0, warnings: 0 },
+  };
+}
+
+async function startWeb(kubeconfig: string, toolsDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const home = mkdtempSync(join(tmpdir(), 'lb-bench-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, LIFEBOAT_TOOLS_DIR: toolsDir, HOME: home };
+  delete env.LIFEBOAT_DATA_DIR;
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', kubeconfig, '--data-dir', join(home, 'data')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (c: Buffer) => {
+      seen += c.toString();
+      const m = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/.exec(seen);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`web mode exited (${code}):\n${seen}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { url, child };
+}
+
+async function main() {
+  console.log(`lab: ${dir} (port base 28000)`);
+  const lab = readLabState(dir) ?? (await startLab({ dir, portBase: 28000, flavour: 'existing', log: (l) => console.log(`lab: ${l}`) }));
+  const kube = new Kube(lab.kubeconfig);
+  const velero = join(lab.toolsDir, 'velero');
+  const env = { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(dir, 'home') };
+  mkdirSync(join(dir, 'home'), { recursive: true });
+  await run(velero, ['install', '--crds-only'], { env });
+  if (!(await kube.getOrUndefined(`/api/v1/namespaces/${NS}`))) await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+
+  const existing = ((await kube.get(`/apis/velero.io/v1/namespaces/${NS}/backups`)).items ?? []).length;
+  if (existing < N) {
+    console.log(`creating ${N - existing} Backup objects…`);
+    const t0 = Date.now();
+    const names = Array.from({ length: N - existing }, (_, i) => `bench-${String(existing + i).padStart(5, '0')}`);
+    await pool(names, 24, (n) => kube.post(`/apis/velero.io/v1/namespaces/${NS}/backups`, backup(n, new Date(Date.UTC(2026, 0, 1) + Number(n.slice(6)) * 60_000))).catch((e) => (String(e).includes('409') ? undefined : Promise.reject(e))));
+    console.log(`  created in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const total = ((await kube.get(`/apis/velero.io/v1/namespaces/${NS}/backups`)).items ?? []).length;
+
+  // 1. velero backup get vs the browser list
+  const cli: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = await run(velero, ['backup', 'get', '-n', NS], { env, maxBuffer: 256 * 1024 * 1024 });
+    cli.push(performance.now() - t0);
+    if (i === 0) console.log(`velero backup get printed ${r.stdout.trim().split('\n').length - 1} rows`);
+  }
+
+  // The log backup: newest, so it is the first row.
+  const logName = 'zz-bench-log';
+  if (!(await kube.getOrUndefined(`/apis/velero.io/v1/namespaces/${NS}/backups/${logName}`))) await kube.post(`/apis/velero.io/v1/namespaces/${NS}/backups`, backup(logName, new Date()));
+  const lines = Array.from({ length: LOG_LINES }, (_, i) => `time="2026-11-23T20:${String(Math.floor(i / 6000) % 60).padStart(2, '0')}:00Z" level=${i % 97 === 0 ? 'warning' : 'info'} msg="Backed up item ${i}" backup=${NS}/${logName} logSource="pkg/backup/backup.go:${i % 900}" name=item-${i} namespace=sample-app resource=configmaps`);
+  lines[LOG_LINES - 7] = `time="2026-11-23T21:00:00Z" level=error msg="needle in the haystack" backup=${NS}/${logName}`;
+  const gz = gzipSync(lines.join('\n') + '\n');
+  const logServer = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': gz.length });
+    res.end(gz);
+  });
+  await new Promise<void>((r) => logServer.listen(0, '127.0.0.1', () => r()));
+  const logUrl = `http://127.0.0.1:${(logServer.address() as { port: number }).port}/velero/backups/${logName}/${logName}-logs.gz?X-Amz-Signature=bench`;
+  // Play Velero's DownloadRequest controller for this one backup.
+  let stopFaker = false;
+  const faker = (async () => {
+    while (!stopFaker) {
+      const drs = (await kube.get(`/apis/velero.io/v1/namespaces/${NS}/downloadrequests`).catch(() => ({ items: [] }))).items ?? [];
+      for (const dr of drs) {
+        if (dr.status?.downloadURL) continue;
+        dr.status = { phase: 'Processed', downloadURL: logUrl, expiration: new Date(Date.now() + 600_000).toISOString() };
+        await kube.request('PUT', `/apis/velero.io/v1/namespaces/${NS}/downloadrequests/${dr.metadata.name}`, dr).catch(() => {});
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+
+  buildRenderer();
+  const web = await startWeb(lab.kubeconfig, lab.toolsDir);
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  try {
+    // Warm the server's watch (it lists at connect), then time a fresh page load.
+    await page.goto(web.url);
+    await page.waitForURL((u) => !u.hash.includes('token='));
+    await page.evaluate(() => (window.location.hash = '#/backups'));
+    await page.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 120_000 });
+    const ui: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await page.reload();
+      await page.evaluate(() => (window.location.hash = '#/backups'));
+      await page.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="backup-row"]').first().waitFor();
+      ui.push(performance.now() - t0);
+    }
+    // Warm: the app is running (its store fed by the watch) and the operator opens the Backups screen.
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() => (window.location.hash = '#/overview'));
+      await page.getByTestId('backup-list').waitFor({ state: 'detached' });
+      const t0 = performance.now();
+      await page.evaluate(() => (window.location.hash = '#/backups'));
+      await page.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 60_000 });
+      await page.locator('[data-testid="backup-row"]').first().waitFor();
+      warm.push(performance.now() - t0);
+    }
+    console.log(`\n1. list of ${total + 1} backups`);
+    console.log(`   velero backup get: median ${median(cli).toFixed(0)} ms (${cli.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`   Lifeboat browser list fully rendered: median ${median(ui).toFixed(0)} ms (${ui.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`   ratio Lifeboat (cold page load) / velero = ${(median(ui) / median(cli)).toFixed(2)}× (goal ≤ 0.5×)`);
+    console.log(`   Lifeboat running, Backups screen opened: median ${median(warm).toFixed(0)} ms → ratio ${(median(warm) / median(cli)).toFixed(2)}×`);
+
+    // 2. phase patch → shown
+    const lat: number[] = [];
+    for (let i = 0; i < 16; i++) {
+      const phase = i % 2 === 0 ? 'InProgress' : 'Completed';
+      const sel = `[data-testid="backup-row"][data-name="${logName}"][data-phase="${phase}"]`;
+      const t0 = Date.now();
+      await kube.request('PATCH', `/apis/velero.io/v1/namespaces/${NS}/backups/${logName}`, { status: { phase } }, 'application/merge-patch+json');
+      await page.waitForSelector(sel, { timeout: 10_000 });
+      lat.push(Date.now() - t0);
+    }
+    console.log(`\n2. phase patched → shown: median ${median(lat)} ms, max ${Math.max(...lat)} ms over ${lat.length} (goal < 300 ms)`);
+
+    // 3. 200k-line log
+    await page.locator(`[data-testid="backup-row"][data-name="${logName}"]`).click();
+    await page.getByTestId('tab-log').waitFor();
+    const t0 = Date.now();
+    await page.getByTestId('tab-log').click();
+    await page.getByTestId('log-line').first().waitFor({ timeout: 30_000 });
+    const first = Date.now() - t0;
+    await page.getByTestId('log-count').filter({ hasText: `${LOG_LINES.toLocaleString('en-US')} lines` }).waitFor({ timeout: 60_000 });
+    const all = Date.now() - t0;
+    const t1 = Date.now();
+    await page.getByTestId('log-search').fill('needle in the haystack');
+    await page.getByTestId('log-count').filter({ hasText: `1 of ${LOG_LINES.toLocaleString('en-US')} lines` }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('log-line').filter({ hasText: 'needle' }).first().waitFor();
+    const search = Date.now() - t1;
+    console.log(`\n3. ${LOG_LINES.toLocaleString('en-US')}-line log: first lines ${first} ms (goal < 1000 ms), all lines ${all} ms, search ${search} ms (goal < 500 ms)`);
+    writeFileSync(join(dir, 'bench-result.json'), JSON.stringify({ backups: total + 1, veleroGetMs: median(cli), lifeboatListMs: median(ui), lifeboatWarmMs: median(warm), ratio: median(ui) / median(cli), phaseShownMedianMs: median(lat), logFirstLinesMs: first, logAllMs: all, logSearchMs: search }, null, 2));
+  } finally {
+    stopFaker = true;
+    await faker;
+    await browser.close();
+    web.child.kill('SIGTERM');
+    logServer.close();
+  }
+  console.log('\n(the lab stays up: `npx tsx test/lab/cli.ts down --dir .lab-backups` stops it)');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
