@@ -55,7 +55,7 @@ export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: Regis
           <Progress.Root size="lg" role="progressbar" aria-label={`${what}: ${phaseLabel(p.phase)}`} aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100} data-testid={`${testId}-bar`}>
             <Progress.Section value={pct} color={running ? 'blue' : job.state === 'failed' ? 'red' : 'yellow'} animated={running} role="presentation" aria-hidden />
           </Progress.Root>
-          <Text size="sm" data-testid={`${testId}-phase`}>
+          <Text size="sm" data-testid={`${testId}-phase`} style={{ overflowWrap: 'anywhere' }}>
             {phaseLabel(p.phase)}
             {p.current && running ? <Text span c="dimmed" size="xs">{` — ${p.current}`}</Text> : null}
           </Text>
@@ -119,10 +119,10 @@ export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: Regis
                     <Table.Td ff="monospace" title={t.actual ?? undefined}>
                       {t.actual ? shortDigest(t.actual) : 'missing'}
                     </Table.Td>
-                    <Table.Td>
-                      <StatusBadge tone={t.ok ? 'ok' : 'error'} size="sm">
-                        {t.ok ? 'Same' : 'Differs'}
-                      </StatusBadge>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Text span size="xs" fw={600} c={t.ok ? 'teal' : 'red'}>
+                        {t.ok ? '✓ Same' : '✗ Differs'}
+                      </Text>
                     </Table.Td>
                   </Table.Tr>
                 ))}
