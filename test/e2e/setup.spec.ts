@@ -14,6 +14,7 @@ import { RegistryClient } from '../../electron/registry/client.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
+import { giveVeleroItsOwnMetricsPort } from '../integration/setup-lab.js';
 import { expect, test } from './fixtures.js';
 import { useFake } from './server.js';
 
@@ -64,6 +65,7 @@ test.describe('Setup wizard', () => {
     test.setTimeout(420_000);
     work = mkdtempSync(join(tmpdir(), 'lb-e2e-setup-'));
     lab = await startLab({ dir: labDir, portBase: 27000, flavour: 'existing-airgap' });
+    giveVeleroItsOwnMetricsPort(lab);
     // A lab kept from an earlier run: no Velero, no pushed images.
     const kube = new Kube(lab.kubeconfig);
     if (await kube.getOrUndefined('/api/v1/namespaces/velero')) {
@@ -80,6 +82,8 @@ test.describe('Setup wizard', () => {
 
   test.afterAll(async () => {
     web?.child.kill('SIGTERM');
+    // A kept lab must not keep a Velero server running: it would hold :8080 for every other lab.
+    if (lab && process.env.LIFEBOAT_LAB_KEEP) await new Promise((r) => spawn(join(lab.toolsDir, 'velero'), ['uninstall', '--force'], { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(work, 'home') }, stdio: 'ignore' }).on('exit', r));
     if (work) rmSync(work, { recursive: true, force: true });
     if (lab && !process.env.LIFEBOAT_LAB_KEEP) await stopLab(labDir);
   });

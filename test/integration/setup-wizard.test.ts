@@ -12,7 +12,6 @@
  *     then the real Velero completes a backup; finally uninstall with typed confirmation.
  */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { SetupService } from '../../electron/workflows/setup/service.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
+import { giveVeleroItsOwnMetricsPort } from './setup-lab.js';
 
 const dir = join(repoRoot, '.lab-setup');
 let lab: LabState;
@@ -66,29 +66,14 @@ async function noVeleroObjects(): Promise<void> {
   expect((crds.items as any[]).filter((c) => c.metadata.name.endsWith('velero.io'))).toEqual([]);
 }
 
-/**
- * The lab runs every Velero server as a local process, and Velero 1.18's controller manager always
- * binds its metrics listener to :8080 (no flag changes it), so only ONE lab on this machine can run a
- * Velero server at a time. Wait until no other lab's server holds the port before installing.
- */
-async function port8080Free(ms = 300_000): Promise<void> {
-  const free = () => new Promise<boolean>((resolve) => {
-    const srv = createServer().once('error', () => resolve(false)).once('listening', () => srv.close(() => resolve(true)));
-    srv.listen(8080);
-  });
-  const end = Date.now() + ms;
-  while (!(await free())) {
-    if (Date.now() > end) throw new Error('Another lab\'s Velero server holds port 8080 (Velero\'s controller-manager metrics); this test\'s Velero server cannot start while it runs. Stop the other lab\'s Velero and run again.');
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-}
-
 const minioDest = () => ({ provider: 's3-compatible' as const, bucket: lab.minio.bucket, region: lab.minio.region, endpoint: lab.minio.endpoint, prefix: 'setup-test' });
 const minioKeys = () => ({ accessKeyId: lab.minio.accessKey, secretAccessKey: lab.minio.secretKey });
 
 beforeAll(async () => {
   lab = await startLab({ dir, portBase: 27000, flavour: 'existing-airgap' });
   kube = new Kube(lab.kubeconfig);
+  const own = giveVeleroItsOwnMetricsPort(lab);
+  console.log(`[setup] lab velero with its own metrics port: ${own}`);
   work = mkdtempSync(join(tmpdir(), 'lb-setup-'));
   // A lab kept from an earlier run (LIFEBOAT_LAB_KEEP) may still have Velero: start clean.
   if (await kube.getOrUndefined('/api/v1/namespaces/velero')) await velero(['uninstall', '--force'], 240_000);
@@ -105,8 +90,10 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const a of apps) await a.dispose().catch(() => {});
   if (work) rmSync(work, { recursive: true, force: true });
+  // A kept lab must not keep a Velero server running: it would hold :8080 for every other lab.
+  if (lab && process.env.LIFEBOAT_LAB_KEEP && (await kube.getOrUndefined('/api/v1/namespaces/velero'))) await velero(['uninstall', '--force'], 240_000);
   if (lab && !process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir);
-}, 120_000);
+}, 300_000);
 
 describe('setup wizard: destination validation (nothing changes in the cluster)', () => {
   it('wrong secret key, missing bucket, unknown CA, endpoint down, malformed input: each a clear message', async () => {
@@ -234,7 +221,6 @@ describe('setup wizard: S3-compatible + air gap, end to end', () => {
     await s.pushImages();
     await s.idle();
     expect((await s.checkImages()).images!.map((i) => i.state)).toEqual(['present', 'present']);
-    await port8080Free();
     await s.resume();
     await s.idle();
     w = s.state();

@@ -473,7 +473,7 @@ export class SetupService {
       state: 'running',
       startedAt: new Date().toISOString(),
       server: this.s.cluster.status().server,
-      phases: ids.map((id) => ({ id, title: PHASE_TITLES[id], state: 'pending' })),
+      phases: ids.map((id, i) => ({ id, title: id === 'wait-deployment' && ids.indexOf('configure') < i && ids.indexOf('configure') >= 0 ? 'Wait for the Velero server after KOTS restarts it' : PHASE_TITLES[id], state: 'pending' as const })),
       diagnosis: [],
     };
     this.save({ ...this.w, step: 'apply', apply, verification: undefined });
