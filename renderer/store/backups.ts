@@ -210,16 +210,24 @@ export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps
 /** Feeds the slice from the contract's backups events; returns the unsubscribes. */
 export function subscribeBackups(api: ApiClient, set: SetState, get: GetState): Array<() => void> {
   let readinessTimer: ReturnType<typeof setTimeout> | undefined;
+  // "another backup in progress" depends on the list: re-ask after changes, at most every 300 ms.
+  const recheck = () => {
+    if (!readinessTimer)
+      readinessTimer = setTimeout(() => {
+        readinessTimer = undefined;
+        void get().loadBackupReadiness();
+      }, 300);
+  };
   return [
     api.subscribe('backups.delta', (d) => {
       set((s) => ({ backupsByName: applyDelta(s.backupsByName, d), backupsLoaded: true }));
-      // "another backup in progress" depends on the list: re-ask, at most twice a second.
-      if (!readinessTimer)
-        readinessTimer = setTimeout(() => {
-          readinessTimer = undefined;
-          void get().loadBackupReadiness();
-        }, 500);
+      recheck();
     }),
-    api.subscribe('backups.followed', (f) => set({ followedBackup: f })),
+    api.subscribe('backups.followed', (f) => {
+      set({ followedBackup: f });
+      recheck();
+    }),
+    // Velero stopping/starting or its storage location changing shows up here first.
+    api.subscribe('environment.changed', () => recheck()),
   ];
 }

@@ -41,7 +41,7 @@ export interface BackupsOptions {
   appearMs?: number;
   /** Timeout of the kots command (default 2 min). */
   cliMs?: number;
-  /** Batch window of `backups.delta` (default 40 ms). */
+  /** Batch window of `backups.delta` (default 15 ms). */
   deltaMs?: number;
   adminApi?: AdminApi;
   downloads?: (kc: KubeConfig) => UrlSource;
@@ -154,7 +154,7 @@ export class BackupsService {
     }
     for (const w of [...this.waiters]) w();
     if (this.current?.backupName && (this.dirty.has(this.current.backupName) || this.removed.has(this.current.backupName))) this.updateFollowed();
-    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.emitDelta(false), this.opts.deltaMs ?? 40);
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.emitDelta(false), this.opts.deltaMs ?? 15);
   }
 
   private emitDelta(reset: boolean): void {

@@ -47,7 +47,7 @@ export function BackupsScreen() {
         title="Backups"
         description="Full backups of the admin console and the application through KOTS and Velero: take one now, follow it to the end, read what went wrong, and set the schedule."
         actions={
-          <Group gap="xs">
+          <Group gap="xs" wrap="nowrap">
             <PartialBackupMenu />
             <BackupNowButton stay />
           </Group>
