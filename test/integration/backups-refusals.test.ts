@@ -2,7 +2,8 @@
  * "Back up now" refuses BEFORE anything starts, with the reason and the fix, when Velero is not
  * running and when its storage location is Unavailable (the backup would end FailedValidation).
  * Both change cluster-wide state, so this file runs its OWN lab (.lab-backups, port base 28000):
- * Velero is installed there, scaled to 0, and the default storage location marked Unavailable.
+ * Velero is installed there with an image that cannot be pulled and scaled to 0, and the default
+ * storage location is marked Unavailable.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,13 +32,18 @@ beforeAll(async () => {
     mkdirSync(home, { recursive: true });
     const creds = join(home, 'minio-credentials');
     writeFileSync(creds, `[default]\naws_access_key_id=${lab.minio.accessKey}\naws_secret_access_key=${lab.minio.secretKey}\n`, { mode: 0o600 });
-    await run(join(lab.toolsDir, 'velero'), ['install', '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3', '--bucket', lab.minio.bucket, '--secret-file', creds, '--backup-location-config', `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`, '--use-volume-snapshots=false', '--use-node-agent'], { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: home } });
+    // An image the lab's kubelet cannot pull: this Velero never runs (and so never touches the
+    // Backups the bench may have left in this lab).
+    await run(join(lab.toolsDir, 'velero'), ['install', '--image', `${lab.registry.host}/missing/velero:v0.0.0`, '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3', '--bucket', lab.minio.bucket, '--secret-file', creds, '--backup-location-config', `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`, '--use-volume-snapshots=false', '--use-node-agent'], { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: home } });
   }
   // Velero not running…
   await kube.mergePatch('/apis/apps/v1/namespaces/velero/deployments/velero', { spec: { replicas: 0 } });
   // …and its storage location Unavailable (as Velero reports a bucket it cannot reach).
   await waitUntil('BSL default', () => kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default'), 30_000);
-  await kube.request('PATCH', '/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default/status', { status: { phase: 'Unavailable', message: 'BackupStorageLocation "default" is unavailable: rpc error: NoSuchBucket' } }, 'application/merge-patch+json');
+  const unavailable = { status: { phase: 'Unavailable', message: 'BackupStorageLocation "default" is unavailable: rpc error: NoSuchBucket' } };
+  const bslPath = '/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default';
+  // Through the status subresource where the CRD has one, else on the object itself.
+  await kube.request('PATCH', `${bslPath}/status`, unavailable, 'application/merge-patch+json').catch(() => kube.request('PATCH', bslPath, unavailable, 'application/merge-patch+json'));
   app = createApp({ dataDir: mkdtempSync(join(tmpdir(), 'lb-refuse-')), mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig });
   await app.start();
   await waitUntil('Velero detected as not running', async () => {
