@@ -49,6 +49,12 @@ async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
+async function shot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(shots, name), fullPage: true });
+}
+
 async function openSetup(page: Page) {
   await page.addInitScript(() => window.localStorage.setItem('lifeboat.colorScheme', 'light'));
   await page.goto(web.url);
@@ -98,7 +104,7 @@ test.describe('Setup wizard', () => {
     await expect(checks).toContainText('KOTS admin console found', { timeout: 90_000 });
     await expect(checks).toContainText('Air gap');
     await expect(checks).toContainText('No Velero yet');
-    await page.screenshot({ path: join(shots, 'setup-preflight.png'), fullPage: true });
+    await shot(page, 'setup-preflight.png');
     await page.getByTestId('setup-preflight-next').click();
     await expect(screen).toHaveAttribute('data-step', 'destination');
 
@@ -115,7 +121,7 @@ test.describe('Setup wizard', () => {
     await expect(page.getByTestId('setup-validation')).toContainText(/secret access key is wrong|secret access key is wrong, or/);
     await expect(page.getByTestId('setup-validation')).toContainText('These checks ran from this computer');
     await expect(page.getByTestId('setup-secret-secretAccessKey')).toHaveValue('');
-    await page.screenshot({ path: join(shots, 'setup-destination-error.png'), fullPage: true });
+    await shot(page, 'setup-destination-error.png');
     await page.getByTestId('setup-secret-accessKeyId').fill(lab.minio.accessKey);
     await page.getByTestId('setup-secret-secretAccessKey').fill(lab.minio.secretKey);
     await page.getByTestId('setup-validate').click();
@@ -130,13 +136,13 @@ test.describe('Setup wizard', () => {
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(0)).toHaveAttribute('data-state', 'missing');
     await expect(rows.nth(1)).toHaveAttribute('data-state', 'missing');
-    await page.screenshot({ path: join(shots, 'setup-images-missing.png'), fullPage: true });
+    await shot(page, 'setup-images-missing.png');
     await page.getByTestId('setup-images-push').click();
     await expect(rows.nth(0)).toHaveAttribute('data-state', 'pushed', { timeout: 60_000 });
     await expect(rows.nth(1)).toHaveAttribute('data-state', 'pushed', { timeout: 60_000 });
     await page.getByTestId('setup-images-check').click();
     await expect(rows.nth(0)).toHaveAttribute('data-state', 'present');
-    await page.screenshot({ path: join(shots, 'setup-images.png'), fullPage: true });
+    await shot(page, 'setup-images.png');
     await page.getByTestId('setup-images-next').click();
 
     // 4. Review
@@ -146,13 +152,13 @@ test.describe('Setup wizard', () => {
     await expect(commands.filter({ hasText: 'configure-other-s3' })).toContainText('<redacted>');
     await expect(page.getByTestId('setup-review')).not.toContainText(lab.minio.secretKey);
     await expect(page.getByTestId('setup-objects')).toContainText('Deployment/velero');
-    await page.screenshot({ path: join(shots, 'setup-review.png'), fullPage: true });
+    await shot(page, 'setup-review.png');
 
     // 5. Apply with live phases
     await page.getByTestId('setup-apply').click();
     await expect(screen).toHaveAttribute('data-step', 'apply');
     await expect(page.getByTestId('setup-phase').filter({ hasText: 'velero install' })).toHaveAttribute('data-state', 'succeeded', { timeout: 120_000 });
-    await page.screenshot({ path: join(shots, 'setup-apply.png'), fullPage: true });
+    await shot(page, 'setup-apply.png');
     await expect(screen).toHaveAttribute('data-step', 'done', { timeout: 300_000 });
 
     // 6. Done: verified; change/remove offered.
@@ -163,11 +169,17 @@ test.describe('Setup wizard', () => {
     await page.getByTestId('setup-uninstall-confirm').fill('velero');
     await expect(page.getByTestId('setup-uninstall')).toBeEnabled();
     await page.keyboard.press('Escape');
-    await page.screenshot({ path: join(shots, 'setup-done.png'), fullPage: true });
+    await expect(page.getByRole('dialog')).toBeHidden();
+    await shot(page, 'setup-done.png');
 
     // Reload: the wizard is where it was (persisted in the data directory).
     await page.reload();
     await page.evaluate(() => (window.location.hash = '#/setup'));
     await expect(page.getByTestId('setup-screen')).toHaveAttribute('data-step', 'done');
+    await expect(page.getByTestId('setup-plugins')).toContainText('velero.io/aws (ObjectStore)');
+    // Dark theme.
+    for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-mantine-color-scheme')) !== 'dark'; i++) await page.getByTestId('theme-toggle').click();
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    await shot(page, 'setup-done-dark.png');
   });
 });

@@ -239,7 +239,11 @@ export function VerificationCard({ w }: { w: SetupWizard }) {
     <Card data-testid="setup-verification" data-ok={String(v.ok)}>
       <Title order={3} size="h5" mb="sm">{v.ok ? 'Verified' : 'Verification'}</Title>
       <CheckList checks={v.checks} />
-      {v.plugins.length > 0 && <Text size="xs" c="dimmed" mt="sm">Plugins: {v.plugins.join(', ')}</Text>}
+      {v.plugins.length > 0 && (
+        <Text size="xs" c="dimmed" mt="sm" data-testid="setup-plugins">
+          Storage plugins: {v.plugins.filter((p) => /ObjectStore|VolumeSnapshotter/.test(p)).join(', ') || 'none'}; plus {v.plugins.filter((p) => !/ObjectStore|VolumeSnapshotter/.test(p)).length} built-in backup and restore actions.
+        </Text>
+      )}
     </Card>
   );
 }
