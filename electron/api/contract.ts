@@ -548,7 +548,8 @@ export const BackupDetail = z.object({
 });
 export type BackupDetail = z.infer<typeof BackupDetail>;
 
-export const BackupLogPage = z.object({ name: z.string(), total: z.number().int(), offset: z.number().int(), lines: z.array(z.string()) });
+/** `total` is the lines read so far until `complete` (the log streams in while it downloads). */
+export const BackupLogPage = z.object({ name: z.string(), total: z.number().int(), complete: z.boolean(), offset: z.number().int(), lines: z.array(z.string()) });
 export type BackupLogPage = z.infer<typeof BackupLogPage>;
 
 export const RetentionUnit = z.enum(['seconds', 'minutes', 'hours', 'days', 'weeks', 'months', 'years']);
@@ -604,7 +605,7 @@ const backupsMethods = {
   'backups.schedule': method(empty, BackupSchedule),
   'backups.checkCron': method(z.object({ schedule: z.string().max(200) }).strict(), CronCheck),
   'backups.setSchedule': method(z.object({ autoEnabled: z.boolean(), schedule: z.string().max(200) }).strict(), BackupSchedule),
-  'backups.setRetention': method(z.object({ value: z.number().int().min(1).max(100_000), unit: RetentionUnit }).strict(), BackupSchedule),
+  'backups.setRetention'  'backups.setRetention': method(z.object({ value: z.number().int().min(1).max(100_000), unit: RetentionUnit }).strict(), BackupSchedule),
 } as const;
 
 // ---- restore: the disaster-recovery restore wizard ----

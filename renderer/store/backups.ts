@@ -137,13 +137,16 @@ export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps
         const first = await api.call('backups.log', { name, offset: 0, limit: LOG_FIRST_PAGE });
         if (gen !== logGen) return;
         let lines = first.lines;
-        set({ backupLog: { name, lines, total: first.total, loading: lines.length < first.total, firstPageMs: Math.round(performance.now() - t0) } });
-        while (lines.length < first.total) {
+        let complete = first.complete && lines.length >= first.total;
+        set({ backupLog: { name, lines, total: first.total, loading: !complete, firstPageMs: Math.round(performance.now() - t0) } });
+        while (!complete) {
           const page = await api.call('backups.log', { name, offset: lines.length, limit: LOG_PAGE });
           if (gen !== logGen) return;
-          if (!page.lines.length) break;
           lines = lines.concat(page.lines);
-          set((s) => ({ backupLog: s.backupLog && { ...s.backupLog, lines, loading: lines.length < first.total } }));
+          complete = page.complete && lines.length >= page.total;
+          if (!page.lines.length && !complete) break;
+          const total = page.total;
+          set((s) => ({ backupLog: s.backupLog && { ...s.backupLog, lines, total, loading: !complete } }));
         }
       } catch (err) {
         if (gen === logGen) set((s) => ({ backupLog: { name, lines: s.backupLog?.lines ?? [], total: 0, loading: false, error: toErrorView(err) } }));

@@ -18,7 +18,8 @@ import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { AdminApi } from '../../kots/adminApi.js';
 import { backupArgs, backupFailure, parseBackupOutput } from '../../kots/cli.js';
 import { checkCron, previousRun, retentionToDuration, retentionWords, type RetentionUnitName } from '../../kots/schedule.js';
-import { DownloadRequests, downloadLines, downloadText, type UrlSource } from '../../velero/downloads.js';
+import { createInterface } from 'node:readline';
+import { DownloadRequests, downloadText, openDownload, type UrlSource } from '../../velero/downloads.js';
 import {
   isRunningBackup,
   isTerminalBackup,
@@ -50,6 +51,10 @@ export interface BackupsOptions {
 interface CachedLog {
   key: string;
   lines: string[];
+  complete: boolean;
+  error?: unknown;
+  /** Resolves when more lines arrived (or the download ended). */
+  more: () => Promise<void>;
 }
 
 export class BackupsService {
@@ -383,22 +388,59 @@ export class BackupsService {
     return { veleroNamespace: b.metadata.namespace, kind, name: b.metadata.name, location: b.spec?.storageLocation };
   }
 
-  async logLines(name: string): Promise<string[]> {
+  /** The log as it streams in: the first lines can be shown before the whole file is read. */
+  private async openLog(name: string): Promise<CachedLog> {
     const b = this.mustFind(name);
     if (!isTerminalBackup(b.status?.phase) && b.status?.phase !== 'Deleting') {
       throw new LifeboatError('BACKUP_IN_PROGRESS', `The log of ${name} is not available yet: Velero uploads it when the backup finishes (it is ${b.status?.phase || 'New'}).`, 'Follow the progress here; open the log once it has finished.');
     }
     const key = `${b.metadata.namespace}/${name}/${b.metadata.uid ?? ''}`;
-    const hit = this.logs.find((l) => l.key === key);
-    if (hit) return hit.lines;
-    const lines = await downloadLines(this.source(), this.target(b, 'BackupLog'));
-    this.logs = [{ key, lines }, ...this.logs.filter((l) => l.key !== key)].slice(0, 3);
-    return lines;
+    const hit = this.logs.find((l) => l.key === key && !l.error);
+    if (hit) return hit;
+    const stream = await openDownload(this.source(), this.target(b, 'BackupLog'));
+    let wake: () => void = () => {};
+    let next = new Promise<void>((r) => (wake = r));
+    const log: CachedLog = { key, lines: [], complete: false, more: () => next };
+    const bump = () => {
+      const w = wake;
+      next = new Promise<void>((r) => (wake = r));
+      w();
+    };
+    const rl = createInterface({ input: stream!, crlfDelay: Infinity });
+    let pending = 0;
+    rl.on('line', (l) => {
+      log.lines.push(l);
+      if (++pending >= 2000) {
+        pending = 0;
+        bump();
+      }
+    });
+    rl.on('close', () => {
+      log.complete = true;
+      bump();
+    });
+    stream!.on('error', (err) => {
+      log.error = new LifeboatError('STORAGE_UNREACHABLE', `The backup log of ${name} could not be read to the end: ${(err as Error).message}.`, 'The file in the store may be damaged or the connection dropped. Try again.');
+      log.complete = true;
+      bump();
+    });
+    this.logs = [log, ...this.logs.filter((l) => l.key !== key)].slice(0, 3);
+    return log;
+  }
+
+  /** Every line (waits for the whole download). */
+  async logLines(name: string): Promise<string[]> {
+    const log = await this.openLog(name);
+    while (!log.complete) await log.more();
+    if (log.error) throw log.error;
+    return log.lines;
   }
 
   async log(name: string, offset: number, limit: number): Promise<BackupLogPage> {
-    const lines = await this.logLines(name);
-    return { name, total: lines.length, offset, lines: lines.slice(offset, offset + limit) };
+    const log = await this.openLog(name);
+    while (!log.complete && log.lines.length < offset + limit) await log.more();
+    if (log.error && log.lines.length <= offset) throw log.error;
+    return { name, total: log.lines.length, complete: log.complete, offset, lines: log.lines.slice(offset, offset + limit) };
   }
 
   async detail(name: string): Promise<BackupDetail> {
