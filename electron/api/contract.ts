@@ -605,7 +605,7 @@ const backupsMethods = {
   'backups.schedule': method(empty, BackupSchedule),
   'backups.checkCron': method(z.object({ schedule: z.string().max(200) }).strict(), CronCheck),
   'backups.setSchedule': method(z.object({ autoEnabled: z.boolean(), schedule: z.string().max(200) }).strict(), BackupSchedule),
-  'backups.setRetention'  'backups.setRetention': method(z.object({ value: z.number().int().min(1).max(100_000), unit: RetentionUnit }).strict(), BackupSchedule),
+  'backups.setRetention': method(z.object({ value: z.number().int().min(1).max(100_000), unit: RetentionUnit }).strict(), BackupSchedule),
 } as const;
 
 // ---- restore: the disaster-recovery restore wizard ----
