@@ -50,7 +50,7 @@ test.describe('Overview', () => {
     // The new screen's heading takes focus, so a screen reader announces where we are.
     await expect(page.getByRole('heading', { level: 1, name: 'Backups' })).toBeFocused();
     await expect(nav.getByRole('link', { name: /Backups/ })).toHaveAttribute('aria-current', 'page');
-    await expect(page.getByTestId('readiness-checks')).toBeVisible();
+    await expect(page.getByTestId('backups-screen')).toBeVisible();
 
     // The skip link (first in the tab order) takes focus from the navigation to the screen.
     await nav.getByRole('link', { name: /Setup/ }).focus();
