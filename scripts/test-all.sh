@@ -34,8 +34,11 @@ PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test -c test/e2e/
 echo "== electron e2e"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/electron.json" npx playwright test -c test/electron/playwright.config.ts --reporter=list,json || status=1
 
-echo "== lab down"
-npx tsx test/lab/cli.ts down || status=1
+echo "== lab down (every lab the suites started)"
+for d in .lab .lab-*/; do
+  [ -d "$d" ] || continue
+  LIFEBOAT_LAB_DIR="$PWD/${d%/}" npx tsx test/lab/cli.ts down || status=1
+done
 
 node scripts/summarize-tests.mjs "$results" || status=1
 exit $status

@@ -96,7 +96,7 @@ export function findProcessesUnder(dir: string): number[] {
     return out
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => l.includes(dir) && !l.includes(' ps -eo'))
+      .filter((l) => l.split(/\s+/).some((arg) => arg === dir || arg.includes(`${dir}/`)) && !l.includes(' ps -eo'))
       .map((l) => Number(l.split(/\s+/)[0]))
       .filter((pid) => pid !== process.pid && Number.isFinite(pid));
   } catch {
