@@ -70,6 +70,7 @@ test.describe('Setup wizard', () => {
   test.beforeAll(async () => {
     test.setTimeout(420_000);
     work = mkdtempSync(join(tmpdir(), 'lb-e2e-setup-'));
+    await stopLab(labDir); // a lab left by the integration run has a used registry: start fresh
     lab = await startLab({ dir: labDir, portBase: 27000, flavour: 'existing-airgap' });
     giveVeleroItsOwnMetricsPort(lab);
     // A lab kept from an earlier run: no Velero, no pushed images.
@@ -88,10 +89,10 @@ test.describe('Setup wizard', () => {
 
   test.afterAll(async () => {
     web?.child.kill('SIGTERM');
-    // A kept lab must not keep a Velero server running: it would hold :8080 for every other lab.
-    if (lab && process.env.LIFEBOAT_LAB_KEEP) await new Promise((r) => spawn(join(lab.toolsDir, 'velero'), ['uninstall', '--force'], { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(work, 'home') }, stdio: 'ignore' }).on('exit', r));
     if (work) rmSync(work, { recursive: true, force: true });
-    if (lab && !process.env.LIFEBOAT_LAB_KEEP) await stopLab(labDir);
+    // This lab is the spec's own: never kept (LIFEBOAT_LAB_KEEP is for the shared lab), so its
+    // Velero never holds :8080 and the next run's registry starts empty.
+    if (lab) await stopLab(labDir);
   });
 
   test('preflight → destination → images → review → apply → done', async ({ page }) => {

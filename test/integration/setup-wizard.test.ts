@@ -70,6 +70,7 @@ const minioDest = () => ({ provider: 's3-compatible' as const, bucket: lab.minio
 const minioKeys = () => ({ accessKeyId: lab.minio.accessKey, secretAccessKey: lab.minio.secretKey });
 
 beforeAll(async () => {
+  await stopLab(dir); // never reuse a lab an earlier run left behind
   lab = await startLab({ dir, portBase: 27000, flavour: 'existing-airgap' });
   kube = new Kube(lab.kubeconfig);
   const own = giveVeleroItsOwnMetricsPort(lab);
@@ -90,9 +91,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const a of apps) await a.dispose().catch(() => {});
   if (work) rmSync(work, { recursive: true, force: true });
-  // A kept lab must not keep a Velero server running: it would hold :8080 for every other lab.
-  if (lab && process.env.LIFEBOAT_LAB_KEEP && (await kube.getOrUndefined('/api/v1/namespaces/velero'))) await velero(['uninstall', '--force'], 240_000);
-  if (lab && !process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir);
+  // This lab is the file's own: never kept (LIFEBOAT_LAB_KEEP is for the shared lab).
+  if (lab) await stopLab(dir);
 }, 300_000);
 
 describe('setup wizard: destination validation (nothing changes in the cluster)', () => {
