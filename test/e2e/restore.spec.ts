@@ -13,7 +13,7 @@ import type { Page } from '@playwright/test';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
-import { ensureVeleroOn, instanceBackupOn, makeRoomForVelero, scaleVelero } from '../integration/restore-lab.js';
+import { ensureVeleroOn, instanceBackupOn, scaleVelero } from '../integration/restore-lab.js';
 import { expect, test } from './fixtures.js';
 import { useFake } from './server.js';
 
@@ -24,7 +24,6 @@ let lab: LabState;
 let kube: Kube;
 let backup = '';
 let web: { url: string; child: ChildProcess };
-let resumeOthers = async () => {};
 
 async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
   const home = mkdtempSync(join(tmpdir(), 'lifeboat-e2e-restore-'));
@@ -77,7 +76,6 @@ test.describe('Restore wizard', () => {
     test.setTimeout(600_000);
     lab = await startLab({ dir: labDir, portBase: 29000, flavour: 'existing' });
     kube = new Kube(lab.kubeconfig);
-    resumeOthers = await makeRoomForVelero(lab);
     await ensureVeleroOn(lab);
     backup = await instanceBackupOn(lab);
     // One backup that cannot be restored, to show its reasons.
@@ -94,9 +92,7 @@ test.describe('Restore wizard', () => {
   test.afterAll(async () => {
     web?.child.kill('SIGTERM');
     await kube?.delete('/apis/velero.io/v1/namespaces/velero/backups/instance-failed-e2e').catch(() => {});
-    if (process.env.LIFEBOAT_LAB_KEEP) await scaleVelero(lab, 0).catch(() => {});
-    else await stopLab(labDir).catch(() => {});
-    await resumeOthers();
+    if (!process.env.LIFEBOAT_LAB_KEEP) await stopLab(labDir).catch(() => {});
   });
 
   test('walks every step: situation, backup, type, confirm, run, report', async ({ page }) => {

@@ -14,7 +14,6 @@ import { RegistryClient } from '../../electron/registry/client.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
-import { giveVeleroItsOwnMetricsPort } from '../integration/setup-lab.js';
 import { expect, test } from './fixtures.js';
 import { useFake } from './server.js';
 
@@ -72,7 +71,6 @@ test.describe('Setup wizard', () => {
     work = mkdtempSync(join(tmpdir(), 'lb-e2e-setup-'));
     await stopLab(labDir); // a lab left by the integration run has a used registry: start fresh
     lab = await startLab({ dir: labDir, portBase: 27000, flavour: 'existing-airgap' });
-    giveVeleroItsOwnMetricsPort(lab);
     // A lab kept from an earlier run: no Velero, no pushed images.
     const kube = new Kube(lab.kubeconfig);
     if (await kube.getOrUndefined('/api/v1/namespaces/velero')) {

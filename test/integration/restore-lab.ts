@@ -5,10 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kube } from '../lab/kube.js';
-import { readLabState, type LabState } from '../lab/state.js';
+import type { LabState } from '../lab/state.js';
 import { waitUntil, type ToolResult } from './lab.js';
 
 export function runToolOn(state: LabState, tool: 'velero' | 'kubectl-kots', args: string[], timeoutMs = 240_000): Promise<ToolResult> {
@@ -69,11 +68,7 @@ export async function instanceBackupOn(state: LabState): Promise<string> {
   return name;
 }
 
-/**
- * The lab's Velero servers are local processes, and Velero 1.18's controller manager always binds
- * its own metrics listener on :8080 (no flag moves it), so only one lab on a machine can run Velero
- * at a time. This scales a lab's Velero down (waiting for the process to go) or back up.
- */
+/** Scales a lab's Velero down (waiting for the process to go: "the old cluster is gone") or back up. */
 export async function scaleVelero(state: LabState, replicas: 0 | 1): Promise<void> {
   const kube = new Kube(state.kubeconfig);
   const path = '/apis/apps/v1/namespaces/velero/deployments/velero';
@@ -86,44 +81,4 @@ export async function scaleVelero(state: LabState, replicas: 0 | 1): Promise<voi
   } else {
     await waitUntil(`velero running in ${state.dir}`, async () => (await kube.get(path)).status?.availableReplicas >= 1, 120_000);
   }
-}
-
-/** Pauses Velero in the other running labs (the shared default one included); returns how to resume them. */
-export async function pauseOtherVeleros(mine: LabState, others: Array<LabState | undefined>): Promise<() => Promise<void>> {
-  const paused: LabState[] = [];
-  for (const o of others) {
-    if (!o || o.dir === mine.dir) continue;
-    const kube = new Kube(o.kubeconfig);
-    const dep = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero').catch(() => undefined);
-    if (!dep || dep.spec?.replicas === 0) continue;
-    await scaleVelero(o, 0);
-    paused.push(o);
-  }
-  return async () => {
-    for (const o of paused) await scaleVelero(o, 1).catch(() => {});
-  };
-}
-
-/** Is :8080 free (Velero's controller-manager metrics listener binds it on all interfaces)? */
-export function veleroPortFree(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(8080, () => srv.close(() => resolve(true)));
-  });
-}
-
-/**
- * Makes room for this lab's Velero: pauses the shared default lab's Velero (CI runs one file at a
- * time, so that is safe), then waits for any other lab's Velero (another engineer's private lab)
- * to go away rather than stopping it under their feet. Returns how to resume what was paused.
- */
-export async function makeRoomForVelero(mine: LabState, waitMs = 10 * 60_000): Promise<() => Promise<void>> {
-  const resume = await pauseOtherVeleros(mine, [readLabState()]);
-  const kube = new Kube(mine.kubeconfig);
-  const mineRunning = async () => ((await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero').catch(() => ({ items: [] }))).items as any[]).length > 0;
-  if (!(await mineRunning())) {
-    await waitUntil('port 8080 free (another lab runs Velero; only one can run on a machine)', async () => (await veleroPortFree()) || (await mineRunning()), waitMs, 2000);
-  }
-  return resume;
 }

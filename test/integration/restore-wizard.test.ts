@@ -14,7 +14,7 @@ import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
-import { ensureVeleroOn, instanceBackupOn, makeRoomForVelero, scaleVelero } from './restore-lab.js';
+import { ensureVeleroOn, instanceBackupOn, scaleVelero } from './restore-lab.js';
 
 const LAB1 = join(repoRoot, '.lab-restore');
 const LAB2 = join(repoRoot, '.lab-restore-2');
@@ -24,7 +24,6 @@ let lab1: LabState;
 let kube: Kube;
 let backup = '';
 const apps: App[] = [];
-let resumeOthers = async () => {};
 
 /** Lifeboat as the desktop app builds it, pointed at a lab, with short timeouts for the lab. */
 async function openLifeboat(state: LabState, dataDir: string): Promise<App> {
@@ -81,8 +80,6 @@ function kotsRestoreRuns(app: App): string[] {
 beforeAll(async () => {
   lab1 = await startLab({ dir: LAB1, portBase: 29000, flavour: 'existing' });
   kube = new Kube(lab1.kubeconfig);
-  // Only one lab Velero can run on a machine (restore-lab.ts): the shared lab's waits meanwhile.
-  resumeOthers = await makeRoomForVelero(lab1);
   await ensureVeleroOn(lab1);
   backup = await instanceBackupOn(lab1);
 }, 600_000);
@@ -90,9 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const a of apps) await a.dispose().catch(() => {});
   await stopLab(LAB2).catch(() => {});
-  if (keep) await scaleVelero(lab1, 0).catch(() => {});
-  else await stopLab(LAB1).catch(() => {});
-  await resumeOthers();
+  if (!keep) await stopLab(LAB1).catch(() => {});
 }, 300_000);
 
 describe('restore wizard: eligibility', () => {

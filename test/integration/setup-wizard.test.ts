@@ -24,7 +24,6 @@ import { SetupService } from '../../electron/workflows/setup/service.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
-import { giveVeleroItsOwnMetricsPort } from './setup-lab.js';
 
 const dir = join(repoRoot, '.lab-setup');
 let lab: LabState;
@@ -73,8 +72,6 @@ beforeAll(async () => {
   await stopLab(dir); // never reuse a lab an earlier run left behind
   lab = await startLab({ dir, portBase: 27000, flavour: 'existing-airgap' });
   kube = new Kube(lab.kubeconfig);
-  const own = giveVeleroItsOwnMetricsPort(lab);
-  console.log(`[setup] lab velero with its own metrics port: ${own}`);
   work = mkdtempSync(join(tmpdir(), 'lb-setup-'));
   // A lab kept from an earlier run (LIFEBOAT_LAB_KEEP) may still have Velero: start clean.
   if (await kube.getOrUndefined('/api/v1/namespaces/velero')) await velero(['uninstall', '--force'], 240_000);

@@ -5,6 +5,7 @@
  * a stale one; `stopLab` leaves no process behind.
  */
 import { execFileSync } from 'node:child_process';
+import { writeVeleroWithMetricsPort, metricsPortFor } from './velero-metrics-port.js';
 import { existsSync, mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync, readFileSync, lstatSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -241,7 +242,15 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   // Tools Lifeboat runs: the real velero and the kubectl-kots stand-in (LIFEBOAT_TOOLS_DIR).
   const toolsDir = join(dir, 'tools');
   const pluginsDir = join(dir, 'plugins');
-  link(bin('velero'), join(toolsDir, 'velero'));
+  // A private copy whose controller-runtime metrics listener is not :8080, so labs can run side by side.
+  rmSync(join(toolsDir, 'velero'), { force: true });
+  mkdirSync(toolsDir, { recursive: true });
+  if (writeVeleroWithMetricsPort(bin('velero'), join(toolsDir, 'velero'), metricsPortFor(base))) {
+    log(`velero's controller metrics listener moved to :${metricsPortFor(base)}`);
+  } else {
+    link(bin('velero'), join(toolsDir, 'velero'));
+    log('WARNING: could not move velero\'s :8080 metrics listener (binary layout changed): only one lab on this machine can run Velero');
+  }
   link(join(repoRoot, 'test', 'lab', 'kots', 'kubectl-kots'), join(toolsDir, 'kubectl-kots'));
   link(bin('velero-plugin-for-aws'), join(pluginsDir, 'velero-plugin-for-aws'));
 

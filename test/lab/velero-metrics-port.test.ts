@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { metricsPortFor, patchMetricsPort } from './velero-metrics-port.js';
+
+describe('velero metrics port patch', () => {
+  it('gives every lab port base its own 4-digit port', () => {
+    const bases = [26000, 27000, 28000, 29000, 30000, 31000, 32000];
+    const ports = bases.map(metricsPortFor);
+    expect(new Set(ports).size).toBe(bases.length);
+    for (const p of ports) expect(String(p)).toHaveLength(4);
+    expect(ports).not.toContain(8080);
+  });
+
+  it('replaces only the bare :8080, not the ones inside URLs', () => {
+    const bin = Buffer.from('AUGE%v %v%v/%v:8080UST...http://localhost:8080Bac...google.internal.:8080Rem');
+    const out = patchMetricsPort(bin, 3600)!.toString('latin1');
+    expect(out).toContain('%v/%v:3600UST');
+    expect(out).toContain('localhost:8080Bac');
+    expect(out).toContain('internal.:8080Rem');
+    expect(out).toHaveLength(bin.length);
+  });
+
+  it('refuses a binary without exactly one bare :8080 (a Velero whose layout changed)', () => {
+    expect(patchMetricsPort(Buffer.from('no port here'), 3600)).toBeUndefined();
+    expect(patchMetricsPort(Buffer.from('a:8080 b:8080'), 3600)).toBeUndefined();
+    expect(() => patchMetricsPort(Buffer.from('x:8080'), 80)).toThrow(/4 digits/);
+  });
+});

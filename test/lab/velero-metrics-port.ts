@@ -1,0 +1,39 @@
+/**
+ * Velero 1.18's controller manager always binds controller-runtime's metrics listener to ":8080"
+ * (`velero server` has no flag for it; --metrics-address is Velero's own, second listener). The lab runs
+ * every Velero server as a local process, so two labs on one machine would fight over :8080 and the
+ * second Velero would crash-loop with "bind: address already in use". Each lab therefore runs a private
+ * copy of the velero binary whose ":8080" default is replaced by a 4-digit port derived from the lab's
+ * port base. Only the bare 5-byte string is replaced; ":8080" inside longer strings (URLs such as
+ * "localhost:8080" in help texts) is left alone. The CLI behaviour of the copy is unchanged.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** A 4-digit port (same width as "8080", so the binary's string table keeps its layout). */
+export function metricsPortFor(portBase: number): number {
+  return 1000 + (Math.floor(portBase / 10) % 9000);
+}
+
+/** Replaces the one bare ":8080" in the binary; returns the patched bytes, or undefined when there is not exactly one. */
+export function patchMetricsPort(binary: Buffer, port: number): Buffer | undefined {
+  const text = `:${port}`;
+  if (text.length !== 5) throw new Error(`metrics port ${port} must have 4 digits to fit in place of :8080`);
+  const out = Buffer.from(binary);
+  const needle = Buffer.from(':8080');
+  let patched = 0;
+  for (let i = out.indexOf(needle); i >= 0; i = out.indexOf(needle, i + 1)) {
+    const before = out.subarray(Math.max(0, i - 12), i).toString('latin1');
+    if (/localhost$|internal\.$/.test(before)) continue; // part of a URL, not the bare default
+    out.write(text, i, 'latin1');
+    patched++;
+  }
+  return patched === 1 ? out : undefined;
+}
+
+/** Writes the patched copy to `dest`; false (nothing written) when the binary does not have the expected shape. */
+export function writeVeleroWithMetricsPort(source: string, dest: string, port: number): boolean {
+  const patched = patchMetricsPort(readFileSync(source), port);
+  if (!patched) return false;
+  writeFileSync(dest, patched, { mode: 0o755 });
+  return true;
+}
