@@ -1,0 +1,118 @@
+/**
+ * One small JSON-over-REST client on the connected KubeConfig, for the workflows that address objects by
+ * path (Velero's custom resources, merge patches, label-selected lists) where the typed client-node APIs
+ * would add a generated class per kind for nothing. Authentication and TLS come from the KubeConfig
+ * itself (applyToHTTPSOptions), so exec plugins, client certificates and CA bundles behave exactly as in
+ * the rest of the app.
+ *
+ * Failures become LifeboatErrors through the cluster layer's one mapping, except the statuses the caller
+ * says it handles itself (404 by default: "not there" is an answer, not a fault).
+ */
+import { request, type RequestOptions } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { mapClusterError } from './connection.js';
+
+export class KubeRestError extends Error {
+  constructor(readonly code: number, readonly body: unknown, method: string, path: string) {
+    const detail = (body as { message?: string } | undefined)?.message;
+    super(`${method} ${path} → HTTP ${code}${detail ? `: ${detail}` : ''}`);
+  }
+  get status(): number {
+    return this.code;
+  }
+}
+
+export interface KubeRest {
+  get<T = any>(path: string): Promise<T>;
+  /** undefined when the object (or the kind) does not exist. */
+  getOrUndefined<T = any>(path: string): Promise<T | undefined>;
+  post<T = any>(path: string, body: unknown): Promise<T>;
+  patch<T = any>(path: string, body: unknown, type?: 'merge' | 'strategic'): Promise<T>;
+  mergePatch<T = any>(path: string, body: unknown): Promise<T>;
+  /** Deleting what is already gone is not an error. */
+  delete(path: string): Promise<void>;
+}
+
+export interface KubeRestOptions {
+  timeoutMs?: number;
+  /** HTTP statuses thrown as KubeRestError for the caller to handle, instead of a mapped LifeboatError. */
+  passThrough?: number[];
+}
+
+export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRest {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const passThrough = new Set(options.passThrough ?? [404]);
+  passThrough.add(404); // getOrUndefined and delete rely on it
+  const server = kc.getCurrentCluster()?.server ?? '';
+  const user = kc.getCurrentUser()?.name;
+
+  async function call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const url = new URL(path, server);
+    const opts: RequestOptions = { method, headers: { accept: 'application/json' } };
+    await kc.applyToHTTPSOptions(opts);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    if (payload !== undefined) {
+      // The API server refuses a DELETE/PATCH body without a length (no chunked bodies).
+      Object.assign(opts.headers!, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) });
+    }
+    const send = url.protocol === 'http:' ? httpRequest : request;
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        const req = send(url, opts, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: unknown = text;
+            try {
+              parsed = text ? JSON.parse(text) : undefined;
+            } catch {
+              /* not JSON: keep the text for the message */
+            }
+            if ((res.statusCode ?? 500) >= 300) reject(new KubeRestError(res.statusCode ?? 500, parsed, method, path));
+            else resolve(parsed as T);
+          });
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`${method} ${path} timed out after ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
+        if (payload !== undefined) req.write(payload);
+        req.end();
+      });
+    } catch (err) {
+      if (err instanceof KubeRestError && passThrough.has(err.code)) throw err;
+      throw mapClusterError(err, { server, user, action: `${method === 'GET' ? 'read' : 'change'} ${path}` });
+    }
+  }
+
+  return {
+    get: (path) => call('GET', path),
+    async getOrUndefined(path) {
+      try {
+        return await call('GET', path);
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    },
+    post: (path, body) => call('POST', path, body),
+    patch: (path, body, type = 'merge') => call('PATCH', path, body, type === 'merge' ? 'application/merge-patch+json' : 'application/strategic-merge-patch+json'),
+    mergePatch: (path, body) => call('PATCH', path, body, 'application/merge-patch+json'),
+    async delete(path) {
+      try {
+        await call('DELETE', path);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    },
+  };
+}
+
+export function isNotFound(err: unknown): boolean {
+  return err instanceof KubeRestError && err.code === 404;
+}
+
+export function isConflict(err: unknown): boolean {
+  return err instanceof KubeRestError && err.code === 409;
+}
