@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LifeboatError } from '../api/errors.js';
-import { isConflict, isNotFound, kubeRest } from './rest.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Journal } from '../journal.js';
+import { isConflict, isNotFound, journalClusterWrites, kubeRest, type ClusterWrite } from './rest.js';
 import { kubeconfigYaml } from './test-fixtures.js';
 
 let server: Server;
@@ -68,5 +72,28 @@ describe('cluster REST client', () => {
     const err = await kubeRest(kc, { timeoutMs: 300 }).get('/slow').catch((e) => e);
     expect(err).toBeInstanceOf(LifeboatError);
     expect(`${err.message} ${err.hint ?? ''}`).toMatch(/time|respond|reach/i);
+  });
+
+  it('tells of every write, never of reads, and the journal shows them as Activity entries', async () => {
+    const writes: ClusterWrite[] = [];
+    const kube = kubeRest(kc, { onWrite: (w) => writes.push(w) });
+    await kube.get('/api/v1/namespaces/a');
+    await kube.mergePatch('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default', { spec: { accessMode: 'ReadOnly' } });
+    await kube.post('/api/v1/namespaces/taken', {}).catch(() => {});
+    expect(writes.map((w) => [w.method, w.status])).toEqual([['PATCH', 200], ['POST', 409]]);
+
+    const journal = new Journal(mkdtempSync(join(tmpdir(), 'lb-rest-')));
+    const record = journalClusterWrites(journal);
+    for (const w of writes) record(w);
+    record({ method: 'DELETE', path: '/api/v1/namespaces/gone', startedAt: new Date().toISOString(), durationMs: 3, status: 404 });
+    const [del, post, patch] = journal.list();
+    expect(patch).toMatchObject({ tool: 'kubernetes-api', args: ['PATCH', '/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default'], outcome: 'succeeded' });
+    expect(post).toMatchObject({ outcome: 'failed', summary: 'already exists' });
+    expect(del).toMatchObject({ outcome: 'succeeded', summary: 'already gone (HTTP 404)' });
+  });
+
+  it('a failing audit hook never breaks the operation', async () => {
+    const kube = kubeRest(kc, { onWrite: () => { throw new Error('disk full'); } });
+    await expect(kube.post('/api/v1/namespaces/a/configmaps', { metadata: { name: 'x' } })).resolves.toMatchObject({ ok: true });
   });
 });

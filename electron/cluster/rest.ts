@@ -11,6 +11,8 @@
 import { request, type RequestOptions } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { randomUUID } from 'node:crypto';
+import type { Journal } from '../journal.js';
 import { mapClusterError } from './connection.js';
 
 export class KubeRestError extends Error {
@@ -38,6 +40,37 @@ export interface KubeRestOptions {
   timeoutMs?: number;
   /** HTTP statuses thrown as KubeRestError for the caller to handle, instead of a mapped LifeboatError. */
   passThrough?: number[];
+  /** Told of every change Lifeboat makes itself (POST, PATCH, DELETE), so it shows in Activity. */
+  onWrite?: (write: ClusterWrite) => void;
+}
+
+export interface ClusterWrite {
+  method: string;
+  path: string;
+  startedAt: string;
+  durationMs: number;
+  /** HTTP status, or undefined when the server was not reached. */
+  status?: number;
+  error?: string;
+}
+
+/** Records Lifeboat's own cluster changes in the operation journal next to the tool runs. */
+export function journalClusterWrites(journal: Journal): (write: ClusterWrite) => void {
+  return (w) => {
+    const ok = w.status !== undefined && w.status < 300;
+    const gone = w.method === 'DELETE' && w.status === 404;
+    journal.record({
+      id: randomUUID(),
+      tool: 'kubernetes-api',
+      args: [w.method, w.path],
+      startedAt: w.startedAt,
+      finishedAt: new Date(Date.parse(w.startedAt) + w.durationMs).toISOString(),
+      durationMs: w.durationMs,
+      exitCode: null,
+      outcome: ok || gone ? 'succeeded' : 'failed',
+      summary: ok ? `HTTP ${w.status}` : gone ? 'already gone (HTTP 404)' : w.error ?? `HTTP ${w.status}`,
+    });
+  };
 }
 
 export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRest {
@@ -57,6 +90,15 @@ export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRes
       Object.assign(opts.headers!, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(payload)) });
     }
     const send = url.protocol === 'http:' ? httpRequest : request;
+    const startedAt = new Date();
+    const tell = (status?: number, error?: string) => {
+      if (method === 'GET' || !options.onWrite) return;
+      try {
+        options.onWrite({ method, path, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), status, error });
+      } catch {
+        /* the audit trail must never break the operation */
+      }
+    };
     try {
       return await new Promise<T>((resolve, reject) => {
         const req = send(url, opts, (res) => {
@@ -70,12 +112,16 @@ export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRes
             } catch {
               /* not JSON: keep the text for the message */
             }
+            tell(res.statusCode ?? 500, (parsed as { message?: string } | undefined)?.message);
             if ((res.statusCode ?? 500) >= 300) reject(new KubeRestError(res.statusCode ?? 500, parsed, method, path));
             else resolve(parsed as T);
           });
           res.on('error', reject);
         });
-        req.on('error', reject);
+        req.on('error', (e) => {
+          tell(undefined, e.message);
+          reject(e);
+        });
         req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`${method} ${path} timed out after ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
         if (payload !== undefined) req.write(payload);
         req.end();

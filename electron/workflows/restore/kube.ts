@@ -3,12 +3,12 @@
  * makes and its few writes (DownloadRequests, the storage location's access mode).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeRest, type KubeRest } from '../../cluster/rest.js';
+import { kubeRest, type KubeRest, type KubeRestOptions } from '../../cluster/rest.js';
 
 export { isNotFound, KubeRestError as KubeHttpError } from '../../cluster/rest.js';
 
 export type KubeJson = Pick<KubeRest, 'get' | 'getOrUndefined' | 'post' | 'mergePatch' | 'delete'>;
 
-export function kubeJson(kc: KubeConfig, timeoutMs = 30_000): KubeJson {
-  return kubeRest(kc, { timeoutMs });
+export function kubeJson(kc: KubeConfig, timeoutMs = 30_000, onWrite?: KubeRestOptions['onWrite']): KubeJson {
+  return kubeRest(kc, { timeoutMs, onWrite });
 }

@@ -39,6 +39,7 @@ import { parseRestoreOutput, restoreArgs } from '../../kots/restore.js';
 import type { Services } from '../services.js';
 import { checkBackup, describeBackup, sortBackups, type EligibilityContext } from './eligibility.js';
 import { ADMIN_DELETE_CLUSTER_KINDS, ADMIN_DELETE_KINDS, APP_DELETE_KINDS, computeImpact, parseResourceList, refKey, type ResourceList } from './impact.js';
+import { journalClusterWrites } from '../../cluster/rest.js';
 import { isNotFound, kubeJson, type KubeJson } from './kube.js';
 import { buildReport } from './report.js';
 import { WizardStore, initialWizard, requireStep, runActive, stepIndex } from './state.js';
@@ -753,7 +754,7 @@ export class RestoreService {
 
   private kube(): KubeJson {
     const kc: KubeConfig = this.s.cluster.kubeConfig();
-    return kubeJson(kc);
+    return kubeJson(kc, 30_000, journalClusterWrites(this.s.journal));
   }
 
   private velero(ns = this.veleroNamespace()): VeleroReader {

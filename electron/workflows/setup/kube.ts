@@ -3,7 +3,7 @@
  * itself (an object `velero install` or a previous run already created is updated, not an error).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeRest, type KubeRest } from '../../cluster/rest.js';
+import { kubeRest, type KubeRest, type KubeRestOptions } from '../../cluster/rest.js';
 
 export { KubeRestError as KubeStatusError } from '../../cluster/rest.js';
 
@@ -11,8 +11,8 @@ export interface SetupKube extends Pick<KubeRest, 'get' | 'post' | 'patch' | 'de
   find: KubeRest['getOrUndefined'];
 }
 
-export function setupKube(kc: KubeConfig, timeoutMs = 30_000): SetupKube {
-  const rest = kubeRest(kc, { timeoutMs, passThrough: [404, 409] });
+export function setupKube(kc: KubeConfig, timeoutMs = 30_000, onWrite?: KubeRestOptions['onWrite']): SetupKube {
+  const rest = kubeRest(kc, { timeoutMs, passThrough: [404, 409], onWrite });
   return { ...rest, find: rest.getOrUndefined };
 }
 

@@ -36,6 +36,7 @@ import { installArgs, refusesLvp, requiredImages, uninstallArgs, veleroPullPolic
 import { requestServerStatus } from '../../velero/serverStatus.js';
 import type { Services } from '../services.js';
 import { checkImages, imagesDir, planImages, pushImage, type RegistryAccess } from './images.js';
+import { journalClusterWrites } from '../../cluster/rest.js';
 import { KubeStatusError, objectPath, setupKube, type SetupKube } from './kube.js';
 import { SecretKeeper } from './secrets.js';
 import { SetupStore, applyActive, markInterrupted, requireIdle, requireStep } from './state.js';
@@ -126,7 +127,7 @@ export class SetupService {
   }
 
   private kube(): SetupKube {
-    return setupKube(this.s.cluster.kubeConfig());
+    return setupKube(this.s.cluster.kubeConfig(), 30_000, journalClusterWrites(this.s.journal));
   }
 
   private env() {

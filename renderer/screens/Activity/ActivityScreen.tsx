@@ -144,7 +144,13 @@ function RunDetail({ entry }: { entry: JournalEntry }) {
           {entry.summary}
         </Text>
       )}
-      <LogView lines={lines ?? []} label={`Output of ${entry.tool}`} />
+      {entry.tool === 'kubernetes-api' ? (
+        <Text size="sm" c="dimmed" data-testid="api-change-note">
+          A change Lifeboat made itself through the Kubernetes API (no tool ran, so there is no output).
+        </Text>
+      ) : (
+        <LogView lines={lines ?? []} label={`Output of ${entry.tool}`} />
+      )}
     </Card>
   );
 }
