@@ -615,7 +615,7 @@ export type RestoreType = z.infer<typeof RestoreType>;
 export const RestoreSituation = z.enum(['same-cluster', 'new-cluster']);
 export type RestoreSituation = z.infer<typeof RestoreSituation>;
 /** The wizard's ordered steps; the current one is persisted before it runs. */
-export const RestoreStep = z.enum(['situation', 'backup', 'type', 'confirm', 'run', 'verify', 'report']);
+export const RestoreStep = z.enum(['situation', 'backup', 'type', 'registry', 'confirm', 'run', 'verify', 'report']);
 export type RestoreStep = z.infer<typeof RestoreStep>;
 
 /** A Velero Backup as the wizard shows it, with Lifeboat's own verdict on restoring it here. */
@@ -758,6 +758,58 @@ export const RestoreRun = z.object({
 });
 export type RestoreRun = z.infer<typeof RestoreRun>;
 
+/**
+ * The rebuilt-cluster path's "Re-seed the registry" step (kots-snapshots.md §6): the cluster's own
+ * registry gets the backup's images back before the application is restored. Persisted before the
+ * re-seed runs; `skipped` only by an explicit choice, with the consequence the operator accepted.
+ */
+export const RestoreRegistryStep = z.object({
+  /** Why the wizard asks for it, in words. */
+  reason: z.string(),
+  state: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'skipped']),
+  /** The archive (export directory or .tar) chosen. */
+  source: z.string().optional(),
+  caPath: z.string().optional(),
+  /** The registry job (follow `registry.progress` / `registry.job`; cancel with `registry.cancel`). */
+  jobId: z.string().optional(),
+  /** The registry pushed to (host:port). */
+  registry: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  tagsTotal: z.number().int().optional(),
+  tagsOk: z.number().int().optional(),
+  blobsUploaded: z.number().int().optional(),
+  blobsSkipped: z.number().int().optional(),
+  blobsMounted: z.number().int().optional(),
+  bytesUploaded: z.number().optional(),
+  /** Tags that do not resolve to the archive's digest after the push. */
+  mismatches: z.array(z.object({ repo: z.string(), tag: z.string(), expected: z.string(), actual: z.string().nullable() })).optional(),
+  /** The consequence the operator accepted when skipping. */
+  skippedConsequence: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+});
+export type RestoreRegistryStep = z.infer<typeof RestoreRegistryStep>;
+
+/** An archive compared with the cluster's registry: which tags are there with the same digest. */
+export const RestoreRegistryPlan = z.object({
+  source: z.string(),
+  registry: z.string(),
+  /** Where the address and credentials came from (detection), in words. */
+  registrySource: z.string().optional(),
+  tags: z.array(z.object({ repo: z.string(), tag: z.string(), digest: z.string(), actual: z.string().nullable(), present: z.boolean() })),
+  missing: z.number().int(),
+  blobs: z.number().int(),
+  bytes: z.number(),
+  /** The archive's own source registry and creation time (index.json annotations). */
+  exportedFrom: z.string().optional(),
+  exportedAt: z.string().optional(),
+});
+export type RestoreRegistryPlan = z.infer<typeof RestoreRegistryPlan>;
+
+/** An export Lifeboat made earlier (Registry screen or with a backup) that the step can offer. */
+export const RestoreRegistryArchive = z.object({ path: z.string(), registry: z.string(), finishedAt: z.string().optional(), origin: z.string(), tags: z.number().int().optional(), bytes: z.number().optional() });
+export type RestoreRegistryArchive = z.infer<typeof RestoreRegistryArchive>;
+
 export const RestoreWizard = z.object({
   step: RestoreStep,
   situation: RestoreSituation.optional(),
@@ -767,6 +819,8 @@ export const RestoreWizard = z.object({
   type: RestoreType.optional(),
   /** The slug the operator must type to confirm. */
   appSlug: z.string().optional(),
+  /** Present when the restore needs the cluster registry re-seeded first (rebuilt kURL / Embedded Cluster). */
+  registry: RestoreRegistryStep.optional(),
   run: RestoreRun.optional(),
   updatedAt: z.string(),
 });
@@ -791,7 +845,17 @@ const restoreMethods = {
   /** What the chosen restore would delete and bring back. */
   'restore.preview': method(empty, RestoreImpact),
   /** Go back to an earlier step (not while a restore runs). */
-  'restore.back': method(z.object({ step: z.enum(['situation', 'backup', 'type', 'confirm']) }).strict(), RestoreWizard),
+  'restore.back': method(z.object({ step: z.enum(['situation', 'backup', 'type', 'registry', 'confirm']) }).strict(), RestoreWizard),
+  /** Registry step: exports Lifeboat made earlier, newest first (offered as the archive to push). */
+  'restore.registryArchives': method(empty, z.array(RestoreRegistryArchive)),
+  /** Registry step: compare an archive with the cluster's registry (what is missing). Changes nothing. */
+  'restore.registryPlan': method(z.object({ source: z.string().min(1).max(4096), caPath: z.string().min(1).max(4096).optional() }).strict(), RestoreRegistryPlan),
+  /** Registry step: persist the choice, then push the archive into the cluster's registry and verify every tag (a rerun resumes). */
+  'restore.registryReseed': method(z.object({ source: z.string().min(1).max(4096), caPath: z.string().min(1).max(4096).optional() }).strict(), RestoreWizard),
+  /** Registry step: skip it, explicitly accepting the consequence (pods cannot pull their images in air gap). */
+  'restore.registrySkip': method(z.object({ acceptConsequence: z.literal(true) }).strict(), RestoreWizard),
+  /** Registry step: the re-seed succeeded; go on to confirm the restore. */
+  'restore.registryContinue': method(empty, RestoreWizard),
   /**
    * Start the restore: `confirm` must equal the application's slug. Refused while another restore
    * is in progress (here or in Velero), or when the backup is not restorable. Resolves once started;

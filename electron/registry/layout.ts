@@ -284,6 +284,8 @@ export interface LayoutSource {
   /** Stream [start, end) of a blob. */
   blobStream(digest: string, start?: number, end?: number): Readable;
   hashBlob(digest: string, onBytes?: (n: number) => void): Promise<{ digest: string; size: number }>;
+  /** Where a blob's bytes are (a file and a range of it), for hashing elsewhere (HashPool); null when absent. */
+  blobLocation(digest: string): Promise<{ file: string; start: number; size: number } | null>;
 }
 
 export async function openLayout(location: string): Promise<LayoutSource> {
@@ -300,6 +302,10 @@ export async function openLayout(location: string): Promise<LayoutSource> {
           ? Readable.from([])
           : createReadStream(blobPath(location, d), { start, end: end !== undefined ? end - 1 : undefined, highWaterMark: 1 << 20 }),
       hashBlob: (d, onBytes) => hashFile(blobPath(location, d), onBytes),
+      blobLocation: async (d) => {
+        const size = (await fsp.stat(blobPath(location, d)).catch(() => null))?.size;
+        return size === undefined ? null : { file: blobPath(location, d), start: 0, size };
+      },
     };
   } else {
     const entries = await indexTar(location);
@@ -329,6 +335,10 @@ export async function openLayout(location: string): Promise<LayoutSource> {
       hashBlob: (d, onBytes) => {
         const e = get(blobName(d))!;
         return hashFile(location, onBytes, { start: e.offset, size: e.size });
+      },
+      blobLocation: async (d) => {
+        const e = get(blobName(d));
+        return e ? { file: location, start: e.offset, size: e.size } : null;
       },
     };
   }

@@ -1,10 +1,11 @@
 /**
  * Re-seed a registry from an export (layout directory or .tar):
  *   1. read index.json and every manifest (digest and size checked, indexes recursed);
- *   2. verify every blob's sha256 — one corrupted or missing blob refuses the whole re-seed
- *      before anything is pushed (DIGEST_MISMATCH / ARCHIVE_INVALID naming the digest);
- *   3. HEAD what the target already has; push each missing blob once and mount it into the
- *      other repositories that need it;
+ *   2. verify every blob's sha256 on worker threads — one corrupted or missing blob refuses the
+ *      whole re-seed before anything is pushed (DIGEST_MISMATCH / ARCHIVE_INVALID naming the
+ *      digest) — while 3. asks the target what it already has (HEAD, only in repositories its
+ *      catalog lists);
+ *   4. push each missing blob once and mount it into the other repositories that need it;
  *   4. push manifests children-first (index children by digest, then the tags);
  *   5. resolve every tag on the target and compare its digest with the archive's.
  */
@@ -14,6 +15,7 @@ import { openLayout, readIndex, type LayoutSource, type TaggedImage } from './la
 import { parseManifest, refName, sha256Digest } from './mediaTypes.js';
 import { runPool } from './pool.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
+import { HashPool } from './hashpool.js';
 
 export interface ReseedOptions {
   client: RegistryClient;
@@ -23,6 +25,8 @@ export interface ReseedOptions {
   concurrency?: number;
   /** Blobs larger than this are uploaded in PATCH chunks of this size (default 256 MiB). */
   chunkSize?: number;
+  /** Verify blobs on these worker threads (default: a pool of its own; false: on the main thread). */
+  hashPool?: HashPool | false;
   /** Map archive repository names to target names (e.g. a new prefix). Default: unchanged. */
   mapRepository?: (repo: string) => string;
   onProgress?: ProgressListener;
@@ -137,48 +141,67 @@ export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult>
   }
   for (const d of manifests.keys()) blobSizes.delete(d);
 
-  // 2. Verify every blob before anything is pushed.
-  const digests = [...blobSizes.keys()].sort();
-  progress.setPhase('verifying', { bytesTotal: [...blobSizes.values()].reduce((s, n) => s + n, 0), blobsTotal: digests.length });
-  await runPool(
-    digests,
-    Math.min(concurrency, 4),
-    async (d) => {
-      const size = blobSizes.get(d)!;
-      const have = await src.blobSize(d);
-      if (have === null) throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing blob ${d}.`, 'Nothing was pushed. The archive is incomplete; export it again.', { digest: d });
-      const got = await src.hashBlob(d, (n) => progress.addBytes(n));
-      if (got.digest !== d || got.size !== size) {
-        throw new LifeboatError(
-          'DIGEST_MISMATCH',
-          `Blob ${d} in the archive is corrupted: its ${got.size} bytes hash to ${got.digest}.`,
-          'Nothing was pushed. Export the registry again or restore the archive from a good copy.',
-          { digest: d, actual: got.digest, size: got.size, expectedSize: size },
-        );
-      }
-      progress.blobDone(false, d);
-    },
-    signal,
-  );
-
-  // 3. What does the target already have? (repo, digest) pairs.
+  // 2 + 3, side by side: verify every blob (on worker threads: a damaged or missing blob refuses
+  // the whole re-seed before anything is pushed) while asking the target what it already has
+  // (read-only). Repositories the target's catalog does not list hold nothing: no HEAD for those.
+  const digests = [...blobSizes.keys()].sort((a, b) => blobSizes.get(b)! - blobSizes.get(a)!);
   const pairs: Array<{ repo: string; digest: string }> = [];
   for (const p of plans.values()) for (const d of p.blobs) pairs.push({ repo: p.repo, digest: d });
-  progress.setPhase('checking', { blobsTotal: pairs.length });
+  progress.setPhase('verifying', { bytesTotal: [...blobSizes.values()].reduce((s, n) => s + n, 0), blobsTotal: digests.length });
+  const pool = opts.hashPool === false ? null : opts.hashPool ?? new HashPool();
+  const ownPool = pool && !opts.hashPool;
+  const verifyOne = async (d: string) => {
+    const size = blobSizes.get(d)!;
+    const where = await src.blobLocation(d);
+    if (where === null) throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing blob ${d}.`, 'Nothing was pushed. The archive is incomplete; export it again.', { digest: d });
+    const got = pool ? await pool.hash(where.file, where.start, where.size, (n) => progress.addBytes(n)) : await src.hashBlob(d, (n) => progress.addBytes(n));
+    if (got.digest !== d || got.size !== size) {
+      throw new LifeboatError(
+        'DIGEST_MISMATCH',
+        `Blob ${d} in the archive is corrupted: its ${got.size} bytes hash to ${got.digest}.`,
+        'Nothing was pushed. Export the registry again or restore the archive from a good copy.',
+        { digest: d, actual: got.digest, size: got.size, expectedSize: size },
+      );
+    }
+    progress.blobDone(false, d);
+  };
   const present = new Map<string, Set<string>>(); // digest → repos of the target holding it
-  await runPool(
-    pairs,
-    concurrency * 2,
-    async ({ repo, digest }, sig) => {
-      if (await client.headBlob(repo, digest, sig)) {
-        let s = present.get(digest);
-        if (!s) present.set(digest, (s = new Set()));
-        s.add(repo);
-      }
-      progress.blobDone();
-    },
-    signal,
-  );
+  const checkTarget = async (sig?: AbortSignal) => {
+    const listed = await client.catalog({ signal: sig, pageSize: 1000 }).then((r) => new Set(r), () => null);
+    await runPool(
+      listed ? pairs.filter((p) => listed.has(p.repo)) : pairs,
+      concurrency * 2,
+      async ({ repo, digest }, s) => {
+        if (await client.headBlob(repo, digest, s)) {
+          let set = present.get(digest);
+          if (!set) present.set(digest, (set = new Set()));
+          set.add(repo);
+        }
+      },
+      sig,
+    );
+  };
+  const both = new AbortController();
+  const onOuter = () => both.abort();
+  signal?.addEventListener('abort', onOuter, { once: true });
+  try {
+    await Promise.all([
+      runPool(digests, pool ? pool.size : Math.min(concurrency, 4), (d) => verifyOne(d), both.signal).catch((e) => {
+        both.abort();
+        throw e;
+      }),
+      checkTarget(both.signal).catch((e) => {
+        both.abort();
+        throw e;
+      }),
+    ]);
+  } catch (e) {
+    if (signal?.aborted) throw new LifeboatError('CANCELLED', 'The registry operation was cancelled.', 'Start it again to continue where it stopped.');
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onOuter);
+    if (ownPool) await pool!.close();
+  }
 
   // 4. Push blobs: upload each missing digest once, mount it into the other repositories.
   const byDigest = new Map<string, string[]>();

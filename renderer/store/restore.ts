@@ -3,12 +3,12 @@
  * on a new cluster, the backups with their eligibility, the impact preview and the final report.
  * The slug the operator types to confirm goes straight into the call; nothing else is kept.
  */
-import type { RestoreBackup, RestoreImpact, RestoreReport, RestoreSituation, RestoreStep, RestoreStorage, RestoreType, RestoreWizard } from '../../electron/api/contract.js';
+import type { RestoreBackup, RestoreImpact, RestoreRegistryArchive, RestoreRegistryPlan, RestoreReport, RestoreSituation, RestoreStep, RestoreStorage, RestoreType, RestoreWizard } from '../../electron/api/contract.js';
 import type { ApiClient } from '../api.js';
 import { toErrorView } from './errors.js';
 import type { ErrorView, GetState, SetState, StoreDeps } from './types.js';
 
-export type RestoreAction = 'load' | 'situation' | 'storage' | 'backups' | 'select' | 'type' | 'preview' | 'start' | 'resume' | 'verify' | 'report' | 'back' | 'reset';
+export type RestoreAction = 'load' | 'situation' | 'storage' | 'backups' | 'select' | 'type' | 'preview' | 'start' | 'resume' | 'verify' | 'report' | 'back' | 'reset' | 'archives' | 'plan' | 'reseed' | 'skip' | 'continue';
 
 export interface RestoreSlice {
   restoreWizard: RestoreWizard | null;
@@ -16,6 +16,9 @@ export interface RestoreSlice {
   restoreBackups: RestoreBackup[] | null;
   restoreImpact: RestoreImpact | null;
   restoreReport: RestoreReport | null;
+  /** Registry step: exports Lifeboat made earlier, and the chosen archive compared with the registry. */
+  restoreArchives: RestoreRegistryArchive[] | null;
+  restoreRegistryPlan: RestoreRegistryPlan | null;
   restorePending: RestoreAction | null;
   restoreError: { action: RestoreAction; error: ErrorView } | null;
   loadRestore(): Promise<void>;
@@ -31,6 +34,11 @@ export interface RestoreSlice {
   loadRestoreReport(): Promise<void>;
   restoreBack(step: Exclude<RestoreStep, 'run' | 'verify' | 'report'>): Promise<void>;
   resetRestore(): Promise<void>;
+  loadRestoreArchives(): Promise<void>;
+  planRestoreRegistry(source: string, caPath?: string): Promise<void>;
+  reseedRestoreRegistry(source: string, caPath?: string): Promise<void>;
+  skipRestoreRegistry(): Promise<void>;
+  continueRestoreRegistry(): Promise<void>;
   dismissRestoreError(): void;
 }
 
@@ -48,6 +56,11 @@ const TITLES: Record<RestoreAction, string> = {
   report: 'Could not build the report',
   back: 'Could not go back',
   reset: 'Could not start over',
+  archives: 'Could not list the registry exports',
+  plan: 'Could not compare the archive with the registry',
+  reseed: 'The re-seed did not start',
+  skip: 'Could not skip the registry step',
+  continue: 'Could not go on',
 };
 export const restoreErrorTitle = (a: RestoreAction) => TITLES[a];
 
@@ -78,6 +91,8 @@ export function createRestoreSlice(set: SetState, _get: GetState, deps: StoreDep
     restoreBackups: null,
     restoreImpact: null,
     restoreReport: null,
+    restoreArchives: null,
+    restoreRegistryPlan: null,
     restorePending: null,
     restoreError: null,
     loadRestore: async () => void wizard(await act('load', () => api.call('restore.state', {}), true)),
@@ -111,9 +126,21 @@ export function createRestoreSlice(set: SetState, _get: GetState, deps: StoreDep
     },
     restoreBack: async (step) => void wizard(await act('back', () => api.call('restore.back', { step }))),
     resetRestore: async () => {
-      set({ restoreImpact: null, restoreReport: null });
+      set({ restoreImpact: null, restoreReport: null, restoreRegistryPlan: null });
       wizard(await act('reset', () => api.call('restore.reset', {})));
     },
+    loadRestoreArchives: async () => {
+      const a = await act('archives', () => api.call('restore.registryArchives', {}), true);
+      if (a) set({ restoreArchives: a });
+    },
+    planRestoreRegistry: async (source, caPath) => {
+      set({ restoreRegistryPlan: null });
+      const p = await act('plan', () => api.call('restore.registryPlan', caPath ? { source, caPath } : { source }), true);
+      if (p) set({ restoreRegistryPlan: p });
+    },
+    reseedRestoreRegistry: async (source, caPath) => void wizard(await act('reseed', () => api.call('restore.registryReseed', caPath ? { source, caPath } : { source }))),
+    skipRestoreRegistry: async () => void wizard(await act('skip', () => api.call('restore.registrySkip', { acceptConsequence: true }))),
+    continueRestoreRegistry: async () => void wizard(await act('continue', () => api.call('restore.registryContinue', {}))),
     dismissRestoreError: () => set({ restoreError: null }),
   };
 }

@@ -12,8 +12,8 @@
  * new blobs should move) next to a second skopeo registry → registry sync of that repository (skopeo's dir
  * destination cannot be updated in place).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,22 @@ const MB = 1024 * 1024;
 
 function client(r: TestRegistry): RegistryClient {
   return new RegistryClient({ registry: r.host, username: r.username, password: r.password, caPem: r.caPem });
+}
+
+/** CPU seconds used so far by this process and by each registry's server process (LIFEBOAT_BENCH_PHASES=1). */
+function cpuOf(regs: TestRegistry[]): number[] {
+  const tick = 100;
+  const out = [process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6];
+  for (const r of regs) {
+    try {
+      const pid = execFileSync('pgrep', ['-f', `${r.dir}/config.yml`]).toString().trim().split('\n')[0];
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.push((Number(f[11]) + Number(f[12])) / tick);
+    } catch {
+      out.push(NaN);
+    }
+  }
+  return out;
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -92,8 +108,32 @@ async function main() {
     const layout = path.join(work, 'layout');
 
     const src = client(A!);
-    const [exp, tExport] = await time(() => exportRegistry({ client: src, dest: layout, concurrency: 8 }));
-    const [seed, tReseed] = await time(() => reseedRegistry({ client: client(B!), source: layout, concurrency: 8 }));
+    const phases = (label: string) => {
+      let last = { phase: '', at: Date.now() };
+      const out: string[] = [];
+      return {
+        onProgress: (p: { phase: string }) => {
+          if (p.phase === last.phase) return;
+          const now = Date.now();
+          if (last.phase) out.push(`${last.phase} ${((now - last.at) / 1000).toFixed(2)}s`);
+          last = { phase: p.phase, at: now };
+        },
+        print: () => console.log(`  ${label} phases: ${out.join(', ')}`),
+      };
+    };
+    const pe = phases('export');
+    const pr = phases('re-seed');
+    const cpu0 = cpuOf([A!, B!]);
+    const [exp, tExport] = await time(() => exportRegistry({ client: src, dest: layout, concurrency: 8, onProgress: pe.onProgress }));
+    const cpu1 = cpuOf([A!, B!]);
+    const [seed, tReseed] = await time(() => reseedRegistry({ client: client(B!), source: layout, concurrency: 8, onProgress: pr.onProgress }));
+    const cpu2 = cpuOf([A!, B!]);
+    if (process.env.LIFEBOAT_BENCH_PHASES) {
+      pe.print();
+      pr.print();
+      const d = (a: number[], b: number[]) => b.map((x, i) => (x - a[i]!).toFixed(2)).join(' / ');
+      console.log(`  CPU s (lifeboat / registry A / registry B): export ${d(cpu0, cpu1)}, re-seed ${d(cpu1, cpu2)}`);
+    }
     if (!seed.ok) throw new Error('re-seed verification failed: ' + JSON.stringify(seed.tags.filter((t) => !t.ok)));
 
     const [, tSkopeoReg] = await time(() => skopeoSync(A!, repos, { registry: C! }));

@@ -22,8 +22,11 @@ export function runToolOn(state: LabState, tool: 'velero' | 'kubectl-kots', args
   });
 }
 
-/** Installs Velero + the AWS plugin against `state`'s MinIO (unless present) and waits for the default BSL Available. */
-export async function ensureVeleroOn(state: LabState): Promise<void> {
+/**
+ * Installs Velero + the AWS plugin against `state`'s MinIO (unless present) and waits for the default
+ * BSL Available. Air-gapped flavours pull only from the lab registry: pass `images` there.
+ */
+export async function ensureVeleroOn(state: LabState, images?: { velero: string; plugin: string }): Promise<void> {
   const kube = new Kube(state.kubeconfig);
   const dep = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
   if (dep && dep.spec?.replicas === 0) await scaleVelero(state, 1);
@@ -32,12 +35,13 @@ export async function ensureVeleroOn(state: LabState): Promise<void> {
     const creds = join(state.dir, 'home', 'minio-credentials');
     writeFileSync(creds, `[default]\naws_access_key_id=${state.minio.accessKey}\naws_secret_access_key=${state.minio.secretKey}\n`, { mode: 0o600 });
     const r = await runToolOn(state, 'velero', [
-      'install', '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3',
+      'install', '--provider', 'aws', '--plugins', images?.plugin ?? 'velero/velero-plugin-for-aws:v1.14.3', ...(images ? ['--image', images.velero] : []),
       '--bucket', state.minio.bucket, '--secret-file', creds,
       '--backup-location-config', `region=${state.minio.region},s3ForcePathStyle=true,s3Url=${state.minio.endpoint}`,
       '--use-volume-snapshots=false', '--use-node-agent',
     ]);
     if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+    if (images) await usePullSecret(state, kube);
   }
   // Not `velero install --wait` (it insists on a long-settled Available condition): the server is
   // up once it has validated the storage location.
@@ -46,6 +50,27 @@ export async function ensureVeleroOn(state: LabState): Promise<void> {
     const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
     return (d?.status?.availableReplicas ?? 0) >= 1 && bsl?.status?.phase === 'Available';
   }, 180_000);
+}
+
+/** The lab registry's credentials as Velero's pull secret (the setup wizard does the same), on its pod templates. */
+async function usePullSecret(state: LabState, kube: Kube): Promise<void> {
+  const auth = Buffer.from(`${state.registry.username}:${state.registry.password}`).toString('base64');
+  const config = { auths: { [state.registry.host]: { username: state.registry.username, password: state.registry.password, auth } } };
+  await kube.apply({ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'lab-registry', namespace: 'velero' }, data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') } });
+  const patch = { spec: { template: { spec: { imagePullSecrets: [{ name: 'lab-registry' }] } } } };
+  await kube.mergePatch('/apis/apps/v1/namespaces/velero/deployments/velero', patch);
+  if (await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/daemonsets/node-agent')) await kube.mergePatch('/apis/apps/v1/namespaces/velero/daemonsets/node-agent', patch);
+}
+
+/**
+ * The namespaces an Embedded Cluster install has and its full backups name (kots-snapshots.md §6):
+ * the lab seeds only some, and Velero fails a backup (PartiallyFailed) that names a missing one.
+ */
+export async function ensureEmbeddedClusterNamespaces(state: LabState): Promise<void> {
+  const kube = new Kube(state.kubeconfig);
+  for (const name of ['embedded-cluster', 'openebs', 'seaweedfs']) {
+    if (!(await kube.getOrUndefined(`/api/v1/namespaces/${name}`))) await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
 }
 
 /** Takes an instance backup through the stand-in (`kubectl kots backup`) and waits for Velero to complete it. */

@@ -24,12 +24,16 @@ import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { RegistryClient } from '../../registry/client.js';
 import { exportRegistry } from '../../registry/archive.js';
 import { reseedRegistry } from '../../registry/reseed.js';
+import { inspectArchive } from '../../registry/inspect.js';
+import { runPool } from '../../registry/pool.js';
 import type { RegistryProgress } from '../../registry/progress.js';
 import type { Services } from '../services.js';
 import { readRegistrySnapshot, registryAddress, registryCoverage, type RegistryCredential, type RegistrySnapshot } from './detect.js';
 import { JobStore, type JobInputs } from './jobs.js';
+import type { Journal } from '../../journal.js';
+import { journalEntry } from './journal.js';
 
-export type RegistryServiceDeps = Pick<Services, 'bus' | 'cluster' | 'detector' | 'dataDir' | 'env'>;
+export type RegistryServiceDeps = Pick<Services, 'bus' | 'cluster' | 'detector' | 'dataDir' | 'env'> & { journal?: Pick<Journal, 'record'> };
 
 interface Access {
   host: string;
@@ -246,6 +250,15 @@ export class RegistryService {
     this.deps.bus.emit('registry.job', job);
   }
 
+  /** The job in the Activity journal, like a tool run (one entry per run of the job, updated at its end). */
+  private record(job: RegistryJob): void {
+    try {
+      this.deps.journal?.record(journalEntry(job));
+    } catch {
+      // the journal is a record, never a reason for a job to fail
+    }
+  }
+
   private progressOf(id: string, p: RegistryProgress): RegistryJobProgress {
     return { jobId: id, ...p };
   }
@@ -264,7 +277,10 @@ export class RegistryService {
         void this.store.flush();
       }
     };
-    const started = this.store.put(job, inputs).then(() => this.publish(job));
+    const started = this.store.put(job, inputs).then(() => {
+      this.publish(job);
+      this.record(job);
+    });
     const done = started.then(async () => {
       try {
         const patch = await body(abort.signal, onProgress);
@@ -278,6 +294,7 @@ export class RegistryService {
       }
       await this.store.put(current);
       this.publish(current);
+      this.record(current);
       return current;
     });
     this.running = { id: job.id, abort, done };
@@ -433,6 +450,76 @@ export class RegistryService {
   }
 
   // ------------------------------------------------------------------ for other areas
+
+  /**
+   * Restore: compare an export with the detected registry (or `target`), changing nothing: every
+   * tag of the archive with the digest the registry resolves it to now (null: absent).
+   */
+  async compareArchive(opts: { source: string; caPath?: string; target?: RegistryTarget; signal?: AbortSignal }): Promise<{
+    registry: string;
+    registrySource?: string;
+    tags: Array<{ repo: string; tag: string; digest: string; actual: string | null; present: boolean }>;
+    blobs: number;
+    bytes: number;
+    exportedFrom?: string;
+    exportedAt?: string;
+  }> {
+    const source = path.resolve(opts.source);
+    await this.checkSource(source);
+    const contents = await inspectArchive(source);
+    let client: RegistryClient;
+    let registrySource: string | undefined;
+    if (opts.target) client = await this.targetClient(opts.target);
+    else {
+      const r = await this.access(await this.snapshot(), opts.caPath);
+      client = r.client;
+      registrySource = [r.access.hostSource, r.access.credential ? `credentials from ${r.access.credential.source}` : undefined].filter(Boolean).join('; ');
+    }
+    try {
+      const tags: Array<{ repo: string; tag: string; digest: string; actual: string | null; present: boolean }> = [];
+      await runPool(
+        contents.images,
+        8,
+        async (img, sig) => {
+          const head = await client.headManifest(img.repo, img.tag, sig);
+          const actual = head ? head.digest || (await client.getManifest(img.repo, img.tag, sig)).digest : null;
+          tags.push({ repo: img.repo, tag: img.tag, digest: img.digest, actual, present: actual === img.digest });
+        },
+        opts.signal,
+      );
+      tags.sort((a, b) => (`${a.repo}:${a.tag}` < `${b.repo}:${b.tag}` ? -1 : 1));
+      return { registry: client.host, registrySource, tags, blobs: contents.blobs, bytes: contents.bytes, exportedFrom: contents.sourceRegistry, exportedAt: contents.createdAt };
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Restore: exports that finished (newest first), as archives the re-seed step can offer. */
+  async finishedExports(): Promise<Array<{ path: string; registry: string; finishedAt?: string; origin: string; tags?: number; bytes?: number }>> {
+    const out: Array<{ path: string; registry: string; finishedAt?: string; origin: string; tags?: number; bytes?: number }> = [];
+    const seen = new Set<string>();
+    for (const j of this.jobs()) {
+      if (j.kind !== 'export' || j.state !== 'succeeded') continue;
+      for (const p of [j.tarPath, j.path]) {
+        if (!p || seen.has(p)) continue;
+        const ok = p.endsWith('.tar') ? await fsp.stat(p).then((s) => s.isFile(), () => false) : await fsp.stat(path.join(p, 'index.json')).then(() => true, () => false);
+        if (!ok) continue;
+        seen.add(p);
+        out.push({ path: p, registry: j.registry, finishedAt: j.finishedAt, origin: j.origin, tags: j.exportSummary?.tags, bytes: j.exportSummary?.bytes });
+      }
+    }
+    return out;
+  }
+
+  /** Restore: start a re-seed of the detected registry for the wizard; resolves once it runs. */
+  startReseedForRestore(opts: { source: string; caPath?: string; target?: RegistryTarget }): Promise<{ job: RegistryJob; done: Promise<RegistryJob> }> {
+    return this.startReseed({ source: opts.source, caPath: opts.caPath, target: opts.target, origin: 'restore' });
+  }
+
+  /** Is this job running in this process now? */
+  isRunning(jobId: string): boolean {
+    return this.running?.id === jobId;
+  }
 
   /**
    * Backups: export the registry as part of a full backup and wait for the end. Resolves with the

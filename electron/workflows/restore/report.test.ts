@@ -41,3 +41,14 @@ describe('restore report', () => {
     expect(logExcerpt(log)).toEqual(['time=2 level=warning msg=b', 'time=3 level=error msg=c', 'time=1 level=info msg=a', 'time=4 level=info msg=d']);
   });
 });
+
+describe('buildReport: the registry step', () => {
+  it('says the registry was re-seeded and verified, or that skipping it needs attention', async () => {
+    const { buildReport } = await import('./report.js');
+    const run = { id: 'r', backup: 'b1', type: 'app', appSlugs: ['sample-app'], kotsadmNamespace: 'kotsadm', veleroNamespace: 'velero', startedAt: 't', state: 'succeeded', steps: [], restores: [] } as never;
+    const ok = buildReport({ step: 'report', readOnlyDuringRestore: false, updatedAt: 't', registry: { reason: 'r', state: 'succeeded', registry: 'reg:5000', source: '/x.tar', tagsOk: 3, tagsTotal: 3, blobsUploaded: 4, blobsSkipped: 1 } }, run, { version: 't' });
+    expect(ok.markdown).toContain('reg:5000 re-seeded from /x.tar before the application; 3 of 3 tags');
+    const skipped = buildReport({ step: 'report', readOnlyDuringRestore: false, updatedAt: 't', registry: { reason: 'r', state: 'skipped', skippedConsequence: 'ImagePullBackOff.' } }, run, { version: 't' });
+    expect(skipped.data.attention.join(' ')).toMatch(/not re-seeded.*ImagePullBackOff/);
+  });
+});

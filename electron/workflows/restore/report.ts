@@ -26,6 +26,7 @@ export function attentionItems(run: RestoreRun): string[] {
 
 export function buildReport(w: RestoreWizard, run: RestoreRun, app: { version: string }) {
   const attention = attentionItems(run);
+  if (w.registry?.state === 'skipped') attention.push(`The cluster registry was not re-seeded (skipped by choice): ${w.registry.skippedConsequence ?? ''}`.trim());
   const data = {
     kind: 'lifeboat-restore-report',
     lifeboatVersion: app.version,
@@ -40,6 +41,7 @@ export function buildReport(w: RestoreWizard, run: RestoreRun, app: { version: s
     steps: run.steps,
     restores: run.restores,
     verification: run.verification,
+    registry: w.registry,
     attention,
   };
   const md: string[] = [];
@@ -50,6 +52,14 @@ export function buildReport(w: RestoreWizard, run: RestoreRun, app: { version: s
   md.push(`- **Where:** ${w.situation === 'new-cluster' ? 'a new or rebuilt cluster' : 'the same cluster (roll back)'}`);
   md.push(`- **Started:** ${run.startedAt}`);
   if (run.finishedAt) md.push(`- **Finished:** ${run.finishedAt}`);
+  const reg = w.registry;
+  if (reg) {
+    md.push(
+      reg.state === 'succeeded'
+        ? `- **Registry:** ${reg.registry} re-seeded from ${reg.source} before the application; ${reg.tagsOk} of ${reg.tagsTotal} tags resolve to the archive's digest (${reg.blobsUploaded ?? 0} layers uploaded, ${reg.blobsSkipped ?? 0} already there).`
+        : `- **Registry:** ${reg.state === 'skipped' ? 'not re-seeded (skipped by choice)' : reg.state}.`,
+    );
+  }
   md.push('', '## Velero restores', '');
   if (!run.restores.length) md.push('None were created.');
   else {

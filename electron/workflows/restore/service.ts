@@ -24,6 +24,9 @@ import type {
   RestoreImpact,
   RestoreObjectRef,
   RestoreProgress,
+  RestoreRegistryArchive,
+  RestoreRegistryPlan,
+  RestoreRegistryStep,
   RestoreReport,
   RestoreRun,
   RestoreRunStep,
@@ -42,6 +45,9 @@ import { ADMIN_DELETE_CLUSTER_KINDS, ADMIN_DELETE_KINDS, APP_DELETE_KINDS, compu
 import { journalClusterWrites } from '../../cluster/rest.js';
 import { isNotFound, kubeJson, type KubeJson } from './kube.js';
 import { buildReport } from './report.js';
+import { registryNeed, SKIP_CONSEQUENCE, stepFromJob } from './registry-step.js';
+import { registryService } from '../registry/handlers.js';
+import type { RegistryService } from '../registry/service.js';
 import { WizardStore, initialWizard, requireStep, runActive, stepIndex } from './state.js';
 import { isTerminalRestore, VeleroReader, type VeleroBackup, type VeleroRestore } from './velero.js';
 
@@ -79,6 +85,10 @@ export class RestoreService {
   constructor(private readonly s: Services, opts: { timeouts?: Partial<RestoreTimeouts>; appVersion?: string } = {}) {
     this.store = new WizardStore(s.dataDir);
     this.w = this.store.load();
+    if (this.w.registry?.state === 'running') {
+      // The re-seed ran in a Lifeboat that closed: the step resumes from here when run again.
+      this.w = this.store.save({ ...this.w, registry: { ...this.w.registry, state: 'interrupted', error: { code: 'REGISTRY_FAILED', message: 'Lifeboat was closed while the re-seed ran.', hint: 'Run it again: blobs already in the registry are skipped.' } } });
+    }
     this.t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.appVersion = opts.appVersion ?? '0.0.0';
     this.offConnection = s.cluster.onConnectionChange((kc) => {
@@ -162,10 +172,10 @@ export class RestoreService {
     this.refuseIneligible(b, ctx);
     const d = describeBackup(b, ctx);
     const appSlug = d.apps[0]?.slug ?? this.s.detector.get()?.kots.apps[0]?.slug;
-    return this.save({ ...this.w, backup: name, appSlug, type: undefined, step: 'type', run: undefined });
+    return this.save({ ...this.w, backup: name, appSlug, type: undefined, registry: undefined, step: 'type', run: undefined });
   }
 
-  selectType(type: RestoreType): RestoreWizard {
+  async selectType(type: RestoreType): Promise<RestoreWizard> {
     requireStep(this.w, 'type');
     const env = this.s.detector.get();
     if (type === 'app' && env && !env.kots.found) {
@@ -174,11 +184,89 @@ export class RestoreService {
     if (type !== 'admin-console' && !this.w.appSlug) {
       throw new LifeboatError('BAD_INPUT', 'Lifeboat cannot tell which application this backup holds.', 'Choose "admin console only", or pick a backup that lists its application.');
     }
-    return this.save({ ...this.w, type, step: 'confirm' });
+    // The rebuilt-cluster path: the cluster registry gets the images back before the application.
+    let registry: RestoreRegistryStep | undefined;
+    if (type !== 'admin-console') {
+      const b = await this.velero().backup(this.w.backup!).catch(() => undefined);
+      const reason = registryNeed(this.w.situation, env, b);
+      if (reason) registry = this.w.registry && this.w.registry.state !== 'skipped' ? { ...this.w.registry, reason } : { reason, state: 'pending' };
+    }
+    return this.save({ ...this.w, type, registry, step: registry ? 'registry' : 'confirm' });
+  }
+
+  // ------------------------------------------------------------------ registry step (rebuilt cluster)
+
+  private registry() {
+    return registryService(this.s);
+  }
+
+  /** Exports Lifeboat made earlier that the step can push (newest first). */
+  async registryArchives(): Promise<RestoreRegistryArchive[]> {
+    return this.registry().finishedExports();
+  }
+
+  /** What of the archive the cluster registry lacks (changes nothing). */
+  async registryPlan(source: string, caPath?: string): Promise<RestoreRegistryPlan> {
+    requireStep(this.w, 'registry');
+    const c = await this.registry().compareArchive({ source, caPath });
+    return { source, ...c, missing: c.tags.filter((t) => !t.present).length };
+  }
+
+  /**
+   * Push the archive into the cluster registry and verify every tag. The step (source, state
+   * "running") is persisted BEFORE the job starts; a rerun after a close, failure or cancel pushes
+   * only what is still missing (blobs the registry has are skipped).
+   */
+  async registryReseed(source: string, caPath?: string): Promise<RestoreWizard> {
+    requireStep(this.w, 'registry');
+    const cur = this.w.registry!;
+    if (cur.state === 'running' && cur.jobId && this.registry().isRunning(cur.jobId)) {
+      throw new LifeboatError('REGISTRY_BUSY', 'The registry re-seed is already running.', 'Follow its progress here, or cancel it.', { jobId: cur.jobId });
+    }
+    const pending: RestoreRegistryStep = { reason: cur.reason, state: 'running', source, caPath, startedAt: new Date().toISOString() };
+    this.save({ ...this.w, step: 'registry', registry: pending });
+    let started: Awaited<ReturnType<RegistryService['startReseedForRestore']>>;
+    try {
+      started = await this.registry().startReseedForRestore({ source, caPath });
+    } catch (err) {
+      const e = toErrorData(err);
+      this.save({ ...this.w, registry: { ...pending, state: 'failed', finishedAt: new Date().toISOString(), error: { code: e.code, message: e.message, hint: e.hint } } });
+      throw err;
+    }
+    const { job, done } = started;
+    this.save({ ...this.w, registry: { ...pending, jobId: job.id, registry: job.registry } });
+    void done.then((j) => {
+      const r = this.w.registry;
+      if (!r || r.jobId !== j.id) return; // the wizard moved on (reset, other backup)
+      this.save({ ...this.w, registry: stepFromJob(r, j) });
+    });
+    return this.w;
+  }
+
+  /** Skip the step: only as an explicit choice, with its consequence recorded. */
+  registrySkip(): RestoreWizard {
+    requireStep(this.w, 'registry');
+    const r = this.w.registry!;
+    if (r.state === 'running' && r.jobId && this.registry().isRunning(r.jobId)) {
+      throw new LifeboatError('REGISTRY_BUSY', 'The registry re-seed is running; cancel it before skipping the step.', 'Cancel the re-seed first.');
+    }
+    return this.save({ ...this.w, step: 'confirm', registry: { ...r, state: 'skipped', skippedConsequence: SKIP_CONSEQUENCE, finishedAt: new Date().toISOString() } });
+  }
+
+  /** After a verified re-seed: on to confirming the restore. */
+  registryContinue(): RestoreWizard {
+    requireStep(this.w, 'registry');
+    if (this.w.registry!.state !== 'succeeded') {
+      throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'The registry has not been re-seeded and verified yet.', 'Re-seed it (every tag must resolve to the archive\'s digest), or skip the step explicitly.');
+    }
+    return this.save({ ...this.w, step: 'confirm' });
   }
 
   back(step: RestoreStep): RestoreWizard {
     requireStep(this.w, step);
+    if (step === 'registry' && this.w.registry?.state === 'skipped') {
+      return this.save({ ...this.w, step, run: undefined, registry: { reason: this.w.registry.reason, state: 'pending' } });
+    }
     if (stepIndex(step) > stepIndex(this.w.step)) throw new LifeboatError('WIZARD_OUT_OF_ORDER', `Step "${step}" is ahead of the current one.`, 'Use the buttons on the Restore screen.');
     return this.save({ ...this.w, step, run: undefined });
   }

@@ -7,8 +7,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RestoreWizard, type RestoreStep } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
+import { registrySettled } from './registry-step.js';
 
-export const STEPS: RestoreStep[] = ['situation', 'backup', 'type', 'confirm', 'run', 'verify', 'report'];
+export const STEPS: RestoreStep[] = ['situation', 'backup', 'type', 'registry', 'confirm', 'run', 'verify', 'report'];
 
 export const stepIndex = (s: RestoreStep) => STEPS.indexOf(s);
 
@@ -51,6 +52,8 @@ export function runActive(w: RestoreWizard): boolean {
   return !!w.run && (w.run.state === 'running' || w.run.state === 'verifying');
 }
 
+const REGISTRY_FIRST = 'Re-seed the cluster registry first (or skip that step explicitly): the application\'s images must be in it before the application is restored.';
+
 /** Refuses moving to `to` when the earlier steps are not done. */
 export function requireStep(w: RestoreWizard, to: RestoreStep): void {
   if (runActive(w)) {
@@ -59,8 +62,9 @@ export function requireStep(w: RestoreWizard, to: RestoreStep): void {
   const need: Partial<Record<RestoreStep, Array<[boolean, string]>>> = {
     backup: [[!!w.situation, 'Choose the situation first.']],
     type: [[!!w.situation, 'Choose the situation first.'], [!!w.backup, 'Pick a backup first.']],
-    confirm: [[!!w.backup, 'Pick a backup first.'], [!!w.type, 'Choose what to restore first.']],
-    run: [[!!w.backup && !!w.type && !!w.appSlug, 'Pick a backup and what to restore first.']],
+    registry: [[!!w.backup, 'Pick a backup first.'], [!!w.type, 'Choose what to restore first.'], [!!w.registry, 'This restore has no registry step.']],
+    confirm: [[!!w.backup, 'Pick a backup first.'], [!!w.type, 'Choose what to restore first.'], [registrySettled(w.registry), REGISTRY_FIRST]],
+    run: [[!!w.backup && !!w.type && !!w.appSlug, 'Pick a backup and what to restore first.'], [registrySettled(w.registry), REGISTRY_FIRST]],
   };
   for (const [ok, msg] of need[to] ?? []) {
     if (!ok) throw new LifeboatError('WIZARD_OUT_OF_ORDER', msg, 'Go back to that step on the Restore screen.');

@@ -357,7 +357,14 @@ export function ConfirmStep({ wizard }: { wizard: RestoreWizard }) {
           }}
         />
       </Card>
-      <Nav onBack={() => void back('type')}>
+      {wizard.registry && (
+        <Text size="sm" c={wizard.registry.state === 'skipped' ? 'orange' : 'teal'} data-testid="confirm-registry">
+          {wizard.registry.state === 'skipped'
+            ? `Registry not re-seeded (your choice): ${wizard.registry.skippedConsequence ?? ''}`
+            : `Registry ${wizard.registry.registry ?? ''} re-seeded: every tag (${wizard.registry.tagsOk ?? 0}) resolves to the archive's digest.`}
+        </Text>
+      )}
+      <Nav onBack={() => void back(wizard.registry ? 'registry' : 'type')}>
         <Button color="red" leftSection={<IconRestore size={16} aria-hidden />} onClick={() => void start(typed)} disabled={!matches} loading={pending === 'start'} data-testid="start-restore">
           Delete and restore
         </Button>

@@ -657,7 +657,8 @@ export function serverOptionsFromArgv(argv: string[]): ServerOptions {
     flavour,
     kotsadmImage: f('kotsadm-image'),
     minimalRbac: p.flags['minimal-rbac'] === true,
-    airgap: p.flags['airgap'] === true || flavour === 'existing-airgap',
+    // Every flavour but `existing` is air-gapped in the lab (seed.ts isAirgap): its backups say so.
+    airgap: p.flags['airgap'] === true || flavour !== 'existing',
   };
 }
 
