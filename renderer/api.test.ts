@@ -194,6 +194,12 @@ describe('takeToken', () => {
     expect(history.replaceState).toHaveBeenCalledWith(null, '', '/');
   });
 
+  it('keeps the route of #/screen?token=… (a fresh page opens straight at that screen)', () => {
+    const history = { replaceState: vi.fn() };
+    expect(takeToken({ hash: '#/backups?token=t1', pathname: '/', search: '' }, storage(), history)).toBe('t1');
+    expect(history.replaceState).toHaveBeenCalledWith(null, '', '/#/backups');
+  });
+
   it('falls back to the stored token after a reload', () => {
     const s = storage();
     s.setItem('lifeboat.token', 'kept');

@@ -346,7 +346,9 @@ export function takeToken(location: LocationLike, storage: StorageLike, history:
   const fromHash = params.get(TOKEN_FRAGMENT);
   if (fromHash) {
     storage.setItem(TOKEN_STORAGE_KEY, fromHash);
-    history.replaceState(null, '', location.pathname + location.search);
+    // `#/backups?token=…` keeps its route (`#/backups`); a bare `#token=…` leaves no fragment.
+    const route = hash.startsWith('/') ? `#${hash.slice(0, hash.indexOf('?') === -1 ? hash.length : hash.indexOf('?'))}` : '';
+    history.replaceState(null, '', location.pathname + location.search + route);
     return fromHash;
   }
   return storage.getItem(TOKEN_STORAGE_KEY);

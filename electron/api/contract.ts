@@ -7,6 +7,7 @@
  * nothing of ours but errors.ts, so every layer may import it.
  */
 import { z } from 'zod';
+import { isBackupRowsWire, type BackupRowsWire } from './backupRows.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -449,8 +450,27 @@ export const BackupSummary = z.object({
   validationErrors: z.array(z.string()).optional(),
   /** Bytes in the storage location, when Lifeboat could read it. */
   sizeBytes: z.number().optional(),
+  /** Why the size is not known ("—" in the list, this as its tooltip). */
+  sizeNote: z.string().optional(),
 });
 export type BackupSummary = z.infer<typeof BackupSummary>;
+
+/**
+ * Summaries the main process validated once, when it made them (they are immutable after that).
+ * A list of thousands then costs one set lookup per row instead of re-checking every field of
+ * every row on every call; anything not made through checkedBackupSummary is checked in full.
+ */
+const checkedSummaries = new WeakSet<object>();
+export function checkedBackupSummary(s: BackupSummary): BackupSummary {
+  BackupSummary.parse(s);
+  checkedSummaries.add(Object.freeze(s));
+  return s;
+}
+/** `backups.rows`: the same list, compact on the wire (electron/api/backupRows.ts). */
+export const BackupRows = z.custom<BackupRowsWire>((v) => isBackupRowsWire(v), { message: 'not the compact backup list' });
+export const BackupSummaryList = z.array(
+  z.custom<BackupSummary>((v) => typeof v === 'object' && v !== null && (checkedSummaries.has(v) || BackupSummary.safeParse(v).success), { message: 'not a BackupSummary' }),
+);
 
 /** A backup Lifeboat started and follows to its end (persisted: it re-attaches after a restart). */
 export const FollowedBackup = z.object({
@@ -584,7 +604,9 @@ const VeleroBackupName = z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*
 
 const backupsMethods = {
   /** Every Velero Backup, newest first (kept current by `backups.delta`). */
-  'backups.list': method(empty, z.array(BackupSummary)),
+  'backups.list': method(empty, BackupSummaryList),
+  /** The same list in its compact wire form (what the window loads: thousands of rows, fast). */
+  'backups.rows': method(empty, BackupRows),
   /** Whether a backup may start now (Velero running, storage Available, none in progress). */
   'backups.readiness': method(empty, BackupReadiness),
   /**

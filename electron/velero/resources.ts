@@ -272,6 +272,12 @@ export class VeleroWatch {
     return f ? ([...f.informer.list(namespace)] as unknown as T[]) : [];
   }
 
+  /** How many objects of a kind the cache holds (all namespaces), without copying them. */
+  count(kind: WatchedKind): number {
+    const f = this.feeds.find((x) => x.kind === kind);
+    return f ? f.informer.list().length : 0;
+  }
+
   get<T = KubernetesObject>(kind: WatchedKind, namespace: string, name: string): T | undefined {
     return this.feeds.find((x) => x.kind === kind)?.informer.get(name, namespace) as unknown as T | undefined;
   }

@@ -5,6 +5,8 @@
  */
 import type { BackupDetail, BackupReadiness, BackupSchedule, BackupSummary, CronCheck, FollowedBackup, HookPlan, MethodInput } from '../../electron/api/contract.js';
 import type { ApiClient } from '../api.js';
+import { decodeBackupRows, type BackupRowsWire } from '../../electron/api/backupRows.js';
+import { takeEarly } from '../early.js';
 import { toErrorView } from './errors.js';
 import type { ErrorView, GetState, SetState, StoreDeps } from './types.js';
 
@@ -83,8 +85,11 @@ export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps
     backupSchedulePending: null,
     async loadBackups() {
       try {
-        const list = await api.call('backups.list', {});
+        const wire = (await takeEarly<BackupRowsWire>('backups.rows')) ?? (await api.call('backups.rows', {}));
+        performance.mark?.('lifeboat:backups-list-received');
+        const list = decodeBackupRows(wire);
         set({ backupsByName: applyDelta(new Map(), { upserted: list, removed: [], reset: true }), backupsLoaded: true, backupsError: null });
+        performance.mark?.('lifeboat:backups-list-stored');
       } catch (err) {
         set({ backupsError: toErrorView(err), backupsLoaded: true });
       }
@@ -233,4 +238,20 @@ export function subscribeBackups(api: ApiClient, set: SetState, get: GetState): 
     // Velero stopping/starting or its storage location changing shows up here first.
     api.subscribe('environment.changed', () => recheck()),
   ];
+}
+
+/** Resolves once the backup list is in the store (or failed), or after `maxMs`, whichever is first. */
+export function whenBackupsLoaded(store: { getState(): { backupsLoaded: boolean }; subscribe(l: (s: { backupsLoaded: boolean }) => void): () => void }, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (store.getState().backupsLoaded) return resolve();
+    const timer = setTimeout(done, maxMs);
+    const off = store.subscribe((s) => {
+      if (s.backupsLoaded) done();
+    });
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
 }

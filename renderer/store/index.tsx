@@ -4,6 +4,7 @@ import type { LifeboatStore } from './create.js';
 import type { LifeboatState } from './types.js';
 
 export { createLifeboatStore, connectStore, loadAll, type LifeboatStore } from './create.js';
+export { whenBackupsLoaded } from './backups.js';
 export type * from './types.js';
 
 const StoreContext = createContext<LifeboatStore | null>(null);

@@ -15,8 +15,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
@@ -55,7 +56,7 @@ function backup(name: string, created: Date, phase = 'Completed') {
   };
 }
 
-async function startWeb(kubeconfig: string, toolsDir: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startWeb(kubeconfig: string, toolsDir: string): Promise<{ url: string; child: ChildProcess }> {
   const home = mkdtempSync(join(tmpdir(), 'lb-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, LIFEBOAT_TOOLS_DIR: toolsDir, HOME: home };
   delete env.LIFEBOAT_DATA_DIR;
@@ -73,11 +74,12 @@ async function startWeb(kubeconfig: string, toolsDir: string): Promise<{ url: st
   });
   child.stdout!.resume();
   child.stderr!.resume();
+  if (process.env.LIFEBOAT_BENCH_TRACE) child.stderr!.on('data', (c: Buffer) => process.stderr.write(c.toString().split('\n').filter((l) => l.includes('TRACE')).map((l) => l + '\n').join('')));
   return { url, child };
 }
 
 async function main() {
-  console.log(`lab: ${dir} (port base 28000)`);
+  console.log(`lab: ${dir} (port base 28000); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const lab = readLabState(dir) ?? (await startLab({ dir, portBase: 28000, flavour: 'existing', log: (l) => console.log(`lab: ${l}`) }));
   const kube = new Kube(lab.kubeconfig);
   const velero = join(lab.toolsDir, 'velero');
@@ -86,7 +88,10 @@ async function main() {
   await run(velero, ['install', '--crds-only'], { env });
   if (!(await kube.getOrUndefined(`/api/v1/namespaces/${NS}`))) await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
 
-  const existing = ((await kube.get(`/apis/velero.io/v1/namespaces/${NS}/backups`)).items ?? []).length;
+  // A just-started apiserver answers 429 while the new CRD's storage initialises.
+  let listed: { items?: unknown[] } | undefined;
+  for (let i = 0; i < 30 && !listed; i++) listed = await kube.get(`/apis/velero.io/v1/namespaces/${NS}/backups`).catch((e) => (String(e).includes('429') ? new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000)) : Promise.reject(e)));
+  const existing = (listed?.items ?? []).length;
   if (existing < N) {
     console.log(`creating ${N - existing} Backup objects…`);
     const t0 = Date.now();
@@ -97,7 +102,7 @@ async function main() {
 
   // 1. velero backup get vs the browser list
   const cli: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     const r = await run(velero, ['backup', 'get', '-n', NS], { env, maxBuffer: 256 * 1024 * 1024 });
     cli.push(performance.now() - t0);
@@ -139,18 +144,31 @@ async function main() {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   try {
     // Warm the server's watch (it lists at connect), then time a fresh page load.
-    await page.goto(web.url);
+    await page.goto(web.url.replace('#token=', '#/backups?token='));
     await page.waitForURL((u) => !u.hash.includes('token='));
-    await page.evaluate(() => (window.location.hash = '#/backups'));
     await page.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 120_000 });
+    // Cold: a fresh browser page (new context: empty HTTP cache and storage) opened at the Backups
+    // screen, timed from its navigation start until every backup is in the store and the visible
+    // rows are painted (the screen's own performance mark, set on the frame after that render),
+    // checked against what is on screen: "N of N backups" and a row.
     const ui: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    const uiWall: number[] = [];
+    const RUNS = Number(process.env.LIFEBOAT_BENCH_RUNS ?? 5);
+    for (let i = 0; i < RUNS; i++) {
+      // Interleaved with `velero backup get`, so both see the same machine load.
+      const c0 = performance.now();
+      await run(velero, ['backup', 'get', '-n', NS], { env, maxBuffer: 256 * 1024 * 1024 });
+      cli.push(performance.now() - c0);
+      const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+      const p = await ctx.newPage();
       const t0 = performance.now();
-      await page.reload();
-      await page.evaluate(() => (window.location.hash = '#/backups'));
-      await page.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 60_000 });
-      await page.locator('[data-testid="backup-row"]').first().waitFor();
-      ui.push(performance.now() - t0);
+      await p.goto(web.url.replace('#token=', '#/backups?token='));
+      await p.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 60_000 });
+      await p.locator('[data-testid="backup-row"]').first().waitFor();
+      uiWall.push(performance.now() - t0);
+      await p.waitForFunction(() => performance.getEntriesByName('lifeboat:backups-rendered').length > 0, undefined, { timeout: 10_000 });
+      ui.push(await p.evaluate(() => performance.getEntriesByName('lifeboat:backups-rendered')[0]!.startTime));
+      await ctx.close();
     }
     // Warm: the app is running (its store fed by the watch) and the operator opens the Backups screen.
     const warm: number[] = [];
@@ -165,7 +183,8 @@ async function main() {
     }
     console.log(`\n1. list of ${total + 1} backups`);
     console.log(`   velero backup get: median ${median(cli).toFixed(0)} ms (${cli.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`   Lifeboat browser list fully rendered: median ${median(ui).toFixed(0)} ms (${ui.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`   Lifeboat, fresh page at #/backups, navigation start → all rows in the store and painted: median ${median(ui).toFixed(0)} ms (${ui.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`   (the same seen from the test driver, goto → "N of N" and a row found: median ${median(uiWall).toFixed(0)} ms (${uiWall.map((x) => x.toFixed(0)).join(', ')}))`);
     console.log(`   ratio Lifeboat (cold page load) / velero = ${(median(ui) / median(cli)).toFixed(2)}× (goal ≤ 0.5×)`);
     console.log(`   Lifeboat running, Backups screen opened: median ${median(warm).toFixed(0)} ms → ratio ${(median(warm) / median(cli)).toFixed(2)}×`);
 
@@ -196,7 +215,7 @@ async function main() {
     await page.getByTestId('log-line').filter({ hasText: 'needle' }).first().waitFor();
     const search = Date.now() - t1;
     console.log(`\n3. ${LOG_LINES.toLocaleString('en-US')}-line log: first lines ${first} ms (goal < 1000 ms), all lines ${all} ms, search ${search} ms (goal < 500 ms)`);
-    writeFileSync(join(dir, 'bench-result.json'), JSON.stringify({ backups: total + 1, veleroGetMs: median(cli), lifeboatListMs: median(ui), lifeboatWarmMs: median(warm), ratio: median(ui) / median(cli), phaseShownMedianMs: median(lat), logFirstLinesMs: first, logAllMs: all, logSearchMs: search }, null, 2));
+    writeFileSync(join(dir, 'bench-result.json'), JSON.stringify({ at: new Date().toISOString(), load: loadavg(), backups: total + 1, veleroGetMs: median(cli), veleroRuns: cli, lifeboatListMs: median(ui), lifeboatRuns: ui, lifeboatWallMs: median(uiWall), lifeboatWarmMs: median(warm), ratio: median(ui) / median(cli), phaseShownMedianMs: median(lat), logFirstLinesMs: first, logAllMs: all, logSearchMs: search }, null, 2));
   } finally {
     stopFaker = true;
     await faker;
@@ -207,7 +226,9 @@ async function main() {
   console.log('\n(the lab stays up: `npx tsx test/lab/cli.ts down --dir .lab-backups` stops it)');
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -10,6 +10,7 @@ import { BackupsService } from './service.js';
 export function backupsHandlers(services: Services, service = new BackupsService(services)): AreaHandlers<BackupsMethods> {
   return {
     'backups.list': () => service.list(),
+    'backups.rows': () => service.rows(),
     'backups.readiness': () => service.readiness(),
     'backups.create': ({ kind, appSlug }) => service.create({ kind, appSlug }),
     'backups.followed': () => service.followed(),

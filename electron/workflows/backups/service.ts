@@ -13,13 +13,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import type { BackupDetail, BackupHook, BackupLogPage, BackupReadiness, BackupSchedule, BackupSummary, Check, CronCheck, Environment, FollowedBackup, HookPlan } from '../../api/contract.js';
+import { checkedBackupSummary, type BackupDetail, type BackupHook, type BackupLogPage, type BackupReadiness, type BackupSchedule, type BackupSummary, type Check, type CronCheck, type Environment, type FollowedBackup, type HookPlan } from '../../api/contract.js';
+import { encodeBackupRows, type BackupRowsWire } from '../../api/backupRows.js';
 import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { AdminApi } from '../../kots/adminApi.js';
 import { backupArgs, backupFailure, parseBackupOutput } from '../../kots/cli.js';
 import { checkCron, previousRun, retentionToDuration, retentionWords, type RetentionUnitName } from '../../kots/schedule.js';
 import { createInterface } from 'node:readline';
 import { DownloadRequests, downloadText, openDownload, type UrlSource } from '../../velero/downloads.js';
+import { BackupSizes } from '../../velero/sizes.js';
 import {
   isRunningBackup,
   isTerminalBackup,
@@ -68,6 +70,14 @@ export class BackupsService {
   private logs: CachedLog[] = [];
   private waiters = new Set<() => void>();
   private starting = false;
+  /**
+   * Summaries made once per change of their Backup (or its PodVolumeBackups, or its size), each
+   * validated against the contract when made; the newest-first list is kept until something changes.
+   * The watch is warm from the moment Lifeboat connects, so `backups.list` answers from memory.
+   */
+  private summaries = new Map<string, { rv: string | undefined; s: BackupSummary }>();
+  private sorted?: { ns: string | undefined; list: BackupSummary[]; rows?: BackupRowsWire };
+  private readonly sizes: BackupSizes;
   readonly admin: AdminApi;
 
   constructor(
@@ -82,7 +92,36 @@ export class BackupsService {
         namespace: () => this.env()?.kots.namespace,
         env: s.env,
       });
+    this.sizes = new BackupSizes({
+      dataDir: s.dataDir,
+      location: (name) => this.watch?.locations(this.veleroNs()).find((l) => l.metadata.name === name),
+      // Main process only: the credentials are used for the listing and never leave it.
+      readSecret: async (namespace, name) => {
+        const secret = await this.s.cluster.kubeConfig().makeApiClient(CoreV1Api).readNamespacedSecret({ namespace, name }).catch((e: unknown) => {
+          if ((e as { code?: number }).code === 404) return undefined;
+          throw e;
+        });
+        return secret?.data ? Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])) : undefined;
+      },
+      backups: () => this.backupsInScope(),
+      onChange: (names) => this.sizesChanged(names),
+    });
     s.cluster.onConnectionChange((kc) => void this.attach(kc));
+  }
+
+  private sizesChanged(names: string[] | 'all'): void {
+    const ns = this.veleroNs();
+    if (names === 'all') {
+      this.summaries.clear();
+      this.sorted = undefined;
+      for (const b of this.backupsInScope()) this.dirty.add(b.metadata.name);
+    } else {
+      for (const n of names) {
+        this.invalidate(ns, n);
+        this.dirty.add(n);
+      }
+    }
+    if (!this.flushTimer) this.flushTimer = setTimeout(() => this.emitDelta(false), this.opts.deltaMs ?? 15);
   }
 
   // -- lifecycle ---------------------------------------------------------------------------------
@@ -101,6 +140,8 @@ export class BackupsService {
 
   async stop(): Promise<void> {
     this.offWatch?.();
+    this.summaries.clear();
+    this.sorted = undefined;
     clearTimeout(this.flushTimer);
     const w = this.watch;
     this.watch = undefined;
@@ -127,7 +168,25 @@ export class BackupsService {
   }
 
   private summary(b: VeleroBackup): BackupSummary {
-    return summarizeBackup(b, this.watch?.podVolumeBackupsFor(b.metadata.namespace, b.metadata.name) ?? []);
+    const key = `${b.metadata.namespace}/${b.metadata.name}`;
+    const hit = this.summaries.get(key);
+    if (hit && hit.rv === b.metadata.resourceVersion) return hit.s;
+    const pvbs = this.pvbs(b);
+    const size = this.sizes.info(b, pvbs.length > 0);
+    const s = checkedBackupSummary({ ...summarizeBackup(b, pvbs, size.bytes), ...(size.note ? { sizeNote: size.note } : {}) });
+    this.summaries.set(key, { rv: b.metadata.resourceVersion, s });
+    return s;
+  }
+
+  private pvbs(b: VeleroBackup): PodVolumeBackup[] {
+    // Most clusters have none: skip the scan.
+    return this.watch && this.watch.count('podvolumebackups') > 0 ? this.watch.podVolumeBackupsFor(b.metadata.namespace, b.metadata.name) : [];
+  }
+
+  /** Forget a backup's summary (its object, volumes or size changed). */
+  private invalidate(namespace: string | undefined, name: string): void {
+    this.summaries.delete(`${namespace ?? ''}/${name}`);
+    this.sorted = undefined;
   }
 
   private findBackup(name: string): VeleroBackup | undefined {
@@ -142,6 +201,7 @@ export class BackupsService {
       const ns = this.veleroNs();
       if (ns && meta.namespace !== ns) return;
       const b = obj as VeleroBackup;
+      this.invalidate(meta.namespace, b.metadata.name);
       const stillThere = this.watch?.get('backups', meta.namespace ?? '', meta.name ?? '');
       if (stillThere) this.dirty.add(b.metadata.name);
       else {
@@ -152,7 +212,10 @@ export class BackupsService {
       const label = meta.labels?.['velero.io/backup-name'];
       if (label) {
         const b = this.backupsInScope().find((x) => labelValue(x.metadata.name) === label);
-        if (b) this.dirty.add(b.metadata.name);
+        if (b) {
+          this.invalidate(b.metadata.namespace, b.metadata.name);
+          this.dirty.add(b.metadata.name);
+        }
       }
     } else {
       return;
@@ -185,9 +248,25 @@ export class BackupsService {
   // -- list / readiness --------------------------------------------------------------------------
 
   list(): BackupSummary[] {
-    return this.backupsInScope()
+    const ns = this.veleroNs();
+    if (this.sorted && this.sorted.ns === ns && this.watch) return this.sorted.list;
+    // Keys compared with < / > (ISO timestamps and names sort correctly that way; no localeCompare).
+    const list = this.backupsInScope()
       .map((b) => this.summary(b))
-      .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name));
+      .sort((a, b) => {
+        const x = a.createdAt ?? '';
+        const y = b.createdAt ?? '';
+        return x < y ? 1 : x > y ? -1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+      });
+    if (this.watch) this.sorted = { ns, list };
+    return list;
+  }
+
+  /** The list in its compact wire form, encoded once while nothing changes. */
+  rows(): BackupRowsWire {
+    const list = this.list();
+    if (this.sorted?.list === list) return (this.sorted.rows ??= encodeBackupRows(list));
+    return encodeBackupRows(list);
   }
 
   private defaultLocation(): BackupStorageLocation | undefined {

@@ -34,7 +34,7 @@ export function backupDurationMs(b: BackupSummary, now = Date.now()): number | u
   return end - Date.parse(b.startedAt);
 }
 
-export type SortKey = 'created' | 'name' | 'phase' | 'duration' | 'items';
+export type SortKey = 'created' | 'name' | 'phase' | 'duration' | 'items' | 'size';
 export interface ListFilter {
   query: string;
   type: 'all' | 'full' | 'partial' | 'other';
@@ -68,6 +68,8 @@ export function filterAndSort(all: Iterable<BackupSummary>, f: ListFilter): Back
         return backupDurationMs(b) ?? -1;
       case 'items':
         return b.itemsBackedUp ?? -1;
+      case 'size':
+        return b.sizeBytes ?? -1;
       default:
         return b.createdAt ?? b.startedAt ?? '';
     }

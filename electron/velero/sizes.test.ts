@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { explainStoreError, parseAwsCredentials, storeAccess } from './sizes.js';
+import type { BackupStorageLocation } from './resources.js';
+
+const bsl = (spec: BackupStorageLocation['spec']): BackupStorageLocation => ({ metadata: { name: 'default', namespace: 'velero' }, spec });
+
+describe('backup sizes: reading the store', () => {
+  it('reads the profile from an AWS credentials file', () => {
+    const file = '[default]\naws_access_key_id = AK\naws_secret_access_key=SK\n\n[other]\naws_access_key_id=X\naws_secret_access_key=Y\naws_session_token=T\n';
+    expect(parseAwsCredentials(file)).toEqual({ accessKeyId: 'AK', secretAccessKey: 'SK' });
+    expect(parseAwsCredentials(file, 'other')).toEqual({ accessKeyId: 'X', secretAccessKey: 'Y', sessionToken: 'T' });
+    expect(parseAwsCredentials('[default]\naws_access_key_id=AK\n')).toBeUndefined();
+  });
+
+  it('uses the location config and its credential Secret (or cloud-credentials)', async () => {
+    const seen: string[] = [];
+    const got = await storeAccess(
+      bsl({ provider: 'aws', objectStorage: { bucket: 'b', prefix: '/lab/', caCert: Buffer.from('PEM').toString('base64') } as never, config: { region: 'eu-1', s3Url: 'https://minio:9000', s3ForcePathStyle: 'true' } }),
+      async (ns, name) => {
+        seen.push(`${ns}/${name}`);
+        return { cloud: '[default]\naws_access_key_id=AK\naws_secret_access_key=SK\n' };
+      },
+    );
+    expect(seen).toEqual(['velero/cloud-credentials']);
+    expect('access' in got && got.access).toMatchObject({ bucket: 'b', prefix: 'lab/', endpoint: 'https://minio:9000', region: 'eu-1', forcePathStyle: true, caPem: 'PEM', credentials: { accessKeyId: 'AK' } });
+  });
+
+  it('says why when it cannot: other providers, no credentials', async () => {
+    const gcp = await storeAccess(bsl({ provider: 'velero.io/gcp', objectStorage: { bucket: 'b' } }), async () => ({}));
+    expect('reason' in gcp && gcp.reason).toMatch(/velero\.io\/gcp.*only from S3/);
+    const none = await storeAccess(bsl({ provider: 'aws', objectStorage: { bucket: 'b' }, credential: { name: 'creds', key: 'k' } }), async () => undefined);
+    expect('reason' in none && none.reason).toMatch(/creds has no key "k"/);
+  });
+
+  it('explains listing errors in words', () => {
+    const a = { location: 'default', bucket: 'b', prefix: '', endpoint: 'http://minio.minio:9000', region: 'us-east-1', forcePathStyle: true, insecureSkipTLSVerify: false, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+    expect(explainStoreError(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), a)).toMatch(/does not resolve from this computer/);
+    expect(explainStoreError(Object.assign(new Error('x'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), a)).toMatch(/refused the storage location's credentials/);
+    expect(explainStoreError(Object.assign(new Error('self-signed certificate'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), a)).toMatch(/not trusted/);
+  });
+});
