@@ -251,8 +251,9 @@ const OptPrefix = z.string().trim().max(512).optional();
 export const SetupDestination = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('aws'), auth: z.enum(['access-key', 'instance-role']), bucket: Name, region: Name, prefix: OptPrefix }).strict(),
   z.object({ provider: z.literal('s3-compatible'), bucket: Name, region: Name, endpoint: z.string().trim().min(1).max(2048), prefix: OptPrefix, caCertPem: z.string().max(65536).optional() }).strict(),
-  z.object({ provider: z.literal('gcp'), auth: z.enum(['service-account', 'workload-identity']), bucket: Name, prefix: OptPrefix, serviceAccount: z.string().trim().max(253).optional() }).strict(),
-  z.object({ provider: z.literal('azure'), container: Name, resourceGroup: Name, storageAccount: Name, subscriptionId: Name, tenantId: Name, clientId: Name, cloudName: z.string().default('AzurePublicCloud'), prefix: OptPrefix }).strict(),
+  // endpoint: optional custom API endpoint (Private Service Connect / private endpoint, sovereign cloud, emulator).
+  z.object({ provider: z.literal('gcp'), auth: z.enum(['service-account', 'workload-identity']), bucket: Name, prefix: OptPrefix, serviceAccount: z.string().trim().max(253).optional(), endpoint: z.string().trim().max(2048).optional() }).strict(),
+  z.object({ provider: z.literal('azure'), container: Name, resourceGroup: Name, storageAccount: Name, subscriptionId: Name, tenantId: Name, clientId: Name, cloudName: z.string().default('AzurePublicCloud'), prefix: OptPrefix, endpoint: z.string().trim().max(2048).optional() }).strict(),
   z.object({ provider: z.literal('nfs'), server: Name, path: z.string().trim().min(1).max(4096) }).strict(),
   z.object({ provider: z.literal('hostpath'), path: z.string().trim().min(1).max(4096) }).strict(),
 ]);
@@ -367,6 +368,9 @@ export const SetupWizard = z.object({
   apply: SetupApply.optional(),
   verification: SetupVerification.optional(),
   updatedAt: z.string(),
+  /** Increases with every save: the renderer keeps the newest snapshot whether it came as an event or
+   * as a (possibly later-arriving) method result. */
+  rev: z.number().int().optional(),
 });
 export type SetupWizard = z.infer<typeof SetupWizard>;
 

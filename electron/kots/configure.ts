@@ -9,8 +9,8 @@
 export type Destination =
   | { provider: 'aws'; auth: 'access-key' | 'instance-role'; bucket: string; region: string; prefix?: string }
   | { provider: 's3-compatible'; bucket: string; region: string; endpoint: string; prefix?: string; caCertPem?: string }
-  | { provider: 'gcp'; auth: 'service-account' | 'workload-identity'; bucket: string; prefix?: string; serviceAccount?: string }
-  | { provider: 'azure'; container: string; resourceGroup: string; storageAccount: string; subscriptionId: string; tenantId: string; clientId: string; cloudName: string; prefix?: string }
+  | { provider: 'gcp'; auth: 'service-account' | 'workload-identity'; bucket: string; prefix?: string; serviceAccount?: string; endpoint?: string }
+  | { provider: 'azure'; container: string; resourceGroup: string; storageAccount: string; subscriptionId: string; tenantId: string; clientId: string; cloudName: string; prefix?: string; endpoint?: string }
   | { provider: 'nfs'; server: string; path: string }
   | { provider: 'hostpath'; path: string };
 
@@ -21,6 +21,9 @@ export interface DestinationSecrets {
   serviceAccountJson?: string;
   /** Azure service principal secret. */
   clientSecret?: string;
+  /** Azure storage account key: only for the check from this computer against an emulator
+   * (Azurite); KOTS's configure-azure takes a service principal only, so the product never sends it. */
+  storageAccountKey?: string;
 }
 
 export interface RegistryFlags {

@@ -19,10 +19,20 @@ describe('storage destination validation', () => {
     expect(hp.find((c) => c.severity === 'warning')?.reason).toMatch(/local-volume-provider/);
   });
 
-  it('GCS/Azure say plainly the online check is not available', async () => {
+  it('GCS workload identity: says plainly the online check cannot run from here', async () => {
     const r = await validateDestination({ provider: 'gcp', auth: 'workload-identity', bucket: 'my-bucket', serviceAccount: 'velero@p.iam.gserviceaccount.com' }, {});
     expect(r).toMatchObject({ ok: true, online: false });
-    expect(r.checks.at(-1)!.title).toBe('Online check not available');
+    expect(r.checks.at(-1)).toMatchObject({ title: 'Online check not run', severity: 'warning' });
+    expect(r.checks.at(-1)!.reason).toMatch(/only works inside the cluster/);
+  });
+
+  it('GCS/Azure form: key shape, GUIDs, custom endpoint; nothing contacted when the form fails', async () => {
+    const bad = await validateDestination({ provider: 'gcp', auth: 'service-account', bucket: 'my-bucket', endpoint: 'ftp://x' }, { serviceAccountJson: '{"type":"authorized_user"}' });
+    expect(bad).toMatchObject({ ok: false, online: false });
+    expect(bad.checks.filter((c) => !c.ok).map((c) => c.title)).toEqual(expect.arrayContaining(['Service-account key', 'Custom API endpoint']));
+    const az = validateForm({ provider: 'azure', container: 'Velero_', resourceGroup: 'rg', storageAccount: 'sa1', subscriptionId: 'x', tenantId: 'y', clientId: 'z', cloudName: 'AzurePublicCloud', endpoint: 'http://127.0.0.1:10000/sa1' }, {});
+    expect(az.filter((c) => !c.ok).map((c) => c.title)).toEqual(expect.arrayContaining(['Container', 'Subscription ID', 'Tenant ID', 'Client ID', 'Client secret']));
+    expect(az.find((c) => c.title === 'Custom endpoint uses plain HTTP')?.severity).toBe('warning');
   });
 
   it('endpoint down: a clear unreachable message (real socket, nothing listening on port 9)', async () => {

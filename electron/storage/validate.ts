@@ -6,8 +6,11 @@
  * - Form: every provider (names, URLs, regions, paths, PEM shape).
  * - S3 / S3-compatible: @aws-sdk/client-s3 — HeadBucket, then put a probe object, read it back,
  *   delete it; a CA certificate is honoured through a custom https agent.
- * - GCS / Azure: form only. Their SDKs are not bundled and no REST check is implemented yet, so the
- *   result says plainly that the online check did not run.
+ * - GCS: @google-cloud/storage (gcs.ts) — same four steps with a service-account JSON key; workload
+ *   identity cannot be checked from here (said plainly, with a visible notice).
+ * - Azure Blob: @azure/storage-blob + @azure/identity (azure.ts) — same four steps with the service
+ *   principal (ClientSecretCredential, the cloud's authority host).
+ * - GCS / Azure take an optional custom API endpoint (private endpoints, sovereign clouds, emulators).
  * - NFS / host path: form, plus the Velero ≥ 1.17 rule (only through KOTS's MinIO, never
  *   local-volume-provider).
  */
@@ -17,14 +20,11 @@ import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Destination, DestinationSecrets } from '../kots/configure.js';
+import { fail, pass, warn, type StorageCheck } from './checks.js';
+import { parseServiceAccountKey, validateGcs, type GcsOptions } from './gcs.js';
+import { validateAzure, type AzureOptions } from './azure.js';
 
-export interface StorageCheck {
-  ok: boolean;
-  severity: 'ok' | 'warning' | 'error';
-  title: string;
-  reason?: string;
-  fix?: string;
-}
+export type { StorageCheck } from './checks.js';
 
 export interface StorageValidation {
   /** No error-severity check failed. */
@@ -38,15 +38,24 @@ export interface StorageValidation {
 
 export const FROM_HERE_NOTE = "These checks ran from this computer. The cluster's network may differ (proxies, firewalls, DNS): KOTS validates the destination again from inside the cluster when it is configured.";
 
-const pass = (title: string, reason?: string): StorageCheck => ({ ok: true, severity: 'ok', title, reason });
-const fail = (title: string, reason: string, fix: string): StorageCheck => ({ ok: false, severity: 'error', title, reason, fix });
-const warn = (title: string, reason: string, fix?: string): StorageCheck => ({ ok: true, severity: 'warning', title, reason, fix });
 
 const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION_RE = /^[a-z0-9-]{1,40}$/i;
 
 function checkPrefix(p: string | undefined, out: StorageCheck[]) {
   if (p && (p.startsWith('/') || p.includes('..') || /\s/.test(p))) out.push(fail('Prefix', `"${p}" is not a valid prefix.`, 'Use a relative path inside the bucket without spaces or "..", e.g. "lifeboat/cluster-a".'));
+}
+
+function checkApiEndpoint(e: string | undefined, out: StorageCheck[]) {
+  if (!e) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(e);
+  } catch {
+    /* below */
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) out.push(fail('Custom API endpoint', `"${e}" is not an http(s) URL.`, 'Leave it empty for the public cloud, or enter the full URL, e.g. https://storage-mypsc.p.googleapis.com.'));
+  else if (url.protocol === 'http:') out.push(warn('Custom endpoint uses plain HTTP', 'Only an emulator answers on plain HTTP; credentials and backups would travel unencrypted.', 'Use the https endpoint of the real service.'));
 }
 
 /** Form checks for every provider. Errors block; nothing is contacted. */
@@ -81,13 +90,9 @@ export function validateForm(d: Destination, s: DestinationSecrets, opts: { vele
     case 'gcp':
       bucket(d.bucket);
       checkPrefix(d.prefix, out);
+      checkApiEndpoint(d.endpoint, out);
       if (d.auth === 'service-account') {
-        try {
-          const j = JSON.parse(s.serviceAccountJson ?? '');
-          if (j.type !== 'service_account' || !j.private_key || !j.client_email) out.push(fail('Service-account key', 'The JSON is not a service-account key (type, private_key, client_email).', 'Download a JSON key for the service account from the Google Cloud console.'));
-        } catch {
-          out.push(fail('Service-account key', 'The service-account key is missing or not JSON.', 'Paste the JSON key file\'s content.'));
-        }
+        out.push(...parseServiceAccountKey(s.serviceAccountJson).problems);
       } else if (!/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(d.serviceAccount ?? '')) {
         out.push(fail('Service account', `"${d.serviceAccount ?? ''}" is not a Google service-account e-mail.`, 'Use name@project.iam.gserviceaccount.com.'));
       }
@@ -101,7 +106,8 @@ export function validateForm(d: Destination, s: DestinationSecrets, opts: { vele
       }
       if (!d.resourceGroup) out.push(fail('Resource group', 'The resource group is missing.', 'Enter the storage account\'s resource group.'));
       if (!['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud'].includes(d.cloudName)) out.push(fail('Cloud name', `"${d.cloudName}" is not an Azure cloud KOTS knows.`, 'Choose AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud or AzureGermanCloud.'));
-      if (!s.clientSecret) out.push(fail('Client secret', 'The client secret is missing.', 'Enter the service principal\'s client secret.'));
+      if (!s.clientSecret && !s.storageAccountKey) out.push(fail('Client secret', 'The client secret is missing.', 'Enter the service principal\'s client secret.'));
+      checkApiEndpoint(d.endpoint, out);
       checkPrefix(d.prefix, out);
       break;
     }
@@ -215,7 +221,7 @@ export async function validateS3(d: Extract<Destination, { provider: 'aws' | 's3
 class ProbeMismatch extends Error {}
 
 /** Form checks, then the online check where Lifeboat has one. */
-export async function validateDestination(d: Destination, s: DestinationSecrets, opts: { veleroVersion?: string; s3?: S3Options } = {}): Promise<StorageValidation> {
+export async function validateDestination(d: Destination, s: DestinationSecrets, opts: { veleroVersion?: string; s3?: S3Options; gcs?: GcsOptions; azure?: AzureOptions } = {}): Promise<StorageValidation> {
   const checks = validateForm(d, s, opts);
   if (checks.some((c) => !c.ok)) return { ok: false, online: false, checks, note: 'The form has errors, so nothing was contacted.' };
   if (d.provider === 'aws' || d.provider === 's3-compatible') {
@@ -226,9 +232,17 @@ export async function validateDestination(d: Destination, s: DestinationSecrets,
     checks.push(...(await validateS3(d, s, opts.s3)));
     return { ok: checks.every((c) => c.ok), online: true, checks, note: FROM_HERE_NOTE };
   }
-  if (d.provider === 'gcp' || d.provider === 'azure') {
-    checks.push(warn('Online check not available', `Lifeboat checks ${d.provider === 'gcp' ? 'Google Cloud Storage' : 'Azure Blob Storage'} settings by form only: it has no client for that service yet.`, 'KOTS validates the bucket from the cluster when it is configured; watch for its error on the Apply step.'));
-    return { ok: true, online: false, checks, note: 'Form checks only.' };
+  if (d.provider === 'gcp') {
+    if (d.auth === 'workload-identity') {
+      checks.push(warn('Online check not run', `Workload identity only works inside the cluster (the GKE metadata server gives the pods ${d.serviceAccount}'s tokens), so this computer cannot check bucket "${d.bucket}" with it.`, 'KOTS checks the bucket from the cluster when it is configured; watch the Apply step. Note: KOTS\'s configure-gcp workload-identity may refuse with "missing JSON file" unless a key was configured before (kots-snapshots.md §9).'));
+      return { ok: true, online: false, checks, note: 'Form checks only: the online check needs the cluster\'s workload identity.' };
+    }
+    checks.push(...(await validateGcs(d, s, opts.gcs)));
+    return { ok: checks.every((c) => c.ok), online: true, checks, note: FROM_HERE_NOTE };
+  }
+  if (d.provider === 'azure') {
+    checks.push(...(await validateAzure(d, s, opts.azure)));
+    return { ok: checks.every((c) => c.ok), online: true, checks, note: FROM_HERE_NOTE };
   }
   checks.push(warn('Not reachable from here', `An ${d.provider === 'nfs' ? 'NFS export' : 'node\'s host path'} is mounted by the cluster, not by this computer, so only the form was checked.`));
   return { ok: true, online: false, checks, note: 'Form checks only.' };

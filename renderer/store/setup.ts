@@ -22,6 +22,15 @@ export interface SetupSlice {
 
 type SetupMethod = Extract<Parameters<ApiClient['call']>[0], `setup.${string}`>;
 
+/** Keeps the newest wizard snapshot. Events (server-sent) and method results (fetch) travel on
+ * different connections, so a result computed before a background push finished can arrive after
+ * the push's last event: the revision decides, not the arrival order. */
+export function newerSetup(current: SetupWizard | null, incoming: SetupWizard): SetupWizard {
+  if (!current || current.rev === undefined || incoming.rev === undefined) return incoming;
+  // Older only when both say so (a wizard file deleted by hand restarts the revisions).
+  return incoming.rev < current.rev && incoming.updatedAt <= current.updatedAt ? current : incoming;
+}
+
 export function createSetupSlice(set: SetState, deps: StoreDeps): SetupSlice {
   const { api } = deps;
   return {
@@ -30,7 +39,8 @@ export function createSetupSlice(set: SetState, deps: StoreDeps): SetupSlice {
     setupError: null,
     async loadSetup() {
       try {
-        set({ setup: await api.call('setup.state', {}) });
+        const w = await api.call('setup.state', {});
+        set((s) => ({ setup: newerSetup(s.setup, w) }));
       } catch (err) {
         set({ setupError: toErrorView(err) });
       }
@@ -39,7 +49,7 @@ export function createSetupSlice(set: SetState, deps: StoreDeps): SetupSlice {
       set({ setupAction: action, setupError: null });
       try {
         const w = (await api.call(method, input as never)) as SetupWizard;
-        set({ setup: w });
+        set((s) => ({ setup: newerSetup(s.setup, w) }));
         return true;
       } catch (err) {
         set({ setupError: toErrorView(err) });
@@ -55,5 +65,5 @@ export function createSetupSlice(set: SetState, deps: StoreDeps): SetupSlice {
 }
 
 export function subscribeSetup(api: ApiClient, set: SetState): Array<() => void> {
-  return [api.subscribe('setup.changed', (setup) => set({ setup }))];
+  return [api.subscribe('setup.changed', (setup) => set((s) => ({ setup: newerSetup(s.setup, setup) })))];
 }

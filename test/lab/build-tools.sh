@@ -19,6 +19,7 @@ targets=(
   "velero|velero|github.com/vmware-tanzu/velero/cmd/velero"
   "velero-plugin-for-aws|velero-plugin-for-aws|github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws"
   "minio|minio|github.com/minio/minio"
+  "fake-gcs-server|fake-gcs-server|github.com/fsouza/fake-gcs-server"
 )
 only="${1:-}"
 for t in "${targets[@]}"; do

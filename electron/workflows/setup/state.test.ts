@@ -8,6 +8,19 @@ import { SetupStore, markInterrupted, requireStep } from './state.js';
 const creds = { held: false, remembered: false, rememberAvailable: false, rememberNote: '' };
 
 describe('setup wizard state', () => {
+  it('every save gets a higher revision, across restarts and a start-over object', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-setup-rev-'));
+    const store = new SetupStore(dir);
+    const a = store.save({ ...store.load(creds), step: 'destination' });
+    const b = store.save({ ...a, step: 'review' });
+    expect(b.rev!).toBeGreaterThan(a.rev!);
+    const again = new SetupStore(dir);
+    const loaded = again.load(creds);
+    const fresh = again.save({ step: 'preflight', veleroNamespace: 'velero', credentials: creds, updatedAt: '' });
+    expect(loaded.rev).toBe(b.rev);
+    expect(fresh.rev!).toBeGreaterThan(b.rev!);
+  });
+
   it('persists atomically and reloads; a broken file starts over', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-setup-state-'));
     const store = new SetupStore(dir);

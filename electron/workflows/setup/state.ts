@@ -17,6 +17,9 @@ export function initialWizard(credentials: SetupWizard['credentials']): SetupWiz
 
 export class SetupStore {
   readonly file: string;
+  /** The last revision written (monotonic across saves and starts, even when a caller starts over
+   * from a fresh object), so the renderer can tell a newer snapshot from an older one. */
+  private rev = 0;
 
   constructor(dataDir: string) {
     this.file = join(dataDir, 'setup', 'wizard.json');
@@ -36,11 +39,13 @@ export class SetupStore {
       return initialWizard(credentials);
     }
     const parsed = SetupWizard.safeParse(raw);
-    return parsed.success ? { ...parsed.data, credentials } : initialWizard(credentials);
+    this.rev = parsed.success ? parsed.data.rev ?? 0 : 0;
+    return parsed.success ? { ...parsed.data, credentials } : { ...initialWizard(credentials), rev: this.rev };
   }
 
   save(w: SetupWizard): SetupWizard {
-    const next = { ...w, updatedAt: new Date().toISOString() };
+    this.rev = Math.max(this.rev, w.rev ?? 0) + 1;
+    const next = { ...w, updatedAt: new Date().toISOString(), rev: this.rev };
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
