@@ -100,17 +100,17 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
       if (d.auth === 'service-account') {
         args.push('--json-file', req(c.jsonKeyFile, 'The service-account JSON file'));
         if (s.serviceAccountJson) secrets.push(s.serviceAccountJson);
-        effects.push('Writes Secret "cloud-credentials" holding the JSON key.');
+        effects.push('Writes Secret "cloud-credentials" holding the JSON key (provider gcp, no location config).', 'KOTS validates the bucket from the CLI process, i.e. from this computer.');
       } else {
         args.push('--service-account', req(d.serviceAccount, 'The service account'));
-        effects.push('Deletes Secret "cloud-credentials" (workload identity).');
+        effects.push('Sets the location\'s config serviceAccount and deletes Secret "cloud-credentials" (workload identity).');
       }
       break;
     case 'azure':
       args.push('configure-azure', 'service-principle', '--container', d.container, '--resource-group', d.resourceGroup, '--storage-account', d.storageAccount, '--subscription-id', d.subscriptionId, '--tenant-id', d.tenantId, '--client-id', d.clientId, '--cloud-name', d.cloudName);
       secret('--client-secret', s.clientSecret, 'The client secret');
       prefix(d.prefix);
-      effects.push('Writes Secret "cloud-credentials" with the service principal.');
+      effects.push('Writes Secret "cloud-credentials" with AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_RESOURCE_GROUP and AZURE_CLOUD_NAME lines, and sets the location\'s config resourceGroup, storageAccount and subscriptionId (provider azure).', 'KOTS validates the container from the CLI process, i.e. from this computer.');
       break;
     case 'nfs':
       args.push('configure-nfs', '--nfs-server', d.server, '--nfs-path', d.path, '--force-reset');

@@ -12,6 +12,7 @@ export function setupHandlers(services: Services, given?: SetupService): AreaHan
   // safeStorage is only reachable inside Electron (asynchronously); until it is, secrets stay in memory.
   let service = given ?? new SetupService(services);
   if (!given && process.versions.electron) {
+    // Also when safeStorage cannot encrypt: the keeper then says why remembering is not offered.
     void SecretKeeper.safeStorage().then((safe) => {
       if (safe) service = new SetupService(services, { secrets: new SecretKeeper(services.dataDir, safe) });
     });

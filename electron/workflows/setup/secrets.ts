@@ -8,10 +8,24 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import type { SetupSecrets } from '../../api/contract.js';
 
-interface SafeStorage {
+export interface SafeStorage {
   isEncryptionAvailable(): boolean;
   encryptString(s: string): Buffer;
   decryptString(b: Buffer): string;
+  /** Linux only: which keychain Electron uses; "basic_text" means a hard-coded key, i.e. no real
+   * encryption — Lifeboat does not remember credentials then. */
+  getSelectedStorageBackend?(): string;
+}
+
+/** Whether an Electron safeStorage really encrypts with an OS keychain; the reason when not. */
+export function keychainUsable(s: SafeStorage | undefined, platform: NodeJS.Platform = process.platform): { ok: boolean; reason?: string } {
+  if (!s) return { ok: false, reason: 'Electron safeStorage is not available here.' };
+  if (!s.isEncryptionAvailable()) return { ok: false, reason: 'The operating system keychain is not available to Lifeboat.' };
+  if (platform === 'linux' && s.getSelectedStorageBackend) {
+    const backend = s.getSelectedStorageBackend();
+    if (backend === 'basic_text' || backend === 'unknown') return { ok: false, reason: `No keychain service is running (Electron's backend is "${backend}", which would only obscure the file, not encrypt it). Start GNOME Keyring or KWallet to use this.` };
+  }
+  return { ok: true };
 }
 
 export const WEB_MODE_NOTE = 'Not offered in web mode: a browser session has no access to the operating system keychain, so Lifeboat keeps the credentials in memory only until it stops.';
@@ -22,11 +36,17 @@ export class SecretKeeper {
   private remembered = false;
   private readonly file: string;
 
-  constructor(dataDir: string, private readonly safe?: SafeStorage) {
+  private readonly safe?: SafeStorage;
+  private readonly unusableReason?: string;
+
+  constructor(dataDir: string, safe?: SafeStorage) {
+    const usable = keychainUsable(safe);
+    this.safe = usable.ok ? safe : undefined;
+    this.unusableReason = safe ? usable.reason : undefined;
     this.file = join(dataDir, 'setup', 'secrets.enc');
-    if (safe && existsSync(this.file)) {
+    if (this.safe && existsSync(this.file)) {
       try {
-        this.destination = JSON.parse(safe.decryptString(readFileSync(this.file)));
+        this.destination = JSON.parse(this.safe.decryptString(readFileSync(this.file)));
         this.remembered = true;
       } catch {
         /* unreadable (another user/keychain): as if not remembered */
@@ -39,8 +59,8 @@ export class SecretKeeper {
     if (!process.versions.electron) return undefined;
     try {
       const mod = (await import('electron')) as unknown as { safeStorage?: SafeStorage; default?: { safeStorage?: SafeStorage } };
-      const s = mod.safeStorage ?? mod.default?.safeStorage;
-      return s?.isEncryptionAvailable() ? s : undefined;
+      // Returned even when unusable, so the note can say why remembering is not offered.
+      return mod.safeStorage ?? mod.default?.safeStorage;
     } catch {
       return undefined;
     }
@@ -51,14 +71,24 @@ export class SecretKeeper {
   }
 
   get rememberNote(): string {
-    return this.safe ? 'Encrypted with the operating system keychain (Electron safeStorage) in Lifeboat\'s data directory.' : process.versions.electron ? 'Not offered: the operating system keychain is not available to Lifeboat here.' : WEB_MODE_NOTE;
+    if (this.safe) return 'Encrypted with the operating system keychain (Electron safeStorage) in Lifeboat\'s data directory.';
+    if (this.unusableReason) return `Not offered: ${this.unusableReason} Lifeboat keeps the credentials in memory only until it stops.`;
+    return process.versions.electron ? 'Not offered: the operating system keychain is not available to Lifeboat here.' : WEB_MODE_NOTE;
   }
 
   setDestination(s: SetupSecrets, remember: boolean): void {
     this.destination = { ...s };
+    let sealed: Buffer | undefined;
     if (remember && this.safe) {
+      try {
+        sealed = this.safe.encryptString(JSON.stringify(s));
+      } catch {
+        sealed = undefined; // the keychain refused: keep them in memory only, never in clear
+      }
+    }
+    if (sealed) {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      writeFileSync(this.file, this.safe.encryptString(JSON.stringify(s)), { mode: 0o600 });
+      writeFileSync(this.file, sealed, { mode: 0o600 });
       this.remembered = true;
     } else {
       rmSync(this.file, { force: true });

@@ -428,6 +428,9 @@ export class SetupService {
         ? `Velero ${version}: KOTS only supports ${d.provider === 'nfs' ? 'NFS' : 'host path'} through its own MinIO (kotsadm-fs-minio); local-volume-provider is refused from Velero 1.17. The Lifeboat lab's kubectl-kots stand-in cannot deploy that MinIO and will refuse.`
         : 'KOTS deploys kotsadm-fs-minio in front of the file system.');
     }
+    if ((d.provider === 'gcp' || d.provider === 'azure') && d.endpoint) {
+      notes.push(`The custom API endpoint ${d.endpoint} was used by Lifeboat's check only: kubectl kots velero configure-${d.provider} has no endpoint flag, so Velero in the cluster uses the ${d.provider === 'gcp' ? 'Google' : 'Azure'} endpoint the cluster's DNS resolves (a private endpoint needs its private DNS zone there).`);
+    }
     notes.push('Secrets are shown as <redacted>. Lifeboat passes them to kubectl kots as flags (the CLI has no other way) and redacts them from its activity log.');
     const runbook = [`# Velero setup runbook (${new Date().toISOString()})`, '', ...commands.flatMap((c) => [`## ${c.title}`, ...(c.note ? [c.note, ''] : []), '```sh', c.command, '```', '']), '## Verify', '```sh', `kubectl -n ${ns} get backupstoragelocations default -o jsonpath='{.status.phase} {.status.lastSyncedTime}'`, `velero version -n ${ns}`, `velero plugin get -n ${ns}`, '```', ''].join('\n');
     return this.save({ ...this.w, step: 'review', review: { commands, objects, manifests, notes, runbook, at: new Date().toISOString() } });

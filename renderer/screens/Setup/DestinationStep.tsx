@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Checkbox, Group, PasswordInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Accordion, Alert, Button, Card, Checkbox, Group, PasswordInput, Select, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { SetupDestination, SetupSecrets, SetupWizard } from '../../../electron/api/contract.js';
@@ -33,9 +33,9 @@ function build(provider: Provider, f: Fields): SetupDestination {
     case 's3-compatible':
       return { provider, bucket: t('bucket'), region: t('region'), endpoint: t('endpoint'), prefix: opt('prefix'), caCertPem: opt('caCertPem') };
     case 'gcp':
-      return { provider, auth: f.auth === 'workload-identity' ? 'workload-identity' : 'service-account', bucket: t('bucket'), prefix: opt('prefix'), serviceAccount: opt('serviceAccount') };
+      return { provider, auth: f.auth === 'workload-identity' ? 'workload-identity' : 'service-account', bucket: t('bucket'), prefix: opt('prefix'), serviceAccount: f.auth === 'workload-identity' ? opt('serviceAccount') : undefined, endpoint: opt('endpoint') };
     case 'azure':
-      return { provider, container: t('container'), resourceGroup: t('resourceGroup'), storageAccount: t('storageAccount'), subscriptionId: t('subscriptionId'), tenantId: t('tenantId'), clientId: t('clientId'), cloudName: t('cloudName') || 'AzurePublicCloud', prefix: opt('prefix') };
+      return { provider, container: t('container'), resourceGroup: t('resourceGroup'), storageAccount: t('storageAccount'), subscriptionId: t('subscriptionId'), tenantId: t('tenantId'), clientId: t('clientId'), cloudName: t('cloudName') || 'AzurePublicCloud', prefix: opt('prefix'), endpoint: opt('endpoint') };
     case 'nfs':
       return { provider, server: t('server'), path: t('path') };
     case 'hostpath':
@@ -104,22 +104,40 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
               {field('bucket', 'Bucket', { withAsterisk: true })}
               {field('prefix', 'Prefix (optional)')}
               {f.auth === 'workload-identity' ? field('serviceAccount', 'Service account e-mail') : (
-                <PasswordInput label="Service-account JSON key" value={secrets.serviceAccountJson ?? ''} onChange={(e) => setSecrets({ ...secrets, serviceAccountJson: e.currentTarget.value })} description="Paste the key file's content" />
+                <PasswordInput label="Service-account JSON key" value={secrets.serviceAccountJson ?? ''} onChange={(e) => setSecrets({ ...secrets, serviceAccountJson: e.currentTarget.value })} description="Paste the key file's content" placeholder={w.credentials.held ? 'Held by Lifeboat — leave empty to keep' : undefined} data-testid="setup-secret-serviceAccountJson" autoComplete="off" />
               )}
             </SimpleGrid>
           )}
+          {provider === 'gcp' && f.auth === 'workload-identity' && (
+            <Alert color="yellow" variant="light" title="Cannot be checked from this computer" data-testid="setup-dest-wi-notice">
+              Workload identity only works inside the cluster, so Lifeboat checks the form here and KOTS checks the bucket from the cluster when it configures it. KOTS&apos;s configure-gcp workload-identity may refuse with &quot;missing JSON file&quot; unless a JSON key was configured before.
+            </Alert>
+          )}
           {provider === 'azure' && (
             <SimpleGrid cols={{ base: 1, md: 2 }}>
-              {field('storageAccount', 'Storage account')}
-              {field('container', 'Container')}
-              {field('resourceGroup', 'Resource group')}
-              {field('subscriptionId', 'Subscription ID')}
-              {field('tenantId', 'Tenant ID')}
-              {field('clientId', 'Client ID')}
-              {secret('clientSecret', 'Client secret')}
+              {field('storageAccount', 'Storage account', { withAsterisk: true })}
+              {field('container', 'Container', { withAsterisk: true })}
+              {field('resourceGroup', 'Resource group', { withAsterisk: true })}
+              {field('subscriptionId', 'Subscription ID', { withAsterisk: true })}
+              {field('tenantId', 'Tenant ID (service principal)', { withAsterisk: true })}
+              {field('clientId', 'Client ID (service principal)', { withAsterisk: true })}
+              {secret('clientSecret', 'Client secret (service principal)')}
               <Select label="Cloud" data={['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud']} value={f.cloudName ?? 'AzurePublicCloud'} onChange={(c) => c && setF({ ...f, cloudName: c })} allowDeselect={false} />
               {field('prefix', 'Prefix (optional)')}
             </SimpleGrid>
+          )}
+          {(provider === 'gcp' || provider === 'azure') && (
+            <Accordion variant="contained" chevronPosition="left">
+              <Accordion.Item value="advanced">
+                <Accordion.Control data-testid="setup-dest-advanced">Advanced</Accordion.Control>
+                <Accordion.Panel>
+                  {field('endpoint', 'Custom API endpoint (optional)', {
+                    placeholder: provider === 'gcp' ? 'https://storage-mypsc.p.googleapis.com' : 'https://myaccount.privatelink.blob.core.windows.net',
+                    description: `For a private endpoint or an emulator; the check from this computer uses it. KOTS's configure-${provider} has no endpoint flag, so the cluster reaches the ${provider === 'gcp' ? 'Google' : 'Azure'} endpoint its own DNS resolves.`,
+                  })}
+                </Accordion.Panel>
+              </Accordion.Item>
+            </Accordion>
           )}
           {provider === 'nfs' && (
             <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -131,11 +149,6 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
           {(provider === 'nfs' || provider === 'hostpath') && (
             <Alert color="yellow" variant="light" title="Only through KOTS's MinIO">
               From Velero 1.17, KOTS stores NFS and host-path backups through its own MinIO (kotsadm-fs-minio); local-volume-provider is refused. The Lifeboat lab&apos;s kubectl-kots stand-in cannot deploy that MinIO and will refuse.
-            </Alert>
-          )}
-          {(provider === 'gcp' || provider === 'azure') && (
-            <Alert color="blue" variant="light" title="Form check only">
-              Lifeboat has no client for {provider === 'gcp' ? 'Google Cloud Storage' : 'Azure Blob Storage'} yet, so it checks these settings by form; KOTS validates them from the cluster when it configures the destination.
             </Alert>
           )}
           <Checkbox
