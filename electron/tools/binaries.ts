@@ -91,6 +91,11 @@ export class Binaries {
     this.lock = opts.lock ?? defaultLock;
   }
 
+  /** Where the app runs from (packaged resources or the repository), for other bundled resources. */
+  get location(): { packaged?: boolean; resourcesPath?: string; repoRoot?: string } {
+    return { packaged: this.opts.packaged, resourcesPath: this.opts.resourcesPath, repoRoot: this.opts.repoRoot };
+  }
+
   get isOverride(): boolean {
     return !!this.opts.overrideDir;
   }

@@ -1,4 +1,8 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { archiveName, imagesDir, planImages } from './images.js';
 
@@ -14,5 +18,21 @@ describe('setup images plan', () => {
     ]);
     expect(planImages('v1.18.3', 'gcp', { host: 'reg' }, dir)[1]!.archive).toBeUndefined();
     expect(imagesDir({ LIFEBOAT_IMAGES_DIR: '/x' })).toBe(join('/x'));
+  });
+
+  it('archives resolve like the bundled tools: packaged → process.resourcesPath/images, as electron-builder ships them', () => {
+    const rp = mkdtempSync(join(tmpdir(), 'lb-resources-'));
+    expect(imagesDir({}, { packaged: true, resourcesPath: rp })).toBeUndefined();
+    mkdirSync(join(rp, 'images'));
+    expect(imagesDir({}, { packaged: true, resourcesPath: rp })).toBe(join(rp, 'images'));
+    // Packaged never falls back to a directory outside the app.
+    expect(imagesDir({}, { packaged: true, resourcesPath: join(rp, 'nope') })).toBeUndefined();
+    expect(imagesDir({}, { packaged: false, repoRoot: process.cwd() })).toBe(resolve('resources', 'images'));
+    expect(imagesDir({ LIFEBOAT_IMAGES_DIR: '/x' }, { packaged: true, resourcesPath: rp })).toBe(join('/x'));
+    // electron-builder copies resources/images → <resources>/images (the archives only).
+    const builder = parse(readFileSync('electron-builder.yml', 'utf8')) as { extraResources: Array<{ from: string; to: string; filter?: string[] }> };
+    expect(builder.extraResources).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'resources/images', to: 'images', filter: ['*.oci.tar'] })]));
+    const bin = builder.extraResources.find((r) => r.to === 'bin');
+    expect(bin?.from).toBe('resources/bin/${os}-${arch}');
   });
 });

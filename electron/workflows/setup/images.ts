@@ -20,12 +20,27 @@ export interface RegistryAccess extends PrivateRegistry {
   caPem?: Buffer;
 }
 
-/** Where the image archives are: LIFEBOAT_IMAGES_DIR, the packaged resources, or the repository's. */
-export function imagesDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** Where the app runs from, as electron/main.ts tells Binaries (electron/tools/binaries.ts). */
+export interface ResourceLocation {
+  packaged?: boolean;
+  /** Packaged: process.resourcesPath (electron-builder's extraResources put resources/images there). */
+  resourcesPath?: string;
+  /** Dev: the repository root. */
+  repoRoot?: string;
+}
+
+/** Where the image archives are, resolved like the bundled tools: LIFEBOAT_IMAGES_DIR; packaged:
+ * <process.resourcesPath>/images (electron-builder.yml extraResources); dev: <repo>/resources/images
+ * (or found upward from this module). undefined when there is none: the Images step then says
+ * Lifeboat has no archive to push from. */
+export function imagesDir(env: NodeJS.ProcessEnv = process.env, where: ResourceLocation = {}): string | undefined {
   if (env.LIFEBOAT_IMAGES_DIR) return resolve(env.LIFEBOAT_IMAGES_DIR);
-  const candidates: string[] = [];
-  const rp = (process as { resourcesPath?: string }).resourcesPath;
-  if (rp) candidates.push(join(rp, 'images'));
+  if (where.packaged) {
+    const rp = where.resourcesPath ?? (process as { resourcesPath?: string }).resourcesPath;
+    const packagedDir = rp ? join(rp, 'images') : undefined;
+    return packagedDir && existsSync(packagedDir) ? packagedDir : undefined;
+  }
+  const candidates: string[] = [join(where.repoRoot ?? process.cwd(), 'resources', 'images')];
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     candidates.push(join(dir, 'resources', 'images'));

@@ -292,7 +292,7 @@ export class SetupService {
     const kotsReg = this.env()?.kots.registry;
     const source = kotsReg && kotsReg.host === host && (kotsReg.namespace ?? '') === (namespace ?? '') ? 'KOTS (ConfigMap kotsadm-confg, key kotsadm-registry)' : 'entered';
     const provider = this.w.destination?.provider ?? 's3-compatible';
-    const images = planImages(this.w.veleroVersion ?? 'v1.18.3', provider, { host, namespace }, imagesDir(this.s.env));
+    const images = planImages(this.w.veleroVersion ?? 'v1.18.3', provider, { host, namespace }, imagesDir(this.s.env, this.s.binaries.location));
     this.save({ ...this.w, registry: { host, namespace, username, credentials, caPath: input.caPath, source }, images, step: 'images', review: undefined });
     return this.checkImages();
   }
