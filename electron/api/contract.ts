@@ -476,6 +476,30 @@ export const BackupSummaryList = z.array(
   z.custom<BackupSummary>((v) => typeof v === 'object' && v !== null && (checkedSummaries.has(v) || BackupSummary.safeParse(v).success), { message: 'not a BackupSummary' }),
 );
 
+/**
+ * The embedded registry's export that a full backup on kURL / Embedded Cluster also makes (a
+ * registry job, origin "backup"): where it goes, its live progress, and how it ended.
+ */
+export const BackupRegistryExport = z.object({
+  state: z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']),
+  /** The OCI layout directory written on this machine. */
+  dest: z.string(),
+  jobId: z.string().optional(),
+  registry: z.string().optional(),
+  phase: z.string().optional(),
+  bytesDone: z.number().optional(),
+  bytesTotal: z.number().optional(),
+  blobsDone: z.number().optional(),
+  blobsTotal: z.number().optional(),
+  tags: z.number().int().optional(),
+  bytes: z.number().optional(),
+  /** Every blob's digest checked and the layout's index.json read back. */
+  verified: z.boolean().optional(),
+  finishedAt: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+});
+export type BackupRegistryExport = z.infer<typeof BackupRegistryExport>;
+
 /** A backup Lifeboat started and follows to its end (persisted: it re-attaches after a restart). */
 export const FollowedBackup = z.object({
   id: z.string(),
@@ -494,6 +518,8 @@ export const FollowedBackup = z.object({
   /** Each phase the Backup went through, with when Lifeboat saw it. */
   timeline: z.array(z.object({ phase: z.string(), at: z.string() })),
   summary: BackupSummary.optional(),
+  /** kURL / Embedded Cluster: the registry export made with it ("complete with registry" needs both). */
+  registry: BackupRegistryExport.optional(),
   message: z.string().optional(),
   error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
 });
@@ -507,6 +533,8 @@ export const BackupReadiness = z.object({
   partialAllowed: z.boolean(),
   partialReason: z.string().optional(),
   apps: z.array(z.string()),
+  /** kURL / Embedded Cluster: a full backup can also export the cluster's registry (ticked by default). */
+  registryExport: z.object({ offered: z.boolean(), reason: z.string().optional(), defaultDest: z.string().optional() }).optional(),
 });
 export type BackupReadiness = z.infer<typeof BackupReadiness>;
 
@@ -618,7 +646,19 @@ const backupsMethods = {
    * through the admin console API. Refused (VELERO_NOT_READY / BACKUP_IN_PROGRESS) before anything
    * starts; resolves once the Velero Backup is found; progress arrives as `backups.followed`.
    */
-  'backups.create': method(z.object({ kind: z.enum(['full', 'partial']).default('full'), appSlug: z.string().min(1).max(253).optional() }).strict(), FollowedBackup),
+  'backups.create': method(
+    z
+      .object({
+        kind: z.enum(['full', 'partial']).default('full'),
+        appSlug: z.string().min(1).max(253).optional(),
+        /** Full backups on kURL / Embedded Cluster: also export the registry (default: yes where offered). */
+        exportRegistry: z.boolean().optional(),
+        /** Where the registry export goes on this machine (default: under Lifeboat's data directory). */
+        registryDest: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    FollowedBackup,
+  ),
   /** The backup Lifeboat follows (or followed last), re-attached after a restart. */
   'backups.followed': method(empty, FollowedBackup.nullable()),
   'backups.detail': method(z.object({ name: VeleroBackupName }).strict(), BackupDetail),

@@ -28,6 +28,9 @@ export interface BackupsSlice {
   followedBackup: FollowedBackup | null;
   backupReadiness: BackupReadiness | null;
   backupCreating: boolean;
+  /** kURL / Embedded Cluster: "also export the registry" with the next full backup (default on). */
+  backupIncludeRegistry: boolean;
+  setBackupIncludeRegistry(v: boolean): void;
   backupCreateError: ErrorView | null;
   backupDetail: { name: string; data?: BackupDetail; loading: boolean; error?: ErrorView } | null;
   backupLog: BackupLogState | null;
@@ -73,6 +76,8 @@ export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps
     followedBackup: null,
     backupReadiness: null,
     backupCreating: false,
+    backupIncludeRegistry: true,
+    setBackupIncludeRegistry: (v) => set({ backupIncludeRegistry: v }),
     backupCreateError: null,
     backupDetail: null,
     backupLog: null,

@@ -39,3 +39,19 @@ describe('followed backup', () => {
     expect(loadFollowed(dir)).toEqual(base);
   });
 });
+
+describe('a full backup with the registry export', () => {
+  const base = { id: 'x', kind: 'full' as const, state: 'running' as const, requestedAt: '2026-11-23T10:00:00Z', timeline: [], backupName: 'instance-1' };
+  const done = { name: 'instance-1', namespace: 'velero', type: 'full' as const, phase: 'Completed', apps: [], errors: 0, warnings: 0, itemsBackedUp: 9, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 } };
+  it('is complete only when Velero completed AND the export was verified', () => {
+    const running = advance({ ...base, registry: { state: 'running', dest: '/x' } }, done);
+    expect(running.state).toBe('running');
+    expect(running.message).toMatch(/registry export is still running/);
+    const ok = advance({ ...running, registry: { state: 'succeeded', dest: '/x', verified: true, tags: 3 } }, done);
+    expect(ok.state).toBe('succeeded');
+    expect(ok.message).toMatch(/complete with registry/);
+    const bad = advance({ ...running, registry: { state: 'failed', dest: '/x', error: { code: 'REGISTRY_FAILED', message: 'registry down' } } }, done);
+    expect(bad.state).toBe('attention');
+    expect(bad.message).toMatch(/registry export failed: registry down.*NOT complete with registry/);
+  });
+});

@@ -38,10 +38,22 @@ export function advance(f: FollowedBackup, s: BackupSummary, now = new Date()): 
   if (!isActive(f)) return next;
   const finish = (state: FollowedBackup['state'], message: string) => Object.assign(next, { state, message, finishedAt: s.completedAt ?? now.toISOString() });
   switch (s.phase) {
-    case 'Completed':
+    case 'Completed': {
+      const velero = `Velero completed the backup${s.itemsBackedUp !== undefined ? ` (${s.itemsBackedUp} items)` : ''}${s.warnings ? ` with ${s.warnings} warning(s)` : ''}`;
+      const r = f.registry;
       if (s.errors > 0) finish('attention', `Velero marked the backup Completed but counted ${s.errors} error(s); read its results.`);
-      else finish('succeeded', `Velero completed the backup${s.itemsBackedUp !== undefined ? ` (${s.itemsBackedUp} items)` : ''}${s.warnings ? ` with ${s.warnings} warning(s)` : ''}.`);
+      else if (!r) finish('succeeded', `${velero}.`);
+      else if (r.state === 'pending' || r.state === 'running') {
+        next.state = 'running';
+        next.message = `${velero}; the registry export is still running.`;
+      } else if (r.state === 'succeeded' && r.verified) finish('succeeded', `${velero}, and the registry export (${r.tags ?? 0} tags) was verified: complete with registry.`);
+      else
+        finish(
+          'attention',
+          `${velero}, but the registry export ${r.state === 'succeeded' ? 'could not be verified' : r.state}${r.error ? `: ${r.error.message}` : ''}. This backup is NOT complete with registry: restoring it onto a rebuilt cluster needs the images from another export.`,
+        );
       break;
+    }
     case 'PartiallyFailed':
       finish('attention', `Velero finished the backup, but ${s.errors} item(s) failed: it may not restore everything. Read the results and the log.`);
       break;

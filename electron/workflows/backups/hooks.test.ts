@@ -28,6 +28,27 @@ describe('backup log hooks', () => {
     expect(out[1]).toMatchObject({ pod: 'sample-web-1', name: 'flush', phase: 'post', ok: true, stdout: 'flushed' });
   });
 
+  it('reads Velero 1.18 logs: no pod on hook lines, a bare "Error executing hook", the pod from the next Pod item', () => {
+    const b = 'backup=velero/instance-zbl8d';
+    const out = parseHookOutcomes([
+      `time="2026-11-23T23:02:14Z" level=info msg="running exec hook" ${b} hookCommand="[/scripts/backup.sh]" hookContainer=kotsadm hookName="<from-annotation>" hookOnError=Fail hookPhase=pre hookSource=annotation hookTimeout="{10m0s}" hookType=exec`,
+      `time="2026-11-23T23:02:15Z" level=info msg="stdout: " ${b} hookCommand="[/scripts/backup.sh]" hookContainer=kotsadm hookName="<from-annotation>" hookOnError=Fail hookPhase=pre hookSource=annotation hookType=exec`,
+      `time="2026-11-23T23:02:15Z" level=error msg="Error executing hook" ${b} error= hookPhase=pre hookSource=annotation hookType=exec`,
+      `time="2026-11-23T23:02:15Z" level=info msg="Backed up 1 items out of an estimated total of 29" ${b} kind=Pod name=kotsadm-5d6c7f9d6c-wtx47 namespace=kotsadm progress=`,
+      `time="2026-11-23T23:02:15Z" level=info msg="running exec hook" ${b} hookCommand="[/bin/sh -c echo flushing caches]" hookContainer=web hookName="<from-annotation>" hookOnError=Continue hookPhase=pre hookSource=annotation hookType=exec`,
+      `time="2026-11-23T23:02:15Z" level=error msg="Error executing hook" ${b} error="command terminated with exit code 1" hookPhase=pre hookSource=annotation hookType=exec`,
+      `time="2026-11-23T23:02:15Z" level=info msg="Backed up 5 items" ${b} kind=Pod name=sample-web-1 namespace=sample-app`,
+      `time="2026-11-23T23:02:15Z" level=info msg="running exec hook" ${b} hookCommand="[/bin/sh -c echo flushing caches]" hookContainer=web hookName="<from-annotation>" hookOnError=Continue hookPhase=pre hookSource=annotation hookType=exec`,
+      `time="2026-11-23T23:02:16Z" level=info msg="Backed up 6 items" ${b} kind=Pod name=sample-web-2 namespace=sample-app`,
+    ]);
+    expect(out).toHaveLength(3);
+    expect(out[0]).toMatchObject({ pod: 'kotsadm-5d6c7f9d6c-wtx47', namespace: 'kotsadm', container: 'kotsadm', command: '[/scripts/backup.sh]', ok: false });
+    expect(out[0]!.error).toMatch(/Error executing hook \(Velero recorded no error text: the exec into container kotsadm failed/);
+    expect(out[0]!.stdout).toBeUndefined();
+    expect(out[1]).toMatchObject({ pod: 'sample-web-1', namespace: 'sample-app', ok: false, error: 'Error executing hook: command terminated with exit code 1' });
+    expect(out[2]).toMatchObject({ pod: 'sample-web-2', ok: true });
+  });
+
   it('no hook lines, no hooks', () => {
     expect(parseHookOutcomes([LOG[0]!, LOG[5]!, LOG[6]!])).toEqual([]);
   });

@@ -135,41 +135,61 @@ export function logLevel(line: string): string | undefined {
   return l === 'warn' ? 'warning' : l;
 }
 
-const key = (f: Record<string, string>) => [f.namespace, f.name, f.hookContainer, f.hookName, f.hookPhase, f.hookCommand].join('/');
-
-/** Hook outcomes from a Velero backup log. */
+/**
+ * Hook outcomes from a Velero backup log. Velero 1.18 logs each hook as "running exec hook"
+ * (command, container, name, phase, source), then "stdout: …" / "stderr: …", then on failure a
+ * level=error "Error executing hook" that carries only phase and source (and an error text that
+ * may be empty) — so lines are matched to the hook that is running, in order. Older/other
+ * versions put the pod's name and namespace on the hook lines; 1.18 does not, and the pod is the
+ * next Pod item the log reports backed up ("Backed up … kind=Pod name=… namespace=…").
+ */
 export function parseHookOutcomes(lines: Iterable<string>): HookOutcome[] {
-  const hooks = new Map<string, HookOutcome>();
+  const out: HookOutcome[] = [];
+  let current: HookOutcome | undefined;
+  const awaitingPod: HookOutcome[] = [];
   for (const line of lines) {
-    if (!line.includes('hook')) continue;
+    const hasHook = line.includes('hook');
+    if (!hasHook && awaitingPod.length && line.includes('kind=Pod')) {
+      const f = parseLogfmt(line);
+      if (f.kind === 'Pod' && f.name) {
+        for (const h of awaitingPod.splice(0)) Object.assign(h, { pod: f.name, ...(f.namespace ? { namespace: f.namespace } : {}) });
+      }
+      continue;
+    }
+    if (!hasHook) continue;
     const f = parseLogfmt(line);
     const msg = f.msg ?? '';
     const isHookLine = f.hookPhase !== undefined || f.hookName !== undefined || f.hookCommand !== undefined;
     if (!isHookLine) continue;
-    const k = key(f);
-    let h = hooks.get(k);
-    if (msg === 'running exec hook' || !h) {
-      if (!h) {
-        h = {
-          ok: true,
-          ...(f.namespace ? { namespace: f.namespace } : {}),
-          ...(f.name ? { pod: f.name } : {}),
-          ...(f.hookContainer ? { container: f.hookContainer } : {}),
-          ...(f.hookName ? { name: f.hookName } : {}),
-          ...(f.hookPhase ? { phase: f.hookPhase } : {}),
-          ...(f.hookCommand ? { command: f.hookCommand } : {}),
-          ...(f.time ? { startedAt: f.time } : {}),
-        };
-        hooks.set(k, h);
-      }
+    const same = (h: HookOutcome | undefined) => !!h && (!f.hookCommand || h.command === f.hookCommand) && (!f.hookContainer || h.container === f.hookContainer) && (!f.hookPhase || h.phase === f.hookPhase) && (!f.name || !h.pod || h.pod === f.name);
+    if (msg === 'running exec hook' || !same(current)) {
+      current = {
+        ok: true,
+        ...(f.namespace ? { namespace: f.namespace } : {}),
+        ...(f.name ? { pod: f.name } : {}),
+        ...(f.hookContainer ? { container: f.hookContainer } : {}),
+        ...(f.hookName ? { name: f.hookName } : {}),
+        ...(f.hookPhase ? { phase: f.hookPhase } : {}),
+        ...(f.hookCommand ? { command: f.hookCommand } : {}),
+        ...(f.time ? { startedAt: f.time } : {}),
+      };
+      out.push(current);
+      if (!f.name) awaitingPod.push(current);
     }
-    if (msg.startsWith('stdout: ')) h.stdout = (h.stdout ? `${h.stdout}\n` : '') + msg.slice(8);
-    else if (msg.startsWith('stderr: ')) h.stderr = (h.stderr ? `${h.stderr}\n` : '') + msg.slice(8);
+    const h = current!;
+    if (msg.startsWith('stdout: ')) {
+      const t = msg.slice(8);
+      if (t) h.stdout = (h.stdout ? `${h.stdout}\n` : '') + t;
+    } else if (msg.startsWith('stderr: ')) {
+      const t = msg.slice(8);
+      if (t) h.stderr = (h.stderr ? `${h.stderr}\n` : '') + t;
+    }
     if (f.level === 'error') {
       h.ok = false;
-      const why = [msg, f.error].filter(Boolean).join(': ');
+      const detail = f.error || h.stderr;
+      const why = detail ? `${msg}: ${detail}` : `${msg} (Velero recorded no error text: the exec into container ${h.container ?? '?'} failed before the command ran)`;
       h.error = h.error ? `${h.error}; ${why}` : why;
     }
   }
-  return [...hooks.values()];
+  return out;
 }

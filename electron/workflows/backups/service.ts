@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { checkedBackupSummary, type BackupDetail, type BackupHook, type BackupLogPage, type BackupReadiness, type BackupSchedule, type BackupSummary, type Check, type CronCheck, type Environment, type FollowedBackup, type HookPlan } from '../../api/contract.js';
+import { checkedBackupSummary, type BackupRegistryExport, type BackupDetail, type BackupHook, type BackupLogPage, type BackupReadiness, type BackupSchedule, type BackupSummary, type Check, type CronCheck, type Environment, type FollowedBackup, type HookPlan } from '../../api/contract.js';
 import { encodeBackupRows, type BackupRowsWire } from '../../api/backupRows.js';
 import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { AdminApi } from '../../kots/adminApi.js';
@@ -37,6 +37,8 @@ import {
 } from '../../velero/resources.js';
 import type { Services } from '../services.js';
 import { advance, isActive, loadFollowed, saveFollowed } from './followed.js';
+import { exportDir, interruptedIfGone, registryExportOffer, startBackupRegistryExport } from './registryExport.js';
+import { resolve } from 'node:path';
 import { parseHookOutcomes, podAnnotationHooks, specHooks, type PodLike } from './hooks.js';
 
 export interface BackupsOptions {
@@ -304,6 +306,7 @@ export class BackupsService {
     }
     if (this.starting || (isActive(this.current) && this.current?.state === 'starting')) add(false, 'A backup is being started', 'Lifeboat is already starting a backup.', 'Wait for it to appear in the list.');
     const flavour = env?.flavour;
+    const registryExport = registryExportOffer(env, this.s.dataDir);
     const partialAllowed = !!kots?.found && flavour !== 'embedded-cluster' && (kots?.apps.length ?? 0) > 0;
     return {
       ok: checks.every((c) => c.ok || c.severity !== 'error'),
@@ -311,6 +314,7 @@ export class BackupsService {
       partialAllowed,
       ...(partialAllowed ? {} : { partialReason: flavour === 'embedded-cluster' ? 'Embedded Cluster installs take full backups only.' : 'No application found to back up on its own.' }),
       apps: kots?.apps.map((a) => a.slug) ?? [],
+      registryExport,
     };
   }
 
@@ -324,6 +328,21 @@ export class BackupsService {
     this.current = f;
     saveFollowed(this.s.dataDir, f);
     this.s.bus.emit('backups.followed', f);
+  }
+
+  /** f with the registry export's latest state (it reports on its own while create() runs). */
+  private latest(f: FollowedBackup): FollowedBackup {
+    return this.current?.id === f.id && this.current.registry ? { ...f, registry: this.current.registry } : f;
+  }
+
+  /** The registry export of the followed backup moved on: record it and settle the outcome. */
+  private registryUpdate(id: string, reg: BackupRegistryExport): void {
+    const f = this.current;
+    if (!f || f.id !== id) return;
+    const next: FollowedBackup = { ...f, registry: reg };
+    // Velero may have finished first: its outcome is only final together with the export's.
+    const settled = next.summary && (isActive(next) || next.state === 'running') ? advance(next, next.summary) : next;
+    this.setFollowed(settled);
   }
 
   private updateFollowed(): void {
@@ -340,8 +359,14 @@ export class BackupsService {
 
   /** After a (re)connect: pick the followed backup up again. */
   private reattach(): void {
-    const f = this.current;
+    let f = this.current;
     if (!f) return;
+    const reg = interruptedIfGone(this.s, f.registry);
+    if (reg !== f.registry) {
+      f = { ...f, registry: reg };
+      this.current = f;
+      saveFollowed(this.s.dataDir, f);
+    }
     if (f.backupName) {
       this.updateFollowed();
       if (isActive(this.current)) this.s.bus.emit('backups.followed', this.current!);
@@ -393,7 +418,7 @@ export class BackupsService {
     });
   }
 
-  async create(input: { kind: 'full' | 'partial'; appSlug?: string }): Promise<FollowedBackup> {
+  async create(input: { kind: 'full' | 'partial'; appSlug?: string; exportRegistry?: boolean; registryDest?: string }): Promise<FollowedBackup> {
     const w = this.requireWatch();
     await w.start();
     if (this.starting) throw new LifeboatError('BACKUP_IN_PROGRESS', 'Lifeboat is already starting a backup.', 'Wait for it to appear in the list.');
@@ -409,16 +434,30 @@ export class BackupsService {
       if (!r.partialAllowed) throw new LifeboatError('BAD_INPUT', `A partial backup is not possible here: ${r.partialReason}`, 'Take a full backup instead.');
       if (!input.appSlug || !r.apps.includes(input.appSlug)) throw new LifeboatError('BAD_INPUT', `"${input.appSlug ?? ''}" is not an installed application.`, `Choose one of: ${r.apps.join(', ')}.`);
     }
+    const withRegistry = input.kind === 'full' && !!r.registryExport?.offered && input.exportRegistry !== false;
+    if (input.exportRegistry && input.kind === 'full' && !r.registryExport?.offered) throw new LifeboatError('BAD_INPUT', `The registry cannot be exported here: ${r.registryExport?.reason ?? ''}`, 'Take the backup without the registry export.');
     this.starting = true;
     const before = new Set(this.backupsInScope().map((b) => b.metadata.uid ?? b.metadata.name));
-    let f: FollowedBackup = { id: randomUUID(), kind: input.kind, ...(input.appSlug && input.kind === 'partial' ? { appSlug: input.appSlug } : {}), state: 'starting', requestedAt: new Date().toISOString(), timeline: [] };
-    this.setFollowed(f);
+    const requestedAt = new Date().toISOString();
+    let f: FollowedBackup = { id: randomUUID(), kind: input.kind, ...(input.appSlug && input.kind === 'partial' ? { appSlug: input.appSlug } : {}), state: 'starting', requestedAt, timeline: [] };
+    let exportRun: Awaited<ReturnType<typeof startBackupRegistryExport>> | undefined;
+    if (withRegistry) {
+      // The export starts first: if the registry or the destination is not usable, nothing starts.
+      const dest = exportDir(resolve(input.registryDest ?? r.registryExport!.defaultDest!), requestedAt);
+      try {
+        exportRun = await startBackupRegistryExport(this.s, dest, (reg) => this.registryUpdate(f.id, reg));
+      } finally {
+        if (!exportRun) this.starting = false;
+      }
+      f = { ...f, registry: exportRun.state };
+    }
+    this.setFollowed((f = this.latest(f)));
     try {
       if (input.kind === 'full') {
         let stdout: string;
         const handle = await this.s.tools.start('kubectl-kots', backupArgs(kotsNs), { timeoutMs: this.opts.cliMs ?? 120_000, summary: `Full backup (instance) of the admin console in ${kotsNs}` });
         f = { ...f, runId: handle.runId };
-        this.setFollowed(f);
+        this.setFollowed((f = this.latest(f)));
         stdout = (await handle.done).stdout;
         const out = parseBackupOutput(stdout);
         if (!out.success) throw backupFailure(out, kotsNs);
@@ -427,7 +466,7 @@ export class BackupsService {
         const out = await this.admin.createAppBackup(input.appSlug!);
         if (out.backupName) f = { ...f, kotsName: out.backupName };
       }
-      this.setFollowed(f);
+      this.setFollowed((f = this.latest(f)));
       const found = await this.waitFor(() => this.findCreated(f, before), this.opts.appearMs ?? 60_000);
       if (!found) {
         throw new LifeboatError(
@@ -436,13 +475,16 @@ export class BackupsService {
           'Nothing Lifeboat can verify was backed up. Check the admin console logs and the Velero namespace, then try again.',
         );
       }
-      f = { ...f, state: 'running', backupName: found.metadata.name, veleroNamespace: found.metadata.namespace };
-      this.setFollowed(f);
+      f = { ...f, ...(this.current?.id === f.id && this.current.registry ? { registry: this.current.registry } : {}), state: 'running', backupName: found.metadata.name, veleroNamespace: found.metadata.namespace };
+      this.setFollowed((f = this.latest(f)));
       this.updateFollowed();
       return this.current!;
     } catch (err) {
       const e = toErrorData(err);
-      this.setFollowed({ ...f, state: 'failed', finishedAt: new Date().toISOString(), message: e.message, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } });
+      // No Velero backup: the registry export alone is not a backup; stop it.
+      await exportRun?.cancel().catch(() => {});
+      const registry = this.current?.id === f.id ? this.current.registry : f.registry;
+      this.setFollowed({ ...f, ...(registry ? { registry } : {}), state: 'failed', finishedAt: new Date().toISOString(), message: e.message, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } });
       throw err;
     } finally {
       this.starting = false;

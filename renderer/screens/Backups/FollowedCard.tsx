@@ -1,5 +1,5 @@
 import { Card, Group, Progress, Stack, Text, Timeline } from '@mantine/core';
-import type { FollowedBackup } from '../../../electron/api/contract.js';
+import type { BackupRegistryExport, FollowedBackup } from '../../../electron/api/contract.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { absoluteTime, duration, relativeTime } from '../../format.js';
 import { bytes, followedTone } from './format.js';
@@ -12,6 +12,46 @@ const STATE_WORDS: Record<FollowedBackup['state'], string> = {
   failed: 'Failed',
   lost: 'Lost track',
 };
+
+const REG_WORDS: Record<BackupRegistryExport['state'], string> = {
+  pending: 'Waiting',
+  running: 'Exporting',
+  succeeded: 'Exported',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted',
+};
+
+/** The registry export made with a full backup (kURL / Embedded Cluster): live bytes and blobs. */
+function RegistryPart({ r }: { r: BackupRegistryExport }) {
+  const pct = r.bytesTotal ? Math.min(100, ((r.bytesDone ?? 0) / r.bytesTotal) * 100) : r.state === 'succeeded' ? 100 : 0;
+  const tone = r.state === 'succeeded' ? (r.verified ? 'ok' : 'warning') : r.state === 'running' || r.state === 'pending' ? 'progress' : 'error';
+  return (
+    <Stack gap={6} mb="sm" data-testid="followed-registry" data-state={r.state}>
+      <Group justify="space-between">
+        <Text size="sm">
+          Registry export{r.registry ? ` of ${r.registry}` : ''}
+          {r.phase && r.state === 'running' ? ` · ${r.phase}` : ''}
+        </Text>
+        <StatusBadge tone={tone} size="sm" testId="followed-registry-state">
+          {REG_WORDS[r.state]}
+          {r.state === 'succeeded' ? (r.verified ? ' · verified' : ' · not verified') : ''}
+        </StatusBadge>
+      </Group>
+      <Progress value={pct} animated={r.state === 'running'} color={tone === 'error' ? 'red' : undefined} aria-label="Registry export" />
+      <Text size="xs" c="dimmed" data-testid="followed-registry-progress">
+        {bytes(r.bytesDone ?? 0)} of {r.bytesTotal ? bytes(r.bytesTotal) : '?'} · blobs {r.blobsDone ?? 0} of {r.blobsTotal ?? '?'}
+        {r.tags !== undefined ? ` · ${r.tags} tags` : ''} · to {r.dest}
+      </Text>
+      {r.error && (
+        <Text size="xs" c="red">
+          {r.error.message}
+          {r.error.hint ? ` ${r.error.hint}` : ''}
+        </Text>
+      )}
+    </Stack>
+  );
+}
 
 /** The backup Lifeboat started and follows: phase timeline, items, volume bytes, hooks, outcome. */
 export function FollowedCard({ f, onOpen }: { f: FollowedBackup; onOpen: (name: string) => void }) {
@@ -64,6 +104,7 @@ export function FollowedCard({ f, onOpen }: { f: FollowedBackup; onOpen: (name: 
           </Group>
         </Stack>
       )}
+      {f.registry && <RegistryPart r={f.registry} />}
       {f.timeline.length > 0 && (
         <Timeline active={f.timeline.length - 1} bulletSize={14} lineWidth={2} mb="sm" data-testid="followed-timeline">
           {f.timeline.map((t) => (

@@ -1,4 +1,4 @@
-import { Button, Tooltip } from '@mantine/core';
+import { Button, Checkbox, Group, Tooltip } from '@mantine/core';
 import { IconCloudUpload } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -14,6 +14,8 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
     useShallow((s) => ({ readiness: s.backupReadiness, creating: s.backupCreating, followed: s.followedBackup, connected: s.cluster?.state === 'connected', load: s.loadBackupReadiness, create: s.createBackup })),
   );
   const envKey = useLifeboat((s) => s.environment?.detectedAt);
+  const includeRegistry = useLifeboat((s) => s.backupIncludeRegistry);
+  const setIncludeRegistry = useLifeboat((s) => s.setBackupIncludeRegistry);
   useEffect(() => {
     if (connected) void load();
   }, [connected, envKey, load]);
@@ -27,7 +29,7 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
       loading={creating}
       disabled={disabled}
       onClick={async () => {
-        const f = await create({ kind: 'full' });
+        const f = await create({ kind: 'full', ...(readiness?.registryExport?.offered ? { exportRegistry: includeRegistry } : {}) });
         if (f && !stay) navigate('backups');
       }}
       data-testid="backup-now"
@@ -35,13 +37,28 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
       Back up now
     </Button>
   );
-  return why && disabled ? (
+  // kURL / Embedded Cluster: the full backup also exports the cluster registry (ticked by default).
+  const registryBox = readiness?.registryExport?.offered ? (
+    <Tooltip label={`Also copies every image of the cluster's registry into ${readiness.registryExport.defaultDest ?? 'a folder on this computer'}, so a rebuilt cluster can pull them. The backup counts as complete only when both are verified.`} multiline w={320} withArrow>
+      <Checkbox label="Also export the registry" checked={includeRegistry} onChange={(e) => setIncludeRegistry(e.currentTarget.checked)} disabled={creating || running} data-testid="backup-include-registry" />
+    </Tooltip>
+  ) : null;
+  const withBox = (node: React.ReactNode) =>
+    registryBox ? (
+      <Group gap="sm" wrap="nowrap">
+        {registryBox}
+        {node}
+      </Group>
+    ) : (
+      node
+    );
+  return why && disabled ? withBox(
     <Tooltip label={why} multiline w={320} withArrow>
       <span tabIndex={0} aria-label={`Back up now is unavailable: ${why}`}>
         {button}
       </span>
-    </Tooltip>
+    </Tooltip>,
   ) : (
-    button
+    withBox(button)
   );
 }
