@@ -1,0 +1,149 @@
+/**
+ * Backup hooks, on this file's OWN lab (.lab-backups-hooks, port base 36500, flavour existing)
+ * seeded with LIFEBOAT_LAB_HOOKS=1: the sample app's pods carry pre-hook annotations, the admin
+ * console's pod a /scripts/backup.sh pre hook, and the vendor Backup spec (apps.json) a
+ * sample-db-dump hook. The lab has no exec, so every hook fails when Velero runs it.
+ * - Before the backup, Lifeboat lists the hooks that will run: pod annotations and the vendor spec.
+ * - After it, the detail shows each hook's outcome parsed from the backup log: failed, with reason.
+ * - The API server restarted during a backup: Lifeboat re-attaches (its watches come back) and
+ *   follows the backup to the phase Velero records.
+ * Velero is installed without node-agent (the lab has none to copy volume data; a node-agent pod
+ * that never runs would hold the backup), so the kotsadm volume opt-in fails fast as well.
+ */
+import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
+import { createApp, type App } from '../../electron/app.js';
+import { dispatch } from '../../electron/transport/dispatch.js';
+import { Kube } from '../lab/kube.js';
+import { startLab, stopLab } from '../lab/lab.js';
+import { repoRoot, type LabState } from '../lab/state.js';
+import { waitUntil } from './lab.js';
+import { runToolOn } from './restore-lab.js';
+
+const dir = join(repoRoot, '.lab-backups-hooks');
+let lab: LabState;
+let app: App;
+let kube: Kube;
+const home = mkdtempSync(join(tmpdir(), 'lb-backups-hooks-'));
+const hooksBefore = process.env.LIFEBOAT_LAB_HOOKS;
+
+async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const r = await dispatch(app.handlers, m, input);
+  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error });
+  return r.result as MethodOutput<M>;
+}
+
+beforeAll(async () => {
+  process.env.LIFEBOAT_LAB_HOOKS = '1';
+  lab = await startLab({ dir, portBase: 36500, flavour: 'existing', log: (l) => console.log(`backups-hooks lab: ${l}`) });
+  kube = new Kube(lab.kubeconfig);
+  if (!(await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero'))) {
+    mkdirSync(join(dir, 'home'), { recursive: true });
+    const creds = join(dir, 'home', 'minio-credentials');
+    writeFileSync(creds, `[default]\naws_access_key_id=${lab.minio.accessKey}\naws_secret_access_key=${lab.minio.secretKey}\n`, { mode: 0o600 });
+    const r = await runToolOn(lab, 'velero', ['install', '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3', '--bucket', lab.minio.bucket, '--secret-file', creds, '--backup-location-config', `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`, '--use-volume-snapshots=false']);
+    if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+  await waitUntil('velero running and BSL default Available', async () => {
+    const d = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
+    const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
+    return (d?.status?.availableReplicas ?? 0) >= 1 && bsl?.status?.phase === 'Available';
+  }, 180_000);
+  // The kubectl-kots stand-in finds its admin console through these (else the shared lab's).
+  process.env.KOTS_ADMIN_CONSOLE_URL = lab.adminConsole.url;
+  process.env.LIFEBOAT_LAB_DIR = lab.dir;
+  app = createApp({ dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: { ...process.env, LIFEBOAT_KOTSADM_URL: lab.adminConsole.url, HOME: home } });
+  await app.start();
+  await waitUntil('Velero and KOTS detected', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 90_000);
+}, 900_000);
+
+const envBefore = { KOTS_ADMIN_CONSOLE_URL: process.env.KOTS_ADMIN_CONSOLE_URL, LIFEBOAT_LAB_DIR: process.env.LIFEBOAT_LAB_DIR };
+afterAll(async () => {
+  for (const [k, v] of Object.entries(envBefore)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  if (hooksBefore === undefined) delete process.env.LIFEBOAT_LAB_HOOKS;
+  else process.env.LIFEBOAT_LAB_HOOKS = hooksBefore;
+  await Promise.resolve(app?.cluster.disconnect()).catch(() => {});
+  await app?.dispose().catch(() => {});
+  if (!process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir).catch(() => {});
+});
+
+describe('backup hooks', () => {
+  let backupName = '';
+
+  it('before the backup: lists the hooks that will run, from pod annotations and the vendor Backup spec', async () => {
+    const plan = await call('backups.hooks', {});
+    const annotated = plan.hooks.filter((h) => h.source === 'pod-annotation');
+    const vendor = plan.hooks.filter((h) => h.source === 'vendor-spec');
+    expect(annotated.some((h) => h.namespace === lab.app.namespace && h.phase === 'pre' && h.command.join(' ').includes('echo flushing caches')), JSON.stringify(plan)).toBe(true);
+    expect(annotated.some((h) => h.namespace === lab.kotsNamespace && h.command.join(' ') === '/scripts/backup.sh' && h.onError === 'Fail' && h.timeout === '10m')).toBe(true);
+    const dump = vendor.find((h) => h.name === 'sample-db-dump');
+    expect(dump, JSON.stringify(vendor)).toBeTruthy();
+    expect(dump).toMatchObject({ phase: 'pre', container: 'db', onError: 'Continue', timeout: '30s' });
+    expect(dump!.origin).toMatch(/kotsadm-apps/);
+  });
+
+  it('after it: each hook outcome from the backup log, the failures with their reason', async () => {
+    const started = await call('backups.create', { kind: 'full' });
+    backupName = started.backupName!;
+    const done = await waitUntil('the backup to finish', async () => {
+      const f = await call('backups.followed', {});
+      return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+    }, 300_000);
+    // The hooks failed (no exec in the lab): Velero counts errors, Lifeboat does not call it a success.
+    expect(done.state, done.message).not.toBe('succeeded');
+    expect(done.summary?.hooksAttempted ?? 0).toBeGreaterThan(0);
+    expect(done.summary?.hooksFailed ?? 0).toBeGreaterThan(0);
+    const detail = await call('backups.detail', { name: backupName });
+    expect(detail.hooks.length, JSON.stringify(detail.notes)).toBeGreaterThan(0);
+    const failed = detail.hooks.filter((h) => !h.ok);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const h of failed) expect(h.error, JSON.stringify(h)).toBeTruthy();
+    // The reason is the exec failure the lab's kubelet gives (it answers exec with 501).
+    expect(failed.map((h) => h.error).join('\n')).toMatch(/exec|501|not implemented|upgrade/i);
+    // Each names where it ran (the pod, from the log's fields).
+    expect(failed.some((h) => `${h.namespace ?? ''}/${h.pod ?? ''}`.match(/sample|kotsadm/)), JSON.stringify(failed)).toBe(true);
+  }, 400_000);
+
+  it('the API server restarted during a backup: Lifeboat re-attaches and follows it to Velero\'s end', async () => {
+    await waitUntil('no backup running', async () => (await call('backups.readiness', {})).ok, 120_000);
+    const started = await call('backups.create', { kind: 'full' });
+    const name = started.backupName!;
+    // Restart kube-apiserver: kill it, start it again with the same command line.
+    const pidFile = join(dir, 'pids.json');
+    const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as Record<string, number>;
+    const old = pids['kube-apiserver']!;
+    const argv = readFileSync(`/proc/${old}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    process.kill(old, 'SIGKILL');
+    await waitUntil('the API server to be gone', async () => {
+      try {
+        process.kill(old, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 20_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const out = openSync(join(dir, 'logs', 'kube-apiserver.restarted.log'), 'a');
+    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', out, out] });
+    child.unref();
+    pids['kube-apiserver'] = child.pid!;
+    writeFileSync(pidFile, JSON.stringify(pids));
+    await waitUntil('the API server back', async () => (await kube.getOrUndefined('/api/v1/namespaces/default').catch(() => undefined)) !== undefined, 90_000, 1000);
+    const done = await waitUntil('the followed backup to finish after the restart', async () => {
+      const f = await call('backups.followed', {});
+      return f && f.backupName === name && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+    }, 240_000, 1000);
+    // What Lifeboat reports is what Velero recorded, never "lost" for a backup that is there.
+    const b = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${name}`);
+    expect(done.state).not.toBe('lost');
+    expect(done.summary?.phase).toBe(b.status.phase);
+    expect(done.timeline.map((t) => t.phase)).toContain(b.status.phase);
+  }, 420_000);
+});
