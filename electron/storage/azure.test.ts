@@ -45,6 +45,8 @@ describe('Azure Blob destination check', () => {
     expect(explainAzureError({ name: 'RestError', code: 'AuthorizationPermissionMismatch', statusCode: 403 }, d, 'Write').fix).toMatch(/Storage Blob Data Contributor/);
     expect(explainAzureError({ name: 'RestError', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND lifeboatsa.blob.core.windows.net' }, d, 'Container exists').reason).toMatch(/Could not reach https:\/\/lifeboatsa.blob.core.windows.net \(ENOTFOUND\)/);
     expect(explainAzureError({ name: 'RestError', code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, d, 'Container exists').reason).toMatch(/does not trust/);
+    expect(explainAzureError({ name: 'AuthenticationRequiredError', message: 'network_error: See https://aka.ms/msal.js.errors#network_error for details' }, { ...d, cloudName: 'AzureChinaCloud' }, 'Container exists').reason).toBe('Could not reach Entra ID at https://login.chinacloudapi.cn to get a token for the service principal (network error).');
+    expect(explainAzureError(new Error('Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.'), { ...d, endpoint: 'http://127.0.0.1:1/x' }, 'Container exists').fix).toMatch(/https:\/\//);
     expect(explainAzureError({ name: 'AbortError', message: 'The operation was aborted.' }, d, 'Container exists', 12_000).reason).toMatch(/within 12 s/);
   });
 

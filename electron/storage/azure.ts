@@ -76,7 +76,14 @@ export function explainAzureError(err: unknown, d: AzureDestination, step: strin
   if (e.name === 'AbortError' || /aborted|timed? ?out/i.test(code + ' ' + msg)) {
     return fail(step, `${where} did not answer within ${Math.round(timeoutMs / 1000)} s.`, 'Check the storage account name or custom endpoint, and that this computer can reach it (proxy, firewall, private endpoint DNS).');
   }
-  if (e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError' || aad) {
+  if (/non-TLS protected|non-https/i.test(msg)) {
+    return fail(step, `A service principal's token can only be sent over HTTPS, and ${where} is plain HTTP.`, 'Use the https:// address of the storage endpoint.');
+  }
+  if (['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError'].includes(e.name ?? '') && /network_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo|socket/i.test(msg)) {
+    const authority = (AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud!).authorityHost;
+    return fail(step, `Could not reach Entra ID at ${authority} to get a token for the service principal (network error).`, 'Check that this computer can reach the cloud\'s sign-in endpoint (proxy, firewall, DNS) and that the cloud name is right. An air-gapped computer cannot check a service principal: KOTS checks again from the cluster.');
+  }
+  if (e.name === 'AuthenticationError' || e.name === 'AuthenticationRequiredError' || e.name === 'CredentialUnavailableError' || aad) {
     return fail(step, `Entra ID refused the service principal${aad ? ` (${aad.split(':')[0]})` : ''}: the tenant ID, client ID or client secret is wrong, or the secret has expired.`, 'Check the three values in the app registration (Certificates & secrets) and the cloud name.');
   }
   if (/CERT|certificate|self[- ]signed|UNABLE_TO_VERIFY/i.test(code + ' ' + msg)) {

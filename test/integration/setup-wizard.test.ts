@@ -242,6 +242,98 @@ describe('setup wizard: S3-compatible + air gap, end to end', () => {
     const b = await velero(['backup', 'create', 'setup-check', '--include-namespaces', lab.app.namespace, '--wait']);
     expect(b.out).toMatch(/Backup completed with status: Completed/);
 
+    s.dispose();
+  }, 600_000);
+});
+
+describe('setup wizard: Velero already installed — keep, reconfigure, never a second install', () => {
+  it('keep changes nothing; reconfigure to another MinIO bucket: BSL Available there through KOTS, no install', async () => {
+    const { services, app } = await newApp(join(work, 'data-existing'));
+    await until('Velero detected', async () => (await services.detector.refresh().catch(() => null))?.velero.installed, 60_000);
+    const s = new SetupService(services, { timeouts: TIMEOUTS });
+    const depPath = '/apis/apps/v1/namespaces/velero/deployments/velero';
+    const bslPath = '/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default';
+    const depBefore = await kube.get(depPath);
+    const bslBefore = await kube.get(bslPath);
+
+    let w = await s.preflight();
+    expect(w.preflight!.existingVelero).toMatchObject({ namespace: 'velero' });
+    expect(w.preflight!.checks.find((c) => c.title === 'Velero already installed')!.reason).toMatch(/same version as the bundled v1\.18\.3/);
+    expect(w.mode).toBeUndefined(); // nothing chosen for the operator
+    expect(() => s.chooseMode('install')).toThrow(/already installed in namespace velero/);
+    expect(() => s.chooseMode('upgrade')).toThrow(/nothing to upgrade/);
+
+    // Keep: done, and the cluster is exactly as it was.
+    w = s.chooseMode('keep');
+    expect(w).toMatchObject({ mode: 'keep', step: 'done' });
+    await expect(s.apply()).rejects.toMatchObject({ code: 'WIZARD_OUT_OF_ORDER' });
+    const depKept = await kube.get(depPath);
+    expect(depKept.metadata.resourceVersion).toBe(depBefore.metadata.resourceVersion);
+    expect((await kube.get(bslPath)).spec).toEqual(bslBefore.spec);
+
+    // Reconfigure to another bucket of the lab's MinIO.
+    const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+    const s3 = new S3Client({ region: lab.minio.region, endpoint: lab.minio.endpoint, forcePathStyle: true, credentials: { accessKeyId: lab.minio.accessKey, secretAccessKey: lab.minio.secretKey } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'setup-reconf' })).catch((e) => {
+      if (!/BucketAlready/.test(String(e?.name))) throw e;
+    });
+    s3.destroy();
+    w = s.chooseMode('reconfigure');
+    expect(w.step).toBe('destination');
+    w = await s.validateDestination({ ...minioDest(), bucket: 'setup-reconf', prefix: 'reconf' }, minioKeys());
+    expect(w.validation!.ok).toBe(true);
+    expect(w.step).toBe('review'); // no images step: reconfigure changes no image
+    w = await s.review();
+    const cmds = w.review!.commands.map((c) => c.command).join('\n');
+    expect(cmds).not.toContain('velero install');
+    expect(cmds).toContain('configure-other-s3 --bucket setup-reconf');
+    expect(cmds).not.toContain(lab.minio.secretKey);
+    expect(w.review!.notes.join(' ')).toMatch(/no velero install runs/);
+    expect(w.review!.notes.join(' ')).toContain(`Current location: aws ${lab.minio.bucket}/setup-test`);
+    expect(w.review!.objects.find((o) => o.kind === 'BackupStorageLocation')).toMatchObject({ action: 'change' });
+
+    // A destination whose plugin this Velero lacks is refused before anything changes.
+    s.back('destination');
+    const gcs = await s.validateDestination({ provider: 'gcp', auth: 'workload-identity', bucket: 'some-bucket', serviceAccount: 'velero@p.iam.gserviceaccount.com' }, undefined);
+    expect(gcs.validation!.ok).toBe(true);
+    await expect(s.review()).rejects.toMatchObject({ code: 'VELERO_NOT_READY', message: expect.stringMatching(/no velero-plugin-for-gcp/) });
+    await s.validateDestination({ ...minioDest(), bucket: 'setup-reconf', prefix: 'reconf' }, minioKeys());
+    await s.review();
+
+    const t0 = Date.now();
+    await s.apply();
+    await s.idle();
+    w = s.state();
+    if (w.apply!.state !== 'succeeded') console.log(JSON.stringify(w.apply, null, 2));
+    expect(w.apply).toMatchObject({ kind: 'reconfigure', state: 'succeeded' });
+    console.log(`[setup] reconfigure took ${Math.round((Date.now() - t0) / 1000)} s`);
+    expect(w.apply!.phases.map((p) => p.id)).toEqual(['configure', 'wait-deployment', 'permissions', 'verify']);
+    expect(w.step).toBe('done');
+    const bsl = await kube.get(bslPath);
+    expect(bsl.spec.objectStorage).toMatchObject({ bucket: 'setup-reconf', prefix: 'reconf' });
+    expect(bsl.status.phase).toBe('Available');
+    expect(w.verification!.ok).toBe(true);
+    // KOTS did it: cloud-credentials and its references on the Deployment (ensureSecretsReferences).
+    expect(await kube.getOrUndefined('/api/v1/namespaces/velero/secrets/cloud-credentials')).toBeDefined();
+    const depAfter = await kube.get(depPath);
+    expect(depAfter.spec.template.spec.volumes.map((v: any) => v.name)).toContain('cloud-credentials');
+    // Never a second install: the same Deployment object, no install in the journal, apply refused.
+    expect(depAfter.metadata.uid).toBe(depBefore.metadata.uid);
+    const journal = JSON.stringify(app.journal.list(500));
+    expect(journal).toContain('configure-other-s3');
+    expect(journal).not.toMatch(/velero install/);
+    expect(journal).not.toContain(lab.minio.secretKey);
+    await expect(s.apply()).rejects.toMatchObject({ code: 'SETUP_IN_PROGRESS' });
+    s.dispose();
+  }, 400_000);
+});
+
+describe('setup wizard: uninstall', () => {
+  it('removes Velero only after the typed confirmation', async () => {
+    const { services } = await newApp(join(work, 'data-uninstall'));
+    await until('Velero detected', async () => (await services.detector.refresh().catch(() => null))?.velero.installed, 60_000);
+    const s = new SetupService(services, { timeouts: TIMEOUTS });
+    let w: SetupWizard;
     // Uninstall: typed confirmation.
     await expect(s.uninstall('yes')).rejects.toMatchObject({ code: 'CONFIRMATION_MISMATCH' });
     w = await s.uninstall('velero');

@@ -32,14 +32,14 @@ import type { Check, SetupApply, SetupDestination, SetupImage, SetupMode, SetupO
 import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { configureArgs, ensurePermissionsArgs, parseConfigureOutput, type Destination } from '../../kots/configure.js';
 import { validateDestination } from '../../storage/validate.js';
-import { installArgs, refusesLvp, requiredImages, uninstallArgs, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
+import { installArgs, pluginFor, refusesLvp, requiredImages, uninstallArgs, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
 import { requestServerStatus } from '../../velero/serverStatus.js';
 import type { Services } from '../services.js';
 import { checkImages, imagesDir, planImages, pushImage, type RegistryAccess } from './images.js';
 import { journalClusterWrites } from '../../cluster/rest.js';
 import { KubeStatusError, objectPath, setupKube, type SetupKube } from './kube.js';
 import { SecretKeeper } from './secrets.js';
-import { SetupStore, applyActive, markInterrupted, requireIdle, requireStep } from './state.js';
+import { SetupStore, applyActive, markInterrupted, requireIdle, requireStep, upgradeOffer } from './state.js';
 
 export interface SetupTimeouts {
   installMs: number;
@@ -178,7 +178,8 @@ export class SetupService {
     let existingVelero: { namespace: string; version?: string } | undefined;
     if (velero?.installed) {
       existingVelero = { namespace: velero.namespace ?? 'velero', version: velero.version };
-      checks.push({ ok: true, severity: 'warning', title: 'Velero already installed', reason: `Velero ${velero.version ?? '(version unknown)'} in namespace ${velero.namespace}. Lifeboat never reinstalls it silently.`, fix: 'Choose: keep it as it is, reconfigure its storage destination, or upgrade it to the bundled version.' });
+      const up = upgradeOffer(velero.version, cliVersion);
+      checks.push({ ok: true, severity: 'warning', title: 'Velero already installed', reason: `Velero ${velero.version ?? '(version unknown)'} in namespace ${velero.namespace}. Lifeboat never reinstalls it silently. ${up.ok ? `Upgrade available: ${up.reason}` : up.reason}`, fix: up.ok ? 'Choose: keep it as it is, reconfigure its storage destination, or upgrade it to the bundled version (the review shows what changes first).' : 'Choose: keep it as it is, or reconfigure its storage destination.' });
     } else {
       checks.push({ ok: true, severity: 'ok', title: 'No Velero yet', reason: `Lifeboat will install Velero ${cliVersion ?? ''} (its bundled CLI).` });
     }
@@ -211,6 +212,10 @@ export class SetupService {
     if (blocking.length) throw new LifeboatError('WIZARD_OUT_OF_ORDER', `Preflight found ${blocking.length} problem(s): ${blocking.map((c) => c.title).join(', ')}.`, blocking[0]!.fix);
     if (pf.existingVelero && mode === 'install') throw new LifeboatError('VELERO_ALREADY_INSTALLED', `Velero is already installed in namespace ${pf.existingVelero.namespace}; Lifeboat does not install it a second time.`, 'Choose keep, reconfigure or upgrade.');
     if (!pf.existingVelero && mode !== 'install') throw new LifeboatError('BAD_INPUT', 'There is no Velero to keep, reconfigure or upgrade.', 'Choose install.');
+    if (mode === 'upgrade') {
+      const up = upgradeOffer(pf.existingVelero!.version, this.w.veleroVersion);
+      if (!up.ok) throw new LifeboatError('BAD_INPUT', up.reason, 'Choose keep or reconfigure.');
+    }
     if (mode === 'keep') return this.save({ ...this.w, mode, step: 'done' });
     return this.save({ ...this.w, mode, step: 'destination' });
   }
@@ -224,7 +229,8 @@ export class SetupService {
     const result = await validateDestination(destination as Destination, held, { veleroVersion: this.w.veleroVersion });
     if (secrets && Object.values(secrets).some(Boolean)) this.secrets.setDestination(secrets, remember && this.secrets.rememberAvailable);
     const validation = { ...result, at: new Date().toISOString() };
-    const next: SetupStep = !result.ok ? 'destination' : this.w.preflight?.airgap && this.w.mode !== 'reconfigure' ? 'images' : this.w.preflight?.airgap ? 'images' : 'review';
+    // Reconfigure changes no image: the air-gap images step is for install/upgrade only.
+    const next: SetupStep = !result.ok ? 'destination' : this.w.preflight?.airgap && this.w.mode !== 'reconfigure' ? 'images' : 'review';
     return this.save({ ...this.w, destination, validation, step: next, review: undefined, images: next === 'images' ? this.w.images : undefined });
   }
 
@@ -371,10 +377,11 @@ export class SetupService {
     const d = this.w.destination as Destination | undefined;
     if (!d) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Choose the storage destination first.', 'Go back to the Destination step.');
     if (!this.secrets.summary().held && needsSecrets(d)) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Lifeboat no longer holds the destination\'s credentials (it was restarted).', 'Enter them again on the Destination step; they are kept in memory only.');
-    if (this.w.preflight?.airgap) {
+    // Reconfigure installs no image (KOTS's configure takes the registry from kotsadm-confg).
+    if (this.w.preflight?.airgap && mode !== 'reconfigure') {
       if (!this.w.registry) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Enter the private registry first.', 'Go back to the Images step.');
       const notThere = (this.w.images ?? []).filter((i) => i.state !== 'present' && i.state !== 'pushed');
-      if (notThere.length && mode !== 'reconfigure') throw new LifeboatError('IMAGES_MISSING', `${notThere.length} image(s) are not in ${this.w.registry.host}: ${notThere.map((i) => i.target).join(', ')}.`, 'Push them on the Images step first (or check again after mirroring them yourself).');
+      if (notThere.length) throw new LifeboatError('IMAGES_MISSING', `${notThere.length} image(s) are not in ${this.w.registry.host}: ${notThere.map((i) => i.target).join(', ')}.`, 'Push them on the Images step first (or check again after mirroring them yourself).');
     }
     const ns = this.w.veleroNamespace;
     const version = this.w.veleroVersion ?? 'v1.18.3';
@@ -407,9 +414,24 @@ export class SetupService {
         commands.push({ title: 'Image pull secret and pull policy (Lifeboat does this through the API)', command: `kubectl -n ${ns} patch deployment velero --type strategic -p '${patch}'\nkubectl -n ${ns} patch daemonset node-agent --type strategic -p '${patch.replace('"velero"', '"node-agent"')}'`, note: policy === 'Always' ? `Velero gives images on a registry with a port imagePullPolicy Always (velero.md §1.4). The tags are pinned, so Lifeboat sets IfNotPresent: otherwise every restart KOTS makes would depend on ${reg.host} being up.` : 'Pinned tags: IfNotPresent.' });
         objects.push({ kind: 'Deployment', namespace: ns, name: 'velero', action: 'change', by: 'Lifeboat (pull secret, IfNotPresent)' }, { kind: 'DaemonSet', namespace: ns, name: 'node-agent', action: 'change', by: 'Lifeboat (pull secret, IfNotPresent)' });
       }
+      if (mode === 'upgrade') {
+        const dep = await kube.find(`/apis/apps/v1/namespaces/${ns}/deployments/velero`).catch(() => undefined);
+        const from = dep?.spec?.template?.spec;
+        const newImages = requiredImages(version, d.provider).map((i) => (reg ? `${reg.host}/${reg.namespace ? `${reg.namespace}/` : ''}${i.repository.split('/').pop()}:${i.tag}` : `${i.repository}:${i.tag}`));
+        notes.push(`Upgrade: ${upgradeOffer(this.w.preflight?.existingVelero?.version, version).reason} Server image ${from?.containers?.[0]?.image ?? 'unknown'} → ${newImages[0]}; plugins ${(from?.initContainers ?? []).map((c: any) => c.image).join(', ') || 'none'} → ${newImages.slice(1).join(', ')}.`);
+      }
       if (mode === 'upgrade') notes.push('Upgrade uses velero install --apply (server-side apply, Velero 1.18+): existing objects are updated to the bundled version; KOTS\'s configure then re-applies its patches.');
     } else {
-      notes.push('Velero stays installed; only the storage destination changes.', 'KOTS restarts the Velero pods when the destination changes: backups running at that moment fail.');
+      // KOTS's configure refuses when the provider's plugin is not an init container of Deployment
+      // velero (kots-snapshots.md §1.2): say so here, before anything changes.
+      const dep = await kube.find(`/apis/apps/v1/namespaces/${ns}/deployments/velero`);
+      if (!dep) throw new LifeboatError('VELERO_NOT_READY', `There is no Deployment velero in namespace ${ns} any more.`, 'Run the preflight checks again.');
+      const plugin = `velero-plugin-for-${pluginFor(d.provider) === 'azure' ? 'microsoft-azure' : pluginFor(d.provider)}`;
+      const inits: any[] = dep.spec?.template?.spec?.initContainers ?? [];
+      if (!inits.some((c) => String(c.name).includes(plugin) || String(c.image).includes(plugin))) {
+        throw new LifeboatError('VELERO_NOT_READY', `The installed Velero has no ${plugin} (its plugins: ${inits.map((c) => c.image).join(', ') || 'none'}), so KOTS cannot configure a ${d.provider} destination on it.`, 'Choose a destination its plugin serves, or go back to the preflight and choose upgrade to install Velero with that plugin.');
+      }
+      notes.push('Velero stays installed (no velero install runs); only the storage destination changes.', `Current location: ${bslSummary(await kube.find(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`).catch(() => undefined))}.`, 'KOTS restarts the Velero pods when the destination changes: backups running at that moment fail.');
     }
     const cfg = this.configureCommand();
     commands.push({ title: 'Configure the destination through KOTS', command: `kubectl kots ${this.redact(cfg.args, cfg.secrets)}`, note: cfg.effects.join(' ') });
@@ -793,6 +815,12 @@ export class SetupService {
 
 function needsSecrets(d: Destination): boolean {
   return d.provider === 's3-compatible' || d.provider === 'azure' || (d.provider === 'aws' && d.auth === 'access-key') || (d.provider === 'gcp' && d.auth === 'service-account');
+}
+
+function bslSummary(bsl: any): string {
+  if (!bsl) return 'none';
+  const o = bsl.spec?.objectStorage ?? {};
+  return `${bsl.spec?.provider} ${o.bucket}${o.prefix ? `/${o.prefix}` : ''}${bsl.spec?.config?.s3Url ? ` at ${bsl.spec.config.s3Url}` : ''} (${bsl.status?.phase ?? 'no phase'})`;
 }
 
 function pluginKindFor(provider: SetupDestination['provider'] | undefined): string {

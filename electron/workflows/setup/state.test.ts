@@ -3,11 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SetupWizard } from '../../api/contract.js';
-import { SetupStore, markInterrupted, requireStep } from './state.js';
+import { SetupStore, markInterrupted, requireStep, upgradeOffer } from './state.js';
 
 const creds = { held: false, remembered: false, rememberAvailable: false, rememberNote: '' };
 
 describe('setup wizard state', () => {
+  it('upgrade is offered only for an older Velero (or an unknown version), with the reason', () => {
+    expect(upgradeOffer('v1.17.1', 'v1.18.3')).toEqual({ ok: true, reason: 'Velero v1.17.1 → v1.18.3.' });
+    expect(upgradeOffer('1.18.2', '1.18.3')).toEqual({ ok: true, reason: 'Velero v1.18.2 → v1.18.3.' });
+    expect(upgradeOffer('v1.18.3', 'v1.18.3')).toMatchObject({ ok: false, reason: expect.stringMatching(/same version/) });
+    expect(upgradeOffer('v1.19.0', 'v1.18.3')).toMatchObject({ ok: false, reason: expect.stringMatching(/newer than/) });
+    expect(upgradeOffer(undefined, 'v1.18.3')).toMatchObject({ ok: true, reason: expect.stringMatching(/unknown/) });
+  });
+
   it('every save gets a higher revision, across restarts and a start-over object', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-setup-rev-'));
     const store = new SetupStore(dir);

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SetupWizard, type SetupApply, type SetupStep } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
+import { parseVersion } from '../../velero/install.js';
 
 export const STEPS: SetupStep[] = ['preflight', 'destination', 'images', 'review', 'apply', 'done'];
 export const stepIndex = (s: SetupStep) => STEPS.indexOf(s);
@@ -83,4 +84,19 @@ export function requireStep(w: SetupWizard, to: SetupStep): void {
     apply: [[!!w.review, 'Review the commands first.']],
   };
   for (const [ok, msg] of need[to] ?? []) if (!ok) throw new LifeboatError('WIZARD_OUT_OF_ORDER', msg, 'Go back to that step on the Setup screen.');
+}
+
+/** Whether "upgrade" may be offered: only for a Velero older than the bundled one (an unknown
+ * version cannot be compared: offered, and the review says so). Never silently. */
+export function upgradeOffer(existing: string | undefined, bundled: string | undefined): { ok: boolean; reason: string } {
+  const a = parseVersion(existing);
+  const b = parseVersion(bundled);
+  if (!b) return { ok: false, reason: 'Lifeboat cannot read its bundled Velero version.' };
+  if (!a) return { ok: true, reason: `The installed Velero's version is unknown; the bundled one is ${bundled?.startsWith('v') ? bundled : `v${bundled}`}.` };
+  const v = (x: string | undefined) => (x && !x.startsWith('v') ? `v${x}` : x);
+  existing = v(existing);
+  bundled = v(bundled);
+  const cmp = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+  if (cmp >= 0) return { ok: false, reason: `The installed Velero ${existing} is ${cmp === 0 ? 'the same version as' : 'newer than'} the bundled ${bundled}: there is nothing to upgrade.` };
+  return { ok: true, reason: `Velero ${existing} → ${bundled}.` };
 }

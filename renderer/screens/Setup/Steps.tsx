@@ -4,6 +4,17 @@ import { useState } from 'react';
 import type { Environment, SetupImage, SetupMode, SetupPhase, SetupWizard } from '../../../electron/api/contract.js';
 import { CheckList } from '../../components/CheckList.js';
 
+/** Same rule as the main process (state.ts upgradeOffer): an unknown version may be upgraded. */
+function olderThanBundled(existing: string | undefined, bundled: string | undefined): boolean {
+  const p = (v: string | undefined) => /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v ?? '')?.slice(1).map((x) => Number(x ?? 0));
+  const a = p(existing);
+  const b = p(bundled);
+  if (!b) return false;
+  if (!a) return true;
+  const cmp = a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  return cmp < 0;
+}
+
 export function PreflightStep({ w, busy, onCheck, onMode }: { w: SetupWizard; busy: boolean; onCheck(): void; onMode(m: SetupMode): void }) {
   const pf = w.preflight;
   const [mode, setMode] = useState<SetupMode>(pf?.existingVelero ? 'reconfigure' : 'install');
@@ -23,9 +34,15 @@ export function PreflightStep({ w, busy, onCheck, onMode }: { w: SetupWizard; bu
           {pf.existingVelero ? (
             <Radio.Group label={`Velero ${pf.existingVelero.version ?? ''} is already installed in ${pf.existingVelero.namespace}. What should Lifeboat do?`} value={mode} onChange={(v) => setMode(v as SetupMode)}>
               <Stack gap={6} mt={6}>
-                <Radio value="keep" label="Keep it as it is" />
-                <Radio value="reconfigure" label="Keep it, change its storage destination" />
-                <Radio value="upgrade" label={`Upgrade it to the bundled Velero ${w.veleroVersion ?? ''}`} />
+                <Radio value="keep" label="Keep it as it is" description="Nothing in the cluster changes." data-testid="setup-mode-keep" />
+                <Radio value="reconfigure" label="Keep it, change its storage destination" description="KOTS reconfigures the destination and restarts Velero; no install runs." data-testid="setup-mode-reconfigure" />
+                <Radio
+                  value="upgrade"
+                  label={`Upgrade it to the bundled Velero ${w.veleroVersion ?? ''}`}
+                  disabled={!olderThanBundled(pf.existingVelero.version, w.veleroVersion)}
+                  description={olderThanBundled(pf.existingVelero.version, w.veleroVersion) ? 'velero install --apply with the new images; the review shows every change first.' : `Not offered: Velero ${pf.existingVelero.version} is not older than the bundled ${w.veleroVersion ?? ''}.`}
+                  data-testid="setup-mode-upgrade"
+                />
               </Stack>
             </Radio.Group>
           ) : (
