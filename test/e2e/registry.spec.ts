@@ -16,6 +16,8 @@ import { RegistryClient } from '../../electron/registry/client.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { makeBlobFile, prngBytes, pushImage, startRegistry, type TestRegistry } from '../support/registry-server.js';
+import { pushSyntheticImage } from '../lab/images.js';
+import { ensureVeleroOn, instanceBackupOn } from '../integration/restore-lab.js';
 import { expect, test } from './fixtures.js';
 import { useFake } from './server.js';
 
@@ -29,8 +31,8 @@ let target: TestRegistry;
 let web: { url: string; child: ChildProcess };
 let work: string;
 
-async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
-  const home = join(work, 'home');
+async function startWeb(state = lab, home = join(work, 'home')): Promise<{ url: string; child: ChildProcess }> {
+  const lab = state;
   const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, HOME: home, LIFEBOAT_REGISTRY_CA: lab.registry.caFile };
   delete env.LIFEBOAT_DATA_DIR;
   const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], {
@@ -178,5 +180,103 @@ test.describe('Registry', () => {
     await expect(report).toContainText('Every tag (4) resolves');
     await expect(report.getByRole('row').filter({ hasText: 'Same' })).toHaveCount(4);
     await shot(page, { path: join(shots, 'registry-reseed-dark.png'), fullPage: true });
+  });
+});
+
+/**
+ * The restore wizard's rebuilt-cluster path on a kURL lab of its own (the wizard refuses Embedded
+ * Cluster backups: the Embedded Cluster binary restores those). Port base 32000.
+ */
+let klab: LabState;
+let kweb: { url: string; child: ChildProcess };
+let kwork: string;
+let kbackup = '';
+const klabDir = join(repoRoot, '.lab-registry-2');
+
+test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () => {
+  test.skip(useFake(), 'needs the kURL lab');
+  test.describe.configure({ timeout: 300_000 });
+  test.use({ viewport: { width: 1360, height: 1500 } });
+
+  test.beforeAll(async () => {
+    test.setTimeout(420_000);
+    kwork = mkdtempSync(join(tmpdir(), 'lb-e2e-reseed-'));
+    klab = await startLab({ dir: klabDir, portBase: 32000, flavour: 'kurl' });
+    const a = { host: klab.registry.host, username: klab.registry.username, password: klab.registry.password, ca: readFileSync(klab.registry.caFile) };
+    await pushSyntheticImage(a, 'lifeboat/velero', 'v1.18.3');
+    await pushSyntheticImage(a, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
+    await ensureVeleroOn(klab, { velero: `${klab.registry.host}/lifeboat/velero:v1.18.3`, plugin: `${klab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3` });
+    kbackup = await instanceBackupOn(klab);
+    // One larger image, so the re-seed's progress is visible.
+    const c = new RegistryClient({ registry: klab.registry.host, username: klab.registry.username, password: klab.registry.password, caPem: readFileSync(klab.registry.caFile) });
+    const big = await makeBlobFile(join(kwork, 'big.bin'), 9, BIG_MB * 1024 * 1024);
+    await pushImage(c, 'lifeboat/sample-data', '1.0.0', [big, prngBytes(10, 20_000)]);
+    rmSync(big.file);
+    c.close();
+    kweb = await startWeb(klab, join(kwork, 'home'));
+  });
+
+  test.afterAll(async () => {
+    kweb?.child.kill('SIGTERM');
+    if (kwork) rmSync(kwork, { recursive: true, force: true });
+    if (klab && !process.env.LIFEBOAT_LAB_KEEP) await stopLab(klabDir);
+  });
+
+  test('the registry is re-seeded from an export before the application is restored', async ({ page }) => {
+    await page.addInitScript(() => window.localStorage.setItem('lifeboat.colorScheme', 'light'));
+    // Export the registry on the Registry screen, as the operator did before the cluster was lost.
+    await page.goto(kweb.url);
+    await expect(page).not.toHaveURL(/token=/);
+    await page.evaluate(() => (window.location.hash = '#/registry'));
+    const panel = page.getByTestId('registry-export');
+    await panel.getByTestId('registry-export-dest').fill(join(kwork, 'export', 'registry'));
+    await panel.getByTestId('registry-export-tar').click();
+    await panel.getByTestId('registry-export-start').click();
+    await expect(panel.getByTestId('registry-export-job')).toHaveAttribute('data-state', 'succeeded', { timeout: 120_000 });
+    // The rebuilt cluster's registry lacks the application's images.
+    const c = new RegistryClient({ registry: klab.registry.host, username: klab.registry.username, password: klab.registry.password, caPem: readFileSync(klab.registry.caFile) });
+    for (const [repo, tag] of [['lifeboat/sample-web', '1.0.0'], ['lifeboat/sample-db', '1.0.0'], ['lifeboat/sample-data', '1.0.0']] as const) {
+      const head = await c.headManifest(repo, tag);
+      if (head) await c.deleteManifest(repo, head.digest);
+    }
+    c.close();
+
+    await page.evaluate(() => (window.location.hash = '#/restore'));
+    await expect(page.getByRole('heading', { level: 1, name: 'Restore' })).toBeVisible();
+    await page.getByLabel('Recover onto a new or rebuilt cluster').check();
+    await expect(page.getByTestId('storage-backup-count')).not.toHaveText('0', { timeout: 60_000 });
+    await page.getByTestId('situation-continue').click();
+    await page.getByTestId(`backup-${kbackup}`).getByRole('radio').check();
+    await page.getByTestId('backup-continue').click();
+    await page.getByLabel('Application only').check();
+    await page.getByTestId('type-continue').click();
+
+    // The registry step: why, the export made earlier offered, what the registry lacks.
+    const step = page.getByTestId('restore-registry');
+    await expect(step).toBeVisible();
+    await expect(step.getByTestId('registry-reason')).toContainText('rebuilt kURL cluster');
+    await expect(step.getByTestId('registry-archive-option').first()).toHaveValue(new RegExp(`^${join(kwork, 'export')}`));
+    await expect(step.getByTestId('registry-skip-button')).toBeDisabled();
+    await step.getByTestId('registry-plan').click();
+    await expect(step.getByTestId('registry-plan-summary')).toContainText('3 images of 6 in the archive are missing');
+    await shot(page, { path: join(shots, 'restore-reseed-plan.png'), fullPage: true });
+
+    // Re-seed with live progress, then every tag verified.
+    await step.getByTestId('registry-reseed').click();
+    const job = step.getByTestId('registry-step-job');
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="registry-step-job"]');
+      const bytes = el?.querySelector('[data-testid="registry-step-job-bytes"]')?.textContent ?? '';
+      return el?.getAttribute('data-state') === 'succeeded' || (el?.getAttribute('data-state') === 'running' && /^[1-9]/.test(bytes));
+    }, undefined, { timeout: 120_000, polling: 'raf' });
+    if ((await job.getAttribute('data-state')) === 'running') await shot(page, { path: join(shots, 'restore-reseed-progress.png'), fullPage: true });
+    await expect(step).toHaveAttribute('data-state', 'succeeded', { timeout: 180_000 });
+    await expect(step.getByTestId('registry-step-done')).toContainText(/Every tag \((\d+) of \1\) resolves/);
+    await expect(job.getByTestId('registry-step-job-report').getByRole('row').filter({ hasText: 'Differs' })).toHaveCount(0);
+    await shot(page, { path: join(shots, 'restore-reseed.png'), fullPage: true });
+
+    // Only now the restore can be confirmed; the confirm step says the registry was re-seeded.
+    await step.getByTestId('registry-continue').click();
+    await expect(page.getByTestId('confirm-registry')).toContainText('re-seeded');
   });
 });
