@@ -719,9 +719,9 @@ export class RegistryClient {
       h = createHash('sha256');
     }
     // No chain of streams: TLS hands over ~16 KiB at a time, and per-chunk stream machinery (two
-    // Transforms and a WriteStream) cost more CPU than hashing. Each chunk is hashed as it arrives;
-    // ~1 MiB batches go to disk with positioned writev calls while reading goes on (a few in flight
-    // at most, else the response pauses).
+    // Transforms and a WriteStream) cost more CPU than hashing. Chunks are gathered into ~1 MiB
+    // batches, each hashed in one call and sent to disk with positioned writes while reading goes on (a few in flight at
+    // most, else the response pauses).
     const onAbort = () => res.destroy(cancelled());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let fh: Awaited<ReturnType<typeof fsp.open>> | undefined;
@@ -743,14 +743,16 @@ export class RegistryClient {
         };
         const flush = () => {
           if (!batch.length) return;
-          const b = batch;
+          // One contiguous buffer per write: cheaper than a writev of ~64 TLS-sized pieces.
+          const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes);
+          h.update(data); // one native call per MiB, not per TLS record
           const at = pos;
           pos += batchBytes;
           batch = [];
           batchBytes = 0;
           inFlight++;
           if (inFlight >= 4) res.pause();
-          file.writev(b, at).then(() => {
+          file.write(data, 0, data.length, at).then(() => {
             inFlight--;
             if (failed) return;
             if (ended) {
@@ -759,7 +761,6 @@ export class RegistryClient {
           }, fail);
         };
         res.on('data', (chunk: Buffer) => {
-          h.update(chunk);
           n += chunk.length;
           fetched += chunk.length;
           opts.onBytes?.(chunk.length);

@@ -2,6 +2,8 @@
  * Registry export + re-seed vs `skopeo sync`, on the same content and real registries, in one run.
  *
  *   npx tsx test/bench/registry-bench.ts            # LIFEBOAT_BENCH_MB=600 scales the content
+ *   LIFEBOAT_BENCH_RUNS=5 npx tsx test/bench/registry-bench.ts   # 5 runs in one sitting: median and spread
+ *   LIFEBOAT_BENCH_PHASES=1 …                       # time per phase and CPU seconds per process
  *
  * Source registry A is filled with synthetic images (shared base layers, a multi-arch index, a
  * Docker-media-type image, a few big layers). Then:
@@ -156,8 +158,45 @@ async function main() {
     const [exp2, tExport2] = await time(() => exportRegistry({ client: src2, dest: layout, concurrency: 8 }));
     const [, tSkopeoReg2] = await time(() => skopeoSync(A!, ['app/web'], { registry: C! }));
 
+    // More runs in the same sitting (LIFEBOAT_BENCH_RUNS, default 1 = just the run above): fresh
+    // target registries and a fresh layout each time, the order of the two tools alternating.
+    const runs = Math.max(1, Number(process.env.LIFEBOAT_BENCH_RUNS ?? 1));
+    const ratios = [tSkopeoReg / (tExport + tReseed)];
+    const lines = [`run 1: Lifeboat ${tExport.toFixed(2)} + ${tReseed.toFixed(2)} = ${(tExport + tReseed).toFixed(2)} s, skopeo ${tSkopeoReg.toFixed(2)} s, ratio ${ratios[0]!.toFixed(2)}×`];
+    for (let i = 2; i <= runs; i++) {
+      const [B2, C2] = await Promise.all([startRegistry(), startRegistry()]);
+      regs.push(B2, C2);
+      const dir = path.join(work, `layout-${i}`);
+      const lb = async () => {
+        const [, te] = await time(() => exportRegistry({ client: client(A!), dest: dir, concurrency: 8 }));
+        const [r, tr] = await time(() => reseedRegistry({ client: client(B2), source: dir, concurrency: 8 }));
+        if (!r.ok) throw new Error('re-seed verification failed');
+        return [te, tr] as const;
+      };
+      const sk = async () => (await time(() => skopeoSync(A!, repos, { registry: C2 })))[1];
+      let te: number, tr: number, ts: number;
+      if (i % 2 === 0) {
+        ts = await sk();
+        [te, tr] = await lb();
+      } else {
+        [te, tr] = await lb();
+        ts = await sk();
+      }
+      ratios.push(ts / (te + tr));
+      lines.push(`run ${i}: Lifeboat ${te.toFixed(2)} + ${tr.toFixed(2)} = ${(te + tr).toFixed(2)} s, skopeo ${ts.toFixed(2)} s, ratio ${(ts / (te + tr)).toFixed(2)}×${i % 2 === 0 ? ' (skopeo first)' : ''}`);
+      await Promise.all([B2.destroy(), C2.destroy()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+
     const lifeboat = tExport + tReseed;
     console.log('');
+    if (runs > 1) {
+      const sorted = ratios.slice().sort((a, b) => a - b);
+      const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+      for (const l of lines) console.log(l);
+      console.log(`ratio skopeo(reg→reg) / Lifeboat(export+re-seed) over ${runs} runs: median ${median.toFixed(2)}×, min ${sorted[0]!.toFixed(2)}×, max ${sorted[sorted.length - 1]!.toFixed(2)}× (load average ${os.loadavg()[0]!.toFixed(1)})`);
+      console.log('');
+    }
     console.log(`content: ${repos.length} repositories, ${exp.images.length} tags, ${exp.manifests} manifests, ${exp.blobs} blobs, ${fmtMB(exp.bytes)} unique (fill ${tFill.toFixed(1)} s)`);
     console.log(`Lifeboat export  (registry → OCI layout)  ${tExport.toFixed(2)} s   ${fmtMB(exp.bytesFetched / tExport)}/s`);
     console.log(`Lifeboat re-seed (OCI layout → registry)  ${tReseed.toFixed(2)} s   uploaded ${seed.blobsUploaded}, mounted ${seed.blobsMounted}, tags ok ${seed.tags.filter((t) => t.ok).length}/${seed.tags.length}`);
