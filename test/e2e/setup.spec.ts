@@ -107,7 +107,39 @@ test.describe('Setup wizard', () => {
     await page.getByTestId('setup-preflight-next').click();
     await expect(screen).toHaveAttribute('data-step', 'destination');
 
-    // 2. Destination: a wrong secret first, then the right one.
+    // 2a. Google Cloud Storage and Azure Blob forms, each with an error that says what to fix.
+    const validation = page.getByTestId('setup-validation');
+    const pickProvider = async (name: string) => {
+      await page.getByTestId('setup-dest-provider').click();
+      await page.getByRole('option', { name }).click();
+    };
+    await pickProvider('Google Cloud Storage');
+    await page.getByTestId('setup-dest-bucket').fill('velero-backups');
+    await page.getByTestId('setup-secret-serviceAccountJson').fill('{"type": "service_account", "client_email": "velero@p.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE');
+    await page.getByTestId('setup-dest-advanced').click();
+    await expect(page.getByTestId('setup-dest-endpoint')).toBeVisible();
+    await page.getByTestId('setup-validate').click();
+    await expect(validation).toHaveAttribute('data-ok', 'false');
+    await expect(validation).toContainText('The service-account key is not valid JSON');
+    await expect(validation).toContainText('nothing was contacted');
+    await expect(validation).not.toContainText('BEGIN PRIVATE');
+    await shot(page, 'setup-destination-gcs-error.png');
+    await pickProvider('Azure Blob Storage');
+    await page.getByTestId('setup-dest-storageAccount').fill('lifeboatsa');
+    await page.getByTestId('setup-dest-container').fill('velero');
+    await page.getByTestId('setup-dest-resourceGroup').fill('lifeboat-rg');
+    await page.getByTestId('setup-dest-subscriptionId').fill('my-subscription');
+    await page.getByTestId('setup-dest-tenantId').fill('00000000-0000-0000-0000-000000000002');
+    await page.getByTestId('setup-dest-clientId').fill('00000000-0000-0000-0000-000000000003');
+    await page.getByTestId('setup-secret-clientSecret').fill('azure-client-secret-value');
+    await page.getByTestId('setup-validate').click();
+    await expect(validation).toContainText('"my-subscription" is not a GUID');
+    await expect(page.getByTestId('setup-secret-clientSecret')).toHaveValue('');
+    await expect(page.locator('body')).not.toContainText('azure-client-secret-value');
+    await shot(page, 'setup-destination-azure-error.png');
+    await pickProvider('S3-compatible (MinIO, Ceph, …)');
+
+    // 2b. S3-compatible: a wrong secret first, then the right one.
     await page.getByTestId('setup-dest-endpoint').fill(lab.minio.endpoint);
     await page.getByTestId('setup-dest-bucket').fill(lab.minio.bucket);
     await page.getByTestId('setup-dest-region').fill(lab.minio.region);
@@ -179,6 +211,7 @@ test.describe('Setup wizard', () => {
     // Dark theme.
     for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-mantine-color-scheme')) !== 'dark'; i++) await page.getByTestId('theme-toggle').click();
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    await page.mouse.move(600, 600); // no tooltip from the theme toggle in the picture
     await shot(page, 'setup-done-dark.png');
   });
 });

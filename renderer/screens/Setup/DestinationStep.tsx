@@ -49,6 +49,8 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
   const [f, setF] = useState<Fields>(init.f);
   const [secrets, setSecrets] = useState<SetupSecrets>({});
   const [remember, setRemember] = useState(false);
+  // Held secrets belong to the destination last checked: another provider's form starts empty.
+  const heldHere = w.credentials.held && w.destination?.provider === provider;
   const field = (k: string, label: string, props: Record<string, unknown> = {}) => (
     <TextInput label={label} value={f[k] ?? ''} onChange={(e) => setF({ ...f, [k]: e.currentTarget.value })} data-testid={`setup-dest-${k}`} {...props} />
   );
@@ -57,7 +59,7 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
       label={label}
       value={secrets[k] ?? ''}
       onChange={(e) => setSecrets({ ...secrets, [k]: e.currentTarget.value })}
-      placeholder={w.credentials.held ? 'Held by Lifeboat — leave empty to keep' : undefined}
+      placeholder={heldHere ? 'Held by Lifeboat — leave empty to keep' : undefined}
       data-testid={`setup-secret-${k}`}
       autoComplete="off"
     />
@@ -67,7 +69,8 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
     onValidate(build(provider, f), s, remember);
     setSecrets({});
   };
-  const v = w.validation;
+  // A result for another provider than the one on screen is not shown (switching clears it from view).
+  const v = w.destination?.provider === provider ? w.validation : undefined;
   return (
     <Stack>
       <Card>
@@ -104,7 +107,7 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
               {field('bucket', 'Bucket', { withAsterisk: true })}
               {field('prefix', 'Prefix (optional)')}
               {f.auth === 'workload-identity' ? field('serviceAccount', 'Service account e-mail') : (
-                <PasswordInput label="Service-account JSON key" value={secrets.serviceAccountJson ?? ''} onChange={(e) => setSecrets({ ...secrets, serviceAccountJson: e.currentTarget.value })} description="Paste the key file's content" placeholder={w.credentials.held ? 'Held by Lifeboat — leave empty to keep' : undefined} data-testid="setup-secret-serviceAccountJson" autoComplete="off" />
+                <PasswordInput label="Service-account JSON key" value={secrets.serviceAccountJson ?? ''} onChange={(e) => setSecrets({ ...secrets, serviceAccountJson: e.currentTarget.value })} description="Paste the key file's content" placeholder={heldHere ? 'Held by Lifeboat — leave empty to keep' : undefined} data-testid="setup-secret-serviceAccountJson" autoComplete="off" />
               )}
             </SimpleGrid>
           )}

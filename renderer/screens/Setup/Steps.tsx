@@ -173,13 +173,13 @@ export function ReviewStep({ w, busy, onApply }: { w: SetupWizard; busy: boolean
       <Card>
         <Title order={3} size="h5" mb="sm">What changes in the cluster</Title>
         <Table withTableBorder fz="sm" aria-label="Objects" data-testid="setup-objects">
-          <Table.Thead><Table.Tr><Table.Th>Object</Table.Th><Table.Th>Namespace</Table.Th><Table.Th>Now</Table.Th><Table.Th>By</Table.Th></Table.Tr></Table.Thead>
+          <Table.Thead><Table.Tr><Table.Th>Object</Table.Th><Table.Th>Namespace</Table.Th><Table.Th>Will be</Table.Th><Table.Th>By</Table.Th></Table.Tr></Table.Thead>
           <Table.Tbody>
             {r.objects.map((o, i) => (
               <Table.Tr key={i}>
                 <Table.Td>{o.kind}/{o.name}</Table.Td>
                 <Table.Td>{o.namespace ?? '(cluster)'}</Table.Td>
-                <Table.Td><Badge variant="light" color={o.action === 'create' ? 'teal' : o.action === 'change' ? 'orange' : 'gray'}>{o.action === 'create' ? 'created' : o.action === 'change' ? 'changed' : 'exists, left as is'}</Badge></Table.Td>
+                <Table.Td><Badge variant="light" color={o.action === 'create' ? 'teal' : o.action === 'change' ? 'orange' : 'gray'}>{o.action === 'create' ? 'created' : o.action === 'change' ? 'changed' : 'left as is (exists)'}</Badge></Table.Td>
                 <Table.Td>{o.by}</Table.Td>
               </Table.Tr>
             ))}
