@@ -607,7 +607,9 @@ export class BackupsService {
           })
           .catch((e) => noteOf('Resource list', e)),
       );
-      if ((b.status?.hookStatus?.hooksAttempted ?? 0) > 0) {
+      // Hook outcomes: when Velero counted hook runs, or errors (a hook failure is one, and a status
+      // written around an API server restart may lack the hook counts).
+      if ((b.status?.hookStatus?.hooksAttempted ?? 0) > 0 || (b.status?.errors ?? 0) > 0) {
         tasks.push(
           this.logLines(name)
             .then((lines) => void (hooks = parseHookOutcomes(lines)))

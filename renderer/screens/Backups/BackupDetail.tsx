@@ -87,7 +87,9 @@ export function BackupDetail() {
               <Tabs.Tab value="summary">Summary</Tabs.Tab>
               <Tabs.Tab value="results">Errors and warnings ({detail.data.results.length})</Tabs.Tab>
               <Tabs.Tab value="resources">Resources ({Object.values(detail.data.resources).reduce((n, x) => n + x.length, 0)})</Tabs.Tab>
-              <Tabs.Tab value="hooks">Hooks ({detail.data.hooks.length})</Tabs.Tab>
+              <Tabs.Tab value="hooks" data-testid="tab-detail-hooks">
+                Hooks ({detail.data.hooks.length})
+              </Tabs.Tab>
               <Tabs.Tab value="log" onClick={() => name && log?.name !== name && void loadLog(name)} data-testid="tab-log">
                 Log
               </Tabs.Tab>
@@ -104,6 +106,7 @@ export function BackupDetail() {
                 <Fact label="Errors / warnings">{`${b.errors} / ${b.warnings}`}</Fact>
                 <Fact label="Hooks">{`${b.hooksAttempted ?? 0} run, ${b.hooksFailed ?? 0} failed`}</Fact>
                 <Fact label="Storage location">{detail.data.spec.storageLocation ?? 'default'}</Fact>
+                <Fact label="Size in the store">{b.sizeBytes === undefined ? `— ${b.sizeNote ? `(${b.sizeNote})` : ''}` : `${bytes(b.sizeBytes)}${b.sizeNote ? ` · ${b.sizeNote}` : ''}`}</Fact>
                 <Fact label="Namespaces">{detail.data.spec.includedNamespaces.join(', ')}</Fact>
                 {detail.data.spec.excludedNamespaces.length > 0 && <Fact label="Excluded">{detail.data.spec.excludedNamespaces.join(', ')}</Fact>}
                 <Fact label="Selects">{[detail.data.spec.labelSelector, ...detail.data.spec.orLabelSelectors].filter(Boolean).join(' or ') || 'everything'}</Fact>
@@ -187,16 +190,24 @@ export function BackupDetail() {
             <Tabs.Panel value="hooks" pt="md">
               {detail.data.hooks.length === 0 ? (
                 <Text size="sm" c="dimmed">
-                  {b.hooksAttempted ? 'Hook outcomes could not be read from the log.' : 'No backup hooks ran for this backup.'}
+                  {b.hooksAttempted ? 'Hook outcomes could not be read from the log.' : 'Velero recorded no hook run for this backup, and its log has none.'}
                 </Text>
               ) : (
-                <Table>
+                <Table data-testid="hook-outcomes">
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Phase</Table.Th>
+                      <Table.Th>Pod (container)</Table.Th>
+                      <Table.Th>Command</Table.Th>
+                      <Table.Th>Outcome</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
                   <Table.Tbody>
                     {detail.data.hooks.map((h, i) => (
                       <Table.Tr key={i}>
                         <Table.Td>{h.phase}</Table.Td>
                         <Table.Td>
-                          {h.namespace}/{h.pod} ({h.container})
+                          {h.pod ? `${h.namespace ?? '?'}/${h.pod}` : 'pod not named in the log'} ({h.container ?? '?'})
                         </Table.Td>
                         <Table.Td>
                           <Code>{h.command}</Code>

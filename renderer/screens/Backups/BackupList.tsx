@@ -9,7 +9,10 @@ import { useLifeboat } from '../../store/index.js';
 import { backupDurationMs, bytes, filterAndSort, phaseTone, typeLabel, type ListFilter, type SortKey } from './format.js';
 
 const ROW = 44;
-const COLS = '2.1fr 0.9fr 1.1fr 0.7fr 1fr 0.8fr 0.9fr 1.2fr 0.7fr 0.8fr 0.8fr';
+const COLS = '1.8fr 1.1fr 1.35fr 0.7fr 1fr 0.75fr 0.85fr 1.2fr 0.65fr 0.75fr 0.75fr';
+
+/** Velero's timestamps have second precision: a backup within one second reads "<1 s", not "0 ms". */
+const shortDuration = (ms: number | undefined) => (ms !== undefined && ms < 1000 ? '<1 s' : duration(ms));
 
 const PHASE_ICON = { ok: '✓', warning: '!', error: '✕', progress: '◌', neutral: '○' } as const;
 
@@ -40,7 +43,7 @@ const Row = memo(function Row({ b, onOpen, style }: { b: BackupSummary; onOpen: 
       <span className={classes.cell} title={absoluteTime(started)}>
         {relativeTime(started)}
       </span>
-      <span className={classes.cell}>{duration(backupDurationMs(b))}</span>
+      <span className={classes.cell}>{shortDuration(backupDurationMs(b))}</span>
       <span className={classes.cell}>{b.expiresAt ? relativeTime(b.expiresAt) : '—'}</span>
       <span className={classes.cell} title={apps}>
         {apps}

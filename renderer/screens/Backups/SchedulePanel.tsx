@@ -1,5 +1,5 @@
 import { Button, Card, Group, NumberInput, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { CronCheck } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
@@ -21,8 +21,11 @@ export function SchedulePanel() {
   const [value, setValue] = useState<number>(1);
   const [unit, setUnit] = useState<(typeof UNITS)[number]>('months');
   useEffect(() => void load(), [load]);
+  // The admin console's settings fill the form once; an edit made before they arrived is not undone.
+  const filled = useRef(false);
   useEffect(() => {
-    if (!sched) return;
+    if (!sched || filled.current) return;
+    filled.current = true;
     setEnabled(sched.autoEnabled);
     setCron(sched.schedule);
     setValue(Number(sched.retention.value) || 1);

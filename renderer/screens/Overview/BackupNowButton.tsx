@@ -33,6 +33,7 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
         if (f && !stay) navigate('backups');
       }}
       data-testid="backup-now"
+      style={{ flexShrink: 0 }}
     >
       Back up now
     </Button>
@@ -40,7 +41,7 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
   // kURL / Embedded Cluster: the full backup also exports the cluster registry (ticked by default).
   const registryBox = readiness?.registryExport?.offered ? (
     <Tooltip label={`Also copies every image of the cluster's registry into ${readiness.registryExport.defaultDest ?? 'a folder on this computer'}, so a rebuilt cluster can pull them. The backup counts as complete only when both are verified.`} multiline w={320} withArrow>
-      <Checkbox label="Also export the registry" checked={includeRegistry} onChange={(e) => setIncludeRegistry(e.currentTarget.checked)} disabled={creating || running} data-testid="backup-include-registry" />
+       <Checkbox label="Also export the registry" style={{ maxWidth: 160 }} checked={includeRegistry} onChange={(e) => setIncludeRegistry(e.currentTarget.checked)} disabled={creating || running} data-testid="backup-include-registry" />
     </Tooltip>
   ) : null;
   const withBox = (node: React.ReactNode) =>
