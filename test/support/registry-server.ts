@@ -9,12 +9,13 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createHash } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,6 +41,8 @@ export interface TestRegistry {
   start(): Promise<void>;
   /** Stop and delete its files. */
   destroy(): Promise<void>;
+  /** With tokenAuth: the query of every request to the token service. */
+  tokenRequests?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -77,7 +80,49 @@ export async function makeCerts(dir: string): Promise<{ ca: string; cert: string
   return { ca, cert, key };
 }
 
-export async function startRegistry(opts: { username?: string; password?: string; log?: boolean } = {}): Promise<TestRegistry> {
+/**
+ * A token service for docker-registry's `auth: token` mode (the Distribution token spec): checks
+ * Basic credentials on GET /token and answers a JWT signed RS256 with a throwaway key whose
+ * self-signed certificate is the registry's rootcertbundle (the token carries it in x5c). Every
+ * requested scope is granted; the registry then checks the token's signature, issuer, audience,
+ * expiry and access list itself.
+ */
+async function startTokenServer(dir: string, username: string, password: string, service: string, issuer: string): Promise<{ realm: string; certFile: string; requests: string[]; close(): Promise<void> }> {
+  const key = path.join(dir, 'token.key');
+  const certFile = path.join(dir, 'token.crt');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certFile, '-days', '2', '-subj', '/CN=Lifeboat test token issuer']);
+  const keyPem = readFileSync(key, 'utf8');
+  const der = readFileSync(certFile, 'utf8').replace(/-----[^-]+-----|\s+/g, '');
+  const b64u = (b: Buffer | string) => Buffer.from(b).toString('base64url');
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    requests.push(url.search);
+    const auth = req.headers.authorization ?? '';
+    const [u, p] = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString().split(/:(.*)/s) : [];
+    if (url.pathname !== '/token' || u !== username || p !== password) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ details: 'invalid credentials' }));
+    }
+    const access = url.searchParams.getAll('scope').flatMap((sc) => sc.split(' ')).filter(Boolean).map((sc) => {
+      const first = sc.indexOf(':');
+      const last = sc.lastIndexOf(':');
+      return { type: sc.slice(0, first), name: sc.slice(first + 1, last), actions: sc.slice(last + 1).split(',') };
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const header = { typ: 'JWT', alg: 'RS256', x5c: [der] };
+    const claims = { iss: issuer, sub: u, aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: Math.random().toString(36).slice(2), access };
+    const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims))}`;
+    const sig = b64u(sign('sha256', Buffer.from(input), keyPem));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ token: `${input}.${sig}`, expires_in: 300, issued_at: new Date().toISOString() }));
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { realm: `http://127.0.0.1:${port}/token`, certFile, requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export async function startRegistry(opts: { username?: string; password?: string; log?: boolean; tokenAuth?: boolean } = {}): Promise<TestRegistry> {
   await ensureInstalled();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lifeboat-registry-'));
   const tlsDir = path.join(dir, 'tls');
@@ -90,6 +135,20 @@ export async function startRegistry(opts: { username?: string; password?: string
   const username = opts.username ?? 'lifeboat';
   const password = opts.password ?? 'S3cret-' + Math.random().toString(36).slice(2, 10);
   await run('htpasswd', ['-Bbc', path.join(dir, 'htpasswd'), username, password]);
+  const token = opts.tokenAuth ? await startTokenServer(dir, username, password, 'lifeboat-test', 'lifeboat-test-issuer') : null;
+  const authConfig = token
+    ? `auth:
+  token:
+    realm: ${token.realm}
+    service: lifeboat-test
+    issuer: lifeboat-test-issuer
+    rootcertbundle: ${token.certFile}
+`
+    : `auth:
+  htpasswd:
+    realm: lifeboat-test
+    path: ${path.join(dir, 'htpasswd')}
+`;
   const port = await freePort();
   const config = `version: 0.1
 log:
@@ -110,11 +169,7 @@ http:
   tls:
     certificate: ${cert}
     key: ${key}
-auth:
-  htpasswd:
-    realm: lifeboat-test
-    path: ${path.join(dir, 'htpasswd')}
-`;
+${authConfig}`;
   writeFileSync(path.join(dir, 'config.yml'), config);
   const caPem = readFileSync(ca, 'utf8');
   let child: ChildProcess | null = null;
@@ -173,8 +228,10 @@ auth:
     dir,
     stop,
     start,
+    tokenRequests: token?.requests,
     destroy: async () => {
       await stop();
+      await token?.close();
       await fsp.rm(dir, { recursive: true, force: true });
     },
   };
