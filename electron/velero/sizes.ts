@@ -213,12 +213,13 @@ export class BackupSizes {
     const loc = b.spec?.storageLocation ?? 'default';
     const volNote = hasVolumes ? ' Pod volume data (kopia/restic repository) is shared between backups and not counted.' : '';
     const known = this.cache.get(this.key(b));
-    if (known !== undefined) return { bytes: known, note: `Objects under backups/${b.metadata.name}/ in the store.${volNote}` };
+    // Notes are the same words for every backup (no name in them): thousands of rows share one.
+    if (known !== undefined) return { bytes: known, note: `The objects in this backup's folder of the store (backups/<its name>/).${volNote}` };
     if (phase === 'FailedValidation') return { note: 'Velero refused this backup before writing anything to the store.' };
     if (!FINISHED.has(phase)) return { note: 'Known once the backup has finished uploading.' };
     const ln = this.locationNote.get(loc);
     if (ln) return { note: ln };
-    if (this.missing.has(this.key(b))) return { note: `The store has no objects under backups/${b.metadata.name}/ (the backup's files are not there).` };
+    if (this.missing.has(this.key(b))) return { note: "The store has no objects in this backup's folder (backups/<its name>/): its files are not there." };
     this.want(b);
     return { note: 'Reading the size from the store…' };
   }
