@@ -132,6 +132,10 @@ describe('registry flow against an Embedded Cluster lab', () => {
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['listing', 'manifests', 'blobs', 'packing', 'done']));
     expect(existsSync(join(layout(), 'index.json'))).toBe(true);
     expect(existsSync(join(home, 'export', 'registry.tar'))).toBe(true);
+    // In Activity like a tool run: what went where, the outcome, a summary.
+    const entry = app.journal.list(50).find((e) => e.tool === 'lifeboat-registry' && e.args[0] === 'export');
+    expect(entry).toMatchObject({ outcome: 'succeeded', args: ['export', lab.registry.host, '→', `${layout()} + ${join(home, 'export', 'registry.tar')}`], summary: expect.stringMatching(/^Exported \d+ tags/) });
+    expect(events.some((e) => e.event === 'activity.entry' && (e.payload as { tool: string; outcome: string }).tool === 'lifeboat-registry' && (e.payload as { outcome: string }).outcome === 'running')).toBe(true);
 
     // A rerun of the same destination resumes: nothing fetched again.
     expect(await call('registry.checkDestination', { dest: layout() })).toMatchObject({ ok: true, resumable: true });
