@@ -56,7 +56,8 @@ export function BackupsScreen() {
       <Stack gap="lg" data-testid="backups-screen">
         {createError && <ErrorAlert title="The backup did not start" error={createError} onClose={dismiss} />}
         {listError && <ErrorAlert title="Could not list the backups" error={listError} />}
-        {connected && blocking.length > 0 && (
+        {/* While Lifeboat's own backup starts or runs, its card says so; "cannot start" is for the other cases. */}
+        {connected && blocking.length > 0 && !(followed && (followed.state === 'starting' || followed.state === 'running')) && (
           <Card withBorder data-testid="backup-readiness">
             <Text fw={600} mb="xs">
               A backup cannot start right now
