@@ -9,10 +9,15 @@
  *     an image lost from the registry makes the install fail with the kubelet's ErrImagePull Events;
  *     a second install is refused (persisted state AND cluster); closed mid-apply → interrupted →
  *     resumed without installing twice; KOTS configure; BSL Available + synced; server answers;
- *     then the real Velero completes a backup; finally uninstall with typed confirmation.
+ *     then the real Velero completes a backup;
+ *  3. Velero already installed: keep changes nothing; reconfigure to another MinIO bucket goes through
+ *     KOTS with no install (same Deployment), a destination whose plugin is missing is refused first;
+ *  4. upgrade (an older installed version simulated in the persisted preflight: the lab has one Velero
+ *     build): the review shows the change, velero install --apply runs over it, verified;
+ *  5. uninstall with typed confirmation.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -322,8 +327,57 @@ describe('setup wizard: Velero already installed — keep, reconfigure, never a 
     const journal = JSON.stringify(app.journal.list(500));
     expect(journal).toContain('configure-other-s3');
     expect(journal).not.toMatch(/velero install/);
+    expect(app.journal.list(500).filter((e) => e.tool === 'velero' && e.args[0] === 'install')).toEqual([]);
     expect(journal).not.toContain(lab.minio.secretKey);
     await expect(s.apply()).rejects.toMatchObject({ code: 'SETUP_IN_PROGRESS' });
+    s.dispose();
+  }, 400_000);
+});
+
+describe('setup wizard: upgrade an older Velero', () => {
+  it('the review shows what changes, then velero install --apply runs over the installed Velero (same Deployment), KOTS configured, verified', async () => {
+    const dataDir = join(work, 'data-upgrade');
+    const { services, app } = await newApp(dataDir);
+    await until('Velero detected', async () => (await services.detector.refresh().catch(() => null))?.velero.installed, 60_000);
+    let s = new SetupService(services, { timeouts: TIMEOUTS });
+    await s.preflight();
+    s.dispose();
+    // The lab has one Velero build (v1.18.3, what the server reports): an older installed version is
+    // simulated in the persisted preflight. Everything after that runs for real against the cluster.
+    const file = join(dataDir, 'setup', 'wizard.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    saved.preflight.existingVelero.version = 'v1.17.2';
+    writeFileSync(file, JSON.stringify(saved));
+    s = new SetupService(services, { timeouts: TIMEOUTS });
+    let w = s.chooseMode('upgrade');
+    expect(w.step).toBe('destination');
+    w = await s.validateDestination({ ...minioDest(), bucket: 'setup-reconf', prefix: 'upgrade' }, minioKeys());
+    expect(w.step).toBe('images'); // an upgrade installs images: they must be in the private registry
+    const defaults = s.registryDefaults()!;
+    w = await s.setRegistry({ host: defaults.host, namespace: defaults.namespace, useKotsCredentials: true, caPath: lab.registry.caFile });
+    expect(w.images!.map((i) => i.state)).toEqual(['present', 'present']);
+    w = await s.review();
+    const install = w.review!.commands.find((c) => c.title === 'Install Velero')!.command;
+    expect(install).toMatch(/^velero install .*--use-volume-snapshots=false --apply$/);
+    expect(w.review!.notes.join(' ')).toContain('Velero v1.17.2 → v1.18.3.');
+    expect(w.review!.notes.join(' ')).toMatch(/Server image \S+velero:v1\.18\.3 → \S+velero:v1\.18\.3/);
+    expect(w.review!.objects.find((o) => o.kind === 'Deployment' && o.by === 'velero install')).toMatchObject({ action: 'change' });
+    const uid = (await kube.get('/apis/apps/v1/namespaces/velero/deployments/velero')).metadata.uid;
+
+    await s.apply();
+    await s.idle();
+    w = s.state();
+    if (w.apply!.state !== 'succeeded') console.log(JSON.stringify(w.apply, null, 2));
+    expect(w.apply).toMatchObject({ kind: 'upgrade', state: 'succeeded' });
+    expect(w.apply!.phases.find((p) => p.id === 'install')!.state).toBe('succeeded'); // ran, not skipped
+    const bsl = await kube.get('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
+    expect(bsl.spec.objectStorage).toMatchObject({ bucket: 'setup-reconf', prefix: 'upgrade' });
+    expect(bsl.status.phase).toBe('Available');
+    const dep = await kube.get('/apis/apps/v1/namespaces/velero/deployments/velero');
+    expect(dep.metadata.uid).toBe(uid);
+    expect(dep.spec.template.spec.volumes.map((v: any) => v.name)).toContain('cloud-credentials');
+    const installs = app.journal.list(500).filter((e) => e.tool === 'velero' && e.args[0] === 'install' && !e.args.includes('--dry-run'));
+    expect(installs.map((e) => e.args.includes('--apply'))).toEqual([true]);
     s.dispose();
   }, 400_000);
 });
