@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { explainStoreError, parseAwsCredentials, storeAccess } from './sizes.js';
+import { BackupSizes, explainStoreError, parseAwsCredentials, storeAccess } from './sizes.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BackupStorageLocation } from './resources.js';
 
 const bsl = (spec: BackupStorageLocation['spec']): BackupStorageLocation => ({ metadata: { name: 'default', namespace: 'velero' }, spec });
@@ -37,5 +40,29 @@ describe('backup sizes: reading the store', () => {
     expect(explainStoreError(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), a)).toMatch(/does not resolve from this computer/);
     expect(explainStoreError(Object.assign(new Error('x'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), a)).toMatch(/refused the storage location's credentials/);
     expect(explainStoreError(Object.assign(new Error('self-signed certificate'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), a)).toMatch(/not trusted/);
+  });
+});
+
+describe('backup sizes: what the list shows', () => {
+  const backup = (phase: string) => ({ metadata: { name: 'b1', namespace: 'velero', uid: 'u1' }, spec: { storageLocation: 'default' }, status: { phase } });
+  it('says why there is no size, and reads again after the location spec changes (not its status)', async () => {
+    const changes: Array<string[] | 'all'> = [];
+    let loc: BackupStorageLocation = { metadata: { name: 'default', namespace: 'velero', resourceVersion: '1' }, spec: { provider: 'velero.io/gcp', objectStorage: { bucket: 'b' } } };
+    const sizes = new BackupSizes({ dataDir: mkdtempSync(join(tmpdir(), 'lb-sizes-')), location: () => loc, readSecret: async () => ({}), backups: () => [backup('Completed') as never], onChange: (n) => changes.push(n), delayMs: 1 });
+    expect(sizes.info(backup('InProgress') as never).note).toMatch(/once the backup has finished/);
+    expect(sizes.info(backup('FailedValidation') as never).note).toMatch(/refused this backup/);
+    expect(sizes.info(backup('Completed') as never).note).toMatch(/Reading the size/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(changes).toEqual(['all']);
+    expect(sizes.info(backup('Completed') as never)).toEqual({ note: expect.stringMatching(/velero\.io\/gcp.*only from S3/) });
+    (loc.metadata as { generation?: number }).generation = 1;
+    sizes.locationChanged(loc);
+    sizes.locationChanged({ ...loc, metadata: { ...loc.metadata, resourceVersion: '2' } }); // status only: same generation
+    expect(changes).toEqual(['all']);
+    loc = { ...loc, metadata: { ...loc.metadata, generation: 2 } as never };
+    sizes.locationChanged(loc);
+    expect(changes).toEqual(['all', 'all']);
+    expect(sizes.info(backup('Completed') as never).note).toMatch(/Reading the size/);
+    sizes.stop();
   });
 });

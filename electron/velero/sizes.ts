@@ -233,6 +233,23 @@ export class BackupSizes {
     }
   }
 
+  private generations = new Map<string, string>();
+
+  /**
+   * A storage location's spec changed (bucket, prefix, endpoint, credentials): what could not be
+   * read may be readable now. Status updates (Velero re-validates every minute) change nothing.
+   */
+  locationChanged(bsl: BackupStorageLocation): void {
+    const gen = String((bsl.metadata as { generation?: number }).generation ?? bsl.metadata.resourceVersion ?? '');
+    const before = this.generations.get(bsl.metadata.name);
+    this.generations.set(bsl.metadata.name, gen);
+    if (before === undefined || before === gen) return;
+    this.locationNote.delete(bsl.metadata.name);
+    this.fullScanDone.delete(bsl.metadata.name);
+    this.missing.clear();
+    this.deps.onChange('all');
+  }
+
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -242,6 +259,7 @@ export class BackupSizes {
     this.missing.clear();
     this.fullScanDone.clear();
     this.locationNote.clear();
+    this.generations.clear();
   }
 
   private async scan(): Promise<void> {

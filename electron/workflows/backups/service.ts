@@ -219,6 +219,9 @@ export class BackupsService {
           this.dirty.add(b.metadata.name);
         }
       }
+    } else if (kind === 'backupstoragelocations') {
+      this.sizes.locationChanged(obj as BackupStorageLocation);
+      return;
     } else {
       return;
     }
