@@ -263,13 +263,10 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
 
     // Re-seed with live progress, then every tag verified.
     await step.getByTestId('registry-reseed').click();
+    // (The manifests were deleted but their layers stay in the registry, so this re-seed moves
+    // manifests only and ends in a moment: live progress is photographed on the Registry screen,
+    // registry-export-progress.png, with the same job panel.)
     const job = step.getByTestId('registry-step-job');
-    await page.waitForFunction(() => {
-      const el = document.querySelector('[data-testid="registry-step-job"]');
-      const bytes = el?.querySelector('[data-testid="registry-step-job-bytes"]')?.textContent ?? '';
-      return el?.getAttribute('data-state') === 'succeeded' || (el?.getAttribute('data-state') === 'running' && /^[1-9]/.test(bytes));
-    }, undefined, { timeout: 120_000, polling: 'raf' });
-    if ((await job.getAttribute('data-state')) === 'running') await shot(page, { path: join(shots, 'restore-reseed-progress.png'), fullPage: true });
     await expect(step).toHaveAttribute('data-state', 'succeeded', { timeout: 180_000 });
     await expect(step.getByTestId('registry-step-done')).toContainText(/Every tag \((\d+) of \1\) resolves/);
     await expect(job.getByTestId('registry-step-job-report').getByRole('row').filter({ hasText: 'Differs' })).toHaveCount(0);
