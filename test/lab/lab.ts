@@ -29,6 +29,10 @@ export interface LabOptions {
 export const KUBERNETES_VERSION = 'v1.36.3';
 const toolCache = () => process.env.LIFEBOAT_LAB_CACHE ?? join(homedir(), '.cache', 'lifeboat-lab');
 
+/**
+ * A lab's ports: base+250 … base+901, plus the kubelet's pod ports from base+750 upwards (one pair per
+ * Velero server start). Labs that run at the same time need bases at least 1000 apart.
+ */
 export function ports(base: number) {
   return {
     apiserver: base + 443,
