@@ -54,7 +54,7 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
     ),
     ...subscribeRegistry(api, store.setState),
     ...subscribeBackups(api, store.setState, store.getState),
-    ...subscribeRestore(api, store.setState),
+    ...subscribeRestore(api, store.setState, store.getState),
     ...subscribeSetup(api, store.setState),
     api.onResync(() => void loadAll(store)),
   ];

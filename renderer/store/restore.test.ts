@@ -18,7 +18,7 @@ function setup(call: (method: string, input: unknown) => unknown) {
   } as unknown as ApiClient;
   const notify = vi.fn();
   const store = createStore<RestoreSlice>()((set, get) => createRestoreSlice(set as never, get as never, { api, notify }));
-  subscribeRestore(api, store.setState as never);
+  subscribeRestore(api, store.setState as never, store.getState as never);
   return { store, api, notify, listeners };
 }
 
@@ -44,5 +44,26 @@ describe('restore slice', () => {
     expect(notify).toHaveBeenCalledWith('The restore did not start', expect.objectContaining({ code: 'RESTORE_IN_PROGRESS' }));
     expect(store.getState().restoreWizard?.step).toBe('confirm');
     expect(store.getState().restorePending).toBeNull();
+  });
+
+  it('a late method result never rolls back a newer wizard announced by an event (re-seed done before its call returns)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const running = { ...wizard('registry'), updatedAt: '2026-01-01T00:00:01.000Z', registry: { state: 'running' } } as unknown as RestoreWizard;
+    const done = { ...wizard('registry'), updatedAt: '2026-01-01T00:00:01.250Z', registry: { state: 'succeeded' } } as unknown as RestoreWizard;
+    const { store, listeners } = setup(async (m) => {
+      if (m === 'restore.registryReseed') {
+        await gate;
+        return running;
+      }
+      return wizard('registry');
+    });
+    await store.getState().loadRestore();
+    const call = store.getState().reseedRestoreRegistry('/tmp/export');
+    listeners['restore.changed']!(running);
+    listeners['restore.changed']!(done);
+    release();
+    await call;
+    expect((store.getState().restoreWizard as any).registry.state).toBe('succeeded');
   });
 });

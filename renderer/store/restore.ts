@@ -64,7 +64,16 @@ const TITLES: Record<RestoreAction, string> = {
 };
 export const restoreErrorTitle = (a: RestoreAction) => TITLES[a];
 
-export function createRestoreSlice(set: SetState, _get: GetState, deps: StoreDeps): RestoreSlice {
+/**
+ * A method's result and the `restore.changed` events race: a re-seed that finishes at once announces
+ * "succeeded" before the call that started it returns "running". The wizard is saved with a fresh
+ * updatedAt on every change, so the older of the two is the stale one and is dropped.
+ */
+export function isStaleWizard(current: RestoreWizard | null, next: RestoreWizard): boolean {
+  return !!current && Date.parse(next.updatedAt) < Date.parse(current.updatedAt);
+}
+
+export function createRestoreSlice(set: SetState, get: GetState, deps: StoreDeps): RestoreSlice {
   const { api, notify } = deps;
 
   async function act<T>(action: RestoreAction, fn: () => Promise<T>, quiet = false): Promise<T | undefined> {
@@ -81,7 +90,7 @@ export function createRestoreSlice(set: SetState, _get: GetState, deps: StoreDep
     }
   }
   const wizard = (w: RestoreWizard | undefined) => {
-    if (w) set({ restoreWizard: w });
+    if (w && !isStaleWizard(get().restoreWizard, w)) set({ restoreWizard: w });
     return w;
   };
 
@@ -145,6 +154,8 @@ export function createRestoreSlice(set: SetState, _get: GetState, deps: StoreDep
   };
 }
 
-export function subscribeRestore(api: ApiClient, set: SetState): Array<() => void> {
-  return [api.subscribe('restore.changed', (w) => set({ restoreWizard: w }))];
+export function subscribeRestore(api: ApiClient, set: SetState, get?: GetState): Array<() => void> {
+  return [api.subscribe('restore.changed', (w) => {
+    if (!get || !isStaleWizard(get().restoreWizard, w)) set({ restoreWizard: w });
+  })];
 }

@@ -5,43 +5,19 @@
  * admin console stand-in (the lab's pods do not run, so there is nothing to port-forward to).
  * Screenshots: docs/screenshots/backups-*.png.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureVelero } from '../integration/lab.js';
 import { readLabState, repoRoot, type LabState } from '../lab/state.js';
 import { readFileSync } from 'node:fs';
 import { pushSyntheticImage } from '../lab/images.js';
 import { expect, test } from './fixtures.js';
-import { useFake } from './server.js';
+import { startWebModeOn, useFake, type WebMode } from './server.js';
 
 const shots = join(repoRoot, 'docs', 'screenshots');
-let web: { url: string; child: ChildProcess } | undefined;
+let web: WebMode | undefined;
 
-async function startWeb(lab: LabState = readLabState()!, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess }> {
-  const home = mkdtempSync(join(tmpdir(), 'lb-e2e-backups-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, HOME: home, LIFEBOAT_KOTSADM_URL: lab.adminConsole.url, KOTS_ADMIN_CONSOLE_URL: lab.adminConsole.url, LIFEBOAT_LAB_DIR: lab.dir, ...extraEnv };
-  delete env.LIFEBOAT_DATA_DIR;
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let seen = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web mode printed no URL:\n${seen}`)), 60_000);
-    const onData = (c: Buffer) => {
-      seen += c.toString();
-      const m = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`web mode exited (${code}):\n${seen}`)));
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return { url, child };
+function startWeb(lab: LabState = readLabState()!, extraEnv: NodeJS.ProcessEnv = {}): Promise<WebMode> {
+  return startWebModeOn(lab, { env: extraEnv });
 }
 
 test.describe('backups', () => {
@@ -116,7 +92,7 @@ const hooksLab = readLabState(join(repoRoot, '.lab-backups-hooks'));
 test.describe('backups on Embedded Cluster: the registry export', () => {
   test.skip(useFake() || !ecLab, 'needs .lab-backups-ec (LIFEBOAT_LAB_KEEP=1 npx vitest run --project integration test/integration/backups-embedded.test.ts)');
   test.setTimeout(300_000);
-  let ec: { url: string; child: ChildProcess } | undefined;
+  let ec: WebMode | undefined;
   test.beforeAll(async () => {
     test.setTimeout(300_000);
     // A few larger images, so the export runs long enough to be seen moving.
@@ -149,7 +125,7 @@ test.describe('backups on Embedded Cluster: the registry export', () => {
 test.describe('backup hooks: plan and outcomes', () => {
   test.skip(useFake() || !hooksLab, 'needs .lab-backups-hooks (LIFEBOAT_LAB_KEEP=1 npx vitest run --project integration test/integration/backups-hooks.test.ts)');
   test.setTimeout(240_000);
-  let hk: { url: string; child: ChildProcess } | undefined;
+  let hk: WebMode | undefined;
   test.beforeAll(async () => {
     hk = await startWeb(hooksLab!);
   });

@@ -7,7 +7,6 @@
  *
  * Port base 31000 (LIFEBOAT_REGISTRY_LAB_PORT_BASE overrides it); LIFEBOAT_E2E_FAKE=1 skips it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,7 @@ import { makeBlobFile, prngBytes, pushImage, startRegistry, type TestRegistry } 
 import { pushSyntheticImage } from '../lab/images.js';
 import { ensureVeleroOn, instanceBackupOn } from '../integration/restore-lab.js';
 import { expect, test } from './fixtures.js';
-import { useFake } from './server.js';
+import { startWebModeOn, useFake, type WebMode } from './server.js';
 
 const labDir = join(repoRoot, '.lab-registry');
 const portBase = Number(process.env.LIFEBOAT_REGISTRY_LAB_PORT_BASE ?? 31000);
@@ -28,36 +27,11 @@ const shots = join(repoRoot, 'docs', 'screenshots');
 
 let lab: LabState;
 let target: TestRegistry;
-let web: { url: string; child: ChildProcess };
+let web: WebMode;
 let work: string;
 
-async function startWeb(state = lab, home = join(work, 'home')): Promise<{ url: string; child: ChildProcess }> {
-  const lab = state;
-  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, HOME: home, LIFEBOAT_REGISTRY_CA: lab.registry.caFile };
-  delete env.LIFEBOAT_DATA_DIR;
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let seen = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web mode printed no URL:\n${seen}`)), 60_000);
-    const onData = (c: Buffer) => {
-      seen += c.toString();
-      const m = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`web mode exited (${code}):\n${seen}`)));
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return { url, child };
+function startWeb(state = lab, home = join(work, 'home')): Promise<WebMode> {
+  return startWebModeOn(state, { env: { LIFEBOAT_REGISTRY_CA: state.registry.caFile }, home });
 }
 
 /** Screenshot from the top of the page (a scrolled full-page shot misplaces the fixed header). */
@@ -188,7 +162,7 @@ test.describe('Registry', () => {
  * Cluster backups: the Embedded Cluster binary restores those). Port base 32000.
  */
 let klab: LabState;
-let kweb: { url: string; child: ChildProcess };
+let kweb: WebMode;
 let kwork: string;
 let kbackup = '';
 const klabDir = join(repoRoot, '.lab-registry-2');

@@ -5,9 +5,6 @@
  * Velero, and the verified report. This spec starts its own lab (port base 29000) and web-mode
  * server. Screenshots of each step: docs/screenshots/restore-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { Kube } from '../lab/kube.js';
@@ -15,7 +12,7 @@ import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { ensureVeleroOn, instanceBackupOn, scaleVelero } from '../integration/restore-lab.js';
 import { expect, test } from './fixtures.js';
-import { useFake } from './server.js';
+import { startWebModeOn, useFake, type WebMode } from './server.js';
 
 const labDir = join(repoRoot, '.lab-restore');
 const shots = join(repoRoot, 'docs', 'screenshots');
@@ -23,43 +20,10 @@ const shots = join(repoRoot, 'docs', 'screenshots');
 let lab: LabState;
 let kube: Kube;
 let backup = '';
-let web: { url: string; child: ChildProcess };
+let web: WebMode;
 
-async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
-  const home = mkdtempSync(join(tmpdir(), 'lifeboat-e2e-restore-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KUBECONFIG: lab.kubeconfig,
-    LIFEBOAT_TOOLS_DIR: lab.toolsDir,
-    HOME: home,
-    KOTS_ADMIN_CONSOLE_URL: lab.adminConsole.url,
-    LIFEBOAT_LAB_DIR: lab.dir,
-    LIFEBOAT_RESTORE_POLL_MS: '1000',
-  };
-  delete env.LIFEBOAT_DATA_DIR;
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let seen = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web mode printed no URL:\n${seen}`)), 60_000);
-    const onData = (c: Buffer) => {
-      seen += c.toString();
-      const m = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`web mode exited (${code}):\n${seen}`)));
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return { url, child };
+function startWeb(): Promise<WebMode> {
+  return startWebModeOn(lab, { env: { LIFEBOAT_RESTORE_POLL_MS: '1000' } });
 }
 
 async function shot(page: Page, name: string) {

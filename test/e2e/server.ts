@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readLabState, repoRoot } from '../lab/state.js';
+import { readLabState, repoRoot, type LabState } from '../lab/state.js';
 
 export interface WebMode {
   /** The address to open, token included. */
@@ -29,32 +29,49 @@ export function buildRenderer(): void {
 }
 
 /**
- * How web mode is run: against the lab's admin kubeconfig and tools, with a throwaway data dir
- * and home (so the operator's own ~/.kube/config never leaks into a test).
+ * How web mode is run against a lab: its admin kubeconfig and tools, the KOTS stand-ins' addresses,
+ * and a throwaway data dir and home (so the operator's own ~/.kube/config never leaks into a test).
  */
-function webLaunch(): { args: string[]; env: NodeJS.ProcessEnv } {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  if (useFake()) return { args: [], env };
-  const lab = readLabState();
-  if (!lab) {
-    throw new Error('No lab is running (no .lab/lab.json). Start one with `npm run lab:up`, or set LIFEBOAT_E2E_FAKE=1 to use the fake server.');
-  }
-  const home = mkdtempSync(join(tmpdir(), 'lifeboat-e2e-home-'));
-  env.KUBECONFIG = lab.kubeconfig;
-  env.LIFEBOAT_TOOLS_DIR = lab.toolsDir;
-  env.HOME = home;
+function labLaunch(lab: LabState, opts: { env?: NodeJS.ProcessEnv; home?: string } = {}): { args: string[]; env: NodeJS.ProcessEnv } {
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), 'lifeboat-e2e-home-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KUBECONFIG: lab.kubeconfig,
+    LIFEBOAT_TOOLS_DIR: lab.toolsDir,
+    HOME: home,
+    // The kubectl-kots stand-in reaches "kotsadm" through the lab's admin console stand-in; Lifeboat
+    // itself is pointed at it by its one explicit override (no pods, so no port-forward).
+    KOTS_ADMIN_CONSOLE_URL: lab.adminConsole.url,
+    LIFEBOAT_KOTSADM_URL: lab.adminConsole.url,
+    LIFEBOAT_LAB_DIR: lab.dir,
+    ...opts.env,
+  };
   delete env.LIFEBOAT_DATA_DIR;
   return { args: ['--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], env };
 }
 
 const URL_RE = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/;
 
+/** Web mode on the default lab (or the fake server with LIFEBOAT_E2E_FAKE=1). */
 export async function startWebMode(timeoutMs = 60_000): Promise<WebMode> {
-  const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
-  const entry = useFake() ? join(repoRoot, 'test', 'e2e', 'fake-server.ts') : join(repoRoot, 'electron', 'web.ts');
+  if (useFake()) return launch(join(repoRoot, 'test', 'e2e', 'fake-server.ts'), [], { ...process.env }, timeoutMs);
+  const lab = readLabState();
+  if (!lab) {
+    throw new Error('No lab is running (no .lab/lab.json). Start one with `npm run lab:up`, or set LIFEBOAT_E2E_FAKE=1 to use the fake server.');
+  }
+  return startWebModeOn(lab, {}, timeoutMs);
+}
+
+/** Web mode on a given lab (a spec's own), with extra environment and, if given, a chosen home. */
+export async function startWebModeOn(lab: LabState, opts: { env?: NodeJS.ProcessEnv; home?: string } = {}, timeoutMs = 60_000): Promise<WebMode> {
+  const { args, env } = labLaunch(lab, opts);
+  return launch(join(repoRoot, 'electron', 'web.ts'), args, env, timeoutMs);
+}
+
+async function launch(entry: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<WebMode> {
   if (!existsSync(entry)) throw new Error(`${entry} does not exist yet`);
-  const launch = webLaunch();
-  const child = spawn(tsx, [entry, '--port', '0', '--no-open', ...launch.args], { cwd: repoRoot, env: launch.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tsx = join(repoRoot, 'node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, [entry, '--port', '0', '--no-open', ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let seen = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web mode printed no URL within ${timeoutMs} ms. Output:\n${seen}`)), timeoutMs);
