@@ -461,6 +461,7 @@ export class SetupService {
   back(step: 'preflight' | 'destination' | 'images' | 'review'): SetupWizard {
     requireIdle(this.w);
     if (step === 'images' && !this.w.preflight?.airgap) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'This cluster is not air-gapped: there is no images step.', 'Go back to the destination instead.');
+    if (step === 'images' && this.w.mode === 'reconfigure') throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Changing the destination installs no image: there is no images step.', 'Go back to the destination instead.');
     return this.save({ ...this.w, step });
   }
 

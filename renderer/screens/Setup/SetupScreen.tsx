@@ -18,7 +18,8 @@ export function SetupScreen() {
     if (!w) void load();
   }, [w, load]);
   const airgap = !!w?.preflight?.airgap;
-  const steps = ORDER.filter((s) => s !== 'images' || airgap || !w?.preflight);
+  // Reconfigure installs no image: no Images step then either.
+  const steps = ORDER.filter((s) => s !== 'images' || ((airgap || !w?.preflight) && w?.mode !== 'reconfigure'));
   const active = w ? Math.max(0, steps.indexOf(w.step)) : 0;
   const running = w?.apply?.state === 'running';
   const canGo = (s: SetupStep) => !!w && !running && steps.indexOf(s) < active && ['preflight', 'destination', 'images', 'review'].includes(s) && w.step !== 'done';
