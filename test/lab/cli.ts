@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startLab, stopLab, findProcessesUnder } from './lab.js';
 import { labDir, readLabState, repoRoot } from './state.js';
 import type { Flavour } from './seed.js';
@@ -14,7 +14,7 @@ const { positionals, values } = parseArgs({
   options: { flavour: { type: 'string' }, dir: { type: 'string' }, 'port-base': { type: 'string' }, 'share-minio-from': { type: 'string' } },
 });
 const command = positionals[0] ?? 'status';
-const dir = values.dir ? join(process.cwd(), values.dir) : labDir();
+const dir = values.dir ? resolve(values.dir) : labDir(); // absolute or relative to the working directory
 const log = (l: string) => console.error(`lab: ${l}`);
 
 async function main() {
