@@ -159,7 +159,7 @@ test.describe('Registry', () => {
 
 /**
  * The restore wizard's rebuilt-cluster path on a kURL lab of its own (the wizard refuses Embedded
- * Cluster backups: the Embedded Cluster binary restores those). Port base 32000.
+ * Cluster backups: the Embedded Cluster binary restores those). Port base 25000.
  */
 let klab: LabState;
 let kweb: WebMode;
@@ -175,7 +175,7 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
   test.beforeAll(async () => {
     test.setTimeout(420_000);
     kwork = mkdtempSync(join(tmpdir(), 'lb-e2e-reseed-'));
-    klab = await startLab({ dir: klabDir, portBase: 32000, flavour: 'kurl' });
+    klab = await startLab({ dir: klabDir, portBase: 25000, flavour: 'kurl' });
     const a = { host: klab.registry.host, username: klab.registry.username, password: klab.registry.password, ca: readFileSync(klab.registry.caFile) };
     await pushSyntheticImage(a, 'lifeboat/velero', 'v1.18.3');
     await pushSyntheticImage(a, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');

@@ -1,5 +1,5 @@
 /**
- * "Back up now" on Embedded Cluster, on this file's OWN lab (.lab-backups-ec, port base 37500,
+ * "Back up now" on Embedded Cluster, on this file's OWN lab (.lab-backups-ec, port base 23000,
  * flavour embedded-cluster, air gap: Velero's images pushed to the lab registry first):
  * - the full backup also exports the cluster registry (offered, ticked by default), with live
  *   progress in the followed backup, and is reported complete ("complete with registry") only once
@@ -36,7 +36,7 @@ async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<
 }
 
 beforeAll(async () => {
-  lab = await startLab({ dir, portBase: 37500, flavour: 'embedded-cluster', log: (l) => console.log(`backups-ec lab: ${l}`) });
+  lab = await startLab({ dir, portBase: 23000, flavour: 'embedded-cluster', log: (l) => console.log(`backups-ec lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
   // Namespaces a real Embedded Cluster has and its full backups name (openebs, seaweedfs…).
   await ensureEmbeddedClusterNamespaces(lab);

@@ -1,5 +1,5 @@
 /**
- * Backup hooks, on this file's OWN lab (.lab-backups-hooks, port base 36500, flavour existing)
+ * Backup hooks, on this file's OWN lab (.lab-backups-hooks, port base 24000, flavour existing)
  * seeded with LIFEBOAT_LAB_HOOKS=1: the sample app's pods carry pre-hook annotations, the admin
  * console's pod a /scripts/backup.sh pre hook, and the vendor Backup spec (apps.json) a
  * sample-db-dump hook. The lab has no exec, so every hook fails when Velero runs it.
@@ -39,7 +39,7 @@ async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<
 
 beforeAll(async () => {
   process.env.LIFEBOAT_LAB_HOOKS = '1';
-  lab = await startLab({ dir, portBase: 36500, flavour: 'existing', log: (l) => console.log(`backups-hooks lab: ${l}`) });
+  lab = await startLab({ dir, portBase: 24000, flavour: 'existing', log: (l) => console.log(`backups-hooks lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
   if (!(await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero'))) {
     mkdirSync(join(dir, 'home'), { recursive: true });

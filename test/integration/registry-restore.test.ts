@@ -8,7 +8,7 @@
  *
  *   lab1 (old cluster, port base 31000): its app images carry a marker (digests only lab1 has);
  *     Velero takes an instance backup; Lifeboat exports lab1's registry.
- *   lab2 (rebuilt, port base 32000): its registry lacks the app images; the wizard shows the
+ *   lab2 (rebuilt, port base 25000): its registry lacks the app images; the wizard shows the
  *     registry step, refuses to go on without it, compares the archive with the registry, re-seeds
  *     it (persisted before it runs), verifies every tag, and only then restores the application —
  *     whose pods then pull their images from lab2's registry; every app image resolves there to
@@ -85,7 +85,7 @@ async function callError(app: App, method: string, input: unknown) {
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'lb-int-registry-restore-'));
   lab1 = await startLab({ dir: LAB1, portBase: 31000, flavour: 'kurl' });
-  lab2 = await startLab({ dir: LAB2, portBase: 32000, flavour: 'kurl', sharedMinioFrom: LAB1 });
+  lab2 = await startLab({ dir: LAB2, portBase: 25000, flavour: 'kurl', sharedMinioFrom: LAB1 });
   await ensureVeleroOn(lab1, await veleroImages(lab1));
 }, 600_000);
 
