@@ -19,7 +19,11 @@ for (const s of suites) {
   if ('numPassedTests' in r) {
     // vitest
     p = r.numPassedTests; f = r.numFailedTests; k = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    if (r.numTotalTestSuites > 0 && r.testResults?.some((t) => t.status === 'failed' && t.assertionResults.length === 0)) f += 1; // a file that failed to load
+    // A file that failed without a failed test (it did not load, or its beforeAll/afterAll threw and its
+    // tests were skipped) still failed: count it once, so the closing line can never read "0 failed".
+    for (const t of r.testResults ?? []) {
+      if (t.status === 'failed' && !t.assertionResults.some((a) => a.status === 'failed')) f += 1;
+    }
   } else {
     // Playwright
     p = r.stats.expected + (r.stats.flaky ?? 0); f = r.stats.unexpected; k = r.stats.skipped;
