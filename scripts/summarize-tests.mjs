@@ -23,6 +23,10 @@ for (const s of suites) {
     // tests were skipped) still failed: count it once, so the closing line can never read "0 failed".
     for (const t of r.testResults ?? []) {
       if (t.status === 'failed' && !t.assertionResults.some((a) => a.status === 'failed')) f += 1;
+      // Passed only on a retry (CI allows one): named, so a flaky test is seen and fixed.
+      for (const a of t.assertionResults ?? []) {
+        if (a.status === 'passed' && a.failureMessages?.length) console.log(`${s}: flaky (passed on retry): ${a.fullName}`);
+      }
     }
   } else {
     // Playwright

@@ -45,4 +45,12 @@ describe('the closing line of the test run', () => {
     expect(out.trim().split('\n').at(-1)).toMatch(/, 1 failed,/);
     expect(code).toBe(1);
   });
+  it('names a test that passed only on its retry, and still counts it as passed', () => {
+    const integration = vitest([{ status: 'passed', tests: ['passed', 'passed'] }]);
+    integration.testResults[0]!.assertionResults[1] = Object.assign({ status: 'passed' }, { fullName: 'setup wizard reconfigures', failureMessages: ['AssertionError: timed out'] });
+    const { out, code } = summarize({ unit: vitest([]), integration, e2e: playwright, electron: playwright });
+    expect(out).toContain('integration: flaky (passed on retry): setup wizard reconfigures');
+    expect(out).toContain('integration: 2 passed, 0 failed, 0 skipped');
+    expect(code).toBe(0);
+  });
 });

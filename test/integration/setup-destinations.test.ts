@@ -145,10 +145,12 @@ describe('Azure Blob destination against Azurite', () => {
   it('endpoint down → could not reach, within the timeout', async () => {
     const down = await freePort();
     const t = Date.now();
-    const r = await validateDestination(azure(down), { storageAccountKey: ACCOUNT_KEY }, { azure: { timeoutMs: 5_000 } });
+    const r = await validateDestination(azure(down), { storageAccountKey: ACCOUNT_KEY }, { azure: { timeoutMs: 3_000 } });
     expect(r.ok).toBe(false);
     expect(r.checks.find((c) => !c.ok)!.reason).toMatch(new RegExp(`Could not reach http://127\\.0\\.0\\.1:${down}/${ACCOUNT} \\(ECONNREFUSED\\)`));
-    expect(Date.now() - t).toBeLessThan(6_000);
+    // Lifeboat tries once (the SDK's default policy retries with back-off for tens of seconds);
+    // the margin over the 3 s bound is for a loaded CI machine.
+    expect(Date.now() - t).toBeLessThan(12_000);
   });
 });
 
