@@ -165,8 +165,12 @@ test.describe('Setup wizard', () => {
     await page.getByTestId('setup-reg-check').click();
     const rows = page.getByTestId('setup-image');
     await expect(rows).toHaveCount(2);
-    await expect(rows.nth(0)).toHaveAttribute('data-state', 'missing');
-    await expect(rows.nth(1)).toHaveAttribute('data-state', 'missing');
+    for (const i of [0, 1]) {
+      // Settled first, then compared with the row's own message in the failure (a CI run once saw
+      // "error" here and nothing said why).
+      await expect(rows.nth(i)).not.toHaveAttribute('data-state', /^(checking|unknown)$/, { timeout: 30_000 });
+      expect(await rows.nth(i).getAttribute('data-state'), `image row ${i}: ${await rows.nth(i).innerText()}`).toBe('missing');
+    }
     await shot(page, 'setup-images-missing.png');
     await page.getByTestId('setup-images-push').click();
     await expect(rows.nth(0)).toHaveAttribute('data-state', 'pushed', { timeout: 60_000 });
@@ -213,5 +217,23 @@ test.describe('Setup wizard', () => {
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
     await page.mouse.move(600, 600); // no tooltip from the theme toggle in the picture
     await shot(page, 'setup-done-dark.png');
+    for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-mantine-color-scheme')) !== 'light'; i++) await page.getByTestId('theme-toggle').click();
+
+    // 7. Change the destination on the installed Velero: no Images step, no install, KOTS reconfigures.
+    await page.getByTestId('setup-change').click();
+    await page.getByTestId('setup-change-confirm').click();
+    await expect(screen).toHaveAttribute('data-step', 'destination');
+    await expect(page.getByTestId('setup-step-images')).toHaveCount(0);
+    await expect(page.getByTestId('setup-secret-secretAccessKey')).toHaveAttribute('placeholder', /Held by Lifeboat/);
+    await page.getByTestId('setup-dest-prefix').fill('e2e-reconf');
+    await page.getByTestId('setup-validate').click();
+    await expect(screen).toHaveAttribute('data-step', 'review', { timeout: 60_000 });
+    await expect(page.getByTestId('setup-command').filter({ hasText: 'velero install' })).toHaveCount(0);
+    await expect(page.getByTestId('setup-command').filter({ hasText: 'configure-other-s3' })).toContainText('--path e2e-reconf');
+    await expect(page.getByTestId('setup-review')).toContainText('no velero install runs');
+    await shot(page, 'setup-reconfigure-review.png');
+    await page.getByTestId('setup-apply').click();
+    await expect(screen).toHaveAttribute('data-step', 'done', { timeout: 180_000 });
+    await expect(page.getByTestId('setup-verification')).toContainText('velero/e2e-reconf');
   });
 });

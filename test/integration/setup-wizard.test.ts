@@ -288,6 +288,8 @@ describe('setup wizard: Velero already installed — keep, reconfigure, never a 
     w = await s.validateDestination({ ...minioDest(), bucket: 'setup-reconf', prefix: 'reconf' }, minioKeys());
     expect(w.validation!.ok).toBe(true);
     expect(w.step).toBe('review'); // no images step: reconfigure changes no image
+    // The Review step opens with its commands worked out (the window showed an empty step before).
+    expect(w.review?.commands.some((c) => c.command.includes('configure-other-s3'))).toBe(true);
     w = await s.review();
     const cmds = w.review!.commands.map((c) => c.command).join('\n');
     expect(cmds).not.toContain('velero install');

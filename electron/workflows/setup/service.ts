@@ -231,7 +231,13 @@ export class SetupService {
     const validation = { ...result, at: new Date().toISOString() };
     // Reconfigure changes no image: the air-gap images step is for install/upgrade only.
     const next: SetupStep = !result.ok ? 'destination' : this.w.preflight?.airgap && this.w.mode !== 'reconfigure' ? 'images' : 'review';
-    return this.save({ ...this.w, destination, validation, step: next, review: undefined, images: next === 'images' ? this.w.images : undefined });
+    const saved = this.save({ ...this.w, destination, validation, step: next, review: undefined, images: next === 'images' ? this.w.images : undefined });
+    // With no Images step in between, the Review step opens with its commands already worked out
+    // (it changes nothing: apply is a separate, explicit call). If they cannot be worked out (e.g.
+    // this Velero lacks the provider's plugin), the step opens without them and the window asks
+    // for the review itself, which shows that reason and its fix.
+    if (next !== 'review') return saved;
+    return this.review().catch(() => this.state());
   }
 
   forgetSecrets(): SetupWizard {

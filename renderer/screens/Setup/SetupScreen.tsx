@@ -51,10 +51,7 @@ export function SetupScreen() {
           onNext={() => void call('review', 'setup.review', {})}
         />
       )}
-      {w && w.step === 'destination' && w.validation?.ok && !airgap && (
-        <Group><Button onClick={() => void call('review', 'setup.review', {})} loading={action === 'review'} data-testid="setup-to-review">Continue to review</Button></Group>
-      )}
-      {w && w.step === 'review' && <ReviewStep w={w} busy={action === 'apply'} onApply={() => void call('apply', 'setup.apply', {})} />}
+      {w && w.step === 'review' && <ReviewStep w={w} busy={action === 'apply'} preparing={action === 'review'} onPrepare={() => void call('review', 'setup.review', {})} onApply={() => void call('apply', 'setup.apply', {})} />}
       {w && w.step === 'apply' && <ApplyStep w={w} busy={action === 'resume' || action === 'verify'} onCancel={() => void call('cancel', 'setup.cancel', {})} onResume={() => void call('resume', 'setup.resume', {})} onVerify={() => void call('verify', 'setup.verify', {})} />}
       {w && w.step === 'done' && (
         <DoneStep

@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Card, Checkbox, Code, Group, List, Modal, PasswordInput, Progress, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconCopy, IconPlayerPlay, IconRefresh, IconTrash, IconUpload } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Environment, SetupImage, SetupMode, SetupPhase, SetupWizard } from '../../../electron/api/contract.js';
 import { CheckList } from '../../components/CheckList.js';
 
@@ -145,11 +145,26 @@ export function ImagesStep({ w, env, busy, onRegistry, onCheck, onPush, onNext }
   );
 }
 
-export function ReviewStep({ w, busy, onApply }: { w: SetupWizard; busy: boolean; onApply(): void }) {
+export function ReviewStep({ w, busy, preparing, onPrepare, onApply }: { w: SetupWizard; busy: boolean; preparing: boolean; onPrepare(): void; onApply(): void }) {
   const r = w.review;
   const [copied, setCopied] = useState(false);
   const [showYaml, setShowYaml] = useState(false);
-  if (!r) return null;
+  // A Review step without its commands (they could not be worked out when the step opened, or the
+  // wizard was saved that way): ask once per saved state; a failure shows its reason above.
+  const asked = useRef<number | undefined>(undefined);
+  useEffect(() => {
+    if (r || asked.current === (w.rev ?? -1)) return;
+    asked.current = w.rev ?? -1;
+    onPrepare();
+  }, [r, w.rev, onPrepare]);
+  if (!r) {
+    return (
+      <Card data-testid="setup-review-pending">
+        <Text size="sm" mb="sm">{preparing ? 'Working out exactly what will run…' : 'The exact commands are not worked out yet.'}</Text>
+        <Button variant="light" onClick={onPrepare} loading={preparing} data-testid="setup-prepare-review">Prepare the review</Button>
+      </Card>
+    );
+  }
   return (
     <Stack data-testid="setup-review">
       <Card>
