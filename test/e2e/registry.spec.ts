@@ -244,6 +244,9 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
     await expect(step).toHaveAttribute('data-state', 'succeeded', { timeout: 180_000 });
     await expect(step.getByTestId('registry-step-done')).toContainText(/Every tag \((\d+) of \1\) resolves/);
     await expect(job.getByTestId('registry-step-job-report').getByRole('row').filter({ hasText: 'Differs' })).toHaveCount(0);
+    // The comparison made before the push is made again: it now shows the registry as it is.
+    await expect(step.getByTestId('registry-plan-summary')).toContainText('Every image of the archive (6) is already in');
+    await expect(step.getByTestId('registry-plan-result').getByRole('row').filter({ hasText: 'Missing' })).toHaveCount(0);
     await shot(page, { path: join(shots, 'restore-reseed.png'), fullPage: true });
 
     // Only now the restore can be confirmed; the confirm step says the registry was re-seeded.

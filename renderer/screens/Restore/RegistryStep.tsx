@@ -6,7 +6,7 @@
  */
 import { Alert, Button, Card, Checkbox, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconArrowLeft, IconArrowRight, IconSearch, IconUpload } from '@tabler/icons-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RestoreWizard } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
@@ -60,6 +60,15 @@ export function RegistryStep({ wizard }: { wizard: RestoreWizard }) {
     if (!choice && archives?.length) setChoice(archives[0]!.path);
     else if (!choice && archives && !archives.length) setChoice('__other');
   }, [archives, choice]);
+
+  // The comparison shown was made before the push: once the re-seed is verified, compare again so
+  // the table says what the registry holds now, not what it lacked.
+  const prevState = useRef(r.state);
+  useEffect(() => {
+    const was = prevState.current;
+    prevState.current = r.state;
+    if (r.state === 'succeeded' && was !== 'succeeded' && plan && plan.source === (r.source ?? source)) void planIt(plan.source, r.caPath ?? (caPath.trim() || undefined));
+  }, [r.state, r.source, r.caPath, plan, source, caPath, planIt]);
 
   const job = useMemo(() => jobs.find((j) => j.id === r.jobId), [jobs, r.jobId]);
   const running = r.state === 'running';
