@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLabState, repoRoot, type LabState } from '../lab/state.js';
+import { labHealthy } from '../lab/lab.js';
 
 export interface WebMode {
   /** The address to open, token included. */

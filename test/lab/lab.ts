@@ -73,7 +73,8 @@ function httpsOk(url: string, pki: Pki, client: { cert: string; key: string }): 
   });
 }
 
-async function healthy(state: LabState): Promise<boolean> {
+/** Every lab process alive and the API server ready. */
+export async function labHealthy(state: LabState): Promise<boolean> {
   if (!Object.values(state.pids).every(isAlive)) return false;
   const pki = ensurePki(join(state.dir, 'pki'));
   return httpsOk(`${state.apiServer}/readyz`, pki, pki.client('admin'));
@@ -119,7 +120,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   const p = ports(base);
 
   const existing = readLabState(dir);
-  if (existing && (await healthy(existing))) {
+  if (existing && (await labHealthy(existing))) {
     if (existing.flavour === flavour) {
       log(`reusing the running lab in ${dir}`);
       return existing;
