@@ -117,7 +117,13 @@ export function backupType(b: Pick<VeleroBackup, 'metadata'>): BackupType {
   return 'other';
 }
 
-export function backupApps(b: Pick<VeleroBackup, 'metadata'>): Array<{ slug: string; version?: string }> {
+/**
+ * The apps a backup holds. Full backups name them with their version labels
+ * (`kots.io/apps-versions`). A partial backup carries no version label, only `kots.io/app-sequence`,
+ * and its app is the `kots.io/app-slug` of its label selector (kots-snapshots.md §2.3); the
+ * sequence stands in for the version there.
+ */
+export function backupApps(b: Pick<VeleroBackup, 'metadata' | 'spec'>): Array<{ slug: string; version?: string }> {
   const a = b.metadata.annotations ?? {};
   try {
     const v = JSON.parse(a['kots.io/apps-versions'] ?? '{}') as Record<string, unknown>;
@@ -126,8 +132,10 @@ export function backupApps(b: Pick<VeleroBackup, 'metadata'>): Array<{ slug: str
   } catch {
     // malformed annotation: fall through
   }
-  const slug = a['kots.io/app-slug'];
-  return slug ? [{ slug }] : [];
+  const slug = a['kots.io/app-slug'] ?? b.spec?.labelSelector?.matchLabels?.['kots.io/app-slug'];
+  if (!slug) return [];
+  const sequence = a['kots.io/app-sequence'];
+  return [{ slug, ...(sequence !== undefined && /^\d+$/.test(sequence) ? { version: `sequence ${sequence}` } : {}) }];
 }
 
 export function volumeTotals(pvbs: readonly PodVolumeBackup[]): BackupVolumes {

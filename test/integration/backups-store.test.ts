@@ -78,6 +78,8 @@ describe('partial backup and sizes', () => {
     expect(b.metadata.annotations['kots.io/instance']).not.toBe('true');
     const row = (await call('backups.list', {})).find((x) => x.name === name);
     expect(row?.type).toBe('partial');
+    // No version label on a partial backup: the app from its selector, KOTS's sequence instead.
+    expect(row?.apps).toEqual([{ slug, version: `sequence ${b.metadata.annotations['kots.io/app-sequence']}` }]);
   }, 300_000);
 
   it('the list shows its size as read from the store (the sum under backups/<name>/), credentials kept in the main process', async () => {
