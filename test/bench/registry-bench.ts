@@ -8,14 +8,18 @@
  * Source registry A is filled with synthetic images (shared base layers, a multi-arch index, a
  * Docker-media-type image, a few big layers). Then:
  *   - Lifeboat: export A → OCI layout dir, re-seed dir → fresh registry B
- *   - skopeo:   sync A → fresh registry C (registry to registry, --all --preserve-digests)
- *   - skopeo:   sync A → dir (comparable to the export alone)
+ *   - skopeo:   sync A → dir, then dir → fresh registry D: the same work (an archive on disk in
+ *               between, which is what a rebuilt cluster needs: its old registry is gone)
+ *   - skopeo:   sync A → fresh registry C directly (registry to registry, --all --preserve-digests):
+ *               the harsher comparison, since it needs both registries up at once
+ * and prints four ratios (same work, direct, export alone, re-seed alone); every copy's digests are
+ * checked against the source before its time counts.
  * and, after one new image is pushed to A, a second Lifeboat export into the same layout (only
  * new blobs should move) next to a second skopeo registry → registry sync of that repository (skopeo's dir
  * destination cannot be updated in place).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -71,6 +75,28 @@ async function skopeoSync(from: TestRegistry, repos: string[], dest: { registry?
   }
 }
 
+/**
+ * skopeo's half of an archive round trip: `sync --src dir` of what `sync --dest dir --scoped` wrote.
+ * skopeo names each image after its own directory only, so one sync per namespace keeps the
+ * repository path (app/web stays app/web).
+ */
+async function skopeoSyncFromDir(dir: string, from: TestRegistry, to: TestRegistry): Promise<void> {
+  const root = path.join(dir, from.host);
+  for (const ns of readdirSync(root)) {
+    const dest = ns.includes(':') ? to.host : `${to.host}/${ns}`;
+    await run('skopeo', ['sync', '--all', '--preserve-digests', '--src', 'dir', '--dest', 'docker', '--dest-creds', `${to.username}:${to.password}`, '--dest-cert-dir', to.certDir, path.join(root, ns), dest], { maxBuffer: 64 * MB });
+  }
+}
+
+/** How many of the tags resolve on a registry to the digest they have on the source: a ratio over a copy that lost something is worthless. */
+async function sameDigests(r: TestRegistry, images: Array<{ repo: string; tag: string; digest: string }>): Promise<number> {
+  const c = client(r);
+  let same = 0;
+  for (const img of images) if ((await c.headManifest(img.repo, img.tag))?.digest === img.digest) same++;
+  c.close();
+  return same;
+}
+
 async function fill(r: TestRegistry, work: string): Promise<string[]> {
   const c = client(r);
   // Content: ~TOTAL_MB of unique layers. Three base layers shared widely, a few big layers,
@@ -104,8 +130,8 @@ async function main() {
   const work = mkdtempSync(path.join(os.tmpdir(), 'lifeboat-registry-bench-'));
   const regs: TestRegistry[] = [];
   try {
-    const [A, B, C] = await Promise.all([startRegistry(), startRegistry(), startRegistry()]);
-    regs.push(A!, B!, C!);
+    const [A, B, C, D] = await Promise.all([startRegistry(), startRegistry(), startRegistry(), startRegistry()]);
+    regs.push(A!, B!, C!, D!);
     const [repos, tFill] = await time(() => fill(A!, work));
     const layout = path.join(work, 'layout');
 
@@ -139,7 +165,12 @@ async function main() {
     if (!seed.ok) throw new Error('re-seed verification failed: ' + JSON.stringify(seed.tags.filter((t) => !t.ok)));
 
     const [, tSkopeoReg] = await time(() => skopeoSync(A!, repos, { registry: C! }));
-    const [, tSkopeoDir] = await time(() => skopeoSync(A!, repos, { dir: path.join(work, 'skopeo-dir') }));
+    const skopeoDir = path.join(work, 'skopeo-dir');
+    const [, tSkopeoDir] = await time(() => skopeoSync(A!, repos, { dir: skopeoDir }));
+    const [, tSkopeoFromDir] = await time(() => skopeoSyncFromDir(skopeoDir, A!, D!));
+    const sameOnD = await sameDigests(D!, exp.images);
+    if (sameOnD !== exp.images.length) throw new Error(`skopeo's dir → registry copy has ${sameOnD}/${exp.images.length} tags at the source's digest: the two-hop figure would be meaningless`);
+    rmSync(skopeoDir, { recursive: true, force: true });
 
     // Same digests on C (skopeo) as on B (Lifeboat)?
     const cb = client(B!);
@@ -161,48 +192,65 @@ async function main() {
     // More runs in the same sitting (LIFEBOAT_BENCH_RUNS, default 1 = just the run above): fresh
     // target registries and a fresh layout each time, the order of the two tools alternating.
     const runs = Math.max(1, Number(process.env.LIFEBOAT_BENCH_RUNS ?? 1));
-    const ratios = [tSkopeoReg / (tExport + tReseed)];
-    const lines = [`run 1: Lifeboat ${tExport.toFixed(2)} + ${tReseed.toFixed(2)} = ${(tExport + tReseed).toFixed(2)} s, skopeo ${tSkopeoReg.toFixed(2)} s, ratio ${ratios[0]!.toFixed(2)}×`];
+    type Run = { te: number; tr: number; direct: number; toDir: number; fromDir: number };
+    const all: Run[] = [{ te: tExport, tr: tReseed, direct: tSkopeoReg, toDir: tSkopeoDir, fromDir: tSkopeoFromDir }];
+    const describeRun = (i: number, r: Run, note = '') =>
+      `run ${i}: Lifeboat ${r.te.toFixed(2)} + ${r.tr.toFixed(2)} = ${(r.te + r.tr).toFixed(2)} s; skopeo two-hop ${r.toDir.toFixed(2)} + ${r.fromDir.toFixed(2)} = ${(r.toDir + r.fromDir).toFixed(2)} s, direct ${r.direct.toFixed(2)} s; ` +
+      `ratios two-hop ${((r.toDir + r.fromDir) / (r.te + r.tr)).toFixed(2)}×, direct ${(r.direct / (r.te + r.tr)).toFixed(2)}×${note}`;
     for (let i = 2; i <= runs; i++) {
-      const [B2, C2] = await Promise.all([startRegistry(), startRegistry()]);
-      regs.push(B2, C2);
+      const [B2, C2, D2] = await Promise.all([startRegistry(), startRegistry(), startRegistry()]);
+      regs.push(B2, C2, D2);
       const dir = path.join(work, `layout-${i}`);
+      const sdir = path.join(work, `skopeo-dir-${i}`);
       const lb = async () => {
         const [, te] = await time(() => exportRegistry({ client: client(A!), dest: dir, concurrency: 8 }));
         const [r, tr] = await time(() => reseedRegistry({ client: client(B2), source: dir, concurrency: 8 }));
         if (!r.ok) throw new Error('re-seed verification failed');
         return [te, tr] as const;
       };
-      const sk = async () => (await time(() => skopeoSync(A!, repos, { registry: C2 })))[1];
-      let te: number, tr: number, ts: number;
+      const sk = async () => {
+        const direct = (await time(() => skopeoSync(A!, repos, { registry: C2 })))[1];
+        const toDir = (await time(() => skopeoSync(A!, repos, { dir: sdir })))[1];
+        const fromDir = (await time(() => skopeoSyncFromDir(sdir, A!, D2)))[1];
+        if ((await sameDigests(D2, exp.images)) !== exp.images.length) throw new Error('skopeo dir → registry lost tags');
+        return { direct, toDir, fromDir };
+      };
+      let r: Run;
       if (i % 2 === 0) {
-        ts = await sk();
-        [te, tr] = await lb();
+        const k = await sk();
+        const [te, tr] = await lb();
+        r = { te, tr, ...k };
       } else {
-        [te, tr] = await lb();
-        ts = await sk();
+        const [te, tr] = await lb();
+        r = { te, tr, ...(await sk()) };
       }
-      ratios.push(ts / (te + tr));
-      lines.push(`run ${i}: Lifeboat ${te.toFixed(2)} + ${tr.toFixed(2)} = ${(te + tr).toFixed(2)} s, skopeo ${ts.toFixed(2)} s, ratio ${(ts / (te + tr)).toFixed(2)}×${i % 2 === 0 ? ' (skopeo first)' : ''}`);
-      await Promise.all([B2.destroy(), C2.destroy()]);
+      all.push(r);
+      await Promise.all([B2.destroy(), C2.destroy(), D2.destroy()]);
       rmSync(dir, { recursive: true, force: true });
+      rmSync(sdir, { recursive: true, force: true });
     }
 
     const lifeboat = tExport + tReseed;
     console.log('');
-    if (runs > 1) {
-      const sorted = ratios.slice().sort((a, b) => a - b);
+    const stats = (xs: number[]) => {
+      const sorted = xs.slice().sort((a, b) => a - b);
       const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-      for (const l of lines) console.log(l);
-      console.log(`ratio skopeo(reg→reg) / Lifeboat(export+re-seed) over ${runs} runs: median ${median.toFixed(2)}×, min ${sorted[0]!.toFixed(2)}×, max ${sorted[sorted.length - 1]!.toFixed(2)}× (load average ${os.loadavg()[0]!.toFixed(1)})`);
-      console.log('');
-    }
+      return `median ${median.toFixed(2)}×${sorted.length > 1 ? ` (min ${sorted[0]!.toFixed(2)}×, max ${sorted[sorted.length - 1]!.toFixed(2)}×)` : ''}`;
+    };
+    all.forEach((r, i) => console.log(describeRun(i + 1, r, i > 0 && (i + 1) % 2 === 0 ? ' (skopeo first)' : '')));
+    console.log(`over ${all.length} run(s), load average ${os.loadavg()[0]!.toFixed(1)}:`);
+    console.log(`  (a) same work — export to an archive, re-seed from it: skopeo (reg→dir, dir→reg) / Lifeboat   ${stats(all.map((r) => (r.toDir + r.fromDir) / (r.te + r.tr)))}`);
+    console.log(`  (b) skopeo registry → registry directly (no archive) / Lifeboat export + re-seed            ${stats(all.map((r) => r.direct / (r.te + r.tr)))}`);
+    console.log(`  (c) export alone: skopeo reg→dir / Lifeboat export                                          ${stats(all.map((r) => r.toDir / r.te))}`);
+    console.log(`  (d) re-seed alone: skopeo dir→reg / Lifeboat re-seed                                        ${stats(all.map((r) => r.fromDir / r.tr))}`);
+    console.log('');
     console.log(`content: ${repos.length} repositories, ${exp.images.length} tags, ${exp.manifests} manifests, ${exp.blobs} blobs, ${fmtMB(exp.bytes)} unique (fill ${tFill.toFixed(1)} s)`);
     console.log(`Lifeboat export  (registry → OCI layout)  ${tExport.toFixed(2)} s   ${fmtMB(exp.bytesFetched / tExport)}/s`);
     console.log(`Lifeboat re-seed (OCI layout → registry)  ${tReseed.toFixed(2)} s   uploaded ${seed.blobsUploaded}, mounted ${seed.blobsMounted}, tags ok ${seed.tags.filter((t) => t.ok).length}/${seed.tags.length}`);
     console.log(`Lifeboat export + re-seed                 ${lifeboat.toFixed(2)} s`);
     console.log(`skopeo sync registry → registry           ${tSkopeoReg.toFixed(2)} s`);
     console.log(`skopeo sync registry → dir                ${tSkopeoDir.toFixed(2)} s`);
+    console.log(`skopeo sync dir → registry                ${tSkopeoFromDir.toFixed(2)} s   tags at the source's digest ${sameOnD}/${exp.images.length}`);
     console.log(`ratio skopeo(reg→reg) / Lifeboat(export+re-seed) = ${(tSkopeoReg / lifeboat).toFixed(2)}×`);
     console.log(`ratio skopeo(reg→dir) / Lifeboat(export)         = ${(tSkopeoDir / tExport).toFixed(2)}×`);
     console.log(`tags with identical digests on A, B (Lifeboat) and C (skopeo): ${same}/${exp.images.length}`);
