@@ -2,6 +2,7 @@ import { Box, Checkbox, Group, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { ToolOutputLine } from '../../electron/api/contract.js';
+import base from './logBase.module.css';
 import classes from './LogView.module.css';
 
 const ROW_HEIGHT = 20;
@@ -34,7 +35,7 @@ export function LogView({ lines, height = 360, label }: { lines: ToolOutputLine[
       </Group>
       <div
         ref={parentRef}
-        className={classes.viewport}
+        className={`${base.viewport} ${classes.viewport}`}
         style={{ height }}
         role="log"
         aria-label={label}
@@ -47,11 +48,11 @@ export function LogView({ lines, height = 360, label }: { lines: ToolOutputLine[
             return (
               <div
                 key={row.key}
-                className={classes.line}
+                className={`${base.line} ${classes.line}`}
                 data-stream={l.stream}
                 style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
               >
-                <span className={classes.gutter} aria-hidden>
+                <span className={`${base.gutter} ${classes.gutter}`} aria-hidden>
                   {row.index + 1}
                 </span>
                 {l.stream === 'stderr' && <span className={classes.streamTag}>err</span>}

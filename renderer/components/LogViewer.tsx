@@ -2,6 +2,7 @@ import { Box, Button, Group, SegmentedControl, Text, TextInput } from '@mantine/
 import { IconDownload, IconSearch } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import base from './logBase.module.css';
 import classes from './LogViewer.module.css';
 
 const ROW = 20;
@@ -105,15 +106,15 @@ export function LogViewer({ lines, fileName, label, height = 420, loading, total
           </Button>
         </Group>
       </Group>
-      <div ref={parentRef} className={classes.viewport} style={{ height }} role="log" aria-label={label} tabIndex={0} data-testid="log-viewer">
+      <div ref={parentRef} className={`${base.viewport} ${classes.viewport}`} style={{ height }} role="log" aria-label={label} tabIndex={0} data-testid="log-viewer">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
           {virtualizer.getVirtualItems().map((row) => {
             const i = shown ? shown[row.index]! : row.index;
             const text = lines[i] ?? '';
             const lv = levels[i] ?? '';
             return (
-              <div key={row.key} className={classes.line} data-level={lv} style={{ transform: `translateY(${row.start}px)`, height: ROW }} data-testid="log-line">
-                <span className={classes.gutter} aria-hidden>
+              <div key={row.key} className={`${base.line} ${classes.line}`} data-level={lv} style={{ transform: `translateY(${row.start}px)`, height: ROW }} data-testid="log-line">
+                <span className={`${base.gutter} ${classes.gutter}`} aria-hidden>
                   {i + 1}
                 </span>
                 <span className={classes.level}>{lv}</span>

@@ -23,7 +23,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { Kube } from '../lab/kube.js';
 import { startLab } from '../lab/lab.js';
-import { readLabState, repoRoot } from '../lab/state.js';
+import { repoRoot } from '../lab/state.js';
 import { chromiumLaunchOptions } from '../e2e/playwright.config.js';
 import { buildRenderer } from '../e2e/server.js';
 
@@ -80,7 +80,8 @@ export async function startWeb(kubeconfig: string, toolsDir: string): Promise<{ 
 
 async function main() {
   console.log(`lab: ${dir} (port base 28000); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const lab = readLabState(dir) ?? (await startLab({ dir, portBase: 28000, flavour: 'existing', log: (l) => console.log(`lab: ${l}`) }));
+  // startLab reuses a running lab and replaces one whose lab.json outlived its processes.
+  const lab = await startLab({ dir, portBase: 28000, flavour: 'existing', log: (l) => console.log(`lab: ${l}`) });
   const kube = new Kube(lab.kubeconfig);
   const velero = join(lab.toolsDir, 'velero');
   const env = { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(dir, 'home') };
