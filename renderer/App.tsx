@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Badge, Box, Card, Center, Code, Group, NavLink, Text, Title, Tooltip, useComputedColorScheme } from '@mantine/core';
+import { ActionIcon, Badge, Box, Button, Card, Center, Code, Group, Text, Title, Tooltip, useComputedColorScheme } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import {
   IconActivity,
@@ -11,15 +11,11 @@ import {
   IconSettings,
   IconSun,
 } from '@tabler/icons-react';
-import { useRef } from 'react';
+import { Component, Suspense, use, useEffect, useRef, useState, type ErrorInfo, type ReactNode } from 'react';
+import classes from './App.module.css';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { hrefFor, screens, type ScreenId } from './routes.js';
-import { ActivityScreen } from './screens/Activity/ActivityScreen.js';
-import { BackupsScreen } from './screens/Backups/BackupsScreen.js';
-import { OverviewScreen } from './screens/Overview/OverviewScreen.js';
-import { RegistryScreen } from './screens/Registry/RegistryScreen.js';
-import { RestoreScreen } from './screens/Restore/RestoreScreen.js';
-import { SetupScreen } from './screens/Setup/SetupScreen.js';
+import { loadScreen } from './screenLoaders.js';
 import { useLifeboat } from './store/index.js';
 import { navigate, useRoute } from './useRoute.js';
 import { StatusBadge } from './components/StatusBadge.js';
@@ -34,14 +30,80 @@ const icons: Record<ScreenId, typeof IconHome> = {
   activity: IconActivity,
 };
 
-const views: Record<ScreenId, () => React.JSX.Element> = {
-  overview: OverviewScreen,
-  setup: SetupScreen,
-  backups: BackupsScreen,
-  restore: RestoreScreen,
-  registry: RegistryScreen,
-  activity: ActivityScreen,
-};
+/** The screen's own code is a separate chunk (renderer/screenLoaders.ts); once loaded it renders at once. */
+function ScreenView({ id }: { id: ScreenId }) {
+  const View = use(loadScreen(id));
+  return <View />;
+}
+
+/** While a screen's code loads (first visit before the idle prefetch got to it): a quiet line, shown only if it takes a moment. */
+function ScreenLoading({ id }: { id: ScreenId }) {
+  const label = screens.find((s) => s.id === id)?.label ?? 'screen';
+  return (
+    <Text c="dimmed" size="sm" role="status" aria-busy="true" className={classes.loading} data-testid="screen-loading">
+      Opening {label}…
+    </Text>
+  );
+}
+
+/** A screen whose code could not be loaded says so and offers to try again, instead of a blank page. */
+class ScreenBoundary extends Component<{ id: ScreenId; children: ReactNode }, { error: unknown }> {
+  state: { error: unknown } = { error: undefined };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  componentDidCatch(error: unknown, info: ErrorInfo) {
+    console.error(`The ${this.props.id} screen failed`, error, info.componentStack);
+  }
+  render() {
+    if (this.state.error === undefined) return this.props.children;
+    const label = screens.find((s) => s.id === this.props.id)?.label ?? 'This';
+    const message = this.state.error instanceof Error ? this.state.error.message : String(this.state.error);
+    return (
+      <Card data-testid="screen-error" role="alert">
+        <Title order={1} size="h3" mb="xs">
+          The {label} screen could not be shown
+        </Title>
+        <Text size="sm">{message}</Text>
+        <Text size="sm" c="dimmed" mt="xs">
+          Try again; if it keeps failing, reload the window (Ctrl+R) or restart Lifeboat. Nothing was changed on the cluster.
+        </Text>
+        <Group mt="md">
+          <Button variant="default" onClick={() => this.setState({ error: undefined })} data-testid="screen-retry">
+            Try again
+          </Button>
+        </Group>
+      </Card>
+    );
+  }
+}
+
+/**
+ * The header's tooltips are mounted once the window is idle after the first paint: they only
+ * matter on hover or focus, and each one costs the first render a floating-element setup.
+ */
+function useIdle(): boolean {
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    if (typeof window.requestIdleCallback === 'function') {
+      const h = window.requestIdleCallback(() => setIdle(true), { timeout: 1000 });
+      return () => window.cancelIdleCallback(h);
+    }
+    const t = setTimeout(() => setIdle(true), 200);
+    return () => clearTimeout(t);
+  }, []);
+  return idle;
+}
+
+function HeaderTooltip({ label, children }: { label: string; children: React.ReactElement }) {
+  return useIdle() ? (
+    <Tooltip label={label} withArrow>
+      {children}
+    </Tooltip>
+  ) : (
+    children
+  );
+}
 
 function ClusterBadge() {
   const cluster = useLifeboat((s) => s.cluster);
@@ -58,13 +120,13 @@ function ClusterBadge() {
   const label =
     state === 'connected' ? `${cluster?.context ?? 'connected'}` : state === 'error' ? 'Cluster error' : state === 'connecting' ? 'Connecting…' : 'Not connected';
   return (
-    <Tooltip label={cluster?.server ? `${state} · ${cluster.server}` : state} withArrow>
+    <HeaderTooltip label={cluster?.server ? `${state} · ${cluster.server}` : state}>
       <Box tabIndex={0} aria-label={`Cluster: ${state}${cluster?.context ? `, context ${cluster.context}` : ''}`}>
         <StatusBadge tone={tone} testId="header-cluster">
           {label}
         </StatusBadge>
       </Box>
-    </Tooltip>
+    </HeaderTooltip>
   );
 }
 
@@ -74,11 +136,11 @@ function ThemeToggle() {
   const next = computed === 'dark' ? 'light' : 'dark';
   const label = `Use ${next} theme`;
   return (
-    <Tooltip label={label} withArrow>
+    <HeaderTooltip label={label}>
       <ActionIcon variant="default" size="lg" aria-label={label} onClick={() => setPref(next)} data-testid="theme-toggle">
         {computed === 'dark' ? <IconSun size={18} /> : <IconMoon size={18} />}
       </ActionIcon>
-    </Tooltip>
+    </HeaderTooltip>
   );
 }
 
@@ -112,29 +174,30 @@ function Navigation({ current }: { current: ScreenId }) {
             </Badge>
           ) : null;
         return (
-          <NavLink
+          <a
             key={s.id}
             ref={(el) => {
               refs.current[i] = el;
             }}
             href={hrefFor(s.id)}
-            label={s.label}
-            description={s.description}
-            leftSection={<Icon size={20} aria-hidden />}
-            rightSection={badge}
-            active={current === s.id}
+            className={classes.navLink}
             aria-current={current === s.id ? 'page' : undefined}
             aria-keyshortcuts={`Alt+${i + 1}`}
             onKeyDown={(e) => onKeyDown(e, i)}
             data-testid={`nav-${s.id}`}
-            styles={{ root: { borderRadius: 'var(--mantine-radius-md)' } }}
-            mb={4}
-          />
+          >
+            <span className={classes.navIcon}>
+              <Icon size={20} aria-hidden />
+            </span>
+            <div className={classes.navBody}>
+              <span className={classes.navLabel}>{s.label}</span>
+              <span className={classes.navDescription}>{s.description}</span>
+            </div>
+            <span className={classes.navBadge}>{badge}</span>
+          </a>
         );
       })}
-      <Text size="xs" c="dimmed" mt="md" px="sm">
-        Alt+1 … Alt+6 jump to a screen.
-      </Text>
+      <p className={classes.navHint}>Alt+1 … Alt+6 jump to a screen.</p>
     </nav>
   );
 }
@@ -170,9 +233,8 @@ export function App() {
 function Shell() {
   const current = useRoute();
   useHotkeys(screens.map((s, i) => [`alt+${i + 1}`, () => navigate(s.id)]));
-  const View = views[current];
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 250, breakpoint: 0 }} padding="lg">
+    <div className={classes.shell}>
       <a
         href="#main"
         className="skip-link"
@@ -184,29 +246,29 @@ function Shell() {
       >
         Skip to content
       </a>
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
-          <Group gap="xs" wrap="nowrap">
-            <IconLifebuoy size={26} aria-hidden color="var(--mantine-primary-color-filled)" />
-            <Title order={2} size="h4" fw={650}>
-              Lifeboat
-            </Title>
-          </Group>
-          <Group gap="sm" wrap="nowrap">
-            <ClusterBadge />
-            <ThemeToggle />
-          </Group>
-        </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="sm">
+      <header className={classes.header}>
+        <div className={classes.brand}>
+          <IconLifebuoy size={26} aria-hidden color="var(--mantine-primary-color-filled)" />
+          <h2 className={classes.brandName}>Lifeboat</h2>
+        </div>
+        <div className={classes.headerEnd}>
+          <ClusterBadge />
+          <ThemeToggle />
+        </div>
+      </header>
+      <div className={classes.navbar}>
         <Navigation current={current} />
-      </AppShell.Navbar>
-      <AppShell.Main id="main">
-        <Box maw={1280}>
+      </div>
+      <main className={classes.main} id="main">
+        <div className={classes.content}>
           <ConnectionBanner />
-          <View />
-        </Box>
-      </AppShell.Main>
-    </AppShell>
+          <ScreenBoundary key={current} id={current}>
+            <Suspense fallback={<ScreenLoading id={current} />}>
+              <ScreenView id={current} />
+            </Suspense>
+          </ScreenBoundary>
+        </div>
+      </main>
+    </div>
   );
 }

@@ -1,12 +1,11 @@
-import { ActionIcon, Group, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
-import { IconArrowDown, IconArrowUp, IconSearch } from '@tabler/icons-react';
+import { IconArrowDown, IconArrowUp, IconSearch, IconSelector } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import classes from './BackupList.module.css';
 import type { BackupSummary } from '../../../electron/api/contract.js';
 import { absoluteTime, duration, relativeTime } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
-import { backupDurationMs, bytes, filterAndSort, phaseTone, typeLabel, type ListFilter, type SortKey } from './format.js';
+import { backupDurationMs, bytes, count, filterAndSort, phaseTone, typeLabel, type ListFilter, type SortKey } from './format.js';
 
 const ROW = 44;
 const COLS = '1.8fr 1.1fr 1.35fr 0.7fr 1fr 0.75fr 0.85fr 1.2fr 0.65fr 0.75fr 0.75fr';
@@ -63,6 +62,20 @@ const Row = memo(function Row({ b, onOpen, style }: { b: BackupSummary; onOpen: 
   );
 });
 
+const PHASES: Array<[ListFilter['phase'], string]> = [
+  ['all', 'All'],
+  ['running', 'Running'],
+  ['completed', 'Completed'],
+  ['problems', 'With problems'],
+];
+
+const TYPES: Array<[ListFilter['type'], string]> = [
+  ['all', 'All types'],
+  ['full', 'Full'],
+  ['partial', 'Partial (legacy)'],
+  ['other', 'Other'],
+];
+
 const HEAD: Array<[string, SortKey | null]> = [
   ['Name', 'name'],
   ['Type', null],
@@ -77,15 +90,22 @@ const HEAD: Array<[string, SortKey | null]> = [
   ['Size', 'size'],
 ];
 
-/** Every Velero Backup, virtualized (thousands stay smooth), kept current by watch events. */
+/**
+ * Every Velero Backup, virtualized (thousands stay smooth), kept current by watch events. The whole
+ * list (toolbar, header, rows) is plain elements styled by class: it is the first thing a page
+ * opened at #/backups paints, and component styling work there would hold up that paint.
+ */
 export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
   const byName = useLifeboat((s) => s.backupsByName);
   const loaded = useLifeboat((s) => s.backupsLoaded);
+  const id = useId();
   const [f, setF] = useState<ListFilter>({ query: '', type: 'all', phase: 'all', sort: 'created', desc: true });
   const query = useDeferredValue(f.query);
   const rows = useMemo(() => filterAndSort(byName.values(), { ...f, query }), [byName, f, query]);
   const parentRef = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 12 });
+  // initialRect: the list's height as its style sets it (min(60vh, 560px)), so the first render
+  // already has the visible rows instead of rendering again once the element has been measured.
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 12, initialRect: { width: 0, height: Math.min(window.innerHeight * 0.6, 560) } });
   // For the benchmark: the first time every backup is in the store and the visible rows are painted.
   useEffect(() => {
     if (!loaded || !byName.size || performance.getEntriesByName('lifeboat:backups-rendered').length) return;
@@ -95,27 +115,45 @@ export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
 
   return (
     <div>
-      <Group mb="sm" gap="xs" wrap="wrap">
-        <TextInput size="xs" w={240} leftSection={<IconSearch size={14} aria-hidden />} placeholder="Search name, app, version" aria-label="Search backups" value={f.query} onChange={(e) => setF({ ...f, query: e.currentTarget.value })} data-testid="backup-search" />
-        <SegmentedControl size="xs" value={f.phase} onChange={(p) => setF({ ...f, phase: p as ListFilter['phase'] })} data={[{ value: 'all', label: 'All' }, { value: 'running', label: 'Running' }, { value: 'completed', label: 'Completed' }, { value: 'problems', label: 'With problems' }]} aria-label="Filter by status" />
-        <Select size="xs" w={170} value={f.type} onChange={(t) => setF({ ...f, type: (t ?? 'all') as ListFilter['type'] })} data={[{ value: 'all', label: 'All types' }, { value: 'full', label: 'Full' }, { value: 'partial', label: 'Partial (legacy)' }, { value: 'other', label: 'Other' }]} aria-label="Filter by type" allowDeselect={false} />
-        <Text size="xs" c="dimmed" data-testid="backup-count" aria-live="polite">
-          {loaded ? `${rows.length.toLocaleString()} of ${byName.size.toLocaleString()} backups` : 'Loading…'}
-        </Text>
-      </Group>
-      <div role="table" aria-label="Backups" aria-rowcount={rows.length}>
-        <div role="row" style={{ display: 'grid', gridTemplateColumns: COLS, gap: 8, padding: '6px 8px', borderBottom: '2px solid var(--mantine-color-default-border)' }}>
-          {HEAD.map(([label, key]) => (
-            <Group key={label} gap={2} role="columnheader" wrap="nowrap">
-              <Text size="xs" fw={600}>
+      {/* Plain elements styled like Mantine's xs inputs: the toolbar is part of the list's first paint. */}
+      <div className={classes.toolbar}>
+        <div className={classes.search}>
+          <IconSearch size={14} aria-hidden className={classes.searchIcon} />
+          <input type="search" className={classes.input} placeholder="Search name, app, version" aria-label="Search backups" value={f.query} onChange={(e) => setF({ ...f, query: e.currentTarget.value })} data-testid="backup-search" />
+        </div>
+        <div role="radiogroup" aria-label="Filter by status" className={classes.segments}>
+          {PHASES.map(([value, label]) => (
+            <label key={value} className={classes.segment} data-active={f.phase === value || undefined}>
+              <input type="radio" name={`${id}-phase`} value={value} checked={f.phase === value} onChange={() => setF({ ...f, phase: value })} className={classes.segmentInput} />
+              <span>{label}</span>
+            </label>
+          ))}
+        </div>
+        <div className={classes.selectWrap}>
+          <select className={`${classes.input} ${classes.select}`} value={f.type} onChange={(e) => setF({ ...f, type: e.currentTarget.value as ListFilter['type'] })} aria-label="Filter by type">
+            {TYPES.map(([value, label]) => (
+              <option key={value} value={value}>
                 {label}
-              </Text>
+              </option>
+            ))}
+          </select>
+          <IconSelector size={14} aria-hidden className={classes.chevron} />
+        </div>
+        <span className={classes.count} data-testid="backup-count" aria-live="polite">
+          {loaded ? `${count(rows.length)} of ${count(byName.size)} backups` : 'Loading…'}
+        </span>
+      </div>
+      <div role="table" aria-label="Backups" aria-rowcount={rows.length}>
+        <div role="row" className={classes.head} style={{ gridTemplateColumns: COLS }}>
+          {HEAD.map(([label, key]) => (
+            <div key={label} role="columnheader" className={classes.headCell} aria-sort={key && f.sort === key ? (f.desc ? 'descending' : 'ascending') : undefined}>
+              <span>{label}</span>
               {key && (
-                <ActionIcon size="xs" variant={f.sort === key ? 'light' : 'subtle'} onClick={() => sortBy(key)} aria-label={`Sort by ${label}`}>
-                  {f.sort === key && !f.desc ? <IconArrowUp size={12} /> : <IconArrowDown size={12} />}
-                </ActionIcon>
+                <button type="button" className={classes.sort} data-active={f.sort === key || undefined} onClick={() => sortBy(key)} aria-label={`Sort by ${label}`}>
+                  {f.sort === key && !f.desc ? <IconArrowUp size={12} aria-hidden /> : <IconArrowDown size={12} aria-hidden />}
+                </button>
               )}
-            </Group>
+            </div>
           ))}
         </div>
         <div ref={parentRef} style={{ height: 'min(60vh, 560px)', overflow: 'auto', position: 'relative' }} data-testid="backup-list">
@@ -125,9 +163,9 @@ export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
             ))}
           </div>
           {loaded && rows.length === 0 && (
-            <Text size="sm" c="dimmed" p="md" data-testid="backup-empty">
+            <p className={classes.empty} data-testid="backup-empty">
               {byName.size ? 'No backup matches.' : 'No backups yet. “Back up now” takes the first one.'}
-            </Text>
+            </p>
           )}
         </div>
       </div>

@@ -1,17 +1,43 @@
 import { Button, Card, Group, Menu, Stack, Tabs, Text } from '@mantine/core';
 import { IconChevronDown } from '@tabler/icons-react';
-import { useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { CheckList } from '../../components/CheckList.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ScreenHeader } from '../../components/ScreenHeader.js';
 import { useLifeboat } from '../../store/index.js';
 import { BackupNowButton } from '../Overview/BackupNowButton.js';
-import { BackupDetail } from './BackupDetail.js';
 import { BackupList } from './BackupList.js';
 import { FollowedCard } from './FollowedCard.js';
-import { HooksPanel } from './HooksPanel.js';
-import { SchedulePanel } from './SchedulePanel.js';
+
+// What the list's first paint does not show (the detail drawer, the other two tabs) is its own
+// chunk, loaded once the list is up (or at once when asked for first).
+const loadDetail = () => import('./BackupDetail.js');
+const loadSchedule = () => import('./SchedulePanel.js');
+const loadHooks = () => import('./HooksPanel.js');
+const BackupDetail = lazy(() => loadDetail().then((m) => ({ default: m.BackupDetail })));
+const SchedulePanel = lazy(() => loadSchedule().then((m) => ({ default: m.SchedulePanel })));
+const HooksPanel = lazy(() => loadHooks().then((m) => ({ default: m.HooksPanel })));
+
+function PanelLoading() {
+  return (
+    <Text size="sm" c="dimmed" role="status" aria-busy="true">
+      Loading…
+    </Text>
+  );
+}
+
+/** The detail drawer, mounted from the first time a backup is opened (and kept, so it can animate closed). */
+function Detail() {
+  const opened = useLifeboat((s) => !!s.backupDetail);
+  const [wanted, setWanted] = useState(opened);
+  if (opened && !wanted) setWanted(true);
+  return wanted ? (
+    <Suspense fallback={null}>
+      <BackupDetail />
+    </Suspense>
+  ) : null;
+}
 
 function PartialBackupMenu() {
   const { readiness, create, creating } = useLifeboat(useShallow((s) => ({ readiness: s.backupReadiness, create: s.createBackup, creating: s.backupCreating })));
@@ -40,6 +66,11 @@ export function BackupsScreen() {
     useShallow((s) => ({ followed: s.followedBackup, readiness: s.backupReadiness, createError: s.backupCreateError, dismiss: s.dismissBackupErrors, open: s.openBackup, connected: s.cluster?.state === 'connected', listError: s.backupsError })),
   );
   const [tab, setTab] = useState<string | null>('list');
+  useEffect(() => {
+    // After the first paint, quietly fetch the code the list does not need yet.
+    const t = setTimeout(() => void Promise.all([loadDetail(), loadSchedule(), loadHooks()]).catch(() => {}), 500);
+    return () => clearTimeout(t);
+  }, []);
   const blocking = readiness?.checks.filter((c) => !c.ok) ?? [];
   return (
     <>
@@ -80,14 +111,22 @@ export function BackupsScreen() {
             <BackupList onOpen={(n) => void open(n)} />
           </Tabs.Panel>
           <Tabs.Panel value="schedule" pt="md">
-            {tab === 'schedule' && <SchedulePanel />}
+            {tab === 'schedule' && (
+              <Suspense fallback={<PanelLoading />}>
+                <SchedulePanel />
+              </Suspense>
+            )}
           </Tabs.Panel>
           <Tabs.Panel value="hooks" pt="md">
-            {tab === 'hooks' && <HooksPanel />}
+            {tab === 'hooks' && (
+              <Suspense fallback={<PanelLoading />}>
+                <HooksPanel />
+              </Suspense>
+            )}
           </Tabs.Panel>
         </Tabs>
       </Stack>
-      <BackupDetail />
+      <Detail />
     </>
   );
 }

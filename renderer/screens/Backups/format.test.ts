@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../../electron/api/contract.js';
-import { bytes, filterAndSort, phaseTone } from './format.js';
+import { bytes, count, filterAndSort, phaseTone } from './format.js';
 
 const b = (name: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({ name, namespace: 'velero', type: 'full', phase: 'Completed', apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 }, ...extra });
 
@@ -18,5 +18,8 @@ describe('backups list rules', () => {
   it('formats', () => {
     expect(bytes(1536)).toBe('1.5 KiB');
     expect(phaseTone('FailedValidation')).toBe('error');
+  });
+  it('groups counts by thousands as en-US does', () => {
+    for (const n of [0, 7, 999, 1000, 5001, 12_345, 999_999, 1_234_567]) expect(count(n)).toBe(n.toLocaleString('en-US'));
   });
 });

@@ -15,6 +15,14 @@ export function bytes(n: number | undefined): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
+/**
+ * "5,001": digits grouped by thousands, as the English UI reads them. Not toLocaleString(): its
+ * first call loads the locale data (~20 ms on a cold page, in the way of the list's first paint).
+ */
+export function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function phaseTone(phase: string): Tone {
   if (phase === 'Completed') return 'ok';
   if (phase === 'PartiallyFailed' || phase === 'Deleting') return 'warning';
