@@ -17,8 +17,11 @@ import { theme } from './theme.js';
 // paint: their chunk loads after it, or at once when something has to be said before that.
 let notificationsModule: Promise<typeof import('./notifications.js')> | undefined;
 const loadNotifications = () => (notificationsModule ??= import('./notifications.js'));
+/** Set while the notifications area waits for idle time; a notification to show mounts it at once. */
+let mountNotificationsNow: (() => void) | undefined;
 
 function notify(title: string, error: ErrorView) {
+  mountNotificationsNow?.();
   void loadNotifications().then((m) =>
     m.notifications.show({
       // One notification per distinct error: a flapping cluster must not bury the screen.
@@ -36,12 +39,23 @@ function LazyNotifications() {
   const [Notifications, setNotifications] = useState<(typeof import('./notifications.js'))['Notifications'] | null>(null);
   useEffect(() => {
     let live = true;
-    loadNotifications().then(
-      (m) => live && setNotifications(() => m.Notifications),
-      () => {},
-    );
+    const mount = () => {
+      mountNotificationsNow = undefined;
+      void loadNotifications().then(
+        (m) => live && setNotifications(() => m.Notifications),
+        () => {},
+      );
+    };
+    mountNotificationsNow = mount;
+    // When the window is idle after the first paint: its stylesheet would otherwise restyle the
+    // page just before that paint. (A notification raised before then mounts it at once: see notify.)
+    const idle = typeof window.requestIdleCallback === 'function' ? window.requestIdleCallback(mount, { timeout: 2000 }) : undefined;
+    const timer = idle === undefined ? setTimeout(mount, 300) : undefined;
     return () => {
       live = false;
+      mountNotificationsNow = undefined;
+      if (idle !== undefined) window.cancelIdleCallback(idle);
+      if (timer !== undefined) clearTimeout(timer);
     };
   }, []);
   return Notifications ? <Notifications position="bottom-right" limit={4} /> : null;
@@ -65,6 +79,12 @@ connectStore(store, deps);
 if (api.hasToken) void loadAll(store);
 
 function render() {
+  // The colour scheme on <html> before React renders, as MantineProvider will set it: set only in
+  // its layout effect, it would arrive after the list has been laid out once and restyle the whole
+  // page a second time before the first paint.
+  const pref = store.getState().colorScheme;
+  const scheme = pref === 'auto' ? (window.matchMedia?.('(prefers-color-scheme: dark)').matches ? 'dark' : 'light') : pref;
+  document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <StoreProvider store={store}>
