@@ -5,24 +5,183 @@
  *
  * Starts web mode against the bench lab, then opens N fresh browser contexts (empty HTTP cache,
  * nothing in sessionStorage) straight at the Backups screen and prints, per load, from navigation
- * start: the HTML, the script and stylesheet, the `backups.list` request (sent, first byte, last
- * byte, size), the renderer's own marks (list received / stored / all rows rendered), and the
- * total as the benchmark counts it.
+ * start: the HTML, the scripts and stylesheets the first paint needed (how many, how much, when
+ * the last one arrived, and the app and Backups chunks), the `backups.rows` request (sent, first byte, last byte, size), the
+ * renderer's own marks (list received / stored / all rows rendered).
+ *
+ * Options (environment):
+ *   RUNS=5             how many cold loads
+ *   LIFEBOAT_E2E_SKIP_BUILD=1  use dist/renderer as it is (e.g. an unminified `npx vite build --minify false`)
+ *   TRACE=1            also the renderer main thread's time by kind (script, style, layout, paint,
+ *                      GC, other tasks) between navigation start and the rendered mark (a Chrome trace)
+ *   CPUPROFILE=1       also a JS CPU profile: the hottest functions, and (on an unminified build)
+ *                      the time per React component rendered and per effect, by source module
  */
-import { chromium } from '@playwright/test';
-import { readLabState, repoRoot } from '../lab/state.js';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readLabState, repoRoot } from '../lab/state.js';
 import { chromiumLaunchOptions } from '../e2e/playwright.config.js';
 import { buildRenderer } from '../e2e/server.js';
 import { startWeb } from './backups-bench.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Which source module a line of an unminified chunk belongs to (Rolldown marks each module with a comment). */
+function moduleMap(): (url: string, line: number) => string {
+  const dir = join(repoRoot, 'dist', 'renderer', 'assets');
+  const marks = new Map<string, Array<[number, string]>>();
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.js'))) {
+    const list: Array<[number, string]> = [];
+    readFileSync(join(dir, f), 'utf8')
+      .split('\n')
+      .forEach((l, i) => {
+        const m = /^\/\/ ((?:\.\.\/)*(?:node_modules|renderer|electron)\/\S+)$/.exec(l) ?? /^\/\/#region (\S+)$/.exec(l);
+        if (m) list.push([i, m[1]!.replace(/^(\.\.\/)+/, '').replace(/^node_modules\//, '')]);
+      });
+    marks.set(f, list);
+  }
+  return (url, line) => {
+    const f = url.replace(/^.*\//, '');
+    let r = f;
+    for (const [i, m] of marks.get(f) ?? []) {
+      if (i > line) break;
+      r = m;
+    }
+    return r;
+  };
+}
+
+function printProfile(profile: CpuProfile, modOf: (url: string, line: number) => string) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  const byName = new Map<string, number>();
+  const byComponent = new Map<string, number>();
+  for (const [id, t] of self) {
+    const n = byId.get(id)!;
+    const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*\//, '')}:${n.callFrame.lineNumber}`;
+    byName.set(k, (byName.get(k) ?? 0) + t);
+    // The component being rendered (the frame React's renderWithHooks called) or the effect run.
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const p = parent.get(cur);
+      const caller = p === undefined ? '' : byId.get(p)!.callFrame.functionName;
+      if (caller === 'renderWithHooks' || caller === 'commitHookEffectListMount') {
+        const f = byId.get(cur)!.callFrame;
+        const c = `${caller === 'renderWithHooks' ? 'render' : 'effect'} ${modOf(f.url, f.lineNumber)} ${f.functionName}`.trim();
+        byComponent.set(c, (byComponent.get(c) ?? 0) + t);
+        break;
+      }
+    }
+  }
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${v.toFixed(1)} ms ${k}`).join('\n');
+  console.log(`hottest functions (self time):\n${top(byName, 20)}\nby component / effect:\n${top(byComponent, 15)}`);
+}
+
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { data?: { startTime?: number } } }
+
+/** The main thread's time by kind between navigation start and the rendered mark. */
+function printTrace(events: TraceEvent[]) {
+  const marks = events.filter((e) => e.name === 'lifeboat:backups-rendered');
+  const mark = marks[marks.length - 1];
+  if (!mark?.args?.data?.startTime) return console.log('  (no rendered mark in the trace)');
+  const t0 = mark.ts - mark.args.data.startTime * 1000;
+  const xs = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur && e.ts >= t0 && e.ts < mark.ts).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const kinds: Array<[string, RegExp]> = [
+    ['script', /^(v8\.evaluateModule|v8\.callFunction|FunctionCall|EvaluateScript|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch)$/],
+    ['gc', /^(MinorGC|MajorGC)$/],
+    ['style', /^(UpdateLayoutTree|ParseAuthorStyleSheet)$/],
+    ['layout', /^Layout$/],
+    ['paint', /^(PrePaint|Paint|Commit|Layerize)$/],
+    ['html', /^ParseHTML$/],
+  ];
+  const self: Record<string, number> = {};
+  const stack: Array<{ end: number; kind?: string }> = [];
+  let busy = 0;
+  let busyEnd = 0;
+  for (const e of xs) {
+    while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    const kind = kinds.find(([, re]) => re.test(e.name))?.[0];
+    if (kind) {
+      if (parent?.kind) self[parent.kind]! -= Math.min(e.dur!, parent.end - e.ts);
+      self[kind] = (self[kind] ?? 0) + e.dur!;
+    }
+    if (e.name === 'RunTask' && e.ts >= busyEnd) {
+      busy += e.dur!;
+      busyEnd = e.ts + e.dur!;
+    }
+    stack.push({ end: e.ts + e.dur!, kind: kind ?? parent?.kind });
+  }
+  const known = Object.values(self).reduce((a, b) => a + b, 0);
+  const ms = (x: number) => Math.round(x / 1000);
+  console.log(`  main thread, navigation → rendered (${ms(mark.ts - t0)} ms): busy ${ms(busy)} ms = ${Object.entries(self).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}, other tasks ${ms(busy - known)}`);
+}
+
+async function coldLoad(browser: Browser, url: string, modOf: (url: string, line: number) => string): Promise<void> {
+  const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  const page: Page = await ctx.newPage();
+  const cdp = process.env.CPUPROFILE ? await ctx.newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
+  if (process.env.TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('lifeboat:backups-rendered').length > 0, undefined, { timeout: 60_000, polling: 'raf' });
+  const wall = Date.now() - t0;
+  const trace = process.env.TRACE ? await browser.stopTracing() : undefined;
+  if (cdp) printProfile(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile, modOf);
+  // A string, not a function: tsx's helpers (__name) do not exist in the page.
+  const t = await page.evaluate(`(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = performance.getEntriesByType('resource');
+    const r = (x) => (x === undefined ? undefined : Math.round(x));
+    const mark = (n) => performance.getEntriesByName(n)[0]?.startTime;
+    // What the first paint needed: files requested before the rendered mark (not the idle prefetch after it).
+    const files = (re) => {
+      const xs = res.filter((x) => re.test(x.name) && x.startTime < mark('lifeboat:backups-rendered'));
+      return xs.length + ' files, ' + Math.round(xs.reduce((a, x) => a + x.encodedBodySize, 0) / 1024) + ' KiB, last in at ' + r(Math.max(0, ...xs.map((x) => x.responseEnd)));
+    };
+    const one = (re) => { const x = res.find((y) => re.test(y.name)); return x && r(x.startTime) + '→' + r(x.responseEnd) + ' (' + Math.round(x.encodedBodySize / 1024) + ' KiB)'; };
+    const list = res.find((x) => /backups\\.rows/.test(x.name));
+    return {
+      html: r(nav.responseEnd),
+      domInteractive: r(nav.domInteractive),
+      scripts: files(/\\.js$/),
+      styles: files(/\\.css$/),
+      appChunk: one(/\\/app-[^/]*\\.js$/),
+      backupsChunk: one(/\\/BackupsScreen-[^/]*\\.js$/),
+      listSent: r(list?.startTime),
+      listFirstByte: r(list?.responseStart),
+      listDone: r(list?.responseEnd),
+      listKiB: list && Math.round(list.encodedBodySize / 1024),
+      listDecoded: r(mark('lifeboat:backups-list-received')),
+      listStored: r(mark('lifeboat:backups-list-stored')),
+      rendered: r(mark('lifeboat:backups-rendered')),
+    };
+  })()`);
+  console.log(`wall ${wall} ms`, JSON.stringify(t));
+  if (trace) printTrace((JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents);
+  await ctx.close();
+}
+
 async function main() {
   const dir = join(repoRoot, '.lab-backups');
   const lab = readLabState(dir);
   if (!lab) throw new Error('run test/bench/backups-bench.ts first (it fills .lab-backups)');
   buildRenderer();
+  const modOf = moduleMap();
   const web = await startWeb(lab.kubeconfig, lab.toolsDir);
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
@@ -34,57 +193,10 @@ async function main() {
     await warm.close();
     console.log(`count shown: ${total}`);
     for (let i = 0; i < RUNS; i++) {
-      const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-      const page = await ctx.newPage();
-      const cdp = process.env.CPUPROFILE ? await ctx.newCDPSession(page) : undefined;
-      if (cdp) {
-        await cdp.send('Profiler.enable');
-        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-        await cdp.send('Profiler.start');
-      }
-      const t0 = Date.now();
-      await page.goto(web.url.replace('#token=', '#/backups?token='));
-      await page.waitForFunction(() => performance.getEntriesByName('lifeboat:backups-rendered').length > 0, undefined, { timeout: 60_000, polling: 'raf' });
-      const wall = Date.now() - t0;
-      if (cdp) {
-        const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>; samples: number[]; timeDeltas: number[] } };
-        const self = new Map<number, number>();
-        profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
-        const byName = new Map<string, number>();
-        for (const n of profile.nodes) {
-          const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*\//, '')}:${n.callFrame.lineNumber}`;
-          byName.set(k, (byName.get(k) ?? 0) + (self.get(n.id) ?? 0));
-        }
-        console.log([...byName].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `  ${v.toFixed(1)} ms ${k}`).join('\n'));
-      }
-      // A string, not a function: tsx's helpers (__name) do not exist in the page.
-      const t = await page.evaluate(`(() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        const res = performance.getEntriesByType('resource');
-        const pick = (re) => res.find((r) => re.test(r.name));
-        const js = pick(/\\.js$/);
-        const css = pick(/\\.css$/);
-        const list = pick(/backups\\.rows/);
-        const mark = (n) => performance.getEntriesByName(n)[0]?.startTime;
-        const r = (x) => (x === undefined ? undefined : Math.round(x));
-        return {
-          html: r(nav.responseEnd),
-          domInteractive: r(nav.domInteractive),
-          js: js && r(js.startTime) + '→' + r(js.responseEnd) + ' (' + Math.round(js.encodedBodySize / 1024) + ' KiB)',
-          css: css && r(css.startTime) + '→' + r(css.responseEnd),
-          scriptStart: r(mark('lifeboat:script-start')),
-          listSent: r(list?.startTime),
-          listFirstByte: r(list?.responseStart),
-          listDone: r(list?.responseEnd),
-          listKiB: list && Math.round(list.encodedBodySize / 1024),
-          listDecoded: r(mark('lifeboat:backups-list-received')),
-          listStored: r(mark('lifeboat:backups-list-stored')),
-          rendered: r(mark('lifeboat:backups-rendered')),
-          api: res.filter((x) => x.name.includes('/api/')).map((x) => x.name.replace(/^.*\\/api\\//, '').replace(/\\?.*$/, '') + ' ' + r(x.startTime) + '/' + r(x.requestStart) + '/' + r(x.responseStart) + '/' + r(x.responseEnd)).join(', '),
-        };
-      })()`);
-      console.log(`run ${i + 1}: wall ${wall} ms`, JSON.stringify(t));
-      await ctx.close();
+      // A pause between loads, so each starts with the server and the browser settled.
+      await new Promise((r) => setTimeout(r, 1500));
+      process.stdout.write(`run ${i + 1}: `);
+      await coldLoad(browser, web.url.replace('#token=', '#/backups?token='), modOf);
     }
   } finally {
     await browser.close();
