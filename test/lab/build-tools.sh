@@ -20,8 +20,50 @@ targets=(
   "velero-plugin-for-aws|velero-plugin-for-aws|github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws"
   "minio|minio|github.com/minio/minio"
   "fake-gcs-server|fake-gcs-server|github.com/fsouza/fake-gcs-server"
+  "kubelet-stream|kubelet-stream|lifeboat.local/lab/tools/kubelet-stream"
 )
 only="${1:-}"
+
+# The real kots CLI, v1.131.4. The module proxy refuses github.com/replicatedhq/kots (and the
+# schemahero and rqlite versions it pins), so it is built from the upstream source trees kept beside
+# the repository (LIFEBOAT_UPSTREAM_SRC, default ../shared/upstream from the repository root:
+# kots-v1.131.4/, schemahero/), copied to a writable folder first, with kots's go.mod pointed at the
+# schemahero source. Tags, CGO_ENABLED=0 and the version stamp are those of kots's own Makefile, so
+# `kubectl-kots version` prints v1.131.4. Also installs kots's deploy/assets (the kotsadm image's
+# /scripts, which kots's check pods run) into the cache as kots-assets/.
+build_kots() {
+  local upstream="${LIFEBOAT_UPSTREAM_SRC:-$here/../../../shared/upstream}"
+  local src="$upstream/kots-v1.131.4"
+  if [ ! -f "$src/go.mod" ] || [ ! -d "$upstream/schemahero" ]; then
+    echo "lab: the kots v1.131.4 and schemahero sources are not at $upstream (set LIFEBOAT_UPSTREAM_SRC to the folder holding kots-v1.131.4/ and schemahero/)" >&2
+    exit 1
+  fi
+  local tags='netgo containers_image_ostree_stub exclude_graphdriver_devicemapper exclude_graphdriver_btrfs containers_image_openpgp'
+  local ld="-s -w -X github.com/replicatedhq/kots/pkg/buildversion.version=v1.131.4 -X github.com/replicatedhq/kots/pkg/buildversion.gitSHA=e229462f208dab54168e9e92ef331d11fdbbe1a3"
+  local key
+  key=$( (cat "$src/go.mod" "$src/go.sum" "$upstream/schemahero/go.mod"; echo "$tags $ld") | sha256sum | cut -c1-16)
+  local out="$cache/bin/kubectl-kots-$key"
+  if [ ! -x "$out" ]; then
+    echo "lab: building kubectl-kots v1.131.4 from source (first build takes many minutes; Go caches make later ones fast)" >&2
+    local start work="$cache/upstream-src"
+    start=$(date +%s)
+    mkdir -p "$work"
+    for s in kots-v1.131.4 schemahero; do rm -rf "${work:?}/$s"; cp -r "$upstream/$s" "$work/$s"; chmod -R u+w "$work/$s"; done
+    (cd "$work/kots-v1.131.4" && go mod edit \
+      -replace "github.com/schemahero/schemahero=$work/schemahero" \
+      -replace "github.com/schemahero/schemahero/plugins/rqlite=$work/schemahero/plugins/rqlite" \
+      -replace "github.com/schemahero/schemahero/plugins/postgres=$work/schemahero/plugins/postgres" &&
+      GOFLAGS=-mod=mod go build -tags "$tags" -ldflags "$ld" -o "$out.tmp" ./cmd/kots)
+    mv "$out.tmp" "$out"
+    find "$cache/bin" -maxdepth 1 -type f -name "kubectl-kots-????????????????" ! -path "$out" -delete
+    echo "lab: built kubectl-kots in $(( $(date +%s) - start ))s" >&2
+  fi
+  ln -sf "$out" "$cache/bin/kubectl-kots"
+  rm -rf "$cache/kots-assets.tmp" && cp -r "$src/deploy/assets" "$cache/kots-assets.tmp" && chmod -R a+rX,u+w "$cache/kots-assets.tmp"
+  rm -rf "$cache/kots-assets" && mv "$cache/kots-assets.tmp" "$cache/kots-assets"
+}
+if [ -z "$only" ] || [ "$only" = "kubectl-kots" ]; then build_kots; fi
+
 for t in "${targets[@]}"; do
   IFS='|' read -r name dir pkg <<<"$t"
   if [ -n "$only" ] && [ "$only" != "$name" ]; then continue; fi

@@ -2,58 +2,73 @@
  * The lab's process kubelet. There is no container runtime on the lab's machines, so this stands in
  * for the kubelet (and, with one node, the scheduler and a hostPath volume provisioner):
  *
- * - registers Node `lab-node` and keeps it Ready;
- * - binds every unscheduled pod to it;
+ * - registers Node `lab-node` and keeps it Ready; binds every unscheduled pod to it;
  * - checks each container image for real: an image on the lab registry must be there for the pod's
  *   pull secrets; in air-gapped flavours any other registry is unreachable. A missing image gets the
  *   status and Event a kubelet reports (ErrImagePull, then ImagePullBackOff) and is retried;
- * - RUNS the pods it knows how to run as local processes — the Velero server pod that
- *   `velero install` creates: plugin init containers map to the locally built plugin binaries,
- *   Secret and emptyDir volumes become private directories, env paths are rewritten to them, and
- *   `velero server` runs with the pod's args and its service account's token;
- * - marks every other pod Running and Ready without running it, with condition
- *   `lab.lifeboat.dev/NotExecuted` saying so;
- * - on pod deletion stops the process and confirms the deletion, so ReplicaSets replace the pod;
- * - provisions a hostPath PersistentVolume for each claim of StorageClass `lab-local`;
- * - serves the kubelet port: container logs of the pods it runs; exec/attach/port-forward get a
- *   clear "not supported by the lab kubelet" error (so Velero exec hooks fail with that reason).
+ * - RUNS every pod whose images the lab has local builds of (pods.ts, containers.ts): Velero's
+ *   server and its plugin init containers, kots's check pods (the kotsadm image's /scripts), the
+ *   MinIO that KOTS deploys for file-system destinations. Each container is a sandboxed process with
+ *   the pod's volumes, environment, service account token and restart policy;
+ * - marks every other pod Running and Ready without running it (condition
+ *   `lab.lifeboat.dev/NotExecuted`); exec into such a pod still runs with its volumes and env;
+ * - serves the kubelet port through kubelet-stream (tools/kubelet-stream, the real kubelet's
+ *   streaming code): exec, attach and port-forward as the API server proxies them; container logs
+ *   (follow included) are answered here, behind it;
+ * - gives Services loopback addresses and cluster names (services.ts);
+ * - on pod deletion stops the processes and confirms the deletion, so controllers replace the pod;
+ * - provisions a hostPath PersistentVolume for each claim of StorageClass `lab-local`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:https';
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Watch } from '@kubernetes/client-node';
-import { Kube, KubeError } from './kube.js';
+import { Kube } from './kube.js';
 import { checkImage, parseImage } from './images.js';
 import { readLabState, type LabState } from './state.js';
 import { isAirgap, LAB_NODE } from './seed.js';
+import { PodRunner } from './pods.js';
+import { ServiceNetwork } from './services.js';
+import { labPrograms } from './programs.js';
 
-const { values } = parseArgs({ options: { 'lab-dir': { type: 'string' }, kubeconfig: { type: 'string' }, port: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'lab-dir': { type: 'string' }, kubeconfig: { type: 'string' }, port: { type: 'string' }, 'port-base': { type: 'string' } } });
 const labDir = resolve(values['lab-dir']!);
 const state = readLabState(labDir) as LabState;
 const kube = new Kube(values.kubeconfig!);
 const kubeletPort = Number(values.port);
+/** The TypeScript half listens here (loopback, plain HTTP); kubelet-stream owns the kubelet port. */
+const backendPort = kubeletPort + 1;
 const podsDir = join(labDir, 'kubelet', 'pods');
 mkdirSync(podsDir, { recursive: true });
-// Ports for the processes the kubelet runs: base+750.., inside this lab's block of 1000 ports.
-let nextPort = kubeletPort + 500;
+const hostsFile = join(labDir, 'kubelet', 'hosts');
 
 const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
 
-interface Running {
-  uid: string;
-  namespace: string;
-  name: string;
-  containerName: string;
-  child?: ChildProcess;
-  logFile: string;
-  restarts: number;
-  stopping: boolean;
-  startedAt?: string;
-}
-const running = new Map<string, Running>(); // by pod uid
-const handled = new Map<string, string>(); // pod uid → what was last reported ("running", "not-executed", "pull-failed:<msg>")
+const adminConsolePort = Number(new URL(state.adminConsole.url).port);
+const runner = new PodRunner({
+  kube, podsDir, labDir, hostsFile,
+  caCertFile: join(labDir, 'pki', 'ca.crt'),
+  apiServer: new URL(state.apiServer),
+  programs: labPrograms(state),
+  // Ports for the processes the kubelet runs: base+750.., inside this lab's block of 1000 ports.
+  firstPort: kubeletPort + 500,
+  // Until the lab runs kotsadm itself, the admin console stand-in answers as the kotsadm pod's :3000.
+  standInPorts: (pod) => (pod.metadata.namespace === state.kotsNamespace && pod.metadata.labels?.app === 'kotsadm' ? new Map([[3000, adminConsolePort]]) : undefined),
+  log,
+});
+const services = new ServiceNetwork(ServiceNetwork.secondOctetFor(Number(values['port-base'] ?? kubeletPort - 250)), hostsFile, (ns, selector, target) => {
+  for (const p of runner.pods.values()) {
+    if (p.namespace !== ns || p.stopping || !Object.entries(selector).every(([k, v]) => p.labels[k] === v)) continue;
+    const containerPort = typeof target === 'number' ? target : p.portNames.get(target);
+    const hostPort = containerPort === undefined ? undefined : p.ports.get(containerPort);
+    if (hostPort) return { host: '127.0.0.1', port: hostPort };
+  }
+  return undefined;
+}, log);
+
+const handled = new Map<string, string>(); // pod uid → what was last done ("running", "not-executed", "pull-failed:<msg>")
 const pullRetryAt = new Map<string, number>();
 
 // ------------------------------------------------------------------------------------------------
@@ -97,11 +112,6 @@ async function updateNodeStatus(): Promise<void> {
 // Pods
 // ------------------------------------------------------------------------------------------------
 
-function isVeleroServer(pod: any): boolean {
-  const c = pod.spec.containers?.[0];
-  return Boolean(c && (c.command?.[0] === '/velero' || c.command?.[0] === 'velero') && c.args?.[0] === 'server');
-}
-
 async function pullSecretsAuth(pod: any): Promise<Record<string, { username: string; password: string }>> {
   const auths: Record<string, { username: string; password: string }> = {};
   for (const ref of pod.spec.imagePullSecrets ?? []) {
@@ -140,79 +150,32 @@ async function unpullableImage(pod: any): Promise<{ container: string; image: st
   return undefined;
 }
 
-function condition(type: string, status: 'True' | 'False', extra: Record<string, string> = {}) {
-  return { type, status, lastProbeTime: null, lastTransitionTime: new Date().toISOString(), ...extra };
-}
-
-async function setPodStatus(pod: any, status: any): Promise<void> {
-  try {
-    await kube.mergePatch(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, { status });
-  } catch (e) {
-    if (!(e instanceof KubeError && e.status === 404)) log(`status of ${pod.metadata.namespace}/${pod.metadata.name}: ${(e as Error).message}`);
-  }
-}
-
-async function event(pod: any, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-  const now = new Date().toISOString();
-  await kube.post(`/api/v1/namespaces/${pod.metadata.namespace}/events`, {
-    apiVersion: 'v1', kind: 'Event',
-    metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace },
-    involvedObject: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1' },
-    reason, message, type, source: { component: 'kubelet', host: LAB_NODE },
-    firstTimestamp: now, lastTimestamp: now, count: 1,
-  }).catch(() => {});
-}
-
-function runningStatus(pod: any, startedAt: string, restarts: number, executed: boolean): any {
-  const ready = (c: any) => ({
-    name: c.name, image: c.image, imageID: '', containerID: `lab-process://${pod.metadata.uid}/${c.name}`,
-    ready: true, started: true, restartCount: restarts, state: { running: { startedAt } },
-  });
-  return {
-    phase: 'Running',
-    hostIP: '127.0.0.1', hostIPs: [{ ip: '127.0.0.1' }], podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }],
-    startTime: pod.status?.startTime ?? startedAt,
-    conditions: [
-      condition('PodScheduled', 'True'), condition('Initialized', 'True'), condition('ContainersReady', 'True'), condition('Ready', 'True'),
-      executed
-        ? condition('lab.lifeboat.dev/Executed', 'True', { reason: 'RunAsLocalProcess', message: 'The lab kubelet runs this pod as a local process.' })
-        : condition('lab.lifeboat.dev/NotExecuted', 'True', { reason: 'NoContainerRuntime', message: 'The lab kubelet has no container runtime: this pod is reported Running but its containers are not executed.' }),
-    ],
-    initContainerStatuses: (pod.spec.initContainers ?? []).map((c: any) => ({
-      name: c.name, image: c.image, imageID: '', ready: true, restartCount: 0,
-      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt, finishedAt: startedAt } },
-    })),
-    containerStatuses: pod.spec.containers.map(ready),
-  };
-}
-
 async function reportPullFailure(pod: any, failure: { container: string; image: string; message: string }, reason: 'ErrImagePull' | 'ImagePullBackOff'): Promise<void> {
-  const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
   const isInit = (pod.spec.initContainers ?? []).some((c: any) => c.name === failure.container);
   const waiting = (c: any) => ({
     name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0,
     state: { waiting: c.name === failure.container ? { reason, message: reason === 'ImagePullBackOff' ? `Back-off pulling image "${failure.image}": ${failure.message}` : failure.message } : { reason: isInit ? 'PodInitializing' : 'ContainerCreating' } },
   });
-  await setPodStatus(pod, {
+  const condition = (type: string, status: 'True' | 'False', extra: Record<string, string> = {}) => ({ type, status, lastProbeTime: null, lastTransitionTime: new Date().toISOString(), ...extra });
+  await runner.setStatus(pod, {
     phase: 'Pending', hostIP: '127.0.0.1', startTime: pod.status?.startTime ?? new Date().toISOString(),
     conditions: [condition('PodScheduled', 'True'), condition('Initialized', isInit ? 'False' : 'True'), condition('ContainersReady', 'False'), condition('Ready', 'False', { reason: 'ContainersNotReady' })],
     initContainerStatuses: (pod.spec.initContainers ?? []).map(waiting),
     containerStatuses: pod.spec.containers.map(waiting),
   });
   if (reason === 'ErrImagePull') {
-    await event(pod, 'Warning', 'Failed', `Failed to pull image "${failure.image}": ${failure.message}`);
-    await event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+    await runner.event(pod, 'Warning', 'Failed', `Failed to pull image "${failure.image}": ${failure.message}`);
+    await runner.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
   } else {
-    await event(pod, 'Normal', 'BackOff', `Back-off pulling image "${failure.image}"`);
+    await runner.event(pod, 'Normal', 'BackOff', `Back-off pulling image "${failure.image}"`);
   }
-  void all;
 }
 
 async function reconcilePod(pod: any): Promise<void> {
   const uid = pod.metadata.uid;
   const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
   if (pod.metadata.deletionTimestamp) {
-    await stopPod(uid);
+    await runner.stop(uid);
     // The kubelet confirms a graceful deletion once the containers are gone.
     await kube.delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid } }).catch(() => {});
     handled.delete(uid);
@@ -239,170 +202,16 @@ async function reconcilePod(pod: any): Promise<void> {
     await reportPullFailure(pod, failure, again ? 'ImagePullBackOff' : 'ErrImagePull');
     return;
   }
-  if (last?.startsWith('pull-failed')) await event(pod, 'Normal', 'Pulled', 'Successfully pulled the images');
+  if (last?.startsWith('pull-failed')) await runner.event(pod, 'Normal', 'Pulled', 'Successfully pulled the images');
 
-  if (isVeleroServer(pod)) {
+  if (runner.runnable(pod)) {
     handled.set(uid, 'running');
-    await startVelero(pod);
+    // The pod runs for as long as it runs: never inside the reconcile queue.
+    void runner.run(pod).catch(() => handled.delete(uid));
   } else {
     handled.set(uid, 'not-executed');
-    const startedAt = new Date().toISOString();
-    await setPodStatus(pod, runningStatus(pod, startedAt, 0, false));
+    await runner.reportNotExecuted(pod);
   }
-}
-
-// ------------------------------------------------------------------------------------------------
-// Running the Velero server pod
-// ------------------------------------------------------------------------------------------------
-
-function pluginBinaryFor(image: string): string | undefined {
-  const repo = parseImage(image).repository;
-  const name = repo.split('/').pop()!;
-  const candidate = join(state.pluginsDir, name);
-  return existsSync(candidate) ? candidate : undefined;
-}
-
-async function serviceAccountKubeconfig(pod: any, dir: string): Promise<string> {
-  const ns = pod.metadata.namespace;
-  const sa = pod.spec.serviceAccountName ?? 'default';
-  const tr = await kube.post(`/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`, {
-    apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
-    spec: { expirationSeconds: 86400, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata.name, uid: pod.metadata.uid } },
-  });
-  const file = join(dir, 'serviceaccount.kubeconfig');
-  writeFileSync(file, [
-    'apiVersion: v1', 'kind: Config',
-    'clusters:', '- name: in-cluster', '  cluster:', `    server: ${state.apiServer}`, `    certificate-authority-data: ${readFileSync(join(labDir, 'pki', 'ca.crt')).toString('base64')}`,
-    'users:', `- name: ${sa}`, '  user:', `    token: ${tr.status.token}`,
-    'contexts:', '- name: in-cluster', '  context:', '    cluster: in-cluster', `    user: ${sa}`, `    namespace: ${ns}`,
-    'current-context: in-cluster', '',
-  ].join('\n'), { mode: 0o600 });
-  return file;
-}
-
-async function resolveEnv(pod: any, container: any, mounts: Array<{ mountPath: string; hostPath: string }>): Promise<Record<string, string>> {
-  const env: Record<string, string> = {};
-  for (const e of container.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
-    else if (e.valueFrom?.fieldRef) {
-      const path = e.valueFrom.fieldRef.fieldPath as string;
-      env[e.name] = path === 'metadata.namespace' ? pod.metadata.namespace : path === 'metadata.name' ? pod.metadata.name : path === 'spec.nodeName' ? LAB_NODE : '127.0.0.1';
-    } else if (e.valueFrom?.secretKeyRef) {
-      const s = await kube.getOrUndefined(`/api/v1/namespaces/${pod.metadata.namespace}/secrets/${e.valueFrom.secretKeyRef.name}`);
-      const v = s?.data?.[e.valueFrom.secretKeyRef.key];
-      if (v !== undefined) env[e.name] = Buffer.from(v, 'base64').toString('utf8');
-    } else if (e.valueFrom?.configMapKeyRef) {
-      const c = await kube.getOrUndefined(`/api/v1/namespaces/${pod.metadata.namespace}/configmaps/${e.valueFrom.configMapKeyRef.name}`);
-      const v = c?.data?.[e.valueFrom.configMapKeyRef.key];
-      if (v !== undefined) env[e.name] = v;
-    }
-  }
-  // Paths inside the pod's filesystem become the directories that stand in for its volumes.
-  const sorted = [...mounts].sort((a, b) => b.mountPath.length - a.mountPath.length);
-  for (const [k, v] of Object.entries(env)) {
-    const m = sorted.find((m) => v === m.mountPath || v.startsWith(`${m.mountPath}/`));
-    if (m) env[k] = m.hostPath + v.slice(m.mountPath.length);
-  }
-  return env;
-}
-
-async function startVelero(pod: any): Promise<void> {
-  const uid = pod.metadata.uid;
-  const dir = join(podsDir, uid);
-  const volumesDir = join(dir, 'volumes');
-  mkdirSync(volumesDir, { recursive: true, mode: 0o700 });
-  const container = pod.spec.containers[0];
-
-  // Volumes: emptyDir → a private directory; Secret → its keys as files (0400), as a kubelet mounts them.
-  for (const v of pod.spec.volumes ?? []) {
-    const host = join(volumesDir, v.name);
-    mkdirSync(host, { recursive: true, mode: 0o700 });
-    if (v.secret) {
-      const s = await kube.getOrUndefined(`/api/v1/namespaces/${pod.metadata.namespace}/secrets/${v.secret.secretName}`);
-      for (const [k, val] of Object.entries<string>(s?.data ?? {})) writeFileSync(join(host, k), Buffer.from(val, 'base64'), { mode: 0o400 });
-    }
-  }
-  // Plugin init containers copy their binary into the volume mounted at /target.
-  for (const init of pod.spec.initContainers ?? []) {
-    const target = (init.volumeMounts ?? []).find((m: any) => m.mountPath === '/target');
-    const binary = pluginBinaryFor(init.image);
-    if (!target) continue;
-    if (!binary) {
-      log(`${pod.metadata.namespace}/${pod.metadata.name}: no local build of plugin ${init.image}; its init container is skipped`);
-      await event(pod, 'Warning', 'LabPluginMissing', `The lab has no local build of ${init.image}; the plugin is not available to velero.`);
-      continue;
-    }
-    const dest = join(volumesDir, target.name, parseImage(init.image).repository.split('/').pop()!);
-    rmSync(dest, { force: true });
-    symlinkSync(binary, dest);
-  }
-  const mounts = (container.volumeMounts ?? []).map((m: any) => ({ mountPath: m.mountPath as string, hostPath: join(volumesDir, m.name) }));
-  const env = await resolveEnv(pod, container, mounts);
-  const kubeconfig = await serviceAccountKubeconfig(pod, dir);
-  const pluginDir = mounts.find((m: { mountPath: string }) => m.mountPath === '/plugins')?.hostPath ?? join(volumesDir, 'plugins');
-  const home = join(dir, 'home');
-  mkdirSync(home, { recursive: true });
-  const metricsPort = nextPort++;
-  const profilerPort = nextPort++;
-
-  const args = [
-    ...container.args,
-    `--kubeconfig=${kubeconfig}`,
-    `--plugin-dir=${pluginDir}`,
-    `--metrics-address=127.0.0.1:${metricsPort}`,
-    `--profiler-address=127.0.0.1:${profilerPort}`,
-  ];
-  const entry: Running = { uid, namespace: pod.metadata.namespace, name: pod.metadata.name, containerName: container.name, logFile: join(dir, `${container.name}.log`), restarts: 0, stopping: false };
-  running.set(uid, entry);
-
-  const launch = async () => {
-    const fd = openSync(entry.logFile, 'a');
-    const child = spawn(join(state.toolsDir, 'velero'), args, {
-      cwd: home,
-      env: { PATH: process.env.PATH, HOME: home, ...env, LAB_POD: `${pod.metadata.namespace}/${pod.metadata.name}` },
-      stdio: ['ignore', fd, fd],
-    });
-    closeSync(fd);
-    entry.child = child;
-    entry.startedAt = new Date().toISOString();
-    log(`${pod.metadata.namespace}/${pod.metadata.name}: started velero server (pid ${child.pid})`);
-    await event(pod, 'Normal', 'Started', `Started container ${container.name} as local process ${child.pid}`);
-    await setPodStatus(pod, runningStatus(pod, entry.startedAt, entry.restarts, true));
-    child.on('exit', async (code, signal) => {
-      if (entry.stopping) return;
-      entry.restarts += 1;
-      const finishedAt = new Date().toISOString();
-      log(`${pod.metadata.namespace}/${pod.metadata.name}: velero exited (${code ?? signal}); restarting`);
-      await event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${container.name}`);
-      await setPodStatus(pod, {
-        phase: 'Running',
-        conditions: [condition('PodScheduled', 'True'), condition('Initialized', 'True'), condition('ContainersReady', 'False'), condition('Ready', 'False', { reason: 'ContainersNotReady' })],
-        containerStatuses: [{
-          name: container.name, image: container.image, imageID: '', ready: false, restartCount: entry.restarts,
-          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${container.name}` } },
-          lastState: { terminated: { exitCode: code ?? 137, reason: 'Error', startedAt: entry.startedAt, finishedAt } },
-        }],
-      });
-      setTimeout(() => { if (!entry.stopping) void launch(); }, Math.min(10_000 * entry.restarts, 60_000));
-    });
-  };
-  await launch();
-}
-
-async function stopPod(uid: string): Promise<void> {
-  const entry = running.get(uid);
-  if (!entry) return;
-  entry.stopping = true;
-  running.delete(uid);
-  const child = entry.child;
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    await new Promise<void>((r) => {
-      const t = setTimeout(() => { child.kill('SIGKILL'); r(); }, 5000);
-      child.once('exit', () => { clearTimeout(t); r(); });
-    });
-  }
-  log(`${entry.namespace}/${entry.name}: stopped`);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -441,32 +250,105 @@ async function reconcileVolume(pv: any): Promise<void> {
 }
 
 // ------------------------------------------------------------------------------------------------
-// The kubelet port: logs of the pods it runs; everything else is refused with the reason.
+// The kubelet port. kubelet-stream (tools/kubelet-stream) owns it: it serves exec, attach and
+// port-forward with the real kubelet's streaming code, asks this backend where a pod's container
+// runs, and proxies everything else (container logs, healthz) here.
 // ------------------------------------------------------------------------------------------------
 
-function serveKubeletPort(): void {
-  const server = createServer({ cert: readFileSync(join(labDir, 'pki', 'kubelet.crt')), key: readFileSync(join(labDir, 'pki', 'kubelet.key')) }, (req, res) => {
-    const url = new URL(req.url ?? '/', 'https://lab');
-    const m = url.pathname.match(/^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/);
-    if (url.pathname === '/healthz') {
-      res.end('ok');
-      return;
-    }
-    if (m) {
-      const entry = [...running.values()].find((r) => r.namespace === m[1] && r.name === m[2]);
-      if (entry && existsSync(entry.logFile)) {
+/** Byte offset where the last `tailLines` lines of the file start (0: the whole file). */
+function tailStart(file: string, tailLines: number | undefined): number {
+  const size = statSync(file).size;
+  if (tailLines === undefined || !Number.isFinite(tailLines) || tailLines < 0) return 0;
+  if (tailLines === 0) return size;
+  const window = Math.min(size, 16 * 1024 * 1024);
+  const buf = Buffer.alloc(window);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buf, 0, window, size - window);
+  } finally {
+    closeSync(fd);
+  }
+  const end = window > 0 && buf[window - 1] === 10 ? window - 1 : window;
+  let count = 0;
+  for (let i = end - 1; i >= 0; i--) if (buf[i] === 10 && ++count === tailLines) return size - window + i + 1;
+  return size - window;
+}
+
+function serveBackend(): void {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://lab');
+    const reply = (code: number, body: unknown) => {
+      res.writeHead(code, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    try {
+      if (url.pathname === '/healthz') return reply(200, 'ok');
+      const q = (k: string) => url.searchParams.get(k) ?? '';
+      if (url.pathname === '/lab/exec') {
+        const pod = await kube.getOrUndefined(`/api/v1/namespaces/${q('namespace')}/pods/${q('pod')}`);
+        if (!pod) return reply(404, `pod ${q('namespace')}/${q('pod')} not found`);
+        const c = [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])].find((x: any) => x.name === q('container'));
+        if (!c) return reply(404, `container ${q('container')} is not valid for pod ${q('pod')}`);
+        if (pod.status?.phase !== 'Running') return reply(400, `cannot exec into a container in a completed pod; current phase is ${pod.status?.phase}`);
+        const { argv, env } = await runner.sandbox(pod, c);
+        return reply(200, { argv, env: Object.entries(env).map(([k, v]) => `${k}=${v}`), dir: '' });
+      }
+      if (url.pathname === '/lab/portforward') {
+        const entry = runner.byName(q('namespace'), q('pod'));
+        const hostPort = entry?.ports.get(Number(q('port')));
+        if (!entry) return reply(404, `pod ${q('namespace')}/${q('pod')} is not running on ${LAB_NODE}`);
+        if (!hostPort) return reply(404, `pod ${q('namespace')}/${q('pod')} does not listen on port ${q('port')}${entry.executed ? '' : ' (the lab kubelet does not execute this pod)'}`);
+        return reply(200, { address: `127.0.0.1:${hostPort}` });
+      }
+      const m = url.pathname.match(/^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/);
+      if (m) {
+        const found = runner.logOf(m[1], m[2], m[3]);
+        if (!found) return reply(404, `the lab kubelet does not run ${m[1]}/${m[2]} container ${m[3]} (it is reported Running without being executed), so it has no logs`);
+        const tail = url.searchParams.get('tailLines');
+        let pos = tailStart(found.file, tail ? Number(tail) : undefined);
         res.writeHead(200, { 'content-type': 'text/plain' });
-        createReadStream(entry.logFile).pipe(res);
+        if (url.searchParams.get('follow') !== 'true') {
+          createReadStream(found.file, { start: pos }).pipe(res);
+          return;
+        }
+        // follow: what is there, then what is appended, until the container's process ends.
+        const fd = openSync(found.file, 'r');
+        const buf = Buffer.alloc(64 * 1024);
+        let closed = false;
+        res.on('close', () => { closed = true; });
+        for (;;) {
+          const wasRunning = found.running();
+          let n: number;
+          while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) {
+            pos += n;
+            res.write(Buffer.from(buf.subarray(0, n)));
+          }
+          if (!wasRunning || closed) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        closeSync(fd);
+        res.end();
         return;
       }
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end(`the lab kubelet does not run ${m[1]}/${m[2]} (it is reported Running without being executed), so it has no logs`);
-      return;
+      reply(404, `${url.pathname} is not served by the lab's process kubelet`);
+    } catch (e) {
+      reply(500, (e as Error).message);
     }
-    res.writeHead(501, { 'content-type': 'text/plain' });
-    res.end(`${url.pathname.split('/')[1]} is not supported by the lab's process kubelet: pods run as local processes, not containers`);
   });
-  server.listen(kubeletPort, '127.0.0.1');
+  server.listen(backendPort, '127.0.0.1');
+}
+
+function startStreamServer(): void {
+  const child = spawn(labPrograms(state).kubeletStream, [
+    `--listen=127.0.0.1:${kubeletPort}`,
+    `--cert=${join(labDir, 'pki', 'kubelet.crt')}`, `--key=${join(labDir, 'pki', 'kubelet.key')}`,
+    `--client-ca=${join(labDir, 'pki', 'ca.crt')}`, `--backend=http://127.0.0.1:${backendPort}`,
+  ], { stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code) => {
+    log(`kubelet-stream exited (${code}); the kubelet stops with it`);
+    process.exit(1);
+  });
+  process.on('exit', () => child.kill('SIGTERM'));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -509,7 +391,7 @@ async function resync(): Promise<void> {
     live.add(pod.metadata.uid);
     enqueue(`pod/${pod.metadata.uid}`, () => reconcilePod(pod));
   }
-  for (const uid of running.keys()) if (!live.has(uid)) await stopPod(uid);
+  for (const uid of [...runner.pods.keys()]) if (!live.has(uid)) { await runner.stop(uid); runner.forget(uid); handled.delete(uid); }
   const pvcs = await kube.get('/api/v1/persistentvolumeclaims');
   for (const pvc of pvcs.items) enqueue(`pvc/${pvc.metadata.uid}`, () => reconcileClaim(pvc));
   const pvs = await kube.get('/api/v1/persistentvolumes');
@@ -517,16 +399,18 @@ async function resync(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  serveKubeletPort();
+  serveBackend();
+  startStreamServer();
   await registerNode();
   watch('/api/v1/pods', (type, pod) => {
     if (type === 'BOOKMARK') return;
     if (type === 'DELETED') {
-      enqueue(`pod/${pod.metadata.uid}`, async () => { await stopPod(pod.metadata.uid); handled.delete(pod.metadata.uid); });
+      enqueue(`pod/${pod.metadata.uid}`, async () => { await runner.stop(pod.metadata.uid); runner.forget(pod.metadata.uid); handled.delete(pod.metadata.uid); });
       return;
     }
     enqueue(`pod/${pod.metadata.uid}`, () => reconcilePod(pod));
   });
+  watch('/api/v1/services', (type, svc) => type !== 'BOOKMARK' && services.upsert(svc, type === 'DELETED'));
   watch('/api/v1/persistentvolumeclaims', (type, pvc) => type !== 'DELETED' && type !== 'BOOKMARK' && enqueue(`pvc/${pvc.metadata.uid}`, () => reconcileClaim(pvc)));
   watch('/api/v1/persistentvolumes', (type, pv) => type !== 'DELETED' && type !== 'BOOKMARK' && enqueue(`pv/${pv.metadata.name}`, () => reconcileVolume(pv)));
   setInterval(() => void resync().catch((e) => log(`resync: ${e.message}`)), 3000);
@@ -535,7 +419,8 @@ async function main(): Promise<void> {
 }
 
 const shutdown = async () => {
-  for (const uid of [...running.keys()]) await stopPod(uid);
+  for (const uid of [...runner.pods.keys()]) await runner.stop(uid);
+  services.close();
   process.exit(0);
 };
 process.on('SIGTERM', () => void shutdown());

@@ -118,6 +118,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   const flavour: Flavour = opts.flavour ?? (process.env.LIFEBOAT_LAB_FLAVOUR as Flavour) ?? 'existing';
   const base = opts.portBase ?? Number(process.env.LIFEBOAT_LAB_PORT_BASE ?? 26000);
   const p = ports(base);
+  requireDebianPrograms();
 
   const existing = readLabState(dir);
   if (existing && (await labHealthy(existing))) {
@@ -246,7 +247,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   await waitFor('docker-registry', () => portOpen(p.registry), 30_000, reg);
   log('registry is up');
 
-  // Tools Lifeboat runs: the real velero and the kubectl-kots stand-in (LIFEBOAT_TOOLS_DIR).
+  // Tools Lifeboat runs (LIFEBOAT_TOOLS_DIR): the real velero and the real kubectl-kots.
   const toolsDir = join(dir, 'tools');
   const pluginsDir = join(dir, 'plugins');
   // A private copy whose controller-runtime metrics listener is not :8080, so labs can run side by side.
@@ -258,7 +259,8 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     link(bin('velero'), join(toolsDir, 'velero'));
     log('WARNING: could not move velero\'s :8080 metrics listener (binary layout changed): only one lab on this machine can run Velero');
   }
-  link(join(repoRoot, 'test', 'lab', 'kots', 'kubectl-kots'), join(toolsDir, 'kubectl-kots'));
+  // The real kots CLI (v1.131.4, built from source by build-tools.sh).
+  link(bin('kubectl-kots'), join(toolsDir, 'kubectl-kots'));
   link(bin('velero-plugin-for-aws'), join(pluginsDir, 'velero-plugin-for-aws'));
 
   const state: LabState = {
@@ -284,7 +286,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
 
   const tsxLoader = join(repoRoot, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
   const kubelet = track(startDaemon(dir, 'kubelet', process.execPath, [
-    '--import', tsxLoader, join(repoRoot, 'test', 'lab', 'kubelet.ts'), '--lab-dir', dir, '--kubeconfig', kubeletKubeconfig, '--port', String(p.kubelet),
+    '--import', tsxLoader, join(repoRoot, 'test', 'lab', 'kubelet.ts'), '--lab-dir', dir, '--kubeconfig', kubeletKubeconfig, '--port', String(p.kubelet), '--port-base', String(base),
   ]));
   await waitFor('process kubelet', () => portOpen(p.kubelet), 30_000, kubelet);
   log('process kubelet is up');
@@ -301,6 +303,13 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   state.pids = pids;
   writeFileSync(join(dir, 'lab.json'), JSON.stringify(state, null, 2), { mode: 0o600 });
   return state;
+}
+
+/** Programs the lab's pods need from the host: bubblewrap for the kubelet's sandboxes, and what the
+ * kotsadm image's scripts call (s3cmd for kots's bucket checks). */
+function requireDebianPrograms(): void {
+  const missing = [['bwrap', 'bubblewrap'], ['s3cmd', 's3cmd']].filter(([cmd]) => !['/usr/bin', '/usr/sbin', '/bin'].some((d) => existsSync(join(d, cmd)))).map(([, pkg]) => pkg);
+  if (missing.length) throw new Error(`lab: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed. Run \`apt-get install -y ${missing.join(' ')}\` (.ci/run does this).`);
 }
 
 function registryBinary(): string {

@@ -15,6 +15,8 @@ import type { LabState } from './state.js';
 
 export type Flavour = LabState['flavour'];
 export const KOTS_VERSION = 'v1.131.4';
+/** The tag of docker.io/kotsadm/minio that kots v1.131.4 deploys (pkg/image/constants.go). */
+export const KOTS_MINIO_TAG = 'RELEASE.2025-10-15T17-29-55Z';
 export const LAB_NODE = 'lab-node';
 
 const kotsLabels = { 'kots.io/kotsadm': 'true', 'kots.io/backup': 'velero' };
@@ -39,18 +41,21 @@ export interface SampleAppObjects {
 }
 
 /**
- * Exec hooks and file-system volume backups need a real kubelet (exec) and a running node-agent,
- * which the lab does not have: Velero would count each as an error and end the backup
- * PartiallyFailed. So the default seed declares none; LIFEBOAT_LAB_HOOKS=1 seeds the vendor and
- * pod-annotation hooks (their outcome is then "failed" with the lab kubelet's reason).
+ * The sample application's backup hooks really run: the process kubelet serves exec, so Velero runs
+ * each hook command in the pod's sandbox (its volumes and environment). By default every hook
+ * succeeds — the database dump lands in the db's volume. LIFEBOAT_LAB_FAILING_HOOKS=1 adds hooks
+ * that really fail: an app check that exits 3 (onError Continue) and KOTS's own
+ * /scripts/backup.sh on the admin console pod (onError Fail; it cannot reach an rqlite here), with
+ * the kotsadm `backup` volume opt-in that no node-agent copies in the lab.
  */
-export function labHooksEnabled(): boolean {
-  return process.env.LIFEBOAT_LAB_HOOKS === '1';
+export function labFailingHooks(): boolean {
+  return process.env.LIFEBOAT_LAB_FAILING_HOOKS === '1';
 }
 
 /** The vendor's velero.io/v1 Backup shipped in the release (merged into instance backups). */
-export function vendorBackupSpec(withHooks = labHooksEnabled()): any {
-  if (!withHooks) return { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: 'backup' }, spec: {} };
+export function vendorBackupSpec(withFailing = labFailingHooks()): any {
+  const pre: any[] = [{ exec: { container: 'db', command: ['/bin/sh', '-c', 'echo "dump of $HOSTNAME" > /data/dump.sql'], onError: 'Continue', timeout: '30s' } }];
+  if (withFailing) pre.push({ exec: { container: 'db', command: ['/bin/sh', '-c', 'echo "integrity check failed" >&2; exit 3'], onError: 'Continue', timeout: '30s' } });
   return {
     apiVersion: 'velero.io/v1',
     kind: 'Backup',
@@ -62,7 +67,8 @@ export function vendorBackupSpec(withHooks = labHooksEnabled()): any {
             name: 'sample-db-dump',
             includedNamespaces: ['sample-app'],
             labelSelector: { matchLabels: { app: 'sample-db' } },
-            pre: [{ exec: { container: 'db', command: ['/bin/sh', '-c', 'echo dump > /data/dump.sql'], onError: 'Continue', timeout: '30s' } }],
+            pre,
+            post: [{ exec: { container: 'db', command: ['/bin/sh', '-c', 'rm -f /data/dump.sql && echo done > /data/post-hook.txt'], onError: 'Continue', timeout: '30s' } }],
           },
         ],
       },
@@ -95,14 +101,12 @@ export function sampleApp(state: LabState): any[] {
         template: {
           metadata: {
             labels: { app: 'sample-web', ...labels },
-            // A pod-annotation hook, as vendors write them (kots-snapshots.md §5); see labHooksEnabled.
-            annotations: labHooksEnabled()
-              ? {
-                  'pre.hook.backup.velero.io/command': '["/bin/sh","-c","echo flushing caches"]',
-                  'pre.hook.backup.velero.io/on-error': 'Continue',
-                  'pre.hook.backup.velero.io/timeout': '30s',
-                }
-              : {},
+            // A pod-annotation hook, as vendors write them; it runs by exec in each replica.
+            annotations: {
+              'pre.hook.backup.velero.io/command': '["/bin/sh","-c","echo flushing caches"]',
+              'pre.hook.backup.velero.io/on-error': 'Continue',
+              'pre.hook.backup.velero.io/timeout': '30s',
+            },
           },
           spec: {
             imagePullSecrets: pullSecrets,
@@ -172,9 +176,9 @@ export function adminConsole(state: LabState): any[] {
         template: {
           metadata: {
             labels: { app: 'kotsadm', ...labels },
-            // KOTS's pod has a pre-backup exec hook (/scripts/backup.sh) and opts its `backup`
-            // volume in; both need a real kubelet and node-agent (see labHooksEnabled).
-            annotations: labHooksEnabled()
+            // KOTS's pod has a pre-backup exec hook (/scripts/backup.sh, pkg/kotsadm/objects/
+            // kotsadm_objects.go) and opts its `backup` volume in (see labFailingHooks).
+            annotations: labFailingHooks()
               ? { 'backup.velero.io/backup-volumes': 'backup', 'pre.hook.backup.velero.io/command': '["/scripts/backup.sh"]', 'pre.hook.backup.velero.io/timeout': '10m' }
               : {},
           },
@@ -255,6 +259,8 @@ export async function seedCluster(state: LabState, opts: { kubeletPort: number; 
     // What an air-gapped install has in its private registry: the admin console and the app, never Velero.
     const auth: RegistryAuth = { host: state.registry.host, username: state.registry.username, password: state.registry.password, ca: readFileSync(state.registry.caFile) };
     await pushSyntheticImage(auth, 'lifeboat/kotsadm', KOTS_VERSION);
+    // KOTS's MinIO for file-system destinations (kots pkg/image/constants.go), pushed with kotsadm's images.
+    await pushSyntheticImage(auth, 'lifeboat/minio', KOTS_MINIO_TAG);
     await pushSyntheticImage(auth, 'lifeboat/sample-web', '1.0.0');
     await pushSyntheticImage(auth, 'lifeboat/sample-db', '1.0.0');
     opts.log('pushed the admin console and sample app images to the lab registry');

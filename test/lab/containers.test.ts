@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { containerArgv, imageName, imageProfile, sandboxArgv, serviceHostnames } from './containers.js';
+import { ServiceNetwork } from './services.js';
+
+const programs = { velero: '/lab/tools/velero', pluginsDir: '/nonexistent', kotsAssets: '/cache/kots-assets', kotsadm: '/cache/bin/kotsadm', minio: '/cache/bin/minio' };
+
+describe('lab containers', () => {
+  it('names images by the last segment of their repository, whatever registry and tag', () => {
+    expect(imageName('registry.lab:5000/lifeboat/velero:v1.18.3')).toBe('velero');
+    expect(imageName('docker.io/kotsadm/minio:RELEASE.2025-10-15T17-29-55Z')).toBe('minio');
+    expect(imageName('kotsadm/kotsadm@sha256:' + 'a'.repeat(64))).toBe('kotsadm');
+  });
+
+  it('runs kots\'s check scripts from the kotsadm image but not the admin console itself', () => {
+    const p = imageProfile('kotsadm/kotsadm:v1.131.4', programs)!;
+    expect(p.files).toContainEqual({ src: '/cache/kots-assets', dest: '/scripts', readOnly: true });
+    expect(p.executes!(containerArgv({ command: ['/scripts/s3-bucket-head.sh'] }, p))).toBe(true);
+    expect(p.executes!(containerArgv({}, p))).toBe(false); // /kotsadm api
+  });
+
+  it('runs the velero server but not node-agent, on loopback ports the kubelet gives', () => {
+    const p = imageProfile('velero/velero:v1.18.3', programs)!;
+    expect(p.executes!(containerArgv({ command: ['/velero'], args: ['server', '--features='] }, p))).toBe(true);
+    expect(p.executes!(containerArgv({ command: ['/velero'], args: ['node-agent', 'server'] }, p))).toBe(false);
+    let n = 40000;
+    expect(p.listenArgs!(new Map([[8085, 31000]]), () => n++)).toEqual(['--metrics-address=127.0.0.1:31000', '--profiler-address=127.0.0.1:40000']);
+  });
+
+  it('has no profile for images the lab has no build of', () => {
+    expect(imageProfile('docker.io/lifeboat/sample-db:1.0.0', programs)).toBeUndefined();
+    expect(imageProfile('velero/velero-plugin-for-gcp:v1.14.0', programs)).toBeUndefined(); // not built
+  });
+
+  it('composes argv as a runtime does: command replaces ENTRYPOINT, args replace CMD', () => {
+    const p = { name: 'x', files: [], entrypoint: ['/e'], cmd: ['c'] };
+    expect(containerArgv({}, p)).toEqual(['/e', 'c']);
+    expect(containerArgv({ args: ['a'] }, p)).toEqual(['/e', 'a']);
+    expect(containerArgv({ command: ['/x'], args: ['a'] }, p)).toEqual(['/x', 'a']);
+  });
+
+  it('puts volumes after image files so a volume hides the image path, and ends with --', () => {
+    const argv = sandboxArgv({ files: [{ src: '/f', dest: '/data', readOnly: true }], volumes: [{ src: '/v', dest: '/data' }], hostsFile: '/h', workingDir: '/w' });
+    expect(argv[0]).toBe('bwrap');
+    expect(argv.indexOf('/f')).toBeLessThan(argv.indexOf('/v'));
+    expect(argv.slice(argv.indexOf('/h') - 1, argv.indexOf('/h') + 2)).toEqual(['--ro-bind', '/h', '/etc/hosts']);
+    expect(argv.slice(-3)).toEqual(['--chdir', '/w', '--']);
+  });
+
+  it('gives Services their cluster names and each lab its own loopback block', () => {
+    expect(serviceHostnames('kotsadm-fs-minio', 'kotsadm')).toEqual(['kotsadm-fs-minio.kotsadm', 'kotsadm-fs-minio.kotsadm.svc', 'kotsadm-fs-minio.kotsadm.svc.cluster.local']);
+    const octets = [23000, 24000, 25000, 26000, 28000, 37500].map(ServiceNetwork.secondOctetFor);
+    expect(new Set(octets).size).toBe(octets.length);
+    for (const o of octets) expect(o).toBeLessThan(255);
+  });
+});
