@@ -42,7 +42,6 @@ function labLaunch(lab: LabState, opts: { env?: NodeJS.ProcessEnv; home?: string
     HOME: home,
     // The kubectl-kots stand-in reaches "kotsadm" through the lab's admin console stand-in; Lifeboat
     // itself is pointed at it by its one explicit override (no pods, so no port-forward).
-    KOTS_ADMIN_CONSOLE_URL: lab.adminConsole.url,
     LIFEBOAT_KOTSADM_URL: lab.adminConsole.url,
     LIFEBOAT_LAB_DIR: lab.dir,
     ...opts.env,

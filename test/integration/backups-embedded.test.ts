@@ -44,8 +44,7 @@ beforeAll(async () => {
   await pushSyntheticImage(auth, 'lifeboat/velero', 'v1.18.3');
   await pushSyntheticImage(auth, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
   await ensureVeleroOn(lab, { velero: `${lab.registry.host}/lifeboat/velero:v1.18.3`, plugin: `${lab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3` });
-  // The kubectl-kots stand-in finds its admin console through these (else the shared lab's).
-  process.env.KOTS_ADMIN_CONSOLE_URL = lab.adminConsole.url;
+  // Helpers that read the running lab (test/integration/lab.ts) read this file's own lab.
   process.env.LIFEBOAT_LAB_DIR = lab.dir;
   app = createApp({
     dataDir: join(home, 'data'),
@@ -62,7 +61,7 @@ beforeAll(async () => {
   }, 90_000);
 }, 900_000);
 
-const envBefore = { KOTS_ADMIN_CONSOLE_URL: process.env.KOTS_ADMIN_CONSOLE_URL, LIFEBOAT_LAB_DIR: process.env.LIFEBOAT_LAB_DIR };
+const envBefore = { LIFEBOAT_LAB_DIR: process.env.LIFEBOAT_LAB_DIR };
 afterAll(async () => {
   for (const [k, v] of Object.entries(envBefore)) {
     if (v === undefined) delete process.env[k];

@@ -8,7 +8,7 @@
  * - delete: refused while InProgress, done (and gone from the list) once Completed;
  * - schedule: malformed cron refused; a schedule set here is what the admin console API reports.
  */
-import { chmodSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -125,21 +125,27 @@ describe('backups', () => {
 
   it('surfaces an error inside the kots JSON although the tool exits 0', async () => {
     const l = lab();
-    const tools = mkdtempSync(join(tmpdir(), 'lb-tools-'));
-    symlinkSync(join(l.toolsDir, 'velero'), join(tools, 'velero'));
-    // The real stand-in, pointed at an admin console that does not answer: it prints its error in JSON and exits 0.
-    writeFileSync(join(tools, 'kubectl-kots'), `#!/bin/sh\nKOTS_ADMIN_CONSOLE_URL=http://127.0.0.1:9 exec "${join(l.toolsDir, 'kubectl-kots')}" "$@"\n`);
-    chmodSync(join(tools, 'kubectl-kots'), 0o755);
-    const app = await startApp({ toolsDir: tools, dir: mkdtempSync(join(tmpdir(), 'lb-backups-json-')) });
-    const before = (await call(app, 'backups.list', {})).length;
-    const err = await call(app, 'backups.create', { kind: 'full' }).catch((e) => e);
-    expect(err.code).toBe('BACKUP_FAILED');
-    expect(err.message).toMatch(/KOTS did not start the backup/);
-    const entry = (await app.journal.list(20)).find((e) => e.tool === 'kubectl-kots');
-    expect(entry?.exitCode).toBe(0); // the tool said "fine"; Lifeboat did not believe it
-    expect((await call(app, 'backups.followed', {}))?.state).toBe('failed');
-    expect((await call(app, 'backups.list', {})).length).toBe(before);
-    await stopApp(app);
+    const kube = adminKube();
+    // The admin console is down: the real kots CLI cannot port-forward to a kotsadm pod, prints its
+    // error inside the JSON and exits 0 (kots cmd/kots/cli/backup.go).
+    const scale = (replicas: number) => kube.mergePatch(`/apis/apps/v1/namespaces/${l.kotsNamespace}/deployments/kotsadm/scale`, { spec: { replicas } });
+    await scale(0);
+    try {
+      await waitUntil('no kotsadm pod', async () => (await kube.get(`/api/v1/namespaces/${l.kotsNamespace}/pods?labelSelector=app%3Dkotsadm`)).items.length === 0, 60_000);
+      const app = await startApp({ dir: mkdtempSync(join(tmpdir(), 'lb-backups-json-')) });
+      const before = (await call(app, 'backups.list', {})).length;
+      const err = await call(app, 'backups.create', { kind: 'full' }).catch((e) => e);
+      expect(err.code).toBe('BACKUP_FAILED');
+      expect(err.message).toMatch(/KOTS did not start the backup/);
+      const entry = (await app.journal.list(20)).find((e) => e.tool === 'kubectl-kots');
+      expect(entry?.exitCode).toBe(0); // the tool said "fine"; Lifeboat did not believe it
+      expect((await call(app, 'backups.followed', {}))?.state).toBe('failed');
+      expect((await call(app, 'backups.list', {})).length).toBe(before);
+      await stopApp(app);
+    } finally {
+      await scale(1);
+      await waitUntil('kotsadm back', async () => (await kube.get(`/apis/apps/v1/namespaces/${l.kotsNamespace}/deployments/kotsadm`)).status?.availableReplicas === 1, 60_000);
+    }
   });
 
   it('refuses to delete a backup still in progress; deletes a completed one until it is gone', async () => {

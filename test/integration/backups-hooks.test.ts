@@ -1,6 +1,6 @@
 /**
  * Backup hooks, on this file's OWN lab (.lab-backups-hooks, port base 24000, flavour existing)
- * seeded with LIFEBOAT_LAB_HOOKS=1: the sample app's pods carry pre-hook annotations, the admin
+ * seeded with LIFEBOAT_LAB_FAILING_HOOKS=1: the sample app's pods carry pre-hook annotations, the admin
  * console's pod a /scripts/backup.sh pre hook, and the vendor Backup spec (apps.json) a
  * sample-db-dump hook. The lab has no exec, so every hook fails when Velero runs it.
  * - Before the backup, Lifeboat lists the hooks that will run: pod annotations and the vendor spec.
@@ -29,7 +29,7 @@ let lab: LabState;
 let app: App;
 let kube: Kube;
 const home = mkdtempSync(join(tmpdir(), 'lb-backups-hooks-'));
-const hooksBefore = process.env.LIFEBOAT_LAB_HOOKS;
+const hooksBefore = process.env.LIFEBOAT_LAB_FAILING_HOOKS;
 
 async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   const r = await dispatch(app.handlers, m, input);
@@ -38,7 +38,7 @@ async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<
 }
 
 beforeAll(async () => {
-  process.env.LIFEBOAT_LAB_HOOKS = '1';
+  process.env.LIFEBOAT_LAB_FAILING_HOOKS = '1';
   lab = await startLab({ dir, portBase: 24000, flavour: 'existing', log: (l) => console.log(`backups-hooks lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
   if (!(await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero'))) {
@@ -53,22 +53,21 @@ beforeAll(async () => {
     const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
     return (d?.status?.availableReplicas ?? 0) >= 1 && bsl?.status?.phase === 'Available';
   }, 180_000);
-  // The kubectl-kots stand-in finds its admin console through these (else the shared lab's).
-  process.env.KOTS_ADMIN_CONSOLE_URL = lab.adminConsole.url;
+  // Helpers that read the running lab (test/integration/lab.ts) read this file's own lab.
   process.env.LIFEBOAT_LAB_DIR = lab.dir;
   app = createApp({ dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: { ...process.env, LIFEBOAT_KOTSADM_URL: lab.adminConsole.url, HOME: home } });
   await app.start();
   await waitUntil('Velero and KOTS detected', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 90_000);
 }, 900_000);
 
-const envBefore = { KOTS_ADMIN_CONSOLE_URL: process.env.KOTS_ADMIN_CONSOLE_URL, LIFEBOAT_LAB_DIR: process.env.LIFEBOAT_LAB_DIR };
+const envBefore = { LIFEBOAT_LAB_DIR: process.env.LIFEBOAT_LAB_DIR };
 afterAll(async () => {
   for (const [k, v] of Object.entries(envBefore)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  if (hooksBefore === undefined) delete process.env.LIFEBOAT_LAB_HOOKS;
-  else process.env.LIFEBOAT_LAB_HOOKS = hooksBefore;
+  if (hooksBefore === undefined) delete process.env.LIFEBOAT_LAB_FAILING_HOOKS;
+  else process.env.LIFEBOAT_LAB_FAILING_HOOKS = hooksBefore;
   await Promise.resolve(app?.cluster.disconnect()).catch(() => {});
   await app?.dispose().catch(() => {});
   if (!process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir).catch(() => {});

@@ -55,7 +55,6 @@ async function veleroImages(s: LabState): Promise<{ velero: string; plugin: stri
 }
 
 async function openLifeboat(s: LabState, dataDir: string): Promise<App> {
-  process.env.KOTS_ADMIN_CONSOLE_URL = s.adminConsole.url;
   process.env.LIFEBOAT_LAB_DIR = s.dir;
   const app = createApp({
     dataDir,

@@ -13,7 +13,7 @@ import { waitUntil, type ToolResult } from './lab.js';
 export function runToolOn(state: LabState, tool: 'velero' | 'kubectl-kots', args: string[], timeoutMs = 240_000): Promise<ToolResult> {
   return new Promise((resolve) => {
     execFile(join(state.toolsDir, tool), args, {
-      env: { ...process.env, KUBECONFIG: state.kubeconfig, HOME: join(state.dir, 'home'), LIFEBOAT_LAB_DIR: state.dir, KOTS_ADMIN_CONSOLE_URL: state.adminConsole.url },
+      env: { ...process.env, KUBECONFIG: state.kubeconfig, HOME: join(state.dir, 'home'), LIFEBOAT_LAB_DIR: state.dir },
       timeout: timeoutMs,
       maxBuffer: 64 * 1024 * 1024,
     }, (err, stdout, stderr) => {

@@ -28,7 +28,6 @@ const apps: App[] = [];
 /** Lifeboat as the desktop app builds it, pointed at a lab, with short timeouts for the lab. */
 async function openLifeboat(state: LabState, dataDir: string): Promise<App> {
   // The kubectl-kots stand-in reaches "kotsadm" through the lab's admin console stand-in.
-  process.env.KOTS_ADMIN_CONSOLE_URL = state.adminConsole.url;
   process.env.LIFEBOAT_LAB_DIR = state.dir;
   const app = createApp({
     dataDir,

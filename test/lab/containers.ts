@@ -105,7 +105,7 @@ const SERVICE_ACCOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** bwrap's argv up to (not including) the command: a fresh root with the pod's files. */
 export function sandboxArgv(s: SandboxSpec): string[] {
   const a = [
-    'bwrap', '--die-with-parent', '--new-session',
+    'bwrap', '--die-with-parent',
     '--tmpfs', '/',
     '--ro-bind', '/usr', '/usr',
     '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/sbin', '/sbin',

@@ -15,7 +15,6 @@ import {
   type VeleroBackup,
 } from './snapshot.js';
 import { applyRetentionRequest, applyScheduleRequest, emptyState, isUnfinishedBackup, restoreDetail } from './admin-console.js';
-import { backupsTable, goTime } from './print.js';
 
 const vendorBackup = `apiVersion: velero.io/v1
 kind: Backup
@@ -213,19 +212,5 @@ describe('cron (cron.ParseStandard)', () => {
     expect(isUnfinishedBackup(b('InProgress'))).toBe(true);
     expect(isUnfinishedBackup(b())).toBe(true);
     expect(isUnfinishedBackup(b('Completed'))).toBe(false);
-  });
-});
-
-describe('tables', () => {
-  it('get backups table columns and Go time/nil formatting', () => {
-    const prevTZ = process.env.TZ;
-    const t = backupsTable([{ metadata: { name: 'instance-x' }, status: { phase: 'Completed', errors: 0, warnings: 1, startTimestamp: '2026-08-22T10:00:00Z', completionTimestamp: '2026-08-22T10:01:00Z', expiration: '2026-09-21T10:00:00Z' } }, { metadata: { name: 'instance-y' } }], new Date('2026-08-22T10:01:00Z'));
-    const lines = t.trimEnd().split('\n');
-    expect(lines[0].split(/\s{2,}/)).toEqual(['NAME', 'STATUS', 'ERRORS', 'WARNINGS', 'STARTED', 'COMPLETED', 'EXPIRES']);
-    expect(lines[1]).toContain('instance-x');
-    expect(lines[1]).toMatch(/29d$/);
-    expect(lines[2]).toMatch(/^instance-y\s+New\s+0\s+0\s+<nil>\s+<nil>/);
-    expect(goTime(undefined)).toBe('<nil>');
-    process.env.TZ = prevTZ;
   });
 });
