@@ -2,7 +2,7 @@
  * Where the bundled tools are and whether they are the ones we shipped.
  *
  * Resolution, first match wins:
- * - `LIFEBOAT_TOOLS_DIR` (override; the lab points it at a real velero and a kubectl-kots stand-in):
+ * - `LIFEBOAT_TOOLS_DIR` (override, e.g. for tools built from source):
  *   no sha256 is enforced, and versions are read by running the tool (`velero version --client-only`,
  *   `kubectl-kots version`).
  * - packaged app: `process.resourcesPath/bin` (electron-builder copies resources/bin/${os}-${arch}).

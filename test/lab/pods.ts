@@ -6,7 +6,7 @@
  * being executed (condition lab.lifeboat.dev/NotExecuted); exec into them still works.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { containerArgv, imageProfile, sandboxArgv, type Bind, type ImageProfile, type LabPrograms } from './containers.js';
@@ -60,6 +60,16 @@ export interface PodEntry {
 
 const now = () => new Date().toISOString();
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The processes bwrap started (its children), from /proc. */
+function innerPids(pid: number | undefined): number[] {
+  if (!pid) return [];
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
 
 function condition(type: string, status: 'True' | 'False', extra: Record<string, string> = {}) {
   return { type, status, lastProbeTime: null, lastTransitionTime: now(), ...extra };
@@ -243,7 +253,7 @@ export class PodRunner {
         for (const src of v.projected.sources ?? []) {
           if (src.serviceAccountToken) this.writeKeys(dir, { [src.serviceAccountToken.path]: Buffer.from(await this.token(pod, src.serviceAccountToken.expirationSeconds)) });
           else if (src.configMap) {
-            const data = (await this.configMapData(ns, src.configMap.name)) ?? (src.configMap.name === 'kube-root-ca.crt' ? { 'ca.crt': Buffer.from(await import('node:fs').then((f) => f.readFileSync(this.o.caCertFile))) } : {});
+            const data = (await this.configMapData(ns, src.configMap.name)) ?? (src.configMap.name === 'kube-root-ca.crt' ? { 'ca.crt': readFileSync(this.o.caCertFile) } : {});
             this.writeKeys(dir, data, src.configMap.items);
           } else if (src.secret) this.writeKeys(dir, (await this.secretData(ns, src.secret.name)) ?? {}, src.secret.items);
           else if (src.downwardAPI) {
@@ -375,6 +385,11 @@ export class PodRunner {
     const fd = openSync(c.logFile, 'a');
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], detached: false });
     closeSync(fd);
+    // Listen before any await: a short command can exit while the Started event is being posted.
+    const exited = new Promise<number>((resolve) => {
+      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 1)));
+      child.once('error', () => resolve(127));
+    });
     c.child = child;
     const startedAt = now();
     c.state = { kind: 'running', startedAt };
@@ -382,10 +397,7 @@ export class PodRunner {
     await this.event(pod, 'Normal', 'Started', `Started container ${c.spec.name}`);
     if (!c.init) void this.markReadyWhenListening(pod, e, c);
     else await this.setStatus(pod, this.status(pod, e));
-    const code = await new Promise<number>((resolve) => {
-      child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 1)));
-      child.once('error', () => resolve(127));
-    });
+    const code = await exited;
     c.child = undefined;
     c.ready = false;
     c.state = { kind: 'terminated', exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now() };
@@ -420,7 +432,11 @@ export class PodRunner {
     await Promise.all([...e.containers.values()].map(async (c) => {
       const child = c.child;
       if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      // SIGTERM goes to the container's process (bwrap's child), as a runtime stops a container;
+      // bwrap exits with it. Killing bwrap itself would SIGKILL the process (--die-with-parent).
+      const inner = innerPids(child.pid);
+      if (inner.length) for (const pid of inner) try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      else child.kill('SIGTERM');
       await new Promise<void>((r) => {
         const t = setTimeout(() => { child.kill('SIGKILL'); r(); }, 5000);
         child.once('exit', () => { clearTimeout(t); r(); });

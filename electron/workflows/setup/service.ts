@@ -453,7 +453,7 @@ export class SetupService {
     }
     if (d.provider === 'nfs' || d.provider === 'hostpath') {
       notes.push(refusesLvp(version)
-        ? `Velero ${version}: KOTS only supports ${d.provider === 'nfs' ? 'NFS' : 'host path'} through its own MinIO (kotsadm-fs-minio); local-volume-provider is refused from Velero 1.17. The Lifeboat lab's kubectl-kots stand-in cannot deploy that MinIO and will refuse.`
+        ? `Velero ${version}: KOTS only supports ${d.provider === 'nfs' ? 'NFS' : 'host path'} through its own MinIO (kotsadm-fs-minio); local-volume-provider is refused from Velero 1.17.`
         : 'KOTS deploys kotsadm-fs-minio in front of the file system.');
     }
     if ((d.provider === 'gcp' || d.provider === 'azure') && d.endpoint) {

@@ -151,7 +151,7 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
           {provider === 'hostpath' && field('path', 'Directory on every node', { placeholder: '/var/backups/velero' })}
           {(provider === 'nfs' || provider === 'hostpath') && (
             <Alert color="yellow" variant="light" title="Only through KOTS's MinIO">
-              From Velero 1.17, KOTS stores NFS and host-path backups through its own MinIO (kotsadm-fs-minio); local-volume-provider is refused. The Lifeboat lab&apos;s kubectl-kots stand-in cannot deploy that MinIO and will refuse.
+              From Velero 1.17, KOTS stores NFS and host-path backups through its own MinIO (kotsadm-fs-minio); local-volume-provider is refused.
             </Alert>
           )}
           <Checkbox
