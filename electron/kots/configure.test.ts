@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configureArgs, ensurePermissionsArgs, parseConfigureOutput } from './configure.js';
+import { configureArgs, ensurePermissionsArgs, locationMatches, parseConfigureOutput } from './configure.js';
 
 describe('kubectl kots velero configure builders', () => {
   it('configure-other-s3 with registry flags; every secret is listed for redaction', () => {
@@ -36,10 +36,28 @@ describe('kubectl kots velero configure builders', () => {
     expect(configureArgs({ destination: { provider: 'hostpath', path: '/backups' }, secrets: {}, kotsNamespace: 'k' }).args[1]).toBe('configure-hostpath');
   });
 
-  it('ensure-permissions and output parsing', () => {
+  it('ensure-permissions and output parsing: only "Velero not detected" and error lines are read, never success', () => {
     expect(ensurePermissionsArgs('kotsadm', 'velero').args).toEqual(['velero', 'ensure-permissions', '--velero-namespace', 'velero', '-n', 'kotsadm']);
-    expect(parseConfigureOutput('  • Configuring...\n\nStore Configured Successfully')).toMatchObject({ configured: true, printedInstructions: false });
-    expect(parseConfigureOutput('Velero is not installed. Run:\n  velero install --no-default-backup-location')).toMatchObject({ configured: false, printedInstructions: true });
+    // configure-hostpath's whole output at v1.131.4 (cmd/kots/cli/velero.go): no success line at all.
+    expect(parseConfigureOutput('  • Setting up File System\n    • Deploying File System Minio\n    • Waiting for File System Minio to be ready\n    • Creating Default Bucket\n  • Configuring Velero\n')).toEqual({ printedInstructions: false });
+    // pkg/print/velero.go: exit 0 with instructions when no Velero is found.
+    expect(parseConfigureOutput('  • No Velero installation has been detected.\n  • Follow these instructions to set up Velero:\n\n[1] Install the latest Velero CLI').printedInstructions).toBe(true);
     expect(parseConfigureOutput('', 'Error: failed to configure store: bucket does not exist').error).toMatch(/bucket does not exist/);
+  });
+
+  it('decides from the location KOTS leaves: each destination against a BackupStorageLocation shaped as KOTS writes it', () => {
+    // pkg/snapshot/store.go at v1.131.4: other S3 → provider aws with s3Url; file system → KOTS's MinIO.
+    const other = { provider: 'aws', objectStorage: { bucket: 'b', prefix: 'p' }, config: { region: 'us-east-1', s3Url: 'http://minio:9000', s3ForcePathStyle: 'true' } };
+    const s3c = { provider: 's3-compatible' as const, bucket: 'b', prefix: 'p', region: 'us-east-1', endpoint: 'http://minio:9000/' };
+    expect(locationMatches(other, s3c, 'kotsadm')).toEqual({ ok: true });
+    expect(locationMatches(other, { ...s3c, bucket: 'other' }, 'kotsadm')).toMatchObject({ ok: false, reason: expect.stringMatching(/still points at aws b\/p at http:\/\/minio:9000 \(expected other\/p\)/) });
+    expect(locationMatches(other, { ...s3c, endpoint: 'http://elsewhere:9000' }, 'kotsadm')).toMatchObject({ ok: false });
+    const fs = { provider: 'aws', objectStorage: { bucket: 'velero' }, config: { region: 'minio', s3ForcePathStyle: 'true', s3Url: 'http://kotsadm-fs-minio.kotsadm:9000', publicUrl: 'http://10.96.0.7:9000' } };
+    expect(locationMatches(fs, { provider: 'hostpath', path: '/backups' }, 'kotsadm')).toEqual({ ok: true });
+    expect(locationMatches(fs, { provider: 'nfs', server: 'nfs.local', path: '/x' }, 'default')).toMatchObject({ ok: false });
+    expect(locationMatches(other, { provider: 'hostpath', path: '/backups' }, 'kotsadm')).toMatchObject({ ok: false, reason: expect.stringContaining('kotsadm-fs-minio') });
+    expect(locationMatches({ provider: 'gcp', objectStorage: { bucket: 'g' } }, { provider: 'gcp', auth: 'workload-identity', bucket: 'g', serviceAccount: 'sa' }, 'k')).toEqual({ ok: true });
+    expect(locationMatches({ provider: 'azure', objectStorage: { bucket: 'c' } }, { provider: 'azure', container: 'c', resourceGroup: 'r', storageAccount: 's', subscriptionId: 'x', tenantId: 't', clientId: 'c', cloudName: 'AzurePublicCloud' }, 'k')).toEqual({ ok: true });
+    expect(locationMatches(undefined, s3c, 'k')).toMatchObject({ ok: false, reason: expect.stringContaining('no BackupStorageLocation') });
   });
 });

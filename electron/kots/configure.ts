@@ -144,19 +144,70 @@ export function ensurePermissionsArgs(kotsNamespace: string, veleroNamespace: st
 }
 
 export interface ConfigureOutcome {
-  /** The CLI said it configured the store (still to be verified against the BSL). */
-  configured: boolean;
   /** It only printed install instructions (Velero not detected) — exit 0 but nothing changed. */
   printedInstructions: boolean;
   /** The CLI's own error line, if any. */
   error?: string;
 }
 
-/** Reads the configure output: "Store Configured Successfully", install instructions, or an error. */
+/**
+ * Reads what the configure output can tell. It does NOT decide success: the object-store commands
+ * print "Store Configured Successfully" but configure-nfs and configure-hostpath print nothing of the
+ * kind (kots cmd/kots/cli/velero.go at v1.131.4, veleroConfigureFileSystem), so success is the exit
+ * status plus the BackupStorageLocation the command leaves (locationMatches), verified Available later.
+ * The one exit-0 failure it recognizes: Velero not detected, when kots prints install instructions
+ * instead (pkg/print/velero.go, VeleroInstallationInstructionsForCLI).
+ */
 export function parseConfigureOutput(stdout: string, stderr = ''): ConfigureOutcome {
   const all = `${stdout}\n${stderr}`;
-  const configured = /Store Configured Successfully/i.test(all);
-  const printedInstructions = !configured && /velero install/i.test(all);
+  const printedInstructions = /No Velero installation has been detected|Follow these instructions to set up Velero/i.test(all);
   const errLine = all.split('\n').map((l) => l.trim()).filter((l) => /^Error:|failed to configure store|does not have the/i.test(l)).pop();
-  return { configured, printedInstructions, error: errLine };
+  return { printedInstructions, ...(errLine ? { error: errLine } : {}) };
+}
+
+/** The parts of a BackupStorageLocation that say where it points. */
+export interface LocationSpec {
+  provider?: string;
+  objectStorage?: { bucket?: string; prefix?: string };
+  config?: Record<string, string>;
+}
+
+/** KOTS's file-system MinIO, as KOTS writes it into the location (pkg/snapshot/store.go, filesystem_minio.go). */
+export function fileSystemMinioUrl(kotsNamespace: string): string {
+  return `http://kotsadm-fs-minio.${kotsNamespace}:9000`;
+}
+
+/**
+ * Whether BackupStorageLocation "default" now points at the destination the operator chose: the
+ * check that replaces reading success out of the CLI's words. Returns the reason when it does not.
+ */
+export function locationMatches(spec: LocationSpec | undefined, d: Destination, kotsNamespace: string): { ok: true } | { ok: false; reason: string } {
+  if (!spec) return { ok: false, reason: 'there is no BackupStorageLocation "default" afterwards' };
+  const where = `${spec.provider ?? '?'} ${spec.objectStorage?.bucket ?? '?'}${spec.objectStorage?.prefix ? `/${spec.objectStorage.prefix}` : ''}${spec.config?.s3Url ? ` at ${spec.config.s3Url}` : ''}`;
+  const no = (what: string) => ({ ok: false as const, reason: `BackupStorageLocation "default" still points at ${where} (${what})` });
+  const bucket = spec.objectStorage?.bucket;
+  const prefix = spec.objectStorage?.prefix ?? '';
+  switch (d.provider) {
+    case 'aws':
+      if (spec.provider !== 'aws') return no('expected provider aws');
+      if (bucket !== d.bucket || prefix !== (d.prefix ?? '')) return no(`expected ${d.bucket}${d.prefix ? `/${d.prefix}` : ''}`);
+      return { ok: true };
+    case 's3-compatible':
+      if (spec.provider !== 'aws') return no('expected provider aws');
+      if (bucket !== d.bucket || prefix !== (d.prefix ?? '')) return no(`expected ${d.bucket}${d.prefix ? `/${d.prefix}` : ''}`);
+      if ((spec.config?.s3Url ?? '').replace(/\/$/, '') !== d.endpoint.replace(/\/$/, '')) return no(`expected the endpoint ${d.endpoint}`);
+      return { ok: true };
+    case 'gcp':
+      if (spec.provider !== 'gcp') return no('expected provider gcp');
+      if (bucket !== d.bucket || prefix !== (d.prefix ?? '')) return no(`expected ${d.bucket}${d.prefix ? `/${d.prefix}` : ''}`);
+      return { ok: true };
+    case 'azure':
+      if (spec.provider !== 'azure') return no('expected provider azure');
+      if (bucket !== d.container || prefix !== (d.prefix ?? '')) return no(`expected container ${d.container}${d.prefix ? `/${d.prefix}` : ''}`);
+      return { ok: true };
+    case 'nfs':
+    case 'hostpath':
+      if (spec.provider !== 'aws' || spec.config?.s3Url !== fileSystemMinioUrl(kotsNamespace)) return no(`expected KOTS's file-system MinIO at ${fileSystemMinioUrl(kotsNamespace)}`);
+      return { ok: true };
+  }
 }

@@ -30,7 +30,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { Check, SetupApply, SetupDestination, SetupImage, SetupMode, SetupObjectChange, SetupPhase, SetupSecrets, SetupStep, SetupWizard } from '../../api/contract.js';
 import { LifeboatError, toErrorData } from '../../api/errors.js';
-import { configureArgs, ensurePermissionsArgs, parseConfigureOutput, type Destination } from '../../kots/configure.js';
+import { configureArgs, ensurePermissionsArgs, locationMatches, parseConfigureOutput, type Destination } from '../../kots/configure.js';
 import { validateDestination } from '../../storage/validate.js';
 import { installArgs, pluginFor, refusesLvp, requiredImages, uninstallArgs, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
 import { requestServerStatus } from '../../velero/serverStatus.js';
@@ -661,10 +661,14 @@ export class SetupService {
           const h = await this.s.tools.start('kubectl-kots', cfg.args, { summary: `Setup: kubectl kots velero ${cfg.args[1]}`, timeoutMs: this.t.configureMs, secrets: [...cfg.secrets, ...secrets] });
           onRun(h.runId);
           const r = await h.done;
+          // Success is the exit status (the runner throws on any other) and the location KOTS
+          // leaves, not its words: configure-nfs/-hostpath print no success line at all.
           const out = parseConfigureOutput(r.stdout, r.stderr);
           if (out.printedInstructions) throw new LifeboatError('SETUP_FAILED', 'KOTS did not find Velero and only printed install instructions (nothing was configured).', 'Check that the Velero server is running, then resume.', { lastLines: r.stdout.split('\n').slice(-12) });
-          if (!out.configured) throw new LifeboatError('SETUP_FAILED', `KOTS did not confirm the store was configured${out.error ? `: ${out.error}` : '.'}`, 'See the tool output below.', { lastLines: (r.stdout + '\n' + r.stderr).split('\n').slice(-12) });
-          return { message: 'KOTS configured the destination and restarted Velero.', runId: h.runId };
+          const bsl = await kube.find(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`);
+          const match = locationMatches(bsl?.spec, d, this.w.kotsNamespace ?? 'kotsadm');
+          if (!match.ok) throw new LifeboatError('SETUP_FAILED', `kubectl kots exited 0, but ${match.reason}.`, 'See the tool output below; its full output is in Activity. Check the destination, then resume.', { lastLines: (r.stdout + '\n' + r.stderr).split('\n').slice(-12) });
+          return { message: 'KOTS configured the destination (BackupStorageLocation "default" points at it) and restarted Velero.', runId: h.runId };
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
