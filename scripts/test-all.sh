@@ -10,6 +10,9 @@ results="$PWD/.tmp/test-results"
 rm -rf "$results" && mkdir -p "$results"
 status=0
 
+echo "== prepare (Debian and npm packages, once)"
+bash scripts/prepare.sh || exit 1
+
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit || status=1
 

@@ -26,8 +26,7 @@ only="${1:-}"
 
 # The real kots CLI, v1.131.4. The module proxy refuses github.com/replicatedhq/kots (and the
 # schemahero and rqlite versions it pins), so it is built from the upstream source trees kept beside
-# the repository (LIFEBOAT_UPSTREAM_SRC, default ../shared/upstream from the repository root:
-# kots-v1.131.4/, schemahero/), copied to a writable folder first, with kots's go.mod pointed at the
+# the repository (LIFEBOAT_UPSTREAM_SRC: the folder holding kots-v1.131.4/ and schemahero/), copied to a writable folder first, with kots's go.mod pointed at the
 # schemahero source. Tags, CGO_ENABLED=0 and the version stamp are those of kots's own Makefile, so
 # `kubectl-kots version` prints v1.131.4. Also installs kots's deploy/assets (the kotsadm image's
 # /scripts, which kots's check pods run) into the cache as kots-assets/.
