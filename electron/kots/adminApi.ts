@@ -71,7 +71,9 @@ export class AdminApi {
       throw new LifeboatError(
         'ADMIN_CONSOLE_UNREACHABLE',
         `Lifeboat could not read Secret kotsadm-authstring in namespace ${ns}: ${(err as Error).message?.split('\n')[0]}.`,
-        'The admin console creates it on first use of `kubectl kots`; run `kubectl kots backup ls -n ' + ns + '` once, or check that this kubeconfig may read Secrets there.',
+        // kots creates it in pkg/auth/auth.go (GetOrCreateAuthSlug), called by commands that talk to
+        // the admin console — `get apps` among them, read-only; `backup ls` reads Velero only.
+        `The kots CLI creates it when it first talks to the admin console: run \`kubectl kots get apps -n ${ns}\` once, or check that this kubeconfig may read Secrets there.`,
       );
     }
   }

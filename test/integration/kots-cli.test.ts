@@ -84,6 +84,26 @@ describe('the real kots CLI against the lab', () => {
     await kube.delete(`/api/v1/namespaces/${lab().kotsNamespace}/pods/${m![1]}`).catch(() => {});
   });
 
+  it('Secret kotsadm-authstring: `backup ls` never creates it, `get apps` does (the hint Lifeboat gives when it is missing)', async () => {
+    const s = lab();
+    const kube = adminKube();
+    const path = `/api/v1/namespaces/${s.kotsNamespace}/secrets/kotsadm-authstring`;
+    const saved = await kube.get(path);
+    await kube.delete(path);
+    try {
+      const ls = await runTool('kubectl-kots', ['backup', 'ls', '-n', s.kotsNamespace]);
+      expect(ls.code, ls.stdout + ls.stderr).toBe(0);
+      expect(await kube.getOrUndefined(path)).toBeUndefined();
+      await runTool('kubectl-kots', ['get', 'apps', '-n', s.kotsNamespace]);
+      const created = await kube.getOrUndefined(path);
+      expect(created?.data?.['kotsadm-authstring']).toBeTruthy();
+    } finally {
+      // The admin console stand-in holds the seeded auth string: put it back.
+      await kube.delete(path).catch(() => {});
+      await kube.post(`/api/v1/namespaces/${s.kotsNamespace}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kotsadm-authstring', labels: saved.metadata.labels }, type: saved.type, data: saved.data });
+    }
+  });
+
   it('backup -o json reaches the admin console by port-forward; Velero runs the app\'s hooks by exec and completes', async () => {
     const s = lab();
     const r = await runTool('kubectl-kots', ['backup', '-n', s.kotsNamespace, '--wait=false', '-o', 'json']);

@@ -110,8 +110,13 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
       const path = `/apis/apps/v1/namespaces/${ns}/${kind}/${name}`;
       const obj = await kube1.get(path);
       const containers = (obj.spec.template.spec.containers as Array<{ name: string; image: string }>).map((c) => ({ name: c.name, image: c.image.replace(lab1.registry.host, lab2.registry.host) }));
-      await kube1.mergePatch(path, { spec: { template: { spec: { containers } } } });
+      // No backup hooks here: once they name the rebuilt registry the app's pods cannot start on
+      // the old cluster, and Velero's exec hooks into them would fail (as on a real cluster).
+      await kube1.mergePatch(path, { spec: { template: { metadata: { annotations: { 'pre.hook.backup.velero.io/command': null, 'pre.hook.backup.velero.io/on-error': null, 'pre.hook.backup.velero.io/timeout': null } }, spec: { containers } } } });
     }
+    const appsPath = `/api/v1/namespaces/${lab1.kotsNamespace}/configmaps/kotsadm-apps`;
+    const apps = JSON.parse((await kube1.get(appsPath)).data['apps.json']) as Array<{ backupSpec?: string }>;
+    await kube1.mergePatch(appsPath, { data: { 'apps.json': JSON.stringify(apps.map((a) => ({ ...a, backupSpec: '' }))) } });
     // Its registry identity too: the app's pull secret holds the rebuilt registry's credentials
     // (kURL restores its registry's htpasswd from the backup, so the old credentials stay valid).
     const cfg = { auths: { [lab2.registry.host]: { username: lab2.registry.username, password: lab2.registry.password, auth: Buffer.from(`${lab2.registry.username}:${lab2.registry.password}`).toString('base64') } } };

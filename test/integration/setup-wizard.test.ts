@@ -146,7 +146,9 @@ describe('setup wizard: S3-compatible + air gap, end to end', () => {
     expect(readFileSync(join(dataDir, 'setup', 'wizard.json'), 'utf8')).not.toContain(lab.minio.secretKey);
 
     // Registry prefilled from KOTS (kotsadm-confg), KOTS's credentials; images missing, then pushed.
-    const defaults = s.registryDefaults()!;
+    // Detection reads Secret kotsadm-private-registry once it knows the KOTS namespace: a moment
+    // after the first environment, which the validation above may beat.
+    const defaults = await until('the KOTS registry with its credentials detected', () => (s.registryDefaults()?.hasKotsCredentials ? s.registryDefaults() : undefined), 30_000);
     expect(defaults).toMatchObject({ host: lab.registry.host, namespace: 'lifeboat', hasKotsCredentials: true });
     w = await s.setRegistry({ host: defaults.host, namespace: defaults.namespace, useKotsCredentials: true, caPath: lab.registry.caFile });
     expect(w.images!.map((i) => [i.target, i.state])).toEqual([

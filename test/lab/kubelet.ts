@@ -289,7 +289,10 @@ function serveBackend(): void {
         if (!pod) return reply(404, `pod ${q('namespace')}/${q('pod')} not found`);
         const c = [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])].find((x: any) => x.name === q('container'));
         if (!c) return reply(404, `container ${q('container')} is not valid for pod ${q('pod')}`);
-        if (pod.status?.phase !== 'Running') return reply(400, `cannot exec into a container in a completed pod; current phase is ${pod.status?.phase}`);
+        // As a kubelet answers: a container that is not running (e.g. its image cannot be pulled) is not found.
+        if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return reply(400, `cannot exec into a container in a completed pod; current phase is ${pod.status.phase}`);
+        const running = (pod.status?.containerStatuses ?? []).some((cs: any) => cs.name === c.name && cs.state?.running);
+        if (!running) return reply(404, `container not found ("${c.name}")`);
         const { argv, env } = await runner.sandbox(pod, c);
         return reply(200, { argv, env: Object.entries(env).map(([k, v]) => `${k}=${v}`), dir: '' });
       }
