@@ -31,12 +31,11 @@ async function main() {
   console.log('demo: building Lifeboat');
   execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 
-  // The lab's tools are the real velero and the kubectl-kots stand-in; the admin console API is
-  // reached through the one explicit override instead of a port-forward (pods do not run in the lab).
+  // The lab's tools are the real velero and kubectl-kots; Lifeboat reaches the admin console by
+  // port-forward to the kotsadm pod, as on any cluster.
   const env = {
     ...process.env,
     LIFEBOAT_TOOLS_DIR: state.toolsDir,
-    LIFEBOAT_KOTSADM_URL: state.adminConsole.url,
     KUBECONFIG: state.kubeconfig,
     LIFEBOAT_DATA_DIR: join(state.dir, 'lifeboat-data'),
   };

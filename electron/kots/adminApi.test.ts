@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { AdminApi } from './adminApi.js';
 
 type Call = { url: string; init: RequestInit };
-function api(responses: Array<[number, unknown]>, env: NodeJS.ProcessEnv = {}) {
+const target = async () => ({ baseUrl: 'http://127.0.0.1:26300', source: 'port-forward to pod kotsadm-x port 3000 (namespace kotsadm)', close: async () => {} });
+
+function api(responses: Array<[number, unknown]>) {
   const calls: Call[] = [];
   const fetchImpl = (async (url: string, init: RequestInit) => {
     calls.push({ url, init });
@@ -13,7 +15,7 @@ function api(responses: Array<[number, unknown]>, env: NodeJS.ProcessEnv = {}) {
   const a = new AdminApi({
     kc: () => new KubeConfig(),
     namespace: () => 'kotsadm',
-    env: { LIFEBOAT_KOTSADM_URL: 'http://127.0.0.1:26300/', ...env },
+    openTarget: target,
     fetchImpl,
     authstring: async () => 'Kots s3cr3t',
   });
@@ -21,13 +23,13 @@ function api(responses: Array<[number, unknown]>, env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('admin console API', () => {
-  it('reads the snapshot config with the auth string, through the override', async () => {
+  it('reads the snapshot config with the auth string, through the port-forward', async () => {
     const { a, calls } = api([[200, { autoEnabled: true, autoSchedule: { schedule: '0 0 * * MON' }, ttl: { inputValue: '1', inputTimeUnit: 'month', converted: '720h' } }]]);
     const { config, source } = await a.snapshotConfig();
     expect(config.autoSchedule.schedule).toBe('0 0 * * MON');
     expect(calls[0]!.url).toBe('http://127.0.0.1:26300/api/v1/snapshot/config');
     expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe('Kots s3cr3t');
-    expect(source).toMatch(/LIFEBOAT_KOTSADM_URL/);
+    expect(source).toMatch(/port-forward to pod kotsadm-x/);
   });
 
   it('PUTs the schedule and retention as KOTS expects them', async () => {
@@ -52,22 +54,17 @@ describe('admin console API', () => {
     expect(JSON.stringify(err)).not.toMatch(/s3cr3t/);
   });
 
-  it('an unreachable admin console names the override', async () => {
+  it('an unreachable admin console says through what, and what to check', async () => {
     const a = new AdminApi({
       kc: () => new KubeConfig(),
       namespace: () => 'kotsadm',
-      env: { LIFEBOAT_KOTSADM_URL: 'http://127.0.0.1:1' },
+      openTarget: target,
       authstring: async () => 'x',
       fetchImpl: (async () => {
         throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
       }) as unknown as typeof fetch,
     });
-    await expect(a.snapshotConfig()).rejects.toMatchObject({ code: 'ADMIN_CONSOLE_UNREACHABLE', message: expect.stringMatching(/ECONNREFUSED/) });
-  });
-
-  it('a bad override is refused', async () => {
-    const a = new AdminApi({ kc: () => new KubeConfig(), namespace: () => 'kotsadm', env: { LIFEBOAT_KOTSADM_URL: 'not a url' }, authstring: async () => 'x' });
-    await expect(a.snapshotConfig()).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(a.snapshotConfig()).rejects.toMatchObject({ code: 'ADMIN_CONSOLE_UNREACHABLE', message: expect.stringMatching(/port-forward to pod kotsadm-x.*ECONNREFUSED/), hint: expect.stringMatching(/kotsadm pod is Running/) });
   });
 
   it('partial backup: POST to the app endpoint; errors inside the JSON fail', async () => {

@@ -5,19 +5,14 @@
  *
  * How Lifeboat reaches it, like `kubectl kots` does: a port-forward (client-node PortForward) to
  * port 3000 of a Running kotsadm pod (label app=kotsadm) in the admin console namespace, with the
- * `Authorization` header set to Secret `kotsadm-authstring` key `kotsadm-authstring`. The auth
- * string stays in the main process: never logged, never sent to the renderer.
- *
- * ONE explicit override: the environment variable LIFEBOAT_KOTSADM_URL (e.g. http://127.0.0.1:26300)
- * makes Lifeboat call that address instead of port-forwarding — for clusters whose admin console is
- * reached another way, and for the lab, whose pods do not run (its admin console stand-in listens
- * at lab.json adminConsole.url). The auth string is still read from the cluster's Secret.
+ * `Authorization` header set to Secret `kotsadm-authstring` key `kotsadm-authstring` (kots
+ * pkg/k8sutil/portforward.go and pkg/snapshot/backup.go at v1.131.4 do the same). The auth string
+ * stays in the main process: never logged, never sent to the renderer. There is no other way in: an
+ * address override would be a second path that operators' clusters never take.
  */
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { CoreV1Api, KubeConfig, PortForward } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
-
-export const KOTSADM_URL_ENV = 'LIFEBOAT_KOTSADM_URL';
 
 export interface SnapshotConfig {
   autoEnabled: boolean;
@@ -35,7 +30,6 @@ export interface AdminTarget {
 export interface AdminApiDeps {
   kc: () => KubeConfig;
   namespace: () => string | undefined;
-  env: NodeJS.ProcessEnv;
   fetchImpl?: typeof fetch;
   /** For tests: replaces the port-forward / override resolution. */
   openTarget?: () => Promise<AdminTarget>;
@@ -55,8 +49,7 @@ export class AdminApi {
 
   /** Where calls go, in words (for the screen). */
   describeTarget(): string {
-    const o = this.deps.env[KOTSADM_URL_ENV];
-    return o ? `${o} (${KOTSADM_URL_ENV})` : `port-forward to the kotsadm pod, port 3000, in namespace ${this.deps.namespace() ?? '?'}`;
+    return `port-forward to the kotsadm pod, port 3000, in namespace ${this.deps.namespace() ?? '?'}`;
   }
 
   async authstring(): Promise<string> {
@@ -80,16 +73,6 @@ export class AdminApi {
 
   async openTarget(): Promise<AdminTarget> {
     if (this.deps.openTarget) return this.deps.openTarget();
-    const override = this.deps.env[KOTSADM_URL_ENV];
-    if (override) {
-      let u: URL;
-      try {
-        u = new URL(override);
-      } catch {
-        throw new LifeboatError('BAD_INPUT', `${KOTSADM_URL_ENV} is not a URL: "${override.slice(0, 100)}".`, `Set ${KOTSADM_URL_ENV} to the admin console's address, e.g. http://127.0.0.1:8800, or unset it to port-forward.`);
-      }
-      return { baseUrl: u.toString().replace(/\/$/, ''), source: `${u.origin} (${KOTSADM_URL_ENV})`, close: async () => {} };
-    }
     return portForwardToKotsadm(this.deps.kc(), this.ns());
   }
 
@@ -111,7 +94,7 @@ export class AdminApi {
         throw new LifeboatError(
           'ADMIN_CONSOLE_UNREACHABLE',
           `Lifeboat could not reach the admin console API through ${target.source} (${cause}).`,
-          this.deps.env[KOTSADM_URL_ENV] ? `Check that the admin console answers at ${this.deps.env[KOTSADM_URL_ENV]}, or unset ${KOTSADM_URL_ENV} to port-forward to the kotsadm pod.` : 'Check that the kotsadm pod is Running (`kubectl get pods -l app=kotsadm`), then try again.',
+          'Check that the kotsadm pod is Running (`kubectl get pods -l app=kotsadm`), then try again.',
         );
       }
       const text = await res.text();
@@ -175,7 +158,7 @@ async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<
     throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `Lifeboat could not list the kotsadm pods in namespace ${namespace}: ${(err as Error).message?.split('\n')[0]}.`, 'Check that this kubeconfig may list pods there.');
   }
   if (!pod) {
-    throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `No Running, Ready kotsadm pod in namespace ${namespace} to port-forward to.`, `Check \`kubectl get pods -n ${namespace} -l app=kotsadm\`. If the admin console is reached another way, set ${KOTSADM_URL_ENV} to its address.`);
+    throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `No Running, Ready kotsadm pod in namespace ${namespace} to port-forward to.`, `Check \`kubectl get pods -n ${namespace} -l app=kotsadm\`.`);
   }
   const pf = new PortForward(kc);
   const server: Server = createServer((sock) => {

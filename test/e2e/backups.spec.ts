@@ -1,8 +1,8 @@
 /**
  * Backups in the browser against the shared lab (Velero installed by ensureVelero()): Back up now →
  * live progress → Completed in the list → detail → log viewer (search, level filter), plus the
- * schedule tab. Starts its own web-mode server with LIFEBOAT_KOTSADM_URL pointing at the lab's
- * admin console stand-in (the lab's pods do not run, so there is nothing to port-forward to).
+ * schedule tab. Starts its own web-mode server; Lifeboat reaches the admin console by port-forward
+ * to the kotsadm pod, as on any cluster.
  * Screenshots: docs/screenshots/backups-*.png.
  */
 import { join } from 'node:path';

@@ -40,9 +40,6 @@ function labLaunch(lab: LabState, opts: { env?: NodeJS.ProcessEnv; home?: string
     KUBECONFIG: lab.kubeconfig,
     LIFEBOAT_TOOLS_DIR: lab.toolsDir,
     HOME: home,
-    // The kubectl-kots stand-in reaches "kotsadm" through the lab's admin console stand-in; Lifeboat
-    // itself is pointed at it by its one explicit override (no pods, so no port-forward).
-    LIFEBOAT_KOTSADM_URL: lab.adminConsole.url,
     LIFEBOAT_LAB_DIR: lab.dir,
     ...opts.env,
   };

@@ -52,7 +52,7 @@ beforeAll(async () => {
     version: 'test',
     toolsDir: lab.toolsDir,
     kubeconfig: lab.kubeconfig,
-    env: { ...process.env, LIFEBOAT_KOTSADM_URL: lab.adminConsole.url, LIFEBOAT_REGISTRY_CA: lab.registry.caFile, HOME: home },
+    env: { ...process.env, LIFEBOAT_REGISTRY_CA: lab.registry.caFile, HOME: home },
   });
   await app.start();
   await waitUntil('Embedded Cluster with Velero detected', async () => {

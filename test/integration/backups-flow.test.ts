@@ -28,7 +28,7 @@ async function startApp(opts: { toolsDir?: string; dir?: string } = {}): Promise
     version: 'test',
     toolsDir: opts.toolsDir ?? l.toolsDir,
     kubeconfig: l.kubeconfig,
-    env: { ...process.env, LIFEBOAT_KOTSADM_URL: l.adminConsole.url, HOME: join(l.dir, 'home') },
+    env: { ...process.env, HOME: join(l.dir, 'home') },
   });
   apps.push(app);
   await app.start();

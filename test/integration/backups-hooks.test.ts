@@ -55,7 +55,7 @@ beforeAll(async () => {
   }, 180_000);
   // Helpers that read the running lab (test/integration/lab.ts) read this file's own lab.
   process.env.LIFEBOAT_LAB_DIR = lab.dir;
-  app = createApp({ dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: { ...process.env, LIFEBOAT_KOTSADM_URL: lab.adminConsole.url, HOME: home } });
+  app = createApp({ dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: { ...process.env, HOME: home } });
   await app.start();
   await waitUntil('Velero and KOTS detected', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 90_000);
 }, 900_000);

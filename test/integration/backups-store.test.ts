@@ -43,7 +43,7 @@ async function storeBytes(name: string): Promise<number> {
 beforeAll(async () => {
   await ensureVelero();
   const l = lab();
-  app = createApp({ dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: l.toolsDir, kubeconfig: l.kubeconfig, env: { ...process.env, LIFEBOAT_KOTSADM_URL: l.adminConsole.url, HOME: join(l.dir, 'home') } });
+  app = createApp({ dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: l.toolsDir, kubeconfig: l.kubeconfig, env: { ...process.env, HOME: join(l.dir, 'home') } });
   await app.start();
   await waitUntil('environment with Velero', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 60_000);
 }, 600_000);

@@ -92,7 +92,6 @@ export class BackupsService {
       new AdminApi({
         kc: () => s.cluster.kubeConfig(),
         namespace: () => this.env()?.kots.namespace,
-        env: s.env,
       });
     this.sizes = new BackupSizes({
       dataDir: s.dataDir,
