@@ -10,7 +10,7 @@
  * stays in the main process: never logged, never sent to the renderer. There is no other way in: an
  * address override would be a second path that operators' clusters never take.
  */
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { CoreV1Api, KubeConfig, PortForward } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
 
@@ -161,7 +161,10 @@ async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<
     throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `No Running, Ready kotsadm pod in namespace ${namespace} to port-forward to.`, `Check \`kubectl get pods -n ${namespace} -l app=kotsadm\`.`);
   }
   const pf = new PortForward(kc);
+  const sockets = new Set<Socket>();
   const server: Server = createServer((sock) => {
+    sockets.add(sock);
+    sock.once('close', () => sockets.delete(sock));
     pf.portForward(namespace, pod!, [3000], sock, null, sock).catch(() => sock.destroy());
   });
   await new Promise<void>((ok, fail) => {
@@ -172,6 +175,11 @@ async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     source: `port-forward to pod ${pod} port 3000 (namespace ${namespace})`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    // The call is over: end the forwarded connections too (fetch keeps them alive, and
+    // server.close() alone would wait for them).
+    close: () => new Promise<void>((r) => {
+      server.close(() => r());
+      for (const sock of sockets) sock.destroy();
+    }),
   };
 }
