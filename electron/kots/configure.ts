@@ -185,29 +185,16 @@ export function locationMatches(spec: LocationSpec | undefined, d: Destination, 
   if (!spec) return { ok: false, reason: 'there is no BackupStorageLocation "default" afterwards' };
   const where = `${spec.provider ?? '?'} ${spec.objectStorage?.bucket ?? '?'}${spec.objectStorage?.prefix ? `/${spec.objectStorage.prefix}` : ''}${spec.config?.s3Url ? ` at ${spec.config.s3Url}` : ''}`;
   const no = (what: string) => ({ ok: false as const, reason: `BackupStorageLocation "default" still points at ${where} (${what})` });
-  const bucket = spec.objectStorage?.bucket;
-  const prefix = spec.objectStorage?.prefix ?? '';
-  switch (d.provider) {
-    case 'aws':
-      if (spec.provider !== 'aws') return no('expected provider aws');
-      if (bucket !== d.bucket || prefix !== (d.prefix ?? '')) return no(`expected ${d.bucket}${d.prefix ? `/${d.prefix}` : ''}`);
-      return { ok: true };
-    case 's3-compatible':
-      if (spec.provider !== 'aws') return no('expected provider aws');
-      if (bucket !== d.bucket || prefix !== (d.prefix ?? '')) return no(`expected ${d.bucket}${d.prefix ? `/${d.prefix}` : ''}`);
-      if ((spec.config?.s3Url ?? '').replace(/\/$/, '') !== d.endpoint.replace(/\/$/, '')) return no(`expected the endpoint ${d.endpoint}`);
-      return { ok: true };
-    case 'gcp':
-      if (spec.provider !== 'gcp') return no('expected provider gcp');
-      if (bucket !== d.bucket || prefix !== (d.prefix ?? '')) return no(`expected ${d.bucket}${d.prefix ? `/${d.prefix}` : ''}`);
-      return { ok: true };
-    case 'azure':
-      if (spec.provider !== 'azure') return no('expected provider azure');
-      if (bucket !== d.container || prefix !== (d.prefix ?? '')) return no(`expected container ${d.container}${d.prefix ? `/${d.prefix}` : ''}`);
-      return { ok: true };
-    case 'nfs':
-    case 'hostpath':
-      if (spec.provider !== 'aws' || spec.config?.s3Url !== fileSystemMinioUrl(kotsNamespace)) return no(`expected KOTS's file-system MinIO at ${fileSystemMinioUrl(kotsNamespace)}`);
-      return { ok: true };
+  if (d.provider === 'nfs' || d.provider === 'hostpath') {
+    const url = fileSystemMinioUrl(kotsNamespace);
+    return spec.provider === 'aws' && spec.config?.s3Url === url ? { ok: true } : no(`expected KOTS's file-system MinIO at ${url}`);
   }
+  // Object stores: the provider Velero's plugin answers to, the bucket (Azure: container) and prefix.
+  const provider = d.provider === 's3-compatible' ? 'aws' : d.provider;
+  const bucket = d.provider === 'azure' ? d.container : d.bucket;
+  const want = `${bucket}${d.prefix ? `/${d.prefix}` : ''}`;
+  if (spec.provider !== provider) return no(`expected provider ${provider}`);
+  if (spec.objectStorage?.bucket !== bucket || (spec.objectStorage?.prefix ?? '') !== (d.prefix ?? '')) return no(`expected ${d.provider === 'azure' ? 'container ' : ''}${want}`);
+  if (d.provider === 's3-compatible' && (spec.config?.s3Url ?? '').replace(/\/$/, '') !== d.endpoint.replace(/\/$/, '')) return no(`expected the endpoint ${d.endpoint}`);
+  return { ok: true };
 }
