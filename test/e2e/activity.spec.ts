@@ -9,7 +9,7 @@ test.describe('Activity', () => {
     test.skip(useFake(), 'needs the lab');
     test.setTimeout(600_000);
     // Its own web mode (fresh journal) and a real tool run to find in it: Back up now runs
-    // `kubectl kots backup` (the lab's stand-in) through the bundled-tool runner.
+    // the real `kubectl kots backup` through the bundled-tool runner.
     await ensureVelero();
     const web = await startWebModeOn(readLabState()!);
     try {

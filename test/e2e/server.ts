@@ -30,7 +30,7 @@ export function buildRenderer(): void {
 }
 
 /**
- * How web mode is run against a lab: its admin kubeconfig and tools, the KOTS stand-ins' addresses,
+ * How web mode is run against a lab: its admin kubeconfig and tools (real velero and kubectl-kots),
  * and a throwaway data dir and home (so the operator's own ~/.kube/config never leaks into a test).
  */
 function labLaunch(lab: LabState, opts: { env?: NodeJS.ProcessEnv; home?: string } = {}): { args: string[]; env: NodeJS.ProcessEnv } {

@@ -1,6 +1,6 @@
 /**
  * What integration tests share: the running lab's state, an admin client, isolated namespaces, and
- * runners for the lab's tools (the real velero CLI and the kubectl-kots stand-in).
+ * runners for the lab's tools (the real velero and kubectl-kots CLIs).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * The restore tests' own labs (they delete the application, so never the shared default lab):
  * Velero installed against a given lab's MinIO, tools run against a given lab, an instance backup
- * taken through the kubectl-kots stand-in. Like lab.ts's helpers, but for any LabState.
+ * taken through the real kubectl-kots. Like lab.ts's helpers, but for any LabState.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ export async function ensureEmbeddedClusterNamespaces(state: LabState): Promise<
   }
 }
 
-/** Takes an instance backup through the stand-in (`kubectl kots backup`) and waits for Velero to complete it. */
+/** Takes an instance backup with the real `kubectl kots backup` and waits for Velero to complete it. */
 export async function instanceBackupOn(state: LabState): Promise<string> {
   const kube = new Kube(state.kubeconfig);
   const before = new Set(((await kube.get('/apis/velero.io/v1/namespaces/velero/backups')).items as any[]).map((b) => b.metadata.name));
