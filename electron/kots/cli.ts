@@ -21,7 +21,7 @@ export function backupArgs(kotsadmNamespace: string): string[] {
 
 export interface BackupOutput {
   success: boolean;
-  /** KOTS's internal name (`<slug>-<8hex>` / `instance-<8hex>`), not the Velero object's name. */
+  /** The Velero Backup's own name (kots pkg/kotsadmsnapshot/backup.go at v1.131.4: generateName "instance-"). */
   backupName?: string;
   error?: string;
 }

@@ -15,6 +15,8 @@ import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, FollowedBackup, MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
+import { BackupsService } from '../../electron/workflows/backups/service.js';
+import type { Services } from '../../electron/workflows/services.js';
 import { adminKube, ensureVelero, lab, waitUntil } from './lab.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lb-backups-'));
@@ -146,6 +148,23 @@ describe('backups', () => {
       await scale(1);
       await waitUntil('kotsadm back', async () => (await kube.get(`/apis/apps/v1/namespaces/${l.kotsNamespace}/deployments/kotsadm`)).status?.availableReplicas === 1, 60_000);
     }
+  });
+
+  it('a workstation clock five minutes ahead of the cluster\'s: the backup KOTS names is followed, nothing is cancelled', async () => {
+    const app = await startApp({ dir: mkdtempSync(join(tmpdir(), 'lb-backups-clock-')) });
+    const services: Services = { bus: app.bus, cluster: app.cluster, detector: app.detector, binaries: app.binaries, runner: app.runner, tools: app.tools, journal: app.journal, dataDir: mkdtempSync(join(tmpdir(), 'lb-backups-clock-svc-')), env: process.env };
+    const ahead = new BackupsService(services, { now: () => Date.now() + 5 * 60_000, appearMs: 20_000 });
+    await ahead.attach(app.cluster.kubeConfig());
+    await waitUntil('no backup running', async () => (await call(app, 'backups.readiness', {})).ok, 120_000);
+    const f = await ahead.create({ kind: 'full' });
+    expect(f.state).toBe('running');
+    // Followed by the name kubectl kots printed, which is the Velero Backup's own.
+    expect(f.backupName).toBe(f.kotsName);
+    const b = await adminKube().get(`/apis/velero.io/v1/namespaces/velero/backups/${f.backupName}`);
+    expect(Date.parse(b.metadata.annotations['kots.io/snapshot-requested'])).toBeLessThan(Date.parse(f.requestedAt) - 60_000);
+    await waitUntil('the skewed backup to finish', async () => ['Completed', 'PartiallyFailed', 'Failed'].includes((await adminKube().get(`/apis/velero.io/v1/namespaces/velero/backups/${f.backupName}`)).status?.phase), 240_000);
+    await ahead.stop();
+    await stopApp(app);
   });
 
   it('refuses to delete a backup still in progress; deletes a completed one until it is gone', async () => {

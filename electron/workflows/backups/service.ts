@@ -50,6 +50,8 @@ export interface BackupsOptions {
   deltaMs?: number;
   adminApi?: AdminApi;
   downloads?: (kc: KubeConfig) => UrlSource;
+  /** This computer's clock (tests set one that runs ahead of the cluster's). */
+  now?: () => number;
 }
 
 interface CachedLog {
@@ -383,8 +385,17 @@ export class BackupsService {
     }
   }
 
+  /**
+   * The Velero Backup a request created. KOTS names it: the admin console answers with the Velero
+   * Backup's own name (kots pkg/kotsadmsnapshot/backup.go at v1.131.4, CreateInstanceBackup:
+   * generateName "instance-"), which `kubectl kots backup -o json` prints as backupName. Only
+   * without that name (Lifeboat closed while the CLI ran) is it looked for by what it carries,
+   * among the Backups that were not there before, requested no earlier than this computer's clock
+   * said minus a margin — a clock ahead of the cluster's would miss it, hence the name first.
+   */
   private findCreated(f: FollowedBackup, before: Set<string>): VeleroBackup | undefined {
     const kotsNs = this.env()?.kots.namespace;
+    if (f.kotsName) return this.backupsInScope().find((b) => b.metadata.name === f.kotsName);
     const since = Date.parse(f.requestedAt) - 2000; // the annotation has second precision
     return this.backupsInScope()
       .filter((b) => {
@@ -440,7 +451,7 @@ export class BackupsService {
     if (input.exportRegistry && input.kind === 'full' && !r.registryExport?.offered) throw new LifeboatError('BAD_INPUT', `The registry cannot be exported here: ${r.registryExport?.reason ?? ''}`, 'Take the backup without the registry export.');
     this.starting = true;
     const before = new Set(this.backupsInScope().map((b) => b.metadata.uid ?? b.metadata.name));
-    const requestedAt = new Date().toISOString();
+    const requestedAt = new Date(this.opts.now?.() ?? Date.now()).toISOString();
     let f: FollowedBackup = { id: randomUUID(), kind: input.kind, ...(input.appSlug && input.kind === 'partial' ? { appSlug: input.appSlug } : {}), state: 'starting', requestedAt, timeline: [] };
     let exportRun: Awaited<ReturnType<typeof startBackupRegistryExport>> | undefined;
     if (withRegistry) {

@@ -71,7 +71,7 @@ export function FollowedCard({ f, onOpen }: { f: FollowedBackup; onOpen: (name: 
             )}
           </Text>
           <Text size="xs" c="dimmed">
-            Requested {relativeTime(f.requestedAt)} ({absoluteTime(f.requestedAt)}){f.kotsName ? ` · KOTS name ${f.kotsName}` : ''}
+            Requested {relativeTime(f.requestedAt)} ({absoluteTime(f.requestedAt)}){f.kotsName && f.kotsName !== f.backupName ? ` · KOTS name ${f.kotsName}` : ''}
             {f.finishedAt ? ` · took ${duration(Date.parse(f.finishedAt) - Date.parse(f.requestedAt))}` : ''}
           </Text>
         </Stack>
