@@ -70,7 +70,8 @@ test.describe('backups', () => {
 
     await page.getByTestId('tab-schedule').click();
     await expect(page.getByTestId('schedule-cron')).toBeVisible();
-    await expect(page.getByText(/Read from http/)).toBeVisible({ timeout: 30_000 });
+    // Lifeboat reads the schedule from the admin console by port-forward to the kotsadm pod.
+    await expect(page.getByText(/Read from port-forward to pod kotsadm-/)).toBeVisible({ timeout: 30_000 });
     await page.getByTestId('schedule-enabled').check({ force: true });
     await expect(page.getByTestId('schedule-cron')).toBeEnabled();
     await page.getByTestId('schedule-cron').fill('0 0 * *');

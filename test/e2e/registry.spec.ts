@@ -80,7 +80,8 @@ test.describe('Registry', () => {
     await expect(details.getByTestId('registry-host')).toHaveText(lab.registry.host);
     await expect(details.getByTestId('registry-reachable')).toHaveText('Signed in');
     await expect(details.getByTestId('registry-repos')).toContainText('lifeboat/kotsadm');
-    await expect(details.getByTestId('registry-tag-count')).toHaveText('4');
+    // kotsadm, KOTS's MinIO, sample-web, sample-db (the air-gap seed) and sample-data (this test).
+    await expect(details.getByTestId('registry-tag-count')).toHaveText('5');
     const coverage = page.getByTestId('registry-coverage');
     await expect(coverage.getByTestId('registry-coverage-verdict')).toHaveText(/gap/);
     await expect(coverage).toContainText('Registry images are not in full backups');
@@ -126,7 +127,7 @@ test.describe('Registry', () => {
     // The panel showed the job running before it showed it done.
     expect(await page.evaluate(() => (window as unknown as { __states: string[] }).__states)).toEqual(['running', 'succeeded']);
     await expect(job).toHaveAttribute('data-state', 'succeeded', { timeout: 180_000 });
-    await expect(job.getByTestId('registry-export-job-tags')).toHaveText('4');
+    await expect(job.getByTestId('registry-export-job-tags')).toHaveText('5');
     await expect(job.getByTestId('registry-export-job-summary')).toContainText('digest was verified');
     await shot(page, { path: join(shots, 'registry-export-done.png'), fullPage: true });
 
@@ -151,8 +152,8 @@ test.describe('Registry', () => {
     // The password is not kept in the form after submission.
     await expect(panel.getByTestId('registry-reseed-password')).toHaveValue('');
     const report = job.getByTestId('registry-reseed-job-report');
-    await expect(report).toContainText('Every tag (4) resolves');
-    await expect(report.getByRole('row').filter({ hasText: 'Same' })).toHaveCount(4);
+    await expect(report).toContainText('Every tag (5) resolves');
+    await expect(report.getByRole('row').filter({ hasText: 'Same' })).toHaveCount(5);
     await shot(page, { path: join(shots, 'registry-reseed-dark.png'), fullPage: true });
   });
 });
@@ -245,7 +246,7 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
     await expect(step.getByTestId('registry-step-done')).toContainText(/Every tag \((\d+) of \1\) resolves/);
     await expect(job.getByTestId('registry-step-job-report').getByRole('row').filter({ hasText: 'Differs' })).toHaveCount(0);
     // The comparison made before the push is made again: it now shows the registry as it is.
-    await expect(step.getByTestId('registry-plan-summary')).toContainText('Every image of the archive (6) is already in');
+    await expect(step.getByTestId('registry-plan-summary')).toContainText('Every image of the archive (7) is already in');
     await expect(step.getByTestId('registry-plan-result').getByRole('row').filter({ hasText: 'Missing' })).toHaveCount(0);
     await shot(page, { path: join(shots, 'restore-reseed.png'), fullPage: true });
 
