@@ -139,6 +139,26 @@ describe('backup hooks', () => {
     pids['kube-apiserver'] = child.pid!;
     writeFileSync(pidFile, JSON.stringify(pids));
     await waitUntil('the API server back', async () => (await kube.getOrUndefined('/api/v1/namespaces/default').catch(() => undefined)) !== undefined, 90_000, 1000);
+    // Velero 1.18.3's backup controller can panic when the API server refuses a list in the middle
+    // of a backup ("Observed a panic … nil pointer dereference" in its log): controller-runtime
+    // recovers, and the Backup stays InProgress until the Velero server restarts, which marks it
+    // Failed. When that happens, do what an operator does — restart the Velero pod — and Lifeboat
+    // must follow the backup to the phase Velero then records.
+    const finished = (b: any) => ['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation'].includes(b?.status?.phase);
+    const settled = await waitUntil('the backup to finish or Velero to give up on it', async () => {
+      const b = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${name}`);
+      if (finished(b)) return 'finished';
+      const pods = await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero');
+      for (const p of pods.items) {
+        const log = String(await kube.request('GET', `/api/v1/namespaces/velero/pods/${p.metadata.name}/log`).catch(() => ''));
+        if (log.includes('Observed a panic') && log.includes(name)) return p.metadata.name as string;
+      }
+      return undefined;
+    }, 120_000, 2000);
+    if (settled !== 'finished') {
+      console.log(`[hooks] Velero panicked on ${name} after the API server restart; restarting pod ${settled}`);
+      await kube.delete(`/api/v1/namespaces/velero/pods/${settled}`);
+    }
     const done = await waitUntil('the followed backup to finish after the restart', async () => {
       const f = await call('backups.followed', {});
       return f && f.backupName === name && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
