@@ -233,7 +233,7 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
     await expect(step.getByTestId('registry-archive-option').first()).toHaveValue(new RegExp(`^${join(kwork, 'export')}`));
     await expect(step.getByTestId('registry-skip-button')).toBeDisabled();
     await step.getByTestId('registry-plan').click();
-    await expect(step.getByTestId('registry-plan-summary')).toContainText('3 images of 6 in the archive are missing');
+    await expect(step.getByTestId('registry-plan-summary')).toContainText('3 images of 7 in the archive are missing');
     await shot(page, { path: join(shots, 'restore-reseed-plan.png'), fullPage: true });
 
     // Re-seed with live progress, then every tag verified.

@@ -161,6 +161,8 @@ test.describe('Setup wizard', () => {
     // 3. Images: prefilled from KOTS; missing; pushed.
     await expect(page.getByTestId('setup-reg-host')).toHaveValue(lab.registry.host);
     await expect(page.getByTestId('setup-reg-namespace')).toHaveValue('lifeboat');
+    // KOTS's credentials are offered, and chosen, once detection has read Secret kotsadm-private-registry.
+    await expect(page.getByTestId('setup-reg-kots-creds')).toBeChecked({ timeout: 30_000 });
     await page.getByTestId('setup-reg-ca').fill(lab.registry.caFile);
     await page.getByTestId('setup-reg-check').click();
     const rows = page.getByTestId('setup-image');

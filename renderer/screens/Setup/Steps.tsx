@@ -72,6 +72,15 @@ export function ImagesStep({ w, env, busy, onRegistry, onCheck, onPush, onNext }
   const [host, setHost] = useState(w.registry?.host ?? kots?.host ?? '');
   const [ns, setNs] = useState(w.registry?.namespace ?? kots?.namespace ?? '');
   const [useKots, setUseKots] = useState(w.registry ? w.registry.credentials === 'kots' : !!kots?.hasCredentials);
+  // Detection reads KOTS's registry and its credentials Secret a moment after the step may open:
+  // adopt what it finds later, unless the operator has already typed or chosen.
+  const touched = useRef({ host: false, ns: false, creds: false });
+  useEffect(() => {
+    if (w.registry || !kots) return;
+    if (!touched.current.host && kots.host) setHost(kots.host);
+    if (!touched.current.ns && kots.namespace) setNs(kots.namespace);
+    if (!touched.current.creds && kots.hasCredentials) setUseKots(true);
+  }, [w.registry, kots?.host, kots?.namespace, kots?.hasCredentials]);
   const [user, setUser] = useState(w.registry?.credentials === 'entered' ? w.registry.username ?? '' : '');
   const [pass, setPass] = useState('');
   const [ca, setCa] = useState(w.registry?.caPath ?? '');
@@ -89,10 +98,10 @@ export function ImagesStep({ w, env, busy, onRegistry, onCheck, onPush, onNext }
         </Text>
         <Stack>
           <Group grow align="flex-start">
-            <TextInput label="Registry host" value={host} onChange={(e) => setHost(e.currentTarget.value)} placeholder="registry.internal:5000" data-testid="setup-reg-host" />
-            <TextInput label="Namespace (path)" value={ns} onChange={(e) => setNs(e.currentTarget.value)} placeholder="myapp" data-testid="setup-reg-namespace" />
+            <TextInput label="Registry host" value={host} onChange={(e) => { touched.current.host = true; setHost(e.currentTarget.value); }} placeholder="registry.internal:5000" data-testid="setup-reg-host" />
+            <TextInput label="Namespace (path)" value={ns} onChange={(e) => { touched.current.ns = true; setNs(e.currentTarget.value); }} placeholder="myapp" data-testid="setup-reg-namespace" />
           </Group>
-          {kots?.hasCredentials && <Checkbox label="Use the credentials KOTS uses (Secret kotsadm-private-registry, read by Lifeboat's main process)" checked={useKots} onChange={(e) => setUseKots(e.currentTarget.checked)} data-testid="setup-reg-kots-creds" />}
+          {kots?.hasCredentials && <Checkbox label="Use the credentials KOTS uses (Secret kotsadm-private-registry, read by Lifeboat's main process)" checked={useKots} onChange={(e) => { touched.current.creds = true; setUseKots(e.currentTarget.checked); }} data-testid="setup-reg-kots-creds" />}
           {!useKots && (
             <Group grow align="flex-start">
               <TextInput label="User name" value={user} onChange={(e) => setUser(e.currentTarget.value)} autoComplete="off" />
