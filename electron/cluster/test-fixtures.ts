@@ -41,7 +41,7 @@ export function expiredCert(): { cert: string; key: string } {
 }
 
 
-/** A tiny plain-HTTP stand-in for an API server: /version and SelfSubjectAccessReview. */
+/** For unit tests: a tiny plain-HTTP server answering /version and SelfSubjectAccessReview. */
 export async function fakeApiServer(allowed: (attrs: Record<string, string>) => boolean = () => true) {
   const { createServer } = await import('node:http');
   const srv = createServer((req, res) => {

@@ -690,9 +690,10 @@ export class BackupsService {
     const notes: string[] = [];
     const namespaces = new Set<string>([kotsNs, ...(env?.kots.apps ?? []).map((a) => a.namespace).filter((n): n is string => !!n)]);
     const vendor: Array<{ slug: string; resources: BackupHookSpec[] }> = [];
-    // The lab's admin console keeps each app's vendor Backup in ConfigMap kotsadm-apps (apps.json
-    // backupSpec); real KOTS keeps it in the deployed release inside kotsadm, which the cluster API
-    // does not expose — then only pod annotations can be listed.
+    // Vendor hooks are read from ConfigMap kotsadm-apps (apps.json backupSpec) when it exists. KOTS
+    // v1.131.4 keeps the vendor Backup in the deployed release inside kotsadm, which the cluster
+    // API does not expose; the hooks KOTS merged into the last instance Backup's spec would be the
+    // source that works there (not done yet) — without either, only pod annotations are listed.
     const cm = await core.readNamespacedConfigMap({ namespace: kotsNs, name: 'kotsadm-apps' }).catch(() => undefined);
     const raw = cm?.data?.['apps.json'];
     if (raw) {
