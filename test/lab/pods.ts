@@ -43,6 +43,10 @@ interface ContainerRun {
   state: ContainerState;
   lastState?: ContainerState;
   ready: boolean;
+  /** The program's listen flags, worked out at its first start and kept across restarts. */
+  listenArgs?: string[];
+  /** Ports taken for those flags beyond the pod's declared ones. */
+  extraPorts: number[];
 }
 
 export interface PodEntry {
@@ -77,14 +81,20 @@ function condition(type: string, status: 'True' | 'False', extra: Record<string,
 
 export class PodRunner {
   readonly pods = new Map<string, PodEntry>(); // by uid
-  private nextPort: number;
+  /** Loopback ports in use by this kubelet's containers: the lab's block is base+750…base+999. */
+  private readonly used = new Set<number>();
 
   constructor(private readonly o: PodRunnerOptions) {
-    this.nextPort = o.firstPort;
   }
 
   private port(): number {
-    return this.nextPort++;
+    for (let p = this.o.firstPort; p < this.o.firstPort + 250; p++) {
+      if (!this.used.has(p)) {
+        this.used.add(p);
+        return p;
+      }
+    }
+    throw new Error('the lab kubelet has no free port left in its block (250 container ports in use)');
   }
 
   byName(namespace: string, name: string): PodEntry | undefined {
@@ -129,10 +139,11 @@ export class PodRunner {
       for (const c of list) {
         entry.containers.set(c.name, {
           spec: c, init, profile: imageProfile(c.image, this.o.programs), logFile: join(dir, `${c.name}.log`),
-          restarts: 0, state: { kind: 'waiting', reason: init ? 'PodInitializing' : 'ContainerCreating' }, ready: false,
+          restarts: 0, state: { kind: 'waiting', reason: init ? 'PodInitializing' : 'ContainerCreating' }, ready: false, extraPorts: [],
         });
         for (const p of c.ports ?? []) {
-          if (!entry.ports.has(p.containerPort)) entry.ports.set(p.containerPort, this.port());
+          // Only processes the kubelet runs listen: a pod it does not execute gets no ports.
+          if (executed && !entry.ports.has(p.containerPort)) entry.ports.set(p.containerPort, this.port());
           if (p.name) entry.portNames.set(p.name, p.containerPort);
         }
       }
@@ -330,6 +341,7 @@ export class PodRunner {
       this.o.log(`${e.namespace}/${e.name}: ${(err as Error).message}`);
       await this.event(pod, 'Warning', 'FailedMount', (err as Error).message);
       this.pods.delete(e.uid); // tried again on the next resync
+      this.release(e);
       throw err;
     }
     await this.setStatus(pod, this.status(pod, e));
@@ -374,7 +386,12 @@ export class PodRunner {
   /** Runs one container to its exit; resolves with the exit code. */
   private async runOnce(pod: any, e: PodEntry, c: ContainerRun, volumes: Map<string, string>): Promise<number> {
     const { argv: prefix, env } = await this.sandbox(pod, c.spec, volumes);
-    const argv = [...prefix, ...containerArgv(c.spec, c.profile), ...(c.profile?.listenArgs?.(e.ports, () => this.port()) ?? [])];
+    c.listenArgs ??= c.profile?.listenArgs?.(e.ports, () => {
+      const p = this.port();
+      c.extraPorts.push(p);
+      return p;
+    }) ?? [];
+    const argv = [...prefix, ...containerArgv(c.spec, c.profile), ...c.listenArgs];
     if (!c.profile && !c.spec.command?.length) {
       // An image the lab has no build of, with nothing to run: done, as far as the lab can tell.
       await this.event(pod, 'Warning', 'LabImageNotRunnable', `The lab has no local build of ${c.spec.image}; container ${c.spec.name} is skipped.`);
@@ -442,7 +459,14 @@ export class PodRunner {
         child.once('exit', () => { clearTimeout(t); r(); });
       });
     }));
+    this.release(e);
     if (e.executed) this.o.log(`${e.namespace}/${e.name}: stopped`);
+  }
+
+  private release(e: PodEntry): void {
+    if (!e.executed) return; // its ports (if any) are the stand-in's, not from this block
+    for (const p of e.ports.values()) this.used.delete(p);
+    for (const c of e.containers.values()) for (const p of c.extraPorts) this.used.delete(p);
   }
 
   forget(uid: string): void {
