@@ -32,6 +32,12 @@ export interface ImageProfile {
   workingDir?: string;
   /** Whether the lab runs this command of the image (default: yes). */
   executes?: (argv: string[]) => boolean;
+  /**
+   * Containers with the same key never run at once in one lab: a program with a listener it cannot
+   * move (Velero's controller metrics port, see velero-metrics-port.ts) would crash while another
+   * copy still holds it, which separate network namespaces prevent on a real node.
+   */
+  exclusive?: string;
 }
 
 export interface LabPrograms {
@@ -63,6 +69,7 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
       name, files: [{ src: p.velero, dest: '/velero', readOnly: true }], entrypoint: ['/velero'],
       // The server only: node-agent needs the node's pod volumes, which the lab has not got.
       executes: (argv) => argv[1] === 'server',
+      exclusive: 'velero-server',
       listenArgs: (ports, extra) => [`--metrics-address=127.0.0.1:${ports.get(8085) ?? extra()}`, `--profiler-address=127.0.0.1:${extra()}`],
     };
   }

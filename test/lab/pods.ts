@@ -83,6 +83,8 @@ export class PodRunner {
   readonly pods = new Map<string, PodEntry>(); // by uid
   /** Loopback ports in use by this kubelet's containers: the lab's block is base+750…base+999. */
   private readonly used = new Set<number>();
+  /** Containers whose process runs, stopping pods' included (until their process has exited). */
+  private readonly live = new Set<ContainerRun>();
 
   constructor(private readonly o: PodRunnerOptions) {
   }
@@ -399,6 +401,12 @@ export class PodRunner {
       c.state = { kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: t, finishedAt: t };
       return 0;
     }
+    const key = c.profile?.exclusive;
+    // e.g. a rollout's new Velero pod waits (ContainerCreating) until the old one's process is gone.
+    while (key && !e.stopping && [...this.live].some((x) => x !== c && x.profile?.exclusive === key)) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    if (e.stopping) return 0;
     const fd = openSync(c.logFile, 'a');
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], detached: false });
     closeSync(fd);
@@ -408,6 +416,8 @@ export class PodRunner {
       child.once('error', () => resolve(127));
     });
     c.child = child;
+    this.live.add(c);
+    void exited.then(() => this.live.delete(c));
     const startedAt = now();
     c.state = { kind: 'running', startedAt };
     this.o.log(`${e.namespace}/${e.name}/${c.spec.name}: started (pid ${child.pid}): ${containerArgv(c.spec, c.profile).join(' ')}`);
