@@ -32,11 +32,7 @@ export interface ImageProfile {
   workingDir?: string;
   /** Whether the lab runs this command of the image (default: yes). */
   executes?: (argv: string[]) => boolean;
-  /**
-   * Containers with the same key never run at once in one lab: a program with a listener it cannot
-   * move (Velero's controller metrics port, see velero-metrics-port.ts) would crash while another
-   * copy still holds it, which separate network namespaces prevent on a real node.
-   */
+  /** 'velero-server': the runner gives each such container its own listener port (pods.ts). */
   exclusive?: string;
 }
 

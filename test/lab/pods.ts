@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { containerArgv, imageProfile, sandboxArgv, type Bind, type ImageProfile, type LabPrograms } from './containers.js';
 import { Kube, KubeError } from './kube.js';
 import { LAB_NODE } from './seed.js';
+import { writeVeleroWithMetricsPort } from './velero-metrics-port.js';
 
 export interface PodRunnerOptions {
   kube: Kube;
@@ -401,12 +402,18 @@ export class PodRunner {
       c.state = { kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: t, finishedAt: t };
       return 0;
     }
-    const key = c.profile?.exclusive;
-    // e.g. a rollout's new Velero pod waits (ContainerCreating) until the old one's process is gone.
-    while (key && !e.stopping && [...this.live].some((x) => x !== c && x.profile?.exclusive === key)) {
-      await new Promise((r) => setTimeout(r, 250));
+    if (c.profile?.exclusive === 'velero-server') {
+      // Each Velero server gets its own copy of the binary with its own controller-metrics port
+      // (velero-metrics-port.ts): on a node each pod has its own network namespace, so a rollout's
+      // new pod never finds the old one's listener; here they share the host's.
+      const own = join(this.o.podsDir, e.uid, `velero-${c.spec.name}`);
+      if (!existsSync(own)) {
+        const port = this.port();
+        c.extraPorts.push(port);
+        if (!writeVeleroWithMetricsPort(this.o.programs.velero, own, port)) this.o.log(`${e.namespace}/${e.name}: could not give velero its own metrics port`);
+      }
+      if (existsSync(own)) for (let i = 0; i < argv.length; i++) if (argv[i] === this.o.programs.velero && argv[i + 1] === '/velero') argv[i] = own;
     }
-    if (e.stopping) return 0;
     const fd = openSync(c.logFile, 'a');
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], detached: false });
     closeSync(fd);
