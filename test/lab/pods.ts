@@ -84,8 +84,6 @@ export class PodRunner {
   readonly pods = new Map<string, PodEntry>(); // by uid
   /** Loopback ports in use by this kubelet's containers: the lab's block is base+750…base+999. */
   private readonly used = new Set<number>();
-  /** Containers whose process runs, stopping pods' included (until their process has exited). */
-  private readonly live = new Set<ContainerRun>();
 
   constructor(private readonly o: PodRunnerOptions) {
   }
@@ -423,8 +421,6 @@ export class PodRunner {
       child.once('error', () => resolve(127));
     });
     c.child = child;
-    this.live.add(c);
-    void exited.then(() => this.live.delete(c));
     const startedAt = now();
     c.state = { kind: 'running', startedAt };
     this.o.log(`${e.namespace}/${e.name}/${c.spec.name}: started (pid ${child.pid}): ${containerArgv(c.spec, c.profile).join(' ')}`);
