@@ -32,8 +32,9 @@ export interface ImageProfile {
   workingDir?: string;
   /** Whether the lab runs this command of the image (default: yes). */
   executes?: (argv: string[]) => boolean;
-  /** 'velero-server': the runner gives each such container its own listener port (pods.ts). */
-  exclusive?: string;
+  /** Velero's server: the runner gives each such container its own copy of velero with its own
+   * controller-metrics port (pods.ts, velero-metrics-port.ts). */
+  ownMetricsPort?: boolean;
 }
 
 export interface LabPrograms {
@@ -65,7 +66,7 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
       name, files: [{ src: p.velero, dest: '/velero', readOnly: true }], entrypoint: ['/velero'],
       // The server only: node-agent needs the node's pod volumes, which the lab has not got.
       executes: (argv) => argv[1] === 'server',
-      exclusive: 'velero-server',
+      ownMetricsPort: true,
       listenArgs: (ports, extra) => [`--metrics-address=127.0.0.1:${ports.get(8085) ?? extra()}`, `--profiler-address=127.0.0.1:${extra()}`],
     };
   }

@@ -400,7 +400,7 @@ export class PodRunner {
       c.state = { kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: t, finishedAt: t };
       return 0;
     }
-    if (c.profile?.exclusive === 'velero-server') {
+    if (c.profile?.ownMetricsPort) {
       // Each Velero server gets its own copy of the binary with its own controller-metrics port
       // (velero-metrics-port.ts): on a node each pod has its own network namespace, so a rollout's
       // new pod never finds the old one's listener; here they share the host's.
