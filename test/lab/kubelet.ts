@@ -32,6 +32,7 @@ import { isAirgap, LAB_NODE } from './seed.js';
 import { PodRunner } from './pods.js';
 import { ServiceNetwork } from './services.js';
 import { labPrograms } from './programs.js';
+import { podMetricsPortsFor } from './velero-metrics-port.js';
 
 const { values } = parseArgs({ options: { 'lab-dir': { type: 'string' }, kubeconfig: { type: 'string' }, port: { type: 'string' }, 'port-base': { type: 'string' } } });
 const labDir = resolve(values['lab-dir']!);
@@ -54,6 +55,7 @@ const runner = new PodRunner({
   programs: labPrograms(state),
   // Ports for the processes the kubelet runs: base+750.., inside this lab's block of 1000 ports.
   firstPort: kubeletPort + 500,
+  metricsPorts: podMetricsPortsFor(Number(values['port-base'] ?? kubeletPort - 250)),
   // Until the lab runs kotsadm itself, the admin console stand-in answers as the kotsadm pod's :3000.
   standInPorts: (pod) => (pod.metadata.namespace === state.kotsNamespace && pod.metadata.labels?.app === 'kotsadm' ? new Map([[3000, adminConsolePort]]) : undefined),
   log,
@@ -207,7 +209,11 @@ async function reconcilePod(pod: any): Promise<void> {
   if (runner.runnable(pod)) {
     handled.set(uid, 'running');
     // The pod runs for as long as it runs: never inside the reconcile queue.
-    void runner.run(pod).catch(() => handled.delete(uid));
+    void runner.run(pod).catch((err) => {
+      // Logged: a pod that cannot start must say why (it is tried again on the next resync).
+      log(`${key}: cannot run: ${(err as Error).message}`);
+      handled.delete(uid);
+    });
   } else {
     handled.set(uid, 'not-executed');
     await runner.reportNotExecuted(pod);

@@ -24,6 +24,8 @@ export interface PodRunnerOptions {
   programs: LabPrograms;
   /** The first loopback port for container ports; the runner counts up from it. */
   firstPort: number;
+  /** 4-digit ports for Velero servers' controller metrics (velero-metrics-port.ts), one per pod. */
+  metricsPorts: number[];
   /** Container ports the lab answers itself for a pod it does not execute (the admin console stand-in). */
   standInPorts: (pod: any) => Map<number, number> | undefined;
   log: (m: string) => void;
@@ -96,6 +98,14 @@ export class PodRunner {
       }
     }
     throw new Error('the lab kubelet has no free port left in its block (250 container ports in use)');
+  }
+
+  /** A free 4-digit port for a Velero server's own copy (the binary's ":8080" has room for 4 digits only). */
+  private metricsPort(): number {
+    const p = this.o.metricsPorts.find((x) => !this.used.has(x));
+    if (p === undefined) throw new Error(`the lab kubelet has no free Velero metrics port left (${this.o.metricsPorts.length} Velero servers running)`);
+    this.used.add(p);
+    return p;
   }
 
   byName(namespace: string, name: string): PodEntry | undefined {
@@ -406,9 +416,14 @@ export class PodRunner {
       // new pod never finds the old one's listener; here they share the host's.
       const own = join(this.o.podsDir, e.uid, `velero-${c.spec.name}`);
       if (!existsSync(own)) {
-        const port = this.port();
-        c.extraPorts.push(port);
-        if (!writeVeleroWithMetricsPort(this.o.programs.velero, own, port)) this.o.log(`${e.namespace}/${e.name}: could not give velero its own metrics port`);
+        try {
+          const port = this.metricsPort();
+          c.extraPorts.push(port);
+          if (!writeVeleroWithMetricsPort(this.o.programs.velero, own, port)) throw new Error('the velero binary does not have the expected ":8080" default');
+        } catch (err) {
+          // It still runs, on the shared copy's port: a second server then fails visibly on "address in use".
+          this.o.log(`${e.namespace}/${e.name}: could not give velero its own metrics port: ${(err as Error).message}`);
+        }
       }
       if (existsSync(own)) for (let i = 0; i < argv.length; i++) if (argv[i] === this.o.programs.velero && argv[i + 1] === '/velero') argv[i] = own;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricsPortFor, patchMetricsPort } from './velero-metrics-port.js';
+import { metricsPortFor, patchMetricsPort, podMetricsPortsFor } from './velero-metrics-port.js';
 
 describe('velero metrics port patch', () => {
   it('gives every lab port base its own 4-digit port', () => {
@@ -8,6 +8,15 @@ describe('velero metrics port patch', () => {
     expect(new Set(ports).size).toBe(bases.length);
     for (const p of ports) expect(String(p)).toHaveLength(4);
     expect(ports).not.toContain(8080);
+  });
+
+  it('gives each lab 24 more 4-digit ports for its Velero server pods, none shared with another lab', () => {
+    const bases = [22000, 22250, 24000, 26000, 27000, 29000, 31000, 37500, 65000];
+    const all = bases.flatMap((b) => [metricsPortFor(b), ...podMetricsPortsFor(b)]);
+    expect(new Set(all).size).toBe(all.length);
+    for (const p of all) expect(String(p)).toHaveLength(4);
+    // Each can really be patched in (a 5-digit port from the container block could not).
+    for (const p of podMetricsPortsFor(26000)) expect(patchMetricsPort(Buffer.from('x:8080'), p)).toBeDefined();
   });
 
   it('replaces only the bare :8080, not the ones inside URLs', () => {

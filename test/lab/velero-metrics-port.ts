@@ -14,6 +14,15 @@ export function metricsPortFor(portBase: number): number {
   return 1000 + (Math.floor(portBase / 10) % 9000);
 }
 
+/**
+ * The 4-digit ports a lab gives its Velero server pods, one each: the 24 after the lab's own
+ * (metricsPortFor(base)). Lab port bases are at least 250 apart, so these never meet another lab's.
+ */
+export function podMetricsPortsFor(portBase: number): number[] {
+  const first = metricsPortFor(portBase) + 1;
+  return Array.from({ length: 24 }, (_, i) => first + i);
+}
+
 /** Replaces the one bare ":8080" in the binary; returns the patched bytes, or undefined when there is not exactly one. */
 export function patchMetricsPort(binary: Buffer, port: number): Buffer | undefined {
   const text = `:${port}`;
