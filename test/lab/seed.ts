@@ -191,6 +191,9 @@ export function adminConsole(state: LabState): any[] {
                 { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
                 { name: 'AUTO_CREATE_CLUSTER_TOKEN', valueFrom: { secretKeyRef: { name: 'kotsadm-authstring', key: 'kotsadm-authstring' } } },
                 ...(state.app.namespace !== ns ? [{ name: 'KOTSADM_TARGET_NAMESPACE', value: state.app.namespace }] : []),
+                // As kots pkg/kotsadm/objects/kotsadm_objects.go (v1.131.4) sets it for an air-gapped
+                // install or one with a private registry; kotsadm records it in kots.io/is-airgap.
+                ...(airgap ? [{ name: 'DISABLE_OUTBOUND_CONNECTIONS', value: 'true' }] : []),
               ],
               volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
             }],

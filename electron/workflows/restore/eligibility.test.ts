@@ -35,7 +35,6 @@ describe('restore eligibility', () => {
     expect(errors(backup({ 'kots.io/instance': '', 'kots.io/app-id': 'a' }))).toContain('Not a full backup');
     expect(errors(backup({ 'kots.io/kotsadm-image': '' }))).toEqual(['Backup annotations missing']);
     expect(errors(backup({ 'kots.io/kotsadm-deploy-namespace': '' }))).toEqual(['Backup annotations missing']);
-    expect(errors(backup({ 'kots.io/is-airgap': 'true' }))).toEqual(['Air-gap mode differs']);
     expect(errors(backup({ 'kots.io/embedded-cluster': 'true' }))).toContain('Embedded Cluster backup');
     expect(errors(backup({}, { expiration: '2026-04-01T00:00:00Z' }))).toEqual(['Backup expired']);
     expect(errors(backup({}, {}, 'elsewhere'))).toEqual(['Storage location missing']);
@@ -49,11 +48,30 @@ describe('restore eligibility', () => {
     }
   });
 
-  it('air-gap mode is only compared when both sides are known; unknown is a warning', () => {
-    expect(errors(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, airgapped: undefined })).toEqual([]);
+  // kots pkg/kotsadmsnapshot/backup.go at v1.131.4 writes kots.io/is-airgap from kotsadm's
+  // DISABLE_OUTBOUND_CONNECTIONS (pkg/kotsadm/main.go IsAirgap), which kotsadm_objects.go sets for
+  // air-gapped installs AND for online installs with a private registry; pkg/snapshot/restore.go makes
+  // no check on it. A rebuilt cluster has no admin console to compare with at all.
+  it('a backup taken with outbound connections disabled restores anywhere: on a rebuilt cluster, on an online one', () => {
+    const airgapped = backup({ 'kots.io/is-airgap': 'true' });
+    expect(errors(airgapped, { ...ctx, airgapped: undefined })).toEqual([]);
+    expect(errors(airgapped, { ...ctx, airgapped: false })).toEqual([]);
+    expect(describeBackup(airgapped, { ...ctx, airgapped: undefined }).restorable).toBe(true);
+    expect(describeBackup(airgapped, ctx).restorable).toBe(true);
+  });
+
+  it('a mode that differs from the running admin console is a warning that says what comes back', () => {
+    const w = checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, airgapped: false }).find((c) => c.title === 'Outbound connections differ');
+    expect(w).toMatchObject({ ok: true, severity: 'warning' });
+    expect(w!.reason).toMatch(/disabled/);
+    expect(w!.fix).toMatch(/registry/i);
+    // Same mode, or nothing to compare with: no word.
+    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, airgapped: true }).map((c) => c.title)).not.toContain('Outbound connections differ');
+    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, airgapped: undefined }).map((c) => c.title)).not.toContain('Outbound connections differ');
+    // A backup without the annotation (older KOTS) is not flagged: nothing depends on it.
     const b = backup();
     delete b.metadata.annotations!['kots.io/is-airgap'];
-    expect(checkBackup(b, ctx).map((c) => [c.title, c.severity])).toContainEqual(['Air-gap mode unknown', 'warning']);
+    expect(checkBackup(b, ctx).filter((c) => /air-gap|outbound/i.test(c.title))).toEqual([]);
   });
 
   it('sorts newest first', () => {

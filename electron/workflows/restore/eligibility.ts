@@ -10,7 +10,11 @@ import type { VeleroBackup } from './velero.js';
 
 export interface EligibilityContext {
   now: Date;
-  /** The cluster's air-gap mode, when known. */
+  /**
+   * Whether the admin console running on this cluster has outbound connections disabled (its
+   * DISABLE_OUTBOUND_CONNECTIONS, as KOTS records it in kots.io/is-airgap); undefined when none runs
+   * here (a rebuilt cluster) or it cannot be read. Never a guess.
+   */
   airgapped?: boolean;
   veleroVersion?: string;
   /** Storage locations on this cluster: name → provider. */
@@ -84,17 +88,20 @@ export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
       'Pick another full backup taken by KOTS; this one was edited or made by another tool.',
     ));
   }
-  if (ann[A.airgap] !== undefined && ctx.airgapped !== undefined) {
-    const backupAirgap = ann[A.airgap] === 'true';
-    if (backupAirgap !== ctx.airgapped) {
-      checks.push(err(
-        'Air-gap mode differs',
-        `The backup was taken on ${backupAirgap ? 'an air-gapped' : 'an online'} installation; this cluster is ${ctx.airgapped ? 'air-gapped' : 'online'}. KOTS restores need the same install method.`,
-        backupAirgap ? 'Restore onto an air-gapped installation (with the images in its private registry).' : 'Restore onto an online installation, or pick a backup taken in this mode.',
-      ));
-    }
-  } else if (ann[A.airgap] === undefined && isInstance) {
-    checks.push(warn('Air-gap mode unknown', 'The backup does not say whether it came from an air-gapped installation (kots.io/is-airgap).', 'Make sure it was taken with the same install method as this cluster.'));
+  // kots.io/is-airgap is kotsadm's DISABLE_OUTBOUND_CONNECTIONS at backup time (kots
+  // pkg/kotsadmsnapshot/backup.go, pkg/kotsadm/main.go IsAirgap at v1.131.4): true for air-gapped
+  // installs and for online ones with a private registry (pkg/kotsadm/objects/kotsadm_objects.go).
+  // `kubectl kots restore` makes no check on it (pkg/snapshot/restore.go): the admin console comes back
+  // as it was backed up. So it never blocks; it is worth a word only against a running admin console.
+  if (ann[A.airgap] !== undefined && ctx.airgapped !== undefined && (ann[A.airgap] === 'true') !== ctx.airgapped) {
+    const backupOffline = ann[A.airgap] === 'true';
+    checks.push(warn(
+      'Outbound connections differ',
+      `The backed-up admin console ran with outbound connections ${backupOffline ? 'disabled (air-gapped, or pulling from a private registry)' : 'enabled'}; the one on this cluster runs with them ${ctx.airgapped ? 'disabled' : 'enabled'}. A full restore brings the backed-up one back as it was.`,
+      backupOffline
+        ? 'Nothing blocks the restore. Make sure the private registry the backup names is reachable from this cluster and holds the images (the Registry step re-seeds it).'
+        : 'Nothing blocks the restore. If this cluster cannot reach the internet or the vendor\'s registry, the restored application cannot pull its images: restore onto a cluster that can, or re-seed a private registry first.',
+    ));
   }
   if (b.status?.expiration && new Date(b.status.expiration).getTime() <= ctx.now.getTime()) {
     checks.push(err('Backup expired', `It expired on ${b.status.expiration}; Velero is deleting it.`, 'Pick a newer backup.'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeImpact, parseResourceList, refKey, refsOf, sideOf } from './impact.js';
+import { appsInRestore, computeImpact, parseResourceList, refKey, refsOf, sideOf } from './impact.js';
 
 const list = parseResourceList(JSON.stringify({
   'v1/Namespace': ['kotsadm', 'sample-app'],
@@ -47,5 +47,37 @@ describe('restore impact preview', () => {
     expect(i.resourceListRead).toBe(false);
     expect(i.notes[0]).toContain('storage unreachable');
     expect(i.consequences.length).toBeGreaterThan(0);
+  });
+
+  // kots pkg/handlers/restore.go RestoreApps at v1.131.4 (called with restoreAll by the CLI,
+  // pkg/snapshot/restore.go) restores every app the admin console has installed *then*
+  // (store.ListInstalledApps), not the apps in the backup; pkg/operator/operator.go first undeploys
+  // each (ClearPVCs) and then creates `<backup>.<slug>`, whose selector kots.io/app-slug=<slug>
+  // restores nothing for an app the backup does not hold.
+  describe('which apps a restore touches, as KOTS decides it', () => {
+    it('application only: the apps installed now; one installed after the backup is deleted for good', () => {
+      const a = appsInRestore('app', ['sample-app'], ['sample-app', 'later-app']);
+      expect(a).toEqual({ restoreNames: ['sample-app', 'later-app'], comesBack: ['sample-app'], deletedForGood: ['later-app'], notRestored: [], leftUnmanaged: [] });
+      const i = computeImpact({ backup: 'b', type: 'app', kotsadmNamespace: 'kotsadm', appSlugs: ['sample-app'], installedNow: ['sample-app', 'later-app'], appNamespaces: ['sample-app'], resourceList: list, toDelete: [], existing: new Set() });
+      expect(i.consequences.join(' ')).toMatch(/later-app .*installed after backup b.*deleted with its data.*nothing of it/);
+    });
+
+    it('application only: an app in the backup but not installed now does not come back', () => {
+      const a = appsInRestore('app', ['sample-app', 'old-app'], ['sample-app']);
+      expect(a).toMatchObject({ restoreNames: ['sample-app'], comesBack: ['sample-app'], notRestored: ['old-app'] });
+      const i = computeImpact({ backup: 'b', type: 'app', kotsadmNamespace: 'kotsadm', appSlugs: ['sample-app', 'old-app'], installedNow: ['sample-app'], appNamespaces: ['sample-app'], resourceList: list, toDelete: [], existing: new Set() });
+      expect(i.consequences.join(' ')).toMatch(/old-app is in the backup but not installed now.*full restore/);
+    });
+
+    it('full: the restored admin console restores the backup\'s apps; one installed since is left unmanaged', () => {
+      expect(appsInRestore('full', ['sample-app'], ['sample-app', 'later-app'])).toEqual({ restoreNames: ['sample-app'], comesBack: ['sample-app'], deletedForGood: [], notRestored: [], leftUnmanaged: ['later-app'] });
+      const i = computeImpact({ backup: 'b', type: 'full', kotsadmNamespace: 'kotsadm', appSlugs: ['sample-app'], installedNow: ['sample-app', 'later-app'], appNamespaces: ['sample-app'], resourceList: list, toDelete: [], existing: new Set() });
+      expect(i.consequences.join(' ')).toMatch(/later-app .*not known to the restored admin console/);
+    });
+
+    it('nothing known about the cluster (rebuilt, or the list could not be read): the backup\'s apps', () => {
+      expect(appsInRestore('app', ['sample-app'], undefined)).toEqual({ restoreNames: ['sample-app'], comesBack: ['sample-app'], deletedForGood: [], notRestored: [], leftUnmanaged: [] });
+      expect(appsInRestore('admin-console', ['sample-app'], ['x']).restoreNames).toEqual([]);
+    });
   });
 });

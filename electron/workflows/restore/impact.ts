@@ -74,11 +74,51 @@ export function sideOf(ref: RestoreObjectRef, kotsadmNamespace: string): 'admin-
   return /kotsadm|kots/.test(ref.name) ? 'admin-console' : 'app';
 }
 
+export interface AppsInRestore {
+  /** Slugs KOTS creates a `<backup>.<slug>` Velero Restore for (the ones to wait for). */
+  restoreNames: string[];
+  /** Apps that come back as they were in the backup. */
+  comesBack: string[];
+  /** Installed now, not in the backup: undeployed with their PVCs, and nothing restores them. */
+  deletedForGood: string[];
+  /** In the backup, not installed now: an application-only restore leaves them out. */
+  notRestored: string[];
+  /** Installed now, not in the backup, on a full restore: the restored admin console does not know them. */
+  leftUnmanaged: string[];
+}
+
+/**
+ * Which apps a restore touches, as KOTS decides it. kots pkg/handlers/restore.go RestoreApps at
+ * v1.131.4 (restoreAll, as pkg/snapshot/restore.go calls it) walks the apps the admin console has
+ * installed at that moment, not the backup's; pkg/operator/operator.go undeploys each (ClearPVCs)
+ * and creates `<backup>.<slug>`, which restores nothing for an app the backup does not hold. On a
+ * full restore the admin console answering is the restored one, so its apps are the backup's.
+ * `installedNow` undefined (a rebuilt cluster, or not readable): the backup's apps.
+ */
+export function appsInRestore(type: RestoreType, backupApps: string[], installedNow: string[] | undefined): AppsInRestore {
+  const none: AppsInRestore = { restoreNames: [], comesBack: [], deletedForGood: [], notRestored: [], leftUnmanaged: [] };
+  if (type === 'admin-console') return none;
+  const inBackup = new Set(backupApps);
+  const now = installedNow ?? backupApps;
+  const later = now.filter((s) => !inBackup.has(s));
+  if (type === 'full') return { ...none, restoreNames: [...backupApps], comesBack: [...backupApps], leftUnmanaged: installedNow ? later : [] };
+  const installed = new Set(now);
+  return {
+    ...none,
+    restoreNames: [...now],
+    comesBack: now.filter((s) => inBackup.has(s)),
+    deletedForGood: later,
+    notRestored: backupApps.filter((s) => !installed.has(s)),
+  };
+}
+
 export interface ImpactInput {
   backup: string;
   type: RestoreType;
   kotsadmNamespace: string;
   appSlugs: string[];
+  /** The apps installed on this cluster now (kots.io/app-slug of live workloads); undefined when unknown. */
+  installedNow?: string[];
   /** The app namespaces KOTS clears (the backup's includedNamespaces minus the admin console's). */
   appNamespaces: string[];
   resourceList?: ResourceList;
@@ -102,12 +142,18 @@ export function computeImpact(input: ImpactInput): RestoreImpact {
   restored.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const deleted = [...input.toDelete].sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
   const pvcs = deleted.filter((d) => d.kind === 'PersistentVolumeClaim');
-  const apps = input.appSlugs.join(', ') || 'the application';
+  const who = appsInRestore(input.type, input.appSlugs, input.installedNow);
+  const list = (xs: string[]) => xs.join(', ') || 'the application';
+  const apps = list(input.type === 'admin-console' ? input.appSlugs : who.restoreNames);
+  const back = list(who.comesBack);
 
   const consequences: string[] = [];
   if (wantApp) {
     consequences.push(`KOTS first deletes ${apps} from this cluster${pvcs.length ? `, including ${pvcs.length} persistent volume claim${pvcs.length === 1 ? '' : 's'} and the data in them` : ', including its persistent volume claims and their data'}. This cannot be undone.`);
-    consequences.push(`Then ${apps} comes back exactly as it was when backup ${input.backup} was taken: anything changed since then is lost.`);
+    if (who.comesBack.length || !who.deletedForGood.length) consequences.push(`Then ${back} comes back exactly as it was when backup ${input.backup} was taken: anything changed since then is lost.`);
+    for (const s of who.deletedForGood) consequences.push(`${s} was installed after backup ${input.backup}: KOTS restores every app installed now, so ${s} is deleted with its data, and the backup has nothing of it to bring back.`);
+    for (const s of who.notRestored) consequences.push(`${s} is in the backup but not installed now: an application-only restore restores the apps installed now, so ${s} does not come back. A full restore brings it back with the admin console.`);
+    for (const s of who.leftUnmanaged) consequences.push(`${s} was installed after backup ${input.backup}, so it is not known to the restored admin console: its objects stay on the cluster, no longer managed by KOTS.`);
   }
   if (wantAdmin) {
     consequences.push(`KOTS deletes the admin console in namespace ${input.kotsadmNamespace} (its database and settings${wantApp ? '' : '; the application keeps running'}) and restores it from the backup. Config changes and uploaded releases since then are lost.`);

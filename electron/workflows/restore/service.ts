@@ -41,7 +41,7 @@ import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { parseRestoreOutput, restoreArgs } from '../../kots/restore.js';
 import type { Services } from '../services.js';
 import { checkBackup, describeBackup, sortBackups, type EligibilityContext } from './eligibility.js';
-import { ADMIN_DELETE_CLUSTER_KINDS, ADMIN_DELETE_KINDS, APP_DELETE_KINDS, computeImpact, parseResourceList, refKey, type ResourceList } from './impact.js';
+import { ADMIN_DELETE_CLUSTER_KINDS, ADMIN_DELETE_KINDS, APP_DELETE_KINDS, appsInRestore, computeImpact, parseResourceList, refKey, type ResourceList } from './impact.js';
 import { journalClusterWrites } from '../../cluster/rest.js';
 import { isNotFound, kubeJson, type KubeJson } from './kube.js';
 import { buildReport } from './report.js';
@@ -286,7 +286,10 @@ export class RestoreService {
     const kotsadmNs = b.metadata.annotations?.['kots.io/kotsadm-deploy-namespace'] ?? this.s.detector.get()?.kots.namespace ?? 'default';
     const appNamespaces = (b.spec?.includedNamespaces ?? []).filter((n) => n !== kotsadmNs && n !== '*');
     const toDelete: RestoreObjectRef[] = [];
-    const slugs = this.appSlugsOf(b);
+    const backupSlugs = this.appSlugsOf(b);
+    const installedNow = type === 'app' || type === 'full' ? await this.installedApps(kube) : undefined;
+    // Application-only: KOTS undeploys the apps installed now, not the backup's (impact.ts appsInRestore).
+    const slugs = type === 'admin-console' ? backupSlugs : appsInRestore(type!, backupSlugs, installedNow).restoreNames;
     if (type !== 'admin-console') {
       for (const ns of appNamespaces) {
         for (const k of APP_DELETE_KINDS) {
@@ -332,7 +335,7 @@ export class RestoreService {
         }
       }
     }
-    return computeImpact({ backup: name!, type: type!, kotsadmNamespace: kotsadmNs, appSlugs: slugs, appNamespaces, resourceList, resourceListProblem: problem, toDelete, existing });
+    return computeImpact({ backup: name!, type: type!, kotsadmNamespace: kotsadmNs, appSlugs: backupSlugs, installedNow, appNamespaces, resourceList, resourceListProblem: problem, toDelete, existing });
   }
 
   /** Starts the restore after every check; resolves once the run is persisted and started. */
@@ -350,11 +353,14 @@ export class RestoreService {
     }
     const type = this.w.type!;
     const kotsadmNamespace = b.metadata.annotations?.['kots.io/kotsadm-deploy-namespace'] ?? env?.kots.namespace ?? 'default';
-    const appSlugs = this.appSlugsOf(b);
+    // KOTS creates `<backup>.<slug>` for the apps it decides on (impact.ts appsInRestore); the ones
+    // verified afterwards are those that come back.
+    const who = appsInRestore(type, this.appSlugsOf(b), type === 'app' ? await this.installedApps(this.kube()) : undefined);
+    const appSlugs = who.comesBack.length ? who.comesBack : this.appSlugsOf(b);
     const backup = b.metadata.name;
     const steps: RestoreRunStep[] = [];
     if (type !== 'app') steps.push({ component: 'admin-console', state: 'pending', restoreNames: [`${backup}.kotsadm`] });
-    if (type !== 'admin-console') steps.push({ component: 'app', state: 'pending', restoreNames: appSlugs.map((s) => `${backup}.${s}`) });
+    if (type !== 'admin-console') steps.push({ component: 'app', state: 'pending', restoreNames: who.restoreNames.map((s) => `${backup}.${s}`) });
     const run: RestoreRun = {
       id: `${backup}-${Date.now().toString(36)}`,
       backup,
@@ -808,6 +814,29 @@ export class RestoreService {
         { restores: running.map((r) => r.metadata.name) },
       );
     }
+  }
+
+  /**
+   * The apps KOTS has installed on this cluster now, from the kots.io/app-slug label KOTS puts on
+   * everything it deploys (kots pkg/operator/operator.go at v1.131.4); undefined when the workloads
+   * cannot be listed. Bounded: one page of each kind.
+   */
+  private async installedApps(kube: KubeJson): Promise<string[] | undefined> {
+    const slugs = new Set<string>();
+    const sel = encodeURIComponent('kots.io/app-slug');
+    try {
+      for (const plural of ['deployments', 'statefulsets']) {
+        const list = await kube.getOrUndefined<{ items?: Array<{ metadata: { labels?: Record<string, string> } }> }>(`/apis/apps/v1/${plural}?labelSelector=${sel}&limit=500`);
+        if (!list) return undefined;
+        for (const o of list.items ?? []) {
+          const slug = o.metadata.labels?.['kots.io/app-slug'];
+          if (slug) slugs.add(slug);
+        }
+      }
+    } catch {
+      return undefined;
+    }
+    return [...slugs].sort();
   }
 
   private appSlugsOf(b: VeleroBackup): string[] {
