@@ -10,9 +10,9 @@
  * stays in the main process: never logged, never sent to the renderer. There is no other way in: an
  * address override would be a second path that operators' clusters never take.
  */
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { CoreV1Api, KubeConfig, PortForward } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
+import { forwardToPod, isServing } from '../cluster/forward.js';
 
 export interface SnapshotConfig {
   autoEnabled: boolean;
@@ -153,33 +153,13 @@ async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<
   let pod: string | undefined;
   try {
     const pods = await core.listNamespacedPod({ namespace, labelSelector: 'app=kotsadm' });
-    pod = pods.items.find((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))?.metadata?.name;
+    pod = pods.items.find(isServing)?.metadata?.name;
   } catch (err) {
     throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `Lifeboat could not list the kotsadm pods in namespace ${namespace}: ${(err as Error).message?.split('\n')[0]}.`, 'Check that this kubeconfig may list pods there.');
   }
   if (!pod) {
     throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `No Running, Ready kotsadm pod in namespace ${namespace} to port-forward to.`, `Check \`kubectl get pods -n ${namespace} -l app=kotsadm\`.`);
   }
-  const pf = new PortForward(kc);
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((sock) => {
-    sockets.add(sock);
-    sock.once('close', () => sockets.delete(sock));
-    pf.portForward(namespace, pod!, [3000], sock, null, sock).catch(() => sock.destroy());
-  });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    source: `port-forward to pod ${pod} port 3000 (namespace ${namespace})`,
-    // The call is over: end the forwarded connections too (fetch keeps them alive, and
-    // server.close() alone would wait for them).
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      for (const sock of sockets) sock.destroy();
-    }),
-  };
+  const fwd = await forwardToPod(kc, namespace, pod, 3000);
+  return { baseUrl: `http://127.0.0.1:${fwd.port}`, source: `port-forward to ${fwd.source}`, close: fwd.close };
 }

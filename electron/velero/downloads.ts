@@ -4,7 +4,8 @@
  * that URL from THIS machine, gunzip (every kind but BackupContents is gzip).
  *
  * The presigned URL is built from the storage location's config, so it must be reachable from the
- * desktop: a store Velero reaches as an in-cluster name needs `publicUrl` on the storage location.
+ * desktop: a store Velero reaches as an in-cluster name needs `publicUrl` on the storage location,
+ * except a Service of the cluster (KOTS's own MinIO), which storeFetch.ts reaches by port-forward.
  * Both failure modes people hit (the URL does not resolve/connect, or answers 404) come back as
  * errors that say so and name that fix.
  */
@@ -13,6 +14,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
+import { storeFetch } from './storeFetch.js';
 
 export type DownloadKind =
   | 'BackupLog'
@@ -57,11 +59,18 @@ export interface DownloadOptions {
 export interface UrlSource {
   /** Creates the DownloadRequest and resolves with its presigned URL; always cleans up. */
   presignedUrl(t: DownloadTarget, timeoutMs: number): Promise<string>;
+  /** How to GET that URL (default: fetch directly). */
+  fetch?: typeof fetch;
 }
 
 /** The Kubernetes side: create the DownloadRequest, watch it (field-selected by name), delete it. */
 export class DownloadRequests implements UrlSource {
-  constructor(private readonly kc: KubeConfig) {}
+  /** In-cluster store addresses (a Service's ClusterIP) are reached by port-forward: storeFetch.ts. */
+  readonly fetch: typeof fetch;
+
+  constructor(private readonly kc: KubeConfig) {
+    this.fetch = storeFetch(kc);
+  }
 
   async presignedUrl(t: DownloadTarget, timeoutMs: number): Promise<string> {
     const api = this.kc.makeApiClient(CustomObjectsApi);
@@ -144,7 +153,7 @@ export function publicUrlFix(location?: string, namespace = 'velero'): string {
  */
 export async function openDownload(source: UrlSource, t: DownloadTarget, opts: DownloadOptions & { optional?: boolean } = {}): Promise<Readable | undefined> {
   const url = await source.presignedUrl(t, opts.timeoutMs ?? 30_000);
-  const f = opts.fetchImpl ?? fetch;
+  const f = opts.fetchImpl ?? source.fetch ?? fetch;
   let res: Response;
   try {
     res = await f(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });

@@ -8,7 +8,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DownloadRequests, downloadText } from '../../electron/velero/downloads.js';
 import { adminKube, ensureVelero, lab, namespaceGone, runTool, waitUntil } from './lab.js';
 
 const veleroNs = 'velero';
@@ -161,5 +163,24 @@ describe('the real kots CLI against the lab', () => {
     // MinIO really keeps its data on the host path, where the operator pointed it.
     expect(existsSync(join(hostPath, '.minio.sys'))).toBe(true);
     expect(existsSync(join(hostPath, b.spec.objectStorage.bucket))).toBe(true);
+
+    // KOTS sets publicUrl to the MinIO Service's ClusterIP (kots pkg/snapshot/store.go at v1.131.4),
+    // so Velero signs download URLs for an address this machine cannot route to. Lifeboat's download
+    // reaches it by port-forward with the URL's own Host header (electron/velero/storeFetch.ts).
+    const svc = await kube.get(`/api/v1/namespaces/${s.kotsNamespace}/services/kotsadm-fs-minio`);
+    expect(b.spec.config.publicUrl).toBe(`http://${svc.spec.clusterIP}:9000`);
+    const name = `fs-minio-${Date.now().toString(36)}`;
+    await kube.post(`/apis/velero.io/v1/namespaces/${veleroNs}/backups`, { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name, namespace: veleroNs }, spec: { includedNamespaces: [s.app.namespace], storageLocation: 'default', ttl: '1h0m0s' } });
+    await waitUntil(`backup ${name} Completed`, async () => (await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backups/${name}`)).status?.phase === 'Completed', 180_000, 1000);
+    const kc = new KubeConfig();
+    kc.loadFromFile(s.kubeconfig);
+    const target = { veleroNamespace: veleroNs, kind: 'BackupLog' as const, name, location: 'default' };
+    const source = new DownloadRequests(kc);
+    // The URL Velero signed really is the ClusterIP, which a plain fetch from here does not reach.
+    const url = await source.presignedUrl(target, 30_000);
+    expect(new URL(url).host).toBe(`${svc.spec.clusterIP}:9000`);
+    await expect(fetch(url, { signal: AbortSignal.timeout(3000) })).rejects.toThrow();
+    const text = await downloadText(source, target);
+    expect(text).toMatch(/Backup completed|backup completed|Summary of backed up resources/i);
   }, 500_000);
 });

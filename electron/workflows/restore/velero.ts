@@ -66,7 +66,8 @@ export const isTerminalRestore = (phase: string | undefined) => !!phase && TERMI
 const V = '/apis/velero.io/v1/namespaces';
 
 export class VeleroReader {
-  constructor(private readonly kube: KubeJson, readonly namespace: string) {}
+  /** `fetchImpl`: how to GET a presigned URL (storeFetch.ts reaches in-cluster stores by port-forward). */
+  constructor(private readonly kube: KubeJson, readonly namespace: string, private readonly fetchImpl: typeof fetch = fetch) {}
 
   async backups(): Promise<VeleroBackup[]> {
     return ((await this.kube.get<{ items?: VeleroBackup[] }>(`${V}/${this.namespace}/backups`)).items ?? []);
@@ -140,11 +141,11 @@ export class VeleroReader {
       }
       let res: Response;
       try {
-        res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+        res = await this.fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs) });
       } catch (err) {
         throw new LifeboatError(
           'CLUSTER_UNREACHABLE',
-          `Lifeboat could not download the ${kind} of ${name} from the backup storage: ${(err as Error).message}.`,
+          `Lifeboat could not download the ${kind} of ${name} from the backup storage: ${(err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message}.`,
           'The storage address Velero uses must be reachable from this machine (for S3 stores, set publicUrl on the storage location).',
         );
       }
