@@ -84,6 +84,14 @@ export const KotsInfo = z.object({
     .object({ host: z.string(), namespace: z.string().optional(), hasCredentials: z.boolean() })
     .optional(),
   minimalRbac: z.boolean().optional(),
+  /**
+   * How KOTS would store NFS / host-path snapshots (kots IsFileSystemMinioDisabled): through its own
+   * MinIO, or the local-volume provider (refused by Velero 1.17+); unknown when Lifeboat cannot see
+   * enough; invalid when kotsadm-confg holds a value KOTS cannot parse. Absent without KOTS.
+   */
+  fileSystemStore: z
+    .object({ via: z.enum(['minio', 'local-volume-provider', 'unknown', 'invalid']), reason: z.string() })
+    .optional(),
 });
 export type KotsInfo = z.infer<typeof KotsInfo>;
 
@@ -173,6 +181,8 @@ export const ToolOutputLine = z.object({
   stream: z.enum(['stdout', 'stderr']),
   line: z.string(),
   at: z.string(),
+  /** Why this line is not what its stream suggests (e.g. kots's version check on stderr: not an error). */
+  note: z.string().optional(),
 });
 export type ToolOutputLine = z.infer<typeof ToolOutputLine>;
 
@@ -249,11 +259,13 @@ const Name = z.string().trim().min(1).max(253);
 const OptPrefix = z.string().trim().max(512).optional();
 /** The storage destination without its secrets (those travel in SetupSecrets, once). */
 export const SetupDestination = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('aws'), auth: z.enum(['access-key', 'instance-role']), bucket: Name, region: Name, prefix: OptPrefix }).strict(),
+  // checkFromHere: false = neither Lifeboat nor KOTS (--skip-validation) contacts the store from this
+  // computer; the cluster's BackupStorageLocation must become Available instead.
+  z.object({ provider: z.literal('aws'), auth: z.enum(['access-key', 'instance-role']), bucket: Name, region: Name, prefix: OptPrefix, checkFromHere: z.boolean().optional() }).strict(),
   z.object({ provider: z.literal('s3-compatible'), bucket: Name, region: Name, endpoint: z.string().trim().min(1).max(2048), prefix: OptPrefix, caCertPem: z.string().max(65536).optional() }).strict(),
   // endpoint: optional custom API endpoint (Private Service Connect / private endpoint, sovereign cloud, emulator).
-  z.object({ provider: z.literal('gcp'), auth: z.enum(['service-account', 'workload-identity']), bucket: Name, prefix: OptPrefix, serviceAccount: z.string().trim().max(253).optional(), endpoint: z.string().trim().max(2048).optional() }).strict(),
-  z.object({ provider: z.literal('azure'), container: Name, resourceGroup: Name, storageAccount: Name, subscriptionId: Name, tenantId: Name, clientId: Name, cloudName: z.string().default('AzurePublicCloud'), prefix: OptPrefix, endpoint: z.string().trim().max(2048).optional() }).strict(),
+  z.object({ provider: z.literal('gcp'), auth: z.enum(['service-account', 'workload-identity']), bucket: Name, prefix: OptPrefix, serviceAccount: z.string().trim().max(253).optional(), endpoint: z.string().trim().max(2048).optional(), checkFromHere: z.boolean().optional() }).strict(),
+  z.object({ provider: z.literal('azure'), container: Name, resourceGroup: Name, storageAccount: Name, subscriptionId: Name, tenantId: Name, clientId: Name, cloudName: z.string().default('AzurePublicCloud'), prefix: OptPrefix, endpoint: z.string().trim().max(2048).optional(), checkFromHere: z.boolean().optional() }).strict(),
   z.object({ provider: z.literal('nfs'), server: Name, path: z.string().trim().min(1).max(4096) }).strict(),
   z.object({ provider: z.literal('hostpath'), path: z.string().trim().min(1).max(4096) }).strict(),
 ]);
@@ -456,6 +468,15 @@ export const BackupSummary = z.object({
   sizeBytes: z.number().optional(),
   /** Why the size is not known ("—" in the list, this as its tooltip). */
   sizeNote: z.string().optional(),
+  /**
+   * Improved disaster recovery (Embedded Cluster): KOTS makes one backup as several Velero Backups
+   * sharing label replicated.com/backup-name; the row is named by that label and lists them here
+   * (replicated.com/backup-type infra / app, each with its own phase, log and detail). Absent when
+   * the backup is one Velero Backup.
+   */
+  veleroBackups: z.array(z.object({ name: z.string(), type: z.string(), phase: z.string() })).optional(),
+  /** How many Velero Backups KOTS made for it (replicated.com/backup-count); fewer existing = Failed. */
+  expectedBackups: z.number().int().optional(),
 });
 export type BackupSummary = z.infer<typeof BackupSummary>;
 
@@ -511,7 +532,7 @@ export const FollowedBackup = z.object({
   finishedAt: z.string().optional(),
   /** KOTS's own name for it (what `kubectl kots backup` prints; not the Velero object's). */
   kotsName: z.string().optional(),
-  /** The Velero Backup object being followed. */
+  /** The Velero Backup object being followed (improved disaster recovery: the list row's name, replicated.com/backup-name, and all its Velero Backups are followed). */
   backupName: z.string().optional(),
   veleroNamespace: z.string().optional(),
   runId: z.string().optional(),

@@ -21,7 +21,11 @@ describe('kubectl kots velero configure builders', () => {
 
   it('AWS, GCP and Azure take no registry flags; missing secrets are refused', () => {
     const aws = configureArgs({ destination: { provider: 'aws', auth: 'instance-role', bucket: 'b', region: 'us-east-1' }, secrets: {}, kotsNamespace: 'k', registry: { registry: 'r/ns' } });
-    expect(aws.args).toEqual(['velero', 'configure-aws-s3', 'instance-role', '--bucket', 'b', '--region', 'us-east-1', '-n', 'k']);
+    // validateAWS (kots pkg/snapshot/store.go at v1.131.4) runs in the CLI process and asks this
+    // computer's EC2 metadata service for the role: from a workstation it always fails, so Lifeboat
+    // skips it and verifies the location from the cluster (Velero's BackupStorageLocation Available).
+    expect(aws.args).toEqual(['velero', 'configure-aws-s3', 'instance-role', '--bucket', 'b', '--region', 'us-east-1', '--skip-validation', '-n', 'k']);
+    expect(aws.effects.join(' ')).toMatch(/not from this computer/);
     expect(() => configureArgs({ destination: { provider: 'aws', auth: 'access-key', bucket: 'b', region: 'r' }, secrets: { accessKeyId: 'a' }, kotsNamespace: 'k' })).toThrow(/secret access key/);
     const gcp = configureArgs({ destination: { provider: 'gcp', auth: 'service-account', bucket: 'b' }, secrets: { serviceAccountJson: '{"k":1}' }, kotsNamespace: 'k', jsonKeyFile: '/tmp/k.json' });
     expect(gcp.args).toContain('--json-file');
@@ -29,6 +33,20 @@ describe('kubectl kots velero configure builders', () => {
     const az = configureArgs({ destination: { provider: 'azure', container: 'c', resourceGroup: 'g', storageAccount: 's', subscriptionId: 'sub', tenantId: 't', clientId: 'id', cloudName: 'AzurePublicCloud' }, secrets: { clientSecret: 'CS' }, kotsNamespace: 'k' });
     expect(az.args.slice(0, 3)).toEqual(['velero', 'configure-azure', 'service-principle']);
     expect(az.secrets).toEqual(['CS']);
+  });
+
+  it('checks from this computer can be turned off deliberately for the cloud stores KOTS validates from the CLI process', () => {
+    const off = { checkFromHere: false } as const;
+    expect(configureArgs({ destination: { provider: 'aws', auth: 'access-key', bucket: 'b', region: 'r', ...off }, secrets: { accessKeyId: 'a', secretAccessKey: 's' }, kotsNamespace: 'k' }).args).toContain('--skip-validation');
+    expect(configureArgs({ destination: { provider: 'aws', auth: 'access-key', bucket: 'b', region: 'r' }, secrets: { accessKeyId: 'a', secretAccessKey: 's' }, kotsNamespace: 'k' }).args).not.toContain('--skip-validation');
+    expect(configureArgs({ destination: { provider: 'gcp', auth: 'service-account', bucket: 'b', ...off }, secrets: { serviceAccountJson: '{}' }, kotsNamespace: 'k', jsonKeyFile: '/k.json' }).args).toContain('--skip-validation');
+    expect(configureArgs({ destination: { provider: 'azure', container: 'c', resourceGroup: 'g', storageAccount: 's', subscriptionId: 'sub', tenantId: 't', clientId: 'id', cloudName: 'AzurePublicCloud', ...off }, secrets: { clientSecret: 'CS' }, kotsNamespace: 'k' }).args).toContain('--skip-validation');
+  });
+
+  it('GCP workload identity is refused: configure-gcp workload-identity cannot set it (kots pkg/snapshot/store.go at v1.131.4)', () => {
+    // The command passes a service account without UseInstanceRole, so ConfigureStore keeps an older
+    // JSON key (ignoring the service account) or fails with "missing JSON file".
+    expect(() => configureArgs({ destination: { provider: 'gcp', auth: 'workload-identity', bucket: 'b', serviceAccount: 'sa@p.iam.gserviceaccount.com' }, secrets: {}, kotsNamespace: 'k' })).toThrow(/UseInstanceRole|admin console/);
   });
 
   it('NFS and host path go through KOTS MinIO', () => {

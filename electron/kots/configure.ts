@@ -7,10 +7,10 @@
  */
 
 export type Destination =
-  | { provider: 'aws'; auth: 'access-key' | 'instance-role'; bucket: string; region: string; prefix?: string }
+  | { provider: 'aws'; auth: 'access-key' | 'instance-role'; bucket: string; region: string; prefix?: string; checkFromHere?: boolean }
   | { provider: 's3-compatible'; bucket: string; region: string; endpoint: string; prefix?: string; caCertPem?: string }
-  | { provider: 'gcp'; auth: 'service-account' | 'workload-identity'; bucket: string; prefix?: string; serviceAccount?: string; endpoint?: string }
-  | { provider: 'azure'; container: string; resourceGroup: string; storageAccount: string; subscriptionId: string; tenantId: string; clientId: string; cloudName: string; prefix?: string; endpoint?: string }
+  | { provider: 'gcp'; auth: 'service-account' | 'workload-identity'; bucket: string; prefix?: string; serviceAccount?: string; endpoint?: string; checkFromHere?: boolean }
+  | { provider: 'azure'; container: string; resourceGroup: string; storageAccount: string; subscriptionId: string; tenantId: string; clientId: string; cloudName: string; prefix?: string; endpoint?: string; checkFromHere?: boolean }
   | { provider: 'nfs'; server: string; path: string }
   | { provider: 'hostpath'; path: string };
 
@@ -53,6 +53,28 @@ export interface BuiltCommand {
   effects: string[];
 }
 
+/**
+ * Why GCP workload identity cannot be configured with the kots CLI: configure-gcp workload-identity
+ * (kots cmd/kots/cli/velero.go at v1.131.4) passes the service account without UseInstanceRole, so
+ * ConfigureStore (pkg/snapshot/store.go) keeps a JSON key stored before, ignoring the service account,
+ * or fails with "missing JSON file". The admin console's snapshot settings send useInstanceRole.
+ */
+export const GCP_WORKLOAD_IDENTITY_REFUSAL = {
+  reason: 'KOTS\'s `kubectl kots velero configure-gcp workload-identity` (v1.131.4) does not set UseInstanceRole: with no JSON key stored before it fails with "missing JSON file", and with one it keeps using that key and ignores the service account.',
+  fix: 'Use a service-account JSON key here, or set up workload identity in the admin console (Snapshots → Settings → Google Cloud Storage → "Use workload identity"), then come back to verify.',
+};
+
+/**
+ * KOTS validates AWS, GCP and Azure stores in the CLI process itself (pkg/snapshot/store.go
+ * validateStore at v1.131.4), i.e. from this computer; an instance role is asked of this computer's
+ * EC2 metadata service and can never pass from a workstation. Skipping it leaves the check to the
+ * cluster: the setup verifies the BackupStorageLocation becomes Available.
+ */
+function skipsCheckFromHere(d: Destination): boolean {
+  if (d.provider === 'aws' && d.auth === 'instance-role') return true;
+  return (d.provider === 'aws' || d.provider === 'gcp' || d.provider === 'azure') && d.checkFromHere === false;
+}
+
 export const REGISTRY_FLAG_COMMANDS = new Set(['s3-compatible', 'nfs', 'hostpath']);
 
 const req = (v: string | undefined, what: string): string => {
@@ -85,6 +107,8 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
         secret('--secret-access-key', s.secretAccessKey, 'The secret access key');
       }
       effects.push('Writes Secret "cloud-credentials" (INI access keys; empty for an instance role).');
+      if (d.auth === 'instance-role') effects.push('KOTS\'s own bucket check is skipped (--skip-validation): it would ask this computer\'s EC2 metadata service for the role, so the bucket is checked from the cluster, not from this computer: Velero must report the location Available.');
+      else effects.push(d.checkFromHere === false ? 'KOTS\'s own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only.' : 'KOTS validates the bucket from the CLI process, i.e. from this computer.');
       break;
     case 's3-compatible':
       args.push('configure-other-s3', '--bucket', d.bucket, '--region', d.region, '--endpoint', d.endpoint);
@@ -95,22 +119,18 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
       effects.push('Writes Secret "cloud-credentials" (INI access keys) and sets s3Url, s3ForcePathStyle=true, region.', 'Validates the bucket from a kotsadm-validate pod in the KOTS namespace.');
       break;
     case 'gcp':
-      args.push('configure-gcp', d.auth, '--bucket', d.bucket);
+      if (d.auth === 'workload-identity') throw new Error(`${GCP_WORKLOAD_IDENTITY_REFUSAL.reason} ${GCP_WORKLOAD_IDENTITY_REFUSAL.fix}`);
+      args.push('configure-gcp', 'service-account', '--bucket', d.bucket);
       prefix(d.prefix);
-      if (d.auth === 'service-account') {
-        args.push('--json-file', req(c.jsonKeyFile, 'The service-account JSON file'));
-        if (s.serviceAccountJson) secrets.push(s.serviceAccountJson);
-        effects.push('Writes Secret "cloud-credentials" holding the JSON key (provider gcp, no location config).', 'KOTS validates the bucket from the CLI process, i.e. from this computer.');
-      } else {
-        args.push('--service-account', req(d.serviceAccount, 'The service account'));
-        effects.push('Sets the location\'s config serviceAccount and deletes Secret "cloud-credentials" (workload identity).');
-      }
+      args.push('--json-file', req(c.jsonKeyFile, 'The service-account JSON file'));
+      if (s.serviceAccountJson) secrets.push(s.serviceAccountJson);
+      effects.push('Writes Secret "cloud-credentials" holding the JSON key (provider gcp, no location config).', d.checkFromHere === false ? 'KOTS\'s own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only.' : 'KOTS validates the bucket from the CLI process, i.e. from this computer.');
       break;
     case 'azure':
       args.push('configure-azure', 'service-principle', '--container', d.container, '--resource-group', d.resourceGroup, '--storage-account', d.storageAccount, '--subscription-id', d.subscriptionId, '--tenant-id', d.tenantId, '--client-id', d.clientId, '--cloud-name', d.cloudName);
       secret('--client-secret', s.clientSecret, 'The client secret');
       prefix(d.prefix);
-      effects.push('Writes Secret "cloud-credentials" with AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_RESOURCE_GROUP and AZURE_CLOUD_NAME lines, and sets the location\'s config resourceGroup, storageAccount and subscriptionId (provider azure).', 'KOTS validates the container from the CLI process, i.e. from this computer.');
+      effects.push('Writes Secret "cloud-credentials" with AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_RESOURCE_GROUP and AZURE_CLOUD_NAME lines, and sets the location\'s config resourceGroup, storageAccount and subscriptionId (provider azure).', d.checkFromHere === false ? 'KOTS\'s own container check from this computer is skipped (--skip-validation), as chosen: the container is checked from the cluster only.' : 'KOTS validates the container from the CLI process, i.e. from this computer.');
       break;
     case 'nfs':
       args.push('configure-nfs', '--nfs-server', d.server, '--nfs-path', d.path, '--force-reset');
@@ -121,6 +141,7 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
       effects.push('Deploys kotsadm-fs-minio (Deployment, Service, Secret, ConfigMap) in the KOTS namespace, backed by the host path.');
       break;
   }
+  if (skipsCheckFromHere(d)) args.push('--skip-validation');
   if (c.registry && REGISTRY_FLAG_COMMANDS.has(d.provider)) {
     args.push('--kotsadm-registry', c.registry.registry);
     if (c.registry.username) args.push('--registry-username', c.registry.username);

@@ -19,11 +19,26 @@ describe('storage destination validation', () => {
     expect(hp.find((c) => c.severity === 'warning')?.reason).toMatch(/local-volume-provider/);
   });
 
-  it('GCS workload identity: says plainly the online check cannot run from here', async () => {
+  it('GCS workload identity: refused with the reason and what works instead (kots pkg/snapshot/store.go at v1.131.4)', async () => {
     const r = await validateDestination({ provider: 'gcp', auth: 'workload-identity', bucket: 'my-bucket', serviceAccount: 'velero@p.iam.gserviceaccount.com' }, {});
+    expect(r).toMatchObject({ ok: false, online: false });
+    const c = r.checks.find((x) => !x.ok)!;
+    expect(c.title).toBe('Workload identity');
+    expect(c.reason).toMatch(/missing JSON file/);
+    expect(c.fix).toMatch(/admin console|JSON key/);
+  });
+
+  it('an instance role is never checked from here, and says KOTS is told to skip its own check from here too', async () => {
+    const r = await validateDestination({ provider: 'aws', auth: 'instance-role', bucket: 'velero-backups', region: 'us-east-1' }, {});
     expect(r).toMatchObject({ ok: true, online: false });
-    expect(r.checks.at(-1)).toMatchObject({ title: 'Online check not run', severity: 'warning' });
-    expect(r.checks.at(-1)!.reason).toMatch(/only works inside the cluster/);
+    expect(r.checks.at(-1)!.reason).toMatch(/EC2 metadata/);
+    expect(r.checks.at(-1)!.fix).toMatch(/Available/);
+  });
+
+  it('checks from this computer turned off: nothing is contacted, and it says so', async () => {
+    const r = await validateDestination({ provider: 'aws', auth: 'access-key', bucket: 'velero-backups', region: 'us-east-1', checkFromHere: false }, { accessKeyId: 'AKIAEXAMPLEEXAMPLE12', secretAccessKey: 'x'.repeat(40) }, { s3: { endpoint: 'http://127.0.0.1:1' } as never });
+    expect(r).toMatchObject({ ok: true, online: false });
+    expect(r.checks.at(-1)).toMatchObject({ title: 'Not checked from this computer', severity: 'warning' });
   });
 
   it('GCS/Azure form: key shape, GUIDs, custom endpoint; nothing contacted when the form fails', async () => {

@@ -19,7 +19,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Destination, DestinationSecrets } from '../kots/configure.js';
+import { GCP_WORKLOAD_IDENTITY_REFUSAL, type Destination, type DestinationSecrets } from '../kots/configure.js';
 import { fail, pass, warn, type StorageCheck } from './checks.js';
 import { parseServiceAccountKey, validateGcs, type GcsOptions } from './gcs.js';
 import { validateAzure, type AzureOptions } from './azure.js';
@@ -93,8 +93,8 @@ export function validateForm(d: Destination, s: DestinationSecrets, opts: { vele
       checkApiEndpoint(d.endpoint, out);
       if (d.auth === 'service-account') {
         out.push(...parseServiceAccountKey(s.serviceAccountJson).problems);
-      } else if (!/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/.test(d.serviceAccount ?? '')) {
-        out.push(fail('Service account', `"${d.serviceAccount ?? ''}" is not a Google service-account e-mail.`, 'Use name@project.iam.gserviceaccount.com.'));
+      } else {
+        out.push(fail('Workload identity', GCP_WORKLOAD_IDENTITY_REFUSAL.reason, GCP_WORKLOAD_IDENTITY_REFUSAL.fix));
       }
       break;
     case 'azure': {
@@ -226,17 +226,23 @@ export async function validateDestination(d: Destination, s: DestinationSecrets,
   if (checks.some((c) => !c.ok)) return { ok: false, online: false, checks, note: 'The form has errors, so nothing was contacted.' };
   if (d.provider === 'aws' || d.provider === 's3-compatible') {
     if (d.provider === 'aws' && d.auth === 'instance-role') {
-      checks.push(warn('Online check not run', 'An instance role only exists on the cluster\'s nodes, so this computer cannot check the bucket with it.', 'KOTS checks the bucket from the cluster when it is configured.'));
+      checks.push(warn(
+        'Online check not run',
+        'An instance role only exists on the cluster\'s nodes, so this computer cannot check the bucket with it. KOTS cannot either: its own check runs in the CLI on this computer and asks this computer\'s EC2 metadata service for the role (kots pkg/snapshot/store.go validateAWS), so Lifeboat tells KOTS to skip it.',
+        'The check happens in the cluster instead: after Apply, Velero must report the storage location Available.',
+      ));
       return { ok: true, online: false, checks, note: FROM_HERE_NOTE };
     }
+  }
+  if ((d.provider === 'aws' || d.provider === 'gcp' || d.provider === 'azure') && d.checkFromHere === false) {
+    checks.push(warn('Not checked from this computer', 'You chose not to check the storage from this computer (it cannot reach it), so neither Lifeboat nor KOTS contacts it from here.', 'The check happens in the cluster instead: after Apply, Velero must report the storage location Available.'));
+    return { ok: true, online: false, checks, note: 'Form checks only, as chosen.' };
+  }
+  if (d.provider === 'aws' || d.provider === 's3-compatible') {
     checks.push(...(await validateS3(d, s, opts.s3)));
     return { ok: checks.every((c) => c.ok), online: true, checks, note: FROM_HERE_NOTE };
   }
   if (d.provider === 'gcp') {
-    if (d.auth === 'workload-identity') {
-      checks.push(warn('Online check not run', `Workload identity only works inside the cluster (the GKE metadata server gives the pods ${d.serviceAccount}'s tokens), so this computer cannot check bucket "${d.bucket}" with it.`, 'KOTS checks the bucket from the cluster when it is configured; watch the Apply step. Note: KOTS\'s configure-gcp workload-identity may refuse with "missing JSON file" unless a key was configured before (kots-snapshots.md §9).'));
-      return { ok: true, online: false, checks, note: 'Form checks only: the online check needs the cluster\'s workload identity.' };
-    }
     checks.push(...(await validateGcs(d, s, opts.gcs)));
     return { ok: checks.every((c) => c.ok), online: true, checks, note: FROM_HERE_NOTE };
   }

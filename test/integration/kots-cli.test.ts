@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureArgs, locationMatches } from '../../electron/kots/configure.js';
 import { DownloadRequests, downloadText } from '../../electron/velero/downloads.js';
 import { adminKube, ensureVelero, lab, namespaceGone, runTool, waitUntil } from './lab.js';
 
@@ -149,6 +150,25 @@ describe('the real kots CLI against the lab', () => {
     expect(after.data).toEqual(before.data);
     await waitUntil('sample-web available again', async () => (await kube.get(`/apis/apps/v1/namespaces/${s.app.namespace}/deployments/sample-web`)).status?.availableReplicas === 2, 60_000);
   });
+
+  it('configure-aws-s3 instance-role: KOTS checks the role on this computer (EC2 metadata) and fails; Lifeboat\'s command skips that check and the location is configured', async () => {
+    const s = lab();
+    const bucket = 'lifeboat-instance-role';
+    const { args } = configureArgs({ destination: { provider: 'aws', auth: 'instance-role', bucket, region: 'us-east-1' }, secrets: {}, kotsNamespace: s.kotsNamespace });
+    expect(args).toContain('--skip-validation');
+    // What an operator's workstation gets without it (kots pkg/snapshot/store.go validateAWS): nothing changes.
+    const before = await bsl();
+    const without = await runTool('kubectl-kots', args.filter((a) => a !== '--skip-validation'), { timeoutMs: 180_000 });
+    expect(without.code, without.stdout + without.stderr).not.toBe(0);
+    expect(without.stdout + without.stderr).toMatch(/failed to validate/i);
+    expect((await bsl()).spec.objectStorage.bucket).toBe(before.spec.objectStorage.bucket);
+    const r = await runTool('kubectl-kots', args, { timeoutMs: 300_000 });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const after = await bsl();
+    expect(after.spec.provider).toBe('aws');
+    expect(after.spec.objectStorage.bucket).toBe(bucket);
+    expect(locationMatches(after.spec, { provider: 'aws', auth: 'instance-role', bucket, region: 'us-east-1' }, s.kotsNamespace)).toEqual({ ok: true });
+  }, 500_000);
 
   it('configure-hostpath: KOTS deploys its MinIO on the host path, creates the bucket from a pod and Velero reaches it by its Service name', async () => {
     const s = lab();

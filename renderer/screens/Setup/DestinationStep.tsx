@@ -21,21 +21,25 @@ function initial(w: SetupWizard): { provider: Provider; f: Fields } {
   if (!d) return { provider: 's3-compatible', f: { region: 'us-east-1', auth: 'access-key', cloudName: 'AzurePublicCloud' } };
   const f: Fields = { auth: 'access-key', cloudName: 'AzurePublicCloud' };
   for (const [k, v] of Object.entries(d)) if (typeof v === 'string') f[k] = v;
+  if ('checkFromHere' in d && d.checkFromHere === false) f.checkFromHere = 'false';
   return { provider: d.provider, f };
 }
+
+/** The operator's deliberate "this computer cannot reach the storage" (kept only when chosen). */
+const notFromHere = (f: Fields): { checkFromHere?: false } => (f.checkFromHere === 'false' ? { checkFromHere: false } : {});
 
 function build(provider: Provider, f: Fields): SetupDestination {
   const t = (k: string) => (f[k] ?? '').trim();
   const opt = (k: string) => t(k) || undefined;
   switch (provider) {
     case 'aws':
-      return { provider, auth: (f.auth as 'access-key' | 'instance-role') ?? 'access-key', bucket: t('bucket'), region: t('region'), prefix: opt('prefix') };
+      return { provider, auth: (f.auth as 'access-key' | 'instance-role') ?? 'access-key', bucket: t('bucket'), region: t('region'), prefix: opt('prefix'), ...notFromHere(f) };
     case 's3-compatible':
       return { provider, bucket: t('bucket'), region: t('region'), endpoint: t('endpoint'), prefix: opt('prefix'), caCertPem: opt('caCertPem') };
     case 'gcp':
-      return { provider, auth: f.auth === 'workload-identity' ? 'workload-identity' : 'service-account', bucket: t('bucket'), prefix: opt('prefix'), serviceAccount: f.auth === 'workload-identity' ? opt('serviceAccount') : undefined, endpoint: opt('endpoint') };
+      return { provider, auth: f.auth === 'workload-identity' ? 'workload-identity' : 'service-account', bucket: t('bucket'), prefix: opt('prefix'), serviceAccount: f.auth === 'workload-identity' ? opt('serviceAccount') : undefined, endpoint: opt('endpoint'), ...notFromHere(f) };
     case 'azure':
-      return { provider, container: t('container'), resourceGroup: t('resourceGroup'), storageAccount: t('storageAccount'), subscriptionId: t('subscriptionId'), tenantId: t('tenantId'), clientId: t('clientId'), cloudName: t('cloudName') || 'AzurePublicCloud', prefix: opt('prefix'), endpoint: opt('endpoint') };
+      return { provider, container: t('container'), resourceGroup: t('resourceGroup'), storageAccount: t('storageAccount'), subscriptionId: t('subscriptionId'), tenantId: t('tenantId'), clientId: t('clientId'), cloudName: t('cloudName') || 'AzurePublicCloud', prefix: opt('prefix'), endpoint: opt('endpoint'), ...notFromHere(f) };
     case 'nfs':
       return { provider, server: t('server'), path: t('path') };
     case 'hostpath':
@@ -112,8 +116,8 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
             </SimpleGrid>
           )}
           {provider === 'gcp' && f.auth === 'workload-identity' && (
-            <Alert color="yellow" variant="light" title="Cannot be checked from this computer" data-testid="setup-dest-wi-notice">
-              Workload identity only works inside the cluster, so Lifeboat checks the form here and KOTS checks the bucket from the cluster when it configures it. KOTS&apos;s configure-gcp workload-identity may refuse with &quot;missing JSON file&quot; unless a JSON key was configured before.
+            <Alert color="red" variant="light" title="Workload identity cannot be set up with the kots CLI" data-testid="setup-dest-wi-notice">
+              KOTS&apos;s configure-gcp workload-identity does not turn workload identity on: with no JSON key stored before it fails with &quot;missing JSON file&quot;, and with one it keeps using that key. Use a service-account JSON key here, or set workload identity up in the admin console (Snapshots → Settings), then come back to verify.
             </Alert>
           )}
           {provider === 'azure' && (
@@ -128,6 +132,15 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
               <Select label="Cloud" data={['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud']} value={f.cloudName ?? 'AzurePublicCloud'} onChange={(c) => c && setF({ ...f, cloudName: c })} allowDeselect={false} />
               {field('prefix', 'Prefix (optional)')}
             </SimpleGrid>
+          )}
+          {((provider === 'aws' && f.auth !== 'instance-role') || (provider === 'gcp' && f.auth !== 'workload-identity') || provider === 'azure') && (
+            <Checkbox
+              label="Check the storage from this computer"
+              description="Lifeboat and KOTS both check the credentials from here. Clear this when this computer cannot reach the storage (the cluster can): then only the cluster checks it, and Velero must report the location Available after Apply."
+              checked={f.checkFromHere !== 'false'}
+              onChange={(e) => setF({ ...f, checkFromHere: e.currentTarget.checked ? 'true' : 'false' })}
+              data-testid="setup-dest-checkFromHere"
+            />
           )}
           {(provider === 'gcp' || provider === 'azure') && (
             <Accordion variant="contained" chevronPosition="left">
