@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeEnvironment, imageTag } from './compute';
-import { bsl, configMap, kotsadm, nodeAgent, ns, snapshot, veleroDeploy } from './fixtures';
+import { bsl, configMap, kotsadm, kotsadmStatefulSet, nodeAgent, ns, snapshot, veleroDeploy } from './fixtures';
 
 const x = { kubernetesVersion: 'v1.36.3', cliVersion: '1.18.3', serverVersion: 'v1.18.3' };
 
@@ -97,6 +97,29 @@ describe('computeEnvironment', () => {
   it('local-volume-provider storage on Velero 1.17+ is incompatible', () => {
     const env = computeEnvironment(snapshot({ bsls: [bsl('default', 'Available', { provider: 'replicated.com/hostpath' })] }), x);
     expect(env.compatibility.verdict).toBe('incompatible');
+  });
+});
+
+// Without MinIO, KOTS deploys kotsadm as a StatefulSet, not a Deployment (kots pkg/kotsadm/kotsadm.go
+// ensureKotsadmComponent at v1.131.4; the Deployment is deleted by removeKotsadmMinio in
+// pkg/kotsadm/main.go), and finds it by either kind (pkg/k8sutil/kotsadm.go FindKotsadmImage).
+describe('computeEnvironment: kotsadm as a StatefulSet (kots pkg/kotsadm/objects/kotsadm_objects.go KotsadmStatefulSet)', () => {
+  it('finds the admin console, its namespace, version and readiness from StatefulSet kotsadm', () => {
+    const env = computeEnvironment(snapshot({ deployments: [veleroDeploy()], statefulsets: [kotsadmStatefulSet('kotsadm', 'v1.131.4')] }), x);
+    expect(env.kots).toMatchObject({ found: true, namespace: 'kotsadm', version: 'v1.131.4', image: 'kotsadm/kotsadm:v1.131.4', ready: true });
+    expect(env.problems.map((p) => p.title)).not.toContain('KOTS admin console not found');
+    expect(env.compatibility.verdict).toBe('compatible');
+  });
+
+  it('a StatefulSet with no ready replica is not ready, and says which kind', () => {
+    const env = computeEnvironment(snapshot({ deployments: [veleroDeploy()], statefulsets: [kotsadmStatefulSet('default', 'v1.131.4', 0)] }), x);
+    expect(env.kots).toMatchObject({ found: true, ready: false });
+    expect(env.problems.find((p) => p.title === 'KOTS admin console is not ready')?.reason).toMatch(/StatefulSet kotsadm in default: 0 of 1 replicas ready/);
+  });
+
+  it('a user who may not list StatefulSets or pods cannot tell whether KOTS is installed', () => {
+    const env = computeEnvironment(snapshot({ deployments: [veleroDeploy()], statefulsets: [], kotsadmPods: [], blind: ['statefulsets', 'kotsadmPods'] }), x);
+    expect(env.problems.map((p) => p.title)).toContain('Cannot tell whether KOTS is installed');
   });
 });
 

@@ -5,9 +5,11 @@
  * Deployment named velero; readiness from AvailableReplicas; plugins from init containers; node
  * agent vs restic by DaemonSet name.
  */
-import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { BackupStorageLocationInfo, Check, Environment, VeleroInfo } from '../api/contract.js';
 import { compatibility } from './compat.js';
+import { kotsFileSystemStore } from './filesystem.js';
+import { findKotsadm } from './kotsadm.js';
 
 export interface BackupStorageLocation {
   metadata?: { name?: string; namespace?: string };
@@ -17,6 +19,8 @@ export interface BackupStorageLocation {
 
 export interface Snapshot {
   deployments: readonly V1Deployment[];
+  /** Only those named kotsadm and ha-minio: kotsadm without MinIO, kURL's HA MinIO. */
+  statefulsets?: readonly V1StatefulSet[];
   daemonsets: readonly V1DaemonSet[];
   /** Only kotsadm-confg, kotsadm-velero-namespace and kurl-config. */
   configmaps: readonly V1ConfigMap[];
@@ -27,7 +31,7 @@ export interface Snapshot {
   /** Things the detector could not watch (forbidden lists…). */
   watchProblems: readonly Check[];
   /** Kinds the detector could not list (e.g. forbidden): "not found" is then "cannot tell". */
-  blind?: ReadonlyArray<'deployments' | 'daemonsets' | 'configmaps' | 'namespaces' | 'kotsadmPods' | 'bsls'>;
+  blind?: ReadonlyArray<'deployments' | 'statefulsets' | 'daemonsets' | 'configmaps' | 'namespaces' | 'kotsadmPods' | 'bsls'>;
 }
 
 export interface Extras {
@@ -68,14 +72,15 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
   const nsNames = new Set(s.namespaces.map((n) => n.metadata?.name));
 
   // --- KOTS admin console -------------------------------------------------------------------
-  const kotsDeploy = s.deployments.find((d) => d.metadata?.name === 'kotsadm');
+  // A Deployment with KOTS's MinIO, a StatefulSet without it (kotsadm.ts); the pods as a last resort.
+  const kotsWorkload = findKotsadm(s.deployments, s.statefulsets ?? []);
   const kotsPod = s.kotsadmPods[0];
-  const kotsNamespace = kotsDeploy?.metadata?.namespace ?? kotsPod?.metadata?.namespace;
-  const kotsContainers = kotsDeploy?.spec?.template?.spec?.containers ?? kotsPod?.spec?.containers ?? [];
+  const kotsNamespace = kotsWorkload?.namespace ?? kotsPod?.metadata?.namespace;
+  const kotsContainers = kotsWorkload?.containers ?? kotsPod?.spec?.containers ?? [];
   const kotsImage = (kotsContainers.find((c) => c.name === 'kotsadm') ?? kotsContainers[0])?.image;
-  const kotsFound = !!(kotsDeploy || kotsPod);
-  const kotsReady = kotsDeploy
-    ? (kotsDeploy.status?.availableReplicas ?? 0) > 0
+  const kotsFound = !!(kotsWorkload || kotsPod);
+  const kotsReady = kotsWorkload
+    ? kotsWorkload.ready
     : kotsPod
       ? kotsPod.status?.phase === 'Running' && (kotsPod.status?.containerStatuses ?? []).every((c) => c.ready)
       : undefined;
@@ -91,18 +96,25 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
     : undefined;
 
   const blind = new Set(s.blind ?? []);
-  if (!kotsFound && blind.has('deployments') && blind.has('kotsadmPods')) {
-    problems.push({ ok: false, severity: 'warning', title: 'Cannot tell whether KOTS is installed', reason: 'This user may not list Deployments or pods, so Lifeboat cannot look for the admin console.', fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).' });
+  // Not seeing the pods and not seeing one of the two kinds kotsadm may be: "cannot tell".
+  const blindTo = [blind.has('deployments') && 'Deployments', blind.has('statefulsets') && 'StatefulSets'].filter((k): k is string => !!k);
+  if (!kotsFound && blindTo.length && blind.has('kotsadmPods')) {
+    problems.push({ ok: false, severity: 'warning', title: 'Cannot tell whether KOTS is installed', reason: `This user may not list ${blindTo.join(' or ')} or pods, so Lifeboat cannot look for the admin console.`, fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).' });
   } else if (!kotsFound) {
-    problems.push({ ok: false, severity: 'warning', title: 'KOTS admin console not found', reason: 'No Deployment named kotsadm and no pods labelled app=kotsadm were found in this cluster.', fix: 'Connect to the cluster where the application was installed with KOTS.' });
+    problems.push({ ok: false, severity: 'warning', title: 'KOTS admin console not found', reason: 'No Deployment or StatefulSet named kotsadm and no pods labelled app=kotsadm were found in this cluster.', fix: 'Connect to the cluster where the application was installed with KOTS.' });
   } else if (kotsReady === false) {
-    problems.push({ ok: false, severity: 'warning', title: 'KOTS admin console is not ready', reason: `kotsadm in namespace ${kotsNamespace} has no available replica.`, fix: `Check the kotsadm pods: kubectl -n ${kotsNamespace} get pods -l app=kotsadm` });
+    problems.push({ ok: false, severity: 'warning', title: 'KOTS admin console is not ready', reason: kotsWorkload ? kotsWorkload.status : `The kotsadm pod in namespace ${kotsNamespace} is not running and ready.`, fix: `Check the kotsadm pods: kubectl -n ${kotsNamespace} get pods -l app=kotsadm` });
   }
+
+  // How KOTS would store NFS/host-path snapshots: it reads kotsadm-confg in its own namespace only.
+  const fileSystemStore = kotsFound && kotsNamespace
+    ? kotsFileSystemStore({ kotsNamespace, confg: cm(s, 'kotsadm-confg', kotsNamespace), isKurl: !!cm(s, 'kurl-config', 'kube-system'), deployments: s.deployments, statefulsets: s.statefulsets ?? [], blind })
+    : undefined;
 
   // --- Flavour --------------------------------------------------------------------------------
   let flavour: Environment['flavour'] = 'unknown';
   let flavourReason = 'Not enough is visible to tell how Kubernetes was installed.';
-  if (nsNames.has('embedded-cluster') || hasEcMarker(kotsDeploy) || hasEcMarker(kotsDeploy?.spec?.template)) {
+  if (nsNames.has('embedded-cluster') || hasEcMarker(kotsWorkload?.object) || hasEcMarker(kotsWorkload?.object.spec?.template)) {
     flavour = 'embedded-cluster';
     flavourReason = nsNames.has('embedded-cluster') ? 'Namespace embedded-cluster exists.' : 'The admin console carries kots.io/embedded-cluster markers.';
   } else if (cm(s, 'kurl-config', 'kube-system') || nsNames.has('kurl')) {
@@ -216,7 +228,7 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
 
   return {
     detectedAt: now.toISOString(),
-    kots: { found: kotsFound, namespace: kotsNamespace, version: imageTag(kotsImage), image: kotsImage, ready: kotsReady, apps: installedApps(s), registry },
+    kots: { found: kotsFound, namespace: kotsNamespace, version: imageTag(kotsImage), image: kotsImage, ready: kotsReady, apps: installedApps(s), registry, fileSystemStore },
     flavour,
     flavourReason,
     airgap,

@@ -5,7 +5,7 @@ import { parseKubeconfig } from '../cluster/kubeconfig';
 import { kubeconfigYaml } from '../cluster/test-fixtures';
 import { EventBus } from '../events';
 import { EnvironmentDetector } from './detect';
-import { bsl, kotsadm, nodeAgent, ns, veleroDeploy } from './fixtures';
+import { bsl, kotsadm, kotsadmStatefulSet, nodeAgent, ns, veleroDeploy } from './fixtures';
 
 /** An API server stand-in that serves lists and streams watch events the test pushes. */
 async function fakeCluster(store: Record<string, any[]>, opts: { forbid?: string[]; ssr?: 'answer' | 'silent' } = {}) {
@@ -66,6 +66,7 @@ async function fakeCluster(store: Record<string, any[]>, opts: { forbid?: string
 const D = '/apis/apps/v1/deployments';
 const baseStore = () => ({
   [D]: [kotsadm('default', 'v1.131.4')],
+  '/apis/apps/v1/statefulsets': [] as any[],
   '/apis/apps/v1/daemonsets': [] as any[],
   '/api/v1/namespaces': [ns('default'), ns('kube-system')],
   '/api/v1/pods': [] as any[],
@@ -150,6 +151,21 @@ describe('EnvironmentDetector (live watches)', () => {
     // still reported after the first retry (ListWatch.start() resolves even when its list fails)
     await new Promise((r) => setTimeout(r, 1500));
     expect(det.get()!.problems.map((p) => p.title)).toContain('Lifeboat may not watch DaemonSets');
+  });
+
+  it('finds kotsadm as a StatefulSet (KOTS without MinIO, kots pkg/kotsadm/kotsadm.go) and follows its readiness', async () => {
+    const sts = kotsadmStatefulSet('default', 'v1.131.4', 0);
+    const other = { ...kotsadmStatefulSet('default'), metadata: { name: 'kotsadm-rqlite', namespace: 'default' } };
+    const { api, det, env } = await start({ ...baseStore(), [D]: [], '/apis/apps/v1/statefulsets': [sts, other] });
+    expect(env.kots).toMatchObject({ found: true, namespace: 'default', version: 'v1.131.4', ready: false });
+    api.push('/apis/apps/v1/statefulsets', 'MODIFIED', kotsadmStatefulSet('default', 'v1.131.4', 1));
+    const after = await until(() => (det.get()?.kots.ready ? det.get() : undefined));
+    expect(after!.problems.map((p) => p.title)).not.toContain('KOTS admin console is not ready');
+  });
+
+  it('StatefulSets and pods forbidden, no Deployment kotsadm: "cannot tell", not "not found"', async () => {
+    const { env } = await start({ ...baseStore(), [D]: [] }, { forbid: ['/apis/apps/v1/statefulsets', '/api/v1/pods'] });
+    expect(env.problems.map((p) => p.title)).toEqual(expect.arrayContaining(['Lifeboat may not watch StatefulSet kotsadm', 'Cannot tell whether KOTS is installed']));
   });
 
   it('a watch that was refused recovers once it is allowed', async () => {

@@ -91,8 +91,17 @@ export class EnvironmentDetector {
       what: `ConfigMap ${name}`,
       informer: new ListWatch('/api/v1/configmaps', watch, list(() => core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.name=${name}` })), false, undefined, `metadata.name=${name}`),
     });
+    // StatefulSets by name only (kotsadm without MinIO, kURL's ha-minio): bounded like the ConfigMaps.
+    const stsFeed = (name: string) => ({
+      key: `sts:${name}`,
+      source: 'statefulsets' as Source,
+      what: `StatefulSet ${name}`,
+      informer: new ListWatch('/apis/apps/v1/statefulsets', watch, list(() => apps.listStatefulSetForAllNamespaces({ fieldSelector: `metadata.name=${name}` })), false, undefined, `metadata.name=${name}`),
+    });
     const defs = [
       { key: 'deployments', source: 'deployments' as Source, what: 'Deployments', informer: new ListWatch('/apis/apps/v1/deployments', watch, list(() => apps.listDeploymentForAllNamespaces()), false) },
+      stsFeed('kotsadm'),
+      stsFeed('ha-minio'),
       { key: 'daemonsets', source: 'daemonsets' as Source, what: 'DaemonSets', informer: new ListWatch('/apis/apps/v1/daemonsets', watch, list(() => apps.listDaemonSetForAllNamespaces()), false) },
       { key: 'namespaces', source: 'namespaces' as Source, what: 'Namespaces', informer: new ListWatch('/api/v1/namespaces', watch, list(() => core.listNamespace()), false) },
       { key: 'kotsadmPods', source: 'kotsadmPods' as Source, what: 'kotsadm pods', informer: new ListWatch('/api/v1/pods', watch, list(() => core.listPodForAllNamespaces({ labelSelector: 'app=kotsadm' })), false, 'app=kotsadm') },
@@ -195,7 +204,7 @@ export class EnvironmentDetector {
   }
 
   private snapshot(): Snapshot {
-    const out: Snapshot = { deployments: [], daemonsets: [], configmaps: [], namespaces: [], kotsadmPods: [], bsls: [], watchProblems: [], blind: [] };
+    const out: Snapshot = { deployments: [], statefulsets: [], daemonsets: [], configmaps: [], namespaces: [], kotsadmPods: [], bsls: [], watchProblems: [], blind: [] };
     const mutable = out as unknown as Record<Source, KubernetesObject[]> & { watchProblems: Check[]; blind: Source[] };
     for (const f of this.feeds) {
       mutable[f.source].push(...(f.informer.list() as KubernetesObject[]));

@@ -41,6 +41,7 @@ import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { parseRestoreOutput, restoreArgs } from '../../kots/restore.js';
 import type { Services } from '../services.js';
 import { checkBackup, describeBackup, sortBackups, type EligibilityContext } from './eligibility.js';
+import { storeFetch } from '../../velero/storeFetch.js';
 import { ADMIN_DELETE_CLUSTER_KINDS, ADMIN_DELETE_KINDS, APP_DELETE_KINDS, appsInRestore, computeImpact, parseResourceList, refKey, type ResourceList } from './impact.js';
 import { journalClusterWrites } from '../../cluster/rest.js';
 import { isNotFound, kubeJson, type KubeJson } from './kube.js';
@@ -50,6 +51,7 @@ import { registryService } from '../registry/handlers.js';
 import type { RegistryService } from '../registry/service.js';
 import { WizardStore, initialWizard, requireStep, runActive, stepIndex } from './state.js';
 import { isTerminalRestore, VeleroReader, type VeleroBackup, type VeleroRestore } from './velero.js';
+import { findKotsadm } from '../../environment/kotsadm.js';
 
 export interface RestoreTimeouts {
   /** How long a step's Velero Restore may take to appear once the CLI is done (or on re-attach). */
@@ -672,14 +674,17 @@ export class RestoreService {
     const wantAdmin = run.type !== 'app';
     const wantApp = run.type !== 'admin-console';
 
-    // Admin console: the kotsadm Deployment available (always checked: the app step needs it too).
+    // Admin console: kotsadm ready (always checked: the app step needs it too). KOTS without MinIO
+    // runs it as a StatefulSet, with MinIO as a Deployment (environment/kotsadm.ts): either counts.
     for (;;) {
-      const dep = await kube.getOrUndefined(`/apis/apps/v1/namespaces/${run.kotsadmNamespace}/deployments/kotsadm`);
-      const ready = (dep?.status?.availableReplicas ?? 0) >= 1;
+      const ns = run.kotsadmNamespace;
+      const [dep, sts] = await Promise.all([kube.getOrUndefined(`/apis/apps/v1/namespaces/${ns}/deployments/kotsadm`), kube.getOrUndefined(`/apis/apps/v1/namespaces/${ns}/statefulsets/kotsadm`)]);
+      const admin = findKotsadm(dep ? [dep] : [], sts ? [sts] : [], ns);
+      const ready = !!admin?.ready;
       if (ready || Date.now() >= deadline || gen !== this.gen) {
         checks.push(ready
-          ? { ok: true, severity: 'ok', title: 'Admin console ready', reason: `Deployment kotsadm in ${run.kotsadmNamespace} is available.` }
-          : { ok: !wantAdmin, severity: wantAdmin ? 'error' : 'warning', title: 'Admin console not ready', reason: dep ? `Deployment kotsadm in ${run.kotsadmNamespace} has no available replica.` : `There is no Deployment kotsadm in ${run.kotsadmNamespace}.`, fix: 'Check the kotsadm pods (kubectl -n ' + run.kotsadmNamespace + ' get pods) and their events; images may be missing in an air-gapped registry.' });
+          ? { ok: true, severity: 'ok', title: 'Admin console ready', reason: admin!.status }
+          : { ok: !wantAdmin, severity: wantAdmin ? 'error' : 'warning', title: 'Admin console not ready', reason: admin ? admin.status : `There is no Deployment or StatefulSet named kotsadm in ${ns}.`, fix: 'Check the kotsadm pods (kubectl -n ' + ns + ' get pods) and their events; images may be missing in an air-gapped registry.' });
         break;
       }
       await new Promise((r) => setTimeout(r, this.t.pollMs));
@@ -875,7 +880,7 @@ export class RestoreService {
   }
 
   private velero(ns = this.veleroNamespace()): VeleroReader {
-    return new VeleroReader(this.kube(), ns);
+    return new VeleroReader(this.kube(), ns, storeFetch(this.s.cluster.kubeConfig()));
   }
 }
 

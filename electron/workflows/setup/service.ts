@@ -32,6 +32,7 @@ import type { Check, SetupApply, SetupDestination, SetupImage, SetupMode, SetupO
 import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { configureArgs, ensurePermissionsArgs, locationMatches, parseConfigureOutput, type Destination } from '../../kots/configure.js';
 import { validateDestination } from '../../storage/validate.js';
+import { fileSystemDestinationCheck } from '../../environment/filesystem.js';
 import { installArgs, pluginFor, refusesLvp, requiredImages, uninstallArgs, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
 import { requestServerStatus } from '../../velero/serverStatus.js';
 import type { Services } from '../services.js';
@@ -166,7 +167,7 @@ export class SetupService {
     const kots = env?.kots;
     checks.push(kots?.found
       ? { ok: true, severity: 'ok', title: 'KOTS admin console found', reason: `Namespace ${kots.namespace}, version ${kots.version ?? 'unknown'}${kots.minimalRbac ? ' (minimal RBAC: ensure-permissions will run)' : ''}.` }
-      : { ok: false, severity: 'error', title: 'KOTS admin console found', reason: 'No kotsadm Deployment was found.', fix: 'Connect to the cluster that runs the KOTS admin console.' });
+      : { ok: false, severity: 'error', title: 'KOTS admin console found', reason: 'No kotsadm Deployment or StatefulSet was found.', fix: 'Connect to the cluster that runs the KOTS admin console.' });
     const flavour = env?.flavour ?? 'unknown';
     checks.push(flavour === 'embedded-cluster'
       ? { ok: false, severity: 'error', title: 'Cluster flavour', reason: `${env?.flavourReason ?? ''} Embedded Cluster installs and manages Velero itself.`, fix: 'Use the admin console\'s disaster-recovery settings instead of installing Velero.' }
@@ -182,6 +183,13 @@ export class SetupService {
       checks.push({ ok: true, severity: 'warning', title: 'Velero already installed', reason: `Velero ${velero.version ?? '(version unknown)'} in namespace ${velero.namespace}. Lifeboat never reinstalls it silently. ${up.ok ? `Upgrade available: ${up.reason}` : up.reason}`, fix: up.ok ? 'Choose: keep it as it is, reconfigure its storage destination, or upgrade it to the bundled version (the review shows what changes first).' : 'Choose: keep it as it is, or reconfigure its storage destination.' });
     } else {
       checks.push({ ok: true, severity: 'ok', title: 'No Velero yet', reason: `Lifeboat will install Velero ${cliVersion ?? ''} (its bundled CLI).` });
+    }
+    // NFS / host path: said up front when KOTS would use the local-volume provider (the destination
+    // is not chosen yet, so this only warns; validateDestination refuses). The Velero that counts
+    // is the bundled one unless an existing Velero may be kept as it is.
+    if (kots?.found && kots.fileSystemStore && kots.fileSystemStore.via !== 'minio') {
+      const fs = fileSystemDestinationCheck(kots.fileSystemStore, 'either', velero?.installed ? { version: velero.version, plugins: velero.plugins } : { version: cliVersion });
+      checks.push({ ...fs, ok: true, severity: fs.severity === 'ok' ? 'ok' : 'warning' });
     }
     const verdict = env?.compatibility;
     if (verdict) {
@@ -226,7 +234,14 @@ export class SetupService {
     requireStep(this.w, 'destination');
     // Secrets are submitted once; a re-check with none uses those held.
     const held = secrets && Object.values(secrets).some(Boolean) ? secrets : this.secrets.getDestination() ?? {};
-    const result = await validateDestination(destination as Destination, held, { veleroVersion: this.w.veleroVersion });
+    const fsCheck = this.fileSystemCheck(destination);
+    // The MinIO-only note validateForm adds for NFS/host path (given a version) would contradict a
+    // destination KOTS configures through the local-volume provider: only pass it when that holds.
+    const result = await validateDestination(destination as Destination, held, { veleroVersion: fsCheck ? undefined : this.w.veleroVersion });
+    if (fsCheck) {
+      result.checks.push(fsCheck);
+      result.ok = result.ok && fsCheck.ok;
+    }
     if (secrets && Object.values(secrets).some(Boolean)) this.secrets.setDestination(secrets, remember && this.secrets.rememberAvailable);
     const validation = { ...result, at: new Date().toISOString() };
     // Reconfigure changes no image: the air-gap images step is for install/upgrade only.
@@ -238,6 +253,19 @@ export class SetupService {
     // for the review itself, which shows that reason and its fix.
     if (next !== 'review') return saved;
     return this.review().catch(() => this.state());
+  }
+
+  /**
+   * NFS / host path when KOTS would not put its MinIO in front (kots IsFileSystemMinioDisabled):
+   * whether the Velero KOTS configures against takes the local-volume provider. That Velero is the
+   * installed one when only the destination changes, else the bundled one Lifeboat installs.
+   */
+  private fileSystemCheck(d: SetupDestination): Check | undefined {
+    if (d.provider !== 'nfs' && d.provider !== 'hostpath') return undefined;
+    const store = this.env()?.kots.fileSystemStore;
+    if (store?.via === 'minio') return undefined;
+    const existing = this.w.mode === 'reconfigure' ? this.env()?.velero : undefined;
+    return fileSystemDestinationCheck(store, d.provider, existing?.installed ? { version: existing.version ?? this.w.preflight?.existingVelero?.version, plugins: existing.plugins } : { version: this.w.veleroVersion });
   }
 
   forgetSecrets(): SetupWizard {
