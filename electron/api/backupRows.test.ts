@@ -27,6 +27,12 @@ const full: BackupSummary = {
   validationErrors: ['a', 'b'],
   sizeBytes: 123456,
   sizeNote: 'Objects under backups/instance-abc12/',
+  // improved disaster recovery: one row for the two Velero Backups KOTS made together
+  veleroBackups: [
+    { name: 'instance-7xk2p', type: 'infra', phase: 'Completed' },
+    { name: 'application-9fq4z', type: 'app', phase: 'PartiallyFailed' },
+  ],
+  expectedBackups: 2,
 };
 const bare: BackupSummary = { name: 'b', namespace: 'velero', type: 'other', phase: 'New', apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 } };
 

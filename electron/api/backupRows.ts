@@ -35,6 +35,8 @@ export const BACKUP_ROW_FIELDS: ReadonlyArray<readonly [keyof BackupSummary, Kin
   ['validationErrors', 'j'],
   ['sizeBytes', 'n'],
   ['sizeNote', 's'],
+  ['veleroBackups', 'j'],
+  ['expectedBackups', 'n'],
 ];
 
 export interface BackupRowsWire {

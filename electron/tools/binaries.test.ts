@@ -109,6 +109,25 @@ describe('Binaries', () => {
     ]);
   });
 
+  it("reads kots's version without handing it a cluster, so its post-run version check cannot hold it up", async () => {
+    // kots's root PersistentPostRun (kots cmd/kots/cli/root.go at v1.131.4) port-forwards to the
+    // admin console of whatever cluster the kubeconfig names (cmd/kots/cli/check-version.go) and may
+    // wait ~10 s for it (pkg/k8sutil/portforward.go); `version` needs no cluster. The fake stands in
+    // for that wait whenever it is given a kubeconfig that names one.
+    const slowWithCluster = '#!/bin/sh\necho "Replicated KOTS 1.131.4"\nif [ "$KUBECONFIG" != /dev/null ]; then exec sleep 5; fi\n';
+    const b = new Binaries({ overrideDir: toolsDir({ velero: VELERO, 'kubectl-kots': slowWithCluster }), versionTimeoutMs: 2000 });
+    expect(await b.version('kubectl-kots')).toBe('1.131.4');
+  });
+
+  it('on a platform kots publishes no kubectl-kots for, says so instead of "run fetch-tools"', async () => {
+    // kots deploy/.goreleaser.yaml at v1.131.4 builds linux and darwin only.
+    const b = new Binaries({ repoRoot: mkdtempSync(join(tmpdir(), 'lb-win-')), platform: 'win32', arch: 'x64' });
+    const err = await caught(b.resolve('kubectl-kots'));
+    expect(err.code).toBe('TOOL_MISSING');
+    expect(err.message).toMatch(/no kubectl-kots for win-x64/);
+    expect(err.hint).toMatch(/Linux or macOS.*WSL 2/);
+  });
+
   it('malformed version output is TOOL_OUTPUT_INVALID', async () => {
     expect(() => parseToolVersion('velero', 'garbage')).toThrow(/did not print a version/);
     const dir = toolsDir({ velero: '#!/bin/sh\necho hello\n', 'kubectl-kots': '#!/bin/sh\nexit 2\n' });

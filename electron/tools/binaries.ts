@@ -19,6 +19,7 @@ import { execa } from 'execa';
 import lockJson from '../../resources/tools.lock.json' with { type: 'json' };
 import type { BundledTool } from '../api/contract.js';
 import { LifeboatError } from '../api/errors.js';
+import { withoutKotsVersionNotice } from '../kots/versionCheck.js';
 
 export type ToolName = BundledTool['name'];
 export const TOOL_NAMES: ToolName[] = ['velero', 'kubectl-kots'];
@@ -147,6 +148,17 @@ export class Binaries {
   /** The executable's path, verified (bundled) before first use. Throws TOOL_MISSING / TOOL_TAMPERED. */
   async resolve(name: ToolName): Promise<string> {
     const path = this.pathOf(name);
+    if (!existsSync(path) && !this.isOverride && !this.artifact(name)) {
+      // Nothing to fetch: the lock pins only what upstream publishes (kubectl-kots: Linux and macOS,
+      // kots deploy/.goreleaser.yaml at v1.131.4), so "run fetch-tools" or "reinstall" would not help.
+      const key = platformKey(this.opts.platform, this.opts.arch);
+      throw new LifeboatError(
+        'TOOL_MISSING',
+        `There is no ${name} for ${key}: ${name === 'kubectl-kots' ? 'kots publishes it for Linux and macOS only' : 'Lifeboat pins none for this platform'}, so backups and restores cannot run here.`,
+        'Run Lifeboat on Linux or macOS (on Windows: the Linux package under WSL 2), or set LIFEBOAT_TOOLS_DIR to a directory holding a build of it for this platform.',
+        { tool: name, path, platform: key },
+      );
+    }
     if (!existsSync(path)) {
       throw new LifeboatError(
         'TOOL_MISSING',
@@ -192,11 +204,17 @@ export class Binaries {
     if (cached) return cached;
     const file = await this.resolve(name);
     const args = this.lock.tools[name]?.versionCommand ?? ['version'];
-    const r = await execa(file, args, { reject: false, timeout: this.opts.versionTimeoutMs ?? 15_000, stdin: 'ignore', windowsHide: true, env: { KOTS_SKIP_UPDATE_CHECK: '1' } });
+    // No cluster for a version probe: kubectl-kots's post-run version check (kots
+    // cmd/kots/cli/root.go and check-version.go at v1.131.4) would otherwise port-forward to the
+    // admin console of whatever cluster the environment's kubeconfig names and can take longer
+    // than this timeout. With an empty kubeconfig it cannot build a client and returns at once.
+    const env = { KUBECONFIG: (this.opts.platform ?? process.platform) === 'win32' ? 'NUL' : '/dev/null' };
+    const r = await execa(file, args, { reject: false, timeout: this.opts.versionTimeoutMs ?? 15_000, stdin: 'ignore', windowsHide: true, env });
+    const stderr = withoutKotsVersionNotice(String(r.stderr ?? ''));
     if (r.exitCode !== 0) {
-      throw new LifeboatError('TOOL_FAILED', `\`${name} ${args.join(' ')}\` failed (exit code ${r.exitCode ?? 'none'}).`, `Check the ${name} in ${this.dir}.`, { lastLines: String(r.stderr ?? '').split('\n').slice(-5) });
+      throw new LifeboatError('TOOL_FAILED', `\`${name} ${args.join(' ')}\` failed (exit code ${r.exitCode ?? 'none'}).`, `Check the ${name} in ${this.dir}.`, { lastLines: stderr.split('\n').slice(-5) });
     }
-    const v = parseToolVersion(name, `${r.stdout}\n${r.stderr}`);
+    const v = parseToolVersion(name, `${r.stdout}\n${stderr}`);
     this.versions.set(name, v);
     return v;
   }

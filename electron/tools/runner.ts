@@ -40,6 +40,12 @@ export interface RunSpec {
   runId?: string;
   /** One-line description for the journal ("Create backup nightly"). */
   summary?: string;
+  /**
+   * The note for an output line that is not what its stream suggests (e.g. kots's version check on
+   * stderr). Noted lines are shown in Activity with the note, and left out of RunResult and of the
+   * lines quoted when the run fails, so nothing reads them as the tool's answer or its error.
+   */
+  noteFor?: (stream: 'stdout' | 'stderr', line: string) => string | undefined;
 }
 
 export interface RunResult {
@@ -139,8 +145,9 @@ export class ToolRunner {
     const stdout: string[] = [];
     const stderr: string[] = [];
     const onLine = (stream: 'stdout' | 'stderr', raw: string) => {
-      (stream === 'stdout' ? stdout : stderr).push(raw);
-      const line: ToolOutputLine = { runId, stream, line: redactor.redact(raw), at: new Date().toISOString() };
+      const note = spec.noteFor?.(stream, raw);
+      if (!note) (stream === 'stdout' ? stdout : stderr).push(raw);
+      const line: ToolOutputLine = { runId, stream, line: redactor.redact(raw), at: new Date().toISOString(), ...(note ? { note } : {}) };
       lines.push(line);
       if (lines.length > KEEP_LINES_PER_RUN) lines.shift();
       this.opts.bus?.emit('activity.output', line);

@@ -18,6 +18,31 @@ describe('Tools', () => {
     expect((await tools.run('kubectl-kots', ['backup', 'ls'])).stdout).toBe('KUBECONFIG=/k/config args=backup ls --context=lab');
   });
 
+  it('sets no KOTS_SKIP_UPDATE_CHECK: kots reads no such variable (kots cmd/kots/cli/root.go at v1.131.4)', () => {
+    const tools = new Tools(new Binaries({ overrideDir: '/nowhere' }), new ToolRunner(), () => ({ kubeconfigPath: '/k/config' }));
+    expect(tools.envFor()).toEqual({ KUBECONFIG: '/k/config' });
+  });
+
+  it("kots's version-check notice on stderr is a noted line, not part of the result or the JSON", async () => {
+    // After a successful command, kots's root PersistentPostRun compares its version with the admin
+    // console's and, when they differ, writes this to stderr (kots cmd/kots/cli/check-version.go at
+    // v1.131.4, CompareVersions, through pkg/logger/clilogger.go Errorf). Exit code stays 0.
+    const dir = mkdtempSync(join(tmpdir(), 'lb-tools-kots-'));
+    writeFileSync(
+      join(dir, 'kubectl-kots'),
+      `#!/bin/sh\necho '{"success":true,"backupName":"instance-abcde"}'\nprintf '  \\342\\200\\242 KOTS CLI version 1.131.4 does not match API version 1.130.0. To update, run:\n  $ curl https://kots.io/install/1.130.0 | bash\n\n' >&2\n`,
+    );
+    chmodSync(join(dir, 'kubectl-kots'), 0o755);
+    const runner = new ToolRunner();
+    const tools = new Tools(new Binaries({ overrideDir: dir }), runner, () => ({}));
+    const { result, value } = await tools.runJson<{ success: boolean; backupName: string }>('kubectl-kots', ['backup', '-n', 'default', '--wait=false', '-o', 'json']);
+    expect(value).toEqual({ success: true, backupName: 'instance-abcde' });
+    expect(result.stderr.trim()).toBe('');
+    const noted = runner.output(result.runId).filter((l) => l.stream === 'stderr' && l.line.trim());
+    expect(noted).toHaveLength(2);
+    for (const l of noted) expect(l.note).toMatch(/not an error/);
+  });
+
   it('a missing tool is TOOL_MISSING before anything runs', async () => {
     const tools = new Tools(new Binaries({ overrideDir: mkdtempSync(join(tmpdir(), 'lb-none-')) }), new ToolRunner(), () => ({}));
     await expect(tools.run('velero', ['version'])).rejects.toMatchObject({ code: 'TOOL_MISSING' });

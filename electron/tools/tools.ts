@@ -5,7 +5,9 @@
  *
  * The kubeconfig goes in through the KUBECONFIG environment variable and the context as a flag;
  * credentials never go in argv. velero takes `--kubecontext`, kubectl-kots takes `--context`.
+ * kubectl-kots's version-check notice on stderr is noted, not treated as output (kots/versionCheck.ts).
  */
+import { kotsOutputNote } from '../kots/versionCheck.js';
 import type { ToolName, Binaries } from './binaries.js';
 import type { RunHandle, RunResult, RunSpec, ToolRunner } from './runner.js';
 
@@ -32,12 +34,20 @@ export class Tools {
 
   envFor(extra?: Record<string, string>): Record<string, string> {
     const { kubeconfigPath } = this.target();
-    return { ...(kubeconfigPath ? { KUBECONFIG: kubeconfigPath } : {}), KOTS_SKIP_UPDATE_CHECK: '1', ...extra };
+    return { ...(kubeconfigPath ? { KUBECONFIG: kubeconfigPath } : {}), ...extra };
+  }
+
+  /**
+   * kubectl-kots checks its version against the admin console's after every successful command and
+   * may print a notice on stderr; nothing turns that off (kots/versionCheck.ts), so it is noted.
+   */
+  private noteFor(name: ToolName, opts: ToolRunOptions): RunSpec['noteFor'] {
+    return opts.noteFor ?? (name === 'kubectl-kots' ? kotsOutputNote : undefined);
   }
 
   async start(name: ToolName, args: readonly string[], opts: ToolRunOptions = {}): Promise<RunHandle> {
     const file = await this.binaries.resolve(name);
-    return this.runner.start({ ...opts, tool: name, file, args: this.argsFor(name, args), env: this.envFor(opts.env) });
+    return this.runner.start({ ...opts, tool: name, file, args: this.argsFor(name, args), env: this.envFor(opts.env), noteFor: this.noteFor(name, opts) });
   }
 
   async run(name: ToolName, args: readonly string[], opts: ToolRunOptions = {}): Promise<RunResult> {
@@ -47,6 +57,6 @@ export class Tools {
   async runJson<T = unknown>(name: ToolName, args: readonly string[], opts: ToolRunOptions & { validate?: (v: unknown) => T } = {}): Promise<{ result: RunResult; value: T }> {
     const file = await this.binaries.resolve(name);
     const { validate, ...rest } = opts;
-    return this.runner.runJson<T>({ ...rest, tool: name, file, args: this.argsFor(name, args), env: this.envFor(opts.env) }, validate);
+    return this.runner.runJson<T>({ ...rest, tool: name, file, args: this.argsFor(name, args), env: this.envFor(opts.env), noteFor: this.noteFor(name, rest) }, validate);
   }
 }

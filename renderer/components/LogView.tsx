@@ -9,7 +9,9 @@ const ROW_HEIGHT = 20;
 
 /**
  * A tool's output, virtualized so a run with tens of thousands of lines stays smooth. Follows
- * the tail while it is on (the default), stderr lines are marked in words as well as colour.
+ * the tail while it is on (the default), stderr lines are marked in words as well as colour. A line
+ * with a note (e.g. kots's version check on stderr) is marked "note", with the note as its title,
+ * and is not coloured as an error.
  */
 export function LogView({ lines, height = 360, label }: { lines: ToolOutputLine[]; height?: number; label: string }) {
   const parentRef = useRef<HTMLDivElement>(null);
@@ -50,12 +52,20 @@ export function LogView({ lines, height = 360, label }: { lines: ToolOutputLine[
                 key={row.key}
                 className={`${base.line} ${classes.line}`}
                 data-stream={l.stream}
+                data-note={l.note ? 'true' : undefined}
+                title={l.note}
                 style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
               >
                 <span className={`${base.gutter} ${classes.gutter}`} aria-hidden>
                   {row.index + 1}
                 </span>
-                {l.stream === 'stderr' && <span className={classes.streamTag}>err</span>}
+                {l.note ? (
+                  <span className={classes.noteTag} aria-label={`Note: ${l.note}`}>
+                    note
+                  </span>
+                ) : (
+                  l.stream === 'stderr' && <span className={classes.streamTag}>err</span>
+                )}
                 <span className={classes.text}>{l.line}</span>
               </div>
             );

@@ -135,7 +135,7 @@ test.describe('backup hooks: plan and outcomes', () => {
   test('the hooks that will run, then each one\'s outcome from the log', async ({ page }) => {
     await page.goto(hk!.url.replace('#token=', '#/backups?token='));
     await page.getByTestId('tab-hooks').click();
-    await expect(page.getByText(/vendor Backup of sample-app/).first()).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText(/vendor hooks, as in backup/).first()).toBeVisible({ timeout: 60_000 });
     await page.screenshot({ path: join(shots, 'backups-hooks-plan.png') });
     await page.getByRole('tab', { name: 'All backups' }).click();
     // The hooks test's backup is the oldest there (the API-server-restart one came after it).

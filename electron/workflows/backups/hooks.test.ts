@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logLevel, matchesSelector, parseHookOutcomes, parseLogfmt, podAnnotationHooks, specHooks } from './hooks.js';
+import { lastInstanceBackupSpec, logLevel, matchesSelector, parseHookOutcomes, parseLogfmt, podAnnotationHooks, specHooks } from './hooks.js';
 
 // Shaped like Velero 1.18's backup log (item_hook_handler.go / pod_command_executor.go).
 const LOG = [
@@ -88,5 +88,37 @@ describe('hook plan', () => {
     const h = specHooks([{ name: 'flush', includedNamespaces: ['sample-app'], labelSelector: { matchLabels: {} }, pre: [{ exec: { command: ['/flush'] } }] }], [pod, web], 'ConfigMap kotsadm-apps');
     expect(h).toEqual([expect.objectContaining({ pod: 'web-1', container: 'nginx', source: 'vendor-spec', name: 'flush' })]);
     expect(matchesSelector({ a: 'b' }, { matchExpressions: [{ key: 'a', operator: 'In', values: ['b'] }] })).toBe(true);
+  });
+});
+
+// kots pkg/kotsadmsnapshot/backup.go at v1.131.4 merges each app's vendor Backup hooks into the
+// instance Backup it creates (backup.Spec.Hooks.Resources = append(..., kotskindsBackup.Spec.Hooks.Resources...));
+// the vendor spec itself lives in the release inside kotsadm, which the cluster API does not expose.
+describe('vendor hooks: from the last full backup KOTS made', () => {
+  const hook = { name: 'dump', includedNamespaces: ['sample-app'], labelSelector: { matchLabels: { app: 'sample-db' } }, pre: [{ exec: { container: 'sample-db', command: ['/bin/sh', '-c', 'pg_dump'] } }] };
+  const b = (name: string, at: string, ann: Record<string, string>, hooks: unknown[] = [hook], labels: Record<string, string> = {}) => ({
+    metadata: { name, creationTimestamp: at, annotations: ann, labels },
+    spec: { includedNamespaces: ['kotsadm', 'sample-app', 'extra-ns'], hooks: { resources: hooks } },
+    status: { phase: 'Completed' },
+  });
+  it('takes the newest instance Backup (legacy or improved DR), not app-only or foreign ones', () => {
+    const got = lastInstanceBackupSpec([
+      b('instance-old', '2026-11-01T00:00:00Z', { 'kots.io/instance': 'true' }, []),
+      b('instance-new', '2026-11-02T00:00:00Z', { 'kots.io/instance': 'true' }),
+      b('app-only', '2026-11-03T00:00:00Z', { 'kots.io/app-slug': 'sample-app' }),
+      b('someone-else', '2026-11-04T00:00:00Z', {}),
+    ] as never);
+    expect(got).toMatchObject({ backup: 'instance-new', resources: [hook], namespaces: ['kotsadm', 'sample-app', 'extra-ns'] });
+    const dr = lastInstanceBackupSpec([b('app-abcde', '2026-11-05T00:00:00Z', { 'replicated.com/backup-type': 'app' }, [hook], { 'replicated.com/backup-name': 'x' })] as never);
+    expect(dr?.backup).toBe('x');
+    // The pair of one improved-DR backup: hooks from the application half, whichever is newer.
+    const pair = lastInstanceBackupSpec([
+      b('app-abcde', '2026-11-05T00:00:00Z', { 'replicated.com/backup-type': 'app' }, [hook], { 'replicated.com/backup-name': 'x' }),
+      b('infra-fghij', '2026-11-05T00:00:01Z', { 'replicated.com/backup-type': 'infra' }, [], { 'replicated.com/backup-name': 'x' }),
+    ] as never);
+    expect(pair).toMatchObject({ backup: 'x', resources: [hook] });
+  });
+  it('none yet: undefined (the plan then says vendor hooks show after the first full backup)', () => {
+    expect(lastInstanceBackupSpec([])).toBeUndefined();
   });
 });

@@ -193,3 +193,31 @@ export function parseHookOutcomes(lines: Iterable<string>): HookOutcome[] {
   }
   return out;
 }
+
+interface BackupLike {
+  metadata: { name: string; creationTimestamp?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+  spec?: { includedNamespaces?: string[]; hooks?: { resources?: BackupHookSpec[] } };
+}
+
+/**
+ * The vendor's backup hooks as KOTS applies them: KOTS merges each app's vendor Backup hooks into
+ * the instance Backup it creates (kots pkg/kotsadmsnapshot/backup.go at v1.131.4,
+ * `backup.Spec.Hooks.Resources = append(..., kotskindsBackup.Spec.Hooks.Resources...)`), while the
+ * vendor spec itself stays in the release inside kotsadm, out of the cluster API's reach. So the
+ * newest full backup (kots.io/instance, or an improved-DR one with replicated.com/backup-name) is
+ * the readable source; undefined before the first one.
+ */
+export function lastInstanceBackupSpec(backups: BackupLike[]): { backup: string; resources: BackupHookSpec[]; namespaces: string[] } | undefined {
+  const full = backups.filter((b) => b.metadata.annotations?.['kots.io/instance'] === 'true' || !!b.metadata.labels?.['replicated.com/backup-name']);
+  const newest = full.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0];
+  if (!newest) return undefined;
+  // Improved DR: one backup is several Velero Backups sharing replicated.com/backup-name; the hooks
+  // sit in the application one, so the group is read as a whole.
+  const group = newest.metadata.labels?.['replicated.com/backup-name'];
+  const members = group ? full.filter((b) => b.metadata.labels?.['replicated.com/backup-name'] === group) : [newest];
+  return {
+    backup: group ?? newest.metadata.name,
+    resources: members.flatMap((b) => b.spec?.hooks?.resources ?? []),
+    namespaces: [...new Set(members.flatMap((b) => b.spec?.includedNamespaces ?? []))].filter((n) => n !== '*'),
+  };
+}

@@ -10,6 +10,10 @@
  * json`, treats an error in the JSON as failure whatever the exit code, then finds the Velero Backup
  * KOTS created (kots.io/instance, kots.io/kotsadm-deploy-namespace, kots.io/snapshot-requested not
  * before the request, not there before) and follows THAT object; only Velero's Completed counts.
+ *
+ * Improved disaster recovery (Embedded Cluster): one backup is two Velero Backups under one
+ * replicated.com/backup-name (replicated.ts). The list has ONE row for them, named by that label;
+ * "Back up now" follows the pair; detail, log and delete take that name for both.
  */
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -39,7 +43,8 @@ import type { Services } from '../services.js';
 import { advance, isActive, loadFollowed, saveFollowed } from './followed.js';
 import { exportDir, interruptedIfGone, registryExportOffer, startBackupRegistryExport } from './registryExport.js';
 import { resolve } from 'node:path';
-import { parseHookOutcomes, podAnnotationHooks, specHooks, type PodLike } from './hooks.js';
+import { lastInstanceBackupSpec, parseHookOutcomes, podAnnotationHooks, specHooks, type PodLike } from './hooks.js';
+import { BackupRowIndex, combineLogs, expectedCount, isInstanceBackup, memberType, mergeDetails, rowKey } from './replicated.js';
 
 export interface BackupsOptions {
   /** How long to wait for the Velero Backup KOTS creates to appear (default 60 s). */
@@ -82,6 +87,8 @@ export class BackupsService {
   private summaries = new Map<string, { rv: string | undefined; s: BackupSummary }>();
   private sorted?: { ns: string | undefined; list: BackupSummary[]; rows?: BackupRowsWire };
   private readonly sizes: BackupSizes;
+  /** Rows of the list: `dirty` and `removed` hold row names (rowKey), not Velero Backup names. */
+  private readonly rowIndex = new BackupRowIndex((b) => this.summary(b), checkedBackupSummary);
   readonly admin: AdminApi;
 
   constructor(
@@ -117,11 +124,12 @@ export class BackupsService {
     if (names === 'all') {
       this.summaries.clear();
       this.sorted = undefined;
-      for (const b of this.backupsInScope()) this.dirty.add(b.metadata.name);
+      for (const b of this.backupsInScope()) this.dirty.add(rowKey(b));
     } else {
       for (const n of names) {
         this.invalidate(ns, n);
-        this.dirty.add(n);
+        const b = this.findBackup(n);
+        this.dirty.add(b ? rowKey(b) : n);
       }
     }
     if (!this.flushTimer) this.flushTimer = setTimeout(() => this.emitDelta(false), this.opts.deltaMs ?? 15);
@@ -144,6 +152,7 @@ export class BackupsService {
   async stop(): Promise<void> {
     this.offWatch?.();
     this.summaries.clear();
+    this.rowIndex.clear();
     this.sorted = undefined;
     clearTimeout(this.flushTimer);
     const w = this.watch;
@@ -196,6 +205,13 @@ export class BackupsService {
     return this.backupsInScope().find((b) => b.metadata.name === name);
   }
 
+  /** The Velero Backups behind a row name that is not itself a Velero Backup's (a replicated backup). */
+  private groupMembers(name: string): VeleroBackup[] | undefined {
+    if (this.findBackup(name)) return undefined;
+    const members = this.rowIndex.members(this.backupsInScope(), name);
+    return members.length ? members : undefined;
+  }
+
   // -- watch → events ----------------------------------------------------------------------------
 
   private onChange(kind: string, obj: KubernetesObject): void {
@@ -206,18 +222,15 @@ export class BackupsService {
       const b = obj as VeleroBackup;
       this.invalidate(meta.namespace, b.metadata.name);
       const stillThere = this.watch?.get('backups', meta.namespace ?? '', meta.name ?? '');
-      if (stillThere) this.dirty.add(b.metadata.name);
-      else {
-        this.dirty.delete(b.metadata.name);
-        this.removed.add(b.metadata.name);
-      }
+      // A replicated backup's row outlives one of its Backups: emitDelta decides upsert or removal.
+      (stillThere ? this.dirty : this.removed).add(rowKey(b));
     } else if (kind === 'podvolumebackups') {
       const label = meta.labels?.['velero.io/backup-name'];
       if (label) {
         const b = this.backupsInScope().find((x) => labelValue(x.metadata.name) === label);
         if (b) {
           this.invalidate(b.metadata.namespace, b.metadata.name);
-          this.dirty.add(b.metadata.name);
+          this.dirty.add(rowKey(b));
         }
       }
     } else if (kind === 'backupstoragelocations') {
@@ -241,11 +254,13 @@ export class BackupsService {
       return;
     }
     const upserted: BackupSummary[] = [];
-    for (const name of this.dirty) {
-      const b = this.findBackup(name);
-      if (b) upserted.push(this.summary(b));
+    const removed: string[] = [];
+    const all = this.backupsInScope();
+    for (const key of new Set([...this.dirty, ...this.removed])) {
+      const row = this.rowIndex.row(all, key);
+      if (row) upserted.push(row);
+      else if (this.removed.has(key)) removed.push(key);
     }
-    const removed = [...this.removed].filter((n) => !this.findBackup(n));
     this.dirty.clear();
     this.removed.clear();
     if (upserted.length || removed.length) this.s.bus.emit('backups.delta', { upserted, removed });
@@ -257,8 +272,8 @@ export class BackupsService {
     const ns = this.veleroNs();
     if (this.sorted && this.sorted.ns === ns && this.watch) return this.sorted.list;
     // Keys compared with < / > (ISO timestamps and names sort correctly that way; no localeCompare).
-    const list = this.backupsInScope()
-      .map((b) => this.summary(b))
+    const list = this.rowIndex
+      .rows(this.backupsInScope())
       .sort((a, b) => {
         const x = a.createdAt ?? '';
         const y = b.createdAt ?? '';
@@ -306,7 +321,10 @@ export class BackupsService {
       else if (phase !== 'Available') add(false, `Storage location "${bsl?.metadata.name ?? envBsl?.name}" is ${phase ?? 'not yet validated'}`, `Velero would refuse the backup (FailedValidation)${message ? `: ${message}` : '.'}`, 'Check the bucket, endpoint and credentials on the Setup screen; Velero re-validates it every minute.');
       else add(true, `Storage location "${bsl?.metadata.name ?? envBsl?.name}" is Available`);
       const running = this.backupsInScope().filter(isRunningBackup);
-      if (running.length) add(false, 'Another backup is in progress', `${running.map((b) => `${b.metadata.name} (${b.status?.phase || 'New'})`).join(', ')} is still running; KOTS takes one at a time.`, 'Wait for it to finish; its progress is in the Backups list.', 'error');
+      // A warning, not a block: KOTS itself starts a manual backup whatever is running (kots
+      // pkg/handlers/backup.go CreateInstanceBackup at v1.131.4 has no such check; only its
+      // scheduler skips a run then, pkg/snapshotscheduler/snapshotscheduler.go).
+      if (running.length) add(true, 'Another backup is in progress', `${running.map((b) => `${b.metadata.name} (${b.status?.phase || 'New'})`).join(', ')} is still running. KOTS will start a new backup anyway; it may wait in Velero's queue until this one has finished.`, 'You can back up now, or wait for it to finish (its progress is in the Backups list).', 'warning');
     }
     if (this.starting || (isActive(this.current) && this.current?.state === 'starting')) add(false, 'A backup is being started', 'Lifeboat is already starting a backup.', 'Wait for it to appear in the list.');
     const flavour = env?.flavour;
@@ -350,15 +368,21 @@ export class BackupsService {
   }
 
   private updateFollowed(): void {
-    const f = this.current;
+    let f = this.current;
     if (!f?.backupName) return;
-    const b = this.watch?.get<VeleroBackup>('backups', f.veleroNamespace ?? this.veleroNs() ?? '', f.backupName);
-    if (!b) {
-      if (isActive(f) && this.watch?.synced) this.setFollowed({ ...f, state: 'lost', finishedAt: new Date().toISOString(), message: `The Velero Backup ${f.backupName} no longer exists (deleted?).` });
+    const backups = this.watch?.backups(f.veleroNamespace ?? this.veleroNs()) ?? [];
+    // The row followed: a replicated backup's pair, or one Backup. A follow saved under a member's
+    // own Velero name (before rows were grouped) moves to its row.
+    const own = backups.find((b) => b.metadata.name === f!.backupName);
+    if (own && rowKey(own) !== f.backupName) f = { ...f, backupName: rowKey(own) };
+    const row = this.rowIndex.row(backups, f.backupName!);
+    if (!row) {
+      const pair = f.summary?.veleroBackups?.map((v) => v.name).join(' and ');
+      if (isActive(f) && this.watch?.synced) this.setFollowed({ ...f, state: 'lost', finishedAt: new Date().toISOString(), message: `The Velero Backup ${pair ?? f.backupName} no longer exists (deleted?).` });
       return;
     }
-    const next = advance(f, this.summary(b));
-    if (JSON.stringify(next) !== JSON.stringify(f)) this.setFollowed(next);
+    const next = advance(f, row);
+    if (JSON.stringify(next) !== JSON.stringify(this.current)) this.setFollowed(next);
   }
 
   /** After a (re)connect: pick the followed backup up again. */
@@ -379,7 +403,7 @@ export class BackupsService {
     if (f.state === 'starting' && !this.starting) {
       // Lifeboat closed while the kots command ran: look for what it created.
       const found = this.findCreated(f, new Set());
-      if (found) this.setFollowed({ ...f, state: 'running', backupName: found.metadata.name, veleroNamespace: found.metadata.namespace });
+      if (found) this.setFollowed({ ...f, state: 'running', backupName: rowKey(found), veleroNamespace: found.metadata.namespace });
       else this.setFollowed({ ...f, state: 'lost', finishedAt: new Date().toISOString(), message: 'Lifeboat closed while KOTS was starting the backup, and no Velero Backup from that request exists.' });
       this.updateFollowed();
     }
@@ -392,10 +416,14 @@ export class BackupsService {
    * without that name (Lifeboat closed while the CLI ran) is it looked for by what it carries,
    * among the Backups that were not there before, requested no earlier than this computer's clock
    * said minus a margin — a clock ahead of the cluster's would miss it, hence the name first.
+   * With improved disaster recovery the name is the infra Backup's ("return veleroBackup.Name //
+   * TODO(improveddr): return metadata.BackupName"), so a later KOTS answering with the
+   * replicated.com/backup-name instead is matched by that label too; and such Backups carry
+   * replicated.com/disaster-recovery-version instead of kots.io/instance.
    */
   private findCreated(f: FollowedBackup, before: Set<string>): VeleroBackup | undefined {
     const kotsNs = this.env()?.kots.namespace;
-    if (f.kotsName) return this.backupsInScope().find((b) => b.metadata.name === f.kotsName);
+    if (f.kotsName) return this.backupsInScope().find((b) => b.metadata.name === f.kotsName) ?? this.backupsInScope().find((b) => rowKey(b) === f.kotsName);
     const since = Date.parse(f.requestedAt) - 2000; // the annotation has second precision
     return this.backupsInScope()
       .filter((b) => {
@@ -403,8 +431,8 @@ export class BackupsService {
         if (before.has(b.metadata.uid ?? b.metadata.name)) return false;
         const requested = Date.parse(a['kots.io/snapshot-requested'] ?? b.metadata.creationTimestamp ?? '');
         if (!(requested >= since)) return false;
-        if (f.kind === 'full') return a['kots.io/instance'] === 'true' && (!kotsNs || a['kots.io/kotsadm-deploy-namespace'] === kotsNs);
-        return a['kots.io/instance'] !== 'true' && (a['kots.io/app-id'] !== undefined || b.metadata.name.startsWith(`${f.appSlug}-`)) && a['kots.io/snapshot-trigger'] !== 'schedule';
+        if (f.kind === 'full') return isInstanceBackup(b) && (!kotsNs || a['kots.io/kotsadm-deploy-namespace'] === kotsNs);
+        return !isInstanceBackup(b) && (a['kots.io/app-id'] !== undefined || b.metadata.name.startsWith(`${f.appSlug}-`)) && a['kots.io/snapshot-trigger'] !== 'schedule';
       })
       .sort((x, y) => (y.metadata.creationTimestamp ?? '').localeCompare(x.metadata.creationTimestamp ?? ''))[0];
   }
@@ -480,7 +508,11 @@ export class BackupsService {
         if (out.backupName) f = { ...f, kotsName: out.backupName };
       }
       this.setFollowed((f = this.latest(f)));
-      const found = await this.waitFor(() => this.findCreated(f, before), this.opts.appearMs ?? 60_000);
+      // Improved disaster recovery: KOTS creates the infra Backup, then the app one; wait for both
+      // (replicated.com/backup-count). If the second never comes the pair is followed anyway and
+      // its row says Failed and why.
+      const complete = (b: VeleroBackup | undefined) => (b && this.rowIndex.members(this.backupsInScope(), rowKey(b)).length >= expectedCount(b) ? b : undefined);
+      const found = (await this.waitFor(() => complete(this.findCreated(f, before)), this.opts.appearMs ?? 60_000)) ?? this.findCreated(f, before);
       if (!found) {
         throw new LifeboatError(
           'BACKUP_FAILED',
@@ -488,7 +520,7 @@ export class BackupsService {
           'Nothing Lifeboat can verify was backed up. Check the admin console logs and the Velero namespace, then try again.',
         );
       }
-      f = { ...f, ...(this.current?.id === f.id && this.current.registry ? { registry: this.current.registry } : {}), state: 'running', backupName: found.metadata.name, veleroNamespace: found.metadata.namespace };
+      f = { ...f, ...(this.current?.id === f.id && this.current.registry ? { registry: this.current.registry } : {}), state: 'running', backupName: rowKey(found), veleroNamespace: found.metadata.namespace };
       this.setFollowed((f = this.latest(f)));
       this.updateFollowed();
       return this.current!;
@@ -571,6 +603,12 @@ export class BackupsService {
   }
 
   async log(name: string, offset: number, limit: number): Promise<BackupLogPage> {
+    const members = this.groupMembers(name);
+    if (members) {
+      // A replicated backup: its Velero Backups' logs one after the other, each under its name.
+      const lines = combineLogs(await Promise.all(members.map(async (m) => ({ name: m.metadata.name, type: memberType(m), lines: await this.logLines(m.metadata.name) }))));
+      return { name, total: lines.length, complete: true, offset, lines: lines.slice(offset, offset + limit) };
+    }
     const log = await this.openLog(name);
     while (!log.complete && log.lines.length < offset + limit) await log.more();
     if (log.error && log.lines.length <= offset) throw log.error;
@@ -578,6 +616,11 @@ export class BackupsService {
   }
 
   async detail(name: string): Promise<BackupDetail> {
+    const members = this.groupMembers(name);
+    if (members) {
+      const parts = await Promise.all(members.map(async (m) => ({ name: m.metadata.name, type: memberType(m), detail: await this.detail(m.metadata.name) })));
+      return mergeDetails(this.rowIndex.row(members, name)!, parts);
+    }
     const b = this.mustFind(name);
     const summary = this.summary(b);
     const notes: string[] = [];
@@ -665,18 +708,26 @@ export class BackupsService {
 
   // -- delete ------------------------------------------------------------------------------------
 
+  private beingDeleted(b: VeleroBackup): boolean {
+    const name = b.metadata.name;
+    return !!b.metadata.deletionTimestamp || (this.watch?.list<KubernetesObject & { spec?: { backupName?: string }; status?: { phase?: string } }>('deletebackuprequests', b.metadata.namespace) ?? []).some((d) => d.spec?.backupName === name && d.status?.phase !== 'Processed');
+  }
+
+  /** A replicated backup's name deletes all its Velero Backups (kots pkg/kotsadmsnapshot/backup.go at v1.131.4, DeleteBackup). */
   async delete(name: string, confirm: string): Promise<{ requested: boolean; request: string }> {
     if (confirm !== name) throw new LifeboatError('CONFIRMATION_MISMATCH', 'The name typed does not match the backup.', `Type ${name} exactly to delete it.`);
-    const b = this.mustFind(name);
-    if (b.metadata.deletionTimestamp || (this.watch?.list<KubernetesObject & { spec?: { backupName?: string }; status?: { phase?: string } }>('deletebackuprequests', b.metadata.namespace) ?? []).some((d) => d.spec?.backupName === name && d.status?.phase !== 'Processed')) {
-      return { requested: false, request: 'already being deleted' };
-    }
-    if (isRunningBackup(b)) {
-      throw new LifeboatError('BACKUP_IN_PROGRESS', `${name} is still ${b.status?.phase || 'New'}: Lifeboat does not delete a backup while Velero is writing it.`, 'Wait until it has finished (the list shows its progress), then delete it.');
+    const targets = this.groupMembers(name) ?? [this.mustFind(name)];
+    const todo = targets.filter((b) => !this.beingDeleted(b));
+    if (!todo.length) return { requested: false, request: 'already being deleted' };
+    const busy = targets.find(isRunningBackup);
+    if (busy) {
+      const which = busy.metadata.name === name ? name : `${name} (its Velero Backup ${busy.metadata.name})`;
+      throw new LifeboatError('BACKUP_IN_PROGRESS', `${which} is still ${busy.status?.phase || 'New'}: Lifeboat does not delete a backup while Velero is writing it.`, 'Wait until it has finished (the list shows its progress), then delete it.');
     }
     const api = this.s.cluster.kubeConfig().makeApiClient(CustomObjectsApi);
-    const request = await requestBackupDeletion(api, b);
-    return { requested: true, request };
+    const requests: string[] = [];
+    for (const b of todo) requests.push(await requestBackupDeletion(api, b));
+    return { requested: true, request: requests.join(', ') };
   }
 
   // -- hooks -------------------------------------------------------------------------------------
@@ -689,29 +740,14 @@ export class BackupsService {
     const core = kc.makeApiClient(CoreV1Api);
     const notes: string[] = [];
     const namespaces = new Set<string>([kotsNs, ...(env?.kots.apps ?? []).map((a) => a.namespace).filter((n): n is string => !!n)]);
-    const vendor: Array<{ slug: string; resources: BackupHookSpec[] }> = [];
-    // Vendor hooks are read from ConfigMap kotsadm-apps (apps.json backupSpec) when it exists. KOTS
-    // v1.131.4 keeps the vendor Backup in the deployed release inside kotsadm, which the cluster
-    // API does not expose; the hooks KOTS merged into the last instance Backup's spec would be the
-    // source that works there (not done yet) — without either, only pod annotations are listed.
-    const cm = await core.readNamespacedConfigMap({ namespace: kotsNs, name: 'kotsadm-apps' }).catch(() => undefined);
-    const raw = cm?.data?.['apps.json'];
-    if (raw) {
-      try {
-        const { parse } = await import('yaml');
-        for (const a of JSON.parse(raw) as Array<{ slug: string; namespace?: string; backupSpec?: string; additionalNamespaces?: string[] }>) {
-          for (const n of a.additionalNamespaces ?? []) namespaces.add(n);
-          if (!a.backupSpec?.trim()) continue;
-          const doc = parse(a.backupSpec) as { spec?: { includedNamespaces?: string[]; hooks?: { resources?: BackupHookSpec[] } } } | null;
-          for (const n of doc?.spec?.includedNamespaces ?? []) if (n !== '*') namespaces.add(n);
-          vendor.push({ slug: a.slug, resources: doc?.spec?.hooks?.resources ?? [] });
-        }
-        notes.push(`Vendor Backup specs read from ConfigMap ${kotsNs}/kotsadm-apps (apps.json backupSpec).`);
-      } catch (e) {
-        notes.push(`ConfigMap ${kotsNs}/kotsadm-apps could not be read as apps.json: ${(e as Error).message}.`);
-      }
+    // Vendor hooks: as KOTS merged them into the last full backup (hooks.ts lastInstanceBackupSpec);
+    // the vendor Backup itself is inside kotsadm's release, which the cluster API does not expose.
+    const last = lastInstanceBackupSpec(this.backupsInScope());
+    if (last) {
+      for (const n of last.namespaces) namespaces.add(n);
+      notes.push(`Vendor hooks are those KOTS put into the last full backup, ${last.backup}; a release deployed since may have changed them.`);
     } else {
-      notes.push("The application's vendor Backup spec is part of its release inside the admin console and is not readable from the cluster API; hooks it defines are not listed here. Pod annotation hooks are.");
+      notes.push('Vendor hooks show once KOTS has made a full backup (KOTS copies them into it from the release inside the admin console). Pod annotation hooks are listed now.');
     }
     const pods: PodLike[] = [];
     for (const ns of namespaces) {
@@ -725,7 +761,7 @@ export class BackupsService {
     }
     const hooks: BackupHook[] = [];
     for (const p of pods) hooks.push(...podAnnotationHooks(p));
-    for (const v of vendor) hooks.push(...specHooks(v.resources, pods, `vendor Backup of ${v.slug} (ConfigMap ${kotsNs}/kotsadm-apps)`));
+    if (last) hooks.push(...specHooks(last.resources, pods, `vendor hooks, as in backup ${last.backup}`));
     if (!hooks.length) notes.push('No backup hooks will run: no pod in the backed-up namespaces has hook annotations, and no vendor spec defines any.');
     return { hooks, namespaces: [...namespaces].sort(), notes };
   }

@@ -101,6 +101,8 @@ export function BackupDetail() {
                 <Fact label="Duration">{duration(backupDurationMs(b))}</Fact>
                 <Fact label="Expires">{absoluteTime(b.expiresAt)}</Fact>
                 <Fact label="Trigger">{b.trigger ?? '—'}</Fact>
+                {/* Improved disaster recovery: one backup made of several Velero Backups (the log tab shows each in turn). */}
+                {b.veleroBackups && <Fact label="Velero Backups">{b.veleroBackups.map((v) => `${v.name} (${v.type}, ${v.phase})`).join(', ') + (b.expectedBackups && b.expectedBackups > b.veleroBackups.length ? ` · ${b.expectedBackups - b.veleroBackups.length} of ${b.expectedBackups} missing` : '')}</Fact>}
                 <Fact label="Apps">{b.apps.map((a) => `${a.slug} ${a.version ?? ''}`).join(', ') || '—'}</Fact>
                 <Fact label="Items">{`${b.itemsBackedUp ?? '—'} backed up of ${b.totalItems ?? '—'}`}</Fact>
                 <Fact label="Errors / warnings">{`${b.errors} / ${b.warnings}`}</Fact>

@@ -72,6 +72,9 @@ export function BackupsScreen() {
     return () => clearTimeout(t);
   }, []);
   const blocking = readiness?.checks.filter((c) => !c.ok) ?? [];
+  // Warnings do not stop "Back up now" (e.g. another backup in progress: KOTS starts one anyway).
+  const warnings = readiness?.checks.filter((c) => c.ok && c.severity === 'warning') ?? [];
+  const ownRunning = !!followed && (followed.state === 'starting' || followed.state === 'running');
   return (
     <>
       <ScreenHeader
@@ -88,12 +91,20 @@ export function BackupsScreen() {
         {createError && <ErrorAlert title="The backup did not start" error={createError} onClose={dismiss} />}
         {listError && <ErrorAlert title="Could not list the backups" error={listError} />}
         {/* While Lifeboat's own backup starts or runs, its card says so; "cannot start" is for the other cases. */}
-        {connected && blocking.length > 0 && !(followed && (followed.state === 'starting' || followed.state === 'running')) && (
+        {connected && blocking.length > 0 && !ownRunning && (
           <Card withBorder data-testid="backup-readiness">
             <Text fw={600} mb="xs">
               A backup cannot start right now
             </Text>
             <CheckList checks={blocking} />
+          </Card>
+        )}
+        {connected && blocking.length === 0 && warnings.length > 0 && !ownRunning && (
+          <Card withBorder data-testid="backup-warnings">
+            <Text fw={600} mb="xs">
+              Before you back up
+            </Text>
+            <CheckList checks={warnings} />
           </Card>
         )}
         {followed && <FollowedCard f={followed} onOpen={(n) => void open(n)} />}

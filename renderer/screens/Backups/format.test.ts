@@ -15,6 +15,10 @@ describe('backups list rules', () => {
     expect(filterAndSort(all, { ...f, query: 'sample' }).map((x) => x.name)).toEqual(['app-c']);
     expect(filterAndSort(all, { ...f, sort: 'name', desc: false }).map((x) => x.name)).toEqual(['app-c', 'instance-a', 'instance-b']);
   });
+  it('finds an improved-DR backup by either of its Velero Backup names', () => {
+    const dr = b('my-app-1a2b3c4d', { veleroBackups: [{ name: 'instance-7xk2p', type: 'infra', phase: 'Completed' }, { name: 'application-9fq4z', type: 'app', phase: 'Completed' }], expectedBackups: 2 });
+    expect(filterAndSort([...all, dr], { ...f, query: 'application-9fq' }).map((x) => x.name)).toEqual(['my-app-1a2b3c4d']);
+  });
   it('formats', () => {
     expect(bytes(1536)).toBe('1.5 KiB');
     expect(phaseTone('FailedValidation')).toBe('error');

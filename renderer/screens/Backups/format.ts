@@ -62,7 +62,7 @@ export function filterAndSort(all: Iterable<BackupSummary>, f: ListFilter): Back
     if (f.phase === 'running' && !RUNNING.has(b.phase)) continue;
     if (f.phase === 'completed' && b.phase !== 'Completed') continue;
     if (f.phase === 'problems' && !(b.phase === 'PartiallyFailed' || b.phase === 'Failed' || b.phase === 'FailedValidation' || b.errors > 0 || b.warnings > 0)) continue;
-    if (q && !(b.name.toLowerCase().includes(q) || b.apps.some((a) => a.slug.includes(q) || a.version?.toLowerCase().includes(q)) || (b.trigger ?? '').includes(q) || b.phase.toLowerCase().includes(q))) continue;
+    if (q && !(b.name.toLowerCase().includes(q) || b.apps.some((a) => a.slug.includes(q) || a.version?.toLowerCase().includes(q)) || (b.trigger ?? '').includes(q) || b.phase.toLowerCase().includes(q) || !!b.veleroBackups?.some((v) => v.name.includes(q)))) continue;
     out.push(b);
   }
   const dir = f.desc ? -1 : 1;

@@ -7,7 +7,8 @@ import { navigate } from '../../useRoute.js';
 
 /**
  * "Back up now": one click starts a full (instance) backup through KOTS and opens the Backups
- * screen, where it is followed to the end. Disabled, with the reason, when a backup cannot start.
+ * screen, where it is followed to the end. Disabled, with the reason, when a backup cannot start;
+ * enabled with the warning on hover when it can but something deserves a look.
  */
 export function BackupNowButton({ stay = false }: { stay?: boolean }) {
   const { readiness, creating, followed, connected, load, create } = useLifeboat(
@@ -20,6 +21,8 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
     if (connected) void load();
   }, [connected, envKey, load]);
   const blocking = readiness?.checks.find((c) => !c.ok && c.severity === 'error');
+  // Does not disable the button (e.g. another backup in progress: KOTS starts one anyway); said on hover.
+  const warning = readiness?.checks.find((c) => c.ok && c.severity === 'warning');
   const running = followed?.state === 'starting' || followed?.state === 'running';
   const disabled = !connected || !readiness?.ok || running;
   const why = !connected ? 'Connect to a cluster first.' : running ? `A backup is running (${followed?.backupName ?? 'starting'}).` : blocking ? `${blocking.title}. ${blocking.fix ?? ''}` : !readiness ? 'Checking whether a backup can start…' : undefined;
@@ -53,11 +56,18 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
     ) : (
       node
     );
-  return why && disabled ? withBox(
-    <Tooltip label={why} multiline w={320} withArrow>
-      <span tabIndex={0} aria-label={`Back up now is unavailable: ${why}`}>
-        {button}
-      </span>
+  if (why && disabled) {
+    return withBox(
+      <Tooltip label={why} multiline w={320} withArrow>
+        <span tabIndex={0} aria-label={`Back up now is unavailable: ${why}`}>
+          {button}
+        </span>
+      </Tooltip>,
+    );
+  }
+  return warning ? withBox(
+    <Tooltip label={`${warning.title}: ${warning.reason ?? ''}`} multiline w={320} withArrow>
+      {button}
     </Tooltip>,
   ) : (
     withBox(button)
