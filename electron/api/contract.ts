@@ -144,7 +144,8 @@ export const Environment = z.object({
   kots: KotsInfo,
   flavour: Flavour,
   flavourReason: z.string(),
-  airgap: z.object({ airgapped: z.boolean(), reason: z.string() }),
+  /** outboundDisabled: the running kotsadm's DISABLE_OUTBOUND_CONNECTIONS (what KOTS records as kots.io/is-airgap); absent without one. */
+  airgap: z.object({ airgapped: z.boolean(), reason: z.string(), outboundDisabled: z.boolean().optional() }),
   velero: VeleroInfo,
   compatibility: CompatibilityVerdict,
   /** Every problem found, each with its fix: the Overview lists these. */

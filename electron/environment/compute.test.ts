@@ -45,6 +45,17 @@ describe('computeEnvironment', () => {
     expect(computeEnvironment(snapshot({ configmaps: [configMap('kotsadm-confg', 'default', { 'is-airgap': 'true' })] }), x).airgap.airgapped).toBe(true);
   });
 
+  // kots pkg/kotsadm/objects/kotsadm_objects.go at v1.131.4 sets DISABLE_OUTBOUND_CONNECTIONS=true on
+  // the kotsadm container for an air-gapped install or one with a private registry; kotsadm writes
+  // that into each backup's kots.io/is-airgap (pkg/kotsadm/main.go IsAirgap).
+  it('outbound connections: read from the running kotsadm, never guessed without one', () => {
+    const withEnv = kotsadm();
+    withEnv.spec!.template.spec!.containers[0]!.env = [{ name: 'DISABLE_OUTBOUND_CONNECTIONS', value: 'true' }];
+    expect(computeEnvironment(snapshot({ deployments: [withEnv] }), x).airgap.outboundDisabled).toBe(true);
+    expect(computeEnvironment(snapshot({ deployments: [kotsadm()] }), x).airgap.outboundDisabled).toBe(false);
+    expect(computeEnvironment(snapshot({ deployments: [], kotsadmPods: [] }), x).airgap.outboundDisabled).toBeUndefined();
+  });
+
   it('Velero namespace from kotsadm-velero-namespace; restic DaemonSet told apart by name', () => {
     const env = computeEnvironment(
       snapshot({ deployments: [kotsadm(), veleroDeploy('backup-system', 'velero/velero:v1.9.5')], daemonsets: [nodeAgent('backup-system', 'restic', 0, 2)], configmaps: [configMap('kotsadm-velero-namespace', 'default', { veleroNamespace: 'backup-system' })], bsls: [bsl('default', 'Available', {}, 'backup-system')] }),

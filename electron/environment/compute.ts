@@ -127,13 +127,19 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
 
   // --- Air gap --------------------------------------------------------------------------------
   const isAirgapKey = confg?.data?.['is-airgap'];
-  const airgap = registryRef
+  // What KOTS records in each backup's kots.io/is-airgap: the kotsadm container's
+  // DISABLE_OUTBOUND_CONNECTIONS (kots pkg/kotsadm/main.go IsAirgap, set by
+  // pkg/kotsadm/objects/kotsadm_objects.go at v1.131.4). Known only while a kotsadm is seen.
+  const kotsadmContainer = kotsContainers.find((c) => c.name === 'kotsadm') ?? kotsContainers[0];
+  const outboundDisabled = kotsFound && kotsadmContainer ? (kotsadmContainer.env ?? []).some((e) => e.name === 'DISABLE_OUTBOUND_CONNECTIONS' && e.value === 'true') : undefined;
+  const airgapGuess = registryRef
     ? { airgapped: true, reason: `KOTS pulls from the private registry ${registryRef} (ConfigMap kotsadm-confg, key kotsadm-registry).` }
     : isAirgapKey === 'true'
       ? { airgapped: true, reason: 'ConfigMap kotsadm-confg has is-airgap=true.' }
       : confg
         ? { airgapped: false, reason: 'ConfigMap kotsadm-confg names no private registry.' }
         : { airgapped: false, reason: kotsFound ? 'ConfigMap kotsadm-confg was not found, so no private registry is configured.' : 'No KOTS admin console, so no air-gap settings.' };
+  const airgap = { ...airgapGuess, ...(outboundDisabled === undefined ? {} : { outboundDisabled }) };
 
   // --- Velero ---------------------------------------------------------------------------------
   const nsFromCm = cm(s, 'kotsadm-velero-namespace')?.data?.veleroNamespace;

@@ -863,7 +863,8 @@ export class RestoreService {
     const [list, locations] = await Promise.all([velero.backups(), velero.locations()]);
     const ctx: EligibilityContext = {
       now: new Date(),
-      airgapped: env ? env.airgap.airgapped : undefined,
+      // What the running admin console records as kots.io/is-airgap; undefined on a rebuilt cluster.
+      airgapped: env?.airgap.outboundDisabled,
       veleroVersion: env?.velero.version,
       locations: Object.fromEntries(locations.map((l) => [l.metadata.name, l.spec?.provider ?? ''])),
     };
