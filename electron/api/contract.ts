@@ -728,6 +728,11 @@ export const RestoreBackup = z.object({
   restorable: z.boolean(),
   /** Every check that did not pass (errors block, warnings do not), each with its fix. */
   checks: z.array(Check),
+  /**
+   * The Velero Backups of an improved-disaster-recovery backup (listed as one, under its
+   * replicated.com/backup-name), infra first; absent for a backup that is one Velero Backup.
+   */
+  veleroBackups: z.array(z.object({ name: z.string(), type: z.string(), phase: z.string() })).optional(),
 });
 export type RestoreBackup = z.infer<typeof RestoreBackup>;
 
@@ -847,8 +852,11 @@ export const RestoreRun = z.object({
 export type RestoreRun = z.infer<typeof RestoreRun>;
 
 /**
- * The rebuilt-cluster path's "Re-seed the registry" step (kots-snapshots.md §6): the cluster's own
- * registry gets the backup's images back before the application is restored. Persisted before the
+ * The rebuilt-cluster path's "Re-seed the registry" step: the cluster's own registry gets the
+ * backup's images back before the application is restored, the order of Embedded Cluster's own
+ * restore (cmd/installer/cli/restore.go at 2.19.4+k8s-1.36: restore-registry before restore-app);
+ * full backups need not hold the images (kURL addons/registry/template/base/deployment-pvc.yaml at
+ * v2026.08.06-0 opts no volume in). Persisted before the
  * re-seed runs; `skipped` only by an explicit choice, with the consequence the operator accepted.
  */
 export const RestoreRegistryStep = z.object({

@@ -1,8 +1,11 @@
 /**
  * The KOTS ↔ Velero ↔ Kubernetes compatibility verdict: a pure function from versions (and the few
  * facts that change the answer) to one verdict with its reason and fix. Every rule names the
- * version bound it comes from (shared reference: compatibility.md). A version that cannot be read
- * is a warning with the reason, never a silent pass.
+ * version bound it comes from: KOTS ↔ Velero from replicated-docs
+ * docs/partials/snapshots/_velero-compatibility.mdx at 3187d2dd (1.130.7 and later) and
+ * docs/enterprise/snapshots-understanding.md at 98bba957 (the older rows); LVP and restic on
+ * Velero 1.17+ from kots pkg/snapshot/types/velero_flags.go and pkg/snapshot/store.go at v1.131.4.
+ * A version that cannot be read is a warning with the reason, never a silent pass.
  */
 import type { Check, CompatibilityVerdict } from '../api/contract.js';
 
@@ -89,7 +92,8 @@ function kotsVelero(kots: Version, velero: Version): Finding {
     : finding('compatible', title, `KOTS ${k} (1.94.1 and later) supports Velero 1.6.x and later; Velero ${v} is in range.`);
 }
 
-/** Velero ↔ Kubernetes (velero.md §7). */
+/** Velero ↔ Kubernetes: velero README.md at v1.18.3 (1.14–1.18), at v1.13.0 (1.9–1.13) and at
+ * v1.10.0 (1.6.0–1.6.2). */
 function veleroKubernetes(velero: Version, kube: Version): Finding | undefined {
   const title = 'Velero and Kubernetes versions';
   const v = fmt(velero);

@@ -1,9 +1,10 @@
 /**
  * From the objects the detector watches to an Environment: pure, so every rule is unit-tested on
- * fixtures shaped like real objects. Rules follow how KOTS itself detects things
- * (kots-snapshots.md §4, §6): the Velero namespace from ConfigMap kotsadm-velero-namespace or the
- * Deployment named velero; readiness from AvailableReplicas; plugins from init containers; node
- * agent vs restic by DaemonSet name.
+ * fixtures shaped like real objects. Rules follow how KOTS itself detects things (kots
+ * pkg/snapshot/velero.go DetectVeleroNamespace/DetectVelero, pkg/snapshot/store.go
+ * ensureSecretsReferences, pkg/kurl/configmap.go at v1.131.4): the Velero namespace from ConfigMap
+ * kotsadm-velero-namespace or the Deployment named velero; readiness from AvailableReplicas;
+ * plugins from init containers; node agent vs restic by DaemonSet name.
  */
 import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { BackupStorageLocationInfo, Check, Environment, VeleroInfo } from '../api/contract.js';
@@ -246,7 +247,8 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
 
 /**
  * The applications KOTS deployed, as its label transformer marks them: every workload it deploys
- * carries kots.io/app-slug (kots-snapshots.md §2.2). The admin console's database is not readable
+ * carries kots.io/app-slug (kots pkg/midstream/write.go and pkg/disasterrecovery/disasterrecovery.go
+ * at v1.131.4). The admin console's database is not readable
  * from the cluster API, so the workloads are the evidence.
  */
 export function installedApps(s: Pick<Snapshot, 'deployments' | 'daemonsets'>): Array<{ slug: string; namespace?: string }> {

@@ -1,7 +1,8 @@
 /**
  * The KOTS admin console API for what has no CLI: the instance snapshot schedule and retention
  * (GET /api/v1/snapshot/config, PUT /api/v1/snapshot/schedule, PUT /api/v1/snapshot/retention) and
- * partial (app) backups (POST /api/v1/app/{slug}/snapshot/backup) — kots-snapshots.md §2.1, §7.
+ * partial (app) backups (POST /api/v1/app/{slug}/snapshot/backup) — kots pkg/handlers/handlers.go,
+ * snapshots.go and backup.go at v1.131.4.
  *
  * How Lifeboat reaches it, like `kubectl kots` does: a port-forward (client-node PortForward) to
  * port 3000 of a Running kotsadm pod (label app=kotsadm) in the admin console namespace, with the
@@ -135,7 +136,8 @@ export class AdminApi {
     if (r.status !== 200 || r.json?.success === false) throw new LifeboatError(r.status === 400 ? 'BAD_INPUT' : 'TOOL_FAILED', `The admin console did not save the retention (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`, 'Nothing was changed. Check the value and try again.');
   }
 
-  /** Partial (app-only, legacy) backup: only possible through the API (kots-snapshots.md §2.1). */
+  /** Partial (app-only, legacy) backup: only possible through the API (kots cmd/kots/cli/backup.go
+   * has no app option; CreateApplicationBackup in pkg/handlers/backup.go at v1.131.4). */
   async createAppBackup(slug: string): Promise<{ backupName?: string }> {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(slug)) throw new LifeboatError('BAD_INPUT', `"${slug.slice(0, 80)}" is not an application slug.`, 'Pick the application from the list.');
     const r = await this.call<{ success?: boolean; error?: string; backupName?: string }>('POST', `/api/v1/app/${slug}/snapshot/backup`);

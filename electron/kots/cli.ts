@@ -1,5 +1,6 @@
 /**
- * `kubectl kots backup`: the argv builder and the JSON output parser (kots-snapshots.md §2.1, §9).
+ * `kubectl kots backup`: the argv builder and the JSON output parser (kots cmd/kots/cli/backup.go
+ * and pkg/snapshot/backup.go at v1.131.4).
  *
  * Lifeboat always passes `--wait=false -o json` and follows the Velero Backup itself: the CLI's wait
  * has no timeout, and with `-o json` the CLI exits 0 even on error (the error is inside the JSON).

@@ -1,5 +1,7 @@
 /**
- * `kubectl kots velero configure-*` and `ensure-permissions` command builders (kots-snapshots.md §1).
+ * `kubectl kots velero configure-*` and `ensure-permissions` command builders (kots
+ * cmd/kots/cli/velero.go, registryFlags in cmd/kots/cli/install.go, pkg/snapshot/store.go and
+ * pkg/snapshot/velero.go at v1.131.4).
  * Pure: no I/O. The CLI takes access keys, client secrets and registry passwords only as flags, so
  * they do reach argv; every such value is returned in `secrets` so the runner redacts it from the
  * journal, events and errors. Files (CA bundle, GCP JSON key) are written by the caller (0600, deleted

@@ -1,6 +1,6 @@
 /**
  * `kubectl kots restore --from-backup <backup>`: the argv builder and the JSON output parser
- * (kots-snapshots.md §3.1, §9).
+ * (kots cmd/kots/cli/restore.go and pkg/snapshot/restore.go at v1.131.4).
  *
  * Lifeboat always passes `-o json` and `--wait-for-apps=false`: it follows the Velero Restores
  * itself, with its own timeouts, because the CLI's waits have none and because with `-o json` the

@@ -1,8 +1,10 @@
 /**
- * KOTS's snapshot schedule and retention rules (kots-snapshots.md §7), pure: cron validation the
- * way kotsadm does it (robfig/cron `ParseStandard`: 5 fields, @descriptors, @every, an optional
- * TZ=/CRON_TZ= prefix), the next runs (cron-parser), the schedule in words, and the retention
- * conversion KOTS applies (days ×24h, weeks ×168h, months ×720h, years ×8766h).
+ * KOTS's snapshot schedule and retention rules (kots pkg/handlers/snapshots.go and
+ * pkg/kotsadmsnapshot/ttl.go at v1.131.4), pure: cron validation close to the schedule API's
+ * (github.com/robfig/cron v1.2.0 `ParseStandard`: 5 fields, @descriptors, @every), the next runs
+ * (cron-parser), the schedule in words, and the retention conversion KOTS applies (days ×24h,
+ * weeks ×168h, months ×720h, years ×8766h). Unlike that parser, checkCron also accepts a
+ * TZ=/CRON_TZ= prefix (a robfig/cron v3 feature): the schedule API rejects it with HTTP 400.
  */
 import { CronExpressionParser } from 'cron-parser';
 import type { CronCheck } from '../api/contract.js';

@@ -1,11 +1,13 @@
 /**
- * Velero's DownloadRequest flow (velero.md §4): create a DownloadRequest in the Velero namespace,
- * watch it until Velero fills in `status.downloadURL` (a presigned URL of the object store), GET
- * that URL from THIS machine, gunzip (every kind but BackupContents is gzip).
+ * Velero's DownloadRequest flow (velero pkg/cmd/util/downloadrequest/downloadrequest.go and
+ * pkg/controller/download_request_controller.go at v1.18.3): create a DownloadRequest in the
+ * Velero namespace, watch it until Velero fills in `status.downloadURL` (a presigned URL of the
+ * object store), GET that URL from THIS machine, gunzip (every kind but BackupContents is gzip).
  *
  * The presigned URL is built from the storage location's config, so it must be reachable from the
- * desktop: a store Velero reaches as an in-cluster name needs `publicUrl` on the storage location,
- * except a Service of the cluster (KOTS's own MinIO), which storeFetch.ts reaches by port-forward.
+ * desktop: a store Velero reaches as an in-cluster name needs `publicUrl` on the storage location
+ * (velero-plugin-for-aws velero-plugin-for-aws/object_store.go at v1.14.3), except a Service of
+ * the cluster (KOTS's own MinIO), which storeFetch.ts reaches by port-forward.
  * Both failure modes people hit (the URL does not resolve/connect, or answers 404) come back as
  * errors that say so and name that fix.
  */

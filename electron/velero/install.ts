@@ -1,8 +1,10 @@
 /**
  * `velero install` for the setup wizard: the images a Velero version and storage provider need, how
  * they are rewritten to a private registry, the pull policy Velero will give them, and the argv.
- * Pure: no I/O. Facts: velero.md §1 (flags, objects, pod specs, pull-policy rule), kots-snapshots.md
- * §1.2 (the install command KOTS prints, file-system backup flags by version), compatibility.md.
+ * Pure: no I/O. Facts: velero pkg/cmd/cli/install/install.go, pkg/install/{install,resources,
+ * deployment,daemonset}.go and pkg/builder/container_builder.go at v1.18.3 (flags, objects, pod
+ * specs, pull-policy rule); kots pkg/print/velero.go and pkg/snapshot/types/velero_flags.go at
+ * v1.131.4 (the install command KOTS prints, file-system backup flags by version).
  *
  * Choice: Lifeboat installs the way KOTS prints it — `--no-default-backup-location --no-secret
  * --use-node-agent --use-volume-snapshots=false` — and then lets `kubectl kots velero configure-*`
@@ -23,7 +25,8 @@ export interface UpstreamImage {
   role: string;
 }
 
-/** Plugin tags paired with each Velero minor. aws pairs are documented (compatibility.md §2);
+/** Plugin tags paired with each Velero minor. aws pairs are documented (velero-plugin-for-aws
+ * README.md at v1.14.3: v1.14.x ↔ 1.18.x, v1.13.x ↔ 1.17.x);
  * gcp/azure follow the same minor pairing upstream — their patch level is not verified here. */
 const PLUGIN_TAGS: Record<string, { aws: string; gcp: string; azure: string }> = {
   '1.17': { aws: 'v1.13.2', gcp: 'v1.13.2', azure: 'v1.13.2' },
@@ -104,7 +107,8 @@ export function veleroPullPolicy(image: string): 'Always' | 'IfNotPresent' {
   return parts.length === 2 && parts[1] !== 'latest' ? 'IfNotPresent' : 'Always';
 }
 
-/** File-system backup flags by Velero version (kots-snapshots.md §1.2). */
+/** File-system backup flags by Velero version (kots pkg/snapshot/types/velero_flags.go
+ * VeleroFSBackupFlags at v1.131.4). */
 export function fsBackupFlags(version: string | undefined): string[] {
   const s = parseVersion(version);
   if (!s) return ['--use-node-agent'];
@@ -163,7 +167,10 @@ export function parseInstallOutput(text: string): InstallLine[] {
   return out;
 }
 
-/** The container name Velero gives a plugin init container (velero.md §1.4). */
+/** The container name Velero gives a plugin init container (velero pkg/builder/container_builder.go
+ * getName at v1.18.3). Not reproduced: names over 63 characters, which Velero shortens with
+ * label.GetValidName (57 characters + 6 hex of SHA-256) where this cuts at 63, and the random
+ * suffix Velero adds when the name collides with another init container. */
 export function pluginContainerName(image: string): string {
   let path = image.split('@')[0]!;
   const lastSlash = path.lastIndexOf('/');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backupApps, backupType, isRunningBackup, labelValue, selectorText, summarizeBackup, volumeTotals, type PodVolumeBackup, type VeleroBackup } from './resources.js';
 
-// Shaped like the objects KOTS creates (kots-snapshots.md §2.2, §2.3) and Velero completes.
+// Shaped like the objects KOTS creates (kots pkg/kotsadmsnapshot/backup.go at v1.131.4) and Velero completes.
 const instance: VeleroBackup = {
   metadata: {
     name: 'instance-x7k2p',

@@ -1,8 +1,8 @@
 /**
- * Velero's objects as Lifeboat reads them (velero.md §3): typed shapes, a watch over Backups,
- * PodVolumeBackups, BackupStorageLocations and DeleteBackupRequests (client-node ListWatch
- * informers: list once, then watch; never polling), the list summary of a Backup, and the few
- * writes the backups area makes (DeleteBackupRequest).
+ * Velero's objects as Lifeboat reads them (velero pkg/apis/velero/v1/*_types.go at v1.18.3): typed
+ * shapes, a watch over Backups, PodVolumeBackups, BackupStorageLocations and DeleteBackupRequests
+ * (client-node ListWatch informers: list once, then watch; never polling), the list summary of a
+ * Backup, and the few writes the backups area makes (DeleteBackupRequest).
  *
  * A watch that fails (Velero's CRDs not installed yet, a dropped connection) is restarted with
  * backoff; a 404 means "no Velero CRDs", not an error of its own.
@@ -98,7 +98,8 @@ export interface DeleteBackupRequest {
 }
 
 export const TERMINAL_BACKUP_PHASES = new Set(['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation']);
-/** Phases in which Velero is still working on the backup (velero.md §3, v1.18 enum). */
+/** Phases in which Velero is still working on the backup (velero
+ * pkg/apis/velero/v1/backup_types.go at v1.18.3). */
 export const RUNNING_BACKUP_PHASES = new Set(['New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed']);
 export const isTerminalBackup = (phase: string | undefined) => !!phase && TERMINAL_BACKUP_PHASES.has(phase);
 export const isRunningBackup = (b: VeleroBackup) => !b.metadata.deletionTimestamp && RUNNING_BACKUP_PHASES.has(b.status?.phase || 'New');
@@ -120,7 +121,8 @@ export function backupType(b: Pick<VeleroBackup, 'metadata'>): BackupType {
 /**
  * The apps a backup holds. Full backups name them with their version labels
  * (`kots.io/apps-versions`). A partial backup carries no version label, only `kots.io/app-sequence`,
- * and its app is the `kots.io/app-slug` of its label selector (kots-snapshots.md §2.3); the
+ * and its app is the `kots.io/app-slug` of its label selector (kots pkg/kotsadmsnapshot/backup.go
+ * CreateApplicationBackup at v1.131.4); the
  * sequence stands in for the version there.
  */
 export function backupApps(b: Pick<VeleroBackup, 'metadata' | 'spec'>): Array<{ slug: string; version?: string }> {

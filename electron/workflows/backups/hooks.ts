@@ -1,5 +1,6 @@
 /**
- * Backup hooks (velero.md §5, kots-snapshots.md §5):
+ * Backup hooks (velero internal/hook/item_hook_handler.go at v1.18.3; kots
+ * pkg/kotsadmsnapshot/backup.go mergeAppBackupSpec and pkg/kotsadmsnapshot/logparser.go at v1.131.4):
  * - before a backup: which pre/post exec hooks will run — pod annotations
  *   (pre|post.hook.backup.velero.io/{container,command,on-error,timeout}, the unprefixed
  *   hook.backup.velero.io/* read as pre when no pre.* key exists) on pods in the included
@@ -96,7 +97,8 @@ export function specHooks(resources: BackupHookSpec[], pods: PodLike[], origin: 
         };
         if (!targets.length) out.push({ ...base, container: h.exec.container });
         for (const p of targets) {
-          // Annotation hooks take priority over spec hooks for the same pod (velero.md §5).
+          // Annotation hooks take priority over spec hooks for the same pod and phase (velero
+          // internal/hook/item_hook_handler.go HandleHooks at v1.18.3); this skips the pod for both phases.
           if (podAnnotationHooks(p).length) continue;
           out.push({ ...base, namespace: p.metadata?.namespace, pod: p.metadata?.name, container: h.exec.container || p.spec?.containers?.[0]?.name });
         }

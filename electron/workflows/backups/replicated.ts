@@ -20,7 +20,8 @@ export const DR = {
   legacyInstance: 'kots.io/instance',
 } as const;
 
-type Obj = Pick<VeleroBackup, 'metadata'>;
+/** Only name, labels and annotations are read, so the restore wizard's own Backup type fits too. */
+type Obj = { metadata: Pick<VeleroBackup['metadata'], 'name' | 'labels' | 'annotations'> };
 
 /** types.IsInstanceBackup: a disaster-recovery version, or the legacy kots.io/instance=true. */
 export function isInstanceBackup(b: Obj): boolean {

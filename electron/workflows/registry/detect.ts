@@ -1,6 +1,7 @@
 /**
  * Finding the embedded registry (kURL: namespace `kurl`; Embedded Cluster: namespace `registry`)
- * and judging whether full backups cover it (kots-snapshots.md §6).
+ * and judging whether full backups cover it (kots pkg/kotsadmsnapshot/backup.go and
+ * pkg/kotsutil/embedded.go at v1.131.4; kURL addons/registry/template/base/ at v2026.08.06-0).
  *
  * `readRegistrySnapshot` reads what matters from the cluster (Secrets are reduced to hosts and
  * credentials here and never leave the main process); `registryCoverage` and `registryAddress`

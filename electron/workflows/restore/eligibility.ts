@@ -1,7 +1,8 @@
 /**
  * Can this backup be restored here? Lifeboat's own checks, made before it ever calls
  * `kubectl kots restore` (which silently "succeeds" for several unrestorable backups:
- * kots-snapshots.md §3.1, §9). Every failure says why and what would fix it. Pure.
+ * kots pkg/snapshot/restore.go RestoreInstanceBackup at v1.131.4 returns errors.Wrap(nil, …), i.e.
+ * nil). Every failure says why and what would fix it. Pure.
  */
 import type { Check, RestoreBackup } from '../../api/contract.js';
 import { cmp, compatibility, parseVersion } from '../../environment/compat.js';
@@ -35,6 +36,11 @@ const A = {
 };
 
 const err = (title: string, reason: string, fix: string): Check => ({ ok: false, severity: 'error', title, reason, fix });
+
+/** The check that refuses any Embedded Cluster backup, and its fix (groups.ts words it for a pair). */
+export const EC_BACKUP = 'Embedded Cluster backup';
+export const EC_RESTORE_FIX = 'On a fresh host, run the application\'s Embedded Cluster binary: `sudo ./<app> restore`, and point it at the same storage.';
+
 /** A warning is ok-but-attention (contract's Check): it never blocks. */
 const warn = (title: string, reason: string, fix?: string): Check => ({ ok: true, severity: 'warning', title, reason, fix });
 
@@ -56,9 +62,9 @@ export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
 
   if (isEC) {
     checks.push(err(
-      'Embedded Cluster backup',
+      EC_BACKUP,
       'This backup was taken on an Embedded Cluster. Those are restored by the Embedded Cluster binary, not by the kots CLI.',
-      'On a fresh host, run the application\'s Embedded Cluster binary: `sudo ./<app> restore`, and point it at the same storage.',
+      EC_RESTORE_FIX,
     ));
   }
   if (!phase || phase !== 'Completed') {

@@ -1,7 +1,8 @@
 /**
  * The impact preview: what a restore deletes first and what it brings back, from the backup's
  * resource list (DownloadRequest BackupResourceList: `{"apps/v1/Deployment": ["ns/name", …]}`) and
- * the live objects KOTS would delete (kots-snapshots.md §3.1). Pure.
+ * the live objects KOTS would delete (kots pkg/k8sutil/kotsadm.go DeleteKotsadm and
+ * pkg/operator/operator.go UndeployApp at v1.131.4). Pure.
  */
 import type { RestoreImpact, RestoreObjectRef, RestoreType } from '../../api/contract.js';
 

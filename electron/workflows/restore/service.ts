@@ -12,8 +12,9 @@
  *   application    `--exclude-admin-console`  → Velero Restore <backup>.<app-slug> (created by kotsadm)
  * A full restore runs both in that order, which is what the CLI itself does in one call; as two
  * steps each is persisted, followed and resumable on its own. The CLI's word is never trusted
- * (kots-snapshots.md §9): success means the Velero Restores exist and ended Completed, and the
- * admin console and the application's workloads are ready afterwards.
+ * (kots cmd/kots/cli/restore.go, pkg/snapshot/restore.go and pkg/kotsadmsnapshot/restore.go at
+ * v1.131.4): success means the Velero Restores exist and ended Completed, and the admin console
+ * and the application's workloads are ready afterwards.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +41,8 @@ import type {
 import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { parseRestoreOutput, restoreArgs } from '../../kots/restore.js';
 import type { Services } from '../services.js';
-import { checkBackup, describeBackup, sortBackups, type EligibilityContext } from './eligibility.js';
+import { sortBackups, type EligibilityContext } from './eligibility.js';
+import { backupRows, describeRow, findBackupRow, rowChecks, type BackupRow } from './groups.js';
 import { storeFetch } from '../../velero/storeFetch.js';
 import { ADMIN_DELETE_CLUSTER_KINDS, ADMIN_DELETE_KINDS, APP_DELETE_KINDS, appsInRestore, computeImpact, parseResourceList, refKey, type ResourceList } from './impact.js';
 import { journalClusterWrites } from '../../cluster/rest.js';
@@ -127,7 +129,8 @@ export class RestoreService {
     const velero = this.velero();
     const locations = await velero.locations();
     const loc = locations.find((l) => l.spec?.default) ?? locations.find((l) => l.metadata.name === 'default') ?? locations[0];
-    const backups = loc ? (await velero.backups()).filter((b) => (b.spec?.storageLocation ?? loc.metadata.name) === loc.metadata.name) : [];
+    // Counted as the list shows them: an improved-DR backup's two Velero Backups are one (groups.ts).
+    const backups = loc ? backupRows((await velero.backups()).filter((b) => (b.spec?.storageLocation ?? loc.metadata.name) === loc.metadata.name)) : [];
     if (!loc) {
       checks.push({ ok: false, severity: 'error', title: 'No backup storage location', reason: 'Velero is installed but has no backup storage location.', fix: 'Configure the storage the backups were written to on the Setup screen.' });
     } else if (loc.status?.phase !== 'Available') {
@@ -163,18 +166,19 @@ export class RestoreService {
 
   async backups(): Promise<RestoreBackup[]> {
     const { list, ctx } = await this.readBackups();
-    return sortBackups(list.map((b) => describeBackup(b, ctx)));
+    return sortBackups(backupRows(list).map((r) => describeRow(r, ctx)));
   }
 
   async selectBackup(name: string): Promise<RestoreWizard> {
     requireStep(this.w, 'backup');
     const { list, ctx } = await this.readBackups();
-    const b = list.find((x) => x.metadata.name === name);
-    if (!b) throw new LifeboatError('BACKUP_NOT_RESTORABLE', `There is no backup named ${name} on this cluster.`, 'Refresh the list; on a new cluster wait for Velero to sync the backups.');
-    this.refuseIneligible(b, ctx);
-    const d = describeBackup(b, ctx);
+    // By the row's name, or a Velero Backup's (an improved-DR pair is refused as a whole).
+    const row = findBackupRow(list, name);
+    if (!row) throw new LifeboatError('BACKUP_NOT_RESTORABLE', `There is no backup named ${name} on this cluster.`, 'Refresh the list; on a new cluster wait for Velero to sync the backups.');
+    this.refuseIneligible(row, ctx);
+    const d = describeRow(row, ctx);
     const appSlug = d.apps[0]?.slug ?? this.s.detector.get()?.kots.apps[0]?.slug;
-    return this.save({ ...this.w, backup: name, appSlug, type: undefined, registry: undefined, step: 'type', run: undefined });
+    return this.save({ ...this.w, backup: row.name, appSlug, type: undefined, registry: undefined, step: 'type', run: undefined });
   }
 
   async selectType(type: RestoreType): Promise<RestoreWizard> {
@@ -347,7 +351,7 @@ export class RestoreService {
     const { list, ctx } = await this.readBackups();
     const b = list.find((x) => x.metadata.name === this.w.backup);
     if (!b) throw new LifeboatError('BACKUP_NOT_RESTORABLE', `Backup ${this.w.backup} is gone from this cluster.`, 'Go back and pick another backup.');
-    this.refuseIneligible(b, ctx);
+    this.refuseIneligible(findBackupRow(list, b.metadata.name)!, ctx);
     await this.refuseInProgress();
     const env = this.s.detector.get();
     if (env && !env.velero.ready && env.velero.installed) {
@@ -794,12 +798,12 @@ export class RestoreService {
     }
   }
 
-  private refuseIneligible(b: VeleroBackup, ctx: EligibilityContext): void {
-    const blocking = checkBackup(b, ctx).filter((c) => c.severity === 'error');
+  private refuseIneligible(row: BackupRow, ctx: EligibilityContext): void {
+    const blocking = rowChecks(row, ctx).filter((c) => c.severity === 'error');
     if (blocking.length) {
       throw new LifeboatError(
         'BACKUP_NOT_RESTORABLE',
-        `Backup ${b.metadata.name} cannot be restored here: ${blocking.map((c) => c.reason ?? c.title).join(' ')}`,
+        `Backup ${row.name} cannot be restored here: ${blocking.map((c) => c.reason ?? c.title).join(' ')}`,
         blocking.map((c) => c.fix).filter(Boolean).join(' '),
         { checks: blocking },
       );

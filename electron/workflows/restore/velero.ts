@@ -1,6 +1,7 @@
 /**
- * The Velero objects the restore wizard reads (velero.md §3) and the DownloadRequest dance for
- * resource lists, restore results and restore logs (velero.md §4): create the request, wait for the
+ * The Velero objects the restore wizard reads (velero pkg/apis/velero/v1/*_types.go at v1.18.3) and
+ * the DownloadRequest dance for resource lists, restore results and restore logs (velero
+ * pkg/cmd/util/downloadrequest/downloadrequest.go at v1.18.3): create the request, wait for the
  * presigned URL, GET it from this machine, gunzip. Minimal on purpose (see kube.ts's note).
  */
 import { createHash, randomUUID } from 'node:crypto';

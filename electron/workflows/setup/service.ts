@@ -445,7 +445,7 @@ export class SetupService {
       if (reg) {
         const policy = veleroPullPolicy(`${reg.host}/x:y`);
         const patch = `{"spec":{"template":{"spec":{${this.w.registry?.username ? `"imagePullSecrets":[{"name":"${PULL_SECRET}"}],` : ''}"containers":[{"name":"velero","imagePullPolicy":"IfNotPresent"}]}}}}`;
-        commands.push({ title: 'Image pull secret and pull policy (Lifeboat does this through the API)', command: `kubectl -n ${ns} patch deployment velero --type strategic -p '${patch}'\nkubectl -n ${ns} patch daemonset node-agent --type strategic -p '${patch.replace('"velero"', '"node-agent"')}'`, note: policy === 'Always' ? `Velero gives images on a registry with a port imagePullPolicy Always (velero.md §1.4). The tags are pinned, so Lifeboat sets IfNotPresent: otherwise every restart KOTS makes would depend on ${reg.host} being up.` : 'Pinned tags: IfNotPresent.' });
+        commands.push({ title: 'Image pull secret and pull policy (Lifeboat does this through the API)', command: `kubectl -n ${ns} patch deployment velero --type strategic -p '${patch}'\nkubectl -n ${ns} patch daemonset node-agent --type strategic -p '${patch.replace('"velero"', '"node-agent"')}'`, note: policy === 'Always' ? `Velero gives images on a registry with a port imagePullPolicy Always (velero pkg/install/deployment.go at v1.18.3). The tags are pinned, so Lifeboat sets IfNotPresent: otherwise every restart KOTS makes would depend on ${reg.host} being up.` : 'Pinned tags: IfNotPresent.' });
         objects.push({ kind: 'Deployment', namespace: ns, name: 'velero', action: 'change', by: 'Lifeboat (pull secret, IfNotPresent)' }, { kind: 'DaemonSet', namespace: ns, name: 'node-agent', action: 'change', by: 'Lifeboat (pull secret, IfNotPresent)' });
       }
       if (mode === 'upgrade') {
@@ -457,7 +457,8 @@ export class SetupService {
       if (mode === 'upgrade') notes.push('Upgrade uses velero install --apply (server-side apply, Velero 1.18+): existing objects are updated to the bundled version; KOTS\'s configure then re-applies its patches.');
     } else {
       // KOTS's configure refuses when the provider's plugin is not an init container of Deployment
-      // velero (kots-snapshots.md §1.2): say so here, before anything changes.
+      // velero (kots cmd/kots/cli/velero.go, ContainsPlugin over pkg/snapshot/velero.go DetectVelero's
+      // init-container names, at v1.131.4): say so here, before anything changes.
       const dep = await kube.find(`/apis/apps/v1/namespaces/${ns}/deployments/velero`);
       if (!dep) throw new LifeboatError('VELERO_NOT_READY', `There is no Deployment velero in namespace ${ns} any more.`, 'Run the preflight checks again.');
       const plugin = `velero-plugin-for-${pluginFor(d.provider) === 'azure' ? 'microsoft-azure' : pluginFor(d.provider)}`;
