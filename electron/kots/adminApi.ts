@@ -137,15 +137,16 @@ export class AdminApi {
   }
 
   /** Partial (app-only, legacy) backup: only possible through the API (kots cmd/kots/cli/backup.go
-   * has no app option; CreateApplicationBackup in pkg/handlers/backup.go at v1.131.4). */
-  async createAppBackup(slug: string): Promise<{ backupName?: string }> {
+   * has no app option; CreateApplicationBackup in pkg/handlers/backup.go at v1.131.4). Its answer
+   * names no backup (only success and error), so the caller finds the new Velero Backup itself. */
+  async createAppBackup(slug: string): Promise<void> {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(slug)) throw new LifeboatError('BAD_INPUT', `"${slug.slice(0, 80)}" is not an application slug.`, 'Pick the application from the list.');
-    const r = await this.call<{ success?: boolean; error?: string; backupName?: string }>('POST', `/api/v1/app/${slug}/snapshot/backup`);
+    const r = await this.call<{ success?: boolean; error?: string }>('POST', `/api/v1/app/${slug}/snapshot/backup`);
     if (r.status === 404) throw new LifeboatError('TOOL_FAILED', `The admin console has no partial-backup endpoint for ${slug} (HTTP 404).`, 'This admin console version cannot take app-only backups; take a full backup instead.');
     if (r.status !== 200 || r.json?.success === false || r.json?.error) {
       throw new LifeboatError('BACKUP_FAILED', `The admin console did not start a backup of ${slug} (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`, r.status === 403 ? 'Partial backups are not allowed on this install (Embedded Cluster); take a full backup.' : 'Nothing was backed up. Check the admin console, then try again.');
     }
-    return { backupName: r.json.backupName };
+    return;
   }
 }
 

@@ -27,6 +27,17 @@ describe('cron like cron.ParseStandard', () => {
     expect(checkCron('', now).fix).toMatch(/five fields/);
   });
 
+  // kots pkg/handlers/snapshots.go at v1.131.4 parses with github.com/robfig/cron v1.2.0
+  // ParseStandard, which knows no TZ=/CRON_TZ= prefix (a cron/v3 feature): the admin console
+  // answers HTTP 400, so Lifeboat refuses it before sending.
+  it('refuses a time-zone prefix, which the admin console would reject', () => {
+    for (const s of ['TZ=UTC 0 1 * * *', 'CRON_TZ=Europe/Berlin 0 1 * * *']) {
+      const c = checkCron(s, now);
+      expect(c, s).toMatchObject({ ok: false, reason: expect.stringMatching(/time-zone prefix/) });
+      expect(c.fix).toMatch(/UTC/);
+    }
+  });
+
   it('describes the common shapes', () => {
     expect(describeCron(['30', '2', '*', '*', '*'])).toBe('every day at 02:30 UTC');
     expect(describeCron(['0', '*/6', '*', '*', '*'])).toBe('every 6 hours at minute 0');

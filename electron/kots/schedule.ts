@@ -3,8 +3,8 @@
  * pkg/kotsadmsnapshot/ttl.go at v1.131.4), pure: cron validation close to the schedule API's
  * (github.com/robfig/cron v1.2.0 `ParseStandard`: 5 fields, @descriptors, @every), the next runs
  * (cron-parser), the schedule in words, and the retention conversion KOTS applies (days ×24h,
- * weeks ×168h, months ×720h, years ×8766h). Unlike that parser, checkCron also accepts a
- * TZ=/CRON_TZ= prefix (a robfig/cron v3 feature): the schedule API rejects it with HTTP 400.
+ * weeks ×168h, months ×720h, years ×8766h). A TZ=/CRON_TZ= prefix (a robfig/cron v3 feature) is
+ * refused, as the schedule API refuses it with HTTP 400.
  */
 import { CronExpressionParser } from 'cron-parser';
 import type { CronCheck } from '../api/contract.js';
@@ -63,16 +63,9 @@ export function describeCron(fields: string[]): string {
 export function checkCron(input: string, now = new Date(), count = 3): CronCheck {
   let spec = input.trim();
   if (!spec) return fail('The schedule is empty.');
-  let tz = 'UTC';
-  const tzm = /^(?:CRON_)?TZ=(\S+)\s+(.*)$/.exec(spec);
-  if (tzm) {
-    tz = tzm[1]!;
-    spec = tzm[2]!.trim();
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-    } catch {
-      return fail(`Unknown time zone "${tz}".`);
-    }
+  const tz = 'UTC';
+  if (/^(?:CRON_)?TZ=/.test(spec)) {
+    return { ...fail('KOTS does not take a time-zone prefix (TZ= or CRON_TZ=): its schedule API parses with robfig/cron v1.2.0, which has none, and answers HTTP 400.'), fix: 'Write the five fields in UTC, the time zone the schedule runs in: e.g. 01:00 in Berlin (UTC+1) is "0 0 * * *".' };
   }
   if (spec.startsWith('@every')) {
     const d = parseEvery(spec.slice(6).trim());
@@ -107,9 +100,7 @@ export function previousRun(spec: string, now = new Date()): string | undefined 
   const c = checkCron(spec, now);
   if (!c.ok || spec.trim().startsWith('@every')) return undefined;
   let s = spec.trim();
-  let tz = 'UTC';
-  const tzm = /^(?:CRON_)?TZ=(\S+)\s+(.*)$/.exec(s);
-  if (tzm) [tz, s] = [tzm[1]!, tzm[2]!];
+  const tz = 'UTC';
   if (s.startsWith('@')) s = DESCRIPTORS[s.toLowerCase()] ?? s;
   try {
     return CronExpressionParser.parse(s.replace(/\?/g, '*'), { currentDate: now, tz }).prev().toISOString() ?? undefined;

@@ -122,3 +122,17 @@ describe('vendor hooks: from the last full backup KOTS made', () => {
     expect(lastInstanceBackupSpec([])).toBeUndefined();
   });
 });
+
+// velero internal/hook/item_hook_handler.go HandleHooks at v1.18.3: an annotation hook takes
+// priority over spec hooks for the same pod and the same phase only.
+describe('annotation vs spec hooks, per phase', () => {
+  it('a pod with only a pre annotation hook still runs the vendor spec post hook', () => {
+    const pod = { metadata: { name: 'db-0', namespace: 'app', labels: { app: 'db' }, annotations: { 'pre.hook.backup.velero.io/command': '["/bin/true"]' } }, spec: { containers: [{ name: 'db' }] } };
+    const res = [{ name: 'v', includedNamespaces: ['app'], labelSelector: { matchLabels: { app: 'db' } }, pre: [{ exec: { command: ['/pre'] } }], post: [{ exec: { command: ['/post'] } }] }];
+    const got = specHooks(res as never, [pod], 'vendor');
+    expect(got.map((h) => `${h.phase}:${h.command.join(' ')}`)).toEqual(['post:/post']);
+    // The legacy unprefixed annotation counts as pre only.
+    const legacy = { ...pod, metadata: { ...pod.metadata, annotations: { 'hook.backup.velero.io/command': '/bin/true' } } };
+    expect(specHooks(res as never, [legacy], 'vendor').map((h) => h.phase)).toEqual(['post']);
+  });
+});

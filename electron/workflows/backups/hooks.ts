@@ -98,8 +98,8 @@ export function specHooks(resources: BackupHookSpec[], pods: PodLike[], origin: 
         if (!targets.length) out.push({ ...base, container: h.exec.container });
         for (const p of targets) {
           // Annotation hooks take priority over spec hooks for the same pod and phase (velero
-          // internal/hook/item_hook_handler.go HandleHooks at v1.18.3); this skips the pod for both phases.
-          if (podAnnotationHooks(p).length) continue;
+          // internal/hook/item_hook_handler.go HandleHooks at v1.18.3).
+          if (podAnnotationHooks(p).some((a) => a.phase === phase)) continue;
           out.push({ ...base, namespace: p.metadata?.namespace, pod: p.metadata?.name, container: h.exec.container || p.spec?.containers?.[0]?.name });
         }
       }

@@ -424,13 +424,13 @@ export class BackupsService {
   private findCreated(f: FollowedBackup, before: Set<string>): VeleroBackup | undefined {
     const kotsNs = this.env()?.kots.namespace;
     if (f.kotsName) return this.backupsInScope().find((b) => b.metadata.name === f.kotsName) ?? this.backupsInScope().find((b) => rowKey(b) === f.kotsName);
-    const since = Date.parse(f.requestedAt) - 2000; // the annotation has second precision
+    // No name from KOTS (an application backup: kots pkg/handlers/backup.go answers only success):
+    // the new Backup is one that was not there before the request. Never by clock: the workstation's
+    // clock may be ahead of the cluster's.
     return this.backupsInScope()
       .filter((b) => {
         const a = b.metadata.annotations ?? {};
         if (before.has(b.metadata.uid ?? b.metadata.name)) return false;
-        const requested = Date.parse(a['kots.io/snapshot-requested'] ?? b.metadata.creationTimestamp ?? '');
-        if (!(requested >= since)) return false;
         if (f.kind === 'full') return isInstanceBackup(b) && (!kotsNs || a['kots.io/kotsadm-deploy-namespace'] === kotsNs);
         return !isInstanceBackup(b) && (a['kots.io/app-id'] !== undefined || b.metadata.name.startsWith(`${f.appSlug}-`)) && a['kots.io/snapshot-trigger'] !== 'schedule';
       })
@@ -504,8 +504,7 @@ export class BackupsService {
         if (!out.success) throw backupFailure(out, kotsNs);
         if (out.backupName) f = { ...f, kotsName: out.backupName };
       } else {
-        const out = await this.admin.createAppBackup(input.appSlug!);
-        if (out.backupName) f = { ...f, kotsName: out.backupName };
+        await this.admin.createAppBackup(input.appSlug!);
       }
       this.setFollowed((f = this.latest(f)));
       // Improved disaster recovery: KOTS creates the infra Backup, then the app one; wait for both
