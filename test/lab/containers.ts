@@ -40,6 +40,8 @@ export interface ImageProfile {
 export interface LabPrograms {
   /** The lab's copy of velero (metrics listener moved), for image velero/velero. */
   velero: string;
+  /** The unpatched build (its bare ":8080" intact): what each Velero server pod's own copy is made from. */
+  veleroBuild?: string;
   /** Directory of velero plugin builds, by the image's last path segment. */
   pluginsDir: string;
   /** Real kots programs and kots's deploy/assets scripts (the kotsadm image's /scripts). */

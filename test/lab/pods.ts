@@ -419,7 +419,9 @@ export class PodRunner {
         try {
           const port = this.metricsPort();
           c.extraPorts.push(port);
-          if (!writeVeleroWithMetricsPort(this.o.programs.velero, own, port)) throw new Error('the velero binary does not have the expected ":8080" default');
+          // From the unpatched build: the lab's own copy (programs.velero) has its ":8080" replaced already.
+          const source = this.o.programs.veleroBuild ?? this.o.programs.velero;
+          if (!writeVeleroWithMetricsPort(source, own, port)) throw new Error(`${source} does not have the expected ":8080" default`);
         } catch (err) {
           // It still runs, on the shared copy's port: a second server then fails visibly on "address in use".
           this.o.log(`${e.namespace}/${e.name}: could not give velero its own metrics port: ${(err as Error).message}`);

@@ -20,6 +20,7 @@ export function labPrograms(state: Pick<LabState, 'toolsDir' | 'pluginsDir'>): L
   const assets = join(toolCache(), 'kots-assets');
   return {
     velero: join(state.toolsDir, 'velero'),
+    veleroBuild: cached('velero'),
     pluginsDir: state.pluginsDir,
     kubectlKots: cached('kubectl-kots'),
     kotsadm: cached('kotsadm'),
