@@ -973,6 +973,16 @@ const restoreMethods = {
 /** A local path the operator chose (export destination, archive, CA PEM). */
 const LocalPath = z.string().min(1).max(4096);
 
+/**
+ * The operator's confirmation of a registry address that only a backup's kots.io/embedded-registry
+ * annotation names (RegistryInfo.hostConfirmation): `confirmHost` equal to that host, and
+ * `confirmPlainHttp` when it is an http:// address. Without it no credential is sent there.
+ */
+const RegistryConfirm = {
+  confirmHost: z.string().min(1).max(512).optional(),
+  confirmPlainHttp: z.boolean().optional(),
+};
+
 export const RegistryInfo = z.object({
   /** Whether the cluster has a kURL / Embedded Cluster registry Lifeboat could find. */
   found: z.boolean(),
@@ -984,6 +994,11 @@ export const RegistryInfo = z.object({
   hostSource: z.string().optional(),
   /** Which Secret's credentials are used (the credentials themselves stay in the main process). */
   credentialsSource: z.string().optional(),
+  /**
+   * Present while the address comes only from a backup annotation and the operator has not
+   * confirmed it: Lifeboat sends nothing there until `confirmHost` (and `confirmPlainHttp`) is given.
+   */
+  hostConfirmation: z.object({ host: z.string(), source: z.string(), plainHttp: z.boolean() }).optional(),
   /** Where the TLS CA comes from: the path given, LIFEBOAT_REGISTRY_CA, or the system roots. */
   caSource: z.string().optional(),
   reachable: z.boolean(),
@@ -1084,6 +1099,7 @@ export const RegistryExportInput = z
     caPath: LocalPath.optional(),
     concurrency: z.number().int().min(1).max(32).optional(),
     origin: z.enum(['registry', 'backup', 'restore']).optional(),
+    ...RegistryConfirm,
   })
   .strict();
 export type RegistryExportInput = z.infer<typeof RegistryExportInput>;
@@ -1098,6 +1114,8 @@ export const RegistryReseedInput = z
     caPath: LocalPath.optional(),
     concurrency: z.number().int().min(1).max(32).optional(),
     origin: z.enum(['registry', 'backup', 'restore']).optional(),
+    /** For the detected registry (no target): see RegistryConfirm. */
+    ...RegistryConfirm,
   })
   .strict();
 export type RegistryReseedInput = z.infer<typeof RegistryReseedInput>;
@@ -1113,7 +1131,7 @@ export type RegistryPathCheck = z.infer<typeof RegistryPathCheck>;
 
 const registryMethods = {
   /** Find the cluster's registry, log in, list it, and say whether full backups cover it. */
-  'registry.detect': method(z.object({ caPath: LocalPath.optional() }).strict(), RegistryInfo),
+  'registry.detect': method(z.object({ caPath: LocalPath.optional(), ...RegistryConfirm }).strict(), RegistryInfo),
   /** Is this a writable export destination (and is an earlier export there to continue)? */
   'registry.checkDestination': method(z.object({ dest: LocalPath, tarPath: LocalPath.optional() }).strict(), RegistryPathCheck),
   /**
@@ -1129,7 +1147,7 @@ const registryMethods = {
   'registry.cancel': method(z.object({ jobId: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
   /** Continue an interrupted, failed or cancelled job (a re-seed to an entered registry needs its password again). */
   'registry.resume': method(
-    z.object({ jobId: z.string().min(1).max(100), password: z.string().max(4096).optional(), caPath: LocalPath.optional() }).strict(),
+    z.object({ jobId: z.string().min(1).max(100), password: z.string().max(4096).optional(), caPath: LocalPath.optional(), ...RegistryConfirm }).strict(),
     RegistryJob,
   ),
 } as const;

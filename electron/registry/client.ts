@@ -8,11 +8,13 @@
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LifeboatError } from '../api/errors.js';
+import { tokenRealmRefusal } from './realm.js';
 import { MANIFEST_ACCEPT, detectManifestMediaType, digestHex, isDigest, normaliseMediaType, sha256Digest } from './mediaTypes.js';
 
 export interface RegistryClientOptions {
@@ -24,6 +26,12 @@ export interface RegistryClientOptions {
   caPem?: string | Buffer;
   /** Accept any certificate. Only for a registry the operator has said to trust blindly. */
   skipTlsVerify?: boolean;
+  /**
+   * Token services (host:port) on another host than the registry's that the operator allowed to
+   * receive the credentials in the Bearer flow. The registry's own host needs no entry; a realm
+   * must be https unless the registry itself is plain http (an http:// address: the operator's choice).
+   */
+  tokenRealmHosts?: string[];
   /** Parallel sockets to the registry (default 8). Requests beyond this queue in the agent. */
   maxSockets?: number;
   /** Idle socket timeout in ms (default 60 s): no byte in that long fails the request. */
@@ -247,6 +255,8 @@ export class RegistryClient {
   };
   private readonly agent: http.Agent;
   private readonly foreignAgent: http.Agent;
+  /** An allowed token service on another host: the system roots plus the registry's CA, always verified. */
+  private readonly realmAgent: http.Agent;
   private readonly opts: RegistryClientOptions;
   private authMode: 'none' | 'basic' | 'bearer' = 'none';
   private bearer: { realm: string; service?: string } | null = null;
@@ -263,6 +273,7 @@ export class RegistryClient {
         : new http.Agent(common);
     // Redirect targets (object storage behind the registry) are other hosts: system roots, no auth.
     this.foreignAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8 });
+    this.realmAgent = new https.Agent({ keepAlive: true, maxSockets: 2, ca: opts.caPem ? [...tls.rootCertificates, String(opts.caPem)] : undefined });
     // Credentials known up front: send Basic pre-emptively only once the registry asks (below).
   }
 
@@ -270,6 +281,7 @@ export class RegistryClient {
   close(): void {
     this.agent.destroy();
     this.foreignAgent.destroy();
+    this.realmAgent.destroy();
   }
 
   // ---------------------------------------------------------------- low level
@@ -343,13 +355,14 @@ export class RegistryClient {
     headers: OutgoingHttpHeaders,
     body: Buffer | (() => Readable) | undefined,
     signal: AbortSignal | undefined,
+    agentOverride?: http.Agent,
   ): Promise<IncomingMessage> {
     this.stats.requests++;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(cancelled());
       const sameOrigin = url.origin === this.base.origin;
       const mod = url.protocol === 'https:' ? https : http;
-      const agent = sameOrigin ? this.agent : url.protocol === 'https:' ? this.foreignAgent : undefined;
+      const agent = agentOverride && url.protocol === 'https:' ? agentOverride : sameOrigin ? this.agent : url.protocol === 'https:' ? this.foreignAgent : undefined;
       const h: OutgoingHttpHeaders = { 'user-agent': this.opts.userAgent ?? 'lifeboat-registry/1', ...headers };
       if (Buffer.isBuffer(body)) h['content-length'] = body.length;
       const req = mod.request(url, { method, headers: h, agent });
@@ -424,16 +437,24 @@ export class RegistryClient {
   private async fetchToken(scopes: string[], challengeScope: string | undefined, signal?: AbortSignal): Promise<void> {
     if (!this.bearer) throw new LifeboatError('REGISTRY_FAILED', 'The registry asked for a token without saying where to get one.');
     const all = [...new Set([...scopes, ...(challengeScope ? challengeScope.split(' ') : [])])];
-    const u = new URL(this.bearer.realm);
+    const u = new URL(this.bearer.realm, this.base);
+    const basic = this.basicHeader();
+    // The credentials go to the token service only where they belong (realm.ts); nothing is sent otherwise.
+    const refusal = tokenRealmRefusal(this.base, u, { withCredentials: !!basic, allowedHosts: this.opts.tokenRealmHosts });
+    if (refusal) {
+      throw new LifeboatError('REGISTRY_AUTH_FAILED', `The registry at ${this.host} sent its login to the token service ${u.protocol}//${u.host}, and Lifeboat did not send it the credentials: ${refusal.reason}.`, refusal.fix, {
+        host: this.host,
+        realm: `${u.protocol}//${u.host}`,
+      });
+    }
     if (this.bearer.service) u.searchParams.set('service', this.bearer.service);
     for (const s of all) u.searchParams.append('scope', s);
     if (this.opts.username !== undefined) u.searchParams.set('account', this.opts.username);
     const headers: OutgoingHttpHeaders = { accept: 'application/json' };
-    const basic = this.basicHeader();
     if (basic) headers.authorization = basic;
     let res: IncomingMessage;
     try {
-      res = await this.send(u, 'GET', headers, undefined, signal);
+      res = await this.send(u, 'GET', headers, undefined, signal, u.origin === this.base.origin ? undefined : this.realmAgent);
     } catch (e) {
       if (e instanceof LifeboatError) throw e;
       throw this.unreachable(e as NodeJS.ErrnoException, u);

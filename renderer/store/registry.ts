@@ -18,7 +18,10 @@ export interface RegistrySlice {
   registryAction: 'export' | 'reseed' | 'cancel' | 'resume' | null;
   registryActionError: { kind: 'export' | 'reseed' | 'jobs'; error: ErrorView } | null;
   registryDestCheck: RegistryPathCheck | null;
-  detectRegistry(caPath?: string): Promise<void>;
+  /** The operator confirmed the address a backup annotation names (sent with the next calls). */
+  registryConfirm: RegistryConfirm | null;
+  /** Detect; `confirm` confirms an address from a backup annotation (RegistryInfo.hostConfirmation). */
+  detectRegistry(caPath?: string, confirm?: RegistryConfirm): Promise<void>;
   loadRegistryJobs(): Promise<void>;
   checkRegistryDestination(dest: string, tarPath?: string): Promise<void>;
   startRegistryExport(input: MethodInput<'registry.export'>): Promise<RegistryJob | null>;
@@ -26,6 +29,11 @@ export interface RegistrySlice {
   cancelRegistryJob(jobId: string): Promise<void>;
   resumeRegistryJob(jobId: string, password?: string): Promise<void>;
   dismissRegistryActionError(): void;
+}
+
+export interface RegistryConfirm {
+  confirmHost: string;
+  confirmPlainHttp?: boolean;
 }
 
 const byNewest = (a: RegistryJob, b: RegistryJob) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id);
@@ -80,10 +88,12 @@ export function createRegistrySlice(set: SetState, get: GetState, deps: StoreDep
     registryAction: null,
     registryActionError: null,
     registryDestCheck: null,
-    async detectRegistry(caPath) {
-      set({ registryPending: 'detect', registryError: null });
+    registryConfirm: null,
+    async detectRegistry(caPath, confirm) {
+      // A confirmation holds for the call that makes it; the main process remembers it for this cluster.
+      set({ registryPending: 'detect', registryError: null, registryConfirm: confirm ?? null });
       try {
-        set({ registryInfo: await api.call('registry.detect', caPath ? { caPath } : {}) });
+        set({ registryInfo: await api.call('registry.detect', { ...(caPath ? { caPath } : {}), ...(confirm ?? {}) }) });
       } catch (err) {
         set({ registryError: toErrorView(err) });
       } finally {
@@ -109,12 +119,12 @@ export function createRegistrySlice(set: SetState, get: GetState, deps: StoreDep
       }
     },
     async startRegistryExport(input) {
-      const job = await act('export', 'export', () => api.call('registry.export', input));
+      const job = await act('export', 'export', () => api.call('registry.export', { ...(get().registryConfirm ?? {}), ...input }));
       if (job) set((s) => ({ registryJobs: upsertJob(s.registryJobs, job) }));
       return job;
     },
     async startRegistryReseed(input) {
-      const job = await act('reseed', 'reseed', () => api.call('registry.reseed', input));
+      const job = await act('reseed', 'reseed', () => api.call('registry.reseed', input.target ? input : { ...(get().registryConfirm ?? {}), ...input }));
       if (job) set((s) => ({ registryJobs: upsertJob(s.registryJobs, job) }));
       return job;
     },
@@ -123,7 +133,7 @@ export function createRegistrySlice(set: SetState, get: GetState, deps: StoreDep
     },
     async resumeRegistryJob(jobId, password) {
       const kind = get().registryJobs.find((j) => j.id === jobId)?.kind ?? 'jobs';
-      const job = await act('resume', kind, () => api.call('registry.resume', password ? { jobId, password } : { jobId }));
+      const job = await act('resume', kind, () => api.call('registry.resume', { jobId, ...(password ? { password } : {}), ...(get().registryConfirm ?? {}) }));
       if (job) set((s) => ({ registryJobs: upsertJob(s.registryJobs, job) }));
     },
     dismissRegistryActionError: () => set({ registryActionError: null }),

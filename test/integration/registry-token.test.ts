@@ -3,7 +3,9 @@
  * Distribution token spec) with a token service from test/support/registry-server.ts: the client
  * follows the challenge to the realm with Basic credentials, gets scoped tokens, and an export and
  * re-seed between two token-auth registries leaves identical digests. Wrong credentials at the
- * token service → REGISTRY_AUTH_FAILED. No lab needed.
+ * token service → REGISTRY_AUTH_FAILED. The token service listens on another port than the
+ * registry, so the credentials go there only because the client is told so (tokenRealmHosts);
+ * without it nothing reaches the token service. No lab needed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,7 +19,7 @@ import { prngBytes, pushImage, startRegistry, type TestRegistry } from '../suppo
 let src: TestRegistry;
 let dst: TestRegistry;
 let work: string;
-const clientFor = (r: TestRegistry, password = r.password) => new RegistryClient({ registry: r.host, username: r.username, password, caPem: r.caPem });
+const clientFor = (r: TestRegistry, password = r.password) => new RegistryClient({ registry: r.host, username: r.username, password, caPem: r.caPem, tokenRealmHosts: [r.tokenRealmHost!] });
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'lb-int-registry-token-'));
@@ -50,6 +52,14 @@ describe('Bearer-token registries (docker-registry auth: token)', () => {
     const check = clientFor(dst);
     for (const img of exp.images) expect((await check.headManifest(img.repo, img.tag))?.digest).toBe(img.digest);
     check.close();
+  });
+
+  it('a token service on another host:port the client was not told to trust gets no credentials', async () => {
+    const before = src.tokenRequests!.length;
+    const c = new RegistryClient({ registry: src.host, username: src.username, password: src.password, caPem: src.caPem });
+    await expect(c.ping()).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED', message: expect.stringContaining(src.tokenRealmHost!) });
+    c.close();
+    expect(src.tokenRequests!.length).toBe(before);
   });
 
   it('wrong credentials at the token service → REGISTRY_AUTH_FAILED naming the user', async () => {

@@ -9,7 +9,6 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -43,6 +42,12 @@ export interface TestRegistry {
   destroy(): Promise<void>;
   /** With tokenAuth: the query of every request to the token service. */
   tokenRequests?: string[];
+  /**
+   * With tokenAuth: the token service's "127.0.0.1:<port>" (https, the registry's certificate). It
+   * is another port than the registry's, so a client must be allowed to send it the credentials
+   * (RegistryClient option tokenRealmHosts).
+   */
+  tokenRealmHost?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -87,7 +92,7 @@ export async function makeCerts(dir: string): Promise<{ ca: string; cert: string
  * requested scope is granted; the registry then checks the token's signature, issuer, audience,
  * expiry and access list itself.
  */
-async function startTokenServer(dir: string, username: string, password: string, service: string, issuer: string): Promise<{ realm: string; certFile: string; requests: string[]; close(): Promise<void> }> {
+async function startTokenServer(dir: string, username: string, password: string, service: string, issuer: string, tls: { cert: string; key: string }): Promise<{ realm: string; realmHost: string; certFile: string; requests: string[]; close(): Promise<void> }> {
   const key = path.join(dir, 'token.key');
   const certFile = path.join(dir, 'token.crt');
   await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certFile, '-days', '2', '-subj', '/CN=Lifeboat test token issuer']);
@@ -95,7 +100,8 @@ async function startTokenServer(dir: string, username: string, password: string,
   const der = readFileSync(certFile, 'utf8').replace(/-----[^-]+-----|\s+/g, '');
   const b64u = (b: Buffer | string) => Buffer.from(b).toString('base64url');
   const requests: string[] = [];
-  const server = http.createServer((req, res) => {
+  // https (the registry's own certificate): Lifeboat sends credentials to no plain-http token service of an https registry.
+  const server = https.createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push(url.search);
     const auth = req.headers.authorization ?? '';
@@ -119,7 +125,7 @@ async function startTokenServer(dir: string, username: string, password: string,
   });
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return { realm: `http://127.0.0.1:${port}/token`, certFile, requests, close: () => new Promise((r) => server.close(() => r())) };
+  return { realm: `https://127.0.0.1:${port}/token`, realmHost: `127.0.0.1:${port}`, certFile, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 export async function startRegistry(opts: { username?: string; password?: string; log?: boolean; tokenAuth?: boolean } = {}): Promise<TestRegistry> {
@@ -135,7 +141,7 @@ export async function startRegistry(opts: { username?: string; password?: string
   const username = opts.username ?? 'lifeboat';
   const password = opts.password ?? 'S3cret-' + Math.random().toString(36).slice(2, 10);
   await run('htpasswd', ['-Bbc', path.join(dir, 'htpasswd'), username, password]);
-  const token = opts.tokenAuth ? await startTokenServer(dir, username, password, 'lifeboat-test', 'lifeboat-test-issuer') : null;
+  const token = opts.tokenAuth ? await startTokenServer(dir, username, password, 'lifeboat-test', 'lifeboat-test-issuer', { cert, key }) : null;
   const authConfig = token
     ? `auth:
   token:
@@ -229,6 +235,7 @@ ${authConfig}`;
     stop,
     start,
     tokenRequests: token?.requests,
+    tokenRealmHost: token?.realmHost,
     destroy: async () => {
       await stop();
       await token?.close();

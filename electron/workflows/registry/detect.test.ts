@@ -13,7 +13,7 @@ function ec(over: Partial<RegistrySnapshot> = {}): RegistrySnapshot {
     workload: { namespace: 'registry', labels: { app: 'docker-registry' }, podLabels: { app: 'docker-registry' }, podAnnotations: {}, containers: ['docker-registry'], volumes: [{ name: 'data', kind: 'pvc', claim: 'registry-data' }] },
     service: { namespace: 'registry', clusterIP: '10.96.0.11', port: 5000 },
     registryCreds: { namespace: 'kotsadm', host: '10.96.0.11:5000', labels: { 'replicated.com/disaster-recovery': 'infra' } },
-    credentials: [{ username: 'embedded-cluster', password: 'p', source: 'Secret kotsadm/registry-creds' }],
+    credentials: [{ host: '10.96.0.11:5000', username: 'embedded-cluster', password: 'p', source: 'Secret kotsadm/registry-creds' }],
     backupAnnotationHosts: [],
     fileSystemBackup: true,
     ...over,
@@ -46,7 +46,7 @@ describe('parseDockerConfig', () => {
 describe('registryAddress', () => {
   it('prefers registry-creds, then the backup annotation, then the Service', () => {
     expect(registryAddress(ec())).toEqual({ host: '10.96.0.11:5000', source: 'Secret kotsadm/registry-creds' });
-    expect(registryAddress(ec({ registryCreds: undefined, backupAnnotationHosts: ['10.96.0.12'] })).host).toBe('10.96.0.12');
+    expect(registryAddress(ec({ registryCreds: undefined, backupAnnotationHosts: ['10.96.0.12'] }))).toMatchObject({ host: '10.96.0.12', unconfirmed: true, plainHttp: false });
     expect(registryAddress(ec({ registryCreds: undefined })).host).toBe('10.96.0.11:5000');
     expect(registryAddress(ec({ registryCreds: undefined, service: undefined }))).toEqual({});
   });

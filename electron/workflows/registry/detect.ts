@@ -9,8 +9,13 @@
  */
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Check, Flavour } from '../../api/contract.js';
+import { credentialsFor, normaliseRegistryHost, parseDockerConfig } from '../../registry/credentials.js';
+
+export { parseDockerConfig };
 
 export interface RegistryCredential {
+  /** The host the Secret issued it for (normalised): it is sent to that host only. */
+  host: string;
   username: string;
   password: string;
   /** "Secret kotsadm/registry-creds" */
@@ -37,37 +42,18 @@ export interface RegistrySnapshot {
   service?: { namespace: string; clusterIP?: string; port?: number };
   /** registry-creds, wherever found: host and its labels (credentials separately). */
   registryCreds?: { namespace: string; host?: string; labels: Record<string, string> };
-  /** Credentials for the registry host, most specific first. */
+  /**
+   * Every credential of registry-creds, kotsadm-private-registry and kotsadm-replicated-registry,
+   * in that order, each with the host it was issued for; `registryCredentials()` picks a host's.
+   */
   credentials: RegistryCredential[];
-  /** kots.io/embedded-registry of recent Velero backups, newest first. */
+  /** kots.io/embedded-registry of recent Velero backups (as written, scheme included), newest first. */
   backupAnnotationHosts: string[];
   /** node-agent (or restic) is deployed: Velero can copy volume data. */
   fileSystemBackup: boolean;
 }
 
 type Labels = Record<string, string>;
-
-/** Hosts and credentials in a .dockerconfigjson. */
-export function parseDockerConfig(json: string | undefined): Array<{ host: string; username?: string; password?: string }> {
-  if (!json) return [];
-  try {
-    const cfg = JSON.parse(json) as { auths?: Record<string, { username?: string; password?: string; auth?: string }> };
-    return Object.entries(cfg.auths ?? {}).map(([host, e]) => {
-      let { username, password } = e;
-      if ((!username || password === undefined) && e.auth) {
-        const plain = Buffer.from(e.auth, 'base64').toString('utf8');
-        const i = plain.indexOf(':');
-        if (i > 0) {
-          username ??= plain.slice(0, i);
-          password ??= plain.slice(i + 1);
-        }
-      }
-      return { host: host.replace(/^https?:\/\//, '').replace(/\/+$/, ''), username, password };
-    });
-  } catch {
-    return [];
-  }
-}
 
 function statusOf(err: unknown): number | undefined {
   const e = err as { code?: number; statusCode?: number; response?: { statusCode?: number } };
@@ -141,19 +127,20 @@ export async function readRegistrySnapshot(
     const s = await orNull(core.readNamespacedSecret({ name: 'registry-creds', namespace: ns }));
     if (!s) continue;
     credsEntries = parseDockerConfig(secretString(s.data, '.dockerconfigjson'));
-    registryCreds = { namespace: ns, host: credsEntries[0]?.host, labels: (s.metadata?.labels ?? {}) as Labels };
-    for (const e of credsEntries) if (e.username && e.password !== undefined) credentials.push({ username: e.username, password: e.password, source: `Secret ${ns}/registry-creds` });
+    // The registry's own entry, as kots GetEmbeddedRegistryCreds picks it (pkg/kotsutil/embedded.go at v1.131.4).
+    const own = credsEntries.find((e) => e.username === 'kurl' || e.username === 'embedded-cluster') ?? credsEntries[0];
+    registryCreds = { namespace: ns, host: own?.host || undefined, labels: (s.metadata?.labels ?? {}) as Labels };
+    for (const e of credsEntries) if (e.username && e.password !== undefined) credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${ns}/registry-creds` });
     break;
   }
-  // KOTS's own push/pull credentials for the same registry (air gap): a fallback when registry-creds is refused.
+  // KOTS's own push/pull credentials (air gap): fallbacks for the host each was issued for, and only that host.
   if (env.kotsNamespace) {
     for (const name of ['kotsadm-private-registry', 'kotsadm-replicated-registry']) {
       const s = await orNull(core.readNamespacedSecret({ name, namespace: env.kotsNamespace }));
       for (const e of parseDockerConfig(secretString(s?.data, '.dockerconfigjson'))) {
         if (!e.username || e.password === undefined) continue;
-        if (registryCreds?.host && e.host !== registryCreds.host && !e.host.startsWith(`${registryCreds.host}/`)) continue;
-        if (credentials.some((c) => c.username === e.username && c.password === e.password)) continue;
-        credentials.push({ username: e.username, password: e.password, source: `Secret ${env.kotsNamespace}/${name}` });
+        if (credentials.some((c) => c.host === e.host && c.username === e.username && c.password === e.password)) continue;
+        credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${env.kotsNamespace}/${name}` });
       }
     }
   }
@@ -184,15 +171,36 @@ export async function readRegistrySnapshot(
   };
 }
 
+export interface RegistryAddress {
+  host?: string;
+  source?: string;
+  /**
+   * Taken only from a backup's kots.io/embedded-registry annotation: no credential goes there
+   * until the operator confirms the host (and plain http, when the annotation says http://).
+   */
+  unconfirmed?: boolean;
+  /** The annotation names an http:// address (unencrypted). */
+  plainHttp?: boolean;
+}
+
 /** Where to reach the registry from this machine, and why that address. */
-export function registryAddress(s: RegistrySnapshot): { host?: string; source?: string } {
+export function registryAddress(s: RegistrySnapshot): RegistryAddress {
   if (s.registryCreds?.host) return { host: s.registryCreds.host, source: `Secret ${s.registryCreds.namespace}/registry-creds` };
-  if (s.backupAnnotationHosts[0]) return { host: s.backupAnnotationHosts[0], source: 'kots.io/embedded-registry on the newest backup' };
+  const annotated = s.backupAnnotationHosts[0];
+  const annotatedHost = annotated ? normaliseRegistryHost(annotated) : '';
+  if (annotatedHost) {
+    return { host: annotatedHost, source: 'kots.io/embedded-registry on the newest backup (Secret registry-creds not found)', unconfirmed: true, plainHttp: /^http:\/\//i.test(annotated!.trim()) };
+  }
   if (s.service?.clusterIP && s.service.clusterIP !== 'None') {
     const port = s.service.port && s.service.port !== 443 ? `:${s.service.port}` : '';
     return { host: `${s.service.clusterIP}${port}`, source: `Service ${s.service.namespace}/registry (cluster IP: reachable from a cluster node only)` };
   }
   return {};
+}
+
+/** The credentials issued for exactly this host (registry-creds first, then KOTS's), never another host's. */
+export function registryCredentials(s: RegistrySnapshot, host: string): RegistryCredential[] {
+  return credentialsFor(host, s.credentials);
 }
 
 const ok = (title: string, reason?: string): Check => ({ ok: true, severity: 'ok', title, reason });
@@ -309,7 +317,7 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
 
   // 6. The address KOTS records on backups agrees with registry-creds.
   const addr = registryAddress(s);
-  const stale = s.backupAnnotationHosts.find((h) => addr.host && h !== addr.host);
+  const stale = s.backupAnnotationHosts.find((h) => addr.host && normaliseRegistryHost(h) !== normaliseRegistryHost(addr.host));
   if (stale) {
     checks.push(warn('Backups record another registry address', `Recent backups carry kots.io/embedded-registry=${stale}, but registry-creds names ${addr.host}.`, 'Take a new full backup so it records the current registry.'));
   }

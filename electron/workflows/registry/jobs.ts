@@ -12,6 +12,9 @@ import { RegistryJob } from '../../api/contract.js';
 export const JobInputs = z.object({
   caPath: z.string().optional(),
   concurrency: z.number().optional(),
+  /** The operator's confirmation of a detected address from a backup annotation (not a secret). */
+  confirmHost: z.string().optional(),
+  confirmPlainHttp: z.boolean().optional(),
   target: z.object({ registry: z.string(), username: z.string().optional(), caPath: z.string().optional(), skipTlsVerify: z.boolean().optional() }).optional(),
 });
 export type JobInputs = z.infer<typeof JobInputs>;

@@ -28,12 +28,19 @@ import { inspectArchive } from '../../registry/inspect.js';
 import { runPool } from '../../registry/pool.js';
 import type { RegistryProgress } from '../../registry/progress.js';
 import type { Services } from '../services.js';
-import { readRegistrySnapshot, registryAddress, registryCoverage, type RegistryCredential, type RegistrySnapshot } from './detect.js';
+import { readRegistrySnapshot, registryAddress, registryCoverage, registryCredentials, type RegistryCredential, type RegistrySnapshot } from './detect.js';
+import { normaliseRegistryHost } from '../../registry/credentials.js';
 import { JobStore, type JobInputs } from './jobs.js';
 import type { Journal } from '../../journal.js';
 import { journalEntry } from './journal.js';
 
 export type RegistryServiceDeps = Pick<Services, 'bus' | 'cluster' | 'detector' | 'dataDir' | 'env'> & { journal?: Pick<Journal, 'record'> };
+
+/** The operator's confirmation of an address taken from a backup annotation (contract RegistryConfirm). */
+export interface HostConfirm {
+  confirmHost?: string;
+  confirmPlainHttp?: boolean;
+}
 
 interface Access {
   host: string;
@@ -90,6 +97,8 @@ async function writable(dir: string): Promise<boolean> {
 export class RegistryService {
   private readonly store: JobStore;
   private running: Running | null = null;
+  /** Annotation addresses the operator confirmed in this session ("cluster|scheme://host"): in memory only. */
+  private readonly confirmed = new Set<string>();
   private lastFlush = 0;
 
   constructor(private readonly deps: RegistryServiceDeps) {
@@ -121,11 +130,50 @@ export class RegistryService {
     return { caSource: 'system roots' };
   }
 
+  /** Which cluster the confirmations belong to (a confirmation never carries over to another cluster). */
+  private clusterKey(): string {
+    try {
+      const kc = this.deps.cluster.kubeConfig();
+      return `${kc.getCurrentCluster()?.server ?? ''}|${kc.getCurrentContext()}`;
+    } catch {
+      return '';
+    }
+  }
+
   /**
-   * Log in to the detected registry: each known credential in turn (registry-creds first, then
-   * KOTS's own registry Secrets), keeping the first the registry accepts.
+   * An address only a backup annotation names gets nothing until the operator confirms it: the
+   * host (`confirmHost` equal to it) and, for http://, plain HTTP (`confirmPlainHttp`). A
+   * confirmation is remembered for this cluster until Lifeboat closes.
    */
-  private async access(snap: RegistrySnapshot, caPath?: string): Promise<{ access: Access; client: RegistryClient }> {
+  private requireConfirmed(addr: ReturnType<typeof registryAddress>, confirm: HostConfirm = {}): void {
+    if (!addr.unconfirmed || !addr.host) return;
+    const key = `${this.clusterKey()}|${addr.plainHttp ? 'http' : 'https'}://${addr.host}`;
+    if (this.confirmed.has(key)) return;
+    const details = { host: addr.host, source: addr.source, plainHttp: !!addr.plainHttp };
+    if (!confirm.confirmHost || normaliseRegistryHost(confirm.confirmHost) !== normaliseRegistryHost(addr.host)) {
+      throw new LifeboatError(
+        'CONFIRMATION_MISMATCH',
+        `Lifeboat found no Secret registry-creds, so the registry address ${addr.host} comes only from the kots.io/embedded-registry annotation of the newest backup; no credential is sent to it until you confirm it${confirm.confirmHost ? ` (the confirmation named ${confirm.confirmHost})` : ''}.`,
+        `Check that ${addr.host} is this cluster's registry, then confirm it on the Registry screen ("Use this registry (from backup annotation)"). Or restore Secret registry-creds, or re-seed into an address you enter.`,
+        details,
+      );
+    }
+    if (addr.plainHttp && !confirm.confirmPlainHttp) {
+      throw new LifeboatError(
+        'CONFIRMATION_MISMATCH',
+        `The backup annotation names ${addr.host} over plain HTTP (http://): the registry credentials would cross the network unencrypted, so Lifeboat sends nothing there until you confirm plain HTTP too.`,
+        `Confirm plain HTTP for ${addr.host} on the Registry screen only if the network to it is trusted; otherwise make the registry serve https.`,
+        details,
+      );
+    }
+    this.confirmed.add(key);
+  }
+
+  /**
+   * Log in to the detected registry with the credentials issued for exactly its host, in turn
+   * (registry-creds first, then KOTS's own registry Secrets), keeping the first it accepts.
+   */
+  private async access(snap: RegistrySnapshot, caPath?: string, confirm?: HostConfirm): Promise<{ access: Access; client: RegistryClient }> {
     const addr = registryAddress(snap);
     if (!addr.host) {
       throw new LifeboatError(
@@ -134,11 +182,15 @@ export class RegistryService {
         'Check Secret registry-creds in the admin console namespace, or re-seed/export with an address you enter.',
       );
     }
+    this.requireConfirmed(addr, confirm);
     const { caPem, caSource } = await this.ca(caPath);
-    const tries: Array<RegistryCredential | undefined> = snap.credentials.length ? snap.credentials : [undefined];
+    const credentials = registryCredentials(snap, addr.host);
+    const tries: Array<RegistryCredential | undefined> = credentials.length ? credentials : [undefined];
+    // http:// only when the annotation says so and the operator confirmed it (requireConfirmed).
+    const registry = addr.unconfirmed && addr.plainHttp ? `http://${addr.host}` : addr.host;
     let lastErr: unknown;
     for (const credential of tries) {
-      const client = new RegistryClient({ registry: addr.host, username: credential?.username, password: credential?.password, caPem });
+      const client = new RegistryClient({ registry, username: credential?.username, password: credential?.password, caPem });
       try {
         await client.ping();
         return { access: { host: addr.host, hostSource: addr.source, credential, caPem, caSource }, client };
@@ -149,7 +201,13 @@ export class RegistryService {
       }
     }
     if (lastErr instanceof LifeboatError && lastErr.code === 'REGISTRY_AUTH_FAILED') {
-      throw new LifeboatError('REGISTRY_AUTH_FAILED', `The registry ${addr.host} refused the credentials in ${snap.credentials.map((c) => c.source).join(', ') || '(none found)'}.`, 'Check Secret registry-creds; it must hold the user and password the registry accepts.');
+      throw new LifeboatError(
+        'REGISTRY_AUTH_FAILED',
+        credentials.length
+          ? `The registry ${addr.host} refused the credentials issued for it in ${[...new Set(credentials.map((c) => c.source))].join(', ')}.`
+          : `The registry ${addr.host} asks for a login, and no Secret holds credentials issued for ${addr.host} (credentials for other hosts are never sent to it).`,
+        `Check Secret registry-creds; it must hold the user and password the registry accepts, under the key ${addr.host}.`,
+      );
     }
     if (lastErr instanceof LifeboatError && lastErr.code === 'REGISTRY_UNREACHABLE' && caSource === 'system roots' && /certificate|CA/i.test(lastErr.message)) {
       throw new LifeboatError('REGISTRY_UNREACHABLE', lastErr.message, 'Give the registry CA certificate (a PEM path here, or LIFEBOAT_REGISTRY_CA) and try again.', lastErr.details);
@@ -157,7 +215,7 @@ export class RegistryService {
     throw lastErr;
   }
 
-  async detect(input: { caPath?: string } = {}): Promise<RegistryInfo> {
+  async detect(input: { caPath?: string } & HostConfirm = {}): Promise<RegistryInfo> {
     const snap = await this.snapshot();
     const coverage: Check[] = registryCoverage(snap);
     const addr = registryAddress(snap);
@@ -176,7 +234,7 @@ export class RegistryService {
     if (!addr.host) return info;
     let client: RegistryClient | undefined;
     try {
-      const r = await this.access(snap, input.caPath);
+      const r = await this.access(snap, input.caPath, input);
       client = r.client;
       info.credentialsSource = r.access.credential?.source;
       info.caSource = r.access.caSource;
@@ -189,6 +247,10 @@ export class RegistryService {
     } catch (e) {
       if (e instanceof LifeboatError && e.code === 'BAD_INPUT') throw e;
       info.error = errView(e);
+      if (e instanceof LifeboatError && e.code === 'CONFIRMATION_MISMATCH') {
+        info.hostConfirmation = { host: addr.host, source: addr.source ?? 'a backup annotation', plainHttp: !!addr.plainHttp };
+        return info;
+      }
       coverage.push({ ok: false, severity: 'error', title: `Lifeboat cannot read the registry ${addr.host}`, reason: info.error.message, fix: info.error.hint });
     } finally {
       client?.close();
@@ -309,7 +371,7 @@ export class RegistryService {
     const check = await this.checkDestination(dest, tarPath);
     if (!check.ok) throw new LifeboatError('BAD_INPUT', check.reason ?? `${dest} cannot be used.`, check.fix);
     const snap = await this.snapshot();
-    const { access, client } = await this.access(snap, input.caPath);
+    const { access, client } = await this.access(snap, input.caPath, input);
     this.busy();
     const job: RegistryJob = {
       id: resumeOf?.id ?? newId('export'),
@@ -323,7 +385,7 @@ export class RegistryService {
       progress: { jobId: '', phase: 'queued', bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0, blobsSkipped: 0, bytesPerSecond: 0, etaSeconds: null },
     };
     job.progress!.jobId = job.id;
-    return this.launch(job, { caPath: input.caPath, concurrency: input.concurrency }, async (signal, onProgress) => {
+    return this.launch(job, { caPath: input.caPath, concurrency: input.concurrency, confirmHost: input.confirmHost, confirmPlainHttp: input.confirmPlainHttp }, async (signal, onProgress) => {
       try {
         const r = await exportRegistry({ client, dest, tarPath, concurrency: input.concurrency ?? 6, signal, onProgress });
         return {
@@ -370,7 +432,7 @@ export class RegistryService {
       client = await this.targetClient(input.target);
       host = client.host;
     } else {
-      const r = await this.access(await this.snapshot(), input.caPath);
+      const r = await this.access(await this.snapshot(), input.caPath, input);
       client = r.client;
       host = r.access.host;
     }
@@ -391,6 +453,8 @@ export class RegistryService {
     const inputs: JobInputs = {
       caPath: input.caPath,
       concurrency: input.concurrency,
+      confirmHost: t ? undefined : input.confirmHost,
+      confirmPlainHttp: t ? undefined : input.confirmPlainHttp,
       target: t ? { registry: t.registry, username: t.username, caPath: t.caPath, skipTlsVerify: t.skipTlsVerify } : undefined,
     };
     return this.launch(job, inputs, async (signal, onProgress) => {
@@ -424,13 +488,14 @@ export class RegistryService {
   }
 
   /** Continue an interrupted/failed/cancelled job: an export reruns into its directory (resuming), a re-seed pushes what is missing. */
-  async resume(input: { jobId: string; password?: string; caPath?: string }): Promise<RegistryJob> {
+  async resume(input: { jobId: string; password?: string; caPath?: string } & HostConfirm): Promise<RegistryJob> {
     const stored = this.store.get(input.jobId);
     if (!stored) throw new LifeboatError('BAD_INPUT', `There is no registry job ${input.jobId}.`, 'Refresh the Registry screen.');
     const { job, inputs } = stored;
     if (job.state === 'running') throw new LifeboatError('REGISTRY_BUSY', 'That job is still running.', 'Wait for it or cancel it.');
     if (job.kind === 'export') {
-      return (await this.startExport({ dest: job.path, tarPath: job.tarPath, caPath: input.caPath ?? inputs.caPath, concurrency: inputs.concurrency }, job)).job;
+      const confirm = { confirmHost: input.confirmHost ?? inputs.confirmHost, confirmPlainHttp: input.confirmPlainHttp ?? inputs.confirmPlainHttp };
+      return (await this.startExport({ dest: job.path, tarPath: job.tarPath, caPath: input.caPath ?? inputs.caPath, concurrency: inputs.concurrency, ...confirm }, job)).job;
     }
     const t = inputs.target;
     if (t?.username && !input.password) {
@@ -442,6 +507,8 @@ export class RegistryService {
           source: job.path,
           caPath: input.caPath ?? inputs.caPath,
           concurrency: inputs.concurrency,
+          confirmHost: t ? undefined : (input.confirmHost ?? inputs.confirmHost),
+          confirmPlainHttp: t ? undefined : (input.confirmPlainHttp ?? inputs.confirmPlainHttp),
           target: t ? { registry: t.registry, username: t.username, password: input.password, caPath: t.caPath, skipTlsVerify: t.skipTlsVerify } : undefined,
         },
         job,
@@ -455,7 +522,7 @@ export class RegistryService {
    * Restore: compare an export with the detected registry (or `target`), changing nothing: every
    * tag of the archive with the digest the registry resolves it to now (null: absent).
    */
-  async compareArchive(opts: { source: string; caPath?: string; target?: RegistryTarget; signal?: AbortSignal }): Promise<{
+  async compareArchive(opts: { source: string; caPath?: string; target?: RegistryTarget; signal?: AbortSignal } & HostConfirm): Promise<{
     registry: string;
     registrySource?: string;
     tags: Array<{ repo: string; tag: string; digest: string; actual: string | null; present: boolean }>;
@@ -471,7 +538,7 @@ export class RegistryService {
     let registrySource: string | undefined;
     if (opts.target) client = await this.targetClient(opts.target);
     else {
-      const r = await this.access(await this.snapshot(), opts.caPath);
+      const r = await this.access(await this.snapshot(), opts.caPath, opts);
       client = r.client;
       registrySource = [r.access.hostSource, r.access.credential ? `credentials from ${r.access.credential.source}` : undefined].filter(Boolean).join('; ');
     }

@@ -32,7 +32,61 @@ function CoverageCard({ info }: { info: RegistryInfo }) {
   );
 }
 
-function DetailsCard({ info, caPath, setCaPath, onDetect, pending }: { info: RegistryInfo; caPath: string; setCaPath(v: string): void; onDetect(): void; pending: boolean }) {
+/**
+ * The address comes only from a backup's kots.io/embedded-registry annotation (no Secret
+ * registry-creds): nothing is sent there until the operator says it is this cluster's registry
+ * (and, for http://, that plain HTTP is acceptable).
+ */
+function ConfirmHost({ info, onConfirm, pending }: { info: RegistryInfo; onConfirm(confirmPlainHttp: boolean): void; pending: boolean }) {
+  const c = info.hostConfirmation!;
+  const [useIt, setUseIt] = useState(false);
+  const [http, setHttp] = useState(false);
+  return (
+    <Alert color="yellow" variant="light" mt="md" title="Confirm the registry address" data-testid="registry-confirm">
+      <Stack gap="xs">
+        <Text size="sm">
+          Lifeboat found no Secret registry-creds. The address <b data-testid="registry-confirm-host">{c.plainHttp ? `http://${c.host}` : c.host}</b> comes from {c.source}. No credential is sent to it until you
+          confirm it is this cluster's registry.
+        </Text>
+        {info.error && (
+          <Text size="sm" c="dimmed">
+            {info.error.hint ?? info.error.message}
+          </Text>
+        )}
+        <Checkbox label="Use this registry (from backup annotation)" checked={useIt} onChange={(e) => setUseIt(e.currentTarget.checked)} data-testid="registry-confirm-use" />
+        {c.plainHttp && (
+          <Checkbox
+            label="Allow plain HTTP: the registry credentials cross the network unencrypted"
+            checked={http}
+            onChange={(e) => setHttp(e.currentTarget.checked)}
+            data-testid="registry-confirm-http"
+          />
+        )}
+        <Group>
+          <Button size="xs" disabled={!useIt || (c.plainHttp && !http)} loading={pending} onClick={() => onConfirm(c.plainHttp && http)} data-testid="registry-confirm-submit">
+            Confirm and sign in
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}
+
+function DetailsCard({
+  info,
+  caPath,
+  setCaPath,
+  onDetect,
+  onConfirm,
+  pending,
+}: {
+  info: RegistryInfo;
+  caPath: string;
+  setCaPath(v: string): void;
+  onDetect(): void;
+  onConfirm(confirmPlainHttp: boolean): void;
+  pending: boolean;
+}) {
   return (
     <Card data-testid="registry-details" aria-labelledby="registry-details-title">
       <Group justify="space-between" mb="md">
@@ -79,7 +133,11 @@ function DetailsCard({ info, caPath, setCaPath, onDetect, pending }: { info: Reg
           </Table>
         </Table.ScrollContainer>
       )}
-      {info.error && <ErrorAlert title="Lifeboat cannot read the registry" error={info.error} />}
+      {info.hostConfirmation ? (
+        <ConfirmHost key={info.hostConfirmation.host} info={info} onConfirm={onConfirm} pending={pending} />
+      ) : (
+        info.error && <ErrorAlert title="Lifeboat cannot read the registry" error={info.error} />
+      )}
       <Group align="flex-end" mt="md" wrap="nowrap">
         <TextInput
           style={{ flex: 1 }}
@@ -284,7 +342,14 @@ export function RegistryScreen() {
         {info ? (
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" style={{ alignItems: 'start' }}>
             <CoverageCard info={info} />
-            <DetailsCard info={info} caPath={caPath} setCaPath={setCaPath} onDetect={() => void detect(caPath.trim() || undefined)} pending={pending === 'detect'} />
+            <DetailsCard
+              info={info}
+              caPath={caPath}
+              setCaPath={setCaPath}
+              onDetect={() => void detect(caPath.trim() || undefined)}
+              onConfirm={(confirmPlainHttp) => info.hostConfirmation && void detect(caPath.trim() || undefined, { confirmHost: info.hostConfirmation.host, confirmPlainHttp: confirmPlainHttp || undefined })}
+              pending={pending === 'detect'}
+            />
           </SimpleGrid>
         ) : (
           connected &&
