@@ -16,7 +16,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LifeboatError } from '../api/errors.js';
 import type { RegistryClient } from './client.js';
-import { OCI_LAYOUT, blobPath, buildIndex, hashFile, writeFileAtomic, writeTar, type TaggedImage, type TarInput } from './layout.js';
+import { MAX_JSON_BYTES, OCI_LAYOUT, blobPath, buildIndex, hashFile, writeFileAtomic, writeTar, type TaggedImage, type TarInput } from './layout.js';
 import { parseManifest, refName, sha256Digest, type Descriptor } from './mediaTypes.js';
 import { runPool } from './pool.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
@@ -122,7 +122,9 @@ export async function exportRegistry(opts: ExportOptions): Promise<ExportResult>
   /** Load a child manifest from disk if an earlier export saved it, else from the registry. */
   const loadChild = async (repo: string, d: Descriptor, sig: AbortSignal) => {
     const file = blobPath(dest, d.digest);
-    const onDisk = await fsp.readFile(file).catch(() => null);
+    // Only a file of the size the index names (and no bigger than a manifest may be) is read back.
+    const size = await exists(file);
+    const onDisk = size === d.size && size <= MAX_JSON_BYTES ? await fsp.readFile(file).catch(() => null) : null;
     if (onDisk && sha256Digest(onDisk) === d.digest) return { bytes: onDisk, mediaType: d.mediaType };
     const m = await client.getManifest(repo, d.digest, sig);
     return { bytes: m.bytes, mediaType: m.mediaType };

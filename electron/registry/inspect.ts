@@ -21,7 +21,8 @@ export async function inspectArchive(location: string, src?: LayoutSource): Prom
   let indexBytes: Buffer;
   try {
     indexBytes = await layout.readFile('index.json');
-  } catch {
+  } catch (e) {
+    if (e instanceof LifeboatError) throw e;
     throw new LifeboatError('ARCHIVE_INVALID', `${location} has no index.json: the export did not finish.`, 'Run the export to that place again to finish it, or choose another archive.');
   }
   const { images, annotations } = readIndex(indexBytes);
@@ -34,7 +35,8 @@ export async function inspectArchive(location: string, src?: LayoutSource): Prom
     let bytes: Buffer;
     try {
       bytes = await layout.readFile(`blobs/sha256/${digest.slice(7)}`);
-    } catch {
+    } catch (e) {
+      if (e instanceof LifeboatError) throw e;
       throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing manifest ${digest}.`, 'The archive is incomplete; export it again.', { digest });
     }
     const m = parseManifest(bytes, mediaType);

@@ -14,6 +14,26 @@ import { MediaTypes, assertDigest, digestHex, parseRefName, refName, type Descri
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 export const OCI_LAYOUT = { imageLayoutVersion: '1.0.0' };
 
+/**
+ * Bounds on what is read from an archive into memory, checked before anything is allocated: a
+ * pax extended header or GNU long name/link record (real ones are a few hundred bytes), and the
+ * JSON documents (oci-layout, index.json, manifests; registries cap manifests at 4 MiB too).
+ */
+export const MAX_TAR_META_BYTES = 1 << 20;
+export const MAX_JSON_BYTES = 4 << 20;
+const DAMAGED_HINT = 'The archive is damaged or not a Lifeboat registry export; export it again.';
+const MiB = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MiB`;
+
+function damaged(message: string, details?: Record<string, unknown>): LifeboatError {
+  return new LifeboatError('ARCHIVE_INVALID', message, DAMAGED_HINT, details);
+}
+
+/** A byte count read from an archive: a finite, non-negative safe integer, else a clear error. */
+export function checkedSize(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw damaged(`${what} has an invalid size (${value}).`, { size: String(value) });
+  return value;
+}
+
 export interface TaggedImage {
   repo: string;
   tag: string;
@@ -52,6 +72,8 @@ export function buildIndex(images: TaggedImage[], annotations?: Record<string, s
 
 /** The tagged images an index.json names; entries without a "repo:tag" ref name are reported. */
 export function readIndex(bytes: Buffer | string): { images: TaggedImage[]; unnamed: Descriptor[]; annotations: Record<string, string> } {
+  const length = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
+  if (length > MAX_JSON_BYTES) throw damaged(`The archive index.json is ${MiB(length)}, more than the ${MiB(MAX_JSON_BYTES)} an index may have.`, { entry: 'index.json', size: length, limit: MAX_JSON_BYTES });
   let doc: Partial<LayoutIndex>;
   try {
     doc = JSON.parse(bytes.toString());
@@ -67,6 +89,7 @@ export function readIndex(bytes: Buffer | string): { images: TaggedImage[]; unna
     if (!m || typeof m.digest !== 'string' || typeof m.size !== 'number' || typeof m.mediaType !== 'string') {
       throw new LifeboatError('ARCHIVE_INVALID', 'The archive index.json has an invalid entry.', 'The archive is damaged; export it again.');
     }
+    checkedSize(m.size, `Entry ${m.digest} of the archive index.json`);
     assertDigest(m.digest);
     const ref = m.annotations?.[REF_NAME];
     const parsed = ref ? parseRefName(ref) : null;
@@ -117,14 +140,20 @@ export function tarNumber(buf: Buffer, off: number, len: number, value: number):
   buf[off] = 0x80;
 }
 
+/**
+ * A numeric header field: octal (NUL/space-terminated), or GNU base-256 (high bit set). NaN when the
+ * field is not a number, negative (base-256 sign bit), or beyond Number.MAX_SAFE_INTEGER.
+ */
 export function parseTarNumber(buf: Buffer, off: number, len: number): number {
   if (buf[off]! & 0x80) {
-    let v = 0n;
+    if (buf[off]! & 0x40) return NaN; // negative
+    let v = BigInt(buf[off]! & 0x3f);
     for (let i = off + 1; i < off + len; i++) v = (v << 8n) | BigInt(buf[i]!);
-    return Number(v);
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? NaN : Number(v);
   }
-  const s = buf.toString('ascii', off, off + len).replace(/\0.*$/s, '').trim();
-  return s ? parseInt(s, 8) : 0;
+  const s = buf.toString('latin1', off, off + len).replace(/\0.*$/s, '').trim();
+  if (!s) return 0;
+  return /^[0-7]+$/.test(s) ? parseInt(s, 8) : NaN;
 }
 
 /** A ustar header for a file ('0') or directory ('5'). Names longer than 100 use the prefix field. */
@@ -214,9 +243,10 @@ function parsePax(data: Buffer): Record<string, string> {
   let i = 0;
   while (i < data.length) {
     const sp = data.indexOf(0x20, i);
-    if (sp < 0) break;
-    const len = parseInt(data.toString('ascii', i, sp), 10);
-    if (!(len > 0)) break;
+    if (sp < 0 || sp - i > 16) break;
+    const field = data.toString('ascii', i, sp);
+    const len = /^[0-9]+$/.test(field) ? Number(field) : NaN;
+    if (!(len > sp - i + 1) || i + len > data.length) break;
     const rec = data.toString('utf8', sp + 1, i + len - 1);
     const eq = rec.indexOf('=');
     if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
@@ -245,20 +275,33 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
         throw new LifeboatError('ARCHIVE_INVALID', `${path.basename(file)} is not a valid tar archive (bad header checksum at byte ${pos}).`, 'The archive is truncated or damaged.');
       }
       const type = String.fromCharCode(hdr[156] || 48);
-      let size = parseTarNumber(hdr, 124, 12);
       const prefix = hdr.toString('utf8', 345, 500).replace(/\0.*$/s, '');
       let name = hdr.toString('utf8', 0, 100).replace(/\0.*$/s, '');
       if (prefix && hdr.toString('ascii', 257, 262) === 'ustar') name = `${prefix}/${name}`;
+      const where = `Tar entry "${name.slice(0, 200)}" at byte ${pos} of ${path.basename(file)}`;
+      let size = checkedSize(parseTarNumber(hdr, 124, 12), where);
       const dataOff = pos + 512;
-      if (type === 'x' || type === 'L') {
+      if (size > total - dataOff) {
+        throw damaged(`${where} claims ${size} bytes, but only ${total - dataOff} follow: the archive is truncated or damaged.`, { entry: name, offset: pos, size, available: total - dataOff });
+      }
+      if (type === 'x' || type === 'L' || type === 'K') {
+        if (size > MAX_TAR_META_BYTES) {
+          throw damaged(`${where} is a ${type === 'x' ? 'pax extended header' : 'GNU long name'} of ${size} bytes, more than the ${MiB(MAX_TAR_META_BYTES)} allowed.`, { entry: name, offset: pos, size, limit: MAX_TAR_META_BYTES });
+        }
         const data = Buffer.alloc(size);
-        await fh.read(data, 0, size, dataOff);
+        const { bytesRead: got } = await fh.read(data, 0, size, dataOff);
+        if (got !== size) throw damaged(`${where} is truncated (${got} of ${size} bytes).`, { entry: name, offset: pos });
         if (type === 'x') pax = parsePax(data);
-        else longName = data.toString('utf8').replace(/\0.*$/s, '');
+        else if (type === 'L') longName = data.toString('utf8').replace(/\0.*$/s, '');
       } else if (type !== 'g') {
         if (pax.path) name = pax.path;
         else if (longName) name = longName;
-        if (pax.size) size = Number(pax.size);
+        if (pax.size !== undefined) {
+          size = checkedSize(/^[0-9]+$/.test(pax.size) ? Number(pax.size) : NaN, `${where} (pax size "${pax.size.slice(0, 40)}")`);
+          if (size > total - dataOff) {
+            throw damaged(`${where} claims ${size} bytes (pax size), but only ${total - dataOff} follow: the archive is truncated or damaged.`, { entry: name, offset: pos, size, available: total - dataOff });
+          }
+        }
         name = name.replace(/^\.\//, '');
         entries.set(name, { offset: dataOff, size, type });
         pax = {};
@@ -278,7 +321,8 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
 /** Read access to a layout, whether a directory or a tar file. */
 export interface LayoutSource {
   readonly location: string;
-  readFile(name: string): Promise<Buffer>;
+  /** A small file (oci-layout, index.json, a manifest): refused above `limit` (default MAX_JSON_BYTES). */
+  readFile(name: string, limit?: number): Promise<Buffer>;
   /** Size of a blob, or null when the archive does not hold it. */
   blobSize(digest: string): Promise<number | null>;
   /** Stream [start, end) of a blob. */
@@ -292,10 +336,23 @@ export async function openLayout(location: string): Promise<LayoutSource> {
   const st = await fsp.stat(location).catch(() => null);
   if (!st) throw new LifeboatError('ARCHIVE_INVALID', `There is no archive at ${location}.`, 'Choose the directory or .tar written by a registry export.');
   let src: LayoutSource;
+  const tooBig = (name: string, size: number, limit: number) =>
+    damaged(`${name} in ${location} is ${MiB(size)}, more than the ${MiB(limit)} Lifeboat reads for it.`, { entry: name, size, limit });
   if (st.isDirectory()) {
     src = {
       location,
-      readFile: (name) => fsp.readFile(path.join(location, name)),
+      readFile: async (name, limit = MAX_JSON_BYTES) => {
+        const fh = await fsp.open(path.join(location, name), 'r');
+        try {
+          const { size } = await fh.stat();
+          if (size > limit) throw tooBig(name, size, limit);
+          const buf = Buffer.alloc(size);
+          const { bytesRead } = await fh.read(buf, 0, size, 0);
+          return buf.subarray(0, bytesRead);
+        } finally {
+          await fh.close();
+        }
+      },
       blobSize: async (d) => (await fsp.stat(blobPath(location, d)).catch(() => null))?.size ?? null,
       blobStream: (d, start = 0, end) =>
         end !== undefined && end <= start
@@ -313,13 +370,15 @@ export async function openLayout(location: string): Promise<LayoutSource> {
     const blobName = (d: string) => `blobs/sha256/${digestHex(d)}`;
     src = {
       location,
-      readFile: async (name) => {
+      readFile: async (name, limit = MAX_JSON_BYTES) => {
         const e = get(name);
         if (!e) throw Object.assign(new Error(`${name} not in archive`), { code: 'ENOENT' });
+        if (e.size > limit) throw tooBig(name, e.size, limit);
         const buf = Buffer.alloc(e.size);
         const fh = await fsp.open(location, 'r');
         try {
-          await fh.read(buf, 0, e.size, e.offset);
+          const { bytesRead } = await fh.read(buf, 0, e.size, e.offset);
+          if (bytesRead !== e.size) throw damaged(`${name} in ${location} is truncated (${bytesRead} of ${e.size} bytes).`, { entry: name });
         } finally {
           await fh.close();
         }
@@ -344,8 +403,9 @@ export async function openLayout(location: string): Promise<LayoutSource> {
   }
   let layout: { imageLayoutVersion?: string };
   try {
-    layout = JSON.parse((await src.readFile('oci-layout')).toString());
-  } catch {
+    layout = JSON.parse((await src.readFile('oci-layout', 64 << 10)).toString());
+  } catch (e) {
+    if (e instanceof LifeboatError) throw e;
     throw new LifeboatError('ARCHIVE_INVALID', `${location} is not an OCI image layout (no readable oci-layout file).`, 'Choose the directory or .tar written by a registry export.');
   }
   if (typeof layout.imageLayoutVersion !== 'string' || !layout.imageLayoutVersion.startsWith('1.')) {

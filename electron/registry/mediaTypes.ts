@@ -123,6 +123,9 @@ function asDescriptor(v: unknown, where: string): Descriptor {
   if (!d || typeof d.digest !== 'string' || typeof d.size !== 'number' || typeof d.mediaType !== 'string') {
     throw new LifeboatError('ARCHIVE_INVALID', `A manifest has an invalid descriptor in ${where}.`, 'The manifest is malformed.');
   }
+  if (!Number.isSafeInteger(d.size) || d.size < 0) {
+    throw new LifeboatError('ARCHIVE_INVALID', `A manifest has an invalid size (${d.size}) for ${d.digest} in ${where}.`, 'The manifest is malformed.');
+  }
   assertDigest(d.digest);
   return d as Descriptor;
 }
@@ -138,7 +141,12 @@ function isForeign(d: Descriptor): boolean {
 /** Parse manifest bytes into the descriptors it references. */
 export function parseManifest(bytes: Uint8Array, mediaType?: string): ParsedManifest {
   const mt = mediaType && isManifestMediaType(mediaType) ? mediaType : detectManifestMediaType(bytes, mediaType);
-  const doc = JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new LifeboatError('ARCHIVE_INVALID', 'A manifest is not valid JSON.', 'The registry or archive holds a corrupted manifest.');
+  }
   if (isIndexMediaType(mt)) {
     if (!Array.isArray(doc.manifests)) {
       throw new LifeboatError('ARCHIVE_INVALID', 'An image index has no "manifests" list.', 'The manifest is malformed.');

@@ -83,7 +83,8 @@ export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult>
   let indexBytes: Buffer;
   try {
     indexBytes = await src.readFile('index.json');
-  } catch {
+  } catch (e) {
+    if (e instanceof LifeboatError) throw e;
     throw new LifeboatError('ARCHIVE_INVALID', `${opts.source} has no index.json.`, 'The export did not finish; run it again to complete the archive.');
   }
   const { images, unnamed } = readIndex(indexBytes);

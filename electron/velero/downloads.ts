@@ -10,12 +10,18 @@
  * the cluster (KOTS's own MinIO), which storeFetch.ts reaches by port-forward.
  * Both failure modes people hit (the URL does not resolve/connect, or answers 404) come back as
  * errors that say so and name that fix.
+ *
+ * Before the GET, the URL's host is checked against the storage location (downloadHost.ts), and
+ * redirects are not followed; while it streams, the bytes read and the bytes after gunzip are
+ * capped per kind (downloadLimits.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
+import { assertDownloadHost, locationOf, type StoreLocation } from './downloadHost.js';
+import { compressedCap, limitFor, outputCap, tooLarge } from './downloadLimits.js';
 import { storeFetch } from './storeFetch.js';
 
 export type DownloadKind =
@@ -63,6 +69,8 @@ export interface UrlSource {
   presignedUrl(t: DownloadTarget, timeoutMs: number): Promise<string>;
   /** How to GET that URL (default: fetch directly). */
   fetch?: typeof fetch;
+  /** The storage location the target lives in: the URL must point at its store (downloadHost.ts). */
+  location?(t: DownloadTarget): Promise<StoreLocation>;
 }
 
 /** The Kubernetes side: create the DownloadRequest, watch it (field-selected by name), delete it. */
@@ -72,6 +80,20 @@ export class DownloadRequests implements UrlSource {
 
   constructor(private readonly kc: KubeConfig) {
     this.fetch = storeFetch(kc);
+  }
+
+  location(t: DownloadTarget): Promise<StoreLocation> {
+    const api = this.kc.makeApiClient(CustomObjectsApi);
+    return locationOf(
+      (plural, name) =>
+        api.getNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: t.veleroNamespace, plural, name }).catch((e: unknown) => {
+          if ((e as { code?: number }).code === 404) return undefined;
+          throw e;
+        }),
+      t.kind,
+      t.name,
+      t.location,
+    );
   }
 
   async presignedUrl(t: DownloadTarget, timeoutMs: number): Promise<string> {
@@ -155,10 +177,12 @@ export function publicUrlFix(location?: string, namespace = 'velero'): string {
  */
 export async function openDownload(source: UrlSource, t: DownloadTarget, opts: DownloadOptions & { optional?: boolean } = {}): Promise<Readable | undefined> {
   const url = await source.presignedUrl(t, opts.timeoutMs ?? 30_000);
+  if (source.location) assertDownloadHost(url, await source.location(t), `the ${words(t.kind)} of ${t.name}`);
   const f = opts.fetchImpl ?? source.fetch ?? fetch;
   let res: Response;
   try {
-    res = await f(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
+    // A redirect would leave the checked host: it is answered as the error it is, not followed.
+    res = await f(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000), redirect: 'manual' });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (err as Error).message;
@@ -189,10 +213,34 @@ export async function openDownload(source: UrlSource, t: DownloadTarget, opts: D
     );
   }
   const body = Readable.fromWeb(res.body as never);
-  if (t.kind === 'BackupContents') return body;
+  const limit = limitFor(t.kind);
+  if (!limit) return body;
+  const what = `${words(t.kind)} of ${t.name}`;
+  const length = Number(res.headers.get('content-length') ?? NaN);
+  if (length > limit.maxCompressed) {
+    body.destroy();
+    throw tooLarge(what, limit.maxCompressed, true);
+  }
+  const counted = compressedCap(limit, what);
   const gunzip = createGunzip();
-  body.on('error', (e) => gunzip.destroy(e));
-  return body.pipe(gunzip);
+  const cli = t.kind === 'BackupLog' ? `velero backup logs ${t.name} -n ${t.veleroNamespace}` : t.kind === 'RestoreLog' ? `velero restore logs ${t.name} -n ${t.veleroNamespace}` : undefined;
+  let stopped = false;
+  const capped = outputCap(limit, what, {
+    cli,
+    // a truncated log: stop downloading the rest
+    stop: () => {
+      stopped = true;
+      body.unpipe(counted);
+      body.destroy();
+      counted.destroy();
+      gunzip.destroy();
+    },
+  });
+  const fail = (next: { destroy(e: Error): unknown }) => (e: Error) => void (stopped || next.destroy(e));
+  body.on('error', fail(counted));
+  counted.on('error', fail(gunzip));
+  gunzip.on('error', fail(capped));
+  return body.pipe(counted).pipe(gunzip).pipe(capped);
 }
 
 /** Reads a whole download into a string (small kinds: results, resource lists). */
@@ -203,6 +251,7 @@ export async function downloadText(source: UrlSource, t: DownloadTarget, opts: D
   try {
     for await (const c of s) chunks.push(c as Buffer);
   } catch (err) {
+    if (err instanceof LifeboatError) throw err;
     throw new LifeboatError('STORAGE_UNREACHABLE', `The ${words(t.kind)} of ${t.name} could not be read: ${(err as Error).message}.`, 'The file in the store may be damaged or the connection dropped. Try again.');
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -18,6 +18,16 @@ function fakeKube(objects: Map<string, any>, onPost?: (path: string, body: any) 
   };
 }
 
+/** A restore of backup "b" in location "default" on a MinIO at `base` (its s3Url). */
+function storeObjects(base: string): Map<string, any> {
+  const V = '/apis/velero.io/v1/namespaces/velero';
+  return new Map<string, any>([
+    [`${V}/restores/b.sample-app`, { metadata: { name: 'b.sample-app' }, spec: { backupName: 'b' } }],
+    [`${V}/backups/b`, { metadata: { name: 'b' }, spec: { storageLocation: 'default' } }],
+    [`${V}/backupstoragelocations/default`, { metadata: { name: 'default' }, spec: { provider: 'aws', objectStorage: { bucket: 'velero' }, config: { region: 'minio', s3ForcePathStyle: 'true', s3Url: base } } }],
+  ]);
+}
+
 describe('restore velero reads', () => {
   it('downloads a DownloadRequest target, gunzipped, and cleans the request up; 404 is undefined', async () => {
     const server = createServer((req, res) => {
@@ -26,7 +36,7 @@ describe('restore velero reads', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const objects = new Map<string, any>();
+    const objects = storeObjects(base);
     const kube = fakeKube(objects, (path, body) => {
       const url = body.spec.target.kind === 'RestoreResults' ? `${base}/results` : `${base}/missing`;
       objects.set(`${path}/${body.metadata.name}`, { ...body, status: { downloadURL: url, phase: 'Processed' } });
@@ -36,8 +46,42 @@ describe('restore velero reads', () => {
     expect(JSON.parse(buf!.toString())).toEqual({ warnings: { namespaces: { a: ['w'] } } });
     expect(await v.download('RestoreLog', 'b.sample-app')).toBeUndefined();
     await new Promise((r) => setTimeout(r, 10));
-    expect([...objects.keys()]).toEqual([]);
+    expect([...objects.keys()].filter((k) => k.includes('downloadrequests'))).toEqual([]);
     server.close();
+  });
+
+  it('refuses a URL off the storage location\'s store (before fetching), a gzip bomb, and truncates a huge log', async () => {
+    let hits = 0;
+    const bomb = gzipSync(Buffer.alloc(256 << 20), { level: 9 });
+    const server = createServer((req, res) => {
+      hits++;
+      if (req.url === '/bomb') res.end(bomb);
+      else if (req.url === '/log') res.end(gzipSync('level=info msg=x\n'.repeat(600_000)));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const base = `http://127.0.0.1:${port}`;
+    const objects = storeObjects(base);
+    let url = '';
+    const kube = fakeKube(objects, (path, body) => objects.set(`${path}/${body.metadata.name}`, { ...body, status: { downloadURL: url } }));
+    const v = new VeleroReader(kube, 'velero');
+    try {
+      url = `http://localhost:${port}/bomb`; // same server, another host name: not the location's s3Url
+      const off = await v.download('RestoreResults', 'b.sample-app').catch((e) => e);
+      expect(off).toMatchObject({ code: 'STORAGE_INVALID', details: { host: `localhost:${port}`, location: 'default' } });
+      expect(hits).toBe(0);
+      url = `${base}/bomb`;
+      const big = await v.download('RestoreResults', 'b.sample-app').catch((e) => e);
+      expect(big?.code).toBe('STORAGE_INVALID');
+      expect(big.message).toMatch(/RestoreResults of b\.sample-app is larger than the 32 MiB Lifeboat reads once uncompressed/);
+      url = `${base}/log`;
+      const log = (await v.download('RestoreLog', 'b.sample-app'))!.toString().split('\n');
+      expect(log).toHaveLength(500_002); // 500,000 lines, the marker, ''
+      expect(log[500_000]).toMatch(/^\[Lifeboat: log truncated at 500,000 lines .* velero restore logs b\.sample-app -n velero\]$/);
+    } finally {
+      server.close();
+    }
   });
 
   it('times out clearly when Velero never answers a DownloadRequest', async () => {

@@ -2,11 +2,16 @@
  * The Velero objects the restore wizard reads (velero pkg/apis/velero/v1/*_types.go at v1.18.3) and
  * the DownloadRequest dance for resource lists, restore results and restore logs (velero
  * pkg/cmd/util/downloadrequest/downloadrequest.go at v1.18.3): create the request, wait for the
- * presigned URL, GET it from this machine, gunzip. Minimal on purpose (see kube.ts's note).
+ * presigned URL, check it points at the storage location's own store (velero/downloadHost.ts), GET
+ * it from this machine without following redirects, gunzip within the per-kind limits
+ * (velero/downloadLimits.ts). Minimal on purpose (see kube.ts's note).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { LifeboatError } from '../../api/errors.js';
+import { assertDownloadHost, locationOf } from '../../velero/downloadHost.js';
+import { collect, limitFor, outputCap, tooLarge } from '../../velero/downloadLimits.js';
 import type { KubeJson } from './kube.js';
 
 export interface Meta {
@@ -140,9 +145,12 @@ export class VeleroReader {
         }
         await new Promise((r) => setTimeout(r, 250));
       }
+      const what = `${kind} of ${name}`;
+      const bsl = await locationOf((plural, n) => this.kube.getOrUndefined(`${V}/${this.namespace}/${plural}/${encodeURIComponent(n)}`), kind, name);
+      assertDownloadHost(url, bsl, `the ${what}`);
       let res: Response;
       try {
-        res = await this.fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs) });
+        res = await this.fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
       } catch (err) {
         throw new LifeboatError(
           'CLUSTER_UNREACHABLE',
@@ -154,16 +162,57 @@ export class VeleroReader {
       if (!res.ok) {
         throw new LifeboatError('CLUSTER_UNREACHABLE', `The backup storage answered HTTP ${res.status} for the ${kind} of ${name}.`, 'Check the storage location and its credentials under Setup.');
       }
-      const body = Buffer.from(await res.arrayBuffer());
-      try {
-        return gunzipSync(body);
-      } catch {
-        return body; // some stores already decompressed it
-      }
+      return await readCapped(res, kind, what, `velero restore logs ${name} -n ${this.namespace}`);
     } finally {
       this.kube.delete(`${V}/${this.namespace}/downloadrequests/${reqName}`).catch(() => {});
     }
   }
+}
+
+/**
+ * A download's body within its kind's limits: at most `maxCompressed` bytes read (Content-Length
+ * checked first), gunzipped to at most `maxBytes` (logs truncated with a marker line, documents
+ * refused). A body that is not gzip is returned as read (some stores already decompressed it).
+ */
+export async function readCapped(res: Response, kind: string, what: string, cli?: string): Promise<Buffer> {
+  const limit = limitFor(kind)!;
+  if (Number(res.headers.get('content-length') ?? NaN) > limit.maxCompressed) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge(what, limit.maxCompressed, true);
+  }
+  const chunks: Buffer[] = [];
+  let n = 0;
+  if (res.body) {
+    for await (const c of Readable.fromWeb(res.body as never)) {
+      n += (c as Buffer).length;
+      if (n > limit.maxCompressed) throw tooLarge(what, limit.maxCompressed, true);
+      chunks.push(c as Buffer);
+    }
+  }
+  const body = Buffer.concat(chunks);
+  if (body[0] !== 0x1f || body[1] !== 0x8b) return body.length > limit.maxBytes ? truncatedOrRefused(body, limit, what, cli) : body;
+  if (limit.mode === 'refuse') {
+    try {
+      return gunzipSync(body, { maxOutputLength: limit.maxBytes });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(what, limit.maxBytes, false);
+      return body;
+    }
+  }
+  const gunzip = createGunzip();
+  const capped = outputCap(limit, what, { cli, stop: () => gunzip.destroy() });
+  gunzip.on('error', (e) => capped.destroy(e));
+  gunzip.end(body);
+  try {
+    return await collect(gunzip.pipe(capped));
+  } catch {
+    return body;
+  }
+}
+
+async function truncatedOrRefused(body: Buffer, limit: NonNullable<ReturnType<typeof limitFor>>, what: string, cli?: string): Promise<Buffer> {
+  if (limit.mode === 'refuse') throw tooLarge(what, limit.maxBytes, false);
+  return collect(Readable.from([body]).pipe(outputCap(limit, what, { cli })));
 }
 
 /** Velero's label-value shortening (names over 63 characters: first 57 + 6 hex of SHA-256). */
