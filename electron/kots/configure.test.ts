@@ -1,5 +1,11 @@
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configureArgs, ensurePermissionsArgs, locationMatches, parseConfigureOutput } from './configure.js';
+import { EventBus } from '../events.js';
+import { Journal } from '../journal.js';
+import { ToolRunner } from '../tools/runner.js';
+import { configureArgs, ensurePermissionsArgs, kotsEnvName, locationMatches, parseConfigureOutput, type ConfigureInput } from './configure.js';
 
 describe('kubectl kots velero configure builders', () => {
   it('configure-other-s3 with registry flags; every secret is listed for redaction', () => {
@@ -13,9 +19,12 @@ describe('kubectl kots velero configure builders', () => {
     expect(b.args).toEqual([
       'velero', 'configure-other-s3', '--bucket', 'velero', '--region', 'minio', '--endpoint', 'http://minio:9000', '--path', 'lab',
       '--access-key-id', 'AKID', '--secret-access-key', 'SECRET', '--cacert', '/tmp/ca.pem',
-      '--kotsadm-registry', 'reg:5000/lifeboat', '--registry-username', 'u', '--registry-password', 'PW', '-n', 'kotsadm',
+      '--kotsadm-registry', 'reg:5000/lifeboat', '--registry-username', 'u', '-n', 'kotsadm',
     ]);
+    // The registry password is not a required flag, so kots's viper reads it from KOTS_REGISTRY_PASSWORD.
+    expect(b.env).toEqual({ KOTS_REGISTRY_PASSWORD: 'PW' });
     expect(b.secrets).toEqual(['AKID', 'SECRET', 'PW']);
+    expect(b.secretFlagsInArgv).toEqual(['--access-key-id', '--secret-access-key']);
     expect(b.effects.join(' ')).toMatch(/registry-credentials/);
   });
 
@@ -78,4 +87,80 @@ describe('kubectl kots velero configure builders', () => {
     expect(locationMatches({ provider: 'azure', objectStorage: { bucket: 'c' } }, { provider: 'azure', container: 'c', resourceGroup: 'r', storageAccount: 's', subscriptionId: 'x', tenantId: 't', clientId: 'c', cloudName: 'AzurePublicCloud' }, 'k')).toEqual({ ok: true });
     expect(locationMatches(undefined, s3c, 'k')).toMatchObject({ ok: false, reason: expect.stringContaining('no BackupStorageLocation') });
   });
+
+  describe('secrets and argv (any local user reads /proc/<pid>/cmdline; environ is owner-only)', () => {
+    // kots cmd/kots/cli/root.go at v1.131.4: SetEnvPrefix("KOTS"), AutomaticEnv(), SetEnvKeyReplacer("-" → "_").
+    it('names the variable kots reads for a flag', () => {
+      expect(kotsEnvName('--registry-password')).toBe('KOTS_REGISTRY_PASSWORD');
+      expect(kotsEnvName('secret-access-key')).toBe('KOTS_SECRET_ACCESS_KEY');
+    });
+
+    const reg = { registry: 'reg:5000/lifeboat', username: 'u', password: 'REGPASS-1' };
+    const envProviders: Array<[string, ConfigureInput]> = [
+      ['s3-compatible', { destination: { provider: 's3-compatible', bucket: 'b', region: 'r', endpoint: 'http://m:9000' }, secrets: { accessKeyId: 'AKID', secretAccessKey: 'SECRETKEY' }, kotsNamespace: 'k', registry: reg }],
+      ['nfs', { destination: { provider: 'nfs', server: 'nfs.local', path: '/x' }, secrets: {}, kotsNamespace: 'k', registry: reg }],
+      ['hostpath', { destination: { provider: 'hostpath', path: '/backups' }, secrets: {}, kotsNamespace: 'k', registry: reg }],
+    ];
+    for (const [name, input] of envProviders) {
+      it(`${name}: the registry password goes in the environment, never in args`, () => {
+        const b = configureArgs(input);
+        expect(b.args).not.toContain('REGPASS-1');
+        expect(b.args).not.toContain('--registry-password');
+        expect(b.env).toEqual({ KOTS_REGISTRY_PASSWORD: 'REGPASS-1' });
+        expect(b.secrets).toContain('REGPASS-1');
+      });
+    }
+
+    it('GCP: the JSON key is a file path, no secret in args or env', () => {
+      const b = configureArgs({ destination: { provider: 'gcp', auth: 'service-account', bucket: 'b' }, secrets: { serviceAccountJson: '{"private_key":"K"}' }, kotsNamespace: 'k', jsonKeyFile: '/tmp/d/key.json' });
+      expect(b.args.join(' ')).not.toContain('private_key');
+      expect(b.env).toEqual({});
+      expect(b.secretFlagsInArgv).toEqual([]);
+    });
+
+    it('required secret flags stay in args and are listed: cobra demands them on argv and viper then prefers the flag over KOTS_*', () => {
+      const aws = configureArgs({ destination: { provider: 'aws', auth: 'access-key', bucket: 'b', region: 'r' }, secrets: { accessKeyId: 'AKID', secretAccessKey: 'SECRETKEY' }, kotsNamespace: 'k' });
+      expect(aws.secretFlagsInArgv).toEqual(['--access-key-id', '--secret-access-key']);
+      expect(aws.env).toEqual({});
+      const az = configureArgs({ destination: { provider: 'azure', container: 'c', resourceGroup: 'g', storageAccount: 's', subscriptionId: 'sub', tenantId: 't', clientId: 'id', cloudName: 'AzurePublicCloud' }, secrets: { clientSecret: 'CLIENTSECRET' }, kotsNamespace: 'k' });
+      expect(az.secretFlagsInArgv).toEqual(['--client-secret']);
+      expect(az.args).toContain('CLIENTSECRET');
+      expect(configureArgs({ destination: { provider: 'aws', auth: 'instance-role', bucket: 'b', region: 'r' }, secrets: {}, kotsNamespace: 'k' }).secretFlagsInArgv).toEqual([]);
+    });
+
+    const linux = process.platform === 'linux' && existsSync('/proc/self/cmdline');
+    if (!linux) console.info(`[skip] /proc/<pid>/cmdline check: needs Linux procfs (platform ${process.platform})`);
+    it.skipIf(!linux)('through the real runner: /proc/<pid>/cmdline of the running tool has no registry password; it is in environ (0400), and redacted from output, events and journal', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'lb-cfg-argv-'));
+      const pidFile = join(dir, 'pid');
+      const file = join(dir, 'kubectl-kots');
+      // Stands in for kubectl-kots: records its pid, echoes the variable (as a careless tool might), waits.
+      writeFileSync(file, `#!/bin/sh\necho "password is $KOTS_REGISTRY_PASSWORD"\necho $$ > "${pidFile}.tmp" && mv "${pidFile}.tmp" "${pidFile}"\nsleep 10\n`);
+      chmodSync(file, 0o755);
+      const bus = new EventBus();
+      const events: unknown[] = [];
+      bus.on((e, p) => events.push([e, p]));
+      const jdir = mkdtempSync(join(tmpdir(), 'lb-cfg-argv-j-'));
+      const runner = new ToolRunner({ bus, journal: new Journal(jdir, bus) });
+      const b = configureArgs(envProviders[0][1]);
+      const h = runner.start({ tool: 'kubectl-kots', file, args: b.args, env: b.env, secrets: b.secrets });
+      const t0 = Date.now();
+      while (!existsSync(pidFile) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+      const pid = readFileSync(pidFile, 'utf8').trim();
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const mode = statSync(`/proc/${pid}/environ`).mode & 0o777;
+      runner.cancel(h.runId);
+      await h.done.catch(() => undefined);
+      expect(cmdline).toContain('configure-other-s3');
+      expect(cmdline.join(' ')).not.toContain('REGPASS-1');
+      expect(environ).toContain('KOTS_REGISTRY_PASSWORD=REGPASS-1');
+      expect(mode).toBe(0o400);
+      expect(JSON.stringify(events)).not.toContain('REGPASS-1');
+      expect(JSON.stringify(runner.output(h.runId))).toContain('password is ***');
+      const journal = readFileSync(join(jdir, readdirSync(jdir)[0]), 'utf8');
+      expect(journal).not.toContain('REGPASS-1');
+    }, 20_000);
+  });
 });
+

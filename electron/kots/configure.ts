@@ -2,10 +2,32 @@
  * `kubectl kots velero configure-*` and `ensure-permissions` command builders (kots
  * cmd/kots/cli/velero.go, registryFlags in cmd/kots/cli/install.go, pkg/snapshot/store.go and
  * pkg/snapshot/velero.go at v1.131.4).
- * Pure: no I/O. The CLI takes access keys, client secrets and registry passwords only as flags, so
- * they do reach argv; every such value is returned in `secrets` so the runner redacts it from the
- * journal, events and errors. Files (CA bundle, GCP JSON key) are written by the caller (0600, deleted
- * afterwards) and passed by path.
+ * Pure: no I/O.
+ *
+ * Secrets and argv: any local user can read a process's argv (/proc/<pid>/cmdline is mode 0444 on
+ * Linux, and `ps` shows it), while its environment (/proc/<pid>/environ) is mode 0400, readable only by
+ * the same user and root. Checked on Linux 6.18: a child spawned with a secret in argv and one in env,
+ * read as uid 65534 — cmdline printed the argv secret, environ gave "Permission denied".
+ * What kubectl-kots v1.131.4 accepts, by its source:
+ * - kots cmd/kots/cli/root.go at v1.131.4: `viper.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))`,
+ *   and in initConfig (cobra.OnInitialize) `viper.SetEnvPrefix("KOTS")` + `viper.AutomaticEnv()`: every
+ *   `v.GetString("some-flag")` also reads KOTS_SOME_FLAG when the flag was not given on argv.
+ * - kots cmd/kots/cli/velero.go at v1.131.4: configure-aws-s3 access-key and configure-other-s3 call
+ *   `cmd.MarkFlagRequired("access-key-id")` and `cmd.MarkFlagRequired("secret-access-key")`,
+ *   configure-azure service-principle `cmd.MarkFlagRequired("client-secret")`. Cobra (v1.10.2,
+ *   ValidateRequiredFlags) refuses a required flag that is not `Changed` on argv, and viper (v1.21.0,
+ *   find) returns a Changed flag's value before it looks at the environment, so even
+ *   `--secret-access-key=` with KOTS_SECRET_ACCESS_KEY set yields "". These values must stay in argv.
+ *   The real binary answers `Error: required flag(s) "secret-access-key" not set` with the value only
+ *   in KOTS_SECRET_ACCESS_KEY (likewise "client-secret" with KOTS_CLIENT_SECRET).
+ * - registryFlags (cmd/kots/cli/install.go at v1.131.4), read by getRegistryConfig through
+ *   `v.GetString("registry-password")`, are not required: the password goes in KOTS_REGISTRY_PASSWORD
+ *   and never reaches argv. The real binary, with no cluster, takes KOTS_KOTSADM_REGISTRY from the
+ *   environment the same way (it skips the cluster's registry lookup and prints that registry's images).
+ * - configure-gcp service-account reads the key from `--json-file` (os.ReadFile): the caller writes a
+ *   0600 file and passes its path. The CA bundle (--cacert) likewise.
+ * Every secret value, in argv or env, is also returned in `secrets` so the runner redacts it from the
+ * journal, events and errors; `secretFlagsInArgv` names the flags whose values are still in argv.
  */
 
 export type Destination =
@@ -49,8 +71,12 @@ export interface ConfigureInput {
 
 export interface BuiltCommand {
   args: string[];
-  /** Values the runner must redact. */
+  /** Environment for the child: secrets kots reads through viper's KOTS_ variables instead of argv. */
+  env: Record<string, string>;
+  /** Values the runner must redact (those in argv and those in env). */
   secrets: string[];
+  /** Flags whose secret values must still be in argv (required flags: see the header). */
+  secretFlagsInArgv: string[];
   /** What the command will do to the cluster, for the review step. */
   effects: string[];
 }
@@ -79,6 +105,11 @@ function skipsCheckFromHere(d: Destination): boolean {
 
 export const REGISTRY_FLAG_COMMANDS = new Set(['s3-compatible', 'nfs', 'hostpath']);
 
+/** The variable kots's viper reads for a flag: prefix KOTS, '-' → '_' (kots cmd/kots/cli/root.go at v1.131.4). */
+export function kotsEnvName(flag: string): string {
+  return `KOTS_${flag.replace(/^--/, '').toUpperCase().replace(/-/g, '_')}`;
+}
+
 const req = (v: string | undefined, what: string): string => {
   if (!v) throw new Error(`${what} is required`);
   return v;
@@ -88,11 +119,21 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
   const d = c.destination;
   const s = c.secrets;
   const secrets: string[] = [];
+  const secretFlagsInArgv: string[] = [];
+  const env: Record<string, string> = {};
   const args: string[] = ['velero'];
-  const secret = (flag: string, v: string | undefined, what: string) => {
+  /** A required flag (cobra MarkFlagRequired): only argv satisfies it. */
+  const secretInArgv = (flag: string, v: string | undefined, what: string) => {
     const value = req(v, what);
     secrets.push(value);
+    secretFlagsInArgv.push(flag);
     args.push(flag, value);
+  };
+  /** An optional flag: kots reads KOTS_<FLAG> when the flag is absent, so it never reaches argv. */
+  const secretInEnv = (flag: string, v: string | undefined, what: string) => {
+    const value = req(v, what);
+    secrets.push(value);
+    env[kotsEnvName(flag)] = value;
   };
   const prefix = (p?: string) => {
     if (p) args.push('--path', p);
@@ -105,8 +146,8 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
       args.push('configure-aws-s3', d.auth, '--bucket', d.bucket, '--region', d.region);
       prefix(d.prefix);
       if (d.auth === 'access-key') {
-        secret('--access-key-id', s.accessKeyId, 'The access key ID');
-        secret('--secret-access-key', s.secretAccessKey, 'The secret access key');
+        secretInArgv('--access-key-id', s.accessKeyId, 'The access key ID');
+        secretInArgv('--secret-access-key', s.secretAccessKey, 'The secret access key');
       }
       effects.push('Writes Secret "cloud-credentials" (INI access keys; empty for an instance role).');
       if (d.auth === 'instance-role') effects.push('KOTS\'s own bucket check is skipped (--skip-validation): it would ask this computer\'s EC2 metadata service for the role, so the bucket is checked from the cluster, not from this computer: Velero must report the location Available.');
@@ -115,8 +156,8 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
     case 's3-compatible':
       args.push('configure-other-s3', '--bucket', d.bucket, '--region', d.region, '--endpoint', d.endpoint);
       prefix(d.prefix);
-      secret('--access-key-id', s.accessKeyId, 'The access key ID');
-      secret('--secret-access-key', s.secretAccessKey, 'The secret access key');
+      secretInArgv('--access-key-id', s.accessKeyId, 'The access key ID');
+      secretInArgv('--secret-access-key', s.secretAccessKey, 'The secret access key');
       if (d.caCertPem) args.push('--cacert', req(c.caCertFile, 'The CA certificate file'));
       effects.push('Writes Secret "cloud-credentials" (INI access keys) and sets s3Url, s3ForcePathStyle=true, region.', 'Validates the bucket from a kotsadm-validate pod in the KOTS namespace.');
       break;
@@ -130,7 +171,7 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
       break;
     case 'azure':
       args.push('configure-azure', 'service-principle', '--container', d.container, '--resource-group', d.resourceGroup, '--storage-account', d.storageAccount, '--subscription-id', d.subscriptionId, '--tenant-id', d.tenantId, '--client-id', d.clientId, '--cloud-name', d.cloudName);
-      secret('--client-secret', s.clientSecret, 'The client secret');
+      secretInArgv('--client-secret', s.clientSecret, 'The client secret');
       prefix(d.prefix);
       effects.push('Writes Secret "cloud-credentials" with AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_RESOURCE_GROUP and AZURE_CLOUD_NAME lines, and sets the location\'s config resourceGroup, storageAccount and subscriptionId (provider azure).', d.checkFromHere === false ? 'KOTS\'s own container check from this computer is skipped (--skip-validation), as chosen: the container is checked from the cluster only.' : 'KOTS validates the container from the CLI process, i.e. from this computer.');
       break;
@@ -147,7 +188,7 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
   if (c.registry && REGISTRY_FLAG_COMMANDS.has(d.provider)) {
     args.push('--kotsadm-registry', c.registry.registry);
     if (c.registry.username) args.push('--registry-username', c.registry.username);
-    if (c.registry.password) secret('--registry-password', c.registry.password, 'The registry password');
+    if (c.registry.password) secretInEnv('--registry-password', c.registry.password, 'The registry password');
     if (c.registry.username && c.registry.password) effects.push('Creates/updates Secret "registry-credentials" (dockerconfigjson) in the Velero namespace.');
   }
   args.push('-n', c.kotsNamespace);
@@ -155,13 +196,15 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
     'Patches Deployment velero and DaemonSet node-agent: cloud-credentials volume and env, imagePullSecrets registry-credentials.',
     'Deletes BackupRepositories of location "default" and restarts the Velero pods (running backups fail).',
   );
-  return { args, secrets, effects };
+  return { args, env, secrets, secretFlagsInArgv, effects };
 }
 
 export function ensurePermissionsArgs(kotsNamespace: string, veleroNamespace: string): BuiltCommand {
   return {
     args: ['velero', 'ensure-permissions', '--velero-namespace', veleroNamespace, '-n', kotsNamespace],
+    env: {},
     secrets: [],
+    secretFlagsInArgv: [],
     effects: [`Creates Role kotsadm-role and RoleBinding kotsadm-rolebinding in ${veleroNamespace}, and ConfigMap kotsadm-velero-namespace in ${kotsNamespace}.`],
   };
 }

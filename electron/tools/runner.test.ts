@@ -108,4 +108,15 @@ describe('ToolRunner', () => {
     const res = await runner.run({ tool: 'cat', file, args: [], input: 'from stdin\n' });
     expect(res.stdout).toBe('from stdin');
   });
+
+  it('redacts the values of secret-named environment variables even when the caller did not list them; env is never recorded', async () => {
+    const { runner, events, journal } = setup();
+    const file = script('env.sh', 'echo "pw=$KOTS_REGISTRY_PASSWORD kc=$KUBECONFIG"');
+    const res = await runner.run({ tool: 'kubectl-kots', file, args: ['velero'], env: { KOTS_REGISTRY_PASSWORD: 'envonly-42', KUBECONFIG: '/k/config' } });
+    expect(res.stdout).toBe('pw=envonly-42 kc=/k/config');
+    expect(runner.output(res.runId).map((l) => l.line)).toEqual(['pw=*** kc=/k/config']);
+    expect(JSON.stringify(events)).not.toContain('envonly-42');
+    expect(JSON.stringify(journal.get(res.runId))).not.toContain('envonly-42');
+  });
 });
+

@@ -8,10 +8,15 @@
  *   TOOL_MISSING when the executable cannot be started.
  *
  * Secrets: callers should hand secrets to a tool through `env` (e.g. AWS_SHARED_CREDENTIALS_FILE
- * pointing at a 0600 temp file), `input` (stdin) or a file, never argv: argv is visible to every
- * local user through `ps`. Whatever the caller passes in `secrets` is redacted from every line,
- * event, error and journal entry, and so are well-known secret patterns (tools/redact.ts), in case
- * a secret does reach argv or the tool echoes one.
+ * pointing at a 0600 temp file, or KOTS_REGISTRY_PASSWORD for kubectl-kots), `input` (stdin) or a
+ * file, never argv: argv is visible to every local user through `ps`. On Linux /proc/<pid>/cmdline
+ * is mode 0444 while /proc/<pid>/environ is 0400 (owner and root only); checked on Linux 6.18 by
+ * spawning a child with a secret in each and reading both as uid 65534: cmdline showed the secret,
+ * environ was "Permission denied". The environment is never recorded: the journal keeps the
+ * redacted argv only. Whatever the caller passes in `secrets` is redacted from every line, event,
+ * error and journal entry, and so are the values of `env` variables whose names say they are secret
+ * (secretEnvValues) and well-known secret patterns (tools/redact.ts), in case a secret does reach
+ * argv or the tool echoes one.
  */
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -29,8 +34,11 @@ export interface RunSpec {
   /** Absolute path of the executable. */
   file: string;
   args: readonly string[];
-  /** Extra environment; the preferred way to pass credentials (never argv). */
-  env?: Record<string, string>;
+  /**
+   * Extra environment; the preferred way to pass credentials (never argv). Never recorded. A key set
+   * to undefined removes a variable Lifeboat itself inherited.
+   */
+  env?: Record<string, string | undefined>;
   /** Written to stdin, then stdin is closed; another safe channel for secrets. */
   input?: string;
   /** Secret values to redact from everything this run emits or records. */
@@ -62,6 +70,17 @@ export interface RunHandle {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+const SECRET_ENV_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACCESS_KEY/i;
+
+/** Values of env variables whose names say they hold a secret: redacted even if not in `secrets`. */
+export function secretEnvValues(env: RunSpec['env']): string[] {
+  return Object.entries(env ?? {}).filter(([k, v]) => SECRET_ENV_NAME.test(k) && typeof v === 'string').map(([, v]) => v as string);
+}
+
+function redactorFor(base: Redactor | undefined, spec: RunSpec): Redactor {
+  return (base ?? new Redactor()).with([...(spec.secrets ?? []), ...secretEnvValues(spec.env)]);
+}
 const KEEP_LINES_PER_RUN = 5000;
 const KEEP_RUNS = 50;
 const STDERR_TAIL = 20;
@@ -88,7 +107,7 @@ export class ToolRunner {
   /** Runs and parses stdout as JSON; anything else is TOOL_OUTPUT_INVALID. */
   async runJson<T = unknown>(spec: RunSpec, validate?: (v: unknown) => T): Promise<{ result: RunResult; value: T }> {
     const result = await this.run(spec);
-    const redactor = (this.opts.redactor ?? new Redactor()).with(spec.secrets ?? []);
+    const redactor = redactorFor(this.opts.redactor, spec);
     let value: unknown;
     try {
       value = JSON.parse(result.stdout);
@@ -124,7 +143,7 @@ export class ToolRunner {
   }
 
   private async execute(runId: string, spec: RunSpec): Promise<RunResult> {
-    const redactor = (this.opts.redactor ?? new Redactor()).with(spec.secrets ?? []);
+    const redactor = redactorFor(this.opts.redactor, spec);
     const ctl = new AbortController();
     this.active.set(runId, ctl);
     const lines: ToolOutputLine[] = [];

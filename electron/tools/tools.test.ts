@@ -47,4 +47,27 @@ describe('Tools', () => {
     const tools = new Tools(new Binaries({ overrideDir: mkdtempSync(join(tmpdir(), 'lb-none-')) }), new ToolRunner(), () => ({}));
     await expect(tools.run('velero', ['version'])).rejects.toMatchObject({ code: 'TOOL_MISSING' });
   });
+
+  it("kubectl-kots gets no inherited KOTS_* variable (kots's viper reads KOTS_<FLAG> for every flag not on argv), only those Lifeboat passes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lb-tools-env-'));
+    for (const name of ['velero', 'kubectl-kots']) {
+      writeFileSync(join(dir, name), '#!/bin/sh\necho "path=${KOTS_PATH-unset} pw=${KOTS_REGISTRY_PASSWORD-unset}"\n');
+      chmodSync(join(dir, name), 0o755);
+    }
+    const tools = new Tools(new Binaries({ overrideDir: dir }), new ToolRunner(), () => ({}));
+    const saved = { p: process.env.KOTS_PATH, r: process.env.KOTS_REGISTRY_PASSWORD };
+    process.env.KOTS_PATH = 'inherited-prefix';
+    process.env.KOTS_REGISTRY_PASSWORD = 'inherited-pw';
+    try {
+      expect((await tools.run('kubectl-kots', ['velero'])).stdout).toBe('path=unset pw=unset');
+      expect((await tools.run('kubectl-kots', ['velero'], { env: { KOTS_REGISTRY_PASSWORD: 'given-pw' } })).stdout).toBe('path=unset pw=given-pw');
+      expect((await tools.run('velero', ['version'])).stdout).toBe('path=inherited-prefix pw=inherited-pw');
+    } finally {
+      for (const [k, v] of [['KOTS_PATH', saved.p], ['KOTS_REGISTRY_PASSWORD', saved.r]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
 });
+

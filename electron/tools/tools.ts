@@ -4,7 +4,12 @@
  * through the runner (journal, streaming, cancel, redaction).
  *
  * The kubeconfig goes in through the KUBECONFIG environment variable and the context as a flag;
- * credentials never go in argv. velero takes `--kubecontext`, kubectl-kots takes `--context`.
+ * credentials never go in argv where the tool offers another way. velero takes `--kubecontext`,
+ * kubectl-kots takes `--context`.
+ * kubectl-kots reads KOTS_<FLAG> for every flag not given on argv (kots cmd/kots/cli/root.go at
+ * v1.131.4: SetEnvPrefix("KOTS"), AutomaticEnv, '-' → '_'), so a KOTS_PATH or KOTS_REGISTRY_PASSWORD
+ * left in Lifeboat's own environment would silently change a command: those are removed, and only
+ * the KOTS_ variables the caller passes reach it.
  * kubectl-kots's version-check notice on stderr is noted, not treated as output (kots/versionCheck.ts).
  */
 import { kotsOutputNote } from '../kots/versionCheck.js';
@@ -37,6 +42,13 @@ export class Tools {
     return { ...(kubeconfigPath ? { KUBECONFIG: kubeconfigPath } : {}), ...extra };
   }
 
+  /** The child's environment: envFor plus, for kubectl-kots, every inherited KOTS_* removed. */
+  private childEnv(name: ToolName, extra?: Record<string, string | undefined>): Record<string, string | undefined> {
+    const cleared: Record<string, undefined> = {};
+    if (name === 'kubectl-kots') for (const k of Object.keys(process.env)) if (/^KOTS_/i.test(k)) cleared[k] = undefined;
+    return { ...cleared, ...this.envFor(), ...extra };
+  }
+
   /**
    * kubectl-kots checks its version against the admin console's after every successful command and
    * may print a notice on stderr; nothing turns that off (kots/versionCheck.ts), so it is noted.
@@ -47,7 +59,7 @@ export class Tools {
 
   async start(name: ToolName, args: readonly string[], opts: ToolRunOptions = {}): Promise<RunHandle> {
     const file = await this.binaries.resolve(name);
-    return this.runner.start({ ...opts, tool: name, file, args: this.argsFor(name, args), env: this.envFor(opts.env), noteFor: this.noteFor(name, opts) });
+    return this.runner.start({ ...opts, tool: name, file, args: this.argsFor(name, args), env: this.childEnv(name, opts.env), noteFor: this.noteFor(name, opts) });
   }
 
   async run(name: ToolName, args: readonly string[], opts: ToolRunOptions = {}): Promise<RunResult> {
@@ -57,6 +69,6 @@ export class Tools {
   async runJson<T = unknown>(name: ToolName, args: readonly string[], opts: ToolRunOptions & { validate?: (v: unknown) => T } = {}): Promise<{ result: RunResult; value: T }> {
     const file = await this.binaries.resolve(name);
     const { validate, ...rest } = opts;
-    return this.runner.runJson<T>({ ...rest, tool: name, file, args: this.argsFor(name, args), env: this.envFor(opts.env), noteFor: this.noteFor(name, rest) }, validate);
+    return this.runner.runJson<T>({ ...rest, tool: name, file, args: this.argsFor(name, args), env: this.childEnv(name, opts.env), noteFor: this.noteFor(name, rest) }, validate);
   }
 }

@@ -40,6 +40,8 @@ import { checkImages, imagesDir, planImages, pushImage, type RegistryAccess } fr
 import { journalClusterWrites } from '../../cluster/rest.js';
 import { KubeStatusError, objectPath, setupKube, type SetupKube } from './kube.js';
 import { SecretKeeper } from './secrets.js';
+import { Redactor } from '../../tools/redact.js';
+import { credentialsFor, parseDockerConfig } from '../../registry/credentials.js';
 import { SetupStore, applyActive, markInterrupted, requireIdle, requireStep, upgradeOffer } from './state.js';
 
 export interface SetupTimeouts {
@@ -302,15 +304,9 @@ export class SetupService {
     const secret = await this.kube().find(`/api/v1/namespaces/${ns}/secrets/kotsadm-private-registry`);
     const raw = secret?.data?.['.dockerconfigjson'];
     if (!raw) return undefined;
-    try {
-      const auths = JSON.parse(Buffer.from(raw, 'base64').toString('utf8')).auths ?? {};
-      const a = auths[host] ?? Object.values<any>(auths)[0];
-      if (!a) return undefined;
-      const [username, password] = a.auth ? Buffer.from(a.auth, 'base64').toString('utf8').split(/:(.*)/s) : [a.username, a.password];
-      return username && password ? { username, password } : undefined;
-    } catch {
-      return undefined;
-    }
+    // Only the entry issued for this very host: never another host's, never the license login.
+    const c = credentialsFor(host, parseDockerConfig(Buffer.from(raw, 'base64').toString('utf8'))).find((e) => e.password);
+    return c ? { username: c.username, password: c.password } : undefined;
   }
 
   async setRegistry(input: { host: string; namespace?: string; useKotsCredentials?: boolean; username?: string; password?: string; caPath?: string }): Promise<SetupWizard> {
@@ -322,7 +318,7 @@ export class SetupService {
     let credentials: 'kots' | 'entered' | 'none' = input.password ? 'entered' : 'none';
     if (input.useKotsCredentials) {
       const c = await this.kotsRegistryCredentials(host);
-      if (!c) throw new LifeboatError('BAD_INPUT', 'KOTS has no credentials for this registry (Secret kotsadm-private-registry).', 'Enter the user name and password instead.');
+      if (!c) throw new LifeboatError('BAD_INPUT', `KOTS has no credentials issued for ${host} (Secret kotsadm-private-registry); credentials for other hosts are never sent to it.`, 'Enter the user name and password for this registry instead.');
       username = c.username;
       this.secrets.setRegistryPassword(c.password);
       credentials = 'kots';
@@ -469,13 +465,13 @@ export class SetupService {
       notes.push('Velero stays installed (no velero install runs); only the storage destination changes.', `Current location: ${bslSummary(await kube.find(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`).catch(() => undefined))}.`, 'KOTS restarts the Velero pods when the destination changes: backups running at that moment fail.');
     }
     const cfg = this.configureCommand();
-    commands.push({ title: 'Configure the destination through KOTS', command: `kubectl kots ${this.redact(cfg.args, cfg.secrets)}`, note: cfg.effects.join(' ') });
+    commands.push({ title: 'Configure the destination through KOTS', command: `${Object.keys(cfg.env).map((k) => `${k}=<redacted> `).join('')}kubectl kots ${this.redact(cfg.args, cfg.secrets)}`, note: cfg.effects.join(' ') });
     const bsl = await kube.find(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`).catch(() => undefined);
     objects.push(
       { kind: 'BackupStorageLocation', namespace: ns, name: 'default', action: bsl ? 'change' : 'create', by: 'kubectl kots velero configure' },
       { kind: 'Secret', namespace: ns, name: 'cloud-credentials', action: 'change', by: 'kubectl kots velero configure' },
     );
-    if (cfg.args.includes('--registry-password')) objects.push({ kind: 'Secret', namespace: ns, name: PULL_SECRET, action: 'change', by: 'kubectl kots velero configure' });
+    if (cfg.env.KOTS_REGISTRY_PASSWORD) objects.push({ kind: 'Secret', namespace: ns, name: PULL_SECRET, action: 'change', by: 'kubectl kots velero configure' });
     if (this.w.preflight?.minimalRbac) {
       const p = ensurePermissionsArgs(this.w.kotsNamespace ?? 'kotsadm', ns);
       commands.push({ title: 'Grant the admin console access to Velero (minimal RBAC)', command: `kubectl kots ${p.args.join(' ')}`, note: p.effects.join(' ') });
@@ -488,7 +484,7 @@ export class SetupService {
     if ((d.provider === 'gcp' || d.provider === 'azure') && d.endpoint) {
       notes.push(`The custom API endpoint ${d.endpoint} was used by Lifeboat's check only: kubectl kots velero configure-${d.provider} has no endpoint flag, so Velero in the cluster uses the ${d.provider === 'gcp' ? 'Google' : 'Azure'} endpoint the cluster's DNS resolves (a private endpoint needs its private DNS zone there).`);
     }
-    notes.push('Secrets are shown as <redacted>. Lifeboat passes them to kubectl kots as flags (the CLI has no other way) and redacts them from its activity log.');
+    notes.push(configureSecretsNote(cfg));
     const runbook = [`# Velero setup runbook (${new Date().toISOString()})`, '', ...commands.flatMap((c) => [`## ${c.title}`, ...(c.note ? [c.note, ''] : []), '```sh', c.command, '```', '']), '## Verify', '```sh', `kubectl -n ${ns} get backupstoragelocations default -o jsonpath='{.status.phase} {.status.lastSyncedTime}'`, `velero version -n ${ns}`, `velero plugin get -n ${ns}`, '```', ''].join('\n');
     return this.save({ ...this.w, step: 'review', review: { commands, objects, manifests, notes, runbook, at: new Date().toISOString() } });
   }
@@ -687,16 +683,20 @@ export class SetupService {
           if (d.provider === 's3-compatible' && d.caCertPem) writeFileSync((files.caCertFile = join(dir, 'ca.pem')), d.caCertPem, { mode: 0o600 });
           if (d.provider === 'gcp' && d.auth === 'service-account') writeFileSync((files.jsonKeyFile = join(dir, 'key.json')), this.secrets.getDestination()?.serviceAccountJson ?? '', { mode: 0o600 });
           const cfg = this.configureCommand(files);
-          const h = await this.s.tools.start('kubectl-kots', cfg.args, { summary: `Setup: kubectl kots velero ${cfg.args[1]}`, timeoutMs: this.t.configureMs, secrets: [...cfg.secrets, ...secrets] });
+          const h = await this.s.tools.start('kubectl-kots', cfg.args, { summary: `Setup: kubectl kots velero ${cfg.args[1]}`, timeoutMs: this.t.configureMs, env: cfg.env, secrets: [...cfg.secrets, ...secrets] });
           onRun(h.runId);
           const r = await h.done;
           // Success is the exit status (the runner throws on any other) and the location KOTS
           // leaves, not its words: configure-nfs/-hostpath print no success line at all.
           const out = parseConfigureOutput(r.stdout, r.stderr);
-          if (out.printedInstructions) throw new LifeboatError('SETUP_FAILED', 'KOTS did not find Velero and only printed install instructions (nothing was configured).', 'Check that the Velero server is running, then resume.', { lastLines: r.stdout.split('\n').slice(-12) });
+          // RunResult is the raw output, and the instructions KOTS prints when it finds no Velero end
+          // with its own argv (strings.Join(os.Args, " "), kots cmd/kots/cli/velero.go at v1.131.4),
+          // access keys included: the lines quoted in an error are redacted like Activity's.
+          const quoted = new Redactor([...cfg.secrets, ...secrets]);
+          if (out.printedInstructions) throw new LifeboatError('SETUP_FAILED', 'KOTS did not find Velero and only printed install instructions (nothing was configured).', 'Check that the Velero server is running, then resume.', { lastLines: quoted.redactArgs(r.stdout.split('\n').slice(-12)) });
           const bsl = await kube.find(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`);
           const match = locationMatches(bsl?.spec, d, this.w.kotsNamespace ?? 'kotsadm');
-          if (!match.ok) throw new LifeboatError('SETUP_FAILED', `kubectl kots exited 0, but ${match.reason}.`, 'See the tool output below; its full output is in Activity. Check the destination, then resume.', { lastLines: (r.stdout + '\n' + r.stderr).split('\n').slice(-12) });
+          if (!match.ok) throw new LifeboatError('SETUP_FAILED', `kubectl kots exited 0, but ${match.reason}.`, 'See the tool output below; its full output is in Activity. Check the destination, then resume.', { lastLines: quoted.redactArgs((r.stdout + '\n' + r.stderr).split('\n').slice(-12)) });
           return { message: 'KOTS configured the destination (BackupStorageLocation "default" points at it) and restarted Velero.', runId: h.runId };
         } finally {
           rmSync(dir, { recursive: true, force: true });
@@ -851,6 +851,18 @@ export class SetupService {
     if (this.w.apply?.state === 'succeeded') return this.save({ ...this.w, step: 'preflight', mode: undefined, preflight: undefined, review: undefined, validation: undefined });
     return this.state();
   }
+}
+
+/**
+ * What the review says about where the configure command's secrets travel (kots/configure.ts header:
+ * kots's viper reads KOTS_<FLAG> only for flags absent from argv, and the access keys and the Azure
+ * client secret are required flags).
+ */
+export function configureSecretsNote(cfg: { env: Record<string, string>; secretFlagsInArgv: string[] }): string {
+  const env = Object.keys(cfg.env);
+  const inEnv = env.length ? ` ${env.join(', ')} ${env.length > 1 ? 'go' : 'goes'} to kubectl kots as an environment variable, which only your user and root can read.` : '';
+  if (!cfg.secretFlagsInArgv.length) return `Secrets are shown as <redacted>. No secret is on kubectl kots's command line.${inEnv} Lifeboat redacts them from its activity log.`;
+  return `Secrets are shown as <redacted>. ${cfg.secretFlagsInArgv.join(' and ')} must be on kubectl kots's command line: KOTS v1.131.4 marks ${cfg.secretFlagsInArgv.length > 1 ? 'them' : 'it'} required and then ignores its KOTS_ environment variable, and has no file option for ${cfg.secretFlagsInArgv.length > 1 ? 'them' : 'it'} (kots cmd/kots/cli/velero.go at v1.131.4). While the command runs, any user logged in to the computer running Lifeboat (the app, or the web-mode server) can read ${cfg.secretFlagsInArgv.length > 1 ? 'these values' : 'this value'} in the process list (ps, /proc/<pid>/cmdline). Run it where no one else is logged in, or rotate the credential afterwards.${inEnv} Lifeboat redacts every secret from its activity log.`;
 }
 
 function needsSecrets(d: Destination): boolean {
