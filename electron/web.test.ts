@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir } from './paths';
-import { parseWebArgs } from './web';
+import { parseWebArgs, reprintOnRefusal } from './web';
 
 describe('web entry arguments', () => {
   it('reads flags and env', () => {
@@ -14,5 +14,21 @@ describe('web entry arguments', () => {
   it('picks a per-user data dir', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/x' }, 'linux')).toBe('/x/lifeboat');
     expect(defaultDataDir({ APPDATA: 'C:/Users/op/AppData/Roaming' }, 'win32')).toMatch(/Lifeboat$/);
+  });
+  it('prints a new launch link when a sign-in is refused, at most one per 10 s', () => {
+    let t = 0;
+    let n = 0;
+    const lines: string[] = [];
+    const onRefused = reprintOnRefusal(() => `http://127.0.0.1:1/?code=c${++n}`, (l) => lines.push(l), { now: () => t });
+    onRefused();
+    onRefused();
+    t = 9_999;
+    onRefused();
+    t = 10_000;
+    onRefused();
+    expect(lines).toEqual([
+      'A sign-in was refused (a used or expired link). New link: http://127.0.0.1:1/?code=c1',
+      'A sign-in was refused (a used or expired link). New link: http://127.0.0.1:1/?code=c2',
+    ]);
   });
 });

@@ -1,6 +1,9 @@
 /**
  * `npm run web`: Lifeboat without Electron. Serves the built renderer and the API on 127.0.0.1 and
- * prints the URL to open (with the per-launch token in the fragment).
+ * prints (and opens) a launch link: `/?code=…`, a code that works once, within two minutes, which the
+ * page trades for its session cookie (transport/web.ts). The session secret is never in a URL or an
+ * argv — the browser keeps the argv it was started with for its whole life. A refused sign-in (a used
+ * or expired link) prints a new link.
  *
  *   npm run web -- [--port N] [--kubeconfig FILE] [--context NAME] [--no-open] [--data-dir DIR]
  *   env: LIFEBOAT_DATA_DIR, LIFEBOAT_TOOLS_DIR, LIFEBOAT_PORT
@@ -11,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { createApp } from './app.js';
 import { defaultDataDir, findRepoRoot, packageVersion } from './paths.js';
-import { startWebServer } from './transport/web.js';
+import { LAUNCH_CODE_TTL_MS } from './transport/protocol.js';
+import { startWebServer, type WebServer } from './transport/web.js';
 
 export interface WebArgs {
   port: number;
@@ -46,6 +50,22 @@ export function parseWebArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
   };
 }
 
+/**
+ * What to do when a sign-in is refused: print a new link, at most one per `gapMs` (a burst of
+ * refusals — a reloaded stale tab, a stray script — is one line, not a flood).
+ */
+export function reprintOnRefusal(mint: () => string, log: (line: string) => void, opts: { gapMs?: number; now?: () => number } = {}): () => void {
+  const gap = opts.gapMs ?? 10_000;
+  const now = opts.now ?? Date.now;
+  let last = -Infinity;
+  return () => {
+    const t = now();
+    if (t - last < gap) return;
+    last = t;
+    log(`A sign-in was refused (a used or expired link). New link: ${mint()}`);
+  };
+}
+
 async function openBrowser(url: string): Promise<void> {
   // argv only, no shell; failures are harmless (the URL is printed anyway)
   const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['explorer.exe', [url]] : ['xdg-open', [url]];
@@ -71,9 +91,18 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     context: args.context,
     autoConnect: true,
   });
-  const web = await startWebServer({ handlers: app.handlers, bus: app.bus, port: args.port, staticDir: join(root, 'dist', 'renderer') });
+  let refused = () => {};
+  const web: WebServer = await startWebServer({
+    handlers: app.handlers,
+    bus: app.bus,
+    port: args.port,
+    staticDir: join(root, 'dist', 'renderer'),
+    onSignInRefused: () => refused(),
+  });
+  refused = reprintOnRefusal(() => web.launchUrl(), (line) => console.log(line));
   console.log(`Lifeboat (web mode) is listening on ${web.url}`);
   console.log(`Open: ${web.openUrl}`);
+  console.log(`(The link works once, within ${LAUNCH_CODE_TTL_MS / 60_000} minutes; the page then keeps its own session.)`);
   console.log(`Data: ${args.dataDir}`);
   void app.start().then(() => {
     const s = app.cluster.status();

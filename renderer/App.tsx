@@ -20,6 +20,7 @@ import { useLifeboat } from './store/index.js';
 import { navigate, useRoute } from './useRoute.js';
 import { StatusBadge } from './components/StatusBadge.js';
 import type { Tone } from './format.js';
+import type { ApiErrorData } from '../electron/api/errors.js';
 
 const icons: Record<ScreenId, typeof IconHome> = {
   overview: IconHome,
@@ -202,23 +203,24 @@ function Navigation({ current }: { current: ScreenId }) {
   );
 }
 
-/** Web mode opened without its token: say how to get in rather than showing a wall of errors. */
-function NoToken() {
+/** Web mode without a session (no link, or a used or expired one): say how to get in rather than showing a wall of errors. */
+function NoToken({ error }: { error: ApiErrorData }) {
   return (
     <Center mih="100vh" p="lg">
       <Card maw={560} data-testid="no-token">
         <Group gap="xs" mb="sm">
           <IconLifebuoy size={26} aria-hidden color="var(--mantine-primary-color-filled)" />
           <Title order={1} size="h3">
-            Open Lifeboat from its address
+            Open Lifeboat from its link
           </Title>
         </Group>
-        <Text size="sm">
-          This page was opened without Lifeboat's launch token, so it cannot talk to Lifeboat. Go back to the terminal where you
-          started <Code>lifeboat web</Code> and open the full address it printed; it ends in <Code>#token=…</Code>.
+        <Text size="sm" data-testid="sign-in-error">
+          {error.message}
+          {error.hint ? ` ${error.hint}` : ''}
         </Text>
         <Text size="sm" c="dimmed" mt="sm">
-          The token changes every time Lifeboat starts, so an old bookmark will not work either.
+          <Code>lifeboat web</Code> prints a link when it starts (<Code>http://127.0.0.1:…/?code=…</Code>). Each link works once,
+          within two minutes; after that this browser stays signed in until Lifeboat or the browser stops, so reloading is fine.
         </Text>
       </Card>
     </Center>
@@ -226,8 +228,8 @@ function NoToken() {
 }
 
 export function App() {
-  const hasToken = useLifeboat((s) => s.hasToken);
-  return hasToken ? <Shell /> : <NoToken />;
+  const session = useLifeboat((s) => s.session);
+  return session !== 'pending' && !session.ok ? <NoToken error={session.error} /> : <Shell />;
 }
 
 function Shell() {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LifeboatError } from '../electron/api/errors.js';
 import type { PreloadBridge } from '../electron/transport/protocol.js';
-import { createBridgeClient, createWebClient, defaultBackoff, takeToken, type EventSourceLike, type LinkState } from './api.js';
+import { createBridgeClient, createWebClient, defaultBackoff, takeLaunchCode, type EventSourceLike, type LinkState } from './api.js';
 
 class FakeEventSource implements EventSourceLike {
   static made: FakeEventSource[] = [];
@@ -23,37 +23,85 @@ class FakeEventSource implements EventSourceLike {
   }
 }
 
-function setup(fetchImpl: (url: string, init: RequestInit) => Promise<Response>) {
+const signedIn = async () => json(200, { ok: true, result: { signedIn: true } });
+
+/** A web client whose sign-in (POST /api/session) answers `signIn`, and every other request `fetchImpl`; settled. */
+async function setup(fetchImpl: (url: string, init: RequestInit) => Promise<Response>, signIn = signedIn, launchCode: string | null = 'c0de') {
   FakeEventSource.made = [];
   const timers: { cb: () => void; ms: number }[] = [];
-  const fetch = vi.fn(fetchImpl);
+  const fetch = vi.fn((url: string, init: RequestInit) => (url.endsWith('/api/session') ? signIn() : fetchImpl(url, init)));
   const client = createWebClient({
     baseUrl: 'http://127.0.0.1:4000/',
-    token: 'tok en',
+    launchCode,
     fetch: fetch as unknown as typeof globalThis.fetch,
     eventSource: (u) => new FakeEventSource(u),
     now: () => 1000,
     setTimer: (cb, ms) => timers.push({ cb, ms }),
     clearTimer: () => {},
   });
+  await client.session;
+  await Promise.resolve(); // the stream opens right after
   return { client, fetch, timers, es: () => FakeEventSource.made.at(-1)! };
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+function json(status: number, body: unknown) {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+describe('web client: signing in', () => {
+  it('first trades the launch code: POST /api/session {code}; no credential in any header or URL after', async () => {
+    const { client, fetch, es } = await setup(async () => json(200, { ok: true, result: { cancelled: true } }));
+    await expect(client.session).resolves.toEqual({ ok: true });
+    const [url, init] = fetch.mock.calls[0];
+    expect(url).toBe('http://127.0.0.1:4000/api/session');
+    expect(init.method).toBe('POST');
+    expect((init.headers as Record<string, string>)['content-type']).toBe('application/json');
+    expect(JSON.parse(init.body as string)).toEqual({ code: 'c0de' });
+    await client.call('activity.cancel', { runId: 'r1' });
+    const headers = fetch.mock.calls[1][1].headers as Record<string, string>;
+    expect(Object.keys(headers)).toEqual(['content-type']);
+    expect(es().url).toBe('http://127.0.0.1:4000/api/events');
+    expect(fetch).toHaveBeenCalledTimes(2); // one sign-in, whatever the number of calls
+  });
+
+  it('without a code, asks whether its cookie is a session (POST /api/session {})', async () => {
+    const { client, fetch } = await setup(async () => json(200, {}), signedIn, null);
+    await expect(client.session).resolves.toEqual({ ok: true });
+    expect(JSON.parse(fetch.mock.calls[0][1].body as string)).toEqual({});
+  });
+
+  it('a refused link: the session carries the server\'s reason, calls fail with it unsent, no stream opens', async () => {
+    const reason = { code: 'UNAUTHORIZED', message: 'This link was already used or has expired.', hint: "Start Lifeboat's web mode again, or use the new link it prints." };
+    const { client, fetch } = await setup(async () => json(200, {}), async () => json(401, { ok: false, error: reason }));
+    await expect(client.session).resolves.toEqual({ ok: false, error: reason });
+    await expect(client.call('cluster.status', {})).rejects.toMatchObject(reason);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(FakeEventSource.made).toHaveLength(0);
+  });
+
+  it('a sign-in that gets no readable answer says how to sign in, or that the service is not answering', async () => {
+    const a = await setup(async () => json(200, {}), async () => new Response('nope', { status: 401 }));
+    await expect(a.client.session).resolves.toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', hint: expect.stringMatching(/link/) } });
+    const b = await setup(async () => json(200, {}), async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(b.client.session).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL', hint: expect.stringMatching(/lifeboat web/) } });
+  });
+});
 
 describe('web client: calls', () => {
-  it('posts the input to /api/<method> with the bearer token and returns the result', async () => {
-    const { client, fetch } = setup(async () => json(200, { ok: true, result: { cancelled: true } }));
+  it('posts the input to /api/<method> (the browser sends the cookie) and returns the result', async () => {
+    const { client, fetch } = await setup(async () => json(200, { ok: true, result: { cancelled: true } }));
     await expect(client.call('activity.cancel', { runId: 'r1' })).resolves.toEqual({ cancelled: true });
-    const [url, init] = fetch.mock.calls[0];
+    const [url, init] = fetch.mock.calls[1];
     expect(url).toBe('http://127.0.0.1:4000/api/activity.cancel');
     expect(init.method).toBe('POST');
-    expect((init.headers as Record<string, string>).authorization).toBe('Bearer tok en');
+    expect(init.headers).toEqual({ 'content-type': 'application/json' });
     expect(JSON.parse(init.body as string)).toEqual({ runId: 'r1' });
   });
 
   it('rethrows an error reply as a LifeboatError with its code and hint', async () => {
-    const { client } = setup(async () =>
+    const { client } = await setup(async () =>
       json(400, { ok: false, error: { code: 'KUBECONFIG_MISSING', message: 'There is no kubeconfig at /x.', hint: 'Choose a kubeconfig file.' } }),
     );
     const err = await client.call('cluster.connect', { kubeconfigPath: '/x' }).catch((e) => e);
@@ -62,7 +110,7 @@ describe('web client: calls', () => {
   });
 
   it('turns an unreachable service into an error with a hint, not a TypeError', async () => {
-    const { client } = setup(async () => {
+    const { client } = await setup(async () => {
       throw new TypeError('Failed to fetch');
     });
     const err = await client.call('cluster.status', {}).catch((e) => e);
@@ -72,32 +120,25 @@ describe('web client: calls', () => {
   });
 
   it('explains a 401 without a JSON body as a sign-in problem', async () => {
-    const { client } = setup(async () => new Response('nope', { status: 401 }));
-    await expect(client.call('cluster.status', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED', hint: expect.stringMatching(/#token=/) });
-  });
-
-  it('knows whether it has a token', () => {
-    expect(setup(async () => json(200, {})).client.hasToken).toBe(true);
-    const bare = createWebClient({ baseUrl: 'http://x/', token: null, fetch: globalThis.fetch, eventSource: (u) => new FakeEventSource(u) });
-    expect(bare.hasToken).toBe(false);
-    bare.close();
+    const { client } = await setup(async () => new Response('nope', { status: 401 }));
+    await expect(client.call('cluster.status', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED', hint: expect.stringMatching(/link `lifeboat web` printed/) });
   });
 
   it('rejects a reply that is JSON but not an envelope', async () => {
-    const { client } = setup(async () => json(200, { hello: 1 }));
+    const { client } = await setup(async () => json(200, { hello: 1 }));
     await expect(client.call('cluster.status', {})).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 
   it('rejects an error reply whose code is not one of ours', async () => {
-    const { client } = setup(async () => json(500, { ok: false, error: { code: 'WAT', message: 'x' } }));
+    const { client } = await setup(async () => json(500, { ok: false, error: { code: 'WAT', message: 'x' } }));
     await expect(client.call('cluster.status', {})).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 });
 
 describe('web client: events', () => {
-  it('opens one stream with the token in the query and delivers payloads to subscribers', () => {
-    const { client, es } = setup(async () => json(200, {}));
-    expect(es().url).toBe('http://127.0.0.1:4000/api/events?token=tok%20en');
+  it('opens one stream (no credential in its URL) and delivers payloads to subscribers', async () => {
+    const { client, es } = await setup(async () => json(200, {}));
+    expect(es().url).toBe('http://127.0.0.1:4000/api/events');
     const got: unknown[] = [];
     const off = client.subscribe('activity.entry', (e) => got.push(e));
     es().fire('activity.entry', { id: 'a' });
@@ -106,8 +147,8 @@ describe('web client: events', () => {
     expect(got).toEqual([{ id: 'a' }]);
   });
 
-  it('reports a lost stream, retries with backoff, and asks for a resync when it is back', () => {
-    const { client, timers, es } = setup(async () => json(200, {}));
+  it('reports a lost stream, retries with backoff, and asks for a resync when it is back', async () => {
+    const { client, timers, es } = await setup(async () => json(200, {}));
     const states: LinkState[] = [];
     client.onLink((s) => states.push(s));
     const resync = vi.fn();
@@ -138,8 +179,8 @@ describe('web client: events', () => {
     expect(resync).toHaveBeenCalledTimes(1);
   });
 
-  it('stops retrying once closed', () => {
-    const { client, timers, es } = setup(async () => json(200, {}));
+  it('stops retrying once closed', async () => {
+    const { client, timers, es } = await setup(async () => json(200, {}));
     es().onerror?.({});
     client.close();
     const before = FakeEventSource.made.length;
@@ -180,35 +221,28 @@ describe('bridge client (Electron)', () => {
   });
 });
 
-describe('takeToken', () => {
-  const storage = () => {
-    const m = new Map<string, string>();
-    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
-  };
-
-  it('moves the token from the fragment to storage and clears it from the address bar', () => {
-    const s = storage();
+describe('takeLaunchCode', () => {
+  it('takes the code from ?code=… and clears it from the address bar at once', () => {
     const history = { replaceState: vi.fn() };
-    expect(takeToken({ hash: '#token=abc123', pathname: '/', search: '' }, s, history)).toBe('abc123');
-    expect(s.getItem('lifeboat.token')).toBe('abc123');
+    expect(takeLaunchCode({ hash: '', pathname: '/', search: '?code=abc123' }, history)).toBe('abc123');
     expect(history.replaceState).toHaveBeenCalledWith(null, '', '/');
   });
 
-  it('keeps the route of #/screen?token=… (a fresh page opens straight at that screen)', () => {
+  it('keeps the route of /?code=…#/screen (a fresh page opens straight at that screen) and other parameters', () => {
     const history = { replaceState: vi.fn() };
-    expect(takeToken({ hash: '#/backups?token=t1', pathname: '/', search: '' }, storage(), history)).toBe('t1');
+    expect(takeLaunchCode({ hash: '#/backups', pathname: '/', search: '?code=t1' }, history)).toBe('t1');
     expect(history.replaceState).toHaveBeenCalledWith(null, '', '/#/backups');
+    const h2 = { replaceState: vi.fn() };
+    expect(takeLaunchCode({ hash: '#/activity', pathname: '/', search: '?x=1&code=t2' }, h2)).toBe('t2');
+    expect(h2.replaceState).toHaveBeenCalledWith(null, '', '/?x=1#/activity');
   });
 
-  it('falls back to the stored token after a reload', () => {
-    const s = storage();
-    s.setItem('lifeboat.token', 'kept');
+  it('returns null when there is none (a reload: the cookie is the session), leaving the address alone', () => {
     const history = { replaceState: vi.fn() };
-    expect(takeToken({ hash: '#/activity', pathname: '/', search: '' }, s, history)).toBe('kept');
+    expect(takeLaunchCode({ hash: '#/activity', pathname: '/', search: '' }, history)).toBeNull();
     expect(history.replaceState).not.toHaveBeenCalled();
-  });
-
-  it('returns null when there is none', () => {
-    expect(takeToken({ hash: '', pathname: '/', search: '' }, storage(), { replaceState() {} })).toBeNull();
+    const h2 = { replaceState: vi.fn() };
+    expect(takeLaunchCode({ hash: '', pathname: '/', search: '?code=' }, h2)).toBeNull();
+    expect(h2.replaceState).toHaveBeenCalledWith(null, '', '/');
   });
 });

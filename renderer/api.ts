@@ -2,8 +2,9 @@
  * The renderer's one client for the API contract (electron/api/contract.ts).
  *
  * In Electron it talks to `window.lifeboat`, the preload bridge; in web mode it speaks the wire
- * protocol of electron/transport/protocol.ts: `POST /api/<method>` with a bearer token, and one
- * server-sent-events stream for all events. Either way a failure arrives as a `LifeboatError`
+ * protocol of electron/transport/protocol.ts: the page first trades the launch code in its address
+ * for a session cookie (or checks the cookie it has), then `POST /api/<method>`, and one
+ * server-sent-events stream for all events; the browser sends the cookie, the page never sees it. Either way a failure arrives as a `LifeboatError`
  * (code, message, hint), so screens and stores handle one kind of error.
  *
  * Only types are imported from the contract: the main process validates every input, output and
@@ -14,8 +15,8 @@ import { LifeboatError, errorCodes, type ApiErrorData } from '../electron/api/er
 import {
   API_PREFIX,
   EVENTS_PATH,
-  TOKEN_FRAGMENT,
-  TOKEN_QUERY,
+  LAUNCH_CODE_QUERY,
+  SESSION_PATH,
   type PreloadBridge,
   type Reply,
 } from '../electron/transport/protocol.js';
@@ -27,10 +28,17 @@ export type LinkState =
   /** The event stream dropped; `retryAt` is when the next attempt starts (epoch ms). */
   | { status: 'lost'; attempt: number; retryAt: number };
 
+/** Whether this window may talk to Lifeboat, and if not, why (shown instead of the app). */
+export type SessionResult = { ok: true } | { ok: false; error: ApiErrorData };
+
 export interface ApiClient {
   readonly transport: 'electron' | 'web';
-  /** False in web mode when the page was opened without its launch token: nothing will work. */
-  readonly hasToken: boolean;
+  /**
+   * Settles once the window knows whether it is signed in: at once in Electron; in web mode after
+   * trading the launch code in the address for the session cookie, or checking the cookie it has.
+   * Calls wait for it (and fail with its error when it is not ok); the event stream starts after it.
+   */
+  readonly session: Promise<SessionResult>;
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
   subscribe<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
   /** Link-state changes; the callback also gets the current state at once. */
@@ -133,7 +141,7 @@ export function createBridgeClient(bridge: PreloadBridge): ApiClient {
   const open: LinkState = { status: 'open' };
   return {
     transport: 'electron',
-    hasToken: true,
+    session: Promise.resolve({ ok: true }),
     async call(method, input) {
       let reply: unknown;
       try {
@@ -174,7 +182,8 @@ export type EventSourceFactory = (url: string) => EventSourceLike;
 export interface WebClientOptions {
   /** Origin (and path) the page was served from, e.g. `http://127.0.0.1:4123/`. */
   baseUrl: string;
-  token: string | null;
+  /** The launch code from the page's address (takeLaunchCode), or null to rely on the cookie. */
+  launchCode: string | null;
   fetch: typeof fetch;
   eventSource: EventSourceFactory;
   /** Delay before reconnect attempt n (1-based). */
@@ -226,8 +235,7 @@ export function createWebClient(opts: WebClientOptions): ApiClient {
 
   function connect() {
     if (closed) return;
-    const q = opts.token ? `?${TOKEN_QUERY}=${encodeURIComponent(opts.token)}` : '';
-    const es = opts.eventSource(url(EVENTS_PATH) + q);
+    const es = opts.eventSource(url(EVENTS_PATH));
     source = es;
     for (const name of hub.names()) listen(es, name);
     es.onopen = () => {
@@ -253,41 +261,68 @@ export function createWebClient(opts: WebClientOptions): ApiClient {
     };
   }
 
-  // Without a token the stream would only be refused; the window explains how to get one instead.
-  if (opts.token) connect();
+  const notAnswering = (): ApiErrorData => ({
+    code: 'INTERNAL',
+    message: "Lifeboat's background service is not answering.",
+    hint: 'If the terminal running `lifeboat web` was closed, start it again and open the link it prints.',
+  });
+  const notSignedIn = (): ApiErrorData => ({
+    code: 'UNAUTHORIZED',
+    message: 'This window is not signed in to Lifeboat.',
+    hint: 'Open the link `lifeboat web` printed in its terminal (each link works once, for two minutes; it prints a new one when an old one is refused).',
+  });
+
+  /** One POST /api/session: the launch code for the cookie, or (no code) is the cookie a session? */
+  async function signIn(): Promise<SessionResult> {
+    let res: Response;
+    try {
+      res = await opts.fetch(url(SESSION_PATH), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(opts.launchCode ? { code: opts.launchCode } : {}),
+      });
+    } catch {
+      return { ok: false, error: notAnswering() };
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      body = undefined;
+    }
+    const reply = body as Reply<unknown> | undefined;
+    if (res.ok && reply?.ok) return { ok: true };
+    if (reply && !reply.ok && isErrorData(reply.error)) return { ok: false, error: reply.error };
+    return { ok: false, error: res.status === 401 ? notSignedIn() : notAnswering() };
+  }
+
+  const session = signIn();
+  // Signed out, the stream would only be refused; the window explains how to sign in instead.
+  void session.then((s) => {
+    if (s.ok) connect();
+  });
 
   return {
     transport: 'web',
-    hasToken: !!opts.token,
+    session,
     async call(method, input) {
+      const signedIn = await session;
+      if (!signedIn.ok) throw LifeboatError.fromData(signedIn.error);
       let res: Response;
       try {
         res = await opts.fetch(url(API_PREFIX + method), {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-          },
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify(input ?? {}),
         });
       } catch {
-        throw new LifeboatError(
-          'INTERNAL',
-          "Lifeboat's background service is not answering.",
-          'If the terminal running `lifeboat web` was closed, start it again and open the address it prints.',
-        );
+        throw LifeboatError.fromData(notAnswering());
       }
       let body: unknown;
       try {
         body = await res.json();
       } catch {
-        if (res.status === 401) {
-          throw new LifeboatError(
-            'UNAUTHORIZED',
-            'This window is not signed in to Lifeboat.',
-            'Open the full address `lifeboat web` printed (it ends in #token=…).',
-          );
-        }
+        if (res.status === 401) throw LifeboatError.fromData(notSignedIn());
         throw new LifeboatError(
           'INTERNAL',
           `Lifeboat's background service answered ${method} with HTTP ${res.status} and no readable reply.`,
@@ -318,40 +353,31 @@ export function createWebClient(opts: WebClientOptions): ApiClient {
 }
 
 // -------------------------------------------------------------------------------------------------
-// The token (web mode)
+// The launch code (web mode)
 // -------------------------------------------------------------------------------------------------
-
-export const TOKEN_STORAGE_KEY = 'lifeboat.token';
 
 interface LocationLike {
   hash: string;
   pathname: string;
   search: string;
 }
-interface StorageLike {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
 interface HistoryLike {
   replaceState(data: unknown, unused: string, url?: string): void;
 }
 
 /**
- * Takes the token from `#token=…` into sessionStorage and removes it from the address bar (so it
- * is not bookmarked, shared in a screenshot, or left in history); falls back to the stored one.
+ * Takes the launch code from `?code=…` and removes it from the address bar at once (so a used code
+ * is not bookmarked, shared in a screenshot, or reloaded); the route in the fragment stays
+ * (`/?code=…#/backups` → `/#/backups`). The code works once: the client trades it for the session.
  */
-export function takeToken(location: LocationLike, storage: StorageLike, history: HistoryLike): string | null {
-  const hash = location.hash.replace(/^#/, '');
-  const params = new URLSearchParams(hash.startsWith('/') ? hash.slice(hash.indexOf('?') + 1 || hash.length) : hash);
-  const fromHash = params.get(TOKEN_FRAGMENT);
-  if (fromHash) {
-    storage.setItem(TOKEN_STORAGE_KEY, fromHash);
-    // `#/backups?token=…` keeps its route (`#/backups`); a bare `#token=…` leaves no fragment.
-    const route = hash.startsWith('/') ? `#${hash.slice(0, hash.indexOf('?') === -1 ? hash.length : hash.indexOf('?'))}` : '';
-    history.replaceState(null, '', location.pathname + location.search + route);
-    return fromHash;
-  }
-  return storage.getItem(TOKEN_STORAGE_KEY);
+export function takeLaunchCode(location: LocationLike, history: HistoryLike): string | null {
+  const params = new URLSearchParams(location.search);
+  if (!params.has(LAUNCH_CODE_QUERY)) return null;
+  const code = params.get(LAUNCH_CODE_QUERY);
+  params.delete(LAUNCH_CODE_QUERY);
+  const rest = params.toString();
+  history.replaceState(null, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+  return code || null;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -366,11 +392,11 @@ declare global {
 
 export function createDefaultClient(): ApiClient {
   if (window.lifeboat) return createBridgeClient(window.lifeboat);
-  const token = takeToken(window.location, window.sessionStorage, window.history);
+  const launchCode = takeLaunchCode(window.location, window.history);
   return createWebClient({
     // The API lives at the server's root (/api/…) whatever path the page was served from.
     baseUrl: window.location.origin + '/',
-    token,
+    launchCode,
     fetch: window.fetch.bind(window),
     eventSource: (u) => new EventSource(u) as unknown as EventSourceLike,
   });

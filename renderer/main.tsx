@@ -7,11 +7,13 @@
  * The stylesheets are imported here so the built index.html links them directly (no script needed
  * to start loading them).
  */
-import { api } from './client.js';
+import './client.js';
 import '@mantine/core/styles.css';
 import './app.css';
 import { screenFromHash } from './routes.js';
 import { loadScreen } from './screenLoaders.js';
 
-if (api.hasToken) void loadScreen(screenFromHash(window.location.hash));
+// The screen's code loads whether or not the window turns out to be signed in (it costs nothing to
+// have it), so it need not wait for the sign-in round trip.
+void loadScreen(screenFromHash(window.location.hash));
 void import('./start.js');

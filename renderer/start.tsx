@@ -76,7 +76,9 @@ function Themed({ children }: { children: React.ReactNode }) {
 const deps: StoreDeps = { api, storage: window.localStorage, notify };
 const store = createLifeboatStore(deps);
 connectStore(store, deps);
-if (api.hasToken) void loadAll(store);
+void api.session.then((s) => {
+  if (s.ok) void loadAll(store);
+});
 
 function render() {
   // The colour scheme on <html> before React renders, as MantineProvider will set it: set only in
@@ -104,11 +106,13 @@ function render() {
 // placeholder; opened straight at the Backups screen it also waits (at most 0.4 s) for the backup
 // list, so thousands of rows render once with their data instead of empty and then again.
 const first = screenFromHash(window.location.hash);
-const ready: Promise<unknown>[] = [];
-if (api.hasToken) {
-  ready.push(loadScreen(first).catch(() => {}));
-  if (first === 'backups') ready.push(whenBackupsLoaded(store, 400));
-}
+const ready: Promise<unknown>[] = [
+  // Signed out, the window shows how to sign in instead of the screen.
+  api.session.then((s) => {
+    if (!s.ok) return;
+    return Promise.all([loadScreen(first).catch(() => {}), first === 'backups' ? whenBackupsLoaded(store, 400) : undefined]);
+  }),
+];
 // main.tsx runs as an async module script (it does not wait for the page to be parsed), so the
 // first render also waits for the document if it is somehow not parsed yet.
 if (document.readyState === 'loading') ready.push(new Promise((r) => document.addEventListener('DOMContentLoaded', r, { once: true })));

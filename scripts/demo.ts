@@ -2,7 +2,8 @@
  * `npm run demo [-- --flavour existing|existing-airgap|kurl|embedded-cluster]`: how a newcomer tries
  * Lifeboat without a cluster. Builds the lab's tools (cached), starts and seeds the lab, builds
  * Lifeboat, and opens it on the lab: in Electron where its binary exists, otherwise in web mode
- * (the URL with its token is printed). Ctrl+C stops Lifeboat; `npm run lab:down` stops the lab.
+ * (its launch link is printed: it works once, within two minutes; web mode prints a new one when
+ * a used or expired link is tried). Ctrl+C stops Lifeboat; `npm run lab:down` stops the lab.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

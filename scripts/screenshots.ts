@@ -33,7 +33,7 @@ async function main() {
     for (const scheme of ['light', 'dark'] as const) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, colorScheme: scheme, deviceScaleFactor: 1 });
       const page = await context.newPage();
-      await page.goto(web.url);
+      await page.goto(await web.link());
       await settle(page);
       const list = scheme === 'light' ? screens : (['overview'] as const);
       for (const s of list) {

@@ -10,6 +10,9 @@ import { CSP, startWebServer, type WebServer } from './web';
 let app: App;
 let web: WebServer;
 let staticDir: string;
+let clock = 1_000_000;
+/** The session cookie as a browser would send it back, from a code exchange in beforeAll. */
+let cookie = '';
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lb-web-data-'));
@@ -18,7 +21,8 @@ beforeAll(async () => {
   mkdirSync(join(staticDir, 'assets'));
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   app = createApp({ dataDir, mode: 'web', version: '0.1.0', env: { HOME: dataDir }, toolsDir: join(dataDir, 'no-tools') });
-  web = await startWebServer({ handlers: app.handlers, bus: app.bus, staticDir, maxBodyBytes: 1024 });
+  web = await startWebServer({ handlers: app.handlers, bus: app.bus, staticDir, maxBodyBytes: 1024, now: () => clock });
+  cookie = cookiePair(await exchange(codeOf(web.launchUrl())));
 });
 afterAll(async () => {
   await web.close();
@@ -28,10 +32,28 @@ afterAll(async () => {
 async function call(method: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${web.origin}/api/${method}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${web.token}`, 'content-type': 'application/json', ...headers },
+    headers: { cookie, 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any };
+}
+
+const codeOf = (url: string) => new URL(url).searchParams.get('code') ?? '';
+
+/** POST /api/session as the page does: trades a launch code for the session cookie. */
+function exchange(code: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${web.origin}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: web.origin, ...headers },
+    body: JSON.stringify(code === undefined ? {} : { code }),
+  });
+}
+
+/** `name=value` of the Set-Cookie in a reply. */
+function cookiePair(res: Response): string {
+  expect(res.status).toBe(200);
+  const set = res.headers.get('set-cookie') ?? '';
+  return set.split(';')[0]!;
 }
 
 /** Raw request, for headers fetch will not let us set (Host, Origin on GET). */
@@ -48,13 +70,104 @@ function raw(path: string, headers: Record<string, string>, method = 'GET'): Pro
 }
 
 describe('web transport', () => {
-  it('listens on 127.0.0.1 with a 64-hex token, printed in the URL fragment', () => {
+  it('listens on 127.0.0.1; the URL it opens carries a launch code, never the session token', () => {
     expect(web.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(web.token).toMatch(/^[0-9a-f]{64}$/);
-    expect(web.openUrl).toBe(`${web.origin}/#token=${web.token}`);
+    const open = new URL(web.openUrl);
+    expect(open.origin).toBe(web.origin);
+    expect(open.pathname).toBe('/');
+    expect(open.hash).toBe('');
+    expect([...open.searchParams.keys()]).toEqual(['code']);
+    expect(codeOf(web.openUrl)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(web.openUrl).not.toContain(web.token);
+    expect(web.url).toBe(`${web.origin}/`);
+    // every link is a new code
+    const a = web.launchUrl();
+    const b = web.launchUrl();
+    expect(codeOf(a)).not.toBe(codeOf(b));
+    expect(a).not.toContain(web.token);
   });
 
-  it('calls methods with the token', async () => {
+  it('a launch code is traded once for an HttpOnly, SameSite=Strict session cookie; the second use is 401', async () => {
+    const code = codeOf(web.launchUrl());
+    const first = await exchange(code);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ ok: true, result: { signedIn: true } });
+    const set = first.headers.get('set-cookie')!;
+    expect(set).toMatch(new RegExp(`^lifeboat_${web.port}=${web.token}; `));
+    expect(set).toMatch(/; HttpOnly/);
+    expect(set).toMatch(/; SameSite=Strict/);
+    expect(set).toMatch(/; Path=\//);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    const again = await exchange(code);
+    expect(again.status).toBe(401);
+    expect(again.headers.get('set-cookie')).toBeNull();
+    expect(((await again.json()) as any).error).toEqual({
+      code: 'UNAUTHORIZED',
+      message: 'This link was already used or has expired.',
+      hint: "Start Lifeboat's web mode again, or use the new link it prints.",
+    });
+  });
+
+  it('an expired or wrong code is 401; a malformed exchange is BAD_INPUT; other origins are refused', async () => {
+    const late = codeOf(web.launchUrl());
+    clock += 120_000; // two minutes
+    expect((await exchange(late)).status).toBe(401);
+    const inTime = codeOf(web.launchUrl());
+    clock += 119_000;
+    expect((await exchange(inTime)).status).toBe(200);
+    expect((await exchange('x'.repeat(32))).status).toBe(401);
+    expect((await exchange(web.token)).status).toBe(401); // the session token is not a launch code
+    expect((await exchange(42)).status).toBe(400);
+    const extra = await fetch(`${web.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'a', token: 'b' }) });
+    expect(extra.status).toBe(400);
+    const big = await fetch(`${web.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'x'.repeat(4000) }) });
+    expect(big.status).toBe(413);
+    const form = await fetch(`${web.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ code: codeOf(web.launchUrl()) }) });
+    expect(form.status).toBe(400);
+    const code = codeOf(web.launchUrl());
+    expect((await exchange(code, { origin: `http://127.0.0.1:${web.port + 1}` })).status).toBe(403);
+    expect((await exchange(code, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await raw('/api/session', { host: 'evil.example' }, 'POST')).status).toBe(403);
+    // a refused exchange does not spend the code
+    expect((await exchange(code)).status).toBe(200);
+  });
+
+  it('POST /api/session without a code says whether the cookie is a session', async () => {
+    expect((await exchange(undefined, { cookie })).status).toBe(200);
+    const none = await exchange(undefined);
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as any).error).toMatchObject({ code: 'UNAUTHORIZED', hint: expect.stringMatching(/link/) });
+    expect((await exchange(undefined, { cookie: `lifeboat_${web.port}=${'0'.repeat(64)}` })).status).toBe(401);
+  });
+
+  it('tells the launcher when a sign-in is refused, so it can print a new link', async () => {
+    let refused = 0;
+    const w = await startWebServer({ handlers: app.handlers, bus: new EventBus(), onSignInRefused: () => refused++ });
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${w.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const code = codeOf(w.openUrl);
+    expect((await post({ code })).status).toBe(200);
+    expect(refused).toBe(0);
+    expect((await post({ code })).status).toBe(401);
+    expect((await post({})).status).toBe(401);
+    expect(refused).toBe(2);
+    await w.close();
+  });
+
+  it('mints a new single-use link for a holder of the session (test harnesses open one per page)', async () => {
+    const none = await fetch(`${web.origin}/api/session/link`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(none.status).toBe(401);
+    const res = await fetch(`${web.origin}/api/session/link`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(200);
+    expect(body.result.url).toMatch(new RegExp(`^${web.origin}/\\?code=[A-Za-z0-9_-]{32}$`));
+    expect(body.result.url).not.toContain(web.token);
+    expect((await exchange(codeOf(body.result.url))).status).toBe(200);
+    expect((await exchange(codeOf(body.result.url))).status).toBe(401);
+  });
+
+  it('calls methods with the session cookie', async () => {
     const r = await call('app.info', {});
     expect(r).toMatchObject({ status: 200, body: { ok: true, result: { mode: 'web', version: '0.1.0' } } });
     expect((await call('cluster.status', {})).body.result.state).toBe('disconnected');
@@ -62,12 +175,17 @@ describe('web transport', () => {
     expect(tools.body.result.map((t: any) => t.status)).toEqual(['missing', 'missing']);
   });
 
-  it('refuses a request without the token, or with a wrong one', async () => {
+  it('refuses a request without the session, with a wrong one, or with the token anywhere but the cookie', async () => {
     const none = await fetch(`${web.origin}/api/app.info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
-    expect(((await none.json()) as any).error).toMatchObject({ code: 'UNAUTHORIZED', hint: expect.stringMatching(/#token=/) });
-    expect((await call('app.info', {}, { authorization: 'Bearer wrong' })).status).toBe(401);
-    expect((await call('app.info', {}, { authorization: web.token })).status).toBe(401);
+    expect(((await none.json()) as any).error).toMatchObject({ code: 'UNAUTHORIZED', hint: expect.stringMatching(/link/) });
+    expect((await call('app.info', {}, { cookie: `lifeboat_${web.port}=wrong` })).status).toBe(401);
+    expect((await call('app.info', {}, { cookie: `lifeboat_${web.port + 1}=${web.token}` })).status).toBe(401);
+    expect((await call('app.info', {}, { cookie: '', authorization: `Bearer ${web.token}` })).status).toBe(401);
+    expect((await call('app.info', {}, { cookie: `other=1; ${cookie}; more=2` })).status).toBe(200);
+    // a request another page on 127.0.0.1 (same site, other port) starts carries the cookie but is refused
+    expect((await call('app.info', {}, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await call('app.info', {}, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
   });
 
   it('refuses other origins and foreign Host headers', async () => {
@@ -86,14 +204,16 @@ describe('web transport', () => {
     const bad = await call('activity.list', { limit: 0 });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'BAD_INPUT', details: { issues: [expect.objectContaining({ path: 'limit' })] } } } });
     expect(await call('cluster.nuke', {})).toMatchObject({ status: 404, body: { error: { code: 'UNKNOWN_METHOD' } } });
-    expect((await raw('/api/app.info', { authorization: `Bearer ${web.token}` })).status).toBe(400);
+    expect((await raw('/api/app.info', { cookie })).status).toBe(400);
     expect(await call('environment.refresh', {})).toMatchObject({ status: 409, body: { error: { code: 'NOT_CONNECTED' } } });
   });
 
-  it('streams events over SSE with the token, and refuses without it', async () => {
+  it('streams events over SSE with the session cookie, and refuses without it (or with the token in the URL)', async () => {
     expect((await fetch(`${web.origin}/api/events`)).status).toBe(401);
+    expect((await fetch(`${web.origin}/api/events?token=${web.token}`)).status).toBe(401);
+    expect((await raw('/api/events', { cookie, 'sec-fetch-site': 'same-site' })).status).toBe(403);
     const ctl = new AbortController();
-    const res = await fetch(`${web.origin}/api/events?token=${web.token}`, { signal: ctl.signal });
+    const res = await fetch(`${web.origin}/api/events`, { headers: { cookie }, signal: ctl.signal });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
     await reader.read(); // ": connected"

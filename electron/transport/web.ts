@@ -2,11 +2,19 @@
  * Web mode's transport: node:http on 127.0.0.1 only. Generic over the contract (dispatch.ts);
  * nothing here knows a method.
  *
- * - `POST /api/<method>`: needs `Authorization: Bearer <token>` (a random 32-byte token per launch,
- *   compared in constant time) and `Content-Type: application/json`; the body is capped.
- * - `GET /api/events?token=`: server-sent events for every bus event.
+ * - Signing in (protocol.ts): the URL web mode opens and prints carries a launch code — random,
+ *   single use, valid for two minutes — never the session secret, which would otherwise sit in the
+ *   browser's argv (xdg-open) for the browser's lifetime. `POST /api/session {"code"}` trades it
+ *   for the session cookie `lifeboat_<port>` (HttpOnly, SameSite=Strict; its value is the random
+ *   32-byte secret of this launch, compared in constant time).
+ * - `POST /api/<method>`: needs the session cookie and `Content-Type: application/json`; the body
+ *   is capped.
+ * - `GET /api/events`: server-sent events for every bus event, with the session cookie.
  * - Requests carrying an Origin other than this server's own are refused (FORBIDDEN_ORIGIN), and so
- *   are Host headers that are not this server (DNS rebinding).
+ *   are Host headers that are not this server (DNS rebinding). Cookies are not scoped by port, so
+ *   a page on another 127.0.0.1 port is "same site" and its requests would carry the cookie: API
+ *   requests whose Sec-Fetch-Site is anything but same-origin are refused too (an <img> or a GET
+ *   sends no Origin).
  * - Everything else serves the built renderer from dist/renderer with a strict CSP; `/` and
  *   extension-less paths get index.html.
  */
@@ -15,10 +23,20 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { z } from 'zod';
 import type { ApiErrorData, ErrorCode } from '../api/errors.js';
 import type { EventBus } from '../events.js';
 import { dispatch, type Handlers } from './dispatch.js';
-import { API_PREFIX, EVENTS_PATH, TOKEN_FRAGMENT, TOKEN_QUERY, type Reply } from './protocol.js';
+import {
+  API_PREFIX,
+  EVENTS_PATH,
+  LAUNCH_CODE_QUERY,
+  LAUNCH_CODE_TTL_MS,
+  SESSION_LINK_PATH,
+  SESSION_PATH,
+  sessionCookieName,
+  type Reply,
+} from './protocol.js';
 
 export const CSP = [
   "default-src 'self'",
@@ -35,25 +53,53 @@ export const CSP = [
 ].join('; ');
 
 export const DEFAULT_MAX_BODY = 1024 * 1024;
+/** Sign-in bodies are `{"code": "…"}`; nothing legitimate comes near this. */
+export const SESSION_MAX_BODY = 1024;
+/** Launch codes not yet used or expired; minting more drops the oldest. */
+const MAX_LIVE_CODES = 64;
+
+const SessionInput = z.object({ code: z.string().min(1).max(256).optional() }).strict();
+const LinkInput = z.object({}).strict();
+
+export const LINK_REFUSED: ApiErrorData = {
+  code: 'UNAUTHORIZED',
+  message: 'This link was already used or has expired.',
+  hint: "Start Lifeboat's web mode again, or use the new link it prints.",
+};
+const NO_SESSION: ApiErrorData = {
+  code: 'UNAUTHORIZED',
+  message: 'This page is not signed in to Lifeboat.',
+  hint: 'Open the link `lifeboat web` printed in its terminal (a link works once, for two minutes; it prints a new one when an old one is refused), or start it again.',
+};
 
 export interface WebServerOptions {
   handlers: Handlers;
   bus: EventBus;
   port?: number;
+  /** The session secret (random per launch unless given). */
   token?: string;
   /** Built renderer (dist/renderer). */
   staticDir?: string;
   maxBodyBytes?: number;
   heartbeatMs?: number;
+  launchCodeTtlMs?: number;
+  now?: () => number;
+  /** A sign-in was refused (a used, expired or wrong code, or no session): the launcher may print a new link. */
+  onSignInRefused?: () => void;
 }
 
 export interface WebServer {
+  /** The server's root, no credential in it. */
   url: string;
-  /** The URL to open: with the token in the fragment, which browsers never send to servers. */
+  /** The first launch link (`/?code=…`): open it, or print it. Single use, short-lived. */
   openUrl: string;
+  /** A new single-use launch link. */
+  launchUrl(): string;
   port: number;
+  /** The session secret: only ever in the HttpOnly cookie, never in a URL. */
   token: string;
   origin: string;
+  cookieName: string;
   server: Server;
   close(): Promise<void>;
 }
@@ -90,21 +136,33 @@ const MIME: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
 function tokenMatches(given: string | undefined | null, token: string): boolean {
   if (!given) return false;
   // hash both sides so the comparison is constant-time whatever the lengths
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(token).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(digest(given), digest(token));
 }
 
-function send(res: ServerResponse, status: number, body: Reply<unknown>): void {
+/** Every value of cookie `name` in a Cookie header (a browser may send more than one). */
+export function cookieValues(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const out: string[] = [];
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) out.push(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function send(res: ServerResponse, status: number, body: Reply<unknown>, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     'content-length': Buffer.byteLength(text),
+    ...extra,
   });
   res.end(text);
 }
@@ -136,6 +194,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const token = opts.token ?? randomBytes(32).toString('hex');
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const ttl = opts.launchCodeTtlMs ?? LAUNCH_CODE_TTL_MS;
+  const now = opts.now ?? Date.now;
+  /** sha256(code) → expiry; a code leaves on first use. */
+  const codes = new Map<string, number>();
+  let cookieName = '';
   const staticRoot = opts.staticDir ? resolve(opts.staticDir) : undefined;
   const streams = new Set<ServerResponse>();
   let origin = '';
@@ -158,37 +221,47 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return fail(res, { code: 'FORBIDDEN_ORIGIN', message: `Requests from ${String(reqOrigin).slice(0, 200)} are refused.`, hint: `Only pages served by Lifeboat itself (${origin}) may call it.` });
     }
 
+    const isApi = url.pathname.startsWith(API_PREFIX) || url.pathname === EVENTS_PATH;
+    const site = req.headers['sec-fetch-site'];
+    if (isApi && site !== undefined && site !== 'same-origin') {
+      // The cookie rides along on requests from any page on 127.0.0.1 (cookies ignore the port).
+      return fail(res, { code: 'FORBIDDEN_ORIGIN', message: 'Only pages served by Lifeboat itself may call it.', hint: `Open ${origin} directly.` });
+    }
+
+    if (url.pathname === SESSION_PATH || url.pathname === SESSION_LINK_PATH) {
+      if (req.method !== 'POST') return fail(res, { code: 'BAD_INPUT', message: `Use POST for ${url.pathname}.` });
+      const body = await readJson(req, res, Math.min(maxBody, SESSION_MAX_BODY));
+      if (!body) return;
+      if (url.pathname === SESSION_LINK_PATH) {
+        if (!signedIn(req)) return unauthorized(res);
+        if (!LinkInput.safeParse(body.input ?? {}).success) return fail(res, { code: 'BAD_INPUT', message: 'This request takes no input ({}).' });
+        return send(res, 200, { ok: true, result: { url: launchUrl() } });
+      }
+      const parsed = SessionInput.safeParse(body.input ?? {});
+      if (!parsed.success) {
+        return fail(res, { code: 'BAD_INPUT', message: 'A sign-in is {"code": "<the code from the link>"}.', details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } });
+      }
+      const { code } = parsed.data;
+      if (code === undefined) return signedIn(req) ? send(res, 200, { ok: true, result: { signedIn: true } }) : refuse(res, NO_SESSION);
+      if (!redeem(code)) return refuse(res, LINK_REFUSED);
+      return send(res, 200, { ok: true, result: { signedIn: true } }, {
+        // No Max-Age: it ends with the browser session, and with this launch (the secret is new each time).
+        'set-cookie': `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`,
+      });
+    }
+
     if (url.pathname === EVENTS_PATH) {
       if (req.method !== 'GET') return fail(res, { code: 'BAD_INPUT', message: 'Use GET for the event stream.' });
-      if (!tokenMatches(url.searchParams.get(TOKEN_QUERY), token)) return unauthorized(res);
+      if (!signedIn(req)) return unauthorized(res);
       return events(req, res);
     }
 
     if (url.pathname.startsWith(API_PREFIX)) {
       if (req.method !== 'POST') return fail(res, { code: 'BAD_INPUT', message: `Use POST to call ${url.pathname}.`, hint: 'Every API method is POST /api/<method> with a JSON body.' });
-      const auth = req.headers.authorization;
-      const given = typeof auth === 'string' && /^Bearer /i.test(auth) ? auth.slice(7).trim() : undefined;
-      if (!tokenMatches(given, token)) return unauthorized(res);
-      const type = String(req.headers['content-type'] ?? '');
-      if (!/^application\/json\b/i.test(type)) {
-        return fail(res, { code: 'BAD_INPUT', message: 'The request body must be JSON (Content-Type: application/json).' });
-      }
-      let text: string;
-      try {
-        text = await readBody(req, maxBody);
-      } catch (err) {
-        const tooLarge = (err as Error).message === 'too-large';
-        res.setHeader('connection', 'close');
-        return send(res, tooLarge ? 413 : 400, { ok: false, error: { code: 'BAD_INPUT', message: tooLarge ? `The request body is larger than ${maxBody} bytes.` : 'The request body could not be read.' } });
-      }
-      let input: unknown;
-      if (text.trim()) {
-        try {
-          input = JSON.parse(text);
-        } catch {
-          return fail(res, { code: 'BAD_INPUT', message: 'The request body is not valid JSON.', hint: 'Send the method input as a JSON object.' });
-        }
-      }
+      if (!signedIn(req)) return unauthorized(res);
+      const body = await readJson(req, res, maxBody);
+      if (!body) return;
+      const input = body.input;
       const method = decodeURIComponent(url.pathname.slice(API_PREFIX.length));
       const reply = await dispatch(opts.handlers, method, input);
       return reply.ok ? send(res, 200, reply) : fail(res, reply.error);
@@ -201,8 +274,68 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     return serveStatic(url.pathname, res, req.method === 'HEAD');
   }
 
+  /** The JSON body (undefined when empty), or null once an error reply has been sent. */
+  async function readJson(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ input: unknown } | null> {
+    const type = String(req.headers['content-type'] ?? '');
+    if (!/^application\/json\b/i.test(type)) {
+      fail(res, { code: 'BAD_INPUT', message: 'The request body must be JSON (Content-Type: application/json).' });
+      return null;
+    }
+    let text: string;
+    try {
+      text = await readBody(req, limit);
+    } catch (err) {
+      const tooLarge = (err as Error).message === 'too-large';
+      res.setHeader('connection', 'close');
+      send(res, tooLarge ? 413 : 400, { ok: false, error: { code: 'BAD_INPUT', message: tooLarge ? `The request body is larger than ${limit} bytes.` : 'The request body could not be read.' } });
+      return null;
+    }
+    if (!text.trim()) return { input: undefined };
+    try {
+      return { input: JSON.parse(text) };
+    } catch {
+      fail(res, { code: 'BAD_INPUT', message: 'The request body is not valid JSON.', hint: 'Send the method input as a JSON object.' });
+      return null;
+    }
+  }
+
+  function signedIn(req: IncomingMessage): boolean {
+    return cookieValues(req.headers.cookie, cookieName).some((v) => tokenMatches(v, token));
+  }
+
   function unauthorized(res: ServerResponse): void {
-    fail(res, { code: 'UNAUTHORIZED', message: 'This request lacks Lifeboat\'s launch token.', hint: `Open the URL Lifeboat printed when it started (it ends in #${TOKEN_FRAGMENT}=…).` });
+    fail(res, NO_SESSION);
+  }
+
+  function refuse(res: ServerResponse, error: ApiErrorData): void {
+    fail(res, error);
+    try {
+      opts.onSignInRefused?.();
+    } catch {
+      // the launcher's notice must not break the reply
+    }
+  }
+
+  function mintCode(): string {
+    const t = now();
+    for (const [k, exp] of codes) if (exp <= t) codes.delete(k);
+    while (codes.size >= MAX_LIVE_CODES) codes.delete(codes.keys().next().value!);
+    const code = randomBytes(24).toString('base64url');
+    codes.set(digest(code).toString('hex'), t + ttl);
+    return code;
+  }
+
+  /** True once per live code; a used, expired or unknown code is false. */
+  function redeem(code: string): boolean {
+    const k = digest(code).toString('hex');
+    const exp = codes.get(k);
+    if (exp === undefined) return false;
+    codes.delete(k);
+    return now() < exp;
+  }
+
+  function launchUrl(): string {
+    return `${origin}/?${LAUNCH_CODE_QUERY}=${mintCode()}`;
   }
 
   function events(req: IncomingMessage, res: ServerResponse): void {
@@ -279,12 +412,15 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   allowedHosts = new Set([`127.0.0.1:${port}`]);
+  cookieName = sessionCookieName(port);
   return {
     url: `${origin}/`,
-    openUrl: `${origin}/#${TOKEN_FRAGMENT}=${token}`,
+    openUrl: launchUrl(),
+    launchUrl,
     port,
     token,
     origin,
+    cookieName,
     server,
     close: () =>
       new Promise<void>((r) => {

@@ -19,7 +19,7 @@ export type LifeboatStore = StoreApi<LifeboatState>;
 export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
   return createStore<LifeboatState>()((set, get) => ({
     transport: deps.api.transport,
-    hasToken: deps.api.hasToken,
+    session: 'pending',
     link: { status: 'connecting' },
     ...createAppSlice(set, deps),
     ...createClusterSlice(set, get, deps),
@@ -44,7 +44,14 @@ export async function loadAll(store: LifeboatStore): Promise<void> {
 /** Subscribes the store to the contract's events and the link state; returns the unsubscribe. */
 export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void {
   const { api } = deps;
+  let live = true;
+  void api.session.then((session) => {
+    if (live) store.setState({ session });
+  });
   const offs = [
+    () => {
+      live = false;
+    },
     api.onLink((link) => store.setState({ link })),
     api.subscribe('cluster.changed', (cluster) => store.setState({ cluster })),
     api.subscribe('environment.changed', (environment) => store.setState({ environment })),

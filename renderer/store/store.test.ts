@@ -67,7 +67,7 @@ function fakeApi(handlers: Partial<Record<MethodName, (input: unknown) => unknow
   const resyncSubs: (() => void)[] = [];
   const api: ApiClient = {
     transport: 'web',
-    hasToken: true,
+    session: Promise.resolve({ ok: true }),
     call: (async (method: MethodName, input: unknown) => {
       const h = handlers[method];
       if (!h) throw new LifeboatError('UNKNOWN_METHOD', `no ${method}`);

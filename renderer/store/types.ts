@@ -9,7 +9,7 @@ import type {
   ToolOutputLine,
 } from '../../electron/api/contract.js';
 import type { ApiErrorData } from '../../electron/api/errors.js';
-import type { ApiClient, LinkState } from '../api.js';
+import type { ApiClient, LinkState, SessionResult } from '../api.js';
 import type { RegistrySlice } from './registry.js';
 import type { BackupsSlice } from './backups.js';
 import type { SetupSlice } from './setup.js';
@@ -27,7 +27,8 @@ export type ColorSchemePref = 'auto' | 'light' | 'dark';
 
 export interface ConnectionSlice {
   transport: ApiClient['transport'];
-  hasToken: boolean;
+  /** 'pending' until the API client knows whether this window is signed in (web mode). */
+  session: SessionResult | 'pending';
   link: LinkState;
 }
 

@@ -12,7 +12,7 @@
  *     part: it fills in status.downloadURL with a local URL serving the gzipped log) → time to the
  *     first lines (goal < 1 s) and to a search result (goal < 500 ms).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ import { Kube } from '../lab/kube.js';
 import { startLab } from '../lab/lab.js';
 import { repoRoot } from '../lab/state.js';
 import { chromiumLaunchOptions } from '../e2e/playwright.config.js';
-import { buildRenderer } from '../e2e/server.js';
+import { buildRenderer, LAUNCH_URL_RE, webModeFrom, type WebMode } from '../e2e/server.js';
 
 const run = promisify(execFile);
 const N = Number(process.env.LIFEBOAT_BENCH_BACKUPS ?? 5000);
@@ -56,7 +56,8 @@ function backup(name: string, created: Date, phase = 'Completed') {
   };
 }
 
-export async function startWeb(kubeconfig: string, toolsDir: string): Promise<{ url: string; child: ChildProcess }> {
+/** Web mode for the bench: `link(screen)` mints a fresh single-use launch link per page load (see test/e2e/server.ts). */
+export async function startWeb(kubeconfig: string, toolsDir: string): Promise<WebMode> {
   const home = mkdtempSync(join(tmpdir(), 'lb-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, LIFEBOAT_TOOLS_DIR: toolsDir, HOME: home };
   delete env.LIFEBOAT_DATA_DIR;
@@ -65,7 +66,7 @@ export async function startWeb(kubeconfig: string, toolsDir: string): Promise<{ 
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (c: Buffer) => {
       seen += c.toString();
-      const m = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/.exec(seen);
+      const m = LAUNCH_URL_RE.exec(seen);
       if (m) resolve(m[1]!);
     };
     child.stdout!.on('data', onData);
@@ -75,7 +76,9 @@ export async function startWeb(kubeconfig: string, toolsDir: string): Promise<{ 
   child.stdout!.resume();
   child.stderr!.resume();
   if (process.env.LIFEBOAT_BENCH_TRACE) child.stderr!.on('data', (c: Buffer) => process.stderr.write(c.toString().split('\n').filter((l) => l.includes('TRACE')).map((l) => l + '\n').join('')));
-  return { url, child };
+  return webModeFrom(url, child, async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  });
 }
 
 async function main() {
@@ -145,8 +148,8 @@ async function main() {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   try {
     // Warm the server's watch (it lists at connect), then time a fresh page load.
-    await page.goto(web.url.replace('#token=', '#/backups?token='));
-    await page.waitForURL((u) => !u.hash.includes('token='));
+    await page.goto(await web.link('backups'));
+    await page.waitForURL((u) => !u.search.includes('code='));
     await page.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 120_000 });
     // Cold: a fresh browser page (new context: empty HTTP cache and storage) opened at the Backups
     // screen, timed from its navigation start until every backup is in the store and the visible
@@ -162,8 +165,9 @@ async function main() {
       cli.push(performance.now() - c0);
       const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
       const p = await ctx.newPage();
+      const link = await web.link('backups'); // minted before the clock starts
       const t0 = performance.now();
-      await p.goto(web.url.replace('#token=', '#/backups?token='));
+      await p.goto(link);
       await p.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 60_000 });
       await p.locator('[data-testid="backup-row"]').first().waitFor();
       uiWall.push(performance.now() - t0);

@@ -187,7 +187,7 @@ async function main() {
   try {
     // Let the server connect and list (as the bench does before timing).
     const warm = await browser.newPage();
-    await warm.goto(web.url.replace('#token=', '#/backups?token='));
+    await warm.goto(await web.link('backups'));
     await warm.getByTestId('backup-row').first().waitFor({ timeout: 120_000 });
     const total = await warm.evaluate(() => document.querySelector('[data-testid="backup-count"]')?.textContent);
     await warm.close();
@@ -196,7 +196,7 @@ async function main() {
       // A pause between loads, so each starts with the server and the browser settled.
       await new Promise((r) => setTimeout(r, 1500));
       process.stdout.write(`run ${i + 1}: `);
-      await coldLoad(browser, web.url.replace('#token=', '#/backups?token='), modOf);
+      await coldLoad(browser, await web.link('backups'), modOf);
     }
   } finally {
     await browser.close();

@@ -13,8 +13,8 @@ test.describe('Activity', () => {
     await ensureVelero();
     const web = await startWebModeOn(readLabState()!);
     try {
-      await page.goto(web.url);
-      await expect(page).not.toHaveURL(/token=/);
+      await page.goto(await web.link());
+      await expect(page).not.toHaveURL(/code=/);
       const now = page.getByTestId('backup-now').first();
       await expect(now).toBeEnabled({ timeout: 60_000 });
       await now.click();

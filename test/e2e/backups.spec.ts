@@ -34,8 +34,8 @@ test.describe('backups', () => {
   });
 
   test('Back up now → progress → Completed in the list → detail and log', async ({ page }) => {
-    await page.goto(web!.url);
-    await expect(page).not.toHaveURL(/token=/);
+    await page.goto(await web!.link());
+    await expect(page).not.toHaveURL(/code=/);
     const now = page.getByTestId('backup-now').first();
     await expect(now).toBeEnabled({ timeout: 60_000 });
     await page.screenshot({ path: join(shots, 'backups-overview-button.png') });
@@ -104,7 +104,7 @@ test.describe('backups on Embedded Cluster: the registry export', () => {
   test.afterAll(() => ec?.child.kill('SIGTERM'));
 
   test('Back up now with "also export the registry": live export progress, then complete with registry', async ({ page }) => {
-    await page.goto(ec!.url.replace('#token=', '#/backups?token='));
+    await page.goto(await ec!.link('backups'));
     const box = page.getByTestId('backup-include-registry');
     await expect(box).toBeChecked({ timeout: 60_000 });
     const now = page.getByTestId('backup-now').first();
@@ -133,7 +133,7 @@ test.describe('backup hooks: plan and outcomes', () => {
   test.afterAll(() => hk?.child.kill('SIGTERM'));
 
   test('the hooks that will run, then each one\'s outcome from the log', async ({ page }) => {
-    await page.goto(hk!.url.replace('#token=', '#/backups?token='));
+    await page.goto(await hk!.link('backups'));
     await page.getByTestId('tab-hooks').click();
     await expect(page.getByText(/vendor hooks, as in backup/).first()).toBeVisible({ timeout: 60_000 });
     await page.screenshot({ path: join(shots, 'backups-hooks-plan.png') });

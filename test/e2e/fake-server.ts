@@ -4,7 +4,11 @@
  * real server exists, or without a lab. The e2e suite runs against the real server unless
  * LIFEBOAT_E2E_FAKE=1; nothing shipped imports this file.
  *
- *   tsx test/e2e/fake-server.ts --port 0     prints "Lifeboat (fake) at http://127.0.0.1:P/#token=T"
+ *   tsx test/e2e/fake-server.ts --port 0     prints "Lifeboat (fake) at http://127.0.0.1:P/?code=C"
+ *
+ * Sign-in as the real server does it (minus its Origin/Host checks and body limits): single-use
+ * launch codes traded at POST /api/session for the cookie `lifeboat_P`, new links from
+ * POST /api/session/link.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -15,6 +19,16 @@ import type { ApiErrorData } from '../../electron/api/errors.js';
 
 const root = resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
 const token = randomBytes(16).toString('hex');
+/** Live launch codes → expiry (two minutes); a code leaves on first use. */
+const codes = new Map<string, number>();
+let cookieName = '';
+let origin = '';
+function launchUrl(): string {
+  const code = randomBytes(24).toString('base64url');
+  codes.set(code, Date.now() + 120_000);
+  return `${origin}/?code=${code}`;
+}
+const signedIn = (cookie: string | undefined) => (cookie ?? '').split(';').some((c) => c.trim() === `${cookieName}=${token}`);
 const portArg = process.argv.indexOf('--port');
 const port = portArg > 0 ? Number(process.argv[portArg + 1]) : 0;
 
@@ -191,7 +205,7 @@ const mime: Record<string, string> = { '.html': 'text/html', '.js': 'text/javasc
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/api/events') {
-    if (url.searchParams.get('token') !== token) return void res.writeHead(401).end();
+    if (!signedIn(req.headers.cookie)) return void res.writeHead(401).end();
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(': hello\n\n');
     clients.add(res);
@@ -200,12 +214,29 @@ const server = createServer((req, res) => {
   }
   if (url.pathname.startsWith('/api/')) {
     const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (req.headers.authorization !== `Bearer ${token}`) {
-      return reply(401, { ok: false, error: fail('UNAUTHORIZED', 'This window is not signed in to Lifeboat.', 'Open the full address printed at start-up.') });
-    }
+    const noSession = () => reply(401, { ok: false, error: fail('UNAUTHORIZED', 'This page is not signed in to Lifeboat.', 'Open the link printed at start-up.') });
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
+      if (url.pathname === '/api/session') {
+        let code: string | undefined;
+        try {
+          code = (JSON.parse(body || '{}') as { code?: string }).code;
+        } catch {
+          return reply(400, { ok: false, error: fail('BAD_INPUT', 'The request body is not valid JSON.') });
+        }
+        if (code === undefined) return signedIn(req.headers.cookie) ? reply(200, { ok: true, result: { signedIn: true } }) : noSession();
+        const exp = codes.get(code);
+        codes.delete(code);
+        if (exp === undefined || exp <= Date.now()) {
+          console.log(`A sign-in was refused (a used or expired link). New link: ${launchUrl()}`);
+          return reply(401, { ok: false, error: fail('UNAUTHORIZED', 'This link was already used or has expired.', "Start Lifeboat's web mode again, or use the new link it prints.") });
+        }
+        res.setHeader('set-cookie', `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`);
+        return reply(200, { ok: true, result: { signedIn: true } });
+      }
+      if (!signedIn(req.headers.cookie)) return noSession();
+      if (url.pathname === '/api/session/link') return reply(200, { ok: true, result: { url: launchUrl() } });
       const name = url.pathname.slice(5) as MethodName;
       const h = handlers[name];
       if (!h) return reply(404, { ok: false, error: fail('UNKNOWN_METHOD', `No method ${name}.`) });
@@ -227,5 +258,7 @@ const server = createServer((req, res) => {
 server.listen(port, '127.0.0.1', () => {
   const addr = server.address();
   const p = typeof addr === 'object' && addr ? addr.port : port;
-  console.log(`Lifeboat (fake) at http://127.0.0.1:${p}/#token=${token}`);
+  origin = `http://127.0.0.1:${p}`;
+  cookieName = `lifeboat_${p}`;
+  console.log(`Lifeboat (fake) at ${launchUrl()}`);
 });

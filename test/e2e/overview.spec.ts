@@ -1,6 +1,6 @@
 import { readLabState } from '../lab/state.js';
 import { startWebMode, useFake } from './server.js';
-import { expect, openLifeboat, test } from './fixtures.js';
+import { expect, openLifeboat, sharedLink, test } from './fixtures.js';
 
 const lab = useFake() ? undefined : readLabState();
 
@@ -120,7 +120,7 @@ test.describe('Overview', () => {
     // A second web-mode server of its own, so stopping it leaves the shared one alone.
     const web = await startWebMode();
     try {
-      await page.goto(web.url);
+      await page.goto(await web.link());
       await expect(page.getByTestId('cluster-state')).toHaveText('Connected');
       await expect(page.getByTestId('connection-lost')).toHaveCount(0);
       await web.stop();
@@ -132,11 +132,32 @@ test.describe('Overview', () => {
     }
   });
 
-  test('opened without its token, the page says how to get in', async ({ page }) => {
+  test('opened without a link, the page says how to get in', async ({ page }) => {
     const url = new URL(process.env.LIFEBOAT_E2E_URL!);
     await page.goto(url.origin + '/');
     await expect(page.getByTestId('no-token')).toBeVisible();
-    await expect(page.getByTestId('no-token')).toContainText('#token=');
+    await expect(page.getByTestId('sign-in-error')).toContainText('not signed in');
+    await expect(page.getByTestId('no-token')).toContainText('?code=');
+  });
+
+  test('a link works once: the page that used it stays signed in through a reload; a second browser is refused', async ({ page, browser }) => {
+    const link = await sharedLink('activity');
+    await page.goto(link);
+    await expect(page).toHaveURL(/\/#\/activity$/);
+    await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
+    await expect(page.getByTestId('no-token')).toHaveCount(0);
+    const other = await browser.newContext();
+    try {
+      const second = await other.newPage();
+      await second.goto(link);
+      await expect(second.getByTestId('sign-in-error')).toHaveText(
+        "This link was already used or has expired. Start Lifeboat's web mode again, or use the new link it prints.",
+      );
+    } finally {
+      await other.close();
+    }
   });
 
   test('a restricted user sees each missing permission with what it is for', async ({ page }) => {

@@ -42,8 +42,8 @@ async function shot(page: Page, opts: { path: string; fullPage?: boolean }) {
 
 async function openRegistry(page: Page, scheme: 'light' | 'dark' = 'light') {
   await page.addInitScript((s) => window.localStorage.setItem('lifeboat.colorScheme', s), scheme);
-  await page.goto(web.url);
-  await expect(page).not.toHaveURL(/token=/);
+  await page.goto(await web.link());
+  await expect(page).not.toHaveURL(/code=/);
   await page.evaluate(() => (window.location.hash = '#/registry'));
   await expect(page.getByRole('heading', { level: 1, name: 'Registry' })).toBeVisible();
 }
@@ -200,8 +200,8 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
   test('the registry is re-seeded from an export before the application is restored', async ({ page }) => {
     await page.addInitScript(() => window.localStorage.setItem('lifeboat.colorScheme', 'light'));
     // Export the registry on the Registry screen, as the operator did before the cluster was lost.
-    await page.goto(kweb.url);
-    await expect(page).not.toHaveURL(/token=/);
+    await page.goto(await kweb.link());
+    await expect(page).not.toHaveURL(/code=/);
     await page.evaluate(() => (window.location.hash = '#/registry'));
     const panel = page.getByTestId('registry-export');
     await panel.getByTestId('registry-export-dest').fill(join(kwork, 'export', 'registry'));

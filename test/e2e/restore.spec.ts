@@ -60,8 +60,8 @@ test.describe('Restore wizard', () => {
   });
 
   test('walks every step: situation, backup, type, confirm, run, report', async ({ page }) => {
-    await page.goto(web.url);
-    await expect(page).not.toHaveURL(/token=/);
+    await page.goto(await web.link());
+    await expect(page).not.toHaveURL(/code=/);
     await page.evaluate(() => (window.location.hash = '#/restore'));
     await expect(page.getByRole('heading', { level: 1, name: 'Restore' })).toBeVisible();
 

@@ -1,8 +1,12 @@
 /**
  * Starts Lifeboat in web mode for the e2e suite and the screenshot script: builds the renderer,
- * runs `tsx electron/web.ts --port 0 --no-open` against the lab's kubeconfig, and reads the URL
- * (with its `#token=…`) from what the server prints. LIFEBOAT_E2E_FAKE=1 runs the dev-only fake
+ * runs `tsx electron/web.ts --port 0 --no-open` against the lab's kubeconfig, and reads the launch
+ * link (`/?code=…`) from what the server prints. LIFEBOAT_E2E_FAKE=1 runs the dev-only fake
  * (test/e2e/fake-server.ts) instead, for working on the renderer without a lab.
+ *
+ * A launch link works once, within two minutes, so a page cannot reuse the printed one: the harness
+ * signs itself in with it (POST /api/session → the session cookie) and asks for a fresh link for
+ * every page it opens (POST /api/session/link), which the page then trades as an operator's would.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -12,10 +16,45 @@ import { readLabState, repoRoot, type LabState } from '../lab/state.js';
 import { labHealthy } from '../lab/lab.js';
 
 export interface WebMode {
-  /** The address to open, token included. */
-  url: string;
+  /** The server's root, `http://127.0.0.1:PORT` (no credential). */
+  origin: string;
+  /** The harness's session cookie (`lifeboat_PORT=…`), for minting links; never put it in a URL. */
+  session: string;
+  /** A fresh single-use launch link; with a screen, it opens there (`/?code=…#/backups`). One per page load. */
+  link(screen?: string): Promise<string>;
   child: ChildProcess;
   stop(): Promise<void>;
+}
+
+/** The launch link web mode (and the fake) prints. */
+export const LAUNCH_URL_RE = /(https?:\/\/[^\s'"/]+\/\?code=[A-Za-z0-9_-]+)/;
+
+/** Trades a printed launch link for the session cookie, as the page would; returns `name=value`. */
+export async function signIn(launchUrl: string): Promise<{ origin: string; session: string }> {
+  const u = new URL(launchUrl);
+  const res = await fetch(`${u.origin}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: u.searchParams.get('code') }),
+  });
+  const session = (res.headers.get('set-cookie') ?? '').split(';')[0]!.trim();
+  if (res.status !== 200 || !session) throw new Error(`signing in to web mode at ${u.origin} failed: HTTP ${res.status} ${await res.text()}`);
+  return { origin: u.origin, session };
+}
+
+/** A new single-use launch link from a signed-in harness (screen: e.g. 'backups' → `#/backups`). */
+export async function newLink(origin: string, session: string, screen?: string): Promise<string> {
+  const res = await fetch(`${origin}/api/session/link`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: session }, body: '{}' });
+  const body = (await res.json().catch(() => null)) as { ok?: boolean; result?: { url?: string } } | null;
+  const url = body?.ok ? body.result?.url : undefined;
+  if (!url) throw new Error(`web mode at ${origin} gave no new launch link: HTTP ${res.status} ${JSON.stringify(body)}`);
+  return screen ? `${url}#/${screen}` : url;
+}
+
+/** Signs in with the printed link; `link()` then mints one per page. */
+export async function webModeFrom(launchUrl: string, child: ChildProcess, stop: () => Promise<void>): Promise<WebMode> {
+  const { origin, session } = await signIn(launchUrl);
+  return { origin, session, link: (screen) => newLink(origin, session, screen), child, stop };
 }
 
 export const useFake = () => process.env.LIFEBOAT_E2E_FAKE === '1';
@@ -47,7 +86,6 @@ function labLaunch(lab: LabState, opts: { env?: NodeJS.ProcessEnv; home?: string
   return { args: ['--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], env };
 }
 
-const URL_RE = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/;
 
 /** Web mode on the default lab (or the fake server with LIFEBOAT_E2E_FAKE=1). */
 export async function startWebMode(timeoutMs = 60_000): Promise<WebMode> {
@@ -74,7 +112,7 @@ async function launch(entry: string, args: string[], env: NodeJS.ProcessEnv, tim
     const timer = setTimeout(() => reject(new Error(`web mode printed no URL within ${timeoutMs} ms. Output:\n${seen}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
-      const m = URL_RE.exec(seen);
+      const m = LAUNCH_URL_RE.exec(seen);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
@@ -90,15 +128,17 @@ async function launch(entry: string, args: string[], env: NodeJS.ProcessEnv, tim
   // Keep draining output so the child never blocks on a full pipe.
   child.stdout!.resume();
   child.stderr!.resume();
-  return {
-    url,
-    child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  try {
+    return await webModeFrom(url, child, stop);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

@@ -5,7 +5,7 @@
  * pushed, the review with the exact commands, the install with live phases, and the verified
  * result. Screenshots: docs/screenshots/setup-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,15 +15,15 @@ import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { expect, test } from './fixtures.js';
-import { useFake } from './server.js';
+import { LAUNCH_URL_RE, useFake, webModeFrom, type WebMode } from './server.js';
 
 const labDir = join(repoRoot, '.lab-setup');
 const shots = join(repoRoot, 'docs', 'screenshots');
 let lab: LabState;
-let web: { url: string; child: ChildProcess };
+let web: WebMode;
 let work: string;
 
-async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
+async function startWeb(): Promise<WebMode> {
   const home = join(work, 'home');
   const env = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, HOME: home } as NodeJS.ProcessEnv;
   delete env.LIFEBOAT_DATA_DIR;
@@ -33,7 +33,7 @@ async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
     const timer = setTimeout(() => reject(new Error(`web mode printed no URL:\n${seen}`)), 60_000);
     const onData = (c: Buffer) => {
       seen += c.toString();
-      const m = /(https?:\/\/[^\s'"]+#token=[A-Za-z0-9_\-.~%]+)/.exec(seen);
+      const m = LAUNCH_URL_RE.exec(seen);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
@@ -45,7 +45,10 @@ async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
   });
   child.stdout!.resume();
   child.stderr!.resume();
-  return { url, child };
+  // Signs the harness in with the printed link; each page then opens a fresh one (web.link()).
+  return webModeFrom(url, child, async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  });
 }
 
 async function shot(page: Page, name: string) {
@@ -56,8 +59,8 @@ async function shot(page: Page, name: string) {
 
 async function openSetup(page: Page) {
   await page.addInitScript(() => window.localStorage.setItem('lifeboat.colorScheme', 'light'));
-  await page.goto(web.url);
-  await expect(page).not.toHaveURL(/token=/);
+  await page.goto(await web.link());
+  await expect(page).not.toHaveURL(/code=/);
   await page.evaluate(() => (window.location.hash = '#/setup'));
   await expect(page.getByRole('heading', { level: 1, name: 'Setup' })).toBeVisible();
 }
