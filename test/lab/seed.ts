@@ -25,9 +25,12 @@ export function isAirgap(flavour: Flavour): boolean {
   return flavour !== 'existing';
 }
 
+/** The namespace (path) under which the air-gapped flavours' images sit in the lab registry (kotsadm-confg's kotsadm-registry). */
+export const LAB_REGISTRY_NAMESPACE = 'lifeboat';
+
 /** Where the air-gapped flavours keep images: the lab registry under one namespace, as KOTS rewrites them. */
 export function privateImage(state: LabState, name: string, tag: string): string {
-  return `${state.registry.host}/lifeboat/${name}:${tag}`;
+  return `${state.registry.host}/${LAB_REGISTRY_NAMESPACE}/${name}:${tag}`;
 }
 
 function dockerConfig(host: string, username: string, password: string): string {
@@ -152,7 +155,7 @@ export function adminConsole(state: LabState): any[] {
   const kotsadmImage = airgap ? privateImage(state, 'kotsadm', KOTS_VERSION) : `kotsadm/kotsadm:${KOTS_VERSION}`;
   const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra } });
   const apps = [{ slug: state.app.slug, namespace: state.app.namespace, versionLabel: '1.0.0', sequence: 1, backupSpec: stringify(vendorBackupSpec()) }];
-  const registryData = airgap ? { 'kotsadm-registry': `${state.registry.host}/lifeboat` } : {};
+  const registryData = airgap ? { 'kotsadm-registry': `${state.registry.host}/${LAB_REGISTRY_NAMESPACE}` } : {};
   return [
     ...(ns === 'default' ? [] : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('kotsadm') },

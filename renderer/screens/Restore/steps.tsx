@@ -8,6 +8,7 @@ import type { RestoreBackup, RestoreProgress, RestoreRun, RestoreRunStep, Restor
 import { CheckList } from '../../components/CheckList.js';
 import { Fact } from '../../components/Fact.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
+import { selectableRowProps } from '../../components/selectableRow.js';
 import { absoluteTime, relativeTime } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
 
@@ -132,7 +133,8 @@ function BackupRow({ b, selected, onSelect }: { b: RestoreBackup; selected: bool
   const blocking = b.checks.filter((c) => c.severity === 'error');
   const warnings = b.checks.filter((c) => c.severity === 'warning');
   return (
-    <Table.Tr data-testid={`backup-${b.name}`} data-restorable={b.restorable}>
+    // The whole row chooses the backup (click, Enter or Space); the radio shows and tells the choice.
+    <Table.Tr data-testid={`backup-${b.name}`} data-restorable={b.restorable} {...selectableRowProps({ selected, disabled: !b.restorable, onSelect })}>
       <Table.Td style={{ verticalAlign: 'top' }}>
         <Radio
           checked={selected}
@@ -140,6 +142,7 @@ function BackupRow({ b, selected, onSelect }: { b: RestoreBackup; selected: bool
           disabled={!b.restorable}
           aria-label={b.restorable ? `Restore from ${b.name}` : `${b.name} cannot be restored`}
           name="restore-backup"
+          tabIndex={-1}
         />
       </Table.Td>
       <Table.Td style={{ verticalAlign: 'top' }}>
