@@ -1,13 +1,16 @@
 /**
- * Builds the small OCI image-layout archives the setup wizard pushes into a private registry:
- *   resources/images/velero-v1.18.3.oci.tar                     (velero/velero:v1.18.3)
- *   resources/images/velero-plugin-for-aws-v1.14.3.oci.tar      (velero/velero-plugin-for-aws:v1.14.3)
+ * Builds the small OCI image-layout archives the setup wizard pushes into the lab's registry in tests:
+ *   test/fixtures/images/velero-v1.18.3.oci.tar                 (velero/velero:v1.18.3)
+ *   test/fixtures/images/velero-plugin-for-aws-v1.14.3.oci.tar  (velero/velero-plugin-for-aws:v1.14.3)
+ * They live under test/, never in resources/ (which electron-builder packages): the tests, the e2e
+ * specs and the demo point Lifeboat at them with LIFEBOAT_IMAGES_DIR, and scripts/check-dist.ts
+ * refuses a stand-in (annotation dev.lifeboat.test-stand-in) found in resources/images.
  *
  * TEST STAND-INS: each holds one synthetic layer (a text file), not the real Velero binaries. The
  * lab never runs these images (its process kubelet runs the real velero server and plugin as local
- * processes); it only checks that they exist in its registry. A release build machine would write
- * the same files from the real upstream images (e.g. `skopeo copy docker://velero/velero:v1.18.3
- * oci-archive:…` or Lifeboat's own registry export), with the same names and index.json ref names.
+ * processes); it only checks that they exist in its registry. A release build machine writes the
+ * real ones into resources/images from the upstream images pinned in resources/images.lock.json
+ * (`npx tsx scripts/fetch-images.ts`), with the same names and index.json ref names.
  *
  * Usage: npx tsx scripts/build-test-images.ts [outDir]
  */
@@ -63,7 +66,7 @@ export async function buildImageArchive(out: string, repository: string, tag: st
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const outDir = resolve(process.argv[2] ?? join(root, 'resources', 'images'));
+  const outDir = resolve(process.argv[2] ?? join(root, 'test', 'fixtures', 'images'));
   for (const img of TEST_IMAGES) {
     await buildImageArchive(join(outDir, img.file), img.repository, img.tag);
     console.log(`wrote ${join(outDir, img.file)} (${img.repository}:${img.tag}, test stand-in)`);

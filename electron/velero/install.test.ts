@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultImagesLock, imagesLockFor, parseUpstream, pinFor } from './imagesLock.js';
 import { fsBackupFlags, installArgs, parseInstallOutput, pluginContainerName, privateRef, refusesLvp, requiredImages, uninstallArgs, veleroPullPolicy } from './install.js';
 
 describe('velero install builder', () => {
@@ -46,5 +47,26 @@ describe('velero install builder', () => {
     expect(lines[2]).toMatchObject({ kind: 'Namespace', name: 'velero' });
     expect(pluginContainerName('reg.local/velero/velero-plugin-for-aws:v1.13.0')).toBe('velero-velero-plugin-for-aws');
     expect(pluginContainerName('reg:5000/lifeboat/velero-plugin-for-aws:v1.14.3')).toBe('lifeboat-velero-plugin-for-aws');
+  });
+});
+
+describe('velero install by digest (resources/images.lock.json)', () => {
+  const d = (c: string) => `sha256:${c.repeat(64)}`;
+  const pinned = { images: { velero: { upstream: 'docker.io/velero/velero:v1.18.3', digest: d('a'), platforms: { 'linux/amd64': d('b'), 'linux/arm64': d('c') } }, 'velero-plugin-for-aws': { upstream: 'docker.io/velero/velero-plugin-for-aws:v1.14.3', digest: d('d'), platforms: { 'linux/amd64': d('e'), 'linux/arm64': d('f') } } } };
+  it('pinned images go in by digest, in the private registry and upstream', () => {
+    const args = installArgs({ veleroVersion: 'v1.18.3', provider: 'aws', registry: { host: 'r:5000', namespace: 'lb' }, lock: pinned });
+    expect(args.slice(3, 7)).toEqual(['--image', `r:5000/lb/velero@${d('a')}`, '--plugins', `r:5000/lb/velero-plugin-for-aws@${d('d')}`]);
+    expect(installArgs({ veleroVersion: 'v1.18.3', provider: 'aws', lock: pinned }).slice(3, 7)).toEqual(['--image', `velero/velero@${d('a')}`, '--plugins', `velero/velero-plugin-for-aws@${d('d')}`]);
+    expect(pluginContainerName(`r:5000/lb/velero-plugin-for-aws@${d('d')}`)).toBe('lb-velero-plugin-for-aws');
+  });
+  it('placeholders (the lock as shipped here) keep the tags', () => {
+    const placeholder = { images: { velero: { upstream: 'docker.io/velero/velero:v1.18.3', placeholder: true, digest: null, platforms: { 'linux/amd64': null, 'linux/arm64': null } } } };
+    expect(installArgs({ veleroVersion: 'v1.18.3', provider: 'aws', registry: { host: 'r:5000', namespace: 'lb' }, lock: placeholder }).slice(3, 7)).toEqual(['--image', 'r:5000/lb/velero:v1.18.3', '--plugins', 'r:5000/lb/velero-plugin-for-aws:v1.14.3']);
+    expect(installArgs({ veleroVersion: 'v1.18.3', provider: 'aws', registry: { host: 'r:5000', namespace: 'lb' }, lock: defaultImagesLock })[4]).toBe('r:5000/lb/velero:v1.18.3');
+    expect(pinFor(defaultImagesLock, { repository: 'velero/velero', tag: 'v1.18.3' })).toMatchObject({ pinned: false, reason: expect.stringMatching(/placeholder; unverified build/) });
+    expect(pinFor(imagesLockFor({ LIFEBOAT_IMAGES_DIR: '/x' }), { repository: 'velero/velero', tag: 'v1.18.3' })).toMatchObject({ pinned: false, reason: expect.stringMatching(/LIFEBOAT_IMAGES_DIR/) });
+    expect(parseUpstream('docker.io/velero/velero:v1.18.3')).toEqual({ registry: 'docker.io', repository: 'velero/velero', tag: 'v1.18.3' });
+    expect(parseUpstream('127.0.0.1:5000/velero/velero:v1')).toEqual({ registry: '127.0.0.1:5000', repository: 'velero/velero', tag: 'v1' });
+    expect(parseUpstream('busybox:1')).toEqual({ registry: 'docker.io', repository: 'library/busybox', tag: '1' });
   });
 });

@@ -14,6 +14,8 @@
  * through a `--secret-file` on disk, and switching destination later is the same command.
  */
 
+import { pinFor, type ImagesLock } from './imagesLock.js';
+
 export type StorageProvider = 'aws' | 's3-compatible' | 'gcp' | 'azure' | 'nfs' | 'hostpath';
 
 /** An image as published upstream (Docker Hub) — what the air-gap archive holds. */
@@ -100,6 +102,11 @@ export function upstreamRef(img: UpstreamImage): string {
   return `${img.repository}:${img.tag}`;
 }
 
+/** The same image by digest: `<host>[/<namespace>]/<name>@sha256:…` (or `<repository>@sha256:…` upstream). */
+export function digestRef(img: UpstreamImage, digest: string, reg?: PrivateRegistry): string {
+  return reg ? `${reg.host}/${privateRepository(img, reg)}@${digest}` : `${img.repository}@${digest}`;
+}
+
 /** Velero's own rule (pkg/install/deployment.go): split on ":"; exactly two parts and a tag other
  * than "latest" → IfNotPresent, anything else (a registry port, no tag) → Always. */
 export function veleroPullPolicy(image: string): 'Always' | 'IfNotPresent' {
@@ -124,12 +131,18 @@ export interface InstallOptions {
   /** Rewrite images to this registry (air gap); absent: upstream images. */
   registry?: PrivateRegistry;
   dryRun?: boolean;
+  /** The images lock (imagesLock.ts): pinned images are installed by digest, placeholders by tag. */
+  lock?: ImagesLock;
 }
 
 /** argv for `velero install` as KOTS prints it (no BSL, no secret: KOTS's configure adds them). */
 export function installArgs(o: InstallOptions): string[] {
   const images = requiredImages(o.veleroVersion, o.provider);
-  const ref = (i: UpstreamImage) => (o.registry ? privateRef(i, o.registry) : upstreamRef(i));
+  const ref = (i: UpstreamImage) => {
+    const pin = o.lock ? pinFor(o.lock, i) : undefined;
+    if (pin?.pinned) return digestRef(i, pin.digest, o.registry);
+    return o.registry ? privateRef(i, o.registry) : upstreamRef(i);
+  };
   const args = [
     'install',
     '--namespace', o.namespace ?? 'velero',
