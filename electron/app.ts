@@ -2,11 +2,15 @@
  * Builds Lifeboat's services once and maps every contract method to one of them. The same App
  * serves both transports (Electron IPC and web mode); it knows nothing about either.
  */
+import { randomUUID } from 'node:crypto';
 import type { AppInfo } from './api/contract.js';
+import { buildVerification } from './buildInfo.js';
+import { devOverrides } from './devOverrides.js';
 import { ClusterService } from './cluster/service.js';
 import { EnvironmentDetector } from './environment/detect.js';
 import { EventBus } from './events.js';
 import { Journal } from './journal.js';
+import { onStateFileMovedAside } from './stateFile.js';
 import { Binaries } from './tools/binaries.js';
 import { ToolRunner } from './tools/runner.js';
 import { Tools } from './tools/tools.js';
@@ -32,6 +36,8 @@ export interface AppOptions {
   /** Connect at start even without --kubeconfig, using the first kubeconfig found. */
   autoConnect?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Packaged: honour LIFEBOAT_* overrides (--allow-dev-overrides); else they are ignored (devOverrides.ts). */
+  allowDevOverrides?: boolean;
 }
 
 export interface App {
@@ -49,9 +55,24 @@ export interface App {
   dispose(): Promise<void>;
 }
 
-export function createApp(opts: AppOptions): App {
+export function createApp(options: AppOptions): App {
+  const overrides = devOverrides(options.env ?? process.env, { packaged: !!options.packaged, allowed: !!options.allowDevOverrides });
+  const opts: AppOptions = { ...options, env: overrides.env, ...(options.packaged && !options.allowDevOverrides ? { toolsDir: undefined } : {}) };
   const bus = new EventBus();
   const journal = new Journal(opts.dataDir, bus);
+  // A state file found torn or foreign is moved aside by its store (stateFile.ts); Activity says so.
+  const stopMovedAside = onStateFileMovedAside(opts.dataDir, (m) => {
+    journal.record({
+      id: randomUUID(),
+      startedAt: m.at,
+      finishedAt: m.at,
+      tool: 'lifeboat',
+      args: ['read', m.file],
+      exitCode: null,
+      outcome: 'failed',
+      summary: `${m.file} ${m.reason}. ${m.movedTo ? `Kept as ${m.movedTo}` : 'It could not be moved aside'}; ${m.consequence}.`,
+    });
+  });
   const runner = new ToolRunner({ journal, bus });
   const binaries = new Binaries({ overrideDir: opts.toolsDir, packaged: opts.packaged, resourcesPath: opts.resourcesPath, repoRoot: opts.repoRoot });
   const cluster = new ClusterService({ bus, env: opts.env });
@@ -79,7 +100,7 @@ export function createApp(opts: AppOptions): App {
     ...backupsHandlers(services),
     ...restoreHandlers(services),
     ...registryHandlers(services),
-    'app.info': () => ({ version: opts.version, mode: opts.mode, platform: `${process.platform}-${process.arch}`, dataDir: opts.dataDir }),
+    'app.info': () => ({ version: opts.version, mode: opts.mode, platform: `${process.platform}-${process.arch}`, dataDir: opts.dataDir, ...(overrides.active.length ? { devOverrides: overrides.active } : {}), ...buildVerification({ env: opts.env ?? process.env, toolsDir: opts.toolsDir }) }),
     'cluster.kubeconfigs': () => cluster.kubeconfigs(),
     'cluster.status': () => cluster.status(),
     'cluster.connect': (input) => cluster.connect(input),
@@ -116,6 +137,7 @@ export function createApp(opts: AppOptions): App {
       }
     },
     async dispose() {
+      stopMovedAside();
       runner.cancelAll();
       cluster.dispose();
       await detector.stop();

@@ -13,12 +13,18 @@ import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron'
 import { createApp, type App } from './app.js';
 import { registerIpc } from './transport/ipc.js';
 import { CSP } from './transport/web.js';
+import { trustedUrlCheck } from './trustedUrl.js';
+import { DEV_OVERRIDES_FLAG, devOverrides } from './devOverrides.js';
 
 const SCHEME = 'app';
 const HOST = 'lifeboat';
 const APP_ORIGIN = `${SCHEME}://${HOST}`;
 const here = dirname(fileURLToPath(import.meta.url));
-const devServer = process.env.LIFEBOAT_DEV_SERVER_URL; // e.g. vite dev server in development only
+// A packaged build ignores every LIFEBOAT_* variable unless started with --allow-dev-overrides.
+const allowDevOverrides = process.argv.includes(DEV_OVERRIDES_FLAG);
+const overrides = devOverrides(process.env, { packaged: app.isPackaged, allowed: allowDevOverrides });
+if (overrides.ignored.length) console.warn(`Lifeboat: ignoring ${overrides.ignored.join(', ')} (a packaged build honours them only with ${DEV_OVERRIDES_FLAG}).`);
+const devServer = app.isPackaged ? undefined : overrides.env.LIFEBOAT_DEV_SERVER_URL; // e.g. vite dev server in development only
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -33,10 +39,7 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-function isTrustedUrl(url: string): boolean {
-  if (url.startsWith(`${APP_ORIGIN}/`)) return true;
-  return !!devServer && !app.isPackaged && url.startsWith(devServer);
-}
+const isTrustedUrl = trustedUrlCheck({ appOrigin: APP_ORIGIN, devServer, packaged: app.isPackaged });
 
 protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
@@ -94,14 +97,16 @@ if (!app.requestSingleInstanceLock()) {
 
     const root = app.getAppPath();
     lifeboat = createApp({
-      dataDir: process.env.LIFEBOAT_DATA_DIR || app.getPath('userData'),
+      dataDir: overrides.env.LIFEBOAT_DATA_DIR || app.getPath('userData'),
       mode: 'electron',
       version: app.getVersion(),
-      toolsDir: process.env.LIFEBOAT_TOOLS_DIR || undefined,
+      toolsDir: overrides.env.LIFEBOAT_TOOLS_DIR || undefined,
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,
       repoRoot: root,
       autoConnect: true,
+      env: process.env,
+      allowDevOverrides,
     });
     registerIpc({
       ipcMain,

@@ -14,6 +14,7 @@ import {
 import { Component, Suspense, use, useEffect, useRef, useState, type ErrorInfo, type ReactNode } from 'react';
 import classes from './App.module.css';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
+import { DevOverridesBanner } from './components/DevOverridesBanner.js';
 import { hrefFor, screens, type ScreenId } from './routes.js';
 import { loadScreen } from './screenLoaders.js';
 import { useLifeboat } from './store/index.js';
@@ -103,6 +104,22 @@ function HeaderTooltip({ label, children }: { label: string; children: React.Rea
     </Tooltip>
   ) : (
     children
+  );
+}
+
+/** A build whose tools or images are not pinned by digest (placeholders in the locks) says so, always. */
+function UnverifiedBuildBadge() {
+  const info = useLifeboat((s) => s.appInfo);
+  if (!info?.unverifiedBuild) return null;
+  const reasons = info.unverifiedReasons ?? [];
+  return (
+    <HeaderTooltip label={reasons.join(' ') || 'Tools or images are not pinned by digest.'}>
+      <span role="status" aria-label={`Unverified build: ${reasons.join(' ')}`}>
+        <StatusBadge tone="warning" testId="header-unverified-build">
+          Unverified build
+        </StatusBadge>
+      </span>
+    </HeaderTooltip>
   );
 }
 
@@ -254,6 +271,7 @@ function Shell() {
           <h2 className={classes.brandName}>Lifeboat</h2>
         </div>
         <div className={classes.headerEnd}>
+          <UnverifiedBuildBadge />
           <ClusterBadge />
           <ThemeToggle />
         </div>
@@ -264,6 +282,7 @@ function Shell() {
       <main className={classes.main} id="main">
         <div className={classes.content}>
           <ConnectionBanner />
+          <DevOverridesBanner />
           <ScreenBoundary key={current} id={current}>
             <Suspense fallback={<ScreenLoading id={current} />}>
               <ScreenView id={current} />

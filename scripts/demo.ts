@@ -3,7 +3,10 @@
  * Lifeboat without a cluster. Builds the lab's tools (cached), starts and seeds the lab, builds
  * Lifeboat, and opens it on the lab: in Electron where its binary exists, otherwise in web mode
  * (its launch link is printed: it works once, within two minutes; web mode prints a new one when
- * a used or expired link is tried). Ctrl+C stops Lifeboat; `npm run lab:down` stops the lab.
+ * a used or expired link is tried). Before Lifeboat opens it prints what each wizard step needs on
+ * this lab (scripts/demo-guide.ts): the destination's endpoint, bucket and keys, the registry's
+ * address and credentials on air-gapped flavours, and what to choose in Restore. Ctrl+C stops
+ * Lifeboat; `npm run lab:down` stops the lab.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,6 +14,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLab } from '../test/lab/lab.js';
+import { demoGuide } from './demo-guide.js';
 import { repoRoot } from '../test/lab/state.js';
 import type { Flavour } from '../test/lab/seed.js';
 
@@ -37,9 +41,16 @@ async function main() {
   const env = {
     ...process.env,
     LIFEBOAT_TOOLS_DIR: state.toolsDir,
+    // The setup wizard pushes the synthetic test stand-ins of Velero's images (never shipped in resources/).
+    LIFEBOAT_IMAGES_DIR: join(repoRoot, 'test', 'fixtures', 'images'),
     KUBECONFIG: state.kubeconfig,
     LIFEBOAT_DATA_DIR: join(state.dir, 'lifeboat-data'),
+    // The lab registry's certificate is signed by the lab's own CA: trusted for the registry export
+    // of a full backup on kURL / Embedded Cluster (the Images step takes the same file, printed below).
+    LIFEBOAT_REGISTRY_CA: state.registry.caFile,
   };
+  // Everything the wizards ask for on this lab, printed where the newcomer reads next.
+  console.log(`\n${demoGuide(state)}\n`);
   const electron = values.web ? undefined : electronBinary();
   if (electron) {
     console.log('demo: opening Lifeboat in Electron');

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { isBackupRowsWire, type BackupRowsWire } from './backupRows.js';
+import { RegistryHost, RegistryNamespace } from './registryRef.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
@@ -192,6 +193,11 @@ export const AppInfo = z.object({
   mode: z.enum(['electron', 'web']),
   platform: z.string(),
   dataDir: z.string(),
+  /** Packaged build started with --allow-dev-overrides: the LIFEBOAT_* overrides in effect (NAME=value), shown as a banner. */
+  devOverrides: z.array(z.string()).optional(),
+  /** Built without pinned tools or images (placeholders in resources/*.lock.json), or run with overrides: nothing was checked against a pinned digest. */
+  unverifiedBuild: z.boolean(),
+  unverifiedReasons: z.array(z.string()),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
@@ -304,6 +310,12 @@ export const SetupImage = z.object({
   archive: z.string().optional(),
   state: z.enum(['unknown', 'checking', 'present', 'missing', 'pushing', 'pushed', 'error']),
   digest: z.string().optional(),
+  /** The digest resources/images.lock.json pins (its upstream index): present means this digest is there, and Velero is installed by it. */
+  pinned: z.string().optional(),
+  /** The per-platform manifests the lock pins (linux/amd64, linux/arm64). */
+  pinnedPlatforms: z.record(z.string(), z.string()).optional(),
+  /** Why this image is trusted by tag only (a placeholder in the lock: an unverified build). */
+  unverified: z.string().optional(),
   bytesDone: z.number().optional(),
   bytesTotal: z.number().optional(),
   message: z.string().optional(),
@@ -400,7 +412,7 @@ const setupMethods = {
   'setup.forgetSecrets': method(empty, SetupWizard),
   /** The private registry for the images (prefilled from KOTS); checks each image there. */
   'setup.setRegistry': method(
-    z.object({ host: z.string().trim().min(1).max(512), namespace: z.string().trim().max(253).optional(), useKotsCredentials: z.boolean().optional(), username: z.string().max(512).optional(), password: z.string().max(4096).optional(), caPath: z.string().max(4096).optional() }).strict(),
+    z.object({ host: RegistryHost, namespace: RegistryNamespace.optional(), useKotsCredentials: z.boolean().optional(), username: z.string().max(512).optional(), password: z.string().max(4096).optional(), caPath: z.string().max(4096).optional() }).strict(),
     SetupWizard,
   ),
   'setup.checkImages': method(empty, SetupWizard),

@@ -4,6 +4,7 @@
  */
 import { ApiException, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
+import { execPluginFailure } from './kubeconfig.js';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 
@@ -94,6 +95,7 @@ export async function probe(kc: KubeConfig, timeoutMs = DEFAULT_PROBE_TIMEOUT_MS
     );
     return { gitVersion: v.gitVersion };
   } catch (err) {
-    throw mapClusterError(err, ctx);
+    // The exec credential plugin's own failure is said as such, not as "cannot reach the cluster".
+    throw execPluginFailure(kc, err) ?? mapClusterError(err, ctx);
   }
 }

@@ -6,7 +6,8 @@
  * host files are root-only; reading one as another user is KUBECONFIG_MISSING with a hint to copy it.
  */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { LocalFileError, MAX_KUBECONFIG_BYTES, readBoundedFileSync } from '../localFile.js';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -59,9 +60,14 @@ export interface LoadedKubeconfig {
 export function loadKubeconfig(path: string): LoadedKubeconfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A regular file of kubeconfig size only: /dev/zero, a FIFO or a huge file named by mistake
+    // would otherwise be read until memory ran out (localFile.ts).
+    text = readBoundedFileSync(path, MAX_KUBECONFIG_BYTES).toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof LocalFileError && err.problem.kind !== 'errno') {
+      throw new LifeboatError('KUBECONFIG_INVALID', `${path} is not a usable kubeconfig: ${err.message}.`, 'Choose the kubeconfig file itself (YAML, usually ~/.kube/config or the cluster\'s admin.conf).', { path });
+    }
+    const code = err instanceof LocalFileError && err.problem.kind === 'errno' ? err.problem.code : (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
       throw new LifeboatError(
         'KUBECONFIG_MISSING',
@@ -168,4 +174,66 @@ export function watchKubeconfig(path: string, onChange: () => void, debounceMs =
     clearTimeout(timer);
     watcher?.close();
   };
+}
+
+/**
+ * Checks, before anything is sent, the files and the credential plugin the current context's user
+ * and cluster name: a missing client-certificate, key or CA file, or an exec plugin that is not
+ * there, would otherwise surface as a misleading "cannot reach the cluster". KUBECONFIG_INVALID
+ * naming the field and the path.
+ */
+export function checkReferencedFiles(kc: KubeConfig, path = '(kubeconfig)'): void {
+  const user = kc.getCurrentUser();
+  const cluster = kc.getCurrentCluster();
+  const refs: Array<[string, string | undefined]> = [
+    ['client-certificate', user?.certFile],
+    ['client-key', user?.keyFile],
+    ['certificate-authority', cluster?.caFile],
+  ];
+  for (const [field, file] of refs) {
+    if (!file) continue;
+    try {
+      readBoundedFileSync(file, MAX_PEM_FILE);
+    } catch (err) {
+      const why = err instanceof LocalFileError ? err.message : String(err);
+      throw new LifeboatError('KUBECONFIG_INVALID', `${path}: the ${field} file ${file} of ${field === 'certificate-authority' ? `cluster "${cluster?.name}"` : `user "${user?.name}"`} cannot be used: ${why}.`, 'Put the file back, or use a kubeconfig with the data embedded (kubectl config view --raw --flatten).', { path, field, file });
+    }
+  }
+  const exec = (user as { exec?: { command?: string } } | null)?.exec;
+  if (exec) {
+    const cmd = exec.command;
+    if (!cmd || !commandExists(cmd)) {
+      throw new LifeboatError('KUBECONFIG_INVALID', `${path}: user "${user?.name}" gets its credentials from the command "${cmd ?? '(none)'}", which is not on this computer.`, 'Install that credential plugin (e.g. the cloud provider\'s CLI) and make sure it is on PATH, or use a kubeconfig with a certificate or token.', { path, command: cmd });
+    }
+  }
+}
+
+const MAX_PEM_FILE = 1024 * 1024;
+
+function commandExists(cmd: string): boolean {
+  const isFile = (p: string) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (cmd.includes('/') || cmd.includes('\\')) return isFile(cmd);
+  const exts = process.platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : [''];
+  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).some((d) => exts.some((e) => isFile(join(d, cmd + e))));
+}
+
+/**
+ * A failure that came from the user's exec credential plugin (not from the network or the API
+ * server): the plugin's own words, said as such. Undefined when `err` is something else.
+ */
+export function execPluginFailure(kc: KubeConfig, err: unknown): LifeboatError | undefined {
+  const user = kc.getCurrentUser() as { name?: string; exec?: { command?: string } } | null;
+  if (!user?.exec || err instanceof LifeboatError) return undefined;
+  const e = err as { code?: unknown; statusCode?: unknown; name?: string; message?: string };
+  if (typeof e?.code === 'number' || typeof e?.statusCode === 'number') return undefined; // the API server answered
+  if (typeof e?.code === 'string' && /^E(CONN|HOST|NET|TIMEDOUT|AI_|NOTFOUND|PIPE)|CERT|SELF_SIGNED|UNABLE_TO/.test(e.code)) return undefined;
+  const said = String(e?.message ?? err).trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 300) || 'no message';
+  const what = e instanceof SyntaxError ? `printed something that is not an ExecCredential (${said})` : `failed: ${said}`;
+  return new LifeboatError('CLUSTER_AUTH_FAILED', `The credential plugin "${user.exec.command}" of user "${user.name}" ${what}.`, `Run "${user.exec.command}" by hand to see what it needs (a login, a network, a newer version), then connect again.`, { command: user.exec.command });
 }

@@ -9,7 +9,7 @@ import type { ClusterStatus, KubeconfigSource } from '../api/contract.js';
 import { LifeboatError, toErrorData } from '../api/errors.js';
 import type { EventBus } from '../events.js';
 import { currentServer, DEFAULT_PROBE_TIMEOUT_MS, mapClusterError, probe } from './connection.js';
-import { checkClientCertificate, defaultKubeconfig, discoverKubeconfigs, loadKubeconfig, useContext, watchKubeconfig, type LoadedKubeconfig } from './kubeconfig.js';
+import { checkClientCertificate, checkReferencedFiles, defaultKubeconfig, discoverKubeconfigs, loadKubeconfig, useContext, watchKubeconfig, type LoadedKubeconfig } from './kubeconfig.js';
 import { checkPermissions, missing, type Namespaces } from './permissions.js';
 
 export interface ClusterServiceOptions {
@@ -144,6 +144,7 @@ export class ClusterService {
     };
     this.set(base);
     try {
+      checkReferencedFiles(kc, loaded.path);
       checkClientCertificate(kc);
       const { gitVersion } = await probe(kc, this.opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
       if (gen !== this.generation) return this.current;

@@ -25,6 +25,8 @@ export interface AdminTarget {
   baseUrl: string;
   /** In words: where the API was reached ("port-forward to pod kotsadm-… port 3000"). */
   source: string;
+  /** How to reach baseUrl (the port-forward's own fetch: no listening socket); else deps.fetchImpl or fetch. */
+  fetch?: typeof fetch;
   close(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ export class AdminApi {
   private async call<T>(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: T; source: string }> {
     const auth = await this.authstring();
     const target = await this.openTarget();
-    const f = this.deps.fetchImpl ?? fetch;
+    const f = target.fetch ?? this.deps.fetchImpl ?? fetch;
     try {
       let res: Response;
       try {
@@ -150,7 +152,7 @@ export class AdminApi {
   }
 }
 
-/** A loopback listener whose connections are port-forwarded to <pod>:3000 (closed after the call). */
+/** Requests to <pod>:3000, each over its own port-forward stream (no listening socket; closed after the call). */
 async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<AdminTarget> {
   const core = kc.makeApiClient(CoreV1Api);
   let pod: string | undefined;
@@ -164,5 +166,5 @@ async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<
     throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `No Running, Ready kotsadm pod in namespace ${namespace} to port-forward to.`, `Check \`kubectl get pods -n ${namespace} -l app=kotsadm\`.`);
   }
   const fwd = await forwardToPod(kc, namespace, pod, 3000);
-  return { baseUrl: `http://127.0.0.1:${fwd.port}`, source: `port-forward to ${fwd.source}`, close: fwd.close };
+  return { baseUrl: `http://kotsadm.${namespace}:3000`, fetch: fwd.fetch, source: `port-forward to ${fwd.source}`, close: fwd.close };
 }

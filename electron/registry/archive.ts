@@ -19,6 +19,7 @@ import type { RegistryClient } from './client.js';
 import { MAX_JSON_BYTES, OCI_LAYOUT, blobPath, buildIndex, hashFile, writeFileAtomic, writeTar, type TaggedImage, type TarInput } from './layout.js';
 import { parseManifest, refName, sha256Digest, type Descriptor } from './mediaTypes.js';
 import { runPool } from './pool.js';
+import { assertPrivateDir, preparePrivateDir, regularFileSize } from './safeFs.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
 export interface ExportOptions {
@@ -68,10 +69,8 @@ interface BlobNeed {
   repo: string;
 }
 
-async function exists(file: string): Promise<number | null> {
-  const st = await fsp.stat(file).catch(() => null);
-  return st ? st.size : null;
-}
+/** Size of the regular file there (lstat: a symlink counts as absent and is replaced, never followed). */
+const exists = regularFileSize;
 
 export async function exportRegistry(opts: ExportOptions): Promise<ExportResult> {
   const t0 = Date.now();
@@ -79,7 +78,9 @@ export async function exportRegistry(opts: ExportOptions): Promise<ExportResult>
   const concurrency = opts.concurrency ?? 6;
   const progress = new ProgressTracker(opts.onProgress);
   const warnings: ExportWarning[] = [];
-  await fsp.mkdir(path.join(dest, 'blobs', 'sha256'), { recursive: true });
+  // 0700, real directories of ours, nobody else may write: nothing can be planted or swapped in.
+  await preparePrivateDir(dest, ['blobs', 'sha256']);
+  if (opts.tarPath) await assertPrivateDir(path.dirname(opts.tarPath), 'The directory of the archive', { stickyAnyOwner: true });
   await writeFileAtomic(path.join(dest, 'oci-layout'), JSON.stringify(OCI_LAYOUT));
 
   // 1. Listing.

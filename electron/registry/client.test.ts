@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -240,5 +240,22 @@ describe('RegistryClient against a token-auth fake', () => {
     const fetched = await c.downloadBlob('app', digest, data.length, dest);
     expect(fetched).toBe(data.length - 1234);
     expect(readFileSync(dest).equals(data)).toBe(true);
+  });
+
+  it('never writes through a symlink planted at the partial file (fresh or resumed)', async () => {
+    const c = new RegistryClient({ registry: base, username: 'u', password: 'p' });
+    const data = Buffer.alloc(3000, 5);
+    const digest = sha(data);
+    blobs.set(digest, data);
+    const victim = path.join(tmp, 'victim');
+    writeFileSync(victim, 'precious');
+    for (const [i, resumePartial] of [[1, true], [2, false]] as const) {
+      const dest = path.join(tmp, `blob-link-${i}`);
+      symlinkSync(victim, `${dest}.partial`);
+      await c.downloadBlob('app', digest, data.length, dest, { resumePartial });
+      expect(readFileSync(victim, 'utf8')).toBe('precious');
+      expect(lstatSync(dest).isFile()).toBe(true);
+      expect(readFileSync(dest).equals(data)).toBe(true);
+    }
   });
 });

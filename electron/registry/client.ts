@@ -16,6 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { LifeboatError } from '../api/errors.js';
 import { tokenRealmRefusal } from './realm.js';
 import { MANIFEST_ACCEPT, detectManifestMediaType, digestHex, isDigest, normaliseMediaType, sha256Digest } from './mediaTypes.js';
+import { EXISTING_FILE_FLAGS, replaceFile } from './safeFs.js';
 
 export interface RegistryClientOptions {
   /** "host:port", "host" or a URL ("https://host:port", "http://host:port"). https unless said otherwise. */
@@ -714,8 +715,9 @@ export class RegistryClient {
     let have = 0;
     const hash = createHash('sha256');
     if (resume) {
-      const st = await fsp.stat(partial).catch(() => null);
-      if (st && st.size > 0 && (size === null || st.size < size)) {
+      // lstat: only a regular file is continued; a symlink (or anything else) there is removed, not followed.
+      const st = await fsp.lstat(partial).catch(() => null);
+      if (st && st.isFile() && st.size > 0 && (size === null || st.size < size)) {
         await pipeline(createReadStream(partial, { highWaterMark: 1 << 20 }), async function* (src) {
           for await (const c of src) hash.update(c as Buffer);
         });
@@ -747,7 +749,7 @@ export class RegistryClient {
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let fh: Awaited<ReturnType<typeof fsp.open>> | undefined;
     try {
-      fh = await fsp.open(partial, flags === 'a' ? 'r+' : 'w');
+      fh = flags === 'a' ? await fsp.open(partial, EXISTING_FILE_FLAGS) : await replaceFile(partial);
       const file = fh;
       let pos = n;
       await new Promise<void>((resolve, reject) => {

@@ -3,13 +3,14 @@
  * form: building and reading index.json, atomic writes, a small ustar writer and a tar reader
  * that indexes entries so blobs are read in place (no extraction).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { LifeboatError } from '../api/errors.js';
 import { MediaTypes, assertDigest, digestHex, parseRefName, refName, type Descriptor } from './mediaTypes.js';
+import { openNewFile, replaceFile } from './safeFs.js';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 export const OCI_LAYOUT = { imageLayoutVersion: '1.0.0' };
@@ -99,11 +100,21 @@ export function readIndex(bytes: Buffer | string): { images: TaggedImage[]; unna
   return { images, unnamed, annotations: doc.annotations ?? {} };
 }
 
-/** Write a file atomically (temp file + rename). */
-let tmpCounter = 0;
+/**
+ * Write a file atomically: a new temp file (unguessable name, O_EXCL|O_NOFOLLOW, 0600) renamed over
+ * `file` (rename replaces a symlink there, never writes through it).
+ */
 export async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
-  const tmp = `${file}.${process.pid}-${++tmpCounter}.tmp`;
-  await fsp.writeFile(tmp, data);
+  const tmp = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  const fh = await openNewFile(tmp);
+  try {
+    await fh.writeFile(data);
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await fsp.rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
   await fsp.rename(tmp, file);
 }
 
@@ -196,7 +207,8 @@ export interface TarInput {
 /** Write a tar of these entries to `out` (via `out.partial`, renamed at the end). */
 export async function writeTar(out: string, entries: TarInput[], opts: { onBytes?: (n: number) => void; signal?: AbortSignal } = {}): Promise<void> {
   const partial = `${out}.partial`;
-  const ws = createWriteStream(partial, { highWaterMark: 1 << 20 });
+  // Whatever is at the partial name (an earlier attempt's file, or a planted symlink) is removed, not followed.
+  const ws = (await replaceFile(partial)).createWriteStream({ highWaterMark: 1 << 20 });
   const write = async (b: Buffer) => {
     if (!ws.write(b)) await once(ws, 'drain');
   };

@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { GCP_WORKLOAD_IDENTITY_REFUSAL, type Destination, type DestinationSecrets } from '../kots/configure.js';
+import { pemProblem } from '../localFile.js';
 import { fail, pass, warn, type StorageCheck } from './checks.js';
 import { parseServiceAccountKey, validateGcs, type GcsOptions } from './gcs.js';
 import { validateAzure, type AzureOptions } from './azure.js';
@@ -78,7 +79,9 @@ export function validateForm(d: Destination, s: DestinationSecrets, opts: { vele
         }
         if (url && url.protocol !== 'http:' && url.protocol !== 'https:') out.push(fail('Endpoint', `"${d.endpoint}" must use http or https.`, 'Enter the full URL, e.g. https://s3.example.internal:9000.'));
         if (url && url.protocol === 'http:') out.push(warn('Endpoint uses plain HTTP', 'Backups and credentials travel unencrypted to this endpoint.', 'Use https with a CA certificate if the store supports it.'));
-        if (d.caCertPem && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(d.caCertPem)) out.push(fail('CA certificate', 'The CA certificate is not a PEM certificate.', 'Paste the PEM text, starting with -----BEGIN CERTIFICATE-----.'));
+        // Every certificate must parse: a garbled one would otherwise surface later as a TLS error.
+        const pemWhy = d.caCertPem ? pemProblem(d.caCertPem) : undefined;
+        if (pemWhy) out.push(fail('CA certificate', `The CA certificate is not a usable PEM certificate: ${pemWhy}.`, 'Paste the PEM text, starting with -----BEGIN CERTIFICATE-----.'));
       }
       if (d.provider === 's3-compatible' || (d.provider === 'aws' && d.auth === 'access-key')) {
         if (!s.accessKeyId) out.push(fail('Access key ID', 'The access key ID is missing.', 'Enter the access key ID.'));

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync, utimesSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, statSync, writeFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +79,36 @@ describe('Binaries', () => {
     expect(err.code).toBe('TOOL_TAMPERED');
     expect(err.hint).toMatch(/Reinstall/);
     expect((await b.describe('velero')).status).toBe('tampered');
+  });
+
+  it('a same-size swap with its mtime set back is still TOOL_TAMPERED (in place or renamed over)', async () => {
+    const dir = toolsDir({ velero: VELERO, 'kubectl-kots': KOTS });
+    const root = mkdtempSync(join(tmpdir(), 'lb-res-'));
+    mkdirSync(join(root, 'bin'));
+    const file = join(root, 'bin', 'velero');
+    writeFileSync(file, VELERO);
+    const T = new Date('2025-01-01T00:00:00Z'); // whole seconds: utimes can restore it exactly
+    utimesSync(file, T, T);
+    const b = new Binaries({ packaged: true, resourcesPath: root, lock: await lockFor(dir) });
+    await b.resolve('velero');
+    const before = statSync(file);
+    const evil = VELERO.replace('abc', 'xyz'); // same length
+    expect(evil.length).toBe(VELERO.length);
+    await new Promise((r) => setTimeout(r, 30)); // past the kernel's coarse timestamp tick
+    writeFileSync(file, evil);
+    utimesSync(file, before.atime, before.mtime);
+    expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
+    expect((await caught(b.resolve('velero'))).code).toBe('TOOL_TAMPERED');
+
+    writeFileSync(file, VELERO);
+    utimesSync(file, T, T);
+    await b.resolve('velero');
+    const again = statSync(file);
+    writeFileSync(join(root, 'bin', 'velero.new'), evil);
+    utimesSync(join(root, 'bin', 'velero.new'), again.atime, again.mtime);
+    renameSync(join(root, 'bin', 'velero.new'), file);
+    expect(statSync(file).size).toBe(again.size);
+    expect((await caught(b.resolve('velero'))).code).toBe('TOOL_TAMPERED');
   });
 
   it('a missing binary is TOOL_MISSING with a hint for each mode', async () => {

@@ -9,7 +9,7 @@
  * - dev: `<repo>/resources/bin/<os>-<arch>` (filled by scripts/fetch-tools.mjs).
  *
  * Bundled tools are hashed against resources/tools.lock.json before first use (and again if the
- * file's size or mtime changes): TOOL_MISSING / TOOL_TAMPERED otherwise. The lock is compiled into
+ * file's device, inode, size, ctime or mtime changes: ctime cannot be set back like mtime can): TOOL_MISSING / TOOL_TAMPERED otherwise. The lock is compiled into
  * the main bundle, so it sits inside the (integrity-checked) asar, not beside the binaries.
  */
 import { createHash } from 'node:crypto';
@@ -63,6 +63,16 @@ export interface BinariesOptions {
   versionTimeoutMs?: number;
 }
 
+/**
+ * What must be unchanged for a verified file to still be the one hashed: device, inode, size, ctime
+ * and mtime (nanoseconds). A user can set mtime back (utimes) but not ctime, which any write,
+ * chmod or utimes moves; a file renamed into place has another inode.
+ */
+export function fileStamp(file: string): string {
+  const st = statSync(file, { bigint: true });
+  return `${st.dev}:${st.ino}:${st.size}:${st.ctimeNs}:${st.mtimeNs}`;
+}
+
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
@@ -85,7 +95,7 @@ export function parseToolVersion(tool: ToolName, stdout: string): string {
 
 export class Binaries {
   private readonly lock: ToolsLock;
-  private readonly verified = new Map<string, string>(); // path → "size:mtime" last verified
+  private readonly verified = new Map<string, string>(); // path → fileStamp() last verified
   private readonly versions = new Map<string, string>();
 
   constructor(private readonly opts: BinariesOptions = {}) {
@@ -173,8 +183,7 @@ export class Binaries {
     }
     if (this.isOverride) return path;
 
-    const st = statSync(path);
-    const stamp = `${st.size}:${st.mtimeMs}`;
+    const stamp = fileStamp(path);
     if (this.verified.get(path) === stamp) return path;
     const expected = this.artifact(name)?.binarySha256;
     if (!isPinned(expected)) {

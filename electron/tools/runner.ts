@@ -19,7 +19,6 @@
  * argv or the tool echoes one.
  */
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import type { JournalEntry, ToolOutputLine } from '../api/contract.js';
@@ -62,6 +61,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** Set when the tool printed more than the runner keeps (MAX_CAPTURE_CHARS): the rest is not in stdout/stderr. */
+  truncated?: { stdout: boolean; stderr: boolean; limitChars: number };
 }
 
 export interface RunHandle {
@@ -82,6 +83,11 @@ function redactorFor(base: Redactor | undefined, spec: RunSpec): Redactor {
   return (base ?? new Redactor()).with([...(spec.secrets ?? []), ...secretEnvValues(spec.env)]);
 }
 const KEEP_LINES_PER_RUN = 5000;
+/** A line longer than this is cut (a tool printing garbage without newlines). */
+export const MAX_LINE_CHARS = 256 * 1024;
+/** stdout (and stderr) kept for the caller beyond this is dropped, and runJson refuses it. */
+export const MAX_CAPTURE_CHARS = 64 * 1024 * 1024;
+export const LINE_CUT_MARKER = ' … [line cut by Lifeboat: too long]';
 const KEEP_RUNS = 50;
 const STDERR_TAIL = 20;
 
@@ -90,7 +96,7 @@ export class ToolRunner {
   private readonly outputs = new Map<string, ToolOutputLine[]>();
 
   constructor(
-    private readonly opts: { journal?: Journal; bus?: EventBus; redactor?: Redactor } = {},
+    private readonly opts: { journal?: Journal; bus?: EventBus; redactor?: Redactor; limits?: { lineChars?: number; captureChars?: number } } = {},
   ) {}
 
   start(spec: RunSpec): RunHandle {
@@ -108,6 +114,7 @@ export class ToolRunner {
   async runJson<T = unknown>(spec: RunSpec, validate?: (v: unknown) => T): Promise<{ result: RunResult; value: T }> {
     const result = await this.run(spec);
     const redactor = redactorFor(this.opts.redactor, spec);
+    if (result.truncated?.stdout) throw outputInvalid(spec.tool, result.stdout, redactor, `it printed more than ${Math.round(result.truncated.limitChars / (1024 * 1024))} MiB`);
     let value: unknown;
     try {
       value = JSON.parse(result.stdout);
@@ -163,10 +170,19 @@ export class ToolRunner {
 
     const stdout: string[] = [];
     const stderr: string[] = [];
+    const captureMax = this.opts.limits?.captureChars ?? MAX_CAPTURE_CHARS;
+    const captured = { stdout: 0, stderr: 0 };
+    const overflow = { stdout: false, stderr: false };
+    const redactLine = { stdout: redactor.lines(), stderr: redactor.lines() }; // PEM keys span lines
     const onLine = (stream: 'stdout' | 'stderr', raw: string) => {
       const note = spec.noteFor?.(stream, raw);
-      if (!note) (stream === 'stdout' ? stdout : stderr).push(raw);
-      const line: ToolOutputLine = { runId, stream, line: redactor.redact(raw), at: new Date().toISOString(), ...(note ? { note } : {}) };
+      if (!note) {
+        // Bounded: a tool printing without end cannot take Lifeboat's memory with it.
+        captured[stream] += raw.length + 1;
+        if (captured[stream] <= captureMax) (stream === 'stdout' ? stdout : stderr).push(raw);
+        else overflow[stream] = true;
+      }
+      const line: ToolOutputLine = { runId, stream, line: redactLine[stream](raw), at: new Date().toISOString(), ...(note ? { note } : {}) };
       lines.push(line);
       if (lines.length > KEEP_LINES_PER_RUN) lines.shift();
       this.opts.bus?.emit('activity.output', line);
@@ -224,7 +240,8 @@ export class ToolRunner {
       killTree();
     }, timeoutMs);
     ctl.signal.addEventListener('abort', killTree, { once: true });
-    const pumps = [pump(sub.stdout, (l) => onLine('stdout', l)), pump(sub.stderr, (l) => onLine('stderr', l))];
+    const maxLine = this.opts.limits?.lineChars ?? MAX_LINE_CHARS;
+    const pumps = [pump(sub.stdout, (l) => onLine('stdout', l), maxLine), pump(sub.stderr, (l) => onLine('stderr', l), maxLine)];
     const result = await sub;
     clearTimeout(timer);
     // A grandchild that inherited the pipes can hold them open after the tool itself exited or was
@@ -261,17 +278,49 @@ export class ToolRunner {
       );
     }
     finish('succeeded', 0);
-    return { runId, exitCode: 0, stdout: stdout.join('\n'), stderr: stderr.join('\n'), durationMs };
+    return { runId, exitCode: 0, stdout: stdout.join('\n'), stderr: stderr.join('\n'), durationMs, ...(overflow.stdout || overflow.stderr ? { truncated: { stdout: overflow.stdout, stderr: overflow.stderr, limitChars: captureMax } } : {}) };
   }
 }
 
-function pump(stream: Readable | null | undefined, onLine: (line: string) => void): Promise<void> {
+/**
+ * Splits a stream into lines, bounded: a line longer than `maxLine` characters is cut (with a marker)
+ * and the rest of it dropped, so a tool printing megabytes without a newline cannot grow one string
+ * without end. A last line without a newline (a tool that exited mid-line) is still delivered.
+ */
+function pump(stream: Readable | null | undefined, onLine: (line: string) => void, maxLine: number): Promise<void> {
   if (!stream) return Promise.resolve();
   return new Promise((resolve) => {
-    const rl = createInterface({ input: stream, crlfDelay: Infinity });
-    rl.on('line', onLine);
-    rl.on('close', () => resolve());
-    stream.on('error', () => resolve());
+    let partial = '';
+    let cut = false;
+    let ended = false;
+    const emit = (line: string) => onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      let start = 0;
+      for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+        if (cut) cut = false;
+        else emit(partial + chunk.slice(start, nl));
+        partial = '';
+        start = nl + 1;
+      }
+      if (cut) return;
+      partial += chunk.slice(start);
+      if (partial.length > maxLine) {
+        emit(`${partial.slice(0, maxLine)}${LINE_CUT_MARKER}`);
+        partial = '';
+        cut = true;
+      }
+    });
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      if (partial && !cut) emit(partial);
+      partial = '';
+      resolve();
+    };
+    stream.on('end', end);
+    stream.on('close', end);
+    stream.on('error', end);
   });
 }
 

@@ -3,7 +3,7 @@ import { LifeboatError } from '../api/errors';
 import { dispatch, type Handlers } from './dispatch';
 
 const handlers = {
-  'app.info': () => ({ version: '0.1.0', mode: 'web', platform: 'linux', dataDir: '/tmp/x' }),
+  'app.info': () => ({ version: '0.1.0', mode: 'web', platform: 'linux', dataDir: '/tmp/x', unverifiedBuild: false, unverifiedReasons: [] }),
   'activity.list': ({ limit }: { limit: number }) => Array.from({ length: Math.min(limit, 2) }, (_, i) => ({ id: String(i), startedAt: 'now', tool: 'velero', args: [], outcome: 'succeeded' })),
   'activity.cancel': () => {
     throw new LifeboatError('NOT_CONNECTED', 'nope', 'connect first');

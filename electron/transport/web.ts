@@ -177,18 +177,40 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     if (declared > limit) return reject(new Error('too-large'));
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        // A chunked body has no Content-Length to refuse up front: stop keeping it, let the caller
+        // answer 413, and drop the rest (bounded) so the reply is not lost to a reset connection.
+        req.off('data', onData);
+        chunks.length = 0;
         reject(new Error('too-large'));
-        req.destroy();
+        discardRest(req);
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolvePromise(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Reads and drops what is left of a refused body for at most 2 s or 1 MiB, then closes the connection. */
+function discardRest(req: IncomingMessage): void {
+  let dropped = 0;
+  const timer = setTimeout(() => req.destroy(), 2000);
+  timer.unref();
+  req.on('data', (c: Buffer) => {
+    dropped += c.length;
+    if (dropped > 1024 * 1024) {
+      clearTimeout(timer);
+      req.destroy();
+    }
+  });
+  req.on('end', () => clearTimeout(timer));
+  req.on('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
@@ -262,7 +284,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       const body = await readJson(req, res, maxBody);
       if (!body) return;
       const input = body.input;
-      const method = decodeURIComponent(url.pathname.slice(API_PREFIX.length));
+      let method: string;
+      try {
+        method = decodeURIComponent(url.pathname.slice(API_PREFIX.length));
+      } catch {
+        return fail(res, { code: 'BAD_INPUT', message: 'The method name in the URL is not valid (a malformed %-escape).', hint: 'Every API method is POST /api/<method> with a JSON body.' });
+      }
       const reply = await dispatch(opts.handlers, method, input);
       return reply.ok ? send(res, 200, reply) : fail(res, reply.error);
     }
@@ -278,7 +305,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   async function readJson(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ input: unknown } | null> {
     const type = String(req.headers['content-type'] ?? '');
     if (!/^application\/json\b/i.test(type)) {
-      fail(res, { code: 'BAD_INPUT', message: 'The request body must be JSON (Content-Type: application/json).' });
+      fail(res, { code: 'BAD_INPUT', message: 'The request body must be JSON (Content-Type: application/json).', hint: 'Send the method input as a JSON object with Content-Type: application/json.' });
       return null;
     }
     let text: string;
@@ -287,7 +314,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     } catch (err) {
       const tooLarge = (err as Error).message === 'too-large';
       res.setHeader('connection', 'close');
-      send(res, tooLarge ? 413 : 400, { ok: false, error: { code: 'BAD_INPUT', message: tooLarge ? `The request body is larger than ${limit} bytes.` : 'The request body could not be read.' } });
+      send(res, tooLarge ? 413 : 400, { ok: false, error: { code: 'BAD_INPUT', message: tooLarge ? `The request body is larger than ${limit} bytes.` : 'The request body could not be read.', hint: tooLarge ? 'Send a smaller input; files are named by path, never uploaded.' : 'Send the request again; the connection may have been cut.' } });
       return null;
     }
     if (!text.trim()) return { input: undefined };

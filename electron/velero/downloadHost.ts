@@ -58,9 +58,15 @@ const suffixRule = (suffixes: string[], accepts: string): HostRule => ({
 
 /** The rule for one storage location, or a reason there is none. */
 export function hostRule(bsl: StoreLocation): HostRule | { problem: string } {
-  const provider = (bsl.spec?.provider ?? '').replace(/^velero\.io\//, '').toLowerCase();
-  const config = bsl.spec?.config ?? {};
-  const bucket = bsl.spec?.objectStorage?.bucket;
+  // Cluster data is not trusted to have the schema's types: a number, list or object where a
+  // string belongs counts as absent (a clear refusal below), never a TypeError.
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const rawConfig: unknown = bsl.spec?.config;
+  const config: Record<string, string> = rawConfig && typeof rawConfig === 'object' && !Array.isArray(rawConfig)
+    ? Object.fromEntries(Object.entries(rawConfig).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
+  const provider = (str(bsl.spec?.provider) ?? '').replace(/^velero\.io\//, '').toLowerCase();
+  const bucket = str(typeof bsl.spec?.objectStorage === 'object' ? bsl.spec?.objectStorage?.bucket : undefined);
   if (provider === 'aws') {
     const key = config.publicUrl ? 'publicUrl' : config.s3Url ? 's3Url' : undefined;
     if (key) {
@@ -87,7 +93,7 @@ export function hostRule(bsl: StoreLocation): HostRule | { problem: string } {
       `${account}.blob.core.windows.net (or the same account in another Azure cloud)`,
     );
   }
-  return { problem: `Lifeboat does not know which hosts the "${bsl.spec?.provider ?? 'unknown'}" provider signs download URLs for` };
+  return { problem: `Lifeboat does not know which hosts the "${str(bsl.spec?.provider) ?? 'unknown'}" provider signs download URLs for` };
 }
 
 function hostOf(url: string): string {
@@ -109,7 +115,7 @@ export function assertDownloadHost(url: string, bsl: StoreLocation, what: string
   } catch {
     u = undefined;
   }
-  const name = bsl.metadata.name;
+  const name = typeof bsl.metadata?.name === 'string' ? bsl.metadata.name : '(unnamed)';
   const rule = hostRule(bsl);
   if (u && !('problem' in rule) && rule.matches(u)) return;
   const why = 'problem' in rule ? rule.problem : `it accepts only ${rule.accepts}`;

@@ -31,8 +31,23 @@ describe('backup sizes: reading the store', () => {
   it('says why when it cannot: other providers, no credentials', async () => {
     const gcp = await storeAccess(bsl({ provider: 'velero.io/gcp', objectStorage: { bucket: 'b' } }), async () => ({}));
     expect('reason' in gcp && gcp.reason).toMatch(/velero\.io\/gcp.*only from S3/);
-    const none = await storeAccess(bsl({ provider: 'aws', objectStorage: { bucket: 'b' }, credential: { name: 'creds', key: 'k' } }), async () => undefined);
-    expect('reason' in none && none.reason).toMatch(/creds has no key "k"/);
+    const none = await storeAccess(bsl({ provider: 'aws', objectStorage: { bucket: 'b' } }), async () => undefined);
+    expect('reason' in none && none.reason).toMatch(/cloud-credentials has no key "cloud"/);
+  });
+
+  it('reads only cloud-credentials/cloud: a location naming another Secret or key is refused without reading it', async () => {
+    const seen: string[] = [];
+    const read = async (ns: string, name: string) => {
+      seen.push(`${ns}/${name}`);
+      return { cloud: '[default]\naws_access_key_id=AK\naws_secret_access_key=SK\n', k: '[default]\naws_access_key_id=AK\naws_secret_access_key=SK\n' };
+    };
+    const other = await storeAccess(bsl({ provider: 'aws', objectStorage: { bucket: 'b' }, credential: { name: 'kotsadm-authstring', key: 'cloud' } }), read);
+    expect('reason' in other && other.reason).toMatch(/names credential Secret velero\/kotsadm-authstring.*only with the Secret KOTS and Velero install \(cloud-credentials/);
+    const key = await storeAccess(bsl({ provider: 'aws', objectStorage: { bucket: 'b' }, credential: { name: 'cloud-credentials', key: 'k' } }), read);
+    expect('reason' in key && key.reason).toMatch(/key "k"/);
+    expect(seen).toEqual([]);
+    const ok = await storeAccess(bsl({ provider: 'aws', objectStorage: { bucket: 'b' }, credential: { name: 'cloud-credentials', key: 'cloud' } }), read);
+    expect('access' in ok).toBe(true);
   });
 
   it('explains listing errors in words', () => {

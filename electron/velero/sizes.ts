@@ -2,7 +2,7 @@
  * Backup sizes where the backup store can be read from this machine: the sum of the objects under
  * `<prefix>/backups/<name>/` in the storage location's bucket, listed with @aws-sdk/client-s3 using
  * the location's own config (s3Url, region, s3ForcePathStyle, prefix, caCert) and the credentials
- * of its credential Secret (or Velero's `cloud-credentials`). The credentials are read in the main
+ * of Velero's `cloud-credentials` Secret (a location naming any other Secret is not read from here). The credentials are read in the main
  * process, used for the listing and never leave it.
  *
  * Pod volume data that kopia (or restic) uploaded lives in a repository shared by every backup
@@ -59,6 +59,9 @@ export function parseAwsCredentials(text: string, profile = 'default'): StoreAcc
 }
 
 const S3_PROVIDERS = new Set(['aws', 'velero.io/aws']);
+/** The credential Secret KOTS (`kubectl kots velero configure-…`) and `velero install` write. */
+export const VELERO_CREDENTIALS_SECRET = 'cloud-credentials';
+export const VELERO_CREDENTIALS_KEY = 'cloud';
 
 /** How to read a location's bucket from here, or why Lifeboat cannot. */
 export async function storeAccess(bsl: BackupStorageLocation, readSecret: SecretReader): Promise<{ access: StoreAccess } | { reason: string }> {
@@ -69,8 +72,16 @@ export async function storeAccess(bsl: BackupStorageLocation, readSecret: Secret
   if (!bucket) return { reason: `Storage location "${name}" names no bucket.` };
   const cfg = bsl.spec?.config ?? {};
   const rawPrefix = (bsl.spec?.objectStorage?.prefix ?? '').replace(/^\/+|\/+$/g, '');
-  const secretName = bsl.spec?.credential?.name ?? 'cloud-credentials';
-  const secretKey = bsl.spec?.credential?.key ?? 'cloud';
+  // Only the Secret KOTS and `velero install` write (cloud-credentials/cloud in Velero's own
+  // namespace): whoever can edit a storage location must not choose which Secret this computer reads
+  // and sends to the location's endpoint.
+  const secretName = bsl.spec?.credential?.name ?? VELERO_CREDENTIALS_SECRET;
+  const secretKey = bsl.spec?.credential?.key ?? VELERO_CREDENTIALS_KEY;
+  if (secretName !== VELERO_CREDENTIALS_SECRET || secretKey !== VELERO_CREDENTIALS_KEY) {
+    return {
+      reason: `Storage location "${name}" names credential Secret ${bsl.metadata.namespace}/${secretName} key "${secretKey}"; Lifeboat reads the store from this computer only with the Secret KOTS and Velero install (${VELERO_CREDENTIALS_SECRET}, key "${VELERO_CREDENTIALS_KEY}"), so it does not use it.`,
+    };
+  }
   let data: Record<string, string> | undefined;
   try {
     data = await readSecret(bsl.metadata.namespace, secretName);

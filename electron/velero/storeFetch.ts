@@ -7,9 +7,7 @@
  * request with the URL's own Host header, so the signature (which covers the host) stays valid.
  * Every other URL is fetched directly.
  */
-import { request } from 'node:http';
 import { isIP } from 'node:net';
-import { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { forwardToPod, podBehind, serviceFor } from '../cluster/forward.js';
 
@@ -48,24 +46,13 @@ export function storeFetch(kc: KubeConfig, direct: typeof fetch = fetch): typeof
       throw fetchFailed(`${url.host} is ${where} inside the cluster, and its pods could not be listed: ${(err as Error).message?.split('\n')[0]}`);
     }
     if ('problem' in target) throw fetchFailed(`${url.host} is ${where} inside the cluster, and Lifeboat cannot port-forward to it: ${target.problem}`);
+    // No listening socket: the request runs over its own port-forward stream, sent with the URL's Host.
     const fwd = await forwardToPod(kc, svc.metadata!.namespace!, target.pod, target.port);
-    return new Promise<Response>((resolve, reject) => {
-      const req = request(
-        { host: '127.0.0.1', port: fwd.port, method: 'GET', path: url.pathname + url.search, headers: { host: url.host }, signal: init?.signal ?? undefined },
-        (res) => {
-          res.once('close', () => void fwd.close());
-          const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-          const status = res.statusCode ?? 502;
-          // A Response with a body may not carry 204/304; a download never answers those.
-          resolve(new Response(status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream), { status, headers }));
-        },
-      );
-      req.once('error', (err) => {
-        void fwd.close();
-        reject(fetchFailed(`${url.host} is ${where} inside the cluster; the port-forward to ${fwd.source} failed: ${err.message}`));
-      });
-      req.end();
-    });
+    try {
+      return await fwd.fetch(url, { method: 'GET', signal: init?.signal ?? undefined });
+    } catch (err) {
+      void fwd.close();
+      throw fetchFailed(`${url.host} is ${where} inside the cluster; the port-forward to ${fwd.source} failed: ${(err as Error).message}`);
+    }
   }) as typeof fetch;
 }

@@ -137,7 +137,7 @@ ticker.unref();
 const fail = (code: ApiErrorData['code'], message: string, hint?: string): ApiErrorData => ({ code, message, hint });
 
 const handlers: Partial<Record<MethodName, (input: Record<string, unknown>) => unknown>> = {
-  'app.info': () => ({ version: '0.1.0-fake', mode: 'web', platform: process.platform, dataDir: '/tmp/lifeboat-fake' }),
+  'app.info': () => ({ version: '0.1.0-fake', mode: 'web', platform: process.platform, dataDir: '/tmp/lifeboat-fake', unverifiedBuild: false, unverifiedReasons: [] }),
   'cluster.kubeconfigs': () => [
     { path: '/root/.lab/kubeconfig', origin: 'KUBECONFIG', exists: true },
     { path: '/root/.kube/config', origin: 'home', exists: false },

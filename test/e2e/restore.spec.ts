@@ -86,7 +86,15 @@ test.describe('Restore wizard', () => {
     await expect(bad.getByRole('radio')).toBeDisabled();
     const good = page.getByTestId(`backup-${backup}`);
     await expect(good).toHaveAttribute('data-restorable', 'true');
-    await good.getByRole('radio').check();
+    // A row is chosen as a whole, by keyboard too; the one that cannot be restored is not.
+    await bad.getByText('instance-failed-e2e', { exact: true }).first().click();
+    await expect(bad).toHaveAttribute('aria-selected', 'false');
+    await expect(bad).not.toHaveAttribute('tabindex');
+    await good.focus();
+    await page.keyboard.press('Space');
+    await expect(good).toHaveAttribute('aria-selected', 'true');
+    await expect(good.getByRole('radio')).toBeChecked();
+    await expect(page.getByTestId('backup-continue')).toHaveText(`Continue with ${backup}`);
     await shot(page, '2-backup');
     await page.getByTestId('backup-continue').click();
 

@@ -78,6 +78,8 @@ function labLaunch(lab: LabState, opts: { env?: NodeJS.ProcessEnv; home?: string
     ...process.env,
     KUBECONFIG: lab.kubeconfig,
     LIFEBOAT_TOOLS_DIR: lab.toolsDir,
+    // The synthetic test stand-ins of Velero's images (scripts/build-test-images.ts): never in resources/.
+    LIFEBOAT_IMAGES_DIR: join(repoRoot, 'test', 'fixtures', 'images'),
     HOME: home,
     LIFEBOAT_LAB_DIR: lab.dir,
     ...opts.env,

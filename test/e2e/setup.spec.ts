@@ -25,7 +25,7 @@ let work: string;
 
 async function startWeb(): Promise<WebMode> {
   const home = join(work, 'home');
-  const env = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, HOME: home } as NodeJS.ProcessEnv;
+  const env = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, LIFEBOAT_IMAGES_DIR: join(repoRoot, 'test', 'fixtures', 'images'), HOME: home } as NodeJS.ProcessEnv;
   delete env.LIFEBOAT_DATA_DIR;
   const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let seen = '';

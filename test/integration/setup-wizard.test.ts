@@ -39,11 +39,14 @@ const apps: App[] = [];
 
 const TIMEOUTS = { pullFailureMs: 12_000, deploymentMs: 150_000, nodeAgentMs: 90_000, locationMs: 150_000, pollMs: 1000 };
 
+/** The synthetic stand-ins of Velero's images (scripts/build-test-images.ts) live under test/, never in resources/. */
+const testImagesEnv = () => ({ ...process.env, HOME: join(work, 'home'), LIFEBOAT_IMAGES_DIR: join(repoRoot, 'test', 'fixtures', 'images') });
+
 async function newApp(dataDir: string): Promise<{ app: App; services: Services }> {
-  const app = createApp({ dataDir, mode: 'web', version: '0.0.0-test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: { ...process.env, HOME: join(work, 'home') } });
+  const app = createApp({ dataDir, mode: 'web', version: '0.0.0-test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: testImagesEnv() });
   await app.start();
   apps.push(app);
-  const services: Services = { bus: app.bus, cluster: app.cluster, detector: app.detector, binaries: app.binaries, runner: app.runner, tools: app.tools, journal: app.journal, dataDir, env: { ...process.env, HOME: join(work, 'home') } };
+  const services: Services = { bus: app.bus, cluster: app.cluster, detector: app.detector, binaries: app.binaries, runner: app.runner, tools: app.tools, journal: app.journal, dataDir, env: testImagesEnv() };
   return { app, services };
 }
 

@@ -3,21 +3,19 @@
  * (so a restart re-attaches to a backup still running), and the pure rules for advancing it from
  * the Velero Backup's phase.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FollowedBackup, type BackupSummary } from '../../api/contract.js';
+import { bySchema, readStateFile } from '../../stateFile.js';
 
 export function followedFile(dataDir: string): string {
   return join(dataDir, 'backups', 'followed.json');
 }
 
 export function loadFollowed(dataDir: string): FollowedBackup | null {
-  try {
-    const parsed = FollowedBackup.safeParse(JSON.parse(readFileSync(followedFile(dataDir), 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  // A torn or foreign file is moved aside and reported (stateFile.ts): the Backups list still shows
+  // every Velero Backup, only the "followed" panel starts empty.
+  return readStateFile(followedFile(dataDir), bySchema(FollowedBackup), 'no backup is followed; every backup is still in the Backups list') ?? null;
 }
 
 export function saveFollowed(dataDir: string, f: FollowedBackup): void {

@@ -3,10 +3,11 @@
  * job runs and at every state change, so a reopened Lifeboat shows what ran and can resume it.
  * Never holds a secret: a re-seed to an entered registry keeps address, user and CA path only.
  */
-import { promises as fsp, readFileSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { RegistryJob } from '../../api/contract.js';
+import { bySchema, readStateFile } from '../../stateFile.js';
 
 /** What is kept beside a job to resume it (no passwords). */
 export const JobInputs = z.object({
@@ -32,12 +33,8 @@ export class JobStore {
 
   constructor(dataDir: string) {
     this.file = path.join(dataDir, 'registry', 'jobs.json');
-    try {
-      const parsed = File.safeParse(JSON.parse(readFileSync(this.file, 'utf8')));
-      if (parsed.success) this.jobs = parsed.data.jobs;
-    } catch {
-      /* none yet, or unreadable: start empty */
-    }
+    // None yet: empty. Torn or foreign: moved aside and reported (stateFile.ts), never fatal.
+    this.jobs = readStateFile(this.file, bySchema(File), 'the registry job list starts empty (archives already written are untouched)')?.jobs ?? [];
     // A job "running" in the file ran in an app that closed: it is interrupted, and resumable.
     for (const s of this.jobs) {
       if (s.job.state === 'running') s.job = { ...s.job, state: 'interrupted', progress: s.job.progress ? { ...s.job.progress, bytesPerSecond: 0, etaSeconds: null } : undefined };

@@ -20,6 +20,7 @@ import type {
   RegistryReseedInput,
   RegistryTarget,
 } from '../../api/contract.js';
+import { readCaFile } from '../../localFile.js';
 import { LifeboatError, toErrorData } from '../../api/errors.js';
 import { RegistryClient } from '../../registry/client.js';
 import { exportRegistry } from '../../registry/archive.js';
@@ -69,14 +70,9 @@ function errView(e: unknown): { code: string; message: string; hint?: string } {
 
 async function readCa(file: string, what: string): Promise<string> {
   if (!path.isAbsolute(file)) throw new LifeboatError('BAD_INPUT', `The CA path "${file}" is not absolute.`, 'Give the full path of the PEM file.');
-  let pem: string;
-  try {
-    pem = await fsp.readFile(file, 'utf8');
-  } catch (e) {
-    throw new LifeboatError('BAD_INPUT', `Lifeboat cannot read the CA file ${file} (${what}): ${(e as NodeJS.ErrnoException).code ?? String(e)}.`, 'Check the path and that this user may read it.');
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new LifeboatError('BAD_INPUT', `${file} (${what}) is not a PEM certificate.`, 'Choose the registry CA certificate (PEM, "-----BEGIN CERTIFICATE-----").');
-  return pem;
+  // Only a regular file of PEM size whose certificates parse (localFile.ts): /dev/zero or a FIFO
+  // would otherwise be read until memory ran out, and a garbled PEM failed later inside TLS.
+  return readCaFile(file, what);
 }
 
 /** The nearest existing ancestor of a path (the path itself if it exists). */

@@ -3,10 +3,11 @@
  * rename) BEFORE each step runs, so a rerun resumes where it stopped. No secrets are ever in it.
  * The step order and which transitions are allowed live here too.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RestoreWizard, type RestoreStep } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
+import { bySchema, readStateFile } from '../../stateFile.js';
 import { registrySettled } from './registry-step.js';
 
 export const STEPS: RestoreStep[] = ['situation', 'backup', 'type', 'registry', 'confirm', 'run', 'verify', 'report'];
@@ -25,16 +26,10 @@ export class WizardStore {
   }
 
   load(): RestoreWizard {
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch {
-      return initialWizard();
-    }
-    const parsed = RestoreWizard.safeParse(JSON.parse(text || '{}'));
-    // A file from another version or a broken write: start over rather than guess (a running
-    // restore is still found through Velero's Restores before anything new starts).
-    return parsed.success ? parsed.data : initialWizard();
+    // A torn, truncated or foreign file is moved aside and reported, never fatal (stateFile.ts);
+    // the wizard starts over (a running restore is still found through Velero's Restores before
+    // anything new starts).
+    return readStateFile(this.file, bySchema(RestoreWizard), 'the restore wizard starts over') ?? initialWizard();
   }
 
   save(w: RestoreWizard): RestoreWizard {

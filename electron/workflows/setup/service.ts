@@ -23,7 +23,8 @@
  *   permissions      ensure-permissions (minimal-RBAC KOTS only)
  *   verify           BSL Available and synced, ServerStatusRequest answered, plugins listed
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readCaFileSync } from '../../localFile.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
@@ -36,11 +37,13 @@ import { fileSystemDestinationCheck } from '../../environment/filesystem.js';
 import { installArgs, pluginFor, refusesLvp, requiredImages, uninstallArgs, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
 import { requestServerStatus } from '../../velero/serverStatus.js';
 import type { Services } from '../services.js';
+import { imagesLockFor } from '../../velero/imagesLock.js';
 import { checkImages, imagesDir, planImages, pushImage, type RegistryAccess } from './images.js';
 import { journalClusterWrites } from '../../cluster/rest.js';
 import { KubeStatusError, objectPath, setupKube, type SetupKube } from './kube.js';
 import { SecretKeeper } from './secrets.js';
 import { Redactor } from '../../tools/redact.js';
+import { RegistryNamespace } from '../../api/registryRef.js';
 import { credentialsFor, parseDockerConfig } from '../../registry/credentials.js';
 import { SetupStore, applyActive, markInterrupted, requireIdle, requireStep, upgradeOffer } from './state.js';
 
@@ -283,11 +286,8 @@ export class SetupService {
     const caPath = r.caPath || this.s.env.LIFEBOAT_REGISTRY_CA;
     let caPem: Buffer | undefined;
     if (caPath) {
-      try {
-        caPem = readFileSync(caPath);
-      } catch (e) {
-        throw new LifeboatError('BAD_INPUT', `The registry CA file ${caPath} cannot be read (${(e as NodeJS.ErrnoException).code}).`, 'Choose the PEM file of the CA that signed the registry\'s certificate.');
-      }
+      // A regular file of PEM size whose certificates parse (localFile.ts), never /dev/zero or a FIFO.
+      caPem = readCaFileSync(caPath, 'registry CA');
     }
     return { host: r.host, namespace: r.namespace, username: r.username, password: this.secrets.getRegistryPassword(), caPem };
   }
@@ -313,7 +313,9 @@ export class SetupService {
     requireStep(this.w, 'images');
     const host = input.host.replace(/^https?:\/\//, '').replace(/\/+$/, '');
     if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host)) throw new LifeboatError('BAD_INPUT', `"${input.host}" is not a registry host (host or host:port).`, 'Enter e.g. registry.internal:5000, and the path under it in "Namespace".');
-    const namespace = input.namespace?.replace(/^\/+|\/+$/g, '') || undefined;
+    const nsCheck = RegistryNamespace.safeParse(input.namespace ?? '');
+    if (!nsCheck.success) throw new LifeboatError('BAD_INPUT', `"${input.namespace}" is not a registry namespace.`, nsCheck.error.issues[0]?.message ?? 'Use path segments such as lifeboat/velero.');
+    const namespace = nsCheck.data.replace(/^\/+|\/+$/g, '') || undefined;
     let username = input.username;
     let credentials: 'kots' | 'entered' | 'none' = input.password ? 'entered' : 'none';
     if (input.useKotsCredentials) {
@@ -328,7 +330,7 @@ export class SetupService {
     const kotsReg = this.env()?.kots.registry;
     const source = kotsReg && kotsReg.host === host && (kotsReg.namespace ?? '') === (namespace ?? '') ? 'KOTS (ConfigMap kotsadm-confg, key kotsadm-registry)' : 'entered';
     const provider = this.w.destination?.provider ?? 's3-compatible';
-    const images = planImages(this.w.veleroVersion ?? 'v1.18.3', provider, { host, namespace }, imagesDir(this.s.env, this.s.binaries.location));
+    const images = planImages(this.w.veleroVersion ?? 'v1.18.3', provider, { host, namespace }, imagesDir(this.s.env, this.s.binaries.location), imagesLockFor(this.s.env));
     this.save({ ...this.w, registry: { host, namespace, username, credentials, caPath: input.caPath, source }, images, step: 'images', review: undefined });
     return this.checkImages();
   }
@@ -422,12 +424,12 @@ export class SetupService {
     let manifests = '';
     const kube = this.kube();
     if (mode === 'install' || mode === 'upgrade') {
-      const args = [...installArgs({ veleroVersion: version, provider: d.provider, namespace: ns, registry: reg }), ...(mode === 'upgrade' ? ['--apply'] : [])];
+      const args = [...installArgs({ veleroVersion: version, provider: d.provider, namespace: ns, registry: reg, lock: imagesLockFor(this.s.env) }), ...(mode === 'upgrade' ? ['--apply'] : [])];
       if (reg && this.w.registry?.username) {
         commands.push({ title: 'Namespace and image pull secret (Lifeboat does this through the API)', command: `kubectl create namespace ${ns}\nkubectl -n ${ns} create secret docker-registry ${PULL_SECRET} --docker-server=${reg.host} --docker-username=${this.w.registry.username} --docker-password=<redacted>`, note: 'So the very first Velero pods can pull from the private registry; KOTS later updates the same Secret.' });
       }
       commands.push({ title: 'Install Velero', command: `velero ${args.join(' ')}`, note: 'As KOTS prints it: no storage location or secret here — KOTS\'s configure command creates them, so the admin console owns the destination.' });
-      const dry = await this.s.tools.run('velero', [...installArgs({ veleroVersion: version, provider: d.provider, namespace: ns, registry: reg, dryRun: true })], { summary: 'Setup review: velero install --dry-run', timeoutMs: 60_000 });
+      const dry = await this.s.tools.run('velero', [...installArgs({ veleroVersion: version, provider: d.provider, namespace: ns, registry: reg, dryRun: true, lock: imagesLockFor(this.s.env) })], { summary: 'Setup review: velero install --dry-run', timeoutMs: 60_000 });
       manifests = dry.stdout;
       for (const doc of parseAllDocuments(manifests)) {
         const o = doc.toJS() as any;
@@ -635,7 +637,7 @@ export class SetupService {
         if (this.w.apply!.kind === 'install' && (await this.veleroDeployed())) {
           return { skipped: true, message: `Deployment velero already exists in ${ns} (an earlier run got this far): not installed again.` };
         }
-        const args = [...installArgs({ veleroVersion: this.w.veleroVersion ?? 'v1.18.3', provider: d.provider, namespace: ns, registry: reg }), ...(this.w.apply!.kind === 'upgrade' ? ['--apply'] : [])];
+        const args = [...installArgs({ veleroVersion: this.w.veleroVersion ?? 'v1.18.3', provider: d.provider, namespace: ns, registry: reg, lock: imagesLockFor(this.s.env) }), ...(this.w.apply!.kind === 'upgrade' ? ['--apply'] : [])];
         const h = await this.s.tools.start('velero', args, { summary: 'Setup: velero install', timeoutMs: this.t.installMs, secrets });
         onRun(h.runId);
         this.setPhase(this.w.apply!.phases.findIndex((p) => p.state === 'running'), { runId: h.runId });

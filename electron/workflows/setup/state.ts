@@ -3,10 +3,11 @@
  * (temp file + rename) BEFORE each step or apply phase runs, so a closed app resumes at the same
  * step. Secrets are never in it (the schema has no field for them).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SetupWizard, type SetupApply, type SetupStep } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
+import { bySchema, readStateFile } from '../../stateFile.js';
 import { parseVersion } from '../../velero/install.js';
 
 export const STEPS: SetupStep[] = ['preflight', 'destination', 'images', 'review', 'apply', 'done'];
@@ -27,21 +28,10 @@ export class SetupStore {
   }
 
   load(credentials: SetupWizard['credentials']): SetupWizard {
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch {
-      return initialWizard(credentials);
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text || '{}');
-    } catch {
-      return initialWizard(credentials);
-    }
-    const parsed = SetupWizard.safeParse(raw);
-    this.rev = parsed.success ? parsed.data.rev ?? 0 : 0;
-    return parsed.success ? { ...parsed.data, credentials } : { ...initialWizard(credentials), rev: this.rev };
+    // A torn, truncated or foreign file is moved aside and reported, never fatal (stateFile.ts).
+    const stored = readStateFile(this.file, bySchema(SetupWizard), 'the setup wizard starts over (the cluster is checked again before anything changes)');
+    this.rev = stored?.rev ?? 0;
+    return stored ? { ...stored, credentials } : initialWizard(credentials);
   }
 
   save(w: SetupWizard): SetupWizard {

@@ -104,8 +104,8 @@ export function ImagesStep({ w, env, busy, onRegistry, onCheck, onPush, onNext }
           {kots?.hasCredentials && <Checkbox label="Use the credentials KOTS uses (Secret kotsadm-private-registry, read by Lifeboat's main process)" checked={useKots} onChange={(e) => { touched.current.creds = true; setUseKots(e.currentTarget.checked); }} data-testid="setup-reg-kots-creds" />}
           {!useKots && (
             <Group grow align="flex-start">
-              <TextInput label="User name" value={user} onChange={(e) => setUser(e.currentTarget.value)} autoComplete="off" />
-              <PasswordInput label="Password" value={pass} onChange={(e) => setPass(e.currentTarget.value)} autoComplete="off" />
+              <TextInput label="User name" value={user} onChange={(e) => setUser(e.currentTarget.value)} autoComplete="off" data-testid="setup-reg-username" />
+              <PasswordInput label="Password" value={pass} onChange={(e) => setPass(e.currentTarget.value)} autoComplete="off" data-testid="setup-reg-password" />
             </Group>
           )}
           <TextInput label="Registry CA certificate file (optional)" description="PEM file on this computer, if a private CA signed the registry's certificate" value={ca} onChange={(e) => setCa(e.currentTarget.value)} data-testid="setup-reg-ca" />
