@@ -196,10 +196,10 @@ describe('the real kots CLI against the lab', () => {
     kc.loadFromFile(s.kubeconfig);
     const target = { veleroNamespace: veleroNs, kind: 'BackupLog' as const, name, location: 'default' };
     const source = new DownloadRequests(kc);
-    // The URL Velero signed really is the ClusterIP, which a plain fetch from here does not reach.
+    // The URL Velero signed really is the ClusterIP (a workstation has no route to it: whatever a
+    // plain fetch reaches at that address is not the cluster's MinIO, so it is never tried).
     const url = await source.presignedUrl(target, 30_000);
     expect(new URL(url).host).toBe(`${svc.spec.clusterIP}:9000`);
-    await expect(fetch(url, { signal: AbortSignal.timeout(3000) })).rejects.toThrow();
     const text = await downloadText(source, target);
     expect(text).toMatch(/Backup completed|backup completed|Summary of backed up resources/i);
   }, 500_000);

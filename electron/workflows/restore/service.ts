@@ -293,7 +293,7 @@ export class RestoreService {
     const appNamespaces = (b.spec?.includedNamespaces ?? []).filter((n) => n !== kotsadmNs && n !== '*');
     const toDelete: RestoreObjectRef[] = [];
     const backupSlugs = this.appSlugsOf(b);
-    const installedNow = type === 'app' || type === 'full' ? await this.installedApps(kube) : undefined;
+    const installedNow = type === 'app' || type === 'full' ? await this.installedApps(kube, backupSlugs) : undefined;
     // Application-only: KOTS undeploys the apps installed now, not the backup's (impact.ts appsInRestore).
     const slugs = type === 'admin-console' ? backupSlugs : appsInRestore(type!, backupSlugs, installedNow).restoreNames;
     if (type !== 'admin-console') {
@@ -361,7 +361,7 @@ export class RestoreService {
     const kotsadmNamespace = b.metadata.annotations?.['kots.io/kotsadm-deploy-namespace'] ?? env?.kots.namespace ?? 'default';
     // KOTS creates `<backup>.<slug>` for the apps it decides on (impact.ts appsInRestore); the ones
     // verified afterwards are those that come back.
-    const who = appsInRestore(type, this.appSlugsOf(b), type === 'app' ? await this.installedApps(this.kube()) : undefined);
+    const who = appsInRestore(type, this.appSlugsOf(b), type === 'app' ? await this.installedApps(this.kube(), this.appSlugsOf(b)) : undefined);
     const appSlugs = who.comesBack.length ? who.comesBack : this.appSlugsOf(b);
     const backup = b.metadata.name;
     const steps: RestoreRunStep[] = [];
@@ -826,12 +826,16 @@ export class RestoreService {
   }
 
   /**
-   * The apps KOTS has installed on this cluster now, from the kots.io/app-slug label KOTS puts on
-   * everything it deploys (kots pkg/operator/operator.go at v1.131.4); undefined when the workloads
-   * cannot be listed. Bounded: one page of each kind.
+   * The apps KOTS has installed on this cluster now, as far as the cluster shows them. KOTS's own list
+   * is its database (store.ListInstalledApps, kots pkg/handlers/restore.go at v1.131.4), which the
+   * cluster API does not expose; what it does show is the kots.io/app-slug label KOTS puts on
+   * everything it deploys (pkg/operator/operator.go). An app of the backup whose workloads are gone
+   * (the usual disaster) is still installed for KOTS, so the backup's apps always count as installed;
+   * the label adds the apps installed since. Undefined when the workloads cannot be listed. Bounded:
+   * one page of each kind.
    */
-  private async installedApps(kube: KubeJson): Promise<string[] | undefined> {
-    const slugs = new Set<string>();
+  private async installedApps(kube: KubeJson, backupApps: string[]): Promise<string[] | undefined> {
+    const slugs = new Set<string>(backupApps);
     const sel = encodeURIComponent('kots.io/app-slug');
     try {
       for (const plural of ['deployments', 'statefulsets']) {
