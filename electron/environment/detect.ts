@@ -264,6 +264,17 @@ export class EnvironmentDetector {
       .finally(() => {
         state.pending = false;
         if (this.registrySecret === state) this.schedule();
+        // Secrets are not watched (Lifeboat keeps no Secret data): while the answer is not "it
+        // exists", ask again a little later — KOTS may create it after its ConfigMap, or the API
+        // server may not have answered — instead of leaving KOTS's credentials unoffered.
+        if (state.exists !== true) {
+          setTimeout(() => {
+            if (this.registrySecret === state && !this.stopped) {
+              this.registrySecret = {};
+              this.schedule();
+            }
+          }, state.exists === false ? 10_000 : 3_000).unref?.();
+        }
       });
   }
 

@@ -180,6 +180,8 @@ test.describe('Overview', () => {
       await expect(item).toContainText(/Needed to \S+/);
     }
 
+    // The chooser shows the file in use once the connection settled (it re-renders then): open it after.
+    await expect(card.getByTestId('kubeconfig-select')).toHaveValue(new RegExp(lab!.restrictedKubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await card.getByTestId('kubeconfig-select').click();
     await page.getByRole('option', { name: new RegExp(lab!.kubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().click();
     await card.getByTestId('connect-button').click();
