@@ -209,7 +209,7 @@ export function createWebClient(opts: WebClientOptions): ApiClient {
   let link: LinkState = { status: 'connecting' };
   let source: EventSourceLike | null = null;
   let attempt = 0;
-  let everOpened = false;
+
   let timer: unknown = null;
   let closed = false;
 
@@ -240,11 +240,13 @@ export function createWebClient(opts: WebClientOptions): ApiClient {
     for (const name of hub.names()) listen(es, name);
     es.onopen = () => {
       if (source !== es) return;
-      const wasLost = everOpened;
-      everOpened = true;
+
       attempt = 0;
       setLink({ status: 'open' });
-      if (wasLost) resyncListeners.emit();
+      // Calls start as soon as the session is there, the stream a moment later: a change published
+      // in between (detection finishing, say) would be missed for good, so the window reads the
+      // state again once the stream is open — the first time as after a reconnect.
+      resyncListeners.emit();
     };
     es.onerror = () => {
       if (source !== es) return;
