@@ -42,11 +42,11 @@ describe('presigned URL hosts: only the storage location\'s own store', () => {
     refused('https://evilamazonaws.com/b1', b);
   });
 
-  it('GCS: storage.googleapis.com, or a configured storeEndpoint', () => {
+  it('GCS: storage.googleapis.com only (the plugin has no endpoint key)', () => {
     ok('https://storage.googleapis.com/bkt/backups/b1/b1-logs.gz?X-Goog-Signature=x', bsl('gcp', {}, 'bkt'));
     ok('https://bkt.storage.googleapis.com/backups/b1/b1-logs.gz', bsl('gcp', {}, 'bkt'));
     refused('https://other.storage.googleapis.com/backups/b1/b1-logs.gz', bsl('gcp', {}, 'bkt'));
-    ok('https://storage-mypsc.p.googleapis.com/bkt/b1', bsl('gcp', { storeEndpoint: 'https://storage-mypsc.p.googleapis.com' }, 'bkt'));
+    refused('https://storage-mypsc.p.googleapis.com/bkt/b1', bsl('gcp', { storeEndpoint: 'https://storage-mypsc.p.googleapis.com' }, 'bkt'));
   });
 
   it('Azure: the storage account\'s blob endpoint in any Azure cloud, or storageAccountURI', () => {

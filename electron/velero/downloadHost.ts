@@ -11,8 +11,9 @@
  *   file-system MinIO sets publicUrl to its Service's ClusterIP; that address is the location's own
  *   host (storeFetch.ts reaches it by port-forward).
  * - AWS without an endpoint: *.amazonaws.com or *.amazonaws.com.cn over https.
- * - GCP: storage.googleapis.com (or <bucket>.storage.googleapis.com) over https, or the host of a
- *   configured `storeEndpoint`.
+ * - GCP: storage.googleapis.com (or <bucket>.storage.googleapis.com) over https: the plugin signs with
+ *   cloud.google.com/go/storage SignedURL and takes no endpoint key (velero-plugin-for-gcp
+ *   object_store.go, Init: kmsKeyName, serviceAccount, credentialsFile only).
  * - Azure: <storageAccount>.blob.<cloud suffix> over https, or the host of `storageAccountURI`.
  * Anything else is refused before a byte is fetched. Pure.
  */
@@ -76,8 +77,6 @@ export function hostRule(bsl: StoreLocation): HostRule | { problem: string } {
     return suffixRule(['amazonaws.com', 'amazonaws.com.cn'], 'hosts under amazonaws.com or amazonaws.com.cn (AWS S3)');
   }
   if (provider === 'gcp') {
-    const ep = endpointHost(config.storeEndpoint);
-    if (ep) return endpointRule(ep, bucket, 'storeEndpoint');
     return {
       accepts: 'storage.googleapis.com (Google Cloud Storage)',
       matches: (u) => u.protocol === 'https:' && (u.hostname === 'storage.googleapis.com' || (!!bucket && u.hostname === `${bucket.toLowerCase()}.storage.googleapis.com`)),
