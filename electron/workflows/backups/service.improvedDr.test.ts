@@ -79,6 +79,8 @@ function drop(name: string) {
 
 const tick = () => new Promise((r) => setTimeout(r, 10));
 
+const journaled: Array<{ tool: string; args: string[]; outcome: string }> = [];
+
 function services(onBackup: () => string) {
   const emitted: Array<[string, unknown]> = [];
   const env = {
@@ -93,6 +95,7 @@ function services(onBackup: () => string) {
     cluster: { kubeConfig: () => ({ makeApiClient: () => ({}) }) as unknown as KubeConfig, isConnected: () => true, onConnectionChange: () => () => {} },
     detector: { get: () => env },
     tools: { start: async () => ({ runId: 'run-1', done: Promise.resolve({ stdout: onBackup(), stderr: '', code: 0 }) }) },
+    journal: { record: (e: { tool: string; args: string[]; outcome: string }) => journaled.push(e) },
   } as unknown as Services;
   return { s, emitted };
 }
@@ -212,6 +215,9 @@ describe('the pair by its name: live updates, delete', () => {
     await expect(svc.delete(DR_NAME, INFRA)).rejects.toThrow(/does not match/);
     expect(await svc.delete(DR_NAME, DR_NAME)).toEqual({ requested: true, request: `delete-${INFRA}, delete-${APP}` });
     expect(cluster.deleted).toEqual([INFRA, APP]);
+    // Lifeboat's own cluster writes are in the operation journal (Activity).
+    expect(journaled.filter((e) => e.tool === 'kubernetes-api').map((e) => [e.args[0], e.outcome])).toEqual([['POST', 'succeeded'], ['POST', 'succeeded']]);
+    expect(journaled.at(-1)!.args[1]).toContain(`deletebackuprequests (backup ${APP})`);
   });
 
   it('refuses to delete while one of the two still runs, naming it', async () => {

@@ -26,6 +26,7 @@ import { checkCron, previousRun, retentionToDuration, retentionWords, type Reten
 import { createInterface } from 'node:readline';
 import { DownloadRequests, downloadText, openDownload, type UrlSource } from '../../velero/downloads.js';
 import { BackupSizes } from '../../velero/sizes.js';
+import { journalClusterWrites } from '../../cluster/rest.js';
 import {
   isRunningBackup,
   isTerminalBackup,
@@ -725,7 +726,20 @@ export class BackupsService {
     }
     const api = this.s.cluster.kubeConfig().makeApiClient(CustomObjectsApi);
     const requests: string[] = [];
-    for (const b of todo) requests.push(await requestBackupDeletion(api, b));
+    // Lifeboat's own change to the cluster goes into the operation journal (Activity), like the tools' runs.
+    const journal = journalClusterWrites(this.s.journal);
+    for (const b of todo) {
+      const startedAt = new Date().toISOString();
+      const path = `/apis/velero.io/v1/namespaces/${b.metadata.namespace}/deletebackuprequests (backup ${b.metadata.name})`;
+      try {
+        requests.push(await requestBackupDeletion(api, b));
+        journal({ method: 'POST', path, startedAt, durationMs: Date.now() - Date.parse(startedAt), status: 201 });
+      } catch (err) {
+        const status = (err as { code?: unknown }).code;
+        journal({ method: 'POST', path, startedAt, durationMs: Date.now() - Date.parse(startedAt), status: typeof status === 'number' ? status : undefined, error: (err as Error).message?.split('\n')[0] });
+        throw err;
+      }
+    }
     return { requested: true, request: requests.join(', ') };
   }
 
