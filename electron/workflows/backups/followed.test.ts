@@ -27,6 +27,19 @@ describe('followed backup', () => {
     expect(f.message).toMatch(/unavailable/);
   });
 
+  it('Failed says where the cause is: the log, or — when Velero left none — what happened', () => {
+    expect(advance(base, sum('Failed', { failureReason: 'hook failed' })).message).toBe('Velero failed the backup: hook failed. Read the log for the cause.');
+    // The Velero server restarted mid-backup (the fault suite deletes its pod): no log was uploaded.
+    const restarted = advance(base, sum('Failed', { failureReason: 'found a backup with status "InProgress" during the server starting, mark it as "Failed"' }));
+    expect(restarted.state).toBe('failed');
+    expect(restarted.message).toMatch(/during the server starting.*The Velero server restarted while this backup ran.*Take a new backup\.$/);
+    expect(restarted.message).not.toMatch(/Read the log/);
+    // The store went away while Velero wrote the backup (the fault suite stops MinIO): no log there either.
+    const store = advance(base, sum('Failed', { failureReason: 'backup execution failed: rpc error: code = Unknown desc = error putting object backups/instance-654gr/velero-backup.json: operation error S3: PutObject, exceeded maximum number of attempts, 3' }));
+    expect(store.message).toMatch(/PutObject.*could not write the backup to its storage/);
+    expect(store.message).not.toMatch(/Read the log/);
+  });
+
   it('a finished backup stays finished', () => {
     const done = advance(base, sum('Completed'));
     expect(advance(done, sum('Deleting')).state).toBe('succeeded');

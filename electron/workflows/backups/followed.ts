@@ -56,7 +56,7 @@ export function advance(f: FollowedBackup, s: BackupSummary, now = new Date()): 
       finish('attention', `Velero finished the backup, but ${s.errors} item(s) failed: it may not restore everything. Read the results and the log.`);
       break;
     case 'Failed':
-      finish('failed', `Velero failed the backup${s.failureReason ? `: ${s.failureReason}` : ''}. Read the log for the cause.`);
+      finish('failed', failedMessage(s.failureReason));
       break;
     case 'FailedValidation':
       finish('failed', `Velero refused the backup${s.validationErrors?.length ? `: ${s.validationErrors.join('; ')}` : ''}. Check the storage location under Setup.`);
@@ -68,4 +68,22 @@ export function advance(f: FollowedBackup, s: BackupSummary, now = new Date()): 
       next.state = 'running';
   }
   return next;
+}
+
+/**
+ * Velero's Failed, in words that point where the cause is. Two failures leave no log in the store,
+ * so "read the log" would send the operator to a file that does not exist: a Velero server that
+ * restarted mid-backup (it marks every InProgress backup Failed when it starts, velero
+ * pkg/cmd/server/server.go markInProgressBackupsFailed), and a backup it could not write to the
+ * storage (the log is uploaded with it, pkg/persistence/object_store.go PutBackup).
+ */
+export function failedMessage(reason: string | undefined): string {
+  const velero = `Velero failed the backup${reason ? `: ${reason}` : ''}.`;
+  if (reason && /during the server starting/.test(reason)) {
+    return `${velero} The Velero server restarted while this backup ran, so Velero gave it up: nothing of it can be restored and it has no log. Take a new backup.`;
+  }
+  if (reason && /error (putting|uploading|persisting)|object storage|PutObject/i.test(reason)) {
+    return `${velero} Velero could not write the backup to its storage, so nothing of it can be restored and its log is not in the store. Check the storage location (Overview, Setup), then take a new backup.`;
+  }
+  return `${velero} Read the log for the cause.`;
 }
