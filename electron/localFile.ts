@@ -28,40 +28,32 @@ function errno(err: unknown): FileProblem {
   return { kind: 'errno', code: (err as NodeJS.ErrnoException).code ?? (err as Error).message };
 }
 
+/** A regular file of at most `max` bytes may be read; anything else is a LocalFileError. */
+function admit(path: string, st: { isFile(): boolean; size: number }, max: number): void {
+  if (!st.isFile()) throw new LocalFileError({ kind: 'not-a-file' }, path);
+  if (st.size > max) throw new LocalFileError({ kind: 'too-large', size: st.size, max }, path);
+}
+
+function asLocalFileError(err: unknown, path: string): LocalFileError {
+  return err instanceof LocalFileError ? err : new LocalFileError(errno(err), path);
+}
+
 /** Reads a regular file of at most `max` bytes, or throws LocalFileError. */
 export function readBoundedFileSync(path: string, max: number): Buffer {
-  let size: number;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new LocalFileError({ kind: 'not-a-file' }, path);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof LocalFileError) throw err;
-    throw new LocalFileError(errno(err), path);
-  }
-  if (size > max) throw new LocalFileError({ kind: 'too-large', size, max }, path);
-  try {
+    admit(path, statSync(path), max);
     return readFileSync(path);
   } catch (err) {
-    throw new LocalFileError(errno(err), path);
+    throw asLocalFileError(err, path);
   }
 }
 
 export async function readBoundedFile(path: string, max: number): Promise<Buffer> {
-  let size: number;
   try {
-    const st = await fsp.stat(path);
-    if (!st.isFile()) throw new LocalFileError({ kind: 'not-a-file' }, path);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof LocalFileError) throw err;
-    throw new LocalFileError(errno(err), path);
-  }
-  if (size > max) throw new LocalFileError({ kind: 'too-large', size, max }, path);
-  try {
+    admit(path, await fsp.stat(path), max);
     return await fsp.readFile(path);
   } catch (err) {
-    throw new LocalFileError(errno(err), path);
+    throw asLocalFileError(err, path);
   }
 }
 
@@ -87,14 +79,18 @@ export function pemProblem(pem: string): string | undefined {
   return undefined;
 }
 
+function caFileError(file: string, what: string, e: unknown): LifeboatError {
+  const why = e instanceof LocalFileError ? e.message : String(e);
+  return new LifeboatError('BAD_INPUT', `Lifeboat cannot use the CA file ${file} (${what}): ${why}.`, 'Choose the PEM file of the CA certificate (a few kilobytes, "-----BEGIN CERTIFICATE-----"), and check that this user may read it.', { path: file });
+}
+
 /** Reads and checks a CA certificate file the operator named; BAD_INPUT saying what is wrong. */
 export async function readCaFile(file: string, what: string): Promise<string> {
   let bytes: Buffer;
   try {
     bytes = await readBoundedFile(file, MAX_PEM_BYTES);
   } catch (e) {
-    const why = e instanceof LocalFileError ? e.message : String(e);
-    throw new LifeboatError('BAD_INPUT', `Lifeboat cannot use the CA file ${file} (${what}): ${why}.`, 'Choose the PEM file of the CA certificate (a few kilobytes, "-----BEGIN CERTIFICATE-----"), and check that this user may read it.', { path: file });
+    throw caFileError(file, what, e);
   }
   return checkedPem(bytes.toString('utf8'), `${file} (${what})`);
 }
@@ -104,8 +100,7 @@ export function readCaFileSync(file: string, what: string): Buffer {
   try {
     bytes = readBoundedFileSync(file, MAX_PEM_BYTES);
   } catch (e) {
-    const why = e instanceof LocalFileError ? e.message : String(e);
-    throw new LifeboatError('BAD_INPUT', `Lifeboat cannot use the CA file ${file} (${what}): ${why}.`, 'Choose the PEM file of the CA certificate (a few kilobytes, "-----BEGIN CERTIFICATE-----"), and check that this user may read it.', { path: file });
+    throw caFileError(file, what, e);
   }
   checkedPem(bytes.toString('utf8'), `${file} (${what})`);
   return bytes;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkBackup, describeBackup, sortBackups, type EligibilityContext } from './eligibility.js';
 import type { VeleroBackup } from './velero.js';
 
-const ctx: EligibilityContext = { now: new Date('2026-05-01T00:00:00Z'), airgapped: false, veleroVersion: '1.18.3', locations: { default: 'aws' } };
+const ctx: EligibilityContext = { now: new Date('2026-05-01T00:00:00Z'), outboundDisabled: false, veleroVersion: '1.18.3', locations: { default: 'aws' } };
 function backup(ann: Record<string, string> = {}, status: VeleroBackup['status'] = {}, loc = 'default'): VeleroBackup {
   return {
     metadata: {
@@ -54,20 +54,20 @@ describe('restore eligibility', () => {
   // no check on it. A rebuilt cluster has no admin console to compare with at all.
   it('a backup taken with outbound connections disabled restores anywhere: on a rebuilt cluster, on an online one', () => {
     const airgapped = backup({ 'kots.io/is-airgap': 'true' });
-    expect(errors(airgapped, { ...ctx, airgapped: undefined })).toEqual([]);
-    expect(errors(airgapped, { ...ctx, airgapped: false })).toEqual([]);
-    expect(describeBackup(airgapped, { ...ctx, airgapped: undefined }).restorable).toBe(true);
+    expect(errors(airgapped, { ...ctx, outboundDisabled: undefined })).toEqual([]);
+    expect(errors(airgapped, { ...ctx, outboundDisabled: false })).toEqual([]);
+    expect(describeBackup(airgapped, { ...ctx, outboundDisabled: undefined }).restorable).toBe(true);
     expect(describeBackup(airgapped, ctx).restorable).toBe(true);
   });
 
   it('a mode that differs from the running admin console is a warning that says what comes back', () => {
-    const w = checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, airgapped: false }).find((c) => c.title === 'Outbound connections differ');
+    const w = checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, outboundDisabled: false }).find((c) => c.title === 'Outbound connections differ');
     expect(w).toMatchObject({ ok: true, severity: 'warning' });
     expect(w!.reason).toMatch(/disabled/);
     expect(w!.fix).toMatch(/registry/i);
     // Same mode, or nothing to compare with: no word.
-    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, airgapped: true }).map((c) => c.title)).not.toContain('Outbound connections differ');
-    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, airgapped: undefined }).map((c) => c.title)).not.toContain('Outbound connections differ');
+    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, outboundDisabled: true }).map((c) => c.title)).not.toContain('Outbound connections differ');
+    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, outboundDisabled: undefined }).map((c) => c.title)).not.toContain('Outbound connections differ');
     // A backup without the annotation (older KOTS) is not flagged: nothing depends on it.
     const b = backup();
     delete b.metadata.annotations!['kots.io/is-airgap'];

@@ -16,7 +16,7 @@ export interface EligibilityContext {
    * DISABLE_OUTBOUND_CONNECTIONS, as KOTS records it in kots.io/is-airgap); undefined when none runs
    * here (a rebuilt cluster) or it cannot be read. Never a guess.
    */
-  airgapped?: boolean;
+  outboundDisabled?: boolean;
   veleroVersion?: string;
   /** Storage locations on this cluster: name → provider. */
   locations: Record<string, string>;
@@ -99,11 +99,11 @@ export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
   // installs and for online ones with a private registry (pkg/kotsadm/objects/kotsadm_objects.go).
   // `kubectl kots restore` makes no check on it (pkg/snapshot/restore.go): the admin console comes back
   // as it was backed up. So it never blocks; it is worth a word only against a running admin console.
-  if (ann[A.airgap] !== undefined && ctx.airgapped !== undefined && (ann[A.airgap] === 'true') !== ctx.airgapped) {
+  if (ann[A.airgap] !== undefined && ctx.outboundDisabled !== undefined && (ann[A.airgap] === 'true') !== ctx.outboundDisabled) {
     const backupOffline = ann[A.airgap] === 'true';
     checks.push(warn(
       'Outbound connections differ',
-      `The backed-up admin console ran with outbound connections ${backupOffline ? 'disabled (air-gapped, or pulling from a private registry)' : 'enabled'}; the one on this cluster runs with them ${ctx.airgapped ? 'disabled' : 'enabled'}. A full restore brings the backed-up one back as it was.`,
+      `The backed-up admin console ran with outbound connections ${backupOffline ? 'disabled (air-gapped, or pulling from a private registry)' : 'enabled'}; the one on this cluster runs with them ${ctx.outboundDisabled ? 'disabled' : 'enabled'}. A full restore brings the backed-up one back as it was.`,
       backupOffline
         ? 'Nothing blocks the restore. Make sure the private registry the backup names is reachable from this cluster and holds the images (the Registry step re-seeds it).'
         : 'Nothing blocks the restore. If this cluster cannot reach the internet or the vendor\'s registry, the restored application cannot pull its images: restore onto a cluster that can, or re-seed a private registry first.',

@@ -10,7 +10,7 @@ import { describeBackup, type EligibilityContext } from './eligibility.js';
 import { backupRows, describeRow, findBackupRow, rowChecks } from './groups.js';
 import type { VeleroBackup } from './velero.js';
 
-const ctx: EligibilityContext = { now: new Date('2026-11-24T00:00:00Z'), airgapped: undefined, veleroVersion: '1.16.2', locations: { default: 'aws' } };
+const ctx: EligibilityContext = { now: new Date('2026-11-24T00:00:00Z'), outboundDisabled: undefined, veleroVersion: '1.16.2', locations: { default: 'aws' } };
 const errors = (list: VeleroBackup[], name = DR_NAME) => rowChecks(findBackupRow(list, name)!, ctx).filter((c) => c.severity === 'error');
 
 const legacy: VeleroBackup = {

@@ -872,7 +872,7 @@ export class RestoreService {
     const ctx: EligibilityContext = {
       now: new Date(),
       // What the running admin console records as kots.io/is-airgap; undefined on a rebuilt cluster.
-      airgapped: env?.airgap.outboundDisabled,
+      outboundDisabled: env?.airgap.outboundDisabled,
       veleroVersion: env?.velero.version,
       locations: Object.fromEntries(locations.map((l) => [l.metadata.name, l.spec?.provider ?? ''])),
     };
