@@ -185,6 +185,11 @@ export function combineLogs(parts: ReadonlyArray<{ name: string; type: string; l
   return parts.flatMap((p) => [`===== Velero Backup ${p.name} (${p.type}) =====`, ...p.lines]);
 }
 
+/** The Velero Backups of one row (rowKey), infra first. */
+export function membersOf(backups: readonly VeleroBackup[], key: string): VeleroBackup[] {
+  return backups.filter((b) => rowKey(b) === key).sort(compareMembers);
+}
+
 /**
  * The list's rows over the watched Backups: each Backup alone, or a replicated backup's members
  * combined under its name. Combined summaries are remade only when a member's summary changed (the
@@ -212,7 +217,7 @@ export class BackupRowIndex {
 
   /** The Backups of a row, infra first. */
   members(backups: readonly VeleroBackup[], key: string): VeleroBackup[] {
-    return backups.filter((b) => rowKey(b) === key).sort(compareMembers);
+    return membersOf(backups, key);
   }
 
   row(backups: readonly VeleroBackup[], key: string): BackupSummary | undefined {

@@ -10,7 +10,7 @@ import { imagesLockFor, type ImagesLock } from '../../velero/imagesLock.js';
 describe('setup images plan', () => {
   it('names the archives and rewrites to the private registry', () => {
     expect(archiveName({ repository: 'velero/velero-plugin-for-aws', tag: 'v1.14.3', role: '' })).toBe('velero-plugin-for-aws-v1.14.3.oci.tar');
-    // The synthetic stand-ins live under test/ (never in resources/, never packaged).
+    // The synthetic test archives live under test/ (never in resources/, never packaged).
     expect(existsSync(resolve('resources', 'images'))).toBe(false);
     const dir = imagesDir({ LIFEBOAT_IMAGES_DIR: 'test/fixtures/images' });
     expect(dir).toBe(resolve('test', 'fixtures', 'images'));
