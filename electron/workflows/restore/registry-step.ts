@@ -3,7 +3,7 @@
  * Cluster's restore-registry before restore-app in cmd/installer/cli/restore.go at
  * 2.19.4+k8s-1.36; kots.io/embedded-registry is set by kots pkg/kotsadmsnapshot/backup.go at
  * v1.131.4): when it is asked for, and how a registry job's end maps onto the persisted step.
- * Pure: the service (service.ts) persists and runs it.
+ * Pure: registry-flow.ts persists and runs it.
  */
 import type { Environment, RegistryJob, RestoreRegistryStep, RestoreSituation } from '../../api/contract.js';
 import type { VeleroBackup } from './velero.js';
