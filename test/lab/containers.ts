@@ -35,6 +35,15 @@ export interface ImageProfile {
   /** Velero's server: the runner gives each such container its own copy of velero with its own
    * controller-metrics port (pods.ts, velero-metrics-port.ts). */
   ownMetricsPort?: boolean;
+  /** The image's ENV (a container's own env overrides it, as with a runtime). */
+  env?: Record<string, string>;
+  /**
+   * A port the program binds with no flag to move it (kotsadm's ":3000"): the runner gives the pod a
+   * 4-digit host port for it and its own copy of `binary` with the literal replaced (port-patch.ts).
+   */
+  fixedPort?: { containerPort: number; binary: string; dest: string; literal: string };
+  /** Drops the container's arguments the lab cannot honour (rqlite's DNS discovery). */
+  filterArgs?: (argv: string[]) => string[];
 }
 
 export interface LabPrograms {
@@ -49,7 +58,22 @@ export interface LabPrograms {
   kotsadm?: string;
   kotsAssets?: string;
   minio?: string;
+  /** Run the real admin console (`/kotsadm api`) in kotsadm pods; otherwise only kots's check pods run. */
+  realKotsadm?: boolean;
+  /** What the kotsadm image adds for the real admin console: kubectl and kustomize on its PATH. */
+  kubectl?: string;
+  kustomize?: string;
+  /** The migrations image: kubectl-schemahero, its rqlite driver and kots's migrations/tables. */
+  schemahero?: string;
+  schemaheroRqlite?: string;
+  kotsTables?: string;
+  /** The rqlite image's rqlited. */
+  rqlited?: string;
 }
+
+/** Where the lab's kotsadm image keeps kubectl and kustomize (the real image: /usr/local/bin). */
+const KOTSADM_TOOLS_DIR = '/opt/kotsadm/bin';
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The last path segment of an image's repository: "velero", "kotsadm", "minio", … */
 export function imageName(image: string): string {
@@ -79,13 +103,51 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
     return { name, files: [{ src: bin, dest: `/plugins/${name}`, readOnly: true }], entrypoint: ['/usr/bin/cp', `/plugins/${name}`, '/target/.'] };
   }
   if (name === 'kotsadm' && p.kotsAssets) {
-    // kotsadm/kotsadm (kots securebuild/image/apko-kotsadm.yaml): /kotsadm, /kots and the scripts
-    // of deploy/assets under /scripts; kots runs its bucket and file-system checks from them.
+    // kotsadm/kotsadm (kots securebuild/image/apko-kotsadm.yaml): /kotsadm, /kots, kubectl and
+    // kustomize, and the scripts of deploy/assets under /scripts; kots runs its bucket and file-system
+    // checks from them.
     const files: Bind[] = [{ src: p.kotsAssets, dest: '/scripts', readOnly: true }];
     if (p.kotsadm) files.push({ src: p.kotsadm, dest: '/kotsadm', readOnly: true });
     if (p.kubectlKots) files.push({ src: p.kubectlKots, dest: '/kots', readOnly: true });
-    // kots's own check pods run their script; the admin console itself (`/kotsadm api`) is not run here.
-    return { name, files, entrypoint: ['/kotsadm'], cmd: ['api'], executes: (argv) => argv[0]?.startsWith('/scripts/') === true };
+    const real = p.realKotsadm === true && p.kotsadm !== undefined;
+    if (real && p.kubectl) files.push({ src: p.kubectl, dest: `${KOTSADM_TOOLS_DIR}/kubectl`, readOnly: true });
+    if (real && p.kustomize) files.push({ src: p.kustomize, dest: `${KOTSADM_TOOLS_DIR}/kustomize`, readOnly: true });
+    return {
+      name, files, entrypoint: ['/kotsadm'], cmd: ['api'],
+      env: { PATH: `${KOTSADM_TOOLS_DIR}:${DEFAULT_PATH}` },
+      // `kotsadm api` listens on ":3000" with no flag to move it (kots pkg/apiserver/server.go).
+      fixedPort: real ? { containerPort: 3000, binary: p.kotsadm!, dest: '/kotsadm', literal: ':3000' } : undefined,
+      // Without the real admin console only kots's own check pods (their /scripts) run.
+      executes: (argv) => argv[0]?.startsWith('/scripts/') === true || (real && argv[0] === '/kotsadm'),
+    };
+  }
+  if (name === 'kotsadm-migrations' && p.schemahero && p.schemaheroRqlite && p.kotsTables) {
+    // kotsadm/kotsadm-migrations (kots securebuild/image/apko-kotsadm-migrations.yaml): /schemahero,
+    // kots's migrations/tables at /tables and schemahero's rqlite driver where schemahero looks for it.
+    return {
+      name, entrypoint: ['/schemahero'], cmd: ['apply'],
+      files: [
+        { src: p.schemahero, dest: '/schemahero', readOnly: true },
+        { src: p.kotsTables, dest: '/tables', readOnly: true },
+        { src: p.schemaheroRqlite, dest: '/var/lib/schemahero/plugins/schemahero-rqlite', readOnly: true },
+      ],
+      env: { SCHEMAHERO_PLUGIN_PATH: '/var/lib/schemahero/plugins' },
+    };
+  }
+  if (name === 'rqlite' && p.rqlited) {
+    // kotsadm/rqlite: rqlited behind rqlite's docker-entrypoint.sh, which adds the node id, the
+    // addresses and the data directory (/rqlite/file/data) to the container's arguments.
+    return {
+      name, files: [{ src: p.rqlited, dest: '/rqlited', readOnly: true }], entrypoint: ['/rqlited'],
+      // A single node that bootstraps itself: DNS discovery through the headless Service needs
+      // cluster DNS, which the lab has not got (its one-node StatefulSet asks -bootstrap-expect=1).
+      filterArgs: (argv) => argv.filter((a) => !/^-(disco-mode|disco-config|bootstrap-expect)(=|$)/.test(a)),
+      listenArgs: (ports, extra) => {
+        const http = ports.get(4001) ?? extra();
+        const raft = ports.get(4002) ?? extra();
+        return ['-node-id', 'kotsadm-rqlite-0', '-http-addr', `127.0.0.1:${http}`, '-raft-addr', `127.0.0.1:${raft}`, '/rqlite/file/data'];
+      },
+    };
   }
   if (name === 'minio' && p.minio) {
     // minio/minio: `minio server DIR`; its address flags keep it on loopback ports of the lab's.

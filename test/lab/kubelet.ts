@@ -48,19 +48,20 @@ const hostsFile = join(labDir, 'kubelet', 'hosts');
 const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
 
 const adminConsolePort = Number(new URL(state.adminConsole.url).port);
-const runner = new PodRunner({
+const runner: PodRunner = new PodRunner({
   kube, podsDir, labDir, hostsFile,
+  hostsFileFor: (ns: string): string => services.hostsFileFor(ns),
   caCertFile: join(labDir, 'pki', 'ca.crt'),
   apiServer: new URL(state.apiServer),
   programs: labPrograms(state),
   // Ports for the processes the kubelet runs: base+750.., inside this lab's block of 1000 ports.
   firstPort: kubeletPort + 500,
   metricsPorts: podMetricsPortsFor(Number(values['port-base'] ?? kubeletPort - 250)),
-  // Until the lab runs kotsadm itself, the admin console stand-in answers as the kotsadm pod's :3000.
-  standInPorts: (pod) => (pod.metadata.namespace === state.kotsNamespace && pod.metadata.labels?.app === 'kotsadm' ? new Map([[3000, adminConsolePort]]) : undefined),
+  // With the stand-in admin console, it answers as the kotsadm pod's :3000.
+  standInPorts: (pod) => (!state.adminConsole.real && pod.metadata.namespace === state.kotsNamespace && pod.metadata.labels?.app === 'kotsadm' ? new Map([[3000, adminConsolePort]]) : undefined),
   log,
 });
-const services = new ServiceNetwork(ServiceNetwork.secondOctetFor(Number(values['port-base'] ?? kubeletPort - 250)), hostsFile, (ns, selector, target) => {
+const services: ServiceNetwork = new ServiceNetwork(ServiceNetwork.secondOctetFor(Number(values['port-base'] ?? kubeletPort - 250)), hostsFile, (ns, selector, target) => {
   for (const p of runner.pods.values()) {
     if (p.namespace !== ns || p.stopping || !Object.entries(selector).every(([k, v]) => p.labels[k] === v)) continue;
     const containerPort = typeof target === 'number' ? target : p.portNames.get(target);

@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { ensurePki, writeKubeconfig, type Pki } from './pki.js';
 import { isAlive, portOpen, sleep, startDaemon, stopGroup, waitFor, type Started } from './processes.js';
 import { labDir as defaultLabDir, readLabState, repoRoot, type LabState } from './state.js';
-import { seedCluster, type Flavour } from './seed.js';
+import { LAB_REGISTRY_NAMESPACE, sampleApp, seedCluster, vendorBackupSpec, type Flavour } from './seed.js';
+import { installWithKotsCli, pushAdminConsoleImages } from './kotsinstall/install.js';
 
 export interface LabOptions {
   dir?: string;
@@ -23,6 +24,8 @@ export interface LabOptions {
   portBase?: number;
   /** Use another lab's MinIO instead of starting one (the rebuilt-cluster scenario). */
   sharedMinioFrom?: string;
+  /** Run the real kotsadm, installed by `kubectl kots install` (default: LIFEBOAT_LAB_KOTSADM=real). */
+  realKotsadm?: boolean;
   log?: (line: string) => void;
 }
 
@@ -116,13 +119,14 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   const dir = opts.dir ?? defaultLabDir();
   const log = opts.log ?? (() => {});
   const flavour: Flavour = opts.flavour ?? (process.env.LIFEBOAT_LAB_FLAVOUR as Flavour) ?? 'existing';
+  const realKotsadm = opts.realKotsadm ?? process.env.LIFEBOAT_LAB_KOTSADM === 'real';
   const base = opts.portBase ?? Number(process.env.LIFEBOAT_LAB_PORT_BASE ?? 26000);
   const p = ports(base);
   requireDebianPrograms();
 
   const existing = readLabState(dir);
   if (existing && (await labHealthy(existing))) {
-    if (existing.flavour === flavour) {
+    if (existing.flavour === flavour && (existing.adminConsole.real === true) === realKotsadm) {
       log(`reusing the running lab in ${dir}`);
       return existing;
     }
@@ -273,7 +277,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     pluginsDir,
     minio,
     registry,
-    adminConsole: { url: `http://127.0.0.1:${p.adminConsole}` },
+    adminConsole: { url: `http://127.0.0.1:${p.adminConsole}`, real: realKotsadm },
     flavour,
     kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm',
     app: { slug: 'sample-app', namespace: 'sample-app' },
@@ -292,7 +296,15 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   log('process kubelet is up');
 
   const adminConsoleScript = join(repoRoot, 'test', 'lab', 'kots', 'admin-console.ts');
-  if (existsSync(adminConsoleScript)) {
+  if (realKotsadm) {
+    await pushAdminConsoleImages(state, LAB_REGISTRY_NAMESPACE);
+    state.adminConsole.sharedPassword = await installWithKotsCli(state, {
+      appSlug: state.app.slug, title: 'Sample App', appNamespace: state.app.namespace,
+      backupSpec: vendorBackupSpec(), manifests: sampleApp(state, true),
+      images: ['docker.io/lifeboat/sample-web:1.0.0', 'docker.io/lifeboat/sample-db:1.0.0'],
+    }, { registryNamespace: LAB_REGISTRY_NAMESPACE, log });
+    log('KOTS installed by kubectl kots install (real kotsadm)');
+  } else if (existsSync(adminConsoleScript)) {
     const ac = track(startDaemon(dir, 'admin-console', process.execPath, [
       '--import', tsxLoader, adminConsoleScript, '--lab-dir', dir, '--port', String(p.adminConsole), '--kubeconfig', kubeconfig, '--namespace', state.kotsNamespace,
     ]));

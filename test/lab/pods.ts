@@ -6,9 +6,10 @@
  * being executed (condition lab.lifeboat.dev/NotExecuted); exec into them still works.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { writeBinaryWithPort } from './velero-metrics-port.js';
 import { containerArgv, imageProfile, sandboxArgv, type Bind, type ImageProfile, type LabPrograms } from './containers.js';
 import { Kube, KubeError } from './kube.js';
 import { LAB_NODE } from './seed.js';
@@ -21,6 +22,8 @@ export interface PodRunnerOptions {
   caCertFile: string;
   apiServer: URL;
   hostsFile: string;
+  /** The hosts file for a namespace's pods (its Services' bare names added); default: hostsFile. */
+  hostsFileFor?: (namespace: string) => string;
   programs: LabPrograms;
   /** The first loopback port for container ports; the runner counts up from it. */
   firstPort: number;
@@ -152,9 +155,11 @@ export class PodRunner {
           spec: c, init, profile: imageProfile(c.image, this.o.programs), logFile: join(dir, `${c.name}.log`),
           restarts: 0, state: { kind: 'waiting', reason: init ? 'PodInitializing' : 'ContainerCreating' }, ready: false, extraPorts: [],
         });
+        const fixed = imageProfile(c.image, this.o.programs)?.fixedPort;
         for (const p of c.ports ?? []) {
-          // Only processes the kubelet runs listen: a pod it does not execute gets no ports.
-          if (executed && !entry.ports.has(p.containerPort)) entry.ports.set(p.containerPort, this.port());
+          // Only processes the kubelet runs listen: a pod it does not execute gets no ports. A port
+          // patched into the binary (ImageProfile.fixedPort) must have as many digits as the original.
+          if (executed && !entry.ports.has(p.containerPort)) entry.ports.set(p.containerPort, fixed?.containerPort === p.containerPort ? this.metricsPort() : this.port());
           if (p.name) entry.portNames.set(p.name, p.containerPort);
         }
       }
@@ -300,7 +305,9 @@ export class PodRunner {
     const ns = pod.metadata.namespace;
     const env: Record<string, string> = {
       PATH: DEFAULT_PATH, HOSTNAME: pod.metadata.name, HOME: '/root',
-      // What a kubelet injects for the `kubernetes` Service (here: the API server's loopback port).
+      // The image's ENV, then what a kubelet injects for the `kubernetes` Service (here: the API
+      // server's loopback port); the container's own env comes last and wins.
+      ...imageProfile(c.image, this.o.programs)?.env,
       KUBERNETES_SERVICE_HOST: this.o.apiServer.hostname, KUBERNETES_SERVICE_PORT: this.o.apiServer.port || '443',
       KUBERNETES_PORT: `tcp://${this.o.apiServer.hostname}:${this.o.apiServer.port}`,
     };
@@ -335,7 +342,7 @@ export class PodRunner {
       if (!src) continue;
       mounts.push({ src: m.subPath ? join(src, m.subPath) : src, dest: m.mountPath, readOnly: m.readOnly });
     }
-    const argv = sandboxArgv({ files: profile?.files ?? [], volumes: mounts, hostsFile: this.o.hostsFile, workingDir: c.workingDir ?? profile?.workingDir });
+    const argv = sandboxArgv({ files: profile?.files ?? [], volumes: mounts, hostsFile: this.o.hostsFileFor?.(pod.metadata.namespace) ?? this.o.hostsFile, workingDir: c.workingDir ?? profile?.workingDir });
     return { argv, env: await this.env(pod, c) };
   }
 
@@ -402,7 +409,8 @@ export class PodRunner {
       c.extraPorts.push(p);
       return p;
     }) ?? [];
-    const argv = [...prefix, ...containerArgv(c.spec, c.profile), ...c.listenArgs];
+    const command = containerArgv(c.spec, c.profile);
+    const argv = [...prefix, ...(c.profile?.filterArgs?.(command) ?? command), ...c.listenArgs];
     if (!c.profile && !c.spec.command?.length) {
       // An image the lab has no build of, with nothing to run: done, as far as the lab can tell.
       await this.event(pod, 'Warning', 'LabImageNotRunnable', `The lab has no local build of ${c.spec.image}; container ${c.spec.name} is skipped.`);
@@ -428,6 +436,16 @@ export class PodRunner {
         }
       }
       if (existsSync(own)) for (let i = 0; i < argv.length; i++) if (argv[i] === this.o.programs.velero && argv[i + 1] === '/velero') argv[i] = own;
+    }
+    const fixed = c.profile?.fixedPort;
+    const fixedHostPort = fixed ? e.ports.get(fixed.containerPort) : undefined;
+    if (fixed && fixedHostPort !== undefined && command[0] === fixed.dest) {
+      // The pod's own copy of the program, its port literal moved to the pod's host port.
+      const own = join(this.o.podsDir, e.uid, `${fixed.dest.replace(/\W/g, '')}-port-${fixedHostPort}`);
+      if (!existsSync(own) && !writeBinaryWithPort(fixed.binary, own, fixed.literal, fixedHostPort)) {
+        this.o.log(`${e.namespace}/${e.name}: ${fixed.binary} does not hold exactly one bare "${fixed.literal}"; it runs on the shared port`);
+      }
+      if (existsSync(own)) for (let i = 0; i < argv.length; i++) if (argv[i] === fixed.binary && argv[i + 1] === fixed.dest) argv[i] = own;
     }
     const fd = openSync(c.logFile, 'a');
     const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', fd, fd], detached: false });
@@ -500,7 +518,19 @@ export class PodRunner {
   }
 
   forget(uid: string): void {
-    rmSync(join(this.o.podsDir, uid), { recursive: true, force: true });
+    // Keep the containers' logs of a deleted pod (its directory goes): they are often the only
+    // record of why a controller replaced it.
+    const dir = join(this.o.podsDir, uid);
+    try {
+      const keep = join(this.o.podsDir, '..', 'deleted-pods', uid);
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.log'))) {
+        mkdirSync(keep, { recursive: true });
+        copyFileSync(join(dir, f), join(keep, f));
+      }
+    } catch {
+      /* nothing to keep */
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
 
   /** The log file of a container, and whether its process still runs (for follow). */

@@ -16,8 +16,9 @@ export function cached(name: string): string | undefined {
   return existsSync(p) ? p : undefined;
 }
 
-export function labPrograms(state: Pick<LabState, 'toolsDir' | 'pluginsDir'>): LabPrograms & { kubeletStream: string } {
+export function labPrograms(state: Pick<LabState, 'toolsDir' | 'pluginsDir' | 'adminConsole'>): LabPrograms & { kubeletStream: string } {
   const assets = join(toolCache(), 'kots-assets');
+  const tables = join(toolCache(), 'kots-tables');
   return {
     velero: join(state.toolsDir, 'velero'),
     veleroBuild: cached('velero'),
@@ -26,6 +27,13 @@ export function labPrograms(state: Pick<LabState, 'toolsDir' | 'pluginsDir'>): L
     kotsadm: cached('kotsadm'),
     kotsAssets: existsSync(assets) ? assets : undefined,
     minio: cached('minio'),
+    realKotsadm: state.adminConsole.real === true,
+    kubectl: cached('kubectl'),
+    kustomize: cached('kustomize'),
+    schemahero: cached('kubectl-schemahero'),
+    schemaheroRqlite: cached('schemahero-rqlite'),
+    kotsTables: existsSync(tables) ? tables : undefined,
+    rqlited: cached('rqlited'),
     kubeletStream: cached('kubelet-stream') ?? 'kubelet-stream',
   };
 }

@@ -79,15 +79,17 @@ export function vendorBackupSpec(withFailing = labFailingHooks()): any {
   };
 }
 
-export function sampleApp(state: LabState): any[] {
+/** The sample application's objects. `asReleased`: as the vendor's release holds them (upstream
+ * image references, no pull Secret, no Namespace: KOTS adds those when it deploys). */
+export function sampleApp(state: LabState, asReleased = false): any[] {
   const ns = state.app.namespace;
   const slug = state.app.slug;
   const labels = { 'kots.io/backup': 'velero', 'kots.io/app-slug': slug };
   const annotations = { 'kots.io/app-slug': slug };
-  const image = (name: string) => (isAirgap(state.flavour) ? privateImage(state, name, '1.0.0') : `docker.io/lifeboat/${name}:1.0.0`);
-  const pullSecrets = isAirgap(state.flavour) ? [{ name: 'kotsadm-replicated-registry' }] : undefined;
+  const image = (name: string) => (isAirgap(state.flavour) && !asReleased ? privateImage(state, name, '1.0.0') : `docker.io/lifeboat/${name}:1.0.0`);
+  const pullSecrets = isAirgap(state.flavour) && !asReleased ? [{ name: 'kotsadm-replicated-registry' }] : undefined;
   const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra }, annotations });
-  return [
+  const objects = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kots.io/app-slug': slug } } },
     ...(pullSecrets
       ? [{ apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-replicated-registry'), type: 'kubernetes.io/dockerconfigjson',
@@ -144,6 +146,7 @@ export function sampleApp(state: LabState): any[] {
       },
     },
   ];
+  return asReleased ? objects.filter((o) => o.kind !== 'Namespace') : objects;
 }
 
 export function adminConsole(state: LabState): any[] {
@@ -250,6 +253,11 @@ export function flavourObjects(state: LabState): any[] {
   return [];
 }
 
+/**
+ * Seeds what every flavour has before KOTS. With the stand-in admin console it also seeds what a KOTS
+ * install leaves (the admin console's objects, the application); with the real one
+ * (state.adminConsole.real) `kubectl kots install` creates those afterwards (kotsinstall/install.ts).
+ */
 export async function seedCluster(state: LabState, opts: { kubeletPort: number; log: (l: string) => void }): Promise<void> {
   const kube = new Kube(state.kubeconfig);
   // RBAC for the restricted user: it may see namespaces and nothing else.
@@ -273,7 +281,10 @@ export async function seedCluster(state: LabState, opts: { kubeletPort: number; 
   }
 
   // The admin console first: Embedded Cluster's registry-creds lives in its namespace.
-  for (const obj of [...adminConsole(state), ...flavourObjects(state), ...sampleApp(state)]) {
+  const kotsObjects = state.adminConsole.real ? [] : [...adminConsole(state)];
+  const appObjects = state.adminConsole.real ? [] : sampleApp(state);
+  if (state.adminConsole.real && state.kotsNamespace !== 'default') await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: state.kotsNamespace } });
+  for (const obj of [...kotsObjects, ...flavourObjects(state), ...appObjects]) {
     await waitForNamespace(kube, obj);
     await kube.apply(obj);
   }

@@ -29,6 +29,7 @@ interface Entry {
 export class ServiceNetwork {
   private readonly entries = new Map<string, Entry>();
   private readonly addresses = new Map<string, string>();
+  private readonly namespaces = new Set<string>();
   private next = 1;
   private readonly hostsBase: string;
 
@@ -101,10 +102,25 @@ export class ServiceNetwork {
     this.writeHosts();
   }
 
-  /** Written in place (not renamed): the file is bind-mounted into running sandboxes. */
+  /**
+   * The hosts file a pod of `namespace` sees: every Service's cluster names, plus the bare names of
+   * its own namespace's Services — what cluster DNS answers through the pod's search domains
+   * (`<ns>.svc.cluster.local`), so `http://kotsadm-rqlite:4001` works from the kotsadm pod.
+   */
+  hostsFileFor(namespace: string): string {
+    this.namespaces.add(namespace);
+    this.writeHosts();
+    return `${this.hostsFile}.${namespace}`;
+  }
+
+  /** Written in place (not renamed): the files are bind-mounted into running sandboxes. */
   private writeHosts(): void {
     const lines = [...this.entries.values()].map((e) => `${e.address}\t${e.names.join(' ')}`);
     writeFileSync(this.hostsFile, `${this.hostsBase}\n# the lab's Services\n${lines.join('\n')}\n`);
+    for (const ns of this.namespaces) {
+      const own = [...this.entries.values()].filter((e) => e.key.startsWith(`${ns}/`)).map((e) => `${e.address}\t${e.key.slice(ns.length + 1)}`);
+      writeFileSync(`${this.hostsFile}.${ns}`, `${this.hostsBase}\n# the lab's Services\n${lines.join('\n')}\n# namespace ${ns}\n${own.join('\n')}\n`);
+    }
   }
 
   close(): void {

@@ -27,8 +27,12 @@ export interface LabState {
   pluginsDir: string;
   minio: { endpoint: string; region: string; bucket: string; accessKey: string; secretKey: string };
   registry: { host: string; username: string; password: string; caFile: string };
-  /** Admin console stand-in (what the real kots CLI reaches through a port-forward to kotsadm:3000). */
-  adminConsole: { url: string };
+  /**
+   * The admin console. `real`: the real kotsadm, installed by `kubectl kots install` and run by the
+   * kubelet as the kotsadm pod; otherwise the stand-in at `url` (what the real kots CLI reaches
+   * through a port-forward to kotsadm:3000).
+   */
+  adminConsole: { url: string; real?: boolean; sharedPassword?: string };
   flavour: 'existing' | 'existing-airgap' | 'kurl' | 'embedded-cluster';
   kotsNamespace: string;
   app: { slug: string; namespace: string };

@@ -46,3 +46,34 @@ export function writeVeleroWithMetricsPort(source: string, dest: string, port: n
   writeFileSync(dest, patched, { mode: 0o755 });
   return true;
 }
+
+/**
+ * The same for another program's bare port literal (kotsadm's ":3000", kots pkg/apiserver/server.go):
+ * replaces every occurrence not inside a longer address ("….local:3000"); false when there is not
+ * exactly one such occurrence or the port's width differs.
+ */
+export function patchPortLiteral(binary: Buffer, literal: string, port: number): Buffer | undefined {
+  const text = `:${port}`;
+  if (text.length !== literal.length) throw new Error(`port ${port} must have ${literal.length - 1} digits to fit in place of ${literal}`);
+  const out = Buffer.from(binary);
+  const needle = Buffer.from(literal);
+  let patched = 0;
+  for (let i = out.indexOf(needle); i >= 0; i = out.indexOf(needle, i + 1)) {
+    const before = out.subarray(Math.max(0, i - 12), i).toString('latin1');
+    const after = out[i + needle.length];
+    // Part of a longer address ("….svc.cluster.local:3000", "localhost:3000", "1.2.3.4:3000") or a
+    // longer number: not the bare literal. (Go packs string literals end to end, so the bytes before
+    // the bare one are another literal's, e.g. "pipe2".)
+    if (/(localhost|\.local|internal\.|\.svc|\d+\.\d+)$/.test(before) || (after !== undefined && after >= 0x30 && after <= 0x39)) continue;
+    out.write(text, i, 'latin1');
+    patched++;
+  }
+  return patched === 1 ? out : undefined;
+}
+
+export function writeBinaryWithPort(source: string, dest: string, literal: string, port: number): boolean {
+  const patched = patchPortLiteral(readFileSync(source), literal, port);
+  if (!patched) return false;
+  writeFileSync(dest, patched, { mode: 0o755 });
+  return true;
+}
