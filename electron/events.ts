@@ -4,7 +4,6 @@
  */
 import type { EventName, EventPayload } from './api/contract.js';
 
-export type Listener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 export type AnyListener = (event: EventName, payload: unknown) => void;
 
 export class EventBus {

@@ -36,8 +36,8 @@ export function onStateFileMovedAside(dataDir: string, fn: (m: MovedAside) => vo
     if (mine(m)) fn(m);
   };
   for (let i = unclaimed.length - 1; i >= 0; i--) {
-    if (mine(unclaimed[i]!)) {
-      fn(unclaimed[i]!);
+    if (mine(unclaimed[i])) {
+      fn(unclaimed[i]);
       unclaimed.splice(i, 1);
     }
   }
@@ -99,7 +99,7 @@ export function readStateFile<T>(file: string, accept: (v: unknown) => { ok: tru
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    moveAside(file, `is not valid JSON (${printable((err as Error).message.split('\n')[0]!.slice(0, 160))})`, consequence);
+    moveAside(file, `is not valid JSON (${printable((err as Error).message.split('\n')[0].slice(0, 160))})`, consequence);
     return undefined;
   }
   const r = accept(raw);

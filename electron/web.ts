@@ -114,8 +114,8 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     await app.dispose();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 const self = fileURLToPath(import.meta.url);

@@ -1,6 +1,12 @@
 /** Small pure formatting helpers shared by the screens. */
 import type { JournalEntry, PermissionCheck } from '../electron/api/contract.js';
 
+/** "1 tag", "3 tags": a count with its word, plural unless one. */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "3f2a9c1b0d4e…": the first 12 hex digits of a digest, without "sha256:". */
+export const shortDigest = (d: string) => `${d.replace(/^sha256:/, '').slice(0, 12)}…`;
+
 /** "just now", "3 min ago", "2 h ago", "5 days ago"; future times read "in 3 min". */
 export function relativeTime(iso: string | undefined, now: number = Date.now()): string {
   if (!iso) return 'never';

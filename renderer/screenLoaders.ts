@@ -56,7 +56,7 @@ export function prefetchScreens(ids: readonly ScreenId[]): void {
   const next = (i: number) => {
     if (i >= ids.length) return;
     idle(() => {
-      loadScreen(ids[i]!).then(
+      loadScreen(ids[i]).then(
         () => next(i + 1),
         () => next(i + 1),
       );

@@ -122,11 +122,11 @@ export function parseDemoGuide(text: string): ParsedGuide {
     const step = /^\d+\. (.+?)\s*$/.exec(line);
     if (step) {
       current = {};
-      steps.set(step[1]!, current);
+      steps.set(step[1], current);
       continue;
     }
     const field = /^ {4}(?!→)([^:]+?):\s+(\S.*?)\s*$/.exec(line);
-    if (field && current) current[field[1]!] = field[2]!;
+    if (field && current) current[field[1]] = field[2]!;
   }
   const values = (step: string) => {
     const v = steps.get(step);

@@ -154,11 +154,11 @@ export async function fetchImages(o: FetchImagesOptions): Promise<{ images: Fetc
     if (placeholders.length) throw new Error(`${placeholders.join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'} in ${o.lockFile}: pin them on a build machine with \`npx tsx scripts/fetch-images.ts --update\`, review and commit the lock.`);
   }
   const images: FetchedImage[] = [];
-  for (const n of names) images.push(await fetchOne(n, lock.images[n]!, o));
+  for (const n of names) images.push(await fetchOne(n, lock.images[n], o));
   let lockUpdated = false;
   if (o.update) {
     for (const img of images) {
-      const e = lock.images[img.name]!;
+      const e = lock.images[img.name];
       if (e.digest !== img.digest || e.placeholder || LOCK_PLATFORMS.some((p) => e.platforms[p] !== img.platforms[p])) lockUpdated = true;
       const { placeholder: _drop, ...rest } = e;
       lock.images[img.name] = { ...rest, digest: img.digest, platforms: { ...e.platforms, ...img.platforms } };
@@ -178,7 +178,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     },
   });
   try {
-    const r = await fetchImages({ lockFile: resolve(values.lock!), outDir: resolve(values.out!), update: values.update, only: values.only, log: (l) => console.log(l) });
+    const r = await fetchImages({ lockFile: resolve(values.lock), outDir: resolve(values.out), update: values.update, only: values.only, log: (l) => console.log(l) });
     console.log(values.update ? (r.lockUpdated ? `Wrote the digests into ${values.lock}: review and commit the diff.` : `${values.lock} already had these digests.`) : `All ${r.images.length} image(s) match ${values.lock}.`);
   } catch (e) {
     console.error(`fetch-images: ${(e as Error).message}`);

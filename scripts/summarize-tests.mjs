@@ -1,11 +1,12 @@
 // Sums vitest and Playwright JSON reports into the one closing line CI reads:
 // "N passed, N failed, N skipped". A suite whose report is missing counts as one failure, so a
-// crashed runner can never look green.
+// crashed runner can never look green. A check that is not a test runner (lint: ESLint and knip)
+// writes { "check": name, "ok": bool } and counts as one test, passed or failed.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
-const suites = ['unit', 'integration', 'e2e', 'electron'];
+const suites = ['lint', 'unit', 'integration', 'e2e', 'electron'];
 let passed = 0, failed = 0, skipped = 0;
 for (const s of suites) {
   const file = join(dir, `${s}.json`);
@@ -16,7 +17,9 @@ for (const s of suites) {
   }
   const r = JSON.parse(readFileSync(file, 'utf8'));
   let p, f, k;
-  if ('numPassedTests' in r) {
+  if ('check' in r) {
+    p = r.ok ? 1 : 0; f = r.ok ? 0 : 1; k = 0;
+  } else if ('numPassedTests' in r) {
     // vitest
     p = r.numPassedTests; f = r.numFailedTests; k = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
     // A file that failed without a failed test (it did not load, or its beforeAll/afterAll threw and its

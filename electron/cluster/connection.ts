@@ -2,7 +2,7 @@
  * Talking to the API server: client-node clients for the chosen context, a reachability probe
  * (GET /version), and one mapping from transport/HTTP failures to LifeboatErrors with hints.
  */
-import { ApiException, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { ApiException, type KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
 import { execPluginFailure } from './kubeconfig.js';
 

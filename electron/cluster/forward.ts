@@ -9,7 +9,7 @@
 import { request } from 'node:http';
 import { isIP } from 'node:net';
 import { Duplex, Readable } from 'node:stream';
-import { CoreV1Api, KubeConfig, PortForward, type V1Pod, type V1Service } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, PortForward, type V1Pod, type V1Service } from '@kubernetes/client-node';
 
 export interface Forward {
   /** In words: "pod kotsadm-… port 3000 (namespace kotsadm)". */
@@ -102,7 +102,7 @@ export function fetchOver(connect: () => Duplex): typeof fetch {
           port: url.port || 80,
           path: url.pathname + url.search,
           headers: { host: url.host, connection: 'close', ...headers },
-          createConnection: () => connect() as never,
+          createConnection: () => connect(),
           signal: init?.signal ?? undefined,
         },
         (res) => {
@@ -116,7 +116,7 @@ export function fetchOver(connect: () => Duplex): typeof fetch {
       req.once('error', reject);
       req.end(body);
     });
-  }) as typeof fetch;
+  });
 }
 
 /** The Service a host:port names inside the cluster: a ClusterIP, or `<svc>.<ns>[.svc[.cluster.local]]`. */

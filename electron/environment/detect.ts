@@ -12,7 +12,7 @@ import {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
+  type KubeConfig,
   ListWatch,
   Watch,
   type KubernetesListObject,
@@ -21,7 +21,7 @@ import {
 import type { Check, Environment } from '../api/contract.js';
 import type { EventBus } from '../events.js';
 import { requestServerStatus } from '../velero/serverStatus.js';
-import { computeEnvironment, type BackupStorageLocation, type Snapshot } from './compute.js';
+import { computeEnvironment, type Snapshot } from './compute.js';
 
 export interface DetectorOptions {
   bus?: EventBus;

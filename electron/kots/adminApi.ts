@@ -11,7 +11,7 @@
  * stays in the main process: never logged, never sent to the renderer. There is no other way in: an
  * address override would be a second path that operators' clusters never take.
  */
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
 import { forwardToPod, isServing } from '../cluster/forward.js';
 

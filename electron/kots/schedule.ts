@@ -49,7 +49,7 @@ export function describeCron(fields: string[]): string {
   const at = num(min) && num(hour) ? `at ${pad(Number(hour))}:${pad(Number(min))} UTC` : undefined;
   if (at && dom === '*' && mon === '*' && dow === '*') return `every day ${at}`;
   if (at && dom === '*' && mon === '*' && dayOf(dow)) return `every ${dayOf(dow)} ${at}`;
-  if (at && dom === '*' && mon === '*' && /^[\w]+-[\w]+$/.test(dow) && dayOf(dow.split('-')[0]!) && dayOf(dow.split('-')[1]!)) return `${dayOf(dow.split('-')[0]!)} to ${dayOf(dow.split('-')[1]!)} ${at}`;
+  if (at && dom === '*' && mon === '*' && /^[\w]+-[\w]+$/.test(dow) && dayOf(dow.split('-')[0]) && dayOf(dow.split('-')[1])) return `${dayOf(dow.split('-')[0])} to ${dayOf(dow.split('-')[1])} ${at}`;
   if (at && num(dom) && mon === '*' && dow === '*') return `on day ${Number(dom)} of every month ${at}`;
   if (at && num(dom) && num(mon) && dow === '*') return `every year on ${MONTHS[Number(mon) - 1]} ${Number(dom)} ${at}`;
   if (num(min) && hour === '*' && dom === '*' && mon === '*' && dow === '*') return `every hour at minute ${Number(min)}`;
@@ -118,7 +118,7 @@ export function retentionToDuration(value: number, unit: RetentionUnitName): str
   if (!Number.isInteger(value) || value < 1) throw new Error('retention must be a whole number of at least 1');
   if (unit === 'seconds') return `${value}s`;
   if (unit === 'minutes') return `${value}m`;
-  return `${value * HOURS_PER[unit]!}h`;
+  return `${value * HOURS_PER[unit]}h`;
 }
 
 /** "1 month (720 hours)", "2 weeks (336 hours)". KOTS's own default unit string is the singular "month". */

@@ -20,6 +20,7 @@
  */
 import type { ToolOutputLine } from '../api/contract.js';
 
+// eslint-disable-next-line no-control-regex -- ESC starts the ANSI colour codes this strips
 const ANSI = /\x1b\[[0-9;]*m/g;
 const MISMATCH = /^\s*•?\s*KOTS CLI version \S+ does not match API version \S+\. To update, run:\s*$/;
 // Only the versioned install URL CompareVersions prints; `kots version`'s own hint has none.

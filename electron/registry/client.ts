@@ -19,9 +19,8 @@ import { deleteManifest, getManifest, headManifest, putManifest, type ManifestRe
 import { RegistryTransport, type RegistryClientOptions, type RegistryStats } from './client/transport.js';
 import { pushBlob, type BlobSource, type PushBlobOptions } from './client/upload.js';
 
-export { parseChallenge, pullScope, pushScope } from './client/auth.js';
+export { parseChallenge } from './client/auth.js';
 export { parseNextLink } from './client/listing.js';
-export { DigestVerifier } from './client/blobs.js';
 export type { BlobInfo, BlobSource, DownloadBlobOptions, ManifestResult, PushBlobOptions, RegistryClientOptions, RegistryStats };
 
 export class RegistryClient {

@@ -26,7 +26,7 @@ export function normaliseRegistryHost(raw: string): string {
   let s = raw.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s)?.[1]?.toLowerCase();
   if (scheme) s = s.slice(scheme.length + 3);
-  s = s.split('/')[0]!.toLowerCase();
+  s = s.split('/')[0].toLowerCase();
   // A default port names the same endpoint: :443 for https (or no scheme), :80 for http.
   if (scheme === 'http') s = s.replace(/:80$/, '');
   else s = s.replace(/:443$/, '');

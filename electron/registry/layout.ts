@@ -4,7 +4,7 @@
  * that indexes entries so blobs are read in place (no extraction).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
+import { createReadStream, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { once } from 'node:events';
@@ -156,10 +156,10 @@ export function tarNumber(buf: Buffer, off: number, len: number, value: number):
  * field is not a number, negative (base-256 sign bit), or beyond Number.MAX_SAFE_INTEGER.
  */
 export function parseTarNumber(buf: Buffer, off: number, len: number): number {
-  if (buf[off]! & 0x80) {
-    if (buf[off]! & 0x40) return NaN; // negative
-    let v = BigInt(buf[off]! & 0x3f);
-    for (let i = off + 1; i < off + len; i++) v = (v << 8n) | BigInt(buf[i]!);
+  if (buf[off] & 0x80) {
+    if (buf[off] & 0x40) return NaN; // negative
+    let v = BigInt(buf[off] & 0x3f);
+    for (let i = off + 1; i < off + len; i++) v = (v << 8n) | BigInt(buf[i]);
     return v > BigInt(Number.MAX_SAFE_INTEGER) ? NaN : Number(v);
   }
   const s = buf.toString('latin1', off, off + len).replace(/\0.*$/s, '').trim();
@@ -282,7 +282,7 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
       if (bytesRead < 512) break;
       if (hdr.every((b) => b === 0)) break;
       let sum = 0;
-      for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : hdr[i]!;
+      for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : hdr[i];
       if (sum !== parseTarNumber(hdr, 148, 8)) {
         throw new LifeboatError('ARCHIVE_INVALID', `${path.basename(file)} is not a valid tar archive (bad header checksum at byte ${pos}).`, 'The archive is truncated or damaged.');
       }

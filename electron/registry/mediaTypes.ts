@@ -95,7 +95,7 @@ export function digestHex(digest: string): string {
 
 /** Strip parameters ("; charset=utf-8") and whitespace from a Content-Type. */
 export function normaliseMediaType(ct: string | undefined | null): string {
-  return (ct ?? '').split(';')[0]!.trim().toLowerCase();
+  return (ct ?? '').split(';')[0].trim().toLowerCase();
 }
 
 /**

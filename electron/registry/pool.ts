@@ -23,7 +23,7 @@ export async function runPool<T>(
     while (!ac.signal.aborted && next < items.length) {
       const i = next++;
       try {
-        await fn(items[i]!, ac.signal, i);
+        await fn(items[i], ac.signal, i);
       } catch (e) {
         if (firstError === null) firstError = e;
         ac.abort(e);

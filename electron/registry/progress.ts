@@ -52,20 +52,20 @@ export class RateWindow {
   add(now: number, cumulativeBytes: number): void {
     const last = this.samples[this.samples.length - 1];
     // Samples closer than 50 ms apart are merged, so a fast transfer does not grow the window.
-    if (last && this.samples.length > 1 && now - this.samples[this.samples.length - 2]![0] < 50) {
+    if (last && this.samples.length > 1 && now - this.samples[this.samples.length - 2][0] < 50) {
       last[0] = now;
       last[1] = cumulativeBytes;
       return;
     }
     this.samples.push([now, cumulativeBytes]);
     const cutoff = now - this.windowMs;
-    while (this.samples.length > 2 && this.samples[1]![0] <= cutoff) this.samples.shift();
+    while (this.samples.length > 2 && this.samples[1][0] <= cutoff) this.samples.shift();
   }
 
   rate(): number {
     if (this.samples.length < 2) return 0;
-    const [t0, b0] = this.samples[0]!;
-    const [t1, b1] = this.samples[this.samples.length - 1]!;
+    const [t0, b0] = this.samples[0];
+    const [t1, b1] = this.samples[this.samples.length - 1];
     const dt = (t1 - t0) / 1000;
     return dt > 0 ? (b1 - b0) / dt : 0;
   }

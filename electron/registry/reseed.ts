@@ -132,11 +132,11 @@ export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult>
     if (!plan) plans.set(repo, (plan = { repo, tags: [], manifests: [], blobs: new Set() }));
     plan.tags.push(img);
     const visit = (d: string) => {
-      if (plan!.manifests.includes(d)) return;
+      if (plan.manifests.includes(d)) return;
       const n = manifests.get(d)!;
       for (const c of n.children) visit(c);
-      for (const b of n.blobs) plan!.blobs.add(b.digest);
-      plan!.manifests.push(d);
+      for (const b of n.blobs) plan.blobs.add(b.digest);
+      plan.manifests.push(d);
     };
     visit(img.digest);
   }
@@ -201,7 +201,7 @@ export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult>
     throw e;
   } finally {
     signal?.removeEventListener('abort', onOuter);
-    if (ownPool) await pool!.close();
+    if (ownPool) await pool.close();
   }
 
   // 4. Push blobs: upload each missing digest once, mount it into the other repositories.
@@ -224,7 +224,7 @@ export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult>
     concurrency,
     async ([digest, repos], sig) => {
       const size = blobSizes.get(digest)!;
-      let holder = present.get(digest)?.values().next().value as string | undefined;
+      let holder = present.get(digest)?.values().next().value;
       for (const repo of repos) {
         let sent = 0;
         const how = await client.pushBlob(repo, digest, size, (a, b) => src.blobStream(digest, a, b), {

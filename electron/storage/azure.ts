@@ -40,14 +40,14 @@ export interface AzureOptions {
  * emulator: e.g. http://127.0.0.1:10000/devstoreaccount1), or the cloud's public one. */
 export function azureServiceUrl(d: AzureDestination): string {
   if (d.endpoint) return d.endpoint.replace(/\/+$/, '');
-  const cloud = AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud!;
+  const cloud = AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud;
   return `https://${d.storageAccount}.${cloud.blobSuffix}`;
 }
 
 /** Which credential the check uses; a storage account key wins when one is given (emulator). */
 export function azureCredential(d: AzureDestination, s: DestinationSecrets): { kind: 'shared-key' | 'service-principal'; credential: StorageSharedKeyCredential | TokenCredential } {
   if (s.storageAccountKey) return { kind: 'shared-key', credential: new StorageSharedKeyCredential(d.storageAccount, s.storageAccountKey) };
-  const cloud = AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud!;
+  const cloud = AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud;
   return {
     kind: 'service-principal',
     credential: new ClientSecretCredential(d.tenantId, d.clientId, s.clientSecret ?? '', { authorityHost: cloud.authorityHost, retryOptions: { maxRetries: 0 } }),
@@ -80,7 +80,7 @@ export function explainAzureError(err: unknown, d: AzureDestination, step: strin
     return fail(step, `A service principal's token can only be sent over HTTPS, and ${where} is plain HTTP.`, 'Use the https:// address of the storage endpoint.');
   }
   if (['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError'].includes(e.name ?? '') && /network_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo|socket/i.test(msg)) {
-    const authority = (AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud!).authorityHost;
+    const authority = (AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud).authorityHost;
     return fail(step, `Could not reach Entra ID at ${authority} to get a token for the service principal (network error).`, 'Check that this computer can reach the cloud\'s sign-in endpoint (proxy, firewall, DNS) and that the cloud name is right. An air-gapped computer cannot check a service principal: KOTS checks again from the cluster.');
   }
   if (e.name === 'AuthenticationError' || e.name === 'AuthenticationRequiredError' || e.name === 'CredentialUnavailableError' || aad) {
@@ -128,7 +128,7 @@ async function bounded<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): 
 async function streamText(s: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!s) return '';
   const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c));
   return Buffer.concat(chunks).toString('utf8');
 }
 

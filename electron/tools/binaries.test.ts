@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, renameSync, statSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LifeboatError } from '../api/errors';
+import { type LifeboatError } from '../api/errors';
 import { Binaries, defaultLock, parseToolVersion, platformKey, sha256File, type ToolsLock } from './binaries';
 
 const VELERO = '#!/bin/sh\nprintf "Client:\\n\\tVersion: v1.18.3\\n\\tGit commit: abc\\n"\n';

@@ -43,7 +43,7 @@ function redactKeyValues(text: string): string {
   let last = 0;
   KEY_SEP.lastIndex = 0;
   for (let m = KEY_SEP.exec(text); m; m = KEY_SEP.exec(text)) {
-    if (!SECRET_KEY.test(m[2]!) || /(?:name|ref|file|path)$/i.test(m[2]!)) {
+    if (!SECRET_KEY.test(m[2]) || /(?:name|ref|file|path)$/i.test(m[2])) {
       KEY_SEP.lastIndex = m.index + m[0].length;
       continue;
     }

@@ -4,7 +4,7 @@
  * methods (UNKNOWN_METHOD), runs the handler, validates the output (a mismatch is a Lifeboat bug:
  * INTERNAL), and turns every throwable into error data. No domain logic here.
  */
-import { z } from 'zod';
+import { type z } from 'zod';
 import { isMethodName, methods, type MethodName, type MethodOutput, type Methods } from '../api/contract.js';
 import { LifeboatError, toErrorData } from '../api/errors.js';
 import type { Reply } from './protocol.js';

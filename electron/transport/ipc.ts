@@ -12,7 +12,7 @@ export interface InvokeEventLike {
   senderFrame?: { url: string } | null;
 }
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown> | unknown): void;
+  handle(channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
 }
 export interface WebContentsLike {

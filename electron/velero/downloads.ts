@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, Watch } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
 import { assertDownloadHost, locationOf, type StoreLocation } from './downloadHost.js';
 import { compressedCap, limitFor, outputCap, tooLarge } from './downloadLimits.js';

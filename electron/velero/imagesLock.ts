@@ -52,7 +52,7 @@ export function parseUpstream(ref: string): UpstreamParts {
   if (at <= slash) throw new Error(`Image reference ${ref} has no tag.`);
   const name = ref.slice(0, at);
   const tag = ref.slice(at + 1);
-  const first = name.split('/')[0]!;
+  const first = name.split('/')[0];
   const hasHost = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   const registry = hasHost ? first : 'docker.io';
   let repository = hasHost ? name.slice(first.length + 1) : name;
@@ -62,7 +62,7 @@ export function parseUpstream(ref: string): UpstreamParts {
 
 /** Is this entry pinned (a real index digest and every lock platform's digest)? */
 export function isPinned(e: ImageLockEntry | undefined): e is ImageLockEntry & { digest: string } {
-  return !!e && !e.placeholder && typeof e.digest === 'string' && DIGEST.test(e.digest) && LOCK_PLATFORMS.every((p) => typeof e.platforms?.[p] === 'string' && DIGEST.test(e.platforms[p]!));
+  return !!e && !e.placeholder && typeof e.digest === 'string' && DIGEST.test(e.digest) && LOCK_PLATFORMS.every((p) => typeof e.platforms?.[p] === 'string' && DIGEST.test(e.platforms[p]));
 }
 
 /** The lock entry for an upstream image (repository "velero/velero", tag), matched on its upstream reference. */

@@ -146,7 +146,7 @@ export function installArgs(o: InstallOptions): string[] {
   const args = [
     'install',
     '--namespace', o.namespace ?? 'velero',
-    '--image', ref(images[0]!),
+    '--image', ref(images[0]),
     '--plugins', images.slice(1).map(ref).join(','),
     '--no-default-backup-location',
     '--no-secret',
@@ -173,9 +173,9 @@ export function parseInstallOutput(text: string): InstallLine[] {
   for (const raw of text.split('\n')) {
     const m = /^([A-Za-z]+)\/([^:\s]+): (.+)$/.exec(raw.trim());
     if (!m) continue;
-    const what = m[3]!.toLowerCase();
+    const what = m[3].toLowerCase();
     const result: InstallLine['result'] = what.startsWith('attempting') ? 'attempting' : what.startsWith('created') ? 'created' : what.includes('already exists') ? 'exists' : what.startsWith('applied') ? 'applied' : 'other';
-    out.push({ kind: m[1]!, name: m[2]!, result });
+    out.push({ kind: m[1], name: m[2], result });
   }
   return out;
 }
@@ -185,7 +185,7 @@ export function parseInstallOutput(text: string): InstallLine[] {
  * label.GetValidName (57 characters + 6 hex of SHA-256) where this cuts at 63, and the random
  * suffix Velero adds when the name collides with another init container. */
 export function pluginContainerName(image: string): string {
-  let path = image.split('@')[0]!;
+  let path = image.split('@')[0];
   const lastSlash = path.lastIndexOf('/');
   const colon = path.lastIndexOf(':');
   if (colon > lastSlash) path = path.slice(0, colon);

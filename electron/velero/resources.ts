@@ -8,7 +8,7 @@
  * backoff; a 404 means "no Velero CRDs", not an error of its own.
  */
 import { createHash } from 'node:crypto';
-import { CustomObjectsApi, KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { BackupSummary, BackupType, BackupVolumes } from '../api/contract.js';
 
 export interface Meta {
@@ -87,14 +87,6 @@ export interface BackupStorageLocation {
   metadata: Meta;
   spec?: { provider?: string; default?: boolean; accessMode?: string; objectStorage?: { bucket?: string; prefix?: string }; config?: Record<string, string>; credential?: { name?: string; key?: string } };
   status?: { phase?: string; lastSyncedTime?: string; lastValidationTime?: string; message?: string };
-}
-
-export interface DeleteBackupRequest {
-  apiVersion?: string;
-  kind?: string;
-  metadata: Meta;
-  spec?: { backupName?: string };
-  status?: { phase?: string; errors?: string[] };
 }
 
 export const TERMINAL_BACKUP_PHASES = new Set(['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation']);

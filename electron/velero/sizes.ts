@@ -52,7 +52,7 @@ export function parseAwsCredentials(text: string, profile = 'default'): StoreAcc
       continue;
     }
     const kv = /^([A-Za-z0-9_]+)\s*=\s*(.*)$/.exec(line);
-    if (kv && current === profile) out[kv[1]!.toLowerCase()] = kv[2]!.trim();
+    if (kv && current === profile) out[kv[1].toLowerCase()] = kv[2].trim();
   }
   if (!out.aws_access_key_id || !out.aws_secret_access_key) return undefined;
   return { accessKeyId: out.aws_access_key_id, secretAccessKey: out.aws_secret_access_key, ...(out.aws_session_token ? { sessionToken: out.aws_session_token } : {}) };

@@ -54,5 +54,5 @@ export function storeFetch(kc: KubeConfig, direct: typeof fetch = fetch): typeof
       void fwd.close();
       throw fetchFailed(`${url.host} is ${where} inside the cluster; the port-forward to ${fwd.source} failed: ${(err as Error).message}`);
     }
-  }) as typeof fetch;
+  });
 }

@@ -13,7 +13,7 @@ type Level = (typeof LEVELS)[number];
 export function lineLevel(line: string): string {
   const m = /\blevel=(\w+)/.exec(line);
   if (!m) return '';
-  const l = m[1]!.toLowerCase();
+  const l = m[1].toLowerCase();
   return l === 'warn' ? 'warning' : l;
 }
 
@@ -28,7 +28,7 @@ export function filterLines(lines: readonly string[], levels: readonly string[],
       const l = levels[i];
       if (level === 'error' ? l !== 'error' && l !== 'fatal' && l !== 'panic' : l !== level) continue;
     }
-    if (re && !re.test(lines[i]!)) continue;
+    if (re && !re.test(lines[i])) continue;
     out.push(i);
   }
   return out;
@@ -91,8 +91,8 @@ export function LogViewer({ lines, fileName, label, height = 420, loading, total
           <SegmentedControl
             size="xs"
             value={level}
-            onChange={(v) => setLevel(v as Level)}
-            data={LEVELS.map((l) => ({ value: l, label: l === 'all' ? 'All levels' : l[0]!.toUpperCase() + l.slice(1) }))}
+            onChange={(v) => setLevel(v)}
+            data={LEVELS.map((l) => ({ value: l, label: l === 'all' ? 'All levels' : l[0].toUpperCase() + l.slice(1) }))}
             aria-label="Show lines of level"
             data-testid="log-level"
           />
@@ -109,7 +109,7 @@ export function LogViewer({ lines, fileName, label, height = 420, loading, total
       <div ref={parentRef} className={`${base.viewport} ${classes.viewport}`} style={{ height }} role="log" aria-label={label} tabIndex={0} data-testid="log-viewer">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
           {virtualizer.getVirtualItems().map((row) => {
-            const i = shown ? shown[row.index]! : row.index;
+            const i = shown ? shown[row.index] : row.index;
             const text = lines[i] ?? '';
             const lv = levels[i] ?? '';
             return (

@@ -59,7 +59,7 @@ export function upsertJob(jobs: RegistryJob[], job: RegistryJob): RegistryJob[] 
 
 export function applyProgress(jobs: RegistryJob[], p: RegistryJobProgress): RegistryJob[] {
   const i = jobs.findIndex((j) => j.id === p.jobId);
-  if (i === -1 || jobs[i]!.state !== 'running') return jobs;
+  if (i === -1 || jobs[i].state !== 'running') return jobs;
   return jobs.map((j, k) => (k === i ? { ...j, progress: p } : j));
 }
 

@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
-import { ensureVeleroOn, instanceBackupOn, scaleVelero } from '../integration/restore-lab.js';
+import { ensureVeleroOn, instanceBackupOn } from '../integration/restore-lab.js';
 import { expect, test } from './fixtures.js';
 import { startWebModeOn, useFake, type WebMode } from './server.js';
 

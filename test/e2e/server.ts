@@ -13,7 +13,6 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLabState, repoRoot, type LabState } from '../lab/state.js';
-import { labHealthy } from '../lab/lab.js';
 
 export interface WebMode {
   /** The server's root, `http://127.0.0.1:PORT` (no credential). */

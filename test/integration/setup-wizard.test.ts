@@ -435,10 +435,9 @@ describe('setup wizard: uninstall', () => {
     const { services } = await newApp(join(work, 'data-uninstall'));
     await until('Velero detected', async () => (await services.detector.refresh().catch(() => null))?.velero.installed, 60_000);
     const s = new SetupService(services, { timeouts: TIMEOUTS });
-    let w: SetupWizard;
     // Uninstall: typed confirmation.
     await expect(s.uninstall('yes')).rejects.toMatchObject({ code: 'CONFIRMATION_MISMATCH' });
-    w = await s.uninstall('velero');
+    const w = await s.uninstall('velero');
     expect(w.apply!.kind).toBe('uninstall');
     expect(w.apply!.state).toBe('succeeded');
     await until('Velero CRDs gone', async () => ((await kube.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).items as any[]).every((c) => !c.metadata.name.endsWith('velero.io')), 60_000);

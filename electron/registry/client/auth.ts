@@ -19,11 +19,11 @@ export function parseChallenge(header: string | undefined): Challenge | null {
   if (!header) return null;
   const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
   if (!m) return null;
-  const scheme = m[1]!.toLowerCase();
+  const scheme = m[1].toLowerCase();
   const params: Record<string, string> = {};
   const re = /([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/g;
   let p: RegExpExecArray | null;
-  while ((p = re.exec(m[2]!))) params[p[1]!.toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3]!;
+  while ((p = re.exec(m[2]))) params[p[1].toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3];
   return { scheme: scheme === 'basic' ? 'basic' : scheme === 'bearer' ? 'bearer' : 'other', params };
 }
 

@@ -14,7 +14,7 @@ export function parseNextLink(header: string | string[] | undefined): string | n
   if (!h) return null;
   for (const part of h.split(/,(?=\s*<)/)) {
     const m = /<([^>]*)>\s*;(.*)/.exec(part);
-    if (m && /rel\s*=\s*"?next"?/i.test(m[2]!)) return m[1]!;
+    if (m && /rel\s*=\s*"?next"?/i.test(m[2])) return m[1];
   }
   return null;
 }

@@ -241,7 +241,7 @@ export class RegistryTransport {
     const status = res.statusCode ?? 0;
     if (status === 401 && at.url.origin === this.base.origin) {
       const body = await readAll(res, 1 << 16).catch(() => Buffer.alloc(0));
-      await this.auth.challenged(res.headers['www-authenticate'] as string | undefined, body, spec.scopes ?? [], at.authTries >= 1, spec.signal);
+      await this.auth.challenged(res.headers['www-authenticate'], body, spec.scopes ?? [], at.authTries >= 1, spec.signal);
       at.authTries++;
       return true;
     }

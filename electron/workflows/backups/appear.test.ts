@@ -35,6 +35,7 @@ describe('findCreated', () => {
 describe('Waiters', () => {
   it('resolves on the wake that makes the probe answer, and forgets the waiter', async () => {
     const w = new Waiters();
+    // eslint-disable-next-line prefer-const -- assigned once, but after the probe first reads it
     let value: string | undefined;
     const p = w.waitFor(() => value, 10_000);
     expect(w.size).toBe(1);

@@ -84,7 +84,7 @@ export async function createBackup(deps: CreateDeps, input: CreateInput): Promis
 function checkRequest(r: BackupReadiness, input: CreateInput): boolean {
   const blocking = r.checks.filter((c) => !c.ok && c.severity === 'error');
   if (blocking.length) {
-    const first = blocking[0]!;
+    const first = blocking[0];
     throw new LifeboatError(first.title === 'Another backup is in progress' ? 'BACKUP_IN_PROGRESS' : 'VELERO_NOT_READY', `${first.title}: ${first.reason ?? ''}`.trim(), first.fix, { checks: blocking });
   }
   if (input.kind === 'partial') {

@@ -62,8 +62,8 @@ export function matchesSelector(labels: Record<string, string> | undefined, sel:
   for (const e of sel.matchExpressions ?? []) {
     const has = k(e.key);
     const vals = e.values ?? [];
-    if (e.operator === 'In' && !(has && vals.includes(l[e.key]!))) return false;
-    if (e.operator === 'NotIn' && has && vals.includes(l[e.key]!)) return false;
+    if (e.operator === 'In' && !(has && vals.includes(l[e.key]))) return false;
+    if (e.operator === 'NotIn' && has && vals.includes(l[e.key])) return false;
     if (e.operator === 'Exists' && !has) return false;
     if (e.operator === 'DoesNotExist' && has) return false;
   }
@@ -116,7 +116,7 @@ export function parseLogfmt(line: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /([\w.\-/]+)=("(?:[^"\\]|\\.)*"|\S*)/g;
   for (const m of line.matchAll(re)) {
-    let v = m[2]!;
+    let v = m[2];
     if (v.startsWith('"')) {
       try {
         v = JSON.parse(v) as string;
@@ -124,7 +124,7 @@ export function parseLogfmt(line: string): Record<string, string> {
         v = v.slice(1, -1);
       }
     }
-    out[m[1]!] = v;
+    out[m[1]] = v;
   }
   return out;
 }
@@ -133,7 +133,7 @@ export function parseLogfmt(line: string): Record<string, string> {
 export function logLevel(line: string): string | undefined {
   const m = /\blevel=(\w+)/.exec(line);
   if (!m) return undefined;
-  const l = m[1]!.toLowerCase();
+  const l = m[1].toLowerCase();
   return l === 'warn' ? 'warning' : l;
 }
 

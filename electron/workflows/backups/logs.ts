@@ -94,7 +94,7 @@ function readLines(key: string, name: string, stream: Readable): CachedLog {
     bump();
   });
   stream.on('error', (err) => {
-    log.error = new LifeboatError('STORAGE_UNREACHABLE', `The backup log of ${name} could not be read to the end: ${(err as Error).message}.`, 'The file in the store may be damaged or the connection dropped. Try again.');
+    log.error = new LifeboatError('STORAGE_UNREACHABLE', `The backup log of ${name} could not be read to the end: ${(err).message}.`, 'The file in the store may be damaged or the connection dropped. Try again.');
     log.complete = true;
     bump();
   });

@@ -55,7 +55,7 @@ export async function startBackupRegistryExport(
     started = await svc.startExport({ dest, origin: 'backup' });
   } catch (e) {
     const d = toErrorData(e);
-    throw new LifeboatError(d.code as never, `The registry export could not start, so the backup was not started either: ${d.message}`, d.hint ?? 'Untick "also export the registry" to back up without it, or fix the registry access first.', d.details);
+    throw new LifeboatError(d.code, `The registry export could not start, so the backup was not started either: ${d.message}`, d.hint ?? 'Untick "also export the registry" to back up without it, or fix the registry access first.', d.details);
   }
   let state: BackupRegistryExport = { state: 'running', dest, jobId: started.job.id, registry: started.job.registry };
   let last = 0;

@@ -103,7 +103,7 @@ const maxOf = (vals: Array<string | undefined>) => vals.filter((v): v is string 
  */
 export function combineSummaries(name: string, members: ReadonlyArray<{ b: VeleroBackup; s: BackupSummary }>): BackupSummary {
   const ordered = [...members].sort((x, y) => compareMembers(x.b, y.b));
-  const first = ordered[0]!;
+  const first = ordered[0];
   const sums = ordered.map((m) => m.s);
   // upstream takes the expected count from the first Backup it meets; both carry the same
   const expected = expectedCount(first.b);
@@ -153,7 +153,7 @@ export function combineSummaries(name: string, members: ReadonlyArray<{ b: Veler
 }
 
 function opt<K extends string, V>(k: K, v: V | undefined | null): Record<K, V> | object {
-  return v === undefined || v === null || v === '' ? {} : ({ [k]: v } as Record<K, V>);
+  return v === undefined || v === null || v === '' ? {} : ({ [k]: v });
 }
 
 /**
@@ -164,7 +164,7 @@ function opt<K extends string, V>(k: K, v: V | undefined | null): Record<K, V> |
 export function mergeDetails(summary: BackupSummary, parts: ReadonlyArray<{ name: string; type: string; detail: BackupDetail }>): BackupDetail {
   const resources: Record<string, string[]> = {};
   for (const p of parts) for (const [kind, items] of Object.entries(p.detail.resources)) resources[kind] = [...new Set([...(resources[kind] ?? []), ...items])];
-  const first = parts[0]!;
+  const first = parts[0];
   return {
     summary,
     spec: first.detail.spec,
@@ -230,12 +230,12 @@ export class BackupRowIndex {
   }
 
   private summarize(key: string, members: VeleroBackup[]): BackupSummary {
-    if (members.length === 1 && members[0]!.metadata.name === key) return this.summaryOf(members[0]!);
+    if (members.length === 1 && members[0].metadata.name === key) return this.summaryOf(members[0]);
     members = [...members].sort(compareMembers);
     const parts = members.map((b) => this.summaryOf(b));
     const hit = this.combinedCache.get(key);
     if (hit && hit.parts.length === parts.length && hit.parts.every((p, i) => p === parts[i])) return hit.s;
-    const s = this.check(combineSummaries(key, members.map((b, i) => ({ b, s: parts[i]! }))));
+    const s = this.check(combineSummaries(key, members.map((b, i) => ({ b, s: parts[i] }))));
     this.combinedCache.set(key, { parts, s });
     return s;
   }

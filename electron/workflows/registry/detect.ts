@@ -103,9 +103,9 @@ export async function readRegistrySnapshot(
       const spec = dep.spec?.template?.spec;
       workload = {
         namespace: regNs,
-        labels: (dep.metadata?.labels ?? {}) as Labels,
-        podLabels: (dep.spec?.template?.metadata?.labels ?? {}) as Labels,
-        podAnnotations: (dep.spec?.template?.metadata?.annotations ?? {}) as Labels,
+        labels: (dep.metadata?.labels ?? {}),
+        podLabels: (dep.spec?.template?.metadata?.labels ?? {}),
+        podAnnotations: (dep.spec?.template?.metadata?.annotations ?? {}),
         containers: (spec?.containers ?? []).map((c) => c.name),
         volumes: (spec?.volumes ?? []).map((v) => ({
           name: v.name,
@@ -129,7 +129,7 @@ export async function readRegistrySnapshot(
     credsEntries = parseDockerConfig(secretString(s.data, '.dockerconfigjson'));
     // The registry's own entry, as kots GetEmbeddedRegistryCreds picks it (pkg/kotsutil/embedded.go at v1.131.4).
     const own = credsEntries.find((e) => e.username === 'kurl' || e.username === 'embedded-cluster') ?? credsEntries[0];
-    registryCreds = { namespace: ns, host: own?.host || undefined, labels: (s.metadata?.labels ?? {}) as Labels };
+    registryCreds = { namespace: ns, host: own?.host || undefined, labels: (s.metadata?.labels ?? {}) };
     for (const e of credsEntries) if (e.username && e.password !== undefined) credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${ns}/registry-creds` });
     break;
   }
@@ -189,7 +189,7 @@ export function registryAddress(s: RegistrySnapshot): RegistryAddress {
   const annotated = s.backupAnnotationHosts[0];
   const annotatedHost = annotated ? normaliseRegistryHost(annotated) : '';
   if (annotatedHost) {
-    return { host: annotatedHost, source: 'kots.io/embedded-registry on the newest backup (Secret registry-creds not found)', unconfirmed: true, plainHttp: /^http:\/\//i.test(annotated!.trim()) };
+    return { host: annotatedHost, source: 'kots.io/embedded-registry on the newest backup (Secret registry-creds not found)', unconfirmed: true, plainHttp: /^http:\/\//i.test(annotated.trim()) };
   }
   if (s.service?.clusterIP && s.service.clusterIP !== 'None') {
     const port = s.service.port && s.service.port !== 443 ? `:${s.service.port}` : '';

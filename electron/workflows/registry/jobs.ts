@@ -52,7 +52,7 @@ export class JobStore {
   /** Insert or replace, then persist (awaited: the caller may rely on it being on disk). */
   async put(job: RegistryJob, inputs?: JobInputs): Promise<void> {
     const i = this.jobs.findIndex((j) => j.job.id === job.id);
-    if (i >= 0) this.jobs[i] = { job, inputs: inputs ?? this.jobs[i]!.inputs };
+    if (i >= 0) this.jobs[i] = { job, inputs: inputs ?? this.jobs[i].inputs };
     else this.jobs.push({ job, inputs: inputs ?? {} });
     const finished = this.list().filter((j) => j.job.state !== 'running' && j.job.state !== 'interrupted');
     const drop = new Set(finished.slice(KEEP).map((j) => j.job.id));
@@ -63,7 +63,7 @@ export class JobStore {
   /** Progress is kept in memory and flushed at most every few seconds by the caller. */
   update(job: RegistryJob): void {
     const i = this.jobs.findIndex((j) => j.job.id === job.id);
-    if (i >= 0) this.jobs[i] = { ...this.jobs[i]!, job };
+    if (i >= 0) this.jobs[i] = { ...this.jobs[i], job };
   }
 
   flush(): Promise<void> {

@@ -44,7 +44,7 @@ export function reseedOutcome(r: ReseedResult, host: string): Partial<RegistryJo
     reseedReport: report,
     error: {
       code: 'DIGEST_MISMATCH',
-      message: `${bad.length} of ${r.tags.length} tags do not resolve to the archive's digest on ${host} (first: ${bad[0]!.repo}:${bad[0]!.tag}).`,
+      message: `${bad.length} of ${r.tags.length} tags do not resolve to the archive's digest on ${host} (first: ${bad[0].repo}:${bad[0].tag}).`,
       hint: 'Run the re-seed again; if it persists, something else is pushing to that registry.',
     },
   };

@@ -66,7 +66,7 @@ export class ApplyRunner {
     const { m } = this.d;
     const count = m.w.apply!.phases.length;
     for (let i = 0; i < count; i++) {
-      const phase = m.w.apply!.phases[i]!;
+      const phase = m.w.apply!.phases[i];
       if (phase.state === 'succeeded' || phase.state === 'skipped') continue;
       this.setPhase(i, { state: 'running', startedAt: new Date().toISOString(), message: undefined });
       try {

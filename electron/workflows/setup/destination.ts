@@ -3,7 +3,6 @@
  * plus whether KOTS could configure an NFS / host-path destination on the Velero that counts.
  */
 import type { Check, Environment, SetupDestination, SetupSecrets, SetupWizard } from '../../api/contract.js';
-import type { Destination } from '../../kots/configure.js';
 import { fileSystemDestinationCheck } from '../../environment/filesystem.js';
 import { validateDestination } from '../../storage/validate.js';
 import type { SecretKeeper } from './secrets.js';
@@ -21,7 +20,7 @@ export async function checkDestination(d: DestinationDeps, w: SetupWizard, desti
   const fsCheck = fileSystemCheck(w, d.env(), destination);
   // The MinIO-only note validateForm adds for NFS/host path (given a version) would contradict a
   // destination KOTS configures through the local-volume provider: only pass it when that holds.
-  const result = await (d.validate ?? validateDestination)(destination as Destination, held, { veleroVersion: fsCheck ? undefined : w.veleroVersion });
+  const result = await (d.validate ?? validateDestination)(destination, held, { veleroVersion: fsCheck ? undefined : w.veleroVersion });
   if (fsCheck) {
     result.checks.push(fsCheck);
     result.ok = result.ok && fsCheck.ok;

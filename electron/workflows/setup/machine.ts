@@ -94,7 +94,7 @@ export function chooseMode(w: SetupWizard, mode: SetupMode): SetupWizard {
   const pf = w.preflight;
   if (!pf) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Run the preflight checks first.', 'Press "Check again".');
   const blocking = pf.checks.filter((c) => !c.ok && c.title !== 'KOTS ↔ Velero compatibility');
-  if (blocking.length) throw new LifeboatError('WIZARD_OUT_OF_ORDER', `Preflight found ${blocking.length} problem(s): ${blocking.map((c) => c.title).join(', ')}.`, blocking[0]!.fix);
+  if (blocking.length) throw new LifeboatError('WIZARD_OUT_OF_ORDER', `Preflight found ${blocking.length} problem(s): ${blocking.map((c) => c.title).join(', ')}.`, blocking[0].fix);
   if (pf.existingVelero && mode === 'install') throw new LifeboatError('VELERO_ALREADY_INSTALLED', `Velero is already installed in namespace ${pf.existingVelero.namespace}; Lifeboat does not install it a second time.`, 'Choose keep, reconfigure or upgrade.');
   if (!pf.existingVelero && mode !== 'install') throw new LifeboatError('BAD_INPUT', 'There is no Velero to keep, reconfigure or upgrade.', 'Choose install.');
   if (mode === 'upgrade') {

@@ -39,7 +39,7 @@ interface Draft {
 /** The review needs what the apply will: the destination, its secrets, and (air gap) the images. */
 export function requireReviewable(w: SetupWizard, secretsHeld: boolean): Destination {
   const mode = w.mode ?? 'install';
-  const d = w.destination as Destination | undefined;
+  const d = w.destination;
   if (!d) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Choose the storage destination first.', 'Go back to the Destination step.');
   if (!secretsHeld && needsSecrets(d)) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Lifeboat no longer holds the destination\'s credentials (it was restarted).', 'Enter them again on the Destination step; they are kept in memory only.');
   // Reconfigure installs no image (KOTS's configure takes the registry from kotsadm-confg).
@@ -94,7 +94,7 @@ async function installPart(r: Ctx, w: SetupWizard, d: Destination, draft: Draft)
 export async function installedObjects(kube: SetupKube, manifests: string, upgrade: boolean): Promise<SetupObjectChange[]> {
   const objects: SetupObjectChange[] = [];
   for (const doc of parseAllDocuments(manifests)) {
-    const o = doc.toJS() as any;
+    const o = doc.toJS();
     const items = o?.kind === 'List' ? o.items ?? [] : o ? [o] : [];
     for (const it of items) {
       if (!it?.kind || !it.metadata?.name) continue;

@@ -8,7 +8,6 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { SetupDestination, SetupMode, SetupSecrets, SetupWizard } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
 import { journalClusterWrites } from '../../cluster/rest.js';
-import type { Destination } from '../../kots/configure.js';
 import { requestServerStatus } from '../../velero/serverStatus.js';
 import type { Services } from '../services.js';
 import { ApplyRunner } from './applyRunner.js';
@@ -25,8 +24,7 @@ import { SetupStore, requireIdle, requireStep } from './state.js';
 import { diagnose } from './waits.js';
 import { verifyVelero, type Verification } from './verify.js';
 
-export { DEFAULT_TIMEOUTS, type SetupTimeouts } from './phases.js';
-export { PULL_SECRET } from './credentials.js';
+export type { SetupTimeouts } from './phases.js';
 export { configureSecretsNote } from './kotsConfigure.js';
 
 export class SetupService {
@@ -167,7 +165,7 @@ export class SetupService {
   async resume(): Promise<SetupWizard> {
     requireIdle(this.m.w);
     const w = this.m.w;
-    const a = machine.requireResumable(w, { destination: this.secrets.summary().held, registryPassword: !!this.secrets.getRegistryPassword(), destinationNeedsSecrets: !!w.destination && needsSecrets(w.destination as Destination) });
+    const a = machine.requireResumable(w, { destination: this.secrets.summary().held, registryPassword: !!this.secrets.getRegistryPassword(), destinationNeedsSecrets: !!w.destination && needsSecrets(w.destination) });
     this.m.save(machine.resumeApply(w, a));
     this.runner.drive();
     return this.state();

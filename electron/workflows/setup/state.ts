@@ -10,8 +10,6 @@ import { LifeboatError } from '../../api/errors.js';
 import { bySchema, readStateFile } from '../../stateFile.js';
 import { parseVersion } from '../../velero/install.js';
 
-export const STEPS: SetupStep[] = ['preflight', 'destination', 'images', 'review', 'apply', 'done'];
-export const stepIndex = (s: SetupStep) => STEPS.indexOf(s);
 
 export function initialWizard(credentials: SetupWizard['credentials']): SetupWizard {
   return { step: 'preflight', veleroNamespace: 'velero', credentials, updatedAt: new Date().toISOString() };

@@ -4,23 +4,13 @@
  * not after the whole timeout.
  */
 import { LifeboatError } from '../../api/errors.js';
+import { abortableSleep } from '../../abortableSleep.js';
 import type { SetupKube } from './kube.js';
 
 export class Cancelled extends Error {}
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Cancelled());
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new Cancelled());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortableSleep(ms, signal, () => new Cancelled());
 }
 
 export interface WaitTimings {

@@ -159,7 +159,7 @@ export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
         <div ref={parentRef} style={{ height: 'min(60vh, 560px)', overflow: 'auto', position: 'relative' }} data-testid="backup-list">
           <div style={{ height: v.getTotalSize(), position: 'relative' }}>
             {v.getVirtualItems().map((r) => (
-              <Row key={rows[r.index]!.name} b={rows[r.index]!} onOpen={onOpen} style={{ position: 'absolute', top: 0, left: 0, height: ROW, transform: `translateY(${r.start}px)` }} />
+              <Row key={rows[r.index].name} b={rows[r.index]} onOpen={onOpen} style={{ position: 'absolute', top: 0, left: 0, height: ROW, transform: `translateY(${r.start}px)` }} />
             ))}
           </div>
           {loaded && rows.length === 0 && (

@@ -105,7 +105,7 @@ export function SchedulePanel() {
         </Text>
         <Group align="flex-end">
           <NumberInput label="Keep for" min={1} max={100000} value={value} onChange={(v) => setValue(Number(v) || 1)} w={120} data-testid="retention-value" />
-          <Select label="Unit" value={unit} onChange={(u) => u && setUnit(u as (typeof UNITS)[number])} data={UNITS.map((u) => ({ value: u, label: u }))} w={140} allowDeselect={false} data-testid="retention-unit" />
+          <Select label="Unit" value={unit} onChange={(u) => u && setUnit(u)} data={UNITS.map((u) => ({ value: u, label: u }))} w={140} allowDeselect={false} data-testid="retention-unit" />
           <Button onClick={() => void saveRetention(value, unit)} loading={pending === 'retention'} disabled={!sched} data-testid="retention-save">
             Save retention
           </Button>

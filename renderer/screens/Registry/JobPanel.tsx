@@ -3,12 +3,10 @@ import { IconPlayerPlay, IconX } from '@tabler/icons-react';
 import type { RegistryJob } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { absoluteTime, duration } from '../../format.js';
+import { absoluteTime, duration, plural, shortDigest } from '../../format.js';
 import { bytes, percent, phaseLabel, rate, stateLabel, timeLeft } from './format.js';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** "7d8eac529fd5…" (the full digest is in the cell's title). */
-const shortDigest = (d: string) => `${d.replace(/^sha256:/, '').slice(0, 12)}…`;
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (

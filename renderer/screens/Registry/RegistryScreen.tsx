@@ -265,7 +265,7 @@ function ReseedPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath:
       </Text>
       <Stack gap="sm">
         <TextInput label="Export folder or .tar" placeholder="/backups/registry" value={source} onChange={(e) => setSource(e.currentTarget.value)} required data-testid="registry-reseed-source" />
-        <Radio.Group label="Push to" value={mode} onChange={(v) => setMode(v as 'detected' | 'other')}>
+        <Radio.Group label="Push to" value={mode} onChange={(v) => setMode(v)}>
           <Group mt={4}>
             <Radio value="detected" label={`This cluster's registry${info?.host ? ` (${info.host})` : ''}`} disabled={!info?.reachable} data-testid="registry-reseed-detected" />
             <Radio value="other" label="Another registry" data-testid="registry-reseed-other" />

@@ -10,13 +10,11 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RestoreWizard } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { absoluteTime } from '../../format.js';
+import { absoluteTime, plural, shortDigest } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
 import { JobPanel } from '../Registry/JobPanel.js';
 import { bytes } from '../Registry/format.js';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const shortDigest = (d: string) => `${d.replace(/^sha256:/, '').slice(0, 12)}…`;
 
 const STATE_WORDS: Record<NonNullable<RestoreWizard['registry']>['state'], { label: string; tone: 'ok' | 'warning' | 'error' | 'neutral' | 'progress' }> = {
   pending: { label: 'Not re-seeded yet', tone: 'neutral' },
@@ -57,7 +55,7 @@ export function RegistryStep({ wizard }: { wizard: RestoreWizard }) {
   }, [loadArchives, loadJobs]);
   // Preselect the newest export once the list arrives (unless one was chosen before).
   useEffect(() => {
-    if (!choice && archives?.length) setChoice(archives[0]!.path);
+    if (!choice && archives?.length) setChoice(archives[0].path);
     else if (!choice && archives && !archives.length) setChoice('__other');
   }, [archives, choice]);
 

@@ -9,10 +9,9 @@ import { CheckList } from '../../components/CheckList.js';
 import { Fact } from '../../components/Fact.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { selectableRowProps } from '../../components/selectableRow.js';
-import { absoluteTime, relativeTime } from '../../format.js';
+import { absoluteTime, plural, relativeTime } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const TYPE_INFO: Record<RestoreType, { label: string; what: string; consequences: string[] }> = {
   full: {
@@ -74,7 +73,7 @@ export function SituationStep({ wizard }: { wizard: RestoreWizard }) {
   const ready = situation === 'same-cluster' || (!!storage?.ready && storage.backupCount > 0);
   return (
     <Stack data-testid="restore-situation">
-      <Radio.Group value={situation} onChange={(v) => setSituation(v as typeof situation)} label="Where are you restoring?" name="restore-situation">
+      <Radio.Group value={situation} onChange={(v) => setSituation(v)} label="Where are you restoring?" name="restore-situation">
         <Stack gap="sm" mt="xs">
           <Radio value="same-cluster" label="Roll back on this cluster" description="The cluster is healthy enough; bring the admin console or the application back to an earlier backup." data-testid="situation-same" />
           <Radio value="new-cluster" label="Recover onto a new or rebuilt cluster" description="The old cluster is gone. Velero on this cluster reads the backups from the same storage." data-testid="situation-new" />
@@ -239,7 +238,7 @@ export function TypeStep({ wizard }: { wizard: RestoreWizard }) {
   const order: RestoreType[] = wizard.situation === 'new-cluster' ? ['full', 'app', 'admin-console'] : ['app', 'full', 'admin-console'];
   return (
     <Stack data-testid="restore-type">
-      <Radio.Group value={type ?? null} onChange={(v) => setType(v as RestoreType)} label={`What should come back from ${wizard.backup}?`} name="restore-type">
+      <Radio.Group value={type ?? null} onChange={(v) => setType(v)} label={`What should come back from ${wizard.backup}?`} name="restore-type">
         <Stack gap="sm" mt="xs">
           {order.map((t) => {
             const info = TYPE_INFO[t];

@@ -83,7 +83,7 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
           Lifeboat checks the destination before anything in the cluster changes. The check runs from this computer; the cluster&apos;s network may differ, and KOTS checks again from inside the cluster.
         </Text>
         <Stack>
-          <Select label="Storage" data={PROVIDERS} value={provider} onChange={(p) => p && setProvider(p as Provider)} allowDeselect={false} data-testid="setup-dest-provider" />
+          <Select label="Storage" data={PROVIDERS} value={provider} onChange={(p) => p && setProvider(p)} allowDeselect={false} data-testid="setup-dest-provider" />
           {provider === 's3-compatible' && (
             <SimpleGrid cols={{ base: 1, md: 2 }}>
               {field('endpoint', 'Endpoint URL', { placeholder: 'https://s3.internal:9000', withAsterisk: true })}

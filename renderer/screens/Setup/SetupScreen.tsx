@@ -1,4 +1,4 @@
-import { Button, Group, Stack, Stepper } from '@mantine/core';
+import { Button, Stack, Stepper } from '@mantine/core';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SetupStep } from '../../../electron/api/contract.js';
@@ -30,7 +30,7 @@ export function SetupScreen() {
         description="Install Velero at a version KOTS supports, give it somewhere to keep backups, and wire it to the KOTS admin console. Nothing in the cluster changes before the Review step."
         actions={w && w.step !== 'preflight' && !running ? <Button variant="subtle" color="gray" onClick={() => void call('reset', 'setup.reset', {})}>Start over</Button> : undefined}
       />
-      <Stepper active={active} onStepClick={(i) => canGo(steps[i]!) && void call('back', 'setup.back', { step: steps[i] as 'preflight' })} size="sm" wrap={false} styles={{ separator: { marginInline: 8, minWidth: 12 } }} allowNextStepsSelect={false}>
+      <Stepper active={active} onStepClick={(i) => canGo(steps[i]) && void call('back', 'setup.back', { step: steps[i] as 'preflight' })} size="sm" wrap={false} styles={{ separator: { marginInline: 8, minWidth: 12 } }} allowNextStepsSelect={false}>
         {steps.map((s) => (
           <Stepper.Step key={s} label={LABELS[s]} description={DESCRIPTIONS[s]} allowStepSelect={canGo(s)} data-testid={`setup-step-${s}`} />
         ))}

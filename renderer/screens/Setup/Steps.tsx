@@ -11,7 +11,7 @@ function olderThanBundled(existing: string | undefined, bundled: string | undefi
   const b = p(bundled);
   if (!b) return false;
   if (!a) return true;
-  const cmp = a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  const cmp = a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
   return cmp < 0;
 }
 
@@ -32,7 +32,7 @@ export function PreflightStep({ w, busy, onCheck, onMode }: { w: SetupWizard; bu
       {pf && !blocking.length && (
         <Stack mt="lg">
           {pf.existingVelero ? (
-            <Radio.Group label={`Velero ${pf.existingVelero.version ?? ''} is already installed in ${pf.existingVelero.namespace}. What should Lifeboat do?`} value={mode} onChange={(v) => setMode(v as SetupMode)}>
+            <Radio.Group label={`Velero ${pf.existingVelero.version ?? ''} is already installed in ${pf.existingVelero.namespace}. What should Lifeboat do?`} value={mode} onChange={(v) => setMode(v)}>
               <Stack gap={6} mt={6}>
                 <Radio value="keep" label="Keep it as it is" description="Nothing in the cluster changes." data-testid="setup-mode-keep" />
                 <Radio value="reconfigure" label="Keep it, change its storage destination" description="KOTS reconfigures the destination and restarts Velero; no install runs." data-testid="setup-mode-reconfigure" />
@@ -80,7 +80,7 @@ export function ImagesStep({ w, env, busy, onRegistry, onCheck, onPush, onNext }
     if (!touched.current.host && kots.host) setHost(kots.host);
     if (!touched.current.ns && kots.namespace) setNs(kots.namespace);
     if (!touched.current.creds && kots.hasCredentials) setUseKots(true);
-  }, [w.registry, kots?.host, kots?.namespace, kots?.hasCredentials]);
+  }, [w.registry, kots]);
   const [user, setUser] = useState(w.registry?.credentials === 'entered' ? w.registry.username ?? '' : '');
   const [pass, setPass] = useState('');
   const [ca, setCa] = useState(w.registry?.caPath ?? '');
