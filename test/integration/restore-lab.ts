@@ -63,7 +63,7 @@ async function usePullSecret(state: LabState, kube: Kube): Promise<void> {
 }
 
 /**
- * The namespaces an Embedded Cluster install has and its full backups name (kots-snapshots.md §6):
+ * The namespaces an Embedded Cluster install has and its full backups name (docs/kots-contract.md#registry-and-embedded-cluster-namespaces):
  * the lab seeds only some, and Velero fails a backup (PartiallyFailed) that names a missing one.
  */
 export async function ensureEmbeddedClusterNamespaces(state: LabState): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * Seeds the lab with what a KOTS install leaves in a cluster (../shared/reference/kots-snapshots.md
- * §2.2, §4, §6): the admin console's objects and a sample application, for four flavours:
+ * Seeds the lab with what a KOTS install leaves in a cluster (docs/kots-contract.md#full-instance-backups,
+ * #finding-velero, #registry-and-embedded-cluster-namespaces): the admin console's objects and a sample application, for four flavours:
  * existing cluster online, existing cluster air-gapped, kURL and Embedded Cluster.
  *
  * The admin console stand-in (test/lab/kots/admin-console.ts) reads the installed apps from

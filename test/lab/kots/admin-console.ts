@@ -1,7 +1,7 @@
 /**
  * Admin console (kotsadm API) stand-in for the lab: the part of kotsadm that `kubectl kots backup`
  * and `kubectl kots restore` talk to, plus the instance snapshot schedule/retention API and the
- * 60-second snapshot scheduler (kots-snapshots.md §2.2, §3.1 server side, §7).
+ * 60-second snapshot scheduler (docs/kots-contract.md#full-instance-backups, #restore, #schedule-and-retention).
  *
  * Start (the lab does this):
  *   tsx test/lab/kots/admin-console.ts --lab-dir <dir> --port <port> --kubeconfig <admin kubeconfig> \
@@ -314,7 +314,7 @@ export class AdminConsole {
     return created.metadata.name!;
   }
 
-  /** CreateApplicationBackup: the vendor Backup, scoped to one app (kots-snapshots.md §2.3). */
+  /** CreateApplicationBackup: the vendor Backup, scoped to one app (docs/kots-contract.md#partial-application-backups). */
   async createApplicationBackup(app: LabApp): Promise<string> {
     const veleroNamespace = await this.veleroNamespaceOfDefaultBsl();
     const vendor = parseVendorBackup(app.backupSpec);
@@ -472,7 +472,7 @@ export class AdminConsole {
         }
       }
       if (method === 'POST' && (m = /^\/api\/v1\/app\/([^/]+)\/snapshot\/backup$/.exec(url.pathname))) {
-        // Partial (application) backup, CreateApplicationBackup (kots-snapshots.md §2.3); added for Lifeboat's backups area.
+        // Partial (application) backup, CreateApplicationBackup (docs/kots-contract.md#partial-application-backups); added for Lifeboat's backups area.
         await this.checkAuth(req);
         await this.checkVeleroAccess();
         if (this.opts.flavour === 'embedded-cluster') return send(403, { success: false, error: 'partial backups are not supported on embedded clusters' });

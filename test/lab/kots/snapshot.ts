@@ -1,6 +1,6 @@
 /**
  * Pure snapshot logic shared by the kubectl-kots stand-in and the admin console stand-in
- * (kots-snapshots.md §2.2, §3, §7, §9): the instance Backup builder, the Restore objects, the
+ * (docs/kots-contract.md#full-instance-backups, #restore, #schedule-and-retention, #cli-results-cannot-be-trusted): the instance Backup builder, the Restore objects, the
  * restore pre-checks with their "silent success" quirk, TTL conversion and cron validation.
  */
 import { parse as parseYaml } from 'yaml';

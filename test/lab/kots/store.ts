@@ -1,5 +1,5 @@
 /**
- * Pure builders for `kubectl kots velero configure-*` (kots-snapshots.md §1.2): the store a command
+ * Pure builders for `kubectl kots velero configure-*` (docs/kots-contract.md#configuring-the-backup-store): the store a command
  * describes, the BackupStorageLocation `default`, the `cloud-credentials` Secret content, the
  * `registry-credentials` pull secret, the pod-spec patch for velero/node-agent, redaction and the
  * install instructions printed when Velero is absent. Nothing here talks to a cluster.
