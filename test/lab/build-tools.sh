@@ -17,6 +17,7 @@ targets=(
   "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver"
   "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager"
   "velero|velero|github.com/vmware-tanzu/velero/cmd/velero"
+  "velero-restore-helper|velero|github.com/vmware-tanzu/velero/cmd/velero-restore-helper"
   "velero-plugin-for-aws|velero-plugin-for-aws|github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws"
   "minio|minio|github.com/minio/minio"
   "fake-gcs-server|fake-gcs-server|github.com/fsouza/fake-gcs-server"

@@ -18,12 +18,33 @@ describe('lab containers', () => {
     expect(p.executes!(containerArgv({}, p))).toBe(false); // /kotsadm api
   });
 
-  it('runs the velero server but not node-agent, on loopback ports the kubelet gives', () => {
+  it('runs the velero server and node-agent, on loopback ports the kubelet gives (node-agent has no profiler flag)', () => {
     const p = imageProfile('velero/velero:v1.18.3', programs)!;
-    expect(p.executes!(containerArgv({ command: ['/velero'], args: ['server', '--features='] }, p))).toBe(true);
-    expect(p.executes!(containerArgv({ command: ['/velero'], args: ['node-agent', 'server'] }, p))).toBe(false);
+    const server = containerArgv({ command: ['/velero'], args: ['server', '--features='] }, p);
+    const agent = containerArgv({ command: ['/velero'], args: ['node-agent', 'server'] }, p);
+    expect(p.executes!(server)).toBe(true);
+    expect(p.executes!(agent)).toBe(true);
+    expect(p.executes!(containerArgv({ command: ['/velero'], args: ['version'] }, p))).toBe(false);
     let n = 40000;
+    expect(p.listenArgsFor!(server, new Map([[8085, 31000]]), () => n++)).toBeUndefined();
     expect(p.listenArgs!(new Map([[8085, 31000]]), () => n++)).toEqual(['--metrics-address=127.0.0.1:31000', '--profiler-address=127.0.0.1:40000']);
+    expect(p.listenArgsFor!(agent, new Map(), () => n++)).toEqual(['--metrics-address=127.0.0.1:40001']);
+  });
+
+  it('runs the real admin console only when asked, on a port patched into its own copy; migrations and rqlite as kots deploys them', () => {
+    const real = { ...programs, kotsadm: '/cache/kotsadm', realKotsadm: true, kubectl: '/cache/kubectl', kustomize: '/cache/kustomize', schemahero: '/cache/schemahero', schemaheroRqlite: '/cache/schemahero-rqlite', kotsTables: '/cache/tables', rqlited: '/cache/rqlited' };
+    const k = imageProfile('r.lab/lifeboat/kotsadm:v1.131.4', real)!;
+    expect(k.executes!(containerArgv({}, k))).toBe(true);
+    expect(k.fixedPort).toEqual({ containerPort: 3000, binary: '/cache/kotsadm', dest: '/kotsadm', literal: ':3000' });
+    expect(k.env?.PATH?.split(':')[0]).toBe('/opt/kotsadm/bin');
+    expect(k.files).toContainEqual({ src: '/cache/kubectl', dest: '/opt/kotsadm/bin/kubectl', readOnly: true });
+    const m = imageProfile('r.lab/lifeboat/kotsadm-migrations:v1.131.4', real)!;
+    expect(containerArgv({ args: ['plan'] }, m)).toEqual(['/schemahero', 'plan']);
+    expect(m.files).toContainEqual({ src: '/cache/tables', dest: '/tables', readOnly: true });
+    const r = imageProfile('r.lab/lifeboat/rqlite:10.2.7', real)!;
+    const argv = containerArgv({ args: ['-disco-mode=dns', '-disco-config={"name":"x"}', '-bootstrap-expect=1', '-auth=/auth/config.json'] }, r);
+    expect(r.filterArgs!(argv)).toEqual(['/rqlited', '-auth=/auth/config.json']);
+    expect(r.listenArgs!(new Map([[4001, 20750], [4002, 20751]]), () => 0).slice(-5)).toEqual(['-http-addr', '127.0.0.1:20750', '-raft-addr', '127.0.0.1:20751', '/rqlite/file/data']);
   });
 
   it('has no profile for images the lab has no build of', () => {

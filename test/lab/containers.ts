@@ -29,6 +29,8 @@ export interface ImageProfile {
   cmd?: string[];
   /** Flags appended so the program listens on loopback host ports; containerPort → hostPort. */
   listenArgs?: (ports: Map<number, number>, extraPort: () => number) => string[];
+  /** The same for one command of the image, when it takes other flags (undefined: listenArgs). */
+  listenArgsFor?: (argv: string[], ports: Map<number, number>, extraPort: () => number) => string[] | undefined;
   workingDir?: string;
   /** Whether the lab runs this command of the image (default: yes). */
   executes?: (argv: string[]) => boolean;
@@ -51,6 +53,8 @@ export interface LabPrograms {
   velero: string;
   /** The unpatched build (its bare ":8080" intact): what each Velero server pod's own copy is made from. */
   veleroBuild?: string;
+  /** velero's restore helper (the velero image's /velero-restore-helper). */
+  veleroRestoreHelper?: string;
   /** Directory of velero plugin builds, by the image's last path segment. */
   pluginsDir: string;
   /** Real kots programs and kots's deploy/assets scripts (the kotsadm image's /scripts). */
@@ -87,13 +91,24 @@ export function imageName(image: string): string {
 export function imageProfile(image: string, p: LabPrograms): ImageProfile | undefined {
   const name = imageName(image);
   if (name === 'velero') {
-    // velero/velero: /velero; `velero install` runs `/velero server …`.
+    // velero/velero: /velero; `velero install` runs `/velero server …` and, with --use-node-agent,
+    // `/velero node-agent server` on every node: it reads pods' volumes under /host_pods (the
+    // kubelet's pods directory, kubelet.ts maps it) and copies them to the store with kopia.
+    // node-agent then starts one pod per volume to copy (`/velero pod-volume backup|restore`, Velero
+    // 1.18's micro-service data path) with the volume's host path mounted.
+    const nodeAgent = (argv: string[]) => argv[1] === 'node-agent' && argv[2] === 'server';
+    const podVolume = (argv: string[]) => argv[1] === 'pod-volume' && (argv[2] === 'backup' || argv[2] === 'restore');
+    // A pod restored with file-system data gets Velero's restore-helper init container
+    // (/velero-restore-helper <restore uid>, velero pkg/restore/actions/pod_volume_restore_action.go):
+    // it waits until node-agent has written the volume's data back.
+    const files: Bind[] = [{ src: p.velero, dest: '/velero', readOnly: true }];
+    if (p.veleroRestoreHelper) files.push({ src: p.veleroRestoreHelper, dest: '/velero-restore-helper', readOnly: true });
     return {
-      name, files: [{ src: p.velero, dest: '/velero', readOnly: true }], entrypoint: ['/velero'],
-      // The server only: node-agent needs the node's pod volumes, which the lab has not got.
-      executes: (argv) => argv[1] === 'server',
+      name, files, entrypoint: ['/velero'],
+      executes: (argv) => argv[1] === 'server' || nodeAgent(argv) || podVolume(argv) || (argv[0] === '/velero-restore-helper' && p.veleroRestoreHelper !== undefined),
       ownMetricsPort: true,
       listenArgs: (ports, extra) => [`--metrics-address=127.0.0.1:${ports.get(8085) ?? extra()}`, `--profiler-address=127.0.0.1:${extra()}`],
+      listenArgsFor: (argv, ports, extra) => (nodeAgent(argv) ? [`--metrics-address=127.0.0.1:${ports.get(8085) ?? extra()}`] : podVolume(argv) || argv[0] === '/velero-restore-helper' ? [] : undefined),
     };
   }
   if (name.startsWith('velero-plugin-for-')) {

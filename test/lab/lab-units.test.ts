@@ -53,3 +53,23 @@ describe('seeded KOTS objects', () => {
     expect(flavourObjects(state('existing'))).toEqual([]);
   });
 });
+
+describe('termination message (what the kubelet reports for a finished container)', () => {
+  it('is the file the program wrote, bounded; falls back to the log tail only when asked and failed', async () => {
+    const { terminationMessage } = await import('./pods.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const d = mkdtempSync(join(tmpdir(), 'lab-term-'));
+    const msg = join(d, 'm'), log = join(d, 'l');
+    writeFileSync(log, 'line 1\nboom\n');
+    writeFileSync(msg, '{"snapshotID":"abc"}');
+    expect(terminationMessage(msg, log, 0)).toBe('{"snapshotID":"abc"}');
+    writeFileSync(msg, 'x'.repeat(5000));
+    expect(terminationMessage(msg, log, 0)?.length).toBe(4096);
+    writeFileSync(msg, '');
+    expect(terminationMessage(msg, log, 1)).toBeUndefined();
+    expect(terminationMessage(msg, log, 0, 'FallbackToLogsOnError')).toBeUndefined();
+    expect(terminationMessage(msg, log, 1, 'FallbackToLogsOnError')).toContain('boom');
+  });
+});

@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { writeBinaryWithPort } from './velero-metrics-port.js';
 import { containerArgv, imageProfile, sandboxArgv, type Bind, type ImageProfile, type LabPrograms } from './containers.js';
-import { Kube, KubeError } from './kube.js';
+import { type Kube, KubeError } from './kube.js';
 import { LAB_NODE } from './seed.js';
 import { writeVeleroWithMetricsPort } from './velero-metrics-port.js';
 
@@ -37,7 +37,7 @@ export interface PodRunnerOptions {
 type ContainerState =
   | { kind: 'waiting'; reason: string; message?: string }
   | { kind: 'running'; startedAt: string }
-  | { kind: 'terminated'; exitCode: number; reason: string; startedAt: string; finishedAt: string };
+  | { kind: 'terminated'; exitCode: number; reason: string; startedAt: string; finishedAt: string; message?: string };
 
 interface ContainerRun {
   spec: any;
@@ -69,6 +69,34 @@ export interface PodEntry {
 }
 
 const now = () => new Date().toISOString();
+const KUBELET_PODS_DIR = '/var/lib/kubelet/pods';
+
+/**
+ * What a kubelet reports as a terminated container's message: the file's first 4096 bytes, or with
+ * policy FallbackToLogsOnError and an empty file after a failure, the log's last 80 lines (≤ 2048 bytes).
+ */
+export function terminationMessage(file: string, logFile: string, exitCode: number, policy?: string): string | undefined {
+  const read = (f: string) => {
+    try {
+      return readFileSync(f);
+    } catch {
+      return Buffer.alloc(0);
+    }
+  };
+  const own = read(file).subarray(0, 4096).toString('utf8');
+  if (own || exitCode === 0 || policy !== 'FallbackToLogsOnError') return own || undefined;
+  const tail = read(logFile).toString('utf8').split('\n').slice(-80).join('\n');
+  return Buffer.from(tail).subarray(-2048).toString('utf8') || undefined;
+}
+
+/** The directory a kubelet keeps a volume of this kind under (pods/<uid>/volumes/<this>/<name>). */
+export function volumePluginDir(v: any): string {
+  if (v.secret) return 'kubernetes.io~secret';
+  if (v.configMap) return 'kubernetes.io~configmap';
+  if (v.projected) return 'kubernetes.io~projected';
+  if (v.downwardAPI) return 'kubernetes.io~downward-api';
+  return 'kubernetes.io~empty-dir';
+}
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The processes bwrap started (its children), from /proc. */
@@ -184,7 +212,7 @@ export class PodRunner {
     const toK8s = (s: ContainerState) =>
       s.kind === 'waiting' ? { waiting: { reason: s.reason, ...(s.message ? { message: s.message } : {}) } }
         : s.kind === 'running' ? { running: { startedAt: s.startedAt } }
-          : { terminated: { exitCode: s.exitCode, reason: s.reason, startedAt: s.startedAt, finishedAt: s.finishedAt } };
+          : { terminated: { exitCode: s.exitCode, reason: s.reason, startedAt: s.startedAt, finishedAt: s.finishedAt, ...(s.message ? { message: s.message } : {}) } };
     const cs = (c: ContainerRun) => ({
       name: c.spec.name, image: c.spec.image, imageID: '', containerID: `lab-process://${e.uid}/${c.spec.name}`,
       ready: c.ready, started: c.state.kind === 'running', restartCount: c.restarts, state: toK8s(c.state),
@@ -254,8 +282,17 @@ export class PodRunner {
     const root = join(this.o.podsDir, pod.metadata.uid, 'volumes');
     const out = new Map<string, string>();
     for (const v of pod.spec.volumes ?? []) {
-      const dir = join(root, v.name);
-      if (v.hostPath) {
+      // The kubelet's layout, volumes/<plugin>/<name>: Velero's node-agent finds a pod's volume by
+      // globbing /host_pods/<uid>/volumes/*/<name> (velero pkg/exposer/host_path.go).
+      const dir = join(root, volumePluginDir(v), v.name);
+      const hostPath: string | undefined = v.hostPath?.path?.replace(/\/+$/, '');
+      if (hostPath === KUBELET_PODS_DIR || hostPath?.startsWith(`${KUBELET_PODS_DIR}/`)) {
+        // The node's pods directory or a volume in it (node-agent's host-pods, its copy pods' source
+        // volume): the lab kubelet's own.
+        const rest = hostPath.slice(KUBELET_PODS_DIR.length + 1);
+        if (rest.split('/').includes('..')) throw new Error(`volume ${v.name}: host path ${hostPath} leaves the pods directory`);
+        out.set(v.name, rest ? join(this.o.podsDir, rest) : this.o.podsDir);
+      } else if (v.hostPath) {
         mkdirSync(v.hostPath.path, { recursive: true });
         out.set(v.name, v.hostPath.path);
       } else if (v.nfs) {
@@ -404,12 +441,20 @@ export class PodRunner {
   /** Runs one container to its exit; resolves with the exit code. */
   private async runOnce(pod: any, e: PodEntry, c: ContainerRun, volumes: Map<string, string>): Promise<number> {
     const { argv: prefix, env } = await this.sandbox(pod, c.spec, volumes);
-    c.listenArgs ??= c.profile?.listenArgs?.(e.ports, () => {
+    // The termination message: the program writes it to terminationMessagePath (default
+    // /dev/termination-log) and the kubelet reports it in the container's terminated state — Velero's
+    // node-agent reads its copy pods' results from there (velero pkg/datapath/micro_service_watcher.go).
+    const terminationLog = `${c.logFile.replace(/\.log$/, '')}.termination-log`;
+    writeFileSync(terminationLog, '');
+    const messagePath: string = c.spec.terminationMessagePath ?? '/dev/termination-log';
+    prefix.splice(prefix.indexOf('--chdir'), 0, '--bind', terminationLog, messagePath);
+    const command = containerArgv(c.spec, c.profile);
+    const extraPort = () => {
       const p = this.port();
       c.extraPorts.push(p);
       return p;
-    }) ?? [];
-    const command = containerArgv(c.spec, c.profile);
+    };
+    c.listenArgs ??= c.profile?.listenArgsFor?.(command, e.ports, extraPort) ?? c.profile?.listenArgs?.(e.ports, extraPort) ?? [];
     const argv = [...prefix, ...(c.profile?.filterArgs?.(command) ?? command), ...c.listenArgs];
     if (!c.profile && !c.spec.command?.length) {
       // An image the lab has no build of, with nothing to run: done, as far as the lab can tell.
@@ -465,7 +510,7 @@ export class PodRunner {
     const code = await exited;
     c.child = undefined;
     c.ready = false;
-    c.state = { kind: 'terminated', exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now() };
+    c.state = { kind: 'terminated', exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now(), message: terminationMessage(terminationLog, c.logFile, code, c.spec.terminationMessagePolicy) };
     this.o.log(`${e.namespace}/${e.name}/${c.spec.name}: exited ${code}`);
     if (!e.stopping) await this.setStatus(pod, this.status(pod, e));
     return code;

@@ -22,6 +22,7 @@ export function labPrograms(state: Pick<LabState, 'toolsDir' | 'pluginsDir' | 'a
   return {
     velero: join(state.toolsDir, 'velero'),
     veleroBuild: cached('velero'),
+    veleroRestoreHelper: cached('velero-restore-helper'),
     pluginsDir: state.pluginsDir,
     kubectlKots: cached('kubectl-kots'),
     kotsadm: cached('kotsadm'),

@@ -34,3 +34,14 @@ describe('velero metrics port patch', () => {
     expect(() => patchMetricsPort(Buffer.from('x:8080'), 80)).toThrow(/4 digits/);
   });
 });
+
+describe('patchPortLiteral (kotsadm\'s ":3000")', () => {
+  it('moves the one bare literal, even right after another packed literal, and leaves addresses and longer numbers alone', async () => {
+    const { patchPortLiteral } = await import('./velero-metrics-port.js');
+    const bin = Buffer.from('xxpipe2:3000linux%s.svc.cluster.local:3000fail localhost:3000 10.0.0.1:3000 :30001');
+    expect(patchPortLiteral(bin, ':3000', 3007)?.toString()).toBe('xxpipe2:3007linux%s.svc.cluster.local:3000fail localhost:3000 10.0.0.1:3000 :30001');
+    expect(patchPortLiteral(Buffer.from('a:3000b:3000c'), ':3000', 3007)).toBeUndefined(); // two: ambiguous
+    expect(() => patchPortLiteral(bin, ':3000', 30070)).toThrow(/4 digits/);
+  });
+});
+
