@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from './app';
+import { dispatch } from './transport/dispatch.js';
 
 describe('createApp: LIFEBOAT_* overrides in a packaged build', () => {
   let app: App | undefined;
@@ -33,5 +34,28 @@ describe('createApp: LIFEBOAT_* overrides in a packaged build', () => {
     expect(app.binaries.dir).toBe('/tmp/evil-tools');
     const info = (await app.handlers['app.info']!({})) as { devOverrides?: string[] };
     expect(info.devOverrides).toBeUndefined();
+  });
+});
+
+describe('createApp: desktop methods', () => {
+  let app: App | undefined;
+  afterEach(async () => {
+    await app?.dispose();
+    app = undefined;
+  });
+  const base = () => ({ dataDir: mkdtempSync(join(tmpdir(), 'lb-app-')), mode: 'web' as const, version: '1.0.0', env: {} });
+
+  it('without a desktop (web mode) answers "not available" as data, through the contract', async () => {
+    app = createApp(base());
+    expect(await dispatch(app.handlers, 'app.choosePath', { kind: 'open-file', title: 'Kubeconfig' })).toEqual({ ok: true, result: { available: false, path: null, reason: expect.stringMatching(/type the path/) } });
+    expect(await dispatch(app.handlers, 'app.showInFolder', { path: '/etc' })).toMatchObject({ ok: true, result: { shown: false } });
+    expect(await dispatch(app.handlers, 'app.choosePath', { kind: 'open-file' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+
+  it('with a desktop passes the validated input to it', async () => {
+    const asked: unknown[] = [];
+    app = createApp({ ...base(), mode: 'electron', desktop: { 'app.choosePath': (i) => (asked.push(i), { available: true, path: '/tmp/x' }), 'app.showInFolder': () => ({ shown: true }) } });
+    expect(await app.handlers['app.choosePath']({ kind: 'open-folder', title: 'Export folder' })).toEqual({ available: true, path: '/tmp/x' });
+    expect(asked).toEqual([{ kind: 'open-folder', title: 'Export folder' }]);
   });
 });

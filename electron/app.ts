@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppInfo } from './api/contract.js';
 import { buildVerification } from './buildInfo.js';
-import { devOverrides } from './devOverrides.js';
+import { loadConfig, type StartConfig } from './config.js';
 import { ClusterService } from './cluster/service.js';
 import { EnvironmentDetector } from './environment/detect.js';
 import { EventBus } from './events.js';
@@ -20,6 +20,7 @@ import { setupHandlers } from './workflows/setup/handlers.js';
 import { backupsHandlers } from './workflows/backups/handlers.js';
 import { restoreHandlers } from './workflows/restore/handlers.js';
 import { registryHandlers } from './workflows/registry/handlers.js';
+import { RegistryService } from './workflows/registry/service.js';
 
 export interface AppOptions {
   dataDir: string;
@@ -38,6 +39,18 @@ export interface AppOptions {
   env?: NodeJS.ProcessEnv;
   /** Packaged: honour LIFEBOAT_* overrides (--allow-dev-overrides); else they are ignored (devOverrides.ts). */
   allowDevOverrides?: boolean;
+  /** The configuration the entry point parsed at start (config.ts); else parsed here from `env`. */
+  start?: StartConfig;
+  /** Electron only (main.ts → electron/desktop/): native file dialogs and "Show in folder". Without it both answer "not available". */
+  desktop?: DesktopHandlers;
+}
+
+export type DesktopHandlers = Pick<Handlers, 'app.choosePath' | 'app.showInFolder'>;
+
+/** What web mode (or any App without a desktop) answers: not available, as data; the typed path field stays. */
+function desktopHandlers(desktop: DesktopHandlers | undefined): DesktopHandlers {
+  const reason = 'Not available here (web mode): type the path instead.';
+  return desktop ?? { 'app.choosePath': () => ({ available: false, path: null, reason }), 'app.showInFolder': () => ({ shown: false, reason }) };
 }
 
 export interface App {
@@ -55,13 +68,9 @@ export interface App {
   dispose(): Promise<void>;
 }
 
-export function createApp(options: AppOptions): App {
-  const overrides = devOverrides(options.env ?? process.env, { packaged: !!options.packaged, allowed: !!options.allowDevOverrides });
-  const opts: AppOptions = { ...options, env: overrides.env, ...(options.packaged && !options.allowDevOverrides ? { toolsDir: undefined } : {}) };
-  const bus = new EventBus();
-  const journal = new Journal(opts.dataDir, bus);
-  // A state file found torn or foreign is moved aside by its store (stateFile.ts); Activity says so.
-  const stopMovedAside = onStateFileMovedAside(opts.dataDir, (m) => {
+/** Activity says so when a state file found torn or foreign is moved aside by its store (stateFile.ts). */
+function reportMovedAside(journal: Journal, dataDir: string): () => void {
+  return onStateFileMovedAside(dataDir, (m) => {
     journal.record({
       id: randomUUID(),
       startedAt: m.at,
@@ -73,9 +82,17 @@ export function createApp(options: AppOptions): App {
       summary: `${m.file} ${m.reason}. ${m.movedTo ? `Kept as ${m.movedTo}` : 'It could not be moved aside'}; ${m.consequence}.`,
     });
   });
+}
+
+export function createApp(options: AppOptions): App {
+  const { config, overrides } = options.start ?? loadConfig(options.env ?? process.env, { packaged: !!options.packaged, allowed: !!options.allowDevOverrides });
+  const opts: AppOptions = { ...options, ...(options.packaged && !options.allowDevOverrides ? { toolsDir: undefined } : {}) };
+  const bus = new EventBus();
+  const journal = new Journal(opts.dataDir, bus);
+  const stopMovedAside = reportMovedAside(journal, opts.dataDir);
   const runner = new ToolRunner({ journal, bus });
   const binaries = new Binaries({ overrideDir: opts.toolsDir, packaged: opts.packaged, resourcesPath: opts.resourcesPath, repoRoot: opts.repoRoot });
-  const cluster = new ClusterService({ bus, env: opts.env });
+  const cluster = new ClusterService({ bus, env: overrides.env });
   const tools = new Tools(binaries, runner, () => ({ kubeconfigPath: cluster.status().kubeconfigPath, context: cluster.status().context }));
   const detector = new EnvironmentDetector({
     bus,
@@ -93,14 +110,17 @@ export function createApp(options: AppOptions): App {
     }).catch(() => {});
   });
 
-  const services: Services = { bus, cluster, detector, binaries, runner, tools, journal, dataDir: opts.dataDir, env: opts.env ?? process.env };
+  const services: Services = { bus, cluster, detector, binaries, runner, tools, journal, dataDir: opts.dataDir, env: overrides.env };
+  // The app's one RegistryService: the Registry screen, Backups' export and Restore's re-seed share it.
+  const registry = new RegistryService(services);
 
   const handlers: Handlers = {
     ...setupHandlers(services),
-    ...backupsHandlers(services),
-    ...restoreHandlers(services),
-    ...registryHandlers(services),
-    'app.info': () => ({ version: opts.version, mode: opts.mode, platform: `${process.platform}-${process.arch}`, dataDir: opts.dataDir, ...(overrides.active.length ? { devOverrides: overrides.active } : {}), ...buildVerification({ env: opts.env ?? process.env, toolsDir: opts.toolsDir }) }),
+    ...backupsHandlers(services, { registry }),
+    ...restoreHandlers(services, { registry, appVersion: opts.version, timeouts: config.restoreTimeouts }),
+    ...registryHandlers(registry),
+    ...desktopHandlers(opts.desktop),
+    'app.info': () => ({ version: opts.version, mode: opts.mode, platform: `${process.platform}-${process.arch}`, dataDir: opts.dataDir, ...(overrides.active.length ? { devOverrides: overrides.active } : {}), ...buildVerification({ env: overrides.env, toolsDir: opts.toolsDir }) }),
     'cluster.kubeconfigs': () => cluster.kubeconfigs(),
     'cluster.status': () => cluster.status(),
     'cluster.connect': (input) => cluster.connect(input),

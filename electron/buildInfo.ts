@@ -7,6 +7,15 @@
 import { defaultLock, isPinned, platformKey, type ToolsLock } from './tools/binaries.js';
 import { IMAGES_PIN_COMMAND, imagePlaceholders, imagesLockFor, type ImagesLock } from './velero/imagesLock.js';
 
+declare const __LIFEBOAT_VERSION__: string | undefined;
+
+/**
+ * The version scripts/build.mjs compiled in (package.json's "version" at build time): what a
+ * packaged app reports (app.info, restore reports), whatever its environment. Undefined when the
+ * sources run unbundled (tsx web mode, tests): the entry points then read package.json.
+ */
+export const BUILD_VERSION: string | undefined = typeof __LIFEBOAT_VERSION__ === 'string' ? __LIFEBOAT_VERSION__ : undefined;
+
 export const TOOLS_PIN_COMMAND = 'node scripts/fetch-tools.mjs --pin';
 
 export interface BuildVerification {

@@ -12,19 +12,25 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { createApp, type App } from './app.js';
 import { registerIpc } from './transport/ipc.js';
+import { createDesktop } from './desktop/index.js';
 import { CSP } from './transport/web.js';
 import { trustedUrlCheck } from './trustedUrl.js';
-import { DEV_OVERRIDES_FLAG, devOverrides } from './devOverrides.js';
+import { DEV_OVERRIDES_FLAG } from './devOverrides.js';
+import { BUILD_VERSION } from './buildInfo.js';
+import { loadConfig } from './config.js';
 
 const SCHEME = 'app';
 const HOST = 'lifeboat';
 const APP_ORIGIN = `${SCHEME}://${HOST}`;
 const here = dirname(fileURLToPath(import.meta.url));
-// A packaged build ignores every LIFEBOAT_* variable unless started with --allow-dev-overrides.
+// The configuration, parsed once (config.ts). A packaged build ignores every LIFEBOAT_* variable
+// unless started with --allow-dev-overrides.
 const allowDevOverrides = process.argv.includes(DEV_OVERRIDES_FLAG);
-const overrides = devOverrides(process.env, { packaged: app.isPackaged, allowed: allowDevOverrides });
+const start = loadConfig(process.env, { packaged: app.isPackaged, allowed: allowDevOverrides });
+const { config, overrides } = start;
 if (overrides.ignored.length) console.warn(`Lifeboat: ignoring ${overrides.ignored.join(', ')} (a packaged build honours them only with ${DEV_OVERRIDES_FLAG}).`);
-const devServer = app.isPackaged ? undefined : overrides.env.LIFEBOAT_DEV_SERVER_URL; // e.g. vite dev server in development only
+for (const p of config.problems) console.warn(`Lifeboat: ${p.message}`);
+const devServer = app.isPackaged ? undefined : config.devServerUrl; // e.g. vite dev server in development only
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -94,23 +100,29 @@ if (!app.requestSingleInstanceLock()) {
     });
     ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
+    // native dialogs, "Show in folder" and end-of-job notifications (electron/desktop/)
+    const desktop = createDesktop(() => win);
+    desktop.downloads(ses);
 
     const root = app.getAppPath();
     lifeboat = createApp({
-      dataDir: overrides.env.LIFEBOAT_DATA_DIR || app.getPath('userData'),
+      dataDir: config.dataDir ?? app.getPath('userData'),
       mode: 'electron',
-      version: app.getVersion(),
-      toolsDir: overrides.env.LIFEBOAT_TOOLS_DIR || undefined,
+      version: BUILD_VERSION ?? app.getVersion(),
+      toolsDir: config.toolsDir,
       packaged: app.isPackaged,
       resourcesPath: process.resourcesPath,
       repoRoot: root,
       autoConnect: true,
       env: process.env,
       allowDevOverrides,
+      start,
+      desktop: desktop.handlers,
     });
+    desktop.attach(lifeboat.bus);
     registerIpc({
       ipcMain,
-      handlers: lifeboat.handlers,
+      handlers: desktop.observe(lifeboat.handlers),
       bus: lifeboat.bus,
       isTrustedUrl,
       targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),

@@ -28,9 +28,8 @@ export function packageVersion(root: string): string {
   }
 }
 
-/** Web mode's data dir: LIFEBOAT_DATA_DIR, else the platform's per-user data location. */
+/** Web mode's data dir when neither --data-dir nor LIFEBOAT_DATA_DIR (config.ts) names one: the platform's per-user data location. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
-  if (env.LIFEBOAT_DATA_DIR) return resolve(env.LIFEBOAT_DATA_DIR);
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Lifeboat');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Lifeboat');
   return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'lifeboat');

@@ -1,12 +1,18 @@
 /**
- * Lifeboat's JSON state files in the data directory (wizard state, the followed backup, registry
- * jobs) are read through here. A file that cannot be read as what its store expects — torn by a
- * power cut, truncated, edited by hand, written by another version — never stops start-up and is
- * never silently overwritten: it is renamed to `<file>.corrupt-<timestamp>` (kept for the operator
- * or a bug report) and reported (Activity shows it, see app.ts), and the store starts fresh.
+ * Lifeboat's JSON state files in the data directory (the setup and restore wizards, the followed
+ * backup, registry jobs), each kept by one StateStore:
+ *
+ * - read: a file that cannot be read as what its store expects — torn by a power cut, truncated,
+ *   edited by hand, written by another version — never stops start-up and is never silently
+ *   overwritten: it is renamed to `<file>.corrupt-<timestamp>` (kept for the operator or a bug
+ *   report) and reported (Activity shows it, see app.ts), and the store starts fresh;
+ * - write: atomic — a temp file beside it, flushed to disk, then renamed over it — so a reader (or
+ *   the next start) sees the old content or the new, never half of either;
+ * - revision: every write carries one more than any before it in this process and than the one
+ *   loaded, so a newer snapshot can be told from an older one (setup's `rev`).
  */
-import { readFileSync, renameSync, statSync } from 'node:fs';
-import { basename, sep } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, promises as fsp, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, sep } from 'node:path';
 
 export interface MovedAside {
   /** The state file that could not be used. */
@@ -119,4 +125,113 @@ export function bySchema<T>(schema: { safeParse(v: unknown): { success: true; da
     const i = p.error.issues[0];
     return { ok: false, why: i ? `${i.path.map(String).join('.') || '(top level)'}: ${i.message}` : 'schema mismatch' };
   };
+}
+
+type Accept<T> = (v: unknown) => { ok: true; value: T } | { ok: false; why: string };
+
+export interface StateStoreOptions<T> {
+  file: string;
+  /** What the file must hold (`bySchema(...)`). */
+  accept: Accept<T>;
+  /** What the store does instead when the file cannot be used ("the restore wizard starts over"). */
+  consequence: string;
+  /** The revision a stored value carries, if it keeps one (setup's `rev`): revisions continue from it. */
+  revisionOf?: (v: T) => number | undefined;
+  /** Serialise: default JSON with two-space indent. */
+  serialise?: (v: T) => string;
+}
+
+let tmpSeq = 0;
+
+/** Writes `body` to `file` atomically (temp file in the same folder, fsync, rename); 0600 in a 0700 folder. */
+export function writeFileAtomic(file: string, body: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, body);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** writeFileAtomic without blocking the event loop. */
+async function writeFileAtomicAsync(file: string, body: string): Promise<void> {
+  await fsp.mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
+  try {
+    const fh = await fsp.open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(body);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** One JSON state file: read once through readStateFile, written whole and atomically, with a revision. */
+export class StateStore<T> {
+  private rev = 0;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: StateStoreOptions<T>) {}
+
+  get file(): string {
+    return this.opts.file;
+  }
+
+  /** The revision of the last write (or of the value loaded); 0 before either. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** The stored value; undefined when there is none or it could not be used (moved aside, reported). */
+  load(): T | undefined {
+    const v = readStateFile(this.opts.file, this.opts.accept, this.opts.consequence);
+    this.rev = (v !== undefined ? this.opts.revisionOf?.(v) : undefined) ?? 0;
+    return v;
+  }
+
+  /**
+   * Writes a value atomically, now. Its revision is one more than every earlier one and than
+   * `seen` (a revision the caller's value already carries); `value` may be built from it.
+   */
+  save(value: T | ((revision: number) => T), seen = 0): T {
+    const rev = Math.max(this.rev, seen) + 1;
+    const v = typeof value === 'function' ? (value as (revision: number) => T)(rev) : value;
+    writeFileAtomic(this.opts.file, this.serialise(v));
+    this.rev = rev;
+    return v;
+  }
+
+  /**
+   * Writes in the background, one write after another in call order (the last call's value ends up
+   * on disk). Resolves when this one is done; a failed write is swallowed (the next one retries).
+   */
+  saveLater(value: T): Promise<void> {
+    const body = this.serialise(value);
+    this.writing = this.writing
+      .then(async () => {
+        await writeFileAtomicAsync(this.opts.file, body);
+        this.rev++;
+      })
+      .catch(() => {});
+    return this.writing;
+  }
+
+  private serialise(v: T): string {
+    return this.opts.serialise ? this.opts.serialise(v) : JSON.stringify(v, null, 2);
+  }
 }

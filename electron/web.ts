@@ -13,6 +13,8 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { createApp } from './app.js';
+import { BUILD_VERSION } from './buildInfo.js';
+import { loadConfig, parseConfig, type Config } from './config.js';
 import { defaultDataDir, findRepoRoot, packageVersion } from './paths.js';
 import { LAUNCH_CODE_TTL_MS } from './transport/protocol.js';
 import { startWebServer, type WebServer } from './transport/web.js';
@@ -25,7 +27,7 @@ export interface WebArgs {
   dataDir: string;
 }
 
-export function parseWebArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): WebArgs {
+export function parseWebArgs(argv: string[], env: NodeJS.ProcessEnv = process.env, config: Config = parseConfig(env)): WebArgs {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -38,15 +40,16 @@ export function parseWebArgs(argv: string[], env: NodeJS.ProcessEnv = process.en
     allowPositionals: false,
     strict: true,
   });
-  const portText = values.port ?? env.LIFEBOAT_PORT ?? '0';
+  // A LIFEBOAT_PORT that does not parse is refused here, as --port is (not ignored as config.ts would).
+  const portText = values.port ?? config.problems.find((p) => p.name === 'LIFEBOAT_PORT')?.value ?? String(config.port ?? 0);
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0–65535, not "${portText}"`);
   return {
     port,
     kubeconfig: values.kubeconfig,
     context: values.context,
-    open: !values['no-open'] && env.LIFEBOAT_NO_OPEN !== '1',
-    dataDir: values['data-dir'] ?? defaultDataDir(env),
+    open: !values['no-open'] && !config.noOpen,
+    dataDir: values['data-dir'] ?? config.dataDir ?? defaultDataDir(env),
   };
 }
 
@@ -73,23 +76,27 @@ async function openBrowser(url: string): Promise<void> {
 }
 
 export async function main(argv = process.argv.slice(2)): Promise<void> {
+  // The configuration, parsed once (config.ts); web mode is never a packaged build.
+  const start = loadConfig(process.env, { packaged: false, allowed: false });
   let args: WebArgs;
   try {
-    args = parseWebArgs(argv);
+    args = parseWebArgs(argv, process.env, start.config);
   } catch (err) {
     console.error(`lifeboat web: ${(err as Error).message}`);
     process.exit(2);
   }
+  for (const p of start.config.problems) console.warn(`lifeboat web: ${p.message}`);
   const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
   const app = createApp({
     dataDir: args.dataDir,
     mode: 'web',
-    version: packageVersion(root),
-    toolsDir: process.env.LIFEBOAT_TOOLS_DIR || undefined,
+    version: BUILD_VERSION ?? packageVersion(root),
+    toolsDir: start.config.toolsDir,
     repoRoot: root,
     kubeconfig: args.kubeconfig,
     context: args.context,
     autoConnect: true,
+    start,
   });
   let refused = () => {};
   const web: WebServer = await startWebServer({

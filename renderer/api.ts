@@ -170,7 +170,7 @@ export function createBridgeClient(bridge: PreloadBridge): ApiClient {
 // Web mode: HTTP + server-sent events
 // -------------------------------------------------------------------------------------------------
 
-/** The subset of EventSource the client uses, so tests can pass a fake. */
+/** The subset of EventSource the client uses (any object with these members will do, e.g. in unit tests). */
 export interface EventSourceLike {
   onopen: ((ev: unknown) => void) | null;
   onerror: ((ev: unknown) => void) | null;

@@ -8,7 +8,7 @@
  *
  *   node scripts/build.mjs [--no-renderer] [--dev]   (--dev: no minify, inline source maps)
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const dev = argv.includes('--dev');
 const out = join(root, 'dist', 'electron');
+// The app's version, compiled in (electron/buildInfo.ts BUILD_VERSION): a packaged app has no npm
+// environment to read it from.
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 
 rmSync(out, { recursive: true, force: true });
 
@@ -30,7 +33,7 @@ const common = {
   minify: !dev,
   legalComments: 'linked',
   logLevel: 'warning',
-  define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production') },
+  define: { 'process.env.NODE_ENV': JSON.stringify(dev ? 'development' : 'production'), __LIFEBOAT_VERSION__: JSON.stringify(version) },
 };
 
 await build({

@@ -26,7 +26,7 @@ import { setupEvents, setupMethods } from './contract/setup.js';
 // ---------------------------------------------------------------------------------------------
 
 export { Check, ErrorData } from './contract/shared.js';
-export { AppInfo } from './contract/app.js';
+export { AppInfo, ChoosePathInput, ChosenPath, ShownInFolder } from './contract/app.js';
 export { BundledTool, JournalEntry, ToolOutputLine } from './contract/activity.js';
 export { ClusterStatus, KubeconfigSource, KubeContext, PermissionCheck } from './contract/cluster.js';
 export {

@@ -33,6 +33,28 @@ export interface ErrorContext {
   user?: string;
   /** What we were doing, for the message ("reach the API server", "list backups"). */
   action?: string;
+  /** The Kubernetes verb and resource of the call (a 403 names them: what permission is missing). */
+  verb?: string;
+  resource?: string;
+  namespace?: string;
+}
+
+/** "create deletebackuprequests.velero.io in namespace velero": the permission a 403 says is missing. */
+export function permissionWords(ctx: Pick<ErrorContext, 'verb' | 'resource' | 'namespace'>): string | undefined {
+  if (!ctx.verb || !ctx.resource) return undefined;
+  return `${ctx.verb} ${ctx.resource}${ctx.namespace ? ` in namespace ${ctx.namespace}` : ' (cluster-wide)'}`;
+}
+
+function forbidden(ctx: ErrorContext, status: number, server: string, action: string, detail?: string): LifeboatError {
+  const missing = permissionWords(ctx);
+  const what = missing ?? action;
+  const facts = { status, server, ...(ctx.verb ? { verb: ctx.verb } : {}), ...(ctx.resource ? { resource: ctx.resource } : {}), ...(ctx.namespace ? { namespace: ctx.namespace } : {}) };
+  return new LifeboatError(
+    'PERMISSION_DENIED',
+    `The cluster refused to let user "${ctx.user ?? 'unknown'}" ${what}${detail ? `: ${detail}` : '.'}`,
+    `${missing ? `This kubeconfig lacks the permission to ${missing}. ` : ''}Ask your cluster admin for the permissions listed under Cluster → Permissions, or use an admin kubeconfig.`,
+    facts,
+  );
 }
 
 /** Maps anything client-node (or the network below it) throws to a LifeboatError. */
@@ -52,9 +74,7 @@ export function mapClusterError(err: unknown, ctx: ErrorContext = {}): LifeboatE
         { status, server },
       );
     }
-    if (status === 403) {
-      return new LifeboatError('PERMISSION_DENIED', `The cluster refused to let user "${ctx.user ?? 'unknown'}" ${action}${detail ? `: ${detail}` : '.'}`, 'Ask your cluster admin for the permissions listed under Cluster → Permissions, or use an admin kubeconfig.', { status, server });
-    }
+    if (status === 403) return forbidden(ctx, status, server, action, detail);
     return new LifeboatError('CLUSTER_UNREACHABLE', `${server} answered HTTP ${status} when Lifeboat tried to ${action}${detail ? `: ${detail}` : '.'}`, 'The API server may be starting up or overloaded. Try again in a minute; if it persists, check the control plane.', { status, server });
   }
   const code = errCode(err);
@@ -97,5 +117,59 @@ export async function probe(kc: KubeConfig, timeoutMs = DEFAULT_PROBE_TIMEOUT_MS
   } catch (err) {
     // The exec credential plugin's own failure is said as such, not as "cannot reach the cluster".
     throw execPluginFailure(kc, err) ?? mapClusterError(err, ctx);
+  }
+}
+
+/** The Kubernetes verb, resource and namespace of a REST call, for the error a 403 gives. */
+export interface KubeRequest {
+  verb: string;
+  resource: string;
+  namespace?: string;
+}
+
+/** GET /apis/velero.io/v1/namespaces/velero/backups → list backups.velero.io in velero. */
+export function describeRequest(method: string, path: string): KubeRequest {
+  const [pathname, query = ''] = path.split('?');
+  const seg = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const group = seg[0] === 'apis' ? seg[1] : '';
+  const rest = seg.slice(seg[0] === 'apis' ? 3 : 2);
+  const namespaced = rest[0] === 'namespaces' && rest.length >= 3;
+  const [plural, name, sub] = namespaced ? rest.slice(2) : rest;
+  const resource = `${plural ?? 'unknown'}${sub ? `/${sub}` : ''}${group ? `.${group}` : ''}`;
+  const verbs: Record<string, string> = { POST: 'create', PATCH: 'patch', PUT: 'update', DELETE: name ? 'delete' : 'deletecollection' };
+  const verb = method === 'GET' ? (name ? 'get' : /(^|&)watch=(true|1)/.test(query) ? 'watch' : 'list') : verbs[method] ?? method.toLowerCase();
+  return { verb, resource, ...(namespaced ? { namespace: rest[1] } : {}) };
+}
+
+/** Statuses a caller of `callCluster` handles itself (404 by default). */
+export function statusOf(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown; body?: { code?: unknown }; details?: { status?: unknown } } | undefined;
+  for (const v of [e?.code, e?.statusCode, e?.body?.code, e?.details?.status]) if (typeof v === 'number') return v;
+  return undefined;
+}
+
+/**
+ * A call through a typed client-node API (CoreV1Api, CustomObjectsApi…), with the cluster layer's
+ * one error mapping: a 403 names the verb and resource, never "a bug in Lifeboat". The statuses in
+ * `passThrough` (404 by default) are rethrown as they are, for the caller to answer.
+ */
+export async function callCluster<T>(kc: KubeConfig, request: KubeRequest, fn: () => Promise<T>, passThrough: readonly number[] = [404]): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const status = statusOf(err);
+    if (status !== undefined && passThrough.includes(status) && !(err instanceof LifeboatError)) throw err;
+    const server = currentServer(kc);
+    throw mapClusterError(err, { server, user: kc.getCurrentUser()?.name, action: `${request.verb} ${request.resource}`, ...request });
+  }
+}
+
+/** Like callCluster, with a 404 answered as undefined ("not there" is an answer, not a fault). */
+export async function findInCluster<T>(kc: KubeConfig, request: KubeRequest, fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await callCluster(kc, request, fn);
+  } catch (err) {
+    if (statusOf(err) === 404 && !(err instanceof LifeboatError)) return undefined;
+    throw err;
   }
 }

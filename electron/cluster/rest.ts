@@ -13,7 +13,7 @@ import { request as httpRequest } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import type { Journal } from '../journal.js';
-import { mapClusterError } from './connection.js';
+import { describeRequest, mapClusterError } from './connection.js';
 
 export class KubeRestError extends Error {
   constructor(readonly code: number, readonly body: unknown, method: string, path: string) {
@@ -42,6 +42,8 @@ export interface KubeRestOptions {
   passThrough?: number[];
   /** Told of every change Lifeboat makes itself (POST, PATCH, DELETE), so it shows in Activity. */
   onWrite?: (write: ClusterWrite) => void;
+  /** Records every write in the operation journal (journalClusterWrites), besides `onWrite`. */
+  journal?: Journal;
 }
 
 export interface ClusterWrite {
@@ -77,10 +79,11 @@ export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRes
   const timeoutMs = options.timeoutMs ?? 30_000;
   const passThrough = new Set(options.passThrough ?? [404]);
   passThrough.add(404); // getOrUndefined and delete rely on it
-  const server = kc.getCurrentCluster()?.server ?? '';
-  const user = kc.getCurrentUser()?.name;
+  const onWrite = writeHook(options);
 
   async function call<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const server = kc.getCurrentCluster()?.server ?? '';
+    const user = kc.getCurrentUser()?.name;
     const url = new URL(path, server);
     const opts: RequestOptions = { method, headers: { accept: 'application/json' } };
     await kc.applyToHTTPSOptions(opts);
@@ -92,9 +95,9 @@ export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRes
     const send = url.protocol === 'http:' ? httpRequest : request;
     const startedAt = new Date();
     const tell = (status?: number, error?: string) => {
-      if (method === 'GET' || !options.onWrite) return;
+      if (method === 'GET' || !onWrite) return;
       try {
-        options.onWrite({ method, path, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), status, error });
+        onWrite({ method, path, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), status, error });
       } catch {
         /* the audit trail must never break the operation */
       }
@@ -128,7 +131,7 @@ export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRes
       });
     } catch (err) {
       if (err instanceof KubeRestError && passThrough.has(err.code)) throw err;
-      throw mapClusterError(err, { server, user, action: `${method === 'GET' ? 'read' : 'change'} ${path}` });
+      throw mapClusterError(err, { server, user, action: `${method === 'GET' ? 'read' : 'change'} ${path}`, ...describeRequest(method, path) });
     }
   }
 
@@ -155,6 +158,15 @@ export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRes
   };
 }
 
+function writeHook(options: KubeRestOptions): ((w: ClusterWrite) => void) | undefined {
+  const journal = options.journal ? journalClusterWrites(options.journal) : undefined;
+  const hooks = [options.onWrite, journal].filter((h): h is (w: ClusterWrite) => void => !!h);
+  if (!hooks.length) return undefined;
+  return (w) => {
+    for (const h of hooks) h(w);
+  };
+}
+
 export function isNotFound(err: unknown): boolean {
   return err instanceof KubeRestError && err.code === 404;
 }
@@ -162,3 +174,33 @@ export function isNotFound(err: unknown): boolean {
 export function isConflict(err: unknown): boolean {
   return err instanceof KubeRestError && err.code === 409;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The workflows' views of the client (they were restore/kube.ts and setup/kube.ts)
+
+/** What the restore workflow reads and writes (DownloadRequests, the storage location's access mode). */
+export type KubeJson = Pick<KubeRest, 'get' | 'getOrUndefined' | 'post' | 'mergePatch' | 'delete'>;
+
+/** The restore workflow's client: every write journaled when `journal` is given. */
+export function kubeJson(kc: KubeConfig, timeoutMs = 30_000, journal?: Journal): KubeJson {
+  return kubeRest(kc, { timeoutMs, journal });
+}
+
+/** Setup handles 409 itself (an object `velero install` or a previous run already created is updated). */
+export interface SetupKube extends Pick<KubeRest, 'get' | 'post' | 'patch' | 'delete'> {
+  find: KubeRest['getOrUndefined'];
+}
+
+export function setupKube(kc: KubeConfig, timeoutMs = 30_000, journal?: Journal): SetupKube {
+  const rest = kubeRest(kc, { timeoutMs, passThrough: [404, 409], journal });
+  return { ...rest, find: rest.getOrUndefined };
+}
+
+/** REST path of an object from its apiVersion/kind (the kinds `velero install` creates). */
+export function objectPath(o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }, clusterScoped = CLUSTER_SCOPED.has(o.kind)): string {
+  const base = o.apiVersion === 'v1' ? '/api/v1' : `/apis/${o.apiVersion}`;
+  const plural = `${o.kind.toLowerCase()}s`;
+  return clusterScoped || !o.metadata.namespace ? `${base}/${plural}/${o.metadata.name}` : `${base}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}`;
+}
+
+const CLUSTER_SCOPED = new Set(['CustomResourceDefinition', 'Namespace', 'ClusterRoleBinding', 'ClusterRole']);

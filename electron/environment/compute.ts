@@ -8,15 +8,11 @@
  */
 import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { BackupStorageLocationInfo, Check, Environment, VeleroInfo } from '../api/contract.js';
+import type { BackupStorageLocation } from '../velero/types.js';
 import { compatibility } from './compat.js';
 import { kotsFileSystemStore } from './filesystem.js';
 import { findKotsadm } from './kotsadm.js';
 
-export interface BackupStorageLocation {
-  metadata?: { name?: string; namespace?: string };
-  spec?: { provider?: string; default?: boolean; config?: Record<string, string>; objectStorage?: { bucket?: string; prefix?: string } };
-  status?: { phase?: string; lastSyncedTime?: string; lastValidationTime?: string; message?: string };
-}
 
 export interface Snapshot {
   deployments: readonly V1Deployment[];

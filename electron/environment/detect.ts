@@ -20,6 +20,9 @@ import {
 } from '@kubernetes/client-node';
 import type { Check, Environment } from '../api/contract.js';
 import type { EventBus } from '../events.js';
+import type { Journal } from '../journal.js';
+import { statusOf } from '../cluster/connection.js';
+import { kubeRest } from '../cluster/rest.js';
 import { requestServerStatus } from '../velero/serverStatus.js';
 import { computeEnvironment, type Snapshot } from './compute.js';
 
@@ -29,6 +32,8 @@ export interface DetectorOptions {
   cliVersion?: () => Promise<string | undefined>;
   serverStatusTimeoutMs?: number;
   debounceMs?: number;
+  /** Where the ServerStatusRequests Lifeboat creates are recorded (Activity). */
+  journal?: Journal;
   /** Called when the detected Velero/KOTS namespaces change (permissions are re-checked). */
   onNamespaces?: (ns: { velero?: string; kots?: string }) => void;
 }
@@ -48,13 +53,6 @@ interface Feed {
   attempt: number;
   failedAttempt: number;
   forbidden?: boolean;
-}
-
-function statusOf(err: unknown): number | undefined {
-  const e = err as { code?: unknown; statusCode?: unknown; body?: { code?: number } };
-  if (typeof e?.code === 'number') return e.code;
-  if (typeof e?.statusCode === 'number') return e.statusCode;
-  return e?.body?.code;
 }
 
 export class EnvironmentDetector {
@@ -292,7 +290,7 @@ export class EnvironmentDetector {
       this.server = { key, problem: `The Velero server in ${ns} is not running, so it could not be asked for its version.` };
       return undefined;
     }
-    const api = this.kc.makeApiClient(CustomObjectsApi);
+    const api = kubeRest(this.kc, { journal: this.opts.journal });
     const state: typeof this.server = { key };
     this.server = state;
     state.pending = requestServerStatus(api, ns, { timeoutMs: this.opts.serverStatusTimeoutMs ?? 10_000 })

@@ -1,6 +1,7 @@
 /** Objects shaped like real ones, for environment tests (never imported by shipped code). */
 import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1StatefulSet } from '@kubernetes/client-node';
-import type { BackupStorageLocation, Snapshot } from './compute.js';
+import type { BackupStorageLocation } from '../velero/types.js';
+import type { Snapshot } from './compute.js';
 
 export const ns = (name: string, annotations?: Record<string, string>): V1Namespace => ({ metadata: { name, annotations } });
 

@@ -9,10 +9,12 @@
  * `Authorization` header set to Secret `kotsadm-authstring` key `kotsadm-authstring` (kots
  * pkg/k8sutil/portforward.go and pkg/snapshot/backup.go at v1.131.4 do the same). The auth string
  * stays in the main process: never logged, never sent to the renderer. There is no other way in: an
- * address override would be a second path that operators' clusters never take.
+ * address override would be a second path that operators' clusters never take. What Lifeboat relies
+ * on here: docs/kots-contract.md#reaching-the-admin-console and #schedule-and-retention.
  */
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
+import { callCluster } from '../cluster/connection.js';
 import { forwardToPod, isServing } from '../cluster/forward.js';
 
 export interface SnapshotConfig {
@@ -34,9 +36,9 @@ export interface AdminApiDeps {
   kc: () => KubeConfig;
   namespace: () => string | undefined;
   fetchImpl?: typeof fetch;
-  /** For tests: replaces the port-forward / override resolution. */
+  /** For unit tests: replaces the port-forward to the kotsadm pod. */
   openTarget?: () => Promise<AdminTarget>;
-  /** For tests: replaces reading the Secret. */
+  /** For unit tests: replaces reading Secret kotsadm-authstring. */
   authstring?: () => Promise<string>;
   timeoutMs?: number;
 }
@@ -58,12 +60,15 @@ export class AdminApi {
   async authstring(): Promise<string> {
     if (this.deps.authstring) return this.deps.authstring();
     const ns = this.ns();
+    const kc = this.deps.kc();
     try {
-      const s = await this.deps.kc().makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns, name: 'kotsadm-authstring' });
+      const s = await callCluster(kc, { verb: 'get', resource: 'secrets', namespace: ns }, () => kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns, name: 'kotsadm-authstring' }));
       const v = s.data?.['kotsadm-authstring'];
       if (!v) throw new Error('key kotsadm-authstring is empty');
       return Buffer.from(v, 'base64').toString('utf8');
     } catch (err) {
+      // A refusal is the cluster layer's permission error (it names the verb and resource).
+      if (err instanceof LifeboatError && err.code === 'PERMISSION_DENIED') throw err;
       throw new LifeboatError(
         'ADMIN_CONSOLE_UNREACHABLE',
         `Lifeboat could not read Secret kotsadm-authstring in namespace ${ns}: ${(err as Error).message?.split('\n')[0]}.`,
@@ -157,9 +162,10 @@ async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<
   const core = kc.makeApiClient(CoreV1Api);
   let pod: string | undefined;
   try {
-    const pods = await core.listNamespacedPod({ namespace, labelSelector: 'app=kotsadm' });
+    const pods = await callCluster(kc, { verb: 'list', resource: 'pods', namespace }, () => core.listNamespacedPod({ namespace, labelSelector: 'app=kotsadm' }));
     pod = pods.items.find(isServing)?.metadata?.name;
   } catch (err) {
+    if (err instanceof LifeboatError && err.code === 'PERMISSION_DENIED') throw err;
     throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `Lifeboat could not list the kotsadm pods in namespace ${namespace}: ${(err as Error).message?.split('\n')[0]}.`, 'Check that this kubeconfig may list pods there.');
   }
   if (!pod) {

@@ -8,8 +8,8 @@
  * - service principal (what `kubectl kots velero configure-azure service-principle` configures):
  *   ClientSecretCredential with tenant / client id / secret and the cloud's authority host.
  * - storage account key: StorageSharedKeyCredential. KOTS cannot configure Velero with a key, so the
- *   product's form does not offer it; it is here for the Azure Storage emulator (Azurite) the tests
- *   run against, which has no Entra ID to issue tokens.
+ *   product's form does not offer it; the check accepts one for an endpoint that has no Entra ID to
+ *   issue tokens, such as the Azure Storage emulator (Azurite).
  *
  * Nothing here logs; errors carry no credential (the SDK's messages do not echo keys or secrets, and
  * explainAzureError only quotes codes, statuses and the endpoint).

@@ -7,9 +7,10 @@
  *   says the log was truncated and the download stops;
  * - documents (results, resource lists, volume infos…): more than 32 MiB is an error.
  * The compressed body may not be bigger than the limit either (gzip never shrinks text that much
- * the other way round). Pure streams; downloads.ts and the restore reader apply them.
+ * the other way round). Pure streams; downloads.ts applies them (readCapped: a whole body in memory).
  */
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { LifeboatError } from '../api/errors.js';
 
 export const LOG_MAX_BYTES = 64 << 20;
@@ -120,4 +121,50 @@ export async function collect(s: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of s) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * A download's body within its kind's limits: at most `maxCompressed` bytes read (Content-Length
+ * checked first), gunzipped to at most `maxBytes` (logs truncated with a marker line, documents
+ * refused). A body that is not gzip is returned as read (some stores already decompressed it).
+ */
+export async function readCapped(res: Response, kind: string, what: string, cli?: string): Promise<Buffer> {
+  const limit = limitFor(kind)!;
+  if (Number(res.headers.get('content-length') ?? NaN) > limit.maxCompressed) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge(what, limit.maxCompressed, true);
+  }
+  const chunks: Buffer[] = [];
+  let n = 0;
+  if (res.body) {
+    for await (const c of Readable.fromWeb(res.body as never)) {
+      n += (c as Buffer).length;
+      if (n > limit.maxCompressed) throw tooLarge(what, limit.maxCompressed, true);
+      chunks.push(c as Buffer);
+    }
+  }
+  const body = Buffer.concat(chunks);
+  if (body[0] !== 0x1f || body[1] !== 0x8b) return body.length > limit.maxBytes ? truncatedOrRefused(body, limit, what, cli) : body;
+  if (limit.mode === 'refuse') {
+    try {
+      return gunzipSync(body, { maxOutputLength: limit.maxBytes });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(what, limit.maxBytes, false);
+      return body;
+    }
+  }
+  const gunzip = createGunzip();
+  const capped = outputCap(limit, what, { cli, stop: () => gunzip.destroy() });
+  gunzip.on('error', (e) => capped.destroy(e));
+  gunzip.end(body);
+  try {
+    return await collect(gunzip.pipe(capped));
+  } catch {
+    return body;
+  }
+}
+
+async function truncatedOrRefused(body: Buffer, limit: NonNullable<ReturnType<typeof limitFor>>, what: string, cli?: string): Promise<Buffer> {
+  if (limit.mode === 'refuse') throw tooLarge(what, limit.maxBytes, false);
+  return collect(Readable.from([body]).pipe(outputCap(limit, what, { cli })));
 }

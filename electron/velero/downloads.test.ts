@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
-import { downloadLines, downloadText, openDownload, type UrlSource } from './downloads.js';
+import type { UrlSource } from './downloadRequests.js';
+import { downloadLines, downloadText, openDownload } from './downloads.js';
 
 const target = { veleroNamespace: 'velero', kind: 'BackupLog' as const, name: 'instance-abc', location: 'default' };
 const source = (url = 'http://minio.velero.svc:9000/velero/backups/instance-abc/instance-abc-logs.gz?X-Amz-Signature=x'): UrlSource => ({ presignedUrl: async () => url });

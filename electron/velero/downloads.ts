@@ -1,8 +1,7 @@
 /**
- * Velero's DownloadRequest flow (velero pkg/cmd/util/downloadrequest/downloadrequest.go and
- * pkg/controller/download_request_controller.go at v1.18.3): create a DownloadRequest in the
- * Velero namespace, watch it until Velero fills in `status.downloadURL` (a presigned URL of the
- * object store), GET that URL from THIS machine, gunzip (every kind but BackupContents is gzip).
+ * Velero downloads: a DownloadRequest signs the URL (downloadRequests.ts, the one flow), then this
+ * GETs it from THIS machine and gunzips it (every kind but BackupContents is gzip): as a stream
+ * (openDownload, downloadText, downloadLines) or whole in memory (downloadBuffer).
  *
  * The presigned URL is built from the storage location's config, so it must be reachable from the
  * desktop: a store Velero reaches as an in-cluster name needs `publicUrl` on the storage location
@@ -15,143 +14,20 @@
  * redirects are not followed; while it streams, the bytes read and the bytes after gunzip are
  * capped per kind (downloadLimits.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { CustomObjectsApi, type KubeConfig, Watch } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
-import { assertDownloadHost, locationOf, type StoreLocation } from './downloadHost.js';
-import { compressedCap, limitFor, outputCap, tooLarge } from './downloadLimits.js';
-import { storeFetch } from './storeFetch.js';
+import { assertDownloadHost } from './downloadHost.js';
+import { compressedCap, limitFor, outputCap, readCapped, tooLarge } from './downloadLimits.js';
+import { words, type DownloadTarget, type UrlSource } from './downloadRequests.js';
 
-export type DownloadKind =
-  | 'BackupLog'
-  | 'BackupContents'
-  | 'BackupVolumeSnapshots'
-  | 'BackupItemOperations'
-  | 'BackupResourceList'
-  | 'BackupResults'
-  | 'BackupVolumeInfos'
-  | 'RestoreLog'
-  | 'RestoreResults'
-  | 'RestoreResourceList';
-
-const WORDS: Record<string, string> = {
-  BackupLog: 'backup log',
-  BackupContents: 'backup contents',
-  BackupResourceList: 'resource list',
-  BackupResults: 'backup results',
-  BackupVolumeInfos: 'volume information',
-  RestoreLog: 'restore log',
-  RestoreResults: 'restore results',
-  RestoreResourceList: 'restore resource list',
-};
-const words = (k: string) => WORDS[k] ?? k;
-
-export interface DownloadTarget {
-  veleroNamespace: string;
-  kind: DownloadKind;
-  /** Backup (or Restore) name. */
-  name: string;
-  /** Storage location name, for the fix text. */
-  location?: string;
-}
+export { DownloadRequests } from './downloadRequests.js';
 
 export interface DownloadOptions {
   /** How long Velero may take to sign the URL (default 30 s, like the CLI's describe). */
   timeoutMs?: number;
   /** For tests: replaces global fetch. */
   fetchImpl?: typeof fetch;
-}
-
-export interface UrlSource {
-  /** Creates the DownloadRequest and resolves with its presigned URL; always cleans up. */
-  presignedUrl(t: DownloadTarget, timeoutMs: number): Promise<string>;
-  /** How to GET that URL (default: fetch directly). */
-  fetch?: typeof fetch;
-  /** The storage location the target lives in: the URL must point at its store (downloadHost.ts). */
-  location?(t: DownloadTarget): Promise<StoreLocation>;
-}
-
-/** The Kubernetes side: create the DownloadRequest, watch it (field-selected by name), delete it. */
-export class DownloadRequests implements UrlSource {
-  /** In-cluster store addresses (a Service's ClusterIP) are reached by port-forward: storeFetch.ts. */
-  readonly fetch: typeof fetch;
-
-  constructor(private readonly kc: KubeConfig) {
-    this.fetch = storeFetch(kc);
-  }
-
-  location(t: DownloadTarget): Promise<StoreLocation> {
-    const api = this.kc.makeApiClient(CustomObjectsApi);
-    return locationOf(
-      (plural, name) =>
-        api.getNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: t.veleroNamespace, plural, name }).catch((e: unknown) => {
-          if ((e as { code?: number }).code === 404) return undefined;
-          throw e;
-        }),
-      t.kind,
-      t.name,
-      t.location,
-    );
-  }
-
-  async presignedUrl(t: DownloadTarget, timeoutMs: number): Promise<string> {
-    const api = this.kc.makeApiClient(CustomObjectsApi);
-    const name = `${t.name.slice(0, 200)}-${randomUUID()}`;
-    const G = { group: 'velero.io', version: 'v1', namespace: t.veleroNamespace, plural: 'downloadrequests' };
-    await api.createNamespacedCustomObject({
-      ...G,
-      body: { apiVersion: 'velero.io/v1', kind: 'DownloadRequest', metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'lifeboat' } }, spec: { target: { kind: t.kind, name: t.name } } },
-    });
-    let abort: AbortController | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        let settled = false;
-        const done = (err: Error | null, url?: string) => {
-          if (settled) return;
-          settled = true;
-          if (err) reject(err);
-          else resolve(url!);
-        };
-        timer = setTimeout(
-          () =>
-            done(
-              new LifeboatError(
-                'STORAGE_UNREACHABLE',
-                `Velero did not prepare a download of the ${words(t.kind)} of ${t.name} within ${Math.round(timeoutMs / 1000)} s.`,
-                `The backup storage location${t.location ? ` "${t.location}"` : ''} may not be available, or the Velero server is not running. Check both under Setup, then try again.`,
-                { downloadRequest: name },
-              ),
-            ),
-          timeoutMs,
-        );
-        const check = (obj: { status?: { downloadURL?: string } } | undefined) => {
-          const url = obj?.status?.downloadURL;
-          if (url) done(null, url);
-        };
-        new Watch(this.kc)
-          .watch(`/apis/velero.io/v1/namespaces/${t.veleroNamespace}/downloadrequests`, { fieldSelector: `metadata.name=${name}` }, (_type, obj) => check(obj as never), (err) => {
-            if (err && !settled) {
-              // the watch dropped: one direct read, else keep waiting for the timer
-              void api.getNamespacedCustomObject({ ...G, name }).then((o) => check(o as never), () => {});
-            }
-          })
-          .then((ac) => {
-            abort = ac;
-            if (settled) ac.abort();
-            // The URL may have been set before the watch began.
-            return api.getNamespacedCustomObject({ ...G, name }).then((o) => check(o as never));
-          })
-          .catch((e) => done(e as Error));
-      });
-    } finally {
-      clearTimeout(timer);
-      abort?.abort();
-      api.deleteNamespacedCustomObject({ ...G, name }).catch(() => {});
-    }
-  }
 }
 
 function hostOf(url: string): string {
@@ -172,12 +48,13 @@ export function publicUrlFix(location?: string, namespace = 'velero'): string {
 }
 
 /**
- * Opens a Velero download as a stream (gunzipped unless BackupContents). With `optional`, a 404
- * (e.g. an older backup without a results file) resolves to undefined instead of an error.
+ * Signs (DownloadRequest), checks the URL's host against the storage location and GETs it without
+ * following redirects. A 404 is undefined with `optional`, else BACKUP_NOT_FOUND; a store that cannot
+ * be reached or answers otherwise is STORAGE_UNREACHABLE, with the publicUrl fix.
  */
-export async function openDownload(source: UrlSource, t: DownloadTarget, opts: DownloadOptions & { optional?: boolean } = {}): Promise<Readable | undefined> {
+async function fetchChecked(source: UrlSource, t: DownloadTarget, opts: DownloadOptions & { optional?: boolean }, what: string): Promise<Response | undefined> {
   const url = await source.presignedUrl(t, opts.timeoutMs ?? 30_000);
-  if (source.location) assertDownloadHost(url, await source.location(t), `the ${words(t.kind)} of ${t.name}`);
+  if (source.location) assertDownloadHost(url, await source.location(t), `the ${what}`);
   const f = opts.fetchImpl ?? source.fetch ?? fetch;
   let res: Response;
   try {
@@ -188,7 +65,7 @@ export async function openDownload(source: UrlSource, t: DownloadTarget, opts: D
     const why = cause?.code ?? cause?.message ?? (err as Error).message;
     throw new LifeboatError(
       'STORAGE_UNREACHABLE',
-      `Lifeboat could not reach the backup storage at ${hostOf(url)} to download the ${words(t.kind)} of ${t.name} (${why}).`,
+      `Lifeboat could not reach the backup storage at ${hostOf(url)} to download the ${what} (${why}).`,
       publicUrlFix(t.location, t.veleroNamespace),
       { host: hostOf(url) },
     );
@@ -207,11 +84,34 @@ export async function openDownload(source: UrlSource, t: DownloadTarget, opts: D
     await res.body?.cancel().catch(() => {});
     throw new LifeboatError(
       'STORAGE_UNREACHABLE',
-      `The backup storage at ${hostOf(url)} answered HTTP ${res.status} for the ${words(t.kind)} of ${t.name}.`,
+      `The backup storage at ${hostOf(url)} answered HTTP ${res.status} for the ${what}.`,
       res.status === 403 ? `The signed URL was refused: check the clock of this machine and the storage location's credentials. ${publicUrlFix(t.location, t.veleroNamespace)}` : 'Check the storage location and its credentials under Setup, then try again.',
       { host: hostOf(url), status: res.status },
     );
   }
+  return res;
+}
+
+/**
+ * A whole download in memory (the restore wizard's resource lists, results and logs), within its
+ * kind's limits; a body that is not gzip is taken as it is (readCapped). Undefined when the store
+ * has no such file.
+ */
+export async function downloadBuffer(source: UrlSource, t: DownloadTarget, opts: DownloadOptions = {}): Promise<Buffer | undefined> {
+  const what = `${t.kind} of ${t.name}`;
+  const res = await fetchChecked(source, t, { ...opts, optional: true }, what);
+  if (!res) return undefined;
+  const cli = t.kind === 'RestoreLog' ? `velero restore logs ${t.name} -n ${t.veleroNamespace}` : t.kind === 'BackupLog' ? `velero backup logs ${t.name} -n ${t.veleroNamespace}` : undefined;
+  return readCapped(res, t.kind, what, cli);
+}
+
+/**
+ * Opens a Velero download as a stream (gunzipped unless BackupContents). With `optional`, a 404
+ * (e.g. an older backup without a results file) resolves to undefined instead of an error.
+ */
+export async function openDownload(source: UrlSource, t: DownloadTarget, opts: DownloadOptions & { optional?: boolean } = {}): Promise<Readable | undefined> {
+  const res = await fetchChecked(source, t, opts, `${words(t.kind)} of ${t.name}`);
+  if (!res?.body) return undefined;
   const body = Readable.fromWeb(res.body as never);
   const limit = limitFor(t.kind);
   if (!limit) return body;

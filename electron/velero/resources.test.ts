@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backupApps, backupType, isRunningBackup, labelValue, selectorText, summarizeBackup, volumeTotals, type PodVolumeBackup, type VeleroBackup } from './resources.js';
+import { backupApps, backupType, selectorText, summarizeBackup, volumeTotals } from './resources.js';
+import { isRunningBackup, labelValue, type PodVolumeBackup, type VeleroBackup } from './types.js';
 
 // Shaped like the objects KOTS creates (kots pkg/kotsadmsnapshot/backup.go at v1.131.4) and Velero completes.
 const instance: VeleroBackup = {

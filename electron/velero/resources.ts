@@ -7,100 +7,11 @@
  * A watch that fails (Velero's CRDs not installed yet, a dropped connection) is restarted with
  * backoff; a 404 means "no Velero CRDs", not an error of its own.
  */
-import { createHash } from 'node:crypto';
 import { CustomObjectsApi, type KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { BackupSummary, BackupType, BackupVolumes } from '../api/contract.js';
-
-export interface Meta {
-  name: string;
-  namespace: string;
-  uid?: string;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  resourceVersion?: string;
-  generateName?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-}
-
-export interface HookExec {
-  container?: string;
-  command?: string[];
-  onError?: string;
-  timeout?: string;
-}
-
-export interface BackupHookSpec {
-  name?: string;
-  includedNamespaces?: string[];
-  excludedNamespaces?: string[];
-  labelSelector?: LabelSelector;
-  pre?: Array<{ exec?: HookExec }>;
-  post?: Array<{ exec?: HookExec }>;
-}
-
-export interface VeleroBackup {
-  apiVersion?: string;
-  kind?: string;
-  metadata: Meta;
-  spec?: {
-    storageLocation?: string;
-    includedNamespaces?: string[];
-    excludedNamespaces?: string[];
-    includeClusterResources?: boolean;
-    labelSelector?: LabelSelector;
-    orLabelSelectors?: LabelSelector[];
-    ttl?: string;
-    defaultVolumesToFsBackup?: boolean;
-    hooks?: { resources?: BackupHookSpec[] };
-  };
-  status?: {
-    phase?: string;
-    startTimestamp?: string;
-    completionTimestamp?: string;
-    expiration?: string;
-    errors?: number;
-    warnings?: number;
-    failureReason?: string;
-    validationErrors?: string[];
-    progress?: { totalItems?: number; itemsBackedUp?: number };
-    hookStatus?: { hooksAttempted?: number; hooksFailed?: number };
-  };
-}
-
-export interface PodVolumeBackup {
-  apiVersion?: string;
-  kind?: string;
-  metadata: Meta;
-  spec?: { pod?: { name?: string; namespace?: string }; volume?: string; node?: string };
-  status?: { phase?: string; message?: string; progress?: { totalBytes?: number; bytesDone?: number } };
-}
-
-export interface BackupStorageLocation {
-  apiVersion?: string;
-  kind?: string;
-  metadata: Meta;
-  spec?: { provider?: string; default?: boolean; accessMode?: string; objectStorage?: { bucket?: string; prefix?: string }; config?: Record<string, string>; credential?: { name?: string; key?: string } };
-  status?: { phase?: string; lastSyncedTime?: string; lastValidationTime?: string; message?: string };
-}
-
-export const TERMINAL_BACKUP_PHASES = new Set(['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation']);
-/** Phases in which Velero is still working on the backup (velero
- * pkg/apis/velero/v1/backup_types.go at v1.18.3). */
-export const RUNNING_BACKUP_PHASES = new Set(['New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed']);
-export const isTerminalBackup = (phase: string | undefined) => !!phase && TERMINAL_BACKUP_PHASES.has(phase);
-export const isRunningBackup = (b: VeleroBackup) => !b.metadata.deletionTimestamp && RUNNING_BACKUP_PHASES.has(b.status?.phase || 'New');
-
-/** Velero's label-value shortening (names over 63 characters: first 57 + 6 hex of SHA-256). */
-export function labelValue(name: string): string {
-  if (name.length <= 63) return name;
-  return name.slice(0, 57) + createHash('sha256').update(name).digest('hex').slice(0, 6);
-}
+import { statusOf } from '../cluster/connection.js';
+import type { KubeRest } from '../cluster/rest.js';
+import { labelValue, type BackupStorageLocation, type LabelSelector, type PodVolumeBackup, type VeleroBackup } from './types.js';
 
 /** full (instance / improved-DR), partial (one app), other (not made by KOTS): from kots.io annotations. */
 export function backupType(b: Pick<VeleroBackup, 'metadata'>): BackupType {
@@ -201,13 +112,6 @@ interface Feed {
   /** Listed at least once since start. */
   listed: boolean;
   lastError?: { status?: number; message: string };
-}
-
-function statusOf(err: unknown): number | undefined {
-  const e = err as { code?: unknown; statusCode?: unknown; body?: { code?: number } };
-  if (typeof e?.code === 'number') return e.code;
-  if (typeof e?.statusCode === 'number') return e.statusCode;
-  return e?.body?.code;
 }
 
 /**
@@ -342,24 +246,19 @@ export class VeleroWatch {
 // ---------------------------------------------------------------------------------------------
 // Writes
 
-export type VeleroWriteApi = Pick<CustomObjectsApi, 'createNamespacedCustomObject' | 'getNamespacedCustomObject' | 'deleteNamespacedCustomObject'>;
+/** The cluster layer's client (cluster/rest.ts): a refusal is mapped there (a 403 names the verb and resource). */
+export type VeleroWriteApi = Pick<KubeRest, 'post'>;
 
 /** `velero backup delete` without the CLI: a DeleteBackupRequest labelled with the backup's name and uid. */
 export async function requestBackupDeletion(api: VeleroWriteApi, b: VeleroBackup): Promise<string> {
-  const created = (await api.createNamespacedCustomObject({
-    group: 'velero.io',
-    version: 'v1',
-    namespace: b.metadata.namespace,
-    plural: 'deletebackuprequests',
-    body: {
-      apiVersion: 'velero.io/v1',
-      kind: 'DeleteBackupRequest',
-      metadata: {
-        generateName: `${b.metadata.name.slice(0, 200)}-`,
-        labels: { 'velero.io/backup-name': labelValue(b.metadata.name), ...(b.metadata.uid ? { 'velero.io/backup-uid': b.metadata.uid } : {}), 'app.kubernetes.io/managed-by': 'lifeboat' },
-      },
-      spec: { backupName: b.metadata.name },
+  const created = await api.post<{ metadata?: { name?: string } } | undefined>(`/apis/velero.io/v1/namespaces/${encodeURIComponent(b.metadata.namespace)}/deletebackuprequests`, {
+    apiVersion: 'velero.io/v1',
+    kind: 'DeleteBackupRequest',
+    metadata: {
+      generateName: `${b.metadata.name.slice(0, 200)}-`,
+      labels: { 'velero.io/backup-name': labelValue(b.metadata.name), ...(b.metadata.uid ? { 'velero.io/backup-uid': b.metadata.uid } : {}), 'app.kubernetes.io/managed-by': 'lifeboat' },
     },
-  })) as { metadata?: { name?: string } };
+    spec: { backupName: b.metadata.name },
+  });
   return created?.metadata?.name ?? '';
 }

@@ -4,34 +4,34 @@
  * Processed, read `status.serverVersion` and `status.plugins`. Velero deletes processed requests
  * after a minute; we delete ours at once (best effort).
  */
-import type { CustomObjectsApi } from '@kubernetes/client-node';
 import { LifeboatError } from '../api/errors.js';
+import type { KubeRest } from '../cluster/rest.js';
 
-export type StatusApi = Pick<CustomObjectsApi, 'createNamespacedCustomObject' | 'getNamespacedCustomObject' | 'deleteNamespacedCustomObject'>;
+/** The cluster layer's client (cluster/rest.ts): errors mapped, the create and delete journaled. */
+export type StatusApi = Pick<KubeRest, 'post' | 'get' | 'delete'>;
 
 export interface ServerStatus {
   serverVersion: string;
   plugins: Array<{ name: string; kind: string }>;
 }
 
-const G = { group: 'velero.io', version: 'v1', plural: 'serverstatusrequests' };
+const path = (namespace: string, name?: string) => `/apis/velero.io/v1/namespaces/${encodeURIComponent(namespace)}/serverstatusrequests${name ? `/${encodeURIComponent(name)}` : ''}`;
 
 export async function requestServerStatus(api: StatusApi, namespace: string, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<ServerStatus> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const intervalMs = opts.intervalMs ?? 250;
-  const created = (await api.createNamespacedCustomObject({
-    ...G,
-    namespace,
-    body: { apiVersion: 'velero.io/v1', kind: 'ServerStatusRequest', metadata: { generateName: 'lifeboat-' }, spec: {} },
-  })) as { metadata?: { name?: string } };
+  const created = await api.post<{ metadata?: { name?: string } }>(path(namespace), {
+    apiVersion: 'velero.io/v1',
+    kind: 'ServerStatusRequest',
+    metadata: { generateName: 'lifeboat-', labels: { 'app.kubernetes.io/managed-by': 'lifeboat' } },
+    spec: {},
+  });
   const name = created?.metadata?.name;
   if (!name) throw new LifeboatError('INTERNAL', 'The API server created a ServerStatusRequest without a name.');
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      const obj = (await api.getNamespacedCustomObject({ ...G, namespace, name })) as {
-        status?: { phase?: string; serverVersion?: string; plugins?: Array<{ name: string; kind: string }> };
-      };
+      const obj = await api.get<{ status?: { phase?: string; serverVersion?: string; plugins?: Array<{ name: string; kind: string }> } }>(path(namespace, name));
       if (obj?.status?.phase === 'Processed') {
         if (!obj.status.serverVersion) throw new LifeboatError('TOOL_OUTPUT_INVALID', 'The Velero server processed the status request but reported no version.', 'Check the Velero server logs.');
         return { serverVersion: obj.status.serverVersion, plugins: obj.status.plugins ?? [] };
@@ -47,6 +47,6 @@ export async function requestServerStatus(api: StatusApi, namespace: string, opt
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   } finally {
-    api.deleteNamespacedCustomObject({ ...G, namespace, name }).catch(() => {});
+    api.delete(path(namespace, name)).catch(() => {});
   }
 }

@@ -3,7 +3,7 @@ import { BackupSizes, explainStoreError, parseAwsCredentials, storeAccess } from
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BackupStorageLocation } from './resources.js';
+import type { BackupStorageLocation } from './types.js';
 
 const bsl = (spec: BackupStorageLocation['spec']): BackupStorageLocation => ({ metadata: { name: 'default', namespace: 'velero' }, spec });
 

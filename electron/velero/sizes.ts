@@ -20,7 +20,7 @@ import { Agent } from 'node:https';
 import { dirname, join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { BackupStorageLocation, VeleroBackup } from './resources.js';
+import type { BackupStorageLocation, VeleroBackup } from './types.js';
 
 export interface StoreAccess {
   location: string;

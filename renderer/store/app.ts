@@ -2,7 +2,7 @@ import type { AppSlice, SetState, StoreDeps } from './types.js';
 import { toErrorView } from './errors.js';
 
 export function createAppSlice(set: SetState, deps: StoreDeps): AppSlice {
-  const { api } = deps;
+  const { api, notify } = deps;
   return {
     appInfo: null,
     tools: null,
@@ -15,6 +15,23 @@ export function createAppSlice(set: SetState, deps: StoreDeps): AppSlice {
         tools: tools.status === 'fulfilled' ? tools.value : null,
         toolsError: tools.status === 'rejected' ? toErrorView(tools.reason) : null,
       });
+    },
+    async choosePath(input) {
+      try {
+        const chosen = await api.call('app.choosePath', input);
+        return chosen.available ? chosen.path : null;
+      } catch (e) {
+        notify?.('Could not open the file dialog', toErrorView(e));
+        return null;
+      }
+    },
+    async showInFolder(path) {
+      try {
+        const r = await api.call('app.showInFolder', { path });
+        if (!r.shown) notify?.('Not shown in the folder', { code: 'NOT_SHOWN', message: r.reason ?? `Lifeboat did not show ${path}.` });
+      } catch (e) {
+        notify?.('Could not show it in the folder', toErrorView(e));
+      }
     },
   };
 }

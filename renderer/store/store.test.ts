@@ -221,3 +221,24 @@ describe('store', () => {
     expect(createLifeboatStore({ api: f.api, storage }).getState().colorScheme).toBe('auto');
   });
 });
+
+describe('app slice: desktop dialogs and Show in folder', () => {
+  it('choosePath answers the chosen path, and null when cancelled or not available (web mode)', async () => {
+    let reply: unknown = { available: true, path: '/home/op/.kube/config' };
+    const f = fakeApi({ 'app.choosePath': () => reply });
+    const store = createLifeboatStore({ api: f.api });
+    expect(await store.getState().choosePath({ kind: 'open-file', title: 'Kubeconfig' })).toBe('/home/op/.kube/config');
+    reply = { available: true, path: null };
+    expect(await store.getState().choosePath({ kind: 'open-file', title: 'Kubeconfig' })).toBeNull();
+    reply = { available: false, path: null, reason: 'web mode' };
+    expect(await store.getState().choosePath({ kind: 'open-file', title: 'Kubeconfig' })).toBeNull();
+  });
+
+  it('showInFolder tells the operator when the main process refused', async () => {
+    const notify = vi.fn();
+    const f = fakeApi({ 'app.showInFolder': () => ({ shown: false, reason: 'Lifeboat shows only what it wrote.' }) });
+    const store = createLifeboatStore({ api: f.api, notify });
+    await store.getState().showInFolder('/etc/passwd');
+    expect(notify).toHaveBeenCalledWith('Not shown in the folder', expect.objectContaining({ message: 'Lifeboat shows only what it wrote.' }));
+  });
+});

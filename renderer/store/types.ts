@@ -74,6 +74,10 @@ export interface AppSlice {
   tools: BundledTool[] | null;
   toolsError: ErrorView | null;
   loadApp(): Promise<void>;
+  /** A native file dialog's path (Electron); null when cancelled or not available (web mode: the typed field only). */
+  choosePath(input: MethodInput<'app.choosePath'>): Promise<string | null>;
+  /** Reveals a report or export Lifeboat wrote in the file manager (Electron); a refusal is notified. */
+  showInFolder(path: string): Promise<void>;
 }
 
 export interface UiSlice {

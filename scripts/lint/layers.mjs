@@ -9,7 +9,10 @@
  * - those shared files import nothing of electron/ beyond themselves, and no node:* built-in, so
  *   what the renderer may import stays pure (the wall holds transitively).
  * - electron/ never imports renderer/.
- * - the `electron` module only where Electron itself is needed (option `electronModule`).
+ * - the `electron` module only where Electron itself is needed (option `electronModule`; an entry
+ *   ending in `/` allows a whole folder).
+ * - electron/desktop/ (native dialogs, notifications: Electron only) is imported only by
+ *   electron/main and its own files, so web mode never loads it.
  * - the domain folders (cluster, velero, kots, registry, tools, environment, storage) never import
  *   electron/workflows/ or electron/transport/, nor the app's wiring (app, main, preload, web).
  * - electron/workflows/<area> reaches another area only through its door: `<other>/handlers`
@@ -26,10 +29,12 @@ import { dirname, join, relative, sep } from 'node:path';
 const SHARED = [/^electron\/api\//, /^electron\/transport\/protocol$/];
 const DOMAINS = ['cluster', 'velero', 'kots', 'registry', 'tools', 'environment', 'storage'];
 const WIRING = ['electron/app', 'electron/main', 'electron/preload', 'electron/web'];
+const DESKTOP = 'electron/desktop/';
 
 const isShared = (p) => SHARED.some((r) => r.test(p));
 const stripExt = (p) => p.replace(/\.(d\.ts|ts|tsx|mts|cts|js|jsx|mjs|cjs)$/, '');
 const toPosix = (p) => p.split(sep).join('/');
+const listed = (list, from) => list.some((e) => (e.endsWith('/') ? from.startsWith(e) : e === from));
 
 /**
  * The wall an import from `from` (repo path, no extension) of `spec` crosses, as a message, or
@@ -38,7 +43,7 @@ const toPosix = (p) => p.split(sep).join('/');
 export function wallCrossed(from, spec, target, { electronModule = [], typeOnly = false, workflowDoors = true } = {}) {
   const inElectron = from.startsWith('electron/');
   if (spec === 'electron' || spec.startsWith('electron/')) {
-    if (!target && (inElectron || from.startsWith('renderer/')) && !electronModule.includes(from)) {
+    if (!target && (inElectron || from.startsWith('renderer/')) && !listed(electronModule, from)) {
       return `only ${electronModule.join(', ')} may import the 'electron' module; pass what is needed in from there`;
     }
     if (!target) return undefined;
@@ -54,6 +59,9 @@ export function wallCrossed(from, spec, target, { electronModule = [], typeOnly 
     return `${from} is shared with the renderer: it may import only electron/api/** and electron/transport/protocol (not ${target})`;
   }
   if (inElectron && target.startsWith('renderer/')) return `electron/ never imports renderer/ (${target})`;
+  if (target.startsWith(DESKTOP) && from !== 'electron/main' && !from.startsWith(DESKTOP)) {
+    return `only electron/main imports ${DESKTOP} (Electron only; web mode must not load it), not ${from}`;
+  }
   const domain = DOMAINS.find((d) => from.startsWith(`electron/${d}/`));
   if (domain && (target.startsWith('electron/workflows/') || target.startsWith('electron/transport/') || WIRING.includes(target))) {
     return `electron/${domain}/ is a domain folder: it never imports workflows, transports or the app's wiring (${target})`;

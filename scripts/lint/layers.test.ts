@@ -15,6 +15,16 @@ describe('the layer walls', () => {
     expect(wallCrossed('electron/main', 'electron', undefined, opts)).toBeUndefined();
     expect(wallCrossed('electron/tools/runner', 'electron', undefined, opts)).toMatch(/'electron' module/);
   });
+  it('lets a folder entry (ending in /) import the electron module, and only main.ts import electron/desktop/', () => {
+    const withDesktop = { electronModule: [...opts.electronModule, 'electron/desktop/'] };
+    expect(wallCrossed('electron/desktop/index', 'electron', undefined, withDesktop)).toBeUndefined();
+    expect(wallCrossed('electron/desktop/index', 'electron', undefined, opts)).toMatch(/'electron' module/);
+    expect(wallCrossed('electron/desktopx', 'electron', undefined, withDesktop)).toMatch(/'electron' module/);
+    expect(wallCrossed('electron/main', './desktop/index.js', 'electron/desktop/index', withDesktop)).toBeUndefined();
+    expect(wallCrossed('electron/desktop/index', './finished.js', 'electron/desktop/finished', withDesktop)).toBeUndefined();
+    expect(wallCrossed('electron/app', './desktop/index.js', 'electron/desktop/index', withDesktop)).toMatch(/only electron\/main/);
+    expect(wallCrossed('electron/web', './desktop/writtenPaths.js', 'electron/desktop/writtenPaths', withDesktop)).toMatch(/only electron\/main/);
+  });
   it('keeps domain folders below workflows and transports', () => {
     expect(wallCrossed('electron/registry/client/auth', '../../workflows/registry/jobs.js', 'electron/workflows/registry/jobs', opts)).toMatch(/domain folder/);
     expect(wallCrossed('electron/registry/client/auth', './transport.js', 'electron/registry/client/transport', opts)).toBeUndefined();

@@ -2,7 +2,7 @@
  * Finding the Velero Backup a "Back up now" request made, and waiting for it to show in the watch.
  */
 import type { FollowedBackup } from '../../api/contract.js';
-import type { VeleroBackup } from '../../velero/resources.js';
+import type { VeleroBackup } from '../../velero/types.js';
 import { isInstanceBackup, rowKey } from './replicated.js';
 
 /**

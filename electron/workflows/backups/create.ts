@@ -16,7 +16,7 @@ import { LifeboatError } from '../../api/errors.js';
 import type { AdminApi } from '../../kots/adminApi.js';
 import { backupArgs, backupFailure, parseBackupOutput } from '../../kots/cli.js';
 import type { Tools } from '../../tools/tools.js';
-import type { VeleroBackup } from '../../velero/resources.js';
+import type { VeleroBackup } from '../../velero/types.js';
 import { findCreated, identities, type Waiters } from './appear.js';
 import type { Follow } from './follow.js';
 import { exportDir, type startBackupRegistryExport } from './registryExport.js';

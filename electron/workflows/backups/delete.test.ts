@@ -11,7 +11,7 @@ function setup(init: Parameters<typeof harness>[0], fail?: Error) {
   const h = harness(init);
   const created: string[] = [];
   const api = {
-    createNamespacedCustomObject: async ({ body }: { body: { spec: { backupName: string } } }) => {
+    post: async (_path: string, body: { spec: { backupName: string } }) => {
       if (fail) throw fail;
       created.push(body.spec.backupName);
       return { metadata: { name: `${body.spec.backupName}-req` } };

@@ -5,14 +5,16 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { LifeboatError } from '../../api/errors.js';
+import { statusOf } from '../../cluster/connection.js';
 import { journalClusterWrites } from '../../cluster/rest.js';
 import type { Journal } from '../../journal.js';
-import { isRunningBackup, requestBackupDeletion, type VeleroBackup, type VeleroWriteApi } from '../../velero/resources.js';
+import { requestBackupDeletion, type VeleroWriteApi } from '../../velero/resources.js';
+import { isRunningBackup, type VeleroBackup } from '../../velero/types.js';
 import type { BackupScope } from './scope.js';
 
 export interface DeleteDeps {
   scope: BackupScope;
-  /** The client the requests are created with (made once the checks have passed). */
+  /** The cluster layer's client the requests are created with (made once the checks have passed). */
   api: () => VeleroWriteApi;
   journal: Journal;
 }
@@ -41,8 +43,7 @@ export async function deleteBackup(deps: DeleteDeps, name: string, confirm: stri
       requests.push(await requestBackupDeletion(api, b));
       journal({ method: 'POST', path, startedAt, durationMs: Date.now() - Date.parse(startedAt), status: 201 });
     } catch (err) {
-      const status = (err as { code?: unknown }).code;
-      journal({ method: 'POST', path, startedAt, durationMs: Date.now() - Date.parse(startedAt), status: typeof status === 'number' ? status : undefined, error: (err as Error).message?.split('\n')[0] });
+      journal({ method: 'POST', path, startedAt, durationMs: Date.now() - Date.parse(startedAt), status: statusOf(err), error: (err as Error).message?.split('\n')[0] });
       throw err;
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeBackup, type VeleroBackup } from '../../velero/resources.js';
+import { summarizeBackup } from '../../velero/resources.js';
+import { type VeleroBackup } from '../../velero/types.js';
 import { backupDetail, parseResults, type DetailDeps } from './detail.js';
 import { APP, appBackup, completed, DR_NAME, INFRA, infraBackup } from './improvedDr.test-fixtures.js';
 import { BackupRowIndex } from './replicated.js';

@@ -5,8 +5,10 @@
  */
 import type { BackupDetail, BackupSummary } from '../../api/contract.js';
 import { toErrorData } from '../../api/errors.js';
-import { downloadText, type UrlSource } from '../../velero/downloads.js';
-import { isTerminalBackup, selectorText, type PodVolumeBackup, type VeleroBackup } from '../../velero/resources.js';
+import type { UrlSource } from '../../velero/downloadRequests.js';
+import { downloadText } from '../../velero/downloads.js';
+import { selectorText } from '../../velero/resources.js';
+import { isTerminalBackup, type PodVolumeBackup, type VeleroBackup } from '../../velero/types.js';
 import { parseHookOutcomes } from './hooks.js';
 import { memberType, mergeDetails } from './replicated.js';
 import { downloadTarget, type BackupScope } from './scope.js';

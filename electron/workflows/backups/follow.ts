@@ -8,8 +8,9 @@
  */
 import type { BackupRegistryExport, BackupSummary, FollowedBackup } from '../../api/contract.js';
 import { toErrorData } from '../../api/errors.js';
-import type { VeleroBackup } from '../../velero/resources.js';
-import { advance, isActive, loadFollowed, saveFollowed } from './followed.js';
+import type { VeleroBackup } from '../../velero/types.js';
+import type { StateStore } from '../../stateFile.js';
+import { advance, followedStore, isActive } from './followed.js';
 import { rowKey } from './replicated.js';
 import type { BackupScope } from './scope.js';
 
@@ -23,11 +24,13 @@ export interface FollowDeps {
 
 export class Follow {
   private current: FollowedBackup | null;
+  private readonly file: StateStore<FollowedBackup>;
   /** create() is between its checks and the followed backup's hand-over (or failure). */
   starting = false;
 
   constructor(private readonly deps: FollowDeps) {
-    this.current = loadFollowed(deps.dataDir);
+    this.file = followedStore(deps.dataDir);
+    this.current = this.file.load() ?? null;
   }
 
   get(): FollowedBackup | null {
@@ -41,7 +44,7 @@ export class Follow {
 
   set(f: FollowedBackup): void {
     this.current = f;
-    saveFollowed(this.deps.dataDir, f);
+    this.file.save(f);
     this.deps.emit(f);
   }
 
@@ -94,7 +97,7 @@ export class Follow {
       // Saved but not sent: what follows sends the settled state.
       f = { ...f, registry: reg };
       this.current = f;
-      saveFollowed(this.deps.dataDir, f);
+      this.file.save(f);
     }
     if (f.backupName) {
       this.track();

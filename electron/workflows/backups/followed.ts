@@ -3,27 +3,26 @@
  * (so a restart re-attaches to a backup still running), and the pure rules for advancing it from
  * the Velero Backup's phase.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { FollowedBackup, type BackupSummary } from '../../api/contract.js';
-import { bySchema, readStateFile } from '../../stateFile.js';
+import { bySchema, StateStore } from '../../stateFile.js';
 
 export function followedFile(dataDir: string): string {
   return join(dataDir, 'backups', 'followed.json');
 }
 
+// A torn or foreign file is moved aside and reported (stateFile.ts): the Backups list still shows
+// every Velero Backup, only the "followed" panel starts empty.
+export function followedStore(dataDir: string): StateStore<FollowedBackup> {
+  return new StateStore({ file: followedFile(dataDir), accept: bySchema(FollowedBackup), consequence: 'no backup is followed; every backup is still in the Backups list' });
+}
+
 export function loadFollowed(dataDir: string): FollowedBackup | null {
-  // A torn or foreign file is moved aside and reported (stateFile.ts): the Backups list still shows
-  // every Velero Backup, only the "followed" panel starts empty.
-  return readStateFile(followedFile(dataDir), bySchema(FollowedBackup), 'no backup is followed; every backup is still in the Backups list') ?? null;
+  return followedStore(dataDir).load() ?? null;
 }
 
 export function saveFollowed(dataDir: string, f: FollowedBackup): void {
-  const file = followedFile(dataDir);
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(f, null, 2), { mode: 0o600 });
-  renameSync(tmp, file);
+  followedStore(dataDir).save(f);
 }
 
 export const isActive = (f: FollowedBackup | null | undefined): boolean => !!f && (f.state === 'starting' || f.state === 'running');

@@ -5,9 +5,10 @@
 import type { BackupsMethods } from '../../api/contract.js';
 import type { AreaHandlers } from '../../transport/dispatch.js';
 import type { Services } from '../services.js';
-import { BackupsService } from './service.js';
+import { BackupsService, type BackupsOptions } from './service.js';
 
-export function backupsHandlers(services: Services, service = new BackupsService(services)): AreaHandlers<BackupsMethods> {
+export function backupsHandlers(services: Services, opts: BackupsOptions = {}): AreaHandlers<BackupsMethods> {
+  const service = new BackupsService(services, opts);
   return {
     'backups.list': () => service.list(),
     'backups.rows': () => service.rows(),

@@ -10,7 +10,7 @@
  *   lines with hook fields mark a failure).
  */
 import type { BackupHook, HookOutcome } from '../../api/contract.js';
-import type { BackupHookSpec, LabelSelector } from '../../velero/resources.js';
+import type { BackupHookSpec, LabelSelector } from '../../velero/types.js';
 
 export interface PodLike {
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };

@@ -16,7 +16,7 @@
  * name (`return veleroBackup.Name // TODO(improveddr): return metadata.BackupName`), which the
  * handler (kots pkg/handlers/backup.go at v1.131.4) answers as backupName.
  */
-import type { VeleroBackup } from '../../velero/resources.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 export const DR_NAME = 'my-app-1a2b3c4d';
 export const INFRA = 'instance-7xk2p';

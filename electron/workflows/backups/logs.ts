@@ -7,8 +7,9 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { BackupLogPage } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
-import { openDownload, type UrlSource } from '../../velero/downloads.js';
-import { isTerminalBackup } from '../../velero/resources.js';
+import type { UrlSource } from '../../velero/downloadRequests.js';
+import { openDownload } from '../../velero/downloads.js';
+import { isTerminalBackup } from '../../velero/types.js';
 import { combineLogs, memberType } from './replicated.js';
 import { downloadTarget, type BackupScope } from './scope.js';
 

@@ -4,7 +4,8 @@
  * taken (full or one application, with or without the registry export).
  */
 import type { BackupReadiness, Check } from '../../api/contract.js';
-import { isRunningBackup } from '../../velero/resources.js';
+import { isRunningBackup } from '../../velero/types.js';
+import { backupLocationCheck, veleroServerChecks } from '../../velero/readiness.js';
 import { registryExportOffer } from './registryExport.js';
 import type { BackupScope } from './scope.js';
 
@@ -30,7 +31,7 @@ export function backupReadiness(deps: ReadinessDeps): BackupReadiness {
   const kots = env?.kots;
   if (env && !kots?.found) add(false, 'No KOTS admin console found', 'A KOTS backup needs the admin console (kotsadm) in the cluster.', 'Connect to the cluster where the application is installed.');
   else if (kots?.found) add(true, `KOTS admin console in namespace ${kots.namespace}`);
-  veleroChecks(deps.scope, add);
+  veleroChecks(deps.scope, add, checks);
   if (deps.starting()) add(false, 'A backup is being started', 'Lifeboat is already starting a backup.', 'Wait for it to appear in the list.');
   const flavour = env?.flavour;
   const registryExport = registryExportOffer(env, deps.dataDir);
@@ -45,22 +46,14 @@ export function backupReadiness(deps: ReadinessDeps): BackupReadiness {
   };
 }
 
-/** Velero installed and running, its storage location, and any backup still running. */
-function veleroChecks(scope: BackupScope, add: Add): void {
+/** Velero installed and running, its storage location (velero/readiness.ts), and any backup still running. */
+function veleroChecks(scope: BackupScope, add: Add, checks: Check[]): void {
   const env = scope.env();
   const v = env?.velero;
-  if (env && !v?.installed) add(false, 'Velero is not installed', 'KOTS backs up through Velero, and Lifeboat found no Velero Deployment in this cluster.', 'Install Velero on the Setup screen, then come back.');
-  else if (v?.installed && !v.ready) add(false, 'Velero is not running', `The Velero Deployment in namespace ${v.namespace} has no available pod, so a backup would never start.`, `Check \`kubectl -n ${v.namespace} get pods\` (scaled to 0? image not pulled?) and bring Velero back, then try again.`);
-  else if (v?.installed) add(true, `Velero ${v.version ?? ''} is running`.replace('  ', ' '));
+  checks.push(...veleroServerChecks(env));
   if (!v?.installed) return;
-  // The watched location is the freshest; the detector's copy stands in until the watch has one.
-  const bsl = scope.defaultLocation();
   const envBsl = v.storageLocations.find((l) => l.name === 'default') ?? v.storageLocations.find((l) => l.isDefault);
-  const phase = bsl?.status?.phase ?? envBsl?.phase;
-  const message = bsl?.status?.message ?? envBsl?.message;
-  if (!bsl && !envBsl) add(false, 'No backup storage location', 'KOTS backs up to the storage location named "default", and there is none.', 'Configure a storage destination on the Setup screen.');
-  else if (phase !== 'Available') add(false, `Storage location "${bsl?.metadata.name ?? envBsl?.name}" is ${phase ?? 'not yet validated'}`, `Velero would refuse the backup (FailedValidation)${message ? `: ${message}` : '.'}`, 'Check the bucket, endpoint and credentials on the Setup screen; Velero re-validates it every minute.');
-  else add(true, `Storage location "${bsl?.metadata.name ?? envBsl?.name}" is Available`);
+  checks.push(backupLocationCheck(scope.defaultLocation(), envBsl));
   const running = scope.backups().filter(isRunningBackup);
   // A warning, not a block: KOTS itself starts a manual backup whatever is running (kots
   // pkg/handlers/backup.go CreateInstanceBackup at v1.131.4 has no such check; only its

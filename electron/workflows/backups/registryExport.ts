@@ -9,8 +9,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackupRegistryExport, Environment, RegistryJob, RegistryJobProgress } from '../../api/contract.js';
 import { LifeboatError, toErrorData } from '../../api/errors.js';
-import { registryService } from '../registry/handlers.js';
+import type { RegistryService } from '../registry/service.js';
 import type { Services } from '../services.js';
+
+/** What Backups uses of the registry area's service (app.ts passes the app's one). */
+export type BackupRegistry = Pick<RegistryService, 'startExport' | 'cancel' | 'isRunning'>;
 
 export function registryExportOffer(env: Environment | null, dataDir: string): { offered: boolean; reason?: string; defaultDest: string } {
   const defaultDest = join(dataDir, 'registry-exports');
@@ -45,11 +48,11 @@ export async function verifyLayout(dest: string, job: RegistryJob): Promise<{ ok
  * registry job already running — throw before anything else starts) and reports every change.
  */
 export async function startBackupRegistryExport(
-  s: Services,
+  s: Pick<Services, 'bus'> & { registry: BackupRegistry },
   dest: string,
   onUpdate: (r: BackupRegistryExport) => void,
 ): Promise<{ state: BackupRegistryExport; cancel: () => Promise<void>; done: Promise<BackupRegistryExport> }> {
-  const svc = registryService(s);
+  const svc = s.registry;
   let started: { job: RegistryJob; done: Promise<RegistryJob> };
   try {
     started = await svc.startExport({ dest, origin: 'backup' });
@@ -99,9 +102,9 @@ export async function startBackupRegistryExport(
 }
 
 /** After a restart: an export that was running in the previous process is not running any more. */
-export function interruptedIfGone(s: Services, r: BackupRegistryExport | undefined): BackupRegistryExport | undefined {
+export function interruptedIfGone(registry: () => BackupRegistry, r: BackupRegistryExport | undefined): BackupRegistryExport | undefined {
   if (!r || (r.state !== 'running' && r.state !== 'pending')) return r;
-  if (r.jobId && registryService(s).isRunning(r.jobId)) return r;
+  if (r.jobId && registry().isRunning(r.jobId)) return r;
   return {
     ...r,
     state: 'interrupted',

@@ -9,7 +9,7 @@
  * rules: which row a Velero Backup belongs to, and one summary / detail / log made of the pair.
  */
 import type { BackupDetail, BackupSummary } from '../../api/contract.js';
-import type { VeleroBackup } from '../../velero/resources.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 /** kots pkg/kotsadmsnapshot/types/types.go at v1.131.4. */
 export const DR = {

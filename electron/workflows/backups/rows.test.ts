@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import type { VeleroBackup } from '../../velero/resources.js';
+import type { VeleroBackup } from '../../velero/types.js';
 import { appBackup, completed, DR_NAME, infraBackup, running } from './improvedDr.test-fixtures.js';
 import { BackupRows, type BackupsDelta } from './rows.js';
 import { backup, harness } from './scope.test-fixtures.js';

@@ -9,7 +9,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { checkedBackupSummary, type BackupSummary } from '../../api/contract.js';
 import { encodeBackupRows, type BackupRowsWire } from '../../api/backupRows.js';
-import { labelValue, summarizeBackup, type BackupStorageLocation, type PodVolumeBackup, type VeleroBackup } from '../../velero/resources.js';
+import { summarizeBackup } from '../../velero/resources.js';
+import { labelValue, type BackupStorageLocation, type PodVolumeBackup, type VeleroBackup } from '../../velero/types.js';
 import type { BackupSizes } from '../../velero/sizes.js';
 import { BackupRowIndex, rowKey } from './replicated.js';
 import type { BackupScope } from './scope.js';

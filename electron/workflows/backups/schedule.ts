@@ -6,7 +6,7 @@ import type { BackupSchedule } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
 import type { AdminApi } from '../../kots/adminApi.js';
 import { checkCron, previousRun, retentionToDuration, retentionWords, type RetentionUnitName } from '../../kots/schedule.js';
-import type { VeleroBackup } from '../../velero/resources.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 export interface ScheduleDeps {
   admin: Pick<AdminApi, 'snapshotConfig' | 'putSchedule' | 'putRetention'>;

@@ -5,7 +5,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Environment } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
-import type { BackupStorageLocation, PodVolumeBackup, VeleroBackup } from '../../velero/resources.js';
+import type { BackupStorageLocation, PodVolumeBackup, VeleroBackup } from '../../velero/types.js';
 import { BackupScope, type WatchView } from './scope.js';
 
 export interface FakeCluster {

@@ -6,8 +6,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Environment } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
-import type { DownloadKind, DownloadTarget } from '../../velero/downloads.js';
-import type { BackupStorageLocation, VeleroBackup, VeleroWatch } from '../../velero/resources.js';
+import type { DownloadKind, DownloadTarget } from '../../velero/downloadRequests.js';
+import type { VeleroWatch } from '../../velero/resources.js';
+import type { BackupStorageLocation, VeleroBackup } from '../../velero/types.js';
 import { membersOf } from './replicated.js';
 
 /** The part of VeleroWatch the backups area reads (tests hand in a plain object). */

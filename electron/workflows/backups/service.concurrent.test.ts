@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '../../api/contract.js';
-import type { BackupStorageLocation, VeleroBackup } from '../../velero/resources.js';
+import type { BackupStorageLocation, VeleroBackup } from '../../velero/types.js';
 import type { Services } from '../services.js';
 import { BackupsService } from './service.js';
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Services } from '../services.js';
-import type { VeleroBackup, WatchListener } from '../../velero/resources.js';
+import type { WatchListener } from '../../velero/resources.js';
+import type { VeleroBackup } from '../../velero/types.js';
 import { APP, appBackup, completed, DR_NAME, INFRA, infraBackup, running } from './improvedDr.test-fixtures.js';
 
 const cluster = vi.hoisted(() => ({ backups: new Map<string, unknown>(), listeners: new Set<(kind: string, verb: string, obj: unknown) => void>(), sizes: new Map<string, number>(), deleted: [] as string[] }));

@@ -14,15 +14,18 @@
  * replicated.com/backup-name (replicated.ts). The list has ONE row for them, named by that label;
  * "Back up now" follows the pair; detail, log and delete take that name for both.
  */
-import { CoreV1Api, CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { BackupDetail, BackupLogPage, BackupReadiness, BackupSchedule, BackupSummary, CronCheck, FollowedBackup, HookPlan } from '../../api/contract.js';
 import type { BackupRowsWire } from '../../api/backupRows.js';
 import { AdminApi } from '../../kots/adminApi.js';
 import { checkCron, type RetentionUnitName } from '../../kots/schedule.js';
 import type { ClusterService } from '../../cluster/service.js';
-import { DownloadRequests, type UrlSource } from '../../velero/downloads.js';
+import { findInCluster } from '../../cluster/connection.js';
+import { kubeRest } from '../../cluster/rest.js';
+import { DownloadRequests, type UrlSource } from '../../velero/downloadRequests.js';
 import { BackupSizes } from '../../velero/sizes.js';
 import { VeleroWatch } from '../../velero/resources.js';
+import { newRegistryService } from '../registry/handlers.js';
 import type { Services } from '../services.js';
 import { findCreated, Waiters } from './appear.js';
 import { createBackup, type CreateInput } from './create.js';
@@ -32,7 +35,7 @@ import { Follow } from './follow.js';
 import { planHooks } from './hookPlan.js';
 import { BackupLogs } from './logs.js';
 import { backupReadiness } from './readiness.js';
-import { interruptedIfGone, startBackupRegistryExport } from './registryExport.js';
+import { interruptedIfGone, startBackupRegistryExport, type BackupRegistry } from './registryExport.js';
 import { BackupRows } from './rows.js';
 import { readSchedule, writeRetention, writeSchedule } from './schedule.js';
 import { BackupScope } from './scope.js';
@@ -48,6 +51,8 @@ export interface BackupsOptions {
   downloads?: (kc: KubeConfig) => UrlSource;
   /** This computer's clock (tests set one that runs ahead of the cluster's). */
   now?: () => number;
+  /** The app's RegistryService (app.ts); without one, this service makes its own on first use. */
+  registry?: BackupRegistry;
 }
 
 export class BackupsService {
@@ -60,6 +65,7 @@ export class BackupsService {
   private readonly listing: BackupRows;
   private readonly waiters = new Waiters();
   private readonly logs: BackupLogs;
+  private ownRegistry?: BackupRegistry;
 
   constructor(
     private readonly s: Services,
@@ -91,7 +97,7 @@ export class BackupsService {
     await w.start();
     this.listing.reset();
     this.follow.reattach(
-      (r) => interruptedIfGone(this.s, r),
+      (r) => interruptedIfGone(() => this.registry(), r),
       (f) => findCreated(this.scope.backups(), f, new Set(), this.scope.env()?.kots.namespace),
     );
   }
@@ -116,9 +122,13 @@ export class BackupsService {
     this.listing.scheduleFlush();
   }
 
+  private registry(): BackupRegistry {
+    return this.opts.registry ?? (this.ownRegistry ??= newRegistryService(this.s));
+  }
+
   private source(): UrlSource {
     const kc = this.s.cluster.kubeConfig();
-    return this.opts.downloads ? this.opts.downloads(kc) : new DownloadRequests(kc);
+    return this.opts.downloads ? this.opts.downloads(kc) : new DownloadRequests(kubeRest(kc, { journal: this.s.journal }), { kc });
   }
 
   // -- list / readiness --------------------------------------------------------------------------
@@ -151,7 +161,7 @@ export class BackupsService {
         members: (backups, key) => this.listing.members(backups, key),
         admin: this.admin,
         tools: this.s.tools,
-        startExport: (dest, onUpdate) => startBackupRegistryExport(this.s, dest, onUpdate),
+        startExport: (dest, onUpdate) => startBackupRegistryExport({ bus: this.s.bus, registry: this.registry() }, dest, onUpdate),
         appearMs: this.opts.appearMs,
         cliMs: this.opts.cliMs,
         now: this.opts.now,
@@ -178,7 +188,7 @@ export class BackupsService {
   // -- delete, hooks, schedule / retention -------------------------------------------------------
 
   delete(name: string, confirm: string): Promise<{ requested: boolean; request: string }> {
-    return deleteBackup({ scope: this.scope, api: () => this.s.cluster.kubeConfig().makeApiClient(CustomObjectsApi), journal: this.s.journal }, name, confirm);
+    return deleteBackup({ scope: this.scope, api: () => kubeRest(this.s.cluster.kubeConfig()), journal: this.s.journal }, name, confirm);
   }
 
   hooks(): Promise<HookPlan> {
@@ -209,14 +219,8 @@ export class BackupsService {
 /** Main process only: the store's credentials are used for the size listing and never leave it. */
 function secretReader(cluster: ClusterService): (namespace: string, name: string) => Promise<Record<string, string> | undefined> {
   return async (namespace, name) => {
-    const secret = await cluster
-      .kubeConfig()
-      .makeApiClient(CoreV1Api)
-      .readNamespacedSecret({ namespace, name })
-      .catch((e: unknown) => {
-        if ((e as { code?: number }).code === 404) return undefined;
-        throw e;
-      });
+    const kc = cluster.kubeConfig();
+    const secret = await findInCluster(kc, { verb: 'get', resource: 'secrets', namespace }, () => kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace, name }));
     return secret?.data ? Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])) : undefined;
   };
 }

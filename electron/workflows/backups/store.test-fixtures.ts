@@ -3,7 +3,7 @@
  * source, serving gzipped files by kind and Backup name; anything else answers 404.
  */
 import { gzipSync } from 'node:zlib';
-import type { UrlSource } from '../../velero/downloads.js';
+import type { UrlSource } from '../../velero/downloadRequests.js';
 
 export function fakeStore(files: Record<string, string> = {}) {
   const fetched: string[] = [];

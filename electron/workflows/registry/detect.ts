@@ -9,6 +9,7 @@
  */
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Check, Flavour } from '../../api/contract.js';
+import { callCluster, statusOf, type KubeRequest } from '../../cluster/connection.js';
 import { credentialsFor, normaliseRegistryHost, parseDockerConfig } from '../../registry/credentials.js';
 
 export { parseDockerConfig };
@@ -55,14 +56,10 @@ export interface RegistrySnapshot {
 
 type Labels = Record<string, string>;
 
-function statusOf(err: unknown): number | undefined {
-  const e = err as { code?: number; statusCode?: number; response?: { statusCode?: number } };
-  return e?.code ?? e?.statusCode ?? e?.response?.statusCode;
-}
-
-async function orNull<T>(p: Promise<T>): Promise<T | null> {
+/** A read that may find nothing or be refused (null); any other failure is the cluster layer's error. */
+async function orNull<T>(kc: KubeConfig, request: KubeRequest, read: () => Promise<T>): Promise<T | null> {
   try {
-    return await p;
+    return await callCluster(kc, request, read, [404, 403]);
   } catch (err) {
     const s = statusOf(err);
     if (s === 404 || s === 403) return null;
@@ -86,7 +83,7 @@ export async function readRegistrySnapshot(
 
   const namespaces: string[] = [];
   for (const ns of ['kurl', 'registry', 'seaweedfs']) {
-    if (await orNull(core.readNamespace({ name: ns }))) namespaces.push(ns);
+    if (await orNull(kc, { verb: 'get', resource: 'namespaces' }, () => core.readNamespace({ name: ns }))) namespaces.push(ns);
   }
   let flavour: Flavour = env.flavour ?? 'unknown';
   if (flavour === 'unknown' || flavour === 'existing') {
@@ -98,7 +95,7 @@ export async function readRegistrySnapshot(
   let workload: RegistryWorkload | undefined;
   let service: RegistrySnapshot['service'];
   if (regNs && namespaces.includes(regNs)) {
-    const dep = await orNull(apps.readNamespacedDeployment({ name: 'registry', namespace: regNs }));
+    const dep = await orNull(kc, { verb: 'get', resource: 'deployments.apps', namespace: regNs }, () => apps.readNamespacedDeployment({ name: 'registry', namespace: regNs }));
     if (dep) {
       const spec = dep.spec?.template?.spec;
       workload = {
@@ -114,7 +111,7 @@ export async function readRegistrySnapshot(
         })),
       };
     }
-    const svc = await orNull(core.readNamespacedService({ name: 'registry', namespace: regNs }));
+    const svc = await orNull(kc, { verb: 'get', resource: 'services', namespace: regNs }, () => core.readNamespacedService({ name: 'registry', namespace: regNs }));
     if (svc) service = { namespace: regNs, clusterIP: svc.spec?.clusterIP ?? undefined, port: svc.spec?.ports?.[0]?.port };
   }
 
@@ -124,7 +121,7 @@ export async function readRegistrySnapshot(
   const credentials: RegistryCredential[] = [];
   let credsEntries: ReturnType<typeof parseDockerConfig> = [];
   for (const ns of credNamespaces) {
-    const s = await orNull(core.readNamespacedSecret({ name: 'registry-creds', namespace: ns }));
+    const s = await orNull(kc, { verb: 'get', resource: 'secrets', namespace: ns }, () => core.readNamespacedSecret({ name: 'registry-creds', namespace: ns }));
     if (!s) continue;
     credsEntries = parseDockerConfig(secretString(s.data, '.dockerconfigjson'));
     // The registry's own entry, as kots GetEmbeddedRegistryCreds picks it (pkg/kotsutil/embedded.go at v1.131.4).
@@ -134,9 +131,10 @@ export async function readRegistrySnapshot(
     break;
   }
   // KOTS's own push/pull credentials (air gap): fallbacks for the host each was issued for, and only that host.
-  if (env.kotsNamespace) {
+  const kotsNs = env.kotsNamespace;
+  if (kotsNs) {
     for (const name of ['kotsadm-private-registry', 'kotsadm-replicated-registry']) {
-      const s = await orNull(core.readNamespacedSecret({ name, namespace: env.kotsNamespace }));
+      const s = await orNull(kc, { verb: 'get', resource: 'secrets', namespace: kotsNs }, () => core.readNamespacedSecret({ name, namespace: kotsNs }));
       for (const e of parseDockerConfig(secretString(s?.data, '.dockerconfigjson'))) {
         if (!e.username || e.password === undefined) continue;
         if (credentials.some((c) => c.host === e.host && c.username === e.username && c.password === e.password)) continue;
@@ -148,7 +146,7 @@ export async function readRegistrySnapshot(
   // kots.io/embedded-registry on recent Velero backups (absent Velero: none).
   const backupAnnotationHosts: string[] = [];
   const veleroNs = env.veleroNamespace ?? 'velero';
-  const list = (await orNull(custom.listNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: veleroNs, plural: 'backups' })).catch(() => null)) as
+  const list = (await orNull(kc, { verb: 'list', resource: 'backups.velero.io', namespace: veleroNs }, () => custom.listNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: veleroNs, plural: 'backups' })).catch(() => null)) as
     | { items?: Array<{ metadata?: { creationTimestamp?: string; annotations?: Labels } }> }
     | null;
   const items = [...(list?.items ?? [])].sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')));

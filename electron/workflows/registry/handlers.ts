@@ -1,26 +1,23 @@
 /**
  * The registry area's contract methods (the `registry` block of electron/api/contract.ts) mapped to its
- * workflow services. Built once by electron/app.ts from the shared services.
- *
- * Other areas reach the same service with `registryService(services)` (one instance per app):
- * Backups calls `exportForBackup()`, Restore calls `reseedForRestore()`.
+ * workflow service. electron/app.ts builds the app's one RegistryService and passes it here and to
+ * the areas that use it: Backups calls `startExport()` ("also export the registry"), Restore
+ * re-seeds through it.
  */
 import type { RegistryMethods } from '../../api/contract.js';
 import type { AreaHandlers } from '../../transport/dispatch.js';
 import type { Services } from '../services.js';
 import { RegistryService } from './service.js';
 
-const instances = new WeakMap<Services, RegistryService>();
-
-/** The app's one RegistryService (created on first use). */
-export function registryService(services: Services): RegistryService {
-  let s = instances.get(services);
-  if (!s) instances.set(services, (s = new RegistryService(services)));
-  return s;
+/**
+ * A RegistryService over these services. app.ts makes the app's one; an area built without one
+ * (its unit tests, an integration test's extra service over its own data folder) makes its own.
+ */
+export function newRegistryService(services: Services): RegistryService {
+  return new RegistryService(services);
 }
 
-export function registryHandlers(services: Services): AreaHandlers<RegistryMethods> {
-  const svc = registryService(services);
+export function registryHandlers(svc: RegistryService): AreaHandlers<RegistryMethods> {
   return {
     'registry.detect': (input) => svc.detect(input),
     'registry.checkDestination': (input) => svc.checkDestination(input.dest, input.tarPath),

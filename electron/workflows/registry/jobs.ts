@@ -3,11 +3,10 @@
  * job runs and at every state change, so a reopened Lifeboat shows what ran and can resume it.
  * Never holds a secret: a re-seed to an entered registry keeps address, user and CA path only.
  */
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { RegistryJob } from '../../api/contract.js';
-import { bySchema, readStateFile } from '../../stateFile.js';
+import { bySchema, StateStore } from '../../stateFile.js';
 
 /** What is kept beside a job to resume it (no passwords). */
 export const JobInputs = z.object({
@@ -23,18 +22,23 @@ export type JobInputs = z.infer<typeof JobInputs>;
 const Stored = z.object({ job: RegistryJob, inputs: JobInputs });
 export type StoredJob = z.infer<typeof Stored>;
 const File = z.object({ version: z.literal(1), jobs: z.array(Stored) });
+type File = z.infer<typeof File>;
 
 const KEEP = 20;
 
 export class JobStore {
   private jobs: StoredJob[] = [];
-  private writing: Promise<void> = Promise.resolve();
-  readonly file: string;
+  private readonly store: StateStore<File>;
 
   constructor(dataDir: string) {
-    this.file = path.join(dataDir, 'registry', 'jobs.json');
+    this.store = new StateStore({
+      file: path.join(dataDir, 'registry', 'jobs.json'),
+      accept: bySchema(File),
+      consequence: 'the registry job list starts empty (archives already written are untouched)',
+      serialise: (f) => JSON.stringify(f, null, 2) + '\n',
+    });
     // None yet: empty. Torn or foreign: moved aside and reported (stateFile.ts), never fatal.
-    this.jobs = readStateFile(this.file, bySchema(File), 'the registry job list starts empty (archives already written are untouched)')?.jobs ?? [];
+    this.jobs = this.store.load()?.jobs ?? [];
     // A job "running" in the file ran in an app that closed: it is interrupted, and resumable.
     for (const s of this.jobs) {
       if (s.job.state === 'running') s.job = { ...s.job, state: 'interrupted', progress: s.job.progress ? { ...s.job.progress, bytesPerSecond: 0, etaSeconds: null } : undefined };
@@ -66,14 +70,12 @@ export class JobStore {
     if (i >= 0) this.jobs[i] = { ...this.jobs[i], job };
   }
 
+  get file(): string {
+    return this.store.file;
+  }
+
+  /** Writes the list as it is now, after the writes before it (a failed write is retried by the next). */
   flush(): Promise<void> {
-    const body = JSON.stringify({ version: 1, jobs: this.jobs }, null, 2) + '\n';
-    this.writing = this.writing.then(async () => {
-      await fsp.mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await fsp.writeFile(tmp, body, { mode: 0o600 });
-      await fsp.rename(tmp, this.file);
-    }).catch(() => {});
-    return this.writing;
+    return this.store.saveLater({ version: 1, jobs: this.jobs });
   }
 }

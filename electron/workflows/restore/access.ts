@@ -5,10 +5,9 @@
  * even if detection later finds Velero elsewhere).
  */
 import type { RestoreWizard } from '../../api/contract.js';
-import { journalClusterWrites } from '../../cluster/rest.js';
 import { storeFetch } from '../../velero/storeFetch.js';
 import type { Services } from '../services.js';
-import { kubeJson, type KubeJson } from './kube.js';
+import { kubeJson, type KubeJson } from '../../cluster/rest.js';
 import { VeleroReader } from './velero.js';
 
 export interface RestoreCluster {
@@ -19,7 +18,7 @@ export interface RestoreCluster {
 
 export function restoreCluster(s: Pick<Services, 'cluster' | 'detector' | 'journal'>, wizard: () => RestoreWizard): RestoreCluster {
   const veleroNamespace = () => wizard().run?.veleroNamespace ?? s.detector.get()?.velero.namespace ?? 'velero';
-  const kube = () => kubeJson(s.cluster.kubeConfig(), 30_000, journalClusterWrites(s.journal));
+  const kube = () => kubeJson(s.cluster.kubeConfig(), 30_000, s.journal);
   return {
     kube,
     veleroNamespace,

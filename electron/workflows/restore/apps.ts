@@ -3,8 +3,8 @@
  * on this cluster now (KOTS decides from both which apps it undeploys and restores; impact.ts
  * appsInRestore).
  */
-import type { KubeJson } from './kube.js';
-import type { VeleroBackup } from './velero.js';
+import type { KubeJson } from '../../cluster/rest.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 /** The backup's apps from kots.io/apps-versions; `fallback` (the wizard's slug) when it names none. */
 export function appSlugsOf(b: VeleroBackup, fallback: string | undefined): string[] {

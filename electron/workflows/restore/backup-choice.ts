@@ -7,7 +7,8 @@ import type { Environment, RestoreBackup } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
 import { sortBackups, type EligibilityContext } from './eligibility.js';
 import { backupRows, describeRow, findBackupRow, rowChecks, type BackupRow } from './groups.js';
-import type { VeleroBackup, VeleroReader } from './velero.js';
+import type { VeleroReader } from './velero.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 export type BackupsReader = Pick<VeleroReader, 'backups' | 'locations'>;
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkBackup, describeBackup, sortBackups, type EligibilityContext } from './eligibility.js';
-import type { VeleroBackup } from './velero.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 const ctx: EligibilityContext = { now: new Date('2026-05-01T00:00:00Z'), outboundDisabled: false, veleroVersion: '1.18.3', locations: { default: 'aws' } };
 function backup(ann: Record<string, string> = {}, status: VeleroBackup['status'] = {}, loc = 'default'): VeleroBackup {
   return {
     metadata: {
       name: 'instance-abc',
+      namespace: 'velero',
       annotations: {
         'kots.io/instance': 'true',
         'kots.io/kotsadm-image': 'kotsadm/kotsadm:v1.131.4',

@@ -7,7 +7,7 @@
 import type { Check, RestoreBackup } from '../../api/contract.js';
 import { cmp, compatibility, parseVersion } from '../../environment/compat.js';
 import { imageTag } from '../../environment/compute.js';
-import type { VeleroBackup } from './velero.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 export interface EligibilityContext {
   now: Date;

@@ -24,7 +24,7 @@ function follower(start: Partial<RestoreWizard>, over: Partial<FollowerDeps> & {
     },
     verify: async (r, waitMs) => (log.push(`verify ${r.state} ${waitMs} (persisted ${mm.file().step}/${mm.file().run?.state})`), verified()),
     velero: () => ({
-      backup: async () => ({ metadata: { name: 'instance-abc' }, spec: { storageLocation: 'default' } }),
+      backup: async () => ({ metadata: { name: 'instance-abc', namespace: 'velero' }, spec: { storageLocation: 'default' } }),
       locations: async () => [location('default', { spec: { accessMode: over.accessMode ?? 'ReadWrite' } })],
       setAccessMode: async (name, mode) => (log.push(`${name} ${mode} (persisted ${JSON.stringify(mm.file().run?.readOnlyLocation)})`), {} as never),
     }),

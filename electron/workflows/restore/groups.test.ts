@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { APP, appBackup, completed, DR_NAME, INFRA, infraBackup, running } from '../backups/improvedDr.test-fixtures.js';
 import { describeBackup, type EligibilityContext } from './eligibility.js';
 import { backupRows, describeRow, findBackupRow, rowChecks } from './groups.js';
-import type { VeleroBackup } from './velero.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 const ctx: EligibilityContext = { now: new Date('2026-11-24T00:00:00Z'), outboundDisabled: undefined, veleroVersion: '1.16.2', locations: { default: 'aws' } };
 const errors = (list: VeleroBackup[], name = DR_NAME) => rowChecks(findBackupRow(list, name)!, ctx).filter((c) => c.severity === 'error');
@@ -16,6 +16,7 @@ const errors = (list: VeleroBackup[], name = DR_NAME) => rowChecks(findBackupRow
 const legacy: VeleroBackup = {
   metadata: {
     name: 'instance-legacy',
+    namespace: 'velero',
     annotations: {
       'kots.io/instance': 'true',
       'kots.io/kotsadm-image': 'kotsadm/kotsadm:v1.131.4',

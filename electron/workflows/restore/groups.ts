@@ -11,7 +11,7 @@
 import type { Check, RestoreBackup } from '../../api/contract.js';
 import { compareMembers, expectedCount, memberType, rollupStatus, rowKey, statusFromPhase, type ReplicatedStatus } from '../backups/replicated.js';
 import { checkBackup, describeBackup, EC_BACKUP, EC_RESTORE_FIX, type EligibilityContext } from './eligibility.js';
-import type { VeleroBackup } from './velero.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 /** One row of the list: its name and its Velero Backups (infra first). */
 export interface BackupRow {

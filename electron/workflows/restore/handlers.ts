@@ -5,23 +5,14 @@
 import type { RestoreMethods } from '../../api/contract.js';
 import type { AreaHandlers } from '../../transport/dispatch.js';
 import type { Services } from '../services.js';
-import { RestoreService, type RestoreTimeouts } from './service.js';
+import { RestoreService, type RestoreOptions } from './service.js';
 
-/** LIFEBOAT_RESTORE_{POLL,APPEAR,READY,RESTORE,CLI}_MS override Lifeboat's own restore timeouts (tests, slow clusters). */
-export function timeoutsFromEnv(env: NodeJS.ProcessEnv): Partial<RestoreTimeouts> {
-  const out: Partial<RestoreTimeouts> = {};
-  const keys: Array<[keyof RestoreTimeouts, string]> = [['pollMs', 'POLL'], ['appearMs', 'APPEAR'], ['readyMs', 'READY'], ['restoreMs', 'RESTORE'], ['cliMs', 'CLI']];
-  for (const [k, name] of keys) {
-    const v = env[`LIFEBOAT_RESTORE_${name}_MS`];
-    if (v && /^\d+$/.test(v)) out[k] = Number(v);
-  }
-  return out;
-}
-
-export function restoreHandlers(
-  services: Services,
-  service = new RestoreService(services, { appVersion: services.env.npm_package_version, timeouts: timeoutsFromEnv(services.env) }),
-): AreaHandlers<RestoreMethods> {
+/**
+ * `opts`: the app's version (for reports), the restore timeouts from the configuration
+ * (LIFEBOAT_RESTORE_*_MS, electron/config.ts) and the app's RegistryService, all from app.ts.
+ */
+export function restoreHandlers(services: Services, opts: RestoreOptions = {}): AreaHandlers<RestoreMethods> {
+  const service = new RestoreService(services, opts);
   return {
     'restore.state': () => service.state(),
     'restore.setSituation': ({ situation, readOnlyDuringRestore }) => service.setSituation(situation, readOnlyDuringRestore),

@@ -3,7 +3,7 @@ import type { RestoreWizard } from '../../api/contract.js';
 import { readBackups } from './backup-choice.js';
 import { checkConfirm, Launcher, refuseInProgress, rerunFrom, type LaunchDeps } from './launch.js';
 import { atRun, env, legacyBackup, location, mapKube, memMachine, restore, run } from './restore.test-fixtures.js';
-import type { VeleroRestore } from './velero.js';
+import type { VeleroRestore } from '../../velero/types.js';
 
 const sel = encodeURIComponent('kots.io/app-slug');
 const installedNow = mapKube({

@@ -11,10 +11,11 @@ import { refuseIneligible, type BackupsRead } from './backup-choice.js';
 import { findBackupRow } from './groups.js';
 import { appsInRestore } from './impact.js';
 import { stepsFor } from './kinds.js';
-import type { KubeJson } from './kube.js';
+import type { KubeJson } from '../../cluster/rest.js';
 import type { WizardMachine } from './machine.js';
 import { requireStep, runActive } from './state.js';
-import { isTerminalRestore, type VeleroBackup, type VeleroReader } from './velero.js';
+import { type VeleroReader } from './velero.js';
+import { isTerminalRestore, type VeleroBackup } from '../../velero/types.js';
 
 export const IN_PROGRESS_HINT = 'Wait for it to finish (Velero restores cannot be stopped halfway safely), then start again.';
 

@@ -3,7 +3,7 @@ import type { RestoreWizard } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
 import { existingNow, liveToDelete, previewRestore, readResourceList } from './preview.js';
 import { legacyBackup, mapKube } from './restore.test-fixtures.js';
-import type { VeleroBackup } from './velero.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 const q = (s: string) => encodeURIComponent(s);
 const items = (...names: string[]) => ({ items: names.map((name) => ({ metadata: { name } })) });

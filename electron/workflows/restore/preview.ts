@@ -7,7 +7,7 @@ import type { RestoreImpact, RestoreObjectRef, RestoreType, RestoreWizard } from
 import { LifeboatError } from '../../api/errors.js';
 import { appSlugsOf, installedApps } from './apps.js';
 import { ADMIN_DELETE_CLUSTER_KINDS, ADMIN_DELETE_KINDS, APP_DELETE_KINDS, appsInRestore, computeImpact, parseResourceList, refKey, type ResourceList } from './impact.js';
-import type { KubeJson } from './kube.js';
+import type { KubeJson } from '../../cluster/rest.js';
 import type { VeleroReader } from './velero.js';
 
 type Lister = Pick<KubeJson, 'getOrUndefined'>;

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { RestoreProgress } from '../../api/contract.js';
 import { mergeProgress, progressOf } from './progress.js';
 
-const r = { metadata: { name: 'b.my-app' }, status: { phase: 'InProgress', warnings: 2, progress: { itemsRestored: 3, totalItems: 9 }, startTimestamp: 's' } };
+const r = { metadata: { name: 'b.my-app', namespace: 'velero' }, status: { phase: 'InProgress', warnings: 2, progress: { itemsRestored: 3, totalItems: 9 }, startTimestamp: 's' } };
 const step = { component: 'app' as const, state: 'running' as const, restoreNames: ['b.my-app'] };
 
 describe('progressOf', () => {
   it('sums the pod volume restores and names the app', async () => {
     const pvrs = [
-      { metadata: { name: 'p1' }, status: { phase: 'Completed', progress: { bytesDone: 10, totalBytes: 10 } } },
-      { metadata: { name: 'p2' }, status: { phase: 'Failed', progress: { bytesDone: 1, totalBytes: 5 } } },
-      { metadata: { name: 'p3' }, status: { phase: 'InProgress' } },
+      { metadata: { name: 'p1', namespace: 'velero' }, status: { phase: 'Completed', progress: { bytesDone: 10, totalBytes: 10 } } },
+      { metadata: { name: 'p2', namespace: 'velero' }, status: { phase: 'Failed', progress: { bytesDone: 1, totalBytes: 5 } } },
+      { metadata: { name: 'p3', namespace: 'velero' }, status: { phase: 'InProgress' } },
     ];
     const p = await progressOf({ podVolumeRestores: async () => pvrs }, r, step, 'b');
     expect(p).toEqual({
@@ -21,7 +21,7 @@ describe('progressOf', () => {
   });
 
   it('a Restore with no phase yet is New; unreadable volumes count as none', async () => {
-    const p = await progressOf({ podVolumeRestores: async () => Promise.reject(new Error('x')) }, { metadata: { name: 'b.kotsadm' } }, { ...step, component: 'admin-console' }, 'b');
+    const p = await progressOf({ podVolumeRestores: async () => Promise.reject(new Error('x')) }, { metadata: { name: 'b.kotsadm', namespace: 'velero' } }, { ...step, component: 'admin-console' }, 'b');
     expect(p).toMatchObject({ phase: 'New', component: 'admin-console', podVolumeRestores: { total: 0 } });
     expect('appSlug' in p).toBe(false);
   });

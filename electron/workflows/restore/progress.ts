@@ -5,7 +5,8 @@
  */
 import type { RestoreProgress, RestoreRunStep } from '../../api/contract.js';
 import { appSlugOfRestore } from './kinds.js';
-import type { PodVolumeRestore, VeleroReader, VeleroRestore } from './velero.js';
+import type { VeleroReader } from './velero.js';
+import type { PodVolumeRestore, VeleroRestore } from '../../velero/types.js';
 
 export async function progressOf(velero: Pick<VeleroReader, 'podVolumeRestores'>, r: VeleroRestore, step: RestoreRunStep, backup: string): Promise<RestoreProgress> {
   const pvrs = await velero.podVolumeRestores(r.metadata.name).catch((): PodVolumeRestore[] => []);

@@ -3,7 +3,7 @@ import type { RegistryJob, RestoreRegistryStep } from '../../api/contract.js';
 import { registryNeed, registrySettled, stepFromJob } from './registry-step.js';
 
 const env = (flavour: string, airgapped = true) => ({ flavour, airgap: { airgapped, reason: '' } }) as never;
-const backup = (annotations: Record<string, string> = {}) => ({ metadata: { name: 'b1', annotations } });
+const backup = (annotations: Record<string, string> = {}) => ({ metadata: { name: 'b1', namespace: 'velero', annotations } });
 
 describe('registryNeed', () => {
   it('asks for the step on a rebuilt kURL / Embedded Cluster cluster, or for a backup from an embedded registry or air gap', () => {

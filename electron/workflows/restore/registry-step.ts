@@ -6,7 +6,7 @@
  * Pure: registry-flow.ts persists and runs it.
  */
 import type { Environment, RegistryJob, RestoreRegistryStep, RestoreSituation } from '../../api/contract.js';
-import type { VeleroBackup } from './velero.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 /** What the operator accepts when skipping the step. */
 export const SKIP_CONSEQUENCE =

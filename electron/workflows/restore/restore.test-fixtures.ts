@@ -1,9 +1,9 @@
 /** Fakes shared by the restore modules' unit tests (never imported by shipped code). */
 import type { RestoreRun, RestoreWizard } from '../../api/contract.js';
-import type { KubeJson } from './kube.js';
+import type { KubeJson } from '../../cluster/rest.js';
 import { WizardMachine } from './machine.js';
 import { initialWizard } from './state.js';
-import type { VeleroBackup, VeleroBsl } from './velero.js';
+import type { VeleroBackup, BackupStorageLocation } from '../../velero/types.js';
 
 /** A machine over an in-memory file: `saved` holds every write, `announced` every announcement. */
 export function memMachine(start: Partial<RestoreWizard> = {}) {
@@ -81,7 +81,7 @@ export function legacyBackup(name = 'instance-abc', ann: Record<string, string> 
   };
 }
 
-export const location = (name = 'default', over: Partial<VeleroBsl> = {}): VeleroBsl => ({
+export const location = (name = 'default', over: Partial<BackupStorageLocation> = {}): BackupStorageLocation => ({
   metadata: { name, namespace: 'velero' },
   spec: { provider: 'aws', default: true, objectStorage: { bucket: 'backups' } },
   status: { phase: 'Available', lastSyncedTime: '2026-05-01T00:00:00Z' },

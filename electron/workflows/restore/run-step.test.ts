@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RestoreRunStep } from '../../api/contract.js';
 import { atRun, memMachine, restore, run } from './restore.test-fixtures.js';
 import { StepRunner, type StepVelero } from './run-step.js';
-import type { VeleroRestore } from './velero.js';
+import type { VeleroRestore } from '../../velero/types.js';
 
 const timeouts = { appearMs: 30, restoreMs: 60_000, cliMs: 1000, pollMs: 2 };
 const ok = JSON.stringify({ success: true });
@@ -39,7 +39,7 @@ const appStep = (state: RestoreRunStep['state'] = 'pending', extra: Partial<Rest
 describe('StepRunner', () => {
   it('clears an earlier finished Restore of the same name, persists "starting" before the CLI, and succeeds on Velero\'s word', async () => {
     const restores = new Map([['instance-abc.my-app', restore('instance-abc.my-app', 'Completed') as VeleroRestore]]);
-    const created = { metadata: { name: 'instance-abc.my-app', uid: 'new' }, status: { phase: 'Completed', progress: { itemsRestored: 7 } } };
+    const created = { metadata: { name: 'instance-abc.my-app', namespace: 'velero', uid: 'new' }, status: { phase: 'Completed', progress: { itemsRestored: 7 } } };
     const t = runner([appStep()], restores, { creates: created });
     expect(await t.r.run(t.m.generation, 0)).toBe('succeeded');
     expect(t.deleted).toEqual(['instance-abc.my-app']);
@@ -65,7 +65,7 @@ describe('StepRunner', () => {
   });
 
   it('a CLI failure is a note when Velero still restored everything', async () => {
-    const created = { metadata: { name: 'instance-abc.my-app', uid: 'n' }, status: { phase: 'Completed' } };
+    const created = { metadata: { name: 'instance-abc.my-app', namespace: 'velero', uid: 'n' }, status: { phase: 'Completed' } };
     const t = runner([appStep()], new Map(), { reject: new Error('exit 1'), creates: created });
     expect(await t.r.run(t.m.generation, 0)).toBe('attention');
     expect(t.step().message).toMatch(/ The kots command reported: .*exit 1/);

@@ -10,11 +10,12 @@ import { toErrorData } from '../../api/errors.js';
 import { parseRestoreOutput, restoreArgs } from '../../kots/restore.js';
 import type { Tools } from '../../tools/tools.js';
 import { appearWait, componentNoun } from './kinds.js';
-import { isNotFound } from './kube.js';
+import { isNotFound } from '../../cluster/rest.js';
 import type { WizardMachine } from './machine.js';
 import { mergeProgress, progressOf } from './progress.js';
 import { sleep, type RestoreTimeouts } from './timeouts.js';
-import { isTerminalRestore, type VeleroReader, type VeleroRestore } from './velero.js';
+import { type VeleroReader } from './velero.js';
+import { isTerminalRestore, type VeleroRestore } from '../../velero/types.js';
 
 export type StepState = RestoreRunStep['state'];
 export type StepVelero = Pick<VeleroReader, 'restore' | 'deleteRestore' | 'podVolumeRestores'>;

@@ -16,7 +16,7 @@ import { EventBus } from '../../events';
 import { APP, appBackup, completed, DR_NAME, INFRA, infraBackup } from '../backups/improvedDr.test-fixtures';
 import type { Services } from '../services';
 import { RestoreService } from './service';
-import type { VeleroBackup } from './velero';
+import type { VeleroBackup } from '../../velero/types';
 
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {

@@ -33,7 +33,7 @@ import type {
   RestoreType,
   RestoreWizard,
 } from '../../api/contract.js';
-import { registryService } from '../registry/handlers.js';
+import { newRegistryService } from '../registry/handlers.js';
 import type { Services } from '../services.js';
 import { restoreCluster, type RestoreCluster } from './access.js';
 import { listBackups, readBackups, type BackupsRead } from './backup-choice.js';
@@ -41,7 +41,7 @@ import { Follower } from './follower.js';
 import { Launcher } from './launch.js';
 import { WizardMachine } from './machine.js';
 import { previewRestore } from './preview.js';
-import { RegistryFlow } from './registry-flow.js';
+import { RegistryFlow, type RestoreRegistry } from './registry-flow.js';
 import { ReportFiles } from './report-file.js';
 import { StepRunner } from './run-step.js';
 import { requireStep, WizardStore } from './state.js';
@@ -53,6 +53,14 @@ import { WizardSteps } from './wizard-steps.js';
 export { DEFAULT_TIMEOUTS, type RestoreTimeouts } from './timeouts.js';
 export { flattenResults, logExcerpt } from './verify.js';
 
+export interface RestoreOptions {
+  timeouts?: Partial<RestoreTimeouts>;
+  /** Written into restore reports. */
+  appVersion?: string;
+  /** The app's RegistryService (app.ts); without one this service makes its own on first use. */
+  registry?: RestoreRegistry;
+}
+
 export class RestoreService {
   private readonly m: WizardMachine;
   private readonly cluster: RestoreCluster;
@@ -63,7 +71,7 @@ export class RestoreService {
   private readonly reports: ReportFiles;
   private readonly offConnection: () => void;
 
-  constructor(private readonly s: Services, opts: { timeouts?: Partial<RestoreTimeouts>; appVersion?: string } = {}) {
+  constructor(private readonly s: Services, opts: RestoreOptions = {}) {
     this.m = new WizardMachine(new WizardStore(s.dataDir), (w) => s.bus.emit('restore.changed', w));
     const t = withDefaults(opts.timeouts);
     const m = this.m;
@@ -71,7 +79,8 @@ export class RestoreService {
     const env = () => s.detector.get();
     this.reports = new ReportFiles(m, s.dataDir, opts.appVersion ?? '0.0.0');
     this.steps = new WizardSteps(m, { env, readBackups: () => this.readBackups(), backup: (name) => cluster.velero().backup(name) });
-    this.registry = new RegistryFlow(m, () => registryService(s));
+    let own: RestoreRegistry | undefined;
+    this.registry = new RegistryFlow(m, () => opts.registry ?? (own ??= newRegistryService(s)));
     const runner = new StepRunner(m, { tools: s.tools, velero: (ns) => cluster.velero(ns), timeouts: t });
     const verifier = new Verifier({ kube: () => cluster.kube(), velero: (ns) => cluster.velero(ns), pollMs: t.pollMs, isCurrent: (gen) => m.isCurrent(gen) });
     this.follower = new Follower(m, {

@@ -1,13 +1,12 @@
 /**
- * The wizard's persisted state: one JSON file in the data directory, written atomically (temp file +
- * rename) BEFORE each step runs, so a rerun resumes where it stopped. No secrets are ever in it.
- * The step order and which transitions are allowed live here too.
+ * The wizard's persisted state: one JSON state file in the data directory (stateFile.ts: atomic
+ * writes, a torn file moved aside), written BEFORE each step runs, so a rerun resumes where it
+ * stopped. No secrets are ever in it. The step order and which transitions are allowed live here too.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { RestoreWizard, type RestoreStep } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
-import { bySchema, readStateFile } from '../../stateFile.js';
+import { bySchema, StateStore } from '../../stateFile.js';
 import { registrySettled } from './registry-step.js';
 
 export const STEPS: RestoreStep[] = ['situation', 'backup', 'type', 'registry', 'confirm', 'run', 'verify', 'report'];
@@ -19,26 +18,25 @@ export function initialWizard(now = new Date()): RestoreWizard {
 }
 
 export class WizardStore {
-  readonly file: string;
+  // A torn, truncated or foreign file is moved aside and reported, never fatal (stateFile.ts); the
+  // wizard starts over (a running restore is still found through Velero's Restores before
+  // anything new starts).
+  private readonly store: StateStore<RestoreWizard>;
 
   constructor(dataDir: string) {
-    this.file = join(dataDir, 'restore', 'wizard.json');
+    this.store = new StateStore({ file: join(dataDir, 'restore', 'wizard.json'), accept: bySchema(RestoreWizard), consequence: 'the restore wizard starts over' });
+  }
+
+  get file(): string {
+    return this.store.file;
   }
 
   load(): RestoreWizard {
-    // A torn, truncated or foreign file is moved aside and reported, never fatal (stateFile.ts);
-    // the wizard starts over (a running restore is still found through Velero's Restores before
-    // anything new starts).
-    return readStateFile(this.file, bySchema(RestoreWizard), 'the restore wizard starts over') ?? initialWizard();
+    return this.store.load() ?? initialWizard();
   }
 
   save(w: RestoreWizard): RestoreWizard {
-    const next = { ...w, updatedAt: new Date().toISOString() };
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
-    renameSync(tmp, this.file);
-    return next;
+    return this.store.save({ ...w, updatedAt: new Date().toISOString() });
   }
 }
 

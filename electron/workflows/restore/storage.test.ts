@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { env, legacyBackup, location } from './restore.test-fixtures.js';
-import { readStorage, storageCheck } from './storage.js';
-import type { VeleroBsl } from './velero.js';
+import { restoreLocationCheck as storageCheck } from '../../velero/readiness.js';
+import { readStorage } from './storage.js';
+import type { BackupStorageLocation } from '../../velero/types.js';
 
-const reader = (locations: VeleroBsl[], backups = [legacyBackup('a'), legacyBackup('b')]) => () => ({ locations: async () => locations, backups: async () => backups });
+const reader = (locations: BackupStorageLocation[], backups = [legacyBackup('a'), legacyBackup('b')]) => () => ({ locations: async () => locations, backups: async () => backups });
 
 describe('readStorage', () => {
   it('without Velero: not ready, one error, and Velero is never asked', async () => {

@@ -1,6 +1,7 @@
 /**
  * How long Lifeboat waits for each part of a restore before it says so. Overridable per run
- * (handlers.ts reads LIFEBOAT_RESTORE_*_MS) because test clusters and slow clusters differ by hours.
+ * (LIFEBOAT_RESTORE_*_MS, parsed by electron/config.ts) because a small, fast cluster and a large, slow one
+ * differ by hours.
  */
 export interface RestoreTimeouts {
   /** How long a step's Velero Restore may take to appear once the CLI is done (or on re-attach). */

@@ -2,8 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { KubeJson } from './kube.js';
-import { isTerminalRestore, labelValue, VeleroReader } from './velero.js';
+import type { KubeJson } from '../../cluster/rest.js';
+import { VeleroReader } from './velero.js';
+import { isTerminalRestore, labelValue } from '../../velero/types.js';
 
 function fakeKube(objects: Map<string, any>, onPost?: (path: string, body: any) => void): KubeJson {
   return {

@@ -6,9 +6,10 @@
  */
 import type { Check, RestoreProgress, RestoreRun, RestoreVerification } from '../../api/contract.js';
 import { findKotsadm } from '../../environment/kotsadm.js';
-import type { KubeJson } from './kube.js';
+import type { KubeJson } from '../../cluster/rest.js';
 import { sleep } from './timeouts.js';
-import { isTerminalRestore, type VeleroReader } from './velero.js';
+import { type VeleroReader } from './velero.js';
+import { isTerminalRestore } from '../../velero/types.js';
 
 export interface VerifyDeps {
   kube(): Pick<KubeJson, 'get' | 'getOrUndefined'>;

@@ -13,7 +13,7 @@ import { chooseBackup, type BackupsRead } from './backup-choice.js';
 import type { WizardMachine } from './machine.js';
 import { registryNeed } from './registry-step.js';
 import { initialWizard, requireStep, runActive, stepIndex } from './state.js';
-import type { VeleroBackup } from './velero.js';
+import type { VeleroBackup } from '../../velero/types.js';
 
 export interface WizardStepsDeps {
   env(): Environment | null | undefined;

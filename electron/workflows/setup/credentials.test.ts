@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SetupWizard } from '../../api/contract.js';
 import { PULL_SECRET, kotsRegistryCredentials, needsSecrets, privateRegistry, pullSecret, redactCommand, registryAccess } from './credentials.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 
 const creds = { held: false, remembered: false, rememberAvailable: false, rememberNote: '' };
 const w: SetupWizard = { step: 'images', veleroNamespace: 'velero', credentials: creds, updatedAt: '', registry: { host: 'reg:5000', namespace: 'lb', username: 'u', credentials: 'entered', source: 'entered' } };

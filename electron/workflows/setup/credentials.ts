@@ -10,7 +10,7 @@ import type { Destination } from '../../kots/configure.js';
 import { credentialsFor, parseDockerConfig } from '../../registry/credentials.js';
 import type { PrivateRegistry } from '../../velero/install.js';
 import type { RegistryAccess } from './images.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 
 export const PULL_SECRET = 'registry-credentials';
 

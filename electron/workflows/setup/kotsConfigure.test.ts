@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { SetupWizard } from '../../api/contract.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 import { configureCommand, configurePhase, permissionsPhase, type ConfigureDeps } from './kotsConfigure.js';
 
 const creds = { held: true, remembered: false, rememberAvailable: false, rememberNote: '' };

@@ -11,7 +11,7 @@ import { LifeboatError } from '../../api/errors.js';
 import { configureArgs, ensurePermissionsArgs, locationMatches, parseConfigureOutput, type Destination } from '../../kots/configure.js';
 import type { Tools } from '../../tools/tools.js';
 import { Redactor } from '../../tools/redact.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 import type { PhaseResult } from './machine.js';
 import type { SecretKeeper } from './secrets.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SetupWizard } from '../../api/contract.js';
-import { KubeStatusError, type SetupKube } from './kube.js';
+import { KubeRestError, type SetupKube } from '../../cluster/rest.js';
 import { startApply } from './machine.js';
 import { DEFAULT_TIMEOUTS, patchPhase, preparePhase, refuseSecondInstall, runPhase, uninstallPhase, type PhaseDeps } from './phases.js';
 
@@ -20,7 +20,7 @@ function cluster(objects: Record<string, any> = {}) {
     get: async (p: string) => objects[p] ?? { items: [] },
     post: async (p: string, body: any) => {
       writes.push(['post', p, body]);
-      if (objects[`${p}/${body.metadata?.name}`]) throw new KubeStatusError(409, {}, 'POST', p);
+      if (objects[`${p}/${body.metadata?.name}`]) throw new KubeRestError(409, {}, 'POST', p);
       return body;
     },
     patch: async (p: string, body: any) => (writes.push(['patch', p, body]), body),

@@ -24,7 +24,7 @@ import type { Tools } from '../../tools/tools.js';
 import { imagesLockFor } from '../../velero/imagesLock.js';
 import { installArgs, uninstallArgs, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
 import { PULL_SECRET, privateRegistry, pullSecret } from './credentials.js';
-import { KubeStatusError, type SetupKube } from './kube.js';
+import { KubeRestError, type SetupKube } from '../../cluster/rest.js';
 import { configurePhase, permissionsPhase, type ConfigureSecrets } from './kotsConfigure.js';
 import { type PhaseResult, type WizardMachine, withPhase } from './machine.js';
 import type { Verification } from './verify.js';
@@ -85,7 +85,7 @@ export async function preparePhase(kube: SetupKube, w: SetupWizard, password: st
     try {
       await kube.post(`/api/v1/namespaces/${ns}/secrets`, body);
     } catch (e) {
-      if (!(e instanceof KubeStatusError && e.status === 409)) throw e;
+      if (!(e instanceof KubeRestError && e.status === 409)) throw e;
       await kube.patch(`/api/v1/namespaces/${ns}/secrets/${PULL_SECRET}`, { data: body.data });
     }
     msgs.push(`Secret ${PULL_SECRET} for ${reg.host}.`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '../../api/contract.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 import { permissionsCheck, preflightChecks, type PreflightDeps } from './preflight.js';
 
 const env = (extra: Record<string, unknown> = {}) => ({

@@ -5,7 +5,7 @@
 import type { Check, Environment } from '../../api/contract.js';
 import { fileSystemDestinationCheck } from '../../environment/filesystem.js';
 import type { Services } from '../services.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 import type { PreflightResult } from './machine.js';
 import { upgradeOffer } from './state.js';
 

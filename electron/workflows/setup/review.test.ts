@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SetupWizard } from '../../api/contract.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 import { bslSummary, buildReview, destinationNotes, installedObjects, requireReviewable, runbook, type ReviewDeps } from './review.js';
 
 const creds = { held: true, remembered: false, rememberAvailable: false, rememberNote: '' };

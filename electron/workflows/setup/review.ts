@@ -11,7 +11,7 @@ import { imagesLockFor } from '../../velero/imagesLock.js';
 import { installArgs, pluginFor, refusesLvp, requiredImages, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
 import { PULL_SECRET, needsSecrets, privateRegistry, redactCommand } from './credentials.js';
 import { configureCommand, configureSecretsNote } from './kotsConfigure.js';
-import { objectPath, type SetupKube } from './kube.js';
+import { objectPath, type SetupKube } from '../../cluster/rest.js';
 import type { SecretKeeper } from './secrets.js';
 import { upgradeOffer } from './state.js';
 

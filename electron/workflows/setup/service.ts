@@ -4,16 +4,14 @@
  * own module (preflight, destination, registryStep, review; the apply: applyRunner, phases,
  * kotsConfigure, waits, verify), with credentials.ts and secrets.ts for what is never persisted.
  */
-import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { SetupDestination, SetupMode, SetupSecrets, SetupWizard } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
-import { journalClusterWrites } from '../../cluster/rest.js';
 import { requestServerStatus } from '../../velero/serverStatus.js';
 import type { Services } from '../services.js';
 import { ApplyRunner } from './applyRunner.js';
 import { kotsRegistryCredentials, needsSecrets } from './credentials.js';
 import { checkDestination } from './destination.js';
-import { setupKube, type SetupKube } from './kube.js';
+import { setupKube, type SetupKube } from '../../cluster/rest.js';
 import * as machine from './machine.js';
 import { DEFAULT_TIMEOUTS, refuseSecondInstall, runPhase, type PhaseDeps, type SetupTimeouts } from './phases.js';
 import { preflightChecks } from './preflight.js';
@@ -60,7 +58,7 @@ export class SetupService {
   }
 
   private kube(): SetupKube {
-    return setupKube(this.s.cluster.kubeConfig(), 30_000, journalClusterWrites(this.s.journal));
+    return setupKube(this.s.cluster.kubeConfig(), 30_000, this.s.journal);
   }
 
   private env() {
@@ -184,7 +182,7 @@ export class SetupService {
   // ------------------------------------------------------------------ verification
 
   private async verifyNow(signal?: AbortSignal, waitMs = 0): Promise<Verification> {
-    const serverStatus = (ns: string) => requestServerStatus(this.s.cluster.kubeConfig().makeApiClient(CustomObjectsApi), ns, { timeoutMs: 20_000 });
+    const serverStatus = (ns: string) => requestServerStatus(this.kube(), ns, { timeoutMs: 20_000 });
     const v = await verifyVelero({ kube: this.kube(), serverStatus, pollMs: this.t.pollMs }, this.m.w, signal, waitMs);
     this.m.save(machine.withVerification(this.m.w, v));
     return v;

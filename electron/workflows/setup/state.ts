@@ -1,13 +1,13 @@
 /**
- * The setup wizard's persisted state: one JSON file in the data directory, written atomically
- * (temp file + rename) BEFORE each step or apply phase runs, so a closed app resumes at the same
- * step. Secrets are never in it (the schema has no field for them).
+ * The setup wizard's persisted state: one JSON state file in the data directory (stateFile.ts:
+ * atomic writes, a revision, a torn file moved aside), written BEFORE each step or apply phase
+ * runs, so a closed app resumes at the same step. Secrets are never in it (the schema has no
+ * field for them).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { SetupWizard, type SetupApply, type SetupStep } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
-import { bySchema, readStateFile } from '../../stateFile.js';
+import { bySchema, StateStore } from '../../stateFile.js';
 import { parseVersion } from '../../velero/install.js';
 
 
@@ -16,30 +16,30 @@ export function initialWizard(credentials: SetupWizard['credentials']): SetupWiz
 }
 
 export class SetupStore {
-  readonly file: string;
-  /** The last revision written (monotonic across saves and starts, even when a caller starts over
-   * from a fresh object), so the renderer can tell a newer snapshot from an older one. */
-  private rev = 0;
+  /** The revision of each save (`rev`) is monotonic across saves and starts, even when a caller
+   * starts over from a fresh object, so the renderer can tell a newer snapshot from an older one. */
+  private readonly store: StateStore<SetupWizard>;
 
   constructor(dataDir: string) {
-    this.file = join(dataDir, 'setup', 'wizard.json');
+    this.store = new StateStore({
+      file: join(dataDir, 'setup', 'wizard.json'),
+      accept: bySchema(SetupWizard),
+      consequence: 'the setup wizard starts over (the cluster is checked again before anything changes)',
+      revisionOf: (w) => w.rev,
+    });
+  }
+
+  get file(): string {
+    return this.store.file;
   }
 
   load(credentials: SetupWizard['credentials']): SetupWizard {
-    // A torn, truncated or foreign file is moved aside and reported, never fatal (stateFile.ts).
-    const stored = readStateFile(this.file, bySchema(SetupWizard), 'the setup wizard starts over (the cluster is checked again before anything changes)');
-    this.rev = stored?.rev ?? 0;
+    const stored = this.store.load();
     return stored ? { ...stored, credentials } : initialWizard(credentials);
   }
 
   save(w: SetupWizard): SetupWizard {
-    this.rev = Math.max(this.rev, w.rev ?? 0) + 1;
-    const next = { ...w, updatedAt: new Date().toISOString(), rev: this.rev };
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(next, null, 2), { mode: 0o600 });
-    renameSync(tmp, this.file);
-    return next;
+    return this.store.save((rev) => ({ ...w, updatedAt: new Date().toISOString(), rev }), w.rev);
   }
 }
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SetupWizard } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
-import type { SetupKube } from './kube.js';
-import { locationChecks, pluginKindFor, verifyVelero, type VerifyDeps } from './verify.js';
+import type { SetupKube } from '../../cluster/rest.js';
+import { setupLocationChecks as locationChecks } from '../../velero/readiness.js';
+import { pluginKindFor, verifyVelero, type VerifyDeps } from './verify.js';
 
 const creds = { held: false, remembered: false, rememberAvailable: false, rememberNote: '' };
 const w: SetupWizard = { step: 'apply', veleroNamespace: 'velero', credentials: creds, updatedAt: '', destination: { provider: 'gcp', auth: 'workload-identity', bucket: 'b' } };

@@ -4,8 +4,9 @@
  */
 import type { Check, SetupDestination, SetupWizard } from '../../api/contract.js';
 import { toErrorData } from '../../api/errors.js';
+import { isReady, setupLocationChecks } from '../../velero/readiness.js';
 import type { ServerStatus } from '../../velero/serverStatus.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 import { sleep } from './waits.js';
 
 export type Verification = NonNullable<SetupWizard['verification']>;
@@ -27,25 +28,10 @@ async function awaitLocation(d: VerifyDeps, ns: string, waitMs: number, signal?:
   const deadline = Date.now() + waitMs;
   for (;;) {
     const bsl = await d.kube.find(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`);
-    if (bsl?.status?.phase === 'Available' && bsl?.status?.lastSyncedTime) return bsl;
+    if (isReady(bsl)) return bsl;
     if (Date.now() >= deadline || signal?.aborted) return bsl;
     await sleep(d.pollMs * 2, signal).catch(() => undefined);
   }
-}
-
-export function locationChecks(bsl: any): Check[] {
-  const phase = bsl?.status?.phase;
-  const o = bsl?.spec?.objectStorage;
-  return [
-    !bsl
-      ? { ok: false, severity: 'error', title: 'Storage location "default"', reason: 'There is no BackupStorageLocation "default".', fix: 'Run the KOTS configure step again.' }
-      : phase === 'Available'
-        ? { ok: true, severity: 'ok', title: 'Storage location "default"', reason: `Available (${bsl.spec?.provider} ${o?.bucket}${o?.prefix ? `/${o.prefix}` : ''}), validated ${bsl.status?.lastValidationTime ?? ''}.` }
-        : { ok: false, severity: 'error', title: 'Storage location "default"', reason: `Phase ${phase ?? 'not set yet'}${bsl.status?.message ? `: ${bsl.status.message}` : ''}.`, fix: 'Velero cannot reach the destination from the cluster: check the endpoint, credentials and CA from inside the cluster network.' },
-    bsl?.status?.lastSyncedTime
-      ? { ok: true, severity: 'ok', title: 'Backups synced from storage', reason: `Last synced ${bsl.status.lastSyncedTime}.` }
-      : { ok: false, severity: 'error', title: 'Backups synced from storage', reason: 'Velero has not synced with the storage location yet.', fix: 'Wait a minute and verify again; Velero syncs every minute.' },
-  ];
 }
 
 async function serverChecks(d: VerifyDeps, ns: string, provider: SetupDestination['provider'] | undefined): Promise<{ checks: Check[]; serverVersion?: string; plugins: string[] }> {
@@ -69,7 +55,7 @@ export async function verifyVelero(d: VerifyDeps, w: SetupWizard, signal?: Abort
   const ns = w.veleroNamespace;
   const bsl = await awaitLocation(d, ns, waitMs, signal);
   const server = await serverChecks(d, ns, w.destination?.provider);
-  const checks = [...locationChecks(bsl), ...server.checks];
+  const checks = [...setupLocationChecks(bsl), ...server.checks];
   const location = bsl ? { phase: bsl.status?.phase, lastSyncedTime: bsl.status?.lastSyncedTime, message: bsl.status?.message } : undefined;
   return { ok: checks.every((c) => c.ok), checks, serverVersion: server.serverVersion, plugins: server.plugins, location, at: new Date().toISOString() };
 }

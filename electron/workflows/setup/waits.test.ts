@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 import { Cancelled, daemonSetReady, deploymentReady, diagnose, podsVerdict, waitFor } from './waits.js';
 
 const longAgo = '2020-01-01T00:00:00Z';

@@ -5,7 +5,7 @@
  */
 import { LifeboatError } from '../../api/errors.js';
 import { abortableSleep } from '../../abortableSleep.js';
-import type { SetupKube } from './kube.js';
+import type { SetupKube } from '../../cluster/rest.js';
 
 export class Cancelled extends Error {}
 

@@ -1,5 +1,6 @@
 import { Card, Group, Progress, Stack, Text, Timeline } from '@mantine/core';
 import type { BackupRegistryExport, FollowedBackup } from '../../../electron/api/contract.js';
+import { ShowInFolderButton } from '../../components/ShowInFolderButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { absoluteTime, duration, relativeTime } from '../../format.js';
 import { bytes, followedTone } from './format.js';
@@ -43,6 +44,7 @@ function RegistryPart({ r }: { r: BackupRegistryExport }) {
         {bytes(r.bytesDone ?? 0)} of {r.bytesTotal ? bytes(r.bytesTotal) : '?'} · blobs {r.blobsDone ?? 0} of {r.blobsTotal ?? '?'}
         {r.tags !== undefined ? ` · ${r.tags} tags` : ''} · to {r.dest}
       </Text>
+      {r.state === 'succeeded' && <ShowInFolderButton path={r.dest} style={{ alignSelf: 'flex-start' }} data-testid="followed-registry-show" />}
       {r.error && (
         <Text size="xs" c="red">
           {r.error.message}

@@ -1,9 +1,10 @@
-import { Button, Card, Divider, Group, List, Select, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Button, Card, Divider, Group, List, Select, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { IconLock, IconPlugConnected, IconPlugConnectedX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClusterStatus } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { PathInput } from '../../components/PathInput.js';
 import { Fact } from '../../components/Fact.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { absoluteTime, groupByPurpose, kubeconfigOriginLabel, relativeTime, type Tone } from '../../format.js';
@@ -73,11 +74,12 @@ function KubeconfigChooser() {
           data-testid="kubeconfig-select"
         />
         {selected === OTHER && (
-          <TextInput
+          <PathInput
             label="Path to a kubeconfig file"
             placeholder="/etc/kubernetes/admin.conf"
             value={otherPath}
-            onChange={(e) => setOtherPath(e.currentTarget.value)}
+            onChange={setOtherPath}
+            browse={[{ kind: 'open-file', title: 'Choose a kubeconfig file' }]}
             data-testid="kubeconfig-path"
           />
         )}

@@ -2,6 +2,7 @@ import { Button, Group, Progress, SimpleGrid, Stack, Table, Text } from '@mantin
 import { IconPlayerPlay, IconX } from '@tabler/icons-react';
 import type { RegistryJob } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ShowInFolderButton } from '../../components/ShowInFolderButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { absoluteTime, duration, plural, shortDigest } from '../../format.js';
 import { bytes, percent, phaseLabel, rate, stateLabel, timeLeft } from './format.js';
@@ -41,6 +42,12 @@ export function JobPanel({ job, onCancel, onResume, busy, testId }: { job: Regis
             {job.path}
             {job.tarPath ? ` and ${job.tarPath}` : ''} · started {absoluteTime(job.startedAt)}
           </Text>
+          {job.kind === 'export' && job.state === 'succeeded' && (
+            <Group gap={4}>
+              <ShowInFolderButton path={job.path} data-testid={`${testId}-show`} />
+              {job.tarPath && <ShowInFolderButton path={job.tarPath} label="Show the .tar" data-testid={`${testId}-show-tar`} />}
+            </Group>
+          )}
         </Stack>
         <div style={{ flexShrink: 0 }}>
           <StatusBadge tone={st.tone} testId={`${testId}-state`}>

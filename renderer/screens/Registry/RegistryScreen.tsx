@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { RegistryInfo, RegistryJob } from '../../../electron/api/contract.js';
 import { CheckList } from '../../components/CheckList.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ARCHIVE_BROWSE, CA_BROWSE, PathInput } from '../../components/PathInput.js';
 import { Fact } from '../../components/Fact.js';
 import { ScreenHeader } from '../../components/ScreenHeader.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
@@ -139,13 +140,14 @@ function DetailsCard({
         info.error && <ErrorAlert title="Lifeboat cannot read the registry" error={info.error} />
       )}
       <Group align="flex-end" mt="md" wrap="nowrap">
-        <TextInput
+        <PathInput
           style={{ flex: 1 }}
           label="Registry CA certificate (optional)"
           description="Full path of a PEM file. Without it: LIFEBOAT_REGISTRY_CA, else the system roots."
           placeholder="/path/to/registry-ca.pem"
           value={caPath}
-          onChange={(e) => setCaPath(e.currentTarget.value)}
+          onChange={setCaPath}
+          browse={CA_BROWSE}
           data-testid="registry-ca"
         />
         <Button variant="default" onClick={onDetect} loading={pending}>
@@ -182,22 +184,26 @@ function ExportPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath:
         Copies every repository, tag and layer into an OCI image layout (optionally also a single .tar), verifying each digest. Running it again into the same folder continues where it stopped and adds only what changed.
       </Text>
       <Stack gap="sm">
-        <TextInput
+        <PathInput
           label="Export folder"
           description="A new or empty folder, or the folder of an earlier export."
           placeholder="/backups/registry"
           value={dest}
-          onChange={(e) => setDest(e.currentTarget.value)}
+          onChange={setDest}
+          onChosen={(d) => void doCheck(d, tar)}
+          browse={[{ kind: 'open-folder', title: 'Choose the export folder' }]}
           onBlur={() => void doCheck(dest, tar)}
           required
           error={check && !check.ok ? `${check.reason ?? ''} ${check.fix ?? ''}` : undefined}
           data-testid="registry-export-dest"
         />
-        <TextInput
+        <PathInput
           label="Also write a .tar (optional)"
           placeholder="/backups/registry.tar"
           value={tar}
-          onChange={(e) => setTar(e.currentTarget.value)}
+          onChange={setTar}
+          onChosen={(t) => void doCheck(dest, t)}
+          browse={[{ kind: 'save-file', title: 'Write the export .tar as', filters: [{ name: 'Registry export (.tar)', extensions: ['tar'] }] }]}
           onBlur={() => void doCheck(dest, tar)}
           data-testid="registry-export-tar"
         />
@@ -264,7 +270,7 @@ function ReseedPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath:
         Pushes an export into a registry (for example the one of a rebuilt cluster), skipping layers it already has, then checks that every tag resolves to the same digest as in the export. Nothing is pushed if a layer in the export is damaged.
       </Text>
       <Stack gap="sm">
-        <TextInput label="Export folder or .tar" placeholder="/backups/registry" value={source} onChange={(e) => setSource(e.currentTarget.value)} required data-testid="registry-reseed-source" />
+        <PathInput label="Export folder or .tar" placeholder="/backups/registry" value={source} onChange={setSource} browse={ARCHIVE_BROWSE} required data-testid="registry-reseed-source" />
         <Radio.Group label="Push to" value={mode} onChange={(v) => setMode(v)}>
           <Group mt={4}>
             <Radio value="detected" label={`This cluster's registry${info?.host ? ` (${info.host})` : ''}`} disabled={!info?.reachable} data-testid="registry-reseed-detected" />
@@ -274,7 +280,7 @@ function ReseedPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath:
         {mode === 'other' && (
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             <TextInput label="Registry address" placeholder="10.96.0.11:5000" value={registry} onChange={(e) => setRegistry(e.currentTarget.value)} required data-testid="registry-reseed-address" />
-            <TextInput label="CA certificate (PEM path, optional)" placeholder="/path/to/ca.pem" value={targetCa} onChange={(e) => setTargetCa(e.currentTarget.value)} data-testid="registry-reseed-ca" />
+            <PathInput label="CA certificate (PEM path, optional)" placeholder="/path/to/ca.pem" value={targetCa} onChange={setTargetCa} browse={CA_BROWSE} data-testid="registry-reseed-ca" />
             <TextInput label="User name" autoComplete="off" value={username} onChange={(e) => setUsername(e.currentTarget.value)} data-testid="registry-reseed-username" />
             <PasswordInput label="Password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} description="Used for this run only; never stored." data-testid="registry-reseed-password" />
             <Checkbox label="Skip TLS verification (only for a registry you trust)" checked={insecure} onChange={(e) => setInsecure(e.currentTarget.checked)} />

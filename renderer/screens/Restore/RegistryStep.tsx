@@ -4,11 +4,12 @@
  * job's panel: bytes, layers, rate, time left, cancel/resume), see every tag verified — and only
  * then go on to restore the application. Skipping is an explicit choice with its consequence.
  */
-import { Alert, Button, Card, Checkbox, Group, Radio, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, Radio, Stack, Table, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconArrowLeft, IconArrowRight, IconSearch, IconUpload } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RestoreWizard } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ARCHIVE_BROWSE, CA_BROWSE, PathInput } from '../../components/PathInput.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { absoluteTime, plural, shortDigest } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
@@ -108,15 +109,15 @@ export function RegistryStep({ wizard }: { wizard: RestoreWizard }) {
         </Text>
       )}
       {choice === '__other' && (
-        <TextInput label="Path of the export" description="Absolute path of the export directory or its .tar." value={typed} onChange={(e) => setTyped(e.currentTarget.value)} disabled={running} spellCheck={false} data-testid="registry-archive-path" />
+        <PathInput label="Path of the export" description="Absolute path of the export directory or its .tar." value={typed} onChange={setTyped} browse={ARCHIVE_BROWSE} disabled={running} data-testid="registry-archive-path" />
       )}
-      <TextInput
+      <PathInput
         label="Registry CA certificate (optional)"
         description="PEM file of the CA that signed the cluster registry's certificate, if this machine does not trust it already."
         value={caPath}
-        onChange={(e) => setCaPath(e.currentTarget.value)}
+        onChange={setCaPath}
+        browse={CA_BROWSE}
         disabled={running}
-        spellCheck={false}
         data-testid="registry-ca"
       />
 

@@ -9,6 +9,7 @@ import { CheckList } from '../../components/CheckList.js';
 import { Fact } from '../../components/Fact.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { selectableRowProps } from '../../components/selectableRow.js';
+import { ShowInFolderButton } from '../../components/ShowInFolderButton.js';
 import { absoluteTime, plural, relativeTime } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
 
@@ -592,9 +593,12 @@ export function ReportStep({ wizard }: { wizard: RestoreWizard }) {
         </Button>
       </Group>
       {report && report.savedTo.length > 0 && (
-        <Text size="xs" c="dimmed">
-          Also kept in Lifeboat's data folder: {report.savedTo.join(', ')}
-        </Text>
+        <Group gap="xs">
+          <Text size="xs" c="dimmed">
+            Also kept in Lifeboat's data folder: {report.savedTo.join(', ')}
+          </Text>
+          <ShowInFolderButton path={report.savedTo.find((p) => p.endsWith('.md')) ?? report.savedTo[0]} data-testid="report-show-in-folder" />
+        </Group>
       )}
     </Stack>
   );

@@ -3,6 +3,7 @@ import { IconCopy, IconPlayerPlay, IconRefresh, IconTrash, IconUpload } from '@t
 import { useEffect, useRef, useState } from 'react';
 import type { Environment, SetupImage, SetupMode, SetupPhase, SetupWizard } from '../../../electron/api/contract.js';
 import { CheckList } from '../../components/CheckList.js';
+import { CA_BROWSE, PathInput } from '../../components/PathInput.js';
 
 /** Same rule as the main process (state.ts upgradeOffer): an unknown version may be upgraded. */
 function olderThanBundled(existing: string | undefined, bundled: string | undefined): boolean {
@@ -108,7 +109,7 @@ export function ImagesStep({ w, env, busy, onRegistry, onCheck, onPush, onNext }
               <PasswordInput label="Password" value={pass} onChange={(e) => setPass(e.currentTarget.value)} autoComplete="off" data-testid="setup-reg-password" />
             </Group>
           )}
-          <TextInput label="Registry CA certificate file (optional)" description="PEM file on this computer, if a private CA signed the registry's certificate" value={ca} onChange={(e) => setCa(e.currentTarget.value)} data-testid="setup-reg-ca" />
+          <PathInput label="Registry CA certificate file (optional)" description="PEM file on this computer, if a private CA signed the registry's certificate" value={ca} onChange={setCa} browse={CA_BROWSE} data-testid="setup-reg-ca" />
           <Group>
             <Button onClick={() => { onRegistry({ host, namespace: ns || undefined, useKotsCredentials: useKots, username: useKots ? undefined : user || undefined, password: useKots ? undefined : pass || undefined, caPath: ca || undefined }); setPass(''); }} loading={busy} data-testid="setup-reg-check">
               Check the images there
