@@ -4,19 +4,28 @@
  */
 import type { EventName, EventPayload } from './api/contract.js';
 
+/**
+ * Calls each of these listeners (a copy of the set: one may unsubscribe while called) with `args`;
+ * one that throws does not stop the others.
+ */
+export function callEach<A extends unknown[]>(listeners: Iterable<(...args: A) => void>, ...args: A): void {
+  for (const l of [...listeners]) {
+    try {
+      l(...args);
+    } catch {
+      // one listener's bug must not stop the others
+    }
+  }
+}
+
 export type AnyListener = (event: EventName, payload: unknown) => void;
 
 export class EventBus {
   private readonly listeners = new Set<AnyListener>();
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(event, payload);
-      } catch {
-        // a broken listener (e.g. a closed SSE stream) must not stop the others
-      }
-    }
+    // a broken listener (e.g. a closed SSE stream) must not stop the others
+    callEach(this.listeners, event, payload);
   }
 
   on(listener: AnyListener): () => void {

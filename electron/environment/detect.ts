@@ -19,10 +19,11 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import type { Check, Environment } from '../api/contract.js';
-import type { EventBus } from '../events.js';
+import { callEach, type EventBus } from '../events.js';
 import type { Journal } from '../journal.js';
 import { statusOf } from '../cluster/connection.js';
 import { kubeRest } from '../cluster/rest.js';
+import type { SharedWatch, WatchVerb } from '../velero/resources.js';
 import { requestServerStatus } from '../velero/serverStatus.js';
 import { computeEnvironment, type Snapshot } from './compute.js';
 
@@ -53,6 +54,9 @@ interface Feed {
   attempt: number;
   failedAttempt: number;
   forbidden?: boolean;
+  /** Listed at least once since start. */
+  listed?: boolean;
+  lastError?: { status?: number; message: string };
 }
 
 export class EnvironmentDetector {
@@ -66,6 +70,34 @@ export class EnvironmentDetector {
   private kc?: KubeConfig;
   private nsKey = '';
   private registrySecret: { namespace?: string; exists?: boolean; pending?: boolean } = {};
+  private readonly bslListeners = new Set<(verb: WatchVerb, obj: KubernetesObject) => void>();
+  /** VeleroWatch instances waiting for the BackupStorageLocations of a client to list once. */
+  private bslWaiters: Array<{ kc: KubeConfig; resolve: () => void }> = [];
+  /** The client whose BackupStorageLocations have listed (or failed) once. */
+  private bslReadyOn?: KubeConfig;
+
+  /**
+   * This detector's watch of BackupStorageLocations, for the backups area's VeleroWatch: the
+   * cluster is watched for them once (app.ts restarts this detector on every connection).
+   */
+  readonly locations: SharedWatch = {
+    ready: (kc) => (this.bslReadyOn === kc ? Promise.resolve() : new Promise<void>((resolve) => this.bslWaiters.push({ kc, resolve }))),
+    list: (namespace) => this.bslFeed()?.informer.list(namespace) ?? [],
+    get: (name, namespace) => this.bslFeed()?.informer.get(name, namespace),
+    on: (listener) => {
+      this.bslListeners.add(listener);
+      return () => this.bslListeners.delete(listener);
+    },
+    synced: () => {
+      const f = this.bslFeed();
+      return !!f?.listed && f.failedAttempt !== f.attempt;
+    },
+    problem: () => {
+      const f = this.bslFeed();
+      if (!f) return { message: 'not watching (not connected)' };
+      return f.failedAttempt === f.attempt ? f.lastError : undefined;
+    },
+  };
 
   constructor(private readonly opts: DetectorOptions = {}) {}
 
@@ -115,10 +147,11 @@ export class EnvironmentDetector {
     ];
     this.feeds = defs.map((d) => ({ ...d, failures: 0, attempt: 0, failedAttempt: -1 }));
     for (const f of this.feeds) {
-      for (const verb of ['add', 'update', 'delete'] as const) f.informer.on(verb, () => this.schedule());
+      for (const verb of ['add', 'update', 'delete'] as const) f.informer.on(verb, (obj) => this.changed(f, verb, obj));
       f.informer.on('error', (err) => this.failed(f, err));
     }
-    await Promise.all(this.feeds.map((f) => this.attempt(f)));
+    this.settleWaiters(kc, false);
+    await Promise.all(this.feeds.map((f) => this.attempt(f).then(() => f.source === 'bsls' && this.feeds.includes(f) && this.settleWaiters(kc, true))));
     if (this.opts.cliVersion) this.cliVersion = await this.opts.cliVersion().catch(() => undefined);
     await this.recompute(true);
     return this.current;
@@ -126,6 +159,7 @@ export class EnvironmentDetector {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.bslReadyOn = undefined;
     clearTimeout(this.timer);
     const feeds = this.feeds;
     this.feeds = [];
@@ -147,11 +181,32 @@ export class EnvironmentDetector {
   /** Cluster gone: stop and publish null. */
   async clear(): Promise<void> {
     await this.stop();
+    this.settleWaiters(undefined, false);
     if (this.current !== null) {
       this.current = null;
       this.lastKey = '';
       this.opts.bus?.emit('environment.changed', null);
     }
+  }
+
+  private bslFeed(): Feed | undefined {
+    return this.feeds.find((f) => f.source === 'bsls');
+  }
+
+  private changed(f: Feed, verb: WatchVerb, obj: KubernetesObject): void {
+    this.schedule();
+    if (f.source === 'bsls') callEach(this.bslListeners, verb, obj);
+  }
+
+  /**
+   * Releases the waiters of other clients (their watch was replaced or stopped) and, once `kc`'s
+   * BackupStorageLocations have listed or failed once (`listed`), those of `kc`.
+   */
+  private settleWaiters(kc: KubeConfig | undefined, listed: boolean): void {
+    if (listed) this.bslReadyOn = kc;
+    const waiting = this.bslWaiters;
+    this.bslWaiters = waiting.filter((w) => w.kc === kc && !listed);
+    for (const w of waiting) if (!this.bslWaiters.includes(w)) w.resolve();
   }
 
   private async attempt(f: Feed): Promise<void> {
@@ -163,6 +218,8 @@ export class EnvironmentDetector {
     }
     if (f.failedAttempt !== n && this.feeds.includes(f) && !this.stopped) {
       // listed and watching again
+      f.listed = true;
+      f.lastError = undefined;
       if (f.problem || f.failures) {
         f.failures = 0;
         f.problem = undefined;
@@ -178,6 +235,7 @@ export class EnvironmentDetector {
     const status = statusOf(err);
     f.failures++;
     f.forbidden = status === 403;
+    f.lastError = { status, message: (err as Error)?.message?.split('\n')[0] ?? String(err) };
     if (f.source === 'bsls' && status === 404) {
       f.problem = undefined; // Velero's CRDs are not installed: no BSLs, not a problem of its own
     } else if (status === 403) {

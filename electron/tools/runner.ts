@@ -19,13 +19,14 @@
  * argv or the tool echoes one.
  */
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { execa } from 'execa';
 import type { JournalEntry, ToolOutputLine } from '../api/contract.js';
 import { LifeboatError } from '../api/errors.js';
 import type { EventBus } from '../events.js';
 import type { Journal } from '../journal.js';
+import { LINE_CUT_MARKER, pump, spawnTool, stopOnTimeoutOrCancel } from './process.js';
 import { Redactor } from './redact.js';
+
+export { LINE_CUT_MARKER };
 
 export interface RunSpec {
   /** Name shown in the journal (e.g. "velero"). */
@@ -87,7 +88,6 @@ const KEEP_LINES_PER_RUN = 5000;
 export const MAX_LINE_CHARS = 256 * 1024;
 /** stdout (and stderr) kept for the caller beyond this is dropped, and runJson refuses it. */
 export const MAX_CAPTURE_CHARS = 64 * 1024 * 1024;
-export const LINE_CUT_MARKER = ' … [line cut by Lifeboat: too long]';
 const KEEP_RUNS = 50;
 const STDERR_TAIL = 20;
 
@@ -203,47 +203,16 @@ export class ToolRunner {
 
     let sub;
     try {
-      sub = execa(spec.file, [...spec.args], {
-        env: spec.env,
-        extendEnv: true,
-        input: spec.input,
-        stdin: spec.input === undefined ? 'ignore' : undefined,
-        cwd: spec.cwd,
-        // Own process group on POSIX so cancel/timeout stop the tool's children too (they would
-        // otherwise keep its pipes open). Timeout and cancel are handled below, not by execa.
-        detached: process.platform !== 'win32',
-        reject: false,
-        buffer: false,
-        windowsHide: true,
-        shell: false,
-      });
+      sub = spawnTool(spec);
     } catch (err) {
       finish('failed', null, 'could not start');
       throw missing(spec, err, redactor);
     }
-    let timedOut = false;
-    const killTree = () => {
-      const pid = sub.pid;
-      const signalAll = (sig: NodeJS.Signals) => {
-        try {
-          if (pid && process.platform !== 'win32') process.kill(-pid, sig);
-          else sub.kill(sig);
-        } catch {
-          // already gone
-        }
-      };
-      signalAll('SIGTERM');
-      setTimeout(() => signalAll('SIGKILL'), 5000).unref();
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killTree();
-    }, timeoutMs);
-    ctl.signal.addEventListener('abort', killTree, { once: true });
+    const stopper = stopOnTimeoutOrCancel(sub, ctl.signal, timeoutMs);
     const maxLine = this.opts.limits?.lineChars ?? MAX_LINE_CHARS;
     const pumps = [pump(sub.stdout, (l) => onLine('stdout', l), maxLine), pump(sub.stderr, (l) => onLine('stderr', l), maxLine)];
     const result = await sub;
-    clearTimeout(timer);
+    stopper.clear();
     // A grandchild that inherited the pipes can hold them open after the tool itself exited or was
     // killed; give the readers a moment to drain, then stop reading.
     await Promise.race([Promise.all(pumps), new Promise((r) => setTimeout(r, 1000).unref())]);
@@ -251,77 +220,57 @@ export class ToolRunner {
     sub.stderr?.destroy();
     const durationMs = Date.now() - started;
     const tail = redactor.redactArgs(stderr.slice(-STDERR_TAIL));
-    const shown = `${spec.tool} ${redactor.redactArgs(spec.args).join(' ')}`.trim();
 
-    if (ctl.signal.aborted) {
-      finish('cancelled', result.exitCode ?? null, 'Cancelled by the operator');
-      throw new LifeboatError('CANCELLED', `${shown} was cancelled.`, 'Nothing else was changed by Lifeboat; the tool may have done part of its work before it stopped. Check Activity for its output.', { runId, lastLines: tail });
-    }
-    if (timedOut) {
-      finish('timed-out', result.exitCode ?? null, `Timed out after ${Math.round(timeoutMs / 1000)} s`);
-      throw new LifeboatError('TOOL_TIMEOUT', `${shown} did not finish within ${Math.round(timeoutMs / 1000)} seconds and was stopped.`, 'The cluster or storage may be slow or unreachable. Check connectivity, then try again.', { runId, timeoutMs, lastLines: tail });
-    }
-    const code = (result as { code?: string }).code;
-    if (result.exitCode === undefined && (code === 'ENOENT' || code === 'EACCES')) {
-      finish('failed', null, 'could not start');
-      throw missing(spec, result.cause ?? result, redactor);
-    }
-    if (result.exitCode !== 0) {
-      const exitCode = result.exitCode ?? null;
-      const last = tail.filter((l) => l.trim()).slice(-5).join('\n');
-      finish('failed', exitCode, last.split('\n').pop() || `exit code ${exitCode ?? 'none'}`);
-      throw new LifeboatError(
-        'TOOL_FAILED',
-        `${spec.tool} failed (exit code ${exitCode ?? `none, signal ${result.signal ?? 'unknown'}`})${last ? `: ${last.split('\n').pop()}` : '.'}`,
-        'The lines above are the tool\'s own words; the full output is in Activity.',
-        { runId, exitCode, signal: result.signal, lastLines: tail, durationMs },
-      );
+    const failure = failureOf({ spec, runId, result, aborted: ctl.signal.aborted, timedOut: stopper.timedOut(), timeoutMs, tail, durationMs, redactor });
+    if (failure) {
+      finish(failure.outcome, failure.exitCode, failure.summary);
+      throw failure.error;
     }
     finish('succeeded', 0);
     return { runId, exitCode: 0, stdout: stdout.join('\n'), stderr: stderr.join('\n'), durationMs, ...(overflow.stdout || overflow.stderr ? { truncated: { stdout: overflow.stdout, stderr: overflow.stderr, limitChars: captureMax } } : {}) };
   }
 }
 
-/**
- * Splits a stream into lines, bounded: a line longer than `maxLine` characters is cut (with a marker)
- * and the rest of it dropped, so a tool printing megabytes without a newline cannot grow one string
- * without end. A last line without a newline (a tool that exited mid-line) is still delivered.
- */
-function pump(stream: Readable | null | undefined, onLine: (line: string) => void, maxLine: number): Promise<void> {
-  if (!stream) return Promise.resolve();
-  return new Promise((resolve) => {
-    let partial = '';
-    let cut = false;
-    let ended = false;
-    const emit = (line: string) => onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      let start = 0;
-      for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
-        if (cut) cut = false;
-        else emit(partial + chunk.slice(start, nl));
-        partial = '';
-        start = nl + 1;
-      }
-      if (cut) return;
-      partial += chunk.slice(start);
-      if (partial.length > maxLine) {
-        emit(`${partial.slice(0, maxLine)}${LINE_CUT_MARKER}`);
-        partial = '';
-        cut = true;
-      }
-    });
-    const end = () => {
-      if (ended) return;
-      ended = true;
-      if (partial && !cut) emit(partial);
-      partial = '';
-      resolve();
-    };
-    stream.on('end', end);
-    stream.on('close', end);
-    stream.on('error', end);
-  });
+interface Ended {
+  spec: RunSpec;
+  runId: string;
+  result: { exitCode?: number; signal?: string; cause?: unknown };
+  aborted: boolean;
+  timedOut: boolean;
+  timeoutMs: number;
+  /** The last stderr lines, redacted. */
+  tail: string[];
+  durationMs: number;
+  redactor: Redactor;
+}
+
+/** How a run that did not succeed ended: its journal outcome and the error to throw; undefined when it succeeded. */
+function failureOf(e: Ended): { outcome: JournalEntry['outcome']; exitCode: number | null; summary: string; error: LifeboatError } | undefined {
+  const { spec, runId, result, tail, redactor } = e;
+  const shown = `${spec.tool} ${redactor.redactArgs(spec.args).join(' ')}`.trim();
+  if (e.aborted) {
+    const error = new LifeboatError('CANCELLED', `${shown} was cancelled.`, 'Nothing else was changed by Lifeboat; the tool may have done part of its work before it stopped. Check Activity for its output.', { runId, lastLines: tail });
+    return { outcome: 'cancelled', exitCode: result.exitCode ?? null, summary: 'Cancelled by the operator', error };
+  }
+  if (e.timedOut) {
+    const s = Math.round(e.timeoutMs / 1000);
+    const error = new LifeboatError('TOOL_TIMEOUT', `${shown} did not finish within ${s} seconds and was stopped.`, 'The cluster or storage may be slow or unreachable. Check connectivity, then try again.', { runId, timeoutMs: e.timeoutMs, lastLines: tail });
+    return { outcome: 'timed-out', exitCode: result.exitCode ?? null, summary: `Timed out after ${s} s`, error };
+  }
+  const code = (result as { code?: string }).code;
+  if (result.exitCode === undefined && (code === 'ENOENT' || code === 'EACCES')) {
+    return { outcome: 'failed', exitCode: null, summary: 'could not start', error: missing(spec, result.cause ?? result, redactor) };
+  }
+  if (result.exitCode === 0) return undefined;
+  const exitCode = result.exitCode ?? null;
+  const last = tail.filter((l) => l.trim()).slice(-5).join('\n');
+  const error = new LifeboatError(
+    'TOOL_FAILED',
+    `${spec.tool} failed (exit code ${exitCode ?? `none, signal ${result.signal ?? 'unknown'}`})${last ? `: ${last.split('\n').pop()}` : '.'}`,
+    'The lines above are the tool\'s own words; the full output is in Activity.',
+    { runId, exitCode, signal: result.signal, lastLines: tail, durationMs: e.durationMs },
+  );
+  return { outcome: 'failed', exitCode, summary: last.split('\n').pop() || `exit code ${exitCode ?? 'none'}`, error };
 }
 
 function missing(spec: RunSpec, err: unknown, redactor: Redactor): LifeboatError {

@@ -11,6 +11,7 @@ import { CustomObjectsApi, type KubeConfig, ListWatch, Watch, type KubernetesLis
 import type { BackupSummary, BackupType, BackupVolumes } from '../api/contract.js';
 import { statusOf } from '../cluster/connection.js';
 import type { KubeRest } from '../cluster/rest.js';
+import { callEach } from '../events.js';
 import { labelValue, type BackupStorageLocation, type LabelSelector, type PodVolumeBackup, type VeleroBackup } from './types.js';
 
 /** full (instance / improved-DR), partial (one app), other (not made by KOTS): from kots.io annotations. */
@@ -115,16 +116,46 @@ interface Feed {
 }
 
 /**
+ * A watch of one kind that someone else keeps: the environment detector's BackupStorageLocations
+ * (environment/detect.ts), so that the cluster is watched for them once, not twice. VeleroWatch
+ * reads it in place of an informer of its own.
+ */
+export interface SharedWatch {
+  /** Resolves once the watch on this client has listed or failed once (or was replaced or stopped). */
+  ready(kc: KubeConfig): Promise<void>;
+  list(namespace?: string): readonly KubernetesObject[];
+  get(name: string, namespace: string): KubernetesObject | undefined;
+  /** Every add/update/delete, across the keeper's restarts. */
+  on(listener: (verb: WatchVerb, obj: KubernetesObject) => void): () => void;
+  /** Listed at least once on the current client, and not failing now. */
+  synced(): boolean;
+  /** Why it is not watching right now (undefined: fine). */
+  problem(): { status?: number; message: string } | undefined;
+}
+
+/** Watches kept elsewhere that VeleroWatch reads instead of opening its own. */
+export interface SharedWatches {
+  locations?: SharedWatch;
+}
+
+const LOCATIONS: WatchedKind = 'backupstoragelocations';
+
+/**
  * Watches Velero's objects in every namespace (the Velero namespace may change or be unknown when
- * the watch starts; the caller filters). Listeners hear every add/update/delete.
+ * the watch starts; the caller filters). Listeners hear every add/update/delete. Storage locations
+ * come from `shared.locations` when given (the environment detector's watch).
  */
 export class VeleroWatch {
   private feeds: Feed[] = [];
   private readonly listeners = new Set<WatchListener>();
   private stopped = true;
   private firstList?: Promise<void>;
+  private offShared?: () => void;
 
-  constructor(private readonly kc: KubeConfig) {}
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly shared: SharedWatches = {},
+  ) {}
 
   on(l: WatchListener): () => void {
     this.listeners.add(l);
@@ -137,7 +168,8 @@ export class VeleroWatch {
     this.stopped = false;
     const watch = new Watch(this.kc);
     const custom = this.kc.makeApiClient(CustomObjectsApi);
-    this.feeds = WATCHED_KINDS.map((kind) => {
+    const locations = this.shared.locations;
+    this.feeds = WATCHED_KINDS.filter((kind) => !(locations && kind === LOCATIONS)).map((kind) => {
       const list = () => custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: kind }) as Promise<KubernetesListObject<KubernetesObject>>;
       const informer = new ListWatch<KubernetesObject>(`/apis/velero.io/v1/${kind}`, watch, list, false);
       const f: Feed = { kind, informer, failures: 0, attempt: 0, failedAttempt: -1, listed: false };
@@ -145,12 +177,19 @@ export class VeleroWatch {
       informer.on('error', (err) => this.failed(f, err));
       return f;
     });
-    this.firstList = Promise.all(this.feeds.map((f) => this.attempt(f))).then(() => undefined);
+    const first = this.feeds.map((f) => this.attempt(f));
+    if (locations) {
+      this.offShared = locations.on((verb, obj) => this.emit(LOCATIONS, verb, obj));
+      first.push(locations.ready(this.kc));
+    }
+    this.firstList = Promise.all(first).then(() => undefined);
     return this.firstList;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.offShared?.();
+    this.offShared = undefined;
     const feeds = this.feeds;
     this.feeds = [];
     for (const f of feeds) clearTimeout(f.retry);
@@ -163,29 +202,33 @@ export class VeleroWatch {
 
   /** True once every kind has listed (Velero's CRDs exist and we may read them). */
   get synced(): boolean {
-    return this.feeds.length > 0 && this.feeds.every((f) => f.listed && f.failedAttempt !== f.attempt);
+    const shared = this.sharedFor(LOCATIONS);
+    return this.feeds.length > 0 && this.feeds.every((f) => f.listed && f.failedAttempt !== f.attempt) && (!shared || shared.synced());
   }
 
   /** Why a kind is not being watched right now (undefined: fine). */
   problem(kind: WatchedKind): { status?: number; message: string } | undefined {
+    const shared = this.sharedFor(kind);
+    if (shared) return shared.problem();
     const f = this.feeds.find((x) => x.kind === kind);
     if (!f) return { message: 'not watching (not connected)' };
     return f.failedAttempt === f.attempt ? f.lastError : undefined;
   }
 
   list<T = KubernetesObject>(kind: WatchedKind, namespace?: string): T[] {
-    const f = this.feeds.find((x) => x.kind === kind);
-    return f ? ([...f.informer.list(namespace)] as unknown as T[]) : [];
+    const source = this.sharedFor(kind) ?? this.feeds.find((x) => x.kind === kind)?.informer;
+    return source ? ([...source.list(namespace)] as unknown as T[]) : [];
   }
 
   /** How many objects of a kind the cache holds (all namespaces), without copying them. */
   count(kind: WatchedKind): number {
-    const f = this.feeds.find((x) => x.kind === kind);
-    return f ? f.informer.list().length : 0;
+    const source = this.sharedFor(kind) ?? this.feeds.find((x) => x.kind === kind)?.informer;
+    return source ? source.list().length : 0;
   }
 
   get<T = KubernetesObject>(kind: WatchedKind, namespace: string, name: string): T | undefined {
-    return this.feeds.find((x) => x.kind === kind)?.informer.get(name, namespace) as unknown as T | undefined;
+    const source = this.sharedFor(kind) ?? this.feeds.find((x) => x.kind === kind)?.informer;
+    return source?.get(name, namespace) as unknown as T | undefined;
   }
 
   backups(namespace?: string): VeleroBackup[] {
@@ -201,14 +244,13 @@ export class VeleroWatch {
     return this.list<BackupStorageLocation>('backupstoragelocations', namespace);
   }
 
+  /** The shared watch that serves this kind while running, if any. */
+  private sharedFor(kind: WatchedKind): SharedWatch | undefined {
+    return kind === LOCATIONS && !this.stopped && this.feeds.length > 0 ? this.shared.locations : undefined;
+  }
+
   private emit(kind: WatchedKind, verb: WatchVerb, obj: KubernetesObject): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(kind, verb, obj);
-      } catch {
-        // one listener's bug must not stop the others
-      }
-    }
+    callEach(this.listeners, kind, verb, obj);
   }
 
   private async attempt(f: Feed): Promise<void> {

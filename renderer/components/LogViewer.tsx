@@ -4,6 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import base from './logBase.module.css';
 import classes from './LogViewer.module.css';
+import { downloadText } from './download.js';
 
 const ROW = 20;
 const LEVELS = ['all', 'error', 'warning', 'info', 'debug'] as const;
@@ -62,17 +63,7 @@ export function LogViewer({ lines, fileName, label, height = 420, loading, total
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 30 });
 
-  const save = () => {
-    const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/plain' });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
+  const save = () => downloadText(fileName, lines.join('\n') + '\n', 'text/plain');
 
   return (
     <Box>

@@ -66,28 +66,38 @@ export function applyDelta(map: Map<string, BackupSummary>, delta: { upserted: B
 const LOG_FIRST_PAGE = 2000;
 const LOG_PAGE = 100_000;
 
-export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps): BackupsSlice {
-  const { api, notify } = deps;
-  let logGen = 0;
+/** The readiness shown when it could not be read: not ready, and why. */
+export function readinessUnknown(err: unknown): BackupReadiness {
+  const view = toErrorView(err);
+  return { ok: false, checks: [{ ok: false, severity: 'error', title: 'Readiness unknown', reason: view.message, fix: view.hint }], partialAllowed: false, apps: [] };
+}
+
+type BackupsData = Omit<BackupsSlice, { [K in keyof BackupsSlice]: BackupsSlice[K] extends (...args: never[]) => unknown ? K : never }[keyof BackupsSlice]>;
+
+const initialBackups = (): BackupsData => ({
+  backupsByName: new Map(),
+  backupsLoaded: false,
+  backupsError: null,
+  followedBackup: null,
+  backupReadiness: null,
+  backupCreating: false,
+  backupIncludeRegistry: true,
+  backupCreateError: null,
+  backupDetail: null,
+  backupLog: null,
+  backupDeleting: null,
+  backupDeleteError: null,
+  hookPlan: null,
+  hookPlanError: null,
+  backupSchedule: null,
+  backupScheduleError: null,
+  backupSchedulePending: null,
+});
+
+/** The list, its readiness, the followed backup, and taking a new one. */
+function listActions(set: SetState, get: GetState, { api, notify }: StoreDeps): Pick<BackupsSlice, 'setBackupIncludeRegistry' | 'loadBackups' | 'loadBackupReadiness' | 'loadFollowedBackup' | 'createBackup'> {
   return {
-    backupsByName: new Map(),
-    backupsLoaded: false,
-    backupsError: null,
-    followedBackup: null,
-    backupReadiness: null,
-    backupCreating: false,
-    backupIncludeRegistry: true,
     setBackupIncludeRegistry: (v) => set({ backupIncludeRegistry: v }),
-    backupCreateError: null,
-    backupDetail: null,
-    backupLog: null,
-    backupDeleting: null,
-    backupDeleteError: null,
-    hookPlan: null,
-    hookPlanError: null,
-    backupSchedule: null,
-    backupScheduleError: null,
-    backupSchedulePending: null,
     async loadBackups() {
       try {
         const wire = (await takeEarly<BackupRowsWire>('backups.rows')) ?? (await api.call('backups.rows', {}));
@@ -103,7 +113,7 @@ export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps
       try {
         set({ backupReadiness: await api.call('backups.readiness', {}) });
       } catch (err) {
-        set({ backupReadiness: { ok: false, checks: [{ ok: false, severity: 'error', title: 'Readiness unknown', reason: toErrorView(err).message, fix: toErrorView(err).hint }], partialAllowed: false, apps: [] } });
+        set({ backupReadiness: readinessUnknown(err) });
       }
     },
     async loadFollowedBackup() {
@@ -129,6 +139,13 @@ export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps
         void get().loadBackupReadiness();
       }
     },
+  };
+}
+
+/** The opened backup: its detail, its log (paged in), and deleting it. */
+function detailActions(set: SetState, get: GetState, { api }: StoreDeps): Pick<BackupsSlice, 'openBackup' | 'loadBackupLog' | 'deleteBackup'> {
+  let logGen = 0;
+  return {
     async openBackup(name) {
       if (!name) return set({ backupDetail: null, backupLog: null, backupDeleteError: null });
       set({ backupDetail: { name, loading: true }, backupDeleteError: null });
@@ -174,6 +191,25 @@ export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps
         set({ backupDeleting: null });
       }
     },
+  };
+}
+
+/** Hooks, and the admin console's schedule and retention. */
+function scheduleActions(set: SetState, { api }: StoreDeps): Pick<BackupsSlice, 'loadHookPlan' | 'loadBackupSchedule' | 'checkCron' | 'saveBackupSchedule' | 'saveBackupRetention' | 'dismissBackupErrors'> {
+  /** Saves schedule or retention: the schedule as saved, or the error shown. */
+  async function save(pending: 'schedule' | 'retention', call: () => Promise<BackupSchedule>): Promise<boolean> {
+    set({ backupSchedulePending: pending, backupScheduleError: null });
+    try {
+      set({ backupSchedule: await call() });
+      return true;
+    } catch (err) {
+      set({ backupScheduleError: toErrorView(err) });
+      return false;
+    } finally {
+      set({ backupSchedulePending: null });
+    }
+  }
+  return {
     async loadHookPlan() {
       try {
         set({ hookPlan: await api.call('backups.hooks', {}), hookPlanError: null });
@@ -192,31 +228,18 @@ export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps
       }
     },
     checkCron: (schedule) => api.call('backups.checkCron', { schedule }),
-    async saveBackupSchedule(autoEnabled, schedule) {
-      set({ backupSchedulePending: 'schedule', backupScheduleError: null });
-      try {
-        set({ backupSchedule: await api.call('backups.setSchedule', { autoEnabled, schedule }) });
-        return true;
-      } catch (err) {
-        set({ backupScheduleError: toErrorView(err) });
-        return false;
-      } finally {
-        set({ backupSchedulePending: null });
-      }
-    },
-    async saveBackupRetention(value, unit) {
-      set({ backupSchedulePending: 'retention', backupScheduleError: null });
-      try {
-        set({ backupSchedule: await api.call('backups.setRetention', { value, unit }) });
-        return true;
-      } catch (err) {
-        set({ backupScheduleError: toErrorView(err) });
-        return false;
-      } finally {
-        set({ backupSchedulePending: null });
-      }
-    },
+    saveBackupSchedule: (autoEnabled, schedule) => save('schedule', () => api.call('backups.setSchedule', { autoEnabled, schedule })),
+    saveBackupRetention: (value, unit) => save('retention', () => api.call('backups.setRetention', { value, unit })),
     dismissBackupErrors: () => set({ backupCreateError: null, backupDeleteError: null, backupScheduleError: null }),
+  };
+}
+
+export function createBackupsSlice(set: SetState, get: GetState, deps: StoreDeps): BackupsSlice {
+  return {
+    ...initialBackups(),
+    ...listActions(set, get, deps),
+    ...detailActions(set, get, deps),
+    ...scheduleActions(set, deps),
   };
 }
 

@@ -91,7 +91,8 @@ export class BackupsService {
   async attach(kc: KubeConfig | undefined): Promise<void> {
     await this.stop();
     if (!kc) return;
-    const w = new VeleroWatch(kc);
+    // Storage locations come from the environment detector's watch (one watch of them, not two).
+    const w = new VeleroWatch(kc, { locations: this.s.detector.locations });
     this.watch = w;
     this.offWatch = w.on((kind, _verb, obj) => this.onChange(kind, obj));
     await w.start();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../../electron/api/contract.js';
-import { bytes, count, filterAndSort, phaseTone } from './format.js';
+import { bytes, count, filterAndSort, phaseTone, resourceCount, retentionFormUnit, selectsText, sizeText, veleroBackupsText } from './format.js';
 
 const b = (name: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({ name, namespace: 'velero', type: 'full', phase: 'Completed', apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 }, ...extra });
 
@@ -25,5 +25,33 @@ describe('backups list rules', () => {
   });
   it('groups counts by thousands as en-US does', () => {
     for (const n of [0, 7, 999, 1000, 5001, 12_345, 999_999, 1_234_567]) expect(count(n)).toBe(n.toLocaleString('en-US'));
+  });
+});
+
+describe('backup detail wording', () => {
+  it('lists the Velero Backups of an improved-DR backup, and how many are missing', () => {
+    const veleroBackups = [{ name: 'instance-x', type: 'infra' as const, phase: 'Completed' }];
+    expect(veleroBackupsText(b('a', { veleroBackups, expectedBackups: 1 }))).toBe('instance-x (infra, Completed)');
+    expect(veleroBackupsText(b('a', { veleroBackups, expectedBackups: 3 }))).toBe('instance-x (infra, Completed) · 2 of 3 missing');
+    expect(veleroBackupsText(b('a'))).toBeUndefined();
+  });
+  it('says the size in the store, with its note', () => {
+    expect(sizeText({ sizeBytes: 2048 })).toBe('2.0 KiB');
+    expect(sizeText({ sizeBytes: 2048, sizeNote: 'approximate' })).toBe('2.0 KiB · approximate');
+    expect(sizeText({ sizeNote: 'not listed' })).toBe('— (not listed)');
+    expect(sizeText({})).toBe('— ');
+  });
+  it('joins the label selectors with "or", else everything', () => {
+    expect(selectsText({ labelSelector: 'a=b', orLabelSelectors: ['c=d'] })).toBe('a=b or c=d');
+    expect(selectsText({ orLabelSelectors: [] })).toBe('everything');
+  });
+  it('counts the resources over all kinds', () => {
+    expect(resourceCount({ pods: ['a', 'b'], secrets: ['c'] })).toBe(3);
+    expect(resourceCount({})).toBe(0);
+  });
+  it('takes KOTS\'s retention unit, singular or plural, when the form offers it', () => {
+    expect(retentionFormUnit('month')).toBe('months');
+    expect(retentionFormUnit('days')).toBe('days');
+    expect(retentionFormUnit('minutes')).toBeUndefined();
   });
 });

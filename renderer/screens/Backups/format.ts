@@ -87,3 +87,35 @@ export function filterAndSort(all: Iterable<BackupSummary>, f: ListFilter): Back
   keyed.sort((x, y) => (x.k < y.k ? -dir : x.k > y.k ? dir : x.b.name < y.b.name ? -1 : x.b.name > y.b.name ? 1 : 0));
   return keyed.map((x) => x.b);
 }
+
+/** "instance-x (infra, Completed), application-y (app, Completed) · 1 of 3 missing" (improved DR). */
+export function veleroBackupsText(b: Pick<BackupSummary, 'veleroBackups' | 'expectedBackups'>): string | undefined {
+  if (!b.veleroBackups) return undefined;
+  const missing = b.expectedBackups && b.expectedBackups > b.veleroBackups.length ? ` · ${b.expectedBackups - b.veleroBackups.length} of ${b.expectedBackups} missing` : '';
+  return b.veleroBackups.map((v) => `${v.name} (${v.type}, ${v.phase})`).join(', ') + missing;
+}
+
+/** The backup's size in the store, with why it is approximate or unknown when Lifeboat knows. */
+export function sizeText(b: Pick<BackupSummary, 'sizeBytes' | 'sizeNote'>): string {
+  return b.sizeBytes === undefined ? `— ${b.sizeNote ? `(${b.sizeNote})` : ''}` : `${bytes(b.sizeBytes)}${b.sizeNote ? ` · ${b.sizeNote}` : ''}`;
+}
+
+/** What the backup selects: its label selectors joined by "or", else everything. */
+export function selectsText(spec: { labelSelector?: string; orLabelSelectors: string[] }): string {
+  return [spec.labelSelector, ...spec.orLabelSelectors].filter(Boolean).join(' or ') || 'everything';
+}
+
+/** How many resources the backup's resource list names, over all kinds. */
+export function resourceCount(resources: Record<string, string[]>): number {
+  return Object.values(resources).reduce((n, x) => n + x.length, 0);
+}
+
+/** The retention units the schedule panel offers. */
+export const RETENTION_UNITS = ['hours', 'days', 'weeks', 'months', 'years'] as const;
+export type RetentionFormUnit = (typeof RETENTION_UNITS)[number];
+
+/** KOTS's retention unit ("month" or "months") as one the form offers, or undefined if it is none. */
+export function retentionFormUnit(unit: string): RetentionFormUnit | undefined {
+  const u = unit.endsWith('s') ? unit : `${unit}s`;
+  return (RETENTION_UNITS as readonly string[]).includes(u) ? (u as RetentionFormUnit) : undefined;
+}

@@ -1,6 +1,7 @@
 import { Badge, Card, Group, List, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import type { Environment } from '../../../electron/api/contract.js';
 import { Fact } from '../../components/Fact.js';
+import { ScrollTable } from '../../components/ScrollTable.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { absoluteTime, bslPhaseTone, flavourLabel, relativeTime, type Tone } from '../../format.js';
 
@@ -140,10 +141,118 @@ export function CompatibilityCard({ env }: { env: Environment }) {
 
 const versionSourceLabel = { server: 'reported by the server', image: 'from the image tag', unknown: 'source unknown' } as const;
 
+type Velero = Environment['velero'];
+
+function VeleroFacts({ v }: { v: Velero }) {
+  const fsb = v.fileSystemBackup;
+  return (
+    <Stack gap={6}>
+      <Fact label="Namespace" testId="velero-namespace">
+        {v.namespace ?? '—'}
+      </Fact>
+      <Fact label="Version" testId="velero-version">
+        {v.version ?? 'unknown'}
+        {v.versionSource && (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            ({versionSourceLabel[v.versionSource]})
+          </Text>
+        )}
+      </Fact>
+      <Fact label="Plugins" testId="velero-plugins">
+        {v.plugins.length === 0 ? (
+          'none'
+        ) : (
+          <List size="sm" spacing={2}>
+            {v.plugins.map((p) => (
+              <List.Item key={p.name}>
+                {p.name}{' '}
+                <Text span size="xs" c="dimmed" ff="monospace">
+                  {p.image}
+                </Text>
+              </List.Item>
+            ))}
+          </List>
+        )}
+      </Fact>
+      <Fact label="File system backup" testId="velero-node-agent">
+        {fsb ? (
+          <StatusBadge tone={fsb.ready ? 'ok' : 'error'} size="sm">
+            {fsb.kind}: {fsb.available}/{fsb.desired} ready
+          </StatusBadge>
+        ) : (
+          <StatusBadge tone="warning" size="sm">
+            No node agent
+          </StatusBadge>
+        )}
+      </Fact>
+    </Stack>
+  );
+}
+
+function StorageLocationRow({ l }: { l: Velero['storageLocations'][number] }) {
+  return (
+    <Table.Tr data-testid={`bsl-${l.name}`}>
+      <Table.Td>
+        {l.name}
+        {l.isDefault && (
+          <Badge size="xs" variant="light" ml={6}>
+            default
+          </Badge>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{l.provider}</Text>
+        {l.bucket && (
+          <Text size="xs" c="dimmed" ff="monospace">
+            {l.bucket}
+            {l.prefix ? `/${l.prefix}` : ''}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <StatusBadge tone={bslPhaseTone(l.phase)} size="sm">
+          {l.phase ?? 'Unknown'}
+        </StatusBadge>
+        {l.message && (
+          <Text size="xs" c="dimmed" mt={2}>
+            {l.message}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Tooltip label={absoluteTime(l.lastSyncedTime)} withArrow disabled={!l.lastSyncedTime}>
+          <span tabIndex={0}>{relativeTime(l.lastSyncedTime)}</span>
+        </Tooltip>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function StorageLocations({ v }: { v: Velero }) {
+  return (
+    <Stack gap={6}>
+      <Title order={3} size="h6">
+        Backup storage locations
+      </Title>
+      {v.storageLocations.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          None configured. Backups need one; the Setup screen will create it.
+        </Text>
+      ) : (
+        <ScrollTable minWidth={520} verticalSpacing={6} fz="sm" data-testid="bsl-table" headers={['Name', 'Where', 'Phase', 'Last sync']}>
+          {v.storageLocations.map((l) => (
+            <StorageLocationRow key={l.name} l={l} />
+          ))}
+        </ScrollTable>
+      )}
+    </Stack>
+  );
+}
+
 export function VeleroCard({ env }: { env: Environment }) {
   const v = env.velero;
   const tone: Tone = !v.installed ? 'error' : v.ready === false ? 'error' : 'ok';
-  const fsb = v.fileSystemBackup;
   return (
     <Card data-testid="velero-card" aria-labelledby="velero-title">
       <CardTitle id="velero-title" status={<StatusBadge tone={tone} testId="velero-state">{!v.installed ? 'Not installed' : v.ready === false ? 'Not ready' : 'Running'}</StatusBadge>}>
@@ -155,108 +264,8 @@ export function VeleroCard({ env }: { env: Environment }) {
         </Text>
       ) : (
         <Stack gap="md">
-          <Stack gap={6}>
-            <Fact label="Namespace" testId="velero-namespace">
-              {v.namespace ?? '—'}
-            </Fact>
-            <Fact label="Version" testId="velero-version">
-              {v.version ?? 'unknown'}
-              {v.versionSource && (
-                <Text span size="xs" c="dimmed">
-                  {' '}
-                  ({versionSourceLabel[v.versionSource]})
-                </Text>
-              )}
-            </Fact>
-            <Fact label="Plugins" testId="velero-plugins">
-              {v.plugins.length === 0 ? (
-                'none'
-              ) : (
-                <List size="sm" spacing={2}>
-                  {v.plugins.map((p) => (
-                    <List.Item key={p.name}>
-                      {p.name}{' '}
-                      <Text span size="xs" c="dimmed" ff="monospace">
-                        {p.image}
-                      </Text>
-                    </List.Item>
-                  ))}
-                </List>
-              )}
-            </Fact>
-            <Fact label="File system backup" testId="velero-node-agent">
-              {fsb ? (
-                <StatusBadge tone={fsb.ready ? 'ok' : 'error'} size="sm">
-                  {fsb.kind}: {fsb.available}/{fsb.desired} ready
-                </StatusBadge>
-              ) : (
-                <StatusBadge tone="warning" size="sm">
-                  No node agent
-                </StatusBadge>
-              )}
-            </Fact>
-          </Stack>
-          <Stack gap={6}>
-            <Title order={3} size="h6">
-              Backup storage locations
-            </Title>
-            {v.storageLocations.length === 0 ? (
-              <Text size="sm" c="dimmed">
-                None configured. Backups need one; the Setup screen will create it.
-              </Text>
-            ) : (
-              <Table.ScrollContainer minWidth={520}>
-                <Table verticalSpacing={6} fz="sm" data-testid="bsl-table">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Name</Table.Th>
-                      <Table.Th>Where</Table.Th>
-                      <Table.Th>Phase</Table.Th>
-                      <Table.Th>Last sync</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {v.storageLocations.map((l) => (
-                      <Table.Tr key={l.name} data-testid={`bsl-${l.name}`}>
-                        <Table.Td>
-                          {l.name}
-                          {l.isDefault && (
-                            <Badge size="xs" variant="light" ml={6}>
-                              default
-                            </Badge>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{l.provider}</Text>
-                          {l.bucket && (
-                            <Text size="xs" c="dimmed" ff="monospace">
-                              {l.bucket}
-                              {l.prefix ? `/${l.prefix}` : ''}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <StatusBadge tone={bslPhaseTone(l.phase)} size="sm">
-                            {l.phase ?? 'Unknown'}
-                          </StatusBadge>
-                          {l.message && (
-                            <Text size="xs" c="dimmed" mt={2}>
-                              {l.message}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <Tooltip label={absoluteTime(l.lastSyncedTime)} withArrow disabled={!l.lastSyncedTime}>
-                            <span tabIndex={0}>{relativeTime(l.lastSyncedTime)}</span>
-                          </Tooltip>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            )}
-          </Stack>
+          <VeleroFacts v={v} />
+          <StorageLocations v={v} />
         </Stack>
       )}
     </Card>

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ARCHIVE_BROWSE, CA_BROWSE, PathInput } from '../../components/PathInput.js';
 import { Fact } from '../../components/Fact.js';
 import { ScreenHeader } from '../../components/ScreenHeader.js';
+import { ScrollTable } from '../../components/ScrollTable.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { useLifeboat } from '../../store/index.js';
 import { JobPanel } from './JobPanel.js';
@@ -73,6 +74,47 @@ function ConfirmHost({ info, onConfirm, pending }: { info: RegistryInfo; onConfi
   );
 }
 
+function RegistryFacts({ info }: { info: RegistryInfo }) {
+  return (
+    <Stack gap={6}>
+      <Fact label="Install type">{flavourName(info.flavour)}</Fact>
+      {info.namespace && <Fact label="Namespace">{info.namespace}</Fact>}
+      <Fact label="Address" testId="registry-host">
+        {info.host ?? '—'}
+      </Fact>
+      {info.hostSource && <Fact label="Address from">{info.hostSource}</Fact>}
+      {info.credentialsSource && <Fact label="Credentials from">{info.credentialsSource}</Fact>}
+      {info.caSource && <Fact label="TLS trust">{info.caSource}</Fact>}
+      <Fact label="Repositories" testId="registry-repo-count">
+        {info.reachable ? info.repositories.length : '—'}
+      </Fact>
+      <Fact label="Tags" testId="registry-tag-count">
+        {info.reachable ? info.tagCount : '—'}
+      </Fact>
+    </Stack>
+  );
+}
+
+function CaPathRow({ caPath, setCaPath, onDetect, pending }: { caPath: string; setCaPath(v: string): void; onDetect(): void; pending: boolean }) {
+  return (
+    <Group align="flex-end" mt="md" wrap="nowrap">
+      <PathInput
+        style={{ flex: 1 }}
+        label="Registry CA certificate (optional)"
+        description="Full path of a PEM file. Without it: LIFEBOAT_REGISTRY_CA, else the system roots."
+        placeholder="/path/to/registry-ca.pem"
+        value={caPath}
+        onChange={setCaPath}
+        browse={CA_BROWSE}
+        data-testid="registry-ca"
+      />
+      <Button variant="default" onClick={onDetect} loading={pending}>
+        Use
+      </Button>
+    </Group>
+  );
+}
+
 function DetailsCard({
   info,
   caPath,
@@ -98,62 +140,23 @@ function DetailsCard({
           {!info.found ? 'None found' : info.reachable ? 'Signed in' : 'Not reachable'}
         </StatusBadge>
       </Group>
-      <Stack gap={6}>
-        <Fact label="Install type">{flavourName(info.flavour)}</Fact>
-        {info.namespace && <Fact label="Namespace">{info.namespace}</Fact>}
-        <Fact label="Address" testId="registry-host">
-          {info.host ?? '—'}
-        </Fact>
-        {info.hostSource && <Fact label="Address from">{info.hostSource}</Fact>}
-        {info.credentialsSource && <Fact label="Credentials from">{info.credentialsSource}</Fact>}
-        {info.caSource && <Fact label="TLS trust">{info.caSource}</Fact>}
-        <Fact label="Repositories" testId="registry-repo-count">
-          {info.reachable ? info.repositories.length : '—'}
-        </Fact>
-        <Fact label="Tags" testId="registry-tag-count">
-          {info.reachable ? info.tagCount : '—'}
-        </Fact>
-      </Stack>
+      <RegistryFacts info={info} />
       {info.reachable && info.repositories.length > 0 && (
-        <Table.ScrollContainer minWidth={300} mah={220} mt="md">
-          <Table striped withTableBorder fz="sm" aria-label="Repositories" data-testid="registry-repos">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Repository</Table.Th>
-                <Table.Th ta="right">Tags</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {info.repositories.map((r) => (
-                <Table.Tr key={r.name}>
-                  <Table.Td>{r.name}</Table.Td>
-                  <Table.Td ta="right">{r.tags}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ScrollTable minWidth={300} mah={220} mt="md" striped withTableBorder fz="sm" aria-label="Repositories" data-testid="registry-repos" headers={['Repository', { label: 'Tags', ta: 'right' }]}>
+          {info.repositories.map((r) => (
+            <Table.Tr key={r.name}>
+              <Table.Td>{r.name}</Table.Td>
+              <Table.Td ta="right">{r.tags}</Table.Td>
+            </Table.Tr>
+          ))}
+        </ScrollTable>
       )}
       {info.hostConfirmation ? (
         <ConfirmHost key={info.hostConfirmation.host} info={info} onConfirm={onConfirm} pending={pending} />
       ) : (
         info.error && <ErrorAlert title="Lifeboat cannot read the registry" error={info.error} />
       )}
-      <Group align="flex-end" mt="md" wrap="nowrap">
-        <PathInput
-          style={{ flex: 1 }}
-          label="Registry CA certificate (optional)"
-          description="Full path of a PEM file. Without it: LIFEBOAT_REGISTRY_CA, else the system roots."
-          placeholder="/path/to/registry-ca.pem"
-          value={caPath}
-          onChange={setCaPath}
-          browse={CA_BROWSE}
-          data-testid="registry-ca"
-        />
-        <Button variant="default" onClick={onDetect} loading={pending}>
-          Use
-        </Button>
-      </Group>
+      <CaPathRow caPath={caPath} setCaPath={setCaPath} onDetect={onDetect} pending={pending} />
     </Card>
   );
 }

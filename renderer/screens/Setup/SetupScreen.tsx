@@ -6,7 +6,8 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ScreenHeader } from '../../components/ScreenHeader.js';
 import { useLifeboat } from '../../store/index.js';
 import { DestinationStep } from './DestinationStep.js';
-import { ApplyStep, DoneStep, ImagesStep, PreflightStep, ReviewStep } from './Steps.js';
+import { ImagesStep } from './ImagesStep.js';
+import { ApplyStep, DoneStep, PreflightStep, ReviewStep } from './Steps.js';
 
 const ORDER: SetupStep[] = ['preflight', 'destination', 'images', 'review', 'apply', 'done'];
 

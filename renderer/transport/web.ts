@@ -1,0 +1,81 @@
+/**
+ * Web mode: the client over HTTP and server-sent events. The page first trades the launch code in
+ * its address for a session cookie (or checks the cookie it has), then `POST /api/<method>`, and one
+ * event stream for all events; the browser sends the cookie, the page never sees it.
+ */
+import { LifeboatError } from '../../electron/api/errors.js';
+import { EVENTS_PATH } from '../../electron/transport/protocol.js';
+import { createEventStream, type EventSourceFactory } from './eventStream.js';
+import { EventHub, Listeners } from './listeners.js';
+import type { ApiClient, LinkState } from './types.js';
+import { postCall, signIn, type Http } from './webHttp.js';
+
+export interface WebClientOptions {
+  /** Origin (and path) the page was served from, e.g. `http://127.0.0.1:4123/`. */
+  baseUrl: string;
+  /** The launch code from the page's address (takeLaunchCode), or null to rely on the cookie. */
+  launchCode: string | null;
+  fetch: typeof fetch;
+  eventSource: EventSourceFactory;
+  /** Delay before reconnect attempt n (1-based). */
+  backoff?: (attempt: number) => number;
+  now?: () => number;
+  setTimer?: (cb: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+/** 1 s, 2 s, 4 s … capped at 15 s: quick after a blip, gentle when the service is gone. */
+export function defaultBackoff(attempt: number): number {
+  return Math.min(15_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+export function createWebClient(opts: WebClientOptions): ApiClient {
+  const hub = new EventHub();
+  const linkListeners = new Listeners<LinkState>();
+  const resyncListeners = new Listeners<void>();
+  let link: LinkState = { status: 'connecting' };
+  const http: Http = { fetch: opts.fetch, url: (path) => new URL(path.replace(/^\//, ''), opts.baseUrl).toString() };
+  const stream = createEventStream({
+    url: http.url(EVENTS_PATH),
+    eventSource: opts.eventSource,
+    hub,
+    backoff: opts.backoff ?? defaultBackoff,
+    now: opts.now ?? (() => Date.now()),
+    setTimer: opts.setTimer ?? ((cb, ms) => setTimeout(cb, ms)),
+    clearTimer: opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>)),
+    onLink(next) {
+      link = next;
+      linkListeners.emit(next);
+    },
+    onOpen: () => resyncListeners.emit(),
+  });
+
+  const session = signIn(http, opts.launchCode);
+  // Signed out, the stream would only be refused; the window explains how to sign in instead.
+  void session.then((s) => {
+    if (s.ok) stream.connect();
+  });
+
+  return {
+    transport: 'web',
+    session,
+    async call(method, input) {
+      const signedIn = await session;
+      if (!signedIn.ok) throw LifeboatError.fromData(signedIn.error);
+      return postCall(http, method, input);
+    },
+    subscribe(event, cb) {
+      const { off, isNew } = hub.add(event, cb as (p: unknown) => void);
+      if (isNew) stream.listen(event);
+      return off;
+    },
+    onLink(cb) {
+      cb(link);
+      return linkListeners.add(cb);
+    },
+    onResync(cb) {
+      return resyncListeners.add(cb);
+    },
+    close: () => stream.close(),
+  };
+}

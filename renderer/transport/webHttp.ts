@@ -1,0 +1,71 @@
+/** Web mode over HTTP: the sign-in (POST /api/session) and the calls (POST /api/<method>). */
+import { LifeboatError, type ApiErrorData } from '../../electron/api/errors.js';
+import { API_PREFIX, SESSION_PATH, type Reply } from '../../electron/transport/protocol.js';
+import { isErrorData, unwrapReply } from './errors.js';
+import type { SessionResult } from './types.js';
+
+const notAnswering = (): ApiErrorData => ({
+  code: 'INTERNAL',
+  message: "Lifeboat's background service is not answering.",
+  hint: 'If the terminal running `lifeboat web` was closed, start it again and open the link it prints.',
+});
+const notSignedIn = (): ApiErrorData => ({
+  code: 'UNAUTHORIZED',
+  message: 'This window is not signed in to Lifeboat.',
+  hint: 'Open the link `lifeboat web` printed in its terminal (each link works once, for two minutes; it prints a new one when an old one is refused).',
+});
+
+/** How the client reaches the server: `fetch` and the absolute URL of a path. */
+export interface Http {
+  fetch: typeof fetch;
+  url(path: string): string;
+}
+
+const postJson = (http: Http, path: string, body: unknown) =>
+  http.fetch(http.url(path), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+/** One POST /api/session: the launch code for the cookie, or (no code) is the cookie a session? */
+export async function signIn(http: Http, launchCode: string | null): Promise<SessionResult> {
+  let res: Response;
+  try {
+    res = await postJson(http, SESSION_PATH, launchCode ? { code: launchCode } : {});
+  } catch {
+    return { ok: false, error: notAnswering() };
+  }
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  const reply = body as Reply<unknown> | undefined;
+  if (res.ok && reply?.ok) return { ok: true };
+  if (reply && !reply.ok && isErrorData(reply.error)) return { ok: false, error: reply.error };
+  return { ok: false, error: res.status === 401 ? notSignedIn() : notAnswering() };
+}
+
+/** One POST /api/<method>: its result, or its failure as a LifeboatError. */
+export async function postCall<T>(http: Http, method: string, input: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await postJson(http, API_PREFIX + method, input ?? {});
+  } catch {
+    throw LifeboatError.fromData(notAnswering());
+  }
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    if (res.status === 401) throw LifeboatError.fromData(notSignedIn());
+    throw new LifeboatError(
+      'INTERNAL',
+      `Lifeboat's background service answered ${method} with HTTP ${res.status} and no readable reply.`,
+      'Restart `lifeboat web`; if it happens again, please report it.',
+    );
+  }
+  return unwrapReply(body, method);
+}
