@@ -80,7 +80,11 @@ export default defineConfig({
           groups: [
             // The page's entry (main.tsx and the API client it starts the data with) stays one small
             // file with no static imports, so it runs as soon as it arrives.
-            { name: 'boot', test: /renderer[\\/](main\.tsx|client\.ts|api\.ts|early\.ts|routes\.ts|screenLoaders\.ts|transport[\\/][^\\/]+\.ts)$|electron[\\/](api[\\/]errors|transport[\\/]protocol)\.ts$/, priority: 30 },
+            {
+              name: 'boot',
+              test: /renderer[\\/](main\.tsx|client\.ts|api\.ts|early\.ts|routes\.ts|screenLoaders\.ts|transport[\\/][^\\/]+\.ts)$|electron[\\/](api[\\/]errors|transport[\\/]protocol)\.ts$/,
+              priority: 30,
+            },
             // The app (start.tsx, the shell, the store) with everything it imports: one file.
             { name: 'app', test: /renderer[\\/](start|App)\.tsx$/, priority: 20 },
             // What two or more screens share (Mantine parts, renderer/components) in one file, so a

@@ -12,7 +12,15 @@ describe('createApp: LIFEBOAT_* overrides in a packaged build', () => {
     app = undefined;
   });
   const env = { LIFEBOAT_TOOLS_DIR: '/tmp/evil-tools', LIFEBOAT_REGISTRY_CA: '/tmp/evil-ca.pem', LIFEBOAT_IMAGES_DIR: '/tmp/evil-images', HOME: '/home/op' };
-  const base = () => ({ dataDir: mkdtempSync(join(tmpdir(), 'lb-app-')), mode: 'electron' as const, version: '1.0.0', packaged: true, resourcesPath: '/opt/Lifeboat/resources', toolsDir: env.LIFEBOAT_TOOLS_DIR, env });
+  const base = () => ({
+    dataDir: mkdtempSync(join(tmpdir(), 'lb-app-')),
+    mode: 'electron' as const,
+    version: '1.0.0',
+    packaged: true,
+    resourcesPath: '/opt/Lifeboat/resources',
+    toolsDir: env.LIFEBOAT_TOOLS_DIR,
+    env,
+  });
 
   it('ignores them without --allow-dev-overrides: bundled tools, no override reaches the workflows', async () => {
     app = createApp(base());
@@ -47,14 +55,21 @@ describe('createApp: desktop methods', () => {
 
   it('without a desktop (web mode) answers "not available" as data, through the contract', async () => {
     app = createApp(base());
-    expect(await dispatch(app.handlers, 'app.choosePath', { kind: 'open-file', title: 'Kubeconfig' })).toEqual({ ok: true, result: { available: false, path: null, reason: expect.stringMatching(/type the path/) } });
+    expect(await dispatch(app.handlers, 'app.choosePath', { kind: 'open-file', title: 'Kubeconfig' })).toEqual({
+      ok: true,
+      result: { available: false, path: null, reason: expect.stringMatching(/type the path/) },
+    });
     expect(await dispatch(app.handlers, 'app.showInFolder', { path: '/etc' })).toMatchObject({ ok: true, result: { shown: false } });
     expect(await dispatch(app.handlers, 'app.choosePath', { kind: 'open-file' })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 
   it('with a desktop passes the validated input to it', async () => {
     const asked: unknown[] = [];
-    app = createApp({ ...base(), mode: 'electron', desktop: { 'app.choosePath': (i) => (asked.push(i), { available: true, path: '/tmp/x' }), 'app.showInFolder': () => ({ shown: true }) } });
+    app = createApp({
+      ...base(),
+      mode: 'electron',
+      desktop: { 'app.choosePath': (i) => (asked.push(i), { available: true, path: '/tmp/x' }), 'app.showInFolder': () => ({ shown: true }) },
+    });
     expect(await app.handlers['app.choosePath']({ kind: 'open-folder', title: 'Export folder' })).toEqual({ available: true, path: '/tmp/x' });
     expect(asked).toEqual([{ kind: 'open-folder', title: 'Export folder' }]);
   });

@@ -104,10 +104,12 @@ export function createApp(options: AppOptions): App {
   // Detection follows the connection: every (re)connect restarts the watches on the new client.
   let detecting: Promise<unknown> = Promise.resolve();
   cluster.onConnectionChange((kc) => {
-    detecting = detecting.then(async () => {
-      if (kc) await detector.start(kc);
-      else await detector.clear();
-    }).catch(() => {});
+    detecting = detecting
+      .then(async () => {
+        if (kc) await detector.start(kc);
+        else await detector.clear();
+      })
+      .catch(() => {});
   });
 
   const services: Services = { bus, cluster, detector, binaries, runner, tools, journal, dataDir: opts.dataDir, env: overrides.env };
@@ -120,7 +122,14 @@ export function createApp(options: AppOptions): App {
     ...restoreHandlers(services, { registry, appVersion: opts.version, timeouts: config.restoreTimeouts }),
     ...registryHandlers(registry),
     ...desktopHandlers(opts.desktop),
-    'app.info': () => ({ version: opts.version, mode: opts.mode, platform: `${process.platform}-${process.arch}`, dataDir: opts.dataDir, ...(overrides.active.length ? { devOverrides: overrides.active } : {}), ...buildVerification({ env: overrides.env, toolsDir: opts.toolsDir }) }),
+    'app.info': () => ({
+      version: opts.version,
+      mode: opts.mode,
+      platform: `${process.platform}-${process.arch}`,
+      dataDir: opts.dataDir,
+      ...(overrides.active.length ? { devOverrides: overrides.active } : {}),
+      ...buildVerification({ env: overrides.env, toolsDir: opts.toolsDir }),
+    }),
     'cluster.kubeconfigs': () => cluster.kubeconfigs(),
     'cluster.status': () => cluster.status(),
     'cluster.connect': (input) => cluster.connect(input),

@@ -23,25 +23,34 @@ export interface BuildVerification {
   unverifiedReasons: string[];
 }
 
-export function buildVerification(opts: { toolsLock?: ToolsLock; imagesLock?: ImagesLock; env?: NodeJS.ProcessEnv; toolsDir?: string; platform?: string; arch?: string } = {}): BuildVerification {
+export function buildVerification(
+  opts: { toolsLock?: ToolsLock; imagesLock?: ImagesLock; env?: NodeJS.ProcessEnv; toolsDir?: string; platform?: string; arch?: string } = {},
+): BuildVerification {
   const env = opts.env ?? process.env;
   const tools = opts.toolsLock ?? defaultLock;
   const key = platformKey(opts.platform, opts.arch);
   const reasons: string[] = [];
-  const unpinnedTools = Object.entries(tools.tools ?? {}).filter(([, t]) => {
-    const a = t.artifacts?.[key];
-    return !a || !isPinned(a.sha256) || !isPinned(a.binarySha256);
-  }).map(([name]) => name);
-  if (unpinnedTools.length) reasons.push(`Tools without a pinned sha256 for ${key}: ${unpinnedTools.join(', ')} (pin them on a build machine: ${TOOLS_PIN_COMMAND}).`);
+  const unpinnedTools = Object.entries(tools.tools ?? {})
+    .filter(([, t]) => {
+      const a = t.artifacts?.[key];
+      return !a || !isPinned(a.sha256) || !isPinned(a.binarySha256);
+    })
+    .map(([name]) => name);
+  if (unpinnedTools.length)
+    reasons.push(`Tools without a pinned sha256 for ${key}: ${unpinnedTools.join(', ')} (pin them on a build machine: ${TOOLS_PIN_COMMAND}).`);
   let images: string[];
   try {
     images = imagePlaceholders(opts.imagesLock ?? imagesLockFor(env));
   } catch (e) {
     images = [`the images lock ${env.LIFEBOAT_IMAGES_LOCK} (${(e as Error).message})`];
   }
-  if (images.length) reasons.push(`Images without a pinned digest: ${images.map((l) => l.replace(/^image (\S+).*$/, '$1')).join(', ')} (pin them on a build machine: ${IMAGES_PIN_COMMAND}).`);
+  if (images.length)
+    reasons.push(
+      `Images without a pinned digest: ${images.map((l) => l.replace(/^image (\S+).*$/, '$1')).join(', ')} (pin them on a build machine: ${IMAGES_PIN_COMMAND}).`,
+    );
   const toolsDir = opts.toolsDir ?? env.LIFEBOAT_TOOLS_DIR;
   if (toolsDir) reasons.push(`LIFEBOAT_TOOLS_DIR: the tools come from ${toolsDir}, not checked against the lock.`);
-  if (env.LIFEBOAT_IMAGES_DIR && !env.LIFEBOAT_IMAGES_LOCK) reasons.push(`LIFEBOAT_IMAGES_DIR: the image archives come from ${env.LIFEBOAT_IMAGES_DIR}, not checked against the lock.`);
+  if (env.LIFEBOAT_IMAGES_DIR && !env.LIFEBOAT_IMAGES_LOCK)
+    reasons.push(`LIFEBOAT_IMAGES_DIR: the image archives come from ${env.LIFEBOAT_IMAGES_DIR}, not checked against the lock.`);
   return { unverifiedBuild: reasons.length > 0, unverifiedReasons: reasons };
 }

@@ -39,16 +39,30 @@ describe('configuration from LIFEBOAT_* variables', () => {
   });
 
   it('an empty value is unset; LIFEBOAT_NO_OPEN is on only for "1"', () => {
-    expect(parseConfig({ LIFEBOAT_TOOLS_DIR: '', LIFEBOAT_DATA_DIR: '', LIFEBOAT_NO_OPEN: 'yes' })).toEqual({ noOpen: false, restoreTimeouts: {}, problems: [] });
+    expect(parseConfig({ LIFEBOAT_TOOLS_DIR: '', LIFEBOAT_DATA_DIR: '', LIFEBOAT_NO_OPEN: 'yes' })).toEqual({
+      noOpen: false,
+      restoreTimeouts: {},
+      problems: [],
+    });
   });
 
   it('a value that does not parse is ignored (as before) and named', () => {
-    const c = parseConfig({ LIFEBOAT_RESTORE_POLL_MS: '1.5s', LIFEBOAT_RESTORE_READY_MS: '-1', LIFEBOAT_RESTORE_APPEAR_MS: '700', LIFEBOAT_PORT: '70000', LIFEBOAT_DEV_SERVER_URL: 'not a url' });
+    const c = parseConfig({
+      LIFEBOAT_RESTORE_POLL_MS: '1.5s',
+      LIFEBOAT_RESTORE_READY_MS: '-1',
+      LIFEBOAT_RESTORE_APPEAR_MS: '700',
+      LIFEBOAT_PORT: '70000',
+      LIFEBOAT_DEV_SERVER_URL: 'not a url',
+    });
     expect(c.restoreTimeouts).toEqual({ appearMs: 700 });
     expect(c.port).toBeUndefined();
     expect(c.devServerUrl).toBeUndefined();
     expect(c.problems.map((p) => p.name)).toEqual(['LIFEBOAT_DEV_SERVER_URL', 'LIFEBOAT_PORT', 'LIFEBOAT_RESTORE_POLL_MS', 'LIFEBOAT_RESTORE_READY_MS']);
-    expect(c.problems[2]).toEqual({ name: 'LIFEBOAT_RESTORE_POLL_MS', value: '1.5s', message: 'LIFEBOAT_RESTORE_POLL_MS="1.5s" is ignored: it must be a whole number of milliseconds.' });
+    expect(c.problems[2]).toEqual({
+      name: 'LIFEBOAT_RESTORE_POLL_MS',
+      value: '1.5s',
+      message: 'LIFEBOAT_RESTORE_POLL_MS="1.5s" is ignored: it must be a whole number of milliseconds.',
+    });
   });
 
   it('a packaged build reads none of them without --allow-dev-overrides', () => {

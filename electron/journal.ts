@@ -43,12 +43,15 @@ export class Journal {
     }
     for (const e of [...this.entries.values()]) {
       if (e.outcome === 'running') {
-        this.write({
-          ...e,
-          outcome: 'failed',
-          finishedAt: e.finishedAt ?? new Date().toISOString(),
-          summary: 'Lifeboat stopped before this operation finished; check the cluster for its result.',
-        }, false);
+        this.write(
+          {
+            ...e,
+            outcome: 'failed',
+            finishedAt: e.finishedAt ?? new Date().toISOString(),
+            summary: 'Lifeboat stopped before this operation finished; check the cluster for its result.',
+          },
+          false,
+        );
       }
     }
   }
@@ -72,8 +75,6 @@ export class Journal {
 
   /** The latest `limit` entries, newest first (by start time). */
   list(limit = 200): JournalEntry[] {
-    return [...this.entries.values()]
-      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
-      .slice(0, limit);
+    return [...this.entries.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0)).slice(0, limit);
   }
 }

@@ -13,7 +13,10 @@ export const MAX_PEM_BYTES = 1024 * 1024;
 export type FileProblem = { kind: 'errno'; code: string } | { kind: 'not-a-file' } | { kind: 'too-large'; size: number; max: number };
 
 export class LocalFileError extends Error {
-  constructor(readonly problem: FileProblem, readonly path: string) {
+  constructor(
+    readonly problem: FileProblem,
+    readonly path: string,
+  ) {
     super(describeProblem(problem));
   }
 }
@@ -66,7 +69,10 @@ const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 export function pemProblem(pem: string): string | undefined {
   if (pem.includes('PRIVATE KEY-----')) return 'it holds a private key, not a CA certificate';
   const blocks = pem.match(PEM_CERT) ?? [];
-  if (!blocks.length) return pem.includes('-----BEGIN CERTIFICATE-----') ? 'its certificate block is cut off (no END CERTIFICATE line)' : 'it holds no PEM certificate ("-----BEGIN CERTIFICATE-----")';
+  if (!blocks.length)
+    return pem.includes('-----BEGIN CERTIFICATE-----')
+      ? 'its certificate block is cut off (no END CERTIFICATE line)'
+      : 'it holds no PEM certificate ("-----BEGIN CERTIFICATE-----")';
   const begins = pem.split('-----BEGIN CERTIFICATE-----').length - 1;
   if (begins !== blocks.length) return 'one of its certificate blocks is cut off (no END CERTIFICATE line)';
   for (const [i, b] of blocks.entries()) {
@@ -81,7 +87,12 @@ export function pemProblem(pem: string): string | undefined {
 
 function caFileError(file: string, what: string, e: unknown): LifeboatError {
   const why = e instanceof LocalFileError ? e.message : String(e);
-  return new LifeboatError('BAD_INPUT', `Lifeboat cannot use the CA file ${file} (${what}): ${why}.`, 'Choose the PEM file of the CA certificate (a few kilobytes, "-----BEGIN CERTIFICATE-----"), and check that this user may read it.', { path: file });
+  return new LifeboatError(
+    'BAD_INPUT',
+    `Lifeboat cannot use the CA file ${file} (${what}): ${why}.`,
+    'Choose the PEM file of the CA certificate (a few kilobytes, "-----BEGIN CERTIFICATE-----"), and check that this user may read it.',
+    { path: file },
+  );
 }
 
 /** Reads and checks a CA certificate file the operator named; BAD_INPUT saying what is wrong. */
@@ -109,6 +120,11 @@ export function readCaFileSync(file: string, what: string): Buffer {
 /** BAD_INPUT when `pem` is not a usable CA bundle; else `pem`. `where` names it in the message. */
 export function checkedPem(pem: string, where: string): string {
   const why = pemProblem(pem);
-  if (why) throw new LifeboatError('BAD_INPUT', `${where} is not a usable CA certificate: ${why}.`, 'Choose the CA certificate that signed the server\'s certificate, in PEM form ("-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----").');
+  if (why)
+    throw new LifeboatError(
+      'BAD_INPUT',
+      `${where} is not a usable CA certificate: ${why}.`,
+      'Choose the CA certificate that signed the server\'s certificate, in PEM form ("-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----").',
+    );
   return pem;
 }

@@ -28,7 +28,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const allowDevOverrides = process.argv.includes(DEV_OVERRIDES_FLAG);
 const start = loadConfig(process.env, { packaged: app.isPackaged, allowed: allowDevOverrides });
 const { config, overrides } = start;
-if (overrides.ignored.length) console.warn(`Lifeboat: ignoring ${overrides.ignored.join(', ')} (a packaged build honours them only with ${DEV_OVERRIDES_FLAG}).`);
+if (overrides.ignored.length)
+  console.warn(`Lifeboat: ignoring ${overrides.ignored.join(', ')} (a packaged build honours them only with ${DEV_OVERRIDES_FLAG}).`);
 for (const p of config.problems) console.warn(`Lifeboat: ${p.message}`);
 const devServer = app.isPackaged ? undefined : config.devServerUrl; // e.g. vite dev server in development only
 
@@ -88,7 +89,9 @@ if (!app.requestSingleInstanceLock()) {
       if (!file.startsWith(rendererDir + sep)) return new Response('Forbidden', { status: 403 });
       try {
         const body = await readFile(file);
-        return new Response(body, { headers: { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' } });
+        return new Response(body, {
+          headers: { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff' },
+        });
       } catch {
         return new Response('Not found', { status: 404 });
       }

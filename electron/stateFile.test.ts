@@ -31,7 +31,8 @@ function setup(opts: { revisions?: boolean } = {}) {
   const moved: MovedAside[] = [];
   stops.push(onStateFileMovedAside(dir, (m) => moved.push(m)));
   const file = join(dir, 'area', 'state.json');
-  const make = () => new StateStore<Doc>({ file, accept: bySchema(Doc), consequence: 'the test starts over', ...(opts.revisions ? { revisionOf: (d: Doc) => d.rev } : {}) });
+  const make = () =>
+    new StateStore<Doc>({ file, accept: bySchema(Doc), consequence: 'the test starts over', ...(opts.revisions ? { revisionOf: (d: Doc) => d.rev } : {}) });
   return { dir, file, moved, make };
 }
 

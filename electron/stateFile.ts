@@ -79,7 +79,11 @@ export function moveAside(file: string, reason: string, consequence: string): Mo
  * anything else (unreadable, not a regular file, empty, over MAX_STATE_FILE_BYTES, not JSON, not
  * the expected shape) is moved aside and reported, and undefined is returned.
  */
-export function readStateFile<T>(file: string, accept: (v: unknown) => { ok: true; value: T } | { ok: false; why: string }, consequence: string): T | undefined {
+export function readStateFile<T>(
+  file: string,
+  accept: (v: unknown) => { ok: true; value: T } | { ok: false; why: string },
+  consequence: string,
+): T | undefined {
   let text: string;
   try {
     const st = statSync(file);
@@ -118,7 +122,9 @@ export function readStateFile<T>(file: string, accept: (v: unknown) => { ok: tru
 const printable = (s: string) => s.replace(/[^\x20-\x7e]/g, '?');
 
 /** `accept` for a zod schema. */
-export function bySchema<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } }) {
+export function bySchema<T>(schema: {
+  safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } };
+}) {
   return (v: unknown): { ok: true; value: T } | { ok: false; why: string } => {
     const p = schema.safeParse(v);
     if (p.success) return { ok: true, value: p.data };

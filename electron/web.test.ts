@@ -4,7 +4,13 @@ import { parseWebArgs, reprintOnRefusal } from './web';
 
 describe('web entry arguments', () => {
   it('reads flags and env', () => {
-    expect(parseWebArgs(['--port', '8123', '--kubeconfig', '/k', '--context', 'lab', '--no-open'], { LIFEBOAT_DATA_DIR: '/data' })).toEqual({ port: 8123, kubeconfig: '/k', context: 'lab', open: false, dataDir: '/data' });
+    expect(parseWebArgs(['--port', '8123', '--kubeconfig', '/k', '--context', 'lab', '--no-open'], { LIFEBOAT_DATA_DIR: '/data' })).toEqual({
+      port: 8123,
+      kubeconfig: '/k',
+      context: 'lab',
+      open: false,
+      dataDir: '/data',
+    });
     expect(parseWebArgs([], { LIFEBOAT_PORT: '9000', LIFEBOAT_DATA_DIR: '/d' })).toMatchObject({ port: 9000, open: true });
   });
   it('refuses bad flags with a clear message', () => {
@@ -19,7 +25,11 @@ describe('web entry arguments', () => {
     let t = 0;
     let n = 0;
     const lines: string[] = [];
-    const onRefused = reprintOnRefusal(() => `http://127.0.0.1:1/?code=c${++n}`, (l) => lines.push(l), { now: () => t });
+    const onRefused = reprintOnRefusal(
+      () => `http://127.0.0.1:1/?code=c${++n}`,
+      (l) => lines.push(l),
+      { now: () => t },
+    );
     onRefused();
     onRefused();
     t = 9_999;

@@ -106,14 +106,21 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     staticDir: join(root, 'dist', 'renderer'),
     onSignInRefused: () => refused(),
   });
-  refused = reprintOnRefusal(() => web.launchUrl(), (line) => console.log(line));
+  refused = reprintOnRefusal(
+    () => web.launchUrl(),
+    (line) => console.log(line),
+  );
   console.log(`Lifeboat (web mode) is listening on ${web.url}`);
   console.log(`Open: ${web.openUrl}`);
   console.log(`(The link works once, within ${LAUNCH_CODE_TTL_MS / 60_000} minutes; the page then keeps its own session.)`);
   console.log(`Data: ${args.dataDir}`);
   void app.start().then(() => {
     const s = app.cluster.status();
-    console.log(s.state === 'connected' ? `Cluster: ${s.context} (${s.server}, ${s.kubernetesVersion})` : `Cluster: ${s.state}${s.error ? ` — ${s.error.code}: ${s.error.message}` : ''}`);
+    console.log(
+      s.state === 'connected'
+        ? `Cluster: ${s.context} (${s.server}, ${s.kubernetesVersion})`
+        : `Cluster: ${s.state}${s.error ? ` — ${s.error.code}: ${s.error.message}` : ''}`,
+    );
   });
   if (args.open) void openBrowser(web.openUrl);
   const stop = async () => {

@@ -1,16 +1,6 @@
 import { ActionIcon, Badge, Box, Button, Card, Center, Code, Group, Text, Title, Tooltip, useComputedColorScheme } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import {
-  IconActivity,
-  IconCloudUpload,
-  IconDatabaseImport,
-  IconHome,
-  IconLifebuoy,
-  IconMoon,
-  IconPackages,
-  IconSettings,
-  IconSun,
-} from '@tabler/icons-react';
+import { IconActivity, IconCloudUpload, IconDatabaseImport, IconHome, IconLifebuoy, IconMoon, IconPackages, IconSettings, IconSun } from '@tabler/icons-react';
 import { Component, Suspense, use, useEffect, useRef, useState, type ErrorInfo, type ReactNode } from 'react';
 import classes from './App.module.css';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
@@ -136,7 +126,13 @@ function ClusterBadge() {
   const state = cluster?.state ?? 'disconnected';
   const tone: Tone = state === 'connected' ? 'ok' : state === 'error' ? 'error' : state === 'connecting' ? 'progress' : 'neutral';
   const label =
-    state === 'connected' ? `${cluster?.context ?? 'connected'}` : state === 'error' ? 'Cluster error' : state === 'connecting' ? 'Connecting…' : 'Not connected';
+    state === 'connected'
+      ? `${cluster?.context ?? 'connected'}`
+      : state === 'error'
+        ? 'Cluster error'
+        : state === 'connecting'
+          ? 'Connecting…'
+          : 'Not connected';
   return (
     <HeaderTooltip label={cluster?.server ? `${state} · ${cluster.server}` : state}>
       <Box tabIndex={0} aria-label={`Cluster: ${state}${cluster?.context ? `, context ${cluster.context}` : ''}`}>
@@ -236,8 +232,8 @@ function NoToken({ error }: { error: ApiErrorData }) {
           {error.hint ? ` ${error.hint}` : ''}
         </Text>
         <Text size="sm" c="dimmed" mt="sm">
-          <Code>lifeboat web</Code> prints a link when it starts (<Code>http://127.0.0.1:…/?code=…</Code>). Each link works once,
-          within two minutes; after that this browser stays signed in until Lifeboat or the browser stops, so reloading is fine.
+          <Code>lifeboat web</Code> prints a link when it starts (<Code>http://127.0.0.1:…/?code=…</Code>). Each link works once, within two minutes; after that
+          this browser stays signed in until Lifeboat or the browser stops, so reloading is fine.
         </Text>
       </Card>
     </Center>

@@ -70,9 +70,16 @@ describe('web client: signing in', () => {
     expect(JSON.parse(fetch.mock.calls[0][1].body as string)).toEqual({});
   });
 
-  it('a refused link: the session carries the server\'s reason, calls fail with it unsent, no stream opens', async () => {
-    const reason = { code: 'UNAUTHORIZED', message: 'This link was already used or has expired.', hint: "Start Lifeboat's web mode again, or use the new link it prints." };
-    const { client, fetch } = await setup(async () => json(200, {}), async () => json(401, { ok: false, error: reason }));
+  it("a refused link: the session carries the server's reason, calls fail with it unsent, no stream opens", async () => {
+    const reason = {
+      code: 'UNAUTHORIZED',
+      message: 'This link was already used or has expired.',
+      hint: "Start Lifeboat's web mode again, or use the new link it prints.",
+    };
+    const { client, fetch } = await setup(
+      async () => json(200, {}),
+      async () => json(401, { ok: false, error: reason }),
+    );
     await expect(client.session).resolves.toEqual({ ok: false, error: reason });
     await expect(client.call('cluster.status', {})).rejects.toMatchObject(reason);
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -80,11 +87,17 @@ describe('web client: signing in', () => {
   });
 
   it('a sign-in that gets no readable answer says how to sign in, or that the service is not answering', async () => {
-    const a = await setup(async () => json(200, {}), async () => new Response('nope', { status: 401 }));
+    const a = await setup(
+      async () => json(200, {}),
+      async () => new Response('nope', { status: 401 }),
+    );
     await expect(a.client.session).resolves.toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED', hint: expect.stringMatching(/link/) } });
-    const b = await setup(async () => json(200, {}), async () => {
-      throw new TypeError('Failed to fetch');
-    });
+    const b = await setup(
+      async () => json(200, {}),
+      async () => {
+        throw new TypeError('Failed to fetch');
+      },
+    );
     await expect(b.client.session).resolves.toMatchObject({ ok: false, error: { code: 'INTERNAL', hint: expect.stringMatching(/lifeboat web/) } });
   });
 });

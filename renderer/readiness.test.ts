@@ -52,7 +52,10 @@ describe('readiness', () => {
 
   it('backups are blocked without Velero or with an unavailable BSL', () => {
     expect(backupReadiness(cluster, env({}, { installed: false })).ready).toBe(false);
-    const r = backupReadiness(cluster, env({}, { storageLocations: [{ name: 'default', provider: 'aws', isDefault: true, phase: 'Unavailable', message: 'no bucket' }] }));
+    const r = backupReadiness(
+      cluster,
+      env({}, { storageLocations: [{ name: 'default', provider: 'aws', isDefault: true, phase: 'Unavailable', message: 'no bucket' }] }),
+    );
     expect(r.ready).toBe(false);
     expect(r.checks.find((c) => !c.ok)?.reason).toMatch(/Unavailable: no bucket/);
   });

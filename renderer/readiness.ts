@@ -41,36 +41,69 @@ function baseline(cluster: ClusterStatus | null, env: Environment | null): Check
 
 function kotsCheck(env: Environment): Check {
   if (!env.kots.found) {
-    return fail('KOTS admin console found', 'No KOTS admin console was found in this cluster.', 'Check that this is the cluster the application is installed on, and that the context can list deployments.');
+    return fail(
+      'KOTS admin console found',
+      'No KOTS admin console was found in this cluster.',
+      'Check that this is the cluster the application is installed on, and that the context can list deployments.',
+    );
   }
   if (env.kots.ready === false) {
-    return warn('KOTS admin console found', `Found in namespace ${env.kots.namespace ?? '?'}, but it is not ready.`, 'Check the kotsadm pods in that namespace.');
+    return warn(
+      'KOTS admin console found',
+      `Found in namespace ${env.kots.namespace ?? '?'}, but it is not ready.`,
+      'Check the kotsadm pods in that namespace.',
+    );
   }
   return ok('KOTS admin console found', `Version ${env.kots.version ?? 'unknown'} in namespace ${env.kots.namespace ?? '?'}.`);
 }
 
 function veleroInstalledCheck(env: Environment): Check {
   const v = env.velero;
-  if (!v.installed) return fail('Velero installed', 'Velero is not installed in this cluster.', 'The Setup screen will install it from the bundled, pinned version.');
-  if (v.ready === false) return fail('Velero installed', `Velero ${v.version ?? ''} is installed in ${v.namespace ?? '?'} but its server is not ready.`, `Check the velero deployment in namespace ${v.namespace ?? 'velero'}.`);
+  if (!v.installed)
+    return fail('Velero installed', 'Velero is not installed in this cluster.', 'The Setup screen will install it from the bundled, pinned version.');
+  if (v.ready === false)
+    return fail(
+      'Velero installed',
+      `Velero ${v.version ?? ''} is installed in ${v.namespace ?? '?'} but its server is not ready.`,
+      `Check the velero deployment in namespace ${v.namespace ?? 'velero'}.`,
+    );
   return ok('Velero installed', `Velero ${v.version ?? 'unknown version'} in namespace ${v.namespace ?? '?'}.`);
 }
 
 function storageCheck(env: Environment): Check {
   const locs = env.velero.storageLocations;
-  if (locs.length === 0) return fail('Backup storage location available', 'No BackupStorageLocation is configured.', 'The Setup screen will configure one (S3-compatible, NFS or host path).');
+  if (locs.length === 0)
+    return fail(
+      'Backup storage location available',
+      'No BackupStorageLocation is configured.',
+      'The Setup screen will configure one (S3-compatible, NFS or host path).',
+    );
   const def = locs.find((l) => l.isDefault) ?? locs[0];
   const phase = def.phase ?? 'unknown';
   if (phase.toLowerCase() !== 'available') {
-    return fail('Backup storage location available', `Storage location ${def.name} is ${phase}${def.message ? `: ${def.message}` : '.'}`, 'Check that the bucket exists and the credentials in the velero namespace are right.');
+    return fail(
+      'Backup storage location available',
+      `Storage location ${def.name} is ${phase}${def.message ? `: ${def.message}` : '.'}`,
+      'Check that the bucket exists and the credentials in the velero namespace are right.',
+    );
   }
   return ok('Backup storage location available', `${def.name} (${def.provider}${def.bucket ? `, bucket ${def.bucket}` : ''}) is Available.`);
 }
 
 function fsBackupCheck(env: Environment): Check {
   const fsb = env.velero.fileSystemBackup;
-  if (!fsb) return warn('File system backup agent ready', 'No node-agent (or restic) DaemonSet was found, so volumes without snapshots cannot be backed up.', 'The Setup screen will install Velero with the node agent.');
-  if (!fsb.ready) return fail('File system backup agent ready', `${fsb.kind}: ${fsb.available} of ${fsb.desired} pods ready.`, `Check the ${fsb.kind} pods in namespace ${env.velero.namespace ?? 'velero'}.`);
+  if (!fsb)
+    return warn(
+      'File system backup agent ready',
+      'No node-agent (or restic) DaemonSet was found, so volumes without snapshots cannot be backed up.',
+      'The Setup screen will install Velero with the node agent.',
+    );
+  if (!fsb.ready)
+    return fail(
+      'File system backup agent ready',
+      `${fsb.kind}: ${fsb.available} of ${fsb.desired} pods ready.`,
+      `Check the ${fsb.kind} pods in namespace ${env.velero.namespace ?? 'velero'}.`,
+    );
   return ok('File system backup agent ready', `${fsb.kind}: ${fsb.available} of ${fsb.desired} pods ready.`);
 }
 
@@ -104,11 +137,19 @@ export function setupReadiness(cluster: ClusterStatus | null, env: Environment |
   checks.push(
     missing.length === 0
       ? ok('Permissions to install', 'Every permission Lifeboat checked is granted.')
-      : fail('Permissions to install', `${missing.length} permission${missing.length === 1 ? ' is' : 's are'} missing.`, 'The Overview lists each one and what it is for; ask your cluster admin for them.'),
+      : fail(
+          'Permissions to install',
+          `${missing.length} permission${missing.length === 1 ? ' is' : 's are'} missing.`,
+          'The Overview lists each one and what it is for; ask your cluster admin for them.',
+        ),
   );
   checks.push(
     env.airgap.airgapped
-      ? warn('Air gap', `This cluster looks air-gapped: ${env.airgap.reason}`, 'Velero images must come from the private registry; the Registry screen will push them there.')
+      ? warn(
+          'Air gap',
+          `This cluster looks air-gapped: ${env.airgap.reason}`,
+          'Velero images must come from the private registry; the Registry screen will push them there.',
+        )
       : ok('Air gap', env.airgap.reason),
   );
   return summarize(checks);
@@ -122,8 +163,16 @@ export function registryReadiness(cluster: ClusterStatus | null, env: Environmen
   if (!reg) {
     checks.push(
       env.airgap.airgapped
-        ? fail('Private registry known', 'The cluster looks air-gapped but the admin console names no private registry.', 'Check the kotsadm-confg ConfigMap in the admin console namespace.')
-        : warn('Private registry known', 'The admin console names no private registry; this install pulls images from the internet.', 'Nothing to do unless you plan to cut the cluster off.'),
+        ? fail(
+            'Private registry known',
+            'The cluster looks air-gapped but the admin console names no private registry.',
+            'Check the kotsadm-confg ConfigMap in the admin console namespace.',
+          )
+        : warn(
+            'Private registry known',
+            'The admin console names no private registry; this install pulls images from the internet.',
+            'Nothing to do unless you plan to cut the cluster off.',
+          ),
     );
   } else {
     checks.push(ok('Private registry known', `${reg.host}${reg.namespace ? `/${reg.namespace}` : ''}`));

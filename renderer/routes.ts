@@ -12,7 +12,7 @@ export type ScreenId = (typeof screens)[number]['id'];
 
 export function screenFromHash(hash: string): ScreenId {
   const id = hash.replace(/^#\/?/, '').split(/[/?&]/)[0];
-  return (screens.find((s) => s.id === id)?.id ?? 'overview');
+  return screens.find((s) => s.id === id)?.id ?? 'overview';
 }
 
 export const hrefFor = (id: ScreenId) => `#/${id}`;

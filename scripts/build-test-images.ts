@@ -41,18 +41,29 @@ export async function buildImageArchive(out: string, repository: string, tag: st
   const text = Buffer.from(`Lifeboat test stand-in for ${repository}:${tag}. Not the real image.\n`);
   const raw = layerTar('lifeboat-stand-in.txt', text);
   const layer = gzipSync(raw, { level: 9 });
-  const config = Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux',
-    config: { Labels: { 'dev.lifeboat.test-stand-in': `${repository}:${tag}` } },
-    rootfs: { type: 'layers', diff_ids: [sha(raw)] },
-  }));
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MediaTypes.ociManifest,
-    config: { mediaType: MediaTypes.ociConfig, digest: sha(config), size: config.length },
-    layers: [{ mediaType: MediaTypes.ociLayerGzip, digest: sha(layer), size: layer.length }],
-  }));
-  const index = Buffer.from(JSON.stringify(buildIndex([{ repo: repository, tag, digest: sha(manifest), mediaType: MediaTypes.ociManifest, size: manifest.length }], { 'dev.lifeboat.test-stand-in': 'true' })));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: { 'dev.lifeboat.test-stand-in': `${repository}:${tag}` } },
+      rootfs: { type: 'layers', diff_ids: [sha(raw)] },
+    }),
+  );
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaTypes.ociManifest,
+      config: { mediaType: MediaTypes.ociConfig, digest: sha(config), size: config.length },
+      layers: [{ mediaType: MediaTypes.ociLayerGzip, digest: sha(layer), size: layer.length }],
+    }),
+  );
+  const index = Buffer.from(
+    JSON.stringify(
+      buildIndex([{ repo: repository, tag, digest: sha(manifest), mediaType: MediaTypes.ociManifest, size: manifest.length }], {
+        'dev.lifeboat.test-stand-in': 'true',
+      }),
+    ),
+  );
   const blob = (b: Buffer): TarInput => ({ name: `blobs/sha256/${sha(b).slice(7)}`, data: b, size: b.length });
   const layoutFile = Buffer.from(JSON.stringify(OCI_LAYOUT));
   mkdirSync(dirname(out), { recursive: true });
@@ -61,7 +72,9 @@ export async function buildImageArchive(out: string, repository: string, tag: st
     { name: 'index.json', data: index, size: index.length },
     { name: 'blobs', size: 0, dir: true },
     { name: 'blobs/sha256', size: 0, dir: true },
-    blob(config), blob(layer), blob(manifest),
+    blob(config),
+    blob(layer),
+    blob(manifest),
   ]);
 }
 

@@ -68,13 +68,17 @@ export async function checkDist(o: { toolsLock: ToolsLock; imagesLock: ImagesLoc
   }
   // Anything else in resources/images would be packaged too: only the lock's archives belong there.
   if (existsSync(o.imagesDir)) {
-    const expected = new Set(Object.values(o.imagesLock.images ?? {}).map((e) => {
-      const up = parseUpstream(e.upstream);
-      return `${up.repository.split('/').pop()}-${up.tag}.oci.tar`;
-    }));
+    const expected = new Set(
+      Object.values(o.imagesLock.images ?? {}).map((e) => {
+        const up = parseUpstream(e.upstream);
+        return `${up.repository.split('/').pop()}-${up.tag}.oci.tar`;
+      }),
+    );
     for (const f of readdirSync(o.imagesDir)) {
       if (f.endsWith('.oci.tar') && !expected.has(f)) {
-        problems.push(`${join(o.imagesDir, f)} is not an image of images.lock.json and would be packaged: remove it (test archives belong in test/fixtures/images).`);
+        problems.push(
+          `${join(o.imagesDir, f)} is not an image of images.lock.json and would be packaged: remove it (test archives belong in test/fixtures/images).`,
+        );
       }
     }
   }

@@ -38,7 +38,11 @@ describe('demoGuide', () => {
   it('walks the steps in the wizard order, ending with what to choose in Restore', () => {
     const g = parseDemoGuide(demoGuide(lab('existing')));
     expect(g.steps).toEqual(Object.values(GUIDE_STEPS));
-    expect(g.values(GUIDE_STEPS.restore)).toMatchObject({ Situation: 'Roll back on this cluster', What: 'Application only', 'Type the application’s name': 'sample-app' });
+    expect(g.values(GUIDE_STEPS.restore)).toMatchObject({
+      Situation: 'Roll back on this cluster',
+      What: 'Application only',
+      'Type the application’s name': 'sample-app',
+    });
   });
 
   it('an online lab has no Images values; an air-gapped one gives the registry, its credentials and its CA', () => {

@@ -45,8 +45,12 @@ export function demoGuide(state: LabState): string {
     ...block(1, GUIDE_STEPS.preflight, [
       'Open Setup and press “Run checks”; when they have passed, press “Continue”.',
       ...(state.flavour === 'embedded-cluster'
-        ? ['Embedded Cluster installs and manages Velero itself, so Setup stops here on this flavour (as on a real one): to try Setup, run the demo with --flavour existing, existing-airgap or kurl.']
-        : ['Velero is not installed yet: Lifeboat installs it in the next steps. (If Setup already shows Done, from an earlier demo on this lab, go to step 5.)']),
+        ? [
+            'Embedded Cluster installs and manages Velero itself, so Setup stops here on this flavour (as on a real one): to try Setup, run the demo with --flavour existing, existing-airgap or kurl.',
+          ]
+        : [
+            'Velero is not installed yet: Lifeboat installs it in the next steps. (If Setup already shows Done, from an earlier demo on this lab, go to step 5.)',
+          ]),
     ]),
   );
   out.push(
@@ -78,16 +82,14 @@ export function demoGuide(state: LabState): string {
         : ['Not shown on this flavour: the cluster is online, so Velero’s images come from their public registry.'],
     ),
   );
-  out.push(
-    ...block(4, GUIDE_STEPS.install, [
-      'Read the exact commands, press “Install Velero”, and wait for “Velero is ready for backups” (a few minutes).',
-    ]),
-  );
+  out.push(...block(4, GUIDE_STEPS.install, ['Read the exact commands, press “Install Velero”, and wait for “Velero is ready for backups” (a few minutes).']));
   out.push(
     ...block(5, GUIDE_STEPS.backup, [
       'On Overview (or Backups) press “Back up now” and wait until the backup is Completed; note its name.',
       ...(state.flavour === 'kurl' || state.flavour === 'embedded-cluster'
-        ? ['“Also export the registry” is ticked: the backup also copies the cluster registry’s images to this computer (the demo gives Lifeboat the lab registry’s CA); wait for both.']
+        ? [
+            '“Also export the registry” is ticked: the backup also copies the cluster registry’s images to this computer (the demo gives Lifeboat the lab registry’s CA); wait for both.',
+          ]
         : []),
     ]),
   );

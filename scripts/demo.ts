@@ -59,7 +59,11 @@ async function main() {
   }
   if (!values.web) console.log('demo: no Electron binary on this machine; opening web mode instead');
   const tsxLoader = join(repoRoot, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
-  const web = spawn(process.execPath, ['--import', tsxLoader, join(repoRoot, 'electron', 'web.ts'), '--kubeconfig', state.kubeconfig, '--port', values.port ?? '0'], { env, stdio: 'inherit' });
+  const web = spawn(
+    process.execPath,
+    ['--import', tsxLoader, join(repoRoot, 'electron', 'web.ts'), '--kubeconfig', state.kubeconfig, '--port', values.port ?? '0'],
+    { env, stdio: 'inherit' },
+  );
   const stop = () => web.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -31,7 +31,11 @@ beforeAll(async () => {
   const a = await pushTestImage(c, 'velero/velero', null, [Buffer.from('amd64 layer')], { arch: 'amd64' });
   const b = await pushTestImage(c, 'velero/velero', null, [Buffer.from('arm64 layer')], { arch: 'arm64' });
   const p = await pushTestImage(c, 'velero/velero', null, [Buffer.from('ppc64le layer')], { arch: 'ppc64le' });
-  const idx = await pushIndex(c, 'velero/velero', 'v1.18.3', [{ ...a, arch: 'amd64' }, { ...b, arch: 'arm64' }, { ...p, arch: 'ppc64le' }]);
+  const idx = await pushIndex(c, 'velero/velero', 'v1.18.3', [
+    { ...a, arch: 'amd64' },
+    { ...b, arch: 'arm64' },
+    { ...p, arch: 'ppc64le' },
+  ]);
   c.close();
   indexDigest = idx.digest;
   amd64 = a.digest;
@@ -61,7 +65,11 @@ describe('scripts/fetch-images.ts against a local registry standing in for upstr
     const r = await fetchImages(opts(lockFile, out, true));
     expect(r.lockUpdated).toBe(true);
     const pinned = JSON.parse(readFileSync(lockFile, 'utf8')) as ImagesLock;
-    expect(pinned.images.velero).toEqual({ upstream: `${upstream.host}/velero/velero:v1.18.3`, digest: indexDigest, platforms: { 'linux/amd64': amd64, 'linux/arm64': arm64 } });
+    expect(pinned.images.velero).toEqual({
+      upstream: `${upstream.host}/velero/velero:v1.18.3`,
+      digest: indexDigest,
+      platforms: { 'linux/amd64': amd64, 'linux/arm64': arm64 },
+    });
     const archive = join(out, 'velero-v1.18.3.oci.tar');
     expect(r.images[0]!.archive).toBe(archive);
 
@@ -84,8 +92,14 @@ describe('scripts/fetch-images.ts against a local registry standing in for upstr
     const archive = join(work, 'out', 'velero-v1.18.3.oci.tar');
     const pin = { upstream: 'velero/velero:v1.18.3', pinned: indexDigest, pinnedPlatforms: { 'linux/amd64': amd64, 'linux/arm64': arm64 } };
     await verifyArchive(archive, pin);
-    await expect(verifyArchive(archive, { ...pin, pinned: `sha256:${'2'.repeat(64)}` })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', message: expect.stringMatching(/not the pinned sha256:2222/) });
-    await expect(verifyArchive(archive, { ...pin, pinnedPlatforms: { 'linux/arm64': amd64 } })).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', message: expect.stringMatching(/linux\/arm64/) });
+    await expect(verifyArchive(archive, { ...pin, pinned: `sha256:${'2'.repeat(64)}` })).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+      message: expect.stringMatching(/not the pinned sha256:2222/),
+    });
+    await expect(verifyArchive(archive, { ...pin, pinnedPlatforms: { 'linux/arm64': amd64 } })).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+      message: expect.stringMatching(/linux\/arm64/),
+    });
 
     const priv = await startRegistry();
     try {
@@ -103,7 +117,10 @@ describe('scripts/fetch-images.ts against a local registry standing in for upstr
       expect(checked.state).toBe('missing');
       expect(checked.message).toContain(`is not the pinned image (it is ${impostor.digest}`);
       // …while by tag only (a placeholder lock) it would have been.
-      expect((await checkImages(access, [{ ...img, pinned: undefined, pinnedPlatforms: undefined, unverified: 'placeholder' }]))[0]).toMatchObject({ state: 'present', message: 'Present by tag only: placeholder' });
+      expect((await checkImages(access, [{ ...img, pinned: undefined, pinnedPlatforms: undefined, unverified: 'placeholder' }]))[0]).toMatchObject({
+        state: 'present',
+        message: 'Present by tag only: placeholder',
+      });
 
       const pushed = await pushImage(access, img, () => {});
       expect(pushed).toMatchObject({ state: 'pushed', digest: indexDigest });

@@ -76,14 +76,17 @@ async function fetchOne(name: string, entry: ImageLockEntry, o: FetchImagesOptio
   const log = o.log ?? (() => {});
   const up = parseUpstream(entry.upstream);
   if (!o.update && !isPinned(entry)) {
-    throw new Error(`${name} (${entry.upstream}) is a placeholder in ${o.lockFile}: pin it on a build machine with \`npx tsx scripts/fetch-images.ts --update\`, review and commit the lock.`);
+    throw new Error(
+      `${name} (${entry.upstream}) is a placeholder in ${o.lockFile}: pin it on a build machine with \`npx tsx scripts/fetch-images.ts --update\`, review and commit the lock.`,
+    );
   }
   const client = (o.clientFor ?? defaultClient)(up.registry);
   const work = mkdtempSync(join(tmpdir(), 'lifeboat-fetch-images-'));
   try {
     const top = await client.getManifest(up.repository, up.tag);
     const index = parseManifest(top.bytes, top.mediaType);
-    if (index.kind !== 'index') throw new Error(`${entry.upstream} is a single-platform image (${top.mediaType}); the lock pins multi-platform indexes (${LOCK_PLATFORMS.join(', ')}).`);
+    if (index.kind !== 'index')
+      throw new Error(`${entry.upstream} is a single-platform image (${top.mediaType}); the lock pins multi-platform indexes (${LOCK_PLATFORMS.join(', ')}).`);
     const platforms: Record<string, string> = {};
     for (const p of LOCK_PLATFORMS) {
       const [os, arch] = p.split('/');
@@ -96,7 +99,10 @@ async function fetchOne(name: string, entry: ImageLockEntry, o: FetchImagesOptio
         ...(top.digest !== entry.digest ? [`index ${top.digest}, the lock pins ${entry.digest}`] : []),
         ...LOCK_PLATFORMS.filter((p) => platforms[p] !== entry.platforms[p]).map((p) => `${p} ${platforms[p]}, the lock pins ${entry.platforms[p]}`),
       ];
-      if (wrong.length) throw new Error(`${entry.upstream} does not match ${o.lockFile}: ${wrong.join('; ')}. Nothing was written. If upstream re-published the tag on purpose, review it and run with --update.`);
+      if (wrong.length)
+        throw new Error(
+          `${entry.upstream} does not match ${o.lockFile}: ${wrong.join('; ')}. Nothing was written. If upstream re-published the tag on purpose, review it and run with --update.`,
+        );
     }
     // Every manifest and blob, each checked against its digest as it arrives.
     const files = new Map<string, { file: string; size: number }>();
@@ -126,7 +132,13 @@ async function fetchOne(name: string, entry: ImageLockEntry, o: FetchImagesOptio
 
     mkdirSync(o.outDir, { recursive: true });
     const archive = join(o.outDir, archiveFileName(entry));
-    const indexJson = Buffer.from(JSON.stringify(buildIndex([{ repo: archiveRepository(up.repository), tag: up.tag, digest: top.digest, mediaType: top.mediaType, size: top.size }], { 'io.lifeboat.upstream': entry.upstream })));
+    const indexJson = Buffer.from(
+      JSON.stringify(
+        buildIndex([{ repo: archiveRepository(up.repository), tag: up.tag, digest: top.digest, mediaType: top.mediaType, size: top.size }], {
+          'io.lifeboat.upstream': entry.upstream,
+        }),
+      ),
+    );
     const layoutFile = Buffer.from(JSON.stringify(OCI_LAYOUT));
     const entries: TarInput[] = [
       { name: 'oci-layout', data: layoutFile, size: layoutFile.length },
@@ -147,11 +159,15 @@ async function fetchOne(name: string, entry: ImageLockEntry, o: FetchImagesOptio
 export async function fetchImages(o: FetchImagesOptions): Promise<{ images: FetchedImage[]; lockUpdated: boolean }> {
   const lock = JSON.parse(readFileSync(o.lockFile, 'utf8')) as ImagesLock;
   const names = Object.keys(lock.images).filter((n) => !o.only?.length || o.only.includes(n));
-  if (o.only?.length) for (const n of o.only) if (!lock.images[n]) throw new Error(`${n} is not in ${o.lockFile} (it has ${Object.keys(lock.images).join(', ')}).`);
+  if (o.only?.length)
+    for (const n of o.only) if (!lock.images[n]) throw new Error(`${n} is not in ${o.lockFile} (it has ${Object.keys(lock.images).join(', ')}).`);
   // Without --update, refuse every placeholder before pulling anything.
   if (!o.update) {
     const placeholders = names.filter((n) => !isPinned(lock.images[n]));
-    if (placeholders.length) throw new Error(`${placeholders.join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'} in ${o.lockFile}: pin them on a build machine with \`npx tsx scripts/fetch-images.ts --update\`, review and commit the lock.`);
+    if (placeholders.length)
+      throw new Error(
+        `${placeholders.join(', ')} ${placeholders.length === 1 ? 'is a placeholder' : 'are placeholders'} in ${o.lockFile}: pin them on a build machine with \`npx tsx scripts/fetch-images.ts --update\`, review and commit the lock.`,
+      );
   }
   const images: FetchedImage[] = [];
   for (const n of names) images.push(await fetchOne(n, lock.images[n], o));
@@ -178,8 +194,20 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     },
   });
   try {
-    const r = await fetchImages({ lockFile: resolve(values.lock), outDir: resolve(values.out), update: values.update, only: values.only, log: (l) => console.log(l) });
-    console.log(values.update ? (r.lockUpdated ? `Wrote the digests into ${values.lock}: review and commit the diff.` : `${values.lock} already had these digests.`) : `All ${r.images.length} image(s) match ${values.lock}.`);
+    const r = await fetchImages({
+      lockFile: resolve(values.lock),
+      outDir: resolve(values.out),
+      update: values.update,
+      only: values.only,
+      log: (l) => console.log(l),
+    });
+    console.log(
+      values.update
+        ? r.lockUpdated
+          ? `Wrote the digests into ${values.lock}: review and commit the diff.`
+          : `${values.lock} already had these digests.`
+        : `All ${r.images.length} image(s) match ${values.lock}.`,
+    );
   } catch (e) {
     console.error(`fetch-images: ${(e as Error).message}`);
     process.exit(1);

@@ -7,8 +7,18 @@ export class VerifyError extends Error {}
 export function verifyFile(file: string, expected: string, label?: string): Promise<string>;
 export function fetchTo(url: string, dest: string, opts?: { from?: string }): Promise<string>;
 export function parseChecksums(text: string): Map<string, string>;
-export interface LockArtifact { url: string; sha256: string; entry: string; binarySha256: string }
-export interface LockTool { version: string; binary: string; artifacts: Record<string, LockArtifact>; checksumsUrl?: string }
+export interface LockArtifact {
+  url: string;
+  sha256: string;
+  entry: string;
+  binarySha256: string;
+}
+export interface LockTool {
+  version: string;
+  binary: string;
+  artifacts: Record<string, LockArtifact>;
+  checksumsUrl?: string;
+}
 export function installArtifact(opts: {
   name: string;
   tool: LockTool;

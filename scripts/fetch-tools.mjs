@@ -17,7 +17,19 @@
  * extracted; the extracted executable is hashed against binarySha256 before it is moved into place.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, chmodSync, writeFileSync, mkdtempSync, copyFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  chmodSync,
+  writeFileSync,
+  mkdtempSync,
+  copyFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -54,11 +66,15 @@ export class VerifyError extends Error {
 /** Throws VerifyError unless `file` hashes to `expected` (a placeholder is also refused). */
 export async function verifyFile(file, expected, label = basename(file)) {
   if (!isPinned(expected)) {
-    throw new VerifyError(`${label}: no sha256 pinned in the lock (${String(expected).slice(0, 40)}…). Run with --pin on a machine with internet access first.`);
+    throw new VerifyError(
+      `${label}: no sha256 pinned in the lock (${String(expected).slice(0, 40)}…). Run with --pin on a machine with internet access first.`,
+    );
   }
   const actual = await sha256File(file);
   if (actual !== expected) {
-    throw new VerifyError(`${label}: sha256 mismatch, refusing it.\n  expected ${expected}\n  got      ${actual}\nThe download was corrupted or the release was replaced. Do not ship it.`);
+    throw new VerifyError(
+      `${label}: sha256 mismatch, refusing it.\n  expected ${expected}\n  got      ${actual}\nThe download was corrupted or the release was replaced. Do not ship it.`,
+    );
   }
   return actual;
 }
@@ -117,7 +133,8 @@ export async function installArtifact({ name, tool, platform, artifact, out, fro
       sha256 = await sha256File(archive);
       const vendor = vendorSums?.get(basename(archive));
       if (vendorSums && !vendor) console.warn(`warning: ${basename(archive)} is not in the vendor checksum list`);
-      if (vendor && vendor !== sha256) throw new VerifyError(`${basename(archive)}: served bytes hash ${sha256} but the vendor lists ${vendor}. Refusing to pin.`);
+      if (vendor && vendor !== sha256)
+        throw new VerifyError(`${basename(archive)}: served bytes hash ${sha256} but the vendor lists ${vendor}. Refusing to pin.`);
     } else {
       sha256 = await verifyFile(archive, artifact.sha256, `${name} ${platform} archive`);
     }
@@ -183,8 +200,11 @@ export async function main(argv = process.argv.slice(2)) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().then((code) => process.exit(code), (err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

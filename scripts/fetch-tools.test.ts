@@ -60,13 +60,25 @@ describe('fetch-tools', () => {
     const r = await installArtifact({ name: 'velero', tool, platform: 'linux-x64', artifact, out: join(root, 'o'), pin: true, vendorSums: sums });
     expect(r.sha256).toBe(sha);
     const lying = parseChecksums(`SHA256 (velero-v1.18.3-linux-amd64.tar.gz) = ${'c'.repeat(64)}\n`);
-    await expect(installArtifact({ name: 'velero', tool, platform: 'linux-x64', artifact, out: join(root, 'o'), pin: true, vendorSums: lying })).rejects.toThrow(/Refusing to pin/);
+    await expect(
+      installArtifact({ name: 'velero', tool, platform: 'linux-x64', artifact, out: join(root, 'o'), pin: true, vendorSums: lying }),
+    ).rejects.toThrow(/Refusing to pin/);
   });
 
   it('main() pins a lock, then verifies against it, and fails on a tampered archive', async () => {
     const { root, releases, archive } = fakeRelease();
     const lockFile = join(root, 'lock.json');
-    writeFileSync(lockFile, JSON.stringify({ tools: { velero: { ...tool, artifacts: { 'linux-x64': { url, sha256: 'PLACEHOLDER', entry: 'velero-v1.18.3-linux-amd64/velero', binarySha256: 'PLACEHOLDER' } } } } }));
+    writeFileSync(
+      lockFile,
+      JSON.stringify({
+        tools: {
+          velero: {
+            ...tool,
+            artifacts: { 'linux-x64': { url, sha256: 'PLACEHOLDER', entry: 'velero-v1.18.3-linux-amd64/velero', binarySha256: 'PLACEHOLDER' } },
+          },
+        },
+      }),
+    );
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const args = ['--lock', lockFile, '--out', join(root, 'bin'), '--from', releases, '--platform', 'linux-x64'];

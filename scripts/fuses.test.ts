@@ -14,7 +14,11 @@ describe('fuses afterPack hook', () => {
     expect(FUSES[FuseV1Options.EnableCookieEncryption]).toBe(true);
   });
   it('finds the packaged executable per platform', () => {
-    const ctx = (p: string) => ({ appOutDir: '/out', electronPlatformName: p, packager: { appInfo: { productFilename: 'Lifeboat' }, executableName: 'lifeboat' } });
+    const ctx = (p: string) => ({
+      appOutDir: '/out',
+      electronPlatformName: p,
+      packager: { appInfo: { productFilename: 'Lifeboat' }, executableName: 'lifeboat' },
+    });
     expect(executablePath(ctx('linux'))).toBe('/out/lifeboat');
     expect(executablePath(ctx('win32'))).toBe('/out/Lifeboat.exe');
     expect(executablePath(ctx('darwin'))).toBe('/out/Lifeboat.app');

@@ -14,7 +14,9 @@ import { parse } from 'yaml';
 
 const root = join(import.meta.dirname, '..');
 const builder = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
-const lock = JSON.parse(readFileSync(join(root, 'resources', 'tools.lock.json'), 'utf8')) as { tools: Record<string, { version: string; artifacts: Record<string, { url: string }> }> };
+const lock = JSON.parse(readFileSync(join(root, 'resources', 'tools.lock.json'), 'utf8')) as {
+  tools: Record<string, { version: string; artifacts: Record<string, { url: string }> }>;
+};
 
 /** What kots v1.131.4's goreleaser publishes, keyed like the lock (electron-builder's ${os}-${arch}). */
 const KOTS_PUBLISHED: Record<string, string> = {
@@ -33,7 +35,9 @@ describe('packaging vs upstream platforms', () => {
   it("the lock's kubectl-kots artifacts are exactly the archives kots publishes", () => {
     const kots = lock.tools['kubectl-kots']!;
     const got = Object.fromEntries(Object.entries(kots.artifacts).map(([k, a]) => [k, a.url]));
-    expect(got).toEqual(Object.fromEntries(Object.entries(KOTS_PUBLISHED).map(([k, f]) => [k, `https://github.com/replicatedhq/kots/releases/download/v${kots.version}/${f}`])));
+    expect(got).toEqual(
+      Object.fromEntries(Object.entries(KOTS_PUBLISHED).map(([k, f]) => [k, `https://github.com/replicatedhq/kots/releases/download/v${kots.version}/${f}`])),
+    );
   });
 
   it('every tool has an artifact for every platform packaged, and none for a platform that is not', () => {

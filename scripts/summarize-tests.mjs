@@ -7,7 +7,9 @@ import { join } from 'node:path';
 
 const dir = process.argv[2];
 const suites = ['lint', 'unit', 'integration', 'e2e', 'electron'];
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 for (const s of suites) {
   const file = join(dir, `${s}.json`);
   if (!existsSync(file)) {
@@ -18,10 +20,14 @@ for (const s of suites) {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   let p, f, k;
   if ('check' in r) {
-    p = r.ok ? 1 : 0; f = r.ok ? 0 : 1; k = 0;
+    p = r.ok ? 1 : 0;
+    f = r.ok ? 0 : 1;
+    k = 0;
   } else if ('numPassedTests' in r) {
     // vitest
-    p = r.numPassedTests; f = r.numFailedTests; k = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    p = r.numPassedTests;
+    f = r.numFailedTests;
+    k = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
     // A file that failed without a failed test (it did not load, or its beforeAll/afterAll threw and its
     // tests were skipped) still failed: count it once, so the closing line can never read "0 failed".
     for (const t of r.testResults ?? []) {
@@ -33,11 +39,15 @@ for (const s of suites) {
     }
   } else {
     // Playwright
-    p = r.stats.expected + (r.stats.flaky ?? 0); f = r.stats.unexpected; k = r.stats.skipped;
+    p = r.stats.expected + (r.stats.flaky ?? 0);
+    f = r.stats.unexpected;
+    k = r.stats.skipped;
     if (r.errors?.length) f += r.errors.length;
   }
   console.log(`${s}: ${p} passed, ${f} failed, ${k} skipped`);
-  passed += p; failed += f; skipped += k;
+  passed += p;
+  failed += f;
+  skipped += k;
 }
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);

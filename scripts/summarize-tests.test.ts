@@ -29,13 +29,28 @@ const lint = { check: 'lint', ok: true };
 
 describe('the closing line of the test run', () => {
   it('sums every suite', () => {
-    const { out, code } = summarize({ lint, unit: vitest([{ status: 'passed', tests: ['passed', 'passed'] }]), integration: vitest([{ status: 'passed', tests: ['passed'] }]), e2e: playwright, electron: playwright });
+    const { out, code } = summarize({
+      lint,
+      unit: vitest([{ status: 'passed', tests: ['passed', 'passed'] }]),
+      integration: vitest([{ status: 'passed', tests: ['passed'] }]),
+      e2e: playwright,
+      electron: playwright,
+    });
     expect(out.trim().split('\n').at(-1)).toBe('8 passed, 0 failed, 2 skipped');
     expect(code).toBe(0);
   });
 
   it('counts a file whose beforeAll threw (its tests skipped, none failed) as a failure', () => {
-    const { out, code } = summarize({ lint, unit: vitest([]), integration: vitest([{ status: 'failed', tests: ['skipped', 'skipped'] }, { status: 'passed', tests: ['passed'] }]), e2e: playwright, electron: playwright });
+    const { out, code } = summarize({
+      lint,
+      unit: vitest([]),
+      integration: vitest([
+        { status: 'failed', tests: ['skipped', 'skipped'] },
+        { status: 'passed', tests: ['passed'] },
+      ]),
+      e2e: playwright,
+      electron: playwright,
+    });
     expect(out).toContain('integration: 1 passed, 1 failed, 2 skipped');
     expect(code).toBe(1);
   });
@@ -48,7 +63,10 @@ describe('the closing line of the test run', () => {
   });
   it('names a test that passed only on its retry, and still counts it as passed', () => {
     const integration = vitest([{ status: 'passed', tests: ['passed', 'passed'] }]);
-    integration.testResults[0]!.assertionResults[1] = Object.assign({ status: 'passed' }, { fullName: 'setup wizard reconfigures', failureMessages: ['AssertionError: timed out'] });
+    integration.testResults[0]!.assertionResults[1] = Object.assign(
+      { status: 'passed' },
+      { fullName: 'setup wizard reconfigures', failureMessages: ['AssertionError: timed out'] },
+    );
     const { out, code } = summarize({ lint, unit: vitest([]), integration, e2e: playwright, electron: playwright });
     expect(out).toContain('integration: flaky (passed on retry): setup wizard reconfigures');
     expect(out).toContain('integration: 2 passed, 0 failed, 0 skipped');
@@ -58,7 +76,13 @@ describe('the closing line of the test run', () => {
   it('counts the lint check as one test, and a failed lint fails the run', () => {
     const ok = summarize({ lint, unit: vitest([{ status: 'passed', tests: ['passed'] }]), integration: vitest([]), e2e: playwright, electron: playwright });
     expect(ok.out).toContain('lint: 1 passed, 0 failed, 0 skipped');
-    const bad = summarize({ lint: { check: 'lint', ok: false }, unit: vitest([{ status: 'passed', tests: ['passed'] }]), integration: vitest([]), e2e: playwright, electron: playwright });
+    const bad = summarize({
+      lint: { check: 'lint', ok: false },
+      unit: vitest([{ status: 'passed', tests: ['passed'] }]),
+      integration: vitest([]),
+      e2e: playwright,
+      electron: playwright,
+    });
     expect(bad.out).toContain('lint: 0 passed, 1 failed, 0 skipped');
     expect(bad.out.trim().split('\n').at(-1)).toBe('5 passed, 1 failed, 2 skipped');
     expect(bad.code).toBe(1);

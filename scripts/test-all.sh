@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every suite, then one line "N passed, N failed[, N skipped]" summing them all.
-# Suites: lint (ESLint + knip, one pass/fail check), unit (vitest), integration against the lab (vitest; the lab is started once), browser
+# Suites: lint (ESLint + Prettier + knip, one pass/fail check), unit (vitest), integration against the lab (vitest; the lab is started once), browser
 # e2e in Chromium against web mode + lab (Playwright), Electron e2e (Playwright; skipped with a
 # printed reason where no Electron binary exists). The lab's Go tools are built first (cached).
 set -uo pipefail
@@ -16,12 +16,13 @@ bash scripts/prepare.sh || exit 1
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit || status=1
 
-echo "== lint (ESLint, knip): one check in the closing summary"
+echo "== lint (ESLint, Prettier, knip): one check in the closing summary"
 lint_ok=true
 npx eslint . || lint_ok=false
+npx prettier --check . --log-level warn || { echo "format: run \`npx prettier --write .\`"; lint_ok=false; }
 npx knip || lint_ok=false
 echo "{\"check\": \"lint\", \"ok\": $lint_ok}" > "$results/lint.json"
-$lint_ok || { echo "lint: FAILED (fix the errors above; eslint.config.js lists the known exceptions)"; status=1; }
+$lint_ok || { echo "lint: FAILED (fix the errors above; eslint.config.js lists the known exceptions; \`npx prettier --write .\` formats)"; status=1; }
 
 echo "== lab tools (built once, then cached)"
 t0=$(date +%s)

@@ -34,7 +34,16 @@ const full: BackupSummary = {
   ],
   expectedBackups: 2,
 };
-const bare: BackupSummary = { name: 'b', namespace: 'velero', type: 'other', phase: 'New', apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 } };
+const bare: BackupSummary = {
+  name: 'b',
+  namespace: 'velero',
+  type: 'other',
+  phase: 'New',
+  apps: [],
+  errors: 0,
+  warnings: 0,
+  volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 },
+};
 
 describe('compact backup rows', () => {
   it('round-trips every field exactly, optional ones left out', () => {
@@ -47,7 +56,12 @@ describe('compact backup rows', () => {
   });
 
   it('is several times smaller than the objects for many similar backups', () => {
-    const many = Array.from({ length: 1000 }, (_, i) => ({ ...full, name: `bench-${i}`, uid: `uid-${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString().replace('.000Z', 'Z') }));
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      ...full,
+      name: `bench-${i}`,
+      uid: `uid-${i}`,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString().replace('.000Z', 'Z'),
+    }));
     const objects = JSON.stringify(many).length;
     const compact = JSON.stringify(encodeBackupRows(many)).length;
     expect(compact * 3).toBeLessThan(objects);
@@ -64,7 +78,14 @@ describe('compact backup rows', () => {
 
 describe('timestamps', () => {
   it('come back exactly as written, second and millisecond precision, across days', () => {
-    const stamps = ['1999-12-31T23:59:59Z', '2026-01-01T00:00:00Z', '2026-02-28T09:05:07.005Z', '2026-02-28T09:05:07.050Z', '2026-02-28T09:05:07.500Z', '2030-06-15T12:00:00.000Z'];
+    const stamps = [
+      '1999-12-31T23:59:59Z',
+      '2026-01-01T00:00:00Z',
+      '2026-02-28T09:05:07.005Z',
+      '2026-02-28T09:05:07.050Z',
+      '2026-02-28T09:05:07.500Z',
+      '2030-06-15T12:00:00.000Z',
+    ];
     const list = stamps.map((t, i) => ({ ...bare, name: `t${i}`, createdAt: t }));
     expect(decodeBackupRows(encodeBackupRows(list)).map((b) => b.createdAt)).toEqual(stamps);
   });

@@ -29,14 +29,7 @@ export { Check, ErrorData } from './contract/shared.js';
 export { AppInfo, ChoosePathInput, ChosenPath, ShownInFolder } from './contract/app.js';
 export { BundledTool, JournalEntry, ToolOutputLine } from './contract/activity.js';
 export { ClusterStatus, KubeconfigSource, KubeContext, PermissionCheck } from './contract/cluster.js';
-export {
-  BackupStorageLocationInfo,
-  CompatibilityVerdict,
-  Environment,
-  Flavour,
-  KotsInfo,
-  VeleroInfo,
-} from './contract/environment.js';
+export { BackupStorageLocationInfo, CompatibilityVerdict, Environment, Flavour, KotsInfo, VeleroInfo } from './contract/environment.js';
 export {
   SetupApply,
   SetupCommand,

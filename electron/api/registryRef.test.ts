@@ -16,7 +16,8 @@ describe('setup.setRegistry input: registry host and namespace', () => {
   });
 
   it('accepts what registries use', () => {
-    for (const host of ['registry.internal:5000', '10.0.0.5', 'https://reg.local/', 'localhost:32000']) expect(RegistryHost.safeParse(host).success, host).toBe(true);
+    for (const host of ['registry.internal:5000', '10.0.0.5', 'https://reg.local/', 'localhost:32000'])
+      expect(RegistryHost.safeParse(host).success, host).toBe(true);
     for (const ns of ['', 'lifeboat', 'lifeboat/velero', 'my_org/sub.dir-1', '/kurl/']) expect(RegistryNamespace.safeParse(ns).success, ns).toBe(true);
     expect(input.safeParse({ host: 'registry.internal:5000', namespace: 'lifeboat/velero' }).success).toBe(true);
   });

@@ -26,5 +26,6 @@ export const RegistryNamespace = z
   .trim()
   .max(253)
   .refine((v) => v === '' || NAMESPACE_RE.test(v), {
-    message: 'A registry namespace is path segments of lowercase letters, digits, ".", "_" and "-" separated by "/" (e.g. lifeboat/velero); no comma, colon, "@" or space.',
+    message:
+      'A registry namespace is path segments of lowercase letters, digits, ".", "_" and "-" separated by "/" (e.g. lifeboat/velero); no comma, colon, "@" or space.',
   });

@@ -15,7 +15,18 @@ const TLS_UNTRUSTED = new Set([
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ESOCKETTIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function errCode(err: unknown): string | undefined {
   let e = err as { code?: unknown; errno?: unknown; cause?: unknown } | undefined;
@@ -48,7 +59,13 @@ export function permissionWords(ctx: Pick<ErrorContext, 'verb' | 'resource' | 'n
 function forbidden(ctx: ErrorContext, status: number, server: string, action: string, detail?: string): LifeboatError {
   const missing = permissionWords(ctx);
   const what = missing ?? action;
-  const facts = { status, server, ...(ctx.verb ? { verb: ctx.verb } : {}), ...(ctx.resource ? { resource: ctx.resource } : {}), ...(ctx.namespace ? { namespace: ctx.namespace } : {}) };
+  const facts = {
+    status,
+    server,
+    ...(ctx.verb ? { verb: ctx.verb } : {}),
+    ...(ctx.resource ? { resource: ctx.resource } : {}),
+    ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
+  };
   return new LifeboatError(
     'PERMISSION_DENIED',
     `The cluster refused to let user "${ctx.user ?? 'unknown'}" ${what}${detail ? `: ${detail}` : '.'}`,
@@ -62,7 +79,7 @@ export function mapClusterError(err: unknown, ctx: ErrorContext = {}): LifeboatE
   if (err instanceof LifeboatError) return err;
   const server = ctx.server ?? 'the API server';
   const action = ctx.action ?? `reach ${server}`;
-  if (err instanceof ApiException || (typeof (err as { code?: unknown })?.code === 'number')) {
+  if (err instanceof ApiException || typeof (err as { code?: unknown })?.code === 'number') {
     const status = (err as ApiException<unknown>).code;
     const body = (err as ApiException<unknown>).body as { message?: string } | string | undefined;
     const detail = typeof body === 'string' ? body : body?.message;
@@ -75,21 +92,53 @@ export function mapClusterError(err: unknown, ctx: ErrorContext = {}): LifeboatE
       );
     }
     if (status === 403) return forbidden(ctx, status, server, action, detail);
-    return new LifeboatError('CLUSTER_UNREACHABLE', `${server} answered HTTP ${status} when Lifeboat tried to ${action}${detail ? `: ${detail}` : '.'}`, 'The API server may be starting up or overloaded. Try again in a minute; if it persists, check the control plane.', { status, server });
+    return new LifeboatError(
+      'CLUSTER_UNREACHABLE',
+      `${server} answered HTTP ${status} when Lifeboat tried to ${action}${detail ? `: ${detail}` : '.'}`,
+      'The API server may be starting up or overloaded. Try again in a minute; if it persists, check the control plane.',
+      { status, server },
+    );
   }
   const code = errCode(err);
   const msg = err instanceof Error ? err.message : String(err);
   if (code === 'CERT_HAS_EXPIRED') {
-    return new LifeboatError('CERTIFICATE_EXPIRED', `The TLS certificate of ${server} has expired.`, 'The cluster\'s serving certificates need renewing (kubeadm/kURL: `kubeadm certs renew all` on a control-plane node, then restart the control plane). Until then Lifeboat cannot connect safely.', { server, code });
+    return new LifeboatError(
+      'CERTIFICATE_EXPIRED',
+      `The TLS certificate of ${server} has expired.`,
+      "The cluster's serving certificates need renewing (kubeadm/kURL: `kubeadm certs renew all` on a control-plane node, then restart the control plane). Until then Lifeboat cannot connect safely.",
+      { server, code },
+    );
   }
   if (code && TLS_UNTRUSTED.has(code)) {
-    return new LifeboatError('CLUSTER_UNREACHABLE', `Lifeboat does not trust the certificate of ${server} (${code}).`, 'The kubeconfig\'s certificate-authority-data does not match this server. Use the kubeconfig that belongs to this cluster.', { server, code });
+    return new LifeboatError(
+      'CLUSTER_UNREACHABLE',
+      `Lifeboat does not trust the certificate of ${server} (${code}).`,
+      "The kubeconfig's certificate-authority-data does not match this server. Use the kubeconfig that belongs to this cluster.",
+      { server, code },
+    );
   }
   if (code && NETWORK.has(code)) {
-    const why = code === 'ECONNREFUSED' ? 'nothing is listening there' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'the host name does not resolve' : code === 'ETIMEDOUT' ? 'the connection timed out' : code;
-    return new LifeboatError('CLUSTER_UNREACHABLE', `Lifeboat cannot reach ${server}: ${why}.`, 'Check that the cluster is running and that this machine can reach it (VPN, firewall, the server address in the kubeconfig).', { server, code });
+    const why =
+      code === 'ECONNREFUSED'
+        ? 'nothing is listening there'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'the host name does not resolve'
+          : code === 'ETIMEDOUT'
+            ? 'the connection timed out'
+            : code;
+    return new LifeboatError(
+      'CLUSTER_UNREACHABLE',
+      `Lifeboat cannot reach ${server}: ${why}.`,
+      'Check that the cluster is running and that this machine can reach it (VPN, firewall, the server address in the kubeconfig).',
+      { server, code },
+    );
   }
-  return new LifeboatError('CLUSTER_UNREACHABLE', `Lifeboat could not ${action}: ${msg.split('\n')[0]}`, 'Check that the cluster is running and reachable from this machine.', { server, code });
+  return new LifeboatError(
+    'CLUSTER_UNREACHABLE',
+    `Lifeboat could not ${action}: ${msg.split('\n')[0]}`,
+    'Check that the cluster is running and reachable from this machine.',
+    { server, code },
+  );
 }
 
 export function currentServer(kc: KubeConfig): string | undefined {
@@ -110,8 +159,16 @@ export async function probe(kc: KubeConfig, timeoutMs = DEFAULT_PROBE_TIMEOUT_MS
   const server = currentServer(kc);
   const ctx = { server, user: kc.getCurrentUser()?.name, action: `reach ${server ?? 'the API server'}` };
   try {
-    const v = await withTimeout(kc.makeApiClient(VersionApi).getCode(), timeoutMs, () =>
-      new LifeboatError('CLUSTER_UNREACHABLE', `${server ?? 'The API server'} did not answer within ${Math.round(timeoutMs / 1000)} seconds.`, 'Check that the cluster is running and that this machine can reach it (VPN, firewall, the server address in the kubeconfig).', { server, timeoutMs }),
+    const v = await withTimeout(
+      kc.makeApiClient(VersionApi).getCode(),
+      timeoutMs,
+      () =>
+        new LifeboatError(
+          'CLUSTER_UNREACHABLE',
+          `${server ?? 'The API server'} did not answer within ${Math.round(timeoutMs / 1000)} seconds.`,
+          'Check that the cluster is running and that this machine can reach it (VPN, firewall, the server address in the kubeconfig).',
+          { server, timeoutMs },
+        ),
     );
     return { gitVersion: v.gitVersion };
   } catch (err) {
@@ -137,7 +194,7 @@ export function describeRequest(method: string, path: string): KubeRequest {
   const [plural, name, sub] = namespaced ? rest.slice(2) : rest;
   const resource = `${plural ?? 'unknown'}${sub ? `/${sub}` : ''}${group ? `.${group}` : ''}`;
   const verbs: Record<string, string> = { POST: 'create', PATCH: 'patch', PUT: 'update', DELETE: name ? 'delete' : 'deletecollection' };
-  const verb = method === 'GET' ? (name ? 'get' : /(^|&)watch=(true|1)/.test(query) ? 'watch' : 'list') : verbs[method] ?? method.toLowerCase();
+  const verb = method === 'GET' ? (name ? 'get' : /(^|&)watch=(true|1)/.test(query) ? 'watch' : 'list') : (verbs[method] ?? method.toLowerCase());
   return { verb, resource, ...(namespaced ? { namespace: rest[1] } : {}) };
 }
 

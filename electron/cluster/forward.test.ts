@@ -33,7 +33,11 @@ describe('port-forward to a pod', () => {
     const seen: string[] = [];
     const fwd = await forwardToPod(new KubeConfig(), 'kotsadm', 'kotsadm-0', 3000, { portForward: fakePortForward(seen) as never });
     expect(listen).not.toHaveBeenCalled();
-    const res = await fwd.fetch('http://kotsadm:3000/api/v1/snapshot/retention', { method: 'PUT', headers: { Authorization: 'Kots x', 'Content-Type': 'application/json' }, body: '{"inputValue":"1"}' });
+    const res = await fwd.fetch('http://kotsadm:3000/api/v1/snapshot/retention', {
+      method: 'PUT',
+      headers: { Authorization: 'Kots x', 'Content-Type': 'application/json' },
+      body: '{"inputValue":"1"}',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
     expect(seen[0]).toMatch(/^PUT \/api\/v1\/snapshot\/retention HTTP\/1\.1\r\n/);

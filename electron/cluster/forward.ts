@@ -88,7 +88,7 @@ export async function forwardToPod(kc: KubeConfig, namespace: string, pod: strin
 
 /** fetch (http only, string bodies) whose every request runs over a connection from `connect`. */
 export function fetchOver(connect: () => Duplex): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
@@ -116,7 +116,7 @@ export function fetchOver(connect: () => Duplex): typeof fetch {
       req.once('error', reject);
       req.end(body);
     });
-  });
+  };
 }
 
 /** The Service a host:port names inside the cluster: a ClusterIP, or `<svc>.<ns>[.svc[.cluster.local]]`. */
@@ -141,7 +141,9 @@ export async function podBehind(kc: KubeConfig, svc: V1Service, port: number): P
   if (!sp) return { problem: `Service ${ns}/${name} has no port ${port}` };
   const selector = svc.spec?.selector;
   if (!selector || !Object.keys(selector).length) return { problem: `Service ${ns}/${name} has no pod selector` };
-  const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const labelSelector = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: ns, labelSelector });
   const pod = pods.items.find(isServing);
   if (!pod) return { problem: `no Running, Ready pod behind Service ${ns}/${name}` };

@@ -65,7 +65,12 @@ export function loadKubeconfig(path: string): LoadedKubeconfig {
     text = readBoundedFileSync(path, MAX_KUBECONFIG_BYTES).toString('utf8');
   } catch (err) {
     if (err instanceof LocalFileError && err.problem.kind !== 'errno') {
-      throw new LifeboatError('KUBECONFIG_INVALID', `${path} is not a usable kubeconfig: ${err.message}.`, 'Choose the kubeconfig file itself (YAML, usually ~/.kube/config or the cluster\'s admin.conf).', { path });
+      throw new LifeboatError(
+        'KUBECONFIG_INVALID',
+        `${path} is not a usable kubeconfig: ${err.message}.`,
+        "Choose the kubeconfig file itself (YAML, usually ~/.kube/config or the cluster's admin.conf).",
+        { path },
+      );
     }
     const code = err instanceof LocalFileError && err.problem.kind === 'errno' ? err.problem.code : (err as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
@@ -79,7 +84,7 @@ export function loadKubeconfig(path: string): LoadedKubeconfig {
     throw new LifeboatError(
       'KUBECONFIG_MISSING',
       `There is no kubeconfig at ${path}.`,
-      'Choose a kubeconfig file, set KUBECONFIG, or copy your cluster\'s admin kubeconfig to ~/.kube/config.',
+      "Choose a kubeconfig file, set KUBECONFIG, or copy your cluster's admin kubeconfig to ~/.kube/config.",
       { path },
     );
   }
@@ -88,7 +93,12 @@ export function loadKubeconfig(path: string): LoadedKubeconfig {
 
 export function parseKubeconfig(text: string, path = '(chosen file)'): LoadedKubeconfig {
   const invalid = (why: string) =>
-    new LifeboatError('KUBECONFIG_INVALID', `${path} is not a usable kubeconfig: ${why}`, 'Check that it is the kubeconfig your cluster admin gave you (YAML with clusters, users and contexts). `kubectl config view --kubeconfig <file>` shows what is wrong.', { path });
+    new LifeboatError(
+      'KUBECONFIG_INVALID',
+      `${path} is not a usable kubeconfig: ${why}`,
+      'Check that it is the kubeconfig your cluster admin gave you (YAML with clusters, users and contexts). `kubectl config view --kubeconfig <file>` shows what is wrong.',
+      { path },
+    );
   const doc = parseDocument(text);
   if (doc.errors.length) throw invalid(doc.errors[0].message.split('\n')[0]);
   const raw = doc.toJS() as Record<string, unknown> | null;
@@ -196,14 +206,24 @@ export function checkReferencedFiles(kc: KubeConfig, path = '(kubeconfig)'): voi
       readBoundedFileSync(file, MAX_PEM_FILE);
     } catch (err) {
       const why = err instanceof LocalFileError ? err.message : String(err);
-      throw new LifeboatError('KUBECONFIG_INVALID', `${path}: the ${field} file ${file} of ${field === 'certificate-authority' ? `cluster "${cluster?.name}"` : `user "${user?.name}"`} cannot be used: ${why}.`, 'Put the file back, or use a kubeconfig with the data embedded (kubectl config view --raw --flatten).', { path, field, file });
+      throw new LifeboatError(
+        'KUBECONFIG_INVALID',
+        `${path}: the ${field} file ${file} of ${field === 'certificate-authority' ? `cluster "${cluster?.name}"` : `user "${user?.name}"`} cannot be used: ${why}.`,
+        'Put the file back, or use a kubeconfig with the data embedded (kubectl config view --raw --flatten).',
+        { path, field, file },
+      );
     }
   }
   const exec = (user as { exec?: { command?: string } } | null)?.exec;
   if (exec) {
     const cmd = exec.command;
     if (!cmd || !commandExists(cmd)) {
-      throw new LifeboatError('KUBECONFIG_INVALID', `${path}: user "${user?.name}" gets its credentials from the command "${cmd ?? '(none)'}", which is not on this computer.`, 'Install that credential plugin (e.g. the cloud provider\'s CLI) and make sure it is on PATH, or use a kubeconfig with a certificate or token.', { path, command: cmd });
+      throw new LifeboatError(
+        'KUBECONFIG_INVALID',
+        `${path}: user "${user?.name}" gets its credentials from the command "${cmd ?? '(none)'}", which is not on this computer.`,
+        "Install that credential plugin (e.g. the cloud provider's CLI) and make sure it is on PATH, or use a kubeconfig with a certificate or token.",
+        { path, command: cmd },
+      );
     }
   }
 }
@@ -220,7 +240,10 @@ function commandExists(cmd: string): boolean {
   };
   if (cmd.includes('/') || cmd.includes('\\')) return isFile(cmd);
   const exts = process.platform === 'win32' ? ['', '.exe', '.cmd', '.bat'] : [''];
-  return (process.env.PATH ?? '').split(delimiter).filter(Boolean).some((d) => exts.some((e) => isFile(join(d, cmd + e))));
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .some((d) => exts.some((e) => isFile(join(d, cmd + e))));
 }
 
 /**
@@ -233,7 +256,18 @@ export function execPluginFailure(kc: KubeConfig, err: unknown): LifeboatError |
   const e = err as { code?: unknown; statusCode?: unknown; name?: string; message?: string };
   if (typeof e?.code === 'number' || typeof e?.statusCode === 'number') return undefined; // the API server answered
   if (typeof e?.code === 'string' && /^E(CONN|HOST|NET|TIMEDOUT|AI_|NOTFOUND|PIPE)|CERT|SELF_SIGNED|UNABLE_TO/.test(e.code)) return undefined;
-  const said = String(e?.message ?? err).trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 300) || 'no message';
+  const said =
+    String(e?.message ?? err)
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .slice(-1)[0]
+      ?.slice(0, 300) || 'no message';
   const what = e instanceof SyntaxError ? `printed something that is not an ExecCredential (${said})` : `failed: ${said}`;
-  return new LifeboatError('CLUSTER_AUTH_FAILED', `The credential plugin "${user.exec.command}" of user "${user.name}" ${what}.`, `Run "${user.exec.command}" by hand to see what it needs (a login, a network, a newer version), then connect again.`, { command: user.exec.command });
+  return new LifeboatError(
+    'CLUSTER_AUTH_FAILED',
+    `The credential plugin "${user.exec.command}" of user "${user.name}" ${what}.`,
+    `Run "${user.exec.command}" by hand to see what it needs (a login, a network, a newer version), then connect again.`,
+    { command: user.exec.command },
+  );
 }

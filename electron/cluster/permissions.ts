@@ -14,7 +14,8 @@ export interface Needed {
   purpose: string;
 }
 
-const v = (resource: string, verbs: string[], purpose: string): Needed[] => verbs.map((verb) => ({ verb, group: 'velero.io', resource, scope: 'velero', purpose }));
+const v = (resource: string, verbs: string[], purpose: string): Needed[] =>
+  verbs.map((verb) => ({ verb, group: 'velero.io', resource, scope: 'velero', purpose }));
 
 export const NEEDED: Needed[] = [
   ...v('backups', ['list', 'watch'], 'Show the backups Velero holds and follow their progress'),
@@ -39,10 +40,10 @@ export const NEEDED: Needed[] = [
   { verb: 'list', group: '', resource: 'configmaps', purpose: 'Read KOTS settings (air gap registry, Velero namespace)' },
   { verb: 'watch', group: '', resource: 'configmaps', purpose: 'Notice KOTS settings changes' },
   { verb: 'get', group: '', resource: 'secrets', scope: 'velero', purpose: 'Read the backup storage credentials Velero uses' },
-  { verb: 'get', group: '', resource: 'secrets', scope: 'kots', purpose: 'Read the admin console\'s registry settings' },
+  { verb: 'get', group: '', resource: 'secrets', scope: 'kots', purpose: "Read the admin console's registry settings" },
   { verb: 'create', group: '', resource: 'pods/portforward', scope: 'kots', purpose: 'Reach the admin console API for schedules and retention' },
   { verb: 'get', group: '', resource: 'pods/log', scope: 'velero', purpose: 'Show Velero server logs when something fails' },
-  { verb: 'get', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', purpose: 'Check that Velero\'s resource types are installed' },
+  { verb: 'get', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', purpose: "Check that Velero's resource types are installed" },
   { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', purpose: 'Install Velero' },
 ];
 

@@ -19,7 +19,14 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, type: req.headers['content-type'], length: req.headers['content-length'], auth: req.headers.authorization, body });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        type: req.headers['content-type'],
+        length: req.headers['content-length'],
+        auth: req.headers.authorization,
+        body,
+      });
       const reply = (code: number, obj: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(obj));
       if (req.url === '/slow') return; // never answers
       if (req.url!.includes('missing')) return reply(404, { kind: 'Status', message: 'not found' });
@@ -55,21 +62,29 @@ describe('cluster REST client', () => {
   });
 
   it('passes 409 through only to callers that handle it', async () => {
-    const handles = await kubeRest(kc, { passThrough: [409] }).post('/api/v1/namespaces/taken', {}).catch((e) => e);
+    const handles = await kubeRest(kc, { passThrough: [409] })
+      .post('/api/v1/namespaces/taken', {})
+      .catch((e) => e);
     expect(isConflict(handles)).toBe(true);
     expect(handles.status).toBe(409);
-    const mapped = await kubeRest(kc).post('/api/v1/namespaces/taken', {}).catch((e) => e);
+    const mapped = await kubeRest(kc)
+      .post('/api/v1/namespaces/taken', {})
+      .catch((e) => e);
     expect(mapped).toBeInstanceOf(LifeboatError);
   });
 
-  it('turns a 403 into the cluster layer\'s permission error', async () => {
-    const err = await kubeRest(kc).get('/api/v1/namespaces/a/secrets/forbidden').catch((e) => e);
+  it("turns a 403 into the cluster layer's permission error", async () => {
+    const err = await kubeRest(kc)
+      .get('/api/v1/namespaces/a/secrets/forbidden')
+      .catch((e) => e);
     expect(err).toBeInstanceOf(LifeboatError);
     expect(err.message).toMatch(/403|permission|forbidden/i);
   });
 
   it('gives up after its timeout with an error that says so', async () => {
-    const err = await kubeRest(kc, { timeoutMs: 300 }).get('/slow').catch((e) => e);
+    const err = await kubeRest(kc, { timeoutMs: 300 })
+      .get('/slow')
+      .catch((e) => e);
     expect(err).toBeInstanceOf(LifeboatError);
     expect(`${err.message} ${err.hint ?? ''}`).toMatch(/time|respond|reach/i);
   });
@@ -80,20 +95,31 @@ describe('cluster REST client', () => {
     await kube.get('/api/v1/namespaces/a');
     await kube.mergePatch('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default', { spec: { accessMode: 'ReadOnly' } });
     await kube.post('/api/v1/namespaces/taken', {}).catch(() => {});
-    expect(writes.map((w) => [w.method, w.status])).toEqual([['PATCH', 200], ['POST', 409]]);
+    expect(writes.map((w) => [w.method, w.status])).toEqual([
+      ['PATCH', 200],
+      ['POST', 409],
+    ]);
 
     const journal = new Journal(mkdtempSync(join(tmpdir(), 'lb-rest-')));
     const record = journalClusterWrites(journal);
     for (const w of writes) record(w);
     record({ method: 'DELETE', path: '/api/v1/namespaces/gone', startedAt: new Date().toISOString(), durationMs: 3, status: 404 });
     const [del, post, patch] = journal.list();
-    expect(patch).toMatchObject({ tool: 'kubernetes-api', args: ['PATCH', '/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default'], outcome: 'succeeded' });
+    expect(patch).toMatchObject({
+      tool: 'kubernetes-api',
+      args: ['PATCH', '/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default'],
+      outcome: 'succeeded',
+    });
     expect(post).toMatchObject({ outcome: 'failed', summary: 'already exists' });
     expect(del).toMatchObject({ outcome: 'succeeded', summary: 'already gone (HTTP 404)' });
   });
 
   it('a failing audit hook never breaks the operation', async () => {
-    const kube = kubeRest(kc, { onWrite: () => { throw new Error('disk full'); } });
+    const kube = kubeRest(kc, {
+      onWrite: () => {
+        throw new Error('disk full');
+      },
+    });
     await expect(kube.post('/api/v1/namespaces/a/configmaps', { metadata: { name: 'x' } })).resolves.toMatchObject({ ok: true });
   });
 });

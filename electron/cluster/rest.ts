@@ -16,7 +16,12 @@ import type { Journal } from '../journal.js';
 import { describeRequest, mapClusterError } from './connection.js';
 
 export class KubeRestError extends Error {
-  constructor(readonly code: number, readonly body: unknown, method: string, path: string) {
+  constructor(
+    readonly code: number,
+    readonly body: unknown,
+    method: string,
+    path: string,
+  ) {
     const detail = (body as { message?: string } | undefined)?.message;
     super(`${method} ${path} → HTTP ${code}${detail ? `: ${detail}` : ''}`);
   }
@@ -70,7 +75,7 @@ export function journalClusterWrites(journal: Journal): (write: ClusterWrite) =>
       durationMs: w.durationMs,
       exitCode: null,
       outcome: ok || gone ? 'succeeded' : 'failed',
-      summary: ok ? `HTTP ${w.status}` : gone ? 'already gone (HTTP 404)' : w.error ?? `HTTP ${w.status}`,
+      summary: ok ? `HTTP ${w.status}` : gone ? 'already gone (HTTP 404)' : (w.error ?? `HTTP ${w.status}`),
     });
   };
 }
@@ -125,7 +130,9 @@ export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRes
           tell(undefined, e.message);
           reject(e);
         });
-        req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`${method} ${path} timed out after ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(Object.assign(new Error(`${method} ${path} timed out after ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })),
+        );
         if (payload !== undefined) req.write(payload);
         req.end();
       });
@@ -146,7 +153,8 @@ export function kubeRest(kc: KubeConfig, options: KubeRestOptions = {}): KubeRes
       }
     },
     post: (path, body) => call('POST', path, body),
-    patch: (path, body, type = 'merge') => call('PATCH', path, body, type === 'merge' ? 'application/merge-patch+json' : 'application/strategic-merge-patch+json'),
+    patch: (path, body, type = 'merge') =>
+      call('PATCH', path, body, type === 'merge' ? 'application/merge-patch+json' : 'application/strategic-merge-patch+json'),
     mergePatch: (path, body) => call('PATCH', path, body, 'application/merge-patch+json'),
     async delete(path) {
       try {
@@ -197,10 +205,15 @@ export function setupKube(kc: KubeConfig, timeoutMs = 30_000, journal?: Journal)
 }
 
 /** REST path of an object from its apiVersion/kind (the kinds `velero install` creates). */
-export function objectPath(o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }, clusterScoped = CLUSTER_SCOPED.has(o.kind)): string {
+export function objectPath(
+  o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } },
+  clusterScoped = CLUSTER_SCOPED.has(o.kind),
+): string {
   const base = o.apiVersion === 'v1' ? '/api/v1' : `/apis/${o.apiVersion}`;
   const plural = `${o.kind.toLowerCase()}s`;
-  return clusterScoped || !o.metadata.namespace ? `${base}/${plural}/${o.metadata.name}` : `${base}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}`;
+  return clusterScoped || !o.metadata.namespace
+    ? `${base}/${plural}/${o.metadata.name}`
+    : `${base}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}`;
 }
 
 const CLUSTER_SCOPED = new Set(['CustomResourceDefinition', 'Namespace', 'ClusterRoleBinding', 'ClusterRole']);

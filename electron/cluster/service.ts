@@ -9,7 +9,16 @@ import type { ClusterStatus, KubeconfigSource } from '../api/contract.js';
 import { LifeboatError, toErrorData } from '../api/errors.js';
 import type { EventBus } from '../events.js';
 import { currentServer, DEFAULT_PROBE_TIMEOUT_MS, mapClusterError, probe } from './connection.js';
-import { checkClientCertificate, checkReferencedFiles, defaultKubeconfig, discoverKubeconfigs, loadKubeconfig, useContext, watchKubeconfig, type LoadedKubeconfig } from './kubeconfig.js';
+import {
+  checkClientCertificate,
+  checkReferencedFiles,
+  defaultKubeconfig,
+  discoverKubeconfigs,
+  loadKubeconfig,
+  useContext,
+  watchKubeconfig,
+  type LoadedKubeconfig,
+} from './kubeconfig.js';
 import { checkPermissions, missing, type Namespaces } from './permissions.js';
 
 export interface ClusterServiceOptions {
@@ -83,7 +92,14 @@ export class ClusterService {
       path = this.loaded?.path ?? defaultKubeconfig(this.kubeconfigs())?.path;
     }
     if (!path) {
-      return this.fail(gen, new LifeboatError('KUBECONFIG_MISSING', 'Lifeboat found no kubeconfig on this machine.', 'Choose a kubeconfig file, set KUBECONFIG, or copy your cluster\'s admin kubeconfig to ~/.kube/config.'));
+      return this.fail(
+        gen,
+        new LifeboatError(
+          'KUBECONFIG_MISSING',
+          'Lifeboat found no kubeconfig on this machine.',
+          "Choose a kubeconfig file, set KUBECONFIG, or copy your cluster's admin kubeconfig to ~/.kube/config.",
+        ),
+      );
     }
     if (input.kubeconfigPath && !discoverKubeconfigs({ env: this.opts.env, home: this.opts.home }).some((s) => s.path === input.kubeconfigPath)) {
       this.chosenPath = input.kubeconfigPath;
@@ -157,7 +173,14 @@ export class ClusterService {
         // SelfSubjectAccessReview itself unavailable: connected, permissions unknown
       }
       if (gen !== this.generation) return this.current;
-      this.set({ ...base, state: 'connected', kubernetesVersion: gitVersion, permissions, missingPermissions: missing(permissions), checkedAt: new Date().toISOString() });
+      this.set({
+        ...base,
+        state: 'connected',
+        kubernetesVersion: gitVersion,
+        permissions,
+        missingPermissions: missing(permissions),
+        checkedAt: new Date().toISOString(),
+      });
       for (const l of this.listeners) l(kc);
       return this.current;
     } catch (err) {
@@ -168,7 +191,16 @@ export class ClusterService {
   private fail(gen: number, err: unknown, base: Partial<ClusterStatus> = {}): ClusterStatus {
     if (gen !== this.generation) return this.current;
     const e = toErrorData(err);
-    this.set({ ...this.current, ...base, state: 'error', permissions: [], missingPermissions: [], kubernetesVersion: undefined, error: { code: e.code, message: e.message, hint: e.hint }, checkedAt: new Date().toISOString() });
+    this.set({
+      ...this.current,
+      ...base,
+      state: 'error',
+      permissions: [],
+      missingPermissions: [],
+      kubernetesVersion: undefined,
+      error: { code: e.code, message: e.message, hint: e.hint },
+      checkedAt: new Date().toISOString(),
+    });
     for (const l of this.listeners) l(undefined);
     return this.current;
   }

@@ -35,11 +35,37 @@ export function expiredCert(): { cert: string; key: string } {
     join(d, 'ca.cnf'),
     `[ca]\ndefault_ca=d\n[d]\ndir=${d}\ndatabase=${d}/index.txt\nserial=${d}/serial\nnew_certs_dir=${d}\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=supplied\n[req]\ndistinguished_name=dn\nprompt=no\n[dn]\nCN=localhost\n[ext]\nsubjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:TRUE\n`,
   );
-  execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(d, 'key.pem'), '-out', join(d, 'req.csr'), '-config', join(d, 'ca.cnf')], { stdio: 'pipe' });
-  execFileSync('openssl', ['ca', '-batch', '-selfsign', '-config', join(d, 'ca.cnf'), '-keyfile', join(d, 'key.pem'), '-in', join(d, 'req.csr'), '-out', join(d, 'cert.pem'), '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-extensions', 'ext', '-notext'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(d, 'key.pem'), '-out', join(d, 'req.csr'), '-config', join(d, 'ca.cnf')],
+    { stdio: 'pipe' },
+  );
+  execFileSync(
+    'openssl',
+    [
+      'ca',
+      '-batch',
+      '-selfsign',
+      '-config',
+      join(d, 'ca.cnf'),
+      '-keyfile',
+      join(d, 'key.pem'),
+      '-in',
+      join(d, 'req.csr'),
+      '-out',
+      join(d, 'cert.pem'),
+      '-startdate',
+      '20200101000000Z',
+      '-enddate',
+      '20200102000000Z',
+      '-extensions',
+      'ext',
+      '-notext',
+    ],
+    { stdio: 'pipe' },
+  );
   return { cert: readFileSync(join(d, 'cert.pem'), 'utf8'), key: readFileSync(join(d, 'key.pem'), 'utf8') };
 }
-
 
 /** For unit tests: a tiny plain-HTTP server answering /version and SelfSubjectAccessReview. */
 export async function fakeApiServer(allowed: (attrs: Record<string, string>) => boolean = () => true) {

@@ -13,10 +13,16 @@ export type DialogRequest =
   | { save: true; options: { title: string; defaultPath?: string; filters?: ChoosePathInput['filters']; properties: SaveProperty[] } };
 
 export function dialogRequest(input: ChoosePathInput): DialogRequest {
-  const base = { title: input.title, ...(input.defaultPath ? { defaultPath: input.defaultPath } : {}), ...(input.filters?.length ? { filters: input.filters } : {}) };
+  const base = {
+    title: input.title,
+    ...(input.defaultPath ? { defaultPath: input.defaultPath } : {}),
+    ...(input.filters?.length ? { filters: input.filters } : {}),
+  };
   // kubeconfigs and CAs often sit in hidden folders (~/.kube); an export folder may be a new one
-  if (input.kind === 'save-file') return { save: true, options: { ...base, properties: ['createDirectory', 'showHiddenFiles', 'showOverwriteConfirmation', 'dontAddToRecent'] } };
-  if (input.kind === 'open-folder') return { save: false, options: { ...base, properties: ['openDirectory', 'createDirectory', 'showHiddenFiles', 'dontAddToRecent'] } };
+  if (input.kind === 'save-file')
+    return { save: true, options: { ...base, properties: ['createDirectory', 'showHiddenFiles', 'showOverwriteConfirmation', 'dontAddToRecent'] } };
+  if (input.kind === 'open-folder')
+    return { save: false, options: { ...base, properties: ['openDirectory', 'createDirectory', 'showHiddenFiles', 'dontAddToRecent'] } };
   return { save: false, options: { ...base, properties: ['openFile', 'showHiddenFiles', 'dontAddToRecent'] } };
 }
 

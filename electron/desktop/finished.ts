@@ -32,7 +32,11 @@ function backupState(f: FollowedBackup | null): JobState | undefined {
   };
   const title = titles[f.state];
   const said = f.message ?? f.error?.message;
-  return { key: `backup:${f.id}`, active: f.state === 'starting' || f.state === 'running', notice: title ? { title, body: clip(said ? `${name}: ${said}` : name) } : undefined };
+  return {
+    key: `backup:${f.id}`,
+    active: f.state === 'starting' || f.state === 'running',
+    notice: title ? { title, body: clip(said ? `${name}: ${said}` : name) } : undefined,
+  };
 }
 
 function restoreState(w: RestoreWizard): JobState | undefined {
@@ -54,7 +58,11 @@ function registryState(j: RegistryJob): JobState {
   const outcome: Partial<Record<RegistryJob['state'], string>> = { succeeded: 'completed', failed: 'failed', cancelled: 'cancelled' };
   const where = j.kind === 'export' ? `${j.registry} → ${j.tarPath ?? j.path}` : `${j.path} → ${j.registry}`;
   const ended = outcome[j.state];
-  return { key: `registry:${j.id}`, active: j.state === 'running', notice: ended ? { title: `${what} ${ended}`, body: clip(j.error ? `${where}: ${j.error.message}` : where) } : undefined };
+  return {
+    key: `registry:${j.id}`,
+    active: j.state === 'running',
+    notice: ended ? { title: `${what} ${ended}`, body: clip(j.error ? `${where}: ${j.error.message}` : where) } : undefined,
+  };
 }
 
 function jobState(event: EventName, payload: unknown): JobState | undefined {

@@ -52,7 +52,10 @@ describe('createDesktop', () => {
     const other = join(dir, 'other.md');
     writeFileSync(other, 'not ours');
 
-    expect(await d.handlers['app.showInFolder']({ path: report })).toMatchObject({ shown: false, reason: expect.stringMatching(/only the reports and exports it wrote/) });
+    expect(await d.handlers['app.showInFolder']({ path: report })).toMatchObject({
+      shown: false,
+      reason: expect.stringMatching(/only the reports and exports it wrote/),
+    });
     expect(electron.shown).toEqual([]);
 
     const handlers = d.observe({ 'restore.report': () => ({ fileName: 'restore-x', json: '{}', markdown: '#', savedTo: [report] }) } as unknown as Handlers);

@@ -26,7 +26,9 @@ describe('writtenPathsIn: what Lifeboat says it wrote', () => {
   });
 
   it("a restore's saved reports and a full backup's finished registry export", () => {
-    expect(writtenPathsIn('restore.report', { fileName: 'r', json: '{}', markdown: '#', savedTo: ['/data/restore/reports/r.json', '/data/restore/reports/r.md'] })).toHaveLength(2);
+    expect(
+      writtenPathsIn('restore.report', { fileName: 'r', json: '{}', markdown: '#', savedTo: ['/data/restore/reports/r.json', '/data/restore/reports/r.md'] }),
+    ).toHaveLength(2);
     expect(writtenPathsIn('restore.changed', { run: { reportPath: '/data/restore/reports/r.md' } })).toEqual(['/data/restore/reports/r.md']);
     expect(writtenPathsIn('backups.followed', { registry: { state: 'succeeded', dest: '/exports/reg' } })).toEqual(['/exports/reg']);
     expect(writtenPathsIn('backups.followed', { registry: { state: 'running', dest: '/exports/reg' } })).toEqual([]);
@@ -53,7 +55,8 @@ describe('WrittenPaths: the allow-list of "Show in folder"', () => {
   it('refuses every other path: parents, children, siblings, relative spellings', () => {
     const w = new WrittenPaths();
     w.note('registry.job', job());
-    for (const p of ['/backups', '/backups/registry/blobs', '/backups/registry2', 'backups/registry', '/etc/passwd', '/backups/registry/../../etc']) expect(w.has(p)).toBe(false);
+    for (const p of ['/backups', '/backups/registry/blobs', '/backups/registry2', 'backups/registry', '/etc/passwd', '/backups/registry/../../etc'])
+      expect(w.has(p)).toBe(false);
   });
 
   it('keeps the newest when it is full', () => {

@@ -65,12 +65,21 @@ describe('compatibility: Velero ↔ Kubernetes', () => {
 
 describe('compatibility: storage and unknowns', () => {
   it('local-volume-provider or resticRepoPrefix with Velero ≥ 1.17 is incompatible', () => {
-    expect(verdict('1.131.4', '1.17.0', 'v1.30.0', { usesLocalVolumeProvider: true, cliVersion: '1.17.0' })).toMatchObject({ verdict: 'incompatible', reason: expect.stringMatching(/1\.17 and later/) });
+    expect(verdict('1.131.4', '1.17.0', 'v1.30.0', { usesLocalVolumeProvider: true, cliVersion: '1.17.0' })).toMatchObject({
+      verdict: 'incompatible',
+      reason: expect.stringMatching(/1\.17 and later/),
+    });
     expect(verdict('1.131.4', '1.18.3', 'v1.30.0', { usesResticRepoPrefix: true }).fix).toMatch(/object store/);
     expect(verdict('1.131.4', '1.16.0', 'v1.30.0', { usesLocalVolumeProvider: true, cliVersion: '1.16.0' }).verdict).toBe('compatible');
   });
   it('a version that cannot be read is a warning with the reason', () => {
-    const r = compatibility({ kotsVersion: '1.131.4', kotsFound: true, veleroInstalled: true, veleroVersionProblem: 'the server did not answer the ServerStatusRequest within 10 s', kubernetesVersion: 'v1.36.3' });
+    const r = compatibility({
+      kotsVersion: '1.131.4',
+      kotsFound: true,
+      veleroInstalled: true,
+      veleroVersionProblem: 'the server did not answer the ServerStatusRequest within 10 s',
+      kubernetesVersion: 'v1.36.3',
+    });
     expect(r.verdict.verdict).toBe('warning');
     expect(r.verdict.reason).toMatch(/ServerStatusRequest/);
     const k = compatibility({ kotsVersion: 'latest', kotsFound: true, veleroInstalled: true, veleroVersion: '1.18.3', kubernetesVersion: 'v1.36.3' });
@@ -78,7 +87,13 @@ describe('compatibility: storage and unknowns', () => {
     expect(k.verdict.reason).toMatch(/"latest" is not a version/);
   });
   it('no Velero is unknown with a fix; the bundled CLI mismatch warns', () => {
-    expect(compatibility({ kotsVersion: '1.131.4', kotsFound: true, veleroInstalled: false }).verdict).toMatchObject({ verdict: 'unknown', fix: expect.stringMatching(/Install Velero/) });
-    expect(verdict('1.131.4', '1.17.2', 'v1.30.0', { cliVersion: '1.18.3' })).toMatchObject({ verdict: 'warning', reason: expect.stringMatching(/major\.minor/) });
+    expect(compatibility({ kotsVersion: '1.131.4', kotsFound: true, veleroInstalled: false }).verdict).toMatchObject({
+      verdict: 'unknown',
+      fix: expect.stringMatching(/Install Velero/),
+    });
+    expect(verdict('1.131.4', '1.17.2', 'v1.30.0', { cliVersion: '1.18.3' })).toMatchObject({
+      verdict: 'warning',
+      reason: expect.stringMatching(/major\.minor/),
+    });
   });
 });

@@ -59,36 +59,81 @@ function kotsVelero(kots: Version, velero: Version): Finding {
   const v = fmt(velero);
   const title = 'KOTS and Velero versions';
   if (lt(kots, '1.15.0')) {
-    return finding('incompatible', title, `KOTS ${k} predates snapshots: backups with Velero need KOTS 1.15 or later.`, 'Upgrade the admin console to KOTS 1.130.7 or later.');
+    return finding(
+      'incompatible',
+      title,
+      `KOTS ${k} predates snapshots: backups with Velero need KOTS 1.15 or later.`,
+      'Upgrade the admin console to KOTS 1.130.7 or later.',
+    );
   }
   if (lt(kots, '1.20.3')) {
     return velero[0] === 1 && velero[1] === 2
       ? finding('compatible', title, `KOTS ${k} (1.15 to 1.20.2) supports Velero 1.2.0; Velero ${v} matches.`)
-      : finding('incompatible', title, `KOTS ${k} (1.15 to 1.20.2) supports only Velero 1.2.0; this cluster runs Velero ${v}.`, 'Upgrade the admin console to KOTS 1.20.3 or later (1.130.7 or later for Velero 1.11–1.18).');
+      : finding(
+          'incompatible',
+          title,
+          `KOTS ${k} (1.15 to 1.20.2) supports only Velero 1.2.0; this cluster runs Velero ${v}.`,
+          'Upgrade the admin console to KOTS 1.20.3 or later (1.130.7 or later for Velero 1.11–1.18).',
+        );
   }
   if (lt(velero, '1.5.1')) {
-    return finding('incompatible', title, `Velero ${v} is older than 1.5.1, the oldest Velero KOTS ${k} supports (the admin console says "install Velero version 1.5.1 or greater").`, 'Upgrade Velero to 1.18.x.');
+    return finding(
+      'incompatible',
+      title,
+      `Velero ${v} is older than 1.5.1, the oldest Velero KOTS ${k} supports (the admin console says "install Velero version 1.5.1 or greater").`,
+      'Upgrade Velero to 1.18.x.',
+    );
   }
   if (lt(kots, '1.94.1')) {
     return lt(velero, '1.10.0')
       ? finding('compatible', title, `KOTS ${k} (1.20.3 and later) supports Velero 1.5.1 through 1.9.x; Velero ${v} is in range.`)
-      : finding('incompatible', title, `KOTS ${k} supports Velero 1.5.1 through 1.9.x; Velero ${v} is newer than 1.9.x.`, 'Upgrade the admin console to KOTS 1.94.1 or later (1.130.7 or later for Velero 1.11–1.18), or run Velero 1.9.x.');
+      : finding(
+          'incompatible',
+          title,
+          `KOTS ${k} supports Velero 1.5.1 through 1.9.x; Velero ${v} is newer than 1.9.x.`,
+          'Upgrade the admin console to KOTS 1.94.1 or later (1.130.7 or later for Velero 1.11–1.18), or run Velero 1.9.x.',
+        );
   }
   if (ge(velero, '1.19.0')) {
     return ge(kots, '1.130.7')
-      ? finding('incompatible', title, `KOTS ${k} supports Velero 1.11.0 through 1.18.x; Velero ${v} is 1.19 or later, which KOTS does not support (and does not check for itself).`, 'Run Velero 1.18.x (Lifeboat bundles the 1.18 CLI).')
-      : finding('incompatible', title, `Velero ${v} is 1.19 or later, which no KOTS release supports (KOTS 1.130.7 and later support up to 1.18.x).`, 'Run Velero 1.18.x and upgrade the admin console to KOTS 1.130.7 or later.');
+      ? finding(
+          'incompatible',
+          title,
+          `KOTS ${k} supports Velero 1.11.0 through 1.18.x; Velero ${v} is 1.19 or later, which KOTS does not support (and does not check for itself).`,
+          'Run Velero 1.18.x (Lifeboat bundles the 1.18 CLI).',
+        )
+      : finding(
+          'incompatible',
+          title,
+          `Velero ${v} is 1.19 or later, which no KOTS release supports (KOTS 1.130.7 and later support up to 1.18.x).`,
+          'Run Velero 1.18.x and upgrade the admin console to KOTS 1.130.7 or later.',
+        );
   }
   if (lt(velero, '1.6.0')) {
-    return finding('warning', title, `KOTS ${k} (1.94.1 and later) documents Velero 1.6.x and later; Velero ${v} is older than 1.6.0.`, 'Upgrade Velero to 1.18.x.');
+    return finding(
+      'warning',
+      title,
+      `KOTS ${k} (1.94.1 and later) documents Velero 1.6.x and later; Velero ${v} is older than 1.6.0.`,
+      'Upgrade Velero to 1.18.x.',
+    );
   }
   if (ge(kots, '1.130.7')) {
     return lt(velero, '1.11.0')
-      ? finding('warning', title, `KOTS ${k} (1.130.7 and later) documents Velero 1.11.0 through 1.18.x; Velero ${v} is older than 1.11.0.`, 'Upgrade Velero to 1.18.x.')
+      ? finding(
+          'warning',
+          title,
+          `KOTS ${k} (1.130.7 and later) documents Velero 1.11.0 through 1.18.x; Velero ${v} is older than 1.11.0.`,
+          'Upgrade Velero to 1.18.x.',
+        )
       : finding('compatible', title, `KOTS ${k} (1.130.7 and later) supports Velero 1.11.0 through 1.18.x; Velero ${v} is in range.`);
   }
   return ge(velero, '1.11.0')
-    ? finding('warning', title, `KOTS ${k} (1.94.1 and later) supports Velero 1.6.x and later, but Velero 1.11.0 through 1.18.x are documented only for KOTS 1.130.7 and later.`, 'Upgrade the admin console to KOTS 1.130.7 or later.')
+    ? finding(
+        'warning',
+        title,
+        `KOTS ${k} (1.94.1 and later) supports Velero 1.6.x and later, but Velero 1.11.0 through 1.18.x are documented only for KOTS 1.130.7 and later.`,
+        'Upgrade the admin console to KOTS 1.130.7 or later.',
+      )
     : finding('compatible', title, `KOTS ${k} (1.94.1 and later) supports Velero 1.6.x and later; Velero ${v} is in range.`);
 }
 
@@ -99,10 +144,20 @@ function veleroKubernetes(velero: Version, kube: Version): Finding | undefined {
   const v = fmt(velero);
   const k = `${kube[0]}.${kube[1]}`;
   if (ge(velero, '1.9.0') && lt(velero, '1.19.0') && lt(kube, '1.18.0')) {
-    return finding('incompatible', title, `Velero ${v} (1.9 through 1.18) expects Kubernetes 1.18 or later; this cluster runs Kubernetes ${k}.`, 'Upgrade Kubernetes to 1.18 or later, or use the Velero version matched to this Kubernetes.');
+    return finding(
+      'incompatible',
+      title,
+      `Velero ${v} (1.9 through 1.18) expects Kubernetes 1.18 or later; this cluster runs Kubernetes ${k}.`,
+      'Upgrade Kubernetes to 1.18 or later, or use the Velero version matched to this Kubernetes.',
+    );
   }
   if (velero[0] === 1 && velero[1] === 6 && velero[2] <= 2 && (lt(kube, '1.12.0') || ge(kube, '1.22.0'))) {
-    return finding('warning', title, `Velero ${v} (1.6.0 to 1.6.2) expects Kubernetes 1.12 through 1.21; this cluster runs Kubernetes ${k}.`, 'Upgrade Velero to 1.18.x.');
+    return finding(
+      'warning',
+      title,
+      `Velero ${v} (1.6.0 to 1.6.2) expects Kubernetes 1.12 through 1.21; this cluster runs Kubernetes ${k}.`,
+      'Upgrade Velero to 1.18.x.',
+    );
   }
   return undefined;
 }
@@ -116,44 +171,108 @@ export function compatibility(input: CompatInput): { verdict: CompatibilityVerdi
   const kube = kubeParsed && kubeParsed[0] > 0 ? kubeParsed : undefined;
 
   if (!input.veleroInstalled) {
-    findings.push(finding('unknown', 'Velero', 'Velero is not installed in this cluster, so there is nothing to check yet.', 'Install Velero 1.18.x from Setup.'));
+    findings.push(
+      finding('unknown', 'Velero', 'Velero is not installed in this cluster, so there is nothing to check yet.', 'Install Velero 1.18.x from Setup.'),
+    );
   } else if (!velero) {
-    findings.push(finding('warning', 'Velero version', `Lifeboat could not read the Velero server version${input.veleroVersionProblem ? `: ${input.veleroVersionProblem}` : input.veleroVersion ? ` ("${input.veleroVersion}" is not a version)` : '.'}`, 'Check that the Velero server is running (Deployment velero), then refresh.'));
+    findings.push(
+      finding(
+        'warning',
+        'Velero version',
+        `Lifeboat could not read the Velero server version${input.veleroVersionProblem ? `: ${input.veleroVersionProblem}` : input.veleroVersion ? ` ("${input.veleroVersion}" is not a version)` : '.'}`,
+        'Check that the Velero server is running (Deployment velero), then refresh.',
+      ),
+    );
   }
   if (input.kotsFound === false) {
-    findings.push(finding('unknown', 'KOTS admin console', 'No KOTS admin console (kotsadm) was found in this cluster.', 'Connect to the cluster where the application is installed with KOTS.'));
+    findings.push(
+      finding(
+        'unknown',
+        'KOTS admin console',
+        'No KOTS admin console (kotsadm) was found in this cluster.',
+        'Connect to the cluster where the application is installed with KOTS.',
+      ),
+    );
   } else if (!kots) {
-    findings.push(finding('warning', 'KOTS version', `Lifeboat could not read the KOTS version${input.kotsVersion ? ` ("${input.kotsVersion}" is not a version)` : ' from the kotsadm image tag'}.`, 'Check the kotsadm Deployment\'s image; compatibility cannot be confirmed without it.'));
+    findings.push(
+      finding(
+        'warning',
+        'KOTS version',
+        `Lifeboat could not read the KOTS version${input.kotsVersion ? ` ("${input.kotsVersion}" is not a version)` : ' from the kotsadm image tag'}.`,
+        "Check the kotsadm Deployment's image; compatibility cannot be confirmed without it.",
+      ),
+    );
   }
   if (kots && velero) findings.push(kotsVelero(kots, velero));
   if (velero && kube) {
     const f = veleroKubernetes(velero, kube);
     if (f) findings.push(f);
   } else if (velero && !kube) {
-    findings.push(finding('warning', 'Kubernetes version', input.kubernetesVersion ? `The API server reports version "${input.kubernetesVersion}", which is not a Kubernetes release, so Velero's Kubernetes bounds cannot be checked.` : 'Lifeboat could not read the Kubernetes version from /version.', input.kubernetesVersion ? 'Ask your cluster admin which Kubernetes release this is.' : 'Reconnect to the cluster.'));
+    findings.push(
+      finding(
+        'warning',
+        'Kubernetes version',
+        input.kubernetesVersion
+          ? `The API server reports version "${input.kubernetesVersion}", which is not a Kubernetes release, so Velero's Kubernetes bounds cannot be checked.`
+          : 'Lifeboat could not read the Kubernetes version from /version.',
+        input.kubernetesVersion ? 'Ask your cluster admin which Kubernetes release this is.' : 'Reconnect to the cluster.',
+      ),
+    );
   }
   if (velero && ge(velero, '1.17.0')) {
     if (input.usesLocalVolumeProvider) {
-      findings.push(finding('incompatible', 'Backup storage', `The backup storage uses local-volume-provider (NFS, host path or the internal store without MinIO), which KOTS refuses with Velero 1.17 and later (this cluster runs ${fmt(velero)}); backups taken that way with Velero 1.16 or earlier cannot be restored on 1.17 or later.`, 'Reconfigure backup storage to an object store (S3-compatible, GCS or Azure), or stay on Velero 1.16.'));
+      findings.push(
+        finding(
+          'incompatible',
+          'Backup storage',
+          `The backup storage uses local-volume-provider (NFS, host path or the internal store without MinIO), which KOTS refuses with Velero 1.17 and later (this cluster runs ${fmt(velero)}); backups taken that way with Velero 1.16 or earlier cannot be restored on 1.17 or later.`,
+          'Reconfigure backup storage to an object store (S3-compatible, GCS or Azure), or stay on Velero 1.16.',
+        ),
+      );
     }
     if (input.usesResticRepoPrefix) {
-      findings.push(finding('incompatible', 'Backup storage', `The backup storage has resticRepoPrefix set; Velero 1.17 and later removed the restic uploader (this cluster runs ${fmt(velero)}).`, 'Reconfigure the storage location to use an object store without resticRepoPrefix.'));
+      findings.push(
+        finding(
+          'incompatible',
+          'Backup storage',
+          `The backup storage has resticRepoPrefix set; Velero 1.17 and later removed the restic uploader (this cluster runs ${fmt(velero)}).`,
+          'Reconfigure the storage location to use an object store without resticRepoPrefix.',
+        ),
+      );
     }
   }
   if (velero && input.cliVersion) {
     const cli = parseVersion(input.cliVersion);
     if (cli && (cli[0] !== velero[0] || cli[1] !== velero[1])) {
-      findings.push(finding('warning', 'Velero CLI', `Lifeboat's velero CLI is ${fmt(cli)} but the server runs ${fmt(velero)}; velero warns when major.minor differ.`, `Run Velero ${cli[0]}.${cli[1]}.x on the cluster.`));
+      findings.push(
+        finding(
+          'warning',
+          'Velero CLI',
+          `Lifeboat's velero CLI is ${fmt(cli)} but the server runs ${fmt(velero)}; velero warns when major.minor differ.`,
+          `Run Velero ${cli[0]}.${cli[1]}.x on the cluster.`,
+        ),
+      );
     }
   }
 
   const worst = findings.reduce<Finding | undefined>((w, f) => (!w || rank[f.verdict] > rank[w.verdict] ? f : w), undefined);
-  const base = { kotsVersion: kots ? fmt(kots) : undefined, veleroVersion: velero ? fmt(velero) : undefined, kubernetesVersion: kube ? `${kube[0]}.${kube[1]}.${kube[2]}` : undefined };
+  const base = {
+    kotsVersion: kots ? fmt(kots) : undefined,
+    veleroVersion: velero ? fmt(velero) : undefined,
+    kubernetesVersion: kube ? `${kube[0]}.${kube[1]}.${kube[2]}` : undefined,
+  };
   if (!worst) return { verdict: { verdict: 'unknown', reason: 'Nothing to compare.', ...base }, findings };
   const verdict: CompatibilityVerdict = {
     verdict: worst.verdict,
-    reason: findings.filter((f) => f.verdict === worst.verdict).map((f) => f.reason).join(' '),
-    fix: findings.filter((f) => f.verdict === worst.verdict && f.fix).map((f) => f.fix).join(' ') || undefined,
+    reason: findings
+      .filter((f) => f.verdict === worst.verdict)
+      .map((f) => f.reason)
+      .join(' '),
+    fix:
+      findings
+        .filter((f) => f.verdict === worst.verdict && f.fix)
+        .map((f) => f.fix)
+        .join(' ') || undefined,
     ...base,
   };
   return { verdict, findings };

@@ -21,13 +21,22 @@ describe('computeEnvironment', () => {
     expect(env.velero).toMatchObject({ installed: true, namespace: 'velero', version: 'v1.18.3', versionSource: 'server', ready: true });
     expect(env.velero.plugins).toEqual([{ name: 'velero-velero-plugin-for-aws', image: 'velero/velero-plugin-for-aws:v1.14.3' }]);
     expect(env.velero.fileSystemBackup).toEqual({ kind: 'node-agent', ready: true, desired: 1, available: 1 });
-    expect(env.velero.storageLocations[0]).toMatchObject({ name: 'default', phase: 'Available', isDefault: true, bucket: 'lifeboat', lastSyncedTime: '2026-01-01T00:00:00Z' });
+    expect(env.velero.storageLocations[0]).toMatchObject({
+      name: 'default',
+      phase: 'Available',
+      isDefault: true,
+      bucket: 'lifeboat',
+      lastSyncedTime: '2026-01-01T00:00:00Z',
+    });
     expect(env.compatibility.verdict).toBe('compatible');
     expect(env.problems).toEqual([]);
   });
 
   it('kURL: ConfigMap kurl-config in kube-system, or namespace kurl', () => {
-    expect(computeEnvironment(snapshot({ configmaps: [configMap('kurl-config', 'kube-system', {})] }), x)).toMatchObject({ flavour: 'kurl', flavourReason: expect.stringMatching(/kurl-config/) });
+    expect(computeEnvironment(snapshot({ configmaps: [configMap('kurl-config', 'kube-system', {})] }), x)).toMatchObject({
+      flavour: 'kurl',
+      flavourReason: expect.stringMatching(/kurl-config/),
+    });
     expect(computeEnvironment(snapshot({ namespaces: [ns('kurl'), ns('default')] }), x).flavour).toBe('kurl');
   });
 
@@ -58,7 +67,12 @@ describe('computeEnvironment', () => {
 
   it('Velero namespace from kotsadm-velero-namespace; restic DaemonSet told apart by name', () => {
     const env = computeEnvironment(
-      snapshot({ deployments: [kotsadm(), veleroDeploy('backup-system', 'velero/velero:v1.9.5')], daemonsets: [nodeAgent('backup-system', 'restic', 0, 2)], configmaps: [configMap('kotsadm-velero-namespace', 'default', { veleroNamespace: 'backup-system' })], bsls: [bsl('default', 'Available', {}, 'backup-system')] }),
+      snapshot({
+        deployments: [kotsadm(), veleroDeploy('backup-system', 'velero/velero:v1.9.5')],
+        daemonsets: [nodeAgent('backup-system', 'restic', 0, 2)],
+        configmaps: [configMap('kotsadm-velero-namespace', 'default', { veleroNamespace: 'backup-system' })],
+        bsls: [bsl('default', 'Available', {}, 'backup-system')],
+      }),
       { kubernetesVersion: 'v1.30.0' },
     );
     expect(env.velero).toMatchObject({ namespace: 'backup-system', version: 'v1.9.5', versionSource: 'image' });
@@ -68,11 +82,22 @@ describe('computeEnvironment', () => {
 
   it('problems: Velero not running, no node agent, BSL unavailable, incompatible versions — each with a fix', () => {
     const env = computeEnvironment(
-      snapshot({ deployments: [kotsadm('default', 'v1.131.4'), veleroDeploy('velero', 'velero/velero:v1.19.0', 0)], daemonsets: [], bsls: [bsl('default', 'Unavailable')] }),
+      snapshot({
+        deployments: [kotsadm('default', 'v1.131.4'), veleroDeploy('velero', 'velero/velero:v1.19.0', 0)],
+        daemonsets: [],
+        bsls: [bsl('default', 'Unavailable')],
+      }),
       { kubernetesVersion: 'v1.36.3', cliVersion: '1.18.3' },
     );
     const titles = env.problems.map((p) => p.title);
-    expect(titles).toEqual(expect.arrayContaining(['Velero is not running', 'Node Agent integration not found', 'Backup storage default is Unavailable', 'KOTS and Velero versions']));
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Velero is not running',
+        'Node Agent integration not found',
+        'Backup storage default is Unavailable',
+        'KOTS and Velero versions',
+      ]),
+    );
     expect(env.problems.find((p) => p.title.startsWith('Backup storage default'))?.reason).toMatch(/bucket not found/);
     for (const p of env.problems) expect(p.fix).toBeTruthy();
     expect(env.compatibility).toMatchObject({ verdict: 'incompatible', reason: expect.stringMatching(/1\.19/) });
@@ -97,7 +122,10 @@ describe('computeEnvironment', () => {
   });
 
   it('a Velero version that cannot be read is a warning with the reason', () => {
-    const env = computeEnvironment(snapshot({ deployments: [kotsadm(), veleroDeploy('velero', 'registry.local:5000/velero/velero')] }), { kubernetesVersion: 'v1.36.3', serverVersionProblem: 'The Velero server did not answer a ServerStatusRequest within 10 s.' });
+    const env = computeEnvironment(snapshot({ deployments: [kotsadm(), veleroDeploy('velero', 'registry.local:5000/velero/velero')] }), {
+      kubernetesVersion: 'v1.36.3',
+      serverVersionProblem: 'The Velero server did not answer a ServerStatusRequest within 10 s.',
+    });
     expect(env.velero.versionSource).toBe('unknown');
     expect(env.compatibility).toMatchObject({ verdict: 'warning', reason: expect.stringMatching(/ServerStatusRequest/) });
     const fallback = computeEnvironment(snapshot(), { kubernetesVersion: 'v1.36.3', serverVersionProblem: 'No answer.' });
@@ -147,6 +175,9 @@ describe('installedApps', () => {
       ] as any,
       daemonsets: [w('agent', 'monitoring', { 'kots.io/app-slug': 'metrics' })] as any,
     });
-    expect(apps).toEqual([{ slug: 'metrics', namespace: 'monitoring' }, { slug: 'sample-app', namespace: 'sample-app' }]);
+    expect(apps).toEqual([
+      { slug: 'metrics', namespace: 'monitoring' },
+      { slug: 'sample-app', namespace: 'sample-app' },
+    ]);
   });
 });

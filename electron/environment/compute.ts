@@ -13,7 +13,6 @@ import { compatibility } from './compat.js';
 import { kotsFileSystemStore } from './filesystem.js';
 import { findKotsadm } from './kotsadm.js';
 
-
 export interface Snapshot {
   deployments: readonly V1Deployment[];
   /** Only those named kotsadm and ha-minio: kotsadm without MinIO, kURL's HA MinIO. */
@@ -96,17 +95,43 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
   // Not seeing the pods and not seeing one of the two kinds kotsadm may be: "cannot tell".
   const blindTo = [blind.has('deployments') && 'Deployments', blind.has('statefulsets') && 'StatefulSets'].filter((k): k is string => !!k);
   if (!kotsFound && blindTo.length && blind.has('kotsadmPods')) {
-    problems.push({ ok: false, severity: 'warning', title: 'Cannot tell whether KOTS is installed', reason: `This user may not list ${blindTo.join(' or ')} or pods, so Lifeboat cannot look for the admin console.`, fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).' });
+    problems.push({
+      ok: false,
+      severity: 'warning',
+      title: 'Cannot tell whether KOTS is installed',
+      reason: `This user may not list ${blindTo.join(' or ')} or pods, so Lifeboat cannot look for the admin console.`,
+      fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).',
+    });
   } else if (!kotsFound) {
-    problems.push({ ok: false, severity: 'warning', title: 'KOTS admin console not found', reason: 'No Deployment or StatefulSet named kotsadm and no pods labelled app=kotsadm were found in this cluster.', fix: 'Connect to the cluster where the application was installed with KOTS.' });
+    problems.push({
+      ok: false,
+      severity: 'warning',
+      title: 'KOTS admin console not found',
+      reason: 'No Deployment or StatefulSet named kotsadm and no pods labelled app=kotsadm were found in this cluster.',
+      fix: 'Connect to the cluster where the application was installed with KOTS.',
+    });
   } else if (kotsReady === false) {
-    problems.push({ ok: false, severity: 'warning', title: 'KOTS admin console is not ready', reason: kotsWorkload ? kotsWorkload.status : `The kotsadm pod in namespace ${kotsNamespace} is not running and ready.`, fix: `Check the kotsadm pods: kubectl -n ${kotsNamespace} get pods -l app=kotsadm` });
+    problems.push({
+      ok: false,
+      severity: 'warning',
+      title: 'KOTS admin console is not ready',
+      reason: kotsWorkload ? kotsWorkload.status : `The kotsadm pod in namespace ${kotsNamespace} is not running and ready.`,
+      fix: `Check the kotsadm pods: kubectl -n ${kotsNamespace} get pods -l app=kotsadm`,
+    });
   }
 
   // How KOTS would store NFS/host-path snapshots: it reads kotsadm-confg in its own namespace only.
-  const fileSystemStore = kotsFound && kotsNamespace
-    ? kotsFileSystemStore({ kotsNamespace, confg: cm(s, 'kotsadm-confg', kotsNamespace), isKurl: !!cm(s, 'kurl-config', 'kube-system'), deployments: s.deployments, statefulsets: s.statefulsets ?? [], blind })
-    : undefined;
+  const fileSystemStore =
+    kotsFound && kotsNamespace
+      ? kotsFileSystemStore({
+          kotsNamespace,
+          confg: cm(s, 'kotsadm-confg', kotsNamespace),
+          isKurl: !!cm(s, 'kurl-config', 'kube-system'),
+          deployments: s.deployments,
+          statefulsets: s.statefulsets ?? [],
+          blind,
+        })
+      : undefined;
 
   // --- Flavour --------------------------------------------------------------------------------
   let flavour: Environment['flavour'] = 'unknown';
@@ -128,26 +153,36 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
   // DISABLE_OUTBOUND_CONNECTIONS (kots pkg/kotsadm/main.go IsAirgap, set by
   // pkg/kotsadm/objects/kotsadm_objects.go at v1.131.4). Known only while a kotsadm is seen.
   const kotsadmContainer = kotsContainers.find((c) => c.name === 'kotsadm') ?? kotsContainers[0];
-  const outboundDisabled = kotsFound && kotsadmContainer ? (kotsadmContainer.env ?? []).some((e) => e.name === 'DISABLE_OUTBOUND_CONNECTIONS' && e.value === 'true') : undefined;
+  const outboundDisabled =
+    kotsFound && kotsadmContainer ? (kotsadmContainer.env ?? []).some((e) => e.name === 'DISABLE_OUTBOUND_CONNECTIONS' && e.value === 'true') : undefined;
   const airgapGuess = registryRef
     ? { airgapped: true, reason: `KOTS pulls from the private registry ${registryRef} (ConfigMap kotsadm-confg, key kotsadm-registry).` }
     : isAirgapKey === 'true'
       ? { airgapped: true, reason: 'ConfigMap kotsadm-confg has is-airgap=true.' }
       : confg
         ? { airgapped: false, reason: 'ConfigMap kotsadm-confg names no private registry.' }
-        : { airgapped: false, reason: kotsFound ? 'ConfigMap kotsadm-confg was not found, so no private registry is configured.' : 'No KOTS admin console, so no air-gap settings.' };
+        : {
+            airgapped: false,
+            reason: kotsFound
+              ? 'ConfigMap kotsadm-confg was not found, so no private registry is configured.'
+              : 'No KOTS admin console, so no air-gap settings.',
+          };
   const airgap = { ...airgapGuess, ...(outboundDisabled === undefined ? {} : { outboundDisabled }) };
 
   // --- Velero ---------------------------------------------------------------------------------
   const nsFromCm = cm(s, 'kotsadm-velero-namespace')?.data?.veleroNamespace;
   const named = s.deployments.find((d) => d.metadata?.name === 'velero');
   const veleroNs = nsFromCm || named?.metadata?.namespace;
-  const veleroDeploys = s.deployments.filter((d) => d.metadata?.namespace === veleroNs && (isVeleroLabelled(d.metadata?.labels) || d.metadata?.name === 'velero'));
+  const veleroDeploys = s.deployments.filter(
+    (d) => d.metadata?.namespace === veleroNs && (isVeleroLabelled(d.metadata?.labels) || d.metadata?.name === 'velero'),
+  );
   const server = veleroDeploys.find((d) => d.metadata?.name === 'velero') ?? veleroDeploys[0];
   const serverContainers = server?.spec?.template?.spec?.containers ?? [];
   const veleroImage = (serverContainers.find((c) => c.name === 'velero') ?? serverContainers[0])?.image;
   const plugins = veleroDeploys.flatMap((d) => (d.spec?.template?.spec?.initContainers ?? []).map((c) => ({ name: c.name, image: c.image ?? '' })));
-  const ds = s.daemonsets.filter((d) => d.metadata?.namespace === veleroNs && (isVeleroLabelled(d.metadata?.labels) || d.metadata?.name === 'node-agent' || d.metadata?.name === 'restic'));
+  const ds = s.daemonsets.filter(
+    (d) => d.metadata?.namespace === veleroNs && (isVeleroLabelled(d.metadata?.labels) || d.metadata?.name === 'node-agent' || d.metadata?.name === 'restic'),
+  );
   const fsb = ds.find((d) => d.metadata?.name === 'node-agent') ?? ds.find((d) => d.metadata?.name === 'restic');
   const bsls: BackupStorageLocationInfo[] = s.bsls
     .filter((b) => !veleroNs || b.metadata?.namespace === veleroNs)
@@ -186,25 +221,80 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
   };
 
   if (!installed && blind.has('deployments')) {
-    problems.push({ ok: false, severity: 'warning', title: 'Cannot tell whether Velero is installed', reason: 'This user may not list Deployments, so Lifeboat cannot look for the Velero server.', fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).' });
+    problems.push({
+      ok: false,
+      severity: 'warning',
+      title: 'Cannot tell whether Velero is installed',
+      reason: 'This user may not list Deployments, so Lifeboat cannot look for the Velero server.',
+      fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).',
+    });
   } else if (!installed) {
-    problems.push({ ok: false, severity: 'warning', title: 'Velero is not installed', reason: veleroNs ? `No Velero Deployment was found in namespace ${veleroNs}.` : 'No Deployment named velero was found and KOTS names no Velero namespace.', fix: 'Install Velero from Setup.' });
+    problems.push({
+      ok: false,
+      severity: 'warning',
+      title: 'Velero is not installed',
+      reason: veleroNs
+        ? `No Velero Deployment was found in namespace ${veleroNs}.`
+        : 'No Deployment named velero was found and KOTS names no Velero namespace.',
+      fix: 'Install Velero from Setup.',
+    });
   } else {
-    if (!velero.ready) problems.push({ ok: false, severity: 'error', title: 'Velero is not running', reason: `Deployment ${server.metadata?.name} in ${veleroNs} has no available replica.`, fix: `Check the Velero pod: kubectl -n ${veleroNs} get pods -l deploy=velero` });
+    if (!velero.ready)
+      problems.push({
+        ok: false,
+        severity: 'error',
+        title: 'Velero is not running',
+        reason: `Deployment ${server.metadata?.name} in ${veleroNs} has no available replica.`,
+        fix: `Check the Velero pod: kubectl -n ${veleroNs} get pods -l deploy=velero`,
+      });
     const label = velero.fileSystemBackup?.kind === 'restic' ? 'Restic' : 'Node Agent';
     if (!velero.fileSystemBackup) {
-      problems.push({ ok: false, severity: 'warning', title: 'Node Agent integration not found', reason: `No node-agent (or restic) DaemonSet in ${veleroNs}: volume data cannot be backed up and KOTS's configure commands fail.`, fix: 'Reinstall Velero with the node agent (velero install --use-node-agent).' });
+      problems.push({
+        ok: false,
+        severity: 'warning',
+        title: 'Node Agent integration not found',
+        reason: `No node-agent (or restic) DaemonSet in ${veleroNs}: volume data cannot be backed up and KOTS's configure commands fail.`,
+        fix: 'Reinstall Velero with the node agent (velero install --use-node-agent).',
+      });
     } else if (!velero.fileSystemBackup.ready) {
       const { available, desired } = velero.fileSystemBackup;
-      problems.push({ ok: false, severity: 'warning', title: `${label} is not working`, reason: desired === 0 ? `The ${fsb?.metadata?.name} DaemonSet has no pods scheduled on any node, so volume data cannot be backed up.` : `${available} of ${desired} ${label.toLowerCase()} pods are available.`, fix: `Check the DaemonSet: kubectl -n ${veleroNs} get ds ${fsb?.metadata?.name}` });
+      problems.push({
+        ok: false,
+        severity: 'warning',
+        title: `${label} is not working`,
+        reason:
+          desired === 0
+            ? `The ${fsb?.metadata?.name} DaemonSet has no pods scheduled on any node, so volume data cannot be backed up.`
+            : `${available} of ${desired} ${label.toLowerCase()} pods are available.`,
+        fix: `Check the DaemonSet: kubectl -n ${veleroNs} get ds ${fsb?.metadata?.name}`,
+      });
     }
     if (bsls.length === 0) {
-      problems.push({ ok: false, severity: 'error', title: 'No backup storage', reason: `Velero in ${veleroNs} has no BackupStorageLocation, so backups have nowhere to go.`, fix: 'Configure backup storage in Setup.' });
+      problems.push({
+        ok: false,
+        severity: 'error',
+        title: 'No backup storage',
+        reason: `Velero in ${veleroNs} has no BackupStorageLocation, so backups have nowhere to go.`,
+        fix: 'Configure backup storage in Setup.',
+      });
     } else {
-      if (!bsls.some((b) => b.isDefault)) problems.push({ ok: false, severity: 'warning', title: 'No default backup storage', reason: 'No BackupStorageLocation is marked default; KOTS expects one named default.', fix: 'Mark one storage location as default.' });
+      if (!bsls.some((b) => b.isDefault))
+        problems.push({
+          ok: false,
+          severity: 'warning',
+          title: 'No default backup storage',
+          reason: 'No BackupStorageLocation is marked default; KOTS expects one named default.',
+          fix: 'Mark one storage location as default.',
+        });
       for (const b of bsls) {
         if (b.phase && b.phase !== 'Available') {
-          problems.push({ ok: false, severity: 'error', title: `Backup storage ${b.name} is ${b.phase}`, reason: b.message || `Velero cannot reach bucket ${b.bucket ?? ''}.`, fix: 'Check the storage endpoint, bucket and credentials in Setup.' });
+          problems.push({
+            ok: false,
+            severity: 'error',
+            title: `Backup storage ${b.name} is ${b.phase}`,
+            reason: b.message || `Velero cannot reach bucket ${b.bucket ?? ''}.`,
+            fix: 'Check the storage endpoint, bucket and credentials in Setup.',
+          });
         }
       }
     }
@@ -222,7 +312,13 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
     usesResticRepoPrefix: bsls.some((b) => !!b.config?.resticRepoPrefix),
   });
   if (installed && x.serverVersionProblem && imageVersion && !x.serverVersion) {
-    problems.push({ ok: true, severity: 'warning', title: 'Velero server version read from the image', reason: `${x.serverVersionProblem} Lifeboat used the image tag (${imageVersion}) instead.`, fix: 'Check that the Velero server is running.' });
+    problems.push({
+      ok: true,
+      severity: 'warning',
+      title: 'Velero server version read from the image',
+      reason: `${x.serverVersionProblem} Lifeboat used the image tag (${imageVersion}) instead.`,
+      fix: 'Check that the Velero server is running.',
+    });
   }
   for (const f of findings) {
     if (f.verdict === 'compatible' || (f.verdict === 'unknown' && (f.title === 'Velero' || f.title === 'KOTS admin console'))) continue;
@@ -231,7 +327,16 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
 
   return {
     detectedAt: now.toISOString(),
-    kots: { found: kotsFound, namespace: kotsNamespace, version: imageTag(kotsImage), image: kotsImage, ready: kotsReady, apps: installedApps(s), registry, fileSystemStore },
+    kots: {
+      found: kotsFound,
+      namespace: kotsNamespace,
+      version: imageTag(kotsImage),
+      image: kotsImage,
+      ready: kotsReady,
+      apps: installedApps(s),
+      registry,
+      fileSystemStore,
+    },
     flavour,
     flavourReason,
     airgap,

@@ -66,7 +66,11 @@ async function setup() {
   const watch = new VeleroWatch(kc, { locations: det.locations });
   const heard: Array<[WatchedKind, WatchVerb, string | undefined]> = [];
   watch.on((kind, verb, obj) => heard.push([kind, verb, (obj as any).status?.phase]));
-  cleanup.push(() => api.close(), () => det.stop(), () => watch.stop());
+  cleanup.push(
+    () => api.close(),
+    () => det.stop(),
+    () => watch.stop(),
+  );
   return { api, kc, det, watch, heard };
 }
 

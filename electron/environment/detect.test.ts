@@ -85,9 +85,19 @@ async function start(store: Record<string, any[]>, opts = {}) {
   const seen: Array<Environment | null> = [];
   bus.on((e, p) => e === 'environment.changed' && seen.push(p as Environment | null));
   const namespaces: unknown[] = [];
-  const det = new EnvironmentDetector({ bus, kubernetesVersion: () => 'v1.36.3', cliVersion: async () => '1.18.3', debounceMs: 20, serverStatusTimeoutMs: 300, onNamespaces: (n) => namespaces.push(n) });
+  const det = new EnvironmentDetector({
+    bus,
+    kubernetesVersion: () => 'v1.36.3',
+    cliVersion: async () => '1.18.3',
+    debounceMs: 20,
+    serverStatusTimeoutMs: 300,
+    onNamespaces: (n) => namespaces.push(n),
+  });
   const { kc } = parseKubeconfig(kubeconfigYaml({ server: api.url }));
-  cleanup.push(() => det.stop(), () => api.close());
+  cleanup.push(
+    () => det.stop(),
+    () => api.close(),
+  );
   const env = await det.start(kc);
   return { api, det, env: env!, seen, namespaces };
 }
@@ -119,7 +129,12 @@ describe('EnvironmentDetector (live watches)', () => {
   });
 
   it('reads BSL phase changes live', async () => {
-    const store = { ...baseStore(), [D]: [kotsadm(), veleroDeploy()], '/apis/apps/v1/daemonsets': [nodeAgent()], '/apis/velero.io/v1/backupstoragelocations': [bsl('default', 'Unavailable')] };
+    const store = {
+      ...baseStore(),
+      [D]: [kotsadm(), veleroDeploy()],
+      '/apis/apps/v1/daemonsets': [nodeAgent()],
+      '/apis/velero.io/v1/backupstoragelocations': [bsl('default', 'Unavailable')],
+    };
     const { api, det, env } = await start(store);
     expect(env.velero.storageLocations[0].phase).toBe('Unavailable');
     expect(env.problems.map((p) => p.title)).toContain('Backup storage default is Unavailable');
@@ -129,7 +144,12 @@ describe('EnvironmentDetector (live watches)', () => {
   });
 
   it('a server that does not answer the ServerStatusRequest falls back to the image tag with a reason', async () => {
-    const store = { ...baseStore(), [D]: [kotsadm(), veleroDeploy('velero', 'velero/velero:v1.18.2')], '/apis/apps/v1/daemonsets': [nodeAgent()], '/apis/velero.io/v1/backupstoragelocations': [bsl()] };
+    const store = {
+      ...baseStore(),
+      [D]: [kotsadm(), veleroDeploy('velero', 'velero/velero:v1.18.2')],
+      '/apis/apps/v1/daemonsets': [nodeAgent()],
+      '/apis/velero.io/v1/backupstoragelocations': [bsl()],
+    };
     const { env } = await start(store, { ssr: 'silent' });
     expect(env.velero).toMatchObject({ version: 'v1.18.2', versionSource: 'image' });
     expect(env.problems.find((p) => p.title === 'Velero server version read from the image')?.reason).toMatch(/ServerStatusRequest/);
@@ -137,7 +157,11 @@ describe('EnvironmentDetector (live watches)', () => {
 
   it('air gap: registry from kotsadm-confg, credentials when Secret kotsadm-private-registry exists', async () => {
     const confg = { metadata: { name: 'kotsadm-confg', namespace: 'default' }, data: { 'kotsadm-registry': 'registry.lab:5000/lifeboat' } };
-    const store = { ...baseStore(), '/api/v1/configmaps': [confg], '/api/v1/namespaces/default/secrets/kotsadm-private-registry': [{ metadata: { name: 'kotsadm-private-registry' } }] };
+    const store = {
+      ...baseStore(),
+      '/api/v1/configmaps': [confg],
+      '/api/v1/namespaces/default/secrets/kotsadm-private-registry': [{ metadata: { name: 'kotsadm-private-registry' } }],
+    };
     const { det, env } = await start(store);
     expect(env.airgap.airgapped).toBe(true);
     const after = await until(() => (det.get()?.kots.registry?.hasCredentials ? det.get() : undefined));
@@ -165,7 +189,9 @@ describe('EnvironmentDetector (live watches)', () => {
 
   it('StatefulSets and pods forbidden, no Deployment kotsadm: "cannot tell", not "not found"', async () => {
     const { env } = await start({ ...baseStore(), [D]: [] }, { forbid: ['/apis/apps/v1/statefulsets', '/api/v1/pods'] });
-    expect(env.problems.map((p) => p.title)).toEqual(expect.arrayContaining(['Lifeboat may not watch StatefulSet kotsadm', 'Cannot tell whether KOTS is installed']));
+    expect(env.problems.map((p) => p.title)).toEqual(
+      expect.arrayContaining(['Lifeboat may not watch StatefulSet kotsadm', 'Cannot tell whether KOTS is installed']),
+    );
   });
 
   it('a watch that was refused recovers once it is allowed', async () => {
@@ -173,7 +199,10 @@ describe('EnvironmentDetector (live watches)', () => {
     const { env, det } = await start(baseStore(), { forbid });
     expect(env.problems.map((p) => p.title)).toEqual(expect.arrayContaining(['Lifeboat may not watch Deployments', 'Cannot tell whether Velero is installed']));
     forbid.length = 0;
-    const after = await until(() => (det.get()?.kots.found && !det.get()!.problems.some((p) => p.title.includes('may not watch')) ? det.get() : undefined), 5000);
+    const after = await until(
+      () => (det.get()?.kots.found && !det.get()!.problems.some((p) => p.title.includes('may not watch')) ? det.get() : undefined),
+      5000,
+    );
     expect(after!.kots.version).toBe('v1.131.4');
   });
 });

@@ -119,22 +119,77 @@ export class EnvironmentDetector {
       key: `cm:${name}`,
       source: 'configmaps' as Source,
       what: `ConfigMap ${name}`,
-      informer: new ListWatch('/api/v1/configmaps', watch, list(() => core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.name=${name}` })), false, undefined, `metadata.name=${name}`),
+      informer: new ListWatch(
+        '/api/v1/configmaps',
+        watch,
+        list(() => core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.name=${name}` })),
+        false,
+        undefined,
+        `metadata.name=${name}`,
+      ),
     });
     // StatefulSets by name only (kotsadm without MinIO, kURL's ha-minio): bounded like the ConfigMaps.
     const stsFeed = (name: string) => ({
       key: `sts:${name}`,
       source: 'statefulsets' as Source,
       what: `StatefulSet ${name}`,
-      informer: new ListWatch('/apis/apps/v1/statefulsets', watch, list(() => apps.listStatefulSetForAllNamespaces({ fieldSelector: `metadata.name=${name}` })), false, undefined, `metadata.name=${name}`),
+      informer: new ListWatch(
+        '/apis/apps/v1/statefulsets',
+        watch,
+        list(() => apps.listStatefulSetForAllNamespaces({ fieldSelector: `metadata.name=${name}` })),
+        false,
+        undefined,
+        `metadata.name=${name}`,
+      ),
     });
     const defs = [
-      { key: 'deployments', source: 'deployments' as Source, what: 'Deployments', informer: new ListWatch('/apis/apps/v1/deployments', watch, list(() => apps.listDeploymentForAllNamespaces()), false) },
+      {
+        key: 'deployments',
+        source: 'deployments' as Source,
+        what: 'Deployments',
+        informer: new ListWatch(
+          '/apis/apps/v1/deployments',
+          watch,
+          list(() => apps.listDeploymentForAllNamespaces()),
+          false,
+        ),
+      },
       stsFeed('kotsadm'),
       stsFeed('ha-minio'),
-      { key: 'daemonsets', source: 'daemonsets' as Source, what: 'DaemonSets', informer: new ListWatch('/apis/apps/v1/daemonsets', watch, list(() => apps.listDaemonSetForAllNamespaces()), false) },
-      { key: 'namespaces', source: 'namespaces' as Source, what: 'Namespaces', informer: new ListWatch('/api/v1/namespaces', watch, list(() => core.listNamespace()), false) },
-      { key: 'kotsadmPods', source: 'kotsadmPods' as Source, what: 'kotsadm pods', informer: new ListWatch('/api/v1/pods', watch, list(() => core.listPodForAllNamespaces({ labelSelector: 'app=kotsadm' })), false, 'app=kotsadm') },
+      {
+        key: 'daemonsets',
+        source: 'daemonsets' as Source,
+        what: 'DaemonSets',
+        informer: new ListWatch(
+          '/apis/apps/v1/daemonsets',
+          watch,
+          list(() => apps.listDaemonSetForAllNamespaces()),
+          false,
+        ),
+      },
+      {
+        key: 'namespaces',
+        source: 'namespaces' as Source,
+        what: 'Namespaces',
+        informer: new ListWatch(
+          '/api/v1/namespaces',
+          watch,
+          list(() => core.listNamespace()),
+          false,
+        ),
+      },
+      {
+        key: 'kotsadmPods',
+        source: 'kotsadmPods' as Source,
+        what: 'kotsadm pods',
+        informer: new ListWatch(
+          '/api/v1/pods',
+          watch,
+          list(() => core.listPodForAllNamespaces({ labelSelector: 'app=kotsadm' })),
+          false,
+          'app=kotsadm',
+        ),
+      },
       cmFeed('kotsadm-confg'),
       cmFeed('kotsadm-velero-namespace'),
       cmFeed('kurl-config'),
@@ -142,7 +197,12 @@ export class EnvironmentDetector {
         key: 'bsls',
         source: 'bsls' as Source,
         what: 'BackupStorageLocations',
-        informer: new ListWatch('/apis/velero.io/v1/backupstoragelocations', watch, list(() => custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: 'backupstoragelocations' })), false),
+        informer: new ListWatch(
+          '/apis/velero.io/v1/backupstoragelocations',
+          watch,
+          list(() => custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: 'backupstoragelocations' })),
+          false,
+        ),
       },
     ];
     this.feeds = defs.map((d) => ({ ...d, failures: 0, attempt: 0, failedAttempt: -1 }));
@@ -239,9 +299,21 @@ export class EnvironmentDetector {
     if (f.source === 'bsls' && status === 404) {
       f.problem = undefined; // Velero's CRDs are not installed: no BSLs, not a problem of its own
     } else if (status === 403) {
-      f.problem = { ok: false, severity: 'warning', title: `Lifeboat may not watch ${f.what}`, reason: `The cluster refused to list ${f.what} for this user, so detection may be incomplete.`, fix: 'Use a kubeconfig with cluster-wide read access, or see Cluster → Permissions.' };
+      f.problem = {
+        ok: false,
+        severity: 'warning',
+        title: `Lifeboat may not watch ${f.what}`,
+        reason: `The cluster refused to list ${f.what} for this user, so detection may be incomplete.`,
+        fix: 'Use a kubeconfig with cluster-wide read access, or see Cluster → Permissions.',
+      };
     } else {
-      f.problem = { ok: false, severity: 'warning', title: `Watching ${f.what} was interrupted`, reason: (err as Error)?.message?.split('\n')[0] ?? String(err), fix: 'Lifeboat retries on its own; check the connection if this stays.' };
+      f.problem = {
+        ok: false,
+        severity: 'warning',
+        title: `Watching ${f.what} was interrupted`,
+        reason: (err as Error)?.message?.split('\n')[0] ?? String(err),
+        fix: 'Lifeboat retries on its own; check the connection if this stays.',
+      };
     }
     this.schedule();
     clearTimeout(f.retry);
@@ -260,7 +332,17 @@ export class EnvironmentDetector {
   }
 
   private snapshot(): Snapshot {
-    const out: Snapshot = { deployments: [], statefulsets: [], daemonsets: [], configmaps: [], namespaces: [], kotsadmPods: [], bsls: [], watchProblems: [], blind: [] };
+    const out: Snapshot = {
+      deployments: [],
+      statefulsets: [],
+      daemonsets: [],
+      configmaps: [],
+      namespaces: [],
+      kotsadmPods: [],
+      bsls: [],
+      watchProblems: [],
+      blind: [],
+    };
     const mutable = out as unknown as Record<Source, KubernetesObject[]> & { watchProblems: Check[]; blind: Source[] };
     for (const f of this.feeds) {
       mutable[f.source].push(...(f.informer.list() as KubernetesObject[]));
@@ -324,12 +406,15 @@ export class EnvironmentDetector {
         // exists", ask again a little later — KOTS may create it after its ConfigMap, or the API
         // server may not have answered — instead of leaving KOTS's credentials unoffered.
         if (state.exists !== true) {
-          setTimeout(() => {
-            if (this.registrySecret === state && !this.stopped) {
-              this.registrySecret = {};
-              this.schedule();
-            }
-          }, state.exists === false ? 10_000 : 3_000).unref?.();
+          setTimeout(
+            () => {
+              if (this.registrySecret === state && !this.stopped) {
+                this.registrySecret = {};
+                this.schedule();
+              }
+            },
+            state.exists === false ? 10_000 : 3_000,
+          ).unref?.();
         }
       });
   }

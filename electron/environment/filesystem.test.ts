@@ -10,12 +10,18 @@ import { configMap, kotsadm, kotsadmConfg, kotsadmStatefulSet, snapshot, veleroD
 
 const x = { kubernetesVersion: 'v1.36.3', cliVersion: '1.18.3', serverVersion: 'v1.18.3' };
 const kurlConfig = configMap('kurl-config', 'kube-system', { kurl_install_directory: '/var/lib/kurl' });
-const kurlMinio = { metadata: { name: 'minio', namespace: 'minio' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'minio', image: 'minio/minio:RELEASE.2023-09-30T07-02-29Z' }] } } } };
+const kurlMinio = {
+  metadata: { name: 'minio', namespace: 'minio' },
+  spec: { selector: {}, template: { spec: { containers: [{ name: 'minio', image: 'minio/minio:RELEASE.2023-09-30T07-02-29Z' }] } } },
+};
 const base = { kotsNamespace: 'default', isKurl: false, deployments: [], statefulsets: [], blind: new Set<string>() };
 
 describe('kotsFileSystemStore (IsFileSystemMinioDisabled)', () => {
   it('kotsadm-confg minio-enabled-snapshots=false (kubectl kots install --with-minio=false): local-volume provider', () => {
-    expect(kotsFileSystemStore({ ...base, confg: kotsadmConfg('default', false) })).toMatchObject({ via: 'local-volume-provider', reason: expect.stringMatching(/minio-enabled-snapshots=false/) });
+    expect(kotsFileSystemStore({ ...base, confg: kotsadmConfg('default', false) })).toMatchObject({
+      via: 'local-volume-provider',
+      reason: expect.stringMatching(/minio-enabled-snapshots=false/),
+    });
   });
 
   it('minio-enabled-snapshots=true, the key missing, or no kotsadm-confg at all: KOTS keeps its MinIO', () => {
@@ -29,12 +35,18 @@ describe('kotsFileSystemStore (IsFileSystemMinioDisabled)', () => {
   it('Go ParseBool spellings; anything else makes KOTS fail, so it is "invalid"', () => {
     expect(kotsFileSystemStore({ ...base, confg: kotsadmConfg('default', true, { 'minio-enabled-snapshots': 'F' }) }).via).toBe('local-volume-provider');
     expect(kotsFileSystemStore({ ...base, confg: kotsadmConfg('default', true, { 'minio-enabled-snapshots': '1' }) }).via).toBe('minio');
-    expect(kotsFileSystemStore({ ...base, confg: kotsadmConfg('default', true, { 'minio-enabled-snapshots': 'no' }) })).toMatchObject({ via: 'invalid', reason: expect.stringMatching(/failed to parse/) });
+    expect(kotsFileSystemStore({ ...base, confg: kotsadmConfg('default', true, { 'minio-enabled-snapshots': 'no' }) })).toMatchObject({
+      via: 'invalid',
+      reason: expect.stringMatching(/failed to parse/),
+    });
     expect([parseGoBool('True'), parseGoBool('0'), parseGoBool('yes')]).toEqual([true, false, undefined]);
   });
 
   it('kURL with kotsadm in default and no MinIO add-on: local-volume provider even with minio-enabled-snapshots=true', () => {
-    expect(kotsFileSystemStore({ ...base, isKurl: true, confg: kotsadmConfg('default', true) })).toMatchObject({ via: 'local-volume-provider', reason: expect.stringMatching(/kURL cluster without the MinIO add-on/) });
+    expect(kotsFileSystemStore({ ...base, isKurl: true, confg: kotsadmConfg('default', true) })).toMatchObject({
+      via: 'local-volume-provider',
+      reason: expect.stringMatching(/kURL cluster without the MinIO add-on/),
+    });
     expect(kotsFileSystemStore({ ...base, isKurl: true, deployments: [kurlMinio] as any, confg: kotsadmConfg('default', true) }).via).toBe('minio');
     const haMinio = { ...kurlMinio, metadata: { name: 'ha-minio', namespace: 'minio' } };
     expect(kotsFileSystemStore({ ...base, isKurl: true, statefulsets: [haMinio] as any }).via).toBe('minio');
@@ -50,7 +62,10 @@ describe('kotsFileSystemStore (IsFileSystemMinioDisabled)', () => {
 
 describe('computeEnvironment: kots.fileSystemStore', () => {
   it('KOTS installed without MinIO: StatefulSet kotsadm and minio-enabled-snapshots=false', () => {
-    const env = computeEnvironment(snapshot({ deployments: [veleroDeploy()], statefulsets: [kotsadmStatefulSet('default')], configmaps: [kotsadmConfg('default', false)] }), x);
+    const env = computeEnvironment(
+      snapshot({ deployments: [veleroDeploy()], statefulsets: [kotsadmStatefulSet('default')], configmaps: [kotsadmConfg('default', false)] }),
+      x,
+    );
     expect(env.kots.fileSystemStore).toMatchObject({ via: 'local-volume-provider' });
   });
 
@@ -78,11 +93,21 @@ describe('fileSystemDestinationCheck', () => {
   });
 
   it('on Velero 1.16 it needs the local-volume-provider plugin', () => {
-    expect(fileSystemDestinationCheck(lvp, 'hostpath', { version: 'v1.16.2', plugins: [{ name: 'velero-velero-plugin-for-aws', image: 'velero/velero-plugin-for-aws:v1.12.2' }] })).toMatchObject({ ok: false, reason: expect.stringMatching(/no replicated\/local-volume-provider plugin/) });
-    expect(fileSystemDestinationCheck(lvp, 'hostpath', { version: 'v1.16.2', plugins: [{ name: 'replicated-local-volume-provider', image: 'replicated/local-volume-provider:v0.6.9' }] })).toMatchObject({ ok: true, severity: 'warning' });
+    expect(
+      fileSystemDestinationCheck(lvp, 'hostpath', {
+        version: 'v1.16.2',
+        plugins: [{ name: 'velero-velero-plugin-for-aws', image: 'velero/velero-plugin-for-aws:v1.12.2' }],
+      }),
+    ).toMatchObject({ ok: false, reason: expect.stringMatching(/no replicated\/local-volume-provider plugin/) });
+    expect(
+      fileSystemDestinationCheck(lvp, 'hostpath', {
+        version: 'v1.16.2',
+        plugins: [{ name: 'replicated-local-volume-provider', image: 'replicated/local-volume-provider:v0.6.9' }],
+      }),
+    ).toMatchObject({ ok: true, severity: 'warning' });
   });
 
-  it('through KOTS\'s MinIO any Velero is fine; an unparseable Velero version is not a refusal (as KOTS)', () => {
+  it("through KOTS's MinIO any Velero is fine; an unparseable Velero version is not a refusal (as KOTS)", () => {
     expect(fileSystemDestinationCheck({ via: 'minio', reason: 'r' }, 'nfs', { version: 'v1.18.3' })).toMatchObject({ ok: true, severity: 'ok' });
     expect(veleroRefusesLvp('v1.17.0-rc.1')).toBe(true);
     expect(veleroRefusesLvp('v1.16.9')).toBe(false);

@@ -44,26 +44,44 @@ function kurlMinioImage(i: FileSystemStoreInput): string | undefined {
 
 /** IsFileSystemMinioDisabled, in the same order: kURL's MinIO first, then kotsadm-confg. */
 export function kotsFileSystemStore(i: FileSystemStoreInput): FileSystemStore {
-  const cannotTell = (what: string): FileSystemStore => ({ via: 'unknown', reason: `Lifeboat may not list ${what}, so it cannot tell whether KOTS would use its MinIO or the local-volume provider.` });
+  const cannotTell = (what: string): FileSystemStore => ({
+    via: 'unknown',
+    reason: `Lifeboat may not list ${what}, so it cannot tell whether KOTS would use its MinIO or the local-volume provider.`,
+  });
   if (i.blind.has('configmaps')) return cannotTell('ConfigMaps');
   // GetMinioImage: only a kURL cluster with kotsadm in "default" looks for the add-on; elsewhere
   // KOTS uses the MinIO image it bundles, so the image alone never disables MinIO.
   if (i.isKurl && i.kotsNamespace === 'default') {
     if (i.blind.has('deployments') || i.blind.has('statefulsets')) return cannotTell('Deployments or StatefulSets');
     if (!kurlMinioImage(i)) {
-      return { via: 'local-volume-provider', reason: 'this is a kURL cluster without the MinIO add-on (no Deployment minio or StatefulSet ha-minio with a minio/minio:RELEASE. image in namespace minio)' };
+      return {
+        via: 'local-volume-provider',
+        reason:
+          'this is a kURL cluster without the MinIO add-on (no Deployment minio or StatefulSet ha-minio with a minio/minio:RELEASE. image in namespace minio)',
+      };
     }
   }
   const raw = i.confg?.data?.['minio-enabled-snapshots'];
-  if (!i.confg) return { via: 'minio', reason: `ConfigMap kotsadm-confg does not exist in ${i.kotsNamespace}, so KOTS keeps its MinIO for file-system snapshots` };
-  if (raw === undefined) return { via: 'minio', reason: `ConfigMap kotsadm-confg in ${i.kotsNamespace} has no minio-enabled-snapshots key, so KOTS keeps its MinIO for file-system snapshots` };
+  if (!i.confg)
+    return { via: 'minio', reason: `ConfigMap kotsadm-confg does not exist in ${i.kotsNamespace}, so KOTS keeps its MinIO for file-system snapshots` };
+  if (raw === undefined)
+    return {
+      via: 'minio',
+      reason: `ConfigMap kotsadm-confg in ${i.kotsNamespace} has no minio-enabled-snapshots key, so KOTS keeps its MinIO for file-system snapshots`,
+    };
   const enabled = parseGoBool(raw);
   if (enabled === undefined) {
-    return { via: 'invalid', reason: `ConfigMap kotsadm-confg in ${i.kotsNamespace} has minio-enabled-snapshots="${raw}", which KOTS cannot parse as true or false, so its configure commands fail ("failed to parse minio-enabled-snapshots from kotsadm-confg")` };
+    return {
+      via: 'invalid',
+      reason: `ConfigMap kotsadm-confg in ${i.kotsNamespace} has minio-enabled-snapshots="${raw}", which KOTS cannot parse as true or false, so its configure commands fail ("failed to parse minio-enabled-snapshots from kotsadm-confg")`,
+    };
   }
   return enabled
     ? { via: 'minio', reason: `ConfigMap kotsadm-confg in ${i.kotsNamespace} has minio-enabled-snapshots=${raw}` }
-    : { via: 'local-volume-provider', reason: `ConfigMap kotsadm-confg in ${i.kotsNamespace} has minio-enabled-snapshots=${raw} (KOTS was installed or upgraded without MinIO)` };
+    : {
+        via: 'local-volume-provider',
+        reason: `ConfigMap kotsadm-confg in ${i.kotsNamespace} has minio-enabled-snapshots=${raw} (KOTS was installed or upgraded without MinIO)`,
+      };
 }
 
 /** VeleroSupportsLVP negated: Velero 1.17 and later; an unreadable version is not a refusal (as KOTS). */
@@ -80,16 +98,32 @@ const OBJECT_STORE_FIX = 'Choose an object-store destination instead (S3-compati
  * destination. `velero` is the Velero KOTS would configure against: the installed one when only the
  * destination changes, else the one Lifeboat is about to install.
  */
-export function fileSystemDestinationCheck(store: FileSystemStore | undefined, provider: 'nfs' | 'hostpath' | 'either', velero: { version?: string; plugins?: ReadonlyArray<{ name: string; image: string }> }): Check {
+export function fileSystemDestinationCheck(
+  store: FileSystemStore | undefined,
+  provider: 'nfs' | 'hostpath' | 'either',
+  velero: { version?: string; plugins?: ReadonlyArray<{ name: string; image: string }> },
+): Check {
   // 'either': before a destination is chosen (the setup preflight)
   const what = provider === 'nfs' ? 'NFS' : provider === 'hostpath' ? 'host path' : 'NFS and host path';
   const plugin = provider === 'either' ? 'replicated.com/nfs and replicated.com/hostpath plugins' : `replicated.com/${provider} plugin`;
   const command = provider === 'either' ? 'configure-nfs and configure-hostpath' : `configure-${provider}`;
   if (!store || store.via === 'unknown') {
-    return { ok: true, severity: 'warning', title: TITLE, reason: `${store?.reason ?? 'The KOTS admin console was not found, so Lifeboat cannot tell how KOTS would store snapshots.'} If KOTS uses the local-volume provider, Velero ${velero.version ?? '(version unknown)'} ${veleroRefusesLvp(velero.version) ? 'refuses it (1.17 and later) and configuring fails' : 'needs the replicated/local-volume-provider plugin'}.`, fix: `Check minio-enabled-snapshots in ConfigMap kotsadm-confg, or ${OBJECT_STORE_FIX.charAt(0).toLowerCase()}${OBJECT_STORE_FIX.slice(1)}` };
+    return {
+      ok: true,
+      severity: 'warning',
+      title: TITLE,
+      reason: `${store?.reason ?? 'The KOTS admin console was not found, so Lifeboat cannot tell how KOTS would store snapshots.'} If KOTS uses the local-volume provider, Velero ${velero.version ?? '(version unknown)'} ${veleroRefusesLvp(velero.version) ? 'refuses it (1.17 and later) and configuring fails' : 'needs the replicated/local-volume-provider plugin'}.`,
+      fix: `Check minio-enabled-snapshots in ConfigMap kotsadm-confg, or ${OBJECT_STORE_FIX.charAt(0).toLowerCase()}${OBJECT_STORE_FIX.slice(1)}`,
+    };
   }
   if (store.via === 'invalid') {
-    return { ok: false, severity: 'error', title: TITLE, reason: `${store.reason}.`, fix: 'Set minio-enabled-snapshots in ConfigMap kotsadm-confg to true or false as KOTS wrote it (kubectl kots admin-console upgrade rewrites it), or choose an object-store destination.' };
+    return {
+      ok: false,
+      severity: 'error',
+      title: TITLE,
+      reason: `${store.reason}.`,
+      fix: 'Set minio-enabled-snapshots in ConfigMap kotsadm-confg to true or false as KOTS wrote it (kubectl kots admin-console upgrade rewrites it), or choose an object-store destination.',
+    };
   }
   if (store.via === 'minio') {
     return { ok: true, severity: 'ok', title: TITLE, reason: `KOTS puts its own MinIO (kotsadm-fs-minio) in front of the ${what}: ${store.reason}.` };
@@ -115,5 +149,10 @@ export function fileSystemDestinationCheck(store: FileSystemStore | undefined, p
       fix: `Add the plugin (velero plugin add replicated/local-volume-provider:<tag>), or ${OBJECT_STORE_FIX.charAt(0).toLowerCase()}${OBJECT_STORE_FIX.slice(1)}`,
     };
   }
-  return { ok: true, severity: 'warning', title: TITLE, reason: `${because}. Velero ${velero.version} supports it (before 1.17) and has the plugin; backups made this way cannot be restored after upgrading Velero to 1.17 or later.` };
+  return {
+    ok: true,
+    severity: 'warning',
+    title: TITLE,
+    reason: `${because}. Velero ${velero.version} supports it (before 1.17) and has the plugin; backups made this way cannot be restored after upgrading Velero to 1.17 or later.`,
+  };
 }

@@ -7,7 +7,10 @@ export const ns = (name: string, annotations?: Record<string, string>): V1Namesp
 
 export const kotsadm = (namespace = 'default', tag = 'v1.131.4', available = 1, registry = 'kotsadm'): V1Deployment => ({
   metadata: { name: 'kotsadm', namespace, labels: { app: 'kotsadm', 'kots.io/kotsadm': 'true' } },
-  spec: { selector: {}, template: { metadata: { labels: { app: 'kotsadm' } }, spec: { containers: [{ name: 'kotsadm', image: `${registry}/kotsadm:${tag}` }] } } },
+  spec: {
+    selector: {},
+    template: { metadata: { labels: { app: 'kotsadm' } }, spec: { containers: [{ name: 'kotsadm', image: `${registry}/kotsadm:${tag}` }] } },
+  },
   status: { availableReplicas: available },
 });
 
@@ -34,12 +37,32 @@ export const kotsadmStatefulSet = (namespace = 'default', tag = 'v1.131.4', read
           { name: 'restore-data', image: `${registry}/kotsadm:${tag}` },
           { name: 'migrate-s3', image: `${registry}/kotsadm:${tag}` },
         ],
-        containers: [{ name: 'kotsadm', image: `${registry}/kotsadm:${tag}`, env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }] }],
+        containers: [
+          {
+            name: 'kotsadm',
+            image: `${registry}/kotsadm:${tag}`,
+            env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
+          },
+        ],
       },
     },
-    volumeClaimTemplates: [{ metadata: { name: 'kotsadmdata', labels: { 'kots.io/kotsadm': 'true', 'kots.io/backup': 'velero' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '4Gi' } } } }],
+    volumeClaimTemplates: [
+      {
+        metadata: { name: 'kotsadmdata', labels: { 'kots.io/kotsadm': 'true', 'kots.io/backup': 'velero' } },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '4Gi' } } },
+      },
+    ],
   },
-  status: { observedGeneration: 1, replicas: 1, readyReplicas: ready, availableReplicas: ready, currentReplicas: 1, updatedReplicas: 1, currentRevision: 'kotsadm-7d9f', updateRevision: 'kotsadm-7d9f' },
+  status: {
+    observedGeneration: 1,
+    replicas: 1,
+    readyReplicas: ready,
+    availableReplicas: ready,
+    currentReplicas: 1,
+    updatedReplicas: 1,
+    currentRevision: 'kotsadm-7d9f',
+    updateRevision: 'kotsadm-7d9f',
+  },
 });
 
 export const veleroDeploy = (namespace = 'velero', image = 'velero/velero:v1.18.3', available = 1): V1Deployment => ({
@@ -60,7 +83,14 @@ export const veleroDeploy = (namespace = 'velero', image = 'velero/velero:v1.18.
 export const nodeAgent = (namespace = 'velero', name = 'node-agent', available = 1, unavailable = 0): V1DaemonSet => ({
   metadata: { name, namespace, labels: { component: 'velero' } },
   spec: { selector: {}, template: {} },
-  status: { desiredNumberScheduled: available + unavailable, numberAvailable: available, numberUnavailable: unavailable, currentNumberScheduled: 1, numberMisscheduled: 0, numberReady: available },
+  status: {
+    desiredNumberScheduled: available + unavailable,
+    numberAvailable: available,
+    numberUnavailable: unavailable,
+    currentNumberScheduled: 1,
+    numberMisscheduled: 0,
+    numberReady: available,
+  },
 });
 
 export const configMap = (name: string, namespace: string, data: Record<string, string>): V1ConfigMap => ({ metadata: { name, namespace }, data });
@@ -95,10 +125,26 @@ export const kotsadmConfg = (namespace = 'default', withMinio = true, over: Reco
   },
 });
 
-export const bsl = (name = 'default', phase = 'Available', extra: Partial<NonNullable<BackupStorageLocation['spec']>> = {}, namespace = 'velero'): BackupStorageLocation => ({
+export const bsl = (
+  name = 'default',
+  phase = 'Available',
+  extra: Partial<NonNullable<BackupStorageLocation['spec']>> = {},
+  namespace = 'velero',
+): BackupStorageLocation => ({
   metadata: { name, namespace },
-  spec: { provider: 'aws', default: name === 'default', objectStorage: { bucket: 'lifeboat', prefix: 'lab' }, config: { region: 'minio', s3Url: 'http://127.0.0.1:9000' }, ...extra },
-  status: { phase, lastSyncedTime: '2026-01-01T00:00:00Z', lastValidationTime: '2026-01-01T00:00:00Z', message: phase === 'Available' ? undefined : 'BackupStorageLocation "default" is unavailable: rpc error: bucket not found' },
+  spec: {
+    provider: 'aws',
+    default: name === 'default',
+    objectStorage: { bucket: 'lifeboat', prefix: 'lab' },
+    config: { region: 'minio', s3Url: 'http://127.0.0.1:9000' },
+    ...extra,
+  },
+  status: {
+    phase,
+    lastSyncedTime: '2026-01-01T00:00:00Z',
+    lastValidationTime: '2026-01-01T00:00:00Z',
+    message: phase === 'Available' ? undefined : 'BackupStorageLocation "default" is unavailable: rpc error: bucket not found',
+  },
 });
 
 export function snapshot(over: Partial<Snapshot> = {}): Snapshot {

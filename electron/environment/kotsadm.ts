@@ -30,7 +30,15 @@ function summarize(w: Workload): KotsadmWorkload {
   if (w.kind === 'Deployment') {
     // A Deployment serves as soon as one replica is available (minReadySeconds honoured).
     const available = w.object.status?.availableReplicas ?? 0;
-    return { kind: w.kind, namespace, object: w.object, containers, image, ready: available > 0, status: available > 0 ? `${where} is available.` : `${where} has no available replica.` };
+    return {
+      kind: w.kind,
+      namespace,
+      object: w.object,
+      containers,
+      image,
+      ready: available > 0,
+      status: available > 0 ? `${where} is available.` : `${where} has no available replica.`,
+    };
   }
   // A StatefulSet: readyReplicas against the desired replicas (spec.replicas defaults to 1 and
   // KOTS leaves it unset), as KOTS's own app-status does (kots pkg/appstate/statefulsets.go).
@@ -47,9 +55,12 @@ function summarize(w: Workload): KotsadmWorkload {
  * ready one wins, then the StatefulSet (what KOTS moves to).
  */
 export function findKotsadm(deployments: readonly V1Deployment[], statefulsets: readonly V1StatefulSet[], namespace?: string): KotsadmWorkload | undefined {
-  const named = <T extends { metadata?: { name?: string; namespace?: string } }>(list: readonly T[]) => list.find((o) => o.metadata?.name === 'kotsadm' && (!namespace || o.metadata?.namespace === namespace));
+  const named = <T extends { metadata?: { name?: string; namespace?: string } }>(list: readonly T[]) =>
+    list.find((o) => o.metadata?.name === 'kotsadm' && (!namespace || o.metadata?.namespace === namespace));
   const d = named(deployments);
   const s = named(statefulsets);
-  const candidates = [s && summarize({ kind: 'StatefulSet', object: s }), d && summarize({ kind: 'Deployment', object: d })].filter((x): x is KotsadmWorkload => !!x);
+  const candidates = [s && summarize({ kind: 'StatefulSet', object: s }), d && summarize({ kind: 'Deployment', object: d })].filter(
+    (x): x is KotsadmWorkload => !!x,
+  );
   return candidates.find((c) => c.ready) ?? candidates[0];
 }

@@ -8,11 +8,21 @@ import { assertDownloadHost, locationOf, type StoreLocation } from '../velero/do
 import { expectedCount, memberType } from '../workflows/backups/replicated';
 import { expectAlive, expectClearError, failure } from './helpers';
 
-const minio: StoreLocation = { metadata: { name: 'default' }, spec: { provider: 'aws', objectStorage: { bucket: 'velero' }, config: { s3Url: 'https://minio.corp:9000' } } };
+const minio: StoreLocation = {
+  metadata: { name: 'default' },
+  spec: { provider: 'aws', objectStorage: { bucket: 'velero' }, config: { s3Url: 'https://minio.corp:9000' } },
+};
 
 describe('hostile cluster data', () => {
   it('DownloadRequest URLs that are not the store (file:, javascript:, user-info trick, another port, garbage): STORAGE_INVALID, nothing fetched', async () => {
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'https://minio.corp:9000@attacker.example/x', 'https://minio.corp:9001/velero/x', '\u0000\u0001garbage', 'x'.repeat(100_000)]) {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://minio.corp:9000@attacker.example/x',
+      'https://minio.corp:9001/velero/x',
+      '\u0000\u0001garbage',
+      'x'.repeat(100_000),
+    ]) {
       const err = await failure(() => assertDownloadHost(url, minio, 'the backup log of b1'));
       const e = expectClearError(err, 'STORAGE_INVALID', /refused to download the backup log of b1/);
       expect(e.message.length).toBeLessThan(1000);
@@ -22,7 +32,11 @@ describe('hostile cluster data', () => {
 
   it('a storage location whose provider is a number and config a list: STORAGE_INVALID (was: TypeError "replace is not a function")', async () => {
     const bsl = { metadata: { name: 'weird' }, spec: { provider: 42, config: ['s3Url'], objectStorage: 'velero' } } as unknown as StoreLocation;
-    expectClearError(await failure(() => assertDownloadHost('https://minio.corp:9000/velero/x', bsl, 'the backup log of b1')), 'STORAGE_INVALID', /storage location "weird"/);
+    expectClearError(
+      await failure(() => assertDownloadHost('https://minio.corp:9000/velero/x', bsl, 'the backup log of b1')),
+      'STORAGE_INVALID',
+      /storage location "weird"/,
+    );
     await expectAlive();
   });
 
@@ -39,7 +53,16 @@ describe('hostile cluster data', () => {
   });
 
   it('registry pull Secrets with garbage .dockerconfigjson: no credential, no crash', async () => {
-    for (const json of ['{{{', '[]', 'null', '{"auths":null}', '{"auths":{"reg":null}}', '{"auths":{"reg":{"auth":"!!!not base64"}}}', '{"auths":{"reg":{"auth":42}}}', '{"auths":"x"}']) {
+    for (const json of [
+      '{{{',
+      '[]',
+      'null',
+      '{"auths":null}',
+      '{"auths":{"reg":null}}',
+      '{"auths":{"reg":{"auth":"!!!not base64"}}}',
+      '{"auths":{"reg":{"auth":42}}}',
+      '{"auths":"x"}',
+    ]) {
       const out = parseDockerConfig(json);
       expect(Array.isArray(out)).toBe(true);
       for (const c of out) expect(typeof c.host).toBe('string');

@@ -60,7 +60,11 @@ describe('hostile kubeconfigs', () => {
   it('an exec credential plugin that is not installed: KUBECONFIG_INVALID naming the command (was: CLUSTER_UNREACHABLE "spawn … ENOENT", "check the cluster is running")', async () => {
     const st = await connect(kubeconfig('exec-missing.yaml', execUser('/opt/nowhere/aws-iam-authenticator')));
     expect(st.state).toBe('error');
-    expectClearError(st.error, 'KUBECONFIG_INVALID', /gets its credentials from the command "\/opt\/nowhere\/aws-iam-authenticator", which is not on this computer/);
+    expectClearError(
+      st.error,
+      'KUBECONFIG_INVALID',
+      /gets its credentials from the command "\/opt\/nowhere\/aws-iam-authenticator", which is not on this computer/,
+    );
     await expectAlive();
   });
 
@@ -86,7 +90,11 @@ describe('hostile kubeconfigs', () => {
   });
 
   it('a kubeconfig path that is /dev/zero: refused as not a file, never read (was: read until memory ran out)', async () => {
-    expectClearError(await failure(() => loadKubeconfig('/dev/zero')), 'KUBECONFIG_INVALID', /\/dev\/zero is not a usable kubeconfig: it is not a regular file/);
+    expectClearError(
+      await failure(() => loadKubeconfig('/dev/zero')),
+      'KUBECONFIG_INVALID',
+      /\/dev\/zero is not a usable kubeconfig: it is not a regular file/,
+    );
     await expectAlive();
   });
 
@@ -137,7 +145,13 @@ describe('hostile CA certificates', () => {
 
   it('an S3 destination CA pasted with garbage between the markers: the check fails before any request (was: passed, then a TLS error)', async () => {
     const v = await validateDestination(
-      { provider: 's3-compatible', bucket: 'velero', region: 'us-east-1', endpoint: 'https://127.0.0.1:1', caCertPem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' } as never,
+      {
+        provider: 's3-compatible',
+        bucket: 'velero',
+        region: 'us-east-1',
+        endpoint: 'https://127.0.0.1:1',
+        caCertPem: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+      } as never,
       { accessKeyId: 'a', secretAccessKey: 'b' } as never,
     );
     expect(v.ok).toBe(false);
@@ -179,7 +193,17 @@ describe('hostile registry archives', () => {
 
   it('an index.json naming a manifest digest "sha256:../../../etc/passwd": refused, nothing outside the archive read', async () => {
     const f = join(dir, 'traversal.tar');
-    const idx = JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:../../../../etc/passwd', size: 10, annotations: { 'org.opencontainers.image.ref.name': 'app/web:1' } }] });
+    const idx = JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: 'sha256:../../../../etc/passwd',
+          size: 10,
+          annotations: { 'org.opencontainers.image.ref.name': 'app/web:1' },
+        },
+      ],
+    });
     writeFileSync(f, Buffer.concat([layout, entry('index.json', idx), end]));
     expectClearError(await failure(inspectArchive(f)), 'ARCHIVE_INVALID');
     await expectAlive();

@@ -138,7 +138,7 @@ describe('hostile state files in the data folder', () => {
     await expectAlive();
   });
 
-  it('a 40 MB state file (not Lifeboat\'s): moved aside without being read', async () => {
+  it("a 40 MB state file (not Lifeboat's): moved aside without being read", async () => {
     const { dir, moved } = dataDir();
     const store = new WizardStore(dir);
     plant(store.file, '');
@@ -155,7 +155,12 @@ describe('hostile state files in the data folder', () => {
     const body = `${JSON.stringify(good)}\n\u0000\u0000\u0000garbage{{{\n{"id":"b","tool":\n${JSON.stringify({ ...good, id: 'c' })}\n`;
     writeFileSync(join(dir, JOURNAL_FILE), body);
     const j = new Journal(dir);
-    expect(j.list(10).map((e) => e.id).sort()).toEqual(['a', 'c']);
+    expect(
+      j
+        .list(10)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['a', 'c']);
     expect(readFileSync(join(dir, JOURNAL_FILE), 'utf8')).toBe(body);
     await expectAlive();
   });

@@ -38,7 +38,7 @@ function onlyJournal(dataDir: string) {
 describe('hostile tool output', () => {
   it('velero printing binary garbage where JSON is expected: TOOL_OUTPUT_INVALID with a sample', async () => {
     const { runner, dataDir } = setup();
-    const file = tool('velero-garbage', "head -c 4096 /dev/urandom; echo");
+    const file = tool('velero-garbage', 'head -c 4096 /dev/urandom; echo');
     const err = await failure(runner.runJson({ tool: 'velero', file, args: ['backup', 'get', '-o', 'json'] }));
     expectClearError(err, 'TOOL_OUTPUT_INVALID', /velero printed output Lifeboat could not read/);
     onlyJournal(dataDir);
@@ -59,7 +59,10 @@ describe('hostile tool output', () => {
 
   it('velero printing without end (more than the capture limit): runJson refuses it by size (was: every byte kept in memory)', async () => {
     const { runner } = setup({ captureChars: 1 << 20 });
-    const file = tool('velero-flood', "i=0; while [ $i -lt 40000 ]; do echo '{\"kind\":\"Backup\",\"metadata\":{\"name\":\"padding-padding-padding\"}}'; i=$((i+1)); done");
+    const file = tool(
+      'velero-flood',
+      'i=0; while [ $i -lt 40000 ]; do echo \'{"kind":"Backup","metadata":{"name":"padding-padding-padding"}}\'; i=$((i+1)); done',
+    );
     const err = await failure(runner.runJson({ tool: 'velero', file, args: ['backup', 'get', '-o', 'json'] }));
     expectClearError(err, 'TOOL_OUTPUT_INVALID', /printed more than 1 MiB/);
     await expectAlive();
@@ -85,7 +88,10 @@ describe('hostile tool output', () => {
 
   it('kubectl-kots printing ANSI colour codes, carriage returns and a spinner around its answer: still read when the JSON line is whole', async () => {
     const { runner } = setup();
-    const file = tool('kots-ansi', "printf '\\033[32m•\\033[0m Connecting\\r\\n\\r  Working |/-\\\\|\\r\\n{\"success\":true,\"backupName\":\"instance-abc\"}\\r\\n'");
+    const file = tool(
+      'kots-ansi',
+      'printf \'\\033[32m•\\033[0m Connecting\\r\\n\\r  Working |/-\\\\|\\r\\n{"success":true,"backupName":"instance-abc"}\\r\\n\'',
+    );
     const res = await runner.run({ tool: 'kubectl-kots', file, args: ['backup'] });
     expect(parseBackupOutput(res.stdout)).toEqual({ success: true, backupName: 'instance-abc' });
     await expectAlive();
@@ -107,7 +113,7 @@ describe('hostile tool output', () => {
 
   it('velero killed by a signal halfway through its output: TOOL_FAILED naming the signal', async () => {
     const { runner } = setup();
-    const file = tool('velero-killed', "echo 'Backup request \"b1\" sub'; kill -9 $$");
+    const file = tool('velero-killed', 'echo \'Backup request "b1" sub\'; kill -9 $$');
     const err = await failure(runner.run({ tool: 'velero', file, args: ['backup', 'create', 'b1'] }));
     expectClearError(err, 'TOOL_FAILED', /signal SIGKILL/);
     await expectAlive();
@@ -121,7 +127,7 @@ describe('hostile tool output', () => {
     await expectAlive();
   });
 
-  it('velero printing valid JSON of the wrong shape: the caller\'s check makes it TOOL_OUTPUT_INVALID', async () => {
+  it("velero printing valid JSON of the wrong shape: the caller's check makes it TOOL_OUTPUT_INVALID", async () => {
     const { runner } = setup();
     const file = tool('velero-wrongshape', 'echo \'{"items":"not a list"}\'');
     const err = await failure(

@@ -24,7 +24,11 @@ beforeAll(async () => {
   app = createApp({ dataDir, mode: 'web', version: '0.1.0', env: { HOME: dataDir }, toolsDir: join(dataDir, 'no-tools') });
   web = await startWebServer({ handlers: app.handlers, bus: app.bus, staticDir });
   const code = new URL(web.launchUrl()).searchParams.get('code');
-  const res = await fetch(`${web.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: web.origin }, body: JSON.stringify({ code }) });
+  const res = await fetch(`${web.origin}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: web.origin },
+    body: JSON.stringify({ code }),
+  });
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   before = snapshot(dataDir);
 });
@@ -110,7 +114,11 @@ describe('hostile input through the web transport', () => {
 
   it('setup: an unknown provider, and a CA "certificate" of 100 KB', async () => {
     await refused('setup.validateDestination', { destination: { provider: 'ftp', host: 'x' } }, 'BAD_INPUT');
-    await refused('setup.validateDestination', { destination: { provider: 's3-compatible', bucket: 'b', region: 'r', endpoint: 'https://x', caCertPem: 'A'.repeat(100_000) } }, 'BAD_INPUT');
+    await refused(
+      'setup.validateDestination',
+      { destination: { provider: 's3-compatible', bucket: 'b', region: 'r', endpoint: 'https://x', caCertPem: 'A'.repeat(100_000) } },
+      'BAD_INPUT',
+    );
   });
 
   it('setup: jumping to apply without the earlier steps', async () => {

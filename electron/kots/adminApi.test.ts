@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { AdminApi } from './adminApi.js';
 
 type Call = { url: string; init: RequestInit };
-const target = async () => ({ baseUrl: 'http://127.0.0.1:26300', source: 'port-forward to pod kotsadm-x port 3000 (namespace kotsadm)', close: async () => {} });
+const target = async () => ({
+  baseUrl: 'http://127.0.0.1:26300',
+  source: 'port-forward to pod kotsadm-x port 3000 (namespace kotsadm)',
+  close: async () => {},
+});
 
 function api(responses: Array<[number, unknown]>) {
   const calls: Call[] = [];
@@ -24,7 +28,9 @@ function api(responses: Array<[number, unknown]>) {
 
 describe('admin console API', () => {
   it('reads the snapshot config with the auth string, through the port-forward', async () => {
-    const { a, calls } = api([[200, { autoEnabled: true, autoSchedule: { schedule: '0 0 * * MON' }, ttl: { inputValue: '1', inputTimeUnit: 'month', converted: '720h' } }]]);
+    const { a, calls } = api([
+      [200, { autoEnabled: true, autoSchedule: { schedule: '0 0 * * MON' }, ttl: { inputValue: '1', inputTimeUnit: 'month', converted: '720h' } }],
+    ]);
     const { config, source } = await a.snapshotConfig();
     expect(config.autoSchedule.schedule).toBe('0 0 * * MON');
     expect(calls[0]!.url).toBe('http://127.0.0.1:26300/api/v1/snapshot/config');
@@ -33,7 +39,10 @@ describe('admin console API', () => {
   });
 
   it('PUTs the schedule and retention as KOTS expects them', async () => {
-    const { a, calls } = api([[200, { success: true }], [200, { success: true }]]);
+    const { a, calls } = api([
+      [200, { success: true }],
+      [200, { success: true }],
+    ]);
     await a.putSchedule('0 2 * * *', true);
     await a.putRetention('2', 'weeks');
     expect(calls[0]!.init.method).toBe('PUT');
@@ -41,7 +50,7 @@ describe('admin console API', () => {
     expect(JSON.parse(String(calls[1]!.init.body))).toEqual({ inputValue: '2', inputTimeUnit: 'weeks' });
   });
 
-  it('a 400 on the schedule is INVALID_SCHEDULE with KOTS\'s words', async () => {
+  it("a 400 on the schedule is INVALID_SCHEDULE with KOTS's words", async () => {
     const { a } = api([[400, { success: false, error: 'Invalid cron schedule expression: x' }]]);
     await expect(a.putSchedule('x', true)).rejects.toMatchObject({ code: 'INVALID_SCHEDULE', message: expect.stringMatching(/Invalid cron/) });
   });
@@ -64,12 +73,19 @@ describe('admin console API', () => {
         throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
       }) as unknown as typeof fetch,
     });
-    await expect(a.snapshotConfig()).rejects.toMatchObject({ code: 'ADMIN_CONSOLE_UNREACHABLE', message: expect.stringMatching(/port-forward to pod kotsadm-x.*ECONNREFUSED/), hint: expect.stringMatching(/kotsadm pod is Running/) });
+    await expect(a.snapshotConfig()).rejects.toMatchObject({
+      code: 'ADMIN_CONSOLE_UNREACHABLE',
+      message: expect.stringMatching(/port-forward to pod kotsadm-x.*ECONNREFUSED/),
+      hint: expect.stringMatching(/kotsadm pod is Running/),
+    });
   });
 
   it('partial backup: POST to the app endpoint; errors inside the JSON fail', async () => {
     // CreateApplicationBackupResponse (kots pkg/handlers/backup.go at v1.131.4) has success and error only.
-    const { a, calls } = api([[200, { success: true }], [200, { success: false, error: 'no backup spec' }]]);
+    const { a, calls } = api([
+      [200, { success: true }],
+      [200, { success: false, error: 'no backup spec' }],
+    ]);
     await expect(a.createAppBackup('sample-app')).resolves.toBeUndefined();
     expect(calls[0]!.url).toMatch(/\/api\/v1\/app\/sample-app\/snapshot\/backup$/);
     await expect(a.createAppBackup('sample-app')).rejects.toMatchObject({ code: 'BACKUP_FAILED' });

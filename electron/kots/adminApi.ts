@@ -48,7 +48,12 @@ export class AdminApi {
 
   private ns(): string {
     const ns = this.deps.namespace();
-    if (!ns) throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', 'Lifeboat has not found the KOTS admin console in this cluster.', 'Check the Overview: KOTS must be detected before its backup settings can be read.');
+    if (!ns)
+      throw new LifeboatError(
+        'ADMIN_CONSOLE_UNREACHABLE',
+        'Lifeboat has not found the KOTS admin console in this cluster.',
+        'Check the Overview: KOTS must be detected before its backup settings can be read.',
+      );
     return ns;
   }
 
@@ -62,7 +67,9 @@ export class AdminApi {
     const ns = this.ns();
     const kc = this.deps.kc();
     try {
-      const s = await callCluster(kc, { verb: 'get', resource: 'secrets', namespace: ns }, () => kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns, name: 'kotsadm-authstring' }));
+      const s = await callCluster(kc, { verb: 'get', resource: 'secrets', namespace: ns }, () =>
+        kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: ns, name: 'kotsadm-authstring' }),
+      );
       const v = s.data?.['kotsadm-authstring'];
       if (!v) throw new Error('key kotsadm-authstring is empty');
       return Buffer.from(v, 'base64').toString('utf8');
@@ -113,10 +120,18 @@ export class AdminApi {
         json = { error: text.slice(0, 300) };
       }
       if (res.status === 401 || res.status === 403) {
-        throw new LifeboatError('PERMISSION_DENIED', `The admin console refused Lifeboat's request (HTTP ${res.status}).`, `Lifeboat authenticates with Secret kotsadm-authstring in namespace ${this.deps.namespace() ?? '?'}; check that it is the admin console's current auth string.`);
+        throw new LifeboatError(
+          'PERMISSION_DENIED',
+          `The admin console refused Lifeboat's request (HTTP ${res.status}).`,
+          `Lifeboat authenticates with Secret kotsadm-authstring in namespace ${this.deps.namespace() ?? '?'}; check that it is the admin console's current auth string.`,
+        );
       }
       if (res.status === 409) {
-        throw new LifeboatError('PERMISSION_DENIED', 'The admin console cannot reach Velero (minimal RBAC).', `Run \`kubectl kots velero ensure-permissions --namespace ${this.deps.namespace() ?? '<kotsadm namespace>'} --velero-namespace <velero namespace>\`, then try again.`);
+        throw new LifeboatError(
+          'PERMISSION_DENIED',
+          'The admin console cannot reach Velero (minimal RBAC).',
+          `Run \`kubectl kots velero ensure-permissions --namespace ${this.deps.namespace() ?? '<kotsadm namespace>'} --velero-namespace <velero namespace>\`, then try again.`,
+        );
       }
       return { status: res.status, json: json as T, source: target.source };
     } finally {
@@ -127,31 +142,62 @@ export class AdminApi {
   async snapshotConfig(): Promise<{ config: SnapshotConfig; source: string }> {
     const r = await this.call<SnapshotConfig & { error?: string }>('GET', '/api/v1/snapshot/config');
     if (r.status !== 200 || typeof r.json?.autoEnabled !== 'boolean') {
-      throw new LifeboatError('TOOL_OUTPUT_INVALID', `The admin console answered HTTP ${r.status} for its snapshot settings${r.json?.error ? `: ${r.json.error}` : ''}.`, 'Check the admin console; its Snapshots page shows the same settings.');
+      throw new LifeboatError(
+        'TOOL_OUTPUT_INVALID',
+        `The admin console answered HTTP ${r.status} for its snapshot settings${r.json?.error ? `: ${r.json.error}` : ''}.`,
+        'Check the admin console; its Snapshots page shows the same settings.',
+      );
     }
     return { config: r.json, source: r.source };
   }
 
   async putSchedule(schedule: string, autoEnabled: boolean): Promise<void> {
     const r = await this.call<{ success?: boolean; error?: string }>('PUT', '/api/v1/snapshot/schedule', { schedule, autoEnabled });
-    if (r.status === 400) throw new LifeboatError('INVALID_SCHEDULE', `The admin console refused the schedule: ${r.json?.error ?? 'invalid'}.`, 'Use a 5-field cron expression such as "0 2 * * *".');
-    if (r.status !== 200 || r.json?.success === false) throw new LifeboatError('TOOL_FAILED', `The admin console did not save the schedule (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`, 'Nothing was changed. Try again, or use the admin console\'s Snapshots page.');
+    if (r.status === 400)
+      throw new LifeboatError(
+        'INVALID_SCHEDULE',
+        `The admin console refused the schedule: ${r.json?.error ?? 'invalid'}.`,
+        'Use a 5-field cron expression such as "0 2 * * *".',
+      );
+    if (r.status !== 200 || r.json?.success === false)
+      throw new LifeboatError(
+        'TOOL_FAILED',
+        `The admin console did not save the schedule (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`,
+        "Nothing was changed. Try again, or use the admin console's Snapshots page.",
+      );
   }
 
   async putRetention(inputValue: string, inputTimeUnit: string): Promise<void> {
     const r = await this.call<{ success?: boolean; error?: string }>('PUT', '/api/v1/snapshot/retention', { inputValue, inputTimeUnit });
-    if (r.status !== 200 || r.json?.success === false) throw new LifeboatError(r.status === 400 ? 'BAD_INPUT' : 'TOOL_FAILED', `The admin console did not save the retention (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`, 'Nothing was changed. Check the value and try again.');
+    if (r.status !== 200 || r.json?.success === false)
+      throw new LifeboatError(
+        r.status === 400 ? 'BAD_INPUT' : 'TOOL_FAILED',
+        `The admin console did not save the retention (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`,
+        'Nothing was changed. Check the value and try again.',
+      );
   }
 
   /** Partial (app-only, legacy) backup: only possible through the API (kots cmd/kots/cli/backup.go
    * has no app option; CreateApplicationBackup in pkg/handlers/backup.go at v1.131.4). Its answer
    * names no backup (only success and error), so the caller finds the new Velero Backup itself. */
   async createAppBackup(slug: string): Promise<void> {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(slug)) throw new LifeboatError('BAD_INPUT', `"${slug.slice(0, 80)}" is not an application slug.`, 'Pick the application from the list.');
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(slug))
+      throw new LifeboatError('BAD_INPUT', `"${slug.slice(0, 80)}" is not an application slug.`, 'Pick the application from the list.');
     const r = await this.call<{ success?: boolean; error?: string }>('POST', `/api/v1/app/${slug}/snapshot/backup`);
-    if (r.status === 404) throw new LifeboatError('TOOL_FAILED', `The admin console has no partial-backup endpoint for ${slug} (HTTP 404).`, 'This admin console version cannot take app-only backups; take a full backup instead.');
+    if (r.status === 404)
+      throw new LifeboatError(
+        'TOOL_FAILED',
+        `The admin console has no partial-backup endpoint for ${slug} (HTTP 404).`,
+        'This admin console version cannot take app-only backups; take a full backup instead.',
+      );
     if (r.status !== 200 || r.json?.success === false || r.json?.error) {
-      throw new LifeboatError('BACKUP_FAILED', `The admin console did not start a backup of ${slug} (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`, r.status === 403 ? 'Partial backups are not allowed on this install (Embedded Cluster); take a full backup.' : 'Nothing was backed up. Check the admin console, then try again.');
+      throw new LifeboatError(
+        'BACKUP_FAILED',
+        `The admin console did not start a backup of ${slug} (HTTP ${r.status}${r.json?.error ? `: ${r.json.error}` : ''}).`,
+        r.status === 403
+          ? 'Partial backups are not allowed on this install (Embedded Cluster); take a full backup.'
+          : 'Nothing was backed up. Check the admin console, then try again.',
+      );
     }
     return;
   }
@@ -162,14 +208,24 @@ async function portForwardToKotsadm(kc: KubeConfig, namespace: string): Promise<
   const core = kc.makeApiClient(CoreV1Api);
   let pod: string | undefined;
   try {
-    const pods = await callCluster(kc, { verb: 'list', resource: 'pods', namespace }, () => core.listNamespacedPod({ namespace, labelSelector: 'app=kotsadm' }));
+    const pods = await callCluster(kc, { verb: 'list', resource: 'pods', namespace }, () =>
+      core.listNamespacedPod({ namespace, labelSelector: 'app=kotsadm' }),
+    );
     pod = pods.items.find(isServing)?.metadata?.name;
   } catch (err) {
     if (err instanceof LifeboatError && err.code === 'PERMISSION_DENIED') throw err;
-    throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `Lifeboat could not list the kotsadm pods in namespace ${namespace}: ${(err as Error).message?.split('\n')[0]}.`, 'Check that this kubeconfig may list pods there.');
+    throw new LifeboatError(
+      'ADMIN_CONSOLE_UNREACHABLE',
+      `Lifeboat could not list the kotsadm pods in namespace ${namespace}: ${(err as Error).message?.split('\n')[0]}.`,
+      'Check that this kubeconfig may list pods there.',
+    );
   }
   if (!pod) {
-    throw new LifeboatError('ADMIN_CONSOLE_UNREACHABLE', `No Running, Ready kotsadm pod in namespace ${namespace} to port-forward to.`, `Check \`kubectl get pods -n ${namespace} -l app=kotsadm\`.`);
+    throw new LifeboatError(
+      'ADMIN_CONSOLE_UNREACHABLE',
+      `No Running, Ready kotsadm pod in namespace ${namespace} to port-forward to.`,
+      `Check \`kubectl get pods -n ${namespace} -l app=kotsadm\`.`,
+    );
   }
   const fwd = await forwardToPod(kc, namespace, pod, 3000);
   return { baseUrl: `http://kotsadm.${namespace}:3000`, fetch: fwd.fetch, source: `port-forward to ${fwd.source}`, close: fwd.close };

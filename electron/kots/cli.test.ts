@@ -12,7 +12,7 @@ describe('kubectl kots backup', () => {
     expect(() => backupArgs('')).toThrow(/namespace/);
   });
 
-  it('reads success with KOTS\'s internal name', () => {
+  it("reads success with KOTS's internal name", () => {
     expect(parseBackupOutput('{"success":true,"backupName":"sample-app-1a2b3c4d"}\n')).toEqual({ success: true, backupName: 'sample-app-1a2b3c4d' });
   });
 
@@ -23,7 +23,9 @@ describe('kubectl kots backup', () => {
   });
 
   it('takes the last JSON line after other output', () => {
-    const out = parseBackupOutput('Velero Namespace Access Required\nkubectl kots velero ensure-permissions …\n{"success":false,"error":"unable to access velero due to minimal RBAC privileges"}');
+    const out = parseBackupOutput(
+      'Velero Namespace Access Required\nkubectl kots velero ensure-permissions …\n{"success":false,"error":"unable to access velero due to minimal RBAC privileges"}',
+    );
     expect(out).toMatchObject({ success: false });
     const e = backupFailure(out, 'kotsadm');
     expect(e.code).toBe('BACKUP_FAILED');

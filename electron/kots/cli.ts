@@ -14,7 +14,11 @@ const NAMESPACE_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function backupArgs(kotsadmNamespace: string): string[] {
   if (!NAMESPACE_RE.test(kotsadmNamespace) || kotsadmNamespace.length > 63) {
-    throw new LifeboatError('BAD_INPUT', `"${kotsadmNamespace.slice(0, 80)}" is not a namespace name.`, 'Lifeboat reads the admin console namespace from the cluster; detect the environment again.');
+    throw new LifeboatError(
+      'BAD_INPUT',
+      `"${kotsadmNamespace.slice(0, 80)}" is not a namespace name.`,
+      'Lifeboat reads the admin console namespace from the cluster; detect the environment again.',
+    );
   }
   // -n defaults to "default" in the CLI, so it is always given.
   return ['backup', '-n', kotsadmNamespace, '--wait=false', '-o', 'json'];
@@ -41,7 +45,11 @@ export function parseBackupOutput(stdout: string): BackupOutput {
       if (typeof v.success !== 'boolean') continue;
       const error = typeof v.error === 'string' && v.error.trim() ? v.error.trim() : undefined;
       const backupName = typeof v.backupName === 'string' && v.backupName ? v.backupName : undefined;
-      return { success: v.success && !error, ...(backupName ? { backupName } : {}), ...(error ? { error } : v.success ? {} : { error: 'the kots CLI reported failure without a reason' }) };
+      return {
+        success: v.success && !error,
+        ...(backupName ? { backupName } : {}),
+        ...(error ? { error } : v.success ? {} : { error: 'the kots CLI reported failure without a reason' }),
+      };
     } catch {
       // not this line
     }
@@ -57,9 +65,11 @@ export function parseBackupOutput(stdout: string): BackupOutput {
 /** Turns a failed BackupOutput into the error the operator sees, with a fix for the known causes. */
 export function backupFailure(out: BackupOutput, namespace: string): LifeboatError {
   const msg = out.error ?? 'unknown error';
-  let hint = 'The kots CLI\'s own words are above; its full output is in Activity. Nothing was backed up.';
-  if (/minimal RBAC/i.test(msg)) hint = `The admin console cannot reach Velero. Run \`kubectl kots velero ensure-permissions --namespace ${namespace} --velero-namespace <velero namespace>\`, then try again.`;
-  else if (/port forward|kotsadm pod/i.test(msg)) hint = `The admin console pod in namespace ${namespace} is not reachable. Check that it is running (\`kubectl get pods -n ${namespace}\`).`;
+  let hint = "The kots CLI's own words are above; its full output is in Activity. Nothing was backed up.";
+  if (/minimal RBAC/i.test(msg))
+    hint = `The admin console cannot reach Velero. Run \`kubectl kots velero ensure-permissions --namespace ${namespace} --velero-namespace <velero namespace>\`, then try again.`;
+  else if (/port forward|kotsadm pod/i.test(msg))
+    hint = `The admin console pod in namespace ${namespace} is not reachable. Check that it is running (\`kubectl get pods -n ${namespace}\`).`;
   else if (/401|Unauthorized|auth/i.test(msg)) hint = `The admin console refused the request. Check Secret kotsadm-authstring in namespace ${namespace}.`;
   else if (/backup store|storage location|bsl/i.test(msg)) hint = 'Check the backup storage location under Setup.';
   return new LifeboatError('BACKUP_FAILED', `KOTS did not start the backup: ${msg}`, hint, { kotsError: msg });

@@ -33,8 +33,28 @@
 export type Destination =
   | { provider: 'aws'; auth: 'access-key' | 'instance-role'; bucket: string; region: string; prefix?: string; checkFromHere?: boolean }
   | { provider: 's3-compatible'; bucket: string; region: string; endpoint: string; prefix?: string; caCertPem?: string }
-  | { provider: 'gcp'; auth: 'service-account' | 'workload-identity'; bucket: string; prefix?: string; serviceAccount?: string; endpoint?: string; checkFromHere?: boolean }
-  | { provider: 'azure'; container: string; resourceGroup: string; storageAccount: string; subscriptionId: string; tenantId: string; clientId: string; cloudName: string; prefix?: string; endpoint?: string; checkFromHere?: boolean }
+  | {
+      provider: 'gcp';
+      auth: 'service-account' | 'workload-identity';
+      bucket: string;
+      prefix?: string;
+      serviceAccount?: string;
+      endpoint?: string;
+      checkFromHere?: boolean;
+    }
+  | {
+      provider: 'azure';
+      container: string;
+      resourceGroup: string;
+      storageAccount: string;
+      subscriptionId: string;
+      tenantId: string;
+      clientId: string;
+      cloudName: string;
+      prefix?: string;
+      endpoint?: string;
+      checkFromHere?: boolean;
+    }
   | { provider: 'nfs'; server: string; path: string }
   | { provider: 'hostpath'; path: string };
 
@@ -88,7 +108,8 @@ export interface BuiltCommand {
  * or fails with "missing JSON file". The admin console's snapshot settings send useInstanceRole.
  */
 export const GCP_WORKLOAD_IDENTITY_REFUSAL = {
-  reason: 'KOTS\'s `kubectl kots velero configure-gcp workload-identity` (v1.131.4) does not set UseInstanceRole: with no JSON key stored before it fails with "missing JSON file", and with one it keeps using that key and ignores the service account.',
+  reason:
+    'KOTS\'s `kubectl kots velero configure-gcp workload-identity` (v1.131.4) does not set UseInstanceRole: with no JSON key stored before it fails with "missing JSON file", and with one it keeps using that key and ignores the service account.',
   fix: 'Use a service-account JSON key here, or set up workload identity in the admin console (Snapshots → Settings → Google Cloud Storage → "Use workload identity"), then come back to verify.',
 };
 
@@ -138,9 +159,7 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
   const prefix = (p?: string) => {
     if (p) args.push('--path', p);
   };
-  const effects = [
-    'Upserts BackupStorageLocation "default" in the Velero namespace (spec.config reset for the new provider).',
-  ];
+  const effects = ['Upserts BackupStorageLocation "default" in the Velero namespace (spec.config reset for the new provider).'];
   switch (d.provider) {
     case 'aws':
       args.push('configure-aws-s3', d.auth, '--bucket', d.bucket, '--region', d.region);
@@ -150,8 +169,16 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
         secretInArgv('--secret-access-key', s.secretAccessKey, 'The secret access key');
       }
       effects.push('Writes Secret "cloud-credentials" (INI access keys; empty for an instance role).');
-      if (d.auth === 'instance-role') effects.push('KOTS\'s own bucket check is skipped (--skip-validation): it would ask this computer\'s EC2 metadata service for the role, so the bucket is checked from the cluster, not from this computer: Velero must report the location Available.');
-      else effects.push(d.checkFromHere === false ? 'KOTS\'s own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only.' : 'KOTS validates the bucket from the CLI process, i.e. from this computer.');
+      if (d.auth === 'instance-role')
+        effects.push(
+          "KOTS's own bucket check is skipped (--skip-validation): it would ask this computer's EC2 metadata service for the role, so the bucket is checked from the cluster, not from this computer: Velero must report the location Available.",
+        );
+      else
+        effects.push(
+          d.checkFromHere === false
+            ? "KOTS's own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only."
+            : 'KOTS validates the bucket from the CLI process, i.e. from this computer.',
+        );
       break;
     case 's3-compatible':
       args.push('configure-other-s3', '--bucket', d.bucket, '--region', d.region, '--endpoint', d.endpoint);
@@ -159,7 +186,10 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
       secretInArgv('--access-key-id', s.accessKeyId, 'The access key ID');
       secretInArgv('--secret-access-key', s.secretAccessKey, 'The secret access key');
       if (d.caCertPem) args.push('--cacert', req(c.caCertFile, 'The CA certificate file'));
-      effects.push('Writes Secret "cloud-credentials" (INI access keys) and sets s3Url, s3ForcePathStyle=true, region.', 'Validates the bucket from a kotsadm-validate pod in the KOTS namespace.');
+      effects.push(
+        'Writes Secret "cloud-credentials" (INI access keys) and sets s3Url, s3ForcePathStyle=true, region.',
+        'Validates the bucket from a kotsadm-validate pod in the KOTS namespace.',
+      );
       break;
     case 'gcp':
       if (d.auth === 'workload-identity') throw new Error(`${GCP_WORKLOAD_IDENTITY_REFUSAL.reason} ${GCP_WORKLOAD_IDENTITY_REFUSAL.fix}`);
@@ -167,13 +197,40 @@ export function configureArgs(c: ConfigureInput): BuiltCommand {
       prefix(d.prefix);
       args.push('--json-file', req(c.jsonKeyFile, 'The service-account JSON file'));
       if (s.serviceAccountJson) secrets.push(s.serviceAccountJson);
-      effects.push('Writes Secret "cloud-credentials" holding the JSON key (provider gcp, no location config).', d.checkFromHere === false ? 'KOTS\'s own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only.' : 'KOTS validates the bucket from the CLI process, i.e. from this computer.');
+      effects.push(
+        'Writes Secret "cloud-credentials" holding the JSON key (provider gcp, no location config).',
+        d.checkFromHere === false
+          ? "KOTS's own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only."
+          : 'KOTS validates the bucket from the CLI process, i.e. from this computer.',
+      );
       break;
     case 'azure':
-      args.push('configure-azure', 'service-principle', '--container', d.container, '--resource-group', d.resourceGroup, '--storage-account', d.storageAccount, '--subscription-id', d.subscriptionId, '--tenant-id', d.tenantId, '--client-id', d.clientId, '--cloud-name', d.cloudName);
+      args.push(
+        'configure-azure',
+        'service-principle',
+        '--container',
+        d.container,
+        '--resource-group',
+        d.resourceGroup,
+        '--storage-account',
+        d.storageAccount,
+        '--subscription-id',
+        d.subscriptionId,
+        '--tenant-id',
+        d.tenantId,
+        '--client-id',
+        d.clientId,
+        '--cloud-name',
+        d.cloudName,
+      );
       secretInArgv('--client-secret', s.clientSecret, 'The client secret');
       prefix(d.prefix);
-      effects.push('Writes Secret "cloud-credentials" with AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_RESOURCE_GROUP and AZURE_CLOUD_NAME lines, and sets the location\'s config resourceGroup, storageAccount and subscriptionId (provider azure).', d.checkFromHere === false ? 'KOTS\'s own container check from this computer is skipped (--skip-validation), as chosen: the container is checked from the cluster only.' : 'KOTS validates the container from the CLI process, i.e. from this computer.');
+      effects.push(
+        'Writes Secret "cloud-credentials" with AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_RESOURCE_GROUP and AZURE_CLOUD_NAME lines, and sets the location\'s config resourceGroup, storageAccount and subscriptionId (provider azure).',
+        d.checkFromHere === false
+          ? "KOTS's own container check from this computer is skipped (--skip-validation), as chosen: the container is checked from the cluster only."
+          : 'KOTS validates the container from the CLI process, i.e. from this computer.',
+      );
       break;
     case 'nfs':
       args.push('configure-nfs', '--nfs-server', d.server, '--nfs-path', d.path, '--force-reset');
@@ -205,7 +262,9 @@ export function ensurePermissionsArgs(kotsNamespace: string, veleroNamespace: st
     env: {},
     secrets: [],
     secretFlagsInArgv: [],
-    effects: [`Creates Role kotsadm-role and RoleBinding kotsadm-rolebinding in ${veleroNamespace}, and ConfigMap kotsadm-velero-namespace in ${kotsNamespace}.`],
+    effects: [
+      `Creates Role kotsadm-role and RoleBinding kotsadm-rolebinding in ${veleroNamespace}, and ConfigMap kotsadm-velero-namespace in ${kotsNamespace}.`,
+    ],
   };
 }
 
@@ -227,7 +286,11 @@ export interface ConfigureOutcome {
 export function parseConfigureOutput(stdout: string, stderr = ''): ConfigureOutcome {
   const all = `${stdout}\n${stderr}`;
   const printedInstructions = /No Velero installation has been detected|Follow these instructions to set up Velero/i.test(all);
-  const errLine = all.split('\n').map((l) => l.trim()).filter((l) => /^Error:|failed to configure store|does not have the/i.test(l)).pop();
+  const errLine = all
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^Error:|failed to configure store|does not have the/i.test(l))
+    .pop();
   return { printedInstructions, ...(errLine ? { error: errLine } : {}) };
 }
 
@@ -260,7 +323,9 @@ export function locationMatches(spec: LocationSpec | undefined, d: Destination, 
   const bucket = d.provider === 'azure' ? d.container : d.bucket;
   const want = `${bucket}${d.prefix ? `/${d.prefix}` : ''}`;
   if (spec.provider !== provider) return no(`expected provider ${provider}`);
-  if (spec.objectStorage?.bucket !== bucket || (spec.objectStorage?.prefix ?? '') !== (d.prefix ?? '')) return no(`expected ${d.provider === 'azure' ? 'container ' : ''}${want}`);
-  if (d.provider === 's3-compatible' && (spec.config?.s3Url ?? '').replace(/\/$/, '') !== d.endpoint.replace(/\/$/, '')) return no(`expected the endpoint ${d.endpoint}`);
+  if (spec.objectStorage?.bucket !== bucket || (spec.objectStorage?.prefix ?? '') !== (d.prefix ?? ''))
+    return no(`expected ${d.provider === 'azure' ? 'container ' : ''}${want}`);
+  if (d.provider === 's3-compatible' && (spec.config?.s3Url ?? '').replace(/\/$/, '') !== d.endpoint.replace(/\/$/, ''))
+    return no(`expected the endpoint ${d.endpoint}`);
   return { ok: true };
 }

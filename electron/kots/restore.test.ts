@@ -3,10 +3,33 @@ import { parseRestoreOutput, restoreArgs } from './restore.js';
 
 describe('kubectl kots restore argv', () => {
   it('builds each scope with -o json and no CLI-side waiting for apps', () => {
-    expect(restoreArgs({ backup: 'instance-abc12', scope: 'full' })).toEqual(['restore', '--from-backup', 'instance-abc12', '--wait-for-apps=false', '-o', 'json']);
-    expect(restoreArgs({ backup: 'b1', scope: 'app' })).toEqual(['restore', '--from-backup', 'b1', '--exclude-admin-console', '--wait-for-apps=false', '-o', 'json']);
+    expect(restoreArgs({ backup: 'instance-abc12', scope: 'full' })).toEqual([
+      'restore',
+      '--from-backup',
+      'instance-abc12',
+      '--wait-for-apps=false',
+      '-o',
+      'json',
+    ]);
+    expect(restoreArgs({ backup: 'b1', scope: 'app' })).toEqual([
+      'restore',
+      '--from-backup',
+      'b1',
+      '--exclude-admin-console',
+      '--wait-for-apps=false',
+      '-o',
+      'json',
+    ]);
     expect(restoreArgs({ backup: 'b1', scope: 'admin-console', veleroNamespace: 'velero' })).toEqual([
-      'restore', '--from-backup', 'b1', '--exclude-apps', '--wait-for-apps=false', '--velero-namespace', 'velero', '-o', 'json',
+      'restore',
+      '--from-backup',
+      'b1',
+      '--exclude-apps',
+      '--wait-for-apps=false',
+      '--velero-namespace',
+      'velero',
+      '-o',
+      'json',
     ]);
   });
 

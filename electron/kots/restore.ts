@@ -46,7 +46,14 @@ export interface RestoreOutput {
  * hint). Takes the last line that is such an object; anything else is TOOL_OUTPUT_INVALID.
  */
 export function parseRestoreOutput(stdout: string): RestoreOutput {
-  const candidates = [stdout.trim(), ...stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{')).reverse()];
+  const candidates = [
+    stdout.trim(),
+    ...stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('{'))
+      .reverse(),
+  ];
   for (const text of candidates) {
     if (!text.startsWith('{')) continue;
     try {

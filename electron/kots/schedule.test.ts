@@ -4,7 +4,7 @@ import { checkCron, describeCron, previousRun, retentionToDuration, retentionWor
 const now = new Date('2026-11-23T10:00:00Z'); // a Monday
 
 describe('cron like cron.ParseStandard', () => {
-  it('accepts KOTS\'s default and gives the next runs in words', () => {
+  it("accepts KOTS's default and gives the next runs in words", () => {
     const c = checkCron('0 0 * * MON', now);
     expect(c.ok).toBe(true);
     expect(c.words).toBe('every Monday at 00:00 UTC');

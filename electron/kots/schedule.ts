@@ -21,7 +21,8 @@ const DESCRIPTORS: Record<string, string> = {
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const DAY_NAMES: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const FIX = 'Use five fields — minute hour day-of-month month day-of-week — for example "0 2 * * *" (every day at 02:00) or "0 0 * * MON" (every Monday at midnight), or @daily / @weekly / @every 12h.';
+const FIX =
+  'Use five fields — minute hour day-of-month month day-of-week — for example "0 2 * * *" (every day at 02:00) or "0 0 * * MON" (every Monday at midnight), or @daily / @weekly / @every 12h.';
 
 /** Go's time.ParseDuration subset used by @every ("1h30m", "90m", "45s"). Returns ms or undefined. */
 export function parseEvery(s: string): number | undefined {
@@ -49,7 +50,8 @@ export function describeCron(fields: string[]): string {
   const at = num(min) && num(hour) ? `at ${pad(Number(hour))}:${pad(Number(min))} UTC` : undefined;
   if (at && dom === '*' && mon === '*' && dow === '*') return `every day ${at}`;
   if (at && dom === '*' && mon === '*' && dayOf(dow)) return `every ${dayOf(dow)} ${at}`;
-  if (at && dom === '*' && mon === '*' && /^[\w]+-[\w]+$/.test(dow) && dayOf(dow.split('-')[0]) && dayOf(dow.split('-')[1])) return `${dayOf(dow.split('-')[0])} to ${dayOf(dow.split('-')[1])} ${at}`;
+  if (at && dom === '*' && mon === '*' && /^[\w]+-[\w]+$/.test(dow) && dayOf(dow.split('-')[0]) && dayOf(dow.split('-')[1]))
+    return `${dayOf(dow.split('-')[0])} to ${dayOf(dow.split('-')[1])} ${at}`;
   if (at && num(dom) && mon === '*' && dow === '*') return `on day ${Number(dom)} of every month ${at}`;
   if (at && num(dom) && num(mon) && dow === '*') return `every year on ${MONTHS[Number(mon) - 1]} ${Number(dom)} ${at}`;
   if (num(min) && hour === '*' && dom === '*' && mon === '*' && dow === '*') return `every hour at minute ${Number(min)}`;
@@ -65,7 +67,12 @@ export function checkCron(input: string, now = new Date(), count = 3): CronCheck
   if (!spec) return fail('The schedule is empty.');
   const tz = 'UTC';
   if (/^(?:CRON_)?TZ=/.test(spec)) {
-    return { ...fail('KOTS does not take a time-zone prefix (TZ= or CRON_TZ=): its schedule API parses with robfig/cron v1.2.0, which has none, and answers HTTP 400.'), fix: 'Write the five fields in UTC, the time zone the schedule runs in: e.g. 01:00 in Berlin (UTC+1) is "0 0 * * *".' };
+    return {
+      ...fail(
+        'KOTS does not take a time-zone prefix (TZ= or CRON_TZ=): its schedule API parses with robfig/cron v1.2.0, which has none, and answers HTTP 400.',
+      ),
+      fix: 'Write the five fields in UTC, the time zone the schedule runs in: e.g. 01:00 in Berlin (UTC+1) is "0 0 * * *".',
+    };
   }
   if (spec.startsWith('@every')) {
     const d = parseEvery(spec.slice(6).trim());
@@ -82,7 +89,10 @@ export function checkCron(input: string, now = new Date(), count = 3): CronCheck
   if (fields.length !== 5) return fail(`Expected exactly 5 fields, found ${fields.length}: ${spec}`);
   for (const f of fields) {
     // robfig accepts numbers, names, * ? , - / — not Quartz's L, W, # or H.
-    if (!/^[0-9A-Za-z*?,/-]+$/.test(f) || /[LW#H]/.test(f.replace(/[A-Za-z]{3}/g, (w) => (/^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat)$/i.test(w) ? '' : w)))) {
+    if (
+      !/^[0-9A-Za-z*?,/-]+$/.test(f) ||
+      /[LW#H]/.test(f.replace(/[A-Za-z]{3}/g, (w) => (/^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sun|mon|tue|wed|thu|fri|sat)$/i.test(w) ? '' : w)))
+    ) {
       return fail(`"${f}" is not a valid cron field.`);
     }
   }

@@ -10,7 +10,8 @@ import { kotsOutputNote, withoutKotsVersionNotice } from './versionCheck';
 const NOTICE = '  • KOTS CLI version 1.131.4 does not match API version 1.130.0. To update, run:\n  $ curl https://kots.io/install/1.130.0 | bash\n\n';
 // The same through fatih/color (FgHiRed = 91) when it decides stdout is a terminal: each write is
 // wrapped in the colour and a reset.
-const COLOURED = '\x1b[91m  • \x1b[0m\x1b[91mKOTS CLI version 1.131.4 does not match API version 1.130.0. To update, run:\n  $ curl https://kots.io/install/1.130.0 | bash\n\n\x1b[0m';
+const COLOURED =
+  '\x1b[91m  • \x1b[0m\x1b[91mKOTS CLI version 1.131.4 does not match API version 1.130.0. To update, run:\n  $ curl https://kots.io/install/1.130.0 | bash\n\n\x1b[0m';
 
 describe("kots's version check notice", () => {
   it('is recognized line by line, plain or coloured, and says it is not an error', () => {

@@ -145,7 +145,11 @@ export async function exportRegistry(opts: ExportOptions): Promise<ExportResult>
     for (const b of parsed.blobs) {
       const prev = blobs.get(b.digest);
       if (prev && prev.size !== b.size) {
-        throw new LifeboatError('ARCHIVE_INVALID', `Blob ${b.digest} is listed with two sizes (${prev.size} and ${b.size}).`, 'A manifest in the registry is malformed.');
+        throw new LifeboatError(
+          'ARCHIVE_INVALID',
+          `Blob ${b.digest} is listed with two sizes (${prev.size} and ${b.size}).`,
+          'A manifest in the registry is malformed.',
+        );
       }
       if (!prev) blobs.set(b.digest, { digest: b.digest, size: b.size, repo });
     }
@@ -172,7 +176,12 @@ export async function exportRegistry(opts: ExportOptions): Promise<ExportResult>
           return;
         }
         if (e instanceof LifeboatError && e.code === 'REGISTRY_NOT_FOUND') {
-          throw new LifeboatError('REGISTRY_NOT_FOUND', `Tag ${refName(repo, tag)} was listed but is gone: it was deleted while the export ran.`, 'Run the export again; it resumes and picks up the current tags.', e.details);
+          throw new LifeboatError(
+            'REGISTRY_NOT_FOUND',
+            `Tag ${refName(repo, tag)} was listed but is gone: it was deleted while the export ran.`,
+            'Run the export again; it resumes and picks up the current tags.',
+            e.details,
+          );
         }
         throw e;
       }

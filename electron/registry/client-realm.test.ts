@@ -46,7 +46,8 @@ afterAll(() => {
   tokenService.close();
 });
 
-const client = (extra: { tokenRealmHosts?: string[] } = {}) => new RegistryClient({ registry: `http://127.0.0.1:${regPort}`, username: 'u', password: 'secret', retries: 0, ...extra });
+const client = (extra: { tokenRealmHosts?: string[] } = {}) =>
+  new RegistryClient({ registry: `http://127.0.0.1:${regPort}`, username: 'u', password: 'secret', retries: 0, ...extra });
 
 describe('Basic credentials in the token flow go only where the operator allowed', () => {
   it('a realm on another host (another port of the same machine too) gets nothing, with an error saying what to do', async () => {
@@ -54,7 +55,10 @@ describe('Basic credentials in the token flow go only where the operator allowed
       realm = r;
       seenAuth.length = 0;
       const c = client();
-      const err = await c.ping().then(() => null, (e: unknown) => e);
+      const err = await c.ping().then(
+        () => null,
+        (e: unknown) => e,
+      );
       c.close();
       expect(seenAuth, `credentials were sent to ${r}`).toEqual([]);
       expect(err).toMatchObject({ code: 'REGISTRY_AUTH_FAILED', message: expect.stringContaining(new URL(r).host) });

@@ -209,7 +209,9 @@ describe('RegistryClient against a token-auth fake', () => {
     expect(await c.pushBlob('other', sha(small), small.length, small, { mountFrom: 'app' })).toBe('mounted');
     expect(c.stats.blobMounts).toBe(1);
 
-    const bytes = Buffer.from(`{\n   "schemaVersion": 2,\n   "mediaType": "${MediaTypes.dockerManifest}",\n   "config": {"mediaType":"x","digest":"${sha(small)}","size":11},\n   "layers": []\n}`);
+    const bytes = Buffer.from(
+      `{\n   "schemaVersion": 2,\n   "mediaType": "${MediaTypes.dockerManifest}",\n   "config": {"mediaType":"x","digest":"${sha(small)}","size":11},\n   "layers": []\n}`,
+    );
     const digest = await c.putManifest('app', 'v1', bytes, MediaTypes.dockerManifest);
     const got = await c.getManifest('app', 'v1');
     expect(got).toMatchObject({ digest, mediaType: MediaTypes.dockerManifest, size: bytes.length });
@@ -233,7 +235,13 @@ describe('RegistryClient against a token-auth fake', () => {
     expect(existsSync(`${dest}.partial`)).toBe(false);
     expect(existsSync(dest)).toBe(false);
     const s = await c.getBlob('app', digest);
-    await expect((async () => { for await (const _ of s) { /* drain */ } })()).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(
+      (async () => {
+        for await (const _ of s) {
+          /* drain */
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
     corruptBlob = false;
 
     writeFileSync(`${dest}.partial`, data.subarray(0, 1234));
@@ -249,7 +257,10 @@ describe('RegistryClient against a token-auth fake', () => {
     blobs.set(digest, data);
     const victim = path.join(tmp, 'victim');
     writeFileSync(victim, 'precious');
-    for (const [i, resumePartial] of [[1, true], [2, false]] as const) {
+    for (const [i, resumePartial] of [
+      [1, true],
+      [2, false],
+    ] as const) {
       const dest = path.join(tmp, `blob-link-${i}`);
       symlinkSync(victim, `${dest}.partial`);
       await c.downloadBlob('app', digest, data.length, dest, { resumePartial });

@@ -72,6 +72,11 @@ export function credentialMatches(issuedFor: string, registry: string): boolean 
 }
 
 /** The complete credentials (user and password) of `entries` issued for `registry`, in order. */
-export function credentialsFor<T extends { host: string; username?: string; password?: string }>(registry: string, entries: T[]): Array<T & { username: string; password: string }> {
-  return entries.filter((e): e is T & { username: string; password: string } => !!e.username && e.password !== undefined && credentialMatches(e.host, registry));
+export function credentialsFor<T extends { host: string; username?: string; password?: string }>(
+  registry: string,
+  entries: T[],
+): Array<T & { username: string; password: string }> {
+  return entries.filter(
+    (e): e is T & { username: string; password: string } => !!e.username && e.password !== undefined && credentialMatches(e.host, registry),
+  );
 }

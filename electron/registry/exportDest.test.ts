@@ -15,7 +15,10 @@ describe('registry export destination', () => {
     const dest = path.join(tmp(), 'shared');
     mkdirSync(dest);
     chmodSync(dest, 0o777);
-    await expect(exportRegistry({ client: emptyRegistry, dest })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/other users can write/) });
+    await expect(exportRegistry({ client: emptyRegistry, dest })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/other users can write/),
+    });
     expect(existsSync(path.join(dest, 'oci-layout'))).toBe(false);
   });
 
@@ -23,7 +26,10 @@ describe('registry export destination', () => {
     const root = tmp();
     mkdirSync(path.join(root, 'elsewhere'));
     symlinkSync(path.join(root, 'elsewhere'), path.join(root, 'link'));
-    await expect(exportRegistry({ client: emptyRegistry, dest: path.join(root, 'link') })).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/symbolic link/) });
+    await expect(exportRegistry({ client: emptyRegistry, dest: path.join(root, 'link') })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/symbolic link/),
+    });
     expect(existsSync(path.join(root, 'elsewhere', 'oci-layout'))).toBe(false);
   });
 

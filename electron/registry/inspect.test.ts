@@ -24,10 +24,26 @@ describe('inspectArchive', () => {
     const own = blob(dir, Buffer.alloc(500, 2));
     const cfg = blob(dir, Buffer.from('{"architecture":"amd64"}'));
     const manifest = (layers: Array<{ digest: string; size: number }>) =>
-      Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: { mediaType: MediaTypes.ociConfig, ...cfg }, layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l })) }));
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociManifest,
+          config: { mediaType: MediaTypes.ociConfig, ...cfg },
+          layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...l })),
+        }),
+      );
     const m1 = blob(dir, manifest([shared]));
     const m2 = blob(dir, manifest([shared, own]));
-    const idx = blob(dir, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [{ mediaType: MediaTypes.ociManifest, ...m2, platform: { os: 'linux', architecture: 'amd64' } }] })));
+    const idx = blob(
+      dir,
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: [{ mediaType: MediaTypes.ociManifest, ...m2, platform: { os: 'linux', architecture: 'amd64' } }],
+        }),
+      ),
+    );
     const index = buildIndex(
       [
         { repo: 'app/web', tag: '1', ...m1, mediaType: MediaTypes.ociManifest },

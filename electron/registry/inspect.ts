@@ -23,7 +23,11 @@ export async function inspectArchive(location: string, src?: LayoutSource): Prom
     indexBytes = await layout.readFile('index.json');
   } catch (e) {
     if (e instanceof LifeboatError) throw e;
-    throw new LifeboatError('ARCHIVE_INVALID', `${location} has no index.json: the export did not finish.`, 'Run the export to that place again to finish it, or choose another archive.');
+    throw new LifeboatError(
+      'ARCHIVE_INVALID',
+      `${location} has no index.json: the export did not finish.`,
+      'Run the export to that place again to finish it, or choose another archive.',
+    );
   }
   const { images, annotations } = readIndex(indexBytes);
   if (!images.length) throw new LifeboatError('ARCHIVE_INVALID', `${location} holds no tagged images.`, 'Choose an archive written by a registry export.');

@@ -67,7 +67,9 @@ describe('hostile tar archives', () => {
       console.log('ALIVE');`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
     expect({ status: r.status, signal: r.signal, stderr: r.stderr.slice(0, 400) }).toEqual({ status: 0, signal: null, stderr: '' });
-    expect(r.stdout).toMatch(/REFUSED LifeboatError ARCHIVE_INVALID Tar entry "PaxHeaders\/x" at byte 0 of pax-3g\.tar claims 3221225472 bytes, but only 1024 follow/);
+    expect(r.stdout).toMatch(
+      /REFUSED LifeboatError ARCHIVE_INVALID Tar entry "PaxHeaders\/x" at byte 0 of pax-3g\.tar claims 3221225472 bytes, but only 1024 follow/,
+    );
     expect(r.stdout).toMatch(/ALIVE/);
   });
 
@@ -147,7 +149,18 @@ describe('hostile tar archives', () => {
   });
 
   it('index entries with impossible sizes are refused', () => {
-    const idx = (size: unknown) => JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'a'.repeat(64)}`, size, annotations: { 'org.opencontainers.image.ref.name': 'r:t' } }] });
+    const idx = (size: unknown) =>
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: `sha256:${'a'.repeat(64)}`,
+            size,
+            annotations: { 'org.opencontainers.image.ref.name': 'r:t' },
+          },
+        ],
+      });
     expect(() => readIndex(idx(-1))).toThrow(/invalid size \(-1\)/);
     expect(() => readIndex(idx(1.5))).toThrow(/invalid size \(1\.5\)/);
     expect(() => readIndex(idx(1e300))).toThrow(/invalid size/);
@@ -159,7 +172,13 @@ describe('hostile tar archives', () => {
     const digest = `sha256:${'b'.repeat(64)}`;
     mkdirSync(path.join(dir, 'blobs', 'sha256'), { recursive: true });
     writeFileSync(path.join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-    writeFileSync(path.join(dir, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 10, annotations: { 'org.opencontainers.image.ref.name': 'r:t' } }] }));
+    writeFileSync(
+      path.join(dir, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 10, annotations: { 'org.opencontainers.image.ref.name': 'r:t' } }],
+      }),
+    );
     writeFileSync(path.join(dir, 'blobs', 'sha256', 'b'.repeat(64)), Buffer.alloc(MAX_JSON_BYTES + 1));
     const e = await refusal(inspectArchive(dir));
     expect(e.message).toContain(`blobs/sha256/${'b'.repeat(64)} in ${dir}`);

@@ -27,7 +27,9 @@ describe('index.json', () => {
   });
 
   it('keeps entries without a repo:tag name apart and rejects non-indexes', () => {
-    const r = readIndex(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaTypes.ociManifest, digest: d('c'), size: 1, annotations: { [REF_NAME]: 'v1' } }] }));
+    const r = readIndex(
+      JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaTypes.ociManifest, digest: d('c'), size: 1, annotations: { [REF_NAME]: 'v1' } }] }),
+    );
     expect(r.images).toEqual([]);
     expect(r.unnamed).toHaveLength(1);
     expect(() => readIndex('{"schemaVersion":1}')).toThrow(/not an OCI image index/);

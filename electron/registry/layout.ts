@@ -52,7 +52,12 @@ export function buildIndex(images: TaggedImage[], annotations?: Record<string, s
 /** The tagged images an index.json names; entries without a "repo:tag" ref name are reported. */
 export function readIndex(bytes: Buffer | string): { images: TaggedImage[]; unnamed: Descriptor[]; annotations: Record<string, string> } {
   const length = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
-  if (length > MAX_JSON_BYTES) throw damaged(`The archive index.json is ${MiB(length)}, more than the ${MiB(MAX_JSON_BYTES)} an index may have.`, { entry: 'index.json', size: length, limit: MAX_JSON_BYTES });
+  if (length > MAX_JSON_BYTES)
+    throw damaged(`The archive index.json is ${MiB(length)}, more than the ${MiB(MAX_JSON_BYTES)} an index may have.`, {
+      entry: 'index.json',
+      size: length,
+      limit: MAX_JSON_BYTES,
+    });
   let doc: Partial<LayoutIndex>;
   try {
     doc = JSON.parse(bytes.toString());

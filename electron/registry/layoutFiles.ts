@@ -28,7 +28,11 @@ export async function writeFileAtomic(file: string, data: Buffer | string): Prom
 }
 
 /** sha256 digest and size of a file, streaming. */
-export async function hashFile(file: string, onBytes?: (n: number) => void, range?: { start: number; size: number }): Promise<{ digest: string; size: number }> {
+export async function hashFile(
+  file: string,
+  onBytes?: (n: number) => void,
+  range?: { start: number; size: number },
+): Promise<{ digest: string; size: number }> {
   const h = createHash('sha256');
   let n = 0;
   const opts = range ? { start: range.start, end: range.start + range.size - 1, highWaterMark: 1 << 20 } : { highWaterMark: 1 << 20 };

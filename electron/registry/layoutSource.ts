@@ -102,7 +102,11 @@ export async function openLayout(location: string): Promise<LayoutSource> {
     layout = JSON.parse((await src.readFile('oci-layout', 64 << 10)).toString());
   } catch (e) {
     if (e instanceof LifeboatError) throw e;
-    throw new LifeboatError('ARCHIVE_INVALID', `${location} is not an OCI image layout (no readable oci-layout file).`, 'Choose the directory or .tar written by a registry export.');
+    throw new LifeboatError(
+      'ARCHIVE_INVALID',
+      `${location} is not an OCI image layout (no readable oci-layout file).`,
+      'Choose the directory or .tar written by a registry export.',
+    );
   }
   if (typeof layout.imageLayoutVersion !== 'string' || !layout.imageLayoutVersion.startsWith('1.')) {
     throw new LifeboatError('ARCHIVE_INVALID', `${location} has an unsupported OCI layout version "${layout.imageLayoutVersion}".`);

@@ -43,7 +43,9 @@ describe('media types', () => {
   });
 
   it('the body mediaType wins over a generic Content-Type; shape is the last resort', () => {
-    expect(detectManifestMediaType(json({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: {}, layers: [] }), 'application/json')).toBe(MediaTypes.ociManifest);
+    expect(detectManifestMediaType(json({ schemaVersion: 2, mediaType: MediaTypes.ociManifest, config: {}, layers: [] }), 'application/json')).toBe(
+      MediaTypes.ociManifest,
+    );
     expect(detectManifestMediaType(json({ schemaVersion: 2, config: {}, layers: [] }), 'application/json')).toBe(MediaTypes.ociManifest);
     expect(detectManifestMediaType(json({ schemaVersion: 2, manifests: [] }))).toBe(MediaTypes.ociIndex);
   });

@@ -20,12 +20,7 @@ export const MediaTypes = {
 } as const;
 
 /** What we ask a registry for: every schema-2 manifest kind, indexes first. */
-export const MANIFEST_ACCEPT = [
-  MediaTypes.ociIndex,
-  MediaTypes.ociManifest,
-  MediaTypes.dockerManifestList,
-  MediaTypes.dockerManifest,
-];
+export const MANIFEST_ACCEPT = [MediaTypes.ociIndex, MediaTypes.ociManifest, MediaTypes.dockerManifestList, MediaTypes.dockerManifest];
 
 const INDEX_TYPES = new Set<string>([MediaTypes.ociIndex, MediaTypes.dockerManifestList]);
 const IMAGE_TYPES = new Set<string>([MediaTypes.ociManifest, MediaTypes.dockerManifest]);
@@ -76,11 +71,7 @@ export function isDigest(ref: string): boolean {
 
 export function assertDigest(d: string): string {
   if (!DIGEST_RE.test(d)) {
-    throw new LifeboatError(
-      'ARCHIVE_INVALID',
-      `"${d}" is not a sha256 digest Lifeboat can verify.`,
-      'Only sha256 content digests are supported.',
-    );
+    throw new LifeboatError('ARCHIVE_INVALID', `"${d}" is not a sha256 digest Lifeboat can verify.`, 'Only sha256 content digests are supported.');
   }
   return d;
 }
@@ -131,11 +122,7 @@ function asDescriptor(v: unknown, where: string): Descriptor {
 }
 
 function isForeign(d: Descriptor): boolean {
-  return (
-    (d.mediaType === MediaTypes.dockerForeignLayer || d.mediaType.includes('nondistributable')) &&
-    Array.isArray(d.urls) &&
-    d.urls.length > 0
-  );
+  return (d.mediaType === MediaTypes.dockerForeignLayer || d.mediaType.includes('nondistributable')) && Array.isArray(d.urls) && d.urls.length > 0;
 }
 
 /** Parse manifest bytes into the descriptors it references. */

@@ -4,16 +4,7 @@
  */
 
 export type RegistryPhase =
-  | 'listing'
-  | 'manifests'
-  | 'blobs'
-  | 'packing'
-  | 'reading'
-  | 'verifying'
-  | 'pushing-blobs'
-  | 'pushing-manifests'
-  | 'checking'
-  | 'done';
+  'listing' | 'manifests' | 'blobs' | 'packing' | 'reading' | 'verifying' | 'pushing-blobs' | 'pushing-manifests' | 'checking' | 'done';
 
 export interface RegistryProgress {
   phase: RegistryPhase;

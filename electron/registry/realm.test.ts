@@ -22,8 +22,12 @@ describe('tokenRealmRefusal', () => {
     expect(r?.reason).toContain('auth.example');
     expect(r?.fix).toMatch(/allow that host/);
     expect(tokenRealmRefusal(reg('https://r.example'), new URL('https://r.example:8443/token'), withCreds)).not.toBeNull();
-    expect(tokenRealmRefusal(reg('https://r.example'), new URL('https://auth.example/token'), { withCredentials: true, allowedHosts: ['auth.example'] })).toBeNull();
-    expect(tokenRealmRefusal(reg('https://r.example'), new URL('https://auth.example:8443/token'), { withCredentials: true, allowedHosts: ['auth.example'] })).not.toBeNull();
+    expect(
+      tokenRealmRefusal(reg('https://r.example'), new URL('https://auth.example/token'), { withCredentials: true, allowedHosts: ['auth.example'] }),
+    ).toBeNull();
+    expect(
+      tokenRealmRefusal(reg('https://r.example'), new URL('https://auth.example:8443/token'), { withCredentials: true, allowedHosts: ['auth.example'] }),
+    ).not.toBeNull();
     // Nothing secret without credentials: an anonymous token from another https host is fine.
     expect(tokenRealmRefusal(reg('https://r.example'), new URL('https://auth.example/token'), { withCredentials: false })).toBeNull();
   });
@@ -31,7 +35,9 @@ describe('tokenRealmRefusal', () => {
   it('plain http realm only for a plain-http registry (the operator chose http), on its host or an allowed one', () => {
     expect(tokenRealmRefusal(reg('http://10.0.0.5:5000'), new URL('http://10.0.0.5:5000/token'), withCreds)).toBeNull();
     expect(tokenRealmRefusal(reg('http://10.0.0.5:5000'), new URL('http://10.0.0.6:5000/token'), withCreds)).not.toBeNull();
-    expect(tokenRealmRefusal(reg('http://10.0.0.5:5000'), new URL('http://10.0.0.6:5000/token'), { withCredentials: true, allowedHosts: ['10.0.0.6:5000'] })).toBeNull();
+    expect(
+      tokenRealmRefusal(reg('http://10.0.0.5:5000'), new URL('http://10.0.0.6:5000/token'), { withCredentials: true, allowedHosts: ['10.0.0.6:5000'] }),
+    ).toBeNull();
     expect(tokenRealmRefusal(reg('http://10.0.0.5:5000'), new URL('ftp://10.0.0.5/token'), withCreds)).not.toBeNull();
   });
 });

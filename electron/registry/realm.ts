@@ -24,7 +24,7 @@ export function tokenRealmRefusal(
   if (realm.protocol === 'http:' && registry.protocol !== 'http:') {
     return {
       reason: 'the token service is plain http (unencrypted) while the registry is https',
-      fix: 'Configure the registry\'s token service (auth.token.realm) with an https URL, then try again.',
+      fix: "Configure the registry's token service (auth.token.realm) with an https URL, then try again.",
     };
   }
   if (!opts.withCredentials) return null;

@@ -98,14 +98,20 @@ export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult>
     if (known) return known;
     if (depth > 4) throw new LifeboatError('ARCHIVE_INVALID', `Manifest ${digest} nests indexes too deeply.`);
     const have = await src.blobSize(digest);
-    if (have === null) throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing manifest ${digest}.`, 'The archive is incomplete; export it again.', { digest });
+    if (have === null)
+      throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing manifest ${digest}.`, 'The archive is incomplete; export it again.', { digest });
     const bytes = await src.readFile(`blobs/sha256/${digest.slice(7)}`);
     const got = sha256Digest(bytes);
     if (got !== digest || bytes.length !== size) {
-      throw new LifeboatError('DIGEST_MISMATCH', `Manifest ${digest} in the archive is corrupted (its bytes hash to ${got}, ${bytes.length} bytes).`, 'Nothing was pushed. Export the registry again or restore the archive from a good copy.', {
-        digest,
-        actual: got,
-      });
+      throw new LifeboatError(
+        'DIGEST_MISMATCH',
+        `Manifest ${digest} in the archive is corrupted (its bytes hash to ${got}, ${bytes.length} bytes).`,
+        'Nothing was pushed. Export the registry again or restore the archive from a good copy.',
+        {
+          digest,
+          actual: got,
+        },
+      );
     }
     const parsed = parseManifest(bytes, mediaType);
     const node: ManifestNode = { digest, mediaType: parsed.mediaType, bytes, children: [], blobs: [] };
@@ -149,12 +155,15 @@ export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult>
   const pairs: Array<{ repo: string; digest: string }> = [];
   for (const p of plans.values()) for (const d of p.blobs) pairs.push({ repo: p.repo, digest: d });
   progress.setPhase('verifying', { bytesTotal: [...blobSizes.values()].reduce((s, n) => s + n, 0), blobsTotal: digests.length });
-  const pool = opts.hashPool === false ? null : opts.hashPool ?? new HashPool();
+  const pool = opts.hashPool === false ? null : (opts.hashPool ?? new HashPool());
   const ownPool = pool && !opts.hashPool;
   const verifyOne = async (d: string) => {
     const size = blobSizes.get(d)!;
     const where = await src.blobLocation(d);
-    if (where === null) throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing blob ${d}.`, 'Nothing was pushed. The archive is incomplete; export it again.', { digest: d });
+    if (where === null)
+      throw new LifeboatError('ARCHIVE_INVALID', `The archive is missing blob ${d}.`, 'Nothing was pushed. The archive is incomplete; export it again.', {
+        digest: d,
+      });
     const got = pool ? await pool.hash(where.file, where.start, where.size, (n) => progress.addBytes(n)) : await src.hashBlob(d, (n) => progress.addBytes(n));
     if (got.digest !== d || got.size !== size) {
       throw new LifeboatError(
@@ -168,7 +177,10 @@ export async function reseedRegistry(opts: ReseedOptions): Promise<ReseedResult>
   };
   const present = new Map<string, Set<string>>(); // digest → repos of the target holding it
   const checkTarget = async (sig?: AbortSignal) => {
-    const listed = await client.catalog({ signal: sig, pageSize: 1000 }).then((r) => new Set(r), () => null);
+    const listed = await client.catalog({ signal: sig, pageSize: 1000 }).then(
+      (r) => new Set(r),
+      () => null,
+    );
     await runPool(
       listed ? pairs.filter((p) => listed.has(p.repo)) : pairs,
       concurrency * 2,

@@ -44,9 +44,15 @@ export async function regularFileSize(p: string): Promise<number | null> {
 export async function assertPrivateDir(dir: string, what: string, opts: { stickyAnyOwner?: boolean } = {}): Promise<void> {
   const st = await fsp.lstat(dir);
   if (st.isSymbolicLink()) {
-    throw new LifeboatError('BAD_INPUT', `${what} ${dir} is a symbolic link; Lifeboat does not export through links.`, 'Give the real path of the directory (or a new one).', { path: dir });
+    throw new LifeboatError(
+      'BAD_INPUT',
+      `${what} ${dir} is a symbolic link; Lifeboat does not export through links.`,
+      'Give the real path of the directory (or a new one).',
+      { path: dir },
+    );
   }
-  if (!st.isDirectory()) throw new LifeboatError('BAD_INPUT', `${what} ${dir} is not a directory.`, 'Choose a new directory or the directory of an earlier export.', { path: dir });
+  if (!st.isDirectory())
+    throw new LifeboatError('BAD_INPUT', `${what} ${dir} is not a directory.`, 'Choose a new directory or the directory of an earlier export.', { path: dir });
   const me = uid();
   if (othersCanWrite(st, { me, ownedSticky: !opts.stickyAnyOwner })) {
     throw new LifeboatError(
@@ -57,7 +63,12 @@ export async function assertPrivateDir(dir: string, what: string, opts: { sticky
     );
   }
   if (me !== undefined && st.uid !== me && !opts.stickyAnyOwner) {
-    throw new LifeboatError('BAD_INPUT', `${what} ${dir} belongs to another user (uid ${st.uid}).`, 'Choose a directory of your own, or a new one: Lifeboat creates it.', { path: dir, owner: st.uid });
+    throw new LifeboatError(
+      'BAD_INPUT',
+      `${what} ${dir} belongs to another user (uid ${st.uid}).`,
+      'Choose a directory of your own, or a new one: Lifeboat creates it.',
+      { path: dir, owner: st.uid },
+    );
   }
 }
 

@@ -33,7 +33,15 @@ describe('tar', () => {
     writeFileSync(src, 'from a file');
     const out = path.join(tmp, 'out.tar');
     let copied = 0;
-    await writeTar(out, [{ name: 'blobs', size: 0, dir: true }, { name: 'blobs/a', file: src, size: 11 }, { name: 'b', data: Buffer.from('xy'), size: 2 }], { onBytes: (n) => (copied += n) });
+    await writeTar(
+      out,
+      [
+        { name: 'blobs', size: 0, dir: true },
+        { name: 'blobs/a', file: src, size: 11 },
+        { name: 'b', data: Buffer.from('xy'), size: 2 },
+      ],
+      { onBytes: (n) => (copied += n) },
+    );
     expect(copied).toBe(11);
     expect(execFileSync('tar', ['-tf', out], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['blobs/', 'blobs/a', 'b']);
     const entries = await indexTar(out);

@@ -37,7 +37,10 @@ export function parseTarNumber(buf: Buffer, off: number, len: number): number {
     for (let i = off + 1; i < off + len; i++) v = (v << 8n) | BigInt(buf[i]);
     return v > BigInt(Number.MAX_SAFE_INTEGER) ? NaN : Number(v);
   }
-  const s = buf.toString('latin1', off, off + len).replace(/\0.*$/s, '').trim();
+  const s = buf
+    .toString('latin1', off, off + len)
+    .replace(/\0.*$/s, '')
+    .trim();
   if (!s) return 0;
   return /^[0-7]+$/.test(s) ? parseInt(s, 8) : NaN;
 }
@@ -159,7 +162,11 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
       let sum = 0;
       for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : hdr[i];
       if (sum !== parseTarNumber(hdr, 148, 8)) {
-        throw new LifeboatError('ARCHIVE_INVALID', `${path.basename(file)} is not a valid tar archive (bad header checksum at byte ${pos}).`, 'The archive is truncated or damaged.');
+        throw new LifeboatError(
+          'ARCHIVE_INVALID',
+          `${path.basename(file)} is not a valid tar archive (bad header checksum at byte ${pos}).`,
+          'The archive is truncated or damaged.',
+        );
       }
       const type = String.fromCharCode(hdr[156] || 48);
       const prefix = hdr.toString('utf8', 345, 500).replace(/\0.*$/s, '');
@@ -169,11 +176,19 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
       let size = checkedSize(parseTarNumber(hdr, 124, 12), where);
       const dataOff = pos + 512;
       if (size > total - dataOff) {
-        throw damaged(`${where} claims ${size} bytes, but only ${total - dataOff} follow: the archive is truncated or damaged.`, { entry: name, offset: pos, size, available: total - dataOff });
+        throw damaged(`${where} claims ${size} bytes, but only ${total - dataOff} follow: the archive is truncated or damaged.`, {
+          entry: name,
+          offset: pos,
+          size,
+          available: total - dataOff,
+        });
       }
       if (type === 'x' || type === 'L' || type === 'K') {
         if (size > MAX_TAR_META_BYTES) {
-          throw damaged(`${where} is a ${type === 'x' ? 'pax extended header' : 'GNU long name'} of ${size} bytes, more than the ${MiB(MAX_TAR_META_BYTES)} allowed.`, { entry: name, offset: pos, size, limit: MAX_TAR_META_BYTES });
+          throw damaged(
+            `${where} is a ${type === 'x' ? 'pax extended header' : 'GNU long name'} of ${size} bytes, more than the ${MiB(MAX_TAR_META_BYTES)} allowed.`,
+            { entry: name, offset: pos, size, limit: MAX_TAR_META_BYTES },
+          );
         }
         const data = Buffer.alloc(size);
         const { bytesRead: got } = await fh.read(data, 0, size, dataOff);
@@ -186,7 +201,12 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
         if (pax.size !== undefined) {
           size = checkedSize(/^[0-9]+$/.test(pax.size) ? Number(pax.size) : NaN, `${where} (pax size "${pax.size.slice(0, 40)}")`);
           if (size > total - dataOff) {
-            throw damaged(`${where} claims ${size} bytes (pax size), but only ${total - dataOff} follow: the archive is truncated or damaged.`, { entry: name, offset: pos, size, available: total - dataOff });
+            throw damaged(`${where} claims ${size} bytes (pax size), but only ${total - dataOff} follow: the archive is truncated or damaged.`, {
+              entry: name,
+              offset: pos,
+              size,
+              available: total - dataOff,
+            });
           }
         }
         name = name.replace(/^\.\//, '');
@@ -196,7 +216,8 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
       }
       pos = dataOff + Math.ceil(size / 512) * 512;
     }
-    if (pos > total) throw new LifeboatError('ARCHIVE_INVALID', `${path.basename(file)} is truncated.`, 'Copy the archive again; it is shorter than its contents say.');
+    if (pos > total)
+      throw new LifeboatError('ARCHIVE_INVALID', `${path.basename(file)} is truncated.`, 'Copy the archive again; it is shorter than its contents say.');
   } finally {
     await fh.close();
   }

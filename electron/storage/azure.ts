@@ -45,12 +45,18 @@ export function azureServiceUrl(d: AzureDestination): string {
 }
 
 /** Which credential the check uses; a storage account key wins when one is given (emulator). */
-export function azureCredential(d: AzureDestination, s: DestinationSecrets): { kind: 'shared-key' | 'service-principal'; credential: StorageSharedKeyCredential | TokenCredential } {
+export function azureCredential(
+  d: AzureDestination,
+  s: DestinationSecrets,
+): { kind: 'shared-key' | 'service-principal'; credential: StorageSharedKeyCredential | TokenCredential } {
   if (s.storageAccountKey) return { kind: 'shared-key', credential: new StorageSharedKeyCredential(d.storageAccount, s.storageAccountKey) };
   const cloud = AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud;
   return {
     kind: 'service-principal',
-    credential: new ClientSecretCredential(d.tenantId, d.clientId, s.clientSecret ?? '', { authorityHost: cloud.authorityHost, retryOptions: { maxRetries: 0 } }),
+    credential: new ClientSecretCredential(d.tenantId, d.clientId, s.clientSecret ?? '', {
+      authorityHost: cloud.authorityHost,
+      retryOptions: { maxRetries: 0 },
+    }),
   };
 }
 
@@ -72,42 +78,94 @@ export function explainAzureError(err: unknown, d: AzureDestination, step: strin
   const status = e.statusCode;
   const msg = String(e.message ?? err);
   const where = azureServiceUrl(d);
-  const aad = e.errorResponse?.error ?? (/AADSTS\d+|invalid_client|unauthorized_client|invalid_tenant|invalid_request/.exec(msg)?.[0] ?? '');
+  const aad = e.errorResponse?.error ?? /AADSTS\d+|invalid_client|unauthorized_client|invalid_tenant|invalid_request/.exec(msg)?.[0] ?? '';
   if (e.name === 'AbortError' || /aborted|timed? ?out/i.test(code + ' ' + msg)) {
-    return fail(step, `${where} did not answer within ${Math.round(timeoutMs / 1000)} s.`, 'Check the storage account name or custom endpoint, and that this computer can reach it (proxy, firewall, private endpoint DNS).');
+    return fail(
+      step,
+      `${where} did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+      'Check the storage account name or custom endpoint, and that this computer can reach it (proxy, firewall, private endpoint DNS).',
+    );
   }
   if (/non-TLS protected|non-https/i.test(msg)) {
-    return fail(step, `A service principal's token can only be sent over HTTPS, and ${where} is plain HTTP.`, 'Use the https:// address of the storage endpoint.');
+    return fail(
+      step,
+      `A service principal's token can only be sent over HTTPS, and ${where} is plain HTTP.`,
+      'Use the https:// address of the storage endpoint.',
+    );
   }
-  if (['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError'].includes(e.name ?? '') && /network_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo|socket/i.test(msg)) {
+  if (
+    ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError'].includes(e.name ?? '') &&
+    /network_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo|socket/i.test(msg)
+  ) {
     const authority = (AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud).authorityHost;
-    return fail(step, `Could not reach Entra ID at ${authority} to get a token for the service principal (network error).`, 'Check that this computer can reach the cloud\'s sign-in endpoint (proxy, firewall, DNS) and that the cloud name is right. An air-gapped computer cannot check a service principal: KOTS checks again from the cluster.');
+    return fail(
+      step,
+      `Could not reach Entra ID at ${authority} to get a token for the service principal (network error).`,
+      "Check that this computer can reach the cloud's sign-in endpoint (proxy, firewall, DNS) and that the cloud name is right. An air-gapped computer cannot check a service principal: KOTS checks again from the cluster.",
+    );
   }
   if (e.name === 'AuthenticationError' || e.name === 'AuthenticationRequiredError' || e.name === 'CredentialUnavailableError' || aad) {
-    return fail(step, `Entra ID refused the service principal${aad ? ` (${aad.split(':')[0]})` : ''}: the tenant ID, client ID or client secret is wrong, or the secret has expired.`, 'Check the three values in the app registration (Certificates & secrets) and the cloud name.');
+    return fail(
+      step,
+      `Entra ID refused the service principal${aad ? ` (${aad.split(':')[0]})` : ''}: the tenant ID, client ID or client secret is wrong, or the secret has expired.`,
+      'Check the three values in the app registration (Certificates & secrets) and the cloud name.',
+    );
   }
   if (/CERT|certificate|self[- ]signed|UNABLE_TO_VERIFY/i.test(code + ' ' + msg)) {
-    return fail(step, `${where} presented a TLS certificate this computer does not trust (${code || 'certificate error'}).`, 'Use the endpoint\'s real name, or trust the CA that signed its certificate on this computer (NODE_EXTRA_CA_CERTS) and check again.');
+    return fail(
+      step,
+      `${where} presented a TLS certificate this computer does not trust (${code || 'certificate error'}).`,
+      "Use the endpoint's real name, or trust the CA that signed its certificate on this computer (NODE_EXTRA_CA_CERTS) and check again.",
+    );
   }
   if (/EPROTO|wrong version number|packet length too long/i.test(code + ' ' + msg)) {
     return fail(step, `${where} did not speak TLS on that port (${code || 'EPROTO'}).`, 'Check http:// versus https:// in the custom endpoint.');
   }
   if (NET_CODES.includes(code) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(msg)) {
-    return fail(step, `Could not reach ${where} (${code || 'network error'}).`, 'Check the storage account name (or the custom endpoint and port), and that this computer can reach it.');
+    return fail(
+      step,
+      `Could not reach ${where} (${code || 'network error'}).`,
+      'Check the storage account name (or the custom endpoint and port), and that this computer can reach it.',
+    );
   }
   if (code === 'ContainerNotFound' || (status === 404 && step === 'Container exists')) {
-    return fail(step, `Container "${d.container}" does not exist in storage account "${d.storageAccount}".`, 'Create the container first (Azure portal → Storage account → Containers), or correct its name.');
+    return fail(
+      step,
+      `Container "${d.container}" does not exist in storage account "${d.storageAccount}".`,
+      'Create the container first (Azure portal → Storage account → Containers), or correct its name.',
+    );
   }
   if (code === 'ResourceNotFound' || code === 'AccountNotFound' || (status === 404 && !code)) {
-    return fail(step, `${where} has no storage account "${d.storageAccount}" or no such resource (HTTP 404${code ? `, ${code}` : ''}).`, 'Check the storage account name and the custom endpoint.');
+    return fail(
+      step,
+      `${where} has no storage account "${d.storageAccount}" or no such resource (HTTP 404${code ? `, ${code}` : ''}).`,
+      'Check the storage account name and the custom endpoint.',
+    );
   }
-  if (code === 'AuthenticationFailed' || code === 'AuthorizationFailure' || code === 'InvalidAuthenticationInfo' || (status === 403 && !/Permission/.test(code))) {
-    return fail(step, `${where} refused the credentials (HTTP 403${code ? `, ${code}` : ''}): the key or the service principal is wrong for storage account "${d.storageAccount}".`, 'Check the storage account name and the credentials.');
+  if (
+    code === 'AuthenticationFailed' ||
+    code === 'AuthorizationFailure' ||
+    code === 'InvalidAuthenticationInfo' ||
+    (status === 403 && !/Permission/.test(code))
+  ) {
+    return fail(
+      step,
+      `${where} refused the credentials (HTTP 403${code ? `, ${code}` : ''}): the key or the service principal is wrong for storage account "${d.storageAccount}".`,
+      'Check the storage account name and the credentials.',
+    );
   }
   if (code === 'AuthorizationPermissionMismatch' || code === 'AuthorizationResourceTypeMismatch' || /Permission/.test(code)) {
-    return fail(step, `The service principal may not ${step === 'Container exists' ? 'read' : 'write to'} container "${d.container}" (${code}).`, 'Give the service principal the "Storage Blob Data Contributor" role on the storage account or container.');
+    return fail(
+      step,
+      `The service principal may not ${step === 'Container exists' ? 'read' : 'write to'} container "${d.container}" (${code}).`,
+      'Give the service principal the "Storage Blob Data Contributor" role on the storage account or container.',
+    );
   }
-  return fail(step, `${where} answered ${code || 'an error'}${status ? ` (HTTP ${status})` : ''}.`, 'Check the destination settings; the storage service\'s code is above.');
+  return fail(
+    step,
+    `${where} answered ${code || 'an error'}${status ? ` (HTTP ${status})` : ''}.`,
+    "Check the destination settings; the storage service's code is above.",
+  );
 }
 
 class ProbeMismatch extends Error {}
@@ -118,7 +176,11 @@ async function bounded<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): 
   try {
     return await Promise.race([
       fn(ctl.signal),
-      new Promise<never>((_, reject) => ctl.signal.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted (timed out).'), { name: 'AbortError' })), { once: true })),
+      new Promise<never>((_, reject) =>
+        ctl.signal.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted (timed out).'), { name: 'AbortError' })), {
+          once: true,
+        }),
+      ),
     ]);
   } finally {
     clearTimeout(timer);
@@ -128,7 +190,7 @@ async function bounded<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): 
 async function streamText(s: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!s) return '';
   const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c));
+  for await (const c of s) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -150,18 +212,28 @@ export async function validateAzure(d: AzureDestination, s: DestinationSecrets, 
       checks.push(pass(title, await bounded(timeout, fn)));
       return true;
     } catch (err) {
-      checks.push(err instanceof ProbeMismatch ? fail(title, err.message, 'The storage service returned different bytes than were written; check proxies or gateways in between.') : explainAzureError(err, d, title, timeout));
+      checks.push(
+        err instanceof ProbeMismatch
+          ? fail(title, err.message, 'The storage service returned different bytes than were written; check proxies or gateways in between.')
+          : explainAzureError(err, d, title, timeout),
+      );
       return false;
     }
   };
-  if (!(await step('Container exists', async (abortSignal) => {
-    await container.getProperties({ abortSignal });
-    return `Container "${d.container}" answered at ${azureServiceUrl(d)}.`;
-  }))) return checks;
-  if (!(await step('Write', async (abortSignal) => {
-    await blob.upload(body, Buffer.byteLength(body), { abortSignal, blobHTTPHeaders: { blobContentType: 'text/plain' } });
-    return `Wrote ${name}.`;
-  }))) return checks;
+  if (
+    !(await step('Container exists', async (abortSignal) => {
+      await container.getProperties({ abortSignal });
+      return `Container "${d.container}" answered at ${azureServiceUrl(d)}.`;
+    }))
+  )
+    return checks;
+  if (
+    !(await step('Write', async (abortSignal) => {
+      await blob.upload(body, Buffer.byteLength(body), { abortSignal, blobHTTPHeaders: { blobContentType: 'text/plain' } });
+      return `Wrote ${name}.`;
+    }))
+  )
+    return checks;
   await step('Read back', async (abortSignal) => {
     const got = await blob.download(0, undefined, { abortSignal });
     const text = await streamText(got.readableStreamBody);

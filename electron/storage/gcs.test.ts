@@ -23,23 +23,44 @@ describe('GCS destination check', () => {
   // fake-gcs-server does not verify signatures, so "wrong key" cannot fail against it as real GCS
   // does: these are the shapes google-auth-library (gaxios) and the JSON API give for it.
   it('maps a real invalid_grant / 401 / 403 / 404 / network error to what to do', () => {
-    const invalidGrant = Object.assign(new Error('invalid_grant: Invalid JWT Signature.'), { response: { status: 400, data: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } } });
+    const invalidGrant = Object.assign(new Error('invalid_grant: Invalid JWT Signature.'), {
+      response: { status: 400, data: { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' } },
+    });
     expect(explainGcsError(invalidGrant, d, 'Bucket exists').reason).toMatch(/refused the service-account key \(invalid_grant\)/);
     expect(explainGcsError(invalidGrant, d, 'Bucket exists').fix).toMatch(/new JSON key/);
     expect(explainGcsError({ code: 401, message: 'Invalid Credentials', errors: [{ reason: 'authError' }] }, d, 'Bucket exists').reason).toMatch(/HTTP 401/);
-    expect(explainGcsError({ code: 403, message: 'velero@p does not have storage.objects.create access', errors: [{ reason: 'forbidden' }] }, d, 'Write').fix).toMatch(/Storage Object Admin/);
-    expect(explainGcsError({ code: 404, message: 'The specified bucket does not exist.' }, d, 'Bucket exists').reason).toBe('Bucket "velero-backups" does not exist.');
-    expect(explainGcsError(Object.assign(new Error('request to https://x failed, reason: getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }), d, 'Bucket exists').reason).toMatch(/Could not reach Google Cloud Storage \(ENOTFOUND\)/);
-    expect(explainGcsError(Object.assign(new Error('self-signed certificate'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), { ...d, endpoint: 'https://gcs.internal' }, 'Bucket exists').reason).toMatch(/does not trust/);
+    expect(
+      explainGcsError({ code: 403, message: 'velero@p does not have storage.objects.create access', errors: [{ reason: 'forbidden' }] }, d, 'Write').fix,
+    ).toMatch(/Storage Object Admin/);
+    expect(explainGcsError({ code: 404, message: 'The specified bucket does not exist.' }, d, 'Bucket exists').reason).toBe(
+      'Bucket "velero-backups" does not exist.',
+    );
+    expect(
+      explainGcsError(Object.assign(new Error('request to https://x failed, reason: getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }), d, 'Bucket exists')
+        .reason,
+    ).toMatch(/Could not reach Google Cloud Storage \(ENOTFOUND\)/);
+    expect(
+      explainGcsError(
+        Object.assign(new Error('self-signed certificate'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+        { ...d, endpoint: 'https://gcs.internal' },
+        'Bucket exists',
+      ).reason,
+    ).toMatch(/does not trust/);
     expect(explainGcsError(Object.assign(new Error('aborted'), { name: 'AbortError' }), d, 'Bucket exists', 10_000).reason).toMatch(/within 10 s/);
   });
 
   it('client: custom endpoint as apiEndpoint; a token only for https endpoints', () => {
-    const emu = gcsClient({ ...d, endpoint: 'http://127.0.0.1:4443/' }, key as never, 5000) as unknown as { apiEndpoint: string; customEndpoint: boolean; useAuthWithCustomEndpoint?: boolean };
+    const emu = gcsClient({ ...d, endpoint: 'http://127.0.0.1:4443/' }, key as never, 5000) as unknown as {
+      apiEndpoint: string;
+      customEndpoint: boolean;
+      useAuthWithCustomEndpoint?: boolean;
+    };
     expect(emu.apiEndpoint).toBe('http://127.0.0.1:4443');
     expect(emu.customEndpoint).toBe(true);
     expect(emu.useAuthWithCustomEndpoint).toBe(false);
-    const psc = gcsClient({ ...d, endpoint: 'https://storage-lifeboat.p.googleapis.com' }, key as never, 5000) as unknown as { useAuthWithCustomEndpoint?: boolean };
+    const psc = gcsClient({ ...d, endpoint: 'https://storage-lifeboat.p.googleapis.com' }, key as never, 5000) as unknown as {
+      useAuthWithCustomEndpoint?: boolean;
+    };
     expect(psc.useAuthWithCustomEndpoint).toBe(true);
     const pub = gcsClient(d, key as never, 5000) as unknown as { apiEndpoint: string };
     expect(pub.apiEndpoint).toBe('https://storage.googleapis.com');

@@ -37,20 +37,39 @@ export interface ServiceAccountKey {
 /** Parses and checks a service-account JSON key; the errors say what is wrong without quoting it. */
 export function parseServiceAccountKey(text: string | undefined): { key?: ServiceAccountKey; problems: StorageCheck[] } {
   const title = 'Service-account key';
-  if (!text?.trim()) return { problems: [fail(title, 'The service-account JSON key is missing.', 'Paste the content of the JSON key file (IAM → Service accounts → Keys → Add key → JSON).')] };
+  if (!text?.trim())
+    return {
+      problems: [
+        fail(title, 'The service-account JSON key is missing.', 'Paste the content of the JSON key file (IAM → Service accounts → Keys → Add key → JSON).'),
+      ],
+    };
   let j: unknown;
   try {
     j = JSON.parse(text);
   } catch (e) {
     const at = /position (\d+)/.exec(String((e as Error).message))?.[1];
-    return { problems: [fail(title, `The service-account key is not valid JSON${at ? ` (error at character ${at})` : ''}.`, 'Paste the whole JSON key file, from { to }.')] };
+    return {
+      problems: [
+        fail(title, `The service-account key is not valid JSON${at ? ` (error at character ${at})` : ''}.`, 'Paste the whole JSON key file, from { to }.'),
+      ],
+    };
   }
-  if (!j || typeof j !== 'object' || Array.isArray(j)) return { problems: [fail(title, 'The service-account key is not a JSON object.', 'Paste the whole JSON key file, from { to }.')] };
+  if (!j || typeof j !== 'object' || Array.isArray(j))
+    return { problems: [fail(title, 'The service-account key is not a JSON object.', 'Paste the whole JSON key file, from { to }.')] };
   const o = j as Record<string, unknown>;
   const problems: StorageCheck[] = [];
-  if (o.type !== 'service_account') problems.push(fail(title, `The JSON's "type" is ${o.type === undefined ? 'missing' : `"${String(o.type).slice(0, 40)}"`}, not "service_account": this is not a service-account key${o.type === 'authorized_user' ? ' (it is a user credential from gcloud auth)' : ''}.`, 'Create a JSON key for the service account Velero should use, and paste that file.'));
-  if (typeof o.client_email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(o.client_email)) problems.push(fail(title, 'The key has no valid "client_email".', 'Paste the unmodified JSON key file.'));
-  if (typeof o.private_key !== 'string' || !/-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/.test(o.private_key)) problems.push(fail(title, 'The key has no PEM "private_key".', 'Paste the unmodified JSON key file (the private key is inside it).'));
+  if (o.type !== 'service_account')
+    problems.push(
+      fail(
+        title,
+        `The JSON's "type" is ${o.type === undefined ? 'missing' : `"${String(o.type).slice(0, 40)}"`}, not "service_account": this is not a service-account key${o.type === 'authorized_user' ? ' (it is a user credential from gcloud auth)' : ''}.`,
+        'Create a JSON key for the service account Velero should use, and paste that file.',
+      ),
+    );
+  if (typeof o.client_email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(o.client_email))
+    problems.push(fail(title, 'The key has no valid "client_email".', 'Paste the unmodified JSON key file.'));
+  if (typeof o.private_key !== 'string' || !/-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/.test(o.private_key))
+    problems.push(fail(title, 'The key has no PEM "private_key".', 'Paste the unmodified JSON key file (the private key is inside it).'));
   return problems.length ? { problems } : { key: o as unknown as ServiceAccountKey, problems };
 }
 
@@ -67,38 +86,67 @@ interface GcsErrorLike {
 /** Turns an SDK/network error into what happened and what to do (no credential in it). */
 export function explainGcsError(err: unknown, d: GcsDestination, step: string, timeoutMs = 15_000): StorageCheck {
   const e = (err ?? {}) as GcsErrorLike;
-  const status = typeof e.code === 'number' ? e.code : e.status ?? e.response?.status;
-  const sys = typeof e.code === 'string' ? e.code : e.cause?.code ?? '';
+  const status = typeof e.code === 'number' ? e.code : (e.status ?? e.response?.status);
+  const sys = typeof e.code === 'string' ? e.code : (e.cause?.code ?? '');
   const msg = String(e.message ?? err);
   const where = d.endpoint ? d.endpoint : 'Google Cloud Storage';
   const oauth = typeof e.response?.data?.error === 'string' ? e.response.data.error : /invalid_grant|invalid_client|unauthorized_client/.exec(msg)?.[0];
   const reason = e.errors?.[0]?.reason ?? '';
   if (e.name === 'AbortError' || /aborted|timed? ?out|ETIMEDOUT/i.test(sys + ' ' + msg)) {
-    return fail(step, `${where} did not answer within ${Math.round(timeoutMs / 1000)} s.`, 'Check the custom endpoint (if any) and that this computer can reach Google Cloud Storage (proxy, firewall).');
+    return fail(
+      step,
+      `${where} did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+      'Check the custom endpoint (if any) and that this computer can reach Google Cloud Storage (proxy, firewall).',
+    );
   }
   if (oauth === 'invalid_grant' || oauth === 'invalid_client' || oauth === 'unauthorized_client') {
-    return fail(step, `Google refused the service-account key (${oauth}): the key was deleted or disabled, its signature does not match, or this computer's clock is far off.`, 'Create a new JSON key for the service account and paste it; check the computer\'s clock.');
+    return fail(
+      step,
+      `Google refused the service-account key (${oauth}): the key was deleted or disabled, its signature does not match, or this computer's clock is far off.`,
+      "Create a new JSON key for the service account and paste it; check the computer's clock.",
+    );
   }
   if (/DECODER|unsupported|PEM|asn1|private key/i.test(msg) && !status) {
-    return fail(step, 'The key\'s private_key cannot be read as a private key.', 'Paste the unmodified JSON key file.');
+    return fail(step, "The key's private_key cannot be read as a private key.", 'Paste the unmodified JSON key file.');
   }
   if (/CERT|certificate|self[- ]signed|UNABLE_TO_VERIFY/i.test(sys + ' ' + msg)) {
-    return fail(step, `${where} presented a TLS certificate this computer does not trust (${sys || 'certificate error'}).`, 'Use the endpoint\'s real name, or trust the CA that signed its certificate on this computer (NODE_EXTRA_CA_CERTS) and check again.');
+    return fail(
+      step,
+      `${where} presented a TLS certificate this computer does not trust (${sys || 'certificate error'}).`,
+      "Use the endpoint's real name, or trust the CA that signed its certificate on this computer (NODE_EXTRA_CA_CERTS) and check again.",
+    );
   }
   if (/EPROTO|wrong version number|packet length too long/i.test(sys + ' ' + msg)) {
     return fail(step, `${where} did not speak TLS on that port (${sys || 'EPROTO'}).`, 'Check http:// versus https:// in the custom endpoint.');
   }
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'].includes(sys) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|getaddrinfo|socket hang up/i.test(msg)) {
-    return fail(step, `Could not reach ${where} (${sys || /E[A-Z]+/.exec(msg)?.[0] || 'network error'}).`, d.endpoint ? 'Check the custom endpoint URL and port, and that it is reachable from this computer.' : 'Check that this computer can reach storage.googleapis.com (proxy, firewall).');
+  if (
+    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET'].includes(sys) ||
+    /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|getaddrinfo|socket hang up/i.test(msg)
+  ) {
+    return fail(
+      step,
+      `Could not reach ${where} (${sys || /E[A-Z]+/.exec(msg)?.[0] || 'network error'}).`,
+      d.endpoint
+        ? 'Check the custom endpoint URL and port, and that it is reachable from this computer.'
+        : 'Check that this computer can reach storage.googleapis.com (proxy, firewall).',
+    );
   }
   if (status === 404) {
-    return fail(step, `Bucket "${d.bucket}" does not exist${d.endpoint ? ` at ${d.endpoint}` : ''}.`, 'Create the bucket first (Cloud Storage → Buckets), or correct its name.');
+    return fail(
+      step,
+      `Bucket "${d.bucket}" does not exist${d.endpoint ? ` at ${d.endpoint}` : ''}.`,
+      'Create the bucket first (Cloud Storage → Buckets), or correct its name.',
+    );
   }
   if (status === 401) {
     return fail(step, `${where} did not accept the service-account credentials (HTTP 401).`, 'Create a new JSON key for the service account and paste it.');
   }
   if (status === 403) {
-    return fail(step, `The service account may not ${step === 'Bucket exists' ? 'read' : 'write to'} bucket "${d.bucket}" (HTTP 403${reason ? `, ${reason}` : ''}).`, 'Give the service account the "Storage Object Admin" role on the bucket (Velero reads, writes, lists and deletes objects).');
+    return fail(
+      step,
+      `The service account may not ${step === 'Bucket exists' ? 'read' : 'write to'} bucket "${d.bucket}" (HTTP 403${reason ? `, ${reason}` : ''}).`,
+      'Give the service account the "Storage Object Admin" role on the bucket (Velero reads, writes, lists and deletes objects).',
+    );
   }
   return fail(step, `${where} answered ${status ? `HTTP ${status}` : sys || 'an error'}${reason ? ` (${reason})` : ''}.`, 'Check the destination settings.');
 }
@@ -147,18 +195,28 @@ export async function validateGcs(d: GcsDestination, s: DestinationSecrets, o: G
       checks.push(pass(title, await bounded(timeout, fn)));
       return true;
     } catch (err) {
-      checks.push(err instanceof ProbeMismatch ? fail(title, err.message, 'The storage service returned different bytes than were written; check proxies or gateways in between.') : explainGcsError(err, d, title, timeout));
+      checks.push(
+        err instanceof ProbeMismatch
+          ? fail(title, err.message, 'The storage service returned different bytes than were written; check proxies or gateways in between.')
+          : explainGcsError(err, d, title, timeout),
+      );
       return false;
     }
   };
-  if (!(await step('Bucket exists', async () => {
-    await bucket.getMetadata();
-    return `Bucket "${d.bucket}" answered${d.endpoint ? ` at ${d.endpoint}` : ''}.`;
-  }))) return checks;
-  if (!(await step('Write', async () => {
-    await file.save(body, { resumable: false, contentType: 'text/plain' });
-    return `Wrote ${name}.`;
-  }))) return checks;
+  if (
+    !(await step('Bucket exists', async () => {
+      await bucket.getMetadata();
+      return `Bucket "${d.bucket}" answered${d.endpoint ? ` at ${d.endpoint}` : ''}.`;
+    }))
+  )
+    return checks;
+  if (
+    !(await step('Write', async () => {
+      await file.save(body, { resumable: false, contentType: 'text/plain' });
+      return `Wrote ${name}.`;
+    }))
+  )
+    return checks;
   await step('Read back', async () => {
     const [got] = await file.download();
     const text = got.toString('utf8');

@@ -20,7 +20,10 @@ describe('storage destination validation', () => {
   });
 
   it('GCS workload identity: refused with the reason and what works instead (kots pkg/snapshot/store.go at v1.131.4)', async () => {
-    const r = await validateDestination({ provider: 'gcp', auth: 'workload-identity', bucket: 'my-bucket', serviceAccount: 'velero@p.iam.gserviceaccount.com' }, {});
+    const r = await validateDestination(
+      { provider: 'gcp', auth: 'workload-identity', bucket: 'my-bucket', serviceAccount: 'velero@p.iam.gserviceaccount.com' },
+      {},
+    );
     expect(r).toMatchObject({ ok: false, online: false });
     const c = r.checks.find((x) => !x.ok)!;
     expect(c.title).toBe('Workload identity');
@@ -36,17 +39,39 @@ describe('storage destination validation', () => {
   });
 
   it('checks from this computer turned off: nothing is contacted, and it says so', async () => {
-    const r = await validateDestination({ provider: 'aws', auth: 'access-key', bucket: 'velero-backups', region: 'us-east-1', checkFromHere: false }, { accessKeyId: 'AKIAEXAMPLEEXAMPLE12', secretAccessKey: 'x'.repeat(40) }, { s3: { endpoint: 'http://127.0.0.1:1' } as never });
+    const r = await validateDestination(
+      { provider: 'aws', auth: 'access-key', bucket: 'velero-backups', region: 'us-east-1', checkFromHere: false },
+      { accessKeyId: 'AKIAEXAMPLEEXAMPLE12', secretAccessKey: 'x'.repeat(40) },
+      { s3: { endpoint: 'http://127.0.0.1:1' } as never },
+    );
     expect(r).toMatchObject({ ok: true, online: false });
     expect(r.checks.at(-1)).toMatchObject({ title: 'Not checked from this computer', severity: 'warning' });
   });
 
   it('GCS/Azure form: key shape, GUIDs, custom endpoint; nothing contacted when the form fails', async () => {
-    const bad = await validateDestination({ provider: 'gcp', auth: 'service-account', bucket: 'my-bucket', endpoint: 'ftp://x' }, { serviceAccountJson: '{"type":"authorized_user"}' });
+    const bad = await validateDestination(
+      { provider: 'gcp', auth: 'service-account', bucket: 'my-bucket', endpoint: 'ftp://x' },
+      { serviceAccountJson: '{"type":"authorized_user"}' },
+    );
     expect(bad).toMatchObject({ ok: false, online: false });
     expect(bad.checks.filter((c) => !c.ok).map((c) => c.title)).toEqual(expect.arrayContaining(['Service-account key', 'Custom API endpoint']));
-    const az = validateForm({ provider: 'azure', container: 'Velero_', resourceGroup: 'rg', storageAccount: 'sa1', subscriptionId: 'x', tenantId: 'y', clientId: 'z', cloudName: 'AzurePublicCloud', endpoint: 'http://127.0.0.1:10000/sa1' }, {});
-    expect(az.filter((c) => !c.ok).map((c) => c.title)).toEqual(expect.arrayContaining(['Container', 'Subscription ID', 'Tenant ID', 'Client ID', 'Client secret']));
+    const az = validateForm(
+      {
+        provider: 'azure',
+        container: 'Velero_',
+        resourceGroup: 'rg',
+        storageAccount: 'sa1',
+        subscriptionId: 'x',
+        tenantId: 'y',
+        clientId: 'z',
+        cloudName: 'AzurePublicCloud',
+        endpoint: 'http://127.0.0.1:10000/sa1',
+      },
+      {},
+    );
+    expect(az.filter((c) => !c.ok).map((c) => c.title)).toEqual(
+      expect.arrayContaining(['Container', 'Subscription ID', 'Tenant ID', 'Client ID', 'Client secret']),
+    );
     expect(az.find((c) => c.title === 'Custom endpoint uses plain HTTP')?.severity).toBe('warning');
   });
 
@@ -60,6 +85,8 @@ describe('storage destination validation', () => {
   it('maps S3 error codes', () => {
     expect(explainS3Error({ name: 'SignatureDoesNotMatch' }, s3, 'Bucket exists').reason).toMatch(/secret access key is wrong/);
     expect(explainS3Error({ name: 'NotFound', $metadata: { httpStatusCode: 404 } }, s3, 'Bucket exists').reason).toMatch(/does not exist/);
-    expect(explainS3Error({ name: 'Error', code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, s3, 'Bucket exists').fix).toMatch(/CA certificate/);
+    expect(
+      explainS3Error({ name: 'Error', code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, s3, 'Bucket exists').fix,
+    ).toMatch(/CA certificate/);
   });
 });

@@ -19,7 +19,12 @@ function toolsDir(files: Record<string, string>): string {
 
 async function lockFor(dir: string): Promise<ToolsLock> {
   const key = platformKey();
-  const art = async (f: string) => ({ url: 'https://example.invalid/x.tar.gz', sha256: 'a'.repeat(64), entry: f, binarySha256: await sha256File(join(dir, f)) });
+  const art = async (f: string) => ({
+    url: 'https://example.invalid/x.tar.gz',
+    sha256: 'a'.repeat(64),
+    entry: f,
+    binarySha256: await sha256File(join(dir, f)),
+  });
   return {
     tools: {
       velero: { version: '1.18.3', binary: 'velero', versionCommand: ['version', '--client-only'], artifacts: { [key]: await art('velero') } },
@@ -40,9 +45,13 @@ async function caught(p: Promise<unknown>): Promise<LifeboatError> {
 describe('Binaries', () => {
   it('the committed lock pins velero v1.18.3 and kubectl-kots v1.131.4 with real release URLs', () => {
     expect(defaultLock.tools.velero.version).toBe('1.18.3');
-    expect(defaultLock.tools.velero.artifacts['linux-x64'].url).toBe('https://github.com/vmware-tanzu/velero/releases/download/v1.18.3/velero-v1.18.3-linux-amd64.tar.gz');
+    expect(defaultLock.tools.velero.artifacts['linux-x64'].url).toBe(
+      'https://github.com/vmware-tanzu/velero/releases/download/v1.18.3/velero-v1.18.3-linux-amd64.tar.gz',
+    );
     expect(defaultLock.tools['kubectl-kots'].version).toBe('1.131.4');
-    expect(defaultLock.tools['kubectl-kots'].artifacts['linux-arm64'].url).toBe('https://github.com/replicatedhq/kots/releases/download/v1.131.4/kots_linux_arm64.tar.gz');
+    expect(defaultLock.tools['kubectl-kots'].artifacts['linux-arm64'].url).toBe(
+      'https://github.com/replicatedhq/kots/releases/download/v1.131.4/kots_linux_arm64.tar.gz',
+    );
   });
 
   it('resolves dev, packaged and override directories', () => {

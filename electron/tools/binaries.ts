@@ -144,7 +144,14 @@ export class Binaries {
     }
     if (this.isOverride) {
       try {
-        return { name, version: await this.version(name), path, status: 'unverified', message: 'From LIFEBOAT_TOOLS_DIR: the checksum is not enforced.', source };
+        return {
+          name,
+          version: await this.version(name),
+          path,
+          status: 'unverified',
+          message: 'From LIFEBOAT_TOOLS_DIR: the checksum is not enforced.',
+          source,
+        };
       } catch (err) {
         return { name, version: 'unknown', path, status: 'unverified', message: (err as Error).message, source };
       }
@@ -188,7 +195,12 @@ export class Binaries {
     const expected = this.artifact(name)?.binarySha256;
     if (!isPinned(expected)) {
       if (this.opts.packaged) {
-        throw new LifeboatError('TOOL_TAMPERED', `Lifeboat cannot verify ${name}: this build has no checksum pinned for it.`, 'This package was built without running `node scripts/fetch-tools.mjs --pin`. Use an official Lifeboat package.', { tool: name, path });
+        throw new LifeboatError(
+          'TOOL_TAMPERED',
+          `Lifeboat cannot verify ${name}: this build has no checksum pinned for it.`,
+          'This package was built without running `node scripts/fetch-tools.mjs --pin`. Use an official Lifeboat package.',
+          { tool: name, path },
+        );
       }
       this.verified.set(path, stamp); // dev build: allowed, reported as "unverified"
       return path;
@@ -221,7 +233,9 @@ export class Binaries {
     const r = await execa(file, args, { reject: false, timeout: this.opts.versionTimeoutMs ?? 15_000, stdin: 'ignore', windowsHide: true, env });
     const stderr = withoutKotsVersionNotice(String(r.stderr ?? ''));
     if (r.exitCode !== 0) {
-      throw new LifeboatError('TOOL_FAILED', `\`${name} ${args.join(' ')}\` failed (exit code ${r.exitCode ?? 'none'}).`, `Check the ${name} in ${this.dir}.`, { lastLines: stderr.split('\n').slice(-5) });
+      throw new LifeboatError('TOOL_FAILED', `\`${name} ${args.join(' ')}\` failed (exit code ${r.exitCode ?? 'none'}).`, `Check the ${name} in ${this.dir}.`, {
+        lastLines: stderr.split('\n').slice(-5),
+      });
     }
     const v = parseToolVersion(name, `${r.stdout}\n${stderr}`);
     this.versions.set(name, v);

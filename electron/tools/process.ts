@@ -37,7 +37,11 @@ export function spawnTool(spec: SpawnSpec) {
  * SIGTERM to the tool's process group (SIGKILL 5 s later) after `timeoutMs` or when `signal` aborts.
  * `timedOut()` says whether the timeout fired; `clear()` once the tool has exited.
  */
-export function stopOnTimeoutOrCancel(sub: { pid?: number; kill(sig: NodeJS.Signals): unknown }, signal: AbortSignal, timeoutMs: number): { timedOut(): boolean; clear(): void } {
+export function stopOnTimeoutOrCancel(
+  sub: { pid?: number; kill(sig: NodeJS.Signals): unknown },
+  signal: AbortSignal,
+  timeoutMs: number,
+): { timedOut(): boolean; clear(): void } {
   let timedOut = false;
   const killTree = () => {
     const pid = sub.pid;
@@ -101,4 +105,3 @@ function pump(stream: Readable | null | undefined, onLine: (line: string) => voi
     stream.on('error', end);
   });
 }
-

@@ -39,9 +39,15 @@ describe('Redactor fallback: by key context', () => {
     expect(r.redact('AZURE_CLIENT_SECRET=s3cr3t~Value.x')).toBe('AZURE_CLIENT_SECRET=***');
     expect(r.redact('{"client_secret": "abc123def"}')).toBe('{"client_secret": "***"}');
     expect(r.redact('clientSecret: abc123def')).toBe('clientSecret: ***');
-    expect(r.redact('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=bXlrZXk+/x==;EndpointSuffix=core.windows.net')).toBe('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=***;EndpointSuffix=core.windows.net');
-    expect(r.redact('GET https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sig=AbC%2Bdef%3D&se=2030')).toBe('GET https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sig=***&se=2030');
-    expect(r.redact('https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAEXAMPLE%2F2024&X-Amz-Signature=0123abcd&X-Amz-Expires=600')).toBe('https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAEXAMPLE%2F2024&X-Amz-Signature=***&X-Amz-Expires=600');
+    expect(r.redact('DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=bXlrZXk+/x==;EndpointSuffix=core.windows.net')).toBe(
+      'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=***;EndpointSuffix=core.windows.net',
+    );
+    expect(r.redact('GET https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sig=AbC%2Bdef%3D&se=2030')).toBe(
+      'GET https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sig=***&se=2030',
+    );
+    expect(r.redact('https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAEXAMPLE%2F2024&X-Amz-Signature=0123abcd&X-Amz-Expires=600')).toBe(
+      'https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAEXAMPLE%2F2024&X-Amz-Signature=***&X-Amz-Expires=600',
+    );
     expect(r.redact('{"auths":{"reg.local":{"auth":"dXNlcjpwYXNz"}}}')).toBe('{"auths":{"reg.local":{"auth":"***"}}}');
     expect(r.redact('.dockerconfigjson: eyJhdXRocyI6e319')).toBe('.dockerconfigjson: ***');
   });
@@ -62,7 +68,8 @@ describe('Redactor fallback: by key context', () => {
       'secretName: cloud-credentials',
       'tokenFile: /var/run/secrets/token',
       'credential: {name: cloud-credentials, key: cloud}',
-    ]) expect(r.redact(line)).toBe(line);
+    ])
+      expect(r.redact(line)).toBe(line);
   });
 
   it('still hides explicit values wherever they are, whatever they look like', () => {

@@ -13,12 +13,14 @@ export const REDACTED = '***';
  */
 
 /** Flags whose value is a secret: --secret-access-key, --password, --token, --client-secret … */
-const SECRET_FLAG = /(--([a-z-]*(?:secret|password|passwd|token|client-key-data|kubeconfig-data|account-key|sas)[a-z-]*)(?:=|\s+))(?!\*\*\*)("[^"]*"|'[^']*'|\S+)/gi;
+const SECRET_FLAG =
+  /(--([a-z-]*(?:secret|password|passwd|token|client-key-data|kubeconfig-data|account-key|sas)[a-z-]*)(?:=|\s+))(?!\*\*\*)("[^"]*"|'[^']*'|\S+)/gi;
 /** … but not flags that name where a secret is (a file, a Secret's name) or say something about it. */
 const NOT_A_SECRET_FLAG = /-(?:file|name|ref|path|dir|namespace|ttl|id)$/i;
 
 /** Keys (env, INI, JSON, YAML, query strings, connection strings) whose value is a secret. */
-const SECRET_KEY = /^(?:[a-z0-9_.-]*(?:password|passwd|secret|token|account[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|api[_-]?key|client-key-data|kubeconfig-data|dockerconfigjson)|sig|x-amz-signature|x-amz-security-token|auth)$/i;
+const SECRET_KEY =
+  /^(?:[a-z0-9_.-]*(?:password|passwd|secret|token|account[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|api[_-]?key|client-key-data|kubeconfig-data|dockerconfigjson)|sig|x-amz-signature|x-amz-security-token|auth)$/i;
 /** A key and its separator; the value is taken only when the key is a secret key. */
 const KEY_SEP = /(?<![A-Za-z0-9_.-])(["']?)(\.?[A-Za-z][A-Za-z0-9_.-]*)\1(\s*[:=]\s*)/g;
 const VALUE = /"[^"]*"|'[^']*'|[^\s"',;&}\]]+/y;

@@ -119,4 +119,3 @@ describe('ToolRunner', () => {
     expect(JSON.stringify(journal.get(res.runId))).not.toContain('envonly-42');
   });
 });
-

@@ -77,7 +77,9 @@ const SECRET_ENV_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|ACC
 
 /** Values of env variables whose names say they hold a secret: redacted even if not in `secrets`. */
 export function secretEnvValues(env: RunSpec['env']): string[] {
-  return Object.entries(env ?? {}).filter(([k, v]) => SECRET_ENV_NAME.test(k) && typeof v === 'string').map(([, v]) => v as string);
+  return Object.entries(env ?? {})
+    .filter(([k, v]) => SECRET_ENV_NAME.test(k) && typeof v === 'string')
+    .map(([, v]) => v as string);
 }
 
 function redactorFor(base: Redactor | undefined, spec: RunSpec): Redactor {
@@ -95,9 +97,7 @@ export class ToolRunner {
   private readonly active = new Map<string, AbortController>();
   private readonly outputs = new Map<string, ToolOutputLine[]>();
 
-  constructor(
-    private readonly opts: { journal?: Journal; bus?: EventBus; redactor?: Redactor; limits?: { lineChars?: number; captureChars?: number } } = {},
-  ) {}
+  constructor(private readonly opts: { journal?: Journal; bus?: EventBus; redactor?: Redactor; limits?: { lineChars?: number; captureChars?: number } } = {}) {}
 
   start(spec: RunSpec): RunHandle {
     const runId = spec.runId ?? randomUUID();
@@ -114,7 +114,8 @@ export class ToolRunner {
   async runJson<T = unknown>(spec: RunSpec, validate?: (v: unknown) => T): Promise<{ result: RunResult; value: T }> {
     const result = await this.run(spec);
     const redactor = redactorFor(this.opts.redactor, spec);
-    if (result.truncated?.stdout) throw outputInvalid(spec.tool, result.stdout, redactor, `it printed more than ${Math.round(result.truncated.limitChars / (1024 * 1024))} MiB`);
+    if (result.truncated?.stdout)
+      throw outputInvalid(spec.tool, result.stdout, redactor, `it printed more than ${Math.round(result.truncated.limitChars / (1024 * 1024))} MiB`);
     let value: unknown;
     try {
       value = JSON.parse(result.stdout);
@@ -227,7 +228,14 @@ export class ToolRunner {
       throw failure.error;
     }
     finish('succeeded', 0);
-    return { runId, exitCode: 0, stdout: stdout.join('\n'), stderr: stderr.join('\n'), durationMs, ...(overflow.stdout || overflow.stderr ? { truncated: { stdout: overflow.stdout, stderr: overflow.stderr, limitChars: captureMax } } : {}) };
+    return {
+      runId,
+      exitCode: 0,
+      stdout: stdout.join('\n'),
+      stderr: stderr.join('\n'),
+      durationMs,
+      ...(overflow.stdout || overflow.stderr ? { truncated: { stdout: overflow.stdout, stderr: overflow.stderr, limitChars: captureMax } } : {}),
+    };
   }
 }
 
@@ -249,12 +257,22 @@ function failureOf(e: Ended): { outcome: JournalEntry['outcome']; exitCode: numb
   const { spec, runId, result, tail, redactor } = e;
   const shown = `${spec.tool} ${redactor.redactArgs(spec.args).join(' ')}`.trim();
   if (e.aborted) {
-    const error = new LifeboatError('CANCELLED', `${shown} was cancelled.`, 'Nothing else was changed by Lifeboat; the tool may have done part of its work before it stopped. Check Activity for its output.', { runId, lastLines: tail });
+    const error = new LifeboatError(
+      'CANCELLED',
+      `${shown} was cancelled.`,
+      'Nothing else was changed by Lifeboat; the tool may have done part of its work before it stopped. Check Activity for its output.',
+      { runId, lastLines: tail },
+    );
     return { outcome: 'cancelled', exitCode: result.exitCode ?? null, summary: 'Cancelled by the operator', error };
   }
   if (e.timedOut) {
     const s = Math.round(e.timeoutMs / 1000);
-    const error = new LifeboatError('TOOL_TIMEOUT', `${shown} did not finish within ${s} seconds and was stopped.`, 'The cluster or storage may be slow or unreachable. Check connectivity, then try again.', { runId, timeoutMs: e.timeoutMs, lastLines: tail });
+    const error = new LifeboatError(
+      'TOOL_TIMEOUT',
+      `${shown} did not finish within ${s} seconds and was stopped.`,
+      'The cluster or storage may be slow or unreachable. Check connectivity, then try again.',
+      { runId, timeoutMs: e.timeoutMs, lastLines: tail },
+    );
     return { outcome: 'timed-out', exitCode: result.exitCode ?? null, summary: `Timed out after ${s} s`, error };
   }
   const code = (result as { code?: string }).code;
@@ -263,11 +281,14 @@ function failureOf(e: Ended): { outcome: JournalEntry['outcome']; exitCode: numb
   }
   if (result.exitCode === 0) return undefined;
   const exitCode = result.exitCode ?? null;
-  const last = tail.filter((l) => l.trim()).slice(-5).join('\n');
+  const last = tail
+    .filter((l) => l.trim())
+    .slice(-5)
+    .join('\n');
   const error = new LifeboatError(
     'TOOL_FAILED',
     `${spec.tool} failed (exit code ${exitCode ?? `none, signal ${result.signal ?? 'unknown'}`})${last ? `: ${last.split('\n').pop()}` : '.'}`,
-    'The lines above are the tool\'s own words; the full output is in Activity.',
+    "The lines above are the tool's own words; the full output is in Activity.",
     { runId, exitCode, signal: result.signal, lastLines: tail, durationMs: e.durationMs },
   );
   return { outcome: 'failed', exitCode, summary: last.split('\n').pop() || `exit code ${exitCode ?? 'none'}`, error };

@@ -35,7 +35,14 @@ describe('Tools', () => {
     chmodSync(join(dir, 'kubectl-kots'), 0o755);
     const runner = new ToolRunner();
     const tools = new Tools(new Binaries({ overrideDir: dir }), runner, () => ({}));
-    const { result, value } = await tools.runJson<{ success: boolean; backupName: string }>('kubectl-kots', ['backup', '-n', 'default', '--wait=false', '-o', 'json']);
+    const { result, value } = await tools.runJson<{ success: boolean; backupName: string }>('kubectl-kots', [
+      'backup',
+      '-n',
+      'default',
+      '--wait=false',
+      '-o',
+      'json',
+    ]);
     expect(value).toEqual({ success: true, backupName: 'instance-abcde' });
     expect(result.stderr.trim()).toBe('');
     const noted = runner.output(result.runId).filter((l) => l.stream === 'stderr' && l.line.trim());
@@ -63,11 +70,13 @@ describe('Tools', () => {
       expect((await tools.run('kubectl-kots', ['velero'], { env: { KOTS_REGISTRY_PASSWORD: 'given-pw' } })).stdout).toBe('path=unset pw=given-pw');
       expect((await tools.run('velero', ['version'])).stdout).toBe('path=inherited-prefix pw=inherited-pw');
     } finally {
-      for (const [k, v] of [['KOTS_PATH', saved.p], ['KOTS_REGISTRY_PASSWORD', saved.r]] as const) {
+      for (const [k, v] of [
+        ['KOTS_PATH', saved.p],
+        ['KOTS_REGISTRY_PASSWORD', saved.r],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
     }
   });
 });
-

@@ -59,16 +59,30 @@ export class Tools {
 
   async start(name: ToolName, args: readonly string[], opts: ToolRunOptions = {}): Promise<RunHandle> {
     const file = await this.binaries.resolve(name);
-    return this.runner.start({ ...opts, tool: name, file, args: this.argsFor(name, args), env: this.childEnv(name, opts.env), noteFor: this.noteFor(name, opts) });
+    return this.runner.start({
+      ...opts,
+      tool: name,
+      file,
+      args: this.argsFor(name, args),
+      env: this.childEnv(name, opts.env),
+      noteFor: this.noteFor(name, opts),
+    });
   }
 
   async run(name: ToolName, args: readonly string[], opts: ToolRunOptions = {}): Promise<RunResult> {
     return (await this.start(name, args, opts)).done;
   }
 
-  async runJson<T = unknown>(name: ToolName, args: readonly string[], opts: ToolRunOptions & { validate?: (v: unknown) => T } = {}): Promise<{ result: RunResult; value: T }> {
+  async runJson<T = unknown>(
+    name: ToolName,
+    args: readonly string[],
+    opts: ToolRunOptions & { validate?: (v: unknown) => T } = {},
+  ): Promise<{ result: RunResult; value: T }> {
     const file = await this.binaries.resolve(name);
     const { validate, ...rest } = opts;
-    return this.runner.runJson<T>({ ...rest, tool: name, file, args: this.argsFor(name, args), env: this.childEnv(name, opts.env), noteFor: this.noteFor(name, rest) }, validate);
+    return this.runner.runJson<T>(
+      { ...rest, tool: name, file, args: this.argsFor(name, args), env: this.childEnv(name, opts.env), noteFor: this.noteFor(name, rest) },
+      validate,
+    );
   }
 }

@@ -4,7 +4,8 @@ import { dispatch, type Handlers } from './dispatch';
 
 const handlers = {
   'app.info': () => ({ version: '0.1.0', mode: 'web', platform: 'linux', dataDir: '/tmp/x', unverifiedBuild: false, unverifiedReasons: [] }),
-  'activity.list': ({ limit }: { limit: number }) => Array.from({ length: Math.min(limit, 2) }, (_, i) => ({ id: String(i), startedAt: 'now', tool: 'velero', args: [], outcome: 'succeeded' })),
+  'activity.list': ({ limit }: { limit: number }) =>
+    Array.from({ length: Math.min(limit, 2) }, (_, i) => ({ id: String(i), startedAt: 'now', tool: 'velero', args: [], outcome: 'succeeded' })),
   'activity.cancel': () => {
     throw new LifeboatError('NOT_CONNECTED', 'nope', 'connect first');
   },

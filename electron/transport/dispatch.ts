@@ -23,19 +23,33 @@ export function issuesOf(err: z.ZodError): Array<{ path: string; message: string
 export async function dispatch(handlers: Handlers, method: string, rawInput: unknown): Promise<Reply<unknown>> {
   try {
     if (typeof method !== 'string' || !isMethodName(method)) {
-      throw new LifeboatError('UNKNOWN_METHOD', `Lifeboat has no method "${String(method).slice(0, 100)}".`, 'The renderer and main process may be from different builds; restart Lifeboat.');
+      throw new LifeboatError(
+        'UNKNOWN_METHOD',
+        `Lifeboat has no method "${String(method).slice(0, 100)}".`,
+        'The renderer and main process may be from different builds; restart Lifeboat.',
+      );
     }
     const schema = methods[method];
     const parsed = schema.input.safeParse(rawInput === undefined || rawInput === null ? {} : rawInput);
     if (!parsed.success) {
       const issues = issuesOf(parsed.error);
-      throw new LifeboatError('BAD_INPUT', `${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, 'The request did not match what this method accepts.', { issues });
+      throw new LifeboatError(
+        'BAD_INPUT',
+        `${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        'The request did not match what this method accepts.',
+        { issues },
+      );
     }
     const handler = handlers[method] as (input: unknown) => unknown;
     const result = await handler(parsed.data);
     const out = schema.output.safeParse(result);
     if (!out.success) {
-      throw new LifeboatError('INTERNAL', `Lifeboat produced a reply to ${method} that breaks its own contract.`, 'This is a bug in Lifeboat; please report it with the Activity details.', { issues: issuesOf(out.error) });
+      throw new LifeboatError(
+        'INTERNAL',
+        `Lifeboat produced a reply to ${method} that breaks its own contract.`,
+        'This is a bug in Lifeboat; please report it with the Activity details.',
+        { issues: issuesOf(out.error) },
+      );
     }
     return { ok: true, result: out.data };
   } catch (err) {

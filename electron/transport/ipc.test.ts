@@ -12,7 +12,9 @@ describe('ipc transport', () => {
     const sent: unknown[][] = [];
     const off = registerIpc({
       ipcMain,
-      handlers: { 'app.info': () => ({ version: '1', mode: 'electron', platform: 'x', dataDir: '/d', unverifiedBuild: false, unverifiedReasons: [] }) } as unknown as Handlers,
+      handlers: {
+        'app.info': () => ({ version: '1', mode: 'electron', platform: 'x', dataDir: '/d', unverifiedBuild: false, unverifiedReasons: [] }),
+      } as unknown as Handlers,
       bus,
       isTrustedUrl: (u) => u.startsWith('app://lifeboat/'),
       targets: () => [{ send: (...a: unknown[]) => void sent.push(a), isDestroyed: () => false }],

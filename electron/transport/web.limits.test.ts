@@ -15,7 +15,11 @@ beforeAll(async () => {
   app = createApp({ dataDir, mode: 'web', version: '0.1.0', env: { HOME: dataDir }, toolsDir: join(dataDir, 'no-tools') });
   web = await startWebServer({ handlers: app.handlers, bus: app.bus, maxBodyBytes: 1024 });
   const code = new URL(web.launchUrl()).searchParams.get('code');
-  const res = await fetch(`${web.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: web.origin }, body: JSON.stringify({ code }) });
+  const res = await fetch(`${web.origin}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: web.origin },
+    body: JSON.stringify({ code }),
+  });
   cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 });
 afterAll(async () => {
@@ -26,11 +30,14 @@ afterAll(async () => {
 /** POST with a chunked body (no Content-Length), written a piece at a time like a streaming client. */
 function postChunked(path: string, pieces: string[]): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: web.port, path, method: 'POST', headers: { cookie, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: web.port, path, method: 'POST', headers: { cookie, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
     req.on('error', reject);
     let i = 0;
     const next = () => {

@@ -119,11 +119,23 @@ describe('web transport', () => {
     expect((await exchange('x'.repeat(32))).status).toBe(401);
     expect((await exchange(web.token)).status).toBe(401); // the session token is not a launch code
     expect((await exchange(42)).status).toBe(400);
-    const extra = await fetch(`${web.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'a', token: 'b' }) });
+    const extra = await fetch(`${web.origin}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'a', token: 'b' }),
+    });
     expect(extra.status).toBe(400);
-    const big = await fetch(`${web.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'x'.repeat(4000) }) });
+    const big = await fetch(`${web.origin}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'x'.repeat(4000) }),
+    });
     expect(big.status).toBe(413);
-    const form = await fetch(`${web.origin}/api/session`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ code: codeOf(web.launchUrl()) }) });
+    const form = await fetch(`${web.origin}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ code: codeOf(web.launchUrl()) }),
+    });
     expect(form.status).toBe(400);
     const code = codeOf(web.launchUrl());
     expect((await exchange(code, { origin: `http://127.0.0.1:${web.port + 1}` })).status).toBe(403);
@@ -197,7 +209,10 @@ describe('web transport', () => {
   });
 
   it('bad bodies are BAD_INPUT: not JSON, wrong type, too large, schema mismatch; unknown methods 404', async () => {
-    expect(await call('app.info', '{nope')).toMatchObject({ status: 400, body: { error: { code: 'BAD_INPUT', message: expect.stringMatching(/not valid JSON/) } } });
+    expect(await call('app.info', '{nope')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'BAD_INPUT', message: expect.stringMatching(/not valid JSON/) } },
+    });
     expect((await call('app.info', '{}', { 'content-type': 'text/plain' })).status).toBe(400);
     const big = await call('activity.list', { limit: 1, pad: 'x'.repeat(5000) });
     expect(big).toMatchObject({ status: 413, body: { error: { code: 'BAD_INPUT' } } });

@@ -88,7 +88,11 @@ function refusal(site: Site, req: IncomingMessage, pathname: string): ApiErrorDa
   }
   const reqOrigin = req.headers.origin;
   if (reqOrigin !== undefined && reqOrigin !== origin) {
-    return { code: 'FORBIDDEN_ORIGIN', message: `Requests from ${String(reqOrigin).slice(0, 200)} are refused.`, hint: `Only pages served by Lifeboat itself (${origin}) may call it.` };
+    return {
+      code: 'FORBIDDEN_ORIGIN',
+      message: `Requests from ${String(reqOrigin).slice(0, 200)} are refused.`,
+      hint: `Only pages served by Lifeboat itself (${origin}) may call it.`,
+    };
   }
   const isApi = pathname.startsWith(API_PREFIX) || pathname === EVENTS_PATH;
   const fetchSite = req.headers['sec-fetch-site'];
@@ -101,7 +105,8 @@ function refusal(site: Site, req: IncomingMessage, pathname: string): ApiErrorDa
 
 /** `POST /api/<method>`: the session cookie, a JSON body, then dispatch. */
 async function apiRoute(site: Site, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-  if (req.method !== 'POST') return fail(res, { code: 'BAD_INPUT', message: `Use POST to call ${pathname}.`, hint: 'Every API method is POST /api/<method> with a JSON body.' });
+  if (req.method !== 'POST')
+    return fail(res, { code: 'BAD_INPUT', message: `Use POST to call ${pathname}.`, hint: 'Every API method is POST /api/<method> with a JSON body.' });
   if (!site.signedIn(req)) return fail(res, NO_SESSION);
   const body = await readJson(req, res, site.maxBody);
   if (!body) return;
@@ -110,7 +115,11 @@ async function apiRoute(site: Site, req: IncomingMessage, res: ServerResponse, p
   try {
     method = decodeURIComponent(pathname.slice(API_PREFIX.length));
   } catch {
-    return fail(res, { code: 'BAD_INPUT', message: 'The method name in the URL is not valid (a malformed %-escape).', hint: 'Every API method is POST /api/<method> with a JSON body.' });
+    return fail(res, {
+      code: 'BAD_INPUT',
+      message: 'The method name in the URL is not valid (a malformed %-escape).',
+      hint: 'Every API method is POST /api/<method> with a JSON body.',
+    });
   }
   const reply = await dispatch(site.opts.handlers, method, input);
   return reply.ok ? send(res, 200, reply) : fail(res, reply.error);

@@ -84,7 +84,11 @@ function discardRest(req: IncomingMessage): void {
 export async function readJson(req: IncomingMessage, res: ServerResponse, limit: number): Promise<{ input: unknown } | null> {
   const type = String(req.headers['content-type'] ?? '');
   if (!/^application\/json\b/i.test(type)) {
-    fail(res, { code: 'BAD_INPUT', message: 'The request body must be JSON (Content-Type: application/json).', hint: 'Send the method input as a JSON object with Content-Type: application/json.' });
+    fail(res, {
+      code: 'BAD_INPUT',
+      message: 'The request body must be JSON (Content-Type: application/json).',
+      hint: 'Send the method input as a JSON object with Content-Type: application/json.',
+    });
     return null;
   }
   let text: string;
@@ -93,7 +97,14 @@ export async function readJson(req: IncomingMessage, res: ServerResponse, limit:
   } catch (err) {
     const tooLarge = (err as Error).message === 'too-large';
     res.setHeader('connection', 'close');
-    send(res, tooLarge ? 413 : 400, { ok: false, error: { code: 'BAD_INPUT', message: tooLarge ? `The request body is larger than ${limit} bytes.` : 'The request body could not be read.', hint: tooLarge ? 'Send a smaller input; files are named by path, never uploaded.' : 'Send the request again; the connection may have been cut.' } });
+    send(res, tooLarge ? 413 : 400, {
+      ok: false,
+      error: {
+        code: 'BAD_INPUT',
+        message: tooLarge ? `The request body is larger than ${limit} bytes.` : 'The request body could not be read.',
+        hint: tooLarge ? 'Send a smaller input; files are named by path, never uploaded.' : 'Send the request again; the connection may have been cut.',
+      },
+    });
     return null;
   }
   if (!text.trim()) return { input: undefined };

@@ -115,13 +115,22 @@ export async function sessionRoute(site: SessionSite, req: IncomingMessage, res:
   }
   const parsed = SessionInput.safeParse(body.input ?? {});
   if (!parsed.success) {
-    return fail(res, { code: 'BAD_INPUT', message: 'A sign-in is {"code": "<the code from the link>"}.', details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } });
+    return fail(res, {
+      code: 'BAD_INPUT',
+      message: 'A sign-in is {"code": "<the code from the link>"}.',
+      details: { issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+    });
   }
   const { code } = parsed.data;
   if (code === undefined) return site.signedIn(req) ? send(res, 200, { ok: true, result: { signedIn: true } }) : refuse(site, res, NO_SESSION);
   if (!site.codes.redeem(code)) return refuse(site, res, LINK_REFUSED);
-  return send(res, 200, { ok: true, result: { signedIn: true } }, {
-    // No Max-Age: it ends with the browser session, and with this launch (the secret is new each time).
-    'set-cookie': `${site.cookieName}=${site.token}; Path=/; HttpOnly; SameSite=Strict`,
-  });
+  return send(
+    res,
+    200,
+    { ok: true, result: { signedIn: true } },
+    {
+      // No Max-Age: it ends with the browser session, and with this launch (the secret is new each time).
+      'set-cookie': `${site.cookieName}=${site.token}; Path=/; HttpOnly; SameSite=Strict`,
+    },
+  );
 }

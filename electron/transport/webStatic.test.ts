@@ -37,7 +37,11 @@ describe('web static files', () => {
     const root = builtRenderer();
     const js = await get(root, '/assets/app.js');
     expect(js).toMatchObject({ status: 200, body: '1' });
-    expect(js.headers).toMatchObject({ 'content-security-policy': CSP, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' });
+    expect(js.headers).toMatchObject({
+      'content-security-policy': CSP,
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+    });
     server!.close();
     const route = await get(root, '/backups');
     expect(route).toMatchObject({ status: 200, body: '<title>x</title>' });

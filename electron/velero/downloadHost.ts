@@ -63,9 +63,10 @@ export function hostRule(bsl: StoreLocation): HostRule | { problem: string } {
   // string belongs counts as absent (a clear refusal below), never a TypeError.
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const rawConfig: unknown = bsl.spec?.config;
-  const config: Record<string, string> = rawConfig && typeof rawConfig === 'object' && !Array.isArray(rawConfig)
-    ? Object.fromEntries(Object.entries(rawConfig).filter((e): e is [string, string] => typeof e[1] === 'string'))
-    : {};
+  const config: Record<string, string> =
+    rawConfig && typeof rawConfig === 'object' && !Array.isArray(rawConfig)
+      ? Object.fromEntries(Object.entries(rawConfig).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      : {};
   const provider = (str(bsl.spec?.provider) ?? '').replace(/^velero\.io\//, '').toLowerCase();
   const bucket = str(typeof bsl.spec?.objectStorage === 'object' ? bsl.spec?.objectStorage?.bucket : undefined);
   if (provider === 'aws') {
@@ -79,7 +80,8 @@ export function hostRule(bsl: StoreLocation): HostRule | { problem: string } {
   if (provider === 'gcp') {
     return {
       accepts: 'storage.googleapis.com (Google Cloud Storage)',
-      matches: (u) => u.protocol === 'https:' && (u.hostname === 'storage.googleapis.com' || (!!bucket && u.hostname === `${bucket.toLowerCase()}.storage.googleapis.com`)),
+      matches: (u) =>
+        u.protocol === 'https:' && (u.hostname === 'storage.googleapis.com' || (!!bucket && u.hostname === `${bucket.toLowerCase()}.storage.googleapis.com`)),
     };
   }
   if (provider === 'azure') {

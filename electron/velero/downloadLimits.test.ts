@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { collect, limitFor, outputCap } from './downloadLimits.js';
 
 const run = async (chunks: string[], limit: Parameters<typeof outputCap>[0], stop?: () => void) =>
-  (await collect(Readable.from(chunks.map((c) => Buffer.from(c))).pipe(outputCap(limit, 'backup log of b1', { stop, cli: 'velero backup logs b1 -n velero' })))).toString();
+  (
+    await collect(Readable.from(chunks.map((c) => Buffer.from(c))).pipe(outputCap(limit, 'backup log of b1', { stop, cli: 'velero backup logs b1 -n velero' })))
+  ).toString();
 
 describe('download limits', () => {
   it('per kind: logs are truncated, documents refused, contents streamed', () => {
@@ -24,8 +26,12 @@ describe('download limits', () => {
   });
 
   it('a log over the byte cap is cut at the last whole line within it (or inside a giant line)', async () => {
-    expect(await run(['aaaa\nbbbb\ncccc\n'], { mode: 'truncate', maxBytes: 12, maxLines: 100, maxCompressed: 100 })).toMatch(/^aaaa\nbbbb\n\[Lifeboat: log truncated at 2 lines/);
-    expect(await run(['x'.repeat(50)], { mode: 'truncate', maxBytes: 8, maxLines: 100, maxCompressed: 100 })).toMatch(/^x{8}\n\[Lifeboat: log truncated at 1 lines/);
+    expect(await run(['aaaa\nbbbb\ncccc\n'], { mode: 'truncate', maxBytes: 12, maxLines: 100, maxCompressed: 100 })).toMatch(
+      /^aaaa\nbbbb\n\[Lifeboat: log truncated at 2 lines/,
+    );
+    expect(await run(['x'.repeat(50)], { mode: 'truncate', maxBytes: 8, maxLines: 100, maxCompressed: 100 })).toMatch(
+      /^x{8}\n\[Lifeboat: log truncated at 1 lines/,
+    );
   });
 
   it('a document over its cap is an error that says what and how big', async () => {

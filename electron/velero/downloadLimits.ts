@@ -28,7 +28,8 @@ export interface DownloadLimit {
 /** The limit for a download kind; undefined for BackupContents (streamed, never held in memory). */
 export function limitFor(kind: string): DownloadLimit | undefined {
   if (kind === 'BackupContents') return undefined;
-  if (kind === 'BackupLog' || kind === 'RestoreLog') return { mode: 'truncate', maxBytes: LOG_MAX_BYTES, maxLines: LOG_MAX_LINES, maxCompressed: LOG_MAX_BYTES };
+  if (kind === 'BackupLog' || kind === 'RestoreLog')
+    return { mode: 'truncate', maxBytes: LOG_MAX_BYTES, maxLines: LOG_MAX_LINES, maxCompressed: LOG_MAX_BYTES };
   return { mode: 'refuse', maxBytes: DOC_MAX_BYTES, maxCompressed: DOC_MAX_BYTES };
 }
 

@@ -40,7 +40,11 @@ describe('DownloadRequests (one flow for backups and restore)', () => {
   it('times out as TOOL_TIMEOUT naming the storage location, and still cleans up', async () => {
     const { k, writes } = kube(() => undefined);
     const err = await new DownloadRequests(k, { pollMs: 5 }).presignedUrl(target, 100).catch((e) => e);
-    expect(err).toMatchObject({ code: 'TOOL_TIMEOUT', message: expect.stringMatching(/backup log of b/), hint: expect.stringContaining('storage location "default"') });
+    expect(err).toMatchObject({
+      code: 'TOOL_TIMEOUT',
+      message: expect.stringMatching(/backup log of b/),
+      hint: expect.stringContaining('storage location "default"'),
+    });
     expect(writes.some((w) => w.startsWith('DELETE'))).toBe(true);
   });
 

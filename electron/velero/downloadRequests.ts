@@ -86,7 +86,12 @@ export class DownloadRequests implements UrlSource {
   }
 
   location(t: DownloadTarget): Promise<StoreLocation> {
-    return locationOf((plural, name) => this.kube.getOrUndefined(`${base(t.veleroNamespace)}/${plural}/${encodeURIComponent(name)}`), t.kind, t.name, t.location);
+    return locationOf(
+      (plural, name) => this.kube.getOrUndefined(`${base(t.veleroNamespace)}/${plural}/${encodeURIComponent(name)}`),
+      t.kind,
+      t.name,
+      t.location,
+    );
   }
 
   async presignedUrl(t: DownloadTarget, timeoutMs: number): Promise<string> {
@@ -111,8 +116,24 @@ export class DownloadRequests implements UrlSource {
         const timer = setTimeout(() => done(timedOut(t, name, timeoutMs)), timeoutMs);
         stops.push(() => clearTimeout(timer));
         const read = () => this.kube.getOrUndefined<Dr>(`${list}/${name}`).then((o) => o?.status?.downloadURL && done(null, o.status.downloadURL));
-        if (this.opts.kc) stops.push(this.watch(t.veleroNamespace, name, read, (url) => done(null, url), (e) => done(e)));
-        else stops.push(this.poll(read, (e) => done(e), () => settled));
+        if (this.opts.kc)
+          stops.push(
+            this.watch(
+              t.veleroNamespace,
+              name,
+              read,
+              (url) => done(null, url),
+              (e) => done(e),
+            ),
+          );
+        else
+          stops.push(
+            this.poll(
+              read,
+              (e) => done(e),
+              () => settled,
+            ),
+          );
       });
     } finally {
       for (const stop of stops) stop();
@@ -125,12 +146,17 @@ export class DownloadRequests implements UrlSource {
     let abort: AbortController | undefined;
     let stopped = false;
     new Watch(this.opts.kc!)
-      .watch(`${base(ns)}/downloadrequests`, { fieldSelector: `metadata.name=${name}` }, (_type, obj) => {
-        const url = (obj as Dr)?.status?.downloadURL;
-        if (url) found(url);
-      }, (err) => {
-        if (err && !stopped) void read().catch(() => {});
-      })
+      .watch(
+        `${base(ns)}/downloadrequests`,
+        { fieldSelector: `metadata.name=${name}` },
+        (_type, obj) => {
+          const url = (obj as Dr)?.status?.downloadURL;
+          if (url) found(url);
+        },
+        (err) => {
+          if (err && !stopped) void read().catch(() => {});
+        },
+      )
       .then((ac) => {
         abort = ac;
         if (stopped) ac.abort();

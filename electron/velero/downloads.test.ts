@@ -4,7 +4,9 @@ import type { UrlSource } from './downloadRequests.js';
 import { downloadLines, downloadText, openDownload } from './downloads.js';
 
 const target = { veleroNamespace: 'velero', kind: 'BackupLog' as const, name: 'instance-abc', location: 'default' };
-const source = (url = 'http://minio.velero.svc:9000/velero/backups/instance-abc/instance-abc-logs.gz?X-Amz-Signature=x'): UrlSource => ({ presignedUrl: async () => url });
+const source = (url = 'http://minio.velero.svc:9000/velero/backups/instance-abc/instance-abc-logs.gz?X-Amz-Signature=x'): UrlSource => ({
+  presignedUrl: async () => url,
+});
 const respond = (status: number, body?: Buffer) => (async () => new Response(body ? new Uint8Array(body) : null, { status })) as unknown as typeof fetch;
 
 describe('downloads', () => {
@@ -59,7 +61,9 @@ describe('downloads', () => {
   it('a log beyond 500,000 lines is cut there with a marker saying so', async () => {
     const lines = await downloadLines(source(), target, { fetchImpl: respond(200, gzipSync('level=info msg=x\n'.repeat(600_000))) });
     expect(lines).toHaveLength(500_001);
-    expect(lines[500_000]).toBe('[Lifeboat: log truncated at 500,000 lines / 8.1 MiB; the rest is not shown. The whole log: velero backup logs instance-abc -n velero]');
+    expect(lines[500_000]).toBe(
+      '[Lifeboat: log truncated at 500,000 lines / 8.1 MiB; the rest is not shown. The whole log: velero backup logs instance-abc -n velero]',
+    );
   });
 
   it('a log beyond 64 MiB is cut at 64 MiB with a marker', async () => {
@@ -71,13 +75,21 @@ describe('downloads', () => {
 
   it('a body bigger than the limit as sent (Content-Length, or counted) is refused', async () => {
     const big = (async () => new Response('x', { status: 200, headers: { 'content-length': String(1 << 30) } })) as unknown as typeof fetch;
-    expect(await downloadText(source(), { ...target, kind: 'BackupResourceList' }, { fetchImpl: big }).catch((e) => e)).toMatchObject({ code: 'STORAGE_INVALID', message: expect.stringMatching(/as stored, compressed/) });
+    expect(await downloadText(source(), { ...target, kind: 'BackupResourceList' }, { fetchImpl: big }).catch((e) => e)).toMatchObject({
+      code: 'STORAGE_INVALID',
+      message: expect.stringMatching(/as stored, compressed/),
+    });
     const noLength = (async () => new Response(new Uint8Array(33 << 20), { status: 200 })) as unknown as typeof fetch;
-    expect(await downloadText(source(), { ...target, kind: 'BackupResourceList' }, { fetchImpl: noLength }).catch((e) => e)).toMatchObject({ code: 'STORAGE_INVALID' });
+    expect(await downloadText(source(), { ...target, kind: 'BackupResourceList' }, { fetchImpl: noLength }).catch((e) => e)).toMatchObject({
+      code: 'STORAGE_INVALID',
+    });
   });
 
-  it('a URL that is not the storage location\'s store is refused before it is fetched, and redirects are not followed', async () => {
-    const location = vi.fn(async () => ({ metadata: { name: 'default' }, spec: { provider: 'aws', objectStorage: { bucket: 'velero' }, config: { s3Url: 'http://127.0.0.1:39000' } } }));
+  it("a URL that is not the storage location's store is refused before it is fetched, and redirects are not followed", async () => {
+    const location = vi.fn(async () => ({
+      metadata: { name: 'default' },
+      spec: { provider: 'aws', objectStorage: { bucket: 'velero' }, config: { s3Url: 'http://127.0.0.1:39000' } },
+    }));
     const f = vi.fn(respond(200, gzipSync('ok\n')));
     const evil: UrlSource = { presignedUrl: async () => 'http://169.254.169.254/latest/meta-data/iam', location };
     const err = await downloadText(evil, target, { fetchImpl: f as unknown as typeof fetch }).catch((e) => e);
@@ -88,6 +100,9 @@ describe('downloads', () => {
     expect(await downloadText(good, target, { fetchImpl: f as unknown as typeof fetch })).toBe('ok\n');
     expect(f).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ redirect: 'manual' }));
     const moved = (async () => new Response(null, { status: 302, headers: { location: 'http://169.254.169.254/' } })) as unknown as typeof fetch;
-    expect(await openDownload(good, target, { fetchImpl: moved }).catch((e) => e)).toMatchObject({ code: 'STORAGE_UNREACHABLE', message: expect.stringMatching(/HTTP 302/) });
+    expect(await openDownload(good, target, { fetchImpl: moved }).catch((e) => e)).toMatchObject({
+      code: 'STORAGE_UNREACHABLE',
+      message: expect.stringMatching(/HTTP 302/),
+    });
   });
 });

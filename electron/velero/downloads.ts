@@ -85,7 +85,9 @@ async function fetchChecked(source: UrlSource, t: DownloadTarget, opts: Download
     throw new LifeboatError(
       'STORAGE_UNREACHABLE',
       `The backup storage at ${hostOf(url)} answered HTTP ${res.status} for the ${what}.`,
-      res.status === 403 ? `The signed URL was refused: check the clock of this machine and the storage location's credentials. ${publicUrlFix(t.location, t.veleroNamespace)}` : 'Check the storage location and its credentials under Setup, then try again.',
+      res.status === 403
+        ? `The signed URL was refused: check the clock of this machine and the storage location's credentials. ${publicUrlFix(t.location, t.veleroNamespace)}`
+        : 'Check the storage location and its credentials under Setup, then try again.',
       { host: hostOf(url), status: res.status },
     );
   }
@@ -101,7 +103,12 @@ export async function downloadBuffer(source: UrlSource, t: DownloadTarget, opts:
   const what = `${t.kind} of ${t.name}`;
   const res = await fetchChecked(source, t, { ...opts, optional: true }, what);
   if (!res) return undefined;
-  const cli = t.kind === 'RestoreLog' ? `velero restore logs ${t.name} -n ${t.veleroNamespace}` : t.kind === 'BackupLog' ? `velero backup logs ${t.name} -n ${t.veleroNamespace}` : undefined;
+  const cli =
+    t.kind === 'RestoreLog'
+      ? `velero restore logs ${t.name} -n ${t.veleroNamespace}`
+      : t.kind === 'BackupLog'
+        ? `velero backup logs ${t.name} -n ${t.veleroNamespace}`
+        : undefined;
   return readCapped(res, t.kind, what, cli);
 }
 
@@ -123,7 +130,12 @@ export async function openDownload(source: UrlSource, t: DownloadTarget, opts: D
   }
   const counted = compressedCap(limit, what);
   const gunzip = createGunzip();
-  const cli = t.kind === 'BackupLog' ? `velero backup logs ${t.name} -n ${t.veleroNamespace}` : t.kind === 'RestoreLog' ? `velero restore logs ${t.name} -n ${t.veleroNamespace}` : undefined;
+  const cli =
+    t.kind === 'BackupLog'
+      ? `velero backup logs ${t.name} -n ${t.veleroNamespace}`
+      : t.kind === 'RestoreLog'
+        ? `velero restore logs ${t.name} -n ${t.veleroNamespace}`
+        : undefined;
   let stopped = false;
   const capped = outputCap(limit, what, {
     cli,
@@ -152,7 +164,11 @@ export async function downloadText(source: UrlSource, t: DownloadTarget, opts: D
     for await (const c of s) chunks.push(c as Buffer);
   } catch (err) {
     if (err instanceof LifeboatError) throw err;
-    throw new LifeboatError('STORAGE_UNREACHABLE', `The ${words(t.kind)} of ${t.name} could not be read: ${(err as Error).message}.`, 'The file in the store may be damaged or the connection dropped. Try again.');
+    throw new LifeboatError(
+      'STORAGE_UNREACHABLE',
+      `The ${words(t.kind)} of ${t.name} could not be read: ${(err as Error).message}.`,
+      'The file in the store may be damaged or the connection dropped. Try again.',
+    );
   }
   return Buffer.concat(chunks).toString('utf8');
 }

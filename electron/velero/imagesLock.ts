@@ -62,7 +62,13 @@ export function parseUpstream(ref: string): UpstreamParts {
 
 /** Is this entry pinned (a real index digest and every lock platform's digest)? */
 export function isPinned(e: ImageLockEntry | undefined): e is ImageLockEntry & { digest: string } {
-  return !!e && !e.placeholder && typeof e.digest === 'string' && DIGEST.test(e.digest) && LOCK_PLATFORMS.every((p) => typeof e.platforms?.[p] === 'string' && DIGEST.test(e.platforms[p]));
+  return (
+    !!e &&
+    !e.placeholder &&
+    typeof e.digest === 'string' &&
+    DIGEST.test(e.digest) &&
+    LOCK_PLATFORMS.every((p) => typeof e.platforms?.[p] === 'string' && DIGEST.test(e.platforms[p]))
+  );
 }
 
 /** The lock entry for an upstream image (repository "velero/velero", tag), matched on its upstream reference. */
@@ -79,9 +85,7 @@ export function lockEntry(lock: ImagesLock, img: { repository: string; tag: stri
   return undefined;
 }
 
-export type ImagePin =
-  | { pinned: true; digest: string; platforms: Record<string, string> }
-  | { pinned: false; reason: string };
+export type ImagePin = { pinned: true; digest: string; platforms: Record<string, string> } | { pinned: false; reason: string };
 
 /** What Lifeboat may trust for this image: its pinned digests, or why it has none. */
 export function pinFor(lock: ResolvedImagesLock | ImagesLock, img: { repository: string; tag: string }): ImagePin {
@@ -89,13 +93,19 @@ export function pinFor(lock: ResolvedImagesLock | ImagesLock, img: { repository:
   if (override) return { pinned: false, reason: override };
   const found = lockEntry(lock, img);
   if (!found) return { pinned: false, reason: `${img.repository}:${img.tag} is not in Lifeboat's images lock: checked and installed by tag.` };
-  if (!isPinned(found.entry)) return { pinned: false, reason: `The images lock has no digest for ${img.repository}:${img.tag} yet (placeholder; unverified build): checked and installed by tag.` };
+  if (!isPinned(found.entry))
+    return {
+      pinned: false,
+      reason: `The images lock has no digest for ${img.repository}:${img.tag} yet (placeholder; unverified build): checked and installed by tag.`,
+    };
   return { pinned: true, digest: found.entry.digest, platforms: found.entry.platforms as Record<string, string> };
 }
 
 /** One line per image of the lock that is not pinned. */
 export function imagePlaceholders(lock: ImagesLock): string[] {
-  return Object.entries(lock.images ?? {}).filter(([, e]) => !isPinned(e)).map(([name, e]) => `image ${name} (${e.upstream}) has no pinned digest`);
+  return Object.entries(lock.images ?? {})
+    .filter(([, e]) => !isPinned(e))
+    .map(([name, e]) => `image ${name} (${e.upstream}) has no pinned digest`);
 }
 
 export interface ResolvedImagesLock extends ImagesLock {
@@ -110,6 +120,10 @@ export interface ResolvedImagesLock extends ImagesLock {
  */
 export function imagesLockFor(env: NodeJS.ProcessEnv = process.env): ResolvedImagesLock {
   if (env.LIFEBOAT_IMAGES_LOCK) return JSON.parse(readFileSync(env.LIFEBOAT_IMAGES_LOCK, 'utf8')) as ImagesLock;
-  if (env.LIFEBOAT_IMAGES_DIR) return { ...defaultImagesLock, unenforced: 'LIFEBOAT_IMAGES_DIR points Lifeboat at other image archives, so the images lock is not enforced: checked and installed by tag.' };
+  if (env.LIFEBOAT_IMAGES_DIR)
+    return {
+      ...defaultImagesLock,
+      unenforced: 'LIFEBOAT_IMAGES_DIR points Lifeboat at other image archives, so the images lock is not enforced: checked and installed by tag.',
+    };
   return defaultImagesLock;
 }

@@ -75,8 +75,16 @@ export function requiredImages(veleroVersion: string, provider: StorageProvider)
   const tag = veleroVersion.startsWith('v') ? veleroVersion : `v${veleroVersion}`;
   const plugin = pluginFor(provider);
   return [
-    { repository: 'velero/velero', tag, role: 'Velero server, node-agent, restore helper and repository maintenance jobs (since v1.16 they all use the server image)' },
-    { repository: PLUGIN_REPO[plugin], tag: tags[plugin], role: `Object-store plugin for ${provider === 'nfs' || provider === 'hostpath' ? "KOTS's MinIO file-system store" : provider}` },
+    {
+      repository: 'velero/velero',
+      tag,
+      role: 'Velero server, node-agent, restore helper and repository maintenance jobs (since v1.16 they all use the server image)',
+    },
+    {
+      repository: PLUGIN_REPO[plugin],
+      tag: tags[plugin],
+      role: `Object-store plugin for ${provider === 'nfs' || provider === 'hostpath' ? "KOTS's MinIO file-system store" : provider}`,
+    },
   ];
 }
 
@@ -145,9 +153,12 @@ export function installArgs(o: InstallOptions): string[] {
   };
   const args = [
     'install',
-    '--namespace', o.namespace ?? 'velero',
-    '--image', ref(images[0]),
-    '--plugins', images.slice(1).map(ref).join(','),
+    '--namespace',
+    o.namespace ?? 'velero',
+    '--image',
+    ref(images[0]),
+    '--plugins',
+    images.slice(1).map(ref).join(','),
     '--no-default-backup-location',
     '--no-secret',
     ...fsBackupFlags(o.veleroVersion),
@@ -174,7 +185,15 @@ export function parseInstallOutput(text: string): InstallLine[] {
     const m = /^([A-Za-z]+)\/([^:\s]+): (.+)$/.exec(raw.trim());
     if (!m) continue;
     const what = m[3].toLowerCase();
-    const result: InstallLine['result'] = what.startsWith('attempting') ? 'attempting' : what.startsWith('created') ? 'created' : what.includes('already exists') ? 'exists' : what.startsWith('applied') ? 'applied' : 'other';
+    const result: InstallLine['result'] = what.startsWith('attempting')
+      ? 'attempting'
+      : what.startsWith('created')
+        ? 'created'
+        : what.includes('already exists')
+          ? 'exists'
+          : what.startsWith('applied')
+            ? 'applied'
+            : 'other';
     out.push({ kind: m[1], name: m[2], result });
   }
   return out;

@@ -34,7 +34,12 @@ const partial: VeleroBackup = {
     name: 'sample-app-m4q9z',
     namespace: 'velero',
     generateName: 'sample-app-',
-    annotations: { 'kots.io/snapshot-trigger': 'manual', 'kots.io/app-id': '2ab3c', 'kots.io/app-sequence': '7', 'kots.io/snapshot-requested': '2026-11-24T02:00:00Z' },
+    annotations: {
+      'kots.io/snapshot-trigger': 'manual',
+      'kots.io/app-id': '2ab3c',
+      'kots.io/app-sequence': '7',
+      'kots.io/snapshot-requested': '2026-11-24T02:00:00Z',
+    },
   },
   spec: { labelSelector: { matchLabels: { 'kots.io/app-slug': 'sample-app' } }, includedNamespaces: ['sample-app'] },
   status: { phase: 'InProgress' },
@@ -130,6 +135,8 @@ describe('helpers', () => {
 
   it('selector text reads like kubectl', () => {
     expect(selectorText(undefined)).toBeUndefined();
-    expect(selectorText({ matchLabels: { 'kots.io/app-slug': 'sample-app' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'db'] }] })).toBe('kots.io/app-slug=sample-app, tier in (web, db)');
+    expect(
+      selectorText({ matchLabels: { 'kots.io/app-slug': 'sample-app' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['web', 'db'] }] }),
+    ).toBe('kots.io/app-slug=sample-app, tier in (web, db)');
   });
 });

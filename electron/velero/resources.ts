@@ -279,7 +279,10 @@ export class VeleroWatch {
     const delay = Math.min(30_000, base * 2 ** Math.min(f.failures - 1, 5));
     f.retry = setTimeout(() => {
       if (this.stopped || !this.feeds.includes(f)) return;
-      void f.informer.stop().catch(() => {}).then(() => this.attempt(f));
+      void f.informer
+        .stop()
+        .catch(() => {})
+        .then(() => this.attempt(f));
     }, delay);
     f.retry.unref?.();
   }
@@ -293,14 +296,21 @@ export type VeleroWriteApi = Pick<KubeRest, 'post'>;
 
 /** `velero backup delete` without the CLI: a DeleteBackupRequest labelled with the backup's name and uid. */
 export async function requestBackupDeletion(api: VeleroWriteApi, b: VeleroBackup): Promise<string> {
-  const created = await api.post<{ metadata?: { name?: string } } | undefined>(`/apis/velero.io/v1/namespaces/${encodeURIComponent(b.metadata.namespace)}/deletebackuprequests`, {
-    apiVersion: 'velero.io/v1',
-    kind: 'DeleteBackupRequest',
-    metadata: {
-      generateName: `${b.metadata.name.slice(0, 200)}-`,
-      labels: { 'velero.io/backup-name': labelValue(b.metadata.name), ...(b.metadata.uid ? { 'velero.io/backup-uid': b.metadata.uid } : {}), 'app.kubernetes.io/managed-by': 'lifeboat' },
+  const created = await api.post<{ metadata?: { name?: string } } | undefined>(
+    `/apis/velero.io/v1/namespaces/${encodeURIComponent(b.metadata.namespace)}/deletebackuprequests`,
+    {
+      apiVersion: 'velero.io/v1',
+      kind: 'DeleteBackupRequest',
+      metadata: {
+        generateName: `${b.metadata.name.slice(0, 200)}-`,
+        labels: {
+          'velero.io/backup-name': labelValue(b.metadata.name),
+          ...(b.metadata.uid ? { 'velero.io/backup-uid': b.metadata.uid } : {}),
+          'app.kubernetes.io/managed-by': 'lifeboat',
+        },
+      },
+      spec: { backupName: b.metadata.name },
     },
-    spec: { backupName: b.metadata.name },
-  });
+  );
   return created?.metadata?.name ?? '';
 }

@@ -12,7 +12,9 @@ function fakeApi(answerAfter: number | null) {
     },
     get: async () => {
       gets++;
-      return answerAfter !== null && gets > answerAfter ? { status: { phase: 'Processed', serverVersion: 'v1.18.3', plugins: [{ name: 'velero.io/aws', kind: 'ObjectStore' }] } } : { status: { phase: 'New' } };
+      return answerAfter !== null && gets > answerAfter
+        ? { status: { phase: 'Processed', serverVersion: 'v1.18.3', plugins: [{ name: 'velero.io/aws', kind: 'ObjectStore' }] } }
+        : { status: { phase: 'New' } };
     },
     delete: async (p: string) => {
       deleted.push(p.split('/').at(-1)!);
@@ -34,6 +36,9 @@ describe('requestServerStatus', () => {
 
   it('times out with a reason when the server never answers', async () => {
     const { api } = fakeApi(null);
-    await expect(requestServerStatus(api, 'velero', { timeoutMs: 50, intervalMs: 5 })).rejects.toMatchObject({ code: 'TOOL_TIMEOUT', message: expect.stringMatching(/did not answer a ServerStatusRequest/) });
+    await expect(requestServerStatus(api, 'velero', { timeoutMs: 50, intervalMs: 5 })).rejects.toMatchObject({
+      code: 'TOOL_TIMEOUT',
+      message: expect.stringMatching(/did not answer a ServerStatusRequest/),
+    });
   });
 });

@@ -15,7 +15,8 @@ export interface ServerStatus {
   plugins: Array<{ name: string; kind: string }>;
 }
 
-const path = (namespace: string, name?: string) => `/apis/velero.io/v1/namespaces/${encodeURIComponent(namespace)}/serverstatusrequests${name ? `/${encodeURIComponent(name)}` : ''}`;
+const path = (namespace: string, name?: string) =>
+  `/apis/velero.io/v1/namespaces/${encodeURIComponent(namespace)}/serverstatusrequests${name ? `/${encodeURIComponent(name)}` : ''}`;
 
 export async function requestServerStatus(api: StatusApi, namespace: string, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<ServerStatus> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -31,9 +32,16 @@ export async function requestServerStatus(api: StatusApi, namespace: string, opt
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      const obj = await api.get<{ status?: { phase?: string; serverVersion?: string; plugins?: Array<{ name: string; kind: string }> } }>(path(namespace, name));
+      const obj = await api.get<{ status?: { phase?: string; serverVersion?: string; plugins?: Array<{ name: string; kind: string }> } }>(
+        path(namespace, name),
+      );
       if (obj?.status?.phase === 'Processed') {
-        if (!obj.status.serverVersion) throw new LifeboatError('TOOL_OUTPUT_INVALID', 'The Velero server processed the status request but reported no version.', 'Check the Velero server logs.');
+        if (!obj.status.serverVersion)
+          throw new LifeboatError(
+            'TOOL_OUTPUT_INVALID',
+            'The Velero server processed the status request but reported no version.',
+            'Check the Velero server logs.',
+          );
         return { serverVersion: obj.status.serverVersion, plugins: obj.status.plugins ?? [] };
       }
       if (Date.now() >= deadline) {

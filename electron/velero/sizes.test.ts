@@ -18,14 +18,26 @@ describe('backup sizes: reading the store', () => {
   it('uses the location config and its credential Secret (or cloud-credentials)', async () => {
     const seen: string[] = [];
     const got = await storeAccess(
-      bsl({ provider: 'aws', objectStorage: { bucket: 'b', prefix: '/lab/', caCert: Buffer.from('PEM').toString('base64') } as never, config: { region: 'eu-1', s3Url: 'https://minio:9000', s3ForcePathStyle: 'true' } }),
+      bsl({
+        provider: 'aws',
+        objectStorage: { bucket: 'b', prefix: '/lab/', caCert: Buffer.from('PEM').toString('base64') } as never,
+        config: { region: 'eu-1', s3Url: 'https://minio:9000', s3ForcePathStyle: 'true' },
+      }),
       async (ns, name) => {
         seen.push(`${ns}/${name}`);
         return { cloud: '[default]\naws_access_key_id=AK\naws_secret_access_key=SK\n' };
       },
     );
     expect(seen).toEqual(['velero/cloud-credentials']);
-    expect('access' in got && got.access).toMatchObject({ bucket: 'b', prefix: 'lab/', endpoint: 'https://minio:9000', region: 'eu-1', forcePathStyle: true, caPem: 'PEM', credentials: { accessKeyId: 'AK' } });
+    expect('access' in got && got.access).toMatchObject({
+      bucket: 'b',
+      prefix: 'lab/',
+      endpoint: 'https://minio:9000',
+      region: 'eu-1',
+      forcePathStyle: true,
+      caPem: 'PEM',
+      credentials: { accessKeyId: 'AK' },
+    });
   });
 
   it('says why when it cannot: other providers, no credentials', async () => {
@@ -42,7 +54,9 @@ describe('backup sizes: reading the store', () => {
       return { cloud: '[default]\naws_access_key_id=AK\naws_secret_access_key=SK\n', k: '[default]\naws_access_key_id=AK\naws_secret_access_key=SK\n' };
     };
     const other = await storeAccess(bsl({ provider: 'aws', objectStorage: { bucket: 'b' }, credential: { name: 'kotsadm-authstring', key: 'cloud' } }), read);
-    expect('reason' in other && other.reason).toMatch(/names credential Secret velero\/kotsadm-authstring.*only with the Secret KOTS and Velero install \(cloud-credentials/);
+    expect('reason' in other && other.reason).toMatch(
+      /names credential Secret velero\/kotsadm-authstring.*only with the Secret KOTS and Velero install \(cloud-credentials/,
+    );
     const key = await storeAccess(bsl({ provider: 'aws', objectStorage: { bucket: 'b' }, credential: { name: 'cloud-credentials', key: 'k' } }), read);
     expect('reason' in key && key.reason).toMatch(/key "k"/);
     expect(seen).toEqual([]);
@@ -51,9 +65,20 @@ describe('backup sizes: reading the store', () => {
   });
 
   it('explains listing errors in words', () => {
-    const a = { location: 'default', bucket: 'b', prefix: '', endpoint: 'http://minio.minio:9000', region: 'us-east-1', forcePathStyle: true, insecureSkipTLSVerify: false, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } };
+    const a = {
+      location: 'default',
+      bucket: 'b',
+      prefix: '',
+      endpoint: 'http://minio.minio:9000',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      insecureSkipTLSVerify: false,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    };
     expect(explainStoreError(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), a)).toMatch(/does not resolve from this computer/);
-    expect(explainStoreError(Object.assign(new Error('x'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), a)).toMatch(/refused the storage location's credentials/);
+    expect(explainStoreError(Object.assign(new Error('x'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }), a)).toMatch(
+      /refused the storage location's credentials/,
+    );
     expect(explainStoreError(Object.assign(new Error('self-signed certificate'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), a)).toMatch(/not trusted/);
   });
 });
@@ -62,8 +87,18 @@ describe('backup sizes: what the list shows', () => {
   const backup = (phase: string) => ({ metadata: { name: 'b1', namespace: 'velero', uid: 'u1' }, spec: { storageLocation: 'default' }, status: { phase } });
   it('says why there is no size, and reads again after the location spec changes (not its status)', async () => {
     const changes: Array<string[] | 'all'> = [];
-    let loc: BackupStorageLocation = { metadata: { name: 'default', namespace: 'velero', resourceVersion: '1' }, spec: { provider: 'velero.io/gcp', objectStorage: { bucket: 'b' } } };
-    const sizes = new BackupSizes({ dataDir: mkdtempSync(join(tmpdir(), 'lb-sizes-')), location: () => loc, readSecret: async () => ({}), backups: () => [backup('Completed') as never], onChange: (n) => changes.push(n), delayMs: 1 });
+    let loc: BackupStorageLocation = {
+      metadata: { name: 'default', namespace: 'velero', resourceVersion: '1' },
+      spec: { provider: 'velero.io/gcp', objectStorage: { bucket: 'b' } },
+    };
+    const sizes = new BackupSizes({
+      dataDir: mkdtempSync(join(tmpdir(), 'lb-sizes-')),
+      location: () => loc,
+      readSecret: async () => ({}),
+      backups: () => [backup('Completed') as never],
+      onChange: (n) => changes.push(n),
+      delayMs: 1,
+    });
     expect(sizes.info(backup('InProgress') as never).note).toMatch(/once the backup has finished/);
     expect(sizes.info(backup('FailedValidation') as never).note).toMatch(/refused this backup/);
     expect(sizes.info(backup('Completed') as never).note).toMatch(/Reading the size/);

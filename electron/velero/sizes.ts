@@ -55,7 +55,11 @@ export function parseAwsCredentials(text: string, profile = 'default'): StoreAcc
     if (kv && current === profile) out[kv[1].toLowerCase()] = kv[2].trim();
   }
   if (!out.aws_access_key_id || !out.aws_secret_access_key) return undefined;
-  return { accessKeyId: out.aws_access_key_id, secretAccessKey: out.aws_secret_access_key, ...(out.aws_session_token ? { sessionToken: out.aws_session_token } : {}) };
+  return {
+    accessKeyId: out.aws_access_key_id,
+    secretAccessKey: out.aws_secret_access_key,
+    ...(out.aws_session_token ? { sessionToken: out.aws_session_token } : {}),
+  };
 }
 
 const S3_PROVIDERS = new Set(['aws', 'velero.io/aws']);
@@ -67,7 +71,10 @@ export const VELERO_CREDENTIALS_KEY = 'cloud';
 export async function storeAccess(bsl: BackupStorageLocation, readSecret: SecretReader): Promise<{ access: StoreAccess } | { reason: string }> {
   const name = bsl.metadata.name;
   const provider = bsl.spec?.provider ?? '';
-  if (!S3_PROVIDERS.has(provider)) return { reason: `Storage location "${name}" uses ${provider || 'an unknown provider'}; Lifeboat reads backup sizes only from S3 and S3-compatible stores.` };
+  if (!S3_PROVIDERS.has(provider))
+    return {
+      reason: `Storage location "${name}" uses ${provider || 'an unknown provider'}; Lifeboat reads backup sizes only from S3 and S3-compatible stores.`,
+    };
   const bucket = bsl.spec?.objectStorage?.bucket;
   if (!bucket) return { reason: `Storage location "${name}" names no bucket.` };
   const cfg = bsl.spec?.config ?? {};
@@ -86,12 +93,18 @@ export async function storeAccess(bsl: BackupStorageLocation, readSecret: Secret
   try {
     data = await readSecret(bsl.metadata.namespace, secretName);
   } catch (e) {
-    return { reason: `The credentials of storage location "${name}" (Secret ${bsl.metadata.namespace}/${secretName}) could not be read: ${(e as Error).message.split('\n')[0]}.` };
+    return {
+      reason: `The credentials of storage location "${name}" (Secret ${bsl.metadata.namespace}/${secretName}) could not be read: ${(e as Error).message.split('\n')[0]}.`,
+    };
   }
   const file = data?.[secretKey];
-  if (!file) return { reason: `Secret ${bsl.metadata.namespace}/${secretName} has no key "${secretKey}" with the store's credentials (instance roles are not usable from this machine).` };
+  if (!file)
+    return {
+      reason: `Secret ${bsl.metadata.namespace}/${secretName} has no key "${secretKey}" with the store's credentials (instance roles are not usable from this machine).`,
+    };
   const credentials = parseAwsCredentials(file, cfg.profile || 'default');
-  if (!credentials) return { reason: `Secret ${bsl.metadata.namespace}/${secretName} key "${secretKey}" holds no access key for profile "${cfg.profile || 'default'}".` };
+  if (!credentials)
+    return { reason: `Secret ${bsl.metadata.namespace}/${secretName} key "${secretKey}" holds no access key for profile "${cfg.profile || 'default'}".` };
   const caB64 = (bsl.spec?.objectStorage as { caCert?: string } | undefined)?.caCert;
   return {
     access: {
@@ -118,7 +131,12 @@ export function s3ClientFor(a: StoreAccess): S3Client {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 5000,
       requestTimeout: 20_000,
-      httpsAgent: new Agent({ keepAlive: true, maxSockets: 4, ...(a.caPem ? { ca: a.caPem } : {}), ...(a.insecureSkipTLSVerify ? { rejectUnauthorized: false } : {}) }),
+      httpsAgent: new Agent({
+        keepAlive: true,
+        maxSockets: 4,
+        ...(a.caPem ? { ca: a.caPem } : {}),
+        ...(a.insecureSkipTLSVerify ? { rejectUnauthorized: false } : {}),
+      }),
     }),
   });
 }
@@ -130,8 +148,10 @@ export function explainStoreError(err: unknown, a: StoreAccess): string {
   const where = a.endpoint ?? `s3.${a.region}.amazonaws.com`;
   if (/ENOTFOUND|EAI_AGAIN/.test(code)) return `${where} does not resolve from this computer (it may be an address inside the cluster's network).`;
   if (/ECONNREFUSED|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|TimeoutError/.test(code)) return `${where} cannot be reached from this computer (${code}).`;
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code) || /certificate/i.test(e.message ?? '')) return `The TLS certificate of ${where} is not trusted here (${code || 'certificate error'}); the storage location's caCert does not cover it.`;
-  if (e.$metadata?.httpStatusCode === 403 || /AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch/.test(code)) return `The store refused the storage location's credentials for listing bucket ${a.bucket} (${code || 403}).`;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code) || /certificate/i.test(e.message ?? ''))
+    return `The TLS certificate of ${where} is not trusted here (${code || 'certificate error'}); the storage location's caCert does not cover it.`;
+  if (e.$metadata?.httpStatusCode === 403 || /AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch/.test(code))
+    return `The store refused the storage location's credentials for listing bucket ${a.bucket} (${code || 403}).`;
   if (/NoSuchBucket/.test(code)) return `Bucket ${a.bucket} does not exist at ${where}.`;
   return `Listing bucket ${a.bucket} at ${where} failed: ${(e.message ?? String(err)).split('\n')[0]}`;
 }
@@ -142,7 +162,10 @@ export async function sumBackupObjects(client: S3Client, a: StoreAccess, only?: 
   const sizes = new Map<string, number>();
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: a.bucket, Prefix: only ? `${base}${only}/` : base, ContinuationToken: token, MaxKeys: 1000 }), { abortSignal: signal });
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: a.bucket, Prefix: only ? `${base}${only}/` : base, ContinuationToken: token, MaxKeys: 1000 }),
+      { abortSignal: signal },
+    );
     for (const o of page.Contents ?? []) {
       const rest = (o.Key ?? '').slice(base.length);
       const slash = rest.indexOf('/');

@@ -32,7 +32,7 @@ function fetchFailed(message: string): Error {
  * cluster, directly otherwise. GET only (that is all a presigned download is).
  */
 export function storeFetch(kc: KubeConfig, direct: typeof fetch = fetch): typeof fetch {
-  return (async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     if (url.protocol !== 'http:' || !couldBeClusterIP(url.hostname)) return direct(input, init);
     const svc = await serviceFor(kc, url.hostname).catch(() => undefined);
@@ -54,5 +54,5 @@ export function storeFetch(kc: KubeConfig, direct: typeof fetch = fetch): typeof
       void fwd.close();
       throw fetchFailed(`${url.host} is ${where} inside the cluster; the port-forward to ${fwd.source} failed: ${(err as Error).message}`);
     }
-  });
+  };
 }

@@ -81,7 +81,14 @@ export interface BackupStorageLocation {
   apiVersion?: string;
   kind?: string;
   metadata: Meta;
-  spec?: { provider?: string; default?: boolean; accessMode?: string; objectStorage?: { bucket?: string; prefix?: string }; config?: Record<string, string>; credential?: { name?: string; key?: string } };
+  spec?: {
+    provider?: string;
+    default?: boolean;
+    accessMode?: string;
+    objectStorage?: { bucket?: string; prefix?: string };
+    config?: Record<string, string>;
+    credential?: { name?: string; key?: string };
+  };
   status?: { phase?: string; lastSyncedTime?: string; lastValidationTime?: string; message?: string };
 }
 
@@ -115,7 +122,16 @@ export const isTerminalRestore = (phase: string | undefined) => !!phase && TERMI
 export const TERMINAL_BACKUP_PHASES = new Set(['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation']);
 /** Phases in which Velero is still working on the backup (velero
  * pkg/apis/velero/v1/backup_types.go at v1.18.3). */
-export const RUNNING_BACKUP_PHASES = new Set(['New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed']);
+export const RUNNING_BACKUP_PHASES = new Set([
+  'New',
+  'Queued',
+  'ReadyToStart',
+  'InProgress',
+  'WaitingForPluginOperations',
+  'WaitingForPluginOperationsPartiallyFailed',
+  'Finalizing',
+  'FinalizingPartiallyFailed',
+]);
 export const isTerminalBackup = (phase: string | undefined) => !!phase && TERMINAL_BACKUP_PHASES.has(phase);
 export const isRunningBackup = (b: VeleroBackup) => !b.metadata.deletionTimestamp && RUNNING_BACKUP_PHASES.has(b.status?.phase || 'New');
 
@@ -124,4 +140,3 @@ export function labelValue(name: string): string {
   if (name.length <= 63) return name;
   return name.slice(0, 57) + createHash('sha256').update(name).digest('hex').slice(0, 6);
 }
-

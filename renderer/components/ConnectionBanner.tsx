@@ -25,9 +25,8 @@ export function ConnectionBanner() {
       data-testid="connection-lost"
     >
       <Text size="sm">
-        The window cannot hear Lifeboat's background service, so what you see may be out of date.{' '}
-        {secs > 0 ? `Trying again in ${secs} s` : 'Trying again now'} (attempt {link.attempt}). If you closed the terminal running
-        `lifeboat web`, start it again.
+        The window cannot hear Lifeboat's background service, so what you see may be out of date. {secs > 0 ? `Trying again in ${secs} s` : 'Trying again now'}{' '}
+        (attempt {link.attempt}). If you closed the terminal running `lifeboat web`, start it again.
       </Text>
     </Alert>
   );

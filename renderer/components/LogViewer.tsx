@@ -42,7 +42,12 @@ function Highlight({ text, query }: { text: string; query: string }) {
   const lower = text.toLowerCase();
   let at = 0;
   for (let i = lower.indexOf(q); i !== -1 && parts.length < 40; i = lower.indexOf(q, at)) {
-    parts.push(text.slice(at, i), <mark key={i} className={classes.mark}>{text.slice(i, i + q.length)}</mark>);
+    parts.push(
+      text.slice(at, i),
+      <mark key={i} className={classes.mark}>
+        {text.slice(i, i + q.length)}
+      </mark>,
+    );
     at = i + q.length;
   }
   parts.push(text.slice(at));
@@ -53,12 +58,29 @@ function Highlight({ text, query }: { text: string; query: string }) {
  * A long log (Velero's backup log: up to hundreds of thousands of lines), virtualized, with search,
  * a level filter and "Save to file". Only the visible rows are in the DOM.
  */
-export function LogViewer({ lines, fileName, label, height = 420, loading, total }: { lines: string[]; fileName: string; label: string; height?: number; loading?: boolean; total?: number }) {
+export function LogViewer({
+  lines,
+  fileName,
+  label,
+  height = 420,
+  loading,
+  total,
+}: {
+  lines: string[];
+  fileName: string;
+  label: string;
+  height?: number;
+  loading?: boolean;
+  total?: number;
+}) {
   const [query, setQuery] = useState('');
   const [level, setLevel] = useState<Level>('all');
   const deferredQuery = useDeferredValue(query);
   const levels = useMemo(() => lines.map(lineLevel), [lines]);
-  const shown = useMemo(() => (level === 'all' && !deferredQuery.trim() ? null : filterLines(lines, levels, level, deferredQuery)), [lines, levels, level, deferredQuery]);
+  const shown = useMemo(
+    () => (level === 'all' && !deferredQuery.trim() ? null : filterLines(lines, levels, level, deferredQuery)),
+    [lines, levels, level, deferredQuery],
+  );
   const count = shown ? shown.length : lines.length;
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 30 });
@@ -90,21 +112,46 @@ export function LogViewer({ lines, fileName, label, height = 420, loading, total
         </Group>
         <Group gap="xs">
           <Text size="xs" c="dimmed" aria-live="polite" data-testid="log-count">
-            {loading ? `Loading… ${lines.length.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''} lines` : shown ? `${count.toLocaleString()} of ${lines.length.toLocaleString()} lines` : `${lines.length.toLocaleString()} lines`}
+            {loading
+              ? `Loading… ${lines.length.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''} lines`
+              : shown
+                ? `${count.toLocaleString()} of ${lines.length.toLocaleString()} lines`
+                : `${lines.length.toLocaleString()} lines`}
           </Text>
-          <Button size="xs" variant="default" leftSection={<IconDownload size={14} aria-hidden />} onClick={save} disabled={!lines.length || loading} data-testid="log-save">
+          <Button
+            size="xs"
+            variant="default"
+            leftSection={<IconDownload size={14} aria-hidden />}
+            onClick={save}
+            disabled={!lines.length || loading}
+            data-testid="log-save"
+          >
             Save to file
           </Button>
         </Group>
       </Group>
-      <div ref={parentRef} className={`${base.viewport} ${classes.viewport}`} style={{ height }} role="log" aria-label={label} tabIndex={0} data-testid="log-viewer">
+      <div
+        ref={parentRef}
+        className={`${base.viewport} ${classes.viewport}`}
+        style={{ height }}
+        role="log"
+        aria-label={label}
+        tabIndex={0}
+        data-testid="log-viewer"
+      >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
           {virtualizer.getVirtualItems().map((row) => {
             const i = shown ? shown[row.index] : row.index;
             const text = lines[i] ?? '';
             const lv = levels[i] ?? '';
             return (
-              <div key={row.key} className={`${base.line} ${classes.line}`} data-level={lv} style={{ transform: `translateY(${row.start}px)`, height: ROW }} data-testid="log-line">
+              <div
+                key={row.key}
+                className={`${base.line} ${classes.line}`}
+                data-level={lv}
+                style={{ transform: `translateY(${row.start}px)`, height: ROW }}
+                data-testid="log-line"
+              >
                 <span className={`${base.gutter} ${classes.gutter}`} aria-hidden>
                   {i + 1}
                 </span>

@@ -17,7 +17,9 @@ export type PathBrowse = Omit<ChooseInput, 'defaultPath'> & { label?: string };
 const ALL_FILES = { name: 'All files', extensions: ['*'] };
 
 /** A CA certificate (PEM file) field's dialog. */
-export const CA_BROWSE: PathBrowse[] = [{ kind: 'open-file', title: 'Choose the CA certificate (PEM)', filters: [{ name: 'PEM certificate', extensions: ['pem', 'crt', 'cer'] }, ALL_FILES] }];
+export const CA_BROWSE: PathBrowse[] = [
+  { kind: 'open-file', title: 'Choose the CA certificate (PEM)', filters: [{ name: 'PEM certificate', extensions: ['pem', 'crt', 'cer'] }, ALL_FILES] },
+];
 
 /** A registry export (its folder or its .tar) field's dialogs: the OS dialogs pick one or the other. */
 export const ARCHIVE_BROWSE: PathBrowse[] = [
@@ -63,5 +65,7 @@ export function PathInput({ value, onChange, onChosen, browse, disabled, ...prop
         </Group>
       )
     : undefined;
-  return <TextInput {...props} value={value} disabled={disabled} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} inputContainer={buttons} />;
+  return (
+    <TextInput {...props} value={value} disabled={disabled} spellCheck={false} onChange={(e) => onChange(e.currentTarget.value)} inputContainer={buttons} />
+  );
 }

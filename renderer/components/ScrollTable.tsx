@@ -14,7 +14,13 @@ export function ScrollTable({
   headers,
   children,
   ...table
-}: { minWidth: number; mah?: TableScrollContainerProps['mah']; mt?: TableScrollContainerProps['mt']; headers: readonly ScrollTableHeader[]; children: React.ReactNode } & Omit<TableProps, 'children'> & {
+}: {
+  minWidth: number;
+  mah?: TableScrollContainerProps['mah'];
+  mt?: TableScrollContainerProps['mt'];
+  headers: readonly ScrollTableHeader[];
+  children: React.ReactNode;
+} & Omit<TableProps, 'children'> & {
     'data-testid'?: string;
   }) {
   return (

@@ -31,9 +31,17 @@ function row() {
   return { tr, text, radio, link };
 }
 
-const key = (k: string, target: unknown, currentTarget: unknown, mods: Partial<Record<'altKey' | 'ctrlKey' | 'metaKey', boolean>> = {}) => ({
-  key: k, target, currentTarget, preventDefault: vi.fn(), altKey: false, ctrlKey: false, metaKey: false, ...mods,
-}) as any;
+const key = (k: string, target: unknown, currentTarget: unknown, mods: Partial<Record<'altKey' | 'ctrlKey' | 'metaKey', boolean>> = {}) =>
+  ({
+    key: k,
+    target,
+    currentTarget,
+    preventDefault: vi.fn(),
+    altKey: false,
+    ctrlKey: false,
+    metaKey: false,
+    ...mods,
+  }) as any;
 
 describe('selectableRowProps', () => {
   it('a click anywhere in the row selects it, but not a click on a control inside it', () => {
@@ -48,7 +56,7 @@ describe('selectableRowProps', () => {
     expect(onSelect).toHaveBeenCalledTimes(2);
   });
 
-  it('Enter and Space on the focused row select it; keys typed in a control inside are the control\'s', () => {
+  it("Enter and Space on the focused row select it; keys typed in a control inside are the control's", () => {
     const onSelect = vi.fn();
     const p = selectableRowProps({ selected: false, onSelect });
     const { tr, radio } = row();

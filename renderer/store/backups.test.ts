@@ -5,7 +5,16 @@ import type { ApiClient } from '../api.js';
 import { applyDelta, createBackupsSlice, readinessUnknown } from './backups.js';
 import type { LifeboatState, SetState } from './types.js';
 
-const b = (name: string, phase = 'Completed'): BackupSummary => ({ name, namespace: 'velero', type: 'full', phase, apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 } });
+const b = (name: string, phase = 'Completed'): BackupSummary => ({
+  name,
+  namespace: 'velero',
+  type: 'full',
+  phase,
+  apps: [],
+  errors: 0,
+  warnings: 0,
+  volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 },
+});
 
 describe('backups slice', () => {
   it('applies upserts, removals and resets without mutating the old map', () => {
@@ -33,7 +42,12 @@ describe('backups slice actions', () => {
 
   it('says why readiness is unknown when it cannot be read', () => {
     const r = readinessUnknown(new LifeboatError('NOT_CONNECTED', 'No cluster.', 'Connect first.'));
-    expect(r).toEqual({ ok: false, checks: [{ ok: false, severity: 'error', title: 'Readiness unknown', reason: 'No cluster.', fix: 'Connect first.' }], partialAllowed: false, apps: [] });
+    expect(r).toEqual({
+      ok: false,
+      checks: [{ ok: false, severity: 'error', title: 'Readiness unknown', reason: 'No cluster.', fix: 'Connect first.' }],
+      partialAllowed: false,
+      apps: [],
+    });
   });
 
   it('saves schedule and retention: the saved schedule on success, the error otherwise, never left pending', async () => {

@@ -3,7 +3,16 @@
  * Lifeboat follows (`backups.followed`), readiness, detail and log of the opened backup, hooks,
  * schedule and retention. Screens read it and call its actions; only this slice talks to the API.
  */
-import type { BackupDetail, BackupReadiness, BackupSchedule, BackupSummary, CronCheck, FollowedBackup, HookPlan, MethodInput } from '../../electron/api/contract.js';
+import type {
+  BackupDetail,
+  BackupReadiness,
+  BackupSchedule,
+  BackupSummary,
+  CronCheck,
+  FollowedBackup,
+  HookPlan,
+  MethodInput,
+} from '../../electron/api/contract.js';
 import type { ApiClient } from '../api.js';
 import { decodeBackupRows, type BackupRowsWire } from '../../electron/api/backupRows.js';
 import { takeEarly } from '../early.js';
@@ -56,7 +65,10 @@ export interface BackupsSlice {
   dismissBackupErrors(): void;
 }
 
-export function applyDelta(map: Map<string, BackupSummary>, delta: { upserted: BackupSummary[]; removed: string[]; reset?: boolean }): Map<string, BackupSummary> {
+export function applyDelta(
+  map: Map<string, BackupSummary>,
+  delta: { upserted: BackupSummary[]; removed: string[]; reset?: boolean },
+): Map<string, BackupSummary> {
   const next = delta.reset ? new Map<string, BackupSummary>() : new Map(map);
   for (const b of delta.upserted) next.set(b.name, b);
   for (const n of delta.removed) next.delete(n);
@@ -69,7 +81,12 @@ const LOG_PAGE = 100_000;
 /** The readiness shown when it could not be read: not ready, and why. */
 export function readinessUnknown(err: unknown): BackupReadiness {
   const view = toErrorView(err);
-  return { ok: false, checks: [{ ok: false, severity: 'error', title: 'Readiness unknown', reason: view.message, fix: view.hint }], partialAllowed: false, apps: [] };
+  return {
+    ok: false,
+    checks: [{ ok: false, severity: 'error', title: 'Readiness unknown', reason: view.message, fix: view.hint }],
+    partialAllowed: false,
+    apps: [],
+  };
 }
 
 type BackupsData = Omit<BackupsSlice, { [K in keyof BackupsSlice]: BackupsSlice[K] extends (...args: never[]) => unknown ? K : never }[keyof BackupsSlice]>;
@@ -95,7 +112,11 @@ const initialBackups = (): BackupsData => ({
 });
 
 /** The list, its readiness, the followed backup, and taking a new one. */
-function listActions(set: SetState, get: GetState, { api, notify }: StoreDeps): Pick<BackupsSlice, 'setBackupIncludeRegistry' | 'loadBackups' | 'loadBackupReadiness' | 'loadFollowedBackup' | 'createBackup'> {
+function listActions(
+  set: SetState,
+  get: GetState,
+  { api, notify }: StoreDeps,
+): Pick<BackupsSlice, 'setBackupIncludeRegistry' | 'loadBackups' | 'loadBackupReadiness' | 'loadFollowedBackup' | 'createBackup'> {
   return {
     setBackupIncludeRegistry: (v) => set({ backupIncludeRegistry: v }),
     async loadBackups() {
@@ -195,7 +216,10 @@ function detailActions(set: SetState, get: GetState, { api }: StoreDeps): Pick<B
 }
 
 /** Hooks, and the admin console's schedule and retention. */
-function scheduleActions(set: SetState, { api }: StoreDeps): Pick<BackupsSlice, 'loadHookPlan' | 'loadBackupSchedule' | 'checkCron' | 'saveBackupSchedule' | 'saveBackupRetention' | 'dismissBackupErrors'> {
+function scheduleActions(
+  set: SetState,
+  { api }: StoreDeps,
+): Pick<BackupsSlice, 'loadHookPlan' | 'loadBackupSchedule' | 'checkCron' | 'saveBackupSchedule' | 'saveBackupRetention' | 'dismissBackupErrors'> {
   /** Saves schedule or retention: the schedule as saved, or the error shown. */
   async function save(pending: 'schedule' | 'retention', call: () => Promise<BackupSchedule>): Promise<boolean> {
     set({ backupSchedulePending: pending, backupScheduleError: null });
@@ -269,7 +293,10 @@ export function subscribeBackups(api: ApiClient, set: SetState, get: GetState): 
 }
 
 /** Resolves once the backup list is in the store (or failed), or after `maxMs`, whichever is first. */
-export function whenBackupsLoaded(store: { getState(): { backupsLoaded: boolean }; subscribe(l: (s: { backupsLoaded: boolean }) => void): () => void }, maxMs: number): Promise<void> {
+export function whenBackupsLoaded(
+  store: { getState(): { backupsLoaded: boolean }; subscribe(l: (s: { backupsLoaded: boolean }) => void): () => void },
+  maxMs: number,
+): Promise<void> {
   return new Promise((resolve) => {
     if (store.getState().backupsLoaded) return resolve();
     const timer = setTimeout(done, maxMs);

@@ -33,10 +33,7 @@ export function createClusterSlice(set: SetState, get: GetState, deps: StoreDeps
 
     loadCluster: () =>
       run('load', 'Could not read the cluster status', async () => {
-        const [status, kubeconfigs] = await Promise.all([
-          api.call('cluster.status', {}),
-          api.call('cluster.kubeconfigs', {}),
-        ]);
+        const [status, kubeconfigs] = await Promise.all([api.call('cluster.status', {}), api.call('cluster.kubeconfigs', {})]);
         set({ cluster: status, kubeconfigs });
       }),
 

@@ -36,7 +36,17 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
 /** Loads everything the screens show. Also run after the event stream comes back from a drop. */
 export async function loadAll(store: LifeboatStore): Promise<void> {
   const s = store.getState();
-  await Promise.all([s.loadApp(), s.loadCluster(), s.loadEnvironment(), s.loadActivity(), s.loadRegistryJobs(), s.loadRestore(), s.loadSetup(), s.loadBackups(), s.loadFollowedBackup()]);
+  await Promise.all([
+    s.loadApp(),
+    s.loadCluster(),
+    s.loadEnvironment(),
+    s.loadActivity(),
+    s.loadRegistryJobs(),
+    s.loadRestore(),
+    s.loadSetup(),
+    s.loadBackups(),
+    s.loadFollowedBackup(),
+  ]);
   const selected = store.getState().selectedRunId;
   if (selected) await store.getState().selectRun(selected);
 }
@@ -56,9 +66,7 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
     api.subscribe('cluster.changed', (cluster) => store.setState({ cluster })),
     api.subscribe('environment.changed', (environment) => store.setState({ environment })),
     api.subscribe('activity.entry', (entry) => store.setState((s) => ({ entries: upsertEntry(s.entries, entry) }))),
-    api.subscribe('activity.output', (line) =>
-      store.setState((s) => ({ output: { ...s.output, [line.runId]: appendLine(s.output[line.runId], line) } })),
-    ),
+    api.subscribe('activity.output', (line) => store.setState((s) => ({ output: { ...s.output, [line.runId]: appendLine(s.output[line.runId], line) } }))),
     ...subscribeRegistry(api, store.setState),
     ...subscribeBackups(api, store.setState, store.getState),
     ...subscribeRestore(api, store.setState, store.getState),

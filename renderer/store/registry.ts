@@ -46,7 +46,8 @@ const byNewest = (a: RegistryJob, b: RegistryJob) => b.startedAt.localeCompare(a
 export function newerJob(have: RegistryJob, got: RegistryJob): RegistryJob {
   if (got.startedAt !== have.startedAt) return got.startedAt > have.startedAt ? got : have;
   if (have.state !== 'running' && got.state === 'running') return have;
-  if (have.state === 'running' && got.state === 'running' && have.progress && (!got.progress || got.progress.phase === 'queued')) return { ...got, progress: have.progress };
+  if (have.state === 'running' && got.state === 'running' && have.progress && (!got.progress || got.progress.phase === 'queued'))
+    return { ...got, progress: have.progress };
   return got;
 }
 
@@ -73,7 +74,10 @@ export function createRegistrySlice(set: SetState, get: GetState, deps: StoreDep
     } catch (err) {
       const view = toErrorView(err);
       set({ registryActionError: { kind: errKind, error: view } });
-      notify?.(kind === 'export' ? 'Export did not start' : kind === 'reseed' ? 'Re-seed did not start' : kind === 'cancel' ? 'Could not cancel' : 'Could not resume', view);
+      notify?.(
+        kind === 'export' ? 'Export did not start' : kind === 'reseed' ? 'Re-seed did not start' : kind === 'cancel' ? 'Could not cancel' : 'Could not resume',
+        view,
+      );
       return null;
     } finally {
       set({ registryAction: null });

@@ -40,7 +40,10 @@ describe('restore slice', () => {
     });
     await store.getState().loadRestore();
     expect(await store.getState().startRestore('sample-app')).toBe(false);
-    expect(store.getState().restoreError).toEqual({ action: 'start', error: { code: 'RESTORE_IN_PROGRESS', message: 'Velero is already running restore x.', hint: 'Wait for it.' } });
+    expect(store.getState().restoreError).toEqual({
+      action: 'start',
+      error: { code: 'RESTORE_IN_PROGRESS', message: 'Velero is already running restore x.', hint: 'Wait for it.' },
+    });
     expect(notify).toHaveBeenCalledWith('The restore did not start', expect.objectContaining({ code: 'RESTORE_IN_PROGRESS' }));
     expect(store.getState().restoreWizard?.step).toBe('confirm');
     expect(store.getState().restorePending).toBeNull();

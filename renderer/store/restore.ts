@@ -3,12 +3,41 @@
  * on a new cluster, the backups with their eligibility, the impact preview and the final report.
  * The slug the operator types to confirm goes straight into the call; nothing else is kept.
  */
-import type { RestoreBackup, RestoreImpact, RestoreRegistryArchive, RestoreRegistryPlan, RestoreReport, RestoreSituation, RestoreStep, RestoreStorage, RestoreType, RestoreWizard } from '../../electron/api/contract.js';
+import type {
+  RestoreBackup,
+  RestoreImpact,
+  RestoreRegistryArchive,
+  RestoreRegistryPlan,
+  RestoreReport,
+  RestoreSituation,
+  RestoreStep,
+  RestoreStorage,
+  RestoreType,
+  RestoreWizard,
+} from '../../electron/api/contract.js';
 import type { ApiClient } from '../api.js';
 import { toErrorView } from './errors.js';
 import type { ErrorView, GetState, SetState, StoreDeps } from './types.js';
 
-export type RestoreAction = 'load' | 'situation' | 'storage' | 'backups' | 'select' | 'type' | 'preview' | 'start' | 'resume' | 'verify' | 'report' | 'back' | 'reset' | 'archives' | 'plan' | 'reseed' | 'skip' | 'continue';
+export type RestoreAction =
+  | 'load'
+  | 'situation'
+  | 'storage'
+  | 'backups'
+  | 'select'
+  | 'type'
+  | 'preview'
+  | 'start'
+  | 'resume'
+  | 'verify'
+  | 'report'
+  | 'back'
+  | 'reset'
+  | 'archives'
+  | 'plan'
+  | 'reseed'
+  | 'skip'
+  | 'continue';
 
 export interface RestoreSlice {
   restoreWizard: RestoreWizard | null;
@@ -105,7 +134,8 @@ export function createRestoreSlice(set: SetState, get: GetState, deps: StoreDeps
     restorePending: null,
     restoreError: null,
     loadRestore: async () => void wizard(await act('load', () => api.call('restore.state', {}), true)),
-    chooseRestoreSituation: async (situation, readOnlyDuringRestore) => void wizard(await act('situation', () => api.call('restore.setSituation', { situation, readOnlyDuringRestore }))),
+    chooseRestoreSituation: async (situation, readOnlyDuringRestore) =>
+      void wizard(await act('situation', () => api.call('restore.setSituation', { situation, readOnlyDuringRestore }))),
     loadRestoreStorage: async () => {
       const s = await act('storage', () => api.call('restore.storage', {}), true);
       if (s) set({ restoreStorage: s });
@@ -147,7 +177,8 @@ export function createRestoreSlice(set: SetState, get: GetState, deps: StoreDeps
       const p = await act('plan', () => api.call('restore.registryPlan', caPath ? { source, caPath } : { source }), true);
       if (p) set({ restoreRegistryPlan: p });
     },
-    reseedRestoreRegistry: async (source, caPath) => void wizard(await act('reseed', () => api.call('restore.registryReseed', caPath ? { source, caPath } : { source }))),
+    reseedRestoreRegistry: async (source, caPath) =>
+      void wizard(await act('reseed', () => api.call('restore.registryReseed', caPath ? { source, caPath } : { source }))),
     skipRestoreRegistry: async () => void wizard(await act('skip', () => api.call('restore.registrySkip', { acceptConsequence: true }))),
     continueRestoreRegistry: async () => void wizard(await act('continue', () => api.call('restore.registryContinue', {}))),
     dismissRestoreError: () => set({ restoreError: null }),
@@ -155,7 +186,9 @@ export function createRestoreSlice(set: SetState, get: GetState, deps: StoreDeps
 }
 
 export function subscribeRestore(api: ApiClient, set: SetState, get?: GetState): Array<() => void> {
-  return [api.subscribe('restore.changed', (w) => {
-    if (!get || !isStaleWizard(get().restoreWizard, w)) set({ restoreWizard: w });
-  })];
+  return [
+    api.subscribe('restore.changed', (w) => {
+      if (!get || !isStaleWizard(get().restoreWizard, w)) set({ restoreWizard: w });
+    }),
+  ];
 }

@@ -9,7 +9,23 @@ import { toErrorView } from './errors.js';
 import type { ErrorView, SetState, StoreDeps } from './types.js';
 
 export type SetupAction =
-  | 'load' | 'preflight' | 'mode' | 'validate' | 'registry' | 'check' | 'push' | 'review' | 'apply' | 'resume' | 'cancel' | 'verify' | 'back' | 'change' | 'uninstall' | 'reset' | 'forget';
+  | 'load'
+  | 'preflight'
+  | 'mode'
+  | 'validate'
+  | 'registry'
+  | 'check'
+  | 'push'
+  | 'review'
+  | 'apply'
+  | 'resume'
+  | 'cancel'
+  | 'verify'
+  | 'back'
+  | 'change'
+  | 'uninstall'
+  | 'reset'
+  | 'forget';
 
 export interface SetupSlice {
   setup: SetupWizard | null;

@@ -75,7 +75,11 @@ function fakeApi(handlers: Partial<Record<MethodName, (input: unknown) => unknow
     }) as ApiClient['call'],
     subscribe: ((event: EventName, cb: (p: unknown) => void) => {
       subs.set(event, [...(subs.get(event) ?? []), cb]);
-      return () => subs.set(event, (subs.get(event) ?? []).filter((x) => x !== cb));
+      return () =>
+        subs.set(
+          event,
+          (subs.get(event) ?? []).filter((x) => x !== cb),
+        );
     }) as ApiClient['subscribe'],
     onLink(cb) {
       linkSubs.push(cb);

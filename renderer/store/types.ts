@@ -86,7 +86,15 @@ export interface UiSlice {
 }
 
 export type LifeboatState = ConnectionSlice &
-  AppSlice & ClusterSlice & EnvironmentSlice & ActivitySlice & UiSlice & RegistrySlice & RestoreSlice & SetupSlice & BackupsSlice;
+  AppSlice &
+  ClusterSlice &
+  EnvironmentSlice &
+  ActivitySlice &
+  UiSlice &
+  RegistrySlice &
+  RestoreSlice &
+  SetupSlice &
+  BackupsSlice;
 
 export interface StorageLike {
   getItem(key: string): string | null;

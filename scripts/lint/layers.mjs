@@ -88,7 +88,11 @@ export const layers = {
           workflowDoors: { type: 'boolean' },
           knownViolations: {
             type: 'array',
-            items: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, why: { type: 'string' } }, required: ['from', 'to', 'why'] },
+            items: {
+              type: 'object',
+              properties: { from: { type: 'string' }, to: { type: 'string' }, why: { type: 'string' } },
+              required: ['from', 'to', 'why'],
+            },
           },
         },
         additionalProperties: false,
@@ -109,7 +113,10 @@ export const layers = {
       if (!why || known.some((k) => k.from === from && k.to === (target ?? spec))) return;
       context.report({ node: source, messageId: 'wall', data: { why } });
     };
-    const allTypes = (n) => n.importKind === 'type' || n.exportKind === 'type' || (n.specifiers?.length > 0 && n.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
+    const allTypes = (n) =>
+      n.importKind === 'type' ||
+      n.exportKind === 'type' ||
+      (n.specifiers?.length > 0 && n.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type'));
     return {
       ImportDeclaration: (n) => check(n, n.source, allTypes(n)),
       ExportNamedDeclaration: (n) => check(n, n.source, allTypes(n)),

@@ -31,8 +31,12 @@ describe('the layer walls', () => {
   });
   it('lets a workflow area reach another only through its handlers (or the service type)', () => {
     expect(wallCrossed('electron/workflows/backups/x', '../registry/handlers.js', 'electron/workflows/registry/handlers', opts)).toBeUndefined();
-    expect(wallCrossed('electron/workflows/restore/x', '../registry/service.js', 'electron/workflows/registry/service', { ...opts, typeOnly: true })).toBeUndefined();
+    expect(
+      wallCrossed('electron/workflows/restore/x', '../registry/service.js', 'electron/workflows/registry/service', { ...opts, typeOnly: true }),
+    ).toBeUndefined();
     expect(wallCrossed('electron/workflows/restore/x', '../backups/replicated.js', 'electron/workflows/backups/replicated', opts)).toMatch(/handlers/);
-    expect(wallCrossed('electron/workflows/restore/x.test', '../backups/f.js', 'electron/workflows/backups/f', { ...opts, workflowDoors: false })).toBeUndefined();
+    expect(
+      wallCrossed('electron/workflows/restore/x.test', '../backups/f.js', 'electron/workflows/backups/f', { ...opts, workflowDoors: false }),
+    ).toBeUndefined();
   });
 });

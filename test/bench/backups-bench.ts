@@ -36,9 +36,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<unknown>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (i < items.length) await fn(items[i++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (i < items.length) await fn(items[i++]!);
+    }),
+  );
 }
 
 function backup(name: string, created: Date, phase = 'Completed') {
@@ -49,10 +51,24 @@ function backup(name: string, created: Date, phase = 'Completed') {
     metadata: {
       name,
       namespace: NS,
-      annotations: { 'kots.io/instance': 'true', 'kots.io/snapshot-trigger': 'schedule', 'kots.io/snapshot-requested': iso, 'kots.io/apps-versions': '{"sample-app":"1.0.0"}', 'kots.io/kotsadm-deploy-namespace': 'kotsadm' },
+      annotations: {
+        'kots.io/instance': 'true',
+        'kots.io/snapshot-trigger': 'schedule',
+        'kots.io/snapshot-requested': iso,
+        'kots.io/apps-versions': '{"sample-app":"1.0.0"}',
+        'kots.io/kotsadm-deploy-namespace': 'kotsadm',
+      },
     },
     spec: { storageLocation: 'default', includedNamespaces: ['kotsadm', 'sample-app'], ttl: '720h0m0s' },
-    status: { phase, startTimestamp: iso, completionTimestamp: iso, expiration: new Date(created.getTime() + 720 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), progress: { totalItems: 42, itemsBackedUp: 42 }, errors: 0, warnings: 0 },
+    status: {
+      phase,
+      startTimestamp: iso,
+      completionTimestamp: iso,
+      expiration: new Date(created.getTime() + 720 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      progress: { totalItems: 42, itemsBackedUp: 42 },
+      errors: 0,
+      warnings: 0,
+    },
   };
 }
 
@@ -61,7 +77,11 @@ export async function startWeb(kubeconfig: string, toolsDir: string): Promise<We
   const home = mkdtempSync(join(tmpdir(), 'lb-bench-'));
   const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, LIFEBOAT_TOOLS_DIR: toolsDir, HOME: home };
   delete env.LIFEBOAT_DATA_DIR;
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', kubeconfig, '--data-dir', join(home, 'data')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    join(repoRoot, 'node_modules', '.bin', 'tsx'),
+    [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', kubeconfig, '--data-dir', join(home, 'data')],
+    { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let seen = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (c: Buffer) => {
@@ -75,14 +95,28 @@ export async function startWeb(kubeconfig: string, toolsDir: string): Promise<We
   });
   child.stdout!.resume();
   child.stderr!.resume();
-  if (process.env.LIFEBOAT_BENCH_TRACE) child.stderr!.on('data', (c: Buffer) => process.stderr.write(c.toString().split('\n').filter((l) => l.includes('TRACE')).map((l) => l + '\n').join('')));
+  if (process.env.LIFEBOAT_BENCH_TRACE)
+    child.stderr!.on('data', (c: Buffer) =>
+      process.stderr.write(
+        c
+          .toString()
+          .split('\n')
+          .filter((l) => l.includes('TRACE'))
+          .map((l) => l + '\n')
+          .join(''),
+      ),
+    );
   return webModeFrom(url, child, async () => {
     if (child.exitCode === null) child.kill('SIGTERM');
   });
 }
 
 async function main() {
-  console.log(`lab: ${dir} (port base 28000); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `lab: ${dir} (port base 28000); load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   // startLab reuses a running lab and replaces one whose lab.json outlived its processes.
   const lab = await startLab({ dir, portBase: 28000, flavour: 'existing', log: (l) => console.log(`lab: ${l}`) });
   const kube = new Kube(lab.kubeconfig);
@@ -90,17 +124,25 @@ async function main() {
   const env = { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(dir, 'home') };
   mkdirSync(join(dir, 'home'), { recursive: true });
   await run(velero, ['install', '--crds-only'], { env });
-  if (!(await kube.getOrUndefined(`/api/v1/namespaces/${NS}`))) await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  if (!(await kube.getOrUndefined(`/api/v1/namespaces/${NS}`)))
+    await kube.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
 
   // A just-started apiserver answers 429 while the new CRD's storage initialises.
   let listed: { items?: unknown[] } | undefined;
-  for (let i = 0; i < 30 && !listed; i++) listed = await kube.get(`/apis/velero.io/v1/namespaces/${NS}/backups`).catch((e) => (String(e).includes('429') ? new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000)) : Promise.reject(e)));
+  for (let i = 0; i < 30 && !listed; i++)
+    listed = await kube
+      .get(`/apis/velero.io/v1/namespaces/${NS}/backups`)
+      .catch((e) => (String(e).includes('429') ? new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000)) : Promise.reject(e)));
   const existing = (listed?.items ?? []).length;
   if (existing < N) {
     console.log(`creating ${N - existing} Backup objects…`);
     const t0 = Date.now();
     const names = Array.from({ length: N - existing }, (_, i) => `bench-${String(existing + i).padStart(5, '0')}`);
-    await pool(names, 24, (n) => kube.post(`/apis/velero.io/v1/namespaces/${NS}/backups`, backup(n, new Date(Date.UTC(2026, 0, 1) + Number(n.slice(6)) * 60_000))).catch((e) => (String(e).includes('409') ? undefined : Promise.reject(e))));
+    await pool(names, 24, (n) =>
+      kube
+        .post(`/apis/velero.io/v1/namespaces/${NS}/backups`, backup(n, new Date(Date.UTC(2026, 0, 1) + Number(n.slice(6)) * 60_000)))
+        .catch((e) => (String(e).includes('409') ? undefined : Promise.reject(e))),
+    );
     console.log(`  created in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 
@@ -115,11 +157,17 @@ async function main() {
 
   // The log backup: newest, so it is the first row.
   const logName = 'zz-bench-log';
-  if (!(await kube.getOrUndefined(`/apis/velero.io/v1/namespaces/${NS}/backups/${logName}`))) await kube.post(`/apis/velero.io/v1/namespaces/${NS}/backups`, backup(logName, new Date()));
-  else await kube.request('PATCH', `/apis/velero.io/v1/namespaces/${NS}/backups/${logName}`, { status: { phase: 'Completed' } }, 'application/merge-patch+json');
+  if (!(await kube.getOrUndefined(`/apis/velero.io/v1/namespaces/${NS}/backups/${logName}`)))
+    await kube.post(`/apis/velero.io/v1/namespaces/${NS}/backups`, backup(logName, new Date()));
+  else
+    await kube.request('PATCH', `/apis/velero.io/v1/namespaces/${NS}/backups/${logName}`, { status: { phase: 'Completed' } }, 'application/merge-patch+json');
   // total + 1 = every Backup, the log one included
   const total = ((await kube.get(`/apis/velero.io/v1/namespaces/${NS}/backups`)).items ?? []).length - 1;
-  const lines = Array.from({ length: LOG_LINES }, (_, i) => `time="2026-11-23T20:${String(Math.floor(i / 6000) % 60).padStart(2, '0')}:00Z" level=${i % 97 === 0 ? 'warning' : 'info'} msg="Backed up item ${i}" backup=${NS}/${logName} logSource="pkg/backup/backup.go:${i % 900}" name=item-${i} namespace=sample-app resource=configmaps`);
+  const lines = Array.from(
+    { length: LOG_LINES },
+    (_, i) =>
+      `time="2026-11-23T20:${String(Math.floor(i / 6000) % 60).padStart(2, '0')}:00Z" level=${i % 97 === 0 ? 'warning' : 'info'} msg="Backed up item ${i}" backup=${NS}/${logName} logSource="pkg/backup/backup.go:${i % 900}" name=item-${i} namespace=sample-app resource=configmaps`,
+  );
   lines[LOG_LINES - 7] = `time="2026-11-23T21:00:00Z" level=error msg="needle in the haystack" backup=${NS}/${logName}`;
   const gz = gzipSync(lines.join('\n') + '\n');
   const logServer = createServer((req, res) => {
@@ -150,7 +198,10 @@ async function main() {
     // Warm the server's watch (it lists at connect), then time a fresh page load.
     await page.goto(await web.link('backups'));
     await page.waitForURL((u) => !u.search.includes('code='));
-    await page.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('backup-count')
+      .filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` })
+      .waitFor({ timeout: 120_000 });
     // Cold: a fresh browser page (new context: empty HTTP cache and storage) opened at the Backups
     // screen, timed from its navigation start until every backup is in the store and the visible
     // rows are painted (the screen's own performance mark, set on the frame after that render),
@@ -168,7 +219,10 @@ async function main() {
       const link = await web.link('backups'); // minted before the clock starts
       const t0 = performance.now();
       await p.goto(link);
-      await p.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 60_000 });
+      await p
+        .getByTestId('backup-count')
+        .filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` })
+        .waitFor({ timeout: 60_000 });
       await p.locator('[data-testid="backup-row"]').first().waitFor();
       uiWall.push(performance.now() - t0);
       await p.waitForFunction(() => performance.getEntriesByName('lifeboat:backups-rendered').length > 0, undefined, { timeout: 10_000 });
@@ -182,14 +236,21 @@ async function main() {
       await page.getByTestId('backup-list').waitFor({ state: 'detached' });
       const t0 = performance.now();
       await page.evaluate(() => (window.location.hash = '#/backups'));
-      await page.getByTestId('backup-count').filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` }).waitFor({ timeout: 60_000 });
+      await page
+        .getByTestId('backup-count')
+        .filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` })
+        .waitFor({ timeout: 60_000 });
       await page.locator('[data-testid="backup-row"]').first().waitFor();
       warm.push(performance.now() - t0);
     }
     console.log(`\n1. list of ${total + 1} backups`);
     console.log(`   velero backup get: median ${median(cli).toFixed(0)} ms (${cli.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`   Lifeboat, fresh page at #/backups, navigation start → all rows in the store and painted: median ${median(ui).toFixed(0)} ms (${ui.map((x) => x.toFixed(0)).join(', ')})`);
-    console.log(`   (the same seen from the test driver, goto → "N of N" and a row found: median ${median(uiWall).toFixed(0)} ms (${uiWall.map((x) => x.toFixed(0)).join(', ')}))`);
+    console.log(
+      `   Lifeboat, fresh page at #/backups, navigation start → all rows in the store and painted: median ${median(ui).toFixed(0)} ms (${ui.map((x) => x.toFixed(0)).join(', ')})`,
+    );
+    console.log(
+      `   (the same seen from the test driver, goto → "N of N" and a row found: median ${median(uiWall).toFixed(0)} ms (${uiWall.map((x) => x.toFixed(0)).join(', ')}))`,
+    );
     console.log(`   ratio Lifeboat (cold page load) / velero = ${(median(ui) / median(cli)).toFixed(2)}× (goal ≤ 0.5×)`);
     console.log(`   Lifeboat running, Backups screen opened: median ${median(warm).toFixed(0)} ms → ratio ${(median(warm) / median(cli)).toFixed(2)}×`);
 
@@ -212,15 +273,45 @@ async function main() {
     await page.getByTestId('tab-log').click();
     await page.getByTestId('log-line').first().waitFor({ timeout: 30_000 });
     const first = Date.now() - t0;
-    await page.getByTestId('log-count').filter({ hasText: `${LOG_LINES.toLocaleString('en-US')} lines` }).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('log-count')
+      .filter({ hasText: `${LOG_LINES.toLocaleString('en-US')} lines` })
+      .waitFor({ timeout: 60_000 });
     const all = Date.now() - t0;
     const t1 = Date.now();
     await page.getByTestId('log-search').fill('needle in the haystack');
-    await page.getByTestId('log-count').filter({ hasText: `1 of ${LOG_LINES.toLocaleString('en-US')} lines` }).waitFor({ timeout: 10_000 });
+    await page
+      .getByTestId('log-count')
+      .filter({ hasText: `1 of ${LOG_LINES.toLocaleString('en-US')} lines` })
+      .waitFor({ timeout: 10_000 });
     await page.getByTestId('log-line').filter({ hasText: 'needle' }).first().waitFor();
     const search = Date.now() - t1;
-    console.log(`\n3. ${LOG_LINES.toLocaleString('en-US')}-line log: first lines ${first} ms (goal < 1000 ms), all lines ${all} ms, search ${search} ms (goal < 500 ms)`);
-    writeFileSync(join(dir, 'bench-result.json'), JSON.stringify({ at: new Date().toISOString(), load: loadavg(), backups: total + 1, veleroGetMs: median(cli), veleroRuns: cli, lifeboatListMs: median(ui), lifeboatRuns: ui, lifeboatWallMs: median(uiWall), lifeboatWarmMs: median(warm), ratio: median(ui) / median(cli), phaseShownMedianMs: median(lat), logFirstLinesMs: first, logAllMs: all, logSearchMs: search }, null, 2));
+    console.log(
+      `\n3. ${LOG_LINES.toLocaleString('en-US')}-line log: first lines ${first} ms (goal < 1000 ms), all lines ${all} ms, search ${search} ms (goal < 500 ms)`,
+    );
+    writeFileSync(
+      join(dir, 'bench-result.json'),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          load: loadavg(),
+          backups: total + 1,
+          veleroGetMs: median(cli),
+          veleroRuns: cli,
+          lifeboatListMs: median(ui),
+          lifeboatRuns: ui,
+          lifeboatWallMs: median(uiWall),
+          lifeboatWarmMs: median(warm),
+          ratio: median(ui) / median(cli),
+          phaseShownMedianMs: median(lat),
+          logFirstLinesMs: first,
+          logAllMs: all,
+          logSearchMs: search,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     stopFaker = true;
     await faker;

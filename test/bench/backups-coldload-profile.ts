@@ -82,11 +82,24 @@ function printProfile(profile: CpuProfile, modOf: (url: string, line: number) =>
       }
     }
   }
-  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `  ${v.toFixed(1)} ms ${k}`).join('\n');
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `  ${v.toFixed(1)} ms ${k}`)
+      .join('\n');
   console.log(`hottest functions (self time):\n${top(byName, 20)}\nby component / effect:\n${top(byComponent, 15)}`);
 }
 
-interface TraceEvent { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: { data?: { startTime?: number } } }
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { data?: { startTime?: number } };
+}
 
 /** The main thread's time by kind between navigation start and the rendered mark. */
 function printTrace(events: TraceEvent[]) {
@@ -94,7 +107,9 @@ function printTrace(events: TraceEvent[]) {
   const mark = marks[marks.length - 1];
   if (!mark?.args?.data?.startTime) return console.log('  (no rendered mark in the trace)');
   const t0 = mark.ts - mark.args.data.startTime * 1000;
-  const xs = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur && e.ts >= t0 && e.ts < mark.ts).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const xs = events
+    .filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur && e.ts >= t0 && e.ts < mark.ts)
+    .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   const kinds: Array<[string, RegExp]> = [
     ['script', /^(v8\.evaluateModule|v8\.callFunction|FunctionCall|EvaluateScript|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch)$/],
     ['gc', /^(MinorGC|MajorGC)$/],
@@ -123,7 +138,11 @@ function printTrace(events: TraceEvent[]) {
   }
   const known = Object.values(self).reduce((a, b) => a + b, 0);
   const ms = (x: number) => Math.round(x / 1000);
-  console.log(`  main thread, navigation → rendered (${ms(mark.ts - t0)} ms): busy ${ms(busy)} ms = ${Object.entries(self).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}, other tasks ${ms(busy - known)}`);
+  console.log(
+    `  main thread, navigation → rendered (${ms(mark.ts - t0)} ms): busy ${ms(busy)} ms = ${Object.entries(self)
+      .map(([k, v]) => `${k} ${ms(v)}`)
+      .join(', ')}, other tasks ${ms(busy - known)}`,
+  );
 }
 
 async function coldLoad(browser: Browser, url: string, modOf: (url: string, line: number) => string): Promise<void> {
@@ -135,7 +154,8 @@ async function coldLoad(browser: Browser, url: string, modOf: (url: string, line
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
   }
-  if (process.env.TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
+  if (process.env.TRACE)
+    await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
   const t0 = Date.now();
   await page.goto(url);
   await page.waitForFunction(() => performance.getEntriesByName('lifeboat:backups-rendered').length > 0, undefined, { timeout: 60_000, polling: 'raf' });

@@ -42,7 +42,10 @@ function cpuOf(regs: TestRegistry[]): number[] {
   const out = [process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6];
   for (const r of regs) {
     try {
-      const pid = execFileSync('pgrep', ['-f', `${r.dir}/config.yml`]).toString().trim().split('\n')[0];
+      const pid = execFileSync('pgrep', ['-f', `${r.dir}/config.yml`])
+        .toString()
+        .trim()
+        .split('\n')[0];
       const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       out.push((Number(f[11]) + Number(f[12])) / tick);
     } catch {
@@ -84,7 +87,25 @@ async function skopeoSyncFromDir(dir: string, from: TestRegistry, to: TestRegist
   const root = path.join(dir, from.host);
   for (const ns of readdirSync(root)) {
     const dest = ns.includes(':') ? to.host : `${to.host}/${ns}`;
-    await run('skopeo', ['sync', '--all', '--preserve-digests', '--src', 'dir', '--dest', 'docker', '--dest-creds', `${to.username}:${to.password}`, '--dest-cert-dir', to.certDir, path.join(root, ns), dest], { maxBuffer: 64 * MB });
+    await run(
+      'skopeo',
+      [
+        'sync',
+        '--all',
+        '--preserve-digests',
+        '--src',
+        'dir',
+        '--dest',
+        'docker',
+        '--dest-creds',
+        `${to.username}:${to.password}`,
+        '--dest-cert-dir',
+        to.certDir,
+        path.join(root, ns),
+        dest,
+      ],
+      { maxBuffer: 64 * MB },
+    );
   }
 }
 
@@ -118,7 +139,10 @@ async function fill(r: TestRegistry, work: string): Promise<string[]> {
   await pushImage(c, 'app/worker', '2.0', [...base, small(40)]);
   const amd = await pushImage(c, 'app/proxy', null, [base[0]!, small(35)], { arch: 'amd64' });
   const arm = await pushImage(c, 'app/proxy', null, [base[0]!, small(33)], { arch: 'arm64' });
-  await pushIndex(c, 'app/proxy', '1.25', [{ ...amd, arch: 'amd64' }, { ...arm, arch: 'arm64' }]);
+  await pushIndex(c, 'app/proxy', '1.25', [
+    { ...amd, arch: 'amd64' },
+    { ...arm, arch: 'arm64' },
+  ]);
   for (let i = 0; i < 5; i++) await pushImage(c, 'app/jobs', `0.${i}`, [...base, small(4)]);
   c.close();
   rmSync(big1.file);
@@ -169,7 +193,8 @@ async function main() {
     const [, tSkopeoDir] = await time(() => skopeoSync(A!, repos, { dir: skopeoDir }));
     const [, tSkopeoFromDir] = await time(() => skopeoSyncFromDir(skopeoDir, A!, D!));
     const sameOnD = await sameDigests(D!, exp.images);
-    if (sameOnD !== exp.images.length) throw new Error(`skopeo's dir → registry copy has ${sameOnD}/${exp.images.length} tags at the source's digest: the two-hop figure would be meaningless`);
+    if (sameOnD !== exp.images.length)
+      throw new Error(`skopeo's dir → registry copy has ${sameOnD}/${exp.images.length} tags at the source's digest: the two-hop figure would be meaningless`);
     rmSync(skopeoDir, { recursive: true, force: true });
 
     // Same digests on C (skopeo) as on B (Lifeboat)?
@@ -239,14 +264,22 @@ async function main() {
     };
     all.forEach((r, i) => console.log(describeRun(i + 1, r, i > 0 && (i + 1) % 2 === 0 ? ' (skopeo first)' : '')));
     console.log(`over ${all.length} run(s), load average ${os.loadavg()[0]!.toFixed(1)}:`);
-    console.log(`  (a) same work — export to an archive, re-seed from it: skopeo (reg→dir, dir→reg) / Lifeboat   ${stats(all.map((r) => (r.toDir + r.fromDir) / (r.te + r.tr)))}`);
-    console.log(`  (b) skopeo registry → registry directly (no archive) / Lifeboat export + re-seed            ${stats(all.map((r) => r.direct / (r.te + r.tr)))}`);
+    console.log(
+      `  (a) same work — export to an archive, re-seed from it: skopeo (reg→dir, dir→reg) / Lifeboat   ${stats(all.map((r) => (r.toDir + r.fromDir) / (r.te + r.tr)))}`,
+    );
+    console.log(
+      `  (b) skopeo registry → registry directly (no archive) / Lifeboat export + re-seed            ${stats(all.map((r) => r.direct / (r.te + r.tr)))}`,
+    );
     console.log(`  (c) export alone: skopeo reg→dir / Lifeboat export                                          ${stats(all.map((r) => r.toDir / r.te))}`);
     console.log(`  (d) re-seed alone: skopeo dir→reg / Lifeboat re-seed                                        ${stats(all.map((r) => r.fromDir / r.tr))}`);
     console.log('');
-    console.log(`content: ${repos.length} repositories, ${exp.images.length} tags, ${exp.manifests} manifests, ${exp.blobs} blobs, ${fmtMB(exp.bytes)} unique (fill ${tFill.toFixed(1)} s)`);
+    console.log(
+      `content: ${repos.length} repositories, ${exp.images.length} tags, ${exp.manifests} manifests, ${exp.blobs} blobs, ${fmtMB(exp.bytes)} unique (fill ${tFill.toFixed(1)} s)`,
+    );
     console.log(`Lifeboat export  (registry → OCI layout)  ${tExport.toFixed(2)} s   ${fmtMB(exp.bytesFetched / tExport)}/s`);
-    console.log(`Lifeboat re-seed (OCI layout → registry)  ${tReseed.toFixed(2)} s   uploaded ${seed.blobsUploaded}, mounted ${seed.blobsMounted}, tags ok ${seed.tags.filter((t) => t.ok).length}/${seed.tags.length}`);
+    console.log(
+      `Lifeboat re-seed (OCI layout → registry)  ${tReseed.toFixed(2)} s   uploaded ${seed.blobsUploaded}, mounted ${seed.blobsMounted}, tags ok ${seed.tags.filter((t) => t.ok).length}/${seed.tags.length}`,
+    );
     console.log(`Lifeboat export + re-seed                 ${lifeboat.toFixed(2)} s`);
     console.log(`skopeo sync registry → registry           ${tSkopeoReg.toFixed(2)} s`);
     console.log(`skopeo sync registry → dir                ${tSkopeoDir.toFixed(2)} s`);

@@ -20,7 +20,10 @@ test.describe('Activity', () => {
       await now.click();
       await expect(page.getByTestId('followed-backup')).toBeVisible();
 
-      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: /Activity/ }).click();
+      await page
+        .getByRole('navigation', { name: 'Screens' })
+        .getByRole('link', { name: /Activity/ })
+        .click();
       await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
       const row = page.getByTestId('journal-row').filter({ hasText: 'kubectl-kots' }).filter({ hasText: 'backup' }).first();
       await expect(row).toBeVisible({ timeout: 30_000 });
@@ -53,6 +56,11 @@ test.describe('Activity', () => {
     const id = await row.getAttribute('data-outcome');
     expect(id).toBe('running');
     await row.getByTestId('cancel-run').click();
-    await expect(page.getByTestId('journal-row').filter({ has: page.getByText('Cancelled') }).first()).toBeVisible();
+    await expect(
+      page
+        .getByTestId('journal-row')
+        .filter({ has: page.getByText('Cancelled') })
+        .first(),
+    ).toBeVisible();
   });
 });

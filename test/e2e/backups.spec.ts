@@ -97,8 +97,19 @@ test.describe('backups on Embedded Cluster: the registry export', () => {
   test.beforeAll(async () => {
     test.setTimeout(300_000);
     // A few larger images, so the export runs long enough to be seen moving.
-    const auth = { host: ecLab!.registry.host, username: ecLab!.registry.username, password: ecLab!.registry.password, ca: readFileSync(ecLab!.registry.caFile) };
-    for (let i = 0; i < 3; i++) await pushSyntheticImage(auth, `lifeboat/big-${i}`, '1.0.0', `${i}:${'x'.repeat(1)}${Array.from({ length: 400_000 }, (_, k) => ((k * 2654435761) >>> 0).toString(36)).join('')}`);
+    const auth = {
+      host: ecLab!.registry.host,
+      username: ecLab!.registry.username,
+      password: ecLab!.registry.password,
+      ca: readFileSync(ecLab!.registry.caFile),
+    };
+    for (let i = 0; i < 3; i++)
+      await pushSyntheticImage(
+        auth,
+        `lifeboat/big-${i}`,
+        '1.0.0',
+        `${i}:${'x'.repeat(1)}${Array.from({ length: 400_000 }, (_, k) => ((k * 2654435761) >>> 0).toString(36)).join('')}`,
+      );
     ec = await startWeb(ecLab!, { LIFEBOAT_REGISTRY_CA: ecLab!.registry.caFile });
   });
   test.afterAll(() => ec?.child.kill('SIGTERM'));
@@ -124,7 +135,10 @@ test.describe('backups on Embedded Cluster: the registry export', () => {
 });
 
 test.describe('backup hooks: plan and outcomes', () => {
-  test.skip(useFake() || !hooksLab, 'needs .lab-backups-hooks (LIFEBOAT_LAB_KEEP=1 npx vitest run --project integration test/integration/backups-hooks.test.ts)');
+  test.skip(
+    useFake() || !hooksLab,
+    'needs .lab-backups-hooks (LIFEBOAT_LAB_KEEP=1 npx vitest run --project integration test/integration/backups-hooks.test.ts)',
+  );
   test.setTimeout(240_000);
   let hk: WebMode | undefined;
   test.beforeAll(async () => {
@@ -132,7 +146,7 @@ test.describe('backup hooks: plan and outcomes', () => {
   });
   test.afterAll(() => hk?.child.kill('SIGTERM'));
 
-  test('the hooks that will run, then each one\'s outcome from the log', async ({ page }) => {
+  test("the hooks that will run, then each one's outcome from the log", async ({ page }) => {
     await page.goto(await hk!.link('backups'));
     await page.getByTestId('tab-hooks').click();
     await expect(page.getByText(/vendor hooks, as in backup/).first()).toBeVisible({ timeout: 60_000 });
@@ -144,7 +158,12 @@ test.describe('backup hooks: plan and outcomes', () => {
     await row.click();
     const drawer = page.getByTestId('backup-detail');
     await drawer.getByTestId('tab-detail-hooks').click();
-    await expect(drawer.getByTestId('hook-outcomes').getByText(/Error executing hook/).first()).toBeVisible({ timeout: 60_000 });
+    await expect(
+      drawer
+        .getByTestId('hook-outcomes')
+        .getByText(/Error executing hook/)
+        .first(),
+    ).toBeVisible({ timeout: 60_000 });
     await page.screenshot({ path: join(shots, 'backups-hook-outcomes.png') });
   });
 });

@@ -99,7 +99,8 @@ test.describe('the demo printout is enough', () => {
       const rows = page.getByTestId('setup-image');
       await expect(rows).toHaveCount(2, { timeout: 30_000 });
       for (const i of [0, 1]) await expect(rows.nth(i)).not.toHaveAttribute('data-state', /^(checking|unknown)$/, { timeout: 30_000 });
-      for (const i of [0, 1]) expect(await rows.nth(i).getAttribute('data-state'), `image row ${i}: ${await rows.nth(i).innerText()}`).toMatch(/^(missing|present)$/);
+      for (const i of [0, 1])
+        expect(await rows.nth(i).getAttribute('data-state'), `image row ${i}: ${await rows.nth(i).innerText()}`).toMatch(/^(missing|present)$/);
       const push = page.getByTestId('setup-images-push');
       if (await push.isEnabled()) await push.click();
       for (const i of [0, 1]) await expect(rows.nth(i)).toHaveAttribute('data-state', /^(pushed|present)$/, { timeout: 120_000 });

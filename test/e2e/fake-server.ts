@@ -81,7 +81,16 @@ const environment: Environment = {
     plugins: [{ name: 'velero-plugin-for-aws', image: 'velero/velero-plugin-for-aws:v1.14.3' }],
     fileSystemBackup: { kind: 'node-agent', ready: true, desired: 1, available: 1 },
     storageLocations: [
-      { name: 'default', provider: 'aws', bucket: 'lifeboat', prefix: 'lab', isDefault: true, phase: 'Available', lastSyncedTime: ago(1), lastValidationTime: ago(1) },
+      {
+        name: 'default',
+        provider: 'aws',
+        bucket: 'lifeboat',
+        prefix: 'lab',
+        isDefault: true,
+        phase: 'Available',
+        lastSyncedTime: ago(1),
+        lastValidationTime: ago(1),
+      },
     ],
   },
   compatibility: {
@@ -103,15 +112,33 @@ const environment: Environment = {
 };
 
 const entries: JournalEntry[] = [
-  { id: 'run-1', startedAt: ago(42), finishedAt: ago(41.9), tool: 'velero', args: ['version', '--client-only'], exitCode: 0, durationMs: 412, outcome: 'succeeded', summary: 'velero client v1.18.3' },
-  { id: 'run-2', startedAt: ago(12), finishedAt: ago(11.5), tool: 'kubectl-kots', args: ['get', 'apps', '-n', 'default', '-o', 'json'], exitCode: 1, durationMs: 30_120, outcome: 'failed', summary: 'The admin console did not answer within 30 s.' },
+  {
+    id: 'run-1',
+    startedAt: ago(42),
+    finishedAt: ago(41.9),
+    tool: 'velero',
+    args: ['version', '--client-only'],
+    exitCode: 0,
+    durationMs: 412,
+    outcome: 'succeeded',
+    summary: 'velero client v1.18.3',
+  },
+  {
+    id: 'run-2',
+    startedAt: ago(12),
+    finishedAt: ago(11.5),
+    tool: 'kubectl-kots',
+    args: ['get', 'apps', '-n', 'default', '-o', 'json'],
+    exitCode: 1,
+    durationMs: 30_120,
+    outcome: 'failed',
+    summary: 'The admin console did not answer within 30 s.',
+  },
   { id: 'run-3', startedAt: ago(0.2), tool: 'velero', args: ['backup', 'logs', 'instance-abc12', '--namespace', 'velero'], outcome: 'running' },
 ];
 const output: Record<string, ToolOutputLine[]> = {
   'run-1': [{ runId: 'run-1', stream: 'stdout', line: 'Client:\n\tVersion: v1.18.3', at: ago(41.9) }],
-  'run-2': [
-    { runId: 'run-2', stream: 'stderr', line: 'Error: failed to get apps: context deadline exceeded', at: ago(11.5) },
-  ],
+  'run-2': [{ runId: 'run-2', stream: 'stderr', line: 'Error: failed to get apps: context deadline exceeded', at: ago(11.5) }],
   'run-3': Array.from({ length: 400 }, (_, i) => ({
     runId: 'run-3',
     stream: i % 37 === 36 ? ('stderr' as const) : ('stdout' as const),
@@ -137,7 +164,14 @@ ticker.unref();
 const fail = (code: ApiErrorData['code'], message: string, hint?: string): ApiErrorData => ({ code, message, hint });
 
 const handlers: Partial<Record<MethodName, (input: Record<string, unknown>) => unknown>> = {
-  'app.info': () => ({ version: '0.1.0-fake', mode: 'web', platform: process.platform, dataDir: '/tmp/lifeboat-fake', unverifiedBuild: false, unverifiedReasons: [] }),
+  'app.info': () => ({
+    version: '0.1.0-fake',
+    mode: 'web',
+    platform: process.platform,
+    dataDir: '/tmp/lifeboat-fake',
+    unverifiedBuild: false,
+    unverifiedReasons: [],
+  }),
   'cluster.kubeconfigs': () => [
     { path: '/root/.lab/kubeconfig', origin: 'KUBECONFIG', exists: true },
     { path: '/root/.kube/config', origin: 'home', exists: false },
@@ -147,7 +181,11 @@ const handlers: Partial<Record<MethodName, (input: Record<string, unknown>) => u
     const path = input.kubeconfigPath as string | undefined;
     if (path && path !== connected.kubeconfigPath) {
       // Like the real service: a failed connect is a status in error, not a thrown error.
-      const error = fail('KUBECONFIG_MISSING', `There is no kubeconfig at ${path}.`, "Choose a kubeconfig file, set KUBECONFIG, or copy your cluster's admin kubeconfig to ~/.kube/config.");
+      const error = fail(
+        'KUBECONFIG_MISSING',
+        `There is no kubeconfig at ${path}.`,
+        "Choose a kubeconfig file, set KUBECONFIG, or copy your cluster's admin kubeconfig to ~/.kube/config.",
+      );
       cluster = { state: 'error', kubeconfigPath: path, contexts: [], permissions: [], missingPermissions: [], error, checkedAt: now() };
       emit('cluster.changed', cluster);
       emit('environment.changed', null);
@@ -200,7 +238,14 @@ const handlers: Partial<Record<MethodName, (input: Record<string, unknown>) => u
   },
 };
 
-const mime: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const mime: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -214,7 +259,8 @@ const server = createServer((req, res) => {
   }
   if (url.pathname.startsWith('/api/')) {
     const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    const noSession = () => reply(401, { ok: false, error: fail('UNAUTHORIZED', 'This page is not signed in to Lifeboat.', 'Open the link printed at start-up.') });
+    const noSession = () =>
+      reply(401, { ok: false, error: fail('UNAUTHORIZED', 'This page is not signed in to Lifeboat.', 'Open the link printed at start-up.') });
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
@@ -230,7 +276,10 @@ const server = createServer((req, res) => {
         codes.delete(code);
         if (exp === undefined || exp <= Date.now()) {
           console.log(`A sign-in was refused (a used or expired link). New link: ${launchUrl()}`);
-          return reply(401, { ok: false, error: fail('UNAUTHORIZED', 'This link was already used or has expired.', "Start Lifeboat's web mode again, or use the new link it prints.") });
+          return reply(401, {
+            ok: false,
+            error: fail('UNAUTHORIZED', 'This link was already used or has expired.', "Start Lifeboat's web mode again, or use the new link it prints."),
+          });
         }
         res.setHeader('set-cookie', `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`);
         return reply(200, { ok: true, result: { signedIn: true } });

@@ -183,7 +183,10 @@ test.describe('Overview', () => {
     // The chooser shows the file in use once the connection settled (it re-renders then): open it after.
     await expect(card.getByTestId('kubeconfig-select')).toHaveValue(new RegExp(lab!.restrictedKubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     await card.getByTestId('kubeconfig-select').click();
-    await page.getByRole('option', { name: new RegExp(lab!.kubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().click();
+    await page
+      .getByRole('option', { name: new RegExp(lab!.kubeconfig.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })
+      .first()
+      .click();
     await card.getByTestId('connect-button').click();
     await expect(card.getByTestId('permissions-ok')).toBeVisible({ timeout: 30_000 });
   });

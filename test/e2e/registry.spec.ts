@@ -59,7 +59,12 @@ test.describe('Registry', () => {
     work = mkdtempSync(join(tmpdir(), 'lb-e2e-registry-'));
     [lab, target] = await Promise.all([startLab({ dir: labDir, portBase, flavour: 'embedded-cluster' }), startRegistry()]);
     // One larger image, so the export runs long enough to watch (and cancel).
-    const c = new RegistryClient({ registry: lab.registry.host, username: lab.registry.username, password: lab.registry.password, caPem: readFileSync(lab.registry.caFile) });
+    const c = new RegistryClient({
+      registry: lab.registry.host,
+      username: lab.registry.username,
+      password: lab.registry.password,
+      caPem: readFileSync(lab.registry.caFile),
+    });
     const big = await makeBlobFile(join(work, 'big.bin'), 7, BIG_MB * 1024 * 1024);
     await pushImage(c, 'lifeboat/sample-data', '1.0.0', [big, prngBytes(8, 20_000)]);
     rmSync(big.file);
@@ -115,11 +120,15 @@ test.describe('Registry', () => {
     await panel.getByTestId('registry-export-start').click();
     const job = panel.getByTestId('registry-export-job');
     // Wait in the page (polled every frame) for bytes moving or the end, then photograph at once.
-    await page.waitForFunction(() => {
-      const el = document.querySelector('[data-testid="registry-export-job"]');
-      const bytes = el?.querySelector('[data-testid="registry-export-job-bytes"]')?.textContent ?? '';
-      return el?.getAttribute('data-state') === 'succeeded' || (el?.getAttribute('data-state') === 'running' && /^[1-9]/.test(bytes));
-    }, undefined, { timeout: 60_000, polling: 'raf' });
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('[data-testid="registry-export-job"]');
+        const bytes = el?.querySelector('[data-testid="registry-export-job-bytes"]')?.textContent ?? '';
+        return el?.getAttribute('data-state') === 'succeeded' || (el?.getAttribute('data-state') === 'running' && /^[1-9]/.test(bytes));
+      },
+      undefined,
+      { timeout: 60_000, polling: 'raf' },
+    );
     if ((await job.getAttribute('data-state')) === 'running') {
       await shot(page, { path: join(shots, 'registry-export-progress.png'), fullPage: true });
     } else console.log('registry e2e: the export finished before its progress could be photographed');
@@ -180,10 +189,18 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
     const a = { host: klab.registry.host, username: klab.registry.username, password: klab.registry.password, ca: readFileSync(klab.registry.caFile) };
     await pushSyntheticImage(a, 'lifeboat/velero', 'v1.18.3');
     await pushSyntheticImage(a, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
-    await ensureVeleroOn(klab, { velero: `${klab.registry.host}/lifeboat/velero:v1.18.3`, plugin: `${klab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3` });
+    await ensureVeleroOn(klab, {
+      velero: `${klab.registry.host}/lifeboat/velero:v1.18.3`,
+      plugin: `${klab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3`,
+    });
     kbackup = await instanceBackupOn(klab);
     // One larger image, so the re-seed's progress is visible.
-    const c = new RegistryClient({ registry: klab.registry.host, username: klab.registry.username, password: klab.registry.password, caPem: readFileSync(klab.registry.caFile) });
+    const c = new RegistryClient({
+      registry: klab.registry.host,
+      username: klab.registry.username,
+      password: klab.registry.password,
+      caPem: readFileSync(klab.registry.caFile),
+    });
     const big = await makeBlobFile(join(kwork, 'big.bin'), 9, BIG_MB * 1024 * 1024);
     await pushImage(c, 'lifeboat/sample-data', '1.0.0', [big, prngBytes(10, 20_000)]);
     rmSync(big.file);
@@ -209,8 +226,17 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
     await panel.getByTestId('registry-export-start').click();
     await expect(panel.getByTestId('registry-export-job')).toHaveAttribute('data-state', 'succeeded', { timeout: 120_000 });
     // The rebuilt cluster's registry lacks the application's images.
-    const c = new RegistryClient({ registry: klab.registry.host, username: klab.registry.username, password: klab.registry.password, caPem: readFileSync(klab.registry.caFile) });
-    for (const [repo, tag] of [['lifeboat/sample-web', '1.0.0'], ['lifeboat/sample-db', '1.0.0'], ['lifeboat/sample-data', '1.0.0']] as const) {
+    const c = new RegistryClient({
+      registry: klab.registry.host,
+      username: klab.registry.username,
+      password: klab.registry.password,
+      caPem: readFileSync(klab.registry.caFile),
+    });
+    for (const [repo, tag] of [
+      ['lifeboat/sample-web', '1.0.0'],
+      ['lifeboat/sample-db', '1.0.0'],
+      ['lifeboat/sample-data', '1.0.0'],
+    ] as const) {
       const head = await c.headManifest(repo, tag);
       if (head) await c.deleteManifest(repo, head.digest);
     }

@@ -45,8 +45,13 @@ test.describe('Restore wizard', () => {
     // One backup that cannot be restored, to show its reasons.
     await kube.delete('/apis/velero.io/v1/namespaces/velero/backups/instance-failed-e2e');
     await kube.post('/apis/velero.io/v1/namespaces/velero/backups', {
-      apiVersion: 'velero.io/v1', kind: 'Backup',
-      metadata: { name: 'instance-failed-e2e', namespace: 'velero', annotations: { 'kots.io/instance': 'true', 'kots.io/kotsadm-deploy-namespace': 'kotsadm', 'kots.io/is-airgap': 'true' } },
+      apiVersion: 'velero.io/v1',
+      kind: 'Backup',
+      metadata: {
+        name: 'instance-failed-e2e',
+        namespace: 'velero',
+        annotations: { 'kots.io/instance': 'true', 'kots.io/kotsadm-deploy-namespace': 'kotsadm', 'kots.io/is-airgap': 'true' },
+      },
       spec: { storageLocation: 'default' },
       status: { phase: 'PartiallyFailed', errors: 2, startTimestamp: new Date(Date.now() - 86_400_000).toISOString() },
     });

@@ -87,7 +87,6 @@ function labLaunch(lab: LabState, opts: { env?: NodeJS.ProcessEnv; home?: string
   return { args: ['--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], env };
 }
 
-
 /** Web mode on the default lab (or the fake server with LIFEBOAT_E2E_FAKE=1). */
 export async function startWebMode(timeoutMs = 60_000): Promise<WebMode> {
   if (useFake()) return launch(join(repoRoot, 'test', 'e2e', 'fake-server.ts'), [], { ...process.env }, timeoutMs);

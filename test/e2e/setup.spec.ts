@@ -25,9 +25,19 @@ let work: string;
 
 async function startWeb(): Promise<WebMode> {
   const home = join(work, 'home');
-  const env = { ...process.env, KUBECONFIG: lab.kubeconfig, LIFEBOAT_TOOLS_DIR: lab.toolsDir, LIFEBOAT_IMAGES_DIR: join(repoRoot, 'test', 'fixtures', 'images'), HOME: home } as NodeJS.ProcessEnv;
+  const env = {
+    ...process.env,
+    KUBECONFIG: lab.kubeconfig,
+    LIFEBOAT_TOOLS_DIR: lab.toolsDir,
+    LIFEBOAT_IMAGES_DIR: join(repoRoot, 'test', 'fixtures', 'images'),
+    HOME: home,
+  } as NodeJS.ProcessEnv;
   delete env.LIFEBOAT_DATA_DIR;
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'tsx'), [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    join(repoRoot, 'node_modules', '.bin', 'tsx'),
+    [join(repoRoot, 'electron', 'web.ts'), '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', join(home, 'data')],
+    { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let seen = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web mode printed no URL:\n${seen}`)), 60_000);
@@ -77,10 +87,23 @@ test.describe('Setup wizard', () => {
     // A lab kept from an earlier run: no Velero, no pushed images.
     const kube = new Kube(lab.kubeconfig);
     if (await kube.getOrUndefined('/api/v1/namespaces/velero')) {
-      await new Promise((r) => spawn(join(lab.toolsDir, 'velero'), ['uninstall', '--force'], { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(work, 'home') }, stdio: 'ignore' }).on('exit', r));
+      await new Promise((r) =>
+        spawn(join(lab.toolsDir, 'velero'), ['uninstall', '--force'], {
+          env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(work, 'home') },
+          stdio: 'ignore',
+        }).on('exit', r),
+      );
     }
-    const reg = new RegistryClient({ registry: lab.registry.host, username: lab.registry.username, password: lab.registry.password, caPem: readFileSync(lab.registry.caFile) });
-    for (const [repo, tag] of [['lifeboat/velero', 'v1.18.3'], ['lifeboat/velero-plugin-for-aws', 'v1.14.3']] as const) {
+    const reg = new RegistryClient({
+      registry: lab.registry.host,
+      username: lab.registry.username,
+      password: lab.registry.password,
+      caPem: readFileSync(lab.registry.caFile),
+    });
+    for (const [repo, tag] of [
+      ['lifeboat/velero', 'v1.18.3'],
+      ['lifeboat/velero-plugin-for-aws', 'v1.14.3'],
+    ] as const) {
       const h = await reg.headManifest(repo, tag);
       if (h) await reg.deleteManifest(repo, h.digest);
     }
@@ -118,7 +141,9 @@ test.describe('Setup wizard', () => {
     };
     await pickProvider('Google Cloud Storage');
     await page.getByTestId('setup-dest-bucket').fill('velero-backups');
-    await page.getByTestId('setup-secret-serviceAccountJson').fill('{"type": "service_account", "client_email": "velero@p.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE');
+    await page
+      .getByTestId('setup-secret-serviceAccountJson')
+      .fill('{"type": "service_account", "client_email": "velero@p.iam.gserviceaccount.com", "private_key": "-----BEGIN PRIVATE');
     await page.getByTestId('setup-dest-advanced').click();
     await expect(page.getByTestId('setup-dest-endpoint')).toBeVisible();
     await page.getByTestId('setup-validate').click();
@@ -218,11 +243,13 @@ test.describe('Setup wizard', () => {
     await expect(page.getByTestId('setup-screen')).toHaveAttribute('data-step', 'done');
     await expect(page.getByTestId('setup-plugins')).toContainText('velero.io/aws (ObjectStore)');
     // Dark theme.
-    for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-mantine-color-scheme')) !== 'dark'; i++) await page.getByTestId('theme-toggle').click();
+    for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-mantine-color-scheme')) !== 'dark'; i++)
+      await page.getByTestId('theme-toggle').click();
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
     await page.mouse.move(600, 600); // no tooltip from the theme toggle in the picture
     await shot(page, 'setup-done-dark.png');
-    for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-mantine-color-scheme')) !== 'light'; i++) await page.getByTestId('theme-toggle').click();
+    for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-mantine-color-scheme')) !== 'light'; i++)
+      await page.getByTestId('theme-toggle').click();
 
     // 7. Change the destination on the installed Velero: no Images step, no install, KOTS reconfigures.
     await page.getByTestId('setup-change').click();

@@ -49,7 +49,16 @@ test.describe('Lifeboat in Electron: dialogs, Show in folder, notifications', ()
     writeFileSync(join(exported, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [] }));
     writeFileSync(join(exported, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
     mkdirSync(join(dataDir, 'registry'), { recursive: true });
-    const job = { id: 'seeded-export', kind: 'export', state: 'succeeded', startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', registry: '10.96.0.11:5000', path: exported, origin: 'registry' };
+    const job = {
+      id: 'seeded-export',
+      kind: 'export',
+      state: 'succeeded',
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:01:00Z',
+      registry: '10.96.0.11:5000',
+      path: exported,
+      origin: 'registry',
+    };
     writeFileSync(join(dataDir, 'registry', 'jobs.json'), JSON.stringify({ version: 1, jobs: [{ job, inputs: {} }] }));
 
     app = await electron.launch({
@@ -87,7 +96,10 @@ test.describe('Lifeboat in Electron: dialogs, Show in folder, notifications', ()
     const asked = await app.evaluate(() => (globalThis as any).__dialogs);
     expect(asked[0]).toMatchObject({ title: 'Choose a kubeconfig file', properties: expect.arrayContaining(['openFile']) });
     // the contract validates what the page asks for
-    expect(await invoke(page, 'app.choosePath', { kind: 'open-file', title: 'x', filters: [{ name: 'bad', extensions: ['.pem'] }] })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await invoke(page, 'app.choosePath', { kind: 'open-file', title: 'x', filters: [{ name: 'bad', extensions: ['.pem'] }] })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
   });
 
   test('Show in folder reveals an export Lifeboat wrote and refuses any other path', async () => {

@@ -55,10 +55,14 @@ beforeAll(async () => {
     env: { ...process.env, LIFEBOAT_REGISTRY_CA: lab.registry.caFile, HOME: home },
   });
   await app.start();
-  await waitUntil('Embedded Cluster with Velero detected', async () => {
-    const e = app.detector.get();
-    return e?.flavour === 'embedded-cluster' && e.velero.ready && e.kots.found;
-  }, 90_000);
+  await waitUntil(
+    'Embedded Cluster with Velero detected',
+    async () => {
+      const e = app.detector.get();
+      return e?.flavour === 'embedded-cluster' && e.velero.ready && e.kots.found;
+    },
+    90_000,
+  );
 }, 900_000);
 
 const envBefore = { LIFEBOAT_LAB_DIR: process.env.LIFEBOAT_LAB_DIR };
@@ -79,7 +83,9 @@ describe('full backup with the embedded registry', () => {
     expect(r.registryExport?.offered).toBe(true);
     expect(r.partialAllowed).toBe(false);
     expect(r.partialReason).toMatch(/Embedded Cluster installs take full backups only/);
-    await expect(call('backups.create', { kind: 'partial', appSlug: lab.app.slug })).rejects.toThrow(/partial backup is not possible here: Embedded Cluster installs take full backups only/);
+    await expect(call('backups.create', { kind: 'partial', appSlug: lab.app.slug })).rejects.toThrow(
+      /partial backup is not possible here: Embedded Cluster installs take full backups only/,
+    );
   });
 
   it('a registry export that cannot start refuses the backup before anything starts', async () => {
@@ -87,7 +93,9 @@ describe('full backup with the embedded registry', () => {
     const file = join(home, 'a-file');
     writeFileSync(file, 'not a folder');
     const before = ((await kube.get('/apis/velero.io/v1/namespaces/velero/backups')).items ?? []).length;
-    await expect(call('backups.create', { kind: 'full', registryDest: join(file, 'exports') })).rejects.toThrow(/registry export could not start, so the backup was not started either/);
+    await expect(call('backups.create', { kind: 'full', registryDest: join(file, 'exports') })).rejects.toThrow(
+      /registry export could not start, so the backup was not started either/,
+    );
     expect(((await kube.get('/apis/velero.io/v1/namespaces/velero/backups')).items ?? []).length).toBe(before);
   });
 
@@ -98,10 +106,14 @@ describe('full backup with the embedded registry', () => {
     });
     const started = await call('backups.create', { kind: 'full' });
     expect(started.registry?.dest).toContain(join(home, 'data', 'registry-exports'));
-    const done = await waitUntil('the backup and its registry export to finish', async () => {
-      const f = await call('backups.followed', {});
-      return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-    }, 300_000);
+    const done = await waitUntil(
+      'the backup and its registry export to finish',
+      async () => {
+        const f = await call('backups.followed', {});
+        return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+      },
+      300_000,
+    );
     expect(done.state, `${done.message} ${JSON.stringify(done.registry)}`).toBe('succeeded');
     expect(done.message).toMatch(/complete with registry/);
     // Verified here too: the Velero object, and the layout on disk.

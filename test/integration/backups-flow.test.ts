@@ -90,10 +90,14 @@ describe('backups', () => {
     app2 = await startApp();
     const again = await call(app2, 'backups.followed', {});
     expect(again?.backupName).toBe(backupName);
-    const done = await waitUntil('the followed backup to finish', async () => {
-      const f = await call(app2, 'backups.followed', {});
-      return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-    }, 180_000);
+    const done = await waitUntil(
+      'the followed backup to finish',
+      async () => {
+        const f = await call(app2, 'backups.followed', {});
+        return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+      },
+      180_000,
+    );
     expect(done.state, done.message).toBe('succeeded');
     expect(done.summary?.phase).toBe('Completed');
     expect(done.timeline.map((t) => t.phase)).toContain('Completed');
@@ -115,7 +119,12 @@ describe('backups', () => {
 
   it('a log whose presigned URL answers 404 says so and names the fix', async () => {
     const l = lab();
-    const s3 = new S3Client({ endpoint: l.minio.endpoint, region: l.minio.region, forcePathStyle: true, credentials: { accessKeyId: l.minio.accessKey, secretAccessKey: l.minio.secretKey } });
+    const s3 = new S3Client({
+      endpoint: l.minio.endpoint,
+      region: l.minio.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: l.minio.accessKey, secretAccessKey: l.minio.secretKey },
+    });
     await s3.send(new DeleteObjectCommand({ Bucket: l.minio.bucket, Key: `backups/${backupName}/${backupName}-logs.gz` }));
     const fresh = await startApp({ dir: mkdtempSync(join(tmpdir(), 'lb-backups-404-')) }); // no cached log
     const err = await call(fresh, 'backups.log', { name: backupName, offset: 0, limit: 10 }).catch((e) => e);
@@ -133,7 +142,11 @@ describe('backups', () => {
     const scale = (replicas: number) => kube.mergePatch(`/apis/apps/v1/namespaces/${l.kotsNamespace}/deployments/kotsadm/scale`, { spec: { replicas } });
     await scale(0);
     try {
-      await waitUntil('no kotsadm pod', async () => (await kube.get(`/api/v1/namespaces/${l.kotsNamespace}/pods?labelSelector=app%3Dkotsadm`)).items.length === 0, 60_000);
+      await waitUntil(
+        'no kotsadm pod',
+        async () => (await kube.get(`/api/v1/namespaces/${l.kotsNamespace}/pods?labelSelector=app%3Dkotsadm`)).items.length === 0,
+        60_000,
+      );
       const app = await startApp({ dir: mkdtempSync(join(tmpdir(), 'lb-backups-json-')) });
       const before = (await call(app, 'backups.list', {})).length;
       const err = await call(app, 'backups.create', { kind: 'full' }).catch((e) => e);
@@ -146,27 +159,52 @@ describe('backups', () => {
       await stopApp(app);
     } finally {
       await scale(1);
-      await waitUntil('kotsadm back', async () => (await kube.get(`/apis/apps/v1/namespaces/${l.kotsNamespace}/deployments/kotsadm`)).status?.availableReplicas === 1, 60_000);
+      await waitUntil(
+        'kotsadm back',
+        async () => (await kube.get(`/apis/apps/v1/namespaces/${l.kotsNamespace}/deployments/kotsadm`)).status?.availableReplicas === 1,
+        60_000,
+      );
     }
   });
 
-  it('a workstation clock five minutes ahead of the cluster\'s: the backup KOTS names is followed, nothing is cancelled', async () => {
+  it("a workstation clock five minutes ahead of the cluster's: the backup KOTS names is followed, nothing is cancelled", async () => {
     const app = await startApp({ dir: mkdtempSync(join(tmpdir(), 'lb-backups-clock-')) });
-    const services: Services = { bus: app.bus, cluster: app.cluster, detector: app.detector, binaries: app.binaries, runner: app.runner, tools: app.tools, journal: app.journal, dataDir: mkdtempSync(join(tmpdir(), 'lb-backups-clock-svc-')), env: process.env };
+    const services: Services = {
+      bus: app.bus,
+      cluster: app.cluster,
+      detector: app.detector,
+      binaries: app.binaries,
+      runner: app.runner,
+      tools: app.tools,
+      journal: app.journal,
+      dataDir: mkdtempSync(join(tmpdir(), 'lb-backups-clock-svc-')),
+      env: process.env,
+    };
     const ahead = new BackupsService(services, { now: () => Date.now() + 5 * 60_000, appearMs: 20_000 });
     await ahead.attach(app.cluster.kubeConfig());
     // Readiness only warns about a backup in progress (KOTS starts another anyway): wait until there is none.
-    await waitUntil('no backup running', async () => {
-      const r = await call(app, 'backups.readiness', {});
-      return r.ok && !r.checks.some((c) => c.title === 'Another backup is in progress');
-    }, 120_000);
+    await waitUntil(
+      'no backup running',
+      async () => {
+        const r = await call(app, 'backups.readiness', {});
+        return r.ok && !r.checks.some((c) => c.title === 'Another backup is in progress');
+      },
+      120_000,
+    );
     const f = await ahead.create({ kind: 'full' });
     expect(f.state).toBe('running');
     // Followed by the name kubectl kots printed, which is the Velero Backup's own.
     expect(f.backupName).toBe(f.kotsName);
     const b = await adminKube().get(`/apis/velero.io/v1/namespaces/velero/backups/${f.backupName}`);
     expect(Date.parse(b.metadata.annotations['kots.io/snapshot-requested'])).toBeLessThan(Date.parse(f.requestedAt) - 60_000);
-    await waitUntil('the skewed backup to finish', async () => ['Completed', 'PartiallyFailed', 'Failed'].includes((await adminKube().get(`/apis/velero.io/v1/namespaces/velero/backups/${f.backupName}`)).status?.phase), 240_000);
+    await waitUntil(
+      'the skewed backup to finish',
+      async () =>
+        ['Completed', 'PartiallyFailed', 'Failed'].includes(
+          (await adminKube().get(`/apis/velero.io/v1/namespaces/velero/backups/${f.backupName}`)).status?.phase,
+        ),
+      240_000,
+    );
     await ahead.stop();
     await stopApp(app);
   });
@@ -175,7 +213,13 @@ describe('backups', () => {
     const kube = adminKube();
     const running = `lb-running-${Date.now()}`;
     // A Backup Velero already holds as InProgress (status set at creation: Backup has no status subresource).
-    await kube.post('/apis/velero.io/v1/namespaces/velero/backups', { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: running }, spec: { includedNamespaces: ['lb-none'], storageLocation: 'default' }, status: { phase: 'InProgress' } });
+    await kube.post('/apis/velero.io/v1/namespaces/velero/backups', {
+      apiVersion: 'velero.io/v1',
+      kind: 'Backup',
+      metadata: { name: running },
+      spec: { includedNamespaces: ['lb-none'], storageLocation: 'default' },
+      status: { phase: 'InProgress' },
+    });
     try {
       await waitUntil('the watch to see it', async () => (await call(app2, 'backups.list', {})).some((b) => b.name === running), 20_000);
       const err = await call(app2, 'backups.delete', { name: running, confirm: running }).catch((e) => e);

@@ -46,17 +46,41 @@ beforeAll(async () => {
     mkdirSync(join(dir, 'home'), { recursive: true });
     const creds = join(dir, 'home', 'minio-credentials');
     writeFileSync(creds, `[default]\naws_access_key_id=${lab.minio.accessKey}\naws_secret_access_key=${lab.minio.secretKey}\n`, { mode: 0o600 });
-    const r = await runToolOn(lab, 'velero', ['install', '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3', '--bucket', lab.minio.bucket, '--secret-file', creds, '--backup-location-config', `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`, '--use-volume-snapshots=false']);
+    const r = await runToolOn(lab, 'velero', [
+      'install',
+      '--provider',
+      'aws',
+      '--plugins',
+      'velero/velero-plugin-for-aws:v1.14.3',
+      '--bucket',
+      lab.minio.bucket,
+      '--secret-file',
+      creds,
+      '--backup-location-config',
+      `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`,
+      '--use-volume-snapshots=false',
+    ]);
     if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
-  await waitUntil('velero running and BSL default Available', async () => {
-    const d = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
-    const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
-    return (d?.status?.availableReplicas ?? 0) >= 1 && bsl?.status?.phase === 'Available';
-  }, 180_000);
+  await waitUntil(
+    'velero running and BSL default Available',
+    async () => {
+      const d = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
+      const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
+      return (d?.status?.availableReplicas ?? 0) >= 1 && bsl?.status?.phase === 'Available';
+    },
+    180_000,
+  );
   // Helpers that read the running lab (test/integration/lab.ts) read this file's own lab.
   process.env.LIFEBOAT_LAB_DIR = lab.dir;
-  app = createApp({ dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: { ...process.env, HOME: home } });
+  app = createApp({
+    dataDir: join(home, 'data'),
+    mode: 'web',
+    version: 'test',
+    toolsDir: lab.toolsDir,
+    kubeconfig: lab.kubeconfig,
+    env: { ...process.env, HOME: home },
+  });
   await app.start();
   await waitUntil('Velero and KOTS detected', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 90_000);
 }, 900_000);
@@ -80,8 +104,13 @@ describe('backup hooks', () => {
   it('before the first backup: the pod annotation hooks; vendor hooks are not readable yet, and it says so', async () => {
     const plan = await call('backups.hooks', {});
     const annotated = plan.hooks.filter((h) => h.source === 'pod-annotation');
-    expect(annotated.some((h) => h.namespace === lab.app.namespace && h.phase === 'pre' && h.command.join(' ').includes('echo flushing caches')), JSON.stringify(plan)).toBe(true);
-    expect(annotated.some((h) => h.namespace === lab.kotsNamespace && h.command.join(' ') === '/scripts/backup.sh' && h.onError === 'Fail' && h.timeout === '10m')).toBe(true);
+    expect(
+      annotated.some((h) => h.namespace === lab.app.namespace && h.phase === 'pre' && h.command.join(' ').includes('echo flushing caches')),
+      JSON.stringify(plan),
+    ).toBe(true);
+    expect(
+      annotated.some((h) => h.namespace === lab.kotsNamespace && h.command.join(' ') === '/scripts/backup.sh' && h.onError === 'Fail' && h.timeout === '10m'),
+    ).toBe(true);
     // The vendor Backup lives in the release inside kotsadm; KOTS copies its hooks into each full
     // backup (kots pkg/kotsadmsnapshot/backup.go at v1.131.4), which is where Lifeboat reads them.
     expect(plan.hooks.filter((h) => h.source === 'vendor-spec')).toEqual([]);
@@ -91,10 +120,14 @@ describe('backup hooks', () => {
   it('after it: each hook outcome from the backup log, the failures with their reason', async () => {
     const started = await call('backups.create', { kind: 'full' });
     backupName = started.backupName!;
-    const done = await waitUntil('the backup to finish', async () => {
-      const f = await call('backups.followed', {});
-      return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-    }, 300_000);
+    const done = await waitUntil(
+      'the backup to finish',
+      async () => {
+        const f = await call('backups.followed', {});
+        return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+      },
+      300_000,
+    );
     // Some hooks really failed: Velero counts errors, Lifeboat does not call it a success.
     expect(done.state, done.message).not.toBe('succeeded');
     // Now the plan has the vendor's hooks, as KOTS put them into this backup.
@@ -115,15 +148,22 @@ describe('backup hooks', () => {
     // …and the hooks that succeeded are there as such.
     expect(detail.hooks.filter((h) => h.ok).length, JSON.stringify(detail.hooks)).toBeGreaterThan(0);
     // Each names where it ran (the pod, from the log's fields).
-    expect(failed.some((h) => `${h.namespace ?? ''}/${h.pod ?? ''}`.match(/sample|kotsadm/)), JSON.stringify(failed)).toBe(true);
+    expect(
+      failed.some((h) => `${h.namespace ?? ''}/${h.pod ?? ''}`.match(/sample|kotsadm/)),
+      JSON.stringify(failed),
+    ).toBe(true);
   }, 400_000);
 
-  it('the API server restarted during a backup: Lifeboat re-attaches and follows it to Velero\'s end', async () => {
+  it("the API server restarted during a backup: Lifeboat re-attaches and follows it to Velero's end", async () => {
     // Readiness only warns about a backup in progress (KOTS starts another anyway): wait until there is none.
-    await waitUntil('no backup running', async () => {
-      const r = await call('backups.readiness', {});
-      return r.ok && !r.checks.some((c) => c.title === 'Another backup is in progress');
-    }, 120_000);
+    await waitUntil(
+      'no backup running',
+      async () => {
+        const r = await call('backups.readiness', {});
+        return r.ok && !r.checks.some((c) => c.title === 'Another backup is in progress');
+      },
+      120_000,
+    );
     const started = await call('backups.create', { kind: 'full' });
     const name = started.backupName!;
     // Restart kube-apiserver: kill it, start it again with the same command line.
@@ -132,45 +172,64 @@ describe('backup hooks', () => {
     const old = pids['kube-apiserver']!;
     const argv = readFileSync(`/proc/${old}/cmdline`, 'utf8').split('\0').filter(Boolean);
     process.kill(old, 'SIGKILL');
-    await waitUntil('the API server to be gone', async () => {
-      try {
-        process.kill(old, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, 20_000);
+    await waitUntil(
+      'the API server to be gone',
+      async () => {
+        try {
+          process.kill(old, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     const out = openSync(join(dir, 'logs', 'kube-apiserver.restarted.log'), 'a');
     const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', out, out] });
     child.unref();
     pids['kube-apiserver'] = child.pid!;
     writeFileSync(pidFile, JSON.stringify(pids));
-    await waitUntil('the API server back', async () => (await kube.getOrUndefined('/api/v1/namespaces/default').catch(() => undefined)) !== undefined, 90_000, 1000);
+    await waitUntil(
+      'the API server back',
+      async () => (await kube.getOrUndefined('/api/v1/namespaces/default').catch(() => undefined)) !== undefined,
+      90_000,
+      1000,
+    );
     // Velero 1.18.3's backup controller can panic when the API server refuses a list in the middle
     // of a backup ("Observed a panic … nil pointer dereference" in its log): controller-runtime
     // recovers, and the Backup stays InProgress until the Velero server restarts, which marks it
     // Failed. When that happens, do what an operator does — restart the Velero pod — and Lifeboat
     // must follow the backup to the phase Velero then records.
     const finished = (b: any) => ['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation'].includes(b?.status?.phase);
-    const settled = await waitUntil('the backup to finish or Velero to give up on it', async () => {
-      const b = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${name}`);
-      if (finished(b)) return 'finished';
-      const pods = await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero');
-      for (const p of pods.items) {
-        const log = String(await kube.request('GET', `/api/v1/namespaces/velero/pods/${p.metadata.name}/log`).catch(() => ''));
-        if (log.includes('Observed a panic') && log.includes(name)) return p.metadata.name as string;
-      }
-      return undefined;
-    }, 120_000, 2000);
+    const settled = await waitUntil(
+      'the backup to finish or Velero to give up on it',
+      async () => {
+        const b = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${name}`);
+        if (finished(b)) return 'finished';
+        const pods = await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero');
+        for (const p of pods.items) {
+          const log = String(await kube.request('GET', `/api/v1/namespaces/velero/pods/${p.metadata.name}/log`).catch(() => ''));
+          if (log.includes('Observed a panic') && log.includes(name)) return p.metadata.name as string;
+        }
+        return undefined;
+      },
+      120_000,
+      2000,
+    );
     if (settled !== 'finished') {
       console.log(`[hooks] Velero panicked on ${name} after the API server restart; restarting pod ${settled}`);
       await kube.delete(`/api/v1/namespaces/velero/pods/${settled}`);
     }
-    const done = await waitUntil('the followed backup to finish after the restart', async () => {
-      const f = await call('backups.followed', {});
-      return f && f.backupName === name && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-    }, 240_000, 1000);
+    const done = await waitUntil(
+      'the followed backup to finish after the restart',
+      async () => {
+        const f = await call('backups.followed', {});
+        return f && f.backupName === name && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+      },
+      240_000,
+      1000,
+    );
     // What Lifeboat reports is what Velero recorded, never "lost" for a backup that is there.
     const b = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${name}`);
     expect(done.state).not.toBe('lost');

@@ -34,7 +34,27 @@ beforeAll(async () => {
     writeFileSync(creds, `[default]\naws_access_key_id=${lab.minio.accessKey}\naws_secret_access_key=${lab.minio.secretKey}\n`, { mode: 0o600 });
     // An image the lab's kubelet cannot pull: this Velero never runs (and so never touches the
     // Backups the bench may have left in this lab).
-    await run(join(lab.toolsDir, 'velero'), ['install', '--image', `${lab.registry.host}/missing/velero:v0.0.0`, '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3', '--bucket', lab.minio.bucket, '--secret-file', creds, '--backup-location-config', `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`, '--use-volume-snapshots=false', '--use-node-agent'], { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: home } });
+    await run(
+      join(lab.toolsDir, 'velero'),
+      [
+        'install',
+        '--image',
+        `${lab.registry.host}/missing/velero:v0.0.0`,
+        '--provider',
+        'aws',
+        '--plugins',
+        'velero/velero-plugin-for-aws:v1.14.3',
+        '--bucket',
+        lab.minio.bucket,
+        '--secret-file',
+        creds,
+        '--backup-location-config',
+        `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`,
+        '--use-volume-snapshots=false',
+        '--use-node-agent',
+      ],
+      { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: home } },
+    );
   }
   // Velero not running…
   await kube.mergePatch('/apis/apps/v1/namespaces/velero/deployments/velero', { spec: { replicas: 0 } });
@@ -43,13 +63,19 @@ beforeAll(async () => {
   const unavailable = { status: { phase: 'Unavailable', message: 'BackupStorageLocation "default" is unavailable: rpc error: NoSuchBucket' } };
   const bslPath = '/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default';
   // Through the status subresource where the CRD has one, else on the object itself.
-  await kube.request('PATCH', `${bslPath}/status`, unavailable, 'application/merge-patch+json').catch(() => kube.request('PATCH', bslPath, unavailable, 'application/merge-patch+json'));
+  await kube
+    .request('PATCH', `${bslPath}/status`, unavailable, 'application/merge-patch+json')
+    .catch(() => kube.request('PATCH', bslPath, unavailable, 'application/merge-patch+json'));
   app = createApp({ dataDir: mkdtempSync(join(tmpdir(), 'lb-refuse-')), mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig });
   await app.start();
-  await waitUntil('Velero detected as not running', async () => {
-    const v = app.detector.get()?.velero;
-    return v?.installed && v.ready === false;
-  }, 60_000);
+  await waitUntil(
+    'Velero detected as not running',
+    async () => {
+      const v = app.detector.get()?.velero;
+      return v?.installed && v.ready === false;
+    },
+    60_000,
+  );
 }, 600_000);
 
 afterAll(async () => {
@@ -59,14 +85,20 @@ afterAll(async () => {
 });
 
 it('refuses with reason and fix: Velero not running, storage location Unavailable; nothing is run', async () => {
-  const readiness = await (app.handlers['backups.readiness'] as (i: unknown) => Promise<{ ok: boolean; checks: Array<{ ok: boolean; title: string; reason?: string; fix?: string }> }>)({});
+  const readiness = await (
+    app.handlers['backups.readiness'] as (i: unknown) => Promise<{ ok: boolean; checks: Array<{ ok: boolean; title: string; reason?: string; fix?: string }> }>
+  )({});
   expect(readiness.ok).toBe(false);
   const failed = readiness.checks.filter((c) => !c.ok);
   expect(failed.map((c) => c.title)).toEqual(expect.arrayContaining(['Velero is not running', 'Storage location "default" is Unavailable']));
   const bsl = failed.find((c) => c.title.startsWith('Storage location'))!;
   expect(bsl.reason).toMatch(/FailedValidation.*NoSuchBucket/);
   expect(bsl.fix).toBeTruthy();
-  const err = await (app.handlers['backups.create'] as (i: unknown) => Promise<unknown>)({ kind: 'full' }).catch((e) => e) as { code: string; message: string; hint: string };
+  const err = (await (app.handlers['backups.create'] as (i: unknown) => Promise<unknown>)({ kind: 'full' }).catch((e) => e)) as {
+    code: string;
+    message: string;
+    hint: string;
+  };
   expect(err.code).toBe('VELERO_NOT_READY');
   expect(err.message).toMatch(/Velero is not running/);
   expect(err.hint).toMatch(/kubectl -n velero get pods/);

@@ -28,7 +28,12 @@ async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<
 
 async function storeBytes(name: string): Promise<number> {
   const l = lab();
-  const s3 = new S3Client({ endpoint: l.minio.endpoint, region: l.minio.region, forcePathStyle: true, credentials: { accessKeyId: l.minio.accessKey, secretAccessKey: l.minio.secretKey } });
+  const s3 = new S3Client({
+    endpoint: l.minio.endpoint,
+    region: l.minio.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: l.minio.accessKey, secretAccessKey: l.minio.secretKey },
+  });
   let total = 0;
   let token: string | undefined;
   do {
@@ -43,7 +48,14 @@ async function storeBytes(name: string): Promise<number> {
 beforeAll(async () => {
   await ensureVelero();
   const l = lab();
-  app = createApp({ dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: l.toolsDir, kubeconfig: l.kubeconfig, env: { ...process.env, HOME: join(l.dir, 'home') } });
+  app = createApp({
+    dataDir: join(home, 'data'),
+    mode: 'web',
+    version: 'test',
+    toolsDir: l.toolsDir,
+    kubeconfig: l.kubeconfig,
+    env: { ...process.env, HOME: join(l.dir, 'home') },
+  });
   await app.start();
   await waitUntil('environment with Velero', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 60_000);
 }, 600_000);
@@ -58,20 +70,28 @@ describe('partial backup and sizes', () => {
 
   it('a partial (application) backup is offered, marked legacy, and its Velero Backup completes', async () => {
     const slug = lab().app.slug;
-    const r = await waitUntil('no other backup running', async () => {
-      const x = await call('backups.readiness', {});
-      // Only a warning now (KOTS starts another backup anyway): wait until none is in progress.
-      return x.ok && !x.checks.some((c) => c.title === 'Another backup is in progress') ? x : undefined;
-    }, 180_000);
+    const r = await waitUntil(
+      'no other backup running',
+      async () => {
+        const x = await call('backups.readiness', {});
+        // Only a warning now (KOTS starts another backup anyway): wait until none is in progress.
+        return x.ok && !x.checks.some((c) => c.title === 'Another backup is in progress') ? x : undefined;
+      },
+      180_000,
+    );
     expect(r.partialAllowed).toBe(true);
     expect(r.apps).toContain(slug);
     const started = await call('backups.create', { kind: 'partial', appSlug: slug });
     expect(started).toMatchObject({ kind: 'partial', appSlug: slug, state: 'running' });
     name = started.backupName!;
-    const done = await waitUntil('the partial backup to finish', async () => {
-      const f = await call('backups.followed', {});
-      return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-    }, 180_000);
+    const done = await waitUntil(
+      'the partial backup to finish',
+      async () => {
+        const f = await call('backups.followed', {});
+        return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+      },
+      180_000,
+    );
     expect(done.state, done.message).toBe('succeeded');
     expect(done.summary?.type).toBe('partial');
     const b = await adminKube().get(`/apis/velero.io/v1/namespaces/velero/backups/${name}`);
@@ -86,7 +106,11 @@ describe('partial backup and sizes', () => {
   it('the list shows its size as read from the store (the sum under backups/<name>/), credentials kept in the main process', async () => {
     const expected = await storeBytes(name);
     expect(expected).toBeGreaterThan(0);
-    const row = await waitUntil('the size to be read', async () => (await call('backups.list', {})).find((x) => x.name === name && x.sizeBytes !== undefined), 60_000);
+    const row = await waitUntil(
+      'the size to be read',
+      async () => (await call('backups.list', {})).find((x) => x.name === name && x.sizeBytes !== undefined),
+      60_000,
+    );
     expect(row.sizeBytes).toBe(expected);
     expect(row.sizeNote).toMatch(/this backup's folder of the store \(backups\/<its name>\/\)/);
     // The compact form the window loads carries the same, and no secret.
@@ -99,9 +123,18 @@ describe('partial backup and sizes', () => {
   it('a backup Velero refused has no size and says why ("—" with the reason), never an error', async () => {
     const kube = adminKube();
     const refused = `lb-size-refused-${Date.now().toString(36)}`;
-    await kube.post('/apis/velero.io/v1/namespaces/velero/backups', { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: refused, namespace: 'velero' }, spec: { storageLocation: 'no-such-location', includedNamespaces: ['lifeboat-none'] } });
+    await kube.post('/apis/velero.io/v1/namespaces/velero/backups', {
+      apiVersion: 'velero.io/v1',
+      kind: 'Backup',
+      metadata: { name: refused, namespace: 'velero' },
+      spec: { storageLocation: 'no-such-location', includedNamespaces: ['lifeboat-none'] },
+    });
     try {
-      const row = await waitUntil('Velero to refuse it', async () => (await call('backups.list', {})).find((x) => x.name === refused && x.phase === 'FailedValidation'), 60_000);
+      const row = await waitUntil(
+        'Velero to refuse it',
+        async () => (await call('backups.list', {})).find((x) => x.name === refused && x.phase === 'FailedValidation'),
+        60_000,
+      );
       expect(row.sizeBytes).toBeUndefined();
       expect(row.sizeNote).toMatch(/refused this backup before writing anything/);
     } finally {

@@ -46,7 +46,12 @@ describe('cluster service against the lab', () => {
     admin.loadFromFile(lab().kubeconfig);
     const cluster = admin.getCurrentCluster()!;
     const bogus = new KubeConfig();
-    bogus.loadFromOptions({ clusters: [cluster], users: [{ name: 'bogus', token: 'not-a-real-token' }], contexts: [{ name: 'bogus', cluster: cluster.name, user: 'bogus' }], currentContext: 'bogus' });
+    bogus.loadFromOptions({
+      clusters: [cluster],
+      users: [{ name: 'bogus', token: 'not-a-real-token' }],
+      contexts: [{ name: 'bogus', cluster: cluster.name, user: 'bogus' }],
+      currentContext: 'bogus',
+    });
     const file = join(mkdtempSync(join(tmpdir(), 'lb-int-kc-')), 'bogus.yaml');
     writeFileSync(file, bogus.exportConfig());
     const st = await s.connect({ kubeconfigPath: file });

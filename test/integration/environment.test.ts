@@ -38,10 +38,14 @@ describe('environment detection against the lab', () => {
   });
 
   it('reads the Velero server version through a ServerStatusRequest, the node agent and the BSL', async () => {
-    const env = await waitUntil('server version', async () => {
-      const e = app.detector.get();
-      return e?.velero.versionSource === 'server' ? e : undefined;
-    }, 60_000);
+    const env = await waitUntil(
+      'server version',
+      async () => {
+        const e = app.detector.get();
+        return e?.velero.versionSource === 'server' ? e : undefined;
+      },
+      60_000,
+    );
     expect(env.velero).toMatchObject({ installed: true, namespace: 'velero', version: 'v1.18.3', ready: true });
     expect(env.velero.plugins.some((p) => p.image.includes('velero-plugin-for-aws'))).toBe(true);
     expect(env.velero.fileSystemBackup?.kind).toBe('node-agent');
@@ -62,10 +66,19 @@ describe('environment detection against the lab', () => {
       apiVersion: 'velero.io/v1',
       kind: 'BackupStorageLocation',
       metadata: { name, namespace: 'velero' },
-      spec: { provider: 'aws', objectStorage: { bucket: 'does-not-exist' }, config: { region: lab().minio.region, s3ForcePathStyle: 'true', s3Url: lab().minio.endpoint } },
+      spec: {
+        provider: 'aws',
+        objectStorage: { bucket: 'does-not-exist' },
+        config: { region: lab().minio.region, s3ForcePathStyle: 'true', s3Url: lab().minio.endpoint },
+      },
     });
     try {
-      await waitUntil('environment.changed with the new BSL', async () => changes.slice(before).some((e) => e?.velero.storageLocations.some((b) => b.name === name)), 30_000, 100);
+      await waitUntil(
+        'environment.changed with the new BSL',
+        async () => changes.slice(before).some((e) => e?.velero.storageLocations.some((b) => b.name === name)),
+        30_000,
+        100,
+      );
     } finally {
       await kube.delete(`/apis/velero.io/v1/namespaces/velero/backupstoragelocations/${name}`);
     }

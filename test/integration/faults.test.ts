@@ -91,16 +91,26 @@ async function startWeb(dataDir: string, home: string): Promise<Web> {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const url = await waitUntil('web mode to print its launch link', async () => {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`web mode exited (${child.exitCode ?? child.signalCode}):\n${seen}`);
-    return LAUNCH_URL_RE.exec(seen)?.[1];
-  }, 90_000, 200);
+  const url = await waitUntil(
+    'web mode to print its launch link',
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`web mode exited (${child.exitCode ?? child.signalCode}):\n${seen}`);
+      return LAUNCH_URL_RE.exec(seen)?.[1];
+    },
+    90_000,
+    200,
+  );
   const { origin, session } = await signIn(url);
   const web: Web = { child, origin, session, output: () => seen };
-  await waitUntil('Lifeboat connected, Velero and KOTS detected', async () => {
-    const e = await call(web, 'environment.get', {});
-    return e?.velero.ready && e.kots.found;
-  }, 120_000, 500);
+  await waitUntil(
+    'Lifeboat connected, Velero and KOTS detected',
+    async () => {
+      const e = await call(web, 'environment.get', {});
+      return e?.velero.ready && e.kots.found;
+    },
+    120_000,
+    500,
+  );
   return web;
 }
 
@@ -143,10 +153,15 @@ async function cleanUp(w: Web | undefined): Promise<void> {
 }
 
 async function followedToEnd(w: Web, name: string, timeoutMs: number): Promise<FollowedBackup> {
-  return waitUntil(`the followed backup ${name} to finish`, async () => {
-    const f = await call(w, 'backups.followed', {});
-    return f && f.backupName === name && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-  }, timeoutMs, 1000);
+  return waitUntil(
+    `the followed backup ${name} to finish`,
+    async () => {
+      const f = await call(w, 'backups.followed', {});
+      return f && f.backupName === name && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+    },
+    timeoutMs,
+    1000,
+  );
 }
 
 function kotsRuns(entries: JournalEntry[], sub: 'backup' | 'restore'): JournalEntry[] {
@@ -170,10 +185,15 @@ async function veleroReady(): Promise<boolean> {
 
 /** Velero idle, its storage Available (the state each scenario starts from). */
 async function quiet(): Promise<void> {
-  await waitUntil('Velero ready, storage Available, no backup running', async () => {
-    if (!(await veleroReady())) return false;
-    return !(await veleroBackups()).some((b) => !FINAL.includes(b.status?.phase) && !b.metadata.deletionTimestamp);
-  }, 180_000, 1000);
+  await waitUntil(
+    'Velero ready, storage Available, no backup running',
+    async () => {
+      if (!(await veleroReady())) return false;
+      return !(await veleroBackups()).some((b) => !FINAL.includes(b.status?.phase) && !b.metadata.deletionTimestamp);
+    },
+    180_000,
+    1000,
+  );
 }
 
 const closeGate = () => {
@@ -249,7 +269,14 @@ async function stopMinio(): Promise<void> {
 async function startMinio(): Promise<void> {
   if (await portOpen(ports(portBase).minio)) return;
   const s = startDaemon(dir, 'minio', minioArgv[0]!, minioArgv.slice(1), {
-    env: { ...process.env, MINIO_ROOT_USER: lab.minio.accessKey, MINIO_ROOT_PASSWORD: lab.minio.secretKey, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off', MINIO_CI_CD: '1' },
+    env: {
+      ...process.env,
+      MINIO_ROOT_USER: lab.minio.accessKey,
+      MINIO_ROOT_PASSWORD: lab.minio.secretKey,
+      MINIO_BROWSER: 'off',
+      MINIO_UPDATE: 'off',
+      MINIO_CI_CD: '1',
+    },
   });
   recordPid('minio', s.pid);
   await waitUntil('MinIO ready again', async () => (await fetch(`${lab.minio.endpoint}/minio/health/ready`)).ok, 60_000, 250);
@@ -266,7 +293,20 @@ beforeAll(async () => {
     const creds = join(dir, 'home', 'minio-credentials');
     writeFileSync(creds, `[default]\naws_access_key_id=${lab.minio.accessKey}\naws_secret_access_key=${lab.minio.secretKey}\n`, { mode: 0o600 });
     // No node-agent: the lab has none to copy volume data (a node-agent pod that never runs would hold backups).
-    const r = await runToolOn(lab, 'velero', ['install', '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3', '--bucket', lab.minio.bucket, '--secret-file', creds, '--backup-location-config', `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`, '--use-volume-snapshots=false']);
+    const r = await runToolOn(lab, 'velero', [
+      'install',
+      '--provider',
+      'aws',
+      '--plugins',
+      'velero/velero-plugin-for-aws:v1.14.3',
+      '--bucket',
+      lab.minio.bucket,
+      '--secret-file',
+      creds,
+      '--backup-location-config',
+      `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`,
+      '--use-volume-snapshots=false',
+    ]);
     if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
   await waitUntil('velero running and BSL default Available', veleroReady, 180_000);
@@ -304,7 +344,7 @@ describe('fault suite', () => {
       expect(started.state).toBe('running');
       const name = started.backupName!;
       await heldByGate(name);
-      expect((await call(first, 'backups.followed', {}))).toMatchObject({ backupName: name, state: 'running' });
+      expect(await call(first, 'backups.followed', {})).toMatchObject({ backupName: name, state: 'running' });
 
       await crash(first);
       // What the killed Lifeboat left on disk names the backup it was following.
@@ -330,7 +370,9 @@ describe('fault suite', () => {
       expect(runs).toHaveLength(1);
       expect(runs[0]!.exitCode).toBe(0);
       completedBackup = name;
-      figures.push(`1 SIGKILL mid backup: re-attached to ${name}, followed to Completed → succeeded; Velero Backups created 1, kots backup runs 1; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      figures.push(
+        `1 SIGKILL mid backup: re-attached to ${name}, followed to Completed → succeeded; Velero Backups created 1, kots backup runs 1; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      );
     } finally {
       openGate();
       await cleanUp(first);
@@ -359,10 +401,15 @@ describe('fault suite', () => {
       await kube.delete(`/api/v1/namespaces/${ns}/configmaps/sample-config`);
       const started = await call(first, 'restore.start', { confirm: 'sample-app' });
       expect(started.run?.steps.map((s) => s.component)).toEqual(['app']);
-      const mid = await waitUntil('the application step under way, its Velero Restore there', async () => {
-        const w = await call(first!, 'restore.state', {});
-        return w.run?.steps[0]!.state === 'running' && w.run.restores.length > 0 ? w : undefined;
-      }, 180_000, 250);
+      const mid = await waitUntil(
+        'the application step under way, its Velero Restore there',
+        async () => {
+          const w = await call(first!, 'restore.state', {});
+          return w.run?.steps[0]!.state === 'running' && w.run.restores.length > 0 ? w : undefined;
+        },
+        180_000,
+        250,
+      );
       const restoreName = `${backup}.sample-app`;
       const restoreUid = (await kube.get(`/apis/velero.io/v1/namespaces/velero/restores/${restoreName}`)).metadata.uid;
       const phaseAtKill = mid.run!.restores[0]!.phase;
@@ -373,10 +420,15 @@ describe('fault suite', () => {
       expect(persisted.run?.steps[0]!.state).toBe('running');
 
       second = await startWeb(dataDir, home);
-      const w = await waitUntil('the restore to finish after the restart', async () => {
-        const s = await call(second!, 'restore.state', {});
-        return s.run && !['running', 'verifying'].includes(s.run.state) ? s : undefined;
-      }, 240_000, 500);
+      const w = await waitUntil(
+        'the restore to finish after the restart',
+        async () => {
+          const s = await call(second!, 'restore.state', {});
+          return s.run && !['running', 'verifying'].includes(s.run.state) ? s : undefined;
+        },
+        240_000,
+        500,
+      );
       expect(w.run?.state, JSON.stringify(w.run, null, 1)).toBe('succeeded');
       expect(w.run!.restores.map((r) => [r.name, r.phase])).toEqual([[restoreName, 'Completed']]);
       expect(w.run!.verification!.checks.find((c) => c.title === 'Application ready')?.ok).toBe(true);
@@ -388,7 +440,9 @@ describe('fault suite', () => {
       expect(runs, JSON.stringify(runs)).toHaveLength(1);
       const restores = ((await kube.get('/apis/velero.io/v1/namespaces/velero/restores')).items as any[]).filter((r) => r.spec?.backupName === backup);
       expect(restores.map((r) => [r.metadata.name, r.metadata.uid])).toEqual([[restoreName, restoreUid]]);
-      figures.push(`2 SIGKILL mid app restore (Velero Restore ${phaseAtKill || 'New'} at the kill): re-attached, succeeded, ConfigMap back; kots restore runs 1, Velero Restores 1; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      figures.push(
+        `2 SIGKILL mid app restore (Velero Restore ${phaseAtKill || 'New'} at the kill): re-attached, succeeded, ConfigMap back; kots restore runs 1, Velero Restores 1; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      );
     } finally {
       await cleanUp(first);
       await cleanUp(second);
@@ -412,7 +466,10 @@ describe('fault suite', () => {
       // A log download while the store is down: a clear error, in bounded time, not a hang.
       if (completedBackup) {
         const t = Date.now();
-        const err = await call(web, 'backups.log', { name: completedBackup, offset: 0, limit: 10 }).then(() => undefined, (e) => e);
+        const err = await call(web, 'backups.log', { name: completedBackup, offset: 0, limit: 10 }).then(
+          () => undefined,
+          (e) => e,
+        );
         expect(err, 'the log cannot be read while MinIO is down').toBeDefined();
         expect(err.code, err.message).toBe('STORAGE_UNREACHABLE');
         expect(err.message).toMatch(/could not reach the backup storage/);
@@ -433,12 +490,25 @@ describe('fault suite', () => {
       const reported = `Velero ${b.status.phase}${b.status.failureReason ? ` ("${String(b.status.failureReason).slice(0, 160)}")` : ''} → Lifeboat ${done.state}`;
 
       // With the store down, Lifeboat refuses a new backup and says why (Velero validates it every 5 s here).
-      const refusal = await waitUntil('Lifeboat to see the storage location unavailable', async () => {
-        const r = await call(web!, 'backups.readiness', {});
-        return !r.ok ? r : undefined;
-      }, 90_000, 1000);
-      expect(refusal.checks.filter((c) => !c.ok && c.severity === 'error').map((c) => c.title).join(' ')).toMatch(/Storage location "default" is Unavailable/);
-      const err = await call(web, 'backups.create', { kind: 'full' }).then(() => undefined, (e) => e);
+      const refusal = await waitUntil(
+        'Lifeboat to see the storage location unavailable',
+        async () => {
+          const r = await call(web!, 'backups.readiness', {});
+          return !r.ok ? r : undefined;
+        },
+        90_000,
+        1000,
+      );
+      expect(
+        refusal.checks
+          .filter((c) => !c.ok && c.severity === 'error')
+          .map((c) => c.title)
+          .join(' '),
+      ).toMatch(/Storage location "default" is Unavailable/);
+      const err = await call(web, 'backups.create', { kind: 'full' }).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(err?.code).toBe('VELERO_NOT_READY');
 
       await startMinio();
@@ -452,10 +522,15 @@ describe('fault suite', () => {
       expect(log.total).toBeGreaterThan(0);
 
       // One Velero Backup per backup asked for (the refused one created none).
-      const fresh = (await veleroBackups()).filter((x) => !before.has(x.metadata.name)).map((x) => x.metadata.name).sort();
+      const fresh = (await veleroBackups())
+        .filter((x) => !before.has(x.metadata.name))
+        .map((x) => x.metadata.name)
+        .sort();
       expect(fresh).toEqual([name, again.backupName!].sort());
       expect(kotsRuns(await call(web, 'activity.list', { limit: 5000 }), 'backup')).toHaveLength(2);
-      figures.push(`3 MinIO stopped mid backup: ${reported}; refused while down (VELERO_NOT_READY); after MinIO restart a new backup Completed → succeeded; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      figures.push(
+        `3 MinIO stopped mid backup: ${reported}; refused while down (VELERO_NOT_READY); after MinIO restart a new backup Completed → succeeded; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      );
     } finally {
       openGate();
       await startMinio().catch(() => {});
@@ -480,10 +555,15 @@ describe('fault suite', () => {
       expect(pods.length).toBe(1);
       const old = pods[0].metadata.name as string;
       await kube.delete(`/api/v1/namespaces/velero/pods/${old}`);
-      const b = await waitUntil('Velero to record an end for the backup', async () => {
-        const x = await kube.get(backupPath(name));
-        return FINAL.includes(x.status?.phase) ? x : undefined;
-      }, 240_000, 1000);
+      const b = await waitUntil(
+        'Velero to record an end for the backup',
+        async () => {
+          const x = await kube.get(backupPath(name));
+          return FINAL.includes(x.status?.phase) ? x : undefined;
+        },
+        240_000,
+        1000,
+      );
       expect(b.status.phase).toBe('Failed');
       expect(b.status.failureReason).toMatch(/during the server starting/);
       const newPod = ((await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero')).items as any[]).map((p) => p.metadata.name);
@@ -500,7 +580,9 @@ describe('fault suite', () => {
       const fresh = (await veleroBackups()).filter((x) => !before.has(x.metadata.name)).map((x) => x.metadata.name);
       expect(fresh).toEqual([name]);
       expect(kotsRuns(await call(web, 'activity.list', { limit: 5000 }), 'backup')).toHaveLength(1);
-      figures.push(`4 Velero pod deleted mid backup: Velero Failed ("${b.status.failureReason}") → Lifeboat failed, not lost; Velero Backups created 1; ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      figures.push(
+        `4 Velero pod deleted mid backup: Velero Failed ("${b.status.failureReason}") → Lifeboat failed, not lost; Velero Backups created 1; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      );
     } finally {
       openGate();
       await cleanUp(web);

@@ -21,18 +21,35 @@ async function bsl(): Promise<any> {
 }
 
 async function bslAvailableWith(match: (b: any) => boolean, what: string): Promise<any> {
-  return waitUntil(`BSL default Available ${what}`, async () => {
-    const b = await bsl();
-    return match(b) && b.status?.phase === 'Available' && new Date(b.status.lastValidationTime ?? 0).getTime() > Date.now() - 60_000 ? b : undefined;
-  }, 180_000, 1000);
+  return waitUntil(
+    `BSL default Available ${what}`,
+    async () => {
+      const b = await bsl();
+      return match(b) && b.status?.phase === 'Available' && new Date(b.status.lastValidationTime ?? 0).getTime() > Date.now() - 60_000 ? b : undefined;
+    },
+    180_000,
+    1000,
+  );
 }
 
 function configureOtherS3(extra: string[] = [], bucket = lab().minio.bucket) {
   const s = lab();
   return runTool('kubectl-kots', [
-    'velero', 'configure-other-s3', '-n', s.kotsNamespace,
-    '--bucket', bucket, '--region', s.minio.region, '--endpoint', s.minio.endpoint,
-    '--access-key-id', s.minio.accessKey, '--secret-access-key', s.minio.secretKey, ...extra,
+    'velero',
+    'configure-other-s3',
+    '-n',
+    s.kotsNamespace,
+    '--bucket',
+    bucket,
+    '--region',
+    s.minio.region,
+    '--endpoint',
+    s.minio.endpoint,
+    '--access-key-id',
+    s.minio.accessKey,
+    '--secret-access-key',
+    s.minio.secretKey,
+    ...extra,
   ]);
 }
 
@@ -62,7 +79,7 @@ describe('the real kots CLI against the lab', () => {
     expect(r.stdout + r.stderr).toMatch(/v1\.131\.4/);
   });
 
-  it('configure-other-s3: kots\'s bucket check runs as a pod, then the default BSL points at the bucket and Velero reports it Available', async () => {
+  it("configure-other-s3: kots's bucket check runs as a pod, then the default BSL points at the bucket and Velero reports it Available", async () => {
     const s = lab();
     const r = await configureOtherS3();
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -72,7 +89,7 @@ describe('the real kots CLI against the lab', () => {
     expect(b.spec.config).toMatchObject({ s3Url: s.minio.endpoint, s3ForcePathStyle: 'true', region: s.minio.region });
   });
 
-  it('configure-other-s3 with a bucket that does not exist: the check pod\'s own log says so and the BSL is left alone', async () => {
+  it("configure-other-s3 with a bucket that does not exist: the check pod's own log says so and the BSL is left alone", async () => {
     const before = await bsl();
     const r = await configureOtherS3([], 'no-such-bucket');
     expect(r.code).not.toBe(0);
@@ -103,11 +120,17 @@ describe('the real kots CLI against the lab', () => {
     } finally {
       // The admin console stand-in holds the seeded auth string: put it back.
       await kube.delete(path).catch(() => {});
-      await kube.post(`/api/v1/namespaces/${s.kotsNamespace}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kotsadm-authstring', labels: saved.metadata.labels }, type: saved.type, data: saved.data });
+      await kube.post(`/api/v1/namespaces/${s.kotsNamespace}/secrets`, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'kotsadm-authstring', labels: saved.metadata.labels },
+        type: saved.type,
+        data: saved.data,
+      });
     }
   });
 
-  it('backup -o json reaches the admin console by port-forward; Velero runs the app\'s hooks by exec and completes', async () => {
+  it("backup -o json reaches the admin console by port-forward; Velero runs the app's hooks by exec and completes", async () => {
     const s = lab();
     const r = await runTool('kubectl-kots', ['backup', '-n', s.kotsNamespace, '--wait=false', '-o', 'json']);
     expect(r.code).toBe(0);
@@ -115,16 +138,25 @@ describe('the real kots CLI against the lab', () => {
     expect(out.error ?? '', r.stdout + r.stderr).toBe('');
     expect(out.success).toBe(true);
     const kube = adminKube();
-    const backup = await waitUntil('the instance backup object', async () => {
-      const list = await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backups`);
-      return list.items.filter((b: any) => b.metadata.annotations?.['kots.io/instance'] === 'true')
-        .sort((a: any, b: any) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp))[0];
-    }, 30_000);
+    const backup = await waitUntil(
+      'the instance backup object',
+      async () => {
+        const list = await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backups`);
+        return list.items
+          .filter((b: any) => b.metadata.annotations?.['kots.io/instance'] === 'true')
+          .sort((a: any, b: any) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp))[0];
+      },
+      30_000,
+    );
     backupName = backup.metadata.name;
-    const done = await waitUntil('backup finished', async () => {
-      const b = await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backups/${backupName}`);
-      return ['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation'].includes(b.status?.phase) ? b : undefined;
-    }, 240_000);
+    const done = await waitUntil(
+      'backup finished',
+      async () => {
+        const b = await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backups/${backupName}`);
+        return ['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation'].includes(b.status?.phase) ? b : undefined;
+      },
+      240_000,
+    );
     expect(done.status.phase, JSON.stringify(done.status)).toBe('Completed');
     // The vendor's pre and post hooks on the database and the pod-annotation hook on each web
     // replica ran by exec, none failed; the post hook removed the dump and left its mark.
@@ -148,17 +180,29 @@ describe('the real kots CLI against the lab', () => {
     expect(restore.status.phase).toBe('Completed');
     const after = await kube.get(`/api/v1/namespaces/${s.app.namespace}/configmaps/sample-config`);
     expect(after.data).toEqual(before.data);
-    await waitUntil('sample-web available again', async () => (await kube.get(`/apis/apps/v1/namespaces/${s.app.namespace}/deployments/sample-web`)).status?.availableReplicas === 2, 60_000);
+    await waitUntil(
+      'sample-web available again',
+      async () => (await kube.get(`/apis/apps/v1/namespaces/${s.app.namespace}/deployments/sample-web`)).status?.availableReplicas === 2,
+      60_000,
+    );
   });
 
-  it('configure-aws-s3 instance-role: KOTS checks the role on this computer (EC2 metadata) and fails; Lifeboat\'s command skips that check and the location is configured', async () => {
+  it("configure-aws-s3 instance-role: KOTS checks the role on this computer (EC2 metadata) and fails; Lifeboat's command skips that check and the location is configured", async () => {
     const s = lab();
     const bucket = 'lifeboat-instance-role';
-    const { args } = configureArgs({ destination: { provider: 'aws', auth: 'instance-role', bucket, region: 'us-east-1' }, secrets: {}, kotsNamespace: s.kotsNamespace });
+    const { args } = configureArgs({
+      destination: { provider: 'aws', auth: 'instance-role', bucket, region: 'us-east-1' },
+      secrets: {},
+      kotsNamespace: s.kotsNamespace,
+    });
     expect(args).toContain('--skip-validation');
     // What an operator's workstation gets without it (kots pkg/snapshot/store.go validateAWS): nothing changes.
     const before = await bsl();
-    const without = await runTool('kubectl-kots', args.filter((a) => a !== '--skip-validation'), { timeoutMs: 180_000 });
+    const without = await runTool(
+      'kubectl-kots',
+      args.filter((a) => a !== '--skip-validation'),
+      { timeoutMs: 180_000 },
+    );
     expect(without.code, without.stdout + without.stderr).not.toBe(0);
     expect(without.stdout + without.stderr).toMatch(/failed to validate/i);
     expect((await bsl()).spec.objectStorage.bucket).toBe(before.spec.objectStorage.bucket);
@@ -173,12 +217,14 @@ describe('the real kots CLI against the lab', () => {
   it('configure-hostpath: KOTS deploys its MinIO on the host path, creates the bucket from a pod and Velero reaches it by its Service name', async () => {
     const s = lab();
     const hostPath = join(s.dir, 'snapshots-hostpath');
-    const r = await runTool('kubectl-kots', ['velero', 'configure-hostpath', '--hostpath', hostPath, '--force-reset', '-n', s.kotsNamespace], { timeoutMs: 400_000 });
+    const r = await runTool('kubectl-kots', ['velero', 'configure-hostpath', '--hostpath', hostPath, '--force-reset', '-n', s.kotsNamespace], {
+      timeoutMs: 400_000,
+    });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const kube = adminKube();
     const dep = await kube.get(`/apis/apps/v1/namespaces/${s.kotsNamespace}/deployments/kotsadm-fs-minio`);
     expect(dep.status.availableReplicas).toBe(1);
-    const b = await bslAvailableWith((x) => String(x.spec.config?.s3Url ?? '').includes('kotsadm-fs-minio'), 'on KOTS\'s file-system MinIO');
+    const b = await bslAvailableWith((x) => String(x.spec.config?.s3Url ?? '').includes('kotsadm-fs-minio'), "on KOTS's file-system MinIO");
     expect(b.spec.objectStorage.bucket).toBeTruthy();
     // MinIO really keeps its data on the host path, where the operator pointed it.
     expect(existsSync(join(hostPath, '.minio.sys'))).toBe(true);
@@ -190,8 +236,18 @@ describe('the real kots CLI against the lab', () => {
     const svc = await kube.get(`/api/v1/namespaces/${s.kotsNamespace}/services/kotsadm-fs-minio`);
     expect(b.spec.config.publicUrl).toBe(`http://${svc.spec.clusterIP}:9000`);
     const name = `fs-minio-${Date.now().toString(36)}`;
-    await kube.post(`/apis/velero.io/v1/namespaces/${veleroNs}/backups`, { apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name, namespace: veleroNs }, spec: { includedNamespaces: [s.app.namespace], storageLocation: 'default', ttl: '1h0m0s' } });
-    await waitUntil(`backup ${name} Completed`, async () => (await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backups/${name}`)).status?.phase === 'Completed', 180_000, 1000);
+    await kube.post(`/apis/velero.io/v1/namespaces/${veleroNs}/backups`, {
+      apiVersion: 'velero.io/v1',
+      kind: 'Backup',
+      metadata: { name, namespace: veleroNs },
+      spec: { includedNamespaces: [s.app.namespace], storageLocation: 'default', ttl: '1h0m0s' },
+    });
+    await waitUntil(
+      `backup ${name} Completed`,
+      async () => (await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backups/${name}`)).status?.phase === 'Completed',
+      180_000,
+      1000,
+    );
     const kc = new KubeConfig();
     kc.loadFromFile(s.kubeconfig);
     const target = { veleroNamespace: veleroNs, kind: 'BackupLog' as const, name, location: 'default' };

@@ -62,24 +62,38 @@ async function portOfKotsadm(uid: string): Promise<number> {
 }
 
 async function followedToEnd(): Promise<NonNullable<MethodOutput<'backups.followed'>>> {
-  return waitUntil('the backup to finish', async () => {
-    const f = await call('backups.followed', {});
-    return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-  }, 240_000, 500);
+  return waitUntil(
+    'the backup to finish',
+    async () => {
+      const f = await call('backups.followed', {});
+      return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+    },
+    240_000,
+    500,
+  );
 }
 
 async function noBackupRunning(): Promise<MethodOutput<'backups.readiness'>> {
-  return waitUntil('no other backup running', async () => {
-    const x = await call('backups.readiness', {});
-    return x.ok && !x.checks.some((c) => c.title === 'Another backup is in progress') ? x : undefined;
-  }, 180_000);
+  return waitUntil(
+    'no other backup running',
+    async () => {
+      const x = await call('backups.readiness', {});
+      return x.ok && !x.checks.some((c) => c.title === 'Another backup is in progress') ? x : undefined;
+    },
+    180_000,
+  );
 }
 
 async function restoreFinished(timeoutMs = 300_000): Promise<RestoreWizard> {
-  return waitUntil('the restore to finish', async () => {
-    const w = await call('restore.state', {});
-    return w.run && !['running', 'verifying'].includes(w.run.state) ? w : undefined;
-  }, timeoutMs, 500);
+  return waitUntil(
+    'the restore to finish',
+    async () => {
+      const w = await call('restore.state', {});
+      return w.run && !['running', 'verifying'].includes(w.run.state) ? w : undefined;
+    },
+    timeoutMs,
+    500,
+  );
 }
 
 beforeAll(async () => {
@@ -90,8 +104,19 @@ beforeAll(async () => {
   await pushSyntheticImage(auth, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
   await ensureVeleroOn(lab, { velero: `${lab.registry.host}/lifeboat/velero:v1.18.3`, plugin: `${lab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3` });
   app = createApp({
-    dataDir: join(home, 'data'), mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig,
-    env: { ...process.env, HOME: home, LIFEBOAT_REGISTRY_CA: lab.registry.caFile, LIFEBOAT_RESTORE_POLL_MS: '500', LIFEBOAT_RESTORE_APPEAR_MS: '120000', LIFEBOAT_RESTORE_READY_MS: '180000' },
+    dataDir: join(home, 'data'),
+    mode: 'web',
+    version: 'test',
+    toolsDir: lab.toolsDir,
+    kubeconfig: lab.kubeconfig,
+    env: {
+      ...process.env,
+      HOME: home,
+      LIFEBOAT_REGISTRY_CA: lab.registry.caFile,
+      LIFEBOAT_RESTORE_POLL_MS: '500',
+      LIFEBOAT_RESTORE_APPEAR_MS: '120000',
+      LIFEBOAT_RESTORE_READY_MS: '180000',
+    },
   });
   await app.start();
   await waitUntil('Velero and the real KOTS detected', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 120_000);
@@ -149,7 +174,11 @@ describe('the real kotsadm, installed by kubectl kots install', () => {
     const ret = await call('backups.setRetention', { value: 2, unit: 'weeks' });
     expect(ret.retention.converted).toBe('336h');
     const cfg = await adminApi('/api/v1/snapshot/config');
-    expect(cfg).toMatchObject({ autoEnabled: true, autoSchedule: { schedule: '17 3 * * *' }, ttl: { inputValue: '2', inputTimeUnit: 'weeks', converted: '336h' } });
+    expect(cfg).toMatchObject({
+      autoEnabled: true,
+      autoSchedule: { schedule: '17 3 * * *' },
+      ttl: { inputValue: '2', inputTimeUnit: 'weeks', converted: '336h' },
+    });
     const read = await call('backups.schedule', {});
     expect(read).toMatchObject({ autoEnabled: true, schedule: '17 3 * * *' });
     await call('backups.setSchedule', { autoEnabled: false, schedule: '17 3 * * *' });

@@ -28,14 +28,28 @@ describe('lab: real Velero against real MinIO', () => {
     const kube = adminKube();
     const state = lab();
     const ns = await testNamespace('roundtrip');
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns.name, labels: { app: 'demo' } }, data: { 'config.yaml': 'replicas: 3\nmode: production\n', greeting: 'hello' } };
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: ns.name, labels: { app: 'demo' } },
+      data: { 'config.yaml': 'replicas: 3\nmode: production\n', greeting: 'hello' },
+    };
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: ns.name }, type: 'Opaque', stringData: { password: 's3cr3t-value' } };
     const deployment = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns.name },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: ns.name },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+      },
     };
     for (const o of [cm, secret, deployment]) await kube.apply(o);
-    await waitUntil('deployment available', async () => (await kube.get(`/apis/apps/v1/namespaces/${ns.name}/deployments/web`)).status?.availableReplicas === 2);
+    await waitUntil(
+      'deployment available',
+      async () => (await kube.get(`/apis/apps/v1/namespaces/${ns.name}/deployments/web`)).status?.availableReplicas === 2,
+    );
 
     const backup = `${ns.name}-b`;
     const b = await runTool('velero', ['backup', 'create', backup, '--include-namespaces', ns.name, '--wait']);
@@ -44,7 +58,12 @@ describe('lab: real Velero against real MinIO', () => {
     expect(obj.status.phase).toBe('Completed');
     expect(obj.status.progress.itemsBackedUp).toBeGreaterThanOrEqual(5);
 
-    const s3 = new S3Client({ endpoint: state.minio.endpoint, region: state.minio.region, forcePathStyle: true, credentials: { accessKeyId: state.minio.accessKey, secretAccessKey: state.minio.secretKey } });
+    const s3 = new S3Client({
+      endpoint: state.minio.endpoint,
+      region: state.minio.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: state.minio.accessKey, secretAccessKey: state.minio.secretKey },
+    });
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: state.minio.bucket, Prefix: `backups/${backup}/` }));
     const keys = (listed.Contents ?? []).map((o) => o.Key);
     expect(keys).toContain(`backups/${backup}/${backup}.tar.gz`);
@@ -72,7 +91,10 @@ describe('lab: real Velero against real MinIO', () => {
     const dep2 = await kube.get(`/apis/apps/v1/namespaces/${ns.name}/deployments/web`);
     expect(dep2.spec.replicas).toBe(2);
     expect(dep2.spec.template.spec.containers[0].image).toBe('nginx:1.27');
-    await waitUntil('restored deployment available', async () => (await kube.get(`/apis/apps/v1/namespaces/${ns.name}/deployments/web`)).status?.availableReplicas === 2);
+    await waitUntil(
+      'restored deployment available',
+      async () => (await kube.get(`/apis/apps/v1/namespaces/${ns.name}/deployments/web`)).status?.availableReplicas === 2,
+    );
     await kube.delete(`/api/v1/namespaces/${ns.name}`);
   });
 
@@ -81,10 +103,16 @@ describe('lab: real Velero against real MinIO', () => {
     const before = await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero');
     const old = before.items[0];
     await kube.delete(`/api/v1/namespaces/velero/pods/${old.metadata.name}`);
-    const fresh = await waitUntil('a new velero pod Ready', async () => {
-      const pods = await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero');
-      return pods.items.find((p: any) => p.metadata.uid !== old.metadata.uid && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'));
-    }, 60_000);
+    const fresh = await waitUntil(
+      'a new velero pod Ready',
+      async () => {
+        const pods = await kube.get('/api/v1/namespaces/velero/pods?labelSelector=deploy%3Dvelero');
+        return pods.items.find(
+          (p: any) => p.metadata.uid !== old.metadata.uid && p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+        );
+      },
+      60_000,
+    );
     expect(fresh.metadata.name).not.toBe(old.metadata.name);
     await waitUntil('old pod gone', async () => !(await kube.getOrUndefined(`/api/v1/namespaces/velero/pods/${old.metadata.name}`)), 30_000);
   });

@@ -35,13 +35,18 @@ export interface ToolResult {
 export function runTool(tool: 'velero' | 'kubectl-kots', args: string[], opts: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ToolResult> {
   const state = lab();
   return new Promise((resolve) => {
-    execFile(join(state.toolsDir, tool), args, {
-      env: { ...process.env, KUBECONFIG: state.kubeconfig, HOME: join(state.dir, 'home'), ...opts.env },
-      timeout: opts.timeoutMs ?? 240_000,
-      maxBuffer: 64 * 1024 * 1024,
-    }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      join(state.toolsDir, tool),
+      args,
+      {
+        env: { ...process.env, KUBECONFIG: state.kubeconfig, HOME: join(state.dir, 'home'), ...opts.env },
+        timeout: opts.timeoutMs ?? 240_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -80,15 +85,29 @@ export async function ensureVelero(): Promise<void> {
     const creds = join(state.dir, 'home', 'minio-credentials');
     writeFileSync(creds, `[default]\naws_access_key_id=${state.minio.accessKey}\naws_secret_access_key=${state.minio.secretKey}\n`, { mode: 0o600 });
     const r = await runTool('velero', [
-      'install', '--provider', 'aws', '--plugins', 'velero/velero-plugin-for-aws:v1.14.3',
-      '--bucket', state.minio.bucket, '--secret-file', creds,
-      '--backup-location-config', `region=${state.minio.region},s3ForcePathStyle=true,s3Url=${state.minio.endpoint}`,
-      '--use-volume-snapshots=false', '--use-node-agent', '--wait',
+      'install',
+      '--provider',
+      'aws',
+      '--plugins',
+      'velero/velero-plugin-for-aws:v1.14.3',
+      '--bucket',
+      state.minio.bucket,
+      '--secret-file',
+      creds,
+      '--backup-location-config',
+      `region=${state.minio.region},s3ForcePathStyle=true,s3Url=${state.minio.endpoint}`,
+      '--use-volume-snapshots=false',
+      '--use-node-agent',
+      '--wait',
     ]);
     if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
   }
-  await waitUntil('BSL default Available', async () => {
-    const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
-    return bsl?.status?.phase === 'Available';
-  }, 120_000);
+  await waitUntil(
+    'BSL default Available',
+    async () => {
+      const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
+      return bsl?.status?.phase === 'Available';
+    },
+    120_000,
+  );
 }

@@ -49,9 +49,19 @@ beforeAll(async () => {
   await img('app/db', 'v2', pushImage(c, 'app/db', 'v2', [base, prngBytes(15, 300_000)], { docker: true }));
   const amd = await pushImage(c, 'multi', null, [base, prngBytes(16, 100_000)], { arch: 'amd64' });
   const arm = await pushImage(c, 'multi', null, [base, prngBytes(17, 100_000)], { arch: 'arm64' });
-  await img('multi', 'latest', pushIndex(c, 'multi', 'latest', [{ ...amd, arch: 'amd64' }, { ...arm, arch: 'arm64' }]));
+  await img(
+    'multi',
+    'latest',
+    pushIndex(c, 'multi', 'latest', [
+      { ...amd, arch: 'amd64' },
+      { ...arm, arch: 'arm64' },
+    ]),
+  );
   expected.set('multi:also', expected.get('multi:latest')!);
-  await pushIndex(c, 'multi', 'also', [{ ...amd, arch: 'amd64' }, { ...arm, arch: 'arm64' }]);
+  await pushIndex(c, 'multi', 'also', [
+    { ...amd, arch: 'amd64' },
+    { ...arm, arch: 'arm64' },
+  ]);
   const big = await makeBlobFile(path.join(work, 'big.bin'), 42, BIG);
   await img('big/data', '1', pushImage(c, 'big/data', '1', [big, prngBytes(18, 10_000)]));
   await fsp.rm(big.file);

@@ -54,7 +54,14 @@ function finished(id: string, timeoutMs = 120_000): Promise<RegistryJob> {
 }
 
 function newApp(dataDir: string): App {
-  return createApp({ dataDir, mode: 'web', version: 'test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: { LIFEBOAT_REGISTRY_CA: lab.registry.caFile } });
+  return createApp({
+    dataDir,
+    mode: 'web',
+    version: 'test',
+    toolsDir: lab.toolsDir,
+    kubeconfig: lab.kubeconfig,
+    env: { LIFEBOAT_REGISTRY_CA: lab.registry.caFile },
+  });
 }
 
 beforeAll(async () => {
@@ -109,7 +116,10 @@ describe('registry flow against an Embedded Cluster lab', () => {
     const err = await callError('registry.export', { dest: foreign });
     expect(err.code).toBe('BAD_INPUT');
     expect(readFileSync(join(foreign, 'notes.txt'), 'utf8')).toBe('mine');
-    expect(await call('registry.checkDestination', { dest: layout(), tarPath: join(home, 'export', 'registry.tar') })).toMatchObject({ ok: true, resumable: false });
+    expect(await call('registry.checkDestination', { dest: layout(), tarPath: join(home, 'export', 'registry.tar') })).toMatchObject({
+      ok: true,
+      resumable: false,
+    });
     const badCa = await callError('registry.detect', { caPath: join(home, 'foreign', 'notes.txt') });
     expect(badCa.code).toBe('BAD_INPUT');
   });
@@ -127,15 +137,29 @@ describe('registry flow against an Embedded Cluster lab', () => {
     expect(exported.state).toBe('succeeded');
     expect(exported.exportSummary).toMatchObject({ tags: info.tagCount, warnings: [] });
     expect(exported.exportSummary!.blobs).toBeGreaterThan(0);
-    const progress = events.slice(from).filter((e) => e.event === 'registry.progress').map((e) => e.payload as RegistryJobProgress);
+    const progress = events
+      .slice(from)
+      .filter((e) => e.event === 'registry.progress')
+      .map((e) => e.payload as RegistryJobProgress);
     expect(new Set(progress.map((p) => p.phase))).toEqual(expect.objectContaining({}));
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['listing', 'manifests', 'blobs', 'packing', 'done']));
     expect(existsSync(join(layout(), 'index.json'))).toBe(true);
     expect(existsSync(join(home, 'export', 'registry.tar'))).toBe(true);
     // In Activity like a tool run: what went where, the outcome, a summary.
     const entry = app.journal.list(50).find((e) => e.tool === 'lifeboat-registry' && e.args[0] === 'export');
-    expect(entry).toMatchObject({ outcome: 'succeeded', args: ['export', lab.registry.host, '→', `${layout()} + ${join(home, 'export', 'registry.tar')}`], summary: expect.stringMatching(/^Exported \d+ tags/) });
-    expect(events.some((e) => e.event === 'activity.entry' && (e.payload as { tool: string; outcome: string }).tool === 'lifeboat-registry' && (e.payload as { outcome: string }).outcome === 'running')).toBe(true);
+    expect(entry).toMatchObject({
+      outcome: 'succeeded',
+      args: ['export', lab.registry.host, '→', `${layout()} + ${join(home, 'export', 'registry.tar')}`],
+      summary: expect.stringMatching(/^Exported \d+ tags/),
+    });
+    expect(
+      events.some(
+        (e) =>
+          e.event === 'activity.entry' &&
+          (e.payload as { tool: string; outcome: string }).tool === 'lifeboat-registry' &&
+          (e.payload as { outcome: string }).outcome === 'running',
+      ),
+    ).toBe(true);
 
     // A rerun of the same destination resumes: nothing fetched again.
     expect(await call('registry.checkDestination', { dest: layout() })).toMatchObject({ ok: true, resumable: true });
@@ -161,14 +185,23 @@ describe('registry flow against an Embedded Cluster lab', () => {
     // An app that closed mid-export leaves the job "running" on disk.
     const dataDir = join(home, 'data2');
     mkdirSync(join(dataDir, 'registry'), { recursive: true });
-    const stale: RegistryJob = { ...exported, id: 'rx-stale', state: 'running', finishedAt: undefined, exportSummary: undefined, path: join(home, 'export', 'second') };
+    const stale: RegistryJob = {
+      ...exported,
+      id: 'rx-stale',
+      state: 'running',
+      finishedAt: undefined,
+      exportSummary: undefined,
+      path: join(home, 'export', 'second'),
+    };
     writeFileSync(join(dataDir, 'registry', 'jobs.json'), JSON.stringify({ version: 1, jobs: [{ job: stale, inputs: {} }] }));
     const second = newApp(dataDir);
     await second.start();
     try {
       const jobs = (await dispatch(second.handlers, 'registry.jobs', {})) as { ok: true; result: RegistryJob[] };
       expect(jobs.result[0]).toMatchObject({ id: 'rx-stale', state: 'interrupted' });
-      const done = new Promise<RegistryJob>((resolve) => second.bus.on((e, p) => e === 'registry.job' && (p as RegistryJob).state !== 'running' && resolve(p as RegistryJob)));
+      const done = new Promise<RegistryJob>((resolve) =>
+        second.bus.on((e, p) => e === 'registry.job' && (p as RegistryJob).state !== 'running' && resolve(p as RegistryJob)),
+      );
       const r = await dispatch(second.handlers, 'registry.resume', { jobId: 'rx-stale' });
       expect(r.ok).toBe(true);
       expect(await done).toMatchObject({ id: 'rx-stale', state: 'succeeded' });
@@ -178,7 +211,10 @@ describe('registry flow against an Embedded Cluster lab', () => {
   });
 
   it('re-seeds a fresh registry from the tar; every tag resolves to the same digest', async () => {
-    const bad = await callError('registry.reseed', { source: join(home, 'export', 'registry.tar'), target: { registry: target.host, username: target.username, password: 'wrong', caPath: join(target.certDir, 'ca.crt') } });
+    const bad = await callError('registry.reseed', {
+      source: join(home, 'export', 'registry.tar'),
+      target: { registry: target.host, username: target.username, password: 'wrong', caPath: join(target.certDir, 'ca.crt') },
+    });
     expect(bad.code).toBe('REGISTRY_AUTH_FAILED');
 
     const job = await call<RegistryJob>('registry.reseed', {
@@ -194,7 +230,12 @@ describe('registry flow against an Embedded Cluster lab', () => {
     expect(readFileSync(join(home, 'data', 'registry', 'jobs.json'), 'utf8')).not.toContain(target.password);
 
     // Independently: every image of the source resolves on the target with the same digest.
-    const src = new RegistryClient({ registry: lab.registry.host, username: lab.registry.username, password: lab.registry.password, caPem: readFileSync(lab.registry.caFile) });
+    const src = new RegistryClient({
+      registry: lab.registry.host,
+      username: lab.registry.username,
+      password: lab.registry.password,
+      caPem: readFileSync(lab.registry.caFile),
+    });
     const dst = new RegistryClient({ registry: target.host, username: target.username, password: target.password, caPem: target.caPem });
     try {
       for (const r of info.repositories) {
@@ -210,7 +251,14 @@ describe('registry flow against an Embedded Cluster lab', () => {
     }
 
     // A second re-seed finds everything there already.
-    const again = await finished((await call<RegistryJob>('registry.reseed', { source: layout(), target: { registry: target.host, username: target.username, password: target.password, caPath: join(target.certDir, 'ca.crt') } })).id);
+    const again = await finished(
+      (
+        await call<RegistryJob>('registry.reseed', {
+          source: layout(),
+          target: { registry: target.host, username: target.username, password: target.password, caPath: join(target.certDir, 'ca.crt') },
+        })
+      ).id,
+    );
     expect(again.reseedReport).toMatchObject({ ok: true, blobsUploaded: 0 });
   });
 });

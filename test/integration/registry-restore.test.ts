@@ -37,15 +37,24 @@ import { ensureVeleroOn, instanceBackupOn, scaleVelero } from './restore-lab.js'
 const LAB1 = join(repoRoot, '.lab-registry');
 const LAB2 = join(repoRoot, '.lab-registry-2');
 const keep = !!process.env.LIFEBOAT_LAB_KEEP;
-const APP_IMAGES = [['lifeboat/sample-web', '1.0.0'], ['lifeboat/sample-db', '1.0.0']] as const;
+const APP_IMAGES = [
+  ['lifeboat/sample-web', '1.0.0'],
+  ['lifeboat/sample-db', '1.0.0'],
+] as const;
 
 let lab1: LabState;
 let lab2: LabState;
 let home: string;
 const apps: App[] = [];
 
-const auth = (s: LabState): RegistryAuth => ({ host: s.registry.host, username: s.registry.username, password: s.registry.password, ca: readFileSync(s.registry.caFile) });
-const regClient = (s: LabState) => new RegistryClient({ registry: s.registry.host, username: s.registry.username, password: s.registry.password, caPem: readFileSync(s.registry.caFile) });
+const auth = (s: LabState): RegistryAuth => ({
+  host: s.registry.host,
+  username: s.registry.username,
+  password: s.registry.password,
+  ca: readFileSync(s.registry.caFile),
+});
+const regClient = (s: LabState) =>
+  new RegistryClient({ registry: s.registry.host, username: s.registry.username, password: s.registry.password, caPem: readFileSync(s.registry.caFile) });
 
 /** Velero's images in a lab registry (air gap: nothing else can be pulled), as the setup wizard pushes them. */
 async function veleroImages(s: LabState): Promise<{ velero: string; plugin: string }> {
@@ -62,7 +71,14 @@ async function openLifeboat(s: LabState, dataDir: string): Promise<App> {
     version: 'test',
     toolsDir: s.toolsDir,
     kubeconfig: s.kubeconfig,
-    env: { ...process.env, KUBECONFIG: s.kubeconfig, LIFEBOAT_REGISTRY_CA: s.registry.caFile, LIFEBOAT_RESTORE_POLL_MS: '500', LIFEBOAT_RESTORE_APPEAR_MS: '90000', LIFEBOAT_RESTORE_READY_MS: '90000' },
+    env: {
+      ...process.env,
+      KUBECONFIG: s.kubeconfig,
+      LIFEBOAT_REGISTRY_CA: s.registry.caFile,
+      LIFEBOAT_RESTORE_POLL_MS: '500',
+      LIFEBOAT_RESTORE_APPEAR_MS: '90000',
+      LIFEBOAT_RESTORE_READY_MS: '90000',
+    },
   });
   await app.start();
   await waitUntil('environment detected with Velero', async () => app.detector.get()?.velero.ready && app.detector.get()?.flavour === 'kurl', 60_000);
@@ -96,7 +112,7 @@ afterAll(async () => {
 }, 300_000);
 
 describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then restore the application', () => {
-  it('re-seeds lab2 from lab1\'s export before restoring, and every app image resolves to lab1\'s digest', async () => {
+  it("re-seeds lab2 from lab1's export before restoring, and every app image resolves to lab1's digest", async () => {
     const kube1 = new Kube(lab1.kubeconfig);
     const kube2 = new Kube(lab2.kubeconfig);
     const dataDir = join(home, 'data'); // one operator machine: the same Lifeboat data for both clusters
@@ -106,27 +122,57 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
     const expected = new Map<string, string>();
     for (const [repo, tag] of APP_IMAGES) expected.set(`${repo}:${tag}`, await pushSyntheticImage(auth(lab1), repo, tag, `${repo}:${tag}:${marker}`));
     const ns = lab1.app.namespace;
-    for (const [kind, name] of [['deployments', 'sample-web'], ['statefulsets', 'sample-db']] as const) {
+    for (const [kind, name] of [
+      ['deployments', 'sample-web'],
+      ['statefulsets', 'sample-db'],
+    ] as const) {
       const path = `/apis/apps/v1/namespaces/${ns}/${kind}/${name}`;
       const obj = await kube1.get(path);
-      const containers = (obj.spec.template.spec.containers as Array<{ name: string; image: string }>).map((c) => ({ name: c.name, image: c.image.replace(lab1.registry.host, lab2.registry.host) }));
+      const containers = (obj.spec.template.spec.containers as Array<{ name: string; image: string }>).map((c) => ({
+        name: c.name,
+        image: c.image.replace(lab1.registry.host, lab2.registry.host),
+      }));
       // No backup hooks here: once they name the rebuilt registry the app's pods cannot start on
       // the old cluster, and Velero's exec hooks into them would fail (as on a real cluster).
-      await kube1.mergePatch(path, { spec: { template: { metadata: { annotations: { 'pre.hook.backup.velero.io/command': null, 'pre.hook.backup.velero.io/on-error': null, 'pre.hook.backup.velero.io/timeout': null } }, spec: { containers } } } });
+      await kube1.mergePatch(path, {
+        spec: {
+          template: {
+            metadata: {
+              annotations: { 'pre.hook.backup.velero.io/command': null, 'pre.hook.backup.velero.io/on-error': null, 'pre.hook.backup.velero.io/timeout': null },
+            },
+            spec: { containers },
+          },
+        },
+      });
     }
     const appsPath = `/api/v1/namespaces/${lab1.kotsNamespace}/configmaps/kotsadm-apps`;
     const apps = JSON.parse((await kube1.get(appsPath)).data['apps.json']) as Array<{ backupSpec?: string }>;
     await kube1.mergePatch(appsPath, { data: { 'apps.json': JSON.stringify(apps.map((a) => ({ ...a, backupSpec: '' }))) } });
     // Its registry identity too: the app's pull secret holds the rebuilt registry's credentials
     // (kURL restores its registry's htpasswd from the backup, so the old credentials stay valid).
-    const cfg = { auths: { [lab2.registry.host]: { username: lab2.registry.username, password: lab2.registry.password, auth: Buffer.from(`${lab2.registry.username}:${lab2.registry.password}`).toString('base64') } } };
-    await kube1.mergePatch(`/api/v1/namespaces/${ns}/secrets/kotsadm-replicated-registry`, { data: { '.dockerconfigjson': Buffer.from(JSON.stringify(cfg)).toString('base64') } });
+    const cfg = {
+      auths: {
+        [lab2.registry.host]: {
+          username: lab2.registry.username,
+          password: lab2.registry.password,
+          auth: Buffer.from(`${lab2.registry.username}:${lab2.registry.password}`).toString('base64'),
+        },
+      },
+    };
+    await kube1.mergePatch(`/api/v1/namespaces/${ns}/secrets/kotsadm-replicated-registry`, {
+      data: { '.dockerconfigjson': Buffer.from(JSON.stringify(cfg)).toString('base64') },
+    });
     const backup = await instanceBackupOn(lab1);
 
     const old = await openLifeboat(lab1, dataDir);
     const archive = join(home, 'export', 'registry.tar');
     const exp = await call<RegistryJob>(old, 'registry.export', { dest: join(home, 'export', 'registry'), tarPath: archive, origin: 'backup' });
-    const exported = await waitUntil('export finished', async () => (await call<RegistryJob[]>(old, 'registry.jobs', {})).find((j) => j.id === exp.id && j.state !== 'running'), 120_000, 250);
+    const exported = await waitUntil(
+      'export finished',
+      async () => (await call<RegistryJob[]>(old, 'registry.jobs', {})).find((j) => j.id === exp.id && j.state !== 'running'),
+      120_000,
+      250,
+    );
     expect(exported.state, JSON.stringify(exported.error)).toBe('succeeded');
     old.cluster.disconnect();
     await old.dispose();
@@ -150,10 +196,15 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
     const app = await openLifeboat(lab2, dataDir);
     await call(app, 'restore.reset', {});
     await call(app, 'restore.setSituation', { situation: 'new-cluster', readOnlyDuringRestore: true });
-    await waitUntil('backups synced on the rebuilt cluster', async () => {
-      const s = await call<{ ready: boolean; backupCount: number }>(app, 'restore.storage', {});
-      return s.ready && s.backupCount >= 1 ? s : undefined;
-    }, 150_000, 2000);
+    await waitUntil(
+      'backups synced on the rebuilt cluster',
+      async () => {
+        const s = await call<{ ready: boolean; backupCount: number }>(app, 'restore.storage', {});
+        return s.ready && s.backupCount >= 1 ? s : undefined;
+      },
+      150_000,
+      2000,
+    );
     await call(app, 'restore.selectBackup', { backup });
     let w = await call<RestoreWizard>(app, 'restore.selectType', { type: 'app' });
     expect(w.step).toBe('registry');
@@ -165,7 +216,9 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
     // The export made earlier is offered; the plan says what the registry lacks.
     const archives = await call<Array<{ path: string }>>(app, 'restore.registryArchives', {});
     expect(archives.map((a) => a.path)).toContain(archive);
-    const plan = await call<{ registry: string; missing: number; tags: Array<{ repo: string; tag: string; present: boolean }> }>(app, 'restore.registryPlan', { source: archive });
+    const plan = await call<{ registry: string; missing: number; tags: Array<{ repo: string; tag: string; present: boolean }> }>(app, 'restore.registryPlan', {
+      source: archive,
+    });
     expect(plan.registry).toBe(lab2.registry.host);
     for (const [repo, tag] of APP_IMAGES) expect(plan.tags.find((t) => t.repo === repo && t.tag === tag)).toMatchObject({ present: false });
     expect(plan.missing).toBeGreaterThanOrEqual(APP_IMAGES.length);
@@ -174,10 +227,15 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
     w = await call<RestoreWizard>(app, 'restore.registryReseed', { source: archive });
     expect(w.registry).toMatchObject({ state: 'running', source: archive, registry: lab2.registry.host });
     expect(JSON.parse(readFileSync(join(dataDir, 'restore', 'wizard.json'), 'utf8')).registry).toMatchObject({ state: 'running', source: archive });
-    w = await waitUntil('re-seed finished', async () => {
-      const cur = await call<RestoreWizard>(app, 'restore.state', {});
-      return cur.registry?.state !== 'running' ? cur : undefined;
-    }, 180_000, 250);
+    w = await waitUntil(
+      're-seed finished',
+      async () => {
+        const cur = await call<RestoreWizard>(app, 'restore.state', {});
+        return cur.registry?.state !== 'running' ? cur : undefined;
+      },
+      180_000,
+      250,
+    );
     expect(w.registry, JSON.stringify(w.registry)).toMatchObject({ state: 'succeeded', mismatches: [] });
     expect(w.registry!.tagsOk).toBe(w.registry!.tagsTotal);
     expect(w.registry!.blobsUploaded).toBeGreaterThan(0);
@@ -188,10 +246,15 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
     w = await call<RestoreWizard>(app, 'restore.registryContinue', {});
     expect(w.step).toBe('confirm');
     await call(app, 'restore.start', { confirm: 'sample-app' });
-    const done = await waitUntil('restore finished', async () => {
-      const cur = await call<RestoreWizard>(app, 'restore.state', {});
-      return cur.run && !['running', 'verifying'].includes(cur.run.state) ? cur : undefined;
-    }, 240_000, 500);
+    const done = await waitUntil(
+      'restore finished',
+      async () => {
+        const cur = await call<RestoreWizard>(app, 'restore.state', {});
+        return cur.run && !['running', 'verifying'].includes(cur.run.state) ? cur : undefined;
+      },
+      240_000,
+      500,
+    );
     expect(done.run?.state, JSON.stringify(done.run, null, 1)).toBe('succeeded');
     expect(done.run!.verification!.workloads.every((x) => x.ready >= x.desired)).toBe(true);
 

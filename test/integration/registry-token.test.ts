@@ -19,7 +19,8 @@ import { prngBytes, pushImage, startRegistry, type TestRegistry } from '../suppo
 let src: TestRegistry;
 let dst: TestRegistry;
 let work: string;
-const clientFor = (r: TestRegistry, password = r.password) => new RegistryClient({ registry: r.host, username: r.username, password, caPem: r.caPem, tokenRealmHosts: [r.tokenRealmHost!] });
+const clientFor = (r: TestRegistry, password = r.password) =>
+  new RegistryClient({ registry: r.host, username: r.username, password, caPem: r.caPem, tokenRealmHosts: [r.tokenRealmHost!] });
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'lb-int-registry-token-'));

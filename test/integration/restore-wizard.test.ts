@@ -59,10 +59,15 @@ function call<M extends keyof App['handlers']>(app: App, m: M, input: Parameters
 }
 
 async function finished(app: App, timeoutMs = 180_000): Promise<RestoreWizard> {
-  return waitUntil('the restore to finish', async () => {
-    const w = await call(app, 'restore.state', {});
-    return w.run && !['running', 'verifying'].includes(w.run.state) ? w : undefined;
-  }, timeoutMs, 500);
+  return waitUntil(
+    'the restore to finish',
+    async () => {
+      const w = await call(app, 'restore.state', {});
+      return w.run && !['running', 'verifying'].includes(w.run.state) ? w : undefined;
+    },
+    timeoutMs,
+    500,
+  );
 }
 
 async function wizardTo(app: App, type: 'full' | 'app' | 'admin-console', situation: 'same-cluster' | 'new-cluster' = 'same-cluster'): Promise<void> {
@@ -73,7 +78,10 @@ async function wizardTo(app: App, type: 'full' | 'app' | 'admin-console', situat
 }
 
 function kotsRestoreRuns(app: App): string[] {
-  return app.journal.list(1000).filter((e) => e.tool === 'kubectl-kots' && e.args[0] === 'restore').map((e) => e.id);
+  return app.journal
+    .list(1000)
+    .filter((e) => e.tool === 'kubectl-kots' && e.args[0] === 'restore')
+    .map((e) => e.id);
 }
 
 beforeAll(async () => {
@@ -111,7 +119,8 @@ describe('restore wizard: eligibility', () => {
     for (const [name, b] of Object.entries(bad)) {
       // Status is part of the main resource (no status subresource) and Velero ignores non-New backups.
       await kube.post('/apis/velero.io/v1/namespaces/velero/backups', {
-        apiVersion: 'velero.io/v1', kind: 'Backup',
+        apiVersion: 'velero.io/v1',
+        kind: 'Backup',
         metadata: { name, namespace: 'velero', annotations: b.annotations },
         spec: { storageLocation: 'default', includedNamespaces: ['kotsadm', 'sample-app'] },
         status: { phase: b.phase, startTimestamp: '2020-01-01T00:00:00Z' },
@@ -153,13 +162,17 @@ describe('restore wizard: eligibility', () => {
     const app = await openLifeboat(lab1, mkdtempSync(join(tmpdir(), 'lifeboat-restore-')));
     await wizardTo(app, 'app');
     await kube.post('/apis/velero.io/v1/namespaces/velero/restores', {
-      apiVersion: 'velero.io/v1', kind: 'Restore',
+      apiVersion: 'velero.io/v1',
+      kind: 'Restore',
       metadata: { name: 'someone-elses-restore', namespace: 'velero' },
       spec: { backupName: backup },
       status: { phase: 'InProgress' },
     });
     try {
-      await expect(call(app, 'restore.start', { confirm: 'sample-app' })).rejects.toMatchObject({ code: 'RESTORE_IN_PROGRESS', message: expect.stringContaining('someone-elses-restore') });
+      await expect(call(app, 'restore.start', { confirm: 'sample-app' })).rejects.toMatchObject({
+        code: 'RESTORE_IN_PROGRESS',
+        message: expect.stringContaining('someone-elses-restore'),
+      });
       expect(kotsRestoreRuns(app)).toEqual([]);
       expect((await call(app, 'restore.state', {})).run).toBeUndefined();
     } finally {
@@ -202,10 +215,15 @@ describe('restore wizard: application only, after the application was destroyed'
     await expect(call(first, 'restore.start', { confirm: 'sample-app' })).rejects.toMatchObject({ code: 'RESTORE_IN_PROGRESS' });
 
     // Close Lifeboat once the step is under way, then open it again on the same data directory.
-    await waitUntil('the step under way', async () => {
-      const w = await call(first, 'restore.state', {});
-      return w.run?.steps[0].state === 'running' && w.run.restores.length > 0;
-    }, 90_000, 250);
+    await waitUntil(
+      'the step under way',
+      async () => {
+        const w = await call(first, 'restore.state', {});
+        return w.run?.steps[0].state === 'running' && w.run.restores.length > 0;
+      },
+      90_000,
+      250,
+    );
     await close(first);
     const second = await openLifeboat(lab1, dataDir);
     const w = await finished(second);
@@ -272,7 +290,10 @@ describe('restore wizard: admin console only and full', () => {
     await call(app, 'restore.start', { confirm: 'sample-app' });
     const w = await finished(app, 240_000);
     expect(w.run?.state, JSON.stringify(w.run, null, 1)).toBe('succeeded');
-    expect(w.run!.steps.map((s) => [s.component, s.state])).toEqual([['admin-console', 'succeeded'], ['app', 'succeeded']]);
+    expect(w.run!.steps.map((s) => [s.component, s.state])).toEqual([
+      ['admin-console', 'succeeded'],
+      ['app', 'succeeded'],
+    ]);
     expect(w.run!.restores.map((r) => r.name).sort()).toEqual([`${backup}.kotsadm`, `${backup}.sample-app`].sort());
     expect((await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/deployments/kotsadm`)).metadata.uid).not.toBe(kotsadm.metadata.uid);
     const cmAfter = await kube.get(`/api/v1/namespaces/${ns}/configmaps/sample-config`);
@@ -298,10 +319,15 @@ describe('restore wizard: rebuilt cluster', () => {
     const app = await openLifeboat(lab2, mkdtempSync(join(tmpdir(), 'lifeboat-restore-')));
     await call(app, 'restore.reset', {});
     await call(app, 'restore.setSituation', { situation: 'new-cluster', readOnlyDuringRestore: true });
-    const storage = await waitUntil('backups synced on the new cluster', async () => {
-      const s = await call(app, 'restore.storage', {});
-      return s.ready && s.backupCount >= 2 ? s : undefined;
-    }, 150_000, 2000);
+    const storage = await waitUntil(
+      'backups synced on the new cluster',
+      async () => {
+        const s = await call(app, 'restore.storage', {});
+        return s.ready && s.backupCount >= 2 ? s : undefined;
+      },
+      150_000,
+      2000,
+    );
     expect(storage.location?.phase).toBe('Available');
     expect(storage.location?.accessMode).toBe('ReadWrite');
     const list = await call(app, 'restore.backups', {});
@@ -312,7 +338,12 @@ describe('restore wizard: rebuilt cluster', () => {
     await call(app, 'restore.selectBackup', { backup: fromOld });
     await call(app, 'restore.selectType', { type: 'app' });
     await call(app, 'restore.start', { confirm: 'sample-app' });
-    await waitUntil('storage read-only during the restore', async () => (await kube2.get('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default')).spec.accessMode === 'ReadOnly', 30_000, 250);
+    await waitUntil(
+      'storage read-only during the restore',
+      async () => (await kube2.get('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default')).spec.accessMode === 'ReadOnly',
+      30_000,
+      250,
+    );
     const w = await finished(app);
     expect(w.run?.state, JSON.stringify(w.run, null, 1)).toBe('succeeded');
     expect((await kube2.get(`/api/v1/namespaces/${lab2.app.namespace}/configmaps/sample-config`)).data.marker).toBe(marker);

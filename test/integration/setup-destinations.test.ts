@@ -99,7 +99,21 @@ describe('Azure Blob destination against Azurite', () => {
     const bin = join(repoRoot, 'node_modules', '.bin', 'azurite-blob');
     start(bin, ['--blobHost', '127.0.0.1', '--blobPort', String(port), '--location', join(tmp, 'azurite'), '--silent', '--skipApiVersionCheck', '--loose']);
     const pki = ensurePki(join(tmp, 'pki'));
-    start(bin, ['--blobHost', '127.0.0.1', '--blobPort', String(tlsPort), '--location', join(tmp, 'azurite-tls'), '--silent', '--skipApiVersionCheck', '--loose', '--cert', pki.registryCert, '--key', pki.registryKey]);
+    start(bin, [
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(tlsPort),
+      '--location',
+      join(tmp, 'azurite-tls'),
+      '--silent',
+      '--skipApiVersionCheck',
+      '--loose',
+      '--cert',
+      pki.registryCert,
+      '--key',
+      pki.registryKey,
+    ]);
     await waitPort(port, 'azurite');
     await waitPort(tlsPort, 'azurite (https)');
     const c = new ContainerClient(`http://127.0.0.1:${port}/${ACCOUNT}/velero`, new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY));
@@ -133,7 +147,10 @@ describe('Azure Blob destination against Azurite', () => {
   it('missing container → says which container and how to fix it', async () => {
     const r = await validateDestination(azure(port, 'no-such-container'), { storageAccountKey: ACCOUNT_KEY }, { azure: { timeoutMs: 10_000 } });
     expect(r.ok).toBe(false);
-    expect(r.checks.find((c) => !c.ok)).toMatchObject({ title: 'Container exists', reason: `Container "no-such-container" does not exist in storage account "${ACCOUNT}".` });
+    expect(r.checks.find((c) => !c.ok)).toMatchObject({
+      title: 'Container exists',
+      reason: `Container "no-such-container" does not exist in storage account "${ACCOUNT}".`,
+    });
   });
 
   it('HTTPS with a certificate from a CA this computer does not trust → TLS message', async () => {
@@ -158,15 +175,47 @@ describe('Google Cloud Storage destination against fake-gcs-server', () => {
   const bin = join(process.env.LIFEBOAT_LAB_CACHE ?? join(homedir(), '.cache', 'lifeboat-lab'), 'bin', 'fake-gcs-server');
   let port = 0;
   const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const keyJson = JSON.stringify({ type: 'service_account', project_id: 'lifeboat-test', private_key_id: 'k1', client_email: 'velero@lifeboat-test.iam.gserviceaccount.com', private_key: pem, token_uri: 'https://oauth2.googleapis.com/token' });
-  const gcs = (bucket = 'velero-backups', p = port) => ({ provider: 'gcp' as const, auth: 'service-account' as const, bucket, prefix: 'cluster-a', endpoint: `http://127.0.0.1:${p}` });
+  const keyJson = JSON.stringify({
+    type: 'service_account',
+    project_id: 'lifeboat-test',
+    private_key_id: 'k1',
+    client_email: 'velero@lifeboat-test.iam.gserviceaccount.com',
+    private_key: pem,
+    token_uri: 'https://oauth2.googleapis.com/token',
+  });
+  const gcs = (bucket = 'velero-backups', p = port) => ({
+    provider: 'gcp' as const,
+    auth: 'service-account' as const,
+    bucket,
+    prefix: 'cluster-a',
+    endpoint: `http://127.0.0.1:${p}`,
+  });
 
   beforeAll(async () => {
     if (!existsSync(bin)) throw new Error(`${bin} is not built: run \`bash test/lab/build-tools.sh fake-gcs-server\``);
     port = await freePort();
-    start(bin, ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-log-level', 'error', '-public-host', `127.0.0.1:${port}`, '-external-url', `http://127.0.0.1:${port}`]);
+    start(bin, [
+      '-scheme',
+      'http',
+      '-host',
+      '127.0.0.1',
+      '-port',
+      String(port),
+      '-backend',
+      'memory',
+      '-log-level',
+      'error',
+      '-public-host',
+      `127.0.0.1:${port}`,
+      '-external-url',
+      `http://127.0.0.1:${port}`,
+    ]);
     await waitPort(port, 'fake-gcs-server');
-    const res = await fetch(`http://127.0.0.1:${port}/storage/v1/b?project=lifeboat-test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'velero-backups' }) });
+    const res = await fetch(`http://127.0.0.1:${port}/storage/v1/b?project=lifeboat-test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'velero-backups' }),
+    });
     expect(res.status).toBeLessThan(300);
   });
 
@@ -209,7 +258,10 @@ describe('malformed requests never reach a check (zod contract → BAD_INPUT)', 
     const calls: unknown[] = [];
     const handlers = { 'setup.validateDestination': (i: unknown) => calls.push(i) } as unknown as Handlers;
     const badGcs = await dispatch(handlers, 'setup.validateDestination', { destination: { provider: 'gcp', auth: 'hmac', bucket: 'b' } });
-    const badAzure = await dispatch(handlers, 'setup.validateDestination', { destination: { provider: 'azure', container: 'velero', storageAccount: 'sa' }, secrets: { clientSecret: 's' } });
+    const badAzure = await dispatch(handlers, 'setup.validateDestination', {
+      destination: { provider: 'azure', container: 'velero', storageAccount: 'sa' },
+      secrets: { clientSecret: 's' },
+    });
     const keyNotAllowed = await dispatch(handlers, 'setup.validateDestination', { destination: azure(1), secrets: { storageAccountKey: ACCOUNT_KEY } });
     for (const r of [badGcs, badAzure, keyNotAllowed]) expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
     expect(JSON.stringify(keyNotAllowed)).not.toContain(ACCOUNT_KEY);

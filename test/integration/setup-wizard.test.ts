@@ -46,15 +46,30 @@ async function newApp(dataDir: string): Promise<{ app: App; services: Services }
   const app = createApp({ dataDir, mode: 'web', version: '0.0.0-test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: testImagesEnv() });
   await app.start();
   apps.push(app);
-  const services: Services = { bus: app.bus, cluster: app.cluster, detector: app.detector, binaries: app.binaries, runner: app.runner, tools: app.tools, journal: app.journal, dataDir, env: testImagesEnv() };
+  const services: Services = {
+    bus: app.bus,
+    cluster: app.cluster,
+    detector: app.detector,
+    binaries: app.binaries,
+    runner: app.runner,
+    tools: app.tools,
+    journal: app.journal,
+    dataDir,
+    env: testImagesEnv(),
+  };
   return { app, services };
 }
 
 function velero(args: string[], timeoutMs = 180_000): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(join(lab.toolsDir, 'velero'), args, { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(work, 'home') }, timeout: timeoutMs }, (err, stdout, stderr) => {
-      resolve({ code: err ? 1 : 0, out: `${stdout}\n${stderr}` });
-    });
+    execFile(
+      join(lab.toolsDir, 'velero'),
+      args,
+      { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(work, 'home') }, timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? 1 : 0, out: `${stdout}\n${stderr}` });
+      },
+    );
   });
 }
 
@@ -74,7 +89,13 @@ async function noVeleroObjects(): Promise<void> {
   expect((crds.items as any[]).filter((c) => c.metadata.name.endsWith('velero.io'))).toEqual([]);
 }
 
-const minioDest = () => ({ provider: 's3-compatible' as const, bucket: lab.minio.bucket, region: lab.minio.region, endpoint: lab.minio.endpoint, prefix: 'setup-test' });
+const minioDest = () => ({
+  provider: 's3-compatible' as const,
+  bucket: lab.minio.bucket,
+  region: lab.minio.region,
+  endpoint: lab.minio.endpoint,
+  prefix: 'setup-test',
+});
 const minioKeys = () => ({ accessKeyId: lab.minio.accessKey, secretAccessKey: lab.minio.secretKey });
 
 beforeAll(async () => {
@@ -86,8 +107,16 @@ beforeAll(async () => {
   if (await kube.getOrUndefined('/api/v1/namespaces/velero')) await velero(['uninstall', '--force'], 240_000);
   await until('no velero namespace', async () => !(await kube.getOrUndefined('/api/v1/namespaces/velero')), 120_000);
   // …and its registry may still hold the images this test pushes.
-  const reg = new RegistryClient({ registry: lab.registry.host, username: lab.registry.username, password: lab.registry.password, caPem: readFileSync(lab.registry.caFile) });
-  for (const [repo, tag] of [['lifeboat/velero', 'v1.18.3'], ['lifeboat/velero-plugin-for-aws', 'v1.14.3']] as const) {
+  const reg = new RegistryClient({
+    registry: lab.registry.host,
+    username: lab.registry.username,
+    password: lab.registry.password,
+    caPem: readFileSync(lab.registry.caFile),
+  });
+  for (const [repo, tag] of [
+    ['lifeboat/velero', 'v1.18.3'],
+    ['lifeboat/velero-plugin-for-aws', 'v1.14.3'],
+  ] as const) {
     const h = await reg.headManifest(repo, tag);
     if (h) await reg.deleteManifest(repo, h.digest);
   }
@@ -116,7 +145,9 @@ describe('setup wizard: destination validation (nothing changes in the cluster)'
       expect(w.validation!.ok).toBe(false);
       return w.validation!.checks.filter((c) => !c.ok);
     };
-    expect((await failed(minioDest(), { ...minioKeys(), secretAccessKey: 'not-the-secret' }))[0]!.reason).toMatch(/secret access key is wrong|secret access key is wrong, or/);
+    expect((await failed(minioDest(), { ...minioKeys(), secretAccessKey: 'not-the-secret' }))[0]!.reason).toMatch(
+      /secret access key is wrong|secret access key is wrong, or/,
+    );
     expect((await failed({ ...minioDest(), bucket: 'no-such-bucket' }, minioKeys()))[0]!.reason).toMatch(/Bucket "no-such-bucket" does not exist/);
     // The lab registry's TLS port: a certificate from the lab CA this process does not trust.
     const tls = (await failed({ ...minioDest(), endpoint: `https://${lab.registry.host}` }, minioKeys()))[0]!;
@@ -127,7 +158,10 @@ describe('setup wizard: destination validation (nothing changes in the cluster)'
     expect(malformed.map((c) => c.title)).toEqual(expect.arrayContaining(['Bucket', 'Endpoint']));
     expect(malformed.find((c) => c.title === 'Endpoint')!.reason).toMatch(/must use http or https|is not a URL/);
     // With the right CA the TLS handshake passes (and then the registry is not S3: a different error).
-    const withCa = await s.validateDestination({ ...minioDest(), endpoint: `https://${lab.registry.host}`, caCertPem: readFileSync(lab.registry.caFile, 'utf8') }, minioKeys());
+    const withCa = await s.validateDestination(
+      { ...minioDest(), endpoint: `https://${lab.registry.host}`, caCertPem: readFileSync(lab.registry.caFile, 'utf8') },
+      minioKeys(),
+    );
     expect(withCa.validation!.checks.filter((c) => !c.ok)[0]!.reason).not.toMatch(/does not trust/);
     await noVeleroObjects();
   }, 120_000);
@@ -151,7 +185,11 @@ describe('setup wizard: S3-compatible + air gap, end to end', () => {
     // Registry prefilled from KOTS (kotsadm-confg), KOTS's credentials; images missing, then pushed.
     // Detection reads Secret kotsadm-private-registry once it knows the KOTS namespace: a moment
     // after the first environment, which the validation above may beat.
-    const defaults = await until('the KOTS registry with its credentials detected', () => (s.registryDefaults()?.hasKotsCredentials ? s.registryDefaults() : undefined), 30_000);
+    const defaults = await until(
+      'the KOTS registry with its credentials detected',
+      () => (s.registryDefaults()?.hasKotsCredentials ? s.registryDefaults() : undefined),
+      30_000,
+    );
     expect(defaults).toMatchObject({ host: lab.registry.host, namespace: 'lifeboat', hasKotsCredentials: true });
     w = await s.setRegistry({ host: defaults.host, namespace: defaults.namespace, useKotsCredentials: true, caPath: lab.registry.caFile });
     expect(w.images!.map((i) => [i.target, i.state])).toEqual([
@@ -180,7 +218,9 @@ describe('setup wizard: S3-compatible + air gap, end to end', () => {
 
     w = await s.review();
     const cmds = w.review!.commands.map((c) => c.command).join('\n');
-    expect(cmds).toContain(`velero install --namespace velero --image ${lab.registry.host}/lifeboat/velero:v1.18.3 --plugins ${lab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3 --no-default-backup-location --no-secret --use-node-agent --use-volume-snapshots=false`);
+    expect(cmds).toContain(
+      `velero install --namespace velero --image ${lab.registry.host}/lifeboat/velero:v1.18.3 --plugins ${lab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3 --no-default-backup-location --no-secret --use-node-agent --use-volume-snapshots=false`,
+    );
     expect(cmds).toContain('kubectl kots velero configure-other-s3');
     expect(cmds).not.toContain(lab.minio.secretKey);
     expect(cmds).not.toContain(lab.registry.password);
@@ -190,7 +230,12 @@ describe('setup wizard: S3-compatible + air gap, end to end', () => {
     await noVeleroObjects(); // the dry run created nothing
 
     // The registry loses the velero image after the check: the install fails with the kubelet's words.
-    const reg = new RegistryClient({ registry: lab.registry.host, username: lab.registry.username, password: lab.registry.password, caPem: readFileSync(lab.registry.caFile) });
+    const reg = new RegistryClient({
+      registry: lab.registry.host,
+      username: lab.registry.username,
+      password: lab.registry.password,
+      caPem: readFileSync(lab.registry.caFile),
+    });
     const head = await reg.headManifest('lifeboat/velero', 'v1.18.3');
     await reg.deleteManifest('lifeboat/velero', head!.digest);
     reg.close();
@@ -284,7 +329,12 @@ describe('setup wizard: Velero already installed — keep, reconfigure, never a 
 
     // Reconfigure to another bucket of the lab's MinIO.
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
-    const s3 = new S3Client({ region: lab.minio.region, endpoint: lab.minio.endpoint, forcePathStyle: true, credentials: { accessKeyId: lab.minio.accessKey, secretAccessKey: lab.minio.secretKey } });
+    const s3 = new S3Client({
+      region: lab.minio.region,
+      endpoint: lab.minio.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: lab.minio.accessKey, secretAccessKey: lab.minio.secretKey },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: 'setup-reconf' })).catch((e) => {
       if (!/BucketAlready/.test(String(e?.name))) throw e;
     });
@@ -309,7 +359,20 @@ describe('setup wizard: Velero already installed — keep, reconfigure, never a 
     s.back('destination');
     // (Not checked from here, as an operator whose workstation cannot reach Azure would choose.)
     const guid = '0b6f7c4e-3a4e-4d55-9b1e-2c3d4e5f6a7b';
-    const az = await s.validateDestination({ provider: 'azure', container: 'velero', resourceGroup: 'rg', storageAccount: 'lifeboatsa1', subscriptionId: guid, tenantId: guid, clientId: guid, cloudName: 'AzurePublicCloud', checkFromHere: false }, { clientSecret: 'not-a-real-secret' });
+    const az = await s.validateDestination(
+      {
+        provider: 'azure',
+        container: 'velero',
+        resourceGroup: 'rg',
+        storageAccount: 'lifeboatsa1',
+        subscriptionId: guid,
+        tenantId: guid,
+        clientId: guid,
+        cloudName: 'AzurePublicCloud',
+        checkFromHere: false,
+      },
+      { clientSecret: 'not-a-real-secret' },
+    );
     expect(az.validation!.ok).toBe(true);
     expect(az.validation!.checks.map((c) => c.title)).toContain('Not checked from this computer');
     await expect(s.review()).rejects.toMatchObject({ code: 'VELERO_NOT_READY', message: expect.stringMatching(/no velero-plugin-for-microsoft-azure/) });
@@ -345,7 +408,7 @@ describe('setup wizard: Velero already installed — keep, reconfigure, never a 
   }, 400_000);
 });
 
-describe('setup wizard: a host-path destination, through KOTS\'s own MinIO', () => {
+describe("setup wizard: a host-path destination, through KOTS's own MinIO", () => {
   it('configure-hostpath prints no "Store Configured Successfully": success is its exit status and the location it leaves, verified Available', async () => {
     const { services, app } = await newApp(join(work, 'data-hostpath'));
     await until('Velero detected', async () => (await services.detector.refresh().catch(() => null))?.velero.installed, 60_000);
@@ -373,12 +436,37 @@ describe('setup wizard: a host-path destination, through KOTS\'s own MinIO', () 
     expect(w.verification!.ok).toBe(true);
     s.dispose();
     // Back to the lab MinIO for the tests after this one.
-    const r = await runToolOn(lab, 'kubectl-kots', ['velero', 'configure-other-s3', '-n', lab.kotsNamespace, '--bucket', 'setup-reconf', '--path', 'reconf', '--region', lab.minio.region, '--endpoint', lab.minio.endpoint, '--access-key-id', lab.minio.accessKey, '--secret-access-key', lab.minio.secretKey]);
+    const r = await runToolOn(lab, 'kubectl-kots', [
+      'velero',
+      'configure-other-s3',
+      '-n',
+      lab.kotsNamespace,
+      '--bucket',
+      'setup-reconf',
+      '--path',
+      'reconf',
+      '--region',
+      lab.minio.region,
+      '--endpoint',
+      lab.minio.endpoint,
+      '--access-key-id',
+      lab.minio.accessKey,
+      '--secret-access-key',
+      lab.minio.secretKey,
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    await until('BSL back on MinIO and Available', async () => {
-      const b = await kube.get(bslPath);
-      return b.spec.config?.s3Url === lab.minio.endpoint && b.status?.phase === 'Available' && new Date(b.status.lastValidationTime ?? 0).getTime() > Date.now() - 60_000;
-    }, 180_000);
+    await until(
+      'BSL back on MinIO and Available',
+      async () => {
+        const b = await kube.get(bslPath);
+        return (
+          b.spec.config?.s3Url === lab.minio.endpoint &&
+          b.status?.phase === 'Available' &&
+          new Date(b.status.lastValidationTime ?? 0).getTime() > Date.now() - 60_000
+        );
+      },
+      180_000,
+    );
   }, 500_000);
 });
 
@@ -440,7 +528,12 @@ describe('setup wizard: uninstall', () => {
     const w = await s.uninstall('velero');
     expect(w.apply!.kind).toBe('uninstall');
     expect(w.apply!.state).toBe('succeeded');
-    await until('Velero CRDs gone', async () => ((await kube.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).items as any[]).every((c) => !c.metadata.name.endsWith('velero.io')), 60_000);
+    await until(
+      'Velero CRDs gone',
+      async () =>
+        ((await kube.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).items as any[]).every((c) => !c.metadata.name.endsWith('velero.io')),
+      60_000,
+    );
   }, 600_000);
 });
 

@@ -50,7 +50,11 @@ Stop: npm run lab:down`);
     console.log('Lab stopped; no lab process is left.');
   } else if (command === 'status') {
     const state = readLabState(dir);
-    console.log(state ? JSON.stringify({ ...state, minio: { ...state.minio, secretKey: '<redacted>' }, registry: { ...state.registry, password: '<redacted>' } }, null, 2) : 'No lab is running.');
+    console.log(
+      state
+        ? JSON.stringify({ ...state, minio: { ...state.minio, secretKey: '<redacted>' }, registry: { ...state.registry, password: '<redacted>' } }, null, 2)
+        : 'No lab is running.',
+    );
   } else {
     console.error(`unknown command ${command}; use up, down or status`);
     process.exit(2);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { containerArgv, imageName, imageProfile, sandboxArgv, serviceHostnames } from './containers.js';
 import { ServiceNetwork } from './services.js';
 
-const programs = { velero: '/lab/tools/velero', pluginsDir: '/nonexistent', kotsAssets: '/cache/kots-assets', kotsadm: '/cache/bin/kotsadm', minio: '/cache/bin/minio' };
+const programs = {
+  velero: '/lab/tools/velero',
+  pluginsDir: '/nonexistent',
+  kotsAssets: '/cache/kots-assets',
+  kotsadm: '/cache/bin/kotsadm',
+  minio: '/cache/bin/minio',
+};
 
 describe('lab containers', () => {
   it('names images by the last segment of their repository, whatever registry and tag', () => {
@@ -11,7 +17,7 @@ describe('lab containers', () => {
     expect(imageName('kotsadm/kotsadm@sha256:' + 'a'.repeat(64))).toBe('kotsadm');
   });
 
-  it('runs kots\'s check scripts from the kotsadm image but not the admin console itself', () => {
+  it("runs kots's check scripts from the kotsadm image but not the admin console itself", () => {
     const p = imageProfile('kotsadm/kotsadm:v1.131.4', programs)!;
     expect(p.files).toContainEqual({ src: '/cache/kots-assets', dest: '/scripts', readOnly: true });
     expect(p.executes!(containerArgv({ command: ['/scripts/s3-bucket-head.sh'] }, p))).toBe(true);
@@ -32,7 +38,17 @@ describe('lab containers', () => {
   });
 
   it('runs the real admin console only when asked, on a port patched into its own copy; migrations and rqlite as kots deploys them', () => {
-    const real = { ...programs, kotsadm: '/cache/kotsadm', realKotsadm: true, kubectl: '/cache/kubectl', kustomize: '/cache/kustomize', schemahero: '/cache/schemahero', schemaheroRqlite: '/cache/schemahero-rqlite', kotsTables: '/cache/tables', rqlited: '/cache/rqlited' };
+    const real = {
+      ...programs,
+      kotsadm: '/cache/kotsadm',
+      realKotsadm: true,
+      kubectl: '/cache/kubectl',
+      kustomize: '/cache/kustomize',
+      schemahero: '/cache/schemahero',
+      schemaheroRqlite: '/cache/schemahero-rqlite',
+      kotsTables: '/cache/tables',
+      rqlited: '/cache/rqlited',
+    };
     const k = imageProfile('r.lab/lifeboat/kotsadm:v1.131.4', real)!;
     expect(k.executes!(containerArgv({}, k))).toBe(true);
     expect(k.fixedPort).toEqual({ containerPort: 3000, binary: '/cache/kotsadm', dest: '/kotsadm', literal: ':3000' });
@@ -44,7 +60,15 @@ describe('lab containers', () => {
     const r = imageProfile('r.lab/lifeboat/rqlite:10.2.7', real)!;
     const argv = containerArgv({ args: ['-disco-mode=dns', '-disco-config={"name":"x"}', '-bootstrap-expect=1', '-auth=/auth/config.json'] }, r);
     expect(r.filterArgs!(argv)).toEqual(['/rqlited', '-auth=/auth/config.json']);
-    expect(r.listenArgs!(new Map([[4001, 20750], [4002, 20751]]), () => 0).slice(-5)).toEqual(['-http-addr', '127.0.0.1:20750', '-raft-addr', '127.0.0.1:20751', '/rqlite/file/data']);
+    expect(
+      r.listenArgs!(
+        new Map([
+          [4001, 20750],
+          [4002, 20751],
+        ]),
+        () => 0,
+      ).slice(-5),
+    ).toEqual(['-http-addr', '127.0.0.1:20750', '-raft-addr', '127.0.0.1:20751', '/rqlite/file/data']);
   });
 
   it('has no profile for images the lab has no build of', () => {
@@ -60,7 +84,12 @@ describe('lab containers', () => {
   });
 
   it('puts volumes after image files so a volume hides the image path, and ends with --', () => {
-    const argv = sandboxArgv({ files: [{ src: '/f', dest: '/data', readOnly: true }], volumes: [{ src: '/v', dest: '/data' }], hostsFile: '/h', workingDir: '/w' });
+    const argv = sandboxArgv({
+      files: [{ src: '/f', dest: '/data', readOnly: true }],
+      volumes: [{ src: '/v', dest: '/data' }],
+      hostsFile: '/h',
+      workingDir: '/w',
+    });
     expect(argv[0]).toBe('bwrap');
     expect(argv.indexOf('/f')).toBeLessThan(argv.indexOf('/v'));
     expect(argv.slice(argv.indexOf('/h') - 1, argv.indexOf('/h') + 2)).toEqual(['--ro-bind', '/h', '/etc/hosts']);
@@ -68,7 +97,11 @@ describe('lab containers', () => {
   });
 
   it('gives Services their cluster names and each lab its own loopback block', () => {
-    expect(serviceHostnames('kotsadm-fs-minio', 'kotsadm')).toEqual(['kotsadm-fs-minio.kotsadm', 'kotsadm-fs-minio.kotsadm.svc', 'kotsadm-fs-minio.kotsadm.svc.cluster.local']);
+    expect(serviceHostnames('kotsadm-fs-minio', 'kotsadm')).toEqual([
+      'kotsadm-fs-minio.kotsadm',
+      'kotsadm-fs-minio.kotsadm.svc',
+      'kotsadm-fs-minio.kotsadm.svc.cluster.local',
+    ]);
     const octets = [23000, 24000, 25000, 26000, 28000, 37500].map(ServiceNetwork.secondOctetFor);
     expect(new Set(octets).size).toBe(octets.length);
     for (const o of octets) expect(o).toBeLessThan(255);

@@ -104,11 +104,19 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
     const files: Bind[] = [{ src: p.velero, dest: '/velero', readOnly: true }];
     if (p.veleroRestoreHelper) files.push({ src: p.veleroRestoreHelper, dest: '/velero-restore-helper', readOnly: true });
     return {
-      name, files, entrypoint: ['/velero'],
-      executes: (argv) => argv[1] === 'server' || nodeAgent(argv) || podVolume(argv) || (argv[0] === '/velero-restore-helper' && p.veleroRestoreHelper !== undefined),
+      name,
+      files,
+      entrypoint: ['/velero'],
+      executes: (argv) =>
+        argv[1] === 'server' || nodeAgent(argv) || podVolume(argv) || (argv[0] === '/velero-restore-helper' && p.veleroRestoreHelper !== undefined),
       ownMetricsPort: true,
       listenArgs: (ports, extra) => [`--metrics-address=127.0.0.1:${ports.get(8085) ?? extra()}`, `--profiler-address=127.0.0.1:${extra()}`],
-      listenArgsFor: (argv, ports, extra) => (nodeAgent(argv) ? [`--metrics-address=127.0.0.1:${ports.get(8085) ?? extra()}`] : podVolume(argv) || argv[0] === '/velero-restore-helper' ? [] : undefined),
+      listenArgsFor: (argv, ports, extra) =>
+        nodeAgent(argv)
+          ? [`--metrics-address=127.0.0.1:${ports.get(8085) ?? extra()}`]
+          : podVolume(argv) || argv[0] === '/velero-restore-helper'
+            ? []
+            : undefined,
     };
   }
   if (name.startsWith('velero-plugin-for-')) {
@@ -128,7 +136,10 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
     if (real && p.kubectl) files.push({ src: p.kubectl, dest: `${KOTSADM_TOOLS_DIR}/kubectl`, readOnly: true });
     if (real && p.kustomize) files.push({ src: p.kustomize, dest: `${KOTSADM_TOOLS_DIR}/kustomize`, readOnly: true });
     return {
-      name, files, entrypoint: ['/kotsadm'], cmd: ['api'],
+      name,
+      files,
+      entrypoint: ['/kotsadm'],
+      cmd: ['api'],
       env: { PATH: `${KOTSADM_TOOLS_DIR}:${DEFAULT_PATH}` },
       // `kotsadm api` listens on ":3000" with no flag to move it (kots pkg/apiserver/server.go).
       fixedPort: real ? { containerPort: 3000, binary: p.kotsadm!, dest: '/kotsadm', literal: ':3000' } : undefined,
@@ -140,7 +151,9 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
     // kotsadm/kotsadm-migrations (kots securebuild/image/apko-kotsadm-migrations.yaml): /schemahero,
     // kots's migrations/tables at /tables and schemahero's rqlite driver where schemahero looks for it.
     return {
-      name, entrypoint: ['/schemahero'], cmd: ['apply'],
+      name,
+      entrypoint: ['/schemahero'],
+      cmd: ['apply'],
       files: [
         { src: p.schemahero, dest: '/schemahero', readOnly: true },
         { src: p.kotsTables, dest: '/tables', readOnly: true },
@@ -153,7 +166,9 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
     // kotsadm/rqlite: rqlited behind rqlite's docker-entrypoint.sh, which adds the node id, the
     // addresses and the data directory (/rqlite/file/data) to the container's arguments.
     return {
-      name, files: [{ src: p.rqlited, dest: '/rqlited', readOnly: true }], entrypoint: ['/rqlited'],
+      name,
+      files: [{ src: p.rqlited, dest: '/rqlited', readOnly: true }],
+      entrypoint: ['/rqlited'],
       // A single node that bootstraps itself: DNS discovery through the headless Service needs
       // cluster DNS, which the lab has not got (its one-node StatefulSet asks -bootstrap-expect=1).
       filterArgs: (argv) => argv.filter((a) => !/^-(disco-mode|disco-config|bootstrap-expect)(=|$)/.test(a)),
@@ -167,7 +182,10 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
   if (name === 'minio' && p.minio) {
     // minio/minio: `minio server DIR`; its address flags keep it on loopback ports of the lab's.
     return {
-      name, files: [{ src: p.minio, dest: '/minio', readOnly: true }], entrypoint: ['/minio'], workingDir: '/',
+      name,
+      files: [{ src: p.minio, dest: '/minio', readOnly: true }],
+      entrypoint: ['/minio'],
+      workingDir: '/',
       listenArgs: (ports, extra) => ['--address', `127.0.0.1:${ports.get(9000) ?? extra()}`, '--console-address', `127.0.0.1:${extra()}`],
     };
   }
@@ -188,12 +206,34 @@ const SERVICE_ACCOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** bwrap's argv up to (not including) the command: a fresh root with the pod's files. */
 export function sandboxArgv(s: SandboxSpec): string[] {
   const a = [
-    'bwrap', '--die-with-parent',
-    '--tmpfs', '/',
-    '--ro-bind', '/usr', '/usr',
-    '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/sbin', '/sbin',
-    '--ro-bind', '/etc', '/etc',
-    '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp',
+    'bwrap',
+    '--die-with-parent',
+    '--tmpfs',
+    '/',
+    '--ro-bind',
+    '/usr',
+    '/usr',
+    '--symlink',
+    'usr/bin',
+    '/bin',
+    '--symlink',
+    'usr/lib',
+    '/lib',
+    '--symlink',
+    'usr/lib64',
+    '/lib64',
+    '--symlink',
+    'usr/sbin',
+    '/sbin',
+    '--ro-bind',
+    '/etc',
+    '/etc',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--tmpfs',
+    '/tmp',
   ];
   if (s.hostsFile) a.push('--ro-bind', s.hostsFile, '/etc/hosts');
   // Image files first, volumes after: a volume mounted over an image path hides it, as in a container.

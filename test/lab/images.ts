@@ -77,17 +77,23 @@ function tarWithFile(name: string, content: Buffer): Buffer {
 export async function pushSyntheticImage(auth: RegistryAuth, repo: string, tag: string, seed = `${repo}:${tag}`): Promise<string> {
   const layer = gzipSync(tarWithFile('lab-image.txt', Buffer.from(`synthetic lab image ${seed}\n`)));
   const layerDigest = await pushBlob(auth, repo, layer);
-  const config = Buffer.from(JSON.stringify({
-    architecture: 'amd64', os: 'linux', config: { Labels: { 'dev.lifeboat.lab': seed } },
-    rootfs: { type: 'layers', diff_ids: [sha256(layer)] },
-  }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      config: { Labels: { 'dev.lifeboat.lab': seed } },
+      rootfs: { type: 'layers', diff_ids: [sha256(layer)] },
+    }),
+  );
   const configDigest = await pushBlob(auth, repo, config);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.length }],
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.length }],
+    }),
+  );
   const put = await registryRequest(auth, 'PUT', `/v2/${repo}/manifests/${tag}`, manifest, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
   if (put.status !== 201) throw new Error(`registry refused manifest ${repo}:${tag}: HTTP ${put.status} ${put.body.toString()}`);
   return sha256(manifest);
@@ -142,11 +148,12 @@ export async function checkImage(image: string, auth: RegistryAuth): Promise<Ima
       ].join(', '),
     });
     if (res.status === 200) return { present: true };
-    const what = res.status === 401
-      ? `failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://${ref.registry}/v2/: 401 Unauthorized`
-      : res.status === 404
-        ? `${image}: not found`
-        : `unexpected status from HEAD request to https://${ref.registry}/v2/${ref.repository}/manifests/${ref.reference}: ${res.status}`;
+    const what =
+      res.status === 401
+        ? `failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://${ref.registry}/v2/: 401 Unauthorized`
+        : res.status === 404
+          ? `${image}: not found`
+          : `unexpected status from HEAD request to https://${ref.registry}/v2/${ref.repository}/manifests/${ref.reference}: ${res.status}`;
     return { present: false, reason: 'ErrImagePull', message: `failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${what}` };
   } catch (e) {
     return { present: false, reason: 'ErrImagePull', message: `failed to pull and unpack image "${image}": failed to do request: ${(e as Error).message}` };

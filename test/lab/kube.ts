@@ -7,7 +7,12 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { request, type RequestOptions } from 'node:https';
 
 export class KubeError extends Error {
-  constructor(readonly status: number, readonly body: any, method: string, path: string) {
+  constructor(
+    readonly status: number,
+    readonly body: any,
+    method: string,
+    path: string,
+  ) {
     super(`${method} ${path} → ${status}: ${body?.message ?? JSON.stringify(body)}`);
   }
 }
@@ -89,9 +94,16 @@ export class Kube {
 }
 
 const coreKinds: Record<string, string> = {
-  Namespace: 'namespaces', ConfigMap: 'configmaps', Secret: 'secrets', Service: 'services', Pod: 'pods',
-  ServiceAccount: 'serviceaccounts', PersistentVolumeClaim: 'persistentvolumeclaims', PersistentVolume: 'persistentvolumes',
-  Node: 'nodes', Event: 'events',
+  Namespace: 'namespaces',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  Service: 'services',
+  Pod: 'pods',
+  ServiceAccount: 'serviceaccounts',
+  PersistentVolumeClaim: 'persistentvolumeclaims',
+  PersistentVolume: 'persistentvolumes',
+  Node: 'nodes',
+  Event: 'events',
 };
 const clusterScoped = new Set(['Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass', 'CustomResourceDefinition']);
 

@@ -34,7 +34,9 @@ import { ServiceNetwork } from './services.js';
 import { labPrograms } from './programs.js';
 import { podMetricsPortsFor } from './velero-metrics-port.js';
 
-const { values } = parseArgs({ options: { 'lab-dir': { type: 'string' }, kubeconfig: { type: 'string' }, port: { type: 'string' }, 'port-base': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { 'lab-dir': { type: 'string' }, kubeconfig: { type: 'string' }, port: { type: 'string' }, 'port-base': { type: 'string' } },
+});
 const labDir = resolve(values['lab-dir']!);
 const state = readLabState(labDir) as LabState;
 const kube = new Kube(values.kubeconfig!);
@@ -49,7 +51,10 @@ const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
 
 const adminConsolePort = Number(new URL(state.adminConsole.url).port);
 const runner: PodRunner = new PodRunner({
-  kube, podsDir, labDir, hostsFile,
+  kube,
+  podsDir,
+  labDir,
+  hostsFile,
   hostsFileFor: (ns: string): string => services.hostsFileFor(ns),
   caCertFile: join(labDir, 'pki', 'ca.crt'),
   apiServer: new URL(state.apiServer),
@@ -58,18 +63,26 @@ const runner: PodRunner = new PodRunner({
   firstPort: kubeletPort + 500,
   metricsPorts: podMetricsPortsFor(Number(values['port-base'] ?? kubeletPort - 250)),
   // With the stand-in admin console, it answers as the kotsadm pod's :3000.
-  standInPorts: (pod) => (!state.adminConsole.real && pod.metadata.namespace === state.kotsNamespace && pod.metadata.labels?.app === 'kotsadm' ? new Map([[3000, adminConsolePort]]) : undefined),
+  standInPorts: (pod) =>
+    !state.adminConsole.real && pod.metadata.namespace === state.kotsNamespace && pod.metadata.labels?.app === 'kotsadm'
+      ? new Map([[3000, adminConsolePort]])
+      : undefined,
   log,
 });
-const services: ServiceNetwork = new ServiceNetwork(ServiceNetwork.secondOctetFor(Number(values['port-base'] ?? kubeletPort - 250)), hostsFile, (ns, selector, target) => {
-  for (const p of runner.pods.values()) {
-    if (p.namespace !== ns || p.stopping || !Object.entries(selector).every(([k, v]) => p.labels[k] === v)) continue;
-    const containerPort = typeof target === 'number' ? target : p.portNames.get(target);
-    const hostPort = containerPort === undefined ? undefined : p.ports.get(containerPort);
-    if (hostPort) return { host: '127.0.0.1', port: hostPort };
-  }
-  return undefined;
-}, log);
+const services: ServiceNetwork = new ServiceNetwork(
+  ServiceNetwork.secondOctetFor(Number(values['port-base'] ?? kubeletPort - 250)),
+  hostsFile,
+  (ns, selector, target) => {
+    for (const p of runner.pods.values()) {
+      if (p.namespace !== ns || p.stopping || !Object.entries(selector).every(([k, v]) => p.labels[k] === v)) continue;
+      const containerPort = typeof target === 'number' ? target : p.portNames.get(target);
+      const hostPort = containerPort === undefined ? undefined : p.ports.get(containerPort);
+      if (hostPort) return { host: '127.0.0.1', port: hostPort };
+    }
+    return undefined;
+  },
+  log,
+);
 
 const handled = new Map<string, string>(); // pod uid → what was last done ("running", "not-executed", "pull-failed:<msg>")
 const pullRetryAt = new Map<string, number>();
@@ -80,8 +93,12 @@ const pullRetryAt = new Map<string, number>();
 
 async function registerNode(): Promise<void> {
   await kube.apply({
-    apiVersion: 'v1', kind: 'Node',
-    metadata: { name: LAB_NODE, labels: { 'kubernetes.io/hostname': LAB_NODE, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node-role.kubernetes.io/control-plane': '' } },
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: LAB_NODE,
+      labels: { 'kubernetes.io/hostname': LAB_NODE, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node-role.kubernetes.io/control-plane': '' },
+    },
   });
   await updateNodeStatus();
   // The API server taints new nodes not-ready; the node-lifecycle controller (off in the lab) would
@@ -95,14 +112,32 @@ async function updateNodeStatus(): Promise<void> {
     status: {
       capacity: { cpu: '2', memory: '24Gi', pods: '110', 'ephemeral-storage': '100Gi' },
       allocatable: { cpu: '2', memory: '23Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: LAB_NODE }],
+      addresses: [
+        { type: 'InternalIP', address: '127.0.0.1' },
+        { type: 'Hostname', address: LAB_NODE },
+      ],
       daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
       nodeInfo: {
-        kubeletVersion: state.kubernetesVersion, kubeProxyVersion: '', osImage: 'Lifeboat lab (process kubelet)', operatingSystem: 'linux', architecture: 'amd64',
-        containerRuntimeVersion: 'lab-process://1', kernelVersion: '', machineID: 'lab', systemUUID: 'lab', bootID: 'lab',
+        kubeletVersion: state.kubernetesVersion,
+        kubeProxyVersion: '',
+        osImage: 'Lifeboat lab (process kubelet)',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        containerRuntimeVersion: 'lab-process://1',
+        kernelVersion: '',
+        machineID: 'lab',
+        systemUUID: 'lab',
+        bootID: 'lab',
       },
       conditions: [
-        { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'lab process kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now },
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'lab process kubelet is posting ready status',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+        },
         { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'ok', lastHeartbeatTime: now, lastTransitionTime: now },
         { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'ok', lastHeartbeatTime: now, lastTransitionTime: now },
         { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'ok', lastHeartbeatTime: now, lastTransitionTime: now },
@@ -145,7 +180,8 @@ async function unpullableImage(pod: any): Promise<{ container: string; image: st
       if (!result.present) return { container: c.name, image: c.image, message: result.message };
     } else if (isAirgap(state.flavour)) {
       return {
-        container: c.name, image: c.image,
+        container: c.name,
+        image: c.image,
         message: `failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": failed to do request: Head "https://${ref.registry === 'docker.io' ? 'registry-1.docker.io' : ref.registry}/v2/${ref.repository}/manifests/${ref.reference}": dial tcp: lookup ${ref.registry === 'docker.io' ? 'registry-1.docker.io' : ref.registry}: no such host (the lab cluster is air-gapped)`,
       };
     }
@@ -153,16 +189,42 @@ async function unpullableImage(pod: any): Promise<{ container: string; image: st
   return undefined;
 }
 
-async function reportPullFailure(pod: any, failure: { container: string; image: string; message: string }, reason: 'ErrImagePull' | 'ImagePullBackOff'): Promise<void> {
+async function reportPullFailure(
+  pod: any,
+  failure: { container: string; image: string; message: string },
+  reason: 'ErrImagePull' | 'ImagePullBackOff',
+): Promise<void> {
   const isInit = (pod.spec.initContainers ?? []).some((c: any) => c.name === failure.container);
   const waiting = (c: any) => ({
-    name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0,
-    state: { waiting: c.name === failure.container ? { reason, message: reason === 'ImagePullBackOff' ? `Back-off pulling image "${failure.image}": ${failure.message}` : failure.message } : { reason: isInit ? 'PodInitializing' : 'ContainerCreating' } },
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready: false,
+    restartCount: 0,
+    state: {
+      waiting:
+        c.name === failure.container
+          ? { reason, message: reason === 'ImagePullBackOff' ? `Back-off pulling image "${failure.image}": ${failure.message}` : failure.message }
+          : { reason: isInit ? 'PodInitializing' : 'ContainerCreating' },
+    },
   });
-  const condition = (type: string, status: 'True' | 'False', extra: Record<string, string> = {}) => ({ type, status, lastProbeTime: null, lastTransitionTime: new Date().toISOString(), ...extra });
+  const condition = (type: string, status: 'True' | 'False', extra: Record<string, string> = {}) => ({
+    type,
+    status,
+    lastProbeTime: null,
+    lastTransitionTime: new Date().toISOString(),
+    ...extra,
+  });
   await runner.setStatus(pod, {
-    phase: 'Pending', hostIP: '127.0.0.1', startTime: pod.status?.startTime ?? new Date().toISOString(),
-    conditions: [condition('PodScheduled', 'True'), condition('Initialized', isInit ? 'False' : 'True'), condition('ContainersReady', 'False'), condition('Ready', 'False', { reason: 'ContainersNotReady' })],
+    phase: 'Pending',
+    hostIP: '127.0.0.1',
+    startTime: pod.status?.startTime ?? new Date().toISOString(),
+    conditions: [
+      condition('PodScheduled', 'True'),
+      condition('Initialized', isInit ? 'False' : 'True'),
+      condition('ContainersReady', 'False'),
+      condition('Ready', 'False', { reason: 'ContainersNotReady' }),
+    ],
     initContainerStatuses: (pod.spec.initContainers ?? []).map(waiting),
     containerStatuses: pod.spec.containers.map(waiting),
   });
@@ -180,14 +242,21 @@ async function reconcilePod(pod: any): Promise<void> {
   if (pod.metadata.deletionTimestamp) {
     await runner.stop(uid);
     // The kubelet confirms a graceful deletion once the containers are gone.
-    await kube.delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid } }).catch(() => {});
+    await kube
+      .delete(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`, { gracePeriodSeconds: 0, preconditions: { uid } })
+      .catch(() => {});
     handled.delete(uid);
     return;
   }
   if (!pod.spec.nodeName) {
-    await kube.post(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/binding`, {
-      apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name }, target: { apiVersion: 'v1', kind: 'Node', name: LAB_NODE },
-    }).catch((e) => log(`binding ${key}: ${e.message}`));
+    await kube
+      .post(`/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/binding`, {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: pod.metadata.name },
+        target: { apiVersion: 'v1', kind: 'Node', name: LAB_NODE },
+      })
+      .catch((e) => log(`binding ${key}: ${e.message}`));
     return; // the binding produces a MODIFIED event
   }
   if (pod.spec.nodeName !== LAB_NODE) return;
@@ -233,18 +302,22 @@ async function reconcileClaim(pvc: any): Promise<void> {
   if (await kube.getOrUndefined(`/api/v1/persistentvolumes/${name}`)) return;
   const path = join(labDir, 'volumes', name);
   mkdirSync(path, { recursive: true });
-  await kube.post('/api/v1/persistentvolumes', {
-    apiVersion: 'v1', kind: 'PersistentVolume',
-    metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': 'lab.lifeboat.dev/hostpath' } },
-    spec: {
-      capacity: { storage: pvc.spec.resources?.requests?.storage ?? '1Gi' },
-      accessModes: pvc.spec.accessModes ?? ['ReadWriteOnce'],
-      persistentVolumeReclaimPolicy: 'Delete',
-      storageClassName: 'lab-local',
-      hostPath: { path, type: 'DirectoryOrCreate' },
-      claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid },
-    },
-  }).then(() => log(`provisioned ${name} for ${pvc.metadata.namespace}/${pvc.metadata.name}`)).catch((e) => log(`provisioning ${name}: ${e.message}`));
+  await kube
+    .post('/api/v1/persistentvolumes', {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name, annotations: { 'pv.kubernetes.io/provisioned-by': 'lab.lifeboat.dev/hostpath' } },
+      spec: {
+        capacity: { storage: pvc.spec.resources?.requests?.storage ?? '1Gi' },
+        accessModes: pvc.spec.accessModes ?? ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Delete',
+        storageClassName: 'lab-local',
+        hostPath: { path, type: 'DirectoryOrCreate' },
+        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid },
+      },
+    })
+    .then(() => log(`provisioned ${name} for ${pvc.metadata.namespace}/${pvc.metadata.name}`))
+    .catch((e) => log(`provisioning ${name}: ${e.message}`));
 }
 
 async function reconcileVolume(pv: any): Promise<void> {
@@ -297,7 +370,8 @@ function serveBackend(): void {
         const c = [...(pod.spec.containers ?? []), ...(pod.spec.initContainers ?? [])].find((x: any) => x.name === q('container'));
         if (!c) return reply(404, `container ${q('container')} is not valid for pod ${q('pod')}`);
         // As a kubelet answers: a container that is not running (e.g. its image cannot be pulled) is not found.
-        if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return reply(400, `cannot exec into a container in a completed pod; current phase is ${pod.status.phase}`);
+        if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed')
+          return reply(400, `cannot exec into a container in a completed pod; current phase is ${pod.status.phase}`);
         const running = (pod.status?.containerStatuses ?? []).some((cs: any) => cs.name === c.name && cs.state?.running);
         if (!running) return reply(404, `container not found ("${c.name}")`);
         const { argv, env } = await runner.sandbox(pod, c);
@@ -307,13 +381,21 @@ function serveBackend(): void {
         const entry = runner.byName(q('namespace'), q('pod'));
         const hostPort = entry?.ports.get(Number(q('port')));
         if (!entry) return reply(404, `pod ${q('namespace')}/${q('pod')} is not running on ${LAB_NODE}`);
-        if (!hostPort) return reply(404, `pod ${q('namespace')}/${q('pod')} does not listen on port ${q('port')}${entry.executed ? '' : ' (the lab kubelet does not execute this pod)'}`);
+        if (!hostPort)
+          return reply(
+            404,
+            `pod ${q('namespace')}/${q('pod')} does not listen on port ${q('port')}${entry.executed ? '' : ' (the lab kubelet does not execute this pod)'}`,
+          );
         return reply(200, { address: `127.0.0.1:${hostPort}` });
       }
       const m = url.pathname.match(/^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/);
       if (m) {
         const found = runner.logOf(m[1], m[2], m[3]);
-        if (!found) return reply(404, `the lab kubelet does not run ${m[1]}/${m[2]} container ${m[3]} (it is reported Running without being executed), so it has no logs`);
+        if (!found)
+          return reply(
+            404,
+            `the lab kubelet does not run ${m[1]}/${m[2]} container ${m[3]} (it is reported Running without being executed), so it has no logs`,
+          );
         const tail = url.searchParams.get('tailLines');
         let pos = tailStart(found.file, tail ? Number(tail) : undefined);
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -325,7 +407,9 @@ function serveBackend(): void {
         const fd = openSync(found.file, 'r');
         const buf = Buffer.alloc(64 * 1024);
         let closed = false;
-        res.on('close', () => { closed = true; });
+        res.on('close', () => {
+          closed = true;
+        });
         for (;;) {
           const wasRunning = found.running();
           let n: number;
@@ -349,11 +433,17 @@ function serveBackend(): void {
 }
 
 function startStreamServer(): void {
-  const child = spawn(labPrograms(state).kubeletStream, [
-    `--listen=127.0.0.1:${kubeletPort}`,
-    `--cert=${join(labDir, 'pki', 'kubelet.crt')}`, `--key=${join(labDir, 'pki', 'kubelet.key')}`,
-    `--client-ca=${join(labDir, 'pki', 'ca.crt')}`, `--backend=http://127.0.0.1:${backendPort}`,
-  ], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(
+    labPrograms(state).kubeletStream,
+    [
+      `--listen=127.0.0.1:${kubeletPort}`,
+      `--cert=${join(labDir, 'pki', 'kubelet.crt')}`,
+      `--key=${join(labDir, 'pki', 'kubelet.key')}`,
+      `--client-ca=${join(labDir, 'pki', 'ca.crt')}`,
+      `--backend=http://127.0.0.1:${backendPort}`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   child.on('exit', (code) => {
     log(`kubelet-stream exited (${code}); the kubelet stops with it`);
     process.exit(1);
@@ -384,13 +474,15 @@ async function drain(): Promise<void> {
 function watch(path: string, onObject: (type: string, obj: any) => void): void {
   const w = new Watch(kube.kc);
   const start = () =>
-    w.watch(path, { allowWatchBookmarks: true }, onObject, (err) => {
-      if (err) log(`watch ${path} ended: ${err.message ?? err}`);
-      setTimeout(start, 1000);
-    }).catch((e) => {
-      log(`watch ${path} failed: ${e.message}`);
-      setTimeout(start, 1000);
-    });
+    w
+      .watch(path, { allowWatchBookmarks: true }, onObject, (err) => {
+        if (err) log(`watch ${path} ended: ${err.message ?? err}`);
+        setTimeout(start, 1000);
+      })
+      .catch((e) => {
+        log(`watch ${path} failed: ${e.message}`);
+        setTimeout(start, 1000);
+      });
   void start();
 }
 
@@ -401,7 +493,12 @@ async function resync(): Promise<void> {
     live.add(pod.metadata.uid);
     enqueue(`pod/${pod.metadata.uid}`, () => reconcilePod(pod));
   }
-  for (const uid of [...runner.pods.keys()]) if (!live.has(uid)) { await runner.stop(uid); runner.forget(uid); handled.delete(uid); }
+  for (const uid of [...runner.pods.keys()])
+    if (!live.has(uid)) {
+      await runner.stop(uid);
+      runner.forget(uid);
+      handled.delete(uid);
+    }
   const pvcs = await kube.get('/api/v1/persistentvolumeclaims');
   for (const pvc of pvcs.items) enqueue(`pvc/${pvc.metadata.uid}`, () => reconcileClaim(pvc));
   const pvs = await kube.get('/api/v1/persistentvolumes');
@@ -415,13 +512,20 @@ async function main(): Promise<void> {
   watch('/api/v1/pods', (type, pod) => {
     if (type === 'BOOKMARK') return;
     if (type === 'DELETED') {
-      enqueue(`pod/${pod.metadata.uid}`, async () => { await runner.stop(pod.metadata.uid); runner.forget(pod.metadata.uid); handled.delete(pod.metadata.uid); });
+      enqueue(`pod/${pod.metadata.uid}`, async () => {
+        await runner.stop(pod.metadata.uid);
+        runner.forget(pod.metadata.uid);
+        handled.delete(pod.metadata.uid);
+      });
       return;
     }
     enqueue(`pod/${pod.metadata.uid}`, () => reconcilePod(pod));
   });
   watch('/api/v1/services', (type, svc) => type !== 'BOOKMARK' && services.upsert(svc, type === 'DELETED'));
-  watch('/api/v1/persistentvolumeclaims', (type, pvc) => type !== 'DELETED' && type !== 'BOOKMARK' && enqueue(`pvc/${pvc.metadata.uid}`, () => reconcileClaim(pvc)));
+  watch(
+    '/api/v1/persistentvolumeclaims',
+    (type, pvc) => type !== 'DELETED' && type !== 'BOOKMARK' && enqueue(`pvc/${pvc.metadata.uid}`, () => reconcileClaim(pvc)),
+  );
   watch('/api/v1/persistentvolumes', (type, pv) => type !== 'DELETED' && type !== 'BOOKMARK' && enqueue(`pv/${pv.metadata.name}`, () => reconcileVolume(pv)));
   setInterval(() => void resync().catch((e) => log(`resync: ${e.message}`)), 3000);
   setInterval(() => void updateNodeStatus().catch((e) => log(`node status: ${e.message}`)), 20_000);

@@ -5,10 +5,20 @@ import { adminConsole, sampleApp, flavourObjects } from './seed.js';
 import type { LabState } from './state.js';
 
 const state = (flavour: LabState['flavour']): LabState => ({
-  dir: '/tmp/lab', kubeconfig: '', restrictedKubeconfig: '', apiServer: 'https://127.0.0.1:26443', kubernetesVersion: 'v1.36.3',
-  toolsDir: '', pluginsDir: '', minio: { endpoint: '', region: 'minio', bucket: 'velero', accessKey: 'a', secretKey: 'b' },
-  registry: { host: '127.0.0.1:26500', username: 'lab', password: 'pw', caFile: '' }, adminConsole: { url: '' }, flavour,
-  kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm', app: { slug: 'sample-app', namespace: 'sample-app' }, pids: {},
+  dir: '/tmp/lab',
+  kubeconfig: '',
+  restrictedKubeconfig: '',
+  apiServer: 'https://127.0.0.1:26443',
+  kubernetesVersion: 'v1.36.3',
+  toolsDir: '',
+  pluginsDir: '',
+  minio: { endpoint: '', region: 'minio', bucket: 'velero', accessKey: 'a', secretKey: 'b' },
+  registry: { host: '127.0.0.1:26500', username: 'lab', password: 'pw', caFile: '' },
+  adminConsole: { url: '' },
+  flavour,
+  kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm',
+  app: { slug: 'sample-app', namespace: 'sample-app' },
+  pids: {},
 });
 
 describe('parseImage', () => {
@@ -26,7 +36,9 @@ describe('objectPath', () => {
   it('maps kinds to REST paths', () => {
     expect(objectPath({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' } })).toBe('/api/v1/namespaces/n/configmaps/x');
     expect(objectPath({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 's' } })).toBe('/apis/storage.k8s.io/v1/storageclasses/s');
-    expect(objectPath({ apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: 'b', namespace: 'velero' } })).toBe('/apis/velero.io/v1/namespaces/velero/backups/b');
+    expect(objectPath({ apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: 'b', namespace: 'velero' } })).toBe(
+      '/apis/velero.io/v1/namespaces/velero/backups/b',
+    );
   });
 });
 
@@ -61,7 +73,8 @@ describe('termination message (what the kubelet reports for a finished container
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const d = mkdtempSync(join(tmpdir(), 'lab-term-'));
-    const msg = join(d, 'm'), log = join(d, 'l');
+    const msg = join(d, 'm'),
+      log = join(d, 'l');
     writeFileSync(log, 'line 1\nboom\n');
     writeFileSync(msg, '{"snapshotID":"abc"}');
     expect(terminationMessage(msg, log, 0)).toBe('{"snapshotID":"abc"}');

@@ -61,15 +61,19 @@ function bin(name: string): string {
 
 function httpsOk(url: string, pki: Pki, client: { cert: string; key: string }): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(url, {
-      ca: readFileSync(pki.caCert),
-      cert: readFileSync(client.cert),
-      key: readFileSync(client.key),
-      timeout: 2000,
-    }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = request(
+      url,
+      {
+        ca: readFileSync(pki.caCert),
+        cert: readFileSync(client.cert),
+        key: readFileSync(client.key),
+        timeout: 2000,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     req.on('error', () => resolve(false));
     req.on('timeout', () => req.destroy());
     req.end();
@@ -145,7 +149,8 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   // A fresh cluster every start: state from a previous lab would confuse tests.
   for (const d of ['etcd', 'registry-data', 'volumes', 'kubelet', 'logs', 'tools', 'plugins']) rmSync(join(dir, d), { recursive: true, force: true });
   if (!opts.sharedMinioFrom) rmSync(join(dir, 'minio-data'), { recursive: true, force: true });
-  for (const d of ['logs', 'etcd', 'registry-data', 'volumes', 'kubelet', 'tools', 'plugins', 'minio-data']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
+  for (const d of ['logs', 'etcd', 'registry-data', 'volumes', 'kubelet', 'tools', 'plugins', 'minio-data'])
+    mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
 
   const pki = ensurePki(join(dir, 'pki'));
   const pids: Record<string, number> = {};
@@ -156,34 +161,60 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   };
 
   // etcd
-  const etcd = track(startDaemon(dir, 'etcd', bin('etcd'), [
-    '--name', 'lab', '--data-dir', join(dir, 'etcd'),
-    '--listen-client-urls', `http://127.0.0.1:${p.etcdClient}`, '--advertise-client-urls', `http://127.0.0.1:${p.etcdClient}`,
-    '--listen-peer-urls', `http://127.0.0.1:${p.etcdPeer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${p.etcdPeer}`,
-    '--initial-cluster', `lab=http://127.0.0.1:${p.etcdPeer}`, '--unsafe-no-fsync', '--log-level', 'warn',
-    '--listen-metrics-urls', '', '--quota-backend-bytes', String(4 * 1024 ** 3),
-  ]));
+  const etcd = track(
+    startDaemon(dir, 'etcd', bin('etcd'), [
+      '--name',
+      'lab',
+      '--data-dir',
+      join(dir, 'etcd'),
+      '--listen-client-urls',
+      `http://127.0.0.1:${p.etcdClient}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${p.etcdClient}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${p.etcdPeer}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${p.etcdPeer}`,
+      '--initial-cluster',
+      `lab=http://127.0.0.1:${p.etcdPeer}`,
+      '--unsafe-no-fsync',
+      '--log-level',
+      'warn',
+      '--listen-metrics-urls',
+      '',
+      '--quota-backend-bytes',
+      String(4 * 1024 ** 3),
+    ]),
+  );
   await waitFor('etcd', () => portOpen(p.etcdClient), 30_000, etcd);
   log('etcd is up');
 
   // kube-apiserver
-  const apiserver = track(startDaemon(dir, 'kube-apiserver', bin('kube-apiserver'), [
-    `--etcd-servers=http://127.0.0.1:${p.etcdClient}`,
-    '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${p.apiserver}`,
-    `--tls-cert-file=${pki.apiserverCert}`, `--tls-private-key-file=${pki.apiserverKey}`,
-    `--client-ca-file=${pki.caCert}`,
-    '--authorization-mode=RBAC',
-    `--service-account-key-file=${pki.serviceAccountPub}`, `--service-account-signing-key-file=${pki.serviceAccountKey}`,
-    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    '--service-cluster-ip-range=10.96.0.0/16',
-    '--allow-privileged=true',
-    `--kubelet-client-certificate=${pki.apiserverKubeletClientCert}`, `--kubelet-client-key=${pki.apiserverKubeletClientKey}`,
-    `--kubelet-certificate-authority=${pki.caCert}`, '--kubelet-preferred-address-types=InternalIP',
-    `--cert-dir=${join(dir, 'pki', 'apiserver-certs')}`,
-    '--enable-priority-and-fairness=false',
-    '--profiling=false',
-    '--v=1',
-  ]));
+  const apiserver = track(
+    startDaemon(dir, 'kube-apiserver', bin('kube-apiserver'), [
+      `--etcd-servers=http://127.0.0.1:${p.etcdClient}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${p.apiserver}`,
+      `--tls-cert-file=${pki.apiserverCert}`,
+      `--tls-private-key-file=${pki.apiserverKey}`,
+      `--client-ca-file=${pki.caCert}`,
+      '--authorization-mode=RBAC',
+      `--service-account-key-file=${pki.serviceAccountPub}`,
+      `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--allow-privileged=true',
+      `--kubelet-client-certificate=${pki.apiserverKubeletClientCert}`,
+      `--kubelet-client-key=${pki.apiserverKubeletClientKey}`,
+      `--kubelet-certificate-authority=${pki.caCert}`,
+      '--kubelet-preferred-address-types=InternalIP',
+      `--cert-dir=${join(dir, 'pki', 'apiserver-certs')}`,
+      '--enable-priority-and-fairness=false',
+      '--profiling=false',
+      '--v=1',
+    ]),
+  );
   const admin = pki.client('admin');
   const server = `https://127.0.0.1:${p.apiserver}`;
   await waitFor('kube-apiserver', () => httpsOk(`${server}/readyz`, pki, admin), 90_000, apiserver);
@@ -204,18 +235,21 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   // kube-controller-manager: namespace deletion, garbage collection, Deployment → ReplicaSet → Pod,
   // DaemonSets, StatefulSets, service-account tokens. The node-lifecycle controller is off: the
   // process kubelet keeps the Node Ready itself and there is no real kubelet to heartbeat.
-  track(startDaemon(dir, 'kube-controller-manager', bin('kube-controller-manager'), [
-    `--kubeconfig=${kcmKubeconfig}`,
-    '--secure-port=0',
-    '--leader-elect=false',
-    '--controllers=*,-node-lifecycle-controller,-persistentvolume-expander-controller',
-    `--service-account-private-key-file=${pki.serviceAccountKey}`,
-    `--root-ca-file=${pki.caCert}`,
-    '--use-service-account-credentials=true',
-    '--cluster-cidr=10.244.0.0/16', '--service-cluster-ip-range=10.96.0.0/16',
-    '--concurrent-gc-syncs=5',
-    '--v=1',
-  ]));
+  track(
+    startDaemon(dir, 'kube-controller-manager', bin('kube-controller-manager'), [
+      `--kubeconfig=${kcmKubeconfig}`,
+      '--secure-port=0',
+      '--leader-elect=false',
+      '--controllers=*,-node-lifecycle-controller,-persistentvolume-expander-controller',
+      `--service-account-private-key-file=${pki.serviceAccountKey}`,
+      `--root-ca-file=${pki.caCert}`,
+      '--use-service-account-credentials=true',
+      '--cluster-cidr=10.244.0.0/16',
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--concurrent-gc-syncs=5',
+      '--v=1',
+    ]),
+  );
 
   // MinIO: the S3-compatible store Velero writes to.
   const minioCreds = { accessKey: 'lifeboat-lab', secretKey: randomBytes(12).toString('hex') };
@@ -225,9 +259,24 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     if (!other) throw new Error(`lab: no running lab in ${opts.sharedMinioFrom} to share MinIO with`);
     minio = other.minio;
   } else {
-    const started = track(startDaemon(dir, 'minio', bin('minio'), [
-      'server', join(dir, 'minio-data'), '--address', `127.0.0.1:${p.minio}`, '--console-address', `127.0.0.1:${p.minioConsole}`, '--quiet',
-    ], { env: { ...process.env, MINIO_ROOT_USER: minioCreds.accessKey, MINIO_ROOT_PASSWORD: minioCreds.secretKey, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off', MINIO_CI_CD: '1' } }));
+    const started = track(
+      startDaemon(
+        dir,
+        'minio',
+        bin('minio'),
+        ['server', join(dir, 'minio-data'), '--address', `127.0.0.1:${p.minio}`, '--console-address', `127.0.0.1:${p.minioConsole}`, '--quiet'],
+        {
+          env: {
+            ...process.env,
+            MINIO_ROOT_USER: minioCreds.accessKey,
+            MINIO_ROOT_PASSWORD: minioCreds.secretKey,
+            MINIO_BROWSER: 'off',
+            MINIO_UPDATE: 'off',
+            MINIO_CI_CD: '1',
+          },
+        },
+      ),
+    );
     minio = { endpoint: `http://127.0.0.1:${p.minio}`, region: 'minio', bucket: 'velero', ...minioCreds };
     await waitFor('MinIO', async () => (await fetch(`${minio.endpoint}/minio/health/ready`)).ok, 60_000, started);
     await createBucket(minio);
@@ -239,14 +288,17 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   const htpasswd = join(dir, 'registry.htpasswd');
   execFileSync('htpasswd', ['-Bbc', htpasswd, registry.username, registry.password], { stdio: 'ignore' });
   const registryConfig = join(dir, 'registry.yml');
-  writeFileSync(registryConfig, [
-    'version: 0.1',
-    'log: {level: warn}',
-    `storage: {filesystem: {rootdirectory: ${join(dir, 'registry-data')}}, delete: {enabled: true}}`,
-    `http: {addr: "127.0.0.1:${p.registry}", tls: {certificate: ${pki.registryCert}, key: ${pki.registryKey}}}`,
-    `auth: {htpasswd: {realm: lab-registry, path: ${htpasswd}}}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    registryConfig,
+    [
+      'version: 0.1',
+      'log: {level: warn}',
+      `storage: {filesystem: {rootdirectory: ${join(dir, 'registry-data')}}, delete: {enabled: true}}`,
+      `http: {addr: "127.0.0.1:${p.registry}", tls: {certificate: ${pki.registryCert}, key: ${pki.registryKey}}}`,
+      `auth: {htpasswd: {realm: lab-registry, path: ${htpasswd}}}`,
+      '',
+    ].join('\n'),
+  );
   const reg = track(startDaemon(dir, 'registry', registryBinary(), ['serve', registryConfig]));
   await waitFor('docker-registry', () => portOpen(p.registry), 30_000, reg);
   log('registry is up');
@@ -261,7 +313,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     log(`velero's controller metrics listener moved to :${metricsPortFor(base)}`);
   } else {
     link(bin('velero'), join(toolsDir, 'velero'));
-    log('WARNING: could not move velero\'s :8080 metrics listener (binary layout changed): only one lab on this machine can run Velero');
+    log("WARNING: could not move velero's :8080 metrics listener (binary layout changed): only one lab on this machine can run Velero");
   }
   // The real kots CLI (v1.131.4, built from source by build-tools.sh).
   link(bin('kubectl-kots'), join(toolsDir, 'kubectl-kots'));
@@ -289,25 +341,56 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   log(`seeded flavour ${flavour}`);
 
   const tsxLoader = join(repoRoot, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
-  const kubelet = track(startDaemon(dir, 'kubelet', process.execPath, [
-    '--import', tsxLoader, join(repoRoot, 'test', 'lab', 'kubelet.ts'), '--lab-dir', dir, '--kubeconfig', kubeletKubeconfig, '--port', String(p.kubelet), '--port-base', String(base),
-  ]));
+  const kubelet = track(
+    startDaemon(dir, 'kubelet', process.execPath, [
+      '--import',
+      tsxLoader,
+      join(repoRoot, 'test', 'lab', 'kubelet.ts'),
+      '--lab-dir',
+      dir,
+      '--kubeconfig',
+      kubeletKubeconfig,
+      '--port',
+      String(p.kubelet),
+      '--port-base',
+      String(base),
+    ]),
+  );
   await waitFor('process kubelet', () => portOpen(p.kubelet), 30_000, kubelet);
   log('process kubelet is up');
 
   const adminConsoleScript = join(repoRoot, 'test', 'lab', 'kots', 'admin-console.ts');
   if (realKotsadm) {
     await pushAdminConsoleImages(state, LAB_REGISTRY_NAMESPACE);
-    state.adminConsole.sharedPassword = await installWithKotsCli(state, {
-      appSlug: state.app.slug, title: 'Sample App', appNamespace: state.app.namespace,
-      backupSpec: vendorBackupSpec(), manifests: sampleApp(state, true),
-      images: ['docker.io/lifeboat/sample-web:1.0.0', 'docker.io/lifeboat/sample-db:1.0.0'],
-    }, { registryNamespace: LAB_REGISTRY_NAMESPACE, log });
+    state.adminConsole.sharedPassword = await installWithKotsCli(
+      state,
+      {
+        appSlug: state.app.slug,
+        title: 'Sample App',
+        appNamespace: state.app.namespace,
+        backupSpec: vendorBackupSpec(),
+        manifests: sampleApp(state, true),
+        images: ['docker.io/lifeboat/sample-web:1.0.0', 'docker.io/lifeboat/sample-db:1.0.0'],
+      },
+      { registryNamespace: LAB_REGISTRY_NAMESPACE, log },
+    );
     log('KOTS installed by kubectl kots install (real kotsadm)');
   } else if (existsSync(adminConsoleScript)) {
-    const ac = track(startDaemon(dir, 'admin-console', process.execPath, [
-      '--import', tsxLoader, adminConsoleScript, '--lab-dir', dir, '--port', String(p.adminConsole), '--kubeconfig', kubeconfig, '--namespace', state.kotsNamespace,
-    ]));
+    const ac = track(
+      startDaemon(dir, 'admin-console', process.execPath, [
+        '--import',
+        tsxLoader,
+        adminConsoleScript,
+        '--lab-dir',
+        dir,
+        '--port',
+        String(p.adminConsole),
+        '--kubeconfig',
+        kubeconfig,
+        '--namespace',
+        state.kotsNamespace,
+      ]),
+    );
     await waitFor('admin console stand-in', () => portOpen(p.adminConsole), 30_000, ac);
     log('admin console stand-in is up');
   }
@@ -320,8 +403,16 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
 /** Programs the lab's pods need from the host: bubblewrap for the kubelet's sandboxes, and what the
  * kotsadm image's scripts call (s3cmd for kots's bucket checks). */
 function requireDebianPrograms(): void {
-  const missing = [['bwrap', 'bubblewrap'], ['s3cmd', 's3cmd']].filter(([cmd]) => !['/usr/bin', '/usr/sbin', '/bin'].some((d) => existsSync(join(d, cmd)))).map(([, pkg]) => pkg);
-  if (missing.length) throw new Error(`lab: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed. Run \`apt-get install -y ${missing.join(' ')}\` (.ci/run does this).`);
+  const missing = [
+    ['bwrap', 'bubblewrap'],
+    ['s3cmd', 's3cmd'],
+  ]
+    .filter(([cmd]) => !['/usr/bin', '/usr/sbin', '/bin'].some((d) => existsSync(join(d, cmd))))
+    .map(([, pkg]) => pkg);
+  if (missing.length)
+    throw new Error(
+      `lab: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed. Run \`apt-get install -y ${missing.join(' ')}\` (.ci/run does this).`,
+    );
 }
 
 function registryBinary(): string {

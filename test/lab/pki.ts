@@ -44,8 +44,24 @@ function leaf(dir: string, name: string, subject: string, usage: 'server' | 'cli
   ].join('\n');
   writeFileSync(join(dir, `${name}.ext`), ext + '\n');
   openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-out', cert, '-days', '825', '-sha256', '-extfile', `${name}.ext`],
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      cert,
+      '-days',
+      '825',
+      '-sha256',
+      '-extfile',
+      `${name}.ext`,
+    ],
     dir,
   );
 }
@@ -61,8 +77,13 @@ export function ensurePki(dir: string): Pki {
     openssl(['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub'], dir);
   }
   const loopback = 'IP:127.0.0.1,DNS:localhost';
-  leaf(dir, 'apiserver', '/CN=kube-apiserver', 'server',
-    `${loopback},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1`);
+  leaf(
+    dir,
+    'apiserver',
+    '/CN=kube-apiserver',
+    'server',
+    `${loopback},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1`,
+  );
   leaf(dir, 'apiserver-kubelet-client', '/O=system:masters/CN=kube-apiserver-kubelet-client', 'client');
   leaf(dir, 'registry', '/CN=lab-registry', 'server', loopback);
   leaf(dir, 'kubelet', '/CN=lab-node', 'server', loopback);
@@ -95,9 +116,19 @@ export function ensurePki(dir: string): Pki {
 }
 
 /** Writes a kubeconfig with embedded certificates, as `kubeadm`/kURL admin.conf files are. */
-export function writeKubeconfig(file: string, opts: {
-  server: string; caCert: string; clientCert: string; clientKey: string; user: string; cluster?: string; context?: string; namespace?: string;
-}): void {
+export function writeKubeconfig(
+  file: string,
+  opts: {
+    server: string;
+    caCert: string;
+    clientCert: string;
+    clientKey: string;
+    user: string;
+    cluster?: string;
+    context?: string;
+    namespace?: string;
+  },
+): void {
   const b64 = (p: string) => readFileSync(p).toString('base64');
   const cluster = opts.cluster ?? 'lifeboat-lab';
   const context = opts.context ?? `${opts.user}@${cluster}`;

@@ -118,8 +118,7 @@ export class PodRunner {
   /** Loopback ports in use by this kubelet's containers: the lab's block is base+750…base+999. */
   private readonly used = new Set<number>();
 
-  constructor(private readonly o: PodRunnerOptions) {
-  }
+  constructor(private readonly o: PodRunnerOptions) {}
 
   private port(): number {
     for (let p = this.o.firstPort; p < this.o.firstPort + 250; p++) {
@@ -153,13 +152,21 @@ export class PodRunner {
   }
 
   async event(pod: any, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-    await this.o.kube.post(`/api/v1/namespaces/${pod.metadata.namespace}/events`, {
-      apiVersion: 'v1', kind: 'Event',
-      metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace },
-      involvedObject: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1' },
-      reason, message, type, source: { component: 'kubelet', host: LAB_NODE },
-      firstTimestamp: now(), lastTimestamp: now(), count: 1,
-    }).catch(() => {});
+    await this.o.kube
+      .post(`/api/v1/namespaces/${pod.metadata.namespace}/events`, {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace },
+        involvedObject: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1' },
+        reason,
+        message,
+        type,
+        source: { component: 'kubelet', host: LAB_NODE },
+        firstTimestamp: now(),
+        lastTimestamp: now(),
+        count: 1,
+      })
+      .catch(() => {});
   }
 
   async setStatus(pod: { metadata: { namespace: string; name: string } }, status: any): Promise<void> {
@@ -172,22 +179,40 @@ export class PodRunner {
 
   private newEntry(pod: any, executed: boolean): PodEntry {
     const entry: PodEntry = {
-      uid: pod.metadata.uid, namespace: pod.metadata.namespace, name: pod.metadata.name, labels: pod.metadata.labels ?? {},
-      executed, ports: new Map(), portNames: new Map(), containers: new Map(), stopping: false, startedAt: now(),
+      uid: pod.metadata.uid,
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      labels: pod.metadata.labels ?? {},
+      executed,
+      ports: new Map(),
+      portNames: new Map(),
+      containers: new Map(),
+      stopping: false,
+      startedAt: now(),
     };
     const dir = join(this.o.podsDir, entry.uid);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const [init, list] of [[true, pod.spec.initContainers ?? []], [false, pod.spec.containers]] as const) {
+    for (const [init, list] of [
+      [true, pod.spec.initContainers ?? []],
+      [false, pod.spec.containers],
+    ] as const) {
       for (const c of list) {
         entry.containers.set(c.name, {
-          spec: c, init, profile: imageProfile(c.image, this.o.programs), logFile: join(dir, `${c.name}.log`),
-          restarts: 0, state: { kind: 'waiting', reason: init ? 'PodInitializing' : 'ContainerCreating' }, ready: false, extraPorts: [],
+          spec: c,
+          init,
+          profile: imageProfile(c.image, this.o.programs),
+          logFile: join(dir, `${c.name}.log`),
+          restarts: 0,
+          state: { kind: 'waiting', reason: init ? 'PodInitializing' : 'ContainerCreating' },
+          ready: false,
+          extraPorts: [],
         });
         const fixed = imageProfile(c.image, this.o.programs)?.fixedPort;
         for (const p of c.ports ?? []) {
           // Only processes the kubelet runs listen: a pod it does not execute gets no ports. A port
           // patched into the binary (ImageProfile.fixedPort) must have as many digits as the original.
-          if (executed && !entry.ports.has(p.containerPort)) entry.ports.set(p.containerPort, fixed?.containerPort === p.containerPort ? this.metricsPort() : this.port());
+          if (executed && !entry.ports.has(p.containerPort))
+            entry.ports.set(p.containerPort, fixed?.containerPort === p.containerPort ? this.metricsPort() : this.port());
           if (p.name) entry.portNames.set(p.name, p.containerPort);
         }
       }
@@ -202,7 +227,9 @@ export class PodRunner {
     const standIn = this.o.standInPorts(pod);
     if (standIn) entry.ports = standIn;
     for (const c of entry.containers.values()) {
-      c.state = c.init ? { kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: entry.startedAt, finishedAt: entry.startedAt } : { kind: 'running', startedAt: entry.startedAt };
+      c.state = c.init
+        ? { kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: entry.startedAt, finishedAt: entry.startedAt }
+        : { kind: 'running', startedAt: entry.startedAt };
       c.ready = !c.init;
     }
     await this.setStatus(pod, this.status(pod, entry));
@@ -210,12 +237,28 @@ export class PodRunner {
 
   status(pod: any, e: PodEntry): any {
     const toK8s = (s: ContainerState) =>
-      s.kind === 'waiting' ? { waiting: { reason: s.reason, ...(s.message ? { message: s.message } : {}) } }
-        : s.kind === 'running' ? { running: { startedAt: s.startedAt } }
-          : { terminated: { exitCode: s.exitCode, reason: s.reason, startedAt: s.startedAt, finishedAt: s.finishedAt, ...(s.message ? { message: s.message } : {}) } };
+      s.kind === 'waiting'
+        ? { waiting: { reason: s.reason, ...(s.message ? { message: s.message } : {}) } }
+        : s.kind === 'running'
+          ? { running: { startedAt: s.startedAt } }
+          : {
+              terminated: {
+                exitCode: s.exitCode,
+                reason: s.reason,
+                startedAt: s.startedAt,
+                finishedAt: s.finishedAt,
+                ...(s.message ? { message: s.message } : {}),
+              },
+            };
     const cs = (c: ContainerRun) => ({
-      name: c.spec.name, image: c.spec.image, imageID: '', containerID: `lab-process://${e.uid}/${c.spec.name}`,
-      ready: c.ready, started: c.state.kind === 'running', restartCount: c.restarts, state: toK8s(c.state),
+      name: c.spec.name,
+      image: c.spec.image,
+      imageID: '',
+      containerID: `lab-process://${e.uid}/${c.spec.name}`,
+      ready: c.ready,
+      started: c.state.kind === 'running',
+      restartCount: c.restarts,
+      state: toK8s(c.state),
       ...(c.lastState ? { lastState: toK8s(c.lastState) } : {}),
     });
     const inits = [...e.containers.values()].filter((c) => c.init);
@@ -227,14 +270,26 @@ export class PodRunner {
     const phase = !initialized && !failed ? 'Pending' : done ? (failed ? 'Failed' : 'Succeeded') : initialized ? 'Running' : 'Pending';
     return {
       phase,
-      hostIP: '127.0.0.1', hostIPs: [{ ip: '127.0.0.1' }], podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }],
+      hostIP: '127.0.0.1',
+      hostIPs: [{ ip: '127.0.0.1' }],
+      podIP: '127.0.0.1',
+      podIPs: [{ ip: '127.0.0.1' }],
       startTime: pod.status?.startTime ?? e.startedAt,
       conditions: [
-        condition('PodScheduled', 'True'), condition('Initialized', initialized ? 'True' : 'False'),
-        condition('ContainersReady', allReady ? 'True' : 'False'), condition('Ready', allReady ? 'True' : 'False'),
+        condition('PodScheduled', 'True'),
+        condition('Initialized', initialized ? 'True' : 'False'),
+        condition('ContainersReady', allReady ? 'True' : 'False'),
+        condition('Ready', allReady ? 'True' : 'False'),
         e.executed
-          ? condition('lab.lifeboat.dev/Executed', 'True', { reason: 'RunAsLocalProcess', message: 'The lab kubelet runs this pod\'s containers as local sandboxed processes.' })
-          : condition('lab.lifeboat.dev/NotExecuted', 'True', { reason: 'NoContainerRuntime', message: 'The lab kubelet has no container runtime and no local build of this image: the pod is reported Running but its containers are not executed.' }),
+          ? condition('lab.lifeboat.dev/Executed', 'True', {
+              reason: 'RunAsLocalProcess',
+              message: "The lab kubelet runs this pod's containers as local sandboxed processes.",
+            })
+          : condition('lab.lifeboat.dev/NotExecuted', 'True', {
+              reason: 'NoContainerRuntime',
+              message:
+                'The lab kubelet has no container runtime and no local build of this image: the pod is reported Running but its containers are not executed.',
+            }),
       ],
       initContainerStatuses: inits.map(cs),
       containerStatuses: mains.map(cs),
@@ -253,8 +308,10 @@ export class PodRunner {
   private async configMapData(ns: string, name: string): Promise<Record<string, Buffer> | undefined> {
     const c = await this.o.kube.getOrUndefined(`/api/v1/namespaces/${ns}/configmaps/${name}`);
     if (!c) return undefined;
-    return { ...Object.fromEntries(Object.entries<string>(c.data ?? {}).map(([k, v]) => [k, Buffer.from(v)])),
-      ...Object.fromEntries(Object.entries<string>(c.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])) };
+    return {
+      ...Object.fromEntries(Object.entries<string>(c.data ?? {}).map(([k, v]) => [k, Buffer.from(v)])),
+      ...Object.fromEntries(Object.entries<string>(c.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    };
   }
 
   private writeKeys(dir: string, data: Record<string, Buffer>, items?: Array<{ key: string; path: string }>): void {
@@ -270,8 +327,12 @@ export class PodRunner {
   private async token(pod: any, expirationSeconds = 86400): Promise<string> {
     const sa = pod.spec.serviceAccountName ?? 'default';
     const tr = await this.o.kube.post(`/api/v1/namespaces/${pod.metadata.namespace}/serviceaccounts/${sa}/token`, {
-      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
-      spec: { expirationSeconds: Math.max(expirationSeconds, 86400), boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata.name, uid: pod.metadata.uid } },
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: {
+        expirationSeconds: Math.max(expirationSeconds, 86400),
+        boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: pod.metadata.name, uid: pod.metadata.uid },
+      },
     });
     return tr.status.token as string;
   }
@@ -315,9 +376,12 @@ export class PodRunner {
         out.set(v.name, dir);
       } else if (v.projected) {
         for (const src of v.projected.sources ?? []) {
-          if (src.serviceAccountToken) this.writeKeys(dir, { [src.serviceAccountToken.path]: Buffer.from(await this.token(pod, src.serviceAccountToken.expirationSeconds)) });
+          if (src.serviceAccountToken)
+            this.writeKeys(dir, { [src.serviceAccountToken.path]: Buffer.from(await this.token(pod, src.serviceAccountToken.expirationSeconds)) });
           else if (src.configMap) {
-            const data = (await this.configMapData(ns, src.configMap.name)) ?? (src.configMap.name === 'kube-root-ca.crt' ? { 'ca.crt': readFileSync(this.o.caCertFile) } : {});
+            const data =
+              (await this.configMapData(ns, src.configMap.name)) ??
+              (src.configMap.name === 'kube-root-ca.crt' ? { 'ca.crt': readFileSync(this.o.caCertFile) } : {});
             this.writeKeys(dir, data, src.configMap.items);
           } else if (src.secret) this.writeKeys(dir, (await this.secretData(ns, src.secret.name)) ?? {}, src.secret.items);
           else if (src.downwardAPI) {
@@ -341,23 +405,40 @@ export class PodRunner {
   async env(pod: any, c: any): Promise<Record<string, string>> {
     const ns = pod.metadata.namespace;
     const env: Record<string, string> = {
-      PATH: DEFAULT_PATH, HOSTNAME: pod.metadata.name, HOME: '/root',
+      PATH: DEFAULT_PATH,
+      HOSTNAME: pod.metadata.name,
+      HOME: '/root',
       // The image's ENV, then what a kubelet injects for the `kubernetes` Service (here: the API
       // server's loopback port); the container's own env comes last and wins.
       ...imageProfile(c.image, this.o.programs)?.env,
-      KUBERNETES_SERVICE_HOST: this.o.apiServer.hostname, KUBERNETES_SERVICE_PORT: this.o.apiServer.port || '443',
+      KUBERNETES_SERVICE_HOST: this.o.apiServer.hostname,
+      KUBERNETES_SERVICE_PORT: this.o.apiServer.port || '443',
       KUBERNETES_PORT: `tcp://${this.o.apiServer.hostname}:${this.o.apiServer.port}`,
     };
     for (const from of c.envFrom ?? []) {
-      const data = from.configMapRef ? await this.configMapData(ns, from.configMapRef.name) : from.secretRef ? await this.secretData(ns, from.secretRef.name) : undefined;
+      const data = from.configMapRef
+        ? await this.configMapData(ns, from.configMapRef.name)
+        : from.secretRef
+          ? await this.secretData(ns, from.secretRef.name)
+          : undefined;
       for (const [k, v] of Object.entries(data ?? {})) env[`${from.prefix ?? ''}${k}`] = v.toString('utf8');
     }
     for (const e of c.env ?? []) {
       if (e.value !== undefined) env[e.name] = e.value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m: string, n: string) => env[n] ?? m);
       else if (e.valueFrom?.fieldRef) {
         const path = e.valueFrom.fieldRef.fieldPath as string;
-        env[e.name] = path === 'metadata.namespace' ? ns : path === 'metadata.name' ? pod.metadata.name : path === 'spec.nodeName' ? LAB_NODE
-          : path === 'metadata.uid' ? pod.metadata.uid : path === 'spec.serviceAccountName' ? (pod.spec.serviceAccountName ?? 'default') : '127.0.0.1';
+        env[e.name] =
+          path === 'metadata.namespace'
+            ? ns
+            : path === 'metadata.name'
+              ? pod.metadata.name
+              : path === 'spec.nodeName'
+                ? LAB_NODE
+                : path === 'metadata.uid'
+                  ? pod.metadata.uid
+                  : path === 'spec.serviceAccountName'
+                    ? (pod.spec.serviceAccountName ?? 'default')
+                    : '127.0.0.1';
       } else if (e.valueFrom?.secretKeyRef) {
         const v = (await this.secretData(ns, e.valueFrom.secretKeyRef.name))?.[e.valueFrom.secretKeyRef.key];
         if (v !== undefined) env[e.name] = v.toString('utf8');
@@ -379,7 +460,12 @@ export class PodRunner {
       if (!src) continue;
       mounts.push({ src: m.subPath ? join(src, m.subPath) : src, dest: m.mountPath, readOnly: m.readOnly });
     }
-    const argv = sandboxArgv({ files: profile?.files ?? [], volumes: mounts, hostsFile: this.o.hostsFileFor?.(pod.metadata.namespace) ?? this.o.hostsFile, workingDir: c.workingDir ?? profile?.workingDir });
+    const argv = sandboxArgv({
+      files: profile?.files ?? [],
+      volumes: mounts,
+      hostsFile: this.o.hostsFileFor?.(pod.metadata.namespace) ?? this.o.hostsFile,
+      workingDir: c.workingDir ?? profile?.workingDir,
+    });
     return { argv, env: await this.env(pod, c) };
   }
 
@@ -414,18 +500,22 @@ export class PodRunner {
       }
     }
     await this.setStatus(pod, this.status(pod, e));
-    await Promise.all([...e.containers.values()].filter((x) => !x.init).map(async (c) => {
-      for (;;) {
-        if (e.stopping) return;
-        const code = await this.runOnce(pod, e, c, volumes);
-        if (e.stopping) return;
-        if (policy === 'Never' || (policy === 'OnFailure' && code === 0)) {
-          await this.setStatus(pod, this.status(pod, e));
-          return;
-        }
-        await this.backoff(pod, e, c);
-      }
-    }));
+    await Promise.all(
+      [...e.containers.values()]
+        .filter((x) => !x.init)
+        .map(async (c) => {
+          for (;;) {
+            if (e.stopping) return;
+            const code = await this.runOnce(pod, e, c, volumes);
+            if (e.stopping) return;
+            if (policy === 'Never' || (policy === 'OnFailure' && code === 0)) {
+              await this.setStatus(pod, this.status(pod, e));
+              return;
+            }
+            await this.backoff(pod, e, c);
+          }
+        }),
+    );
   }
 
   private async backoff(pod: any, e: PodEntry, c: ContainerRun): Promise<void> {
@@ -510,7 +600,14 @@ export class PodRunner {
     const code = await exited;
     c.child = undefined;
     c.ready = false;
-    c.state = { kind: 'terminated', exitCode: code, reason: code === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now(), message: terminationMessage(terminationLog, c.logFile, code, c.spec.terminationMessagePolicy) };
+    c.state = {
+      kind: 'terminated',
+      exitCode: code,
+      reason: code === 0 ? 'Completed' : 'Error',
+      startedAt,
+      finishedAt: now(),
+      message: terminationMessage(terminationLog, c.logFile, code, c.spec.terminationMessagePolicy),
+    };
     this.o.log(`${e.namespace}/${e.name}/${c.spec.name}: exited ${code}`);
     if (!e.stopping) await this.setStatus(pod, this.status(pod, e));
     return code;
@@ -521,11 +618,19 @@ export class PodRunner {
     const hostPorts = (c.spec.ports ?? []).map((p: any) => e.ports.get(p.containerPort)).filter((p: number | undefined): p is number => p !== undefined);
     const deadline = Date.now() + 120_000;
     while (c.child && !e.stopping && hostPorts.length && Date.now() < deadline) {
-      const open = await Promise.all(hostPorts.map((p: number) => new Promise<boolean>((r) => {
-        const s = connect(p, '127.0.0.1');
-        s.once('connect', () => { s.destroy(); r(true); });
-        s.once('error', () => r(false));
-      })));
+      const open = await Promise.all(
+        hostPorts.map(
+          (p: number) =>
+            new Promise<boolean>((r) => {
+              const s = connect(p, '127.0.0.1');
+              s.once('connect', () => {
+                s.destroy();
+                r(true);
+              });
+              s.once('error', () => r(false));
+            }),
+        ),
+      );
       if (open.every(Boolean)) break;
       await new Promise((r) => setTimeout(r, 300));
     }
@@ -539,19 +644,33 @@ export class PodRunner {
     if (!e) return;
     e.stopping = true;
     this.pods.delete(uid);
-    await Promise.all([...e.containers.values()].map(async (c) => {
-      const child = c.child;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      // SIGTERM goes to the container's process (bwrap's child), as a runtime stops a container;
-      // bwrap exits with it. Killing bwrap itself would SIGKILL the process (--die-with-parent).
-      const inner = innerPids(child.pid);
-      if (inner.length) for (const pid of inner) try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
-      else child.kill('SIGTERM');
-      await new Promise<void>((r) => {
-        const t = setTimeout(() => { child.kill('SIGKILL'); r(); }, 5000);
-        child.once('exit', () => { clearTimeout(t); r(); });
-      });
-    }));
+    await Promise.all(
+      [...e.containers.values()].map(async (c) => {
+        const child = c.child;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        // SIGTERM goes to the container's process (bwrap's child), as a runtime stops a container;
+        // bwrap exits with it. Killing bwrap itself would SIGKILL the process (--die-with-parent).
+        const inner = innerPids(child.pid);
+        if (inner.length)
+          for (const pid of inner)
+            try {
+              process.kill(pid, 'SIGTERM');
+            } catch {
+              /* gone */
+            }
+        else child.kill('SIGTERM');
+        await new Promise<void>((r) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            r();
+          }, 5000);
+          child.once('exit', () => {
+            clearTimeout(t);
+            r();
+          });
+        });
+      }),
+    );
     this.release(e);
     if (e.executed) this.o.log(`${e.namespace}/${e.name}: stopped`);
   }

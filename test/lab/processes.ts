@@ -14,13 +14,7 @@ export interface Started {
   log: string;
 }
 
-export function startDaemon(
-  labDir: string,
-  name: string,
-  command: string,
-  args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
-): Started {
+export function startDaemon(labDir: string, name: string, command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Started {
   const log = join(labDir, 'logs', `${name}.log`);
   const fd = openSync(log, 'a');
   const child = spawn(command, args, {
@@ -93,12 +87,7 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
 }
 
 /** Waits until `probe` succeeds; on timeout throws with the process's last log lines. */
-export async function waitFor(
-  what: string,
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-  started?: Started,
-): Promise<void> {
+export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, started?: Started): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe().catch(() => false)) return;

@@ -57,8 +57,11 @@ export function labFailingHooks(): boolean {
 
 /** The vendor's velero.io/v1 Backup shipped in the release (merged into instance backups). */
 export function vendorBackupSpec(withFailing = labFailingHooks()): any {
-  const pre: any[] = [{ exec: { container: 'db', command: ['/bin/sh', '-c', 'echo "dump of $HOSTNAME" > /data/dump.sql'], onError: 'Continue', timeout: '30s' } }];
-  if (withFailing) pre.push({ exec: { container: 'db', command: ['/bin/sh', '-c', 'echo "integrity check failed" >&2; exit 3'], onError: 'Continue', timeout: '30s' } });
+  const pre: any[] = [
+    { exec: { container: 'db', command: ['/bin/sh', '-c', 'echo "dump of $HOSTNAME" > /data/dump.sql'], onError: 'Continue', timeout: '30s' } },
+  ];
+  if (withFailing)
+    pre.push({ exec: { container: 'db', command: ['/bin/sh', '-c', 'echo "integrity check failed" >&2; exit 3'], onError: 'Continue', timeout: '30s' } });
   return {
     apiVersion: 'velero.io/v1',
     kind: 'Backup',
@@ -71,7 +74,16 @@ export function vendorBackupSpec(withFailing = labFailingHooks()): any {
             includedNamespaces: ['sample-app'],
             labelSelector: { matchLabels: { app: 'sample-db' } },
             pre,
-            post: [{ exec: { container: 'db', command: ['/bin/sh', '-c', 'rm -f /data/dump.sql && echo done > /data/post-hook.txt'], onError: 'Continue', timeout: '30s' } }],
+            post: [
+              {
+                exec: {
+                  container: 'db',
+                  command: ['/bin/sh', '-c', 'rm -f /data/dump.sql && echo done > /data/post-hook.txt'],
+                  onError: 'Continue',
+                  timeout: '30s',
+                },
+              },
+            ],
           },
         ],
       },
@@ -92,14 +104,39 @@ export function sampleApp(state: LabState, asReleased = false): any[] {
   const objects = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kots.io/app-slug': slug } } },
     ...(pullSecrets
-      ? [{ apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-replicated-registry'), type: 'kubernetes.io/dockerconfigjson',
-          stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, state.registry.username, state.registry.password) } }]
+      ? [
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: meta('kotsadm-replicated-registry'),
+            type: 'kubernetes.io/dockerconfigjson',
+            stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, state.registry.username, state.registry.password) },
+          },
+        ]
       : []),
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('sample-config'), data: { 'greeting': 'hello from the lab', 'settings.json': '{"replicas":2,"mode":"production"}' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: meta('sample-db-credentials'), type: 'Opaque', stringData: { username: 'sample', password: 'lab-db-password-123' } },
-    { apiVersion: 'v1', kind: 'Service', metadata: meta('sample-web', { app: 'sample-web' }), spec: { selector: { app: 'sample-web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('sample-web', { app: 'sample-web' }),
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta('sample-config'),
+      data: { greeting: 'hello from the lab', 'settings.json': '{"replicas":2,"mode":"production"}' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta('sample-db-credentials'),
+      type: 'Opaque',
+      stringData: { username: 'sample', password: 'lab-db-password-123' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('sample-web', { app: 'sample-web' }),
+      spec: { selector: { app: 'sample-web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('sample-web', { app: 'sample-web' }),
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: 'sample-web' } },
@@ -120,9 +157,16 @@ export function sampleApp(state: LabState, asReleased = false): any[] {
         },
       },
     },
-    { apiVersion: 'v1', kind: 'Service', metadata: meta('sample-db', { app: 'sample-db' }), spec: { clusterIP: 'None', selector: { app: 'sample-db' }, ports: [{ name: 'db', port: 5432 }] } },
     {
-      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('sample-db', { app: 'sample-db' }),
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('sample-db', { app: 'sample-db' }),
+      spec: { clusterIP: 'None', selector: { app: 'sample-db' }, ports: [{ name: 'db', port: 5432 }] },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: meta('sample-db', { app: 'sample-db' }),
       spec: {
         serviceName: 'sample-db',
         replicas: 1,
@@ -132,17 +176,22 @@ export function sampleApp(state: LabState, asReleased = false): any[] {
           metadata: { labels: { app: 'sample-db', ...labels } },
           spec: {
             imagePullSecrets: pullSecrets,
-            containers: [{
-              name: 'db', image: image('sample-db'),
-              env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'sample-db-credentials', key: 'password' } } }],
-              volumeMounts: [{ name: 'data', mountPath: '/data' }],
-            }],
+            containers: [
+              {
+                name: 'db',
+                image: image('sample-db'),
+                env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'sample-db-credentials', key: 'password' } } }],
+                volumeMounts: [{ name: 'data', mountPath: '/data' }],
+              },
+            ],
           },
         },
-        volumeClaimTemplates: [{
-          metadata: { name: 'data', labels },
-          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-        }],
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels },
+            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+          },
+        ],
       },
     },
   ];
@@ -162,20 +211,54 @@ export function adminConsole(state: LabState): any[] {
   return [
     ...(ns === 'default' ? [] : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('kotsadm') },
-    { apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-authstring'), type: 'Opaque', stringData: { 'kotsadm-authstring': `Kots ${randomBytes(16).toString('hex')}` } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-password'), type: 'Opaque', stringData: { passwordBcrypt: '$2a$10$labplaceholderlabplaceholderlabplaceholderlabpl' } },
     {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kotsadm-confg'),
-      data: { 'kotsadm-version': KOTS_VERSION, 'initial-app-images-pushed': String(airgap), 'skip-preflights': 'false', 'minio-enabled-snapshots': 'true', ...registryData },
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta('kotsadm-authstring'),
+      type: 'Opaque',
+      stringData: { 'kotsadm-authstring': `Kots ${randomBytes(16).toString('hex')}` },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: meta('kotsadm-password'),
+      type: 'Opaque',
+      stringData: { passwordBcrypt: '$2a$10$labplaceholderlabplaceholderlabplaceholderlabpl' },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta('kotsadm-confg'),
+      data: {
+        'kotsadm-version': KOTS_VERSION,
+        'initial-app-images-pushed': String(airgap),
+        'skip-preflights': 'false',
+        'minio-enabled-snapshots': 'true',
+        ...registryData,
+      },
     },
     ...(airgap
-      ? [{ apiVersion: 'v1', kind: 'Secret', metadata: meta('kotsadm-private-registry'), type: 'kubernetes.io/dockerconfigjson',
-          stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, state.registry.username, state.registry.password) } }]
+      ? [
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: meta('kotsadm-private-registry'),
+            type: 'kubernetes.io/dockerconfigjson',
+            stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, state.registry.username, state.registry.password) },
+          },
+        ]
       : []),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kotsadm-apps'), data: { 'apps.json': JSON.stringify(apps, null, 2) } },
-    { apiVersion: 'v1', kind: 'Service', metadata: meta('kotsadm', { app: 'kotsadm' }), spec: { selector: { app: 'kotsadm' }, ports: [{ name: 'http', port: 3000, targetPort: 3000 }] } },
     {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('kotsadm', { app: 'kotsadm' }),
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('kotsadm', { app: 'kotsadm' }),
+      spec: { selector: { app: 'kotsadm' }, ports: [{ name: 'http', port: 3000, targetPort: 3000 }] },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('kotsadm', { app: 'kotsadm' }),
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'kotsadm' } },
@@ -185,24 +268,32 @@ export function adminConsole(state: LabState): any[] {
             // KOTS's pod has a pre-backup exec hook (/scripts/backup.sh, pkg/kotsadm/objects/
             // kotsadm_objects.go) and opts its `backup` volume in (see labFailingHooks).
             annotations: labFailingHooks()
-              ? { 'backup.velero.io/backup-volumes': 'backup', 'pre.hook.backup.velero.io/command': '["/scripts/backup.sh"]', 'pre.hook.backup.velero.io/timeout': '10m' }
+              ? {
+                  'backup.velero.io/backup-volumes': 'backup',
+                  'pre.hook.backup.velero.io/command': '["/scripts/backup.sh"]',
+                  'pre.hook.backup.velero.io/timeout': '10m',
+                }
               : {},
           },
           spec: {
             serviceAccountName: 'kotsadm',
             imagePullSecrets: airgap ? [{ name: 'kotsadm-private-registry' }] : undefined,
-            containers: [{
-              name: 'kotsadm', image: kotsadmImage, ports: [{ name: 'http', containerPort: 3000 }],
-              env: [
-                { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                { name: 'AUTO_CREATE_CLUSTER_TOKEN', valueFrom: { secretKeyRef: { name: 'kotsadm-authstring', key: 'kotsadm-authstring' } } },
-                ...(state.app.namespace !== ns ? [{ name: 'KOTSADM_TARGET_NAMESPACE', value: state.app.namespace }] : []),
-                // As kots pkg/kotsadm/objects/kotsadm_objects.go (v1.131.4) sets it for an air-gapped
-                // install or one with a private registry; kotsadm records it in kots.io/is-airgap.
-                ...(airgap ? [{ name: 'DISABLE_OUTBOUND_CONNECTIONS', value: 'true' }] : []),
-              ],
-              volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
-            }],
+            containers: [
+              {
+                name: 'kotsadm',
+                image: kotsadmImage,
+                ports: [{ name: 'http', containerPort: 3000 }],
+                env: [
+                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  { name: 'AUTO_CREATE_CLUSTER_TOKEN', valueFrom: { secretKeyRef: { name: 'kotsadm-authstring', key: 'kotsadm-authstring' } } },
+                  ...(state.app.namespace !== ns ? [{ name: 'KOTSADM_TARGET_NAMESPACE', value: state.app.namespace }] : []),
+                  // As kots pkg/kotsadm/objects/kotsadm_objects.go (v1.131.4) sets it for an air-gapped
+                  // install or one with a private registry; kotsadm records it in kots.io/is-airgap.
+                  ...(airgap ? [{ name: 'DISABLE_OUTBOUND_CONNECTIONS', value: 'true' }] : []),
+                ],
+                volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
+              },
+            ],
             volumes: [{ name: 'backup', emptyDir: {} }],
           },
         },
@@ -214,29 +305,45 @@ export function adminConsole(state: LabState): any[] {
 /** kURL's and Embedded Cluster's own pieces: their registry, its credentials, the flavour markers. */
 export function flavourObjects(state: LabState): any[] {
   const registryCreds = (ns: string, user: string, extra: Record<string, string> = {}) => ({
-    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'registry-creds', namespace: ns, labels: { ...kotsLabels, ...extra } },
-    type: 'kubernetes.io/dockerconfigjson', stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, user, state.registry.password) },
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'registry-creds', namespace: ns, labels: { ...kotsLabels, ...extra } },
+    type: 'kubernetes.io/dockerconfigjson',
+    stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, user, state.registry.password) },
   });
   const registryDeployment = (ns: string, labels: Record<string, string>, annotations: Record<string, string>) => {
     // Embedded Cluster's registry pods are labelled app=docker-registry: the selector follows the pod labels.
     const podLabels = { app: 'registry', ...labels };
     return [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'registry', namespace: ns, labels }, spec: { selector: { app: podLabels.app }, ports: [{ port: 443, targetPort: 443 }] } },
-    {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'registry', namespace: ns, labels },
-      spec: {
-        replicas: 1, selector: { matchLabels: { app: podLabels.app } },
-        template: {
-          metadata: { labels: podLabels, annotations },
-          spec: { containers: [{ name: 'registry', image: 'registry:2.8.3', ports: [{ containerPort: 443 }] }] },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'registry', namespace: ns, labels },
+        spec: { selector: { app: podLabels.app }, ports: [{ port: 443, targetPort: 443 }] },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'registry', namespace: ns, labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: podLabels.app } },
+          template: {
+            metadata: { labels: podLabels, annotations },
+            spec: { containers: [{ name: 'registry', image: 'registry:2.8.3', ports: [{ containerPort: 443 }] }] },
+          },
         },
       },
-    },
-  ];
+    ];
   };
   if (state.flavour === 'kurl') {
     return [
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kurl-config', namespace: 'kube-system' }, data: { kurl_install_directory: '/var/lib/kurl', installation_id: 'lab' } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'kurl-config', namespace: 'kube-system' },
+        data: { kurl_install_directory: '/var/lib/kurl', installation_id: 'lab' },
+      },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kurl' } },
       ...registryDeployment('kurl', kotsLabels, { 'backup.velero.io/backup-volumes': 'backup', 'pre.hook.backup.velero.io/container': 'registry-backup' }),
       registryCreds('default', 'kurl'),
@@ -261,17 +368,36 @@ export function flavourObjects(state: LabState): any[] {
 export async function seedCluster(state: LabState, opts: { kubeletPort: number; log: (l: string) => void }): Promise<void> {
   const kube = new Kube(state.kubeconfig);
   // RBAC for the restricted user: it may see namespaces and nothing else.
-  await kube.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'lab:restricted' },
-    rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }] });
-  await kube.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'lab:restricted' },
+  await kube.apply({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'lab:restricted' },
+    rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }],
+  });
+  await kube.apply({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'lab:restricted' },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'lab:restricted' },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted' }] });
-  await kube.apply({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'lab-local', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-    provisioner: 'lab.lifeboat.dev/hostpath', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' });
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'restricted' }],
+  });
+  await kube.apply({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'lab-local', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'lab.lifeboat.dev/hostpath',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+  });
 
   if (isAirgap(state.flavour)) {
     // What an air-gapped install has in its private registry: the admin console and the app, never Velero.
-    const auth: RegistryAuth = { host: state.registry.host, username: state.registry.username, password: state.registry.password, ca: readFileSync(state.registry.caFile) };
+    const auth: RegistryAuth = {
+      host: state.registry.host,
+      username: state.registry.username,
+      password: state.registry.password,
+      ca: readFileSync(state.registry.caFile),
+    };
     await pushSyntheticImage(auth, 'lifeboat/kotsadm', KOTS_VERSION);
     // KOTS's MinIO for file-system destinations (kots pkg/image/constants.go), pushed with kotsadm's images.
     await pushSyntheticImage(auth, 'lifeboat/minio', KOTS_MINIO_TAG);
@@ -283,7 +409,8 @@ export async function seedCluster(state: LabState, opts: { kubeletPort: number; 
   // The admin console first: Embedded Cluster's registry-creds lives in its namespace.
   const kotsObjects = state.adminConsole.real ? [] : [...adminConsole(state)];
   const appObjects = state.adminConsole.real ? [] : sampleApp(state);
-  if (state.adminConsole.real && state.kotsNamespace !== 'default') await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: state.kotsNamespace } });
+  if (state.adminConsole.real && state.kotsNamespace !== 'default')
+    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: state.kotsNamespace } });
   for (const obj of [...kotsObjects, ...flavourObjects(state), ...appObjects]) {
     await waitForNamespace(kube, obj);
     await kube.apply(obj);
@@ -293,7 +420,7 @@ export async function seedCluster(state: LabState, opts: { kubeletPort: number; 
 /** A new namespace's default ServiceAccount appears a moment after it: pods need it. */
 async function waitForNamespace(kube: Kube, obj: any): Promise<void> {
   const ns = obj.metadata.namespace;
-  if (!ns || obj.kind !== 'Deployment' && obj.kind !== 'StatefulSet') return;
+  if (!ns || (obj.kind !== 'Deployment' && obj.kind !== 'StatefulSet')) return;
   for (let i = 0; i < 100; i++) {
     if (await kube.getOrUndefined(`/api/v1/namespaces/${ns}/serviceaccounts/default`)) return;
     await new Promise((r) => setTimeout(r, 100));

@@ -90,7 +90,10 @@ export class ServiceNetwork {
         }
         const upstream = connect(ep.port, ep.host);
         client.pipe(upstream).pipe(client);
-        const end = () => { client.destroy(); upstream.destroy(); };
+        const end = () => {
+          client.destroy();
+          upstream.destroy();
+        };
         client.on('error', end);
         upstream.on('error', end);
       });

@@ -44,4 +44,3 @@ describe('patchPortLiteral (kotsadm\'s ":3000")', () => {
     expect(() => patchPortLiteral(bin, ':3000', 30070)).toThrow(/4 digits/);
   });
 });
-

@@ -80,7 +80,10 @@ export async function makeCerts(dir: string): Promise<{ ca: string; cert: string
   const ext = path.join(dir, 'server.ext');
   await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', ca, '-days', '2', '-subj', '/CN=Lifeboat test CA']);
   await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=127.0.0.1']);
-  writeFileSync(ext, 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(
+    ext,
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
+  );
   await run('openssl', ['x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext]);
   return { ca, cert, key };
 }
@@ -92,10 +95,31 @@ export async function makeCerts(dir: string): Promise<{ ca: string; cert: string
  * requested scope is granted; the registry then checks the token's signature, issuer, audience,
  * expiry and access list itself.
  */
-async function startTokenServer(dir: string, username: string, password: string, service: string, issuer: string, tls: { cert: string; key: string }): Promise<{ realm: string; realmHost: string; certFile: string; requests: string[]; close(): Promise<void> }> {
+async function startTokenServer(
+  dir: string,
+  username: string,
+  password: string,
+  service: string,
+  issuer: string,
+  tls: { cert: string; key: string },
+): Promise<{ realm: string; realmHost: string; certFile: string; requests: string[]; close(): Promise<void> }> {
   const key = path.join(dir, 'token.key');
   const certFile = path.join(dir, 'token.crt');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certFile, '-days', '2', '-subj', '/CN=Lifeboat test token issuer']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Lifeboat test token issuer',
+  ]);
   const keyPem = readFileSync(key, 'utf8');
   const der = readFileSync(certFile, 'utf8').replace(/-----[^-]+-----|\s+/g, '');
   const b64u = (b: Buffer | string) => Buffer.from(b).toString('base64url');
@@ -110,11 +134,15 @@ async function startTokenServer(dir: string, username: string, password: string,
       res.writeHead(401, { 'content-type': 'application/json' });
       return res.end(JSON.stringify({ details: 'invalid credentials' }));
     }
-    const access = url.searchParams.getAll('scope').flatMap((sc) => sc.split(' ')).filter(Boolean).map((sc) => {
-      const first = sc.indexOf(':');
-      const last = sc.lastIndexOf(':');
-      return { type: sc.slice(0, first), name: sc.slice(first + 1, last), actions: sc.slice(last + 1).split(',') };
-    });
+    const access = url.searchParams
+      .getAll('scope')
+      .flatMap((sc) => sc.split(' '))
+      .filter(Boolean)
+      .map((sc) => {
+        const first = sc.indexOf(':');
+        const last = sc.lastIndexOf(':');
+        return { type: sc.slice(0, first), name: sc.slice(first + 1, last), actions: sc.slice(last + 1).split(',') };
+      });
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'RS256', x5c: [der] };
     const claims = { iss: issuer, sub: u, aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: Math.random().toString(36).slice(2), access };
@@ -125,7 +153,13 @@ async function startTokenServer(dir: string, username: string, password: string,
   });
   const port = await freePort();
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return { realm: `https://127.0.0.1:${port}/token`, realmHost: `127.0.0.1:${port}`, certFile, requests, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    realm: `https://127.0.0.1:${port}/token`,
+    realmHost: `127.0.0.1:${port}`,
+    certFile,
+    requests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 export async function startRegistry(opts: { username?: string; password?: string; log?: boolean; tokenAuth?: boolean } = {}): Promise<TestRegistry> {
@@ -245,7 +279,6 @@ ${authConfig}`;
 }
 
 // ---------------------------------------------------------------- synthetic images
-
 
 /** Deterministic pseudo-random bytes (xorshift32): call next(n) for the next n bytes. */
 export function prng(seed: number): (n: number) => Buffer {

@@ -41,10 +41,7 @@ const RunIdInput = z.object({ runId: z.string().min(1).max(100) }).strict();
 export const activityMethods = {
   'tools.list': method(empty, z.array(BundledTool)),
 
-  'activity.list': method(
-    z.object({ limit: z.number().int().min(1).max(5000).default(200) }).strict(),
-    z.array(JournalEntry),
-  ),
+  'activity.list': method(z.object({ limit: z.number().int().min(1).max(5000).default(200) }).strict(), z.array(JournalEntry)),
   'activity.output': method(RunIdInput, z.array(ToolOutputLine)),
   'activity.cancel': method(RunIdInput, CancelResult),
 } as const;

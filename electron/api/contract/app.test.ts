@@ -7,7 +7,15 @@ const show = methods['app.showInFolder'];
 
 describe('app.choosePath', () => {
   it('takes a dialog kind, a title, a start path and extension filters', () => {
-    const input = { kind: 'open-file', title: 'Choose a kubeconfig', defaultPath: '/home/op/.kube', filters: [{ name: 'PEM', extensions: ['pem', 'crt'] }, { name: 'Any', extensions: ['*'] }] };
+    const input = {
+      kind: 'open-file',
+      title: 'Choose a kubeconfig',
+      defaultPath: '/home/op/.kube',
+      filters: [
+        { name: 'PEM', extensions: ['pem', 'crt'] },
+        { name: 'Any', extensions: ['*'] },
+      ],
+    };
     expect(choose.input.parse(input)).toEqual(input);
     expect(choose.input.parse({ kind: 'save-file', title: 'Save report', defaultPath: 'report.md' }).kind).toBe('save-file');
   });

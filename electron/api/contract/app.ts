@@ -23,7 +23,10 @@ export type AppInfo = z.infer<typeof AppInfo>;
 const PathFilter = z
   .object({
     name: z.string().min(1).max(100),
-    extensions: z.array(z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9_-]{0,15})$/, 'an extension without the dot, or *')).min(1).max(20),
+    extensions: z
+      .array(z.string().regex(/^(\*|[A-Za-z0-9][A-Za-z0-9_-]{0,15})$/, 'an extension without the dot, or *'))
+      .min(1)
+      .max(20),
   })
   .strict();
 

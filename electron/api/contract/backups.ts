@@ -72,7 +72,9 @@ export function checkedBackupSummary(s: BackupSummary): BackupSummary {
 /** `backups.rows`: the same list, compact on the wire (electron/api/backupRows.ts). */
 export const BackupRows = z.custom<BackupRowsWire>((v) => isBackupRowsWire(v), { message: 'not the compact backup list' });
 export const BackupSummaryList = z.array(
-  z.custom<BackupSummary>((v) => typeof v === 'object' && v !== null && (checkedSummaries.has(v) || BackupSummary.safeParse(v).success), { message: 'not a BackupSummary' }),
+  z.custom<BackupSummary>((v) => typeof v === 'object' && v !== null && (checkedSummaries.has(v) || BackupSummary.safeParse(v).success), {
+    message: 'not a BackupSummary',
+  }),
 );
 
 /**
@@ -187,7 +189,17 @@ export const BackupDetail = z.object({
     hookResources: z.number().int(),
   }),
   annotations: z.record(z.string(), z.string()),
-  podVolumeBackups: z.array(z.object({ name: z.string(), pod: z.string(), volume: z.string(), phase: z.string(), bytesDone: z.number(), totalBytes: z.number(), message: z.string().optional() })),
+  podVolumeBackups: z.array(
+    z.object({
+      name: z.string(),
+      pod: z.string(),
+      volume: z.string(),
+      phase: z.string(),
+      bytesDone: z.number(),
+      totalBytes: z.number(),
+      message: z.string().optional(),
+    }),
+  ),
   /** From BackupResults (only read when the backup reported errors or warnings). */
   results: z.array(BackupResultEntry),
   /** From BackupResourceList: resource kind → "namespace/name" entries. */
@@ -200,7 +212,13 @@ export const BackupDetail = z.object({
 export type BackupDetail = z.infer<typeof BackupDetail>;
 
 /** `total` is the lines read so far until `complete` (the log streams in while it downloads). */
-export const BackupLogPage = z.object({ name: z.string(), total: z.number().int(), complete: z.boolean(), offset: z.number().int(), lines: z.array(z.string()) });
+export const BackupLogPage = z.object({
+  name: z.string(),
+  total: z.number().int(),
+  complete: z.boolean(),
+  offset: z.number().int(),
+  lines: z.array(z.string()),
+});
 export type BackupLogPage = z.infer<typeof BackupLogPage>;
 
 export const RetentionUnit = z.enum(['seconds', 'minutes', 'hours', 'days', 'weeks', 'months', 'years']);
@@ -229,7 +247,6 @@ export const BackupSchedule = z.object({
   note: z.string().optional(),
 });
 export type BackupSchedule = z.infer<typeof BackupSchedule>;
-
 
 export const backupsMethods = {
   /** Every Velero Backup, newest first (kept current by `backups.delta`). */
@@ -260,9 +277,15 @@ export const backupsMethods = {
   'backups.followed': method(empty, FollowedBackup.nullable()),
   'backups.detail': method(z.object({ name: VeleroBackupName }).strict(), BackupDetail),
   /** The backup log (DownloadRequest, gunzipped), a page of lines at a time. */
-  'backups.log': method(z.object({ name: VeleroBackupName, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(250_000).default(5000) }).strict(), BackupLogPage),
+  'backups.log': method(
+    z.object({ name: VeleroBackupName, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(250_000).default(5000) }).strict(),
+    BackupLogPage,
+  ),
   /** Delete through a DeleteBackupRequest; `confirm` must equal the name. Refused while InProgress. */
-  'backups.delete': method(z.object({ name: VeleroBackupName, confirm: z.string().max(253) }).strict(), z.object({ requested: z.boolean(), request: z.string() })),
+  'backups.delete': method(
+    z.object({ name: VeleroBackupName, confirm: z.string().max(253) }).strict(),
+    z.object({ requested: z.boolean(), request: z.string() }),
+  ),
   /** Pre/post hooks a full backup would run now, and where each was read. */
   'backups.hooks': method(empty, HookPlan),
   'backups.schedule': method(empty, BackupSchedule),

@@ -13,18 +13,14 @@ export const KotsInfo = z.object({
   ready: z.boolean().optional(),
   apps: z.array(z.object({ slug: z.string(), namespace: z.string().optional() })),
   /** From ConfigMap kotsadm-confg: the private registry an air-gapped install pulls from. */
-  registry: z
-    .object({ host: z.string(), namespace: z.string().optional(), hasCredentials: z.boolean() })
-    .optional(),
+  registry: z.object({ host: z.string(), namespace: z.string().optional(), hasCredentials: z.boolean() }).optional(),
   minimalRbac: z.boolean().optional(),
   /**
    * How KOTS would store NFS / host-path snapshots (kots IsFileSystemMinioDisabled): through its own
    * MinIO, or the local-volume provider (refused by Velero 1.17+); unknown when Lifeboat cannot see
    * enough; invalid when kotsadm-confg holds a value KOTS cannot parse. Absent without KOTS.
    */
-  fileSystemStore: z
-    .object({ via: z.enum(['minio', 'local-volume-provider', 'unknown', 'invalid']), reason: z.string() })
-    .optional(),
+  fileSystemStore: z.object({ via: z.enum(['minio', 'local-volume-provider', 'unknown', 'invalid']), reason: z.string() }).optional(),
 });
 export type KotsInfo = z.infer<typeof KotsInfo>;
 

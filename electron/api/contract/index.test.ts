@@ -1,6 +1,19 @@
 /** The index (electron/api/contract.ts) assembles every area's methods and events, and shared shapes are defined once. */
 import { describe, expect, it } from 'vitest';
-import { BackupRegistryExport, ClusterStatus, ErrorData, events, FollowedBackup, isMethodName, methods, RegistryInfo, RegistryJob, RestoreRegistryStep, RestoreRun, SetupApply } from '../contract.js';
+import {
+  BackupRegistryExport,
+  ClusterStatus,
+  ErrorData,
+  events,
+  FollowedBackup,
+  isMethodName,
+  methods,
+  RegistryInfo,
+  RegistryJob,
+  RestoreRegistryStep,
+  RestoreRun,
+  SetupApply,
+} from '../contract.js';
 import { activityEvents, activityMethods } from './activity.js';
 import { appMethods } from './app.js';
 import { backupsEvents, backupsMethods } from './backups.js';
@@ -24,7 +37,8 @@ describe('contract index', () => {
 
   it('every recorded error uses the one ErrorData shape', () => {
     const errorOf = (s: { shape: { error: { unwrap(): unknown } } }) => s.shape.error.unwrap();
-    for (const s of [ClusterStatus, SetupApply, BackupRegistryExport, FollowedBackup, RestoreRun, RestoreRegistryStep, RegistryInfo, RegistryJob]) expect(errorOf(s as never)).toBe(ErrorData);
+    for (const s of [ClusterStatus, SetupApply, BackupRegistryExport, FollowedBackup, RestoreRun, RestoreRegistryStep, RegistryInfo, RegistryJob])
+      expect(errorOf(s as never)).toBe(ErrorData);
     expect(ErrorData.parse({ code: 'ANY', message: 'm', extra: 1 })).toEqual({ code: 'ANY', message: 'm' });
     expect(ErrorData.safeParse({ message: 'm' }).success).toBe(false);
   });

@@ -47,7 +47,19 @@ export const RegistryInfo = z.object({
 });
 export type RegistryInfo = z.infer<typeof RegistryInfo>;
 
-export const RegistryPhase = z.enum(['queued', 'listing', 'manifests', 'blobs', 'packing', 'reading', 'verifying', 'pushing-blobs', 'pushing-manifests', 'checking', 'done']);
+export const RegistryPhase = z.enum([
+  'queued',
+  'listing',
+  'manifests',
+  'blobs',
+  'packing',
+  'reading',
+  'verifying',
+  'pushing-blobs',
+  'pushing-manifests',
+  'checking',
+  'done',
+]);
 
 export const RegistryJobProgress = z.object({
   jobId: z.string(),

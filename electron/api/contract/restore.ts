@@ -207,7 +207,14 @@ export const RestoreRegistryPlan = z.object({
 export type RestoreRegistryPlan = z.infer<typeof RestoreRegistryPlan>;
 
 /** An export Lifeboat made earlier (Registry screen or with a backup) that the step can offer. */
-export const RestoreRegistryArchive = z.object({ path: z.string(), registry: z.string(), finishedAt: z.string().optional(), origin: z.string(), tags: z.number().int().optional(), bytes: z.number().optional() });
+export const RestoreRegistryArchive = z.object({
+  path: z.string(),
+  registry: z.string(),
+  finishedAt: z.string().optional(),
+  origin: z.string(),
+  tags: z.number().int().optional(),
+  bytes: z.number().optional(),
+});
 export type RestoreRegistryArchive = z.infer<typeof RestoreRegistryArchive>;
 
 export const RestoreWizard = z.object({

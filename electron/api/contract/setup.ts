@@ -15,11 +15,53 @@ const OptPrefix = z.string().trim().max(512).optional();
 export const SetupDestination = z.discriminatedUnion('provider', [
   // checkFromHere: false = neither Lifeboat nor KOTS (--skip-validation) contacts the store from this
   // computer; the cluster's BackupStorageLocation must become Available instead.
-  z.object({ provider: z.literal('aws'), auth: z.enum(['access-key', 'instance-role']), bucket: Name, region: Name, prefix: OptPrefix, checkFromHere: z.boolean().optional() }).strict(),
-  z.object({ provider: z.literal('s3-compatible'), bucket: Name, region: Name, endpoint: z.string().trim().min(1).max(2048), prefix: OptPrefix, caCertPem: z.string().max(65536).optional() }).strict(),
+  z
+    .object({
+      provider: z.literal('aws'),
+      auth: z.enum(['access-key', 'instance-role']),
+      bucket: Name,
+      region: Name,
+      prefix: OptPrefix,
+      checkFromHere: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('s3-compatible'),
+      bucket: Name,
+      region: Name,
+      endpoint: z.string().trim().min(1).max(2048),
+      prefix: OptPrefix,
+      caCertPem: z.string().max(65536).optional(),
+    })
+    .strict(),
   // endpoint: optional custom API endpoint (Private Service Connect / private endpoint, sovereign cloud, emulator).
-  z.object({ provider: z.literal('gcp'), auth: z.enum(['service-account', 'workload-identity']), bucket: Name, prefix: OptPrefix, serviceAccount: z.string().trim().max(253).optional(), endpoint: z.string().trim().max(2048).optional(), checkFromHere: z.boolean().optional() }).strict(),
-  z.object({ provider: z.literal('azure'), container: Name, resourceGroup: Name, storageAccount: Name, subscriptionId: Name, tenantId: Name, clientId: Name, cloudName: z.string().default('AzurePublicCloud'), prefix: OptPrefix, endpoint: z.string().trim().max(2048).optional(), checkFromHere: z.boolean().optional() }).strict(),
+  z
+    .object({
+      provider: z.literal('gcp'),
+      auth: z.enum(['service-account', 'workload-identity']),
+      bucket: Name,
+      prefix: OptPrefix,
+      serviceAccount: z.string().trim().max(253).optional(),
+      endpoint: z.string().trim().max(2048).optional(),
+      checkFromHere: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      provider: z.literal('azure'),
+      container: Name,
+      resourceGroup: Name,
+      storageAccount: Name,
+      subscriptionId: Name,
+      tenantId: Name,
+      clientId: Name,
+      cloudName: z.string().default('AzurePublicCloud'),
+      prefix: OptPrefix,
+      endpoint: z.string().trim().max(2048).optional(),
+      checkFromHere: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ provider: z.literal('nfs'), server: Name, path: z.string().trim().min(1).max(4096) }).strict(),
   z.object({ provider: z.literal('hostpath'), path: z.string().trim().min(1).max(4096) }).strict(),
 ]);
@@ -129,7 +171,15 @@ export const SetupWizard = z.object({
   kotsNamespace: z.string().optional(),
   /** The Velero version Lifeboat installs (its bundled CLI). */
   veleroVersion: z.string().optional(),
-  preflight: z.object({ checks: z.array(Check), at: z.string(), existingVelero: z.object({ namespace: z.string(), version: z.string().optional() }).optional(), minimalRbac: z.boolean().optional(), airgap: z.boolean() }).optional(),
+  preflight: z
+    .object({
+      checks: z.array(Check),
+      at: z.string(),
+      existingVelero: z.object({ namespace: z.string(), version: z.string().optional() }).optional(),
+      minimalRbac: z.boolean().optional(),
+      airgap: z.boolean(),
+    })
+    .optional(),
   destination: SetupDestination.optional(),
   /** Whether the main process holds the destination's secrets right now (never the values). */
   credentials: z.object({ held: z.boolean(), remembered: z.boolean(), rememberAvailable: z.boolean(), rememberNote: z.string() }),
@@ -154,12 +204,24 @@ export const setupMethods = {
   /** Decide what to do with the cluster's Velero: install (none yet), keep, reconfigure or upgrade. */
   'setup.chooseMode': method(z.object({ mode: SetupMode }).strict(), SetupWizard),
   /** Check a destination from this computer BEFORE anything changes; secrets are kept in the main process. */
-  'setup.validateDestination': method(z.object({ destination: SetupDestination, secrets: SetupSecrets.optional(), remember: z.boolean().optional() }).strict(), SetupWizard),
+  'setup.validateDestination': method(
+    z.object({ destination: SetupDestination, secrets: SetupSecrets.optional(), remember: z.boolean().optional() }).strict(),
+    SetupWizard,
+  ),
   /** Forget the held (and remembered) destination secrets. */
   'setup.forgetSecrets': method(empty, SetupWizard),
   /** The private registry for the images (prefilled from KOTS); checks each image there. */
   'setup.setRegistry': method(
-    z.object({ host: RegistryHost, namespace: RegistryNamespace.optional(), useKotsCredentials: z.boolean().optional(), username: z.string().max(512).optional(), password: z.string().max(4096).optional(), caPath: z.string().max(4096).optional() }).strict(),
+    z
+      .object({
+        host: RegistryHost,
+        namespace: RegistryNamespace.optional(),
+        useKotsCredentials: z.boolean().optional(),
+        username: z.string().max(512).optional(),
+        password: z.string().max(4096).optional(),
+        caPath: z.string().max(4096).optional(),
+      })
+      .strict(),
     SetupWizard,
   ),
   'setup.checkImages': method(empty, SetupWizard),

@@ -27,7 +27,11 @@ export type ErrorData = z.infer<typeof ErrorData>;
 export const LocalPath = z.string().min(1).max(4096);
 
 /** A Velero Backup's name (RFC 1123 subdomain). */
-export const VeleroBackupName = z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Velero backup name (lower-case letters, digits, - and .)');
+export const VeleroBackupName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Velero backup name (lower-case letters, digits, - and .)');
 
 /** An application in a backup: its slug and, when recorded, its version. */
 export const AppVersion = z.object({ slug: z.string(), version: z.string().optional() });

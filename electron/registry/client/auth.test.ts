@@ -43,14 +43,22 @@ describe('RegistryAuth', () => {
     await a.challenged('Basic realm="r"', Buffer.alloc(0), [], false);
     expect(a.authorization(['anything'])).toBe(basic('u', 'p'));
     const anon = auth().a;
-    await expect(anon.challenged('Basic realm="r"', Buffer.alloc(0), [], false)).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED', message: expect.stringContaining('(none were given)') });
+    await expect(anon.challenged('Basic realm="r"', Buffer.alloc(0), [], false)).rejects.toMatchObject({
+      code: 'REGISTRY_AUTH_FAILED',
+      message: expect.stringContaining('(none were given)'),
+    });
   });
 
   it('a second challenge for the same request, or none at all, is an auth failure with the registry text', async () => {
     const { a } = auth({ username: 'u' });
-    await expect(a.challenged('Basic realm="r"', Buffer.from('{"errors":[{"message":"bad password"}]}'), [], true)).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED', message: expect.stringContaining('bad password') });
+    await expect(a.challenged('Basic realm="r"', Buffer.from('{"errors":[{"message":"bad password"}]}'), [], true)).rejects.toMatchObject({
+      code: 'REGISTRY_AUTH_FAILED',
+      message: expect.stringContaining('bad password'),
+    });
     await expect(a.challenged(undefined, Buffer.alloc(0), [], false)).rejects.toMatchObject({ message: expect.stringContaining('unauthorized') });
-    await expect(a.challenged('Negotiate x', Buffer.alloc(0), [], false)).rejects.toMatchObject({ message: expect.stringContaining('unsupported authentication scheme') });
+    await expect(a.challenged('Negotiate x', Buffer.alloc(0), [], false)).rejects.toMatchObject({
+      message: expect.stringContaining('unsupported authentication scheme'),
+    });
   });
 
   it('Bearer: fetches a token for the scopes (service, scope, account, Basic) and uses it for the same scopes only', async () => {
@@ -69,7 +77,10 @@ describe('RegistryAuth', () => {
   it('never sends the credentials to a token service on another host unless allowed', async () => {
     const challenge = 'Bearer realm="https://auth.elsewhere/token",service="svc"';
     const refused = auth({ username: 'u', password: 'p' });
-    await expect(refused.a.challenged(challenge, Buffer.alloc(0), [], false)).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED', message: expect.stringContaining('https://auth.elsewhere') });
+    await expect(refused.a.challenged(challenge, Buffer.alloc(0), [], false)).rejects.toMatchObject({
+      code: 'REGISTRY_AUTH_FAILED',
+      message: expect.stringContaining('https://auth.elsewhere'),
+    });
     expect(refused.calls).toEqual([]);
     const allowed = auth({ username: 'u', password: 'p', tokenRealmHosts: ['auth.elsewhere'] });
     await allowed.a.challenged(challenge, Buffer.alloc(0), [], false);

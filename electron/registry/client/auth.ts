@@ -113,10 +113,15 @@ export class RegistryAuth {
     // The credentials go to the token service only where they belong (realm.ts); nothing is sent otherwise.
     const refusal = tokenRealmRefusal(this.opts.base, u, { withCredentials, allowedHosts: this.opts.tokenRealmHosts });
     if (refusal) {
-      throw new LifeboatError('REGISTRY_AUTH_FAILED', `The registry at ${this.host} sent its login to the token service ${u.protocol}//${u.host}, and Lifeboat did not send it the credentials: ${refusal.reason}.`, refusal.fix, {
-        host: this.host,
-        realm: `${u.protocol}//${u.host}`,
-      });
+      throw new LifeboatError(
+        'REGISTRY_AUTH_FAILED',
+        `The registry at ${this.host} sent its login to the token service ${u.protocol}//${u.host}, and Lifeboat did not send it the credentials: ${refusal.reason}.`,
+        refusal.fix,
+        {
+          host: this.host,
+          realm: `${u.protocol}//${u.host}`,
+        },
+      );
     }
     if (this.bearer.service) u.searchParams.set('service', this.bearer.service);
     for (const s of all) u.searchParams.append('scope', s);
@@ -138,9 +143,12 @@ export class RegistryAuth {
       throw unreachableError(e as NodeJS.ErrnoException, u);
     }
     const body = await readAll(res, 1 << 20);
-    if (res.statusCode === 401 || res.statusCode === 403) throw this.authFailed(`the token service said ${res.statusCode} ${registryErrorText(body)}`.trim(), res.statusCode);
+    if (res.statusCode === 401 || res.statusCode === 403)
+      throw this.authFailed(`the token service said ${res.statusCode} ${registryErrorText(body)}`.trim(), res.statusCode);
     if (res.statusCode !== 200) {
-      throw new LifeboatError('REGISTRY_FAILED', `The registry token service at ${u.host} answered ${res.statusCode}: ${registryErrorText(body)}`, undefined, { status: res.statusCode });
+      throw new LifeboatError('REGISTRY_FAILED', `The registry token service at ${u.host} answered ${res.statusCode}: ${registryErrorText(body)}`, undefined, {
+        status: res.statusCode,
+      });
     }
     let doc: { token?: string; access_token?: string; expires_in?: number };
     try {

@@ -21,7 +21,10 @@ describe('DigestVerifier', () => {
   it('passes bytes that hash to the digest and are the size; fails otherwise with DIGEST_MISMATCH', async () => {
     await expect(pipeline(Readable.from([data]), new DigestVerifier(sha(data), data.length), drainAll)).resolves.toBeUndefined();
     await expect(pipeline(Readable.from([data]), new DigestVerifier(sha(data), data.length + 1), drainAll)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
-    await expect(pipeline(Readable.from([Buffer.from('other')]), new DigestVerifier(sha(data), null), drainAll)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', message: expect.stringContaining(sha(data)) });
+    await expect(pipeline(Readable.from([Buffer.from('other')]), new DigestVerifier(sha(data), null), drainAll)).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+      message: expect.stringContaining(sha(data)),
+    });
   });
 });
 

@@ -69,7 +69,12 @@ export async function headBlob(t: RegistryTransport, repo: string, digest: strin
 }
 
 /** GET a blob (from byte `from` on with a Range request), following redirects; counted in the stats. */
-export async function openBlob(t: RegistryTransport, repo: string, digest: string, opts: { signal?: AbortSignal; from?: number } = {}): Promise<IncomingMessage> {
+export async function openBlob(
+  t: RegistryTransport,
+  repo: string,
+  digest: string,
+  opts: { signal?: AbortSignal; from?: number } = {},
+): Promise<IncomingMessage> {
   t.stats.blobGets++;
   const headers: OutgoingHttpHeaders = {};
   if (opts.from) headers.range = `bytes=${opts.from}-`;

@@ -81,7 +81,10 @@ describe('downloadBlob', () => {
   it('a mismatch (bytes or size) deletes the partial and keeps no file', async () => {
     serve({ body: Buffer.from('not it') });
     const dest = path.join(tmp, 'bad');
-    await expect(downloadBlob(s.transport(), 'app', sha(data), data.length, dest)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', message: expect.stringContaining(sha(data)) });
+    await expect(downloadBlob(s.transport(), 'app', sha(data), data.length, dest)).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+      message: expect.stringContaining(sha(data)),
+    });
     expect(existsSync(`${dest}.partial`)).toBe(false);
     expect(existsSync(dest)).toBe(false);
     serve();
@@ -92,6 +95,8 @@ describe('downloadBlob', () => {
     serve();
     const a = new AbortController();
     a.abort();
-    await expect(downloadBlob(s.transport(), 'app', sha(data), data.length, path.join(tmp, 'cancelled'), { signal: a.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(downloadBlob(s.transport(), 'app', sha(data), data.length, path.join(tmp, 'cancelled'), { signal: a.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
   });
 });

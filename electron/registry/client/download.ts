@@ -98,7 +98,8 @@ export function receive(res: IncomingMessage, file: FileHandle, pos: number, h: 
     });
     res.once('error', fail);
     res.once('close', () => {
-      if (!ended && !res.readableEnded) fail(Object.assign(new Error('the connection closed before the whole blob arrived'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      if (!ended && !res.readableEnded)
+        fail(Object.assign(new Error('the connection closed before the whole blob arrived'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
     });
     res.resume();
   });
@@ -110,7 +111,14 @@ export function receive(res: IncomingMessage, file: FileHandle, pos: number, h: 
  * resumePartial, an existing partial file is hashed and continued with a Range request.
  * Returns the number of bytes fetched over the network.
  */
-export async function downloadBlob(t: RegistryTransport, repo: string, digest: string, size: number | null, dest: string, opts: DownloadBlobOptions = {}): Promise<number> {
+export async function downloadBlob(
+  t: RegistryTransport,
+  repo: string,
+  digest: string,
+  size: number | null,
+  dest: string,
+  opts: DownloadBlobOptions = {},
+): Promise<number> {
   digestHex(digest);
   const partial = `${dest}.partial`;
   const resume = opts.resumePartial !== false;

@@ -37,7 +37,10 @@ describe('body helpers', () => {
 
   it('reads a small body whole and refuses one over the limit', async () => {
     expect((await readAll(Readable.from([Buffer.from('ab'), Buffer.from('cd')]), 4)).toString()).toBe('abcd');
-    await expect(readAll(Readable.from([Buffer.from('abc'), Buffer.from('de')]), 4)).rejects.toMatchObject({ code: 'REGISTRY_FAILED', message: expect.stringContaining('4 bytes') });
+    await expect(readAll(Readable.from([Buffer.from('abc'), Buffer.from('de')]), 4)).rejects.toMatchObject({
+      code: 'REGISTRY_FAILED',
+      message: expect.stringContaining('4 bytes'),
+    });
   });
 
   it('sleep rejects with CANCELLED when aborted, before or during', async () => {

@@ -73,7 +73,10 @@ function tlsFailure(err: NodeJS.ErrnoException, url: URL): [string, string] | nu
   }
   if (code === 'CERT_HAS_EXPIRED') return [`Cannot reach the registry at ${host}: its TLS certificate has expired.`, 'Renew the registry certificate.'];
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return [`Cannot reach the registry at ${host}: its TLS certificate is not valid for "${url.hostname}".`, 'Use the address the certificate was issued for (its subject alternative names).'];
+    return [
+      `Cannot reach the registry at ${host}: its TLS certificate is not valid for "${url.hostname}".`,
+      'Use the address the certificate was issued for (its subject alternative names).',
+    ];
   }
   if (code === 'EPROTO' || /wrong version number|ssl3_get_record|packet length too long/i.test(err.message)) {
     return [`Cannot reach the registry at ${host}: the TLS handshake failed (${err.message}).`, 'The registry may serve plain HTTP: try http://' + host + '.'];

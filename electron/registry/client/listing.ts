@@ -20,7 +20,14 @@ export function parseNextLink(header: string | string[] | undefined): string | n
 }
 
 /** Every page from `first` on (a page seen before ends it), the `key` list of each concatenated. */
-export async function paginate<T>(t: RegistryTransport, first: string, key: 'repositories' | 'tags', scopes: string[], what: string, signal?: AbortSignal): Promise<T[]> {
+export async function paginate<T>(
+  t: RegistryTransport,
+  first: string,
+  key: 'repositories' | 'tags',
+  scopes: string[],
+  what: string,
+  signal?: AbortSignal,
+): Promise<T[]> {
   const out: T[] = [];
   let next: string | null = first;
   const seen = new Set<string>();

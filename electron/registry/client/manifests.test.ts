@@ -9,7 +9,9 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const bytes = Buffer.from(`{"schemaVersion":2,"mediaType":"${MediaTypes.ociManifest}","config":{"mediaType":"x","digest":"sha256:${'1'.repeat(64)}","size":1},"layers":[]}`);
+const bytes = Buffer.from(
+  `{"schemaVersion":2,"mediaType":"${MediaTypes.ociManifest}","config":{"mediaType":"x","digest":"sha256:${'1'.repeat(64)}","size":1},"layers":[]}`,
+);
 
 function serve(claimed: string) {
   s.handle((q, res) => {
@@ -17,7 +19,11 @@ function serve(claimed: string) {
       res.writeHead(404);
       return res.end();
     }
-    res.writeHead(q.method === 'PUT' ? 201 : q.method === 'DELETE' ? 202 : 200, { 'content-type': MediaTypes.ociManifest, 'docker-content-digest': claimed, 'content-length': q.method === 'PUT' ? 0 : bytes.length });
+    res.writeHead(q.method === 'PUT' ? 201 : q.method === 'DELETE' ? 202 : 200, {
+      'content-type': MediaTypes.ociManifest,
+      'docker-content-digest': claimed,
+      'content-length': q.method === 'PUT' ? 0 : bytes.length,
+    });
     res.end(q.method === 'GET' ? bytes : undefined);
   });
 }
@@ -37,7 +43,10 @@ describe('manifests', () => {
     serve(`sha256:${'0'.repeat(64)}`);
     await expect(getManifest(s.transport(), 'app', 'v1')).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', message: expect.stringContaining('app:v1') });
     serve(sha(bytes));
-    await expect(getManifest(s.transport(), 'app', `sha256:${'2'.repeat(64)}`)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', message: expect.stringContaining('app@sha256:') });
+    await expect(getManifest(s.transport(), 'app', `sha256:${'2'.repeat(64)}`)).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+      message: expect.stringContaining('app@sha256:'),
+    });
   });
 
   it('HEAD gives digest and type, or null when absent', async () => {
@@ -52,10 +61,15 @@ describe('manifests', () => {
     expect(s.seen[0]).toMatchObject({ method: 'PUT', url: '/v2/app/manifests/v1', headers: { 'content-type': MediaTypes.ociManifest } });
     expect(s.seen[0]!.body.equals(bytes)).toBe(true);
     s.seen.length = 0;
-    await expect(putManifest(s.transport(), 'app', `sha256:${'3'.repeat(64)}`, bytes, MediaTypes.ociManifest)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+    await expect(putManifest(s.transport(), 'app', `sha256:${'3'.repeat(64)}`, bytes, MediaTypes.ociManifest)).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+    });
     expect(s.seen).toEqual([]);
     serve(`sha256:${'4'.repeat(64)}`);
-    await expect(putManifest(s.transport(), 'app', 'v1', bytes, MediaTypes.ociManifest)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', message: expect.stringContaining('stored manifest app:v1') });
+    await expect(putManifest(s.transport(), 'app', 'v1', bytes, MediaTypes.ociManifest)).rejects.toMatchObject({
+      code: 'DIGEST_MISMATCH',
+      message: expect.stringContaining('stored manifest app:v1'),
+    });
   });
 
   it('DELETE by digest', async () => {

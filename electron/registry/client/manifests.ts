@@ -46,7 +46,12 @@ export async function getManifest(t: RegistryTransport, repo: string, ref: strin
 }
 
 /** HEAD a manifest: its digest and media type, or null when absent. */
-export async function headManifest(t: RegistryTransport, repo: string, ref: string, signal?: AbortSignal): Promise<{ digest: string; mediaType: string; size: number } | null> {
+export async function headManifest(
+  t: RegistryTransport,
+  repo: string,
+  ref: string,
+  signal?: AbortSignal,
+): Promise<{ digest: string; mediaType: string; size: number } | null> {
   const res = await t.request({
     method: 'HEAD',
     path: `/v2/${repo}/manifests/${ref}`,
@@ -69,7 +74,10 @@ export async function headManifest(t: RegistryTransport, repo: string, ref: stri
 export async function putManifest(t: RegistryTransport, repo: string, ref: string, bytes: Buffer, mediaType: string, signal?: AbortSignal): Promise<string> {
   const digest = sha256Digest(bytes);
   if (isDigest(ref) && ref !== digest) {
-    throw new LifeboatError('DIGEST_MISMATCH', `Manifest bytes hash to ${digest}, not ${ref}.`, 'The archive holds a corrupted manifest.', { expected: ref, actual: digest });
+    throw new LifeboatError('DIGEST_MISMATCH', `Manifest bytes hash to ${digest}, not ${ref}.`, 'The archive holds a corrupted manifest.', {
+      expected: ref,
+      actual: digest,
+    });
   }
   const res = await t.request({
     method: 'PUT',
@@ -85,16 +93,28 @@ export async function putManifest(t: RegistryTransport, repo: string, ref: strin
   drain(res);
   const got = String(res.headers['docker-content-digest'] ?? digest);
   if (got.startsWith('sha256:') && got !== digest) {
-    throw new LifeboatError('DIGEST_MISMATCH', `The registry stored manifest ${repo}:${ref} as ${got}, not ${digest}.`, 'The registry rewrote the manifest; it may not support this media type.', {
-      expected: digest,
-      actual: got,
-    });
+    throw new LifeboatError(
+      'DIGEST_MISMATCH',
+      `The registry stored manifest ${repo}:${ref} as ${got}, not ${digest}.`,
+      'The registry rewrote the manifest; it may not support this media type.',
+      {
+        expected: digest,
+        actual: got,
+      },
+    );
   }
   return digest;
 }
 
 /** Delete a manifest by digest (removes every tag pointing at it). Needs delete enabled on the registry. */
 export async function deleteManifest(t: RegistryTransport, repo: string, digest: string, signal?: AbortSignal): Promise<void> {
-  const res = await t.request({ method: 'DELETE', path: `/v2/${repo}/manifests/${digest}`, ok: [202, 200], scopes: [`repository:${repo}:delete`, pushScope(repo)], signal, idempotent: true });
+  const res = await t.request({
+    method: 'DELETE',
+    path: `/v2/${repo}/manifests/${digest}`,
+    ok: [202, 200],
+    scopes: [`repository:${repo}:delete`, pushScope(repo)],
+    signal,
+    idempotent: true,
+  });
   drain(res);
 }

@@ -30,7 +30,10 @@ describe('RegistryTransport.request', () => {
     expect(s.seen).toHaveLength(2);
     n = 0;
     s.seen.length = 0;
-    await expect(t.request({ method: 'POST', path: '/v2/x', ok: [200], idempotent: false })).rejects.toMatchObject({ code: 'REGISTRY_FAILED', message: expect.stringContaining('answered 503 to POST /v2/x') });
+    await expect(t.request({ method: 'POST', path: '/v2/x', ok: [200], idempotent: false })).rejects.toMatchObject({
+      code: 'REGISTRY_FAILED',
+      message: expect.stringContaining('answered 503 to POST /v2/x'),
+    });
     expect(s.seen).toHaveLength(1);
     expect(t.stats.requests).toBe(3);
   });
@@ -51,17 +54,27 @@ describe('RegistryTransport.request', () => {
       res.writeHead(403);
       res.end('{"errors":[{"code":"DENIED","message":"no push"}]}');
     });
-    await expect(t.request({ method: 'PUT', path: '/v2/a/manifests/v1', ok: [201] })).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED', message: expect.stringContaining('PUT /v2/a/manifests/v1 is denied (DENIED: no push)') });
+    await expect(t.request({ method: 'PUT', path: '/v2/a/manifests/v1', ok: [201] })).rejects.toMatchObject({
+      code: 'REGISTRY_AUTH_FAILED',
+      message: expect.stringContaining('PUT /v2/a/manifests/v1 is denied (DENIED: no push)'),
+    });
     s.handle((_q, res) => {
       res.writeHead(404);
       res.end();
     });
-    await expect(t.request({ method: 'GET', path: '/v2/a/manifests/v1', ok: [200], what: 'Manifest a:v1' })).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND', message: expect.stringMatching(/^Manifest a:v1 was not found/) });
+    await expect(t.request({ method: 'GET', path: '/v2/a/manifests/v1', ok: [200], what: 'Manifest a:v1' })).rejects.toMatchObject({
+      code: 'REGISTRY_NOT_FOUND',
+      message: expect.stringMatching(/^Manifest a:v1 was not found/),
+    });
     s.handle((_q, res) => {
       res.writeHead(418);
       res.end('teapot');
     });
-    await expect(t.request({ method: 'GET', path: '/v2/', ok: [200], idempotent: true })).rejects.toMatchObject({ code: 'REGISTRY_FAILED', details: { status: 418 }, message: expect.stringContaining('teapot') });
+    await expect(t.request({ method: 'GET', path: '/v2/', ok: [200], idempotent: true })).rejects.toMatchObject({
+      code: 'REGISTRY_FAILED',
+      details: { status: 418 },
+      message: expect.stringContaining('teapot'),
+    });
   });
 
   it('follows redirects only when asked', async () => {
@@ -82,7 +95,10 @@ describe('RegistryTransport.request', () => {
 
   it('a refused connection is REGISTRY_UNREACHABLE; an aborted request is CANCELLED', async () => {
     const dead = s.transport({ registry: 'http://127.0.0.1:1' });
-    await expect(dead.request({ method: 'GET', path: '/v2/', ok: [200] })).rejects.toMatchObject({ code: 'REGISTRY_UNREACHABLE', message: expect.stringContaining('connection refused') });
+    await expect(dead.request({ method: 'GET', path: '/v2/', ok: [200] })).rejects.toMatchObject({
+      code: 'REGISTRY_UNREACHABLE',
+      message: expect.stringContaining('connection refused'),
+    });
     const a = new AbortController();
     a.abort();
     await expect(s.transport().request({ method: 'GET', path: '/v2/', ok: [200], signal: a.signal })).rejects.toMatchObject({ code: 'CANCELLED' });

@@ -103,9 +103,7 @@ export class RegistryTransport {
     this.host = this.base.host;
     const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 8, maxFreeSockets: opts.maxSockets ?? 8, scheduling: 'lifo' as const };
     this.agent =
-      this.base.protocol === 'https:'
-        ? new https.Agent({ ...common, ca: opts.caPem, rejectUnauthorized: !opts.skipTlsVerify })
-        : new http.Agent(common);
+      this.base.protocol === 'https:' ? new https.Agent({ ...common, ca: opts.caPem, rejectUnauthorized: !opts.skipTlsVerify }) : new http.Agent(common);
     // Redirect targets (object storage behind the registry) are other hosts: system roots, no auth.
     this.foreignAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 8 });
     this.realmAgent = new https.Agent({ keepAlive: true, maxSockets: 2, ca: opts.caPem ? [...tls.rootCertificates, String(opts.caPem)] : undefined });
@@ -148,7 +146,14 @@ export class RegistryTransport {
   }
 
   /** One HTTP exchange; resolves with the response (headers received, body unread). */
-  send(url: URL, method: string, headers: OutgoingHttpHeaders, body: RequestBody | undefined, signal: AbortSignal | undefined, agentOverride?: http.Agent): Promise<IncomingMessage> {
+  send(
+    url: URL,
+    method: string,
+    headers: OutgoingHttpHeaders,
+    body: RequestBody | undefined,
+    signal: AbortSignal | undefined,
+    agentOverride?: http.Agent,
+  ): Promise<IncomingMessage> {
     this.stats.requests++;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(cancelled());

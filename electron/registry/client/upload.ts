@@ -59,7 +59,15 @@ async function startUpload(u: Upload): Promise<'mounted' | URL> {
   const path = opts.mountFrom
     ? `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(opts.mountFrom)}`
     : `/v2/${repo}/blobs/uploads/`;
-  const start = await t.request({ method: 'POST', path, ok: [201, 202], scopes: u.scopes, signal: opts.signal, idempotent: false, headers: { 'content-length': 0 } });
+  const start = await t.request({
+    method: 'POST',
+    path,
+    ok: [201, 202],
+    scopes: u.scopes,
+    signal: opts.signal,
+    idempotent: false,
+    headers: { 'content-length': 0 },
+  });
   drain(start);
   if (start.statusCode === 201) {
     t.stats.blobMounts++;
@@ -128,7 +136,14 @@ async function patchChunks(u: Upload, loc: URL, chunk: number): Promise<URL> {
  * (no bytes sent); falls back to an upload if the registry declines. Blobs up to chunkSize go
  * up in one PUT; bigger ones in PATCH chunks (each retried from the registry's Range on failure).
  */
-export async function pushBlob(t: RegistryTransport, repo: string, digest: string, size: number, source: BlobSource, opts: PushBlobOptions = {}): Promise<'mounted' | 'uploaded'> {
+export async function pushBlob(
+  t: RegistryTransport,
+  repo: string,
+  digest: string,
+  size: number,
+  source: BlobSource,
+  opts: PushBlobOptions = {},
+): Promise<'mounted' | 'uploaded'> {
   digestHex(digest);
   const scopes = [pushScope(repo), ...(opts.mountFrom ? [pullScope(opts.mountFrom)] : [])];
   const u: Upload = { t, repo, digest, size, source, scopes, opts };

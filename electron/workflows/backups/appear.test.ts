@@ -5,7 +5,8 @@ import { appBackup, DR_NAME, INFRA, infraBackup } from './improvedDr.test-fixtur
 import { backup } from './scope.test-fixtures.js';
 
 const full: FollowedBackup = { id: 'f', kind: 'full', state: 'starting', requestedAt: '2026-11-23T10:00:00Z', timeline: [] };
-const instance = (name: string, created: string, ns = 'kotsadm') => backup(name, {}, { creationTimestamp: created, annotations: { 'kots.io/instance': 'true', 'kots.io/kotsadm-deploy-namespace': ns } });
+const instance = (name: string, created: string, ns = 'kotsadm') =>
+  backup(name, {}, { creationTimestamp: created, annotations: { 'kots.io/instance': 'true', 'kots.io/kotsadm-deploy-namespace': ns } });
 
 describe('findCreated', () => {
   it('by the name KOTS answered, or by the replicated.com/backup-name it stands for', () => {
@@ -18,7 +19,12 @@ describe('findCreated', () => {
   it('without a name: the newest instance backup of this admin console that was not there before', () => {
     const old = instance('instance-old', '2026-11-23T09:00:00Z');
     const before = identities([old]);
-    const all = [old, instance('instance-a', '2026-11-23T10:00:01Z'), instance('instance-b', '2026-11-23T10:00:02Z'), instance('instance-c', '2026-11-23T10:00:03Z', 'other-kotsadm')];
+    const all = [
+      old,
+      instance('instance-a', '2026-11-23T10:00:01Z'),
+      instance('instance-b', '2026-11-23T10:00:02Z'),
+      instance('instance-c', '2026-11-23T10:00:03Z', 'other-kotsadm'),
+    ];
     expect(findCreated(all, full, before, 'kotsadm')?.metadata.name).toBe('instance-b');
     expect(findCreated([old], full, before, 'kotsadm')).toBeUndefined();
   });
@@ -46,7 +52,7 @@ describe('Waiters', () => {
     expect(w.size).toBe(0);
   });
 
-  it('at the timeout, resolves with the probe\'s last answer', async () => {
+  it("at the timeout, resolves with the probe's last answer", async () => {
     const w = new Waiters();
     expect(await w.waitFor(() => undefined, 5)).toBeUndefined();
     expect(w.size).toBe(0);

@@ -19,7 +19,12 @@ import { isInstanceBackup, rowKey } from './replicated.js';
  *
  * `before` holds the uid (else name) of every Backup there before the request.
  */
-export function findCreated(backups: readonly VeleroBackup[], f: FollowedBackup, before: ReadonlySet<string>, kotsNs: string | undefined): VeleroBackup | undefined {
+export function findCreated(
+  backups: readonly VeleroBackup[],
+  f: FollowedBackup,
+  before: ReadonlySet<string>,
+  kotsNs: string | undefined,
+): VeleroBackup | undefined {
   if (f.kotsName) return backups.find((b) => b.metadata.name === f.kotsName) ?? backups.find((b) => rowKey(b) === f.kotsName);
   // No name from KOTS (an application backup: kots pkg/handlers/backup.go answers only success):
   // the new Backup is one that was not there before the request. Never by clock: the workstation's
@@ -29,7 +34,11 @@ export function findCreated(backups: readonly VeleroBackup[], f: FollowedBackup,
       const a = b.metadata.annotations ?? {};
       if (before.has(b.metadata.uid ?? b.metadata.name)) return false;
       if (f.kind === 'full') return isInstanceBackup(b) && (!kotsNs || a['kots.io/kotsadm-deploy-namespace'] === kotsNs);
-      return !isInstanceBackup(b) && (a['kots.io/app-id'] !== undefined || b.metadata.name.startsWith(`${f.appSlug}-`)) && a['kots.io/snapshot-trigger'] !== 'schedule';
+      return (
+        !isInstanceBackup(b) &&
+        (a['kots.io/app-id'] !== undefined || b.metadata.name.startsWith(`${f.appSlug}-`)) &&
+        a['kots.io/snapshot-trigger'] !== 'schedule'
+      );
     })
     .sort((x, y) => (y.metadata.creationTimestamp ?? '').localeCompare(x.metadata.creationTimestamp ?? ''))[0];
 }

@@ -14,7 +14,8 @@ import { backupReadiness } from './readiness.js';
 import { BackupRowIndex, membersOf } from './replicated.js';
 import { backup, env, harness } from './scope.test-fixtures.js';
 
-const instance = (name: string) => backup(name, { phase: 'New' }, { annotations: { 'kots.io/instance': 'true', 'kots.io/kotsadm-deploy-namespace': 'kotsadm' } });
+const instance = (name: string) =>
+  backup(name, { phase: 'New' }, { annotations: { 'kots.io/instance': 'true', 'kots.io/kotsadm-deploy-namespace': 'kotsadm' } });
 
 /** KOTS, as far as "Back up now" sees it: `created` is what the request makes, `stdout` what the CLI prints. */
 function setup(kots: { created: () => VeleroBackup[]; stdout?: string }, over: Partial<CreateDeps> = {}) {
@@ -41,7 +42,10 @@ function setup(kots: { created: () => VeleroBackup[]; stdout?: string }, over: P
       start: async (_tool, args) => {
         ran.push([...args]);
         make();
-        return { runId: 'run-1', done: Promise.resolve({ runId: 'run-1', exitCode: 0, stdout: kots.stdout ?? '{"success":true}', stderr: '', durationMs: 1 }) } as never;
+        return {
+          runId: 'run-1',
+          done: Promise.resolve({ runId: 'run-1', exitCode: 0, stdout: kots.stdout ?? '{"success":true}', stderr: '', durationMs: 1 }),
+        } as never;
       },
     },
     startExport: async () => {

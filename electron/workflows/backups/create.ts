@@ -61,7 +61,14 @@ export async function createBackup(deps: CreateDeps, input: CreateInput): Promis
   follow.starting = true;
   const before = identities(scope.backups());
   const requestedAt = new Date(deps.now?.() ?? Date.now()).toISOString();
-  const f: FollowedBackup = { id: randomUUID(), kind: input.kind, ...(input.appSlug && input.kind === 'partial' ? { appSlug: input.appSlug } : {}), state: 'starting', requestedAt, timeline: [] };
+  const f: FollowedBackup = {
+    id: randomUUID(),
+    kind: input.kind,
+    ...(input.appSlug && input.kind === 'partial' ? { appSlug: input.appSlug } : {}),
+    state: 'starting',
+    requestedAt,
+    timeline: [],
+  };
   const exportRun = withRegistry ? await startExport(deps, input.registryDest ?? r.registryExport!.defaultDest!, f.id, requestedAt) : undefined;
   follow.set(exportRun ? { ...f, registry: exportRun.state } : f);
   try {
@@ -85,14 +92,25 @@ function checkRequest(r: BackupReadiness, input: CreateInput): boolean {
   const blocking = r.checks.filter((c) => !c.ok && c.severity === 'error');
   if (blocking.length) {
     const first = blocking[0];
-    throw new LifeboatError(first.title === 'Another backup is in progress' ? 'BACKUP_IN_PROGRESS' : 'VELERO_NOT_READY', `${first.title}: ${first.reason ?? ''}`.trim(), first.fix, { checks: blocking });
+    throw new LifeboatError(
+      first.title === 'Another backup is in progress' ? 'BACKUP_IN_PROGRESS' : 'VELERO_NOT_READY',
+      `${first.title}: ${first.reason ?? ''}`.trim(),
+      first.fix,
+      { checks: blocking },
+    );
   }
   if (input.kind === 'partial') {
     if (!r.partialAllowed) throw new LifeboatError('BAD_INPUT', `A partial backup is not possible here: ${r.partialReason}`, 'Take a full backup instead.');
-    if (!input.appSlug || !r.apps.includes(input.appSlug)) throw new LifeboatError('BAD_INPUT', `"${input.appSlug ?? ''}" is not an installed application.`, `Choose one of: ${r.apps.join(', ')}.`);
+    if (!input.appSlug || !r.apps.includes(input.appSlug))
+      throw new LifeboatError('BAD_INPUT', `"${input.appSlug ?? ''}" is not an installed application.`, `Choose one of: ${r.apps.join(', ')}.`);
   }
   const withRegistry = input.kind === 'full' && !!r.registryExport?.offered && input.exportRegistry !== false;
-  if (input.exportRegistry && input.kind === 'full' && !r.registryExport?.offered) throw new LifeboatError('BAD_INPUT', `The registry cannot be exported here: ${r.registryExport?.reason ?? ''}`, 'Take the backup without the registry export.');
+  if (input.exportRegistry && input.kind === 'full' && !r.registryExport?.offered)
+    throw new LifeboatError(
+      'BAD_INPUT',
+      `The registry cannot be exported here: ${r.registryExport?.reason ?? ''}`,
+      'Take the backup without the registry export.',
+    );
   return withRegistry;
 }
 
@@ -116,7 +134,10 @@ async function requestBackup(deps: CreateDeps, input: CreateInput, kotsNs: strin
     await deps.admin.createAppBackup(input.appSlug!);
     return undefined;
   }
-  const handle = await deps.tools.start('kubectl-kots', backupArgs(kotsNs), { timeoutMs: deps.cliMs ?? 120_000, summary: `Full backup (instance) of the admin console in ${kotsNs}` });
+  const handle = await deps.tools.start('kubectl-kots', backupArgs(kotsNs), {
+    timeoutMs: deps.cliMs ?? 120_000,
+    summary: `Full backup (instance) of the admin console in ${kotsNs}`,
+  });
   deps.follow.update(id, (c) => ({ ...c, runId: handle.runId }));
   const out = parseBackupOutput((await handle.done).stdout);
   if (!out.success) throw backupFailure(out, kotsNs);

@@ -30,7 +30,11 @@ export async function deleteBackup(deps: DeleteDeps, name: string, confirm: stri
   const busy = targets.find(isRunningBackup);
   if (busy) {
     const which = busy.metadata.name === name ? name : `${name} (its Velero Backup ${busy.metadata.name})`;
-    throw new LifeboatError('BACKUP_IN_PROGRESS', `${which} is still ${busy.status?.phase || 'New'}: Lifeboat does not delete a backup while Velero is writing it.`, 'Wait until it has finished (the list shows its progress), then delete it.');
+    throw new LifeboatError(
+      'BACKUP_IN_PROGRESS',
+      `${which} is still ${busy.status?.phase || 'New'}: Lifeboat does not delete a backup while Velero is writing it.`,
+      'Wait until it has finished (the list shows its progress), then delete it.',
+    );
   }
   const api = deps.api();
   const requests: string[] = [];
@@ -43,7 +47,14 @@ export async function deleteBackup(deps: DeleteDeps, name: string, confirm: stri
       requests.push(await requestBackupDeletion(api, b));
       journal({ method: 'POST', path, startedAt, durationMs: Date.now() - Date.parse(startedAt), status: 201 });
     } catch (err) {
-      journal({ method: 'POST', path, startedAt, durationMs: Date.now() - Date.parse(startedAt), status: statusOf(err), error: (err as Error).message?.split('\n')[0] });
+      journal({
+        method: 'POST',
+        path,
+        startedAt,
+        durationMs: Date.now() - Date.parse(startedAt),
+        status: statusOf(err),
+        error: (err as Error).message?.split('\n')[0],
+      });
       throw err;
     }
   }

@@ -30,9 +30,23 @@ describe('backupDetail', () => {
   it('a finished backup: spec, results, resources and hook outcomes from the store', async () => {
     const b = backup('a', completed(3, undefined, { errors: 1 }));
     b.spec = { storageLocation: 'default', includedNamespaces: ['app'], ttl: '720h0m0s', hooks: { resources: [{ name: 'r' }] } } as VeleroBackup['spec'];
-    const d = deps([b], { 'BackupResults/a': JSON.stringify({ errors: { namespaces: { app: ['pod db-0 failed'] } } }), 'BackupResourceList/a': JSON.stringify({ 'v1/Pod': ['app/db-0'] }) }, HOOK_FAILED);
+    const d = deps(
+      [b],
+      {
+        'BackupResults/a': JSON.stringify({ errors: { namespaces: { app: ['pod db-0 failed'] } } }),
+        'BackupResourceList/a': JSON.stringify({ 'v1/Pod': ['app/db-0'] }),
+      },
+      HOOK_FAILED,
+    );
     const detail = await backupDetail(d, 'a');
-    expect(detail.spec).toEqual({ includedNamespaces: ['app'], excludedNamespaces: [], orLabelSelectors: [], ttl: '720h0m0s', storageLocation: 'default', hookResources: 1 });
+    expect(detail.spec).toEqual({
+      includedNamespaces: ['app'],
+      excludedNamespaces: [],
+      orLabelSelectors: [],
+      ttl: '720h0m0s',
+      storageLocation: 'default',
+      hookResources: 1,
+    });
     expect(detail.results).toEqual([{ kind: 'error', scope: 'namespace app', message: 'pod db-0 failed' }]);
     expect(detail.resources).toEqual({ 'v1/Pod': ['app/db-0'] });
     expect(detail.hooks).toMatchObject([{ pod: 'db-0', ok: false }]);
@@ -49,8 +63,11 @@ describe('backupDetail', () => {
     expect(refused.notes).toEqual(['Velero refused this backup before it started, so it has no log, results or resource list.']);
   });
 
-  it('a replicated backup: both members\' details merged under its name', async () => {
-    const d = deps([infraBackup(completed(1)), appBackup(completed(2))], { [`BackupResourceList/${INFRA}`]: '{"v1/Secret":["kotsadm/x"]}', [`BackupResourceList/${APP}`]: '{"v1/Pod":["my-app/p"]}' });
+  it("a replicated backup: both members' details merged under its name", async () => {
+    const d = deps([infraBackup(completed(1)), appBackup(completed(2))], {
+      [`BackupResourceList/${INFRA}`]: '{"v1/Secret":["kotsadm/x"]}',
+      [`BackupResourceList/${APP}`]: '{"v1/Pod":["my-app/p"]}',
+    });
     const detail = await backupDetail(d, DR_NAME);
     expect(detail.summary).toMatchObject({ name: DR_NAME, veleroBackups: [{ name: INFRA }, { name: APP }] });
     expect(detail.resources).toEqual({ 'v1/Secret': ['kotsadm/x'], 'v1/Pod': ['my-app/p'] });

@@ -27,7 +27,9 @@ type Stored = Pick<BackupDetail, 'results' | 'resources' | 'hooks'>;
 export async function backupDetail(deps: DetailDeps, name: string): Promise<BackupDetail> {
   const members = deps.scope.members(name);
   if (members) {
-    const parts = await Promise.all(members.map(async (m) => ({ name: m.metadata.name, type: memberType(m), detail: await backupDetail(deps, m.metadata.name) })));
+    const parts = await Promise.all(
+      members.map(async (m) => ({ name: m.metadata.name, type: memberType(m), detail: await backupDetail(deps, m.metadata.name) })),
+    );
     return mergeDetails(deps.row(members, name)!, parts);
   }
   const b = deps.scope.mustFind(name);

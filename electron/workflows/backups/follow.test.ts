@@ -39,7 +39,13 @@ describe('Follow', () => {
     const { f, sent } = follow([backup('instance-a', running())], starting);
     f.handOver('f1', backup('instance-a', running()));
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ state: 'running', backupName: 'instance-a', veleroNamespace: 'velero', summary: { phase: 'InProgress' }, timeline: [{ phase: 'InProgress' }] });
+    expect(sent[0]).toMatchObject({
+      state: 'running',
+      backupName: 'instance-a',
+      veleroNamespace: 'velero',
+      summary: { phase: 'InProgress' },
+      timeline: [{ phase: 'InProgress' }],
+    });
   });
 
   it('tracks its row to the outcome; a row gone from a synced watch is lost, from an unsynced one not yet', () => {
@@ -59,14 +65,19 @@ describe('Follow', () => {
     expect(f2.get()).toMatchObject({ state: 'lost', message: 'The Velero Backup instance-b no longer exists (deleted?).' });
   });
 
-  it('a follow saved under a member\'s own name moves to its pair\'s row', () => {
+  it("a follow saved under a member's own name moves to its pair's row", () => {
     const { f } = follow([infraBackup(completed(1)), appBackup(running())], { ...starting, state: 'running', backupName: INFRA });
     f.track();
     expect(f.get()).toMatchObject({ backupName: DR_NAME, summary: { name: DR_NAME, phase: 'InProgress' } });
   });
 
   it('a registry export that finishes after Velero settles the outcome', () => {
-    const { f } = follow([backup('instance-a', completed(5))], { ...starting, state: 'running', backupName: 'instance-a', registry: { state: 'running', dest: '/x' } });
+    const { f } = follow([backup('instance-a', completed(5))], {
+      ...starting,
+      state: 'running',
+      backupName: 'instance-a',
+      registry: { state: 'running', dest: '/x' },
+    });
     f.track();
     expect(f.get()?.state).toBe('running');
     f.registryUpdate('f1', { state: 'succeeded', dest: '/x', verified: true, tags: 2 });
@@ -81,21 +92,38 @@ describe('Follow', () => {
 
   it('reattach: finds what a request left while Lifeboat was closed, or calls it lost', () => {
     const a = follow([backup('instance-a', running())], starting);
-    a.f.reattach((r) => r, () => backup('instance-a', running()));
+    a.f.reattach(
+      (r) => r,
+      () => backup('instance-a', running()),
+    );
     expect(a.f.get()).toMatchObject({ state: 'running', backupName: 'instance-a', summary: { phase: 'InProgress' } });
     const b = follow([], starting);
-    b.f.reattach((r) => r, () => undefined);
+    b.f.reattach(
+      (r) => r,
+      () => undefined,
+    );
     expect(b.f.get()).toMatchObject({ state: 'lost' });
     // Not while this process is starting one itself.
     const c = follow([], starting);
     c.f.starting = true;
-    c.f.reattach((r) => r, () => undefined);
+    c.f.reattach(
+      (r) => r,
+      () => undefined,
+    );
     expect(c.f.get()?.state).toBe('starting');
   });
 
   it('reattach: an export the previous process ran is interrupted; a running follow is sent again', () => {
-    const { f, sent, dataDir } = follow([backup('instance-a', running())], { ...starting, state: 'running', backupName: 'instance-a', registry: { state: 'running', dest: '/x' } });
-    f.reattach((r) => ({ ...r!, state: 'interrupted' }), () => undefined);
+    const { f, sent, dataDir } = follow([backup('instance-a', running())], {
+      ...starting,
+      state: 'running',
+      backupName: 'instance-a',
+      registry: { state: 'running', dest: '/x' },
+    });
+    f.reattach(
+      (r) => ({ ...r!, state: 'interrupted' }),
+      () => undefined,
+    );
     expect(loadFollowed(dataDir)?.registry?.state).toBe('interrupted');
     expect(sent.at(-1)).toMatchObject({ state: 'running', registry: { state: 'interrupted' } });
   });

@@ -73,7 +73,13 @@ export class Follow {
   /** create() failed after the follow was saved: the followed backup says why. */
   fail(id: string, err: unknown): void {
     const e = toErrorData(err);
-    this.update(id, (f) => ({ ...f, state: 'failed', finishedAt: new Date().toISOString(), message: e.message, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } }));
+    this.update(id, (f) => ({
+      ...f,
+      state: 'failed',
+      finishedAt: new Date().toISOString(),
+      message: e.message,
+      error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
+    }));
   }
 
   /** Its row changed in the watch. */
@@ -89,7 +95,10 @@ export class Follow {
    * registry export the previous process ran; `findCreated` looks for the Backup of a request
    * whose answer Lifeboat never read.
    */
-  reattach(interrupted: (r: BackupRegistryExport | undefined) => BackupRegistryExport | undefined, findCreated: (f: FollowedBackup) => VeleroBackup | undefined): void {
+  reattach(
+    interrupted: (r: BackupRegistryExport | undefined) => BackupRegistryExport | undefined,
+    findCreated: (f: FollowedBackup) => VeleroBackup | undefined,
+  ): void {
     let f = this.current;
     if (!f) return;
     const reg = interrupted(f.registry);
@@ -109,7 +118,13 @@ export class Follow {
     // Lifeboat closed while the kots command ran: look for what it created.
     const found = findCreated(f);
     if (found) this.handOver(f.id, found);
-    else this.set({ ...f, state: 'lost', finishedAt: new Date().toISOString(), message: 'Lifeboat closed while KOTS was starting the backup, and no Velero Backup from that request exists.' });
+    else
+      this.set({
+        ...f,
+        state: 'lost',
+        finishedAt: new Date().toISOString(),
+        message: 'Lifeboat closed while KOTS was starting the backup, and no Velero Backup from that request exists.',
+      });
   }
 
   /**

@@ -6,7 +6,17 @@ import type { BackupSummary, FollowedBackup } from '../../api/contract.js';
 import { advance, isActive, loadFollowed, saveFollowed } from './followed.js';
 
 const base: FollowedBackup = { id: 'f1', kind: 'full', state: 'running', requestedAt: '2026-11-23T20:00:00Z', backupName: 'instance-abc', timeline: [] };
-const sum = (phase: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({ name: 'instance-abc', namespace: 'velero', type: 'full', phase, apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 }, ...extra });
+const sum = (phase: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({
+  name: 'instance-abc',
+  namespace: 'velero',
+  type: 'full',
+  phase,
+  apps: [],
+  errors: 0,
+  warnings: 0,
+  volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 },
+  ...extra,
+});
 
 describe('followed backup', () => {
   it('records each phase once and succeeds only on Completed', () => {
@@ -20,7 +30,7 @@ describe('followed backup', () => {
     expect(isActive(f)).toBe(false);
   });
 
-  it('PartiallyFailed needs attention, FailedValidation fails with Velero\'s reasons', () => {
+  it("PartiallyFailed needs attention, FailedValidation fails with Velero's reasons", () => {
     expect(advance(base, sum('PartiallyFailed', { errors: 2 })).state).toBe('attention');
     const f = advance(base, sum('FailedValidation', { validationErrors: ['backup storage location default is unavailable'] }));
     expect(f.state).toBe('failed');
@@ -30,12 +40,21 @@ describe('followed backup', () => {
   it('Failed says where the cause is: the log, or — when Velero left none — what happened', () => {
     expect(advance(base, sum('Failed', { failureReason: 'hook failed' })).message).toBe('Velero failed the backup: hook failed. Read the log for the cause.');
     // The Velero server restarted mid-backup (the fault suite deletes its pod): no log was uploaded.
-    const restarted = advance(base, sum('Failed', { failureReason: 'found a backup with status "InProgress" during the server starting, mark it as "Failed"' }));
+    const restarted = advance(
+      base,
+      sum('Failed', { failureReason: 'found a backup with status "InProgress" during the server starting, mark it as "Failed"' }),
+    );
     expect(restarted.state).toBe('failed');
     expect(restarted.message).toMatch(/during the server starting.*The Velero server restarted while this backup ran.*Take a new backup\.$/);
     expect(restarted.message).not.toMatch(/Read the log/);
     // The store went away while Velero wrote the backup (the fault suite stops MinIO): no log there either.
-    const store = advance(base, sum('Failed', { failureReason: 'backup execution failed: rpc error: code = Unknown desc = error putting object backups/instance-654gr/velero-backup.json: operation error S3: PutObject, exceeded maximum number of attempts, 3' }));
+    const store = advance(
+      base,
+      sum('Failed', {
+        failureReason:
+          'backup execution failed: rpc error: code = Unknown desc = error putting object backups/instance-654gr/velero-backup.json: operation error S3: PutObject, exceeded maximum number of attempts, 3',
+      }),
+    );
     expect(store.message).toMatch(/PutObject.*could not write the backup to its storage/);
     expect(store.message).not.toMatch(/Read the log/);
   });
@@ -55,7 +74,17 @@ describe('followed backup', () => {
 
 describe('a full backup with the registry export', () => {
   const base = { id: 'x', kind: 'full' as const, state: 'running' as const, requestedAt: '2026-11-23T10:00:00Z', timeline: [], backupName: 'instance-1' };
-  const done = { name: 'instance-1', namespace: 'velero', type: 'full' as const, phase: 'Completed', apps: [], errors: 0, warnings: 0, itemsBackedUp: 9, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 } };
+  const done = {
+    name: 'instance-1',
+    namespace: 'velero',
+    type: 'full' as const,
+    phase: 'Completed',
+    apps: [],
+    errors: 0,
+    warnings: 0,
+    itemsBackedUp: 9,
+    volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 },
+  };
   it('is complete only when Velero completed AND the export was verified', () => {
     const running = advance({ ...base, registry: { state: 'running', dest: '/x' } }, done);
     expect(running.state).toBe('running');

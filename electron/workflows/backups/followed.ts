@@ -14,7 +14,11 @@ export function followedFile(dataDir: string): string {
 // A torn or foreign file is moved aside and reported (stateFile.ts): the Backups list still shows
 // every Velero Backup, only the "followed" panel starts empty.
 export function followedStore(dataDir: string): StateStore<FollowedBackup> {
-  return new StateStore({ file: followedFile(dataDir), accept: bySchema(FollowedBackup), consequence: 'no backup is followed; every backup is still in the Backups list' });
+  return new StateStore({
+    file: followedFile(dataDir),
+    accept: bySchema(FollowedBackup),
+    consequence: 'no backup is followed; every backup is still in the Backups list',
+  });
 }
 
 export function loadFollowed(dataDir: string): FollowedBackup | null {
@@ -43,7 +47,8 @@ export function advance(f: FollowedBackup, s: BackupSummary, now = new Date()): 
       else if (r.state === 'pending' || r.state === 'running') {
         next.state = 'running';
         next.message = `${velero}; the registry export is still running.`;
-      } else if (r.state === 'succeeded' && r.verified) finish('succeeded', `${velero}, and the registry export (${r.tags ?? 0} tags) was verified: complete with registry.`);
+      } else if (r.state === 'succeeded' && r.verified)
+        finish('succeeded', `${velero}, and the registry export (${r.tags ?? 0} tags) was verified: complete with registry.`);
       else
         finish(
           'attention',
@@ -58,7 +63,10 @@ export function advance(f: FollowedBackup, s: BackupSummary, now = new Date()): 
       finish('failed', failedMessage(s.failureReason));
       break;
     case 'FailedValidation':
-      finish('failed', `Velero refused the backup${s.validationErrors?.length ? `: ${s.validationErrors.join('; ')}` : ''}. Check the storage location under Setup.`);
+      finish(
+        'failed',
+        `Velero refused the backup${s.validationErrors?.length ? `: ${s.validationErrors.join('; ')}` : ''}. Check the storage location under Setup.`,
+      );
       break;
     case 'Deleting':
       finish('failed', 'The backup is being deleted.');

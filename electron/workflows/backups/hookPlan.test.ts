@@ -4,7 +4,10 @@ import type { Environment } from '../../api/contract.js';
 import { planHooks } from './hookPlan.js';
 import { backup, env, harness } from './scope.test-fixtures.js';
 
-const pod = (ns: string, name: string, labels: Record<string, string>, annotations: Record<string, string> = {}) => ({ metadata: { namespace: ns, name, labels, annotations }, spec: { containers: [{ name: 'main' }] } });
+const pod = (ns: string, name: string, labels: Record<string, string>, annotations: Record<string, string> = {}) => ({
+  metadata: { namespace: ns, name, labels, annotations },
+  spec: { containers: [{ name: 'main' }] },
+});
 
 function setup(pods: Record<string, unknown[] | Error>, backups = [backup('old')]) {
   const h = harness({ backups });
@@ -22,10 +25,13 @@ function setup(pods: Record<string, unknown[] | Error>, backups = [backup('old')
 }
 
 describe('planHooks', () => {
-  it('annotation hooks of the pods a full backup selects, in the admin console\'s and the apps\' namespaces', async () => {
+  it("annotation hooks of the pods a full backup selects, in the admin console's and the apps' namespaces", async () => {
     const t = setup({
       kotsadm: [pod('kotsadm', 'kotsadm-0', { 'kots.io/backup': 'velero' }, { 'pre.hook.backup.velero.io/command': '["/backup.sh"]' })],
-      'my-app': [pod('my-app', 'db-0', { 'kots.io/backup': 'velero' }, { 'post.hook.backup.velero.io/command': '/bin/true' }), pod('my-app', 'skipped', {}, { 'pre.hook.backup.velero.io/command': '/x' })],
+      'my-app': [
+        pod('my-app', 'db-0', { 'kots.io/backup': 'velero' }, { 'post.hook.backup.velero.io/command': '/bin/true' }),
+        pod('my-app', 'skipped', {}, { 'pre.hook.backup.velero.io/command': '/x' }),
+      ],
     });
     const plan = await planHooks(t.scope);
     expect(t.listed).toEqual(['kotsadm', 'my-app']);
@@ -41,7 +47,10 @@ describe('planHooks', () => {
     const t = setup({ 'my-app': new Error('forbidden\nstack') });
     const plan = await planHooks(t.scope);
     expect(plan.hooks).toEqual([]);
-    expect(plan.notes.slice(1)).toEqual(['Pods in my-app could not be listed: forbidden.', 'No backup hooks will run: no pod in the backed-up namespaces has hook annotations, and no vendor spec defines any.']);
+    expect(plan.notes.slice(1)).toEqual([
+      'Pods in my-app could not be listed: forbidden.',
+      'No backup hooks will run: no pod in the backed-up namespaces has hook annotations, and no vendor spec defines any.',
+    ]);
   });
 
   it('needs the admin console', async () => {

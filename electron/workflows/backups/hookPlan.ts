@@ -13,7 +13,12 @@ export async function planHooks(scope: BackupScope): Promise<HookPlan> {
   const kc = scope.kubeConfig();
   const env = scope.env();
   const kotsNs = env?.kots.namespace;
-  if (!kotsNs) throw new LifeboatError('VELERO_NOT_READY', 'No KOTS admin console found, so there is no KOTS backup to plan.', 'Connect to the cluster where the application is installed.');
+  if (!kotsNs)
+    throw new LifeboatError(
+      'VELERO_NOT_READY',
+      'No KOTS admin console found, so there is no KOTS backup to plan.',
+      'Connect to the cluster where the application is installed.',
+    );
   const core = kc.makeApiClient(CoreV1Api);
   const notes: string[] = [];
   const namespaces = new Set<string>([kotsNs, ...(env?.kots.apps ?? []).map((a) => a.namespace).filter((n): n is string => !!n)]);
@@ -24,7 +29,9 @@ export async function planHooks(scope: BackupScope): Promise<HookPlan> {
     for (const n of last.namespaces) namespaces.add(n);
     notes.push(`Vendor hooks are those KOTS put into the last full backup, ${last.backup}; a release deployed since may have changed them.`);
   } else {
-    notes.push('Vendor hooks show once KOTS has made a full backup (KOTS copies them into it from the release inside the admin console). Pod annotation hooks are listed now.');
+    notes.push(
+      'Vendor hooks show once KOTS has made a full backup (KOTS copies them into it from the release inside the admin console). Pod annotation hooks are listed now.',
+    );
   }
   const pods = await backedUpPods(core, namespaces, notes);
   const hooks: BackupHook[] = [];
@@ -41,7 +48,11 @@ async function backedUpPods(core: Pick<CoreV1Api, 'listNamespacedPod'>, namespac
     try {
       const list = await core.listNamespacedPod({ namespace: ns });
       // Full backups select kots.io/backup=velero (Embedded Cluster: replicated.com/disaster-recovery).
-      pods.push(...(list.items.filter((p) => p.metadata?.labels?.['kots.io/backup'] === 'velero' || p.metadata?.labels?.['replicated.com/disaster-recovery'] !== undefined) as PodLike[]));
+      pods.push(
+        ...(list.items.filter(
+          (p) => p.metadata?.labels?.['kots.io/backup'] === 'velero' || p.metadata?.labels?.['replicated.com/disaster-recovery'] !== undefined,
+        ) as PodLike[]),
+      );
     } catch (e) {
       notes.push(`Pods in ${ns} could not be listed: ${(e as Error).message?.split('\n')[0]}.`);
     }

@@ -45,7 +45,12 @@ describe('backup log hooks', () => {
     expect(out[0]).toMatchObject({ pod: 'kotsadm-5d6c7f9d6c-wtx47', namespace: 'kotsadm', container: 'kotsadm', command: '[/scripts/backup.sh]', ok: false });
     expect(out[0]!.error).toMatch(/Error executing hook \(Velero recorded no error text: the exec into container kotsadm failed/);
     expect(out[0]!.stdout).toBeUndefined();
-    expect(out[1]).toMatchObject({ pod: 'sample-web-1', namespace: 'sample-app', ok: false, error: 'Error executing hook: command terminated with exit code 1' });
+    expect(out[1]).toMatchObject({
+      pod: 'sample-web-1',
+      namespace: 'sample-app',
+      ok: false,
+      error: 'Error executing hook: command terminated with exit code 1',
+    });
     expect(out[2]).toMatchObject({ pod: 'sample-web-2', ok: true });
   });
 
@@ -66,12 +71,16 @@ describe('hook plan', () => {
       name: 'sample-db-0',
       namespace: 'sample-app',
       labels: { app: 'db' },
-      annotations: { 'pre.hook.backup.velero.io/command': '["/bin/sh","-c","pg_dump"]', 'pre.hook.backup.velero.io/timeout': '3m', 'post.hook.backup.velero.io/command': '/bin/true' },
+      annotations: {
+        'pre.hook.backup.velero.io/command': '["/bin/sh","-c","pg_dump"]',
+        'pre.hook.backup.velero.io/timeout': '3m',
+        'post.hook.backup.velero.io/command': '/bin/true',
+      },
     },
     spec: { containers: [{ name: 'postgres' }] },
   };
 
-  it('reads pre/post annotations with Velero\'s defaults', () => {
+  it("reads pre/post annotations with Velero's defaults", () => {
     const h = podAnnotationHooks(pod);
     expect(h).toHaveLength(2);
     expect(h[0]).toMatchObject({ phase: 'pre', container: 'postgres', command: ['/bin/sh', '-c', 'pg_dump'], onError: 'Fail', timeout: '3m' });
@@ -85,7 +94,11 @@ describe('hook plan', () => {
 
   it('applies vendor spec hooks to the pods they select, annotations first', () => {
     const web = { metadata: { name: 'web-1', namespace: 'sample-app', labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx' }] } };
-    const h = specHooks([{ name: 'flush', includedNamespaces: ['sample-app'], labelSelector: { matchLabels: {} }, pre: [{ exec: { command: ['/flush'] } }] }], [pod, web], 'ConfigMap kotsadm-apps');
+    const h = specHooks(
+      [{ name: 'flush', includedNamespaces: ['sample-app'], labelSelector: { matchLabels: {} }, pre: [{ exec: { command: ['/flush'] } }] }],
+      [pod, web],
+      'ConfigMap kotsadm-apps',
+    );
     expect(h).toEqual([expect.objectContaining({ pod: 'web-1', container: 'nginx', source: 'vendor-spec', name: 'flush' })]);
     expect(matchesSelector({ a: 'b' }, { matchExpressions: [{ key: 'a', operator: 'In', values: ['b'] }] })).toBe(true);
   });
@@ -95,7 +108,12 @@ describe('hook plan', () => {
 // instance Backup it creates (backup.Spec.Hooks.Resources = append(..., kotskindsBackup.Spec.Hooks.Resources...));
 // the vendor spec itself lives in the release inside kotsadm, which the cluster API does not expose.
 describe('vendor hooks: from the last full backup KOTS made', () => {
-  const hook = { name: 'dump', includedNamespaces: ['sample-app'], labelSelector: { matchLabels: { app: 'sample-db' } }, pre: [{ exec: { container: 'sample-db', command: ['/bin/sh', '-c', 'pg_dump'] } }] };
+  const hook = {
+    name: 'dump',
+    includedNamespaces: ['sample-app'],
+    labelSelector: { matchLabels: { app: 'sample-db' } },
+    pre: [{ exec: { container: 'sample-db', command: ['/bin/sh', '-c', 'pg_dump'] } }],
+  };
   const b = (name: string, at: string, ann: Record<string, string>, hooks: unknown[] = [hook], labels: Record<string, string> = {}) => ({
     metadata: { name, creationTimestamp: at, annotations: ann, labels },
     spec: { includedNamespaces: ['kotsadm', 'sample-app', 'extra-ns'], hooks: { resources: hooks } },
@@ -109,7 +127,9 @@ describe('vendor hooks: from the last full backup KOTS made', () => {
       b('someone-else', '2026-11-04T00:00:00Z', {}),
     ] as never);
     expect(got).toMatchObject({ backup: 'instance-new', resources: [hook], namespaces: ['kotsadm', 'sample-app', 'extra-ns'] });
-    const dr = lastInstanceBackupSpec([b('app-abcde', '2026-11-05T00:00:00Z', { 'replicated.com/backup-type': 'app' }, [hook], { 'replicated.com/backup-name': 'x' })] as never);
+    const dr = lastInstanceBackupSpec([
+      b('app-abcde', '2026-11-05T00:00:00Z', { 'replicated.com/backup-type': 'app' }, [hook], { 'replicated.com/backup-name': 'x' }),
+    ] as never);
     expect(dr?.backup).toBe('x');
     // The pair of one improved-DR backup: hooks from the application half, whichever is newer.
     const pair = lastInstanceBackupSpec([
@@ -127,8 +147,19 @@ describe('vendor hooks: from the last full backup KOTS made', () => {
 // priority over spec hooks for the same pod and the same phase only.
 describe('annotation vs spec hooks, per phase', () => {
   it('a pod with only a pre annotation hook still runs the vendor spec post hook', () => {
-    const pod = { metadata: { name: 'db-0', namespace: 'app', labels: { app: 'db' }, annotations: { 'pre.hook.backup.velero.io/command': '["/bin/true"]' } }, spec: { containers: [{ name: 'db' }] } };
-    const res = [{ name: 'v', includedNamespaces: ['app'], labelSelector: { matchLabels: { app: 'db' } }, pre: [{ exec: { command: ['/pre'] } }], post: [{ exec: { command: ['/post'] } }] }];
+    const pod = {
+      metadata: { name: 'db-0', namespace: 'app', labels: { app: 'db' }, annotations: { 'pre.hook.backup.velero.io/command': '["/bin/true"]' } },
+      spec: { containers: [{ name: 'db' }] },
+    };
+    const res = [
+      {
+        name: 'v',
+        includedNamespaces: ['app'],
+        labelSelector: { matchLabels: { app: 'db' } },
+        pre: [{ exec: { command: ['/pre'] } }],
+        post: [{ exec: { command: ['/post'] } }],
+      },
+    ];
     const got = specHooks(res as never, [pod], 'vendor');
     expect(got.map((h) => `${h.phase}:${h.command.join(' ')}`)).toEqual(['post:/post']);
     // The legacy unprefixed annotation counts as pre only.

@@ -163,7 +163,12 @@ export function parseHookOutcomes(lines: Iterable<string>): HookOutcome[] {
     const msg = f.msg ?? '';
     const isHookLine = f.hookPhase !== undefined || f.hookName !== undefined || f.hookCommand !== undefined;
     if (!isHookLine) continue;
-    const same = (h: HookOutcome | undefined) => !!h && (!f.hookCommand || h.command === f.hookCommand) && (!f.hookContainer || h.container === f.hookContainer) && (!f.hookPhase || h.phase === f.hookPhase) && (!f.name || !h.pod || h.pod === f.name);
+    const same = (h: HookOutcome | undefined) =>
+      !!h &&
+      (!f.hookCommand || h.command === f.hookCommand) &&
+      (!f.hookContainer || h.container === f.hookContainer) &&
+      (!f.hookPhase || h.phase === f.hookPhase) &&
+      (!f.name || !h.pod || h.pod === f.name);
     if (msg === 'running exec hook' || !same(current)) {
       current = {
         ok: true,
@@ -189,7 +194,9 @@ export function parseHookOutcomes(lines: Iterable<string>): HookOutcome[] {
     if (f.level === 'error') {
       h.ok = false;
       const detail = f.error || h.stderr;
-      const why = detail ? `${msg}: ${detail}` : `${msg} (Velero recorded no error text: the exec into container ${h.container ?? '?'} failed before the command ran)`;
+      const why = detail
+        ? `${msg}: ${detail}`
+        : `${msg} (Velero recorded no error text: the exec into container ${h.container ?? '?'} failed before the command ran)`;
       h.error = h.error ? `${h.error}; ${why}` : why;
     }
   }

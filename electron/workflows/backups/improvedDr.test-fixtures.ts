@@ -67,7 +67,10 @@ export function infraBackup(status: Status = {}, name = INFRA, drName = DR_NAME)
       includedNamespaces: ['kotsadm', 'embedded-cluster', 'kube-system', 'openebs', 'seaweedfs', 'registry'],
       excludedNamespaces: [],
       includeClusterResources: true,
-      orLabelSelectors: [{ matchLabels: { 'replicated.com/disaster-recovery': 'infra' } }, { matchLabels: { 'replicated.com/disaster-recovery': 'ec-install' } }],
+      orLabelSelectors: [
+        { matchLabels: { 'replicated.com/disaster-recovery': 'infra' } },
+        { matchLabels: { 'replicated.com/disaster-recovery': 'ec-install' } },
+      ],
       ttl: '720h0m0s',
     },
     status,
@@ -89,7 +92,8 @@ export function appBackup(status: Status = {}, name = APP, drName = DR_NAME): Ve
       annotations: {
         ...common(),
         'replicated.com/backup-type': 'app',
-        'replicated.com/restore-spec': 'apiVersion: velero.io/v1\nkind: Restore\nmetadata:\n  name: my-app\n  namespace: velero\nspec:\n  backupName: my-app\n  includedNamespaces:\n  - my-app\n',
+        'replicated.com/restore-spec':
+          'apiVersion: velero.io/v1\nkind: Restore\nmetadata:\n  name: my-app\n  namespace: velero\nspec:\n  backupName: my-app\n  includedNamespaces:\n  - my-app\n',
       },
     },
     spec: { storageLocation: 'default', includedNamespaces: ['my-app'], ttl: '720h0m0s' },
@@ -97,7 +101,12 @@ export function appBackup(status: Status = {}, name = APP, drName = DR_NAME): Ve
   };
 }
 
-export const running = (items = 10, total = 100): Status => ({ phase: 'InProgress', startTimestamp: '2026-11-23T10:00:02Z', expiration: '2026-12-23T10:00:02Z', progress: { itemsBackedUp: items, totalItems: total } });
+export const running = (items = 10, total = 100): Status => ({
+  phase: 'InProgress',
+  startTimestamp: '2026-11-23T10:00:02Z',
+  expiration: '2026-12-23T10:00:02Z',
+  progress: { itemsBackedUp: items, totalItems: total },
+});
 export const completed = (items: number, end = '2026-11-23T10:01:00Z', extra: Partial<Status> = {}): Status => ({
   phase: 'Completed',
   startTimestamp: '2026-11-23T10:00:02Z',

@@ -7,7 +7,7 @@ import { fakeStore } from './store.test-fixtures.js';
 const lines = (n: number, tag = 'line') => Array.from({ length: n }, (_, i) => `${tag} ${i}`);
 
 describe('BackupLogs', () => {
-  it('pages a finished backup\'s log, downloading it once', async () => {
+  it("pages a finished backup's log, downloading it once", async () => {
     const store = fakeStore({ 'BackupLog/a': lines(5000).join('\n') });
     const h = harness({ backups: [backup('a', completed(1))] });
     const logs = new BackupLogs({ scope: h.scope, source: () => store.source });
@@ -26,13 +26,13 @@ describe('BackupLogs', () => {
     await expect(logs.page('a', 0, 10)).rejects.toMatchObject({ code: 'BACKUP_IN_PROGRESS' });
   });
 
-  it('a missing log is the store\'s 404, said as such', async () => {
+  it("a missing log is the store's 404, said as such", async () => {
     const h = harness({ backups: [backup('a', completed(1))] });
     const logs = new BackupLogs({ scope: h.scope, source: () => fakeStore().source });
     await expect(logs.lines('a')).rejects.toMatchObject({ code: 'BACKUP_NOT_FOUND', message: expect.stringMatching(/HTTP 404/) });
   });
 
-  it('a replicated backup\'s log: each Velero Backup\'s in turn, under its name', async () => {
+  it("a replicated backup's log: each Velero Backup's in turn, under its name", async () => {
     const store = fakeStore({ [`BackupLog/${INFRA}`]: 'i1\ni2', [`BackupLog/${APP}`]: 'a1' });
     const h = harness({ backups: [infraBackup(completed(1)), appBackup(completed(1))] });
     const logs = new BackupLogs({ scope: h.scope, source: () => store.source });

@@ -45,7 +45,9 @@ export class BackupLogs {
     const members = this.deps.scope.members(name);
     if (members) {
       // A replicated backup: its Velero Backups' logs one after the other, each under its name.
-      const lines = combineLogs(await Promise.all(members.map(async (m) => ({ name: m.metadata.name, type: memberType(m), lines: await this.lines(m.metadata.name) }))));
+      const lines = combineLogs(
+        await Promise.all(members.map(async (m) => ({ name: m.metadata.name, type: memberType(m), lines: await this.lines(m.metadata.name) }))),
+      );
       return { name, total: lines.length, complete: true, offset, lines: lines.slice(offset, offset + limit) };
     }
     const log = await this.open(name);
@@ -58,7 +60,11 @@ export class BackupLogs {
   private async open(name: string): Promise<CachedLog> {
     const b = this.deps.scope.mustFind(name);
     if (!isTerminalBackup(b.status?.phase) && b.status?.phase !== 'Deleting') {
-      throw new LifeboatError('BACKUP_IN_PROGRESS', `The log of ${name} is not available yet: Velero uploads it when the backup finishes (it is ${b.status?.phase || 'New'}).`, 'Follow the progress here; open the log once it has finished.');
+      throw new LifeboatError(
+        'BACKUP_IN_PROGRESS',
+        `The log of ${name} is not available yet: Velero uploads it when the backup finishes (it is ${b.status?.phase || 'New'}).`,
+        'Follow the progress here; open the log once it has finished.',
+      );
     }
     // By uid too: a Backup deleted and taken again under the same name has another log.
     const key = `${b.metadata.namespace}/${name}/${b.metadata.uid ?? ''}`;
@@ -95,7 +101,11 @@ function readLines(key: string, name: string, stream: Readable): CachedLog {
     bump();
   });
   stream.on('error', (err) => {
-    log.error = new LifeboatError('STORAGE_UNREACHABLE', `The backup log of ${name} could not be read to the end: ${(err).message}.`, 'The file in the store may be damaged or the connection dropped. Try again.');
+    log.error = new LifeboatError(
+      'STORAGE_UNREACHABLE',
+      `The backup log of ${name} could not be read to the end: ${err.message}.`,
+      'The file in the store may be damaged or the connection dropped. Try again.',
+    );
     log.complete = true;
     bump();
   });

@@ -15,14 +15,23 @@ describe('backup readiness', () => {
   it('all good: ok, partial backups of the installed apps, no registry export on an existing cluster', () => {
     const r = check();
     expect(r).toMatchObject({ ok: true, partialAllowed: true, apps: ['my-app'], registryExport: { offered: false } });
-    expect(r.checks.map((c) => c.title)).toEqual(['KOTS admin console in namespace kotsadm', 'Velero v1.18.3 is running', 'Storage location "default" is Available']);
+    expect(r.checks.map((c) => c.title)).toEqual([
+      'KOTS admin console in namespace kotsadm',
+      'Velero v1.18.3 is running',
+      'Storage location "default" is Available',
+    ]);
   });
 
   it('not connected: one check, nothing else looked at', () => {
-    expect(check({}, { connected: false })).toEqual({ ok: false, checks: [expect.objectContaining({ title: 'Not connected to a cluster' })], partialAllowed: false, apps: [] });
+    expect(check({}, { connected: false })).toEqual({
+      ok: false,
+      checks: [expect.objectContaining({ title: 'Not connected to a cluster' })],
+      partialAllowed: false,
+      apps: [],
+    });
   });
 
-  it('the watched storage location decides over the detector\'s copy', () => {
+  it("the watched storage location decides over the detector's copy", () => {
     const r = check({ locations: [location('Unavailable')] });
     expect(r.ok).toBe(false);
     expect(blocking(r)).toEqual(['Storage location "default" is Unavailable']);
@@ -38,7 +47,10 @@ describe('backup readiness', () => {
   it('a running backup warns but does not block; Embedded Cluster takes full backups only, with the registry', () => {
     const r = check({ backups: [backup('instance-x', { phase: 'InProgress' })] }, { env: { ...env(), flavour: 'embedded-cluster' } as Environment });
     expect(r.ok).toBe(true);
-    expect(r.checks.find((c) => c.title === 'Another backup is in progress')).toMatchObject({ severity: 'warning', reason: expect.stringContaining('instance-x (InProgress)') });
+    expect(r.checks.find((c) => c.title === 'Another backup is in progress')).toMatchObject({
+      severity: 'warning',
+      reason: expect.stringContaining('instance-x (InProgress)'),
+    });
     expect(r).toMatchObject({ partialAllowed: false, partialReason: 'Embedded Cluster installs take full backups only.', registryExport: { offered: true } });
   });
 });

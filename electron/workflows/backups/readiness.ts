@@ -22,14 +22,22 @@ type Add = (ok: boolean, title: string, reason?: string, fix?: string, severity?
 export function backupReadiness(deps: ReadinessDeps): BackupReadiness {
   const env = deps.scope.env();
   const checks: Check[] = [];
-  const add: Add = (ok, title, reason, fix, severity = ok ? 'ok' : 'error') => checks.push({ ok, severity, title, ...(reason ? { reason } : {}), ...(fix ? { fix } : {}) });
+  const add: Add = (ok, title, reason, fix, severity = ok ? 'ok' : 'error') =>
+    checks.push({ ok, severity, title, ...(reason ? { reason } : {}), ...(fix ? { fix } : {}) });
   if (!deps.connected()) {
     add(false, 'Not connected to a cluster', 'Lifeboat needs a cluster connection to back it up.', 'Connect on the Overview screen.');
     return { ok: false, checks, partialAllowed: false, apps: [] };
   }
-  if (!env) add(false, 'Environment not detected yet', 'Lifeboat is still reading what is installed.', 'Wait a moment, or press "Detect again" on the Overview.');
+  if (!env)
+    add(false, 'Environment not detected yet', 'Lifeboat is still reading what is installed.', 'Wait a moment, or press "Detect again" on the Overview.');
   const kots = env?.kots;
-  if (env && !kots?.found) add(false, 'No KOTS admin console found', 'A KOTS backup needs the admin console (kotsadm) in the cluster.', 'Connect to the cluster where the application is installed.');
+  if (env && !kots?.found)
+    add(
+      false,
+      'No KOTS admin console found',
+      'A KOTS backup needs the admin console (kotsadm) in the cluster.',
+      'Connect to the cluster where the application is installed.',
+    );
   else if (kots?.found) add(true, `KOTS admin console in namespace ${kots.namespace}`);
   veleroChecks(deps.scope, add, checks);
   if (deps.starting()) add(false, 'A backup is being started', 'Lifeboat is already starting a backup.', 'Wait for it to appear in the list.');
@@ -40,7 +48,11 @@ export function backupReadiness(deps: ReadinessDeps): BackupReadiness {
     ok: checks.every((c) => c.ok || c.severity !== 'error'),
     checks,
     partialAllowed,
-    ...(partialAllowed ? {} : { partialReason: flavour === 'embedded-cluster' ? 'Embedded Cluster installs take full backups only.' : 'No application found to back up on its own.' }),
+    ...(partialAllowed
+      ? {}
+      : {
+          partialReason: flavour === 'embedded-cluster' ? 'Embedded Cluster installs take full backups only.' : 'No application found to back up on its own.',
+        }),
     apps: kots?.apps.map((a) => a.slug) ?? [],
     registryExport,
   };
@@ -58,5 +70,12 @@ function veleroChecks(scope: BackupScope, add: Add, checks: Check[]): void {
   // A warning, not a block: KOTS itself starts a manual backup whatever is running (kots
   // pkg/handlers/backup.go CreateInstanceBackup at v1.131.4 has no such check; only its
   // scheduler skips a run then, pkg/snapshotscheduler/snapshotscheduler.go).
-  if (running.length) add(true, 'Another backup is in progress', `${running.map((b) => `${b.metadata.name} (${b.status?.phase || 'New'})`).join(', ')} is still running. KOTS will start a new backup anyway; it may wait in Velero's queue until this one has finished.`, 'You can back up now, or wait for it to finish (its progress is in the Backups list).', 'warning');
+  if (running.length)
+    add(
+      true,
+      'Another backup is in progress',
+      `${running.map((b) => `${b.metadata.name} (${b.status?.phase || 'New'})`).join(', ')} is still running. KOTS will start a new backup anyway; it may wait in Velero's queue until this one has finished.`,
+      'You can back up now, or wait for it to finish (its progress is in the Backups list).',
+      'warning',
+    );
 }

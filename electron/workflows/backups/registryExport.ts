@@ -58,7 +58,12 @@ export async function startBackupRegistryExport(
     started = await svc.startExport({ dest, origin: 'backup' });
   } catch (e) {
     const d = toErrorData(e);
-    throw new LifeboatError(d.code, `The registry export could not start, so the backup was not started either: ${d.message}`, d.hint ?? 'Untick "also export the registry" to back up without it, or fix the registry access first.', d.details);
+    throw new LifeboatError(
+      d.code,
+      `The registry export could not start, so the backup was not started either: ${d.message}`,
+      d.hint ?? 'Untick "also export the registry" to back up without it, or fix the registry access first.',
+      d.details,
+    );
   }
   let state: BackupRegistryExport = { state: 'running', dest, jobId: started.job.id, registry: started.job.registry };
   let last = 0;
@@ -85,7 +90,11 @@ export async function startBackupRegistryExport(
         finishedAt: job.finishedAt ?? new Date().toISOString(),
         ...(job.exportSummary ? { tags: job.exportSummary.tags, bytes: job.exportSummary.bytes } : {}),
         verified: check.ok,
-        ...(job.error ? { error: job.error } : !check.ok && job.state === 'succeeded' ? { error: { code: 'REGISTRY_FAILED', message: `The export finished but ${check.reason}.` } } : {}),
+        ...(job.error
+          ? { error: job.error }
+          : !check.ok && job.state === 'succeeded'
+            ? { error: { code: 'REGISTRY_FAILED', message: `The export finished but ${check.reason}.` } }
+            : {}),
       };
       onUpdate(state);
       return state;
@@ -93,7 +102,13 @@ export async function startBackupRegistryExport(
     .catch((e) => {
       off();
       const d = toErrorData(e);
-      state = { ...state, state: 'failed', finishedAt: new Date().toISOString(), verified: false, error: { code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) } };
+      state = {
+        ...state,
+        state: 'failed',
+        finishedAt: new Date().toISOString(),
+        verified: false,
+        error: { code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}) },
+      };
       onUpdate(state);
       return state;
     });
@@ -110,6 +125,10 @@ export function interruptedIfGone(registry: () => BackupRegistry, r: BackupRegis
     state: 'interrupted',
     finishedAt: new Date().toISOString(),
     verified: false,
-    error: { code: 'REGISTRY_FAILED', message: 'Lifeboat closed while the registry export ran.', hint: 'Resume the export on the Registry screen, or take a new backup with the registry.' },
+    error: {
+      code: 'REGISTRY_FAILED',
+      message: 'Lifeboat closed while the registry export ran.',
+      hint: 'Resume the export on the Registry screen, or take a new backup with the registry.',
+    },
   };
 }

@@ -2,11 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { BackupDetail, BackupSummary } from '../../api/contract.js';
 import { summarizeBackup } from '../../velero/resources.js';
 import { APP, appBackup, completed, DR_NAME, INFRA, infraBackup, running } from './improvedDr.test-fixtures.js';
-import { BackupRowIndex, combineLogs, combineSummaries, isInstanceBackup, mergeDetails, rollupStatus, rowKey, statusFromPhase, type ReplicatedStatus } from './replicated.js';
+import {
+  BackupRowIndex,
+  combineLogs,
+  combineSummaries,
+  isInstanceBackup,
+  mergeDetails,
+  rollupStatus,
+  rowKey,
+  statusFromPhase,
+  type ReplicatedStatus,
+} from './replicated.js';
 
 const pair = (infra: Parameters<typeof infraBackup>[0], app: Parameters<typeof appBackup>[0]) => {
   const bs = [infraBackup(infra), appBackup(app)];
-  return combineSummaries(DR_NAME, bs.map((b) => ({ b, s: summarizeBackup(b) })));
+  return combineSummaries(
+    DR_NAME,
+    bs.map((b) => ({ b, s: summarizeBackup(b) })),
+  );
 };
 
 describe('upstream rules (kots pkg/kotsadmsnapshot/types at v1.131.4)', () => {
@@ -58,15 +71,30 @@ describe('one summary for the pair', () => {
     expect(pair(completed(1), running()).phase).toBe('InProgress');
     expect(pair({ phase: 'New' }, { phase: 'New' }).phase).toBe('New');
     expect(pair(completed(1), { ...completed(1), phase: 'PartiallyFailed', errors: 1 }).phase).toBe('PartiallyFailed');
-    expect(pair({ ...completed(1), phase: 'PartiallyFailed' }, { phase: 'Failed', failureReason: 'hook failed' })).toMatchObject({ phase: 'Failed', failureReason: `${APP}: hook failed` });
-    expect(pair(completed(1), { phase: 'FailedValidation', validationErrors: ['bsl unavailable'] })).toMatchObject({ phase: 'FailedValidation', validationErrors: [`${APP}: bsl unavailable`] });
+    expect(pair({ ...completed(1), phase: 'PartiallyFailed' }, { phase: 'Failed', failureReason: 'hook failed' })).toMatchObject({
+      phase: 'Failed',
+      failureReason: `${APP}: hook failed`,
+    });
+    expect(pair(completed(1), { phase: 'FailedValidation', validationErrors: ['bsl unavailable'] })).toMatchObject({
+      phase: 'FailedValidation',
+      validationErrors: [`${APP}: bsl unavailable`],
+    });
     expect(pair({ phase: 'Deleting' }, { phase: 'Failed' }).phase).toBe('Deleting');
     expect(pair(completed(1), completed(2)).phase).toBe('Completed');
   });
 
   it('keeps both Velero names, infra first, and sums items, errors and volumes', () => {
     const s = pair(completed(400, '2026-11-23T10:01:00Z', { warnings: 1 }), completed(120, '2026-11-23T10:02:30Z', { errors: 1 }));
-    expect(s).toMatchObject({ name: DR_NAME, type: 'full', itemsBackedUp: 520, errors: 1, warnings: 1, completedAt: '2026-11-23T10:02:30Z', startedAt: '2026-11-23T10:00:02Z', expectedBackups: 2 });
+    expect(s).toMatchObject({
+      name: DR_NAME,
+      type: 'full',
+      itemsBackedUp: 520,
+      errors: 1,
+      warnings: 1,
+      completedAt: '2026-11-23T10:02:30Z',
+      startedAt: '2026-11-23T10:00:02Z',
+      expectedBackups: 2,
+    });
     expect(s.veleroBackups).toEqual([
       { name: INFRA, type: 'infra', phase: 'Completed' },
       { name: APP, type: 'app', phase: 'Completed' },
@@ -111,7 +139,15 @@ describe('detail and log of the pair', () => {
     const s = pair(completed(1), completed(1));
     const m = mergeDetails(s, [
       { name: INFRA, type: 'infra', detail: d('kotsadm', { resources: { 'v1/Secret': ['kotsadm/a'] } }) },
-      { name: APP, type: 'app', detail: d('my-app', { results: [{ kind: 'error', scope: 'namespace my-app', message: 'x' }], resources: { 'v1/Secret': ['my-app/b'] }, notes: ['no log'] }) },
+      {
+        name: APP,
+        type: 'app',
+        detail: d('my-app', {
+          results: [{ kind: 'error', scope: 'namespace my-app', message: 'x' }],
+          resources: { 'v1/Secret': ['my-app/b'] },
+          notes: ['no log'],
+        }),
+      },
     ]);
     expect(m.summary).toBe(s);
     expect(m.spec.includedNamespaces).toEqual(['kotsadm']);
@@ -122,6 +158,11 @@ describe('detail and log of the pair', () => {
   });
 
   it('puts each log under a line naming its Backup', () => {
-    expect(combineLogs([{ name: INFRA, type: 'infra', lines: ['a'] }, { name: APP, type: 'app', lines: ['b', 'c'] }])).toEqual([`===== Velero Backup ${INFRA} (infra) =====`, 'a', `===== Velero Backup ${APP} (app) =====`, 'b', 'c']);
+    expect(
+      combineLogs([
+        { name: INFRA, type: 'infra', lines: ['a'] },
+        { name: APP, type: 'app', lines: ['b', 'c'] },
+      ]),
+    ).toEqual([`===== Velero Backup ${INFRA} (infra) =====`, 'a', `===== Velero Backup ${APP} (app) =====`, 'b', 'c']);
   });
 });

@@ -72,7 +72,8 @@ export function rollupStatus(statuses: readonly ReplicatedStatus[]): ReplicatedS
 
 const TYPE_ORDER: Record<string, number> = { infra: 0, app: 1 };
 /** Infra first, then app (the order KOTS creates them), then by name. */
-export const compareMembers = (x: Obj, y: Obj): number => (TYPE_ORDER[memberType(x)] ?? 2) - (TYPE_ORDER[memberType(y)] ?? 2) || (x.metadata.name < y.metadata.name ? -1 : x.metadata.name > y.metadata.name ? 1 : 0);
+export const compareMembers = (x: Obj, y: Obj): number =>
+  (TYPE_ORDER[memberType(x)] ?? 2) - (TYPE_ORDER[memberType(y)] ?? 2) || (x.metadata.name < y.metadata.name ? -1 : x.metadata.name > y.metadata.name ? 1 : 0);
 
 /** Failure phases, worst first: the one a failed pair shows (advance() words its outcome by it). */
 const FAILED_ORDER = ['Failed', 'FailedValidation', 'PartiallyFailed'];
@@ -90,7 +91,11 @@ function shownPhase(status: ReplicatedStatus, phases: readonly string[]): string
 
 const sumOpt = (vals: Array<number | undefined>) => (vals.some((v) => v !== undefined) ? vals.reduce<number>((t, v) => t + (v ?? 0), 0) : undefined);
 const minOf = (vals: Array<string | undefined>) => vals.filter((v): v is string => !!v).sort()[0];
-const maxOf = (vals: Array<string | undefined>) => vals.filter((v): v is string => !!v).sort().pop();
+const maxOf = (vals: Array<string | undefined>) =>
+  vals
+    .filter((v): v is string => !!v)
+    .sort()
+    .pop();
 
 /**
  * One summary for the Velero Backups of one replicated backup, the way kots
@@ -109,13 +114,18 @@ export function combineSummaries(name: string, members: ReadonlyArray<{ b: Veler
   const expected = expectedCount(first.b);
   const missing = expected !== ordered.length;
   const status = missing ? 'Failed' : rollupStatus(sums.map((s) => statusFromPhase(s.phase)));
-  const phase = shownPhase(status, sums.map((s) => s.phase));
+  const phase = shownPhase(
+    status,
+    sums.map((s) => s.phase),
+  );
   const multi = ordered.length > 1;
   const reasons = ordered.filter((m) => m.s.failureReason).map((m) => (multi ? `${m.b.metadata.name}: ${m.s.failureReason}` : m.s.failureReason!));
   if (missing) {
     const have = ordered.map((m) => `${m.b.metadata.name} (${memberType(m.b)})`).join(', ');
     const lacking = expected === 2 && ordered.length === 1 ? `; the ${memberType(first.b) === 'infra' ? 'app' : 'infra'} backup is missing` : '';
-    reasons.unshift(`Only ${ordered.length} of the ${expected} Velero Backups KOTS makes for this backup exist (${have})${lacking}, so it cannot be restored as a whole (replicated.com/backup-count). Take a new backup.`);
+    reasons.unshift(
+      `Only ${ordered.length} of the ${expected} Velero Backups KOTS makes for this backup exist (${have})${lacking}, so it cannot be restored as a whole (replicated.com/backup-count). Take a new backup.`,
+    );
   }
   const validation = ordered.flatMap((m) => (m.s.validationErrors ?? []).map((e) => (multi ? `${m.b.metadata.name}: ${e}` : e)));
   const apps = new Map<string, BackupSummary['apps'][number]>();
@@ -141,7 +151,16 @@ export function combineSummaries(name: string, members: ReadonlyArray<{ b: Veler
     warnings: sums.reduce((t, s) => t + s.warnings, 0),
     ...opt('hooksAttempted', sumOpt(sums.map((s) => s.hooksAttempted))),
     ...opt('hooksFailed', sumOpt(sums.map((s) => s.hooksFailed))),
-    volumes: sums.reduce((v, s) => ({ total: v.total + s.volumes.total, completed: v.completed + s.volumes.completed, failed: v.failed + s.volumes.failed, bytesDone: v.bytesDone + s.volumes.bytesDone, totalBytes: v.totalBytes + s.volumes.totalBytes }), { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 }),
+    volumes: sums.reduce(
+      (v, s) => ({
+        total: v.total + s.volumes.total,
+        completed: v.completed + s.volumes.completed,
+        failed: v.failed + s.volumes.failed,
+        bytesDone: v.bytesDone + s.volumes.bytesDone,
+        totalBytes: v.totalBytes + s.volumes.totalBytes,
+      }),
+      { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 },
+    ),
     ...opt('failureReason', reasons.join('; ') || undefined),
     ...(validation.length ? { validationErrors: validation } : {}),
     ...(allSized ? { sizeBytes: sums.reduce((t, s) => t + s.sizeBytes!, 0) } : {}),
@@ -153,7 +172,7 @@ export function combineSummaries(name: string, members: ReadonlyArray<{ b: Veler
 }
 
 function opt<K extends string, V>(k: K, v: V | undefined | null): Record<K, V> | object {
-  return v === undefined || v === null || v === '' ? {} : ({ [k]: v });
+  return v === undefined || v === null || v === '' ? {} : { [k]: v };
 }
 
 /**
@@ -235,7 +254,12 @@ export class BackupRowIndex {
     const parts = members.map((b) => this.summaryOf(b));
     const hit = this.combinedCache.get(key);
     if (hit && hit.parts.length === parts.length && hit.parts.every((p, i) => p === parts[i])) return hit.s;
-    const s = this.check(combineSummaries(key, members.map((b, i) => ({ b, s: parts[i] }))));
+    const s = this.check(
+      combineSummaries(
+        key,
+        members.map((b, i) => ({ b, s: parts[i] })),
+      ),
+    );
     this.combinedCache.set(key, { parts, s });
     return s;
   }

@@ -24,7 +24,13 @@ const created = (name: string, at: string) => backup(name, running(), { creation
 
 describe('BackupRows', () => {
   it('lists newest first (then by name), a pair as one row, and keeps the list while nothing changes', () => {
-    const { rows } = rowsOver([created('b', '2026-11-23T09:00:00Z'), created('a', '2026-11-23T09:00:00Z'), infraBackup(completed(1)), appBackup(completed(2)), created('c', '2026-11-23T11:00:00Z')]);
+    const { rows } = rowsOver([
+      created('b', '2026-11-23T09:00:00Z'),
+      created('a', '2026-11-23T09:00:00Z'),
+      infraBackup(completed(1)),
+      appBackup(completed(2)),
+      created('c', '2026-11-23T11:00:00Z'),
+    ]);
     const list = rows.list();
     expect(list.map((s) => s.name)).toEqual(['c', DR_NAME, 'a', 'b']);
     expect(rows.list()).toBe(list);

@@ -19,8 +19,17 @@ function admin(config: SnapshotConfig, accept = true) {
   return { deps, puts };
 }
 
-const daily = (): SnapshotConfig => ({ autoEnabled: true, autoSchedule: { schedule: '0 2 * * *' }, ttl: { inputValue: '30', inputTimeUnit: 'days', converted: '720h' } });
-const scheduledAt = (name: string, at: string) => backup(name, { phase: 'Completed', startTimestamp: at }, { creationTimestamp: at, annotations: { 'kots.io/snapshot-trigger': 'schedule', 'kots.io/snapshot-requested': at } });
+const daily = (): SnapshotConfig => ({
+  autoEnabled: true,
+  autoSchedule: { schedule: '0 2 * * *' },
+  ttl: { inputValue: '30', inputTimeUnit: 'days', converted: '720h' },
+});
+const scheduledAt = (name: string, at: string) =>
+  backup(
+    name,
+    { phase: 'Completed', startTimestamp: at },
+    { creationTimestamp: at, annotations: { 'kots.io/snapshot-trigger': 'schedule', 'kots.io/snapshot-requested': at } },
+  );
 
 describe('schedule and retention', () => {
   beforeEach(() => {
@@ -31,8 +40,19 @@ describe('schedule and retention', () => {
 
   it('reads the schedule, the retention in words, and the last scheduled run as expected', async () => {
     const { deps } = admin(daily());
-    const s = await readSchedule({ admin: deps, backups: () => [scheduledAt('instance-old', '2026-11-22T02:00:01Z'), scheduledAt('instance-new', '2026-11-23T02:00:01Z'), backup('manual')] });
-    expect(s).toMatchObject({ source: 'port-forward', autoEnabled: true, schedule: '0 2 * * *', cron: { ok: true }, retention: { value: '30', unit: 'days', converted: '720h' }, lastScheduled: { name: 'instance-new', phase: 'Completed' }, ranAsExpected: true });
+    const s = await readSchedule({
+      admin: deps,
+      backups: () => [scheduledAt('instance-old', '2026-11-22T02:00:01Z'), scheduledAt('instance-new', '2026-11-23T02:00:01Z'), backup('manual')],
+    });
+    expect(s).toMatchObject({
+      source: 'port-forward',
+      autoEnabled: true,
+      schedule: '0 2 * * *',
+      cron: { ok: true },
+      retention: { value: '30', unit: 'days', converted: '720h' },
+      lastScheduled: { name: 'instance-new', phase: 'Completed' },
+      ranAsExpected: true,
+    });
     expect(Date.parse(s.lastExpectedRun!)).toBe(Date.parse('2026-11-23T02:00:00Z'));
     expect(s.retention.words).toMatch(/^30 days/);
   });
@@ -51,7 +71,9 @@ describe('schedule and retention', () => {
     await expect(writeSchedule({ admin: ok.deps, backups: () => [] }, true, 'not cron')).rejects.toMatchObject({ code: 'INVALID_SCHEDULE' });
     expect(ok.puts).toHaveLength(1);
     const ignored = admin(daily(), false);
-    await expect(writeSchedule({ admin: ignored.deps, backups: () => [] }, true, '0 4 * * *')).rejects.toThrow('The admin console accepted the schedule but now reports "0 2 * * *".');
+    await expect(writeSchedule({ admin: ignored.deps, backups: () => [] }, true, '0 4 * * *')).rejects.toThrow(
+      'The admin console accepted the schedule but now reports "0 2 * * *".',
+    );
   });
 
   it('retention is checked as the duration KOTS converted it to', async () => {

@@ -27,8 +27,21 @@ export async function readSchedule(deps: ScheduleDeps): Promise<BackupSchedule> 
     autoEnabled: config.autoEnabled,
     schedule: sched,
     cron,
-    retention: { value: config.ttl.inputValue, unit: config.ttl.inputTimeUnit, converted: config.ttl.converted, words: retentionWords(config.ttl.inputValue, config.ttl.inputTimeUnit, config.ttl.converted) },
-    ...(scheduled ? { lastScheduled: { name: scheduled.metadata.name, phase: scheduled.status?.phase || 'New', ...(scheduled.status?.startTimestamp ? { startedAt: scheduled.status.startTimestamp } : {}) } } : {}),
+    retention: {
+      value: config.ttl.inputValue,
+      unit: config.ttl.inputTimeUnit,
+      converted: config.ttl.converted,
+      words: retentionWords(config.ttl.inputValue, config.ttl.inputTimeUnit, config.ttl.converted),
+    },
+    ...(scheduled
+      ? {
+          lastScheduled: {
+            name: scheduled.metadata.name,
+            phase: scheduled.status?.phase || 'New',
+            ...(scheduled.status?.startTimestamp ? { startedAt: scheduled.status.startTimestamp } : {}),
+          },
+        }
+      : {}),
   };
   if (config.autoEnabled && cron.ok) checkLastRun(out, sched, scheduled);
   else if (!config.autoEnabled) out.note = 'Scheduled backups are off: only backups taken by hand are made.';
@@ -44,7 +57,8 @@ function checkLastRun(out: BackupSchedule, sched: string, scheduled: VeleroBacku
   if (Date.now() - Date.parse(prev) <= 3 * 60_000) return;
   const at = Date.parse(scheduled?.metadata.annotations?.['kots.io/snapshot-requested'] ?? scheduled?.metadata.creationTimestamp ?? '');
   out.ranAsExpected = !!scheduled && at >= Date.parse(prev) - 60_000;
-  if (!out.ranAsExpected) out.note = `No scheduled backup was made for ${prev}. If the schedule was set after that time this is expected; otherwise the admin console may have postponed it (another backup in progress) or could not reach Velero.`;
+  if (!out.ranAsExpected)
+    out.note = `No scheduled backup was made for ${prev}. If the schedule was set after that time this is expected; otherwise the admin console may have postponed it (another backup in progress) or could not reach Velero.`;
 }
 
 /** Writes the schedule, then reads it back: the admin console's word is checked, not trusted. */
@@ -54,7 +68,11 @@ export async function writeSchedule(deps: ScheduleDeps, autoEnabled: boolean, sc
   await deps.admin.putSchedule(schedule.trim(), autoEnabled);
   const now = await readSchedule(deps);
   if (now.autoEnabled !== autoEnabled || (autoEnabled && now.schedule !== schedule.trim())) {
-    throw new LifeboatError('TOOL_FAILED', `The admin console accepted the schedule but now reports ${now.autoEnabled ? `"${now.schedule}"` : 'scheduling off'}.`, "Check the admin console's Snapshots page.");
+    throw new LifeboatError(
+      'TOOL_FAILED',
+      `The admin console accepted the schedule but now reports ${now.autoEnabled ? `"${now.schedule}"` : 'scheduling off'}.`,
+      "Check the admin console's Snapshots page.",
+    );
   }
   return now;
 }
@@ -65,7 +83,11 @@ export async function writeRetention(deps: ScheduleDeps, value: number, unit: Re
   await deps.admin.putRetention(String(value), unit);
   const now = await readSchedule(deps);
   if (now.retention.converted !== expected) {
-    throw new LifeboatError('TOOL_FAILED', `The admin console accepted the retention but now reports ${now.retention.converted} instead of ${expected}.`, "Check the admin console's Snapshots page.");
+    throw new LifeboatError(
+      'TOOL_FAILED',
+      `The admin console accepted the retention but now reports ${now.retention.converted} instead of ${expected}.`,
+      "Check the admin console's Snapshots page.",
+    );
   }
   return now;
 }

@@ -22,10 +22,12 @@ export function fakeWatch(c: FakeCluster): WatchView {
     start: async () => {},
     backups: (ns?: string) => inNs(c.backups, ns),
     locations: (ns?: string) => inNs(c.locations, ns),
-    get: ((kind: string, ns: string, name: string) => (kind === 'backups' ? c.backups.find((b) => b.metadata.namespace === ns && b.metadata.name === name) : undefined)) as WatchView['get'],
+    get: ((kind: string, ns: string, name: string) =>
+      kind === 'backups' ? c.backups.find((b) => b.metadata.namespace === ns && b.metadata.name === name) : undefined) as WatchView['get'],
     list: ((kind: string, ns?: string) => (kind === 'deletebackuprequests' ? inNs(c.deleteRequests, ns) : [])) as WatchView['list'],
     count: (kind: string) => (kind === 'podvolumebackups' ? c.pvbs.length : 0),
-    podVolumeBackupsFor: (ns: string, name: string) => c.pvbs.filter((p) => p.metadata.namespace === ns && p.metadata.labels?.['velero.io/backup-name'] === name),
+    podVolumeBackupsFor: (ns: string, name: string) =>
+      c.pvbs.filter((p) => p.metadata.namespace === ns && p.metadata.labels?.['velero.io/backup-name'] === name),
     get synced() {
       return c.synced;
     },
@@ -37,7 +39,13 @@ export function env(extra: Partial<Environment> = {}): Environment {
     detectedAt: '2026-11-23T10:00:00Z',
     flavour: 'existing',
     kots: { found: true, namespace: 'kotsadm', version: 'v1.131.4', apps: [{ slug: 'my-app', namespace: 'my-app' }] },
-    velero: { installed: true, ready: true, namespace: 'velero', version: 'v1.18.3', storageLocations: [{ name: 'default', provider: 'aws', isDefault: true, phase: 'Available' }] },
+    velero: {
+      installed: true,
+      ready: true,
+      namespace: 'velero',
+      version: 'v1.18.3',
+      storageLocations: [{ name: 'default', provider: 'aws', isDefault: true, phase: 'Available' }],
+    },
     ...extra,
   } as unknown as Environment;
 }
@@ -52,7 +60,14 @@ export function backup(name: string, status: NonNullable<VeleroBackup['status']>
   } as VeleroBackup;
 }
 
-export const location = (phase = 'Available'): BackupStorageLocation => ({ apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation', metadata: { name: 'default', namespace: 'velero' }, spec: { provider: 'aws', default: true, objectStorage: { bucket: 'b' } }, status: { phase } }) as BackupStorageLocation;
+export const location = (phase = 'Available'): BackupStorageLocation =>
+  ({
+    apiVersion: 'velero.io/v1',
+    kind: 'BackupStorageLocation',
+    metadata: { name: 'default', namespace: 'velero' },
+    spec: { provider: 'aws', default: true, objectStorage: { bucket: 'b' } },
+    status: { phase },
+  }) as BackupStorageLocation;
 
 /** A cluster with nothing in it yet, a scope over it, and switches for "connected" and the environment. */
 export function harness(init: Partial<FakeCluster> = {}) {

@@ -23,7 +23,7 @@ describe('BackupScope', () => {
     expect(() => scope.mustFind('a')).toThrow(/Not connected/);
   });
 
-  it('members: a replicated backup\'s Velero Backups by its name, infra first; none for a plain Backup\'s name', () => {
+  it("members: a replicated backup's Velero Backups by its name, infra first; none for a plain Backup's name", () => {
     const { scope } = harness({ backups: [appBackup(), infraBackup(), backup('plain')] });
     expect(scope.members(DR_NAME)?.map((b) => b.metadata.name)).toEqual([INFRA, APP]);
     expect(scope.members(INFRA)).toBeUndefined();

@@ -61,7 +61,12 @@ export class BackupScope {
     this.requireWatch();
     const b = this.find(name);
     const ns = this.veleroNs();
-    if (!b) throw new LifeboatError('BACKUP_NOT_FOUND', `There is no Velero backup named ${name}${ns ? ` in namespace ${ns}` : ''}.`, 'It may have been deleted or expired; the list shows the backups that exist.');
+    if (!b)
+      throw new LifeboatError(
+        'BACKUP_NOT_FOUND',
+        `There is no Velero backup named ${name}${ns ? ` in namespace ${ns}` : ''}.`,
+        'It may have been deleted or expired; the list shows the backups that exist.',
+      );
     return b;
   }
 

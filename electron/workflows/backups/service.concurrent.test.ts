@@ -43,13 +43,25 @@ const scheduled: VeleroBackup = {
   status: { phase: 'InProgress', startTimestamp: '2026-09-10T02:00:02Z', progress: { totalItems: 420, itemsBackedUp: 96 } },
 } as VeleroBackup;
 
-const location = { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation', metadata: { name: 'default', namespace: 'velero' }, spec: { provider: 'aws', default: true, objectStorage: { bucket: 'backups' } }, status: { phase: 'Available' } } as BackupStorageLocation;
+const location = {
+  apiVersion: 'velero.io/v1',
+  kind: 'BackupStorageLocation',
+  metadata: { name: 'default', namespace: 'velero' },
+  spec: { provider: 'aws', default: true, objectStorage: { bucket: 'backups' } },
+  status: { phase: 'Available' },
+} as BackupStorageLocation;
 
 const env = {
   detectedAt: '2026-09-10T02:01:00Z',
   flavour: 'existing',
   kots: { found: true, namespace: 'kotsadm', version: 'v1.131.4', apps: [{ slug: 'my-app' }] },
-  velero: { installed: true, ready: true, namespace: 'velero', version: 'v1.18.3', storageLocations: [{ name: 'default', provider: 'aws', isDefault: true, phase: 'Available' }] },
+  velero: {
+    installed: true,
+    ready: true,
+    namespace: 'velero',
+    version: 'v1.18.3',
+    storageLocations: [{ name: 'default', provider: 'aws', isDefault: true, phase: 'Available' }],
+  },
 } as unknown as Environment;
 
 function harness() {
@@ -74,8 +86,21 @@ function harness() {
         started.push(args);
         // What KOTS creates for this request (generateName "instance-"), and what
         // `kubectl kots backup -o json` prints (kots cmd/kots/cli/backup.go, CreateInstanceBackupResponse).
-        backups.push({ ...scheduled, metadata: { ...scheduled.metadata, name: 'instance-m4n8p', uid: 'uid-new', resourceVersion: '102', annotations: { ...scheduled.metadata.annotations, 'kots.io/snapshot-trigger': 'manual' } }, status: { phase: 'New' } } as VeleroBackup);
-        return { runId: 'run-1', done: Promise.resolve({ runId: 'run-1', exitCode: 0, stdout: '{"success":true,"backupName":"instance-m4n8p"}', stderr: '', durationMs: 5 }) };
+        backups.push({
+          ...scheduled,
+          metadata: {
+            ...scheduled.metadata,
+            name: 'instance-m4n8p',
+            uid: 'uid-new',
+            resourceVersion: '102',
+            annotations: { ...scheduled.metadata.annotations, 'kots.io/snapshot-trigger': 'manual' },
+          },
+          status: { phase: 'New' },
+        } as VeleroBackup);
+        return {
+          runId: 'run-1',
+          done: Promise.resolve({ runId: 'run-1', exitCode: 0, stdout: '{"success":true,"backupName":"instance-m4n8p"}', stderr: '', durationMs: 5 }),
+        };
       },
     },
   } as unknown as Services;

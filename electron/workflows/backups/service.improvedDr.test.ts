@@ -14,7 +14,12 @@ import type { WatchListener } from '../../velero/resources.js';
 import type { VeleroBackup } from '../../velero/types.js';
 import { APP, appBackup, completed, DR_NAME, INFRA, infraBackup, running } from './improvedDr.test-fixtures.js';
 
-const cluster = vi.hoisted(() => ({ backups: new Map<string, unknown>(), listeners: new Set<(kind: string, verb: string, obj: unknown) => void>(), sizes: new Map<string, number>(), deleted: [] as string[] }));
+const cluster = vi.hoisted(() => ({
+  backups: new Map<string, unknown>(),
+  listeners: new Set<(kind: string, verb: string, obj: unknown) => void>(),
+  sizes: new Map<string, number>(),
+  deleted: [] as string[],
+}));
 
 vi.mock('../../velero/resources.js', async (orig) => {
   const actual = await orig<typeof import('../../velero/resources.js')>();
@@ -30,7 +35,9 @@ vi.mock('../../velero/resources.js', async (orig) => {
       return [...cluster.backups.values()].filter((b) => !ns || (b as VeleroBackup).metadata.namespace === ns);
     }
     get(kind: string, ns: string, name: string) {
-      return kind === 'backups' ? [...cluster.backups.values()].find((b) => (b as VeleroBackup).metadata.namespace === ns && (b as VeleroBackup).metadata.name === name) : undefined;
+      return kind === 'backups'
+        ? [...cluster.backups.values()].find((b) => (b as VeleroBackup).metadata.namespace === ns && (b as VeleroBackup).metadata.name === name)
+        : undefined;
     }
     list() {
       return [];
@@ -56,7 +63,9 @@ vi.mock('../../velero/sizes.js', () => ({
   BackupSizes: class {
     info(b: VeleroBackup) {
       const bytes = cluster.sizes.get(b.metadata.name);
-      return bytes === undefined ? { note: 'Known once the backup has finished uploading.' } : { bytes, note: "The objects in this backup's folder of the store (backups/<its name>/)." };
+      return bytes === undefined
+        ? { note: 'Known once the backup has finished uploading.' }
+        : { bytes, note: "The objects in this backup's folder of the store (backups/<its name>/)." };
     }
     locationChanged() {}
   },
@@ -87,7 +96,13 @@ function services(onBackup: () => string) {
   const env = {
     flavour: 'embedded-cluster',
     kots: { found: true, namespace: 'kotsadm', apps: [{ slug: 'my-app', namespace: 'kotsadm' }] },
-    velero: { installed: true, ready: true, version: 'v1.15.2', namespace: 'velero', storageLocations: [{ name: 'default', isDefault: true, phase: 'Available' }] },
+    velero: {
+      installed: true,
+      ready: true,
+      version: 'v1.15.2',
+      namespace: 'velero',
+      storageLocations: [{ name: 'default', isDefault: true, phase: 'Available' }],
+    },
   };
   const s = {
     dataDir: mkdtempSync(join(tmpdir(), 'lb-dr-')),
@@ -137,7 +152,17 @@ describe('the backups list with improved disaster recovery (two Velero Backups p
     const { svc } = await connected();
     const [row, ...rest] = svc.list();
     expect(rest).toEqual([]);
-    expect(row).toMatchObject({ name: DR_NAME, phase: 'Completed', itemsBackedUp: 520, totalItems: 520, warnings: 3, errors: 0, sizeBytes: 1234, completedAt: '2026-11-23T10:02:30Z', apps: [{ slug: 'my-app', version: '1.2.0' }] });
+    expect(row).toMatchObject({
+      name: DR_NAME,
+      phase: 'Completed',
+      itemsBackedUp: 520,
+      totalItems: 520,
+      warnings: 3,
+      errors: 0,
+      sizeBytes: 1234,
+      completedAt: '2026-11-23T10:02:30Z',
+      apps: [{ slug: 'my-app', version: '1.2.0' }],
+    });
   });
 
   it('is Failed when KOTS made fewer Velero Backups than replicated.com/backup-count says (upstream rule)', async () => {
@@ -197,7 +222,8 @@ describe('the pair by its name: live updates, delete', () => {
     put(appBackup(running()));
     const { svc, emitted } = await connected();
     expect(svc.list()).toHaveLength(1);
-    const deltas = () => emitted.filter(([e]) => e === 'backups.delta').map(([, p]) => p as { upserted: Array<{ name: string; phase: string }>; removed: string[] });
+    const deltas = () =>
+      emitted.filter(([e]) => e === 'backups.delta').map(([, p]) => p as { upserted: Array<{ name: string; phase: string }>; removed: string[] });
     put(appBackup(completed(120)));
     await tick();
     expect(deltas().at(-1)).toMatchObject({ upserted: [{ name: DR_NAME, phase: 'Completed' }], removed: [] });
@@ -217,7 +243,10 @@ describe('the pair by its name: live updates, delete', () => {
     expect(await svc.delete(DR_NAME, DR_NAME)).toEqual({ requested: true, request: `delete-${INFRA}, delete-${APP}` });
     expect(cluster.deleted).toEqual([INFRA, APP]);
     // Lifeboat's own cluster writes are in the operation journal (Activity).
-    expect(journaled.filter((e) => e.tool === 'kubernetes-api').map((e) => [e.args[0], e.outcome])).toEqual([['POST', 'succeeded'], ['POST', 'succeeded']]);
+    expect(journaled.filter((e) => e.tool === 'kubernetes-api').map((e) => [e.args[0], e.outcome])).toEqual([
+      ['POST', 'succeeded'],
+      ['POST', 'succeeded'],
+    ]);
     expect(journaled.at(-1)!.args[1]).toContain(`deletebackuprequests (backup ${APP})`);
   });
 

@@ -72,7 +72,12 @@ export class BackupsService {
     private readonly opts: BackupsOptions = {},
   ) {
     const scope = (this.scope = new BackupScope({ watch: () => this.watch, env: () => s.detector.get(), kubeConfig: () => s.cluster.kubeConfig() }));
-    this.follow = new Follow({ dataDir: s.dataDir, scope, row: (backups, key) => this.listing.row(backups, key), emit: (f) => s.bus.emit('backups.followed', f) });
+    this.follow = new Follow({
+      dataDir: s.dataDir,
+      scope,
+      row: (backups, key) => this.listing.row(backups, key),
+      emit: (f) => s.bus.emit('backups.followed', f),
+    });
     this.admin = opts.adminApi ?? new AdminApi({ kc: () => s.cluster.kubeConfig(), namespace: () => scope.env()?.kots.namespace });
     const sizes = new BackupSizes({
       dataDir: s.dataDir,
@@ -143,7 +148,12 @@ export class BackupsService {
   }
 
   readiness(): BackupReadiness {
-    return backupReadiness({ scope: this.scope, connected: () => this.s.cluster.isConnected(), starting: () => this.follow.isStarting(), dataDir: this.s.dataDir });
+    return backupReadiness({
+      scope: this.scope,
+      connected: () => this.s.cluster.isConnected(),
+      starting: () => this.follow.isStarting(),
+      dataDir: this.s.dataDir,
+    });
   }
 
   // -- create + follow ---------------------------------------------------------------------------
@@ -183,7 +193,16 @@ export class BackupsService {
   }
 
   detail(name: string): Promise<BackupDetail> {
-    return backupDetail({ scope: this.scope, summary: (b) => this.listing.summary(b), row: (backups, key) => this.listing.row(backups, key), logLines: (n) => this.logLines(n), source: () => this.source() }, name);
+    return backupDetail(
+      {
+        scope: this.scope,
+        summary: (b) => this.listing.summary(b),
+        row: (backups, key) => this.listing.row(backups, key),
+        logLines: (n) => this.logLines(n),
+        source: () => this.source(),
+      },
+      name,
+    );
   }
 
   // -- delete, hooks, schedule / retention -------------------------------------------------------
@@ -221,7 +240,9 @@ export class BackupsService {
 function secretReader(cluster: ClusterService): (namespace: string, name: string) => Promise<Record<string, string> | undefined> {
   return async (namespace, name) => {
     const kc = cluster.kubeConfig();
-    const secret = await findInCluster(kc, { verb: 'get', resource: 'secrets', namespace }, () => kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace, name }));
+    const secret = await findInCluster(kc, { verb: 'get', resource: 'secrets', namespace }, () =>
+      kc.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace, name }),
+    );
     return secret?.data ? Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])) : undefined;
   };
 }

@@ -26,7 +26,15 @@ afterAll(() => {
   server.close();
 });
 
-const snapshot = (over: Partial<RegistrySnapshot>): RegistrySnapshot => ({ flavour: 'kurl', airgapped: true, namespaces: ['kurl'], credentials: [], backupAnnotationHosts: [], fileSystemBackup: false, ...over });
+const snapshot = (over: Partial<RegistrySnapshot>): RegistrySnapshot => ({
+  flavour: 'kurl',
+  airgapped: true,
+  namespaces: ['kurl'],
+  credentials: [],
+  backupAnnotationHosts: [],
+  fileSystemBackup: false,
+  ...over,
+});
 const roots = async () => ({ caSource: 'system roots' });
 
 describe('HostConfirmations', () => {
@@ -35,7 +43,9 @@ describe('HostConfirmations', () => {
   it('lets a confirmed (Secret) address through, refuses an annotation address until host and plain http are confirmed', () => {
     const c = new HostConfirmations();
     c.require('cluster-a', { host: 'reg:5000', source: 'Secret' });
-    expect(() => c.require('cluster-a', annotated)).toThrow(expect.objectContaining({ code: 'CONFIRMATION_MISMATCH', message: expect.stringContaining('reg.example:5000') }));
+    expect(() => c.require('cluster-a', annotated)).toThrow(
+      expect.objectContaining({ code: 'CONFIRMATION_MISMATCH', message: expect.stringContaining('reg.example:5000') }),
+    );
     expect(() => c.require('cluster-a', annotated, { confirmHost: 'other:5000', confirmPlainHttp: true })).toThrow(/the confirmation named other:5000/);
     expect(() => c.require('cluster-a', annotated, { confirmHost: 'reg.example:5000' })).toThrow(/plain HTTP/);
     c.require('cluster-a', annotated, { confirmHost: 'REG.example:5000', confirmPlainHttp: true });
@@ -79,8 +89,14 @@ describe('openDetected', () => {
   });
 
   it('refused by every credential: REGISTRY_AUTH_FAILED naming the Secrets; no address: REGISTRY_NOT_FOUND; an unconfirmed address: nothing is sent', async () => {
-    const refused = snapshot({ backupAnnotationHosts: [`http://${host}`], credentials: [{ host, username: 'stale', password: 'old', source: 'Secret kurl/registry-creds' }] });
-    await expect(openDetected(refused, () => {}, roots)).rejects.toMatchObject({ code: 'REGISTRY_AUTH_FAILED', message: expect.stringContaining('Secret kurl/registry-creds') });
+    const refused = snapshot({
+      backupAnnotationHosts: [`http://${host}`],
+      credentials: [{ host, username: 'stale', password: 'old', source: 'Secret kurl/registry-creds' }],
+    });
+    await expect(openDetected(refused, () => {}, roots)).rejects.toMatchObject({
+      code: 'REGISTRY_AUTH_FAILED',
+      message: expect.stringContaining('Secret kurl/registry-creds'),
+    });
     await expect(openDetected(snapshot({}), () => {}, roots)).rejects.toMatchObject({ code: 'REGISTRY_NOT_FOUND' });
     seen.length = 0;
     let askedCa = false;

@@ -91,7 +91,12 @@ function accessFailure(lastErr: unknown, host: string, credentials: RegistryCred
     );
   }
   if (lastErr instanceof LifeboatError && lastErr.code === 'REGISTRY_UNREACHABLE' && caSource === 'system roots' && /certificate|CA/i.test(lastErr.message)) {
-    return new LifeboatError('REGISTRY_UNREACHABLE', lastErr.message, 'Give the registry CA certificate (a PEM path here, or LIFEBOAT_REGISTRY_CA) and try again.', lastErr.details);
+    return new LifeboatError(
+      'REGISTRY_UNREACHABLE',
+      lastErr.message,
+      'Give the registry CA certificate (a PEM path here, or LIFEBOAT_REGISTRY_CA) and try again.',
+      lastErr.details,
+    );
   }
   return lastErr;
 }
@@ -101,12 +106,18 @@ function accessFailure(lastErr: unknown, host: string, credentials: RegistryCred
  * (registry-creds first, then KOTS's own registry Secrets), keeping the first it accepts.
  * `confirm` refuses an unconfirmed address before anything is sent; `ca` is asked only after.
  */
-export async function openDetected(snap: RegistrySnapshot, confirm: (addr: RegistryAddress) => void, ca: () => Promise<CaChoice>): Promise<{ access: Access; client: RegistryClient }> {
+export async function openDetected(
+  snap: RegistrySnapshot,
+  confirm: (addr: RegistryAddress) => void,
+  ca: () => Promise<CaChoice>,
+): Promise<{ access: Access; client: RegistryClient }> {
   const addr = registryAddress(snap);
   if (!addr.host) {
     throw new LifeboatError(
       'REGISTRY_NOT_FOUND',
-      snap.flavour === 'kurl' || snap.flavour === 'embedded-cluster' ? 'Lifeboat found no address for the cluster registry (no Secret registry-creds, backup annotation or Service).' : 'This cluster has no kURL or Embedded Cluster registry.',
+      snap.flavour === 'kurl' || snap.flavour === 'embedded-cluster'
+        ? 'Lifeboat found no address for the cluster registry (no Secret registry-creds, backup annotation or Service).'
+        : 'This cluster has no kURL or Embedded Cluster registry.',
       'Check Secret registry-creds in the admin console namespace, or re-seed/export with an address you enter.',
     );
   }
@@ -134,8 +145,15 @@ export async function openDetected(snap: RegistrySnapshot, confirm: (addr: Regis
 /** A registry the operator entered, logged in to (its CA read from the path given). */
 export async function openTarget(target: RegistryTarget): Promise<RegistryClient> {
   const caPem = target.caPath ? await readCa(target.caPath, 'target registry CA') : undefined;
-  if (target.password && !target.username) throw new LifeboatError('BAD_INPUT', 'A password was given without a user name.', 'Enter the registry user name too.');
-  const client = new RegistryClient({ registry: target.registry, username: target.username || undefined, password: target.password, caPem, skipTlsVerify: target.skipTlsVerify });
+  if (target.password && !target.username)
+    throw new LifeboatError('BAD_INPUT', 'A password was given without a user name.', 'Enter the registry user name too.');
+  const client = new RegistryClient({
+    registry: target.registry,
+    username: target.username || undefined,
+    password: target.password,
+    caPem,
+    skipTlsVerify: target.skipTlsVerify,
+  });
   try {
     await client.ping();
   } catch (e) {

@@ -33,7 +33,16 @@ describe('finishedExports', () => {
     writeFileSync(join(d, 'dir', 'index.json'), '{}');
     writeFileSync(join(d, 'out.tar'), '');
     mkdirSync(join(d, 'unfinished'));
-    const job = (over: Partial<RegistryJob>): RegistryJob => ({ id: 'x', kind: 'export', state: 'succeeded', startedAt: '', registry: 'reg', path: join(d, 'dir'), origin: 'registry', ...over });
+    const job = (over: Partial<RegistryJob>): RegistryJob => ({
+      id: 'x',
+      kind: 'export',
+      state: 'succeeded',
+      startedAt: '',
+      registry: 'reg',
+      path: join(d, 'dir'),
+      origin: 'registry',
+      ...over,
+    });
     const out = await finishedExports([
       job({ tarPath: join(d, 'out.tar'), finishedAt: 't2', exportSummary: { tags: 3, bytes: 9 } as RegistryJob['exportSummary'] }),
       job({ origin: 'backup' }),

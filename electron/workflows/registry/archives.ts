@@ -24,7 +24,11 @@ export interface FinishedExport {
 }
 
 /** Every tag of the archive with the digest the registry resolves it to now, sorted by repo:tag. Changes nothing. */
-export async function compareTags(client: RegistryClient, images: Array<{ repo: string; tag: string; digest: string }>, signal?: AbortSignal): Promise<TagComparison[]> {
+export async function compareTags(
+  client: RegistryClient,
+  images: Array<{ repo: string; tag: string; digest: string }>,
+  signal?: AbortSignal,
+): Promise<TagComparison[]> {
   const tags: TagComparison[] = [];
   await runPool(
     images,
@@ -42,7 +46,15 @@ export async function compareTags(client: RegistryClient, images: Array<{ repo: 
 
 /** Is this archive still there: a .tar file, or a directory with index.json? */
 async function stillThere(p: string): Promise<boolean> {
-  return p.endsWith('.tar') ? fsp.stat(p).then((s) => s.isFile(), () => false) : fsp.stat(path.join(p, 'index.json')).then(() => true, () => false);
+  return p.endsWith('.tar')
+    ? fsp.stat(p).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    : fsp.stat(path.join(p, 'index.json')).then(
+        () => true,
+        () => false,
+      );
 }
 
 /** Exports that finished (in the order of `jobs`: newest first) whose .tar or directory is still there, each path once. */

@@ -10,7 +10,14 @@ function ec(over: Partial<RegistrySnapshot> = {}): RegistrySnapshot {
     airgapped: true,
     kotsNamespace: 'kotsadm',
     namespaces: ['registry'],
-    workload: { namespace: 'registry', labels: { app: 'docker-registry' }, podLabels: { app: 'docker-registry' }, podAnnotations: {}, containers: ['docker-registry'], volumes: [{ name: 'data', kind: 'pvc', claim: 'registry-data' }] },
+    workload: {
+      namespace: 'registry',
+      labels: { app: 'docker-registry' },
+      podLabels: { app: 'docker-registry' },
+      podAnnotations: {},
+      containers: ['docker-registry'],
+      volumes: [{ name: 'data', kind: 'pvc', claim: 'registry-data' }],
+    },
     service: { namespace: 'registry', clusterIP: '10.96.0.11', port: 5000 },
     registryCreds: { namespace: 'kotsadm', host: '10.96.0.11:5000', labels: { 'replicated.com/disaster-recovery': 'infra' } },
     credentials: [{ host: '10.96.0.11:5000', username: 'embedded-cluster', password: 'p', source: 'Secret kotsadm/registry-creds' }],
@@ -26,7 +33,14 @@ function kurl(over: Partial<RegistrySnapshot> = {}): RegistrySnapshot {
     flavour: 'kurl',
     kotsNamespace: 'default',
     namespaces: ['kurl'],
-    workload: { namespace: 'kurl', labels: {}, podLabels: { app: 'registry' }, podAnnotations: {}, containers: ['registry'], volumes: [{ name: 'registry-data', kind: 'pvc', claim: 'registry-pvc' }] },
+    workload: {
+      namespace: 'kurl',
+      labels: {},
+      podLabels: { app: 'registry' },
+      podAnnotations: {},
+      containers: ['registry'],
+      volumes: [{ name: 'registry-data', kind: 'pvc', claim: 'registry-pvc' }],
+    },
     registryCreds: { namespace: 'default', host: '10.96.0.10', labels: { 'kots.io/backup': 'velero', 'kots.io/kotsadm': 'true' } },
     ...over,
   };
@@ -37,7 +51,9 @@ const find = (checks: ReturnType<typeof registryCoverage>, title: string) => che
 describe('parseDockerConfig', () => {
   it('reads user and password from auth or fields, host without scheme', () => {
     expect(parseDockerConfig(dockerConfig('10.0.0.1:5000', 'kurl', 'a:b'))).toEqual([{ host: '10.0.0.1:5000', username: 'kurl', password: 'a:b' }]);
-    expect(parseDockerConfig(JSON.stringify({ auths: { 'https://r.example/': { username: 'u', password: 'p' } } }))).toEqual([{ host: 'r.example', username: 'u', password: 'p' }]);
+    expect(parseDockerConfig(JSON.stringify({ auths: { 'https://r.example/': { username: 'u', password: 'p' } } }))).toEqual([
+      { host: 'r.example', username: 'u', password: 'p' },
+    ]);
     expect(parseDockerConfig('not json')).toEqual([]);
     expect(parseDockerConfig(undefined)).toEqual([]);
   });
@@ -46,7 +62,11 @@ describe('parseDockerConfig', () => {
 describe('registryAddress', () => {
   it('prefers registry-creds, then the backup annotation, then the Service', () => {
     expect(registryAddress(ec())).toEqual({ host: '10.96.0.11:5000', source: 'Secret kotsadm/registry-creds' });
-    expect(registryAddress(ec({ registryCreds: undefined, backupAnnotationHosts: ['10.96.0.12'] }))).toMatchObject({ host: '10.96.0.12', unconfirmed: true, plainHttp: false });
+    expect(registryAddress(ec({ registryCreds: undefined, backupAnnotationHosts: ['10.96.0.12'] }))).toMatchObject({
+      host: '10.96.0.12',
+      unconfirmed: true,
+      plainHttp: false,
+    });
     expect(registryAddress(ec({ registryCreds: undefined })).host).toBe('10.96.0.11:5000');
     expect(registryAddress(ec({ registryCreds: undefined, service: undefined }))).toEqual({});
   });
@@ -85,8 +105,14 @@ describe('registryCoverage', () => {
   });
 
   it('kURL object-store mode: the registry-backup sidecar copies the images; a missing sidecar breaks the hook', () => {
-    const w = { namespace: 'kurl', labels: { 'kots.io/backup': 'velero', 'kots.io/kotsadm': 'true' }, podLabels: {}, containers: ['registry', 'registry-backup'], volumes: [{ name: 'backup', kind: 'emptyDir' as const }],
-      podAnnotations: { 'backup.velero.io/backup-volumes': 'backup', 'pre.hook.backup.velero.io/container': 'registry-backup' } };
+    const w = {
+      namespace: 'kurl',
+      labels: { 'kots.io/backup': 'velero', 'kots.io/kotsadm': 'true' },
+      podLabels: {},
+      containers: ['registry', 'registry-backup'],
+      volumes: [{ name: 'backup', kind: 'emptyDir' as const }],
+      podAnnotations: { 'backup.velero.io/backup-volumes': 'backup', 'pre.hook.backup.velero.io/container': 'registry-backup' },
+    };
     const c = registryCoverage(kurl({ workload: w }));
     expect(find(c, 'Registry labelled kots.io/backup=velero')?.ok).toBe(true);
     expect(find(c, 'Registry images copied by the registry-backup sidecar')?.ok).toBe(true);

@@ -95,14 +95,16 @@ export async function readRegistrySnapshot(
   let workload: RegistryWorkload | undefined;
   let service: RegistrySnapshot['service'];
   if (regNs && namespaces.includes(regNs)) {
-    const dep = await orNull(kc, { verb: 'get', resource: 'deployments.apps', namespace: regNs }, () => apps.readNamespacedDeployment({ name: 'registry', namespace: regNs }));
+    const dep = await orNull(kc, { verb: 'get', resource: 'deployments.apps', namespace: regNs }, () =>
+      apps.readNamespacedDeployment({ name: 'registry', namespace: regNs }),
+    );
     if (dep) {
       const spec = dep.spec?.template?.spec;
       workload = {
         namespace: regNs,
-        labels: (dep.metadata?.labels ?? {}),
-        podLabels: (dep.spec?.template?.metadata?.labels ?? {}),
-        podAnnotations: (dep.spec?.template?.metadata?.annotations ?? {}),
+        labels: dep.metadata?.labels ?? {},
+        podLabels: dep.spec?.template?.metadata?.labels ?? {},
+        podAnnotations: dep.spec?.template?.metadata?.annotations ?? {},
         containers: (spec?.containers ?? []).map((c) => c.name),
         volumes: (spec?.volumes ?? []).map((v) => ({
           name: v.name,
@@ -111,7 +113,9 @@ export async function readRegistrySnapshot(
         })),
       };
     }
-    const svc = await orNull(kc, { verb: 'get', resource: 'services', namespace: regNs }, () => core.readNamespacedService({ name: 'registry', namespace: regNs }));
+    const svc = await orNull(kc, { verb: 'get', resource: 'services', namespace: regNs }, () =>
+      core.readNamespacedService({ name: 'registry', namespace: regNs }),
+    );
     if (svc) service = { namespace: regNs, clusterIP: svc.spec?.clusterIP ?? undefined, port: svc.spec?.ports?.[0]?.port };
   }
 
@@ -126,8 +130,10 @@ export async function readRegistrySnapshot(
     credsEntries = parseDockerConfig(secretString(s.data, '.dockerconfigjson'));
     // The registry's own entry, as kots GetEmbeddedRegistryCreds picks it (pkg/kotsutil/embedded.go at v1.131.4).
     const own = credsEntries.find((e) => e.username === 'kurl' || e.username === 'embedded-cluster') ?? credsEntries[0];
-    registryCreds = { namespace: ns, host: own?.host || undefined, labels: (s.metadata?.labels ?? {}) };
-    for (const e of credsEntries) if (e.username && e.password !== undefined) credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${ns}/registry-creds` });
+    registryCreds = { namespace: ns, host: own?.host || undefined, labels: s.metadata?.labels ?? {} };
+    for (const e of credsEntries)
+      if (e.username && e.password !== undefined)
+        credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${ns}/registry-creds` });
     break;
   }
   // KOTS's own push/pull credentials (air gap): fallbacks for the host each was issued for, and only that host.
@@ -146,9 +152,9 @@ export async function readRegistrySnapshot(
   // kots.io/embedded-registry on recent Velero backups (absent Velero: none).
   const backupAnnotationHosts: string[] = [];
   const veleroNs = env.veleroNamespace ?? 'velero';
-  const list = (await orNull(kc, { verb: 'list', resource: 'backups.velero.io', namespace: veleroNs }, () => custom.listNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: veleroNs, plural: 'backups' })).catch(() => null)) as
-    | { items?: Array<{ metadata?: { creationTimestamp?: string; annotations?: Labels } }> }
-    | null;
+  const list = (await orNull(kc, { verb: 'list', resource: 'backups.velero.io', namespace: veleroNs }, () =>
+    custom.listNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: veleroNs, plural: 'backups' }),
+  ).catch(() => null)) as { items?: Array<{ metadata?: { creationTimestamp?: string; annotations?: Labels } }> } | null;
   const items = [...(list?.items ?? [])].sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')));
   for (const b of items.slice(0, 20)) {
     const h = b.metadata?.annotations?.['kots.io/embedded-registry'];
@@ -187,7 +193,12 @@ export function registryAddress(s: RegistrySnapshot): RegistryAddress {
   const annotated = s.backupAnnotationHosts[0];
   const annotatedHost = annotated ? normaliseRegistryHost(annotated) : '';
   if (annotatedHost) {
-    return { host: annotatedHost, source: 'kots.io/embedded-registry on the newest backup (Secret registry-creds not found)', unconfirmed: true, plainHttp: /^http:\/\//i.test(annotated.trim()) };
+    return {
+      host: annotatedHost,
+      source: 'kots.io/embedded-registry on the newest backup (Secret registry-creds not found)',
+      unconfirmed: true,
+      plainHttp: /^http:\/\//i.test(annotated.trim()),
+    };
   }
   if (s.service?.clusterIP && s.service.clusterIP !== 'None') {
     const port = s.service.port && s.service.port !== 443 ? `:${s.service.port}` : '';
@@ -205,14 +216,20 @@ const ok = (title: string, reason?: string): Check => ({ ok: true, severity: 'ok
 const warn = (title: string, reason: string, fix: string): Check => ({ ok: false, severity: 'warning', title, reason, fix });
 const bad = (title: string, reason: string, fix: string): Check => ({ ok: false, severity: 'error', title, reason, fix });
 
-const EXPORT_FIX = 'Export the registry with Lifeboat (Registry → Export, or "also export the registry" on a full backup) before each backup, and re-seed it after a restore.';
+const EXPORT_FIX =
+  'Export the registry with Lifeboat (Registry → Export, or "also export the registry" on a full backup) before each backup, and re-seed it after a restore.';
 
 /** Do full (instance) backups cover the registry? One Check per aspect, with the concrete fix. */
 export function registryCoverage(s: RegistrySnapshot): Check[] {
   const checks: Check[] = [];
   const w = s.workload;
   if (s.flavour !== 'kurl' && s.flavour !== 'embedded-cluster') {
-    checks.push(ok('No embedded registry', 'This is not a kURL or Embedded Cluster install; its images come from a registry outside the cluster, which cluster backups never include.'));
+    checks.push(
+      ok(
+        'No embedded registry',
+        'This is not a kURL or Embedded Cluster install; its images come from a registry outside the cluster, which cluster backups never include.',
+      ),
+    );
     return checks;
   }
   const flavourName = s.flavour === 'kurl' ? 'kURL' : 'Embedded Cluster';
@@ -220,8 +237,15 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
   if (!w) {
     checks.push(
       s.airgapped
-        ? bad(`No registry Deployment in namespace ${ns}`, `An air-gapped ${flavourName} install pulls every image from Deployment ${ns}/registry, which Lifeboat cannot find.`, `Check it: kubectl -n ${ns} get deploy,pods,svc. Restore the registry (or re-install) before restoring the app.`)
-        : ok(`No embedded registry in namespace ${ns}`, `An online ${flavourName} install pulls images from the vendor's registry; there is nothing to back up here.`),
+        ? bad(
+            `No registry Deployment in namespace ${ns}`,
+            `An air-gapped ${flavourName} install pulls every image from Deployment ${ns}/registry, which Lifeboat cannot find.`,
+            `Check it: kubectl -n ${ns} get deploy,pods,svc. Restore the registry (or re-install) before restoring the app.`,
+          )
+        : ok(
+            `No embedded registry in namespace ${ns}`,
+            `An online ${flavourName} install pulls images from the vendor's registry; there is nothing to back up here.`,
+          ),
     );
     return checks;
   }
@@ -232,13 +256,20 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
   } else if (s.airgapped) {
     checks.push(ok('Namespace registry is in full backups', 'KOTS includes namespace registry in full backups of an air-gapped Embedded Cluster.'));
   } else {
-    checks.push(warn('Namespace registry is not in full backups', 'KOTS adds namespace registry to full backups only for air-gapped Embedded Cluster installs; this one is detected as online.', EXPORT_FIX));
+    checks.push(
+      warn(
+        'Namespace registry is not in full backups',
+        'KOTS adds namespace registry to full backups only for air-gapped Embedded Cluster installs; this one is detected as online.',
+        EXPORT_FIX,
+      ),
+    );
   }
 
   // 2. Labels selecting the registry's objects.
   const labels = { ...w.labels, ...w.podLabels };
   if (s.flavour === 'kurl') {
-    if (labels['kots.io/backup'] === 'velero') checks.push(ok('Registry labelled kots.io/backup=velero', 'KOTS selects the registry Deployment for full backups.'));
+    if (labels['kots.io/backup'] === 'velero')
+      checks.push(ok('Registry labelled kots.io/backup=velero', 'KOTS selects the registry Deployment for full backups.'));
     else
       checks.push(
         bad(
@@ -248,14 +279,28 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
         ),
       );
   } else if (labels.app === 'docker-registry' || ['infra', 'app', 'ec-install'].includes(labels['replicated.com/disaster-recovery'] ?? '')) {
-    checks.push(ok('Registry matched by the full-backup label selectors', `Labels ${labels.app === 'docker-registry' ? 'app=docker-registry' : `replicated.com/disaster-recovery=${labels['replicated.com/disaster-recovery']}`} are in KOTS's selectors.`));
+    checks.push(
+      ok(
+        'Registry matched by the full-backup label selectors',
+        `Labels ${labels.app === 'docker-registry' ? 'app=docker-registry' : `replicated.com/disaster-recovery=${labels['replicated.com/disaster-recovery']}`} are in KOTS's selectors.`,
+      ),
+    );
   } else {
-    checks.push(bad('Registry not matched by the full-backup label selectors', 'The registry has neither app=docker-registry nor replicated.com/disaster-recovery, so full backups skip it.', EXPORT_FIX));
+    checks.push(
+      bad(
+        'Registry not matched by the full-backup label selectors',
+        'The registry has neither app=docker-registry nor replicated.com/disaster-recovery, so full backups skip it.',
+        EXPORT_FIX,
+      ),
+    );
   }
 
   // 3. The images themselves: volume data.
   const ann = w.podAnnotations;
-  const optedIn = (ann['backup.velero.io/backup-volumes'] ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const optedIn = (ann['backup.velero.io/backup-volumes'] ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   const sidecar = ann['pre.hook.backup.velero.io/container'];
   if (s.flavour === 'kurl' && (optedIn.includes('backup') || sidecar)) {
     // Object-store mode: the registry-backup sidecar copies the bucket into an emptyDir Velero backs up.
@@ -268,9 +313,20 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
         ),
       );
     } else if (!s.fileSystemBackup) {
-      checks.push(warn('Registry images need Velero file system backup', 'The registry-backup sidecar copies the images into volume "backup", but node-agent is not running, so Velero cannot copy that volume.', `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`));
+      checks.push(
+        warn(
+          'Registry images need Velero file system backup',
+          'The registry-backup sidecar copies the images into volume "backup", but node-agent is not running, so Velero cannot copy that volume.',
+          `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`,
+        ),
+      );
     } else {
-      checks.push(ok('Registry images copied by the registry-backup sidecar', 'Object-store mode: the pre-backup hook syncs bucket docker-registry into volume "backup", which Velero copies with node-agent.'));
+      checks.push(
+        ok(
+          'Registry images copied by the registry-backup sidecar',
+          'Object-store mode: the pre-backup hook syncs bucket docker-registry into volume "backup", which Velero copies with node-agent.',
+        ),
+      );
     }
   } else {
     const dataVolumes = w.volumes.filter((v) => v.kind === 'pvc' || v.kind === 'hostPath');
@@ -278,7 +334,13 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
     if (covered && s.fileSystemBackup) {
       checks.push(ok('Registry volume opted in to backups', `backup.velero.io/backup-volumes names ${optedIn.join(', ')} and node-agent is running.`));
     } else if (covered) {
-      checks.push(warn('Registry images need Velero file system backup', `The registry volume is opted in (${optedIn.join(', ')}), but node-agent is not running, so Velero cannot copy it.`, `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`));
+      checks.push(
+        warn(
+          'Registry images need Velero file system backup',
+          `The registry volume is opted in (${optedIn.join(', ')}), but node-agent is not running, so Velero cannot copy it.`,
+          `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`,
+        ),
+      );
     } else {
       const what = s.flavour === 'kurl' ? 'The kURL registry in PVC mode' : 'The Embedded Cluster registry';
       const vol = dataVolumes.map((v) => (v.claim ? `PVC ${v.claim}` : v.name)).join(', ') || 'its storage';
@@ -297,11 +359,23 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
   // 4. Credentials Secret.
   const rc = s.registryCreds;
   if (!rc) {
-    checks.push(warn('Secret registry-creds not found', `KOTS reads the registry's address and credentials from Secret registry-creds (${s.flavour === 'kurl' ? 'namespace default' : `namespace ${s.kotsNamespace ?? 'kotsadm'}`}).`, 'Check the admin console install; without it restored pods cannot pull images.'));
+    checks.push(
+      warn(
+        'Secret registry-creds not found',
+        `KOTS reads the registry's address and credentials from Secret registry-creds (${s.flavour === 'kurl' ? 'namespace default' : `namespace ${s.kotsNamespace ?? 'kotsadm'}`}).`,
+        'Check the admin console install; without it restored pods cannot pull images.',
+      ),
+    );
   } else if (rc.labels['kots.io/backup'] === 'velero' || ['infra', 'app', 'ec-install'].includes(rc.labels['replicated.com/disaster-recovery'] ?? '')) {
     checks.push(ok('Secret registry-creds is in full backups', `Secret ${rc.namespace}/registry-creds carries the backup labels.`));
   } else {
-    checks.push(warn('Secret registry-creds is not in full backups', `Secret ${rc.namespace}/registry-creds has neither kots.io/backup=velero nor replicated.com/disaster-recovery.`, `kubectl -n ${rc.namespace} label secret registry-creds kots.io/backup=velero`));
+    checks.push(
+      warn(
+        'Secret registry-creds is not in full backups',
+        `Secret ${rc.namespace}/registry-creds has neither kots.io/backup=velero nor replicated.com/disaster-recovery.`,
+        `kubectl -n ${rc.namespace} label secret registry-creds kots.io/backup=velero`,
+      ),
+    );
   }
 
   // 5. Embedded Cluster HA: seaweedfs.
@@ -317,7 +391,13 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
   const addr = registryAddress(s);
   const stale = s.backupAnnotationHosts.find((h) => addr.host && normaliseRegistryHost(h) !== normaliseRegistryHost(addr.host));
   if (stale) {
-    checks.push(warn('Backups record another registry address', `Recent backups carry kots.io/embedded-registry=${stale}, but registry-creds names ${addr.host}.`, 'Take a new full backup so it records the current registry.'));
+    checks.push(
+      warn(
+        'Backups record another registry address',
+        `Recent backups carry kots.io/embedded-registry=${stale}, but registry-creds names ${addr.host}.`,
+        'Take a new full backup so it records the current registry.',
+      ),
+    );
   }
   return checks;
 }

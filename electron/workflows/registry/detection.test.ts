@@ -31,16 +31,34 @@ function fakeClient(tags: Record<string, string[] | Error>) {
   } as unknown as RegistryClient;
   return { client, state };
 }
-const access: Access = { host: 'reg:443', credential: { host: 'reg:443', username: 'u', password: 'p', source: 'Secret kurl/registry-creds' }, caSource: 'system roots' };
+const access: Access = {
+  host: 'reg:443',
+  credential: { host: 'reg:443', username: 'u', password: 'p', source: 'Secret kurl/registry-creds' },
+  caSource: 'system roots',
+};
 
 describe('describeRegistry', () => {
   it('lists repositories sorted with their tag counts (0 when unlistable), and closes the client', async () => {
     const { client, state } = fakeClient({ zeta: ['1'], alpha: ['1', '2'], broken: new Error('nope') });
     const info = await describeRegistry(snap(), async () => ({ access, client }));
-    expect(info).toMatchObject({ found: true, host: 'reg:443', reachable: true, credentialsSource: 'Secret kurl/registry-creds', caSource: 'system roots', tagCount: 3 });
-    expect(info.repositories).toEqual([{ name: 'alpha', tags: 2 }, { name: 'broken', tags: 0 }, { name: 'zeta', tags: 1 }]);
+    expect(info).toMatchObject({
+      found: true,
+      host: 'reg:443',
+      reachable: true,
+      credentialsSource: 'Secret kurl/registry-creds',
+      caSource: 'system roots',
+      tagCount: 3,
+    });
+    expect(info.repositories).toEqual([
+      { name: 'alpha', tags: 2 },
+      { name: 'broken', tags: 0 },
+      { name: 'zeta', tags: 1 },
+    ]);
     expect(state.closed).toBe(true);
-    expect(await countTags(fakeClient({ b: [], a: ['x'] }).client)).toEqual([{ name: 'a', tags: 1 }, { name: 'b', tags: 0 }]);
+    expect(await countTags(fakeClient({ b: [], a: ['x'] }).client)).toEqual([
+      { name: 'a', tags: 1 },
+      { name: 'b', tags: 0 },
+    ]);
   });
 
   it('without an address: reports what it found, contacts nothing', async () => {
@@ -55,7 +73,13 @@ describe('describeRegistry', () => {
       throw new LifeboatError('REGISTRY_UNREACHABLE', 'refused', 'start it');
     });
     expect(unreachable.error).toEqual({ code: 'REGISTRY_UNREACHABLE', message: 'refused', hint: 'start it' });
-    expect(unreachable.coverage.at(-1)).toMatchObject({ ok: false, severity: 'error', title: expect.stringContaining('reg:443'), reason: 'refused', fix: 'start it' });
+    expect(unreachable.coverage.at(-1)).toMatchObject({
+      ok: false,
+      severity: 'error',
+      title: expect.stringContaining('reg:443'),
+      reason: 'refused',
+      fix: 'start it',
+    });
     const annotated = snap({ registryCreds: undefined, backupAnnotationHosts: ['http://10.0.0.5:5000'] });
     const unconfirmed = await describeRegistry(annotated, async () => {
       throw new LifeboatError('CONFIRMATION_MISMATCH', 'confirm it');

@@ -20,7 +20,15 @@ const result = {
 describe('export job', () => {
   it('a new job runs with a fresh rx- id and queued progress; a resumed one keeps its id and origin', () => {
     const j = exportJob({ host: 'reg:443', dest: '/out', tarPath: '/out.tar' });
-    expect(j).toMatchObject({ kind: 'export', state: 'running', registry: 'reg:443', path: '/out', tarPath: '/out.tar', origin: 'registry', progress: { jobId: j.id, phase: 'queued', etaSeconds: null } });
+    expect(j).toMatchObject({
+      kind: 'export',
+      state: 'running',
+      registry: 'reg:443',
+      path: '/out',
+      tarPath: '/out.tar',
+      origin: 'registry',
+      progress: { jobId: j.id, phase: 'queued', etaSeconds: null },
+    });
     expect(j.id).toMatch(/^rx-/);
     const prev = { ...j, id: 'rx-old', origin: 'backup', state: 'interrupted' } as RegistryJob;
     expect(exportJob({ host: 'reg:443', dest: '/out', resumeOf: prev })).toMatchObject({ id: 'rx-old', origin: 'backup', state: 'running' });
@@ -28,11 +36,24 @@ describe('export job', () => {
   });
 
   it('keeps only what resuming needs', () => {
-    expect(exportInputs({ dest: '/out', tarPath: '/t.tar', caPath: '/ca', concurrency: 3, origin: 'backup', confirmHost: 'h', confirmPlainHttp: true })).toEqual({ caPath: '/ca', concurrency: 3, confirmHost: 'h', confirmPlainHttp: true });
+    expect(
+      exportInputs({ dest: '/out', tarPath: '/t.tar', caPath: '/ca', concurrency: 3, origin: 'backup', confirmHost: 'h', confirmPlainHttp: true }),
+    ).toEqual({ caPath: '/ca', concurrency: 3, confirmHost: 'h', confirmPlainHttp: true });
   });
 
   it("summarises the export's result", () => {
-    expect(exportSummary(result)).toEqual({ repositories: 2, tags: 3, manifests: 4, blobs: 9, bytes: 1000, blobsFetched: 5, bytesFetched: 600, blobsReused: 4, warnings: ['tag a:b vanished'], durationMs: 42 });
+    expect(exportSummary(result)).toEqual({
+      repositories: 2,
+      tags: 3,
+      manifests: 4,
+      blobs: 9,
+      bytes: 1000,
+      blobsFetched: 5,
+      bytesFetched: 600,
+      blobsReused: 4,
+      warnings: ['tag a:b vanished'],
+      durationMs: 42,
+    });
   });
 
   it('the body exports with the client (6 at a time by default) and closes it, also when the export fails', async () => {

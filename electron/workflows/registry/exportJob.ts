@@ -43,7 +43,11 @@ export function exportSummary(r: ExportResult): RegistryExportSummary {
 }
 
 /** The job body: export with `client` (closed at the end, whatever happens). */
-export function exportBody(client: RegistryClient, opts: { dest: string; tarPath?: string; concurrency?: number }, run: typeof exportRegistry = exportRegistry): JobBody {
+export function exportBody(
+  client: RegistryClient,
+  opts: { dest: string; tarPath?: string; concurrency?: number },
+  run: typeof exportRegistry = exportRegistry,
+): JobBody {
   return async (signal, onProgress) => {
     try {
       const r = await run({ client, dest: opts.dest, tarPath: opts.tarPath, concurrency: opts.concurrency ?? 6, signal, onProgress });

@@ -6,7 +6,13 @@ import type { RegistryJob } from '../../api/contract.js';
 import { JobStore } from './jobs.js';
 
 const job = (id: string, state: RegistryJob['state'], startedAt: string): RegistryJob => ({
-  id, kind: 'export', state, startedAt, registry: 'r:5000', path: '/tmp/x', origin: 'registry',
+  id,
+  kind: 'export',
+  state,
+  startedAt,
+  registry: 'r:5000',
+  path: '/tmp/x',
+  origin: 'registry',
   progress: { jobId: id, phase: 'blobs', bytesDone: 1, bytesTotal: 2, blobsDone: 1, blobsTotal: 2, blobsSkipped: 0, bytesPerSecond: 5, etaSeconds: 3 },
 });
 

@@ -41,7 +41,8 @@ export class JobStore {
     this.jobs = this.store.load()?.jobs ?? [];
     // A job "running" in the file ran in an app that closed: it is interrupted, and resumable.
     for (const s of this.jobs) {
-      if (s.job.state === 'running') s.job = { ...s.job, state: 'interrupted', progress: s.job.progress ? { ...s.job.progress, bytesPerSecond: 0, etaSeconds: null } : undefined };
+      if (s.job.state === 'running')
+        s.job = { ...s.job, state: 'interrupted', progress: s.job.progress ? { ...s.job.progress, bytesPerSecond: 0, etaSeconds: null } : undefined };
     }
   }
 

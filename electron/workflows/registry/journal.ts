@@ -9,8 +9,10 @@ const MB = 1024 * 1024;
 const size = (n: number) => (n >= 1024 * MB ? `${(n / 1024 / MB).toFixed(1)} GB` : `${(n / MB).toFixed(1)} MB`);
 
 export function journalEntry(job: RegistryJob): JournalEntry {
-  const args = job.kind === 'export' ? ['export', job.registry, '→', job.tarPath ? `${job.path} + ${job.tarPath}` : job.path] : ['re-seed', job.path, '→', job.registry];
-  const outcome: JournalEntry['outcome'] = job.state === 'running' ? 'running' : job.state === 'succeeded' ? 'succeeded' : job.state === 'cancelled' ? 'cancelled' : 'failed';
+  const args =
+    job.kind === 'export' ? ['export', job.registry, '→', job.tarPath ? `${job.path} + ${job.tarPath}` : job.path] : ['re-seed', job.path, '→', job.registry];
+  const outcome: JournalEntry['outcome'] =
+    job.state === 'running' ? 'running' : job.state === 'succeeded' ? 'succeeded' : job.state === 'cancelled' ? 'cancelled' : 'failed';
   const from = job.origin === 'backup' ? ' (with a full backup)' : job.origin === 'restore' ? ' (restore wizard)' : '';
   let summary: string;
   if (job.state === 'running') summary = `${job.kind === 'export' ? 'Exporting the registry' : 'Re-seeding the registry'}${from}`;
@@ -20,7 +22,8 @@ export function journalEntry(job: RegistryJob): JournalEntry {
   } else if (job.state === 'succeeded' && job.reseedReport) {
     const r = job.reseedReport;
     summary = `Re-seeded ${r.tags.length} tags, every digest verified (${r.blobsUploaded} layers uploaded, ${size(r.bytesUploaded)}; ${r.blobsSkipped} already there, ${r.blobsMounted} mounted)${from}`;
-  } else summary = `${job.state === 'cancelled' ? 'Cancelled' : job.state === 'interrupted' ? 'Interrupted' : 'Failed'}: ${job.error?.message ?? job.state}${job.error?.hint ? ` ${job.error.hint}` : ''}`;
+  } else
+    summary = `${job.state === 'cancelled' ? 'Cancelled' : job.state === 'interrupted' ? 'Interrupted' : 'Failed'}: ${job.error?.message ?? job.state}${job.error?.hint ? ` ${job.error.hint}` : ''}`;
   const started = Date.parse(job.startedAt);
   const finished = job.finishedAt ? Date.parse(job.finishedAt) : undefined;
   return {

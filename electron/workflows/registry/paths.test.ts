@@ -12,7 +12,11 @@ describe('checkDestination', () => {
     expect(await checkDestination(join(d, 'a', 'b'))).toEqual({ ok: true, resumable: false, reason: undefined });
     mkdirSync(join(d, 'prev'));
     writeFileSync(join(d, 'prev', 'oci-layout'), '{}');
-    expect(await checkDestination(join(d, 'prev'), join(d, 'prev.tar'))).toMatchObject({ ok: true, resumable: true, reason: expect.stringContaining('continues') });
+    expect(await checkDestination(join(d, 'prev'), join(d, 'prev.tar'))).toMatchObject({
+      ok: true,
+      resumable: true,
+      reason: expect.stringContaining('continues'),
+    });
   });
 
   it('refuses each bad destination or .tar with a reason and a fix', async () => {

@@ -8,7 +8,13 @@ import { LifeboatError } from '../../api/errors.js';
 export async function nearestExisting(p: string): Promise<string> {
   let cur = p;
   for (;;) {
-    if (await fsp.stat(cur).then(() => true, () => false)) return cur;
+    if (
+      await fsp.stat(cur).then(
+        () => true,
+        () => false,
+      )
+    )
+      return cur;
     const up = path.dirname(cur);
     if (up === cur) return cur;
     cur = up;
@@ -16,7 +22,10 @@ export async function nearestExisting(p: string): Promise<string> {
 }
 
 export async function writable(dir: string): Promise<boolean> {
-  return fsp.access(dir, fsc.W_OK | fsc.X_OK).then(() => true, () => false);
+  return fsp.access(dir, fsc.W_OK | fsc.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 const no = (reason: string, fix: string): RegistryPathCheck => ({ ok: false, resumable: false, reason, fix });
@@ -29,7 +38,11 @@ async function checkDir(dest: string): Promise<RegistryPathCheck | { resumable: 
     if (!st.isDirectory()) return no(`${dest} exists and is not a directory.`, 'Choose a new or empty directory, or the directory of an earlier export.');
     const names = await fsp.readdir(dest).catch(() => null);
     if (!names) return no(`Lifeboat cannot read ${dest}.`, 'Check its permissions.');
-    if (names.length && !names.includes('oci-layout')) return no(`${dest} already holds other files and is not a registry export.`, 'Choose a new or empty directory; Lifeboat does not write into folders it did not create.');
+    if (names.length && !names.includes('oci-layout'))
+      return no(
+        `${dest} already holds other files and is not a registry export.`,
+        'Choose a new or empty directory; Lifeboat does not write into folders it did not create.',
+      );
     if (!(await writable(dest))) return no(`${dest} is not writable by this user.`, 'Choose a directory you may write to, or fix its permissions.');
     return { resumable: names.includes('oci-layout') };
   }
@@ -45,7 +58,8 @@ async function checkTar(dest: string, tarPath: string): Promise<RegistryPathChec
   if (!path.isAbsolute(tarPath)) return no(`"${tarPath}" is not an absolute path.`, 'Give the full path of the .tar file.');
   if (!tarPath.endsWith('.tar')) return no(`${tarPath} does not end in .tar.`, 'Name the archive something.tar.');
   const rel = path.relative(dest, tarPath);
-  if (!rel.startsWith('..') && !path.isAbsolute(rel)) return no('The .tar cannot be inside the export directory.', 'Put the .tar beside the directory instead.');
+  if (!rel.startsWith('..') && !path.isAbsolute(rel))
+    return no('The .tar cannot be inside the export directory.', 'Put the .tar beside the directory instead.');
   const tst = await fsp.stat(tarPath).catch(() => null);
   if (tst?.isDirectory()) return no(`${tarPath} is a directory.`, 'Give a file name for the .tar.');
   const base = await nearestExisting(path.dirname(tarPath));
@@ -65,10 +79,15 @@ export async function checkDestination(dest: string, tarPath?: string): Promise<
 
 /** A re-seed source must be a finished export: a directory with index.json, or a file (.tar). */
 export async function checkSource(source: string): Promise<void> {
-  if (!path.isAbsolute(source)) throw new LifeboatError('BAD_INPUT', `"${source}" is not an absolute path.`, 'Give the full path of the export directory or .tar.');
+  if (!path.isAbsolute(source))
+    throw new LifeboatError('BAD_INPUT', `"${source}" is not an absolute path.`, 'Give the full path of the export directory or .tar.');
   const st = await fsp.stat(source).catch(() => null);
   if (!st) throw new LifeboatError('ARCHIVE_INVALID', `${source} does not exist.`, 'Choose the directory or .tar a registry export wrote.');
   if (st.isDirectory() && !(await fsp.stat(path.join(source, 'index.json')).catch(() => null))) {
-    throw new LifeboatError('ARCHIVE_INVALID', `${source} has no index.json: it is not a finished registry export.`, 'Run the export to this directory again to finish it, or choose another archive.');
+    throw new LifeboatError(
+      'ARCHIVE_INVALID',
+      `${source} has no index.json: it is not a finished registry export.`,
+      'Run the export to this directory again to finish it, or choose another archive.',
+    );
   }
 }

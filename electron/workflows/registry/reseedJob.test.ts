@@ -23,21 +23,47 @@ const target = { registry: 'mine:5000', username: 'me', password: 'secret', caPa
 describe('re-seed job', () => {
   it('a new job runs with a fresh rs- id; a resumed one keeps its id', () => {
     const j = reseedJob({ host: 'reg:443', source: '/exp', detectedTarget: true });
-    expect(j).toMatchObject({ kind: 'reseed', state: 'running', registry: 'reg:443', path: '/exp', detectedTarget: true, origin: 'registry', progress: { jobId: j.id, phase: 'queued' } });
+    expect(j).toMatchObject({
+      kind: 'reseed',
+      state: 'running',
+      registry: 'reg:443',
+      path: '/exp',
+      detectedTarget: true,
+      origin: 'registry',
+      progress: { jobId: j.id, phase: 'queued' },
+    });
     expect(j.id).toMatch(/^rs-/);
-    expect(reseedJob({ host: 'h', source: '/exp', detectedTarget: false, resumeOf: { ...j, id: 'rs-old', origin: 'restore' } as RegistryJob })).toMatchObject({ id: 'rs-old', origin: 'restore' });
+    expect(reseedJob({ host: 'h', source: '/exp', detectedTarget: false, resumeOf: { ...j, id: 'rs-old', origin: 'restore' } as RegistryJob })).toMatchObject({
+      id: 'rs-old',
+      origin: 'restore',
+    });
   });
 
   it('never keeps the password; keeps the confirmation only for the detected registry', () => {
     const kept = reseedInputs({ source: '/exp', target, confirmHost: 'h', confirmPlainHttp: true, concurrency: 2 });
-    expect(kept).toEqual({ caPath: undefined, concurrency: 2, confirmHost: undefined, confirmPlainHttp: undefined, target: { registry: 'mine:5000', username: 'me', caPath: '/ca', skipTlsVerify: false } });
+    expect(kept).toEqual({
+      caPath: undefined,
+      concurrency: 2,
+      confirmHost: undefined,
+      confirmPlainHttp: undefined,
+      target: { registry: 'mine:5000', username: 'me', caPath: '/ca', skipTlsVerify: false },
+    });
     expect(JSON.stringify(kept)).not.toContain('secret');
-    expect(reseedInputs({ source: '/exp', caPath: '/ca', confirmHost: 'h', confirmPlainHttp: true })).toMatchObject({ caPath: '/ca', confirmHost: 'h', confirmPlainHttp: true, target: undefined });
+    expect(reseedInputs({ source: '/exp', caPath: '/ca', confirmHost: 'h', confirmPlainHttp: true })).toMatchObject({
+      caPath: '/ca',
+      confirmHost: 'h',
+      confirmPlainHttp: true,
+      target: undefined,
+    });
   });
 
   it('a tag that does not resolve to the archive digest fails the job with DIGEST_MISMATCH naming the first', () => {
     expect(reseedOutcome(report(true), 'reg:443')).toEqual({ reseedReport: report(true) });
-    expect(reseedOutcome(report(false), 'reg:443')).toMatchObject({ state: 'failed', reseedReport: { ok: false }, error: { code: 'DIGEST_MISMATCH', message: expect.stringContaining('1 of 2 tags') } });
+    expect(reseedOutcome(report(false), 'reg:443')).toMatchObject({
+      state: 'failed',
+      reseedReport: { ok: false },
+      error: { code: 'DIGEST_MISMATCH', message: expect.stringContaining('1 of 2 tags') },
+    });
     expect(reseedOutcome(report(false), 'reg:443').error?.message).toContain('(first: app:v2)');
   });
 
@@ -57,8 +83,19 @@ describe('re-seed job', () => {
 
   it('resuming: the operator gives the password again; stored confirmation for the detected registry unless given anew', () => {
     const job = { path: '/exp' } as RegistryJob;
-    const toEntered = resumeReseedInput(job, { concurrency: 3, target: { registry: 'mine:5000', username: 'me' } }, { password: 'again', confirmHost: 'ignored' });
-    expect(toEntered).toEqual({ source: '/exp', caPath: undefined, concurrency: 3, confirmHost: undefined, confirmPlainHttp: undefined, target: { registry: 'mine:5000', username: 'me', password: 'again', caPath: undefined, skipTlsVerify: undefined } });
+    const toEntered = resumeReseedInput(
+      job,
+      { concurrency: 3, target: { registry: 'mine:5000', username: 'me' } },
+      { password: 'again', confirmHost: 'ignored' },
+    );
+    expect(toEntered).toEqual({
+      source: '/exp',
+      caPath: undefined,
+      concurrency: 3,
+      confirmHost: undefined,
+      confirmPlainHttp: undefined,
+      target: { registry: 'mine:5000', username: 'me', password: 'again', caPath: undefined, skipTlsVerify: undefined },
+    });
     const detected = resumeReseedInput(job, { caPath: '/stored', confirmHost: 'h', confirmPlainHttp: true }, { caPath: '/new', confirmPlainHttp: false });
     expect(detected).toMatchObject({ caPath: '/new', confirmHost: 'h', confirmPlainHttp: false, target: undefined });
   });

@@ -7,7 +7,13 @@ import type { JobInputs } from './jobs.js';
 import { newJobId, queuedProgress, type JobBody } from './runner.js';
 
 /** A new re-seed job (or the next run of `resumeOf`, under its id), running. */
-export function reseedJob(opts: { host: string; source: string; detectedTarget: boolean; origin?: RegistryJob['origin']; resumeOf?: RegistryJob }): RegistryJob {
+export function reseedJob(opts: {
+  host: string;
+  source: string;
+  detectedTarget: boolean;
+  origin?: RegistryJob['origin'];
+  resumeOf?: RegistryJob;
+}): RegistryJob {
   const id = opts.resumeOf?.id ?? newJobId('reseed');
   return {
     id,
@@ -51,7 +57,11 @@ export function reseedOutcome(r: ReseedResult, host: string): Partial<RegistryJo
 }
 
 /** The job body: re-seed with `client` (closed at the end, whatever happens). */
-export function reseedBody(client: RegistryClient, opts: { source: string; host: string; concurrency?: number }, run: typeof reseedRegistry = reseedRegistry): JobBody {
+export function reseedBody(
+  client: RegistryClient,
+  opts: { source: string; host: string; concurrency?: number },
+  run: typeof reseedRegistry = reseedRegistry,
+): JobBody {
   return async (signal, onProgress) => {
     try {
       const r = await run({ client, source: opts.source, concurrency: opts.concurrency ?? 6, signal, onProgress });

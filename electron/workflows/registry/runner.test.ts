@@ -17,7 +17,16 @@ function runner(journal?: { record: (e: unknown) => unknown }) {
   return { r, events, onDisk };
 }
 
-const job = (id = 'rx-1'): RegistryJob => ({ id, kind: 'export', state: 'running', startedAt: new Date().toISOString(), registry: 'reg:443', path: '/tmp/x', origin: 'registry', progress: queuedProgress(id) });
+const job = (id = 'rx-1'): RegistryJob => ({
+  id,
+  kind: 'export',
+  state: 'running',
+  startedAt: new Date().toISOString(),
+  registry: 'reg:443',
+  path: '/tmp/x',
+  origin: 'registry',
+  progress: queuedProgress(id),
+});
 const progress = { phase: 'blobs' as const, bytesDone: 5, bytesTotal: 10, blobsDone: 1, blobsTotal: 2, blobsSkipped: 0, bytesPerSecond: 100, etaSeconds: 1 };
 
 describe('JobRunner', () => {

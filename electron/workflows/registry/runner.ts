@@ -65,7 +65,12 @@ export class JobRunner {
   /** Refuse to start a job while another runs. */
   busy(): void {
     if (this.running) {
-      throw new LifeboatError('REGISTRY_BUSY', 'A registry export or re-seed is already running.', 'Wait for it to finish or cancel it on the Registry screen.', { jobId: this.running.id });
+      throw new LifeboatError(
+        'REGISTRY_BUSY',
+        'A registry export or re-seed is already running.',
+        'Wait for it to finish or cancel it on the Registry screen.',
+        { jobId: this.running.id },
+      );
     }
   }
 

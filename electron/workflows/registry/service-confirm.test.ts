@@ -51,7 +51,13 @@ function snapshot(annotation: string): RegistrySnapshot {
 
 function service(snap: RegistrySnapshot): RegistryService {
   const dir = mkdtempSync(join(tmpdir(), 'lb-reg-confirm-'));
-  const deps = { bus: new EventBus(), dataDir: join(dir, 'data'), env: {}, cluster: {} as never, detector: { get: () => null } as never } as RegistryServiceDeps;
+  const deps = {
+    bus: new EventBus(),
+    dataDir: join(dir, 'data'),
+    env: {},
+    cluster: {} as never,
+    detector: { get: () => null } as never,
+  } as RegistryServiceDeps;
   const svc = new RegistryService(deps);
   (svc as unknown as { snapshot(): Promise<RegistrySnapshot> }).snapshot = async () => snap;
   return svc;
@@ -66,7 +72,10 @@ describe('a registry address from a backup annotation needs the operator', () =>
     const svc = service(snapshot(`http://${host}`));
     const info = await svc.detect({});
     expect(info).toMatchObject({ host, reachable: false, hostConfirmation: { host, plainHttp: true } });
-    const err = await svc.startExport({ dest: join(dir, 'out') }).then(() => null, (e: unknown) => e);
+    const err = await svc.startExport({ dest: join(dir, 'out') }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'CONFIRMATION_MISMATCH', message: expect.stringContaining(host) });
     expect((err as { hint?: string }).hint).toMatch(/confirm/i);
     expect(seen).toEqual([]);

@@ -7,7 +7,13 @@ import { RegistryService, type RegistryServiceDeps } from './service.js';
 
 function service(): { svc: RegistryService; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'lb-reg-svc-'));
-  const deps = { bus: new EventBus(), dataDir: join(dir, 'data'), env: {}, cluster: {} as never, detector: { get: () => null } as never } as RegistryServiceDeps;
+  const deps = {
+    bus: new EventBus(),
+    dataDir: join(dir, 'data'),
+    env: {},
+    cluster: {} as never,
+    detector: { get: () => null } as never,
+  } as RegistryServiceDeps;
   return { svc: new RegistryService(deps), dir };
 }
 
@@ -44,7 +50,10 @@ describe('RegistryService.checkDestination', () => {
     const { svc, dir } = service();
     await expect(svc.startReseed({ source: join(dir, 'missing') })).rejects.toMatchObject({ code: 'ARCHIVE_INVALID' });
     mkdirSync(join(dir, 'half'));
-    await expect(svc.startReseed({ source: join(dir, 'half') })).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringMatching(/index\.json/) });
+    await expect(svc.startReseed({ source: join(dir, 'half') })).rejects.toMatchObject({
+      code: 'ARCHIVE_INVALID',
+      message: expect.stringMatching(/index\.json/),
+    });
     expect(svc.jobs()).toEqual([]);
   });
 });

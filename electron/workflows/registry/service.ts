@@ -97,7 +97,9 @@ export class RegistryService {
   }
 
   /** The registry a re-seed or comparison goes to: the one entered, else the detected one. */
-  private async destination(opts: { target?: RegistryTarget; caPath?: string } & HostConfirm): Promise<{ client: RegistryClient; host: string; access?: Access }> {
+  private async destination(
+    opts: { target?: RegistryTarget; caPath?: string } & HostConfirm,
+  ): Promise<{ client: RegistryClient; host: string; access?: Access }> {
     if (opts.target) {
       const client = await openTarget(opts.target);
       return { client, host: client.host };
@@ -129,11 +131,20 @@ export class RegistryService {
     if (job.state === 'running') throw new LifeboatError('REGISTRY_BUSY', 'That job is still running.', 'Wait for it or cancel it.');
     if (job.kind === 'export') {
       const confirm = { confirmHost: input.confirmHost ?? inputs.confirmHost, confirmPlainHttp: input.confirmPlainHttp ?? inputs.confirmPlainHttp };
-      return (await this.startExport({ dest: job.path, tarPath: job.tarPath, caPath: input.caPath ?? inputs.caPath, concurrency: inputs.concurrency, ...confirm }, job)).job;
+      return (
+        await this.startExport(
+          { dest: job.path, tarPath: job.tarPath, caPath: input.caPath ?? inputs.caPath, concurrency: inputs.concurrency, ...confirm },
+          job,
+        )
+      ).job;
     }
     const t = inputs.target;
     if (t?.username && !input.password) {
-      throw new LifeboatError('BAD_INPUT', `Re-seeding ${t.registry} needs the password for ${t.username} again (Lifeboat never stores it).`, 'Enter the password and resume.');
+      throw new LifeboatError(
+        'BAD_INPUT',
+        `Re-seeding ${t.registry} needs the password for ${t.username} again (Lifeboat never stores it).`,
+        'Enter the password and resume.',
+      );
     }
     return (await this.startReseed(resumeReseedInput(job, inputs, input), job)).job;
   }
@@ -157,10 +168,20 @@ export class RegistryService {
     await paths.checkSource(source);
     const contents = await inspectArchive(source);
     const { client, access } = await this.destination(opts);
-    const registrySource = access ? [access.hostSource, access.credential ? `credentials from ${access.credential.source}` : undefined].filter(Boolean).join('; ') : undefined;
+    const registrySource = access
+      ? [access.hostSource, access.credential ? `credentials from ${access.credential.source}` : undefined].filter(Boolean).join('; ')
+      : undefined;
     try {
       const tags = await compareTags(client, contents.images, opts.signal);
-      return { registry: client.host, registrySource, tags, blobs: contents.blobs, bytes: contents.bytes, exportedFrom: contents.sourceRegistry, exportedAt: contents.createdAt };
+      return {
+        registry: client.host,
+        registrySource,
+        tags,
+        blobs: contents.blobs,
+        bytes: contents.bytes,
+        exportedFrom: contents.sourceRegistry,
+        exportedAt: contents.createdAt,
+      };
     } finally {
       client.close();
     }

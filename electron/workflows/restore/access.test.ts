@@ -9,7 +9,11 @@ import { initialWizard } from './state.js';
 describe('restoreCluster', () => {
   const { kc } = parseKubeconfig(kubeconfigYaml({ server: 'http://127.0.0.1:1' }));
   const services = (veleroNs?: string) =>
-    ({ cluster: { kubeConfig: () => kc }, journal: { record: () => {} }, detector: { get: () => (veleroNs ? { velero: { namespace: veleroNs } } : null) } }) as never;
+    ({
+      cluster: { kubeConfig: () => kc },
+      journal: { record: () => {} },
+      detector: { get: () => (veleroNs ? { velero: { namespace: veleroNs } } : null) },
+    }) as never;
 
   it('reads Velero where the run started, else where detection found it, else in "velero"', () => {
     let w: RestoreWizard = initialWizard();

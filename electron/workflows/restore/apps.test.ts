@@ -6,7 +6,7 @@ const sel = encodeURIComponent('kots.io/app-slug');
 const labelled = (...slugs: string[]) => ({ items: slugs.map((s) => ({ metadata: { labels: { 'kots.io/app-slug': s } } })) });
 
 describe('appSlugsOf', () => {
-  it('reads kots.io/apps-versions, else falls back to the wizard\'s slug', () => {
+  it("reads kots.io/apps-versions, else falls back to the wizard's slug", () => {
     expect(appSlugsOf(legacyBackup('b', { 'kots.io/apps-versions': '{"a":"1","b":"2"}' }), 'x')).toEqual(['a', 'b']);
     expect(appSlugsOf(legacyBackup('b', { 'kots.io/apps-versions': '{}' }), 'x')).toEqual(['x']);
     expect(appSlugsOf(legacyBackup('b', { 'kots.io/apps-versions': 'not json' }), undefined)).toEqual([]);
@@ -14,7 +14,7 @@ describe('appSlugsOf', () => {
 });
 
 describe('installedApps', () => {
-  it('is the backup\'s apps plus every app-slug label on workloads, sorted', async () => {
+  it("is the backup's apps plus every app-slug label on workloads, sorted", async () => {
     const kube = mapKube({
       [`/apis/apps/v1/deployments?labelSelector=${sel}&limit=500`]: labelled('zeta', 'my-app'),
       [`/apis/apps/v1/statefulsets?labelSelector=${sel}&limit=500`]: labelled('alpha'),

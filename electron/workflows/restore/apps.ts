@@ -31,7 +31,9 @@ export async function installedApps(kube: Pick<KubeJson, 'getOrUndefined'>, back
   const sel = encodeURIComponent('kots.io/app-slug');
   try {
     for (const plural of ['deployments', 'statefulsets']) {
-      const list = await kube.getOrUndefined<{ items?: Array<{ metadata: { labels?: Record<string, string> } }> }>(`/apis/apps/v1/${plural}?labelSelector=${sel}&limit=500`);
+      const list = await kube.getOrUndefined<{ items?: Array<{ metadata: { labels?: Record<string, string> } }> }>(
+        `/apis/apps/v1/${plural}?labelSelector=${sel}&limit=500`,
+      );
       if (!list) return undefined;
       for (const o of list.items ?? []) {
         const slug = o.metadata.labels?.['kots.io/app-slug'];

@@ -19,7 +19,11 @@ export interface BackupsRead {
 
 export async function readBackups(env: Environment | null | undefined, velero: () => BackupsReader, now = new Date()): Promise<BackupsRead> {
   if (env && !env.velero.installed) {
-    throw new LifeboatError('VELERO_NOT_READY', 'Velero is not installed on this cluster, so it cannot see any backups.', 'Install Velero against the storage the backups are in, on the Setup screen.');
+    throw new LifeboatError(
+      'VELERO_NOT_READY',
+      'Velero is not installed on this cluster, so it cannot see any backups.',
+      'Install Velero against the storage the backups are in, on the Setup screen.',
+    );
   }
   const reader = velero();
   const [list, locations] = await Promise.all([reader.backups(), reader.locations()]);
@@ -43,7 +47,10 @@ export function refuseIneligible(row: BackupRow, ctx: EligibilityContext): void 
     throw new LifeboatError(
       'BACKUP_NOT_RESTORABLE',
       `Backup ${row.name} cannot be restored here: ${blocking.map((c) => c.reason ?? c.title).join(' ')}`,
-      blocking.map((c) => c.fix).filter(Boolean).join(' '),
+      blocking
+        .map((c) => c.fix)
+        .filter(Boolean)
+        .join(' '),
       { checks: blocking },
     );
   }
@@ -56,7 +63,12 @@ export function refuseIneligible(row: BackupRow, ctx: EligibilityContext): void 
  */
 export function chooseBackup({ list, ctx }: BackupsRead, name: string, installedSlug: () => string | undefined): { backup: string; appSlug?: string } {
   const row = findBackupRow(list, name);
-  if (!row) throw new LifeboatError('BACKUP_NOT_RESTORABLE', `There is no backup named ${name} on this cluster.`, 'Refresh the list; on a new cluster wait for Velero to sync the backups.');
+  if (!row)
+    throw new LifeboatError(
+      'BACKUP_NOT_RESTORABLE',
+      `There is no backup named ${name} on this cluster.`,
+      'Refresh the list; on a new cluster wait for Velero to sync the backups.',
+    );
   refuseIneligible(row, ctx);
   const d = describeRow(row, ctx);
   return { backup: row.name, appSlug: d.apps[0]?.slug ?? installedSlug() };

@@ -21,13 +21,23 @@ function backup(ann: Record<string, string> = {}, status: VeleroBackup['status']
     status: { phase: 'Completed', startTimestamp: '2026-04-30T00:00:00Z', expiration: '2026-05-30T00:00:00Z', ...status },
   };
 }
-const errors = (b: VeleroBackup, c = ctx) => checkBackup(b, c).filter((x) => x.severity === 'error').map((x) => x.title);
+const errors = (b: VeleroBackup, c = ctx) =>
+  checkBackup(b, c)
+    .filter((x) => x.severity === 'error')
+    .map((x) => x.title);
 
 describe('restore eligibility', () => {
   it('a completed KOTS instance backup is restorable with no errors', () => {
     const d = describeBackup(backup(), ctx);
     expect(d.restorable).toBe(true);
-    expect(d).toMatchObject({ kotsVersion: 'v1.131.4', kotsadmNamespace: 'kotsadm', apps: [{ slug: 'sample-app', version: '1.2.0' }], airgap: false, instance: true, embeddedCluster: false });
+    expect(d).toMatchObject({
+      kotsVersion: 'v1.131.4',
+      kotsadmNamespace: 'kotsadm',
+      apps: [{ slug: 'sample-app', version: '1.2.0' }],
+      airgap: false,
+      instance: true,
+      embeddedCluster: false,
+    });
   });
 
   it('refuses each unrestorable kind with a reason and a fix', () => {
@@ -67,8 +77,12 @@ describe('restore eligibility', () => {
     expect(w!.reason).toMatch(/disabled/);
     expect(w!.fix).toMatch(/registry/i);
     // Same mode, or nothing to compare with: no word.
-    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, outboundDisabled: true }).map((c) => c.title)).not.toContain('Outbound connections differ');
-    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, outboundDisabled: undefined }).map((c) => c.title)).not.toContain('Outbound connections differ');
+    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, outboundDisabled: true }).map((c) => c.title)).not.toContain(
+      'Outbound connections differ',
+    );
+    expect(checkBackup(backup({ 'kots.io/is-airgap': 'true' }), { ...ctx, outboundDisabled: undefined }).map((c) => c.title)).not.toContain(
+      'Outbound connections differ',
+    );
     // A backup without the annotation (older KOTS) is not flagged: nothing depends on it.
     const b = backup();
     delete b.metadata.annotations!['kots.io/is-airgap'];
@@ -76,6 +90,10 @@ describe('restore eligibility', () => {
   });
 
   it('sorts newest first', () => {
-    expect(sortBackups([{ name: 'a', startedAt: '2026-01-01' }, { name: 'b', startedAt: '2026-02-01' }, { name: 'c' }]).map((x) => x.name)).toEqual(['b', 'a', 'c']);
+    expect(sortBackups([{ name: 'a', startedAt: '2026-01-01' }, { name: 'b', startedAt: '2026-02-01' }, { name: 'c' }]).map((x) => x.name)).toEqual([
+      'b',
+      'a',
+      'c',
+    ]);
   });
 });

@@ -39,7 +39,7 @@ const err = (title: string, reason: string, fix: string): Check => ({ ok: false,
 
 /** The check that refuses any Embedded Cluster backup, and its fix (groups.ts words it for a pair). */
 export const EC_BACKUP = 'Embedded Cluster backup';
-export const EC_RESTORE_FIX = 'On a fresh host, run the application\'s Embedded Cluster binary: `sudo ./<app> restore`, and point it at the same storage.';
+export const EC_RESTORE_FIX = "On a fresh host, run the application's Embedded Cluster binary: `sudo ./<app> restore`, and point it at the same storage.";
 
 /** A warning is ok-but-attention (contract's Check): it never blocks. */
 const warn = (title: string, reason: string, fix?: string): Check => ({ ok: true, severity: 'warning', title, reason, fix });
@@ -61,38 +61,62 @@ export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
   const isInstance = ann[A.instance] === 'true' || !!ann[A.drVersion];
 
   if (isEC) {
-    checks.push(err(
-      EC_BACKUP,
-      'This backup was taken on an Embedded Cluster. Those are restored by the Embedded Cluster binary, not by the kots CLI.',
-      EC_RESTORE_FIX,
-    ));
+    checks.push(
+      err(EC_BACKUP, 'This backup was taken on an Embedded Cluster. Those are restored by the Embedded Cluster binary, not by the kots CLI.', EC_RESTORE_FIX),
+    );
   }
   if (!phase || phase !== 'Completed') {
-    const inProgress = ['', 'New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed'].includes(phase);
-    checks.push(err(
-      inProgress ? 'Backup not finished' : 'Backup did not complete',
-      inProgress
-        ? `The backup is ${phase || 'not started yet'}; only a Completed backup can be restored.`
-        : `The backup ended ${phase}${b.status?.errors ? ` with ${b.status.errors} error(s)` : ''}; KOTS restores only Completed backups.`,
-      inProgress ? 'Wait for it to finish, then refresh.' : 'Pick a Completed backup, or take a new one on the Backups screen.',
-    ));
+    const inProgress = [
+      '',
+      'New',
+      'Queued',
+      'ReadyToStart',
+      'InProgress',
+      'WaitingForPluginOperations',
+      'WaitingForPluginOperationsPartiallyFailed',
+      'Finalizing',
+      'FinalizingPartiallyFailed',
+    ].includes(phase);
+    checks.push(
+      err(
+        inProgress ? 'Backup not finished' : 'Backup did not complete',
+        inProgress
+          ? `The backup is ${phase || 'not started yet'}; only a Completed backup can be restored.`
+          : `The backup ended ${phase}${b.status?.errors ? ` with ${b.status.errors} error(s)` : ''}; KOTS restores only Completed backups.`,
+        inProgress ? 'Wait for it to finish, then refresh.' : 'Pick a Completed backup, or take a new one on the Backups screen.',
+      ),
+    );
   }
   if (!isInstance) {
-    checks.push(err(
-      'Not a full backup',
-      ann[A.appId] ? 'This is an application-only (partial) backup. The kots CLI restores only full (instance) backups.' : 'This backup was not made by KOTS as a full (instance) backup: it has no kots.io/instance annotation.',
-      ann[A.appId] ? 'Restore partial backups from the admin console\'s own Snapshots page, or pick a full backup.' : 'Pick a backup taken by KOTS (the Backups screen takes full backups).',
-    ));
+    checks.push(
+      err(
+        'Not a full backup',
+        ann[A.appId]
+          ? 'This is an application-only (partial) backup. The kots CLI restores only full (instance) backups.'
+          : 'This backup was not made by KOTS as a full (instance) backup: it has no kots.io/instance annotation.',
+        ann[A.appId]
+          ? "Restore partial backups from the admin console's own Snapshots page, or pick a full backup."
+          : 'Pick a backup taken by KOTS (the Backups screen takes full backups).',
+      ),
+    );
   } else if (!isEC && ann[A.backupType] && ann[A.backupType] !== 'legacy') {
-    checks.push(err('Unsupported backup type', `Backup type "${ann[A.backupType]}": the kots CLI restores only legacy instance backups.`, 'Use the Embedded Cluster binary to restore it.'));
+    checks.push(
+      err(
+        'Unsupported backup type',
+        `Backup type "${ann[A.backupType]}": the kots CLI restores only legacy instance backups.`,
+        'Use the Embedded Cluster binary to restore it.',
+      ),
+    );
   }
   const missing = [A.image, A.namespace].filter((k) => !ann[k]);
   if (isInstance && !isEC && missing.length) {
-    checks.push(err(
-      'Backup annotations missing',
-      `The backup lacks ${missing.join(' and ')}, which the kots CLI needs to restore the admin console. It would report success and restore nothing.`,
-      'Pick another full backup taken by KOTS; this one was edited or made by another tool.',
-    ));
+    checks.push(
+      err(
+        'Backup annotations missing',
+        `The backup lacks ${missing.join(' and ')}, which the kots CLI needs to restore the admin console. It would report success and restore nothing.`,
+        'Pick another full backup taken by KOTS; this one was edited or made by another tool.',
+      ),
+    );
   }
   // kots.io/is-airgap is kotsadm's DISABLE_OUTBOUND_CONNECTIONS at backup time (kots
   // pkg/kotsadmsnapshot/backup.go, pkg/kotsadm/main.go IsAirgap at v1.131.4): true for air-gapped
@@ -101,13 +125,15 @@ export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
   // as it was backed up. So it never blocks; it is worth a word only against a running admin console.
   if (ann[A.airgap] !== undefined && ctx.outboundDisabled !== undefined && (ann[A.airgap] === 'true') !== ctx.outboundDisabled) {
     const backupOffline = ann[A.airgap] === 'true';
-    checks.push(warn(
-      'Outbound connections differ',
-      `The backed-up admin console ran with outbound connections ${backupOffline ? 'disabled (air-gapped, or pulling from a private registry)' : 'enabled'}; the one on this cluster runs with them ${ctx.outboundDisabled ? 'disabled' : 'enabled'}. A full restore brings the backed-up one back as it was.`,
-      backupOffline
-        ? 'Nothing blocks the restore. Make sure the private registry the backup names is reachable from this cluster and holds the images (the Registry step re-seeds it).'
-        : 'Nothing blocks the restore. If this cluster cannot reach the internet or the vendor\'s registry, the restored application cannot pull its images: restore onto a cluster that can, or re-seed a private registry first.',
-    ));
+    checks.push(
+      warn(
+        'Outbound connections differ',
+        `The backed-up admin console ran with outbound connections ${backupOffline ? 'disabled (air-gapped, or pulling from a private registry)' : 'enabled'}; the one on this cluster runs with them ${ctx.outboundDisabled ? 'disabled' : 'enabled'}. A full restore brings the backed-up one back as it was.`,
+        backupOffline
+          ? 'Nothing blocks the restore. Make sure the private registry the backup names is reachable from this cluster and holds the images (the Registry step re-seeds it).'
+          : "Nothing blocks the restore. If this cluster cannot reach the internet or the vendor's registry, the restored application cannot pull its images: restore onto a cluster that can, or re-seed a private registry first.",
+      ),
+    );
   }
   if (b.status?.expiration && new Date(b.status.expiration).getTime() <= ctx.now.getTime()) {
     checks.push(err('Backup expired', `It expired on ${b.status.expiration}; Velero is deleting it.`, 'Pick a newer backup.'));
@@ -115,32 +141,64 @@ export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
   const loc = b.spec?.storageLocation;
   const provider = loc ? ctx.locations[loc] : undefined;
   if (loc && provider === undefined) {
-    checks.push(err('Storage location missing', `The backup lives in storage location "${loc}", which is not configured on this cluster.`, 'Configure that storage location under Setup (same bucket and prefix), then refresh.'));
+    checks.push(
+      err(
+        'Storage location missing',
+        `The backup lives in storage location "${loc}", which is not configured on this cluster.`,
+        'Configure that storage location under Setup (same bucket and prefix), then refresh.',
+      ),
+    );
   }
   const velero = parseVersion(ctx.veleroVersion);
   if (provider?.startsWith('replicated.com/') && velero && cmp(velero, [1, 17, 0]) >= 0) {
-    checks.push(err(
-      'Local-volume-provider backup on Velero 1.17+',
-      `This backup is in a local-volume-provider store (${provider}); Velero ${ctx.veleroVersion} (1.17 and later) cannot restore those.`,
-      'Restore with Velero 1.16 or earlier, or use a backup in an object store.',
-    ));
+    checks.push(
+      err(
+        'Local-volume-provider backup on Velero 1.17+',
+        `This backup is in a local-volume-provider store (${provider}); Velero ${ctx.veleroVersion} (1.17 and later) cannot restore those.`,
+        'Restore with Velero 1.16 or earlier, or use a backup in an object store.',
+      ),
+    );
   }
   const kotsVersion = imageTag(ann[A.image]);
   if (kotsVersion && ctx.veleroVersion) {
     const { findings } = compatibility({ kotsVersion, kotsFound: true, veleroInstalled: true, veleroVersion: ctx.veleroVersion });
     for (const f of findings) {
       if (f.title !== 'KOTS and Velero versions' || f.ok) continue;
-      const c: Check = { ok: f.verdict !== 'incompatible', severity: f.verdict === 'incompatible' ? 'error' : 'warning', title: `KOTS ${kotsVersion} with Velero ${ctx.veleroVersion}`, reason: f.reason, fix: f.fix };
+      const c: Check = {
+        ok: f.verdict !== 'incompatible',
+        severity: f.verdict === 'incompatible' ? 'error' : 'warning',
+        title: `KOTS ${kotsVersion} with Velero ${ctx.veleroVersion}`,
+        reason: f.reason,
+        fix: f.fix,
+      };
       checks.push(c);
     }
   } else if (isInstance && !kotsVersion && ann[A.image]) {
-    checks.push(warn('KOTS version unknown', `The kotsadm image "${ann[A.image]}" has no version tag.`, 'Check the KOTS version against the compatibility table before restoring.'));
+    checks.push(
+      warn(
+        'KOTS version unknown',
+        `The kotsadm image "${ann[A.image]}" has no version tag.`,
+        'Check the KOTS version against the compatibility table before restoring.',
+      ),
+    );
   }
   if (isInstance && !isEC && appsOf(ann).length === 0) {
-    checks.push(warn('No application recorded', 'The backup does not list any application (kots.io/apps-versions).', 'An application-only restore may have nothing to restore.'));
+    checks.push(
+      warn(
+        'No application recorded',
+        'The backup does not list any application (kots.io/apps-versions).',
+        'An application-only restore may have nothing to restore.',
+      ),
+    );
   }
   if ((b.status?.warnings ?? 0) > 0 && phase === 'Completed') {
-    checks.push(warn('Backup had warnings', `Velero recorded ${b.status!.warnings} warning(s) while backing up.`, 'Read them on the Backups screen; something may be missing from the backup.'));
+    checks.push(
+      warn(
+        'Backup had warnings',
+        `Velero recorded ${b.status!.warnings} warning(s) while backing up.`,
+        'Read them on the Backups screen; something may be missing from the backup.',
+      ),
+    );
   }
   return checks;
 }

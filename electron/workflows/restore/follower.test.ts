@@ -5,8 +5,23 @@ import { Follower, stepError, type FollowerDeps } from './follower.js';
 import { atRun, location, memMachine, run } from './restore.test-fixtures.js';
 import type { StepState } from './run-step.js';
 
-const verified = (checks: RestoreVerification['checks'] = []): RestoreVerification => ({ checkedAt: 't', checks, workloads: [], warnings: [], errors: [], logExcerpts: [] });
-const full = () => run({ type: 'full', server: 'https://a', steps: [{ component: 'admin-console', state: 'pending', restoreNames: ['instance-abc.kotsadm'] }, { component: 'app', state: 'pending', restoreNames: ['instance-abc.my-app'] }] });
+const verified = (checks: RestoreVerification['checks'] = []): RestoreVerification => ({
+  checkedAt: 't',
+  checks,
+  workloads: [],
+  warnings: [],
+  errors: [],
+  logExcerpts: [],
+});
+const full = () =>
+  run({
+    type: 'full',
+    server: 'https://a',
+    steps: [
+      { component: 'admin-console', state: 'pending', restoreNames: ['instance-abc.kotsadm'] },
+      { component: 'app', state: 'pending', restoreNames: ['instance-abc.my-app'] },
+    ],
+  });
 
 function follower(start: Partial<RestoreWizard>, over: Partial<FollowerDeps> & { results?: StepState[]; accessMode?: string } = {}) {
   const mm = memMachine(start);
@@ -53,7 +68,10 @@ describe('Follower', () => {
     f.attach();
     await f.settled();
     expect(log).toEqual(['step 1 failed', 'report']);
-    expect(m.wizard.run).toMatchObject({ state: 'failed', error: { code: 'RESTORE_FAILED', message: 'The application step did not finish.', hint: expect.stringMatching(/^Read the restore warnings/) } });
+    expect(m.wizard.run).toMatchObject({
+      state: 'failed',
+      error: { code: 'RESTORE_FAILED', message: 'The application step did not finish.', hint: expect.stringMatching(/^Read the restore warnings/) },
+    });
   });
 
   it('does not follow a run of another cluster, or when disconnected', async () => {
@@ -96,7 +114,10 @@ describe('Follower', () => {
   });
 
   it('recheck: refused while running; a finished run is verified now and reported', async () => {
-    await expect(follower(atRun({ run: run() })).f.recheck()).rejects.toMatchObject({ code: 'WIZARD_OUT_OF_ORDER', message: 'The restore is still running; it is checked when it ends.' });
+    await expect(follower(atRun({ run: run() })).f.recheck()).rejects.toMatchObject({
+      code: 'WIZARD_OUT_OF_ORDER',
+      message: 'The restore is still running; it is checked when it ends.',
+    });
     const done: RestoreRun = { ...run({ state: 'failed' }), steps: [{ component: 'app', state: 'succeeded', restoreNames: [] }] };
     const { f, m, log } = follower(atRun({ step: 'report', run: done }), { verify: async () => verified([{ ok: true, severity: 'warning', title: 'slow' }]) });
     expect((await f.recheck()).run!.state).toBe('attention');
@@ -106,6 +127,10 @@ describe('Follower', () => {
 
   it('stepError says an interrupted step restored nothing', () => {
     const r = run({ steps: [{ component: 'admin-console', state: 'interrupted', restoreNames: [], message: 'closed' }] });
-    expect(stepError(r, 0, 'interrupted')).toEqual({ code: 'RESTORE_FAILED', message: 'closed', hint: 'Nothing was restored by that step. Choose "Run the step again" to continue.' });
+    expect(stepError(r, 0, 'interrupted')).toEqual({
+      code: 'RESTORE_FAILED',
+      message: 'closed',
+      hint: 'Nothing was restored by that step. Choose "Run the step again" to continue.',
+    });
   });
 });

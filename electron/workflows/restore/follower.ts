@@ -27,7 +27,10 @@ export interface FollowerDeps {
 export class Follower {
   private driving?: Promise<void>;
 
-  constructor(private readonly m: WizardMachine, private readonly d: FollowerDeps) {}
+  constructor(
+    private readonly m: WizardMachine,
+    private readonly d: FollowerDeps,
+  ) {}
 
   /** Starts following the persisted run if one is active and we are connected to its cluster. */
   attach(): void {
@@ -62,7 +65,12 @@ export class Follower {
   /** "Check again" on a finished run: verified now, without waiting for readiness. */
   async recheck(): Promise<RestoreWizard> {
     const run = this.m.wizard.run;
-    if (!run || runActive(this.m.wizard)) throw new LifeboatError('WIZARD_OUT_OF_ORDER', run ? 'The restore is still running; it is checked when it ends.' : 'There is no restore to check.', 'Wait for the restore to finish.');
+    if (!run || runActive(this.m.wizard))
+      throw new LifeboatError(
+        'WIZARD_OUT_OF_ORDER',
+        run ? 'The restore is still running; it is checked when it ends.' : 'There is no restore to check.',
+        'Wait for the restore to finish.',
+      );
     const gen = this.m.generation;
     const verification = await this.d.verify(run, 0, gen);
     if (!this.m.isCurrent(gen)) return this.m.wizard;
@@ -112,7 +120,8 @@ export class Follower {
     let next: RestoreRun = { ...run, finishedAt: new Date().toISOString() };
     if (next.readOnlyLocation && !next.readOnlyLocation.restored) {
       try {
-        if (next.readOnlyLocation.previous !== 'ReadOnly') await this.d.velero(next.veleroNamespace).setAccessMode(next.readOnlyLocation.name, next.readOnlyLocation.previous);
+        if (next.readOnlyLocation.previous !== 'ReadOnly')
+          await this.d.velero(next.veleroNamespace).setAccessMode(next.readOnlyLocation.name, next.readOnlyLocation.previous);
         next = { ...next, readOnlyLocation: { ...next.readOnlyLocation, restored: true } };
       } catch {
         // left read-only: the report says so, with the fix
@@ -143,5 +152,9 @@ export function stepError(run: RestoreRun, i: number, result: 'failed' | 'interr
   const msg = run.steps[i].message ?? `The ${componentNoun(run.steps[i].component)} step did not finish.`;
   return result === 'interrupted'
     ? { code: 'RESTORE_FAILED', message: msg, hint: 'Nothing was restored by that step. Choose "Run the step again" to continue.' }
-    : { code: 'RESTORE_FAILED', message: msg, hint: 'Read the restore warnings and errors below and the command output in Activity. Fix the cause, then run the step again.' };
+    : {
+        code: 'RESTORE_FAILED',
+        message: msg,
+        hint: 'Read the restore warnings and errors below and the command output in Activity. Fix the cause, then run the step again.',
+      };
 }

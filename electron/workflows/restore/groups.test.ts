@@ -94,7 +94,10 @@ describe('restore list: an improved-DR backup is one row', () => {
   });
 
   it('never repeats a check the two members share; one that differs says which member', () => {
-    const checks = rowChecks(findBackupRow([infraBackup(completed(40, undefined, { warnings: 2 })), appBackup(completed(12))], DR_NAME)!, { ...ctx, locations: {} });
+    const checks = rowChecks(findBackupRow([infraBackup(completed(40, undefined, { warnings: 2 })), appBackup(completed(12))], DR_NAME)!, {
+      ...ctx,
+      locations: {},
+    });
     const titles = checks.map((c) => c.title);
     expect(titles.filter((t) => t === 'Storage location missing')).toHaveLength(1);
     expect(new Set(titles).size).toBe(titles.length);

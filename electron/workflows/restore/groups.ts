@@ -61,7 +61,9 @@ export function rowChecks(row: BackupRow, ctx: EligibilityContext): Check[] {
   const titles = [...new Set(perMember.flat().map((c) => c.title))];
   for (const title of titles) {
     const found = members.flatMap((m, i) => perMember[i]!.filter((c) => c.title === title).map((c) => ({ m, c })));
-    const same = found.length === members.length && found.every(({ c }) => c.reason === found[0]!.c.reason && c.fix === found[0]!.c.fix && c.severity === found[0]!.c.severity);
+    const same =
+      found.length === members.length &&
+      found.every(({ c }) => c.reason === found[0]!.c.reason && c.fix === found[0]!.c.fix && c.severity === found[0]!.c.severity);
     if (same) {
       checks.push(found[0]!.c);
       continue;
@@ -79,17 +81,21 @@ function completeness(members: readonly VeleroBackup[]): Check[] {
   const expected = expectedCount(members[0]!);
   if (members.length < expected) {
     const lacking = expected === 2 && members.length === 1 ? `; the ${memberType(members[0]!) === 'infra' ? 'app' : 'infra'} backup is missing` : '';
-    out.push(err(
-      'Backup incomplete',
-      `Only ${members.length} of the ${expected} Velero Backups KOTS makes for this backup exist (${members.map(label).join(', ')})${lacking}. It can only be restored whole (replicated.com/backup-count).`,
-      'Velero syncs backups from the storage one by one: wait a minute and refresh. If it stays missing, pick another backup.',
-    ));
+    out.push(
+      err(
+        'Backup incomplete',
+        `Only ${members.length} of the ${expected} Velero Backups KOTS makes for this backup exist (${members.map(label).join(', ')})${lacking}. It can only be restored whole (replicated.com/backup-count).`,
+        'Velero syncs backups from the storage one by one: wait a minute and refresh. If it stays missing, pick another backup.',
+      ),
+    );
   } else if (members.length > expected) {
-    out.push(err(
-      'Backup incomplete',
-      `${members.length} Velero Backups carry this backup's name (${members.map(label).join(', ')}), but replicated.com/backup-count says ${expected}.`,
-      'Pick another backup; this one was edited or made by another tool.',
-    ));
+    out.push(
+      err(
+        'Backup incomplete',
+        `${members.length} Velero Backups carry this backup's name (${members.map(label).join(', ')}), but replicated.com/backup-count says ${expected}.`,
+        'Pick another backup; this one was edited or made by another tool.',
+      ),
+    );
   }
   const status = rollupStatus(members.map((m) => statusFromPhase(m.status?.phase ?? '')));
   if (status !== 'Completed') {
@@ -115,7 +121,11 @@ function memberState(b: VeleroBackup): string {
 }
 
 const minOf = (vals: Array<string | undefined>) => vals.filter((v): v is string => !!v).sort()[0];
-const maxOf = (vals: Array<string | undefined>) => vals.filter((v): v is string => !!v).sort().pop();
+const maxOf = (vals: Array<string | undefined>) =>
+  vals
+    .filter((v): v is string => !!v)
+    .sort()
+    .pop();
 
 /** A row as the wizard lists it: a single Backup as eligibility.ts describes it; a pair combined. */
 export function describeRow(row: BackupRow, ctx: EligibilityContext): RestoreBackup {

@@ -141,7 +141,9 @@ export function computeImpact(input: ImpactInput): RestoreImpact {
     return side === 'app' ? wantApp : wantAdmin;
   });
   restored.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
-  const deleted = [...input.toDelete].sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  const deleted = [...input.toDelete].sort(
+    (a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+  );
   const pvcs = deleted.filter((d) => d.kind === 'PersistentVolumeClaim');
   const who = appsInRestore(input.type, input.appSlugs, input.installedNow);
   const list = (xs: string[]) => xs.join(', ') || 'the application';
@@ -150,21 +152,41 @@ export function computeImpact(input: ImpactInput): RestoreImpact {
 
   const consequences: string[] = [];
   if (wantApp) {
-    consequences.push(`KOTS first deletes ${apps} from this cluster${pvcs.length ? `, including ${pvcs.length} persistent volume claim${pvcs.length === 1 ? '' : 's'} and the data in them` : ', including its persistent volume claims and their data'}. This cannot be undone.`);
-    if (who.comesBack.length || !who.deletedForGood.length) consequences.push(`Then ${back} comes back exactly as it was when backup ${input.backup} was taken: anything changed since then is lost.`);
-    for (const s of who.deletedForGood) consequences.push(`${s} was installed after backup ${input.backup}: KOTS restores every app installed now, so ${s} is deleted with its data, and the backup has nothing of it to bring back.`);
-    for (const s of who.notRestored) consequences.push(`${s} is in the backup but not installed now: an application-only restore restores the apps installed now, so ${s} does not come back. A full restore brings it back with the admin console.`);
-    for (const s of who.leftUnmanaged) consequences.push(`${s} was installed after backup ${input.backup}, so it is not known to the restored admin console: its objects stay on the cluster, no longer managed by KOTS.`);
+    consequences.push(
+      `KOTS first deletes ${apps} from this cluster${pvcs.length ? `, including ${pvcs.length} persistent volume claim${pvcs.length === 1 ? '' : 's'} and the data in them` : ', including its persistent volume claims and their data'}. This cannot be undone.`,
+    );
+    if (who.comesBack.length || !who.deletedForGood.length)
+      consequences.push(`Then ${back} comes back exactly as it was when backup ${input.backup} was taken: anything changed since then is lost.`);
+    for (const s of who.deletedForGood)
+      consequences.push(
+        `${s} was installed after backup ${input.backup}: KOTS restores every app installed now, so ${s} is deleted with its data, and the backup has nothing of it to bring back.`,
+      );
+    for (const s of who.notRestored)
+      consequences.push(
+        `${s} is in the backup but not installed now: an application-only restore restores the apps installed now, so ${s} does not come back. A full restore brings it back with the admin console.`,
+      );
+    for (const s of who.leftUnmanaged)
+      consequences.push(
+        `${s} was installed after backup ${input.backup}, so it is not known to the restored admin console: its objects stay on the cluster, no longer managed by KOTS.`,
+      );
   }
   if (wantAdmin) {
-    consequences.push(`KOTS deletes the admin console in namespace ${input.kotsadmNamespace} (its database and settings${wantApp ? '' : '; the application keeps running'}) and restores it from the backup. Config changes and uploaded releases since then are lost.`);
+    consequences.push(
+      `KOTS deletes the admin console in namespace ${input.kotsadmNamespace} (its database and settings${wantApp ? '' : '; the application keeps running'}) and restores it from the backup. Config changes and uploaded releases since then are lost.`,
+    );
   } else {
     consequences.push('The admin console is left as it is.');
   }
   if (!wantApp) consequences.push(`${apps} is left running as it is.`);
   const notes: string[] = [];
-  if (!input.resourceList) notes.push(`The backup's resource list could not be read${input.resourceListProblem ? `: ${input.resourceListProblem}` : ''}. The restore still works; only this preview is shorter.`);
-  else notes.push('Objects are assigned to the admin console or the application by namespace; cluster-wide objects by name. Pods and ReplicaSets are recreated by their owners and not listed.');
+  if (!input.resourceList)
+    notes.push(
+      `The backup's resource list could not be read${input.resourceListProblem ? `: ${input.resourceListProblem}` : ''}. The restore still works; only this preview is shorter.`,
+    );
+  else
+    notes.push(
+      'Objects are assigned to the admin console or the application by namespace; cluster-wide objects by name. Pods and ReplicaSets are recreated by their owners and not listed.',
+    );
   if (restored.some((r) => input.existing.has(refKey(r)) && !deleted.some((d) => refKey(d) === refKey(r)))) {
     notes.push('Objects marked "exists now" and not deleted first are left as they are: Velero does not overwrite existing objects (it records a warning).');
   }

@@ -33,14 +33,24 @@ describe('Launcher.start', () => {
     const w = await l.start(' my-app ');
     expect(events).toEqual(['attach after run/running']);
     expect(w.run).toMatchObject({
-      backup: 'instance-abc', type: 'full', appSlugs: ['my-app'], server: 'https://cluster:6443', kotsadmNamespace: 'kotsadm', veleroNamespace: 'velero', state: 'running', restores: [],
-      steps: [{ component: 'admin-console', state: 'pending', restoreNames: ['instance-abc.kotsadm'] }, { component: 'app', state: 'pending', restoreNames: ['instance-abc.my-app'] }],
+      backup: 'instance-abc',
+      type: 'full',
+      appSlugs: ['my-app'],
+      server: 'https://cluster:6443',
+      kotsadmNamespace: 'kotsadm',
+      veleroNamespace: 'velero',
+      state: 'running',
+      restores: [],
+      steps: [
+        { component: 'admin-console', state: 'pending', restoreNames: ['instance-abc.kotsadm'] },
+        { component: 'app', state: 'pending', restoreNames: ['instance-abc.my-app'] },
+      ],
     });
     expect(w.run!.id).toMatch(/^instance-abc-/);
     expect(m.wizard.step).toBe('run');
   });
 
-  it('application only: KOTS restores every app installed now; only the backup\'s come back', async () => {
+  it("application only: KOTS restores every app installed now; only the backup's come back", async () => {
     const { l } = launcher(atRun({ type: 'app' }));
     const w = await l.start('my-app');
     expect(w.run).toMatchObject({ appSlugs: ['my-app'], steps: [{ component: 'app', restoreNames: ['instance-abc.later-app', 'instance-abc.my-app'] }] });
@@ -77,7 +87,14 @@ describe('Launcher.resume', () => {
     expect(w.step).toBe('run');
     expect(w.run!.state).toBe('running');
     expect(w.run!.steps[0]).toEqual(stopped.steps[0]);
-    expect(w.run!.steps[1]).toEqual({ component: 'app', state: 'pending', restoreNames: ['instance-abc.my-app'], message: undefined, runId: undefined, finishedAt: undefined });
+    expect(w.run!.steps[1]).toEqual({
+      component: 'app',
+      state: 'pending',
+      restoreNames: ['instance-abc.my-app'],
+      message: undefined,
+      runId: undefined,
+      finishedAt: undefined,
+    });
     expect([w.run!.error, w.run!.finishedAt]).toEqual([undefined, undefined]);
     expect(events).toEqual(['attach after run/running']);
   });
@@ -91,7 +108,7 @@ describe('Launcher.resume', () => {
 });
 
 describe('checks', () => {
-  it('confirming an admin-console restore of a backup without an app takes the backup\'s name', () => {
+  it("confirming an admin-console restore of a backup without an app takes the backup's name", () => {
     const w = { ...atRun({ type: 'admin-console', appSlug: undefined }), readOnlyDuringRestore: false, updatedAt: 't' } as RestoreWizard;
     expect(() => checkConfirm(w, 'instance-abc')).not.toThrow();
     expect(() => checkConfirm(w, 'my-app')).toThrow(/type "instance-abc" exactly/);
@@ -99,11 +116,23 @@ describe('checks', () => {
 
   it('our own active run is refused before Velero is asked', async () => {
     const w = { ...atRun({ run: run() }), readOnlyDuringRestore: false, updatedAt: 't' } as RestoreWizard;
-    await expect(refuseInProgress(w, () => { throw new Error('must not ask'); })).rejects.toMatchObject({ code: 'RESTORE_IN_PROGRESS', message: 'A restore from backup instance-abc is already running.' });
+    await expect(
+      refuseInProgress(w, () => {
+        throw new Error('must not ask');
+      }),
+    ).rejects.toMatchObject({ code: 'RESTORE_IN_PROGRESS', message: 'A restore from backup instance-abc is already running.' });
   });
 
   it('rerunFrom resets from the index on', () => {
-    const r = rerunFrom(run({ steps: [{ component: 'admin-console', state: 'failed', restoreNames: [] }, { component: 'app', state: 'pending', restoreNames: [] }] }), 0);
+    const r = rerunFrom(
+      run({
+        steps: [
+          { component: 'admin-console', state: 'failed', restoreNames: [] },
+          { component: 'app', state: 'pending', restoreNames: [] },
+        ],
+      }),
+      0,
+    );
     expect(r.steps.map((s) => s.state)).toEqual(['pending', 'pending']);
   });
 });

@@ -32,7 +32,10 @@ export interface LaunchDeps {
 }
 
 export class Launcher {
-  constructor(private readonly m: WizardMachine, private readonly d: LaunchDeps) {}
+  constructor(
+    private readonly m: WizardMachine,
+    private readonly d: LaunchDeps,
+  ) {}
 
   /** Starts the restore after every check; resolves once the run is persisted and started. */
   async start(confirm: string): Promise<RestoreWizard> {
@@ -45,7 +48,11 @@ export class Launcher {
     await refuseInProgress(this.m.wizard, this.d.velero);
     const env = this.d.env();
     if (env && !env.velero.ready && env.velero.installed) {
-      throw new LifeboatError('VELERO_NOT_READY', 'The Velero server is not ready, so nothing would restore.', 'Check the velero Deployment in the Overview, then try again.');
+      throw new LifeboatError(
+        'VELERO_NOT_READY',
+        'The Velero server is not ready, so nothing would restore.',
+        'Check the velero Deployment in the Overview, then try again.',
+      );
     }
     const run = await this.newRun(b, env);
     this.m.save({ ...this.m.wizard, step: 'run', run });
@@ -81,7 +88,11 @@ export class Launcher {
   async resume(confirm: string): Promise<RestoreWizard> {
     const run = this.m.wizard.run;
     if (!run || runActive(this.m.wizard)) {
-      throw new LifeboatError(run ? 'RESTORE_IN_PROGRESS' : 'WIZARD_OUT_OF_ORDER', run ? 'The restore is still running.' : 'There is no restore to continue.', run ? IN_PROGRESS_HINT : 'Start a restore from the Restore screen.');
+      throw new LifeboatError(
+        run ? 'RESTORE_IN_PROGRESS' : 'WIZARD_OUT_OF_ORDER',
+        run ? 'The restore is still running.' : 'There is no restore to continue.',
+        run ? IN_PROGRESS_HINT : 'Start a restore from the Restore screen.',
+      );
     }
     const idx = run.steps.findIndex((s) => s.state === 'interrupted' || s.state === 'failed');
     if (idx < 0) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Every step of this restore already finished.', 'Start a new restore if you need another one.');
@@ -103,7 +114,11 @@ export function rerunFrom(run: RestoreRun, idx: number): RestoreRun {
 export function checkConfirm(w: RestoreWizard, confirm: string): void {
   const slug = w.type === 'admin-console' && !w.appSlug ? w.backup : w.appSlug;
   if (confirm.trim() !== slug) {
-    throw new LifeboatError('CONFIRMATION_MISMATCH', `The confirmation does not match: type "${slug}" exactly to restore.`, 'This guards against restoring by accident; nothing was changed.');
+    throw new LifeboatError(
+      'CONFIRMATION_MISMATCH',
+      `The confirmation does not match: type "${slug}" exactly to restore.`,
+      'This guards against restoring by accident; nothing was changed.',
+    );
   }
 }
 

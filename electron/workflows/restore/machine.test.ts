@@ -41,7 +41,11 @@ describe('WizardMachine', () => {
   it('a re-seed left running by a closed Lifeboat loads as interrupted, persisted but not announced', () => {
     const registry: RestoreWizard['registry'] = { reason: 'r', state: 'running', jobId: 'j1', source: '/x' };
     const { m, saved, announced } = memMachine({ step: 'registry', registry });
-    expect(m.wizard.registry).toMatchObject({ state: 'interrupted', jobId: 'j1', error: { code: 'REGISTRY_FAILED', message: 'Lifeboat was closed while the re-seed ran.' } });
+    expect(m.wizard.registry).toMatchObject({
+      state: 'interrupted',
+      jobId: 'j1',
+      error: { code: 'REGISTRY_FAILED', message: 'Lifeboat was closed while the re-seed ran.' },
+    });
     expect(saved).toHaveLength(1);
     expect(announced).toEqual([]);
   });

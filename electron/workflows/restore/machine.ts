@@ -16,7 +16,10 @@ export class WizardMachine {
   private w: RestoreWizard;
   private gen = 0;
 
-  constructor(private readonly file: WizardFile, private readonly announce: (w: RestoreWizard) => void) {
+  constructor(
+    private readonly file: WizardFile,
+    private readonly announce: (w: RestoreWizard) => void,
+  ) {
     this.w = interruptedReseed(file, file.load());
   }
 
@@ -57,5 +60,16 @@ export class WizardMachine {
  */
 function interruptedReseed(file: WizardFile, w: RestoreWizard): RestoreWizard {
   if (w.registry?.state !== 'running') return w;
-  return file.save({ ...w, registry: { ...w.registry, state: 'interrupted', error: { code: 'REGISTRY_FAILED', message: 'Lifeboat was closed while the re-seed ran.', hint: 'Run it again: blobs already in the registry are skipped.' } } });
+  return file.save({
+    ...w,
+    registry: {
+      ...w.registry,
+      state: 'interrupted',
+      error: {
+        code: 'REGISTRY_FAILED',
+        message: 'Lifeboat was closed while the re-seed ran.',
+        hint: 'Run it again: blobs already in the registry are skipped.',
+      },
+    },
+  });
 }

@@ -6,7 +6,16 @@
 import type { RestoreImpact, RestoreObjectRef, RestoreType, RestoreWizard } from '../../api/contract.js';
 import { LifeboatError } from '../../api/errors.js';
 import { appSlugsOf, installedApps } from './apps.js';
-import { ADMIN_DELETE_CLUSTER_KINDS, ADMIN_DELETE_KINDS, APP_DELETE_KINDS, appsInRestore, computeImpact, parseResourceList, refKey, type ResourceList } from './impact.js';
+import {
+  ADMIN_DELETE_CLUSTER_KINDS,
+  ADMIN_DELETE_KINDS,
+  APP_DELETE_KINDS,
+  appsInRestore,
+  computeImpact,
+  parseResourceList,
+  refKey,
+  type ResourceList,
+} from './impact.js';
 import type { KubeJson } from '../../cluster/rest.js';
 import type { VeleroReader } from './velero.js';
 
@@ -37,17 +46,34 @@ export async function previewRestore(d: PreviewDeps): Promise<RestoreImpact> {
   const toDelete = await liveToDelete(kube, type!, { appNamespaces, slugs, kotsadmNs });
   const { resourceList, problem } = await readResourceList(velero, name!);
   const existing = await existingNow(kube, resourceList, toDelete);
-  return computeImpact({ backup: name!, type: type!, kotsadmNamespace: kotsadmNs, appSlugs: backupSlugs, installedNow, appNamespaces, resourceList, resourceListProblem: problem, toDelete, existing });
+  return computeImpact({
+    backup: name!,
+    type: type!,
+    kotsadmNamespace: kotsadmNs,
+    appSlugs: backupSlugs,
+    installedNow,
+    appNamespaces,
+    resourceList,
+    resourceListProblem: problem,
+    toDelete,
+    existing,
+  });
 }
 
 /** What KOTS deletes first: the apps' labelled objects in their namespaces, then the admin console's. */
-export async function liveToDelete(kube: Lister, type: RestoreType, at: { appNamespaces: string[]; slugs: string[]; kotsadmNs: string }): Promise<RestoreObjectRef[]> {
+export async function liveToDelete(
+  kube: Lister,
+  type: RestoreType,
+  at: { appNamespaces: string[]; slugs: string[]; kotsadmNs: string },
+): Promise<RestoreObjectRef[]> {
   const toDelete: RestoreObjectRef[] = [];
   if (type !== 'admin-console') {
     for (const ns of at.appNamespaces) {
       for (const k of APP_DELETE_KINDS) {
         for (const slug of at.slugs) {
-          const list = await kube.getOrUndefined<Named>(`${k.path}/namespaces/${ns}/${k.plural}?labelSelector=${encodeURIComponent(`kots.io/app-slug=${slug}`)}`);
+          const list = await kube.getOrUndefined<Named>(
+            `${k.path}/namespaces/${ns}/${k.plural}?labelSelector=${encodeURIComponent(`kots.io/app-slug=${slug}`)}`,
+          );
           for (const o of list?.items ?? []) toDelete.push({ kind: k.kind, namespace: ns, name: o.metadata.name });
         }
       }
@@ -86,7 +112,12 @@ export async function existingNow(kube: Lister, resourceList: ResourceList | und
     if (kind !== 'Namespace') continue;
     for (const n of items) if (await kube.getOrUndefined(`/api/v1/namespaces/${n}`)) existing.add(refKey({ kind, name: n }));
   }
-  for (const ns of new Set(Object.values(resourceList).flat().filter((i) => i.includes('/')).map((i) => i.split('/')[0]))) {
+  for (const ns of new Set(
+    Object.values(resourceList)
+      .flat()
+      .filter((i) => i.includes('/'))
+      .map((i) => i.split('/')[0]),
+  )) {
     for (const k of APP_DELETE_KINDS) {
       const list = await kube.getOrUndefined<Named>(`${k.path}/namespaces/${ns}/${k.plural}`).catch(() => undefined);
       for (const o of list?.items ?? []) existing.add(refKey({ kind: k.kind, namespace: ns, name: o.metadata.name }));

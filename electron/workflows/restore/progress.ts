@@ -8,7 +8,12 @@ import { appSlugOfRestore } from './kinds.js';
 import type { VeleroReader } from './velero.js';
 import type { PodVolumeRestore, VeleroRestore } from '../../velero/types.js';
 
-export async function progressOf(velero: Pick<VeleroReader, 'podVolumeRestores'>, r: VeleroRestore, step: RestoreRunStep, backup: string): Promise<RestoreProgress> {
+export async function progressOf(
+  velero: Pick<VeleroReader, 'podVolumeRestores'>,
+  r: VeleroRestore,
+  step: RestoreRunStep,
+  backup: string,
+): Promise<RestoreProgress> {
   const pvrs = await velero.podVolumeRestores(r.metadata.name).catch((): PodVolumeRestore[] => []);
   const slug = appSlugOfRestore(step.component, backup, r.metadata.name);
   return {

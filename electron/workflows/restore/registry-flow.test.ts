@@ -4,14 +4,38 @@ import { LifeboatError } from '../../api/errors.js';
 import { RegistryFlow, type RestoreRegistry } from './registry-flow.js';
 import { memMachine } from './restore.test-fixtures.js';
 
-const atRegistry = (registry: RestoreWizard['registry']): Partial<RestoreWizard> => ({ step: 'registry', situation: 'new-cluster', backup: 'b', type: 'app', appSlug: 'a', registry });
-const job = (patch: Partial<RegistryJob> = {}): RegistryJob => ({ id: 'rs-1', kind: 'reseed', state: 'running', startedAt: 't', registry: 'reg:5000', path: '/x', origin: 'restore', ...patch });
+const atRegistry = (registry: RestoreWizard['registry']): Partial<RestoreWizard> => ({
+  step: 'registry',
+  situation: 'new-cluster',
+  backup: 'b',
+  type: 'app',
+  appSlug: 'a',
+  registry,
+});
+const job = (patch: Partial<RegistryJob> = {}): RegistryJob => ({
+  id: 'rs-1',
+  kind: 'reseed',
+  state: 'running',
+  startedAt: 't',
+  registry: 'reg:5000',
+  path: '/x',
+  origin: 'restore',
+  ...patch,
+});
 
 function fakeRegistry(over: Partial<RestoreRegistry> = {}) {
   let finish!: (j: RegistryJob) => void;
   const reg = {
     finishedExports: async () => [{ path: '/x', registry: 'reg:5000', origin: 'registry' }],
-    compareArchive: async () => ({ registry: 'reg:5000', tags: [{ repo: 'a', tag: '1', digest: 'd', actual: null, present: false }, { repo: 'b', tag: '1', digest: 'd', actual: 'd', present: true }], blobs: 2, bytes: 10 }),
+    compareArchive: async () => ({
+      registry: 'reg:5000',
+      tags: [
+        { repo: 'a', tag: '1', digest: 'd', actual: null, present: false },
+        { repo: 'b', tag: '1', digest: 'd', actual: 'd', present: true },
+      ],
+      blobs: 2,
+      bytes: 10,
+    }),
     startReseedForRestore: async () => ({ job: job(), done: new Promise<RegistryJob>((r) => (finish = r)) }),
     isRunning: () => false,
     ...over,
@@ -37,14 +61,21 @@ describe('RegistryFlow', () => {
     expect(persistedFirst).toEqual({ reason: 'r', state: 'running', source: '/x', caPath: '/ca.pem', startedAt: expect.any(String) });
     expect(w.registry).toMatchObject({ state: 'running', source: '/x', caPath: '/ca.pem', jobId: 'rs-1', registry: 'reg:5000' });
     const tags = [{ repo: 'a', tag: '1', expected: 'd', actual: 'd', ok: true }];
-    doneWith(job({ state: 'succeeded', reseedReport: { ok: true, tags, blobsUploaded: 1, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 5, manifestsPushed: 1, warnings: [], durationMs: 1 } }));
+    doneWith(
+      job({
+        state: 'succeeded',
+        reseedReport: { ok: true, tags, blobsUploaded: 1, blobsMounted: 0, blobsSkipped: 0, bytesUploaded: 5, manifestsPushed: 1, warnings: [], durationMs: 1 },
+      }),
+    );
     await new Promise((r) => setTimeout(r, 0));
     expect(m.wizard.registry).toMatchObject({ state: 'succeeded', tagsOk: 1, tagsTotal: 1 });
   });
 
   it('re-seed: a job that cannot start is recorded as failed; a job of a wizard that moved on is ignored', async () => {
     const { m } = memMachine(atRegistry({ reason: 'r', state: 'pending' }));
-    const broken = fakeRegistry({ startReseedForRestore: async () => Promise.reject(new LifeboatError('REGISTRY_UNREACHABLE', 'no registry', 'check it')) }).reg;
+    const broken = fakeRegistry({
+      startReseedForRestore: async () => Promise.reject(new LifeboatError('REGISTRY_UNREACHABLE', 'no registry', 'check it')),
+    }).reg;
     await expect(new RegistryFlow(m, () => broken).reseed('/x')).rejects.toThrow('no registry');
     expect(m.wizard.registry).toMatchObject({ state: 'failed', error: { code: 'REGISTRY_UNREACHABLE', message: 'no registry', hint: 'check it' } });
 

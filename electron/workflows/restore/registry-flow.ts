@@ -15,7 +15,10 @@ export type RestoreRegistry = Pick<RegistryService, 'finishedExports' | 'compare
 
 export class RegistryFlow {
   /** `registry` is asked for on each use: the registry area builds its service lazily. */
-  constructor(private readonly m: WizardMachine, private readonly registry: () => RestoreRegistry) {}
+  constructor(
+    private readonly m: WizardMachine,
+    private readonly registry: () => RestoreRegistry,
+  ) {}
 
   /** Exports Lifeboat made earlier that the step can push (newest first). */
   async archives(): Promise<RestoreRegistryArchive[]> {
@@ -47,7 +50,10 @@ export class RegistryFlow {
       started = await this.registry().startReseedForRestore({ source, caPath });
     } catch (err) {
       const e = toErrorData(err);
-      this.m.save({ ...this.m.wizard, registry: { ...pending, state: 'failed', finishedAt: new Date().toISOString(), error: { code: e.code, message: e.message, hint: e.hint } } });
+      this.m.save({
+        ...this.m.wizard,
+        registry: { ...pending, state: 'failed', finishedAt: new Date().toISOString(), error: { code: e.code, message: e.message, hint: e.hint } },
+      });
       throw err;
     }
     const { job, done } = started;
@@ -67,14 +73,22 @@ export class RegistryFlow {
     if (r.state === 'running' && r.jobId && this.registry().isRunning(r.jobId)) {
       throw new LifeboatError('REGISTRY_BUSY', 'The registry re-seed is running; cancel it before skipping the step.', 'Cancel the re-seed first.');
     }
-    return this.m.save({ ...this.m.wizard, step: 'confirm', registry: { ...r, state: 'skipped', skippedConsequence: SKIP_CONSEQUENCE, finishedAt: new Date().toISOString() } });
+    return this.m.save({
+      ...this.m.wizard,
+      step: 'confirm',
+      registry: { ...r, state: 'skipped', skippedConsequence: SKIP_CONSEQUENCE, finishedAt: new Date().toISOString() },
+    });
   }
 
   /** After a verified re-seed: on to confirming the restore. */
   continue(): RestoreWizard {
     requireStep(this.m.wizard, 'registry');
     if (this.m.wizard.registry!.state !== 'succeeded') {
-      throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'The registry has not been re-seeded and verified yet.', 'Re-seed it (every tag must resolve to the archive\'s digest), or skip the step explicitly.');
+      throw new LifeboatError(
+        'WIZARD_OUT_OF_ORDER',
+        'The registry has not been re-seeded and verified yet.',
+        "Re-seed it (every tag must resolve to the archive's digest), or skip the step explicitly.",
+      );
     }
     return this.m.save({ ...this.m.wizard, step: 'confirm' });
   }

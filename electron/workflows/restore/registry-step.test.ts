@@ -20,20 +20,49 @@ describe('registryNeed', () => {
 
 describe('stepFromJob', () => {
   const step: RestoreRegistryStep = { reason: 'r', state: 'running', source: '/x' };
-  const job = (patch: Partial<RegistryJob>): RegistryJob => ({ id: 'rs-1', kind: 'reseed', state: 'succeeded', startedAt: 't', registry: 'reg:5000', path: '/x', origin: 'restore', ...patch });
+  const job = (patch: Partial<RegistryJob>): RegistryJob => ({
+    id: 'rs-1',
+    kind: 'reseed',
+    state: 'succeeded',
+    startedAt: 't',
+    registry: 'reg:5000',
+    path: '/x',
+    origin: 'restore',
+    ...patch,
+  });
   const tags = [{ repo: 'a', tag: '1', expected: 'sha256:1', actual: 'sha256:1', ok: true }];
   const report = { ok: true, tags, blobsUploaded: 3, blobsMounted: 1, blobsSkipped: 2, bytesUploaded: 10, manifestsPushed: 2, warnings: [], durationMs: 5 };
 
   it('succeeds only when every tag resolved to its digest', () => {
-    expect(stepFromJob(step, job({ reseedReport: report }))).toMatchObject({ state: 'succeeded', tagsOk: 1, tagsTotal: 1, blobsUploaded: 3, registry: 'reg:5000', mismatches: [] });
+    expect(stepFromJob(step, job({ reseedReport: report }))).toMatchObject({
+      state: 'succeeded',
+      tagsOk: 1,
+      tagsTotal: 1,
+      blobsUploaded: 3,
+      registry: 'reg:5000',
+      mismatches: [],
+    });
     expect(registrySettled(stepFromJob(step, job({ reseedReport: report })))).toBe(true);
-    const bad = stepFromJob(step, job({ state: 'failed', reseedReport: { ...report, ok: false, tags: [{ ...tags[0]!, actual: null, ok: false }] }, error: { code: 'DIGEST_MISMATCH', message: 'm' } }));
+    const bad = stepFromJob(
+      step,
+      job({
+        state: 'failed',
+        reseedReport: { ...report, ok: false, tags: [{ ...tags[0]!, actual: null, ok: false }] },
+        error: { code: 'DIGEST_MISMATCH', message: 'm' },
+      }),
+    );
     expect(bad).toMatchObject({ state: 'failed', tagsOk: 0, mismatches: [{ repo: 'a', tag: '1', actual: null }], error: { code: 'DIGEST_MISMATCH' } });
     expect(registrySettled(bad)).toBe(false);
   });
   it('keeps cancelled and failed apart, with the error', () => {
-    expect(stepFromJob(step, job({ state: 'cancelled', error: { code: 'CANCELLED', message: 'c' } }))).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
-    expect(stepFromJob(step, job({ state: 'failed', error: { code: 'ARCHIVE_INVALID', message: 'x' } }))).toMatchObject({ state: 'failed', error: { code: 'ARCHIVE_INVALID' } });
+    expect(stepFromJob(step, job({ state: 'cancelled', error: { code: 'CANCELLED', message: 'c' } }))).toMatchObject({
+      state: 'cancelled',
+      error: { code: 'CANCELLED' },
+    });
+    expect(stepFromJob(step, job({ state: 'failed', error: { code: 'ARCHIVE_INVALID', message: 'x' } }))).toMatchObject({
+      state: 'failed',
+      error: { code: 'ARCHIVE_INVALID' },
+    });
     expect(registrySettled({ reason: 'r', state: 'skipped' })).toBe(true);
     expect(registrySettled(undefined)).toBe(true);
   });

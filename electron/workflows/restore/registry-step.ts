@@ -17,7 +17,11 @@ export const SKIP_CONSEQUENCE =
  * a new (rebuilt) cluster whose own registry starts empty — a kURL or Embedded Cluster install, or
  * a backup taken from one (its kots.io/embedded-registry annotation) or from an air-gapped install.
  */
-export function registryNeed(situation: RestoreSituation | undefined, env: Pick<Environment, 'flavour' | 'airgap'> | null | undefined, backup: VeleroBackup | undefined): string | undefined {
+export function registryNeed(
+  situation: RestoreSituation | undefined,
+  env: Pick<Environment, 'flavour' | 'airgap'> | null | undefined,
+  backup: VeleroBackup | undefined,
+): string | undefined {
   if (situation !== 'new-cluster') return undefined;
   const a = backup?.metadata.annotations ?? {};
   const flavour = env?.flavour;
@@ -64,6 +68,6 @@ export function stepFromJob(r: RestoreRegistryStep, job: RegistryJob): RestoreRe
   return {
     ...base,
     state: 'failed',
-    error: job.error ?? { code: 'DIGEST_MISMATCH', message: 'Not every tag resolves to the archive\'s digest after the push.', hint: 'Run the re-seed again.' },
+    error: job.error ?? { code: 'DIGEST_MISMATCH', message: "Not every tag resolves to the archive's digest after the push.", hint: 'Run the re-seed again.' },
   };
 }

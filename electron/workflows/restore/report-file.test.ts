@@ -6,7 +6,7 @@ import { ReportFiles, reportName } from './report-file.js';
 import { atRun, memMachine, run } from './restore.test-fixtures.js';
 
 describe('ReportFiles', () => {
-  it('saves a finished run\'s report as JSON and Markdown and records where, once', () => {
+  it("saves a finished run's report as JSON and Markdown and records where, once", () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-report-'));
     const { m, saved } = memMachine(atRun({ step: 'report', run: run({ state: 'succeeded', finishedAt: '2026-05-01T10:05:00.000Z' }) }));
     const files = new ReportFiles(m, dir, '9.9.9');

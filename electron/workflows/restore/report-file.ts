@@ -12,7 +12,11 @@ import { buildReport } from './report.js';
 import { runActive } from './state.js';
 
 export class ReportFiles {
-  constructor(private readonly m: WizardMachine, private readonly dataDir: string, private readonly appVersion: string) {}
+  constructor(
+    private readonly m: WizardMachine,
+    private readonly dataDir: string,
+    private readonly appVersion: string,
+  ) {}
 
   /** Saves the finished run's report; the paths written, none while the run is active or on failure. */
   write(): string[] {

@@ -4,10 +4,29 @@ import { attentionItems, buildReport } from './report.js';
 import { flattenResults, logExcerpt } from './service.js';
 
 const run: RestoreRun = {
-  id: 'r', backup: 'instance-x', type: 'app', appSlugs: ['sample-app'], kotsadmNamespace: 'kotsadm', veleroNamespace: 'velero',
-  startedAt: '2026-05-01T10:00:00Z', finishedAt: '2026-05-01T10:03:00Z', state: 'attention',
+  id: 'r',
+  backup: 'instance-x',
+  type: 'app',
+  appSlugs: ['sample-app'],
+  kotsadmNamespace: 'kotsadm',
+  veleroNamespace: 'velero',
+  startedAt: '2026-05-01T10:00:00Z',
+  finishedAt: '2026-05-01T10:03:00Z',
+  state: 'attention',
   steps: [{ component: 'app', state: 'succeeded', restoreNames: ['instance-x.sample-app'] }],
-  restores: [{ name: 'instance-x.sample-app', component: 'app', appSlug: 'sample-app', phase: 'Completed', itemsRestored: 12, totalItems: 12, warnings: 1, errors: 0, podVolumeRestores: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 } }],
+  restores: [
+    {
+      name: 'instance-x.sample-app',
+      component: 'app',
+      appSlug: 'sample-app',
+      phase: 'Completed',
+      itemsRestored: 12,
+      totalItems: 12,
+      warnings: 1,
+      errors: 0,
+      podVolumeRestores: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 },
+    },
+  ],
   verification: {
     checkedAt: '2026-05-01T10:03:00Z',
     checks: [{ ok: true, severity: 'warning', title: 'Application not ready yet', reason: 'Deployment sample-app/web 1/2.', fix: 'Wait.' }],
@@ -20,7 +39,9 @@ const run: RestoreRun = {
 
 describe('restore report', () => {
   it('says what, from which backup, when, and what needs attention', () => {
-    const { data, markdown } = buildReport({ step: 'report', situation: 'same-cluster', readOnlyDuringRestore: false, updatedAt: '' }, run, { version: '1.0.0' });
+    const { data, markdown } = buildReport({ step: 'report', situation: 'same-cluster', readOnlyDuringRestore: false, updatedAt: '' }, run, {
+      version: '1.0.0',
+    });
     expect(data).toMatchObject({ backup: 'instance-x', type: 'app', outcome: 'attention', startedAt: run.startedAt });
     expect(markdown).toContain('Application only (sample-app)');
     expect(markdown).toContain('| instance-x.sample-app | application sample-app | Completed | 12 of 12 | 1 | 0 | none |');
@@ -45,10 +66,34 @@ describe('restore report', () => {
 describe('buildReport: the registry step', () => {
   it('says the registry was re-seeded and verified, or that skipping it needs attention', async () => {
     const { buildReport } = await import('./report.js');
-    const run = { id: 'r', backup: 'b1', type: 'app', appSlugs: ['sample-app'], kotsadmNamespace: 'kotsadm', veleroNamespace: 'velero', startedAt: 't', state: 'succeeded', steps: [], restores: [] } as never;
-    const ok = buildReport({ step: 'report', readOnlyDuringRestore: false, updatedAt: 't', registry: { reason: 'r', state: 'succeeded', registry: 'reg:5000', source: '/x.tar', tagsOk: 3, tagsTotal: 3, blobsUploaded: 4, blobsSkipped: 1 } }, run, { version: 't' });
+    const run = {
+      id: 'r',
+      backup: 'b1',
+      type: 'app',
+      appSlugs: ['sample-app'],
+      kotsadmNamespace: 'kotsadm',
+      veleroNamespace: 'velero',
+      startedAt: 't',
+      state: 'succeeded',
+      steps: [],
+      restores: [],
+    } as never;
+    const ok = buildReport(
+      {
+        step: 'report',
+        readOnlyDuringRestore: false,
+        updatedAt: 't',
+        registry: { reason: 'r', state: 'succeeded', registry: 'reg:5000', source: '/x.tar', tagsOk: 3, tagsTotal: 3, blobsUploaded: 4, blobsSkipped: 1 },
+      },
+      run,
+      { version: 't' },
+    );
     expect(ok.markdown).toContain('reg:5000 re-seeded from /x.tar before the application; 3 of 3 tags');
-    const skipped = buildReport({ step: 'report', readOnlyDuringRestore: false, updatedAt: 't', registry: { reason: 'r', state: 'skipped', skippedConsequence: 'ImagePullBackOff.' } }, run, { version: 't' });
+    const skipped = buildReport(
+      { step: 'report', readOnlyDuringRestore: false, updatedAt: 't', registry: { reason: 'r', state: 'skipped', skippedConsequence: 'ImagePullBackOff.' } },
+      run,
+      { version: 't' },
+    );
     expect(skipped.data.attention.join(' ')).toMatch(/not re-seeded.*ImagePullBackOff/);
   });
 });

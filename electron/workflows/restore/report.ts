@@ -17,16 +17,22 @@ const OUTCOME_WORDS = {
 export function attentionItems(run: RestoreRun): string[] {
   const items: string[] = [];
   if (run.error) items.push(`${run.error.message}${run.error.hint ? ` ${run.error.hint}` : ''}`);
-  for (const s of run.steps) if (s.state === 'failed' || s.state === 'interrupted' || s.state === 'attention') items.push(`${s.component === 'app' ? 'Application' : 'Admin console'} step: ${s.message ?? s.state}`);
+  for (const s of run.steps)
+    if (s.state === 'failed' || s.state === 'interrupted' || s.state === 'attention')
+      items.push(`${s.component === 'app' ? 'Application' : 'Admin console'} step: ${s.message ?? s.state}`);
   for (const c of run.verification?.checks ?? []) if (c.severity !== 'ok') items.push(`${c.title}: ${c.reason ?? ''}${c.fix ? ` Fix: ${c.fix}` : ''}`.trim());
   for (const e of run.verification?.errors ?? []) items.push(`Error in ${e.restore} (${e.scope}): ${e.message}`);
-  if (run.readOnlyLocation && !run.readOnlyLocation.restored) items.push(`Storage location ${run.readOnlyLocation.name} is still read-only; set it back to ${run.readOnlyLocation.previous} under Setup when you are done.`);
+  if (run.readOnlyLocation && !run.readOnlyLocation.restored)
+    items.push(
+      `Storage location ${run.readOnlyLocation.name} is still read-only; set it back to ${run.readOnlyLocation.previous} under Setup when you are done.`,
+    );
   return [...new Set(items)];
 }
 
 export function buildReport(w: RestoreWizard, run: RestoreRun, app: { version: string }) {
   const attention = attentionItems(run);
-  if (w.registry?.state === 'skipped') attention.push(`The cluster registry was not re-seeded (skipped by choice): ${w.registry.skippedConsequence ?? ''}`.trim());
+  if (w.registry?.state === 'skipped')
+    attention.push(`The cluster registry was not re-seeded (skipped by choice): ${w.registry.skippedConsequence ?? ''}`.trim());
   const data = {
     kind: 'lifeboat-restore-report',
     lifeboatVersion: app.version,
@@ -66,13 +72,18 @@ export function buildReport(w: RestoreWizard, run: RestoreRun, app: { version: s
     md.push('| Restore | Part | Phase | Items | Warnings | Errors | Volumes |', '|---|---|---|---|---|---|---|');
     for (const r of run.restores) {
       const pv = r.podVolumeRestores;
-      md.push(`| ${r.name} | ${r.component === 'app' ? `application ${r.appSlug ?? ''}`.trim() : 'admin console'} | ${r.phase ?? 'not started'} | ${r.itemsRestored ?? 0} of ${r.totalItems ?? '?'} | ${r.warnings} | ${r.errors} | ${pv.total ? `${pv.completed}/${pv.total}${pv.failed ? `, ${pv.failed} failed` : ''}` : 'none'} |`);
+      md.push(
+        `| ${r.name} | ${r.component === 'app' ? `application ${r.appSlug ?? ''}`.trim() : 'admin console'} | ${r.phase ?? 'not started'} | ${r.itemsRestored ?? 0} of ${r.totalItems ?? '?'} | ${r.warnings} | ${r.errors} | ${pv.total ? `${pv.completed}/${pv.total}${pv.failed ? `, ${pv.failed} failed` : ''}` : 'none'} |`,
+      );
     }
   }
   const v = run.verification;
   if (v) {
     md.push('', `## Checks (${v.checkedAt})`, '');
-    for (const c of v.checks) md.push(`- ${c.severity === 'ok' ? '✔' : c.severity === 'warning' ? '⚠' : '✘'} **${c.title}**${c.reason ? `: ${c.reason}` : ''}${c.severity !== 'ok' && c.fix ? ` _Fix:_ ${c.fix}` : ''}`);
+    for (const c of v.checks)
+      md.push(
+        `- ${c.severity === 'ok' ? '✔' : c.severity === 'warning' ? '⚠' : '✘'} **${c.title}**${c.reason ? `: ${c.reason}` : ''}${c.severity !== 'ok' && c.fix ? ` _Fix:_ ${c.fix}` : ''}`,
+      );
     if (v.workloads.length) {
       md.push('', '| Workload | Ready |', '|---|---|');
       for (const wl of v.workloads) md.push(`| ${wl.kind} ${wl.namespace}/${wl.name} | ${wl.ready}/${wl.desired} |`);

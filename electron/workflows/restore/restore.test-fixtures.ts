@@ -60,7 +60,10 @@ export function atRun(over: Partial<RestoreWizard> = {}): Partial<RestoreWizard>
   return { step: 'run', situation: 'same-cluster', backup: 'instance-abc', type: 'app', appSlug: 'my-app', ...over };
 }
 
-export const restore = (name: string, phase?: string, extra: Record<string, unknown> = {}) => ({ metadata: { name, uid: `uid-${name}` }, status: { phase, ...extra } });
+export const restore = (name: string, phase?: string, extra: Record<string, unknown> = {}) => ({
+  metadata: { name, uid: `uid-${name}` },
+  status: { phase, ...extra },
+});
 
 /** A completed KOTS instance backup (the legacy kind the kots CLI restores) in location default. */
 export function legacyBackup(name = 'instance-abc', ann: Record<string, string> = {}, status: Record<string, unknown> = {}): VeleroBackup {

@@ -26,7 +26,9 @@ function runner(steps: RestoreRunStep[], restores: Map<string, VeleroRestore>, c
     start: async (_name: string, args: readonly string[], opts: { summary?: string } = {}) => {
       calls.push({ args, summary: opts.summary, persisted: mm.m.wizard.run!.steps[0].state });
       if (cli.creates) restores.set(cli.creates.metadata.name, cli.creates);
-      const done = cli.reject ? Promise.reject(cli.reject) : Promise.resolve({ runId: 'run-1', exitCode: 0, stdout: cli.stdout ?? ok, stderr: '', durationMs: 1 });
+      const done = cli.reject
+        ? Promise.reject(cli.reject)
+        : Promise.resolve({ runId: 'run-1', exitCode: 0, stdout: cli.stdout ?? ok, stderr: '', durationMs: 1 });
       return { runId: 'run-1', done };
     },
   };
@@ -34,19 +36,32 @@ function runner(steps: RestoreRunStep[], restores: Map<string, VeleroRestore>, c
   return { ...mm, r, calls, deleted, step: () => mm.m.wizard.run!.steps[0] };
 }
 
-const appStep = (state: RestoreRunStep['state'] = 'pending', extra: Partial<RestoreRunStep> = {}): RestoreRunStep => ({ component: 'app', state, restoreNames: ['instance-abc.my-app'], ...extra });
+const appStep = (state: RestoreRunStep['state'] = 'pending', extra: Partial<RestoreRunStep> = {}): RestoreRunStep => ({
+  component: 'app',
+  state,
+  restoreNames: ['instance-abc.my-app'],
+  ...extra,
+});
 
 describe('StepRunner', () => {
   it('clears an earlier finished Restore of the same name, persists "starting" before the CLI, and succeeds on Velero\'s word', async () => {
     const restores = new Map([['instance-abc.my-app', restore('instance-abc.my-app', 'Completed') as VeleroRestore]]);
-    const created = { metadata: { name: 'instance-abc.my-app', namespace: 'velero', uid: 'new' }, status: { phase: 'Completed', progress: { itemsRestored: 7 } } };
+    const created = {
+      metadata: { name: 'instance-abc.my-app', namespace: 'velero', uid: 'new' },
+      status: { phase: 'Completed', progress: { itemsRestored: 7 } },
+    };
     const t = runner([appStep()], restores, { creates: created });
     expect(await t.r.run(t.m.generation, 0)).toBe('succeeded');
     expect(t.deleted).toEqual(['instance-abc.my-app']);
     expect(t.calls).toHaveLength(1);
     expect(t.calls[0]).toMatchObject({ summary: 'Restore the application from backup instance-abc', persisted: 'starting' });
     expect(t.calls[0]!.args).toContain('--exclude-admin-console');
-    expect(t.step()).toMatchObject({ state: 'succeeded', runId: 'run-1', ignoreUids: ['uid-instance-abc.my-app'], message: 'Velero restored instance-abc.my-app (7 items).' });
+    expect(t.step()).toMatchObject({
+      state: 'succeeded',
+      runId: 'run-1',
+      ignoreUids: ['uid-instance-abc.my-app'],
+      message: 'Velero restored instance-abc.my-app (7 items).',
+    });
     expect(t.m.wizard.run!.restores).toMatchObject([{ name: 'instance-abc.my-app', appSlug: 'my-app', phase: 'Completed', itemsRestored: 7 }]);
   });
 
@@ -54,7 +69,9 @@ describe('StepRunner', () => {
     const old = restore('instance-abc.my-app', 'InProgress') as VeleroRestore;
     const t = runner([appStep()], new Map([['instance-abc.my-app', old]]), { stdout: JSON.stringify({ success: false, error: 'backup not found' }) });
     expect(await t.r.run(t.m.generation, 0)).toBe('failed');
-    expect(t.step().message).toBe('kubectl kots restore: backup not found. No Velero restore was created (instance-abc.my-app), so nothing was restored by this step.');
+    expect(t.step().message).toBe(
+      'kubectl kots restore: backup not found. No Velero restore was created (instance-abc.my-app), so nothing was restored by this step.',
+    );
   });
 
   it('the CLI said success but no Restore appeared: failed, never trusted', async () => {
@@ -78,11 +95,17 @@ describe('StepRunner', () => {
     expect(t.step().message).toMatch(/^Lifeboat was closed before Velero restore instance-abc\.my-app was created/);
   });
 
-  it('Velero\'s failed and partially failed phases decide the step', async () => {
-    const failed = runner([appStep('running')], new Map([['instance-abc.my-app', restore('instance-abc.my-app', 'FailedValidation', { validationErrors: ['no backup'] }) as VeleroRestore]]));
+  it("Velero's failed and partially failed phases decide the step", async () => {
+    const failed = runner(
+      [appStep('running')],
+      new Map([['instance-abc.my-app', restore('instance-abc.my-app', 'FailedValidation', { validationErrors: ['no backup'] }) as VeleroRestore]]),
+    );
     expect(await failed.r.run(failed.m.generation, 0)).toBe('failed');
     expect(failed.step().message).toBe('Velero restore failed: instance-abc.my-app FailedValidation: no backup.');
-    const partial = runner([appStep('running')], new Map([['instance-abc.my-app', restore('instance-abc.my-app', 'PartiallyFailed', { errors: 2 }) as VeleroRestore]]));
+    const partial = runner(
+      [appStep('running')],
+      new Map([['instance-abc.my-app', restore('instance-abc.my-app', 'PartiallyFailed', { errors: 2 }) as VeleroRestore]]),
+    );
     expect(await partial.r.run(partial.m.generation, 0)).toBe('attention');
     expect(partial.step().message).toBe('Velero restored with errors: instance-abc.my-app (2 errors). See the restore results.');
   });

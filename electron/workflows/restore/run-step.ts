@@ -30,7 +30,10 @@ export interface StepRunnerDeps {
 }
 
 export class StepRunner {
-  constructor(private readonly m: WizardMachine, private readonly d: StepRunnerDeps) {}
+  constructor(
+    private readonly m: WizardMachine,
+    private readonly d: StepRunnerDeps,
+  ) {}
 
   /** Runs (or re-attaches to) step `i` of the persisted run; resolves with the state it ended in. */
   async run(gen: number, i: number): Promise<StepState> {
@@ -116,7 +119,10 @@ export class StepRunner {
       if (allThere && found.every((r) => isTerminalRestore(r.status?.phase))) return this.ended(gen, i, found, cli?.result);
       if (!allThere && Date.now() > appearDeadline) return this.neverAppeared(gen, i, step, found, cli);
       if (Date.now() - started > t.restoreMs) {
-        this.update(gen, i, { state: 'failed', message: `Velero restore ${step.restoreNames.join(', ')} did not finish within ${Math.round(t.restoreMs / 60000)} minutes; Lifeboat stopped waiting (the restore may still be running in Velero).` });
+        this.update(gen, i, {
+          state: 'failed',
+          message: `Velero restore ${step.restoreNames.join(', ')} did not finish within ${Math.round(t.restoreMs / 60000)} minutes; Lifeboat stopped waiting (the restore may still be running in Velero).`,
+        });
         return 'failed';
       }
       await sleep(t.pollMs);
@@ -129,16 +135,29 @@ export class StepRunner {
     const failed = found.filter((r) => r.status?.phase === 'Failed' || r.status?.phase === 'FailedValidation');
     const partial = found.filter((r) => r.status?.phase === 'PartiallyFailed');
     if (failed.length) {
-      const why = failed.map((r) => `${r.metadata.name} ${r.status?.phase}${r.status?.failureReason ? `: ${r.status.failureReason}` : ''}${r.status?.validationErrors?.length ? `: ${r.status.validationErrors.join('; ')}` : ''}`).join('; ');
+      const why = failed
+        .map(
+          (r) =>
+            `${r.metadata.name} ${r.status?.phase}${r.status?.failureReason ? `: ${r.status.failureReason}` : ''}${r.status?.validationErrors?.length ? `: ${r.status.validationErrors.join('; ')}` : ''}`,
+        )
+        .join('; ');
       this.update(gen, i, { state: 'failed', finishedAt, message: `Velero restore failed: ${why}.` });
       return 'failed';
     }
     if (partial.length) {
-      this.update(gen, i, { state: 'attention', finishedAt, message: `Velero restored with errors: ${partial.map((r) => `${r.metadata.name} (${r.status?.errors ?? 0} errors)`).join(', ')}. See the restore results.` });
+      this.update(gen, i, {
+        state: 'attention',
+        finishedAt,
+        message: `Velero restored with errors: ${partial.map((r) => `${r.metadata.name} (${r.status?.errors ?? 0} errors)`).join(', ')}. See the restore results.`,
+      });
       return 'attention';
     }
     const note = cliResult && !cliResult.ok ? ` The kots command reported: ${cliResult.message}` : '';
-    this.update(gen, i, { state: note ? 'attention' : 'succeeded', finishedAt, message: `Velero restored ${found.map((r) => `${r.metadata.name} (${r.status?.progress?.itemsRestored ?? 0} items)`).join(', ')}.${note}` });
+    this.update(gen, i, {
+      state: note ? 'attention' : 'succeeded',
+      finishedAt,
+      message: `Velero restored ${found.map((r) => `${r.metadata.name} (${r.status?.progress?.itemsRestored ?? 0} items)`).join(', ')}.${note}`,
+    });
     return note ? 'attention' : 'succeeded';
   }
 
@@ -147,11 +166,19 @@ export class StepRunner {
     const finishedAt = new Date().toISOString();
     const missing = step.restoreNames.filter((n) => !found.some((r) => r.metadata.name === n));
     if (cli?.result && !cli.result.ok) {
-      this.update(gen, i, { state: 'failed', finishedAt, message: `${cli.result.message}. No Velero restore was created (${missing.join(', ')}), so nothing was restored by this step.` });
+      this.update(gen, i, {
+        state: 'failed',
+        finishedAt,
+        message: `${cli.result.message}. No Velero restore was created (${missing.join(', ')}), so nothing was restored by this step.`,
+      });
       return 'failed';
     }
     if (cli) {
-      this.update(gen, i, { state: 'failed', finishedAt, message: `The kots CLI reported success, but Velero restore ${missing.join(', ')} never appeared: nothing was restored by this step.` });
+      this.update(gen, i, {
+        state: 'failed',
+        finishedAt,
+        message: `The kots CLI reported success, but Velero restore ${missing.join(', ')} never appeared: nothing was restored by this step.`,
+      });
       return 'failed';
     }
     this.update(gen, i, {

@@ -43,7 +43,9 @@ const legacy: VeleroBackup = {
 async function serviceWith(backups: unknown[]) {
   const objects: Record<string, unknown> = {
     '/apis/velero.io/v1/namespaces/velero/backups': { items: backups },
-    '/apis/velero.io/v1/namespaces/velero/backupstoragelocations': { items: [{ metadata: { name: 'default', namespace: 'velero' }, spec: { provider: 'aws', default: true } }] },
+    '/apis/velero.io/v1/namespaces/velero/backupstoragelocations': {
+      items: [{ metadata: { name: 'default', namespace: 'velero' }, spec: { provider: 'aws', default: true } }],
+    },
   };
   const srv = createServer((req, res) => {
     const path = new URL(req.url!, 'http://x').pathname;
@@ -81,7 +83,14 @@ describe('restore wizard: an improved-DR backup in the backup list', () => {
     const list = await svc.backups();
     expect(list.map((b) => b.name)).toEqual([DR_NAME, 'instance-legacy']);
     const dr = list[0]!;
-    expect(dr).toMatchObject({ restorable: false, embeddedCluster: true, veleroBackups: [{ name: INFRA, type: 'infra' }, { name: APP, type: 'app' }] });
+    expect(dr).toMatchObject({
+      restorable: false,
+      embeddedCluster: true,
+      veleroBackups: [
+        { name: INFRA, type: 'infra' },
+        { name: APP, type: 'app' },
+      ],
+    });
     expect(dr.checks.filter((c) => c.severity === 'error').map((c) => c.title)).toEqual(['Embedded Cluster backup']);
     expect(list[1]).toMatchObject({ name: 'instance-legacy', restorable: true });
   });
@@ -89,7 +98,10 @@ describe('restore wizard: an improved-DR backup in the backup list', () => {
   it('refuses to select the pair by its name or by either Velero Backup, with the reason and the fix', async () => {
     const svc = await serviceWith([infraBackup(done(40)), appBackup(done(12)), legacy]);
     for (const name of [DR_NAME, INFRA, APP]) {
-      const e = await svc.selectBackup(name).then(() => undefined, (err: unknown) => err as { code: string; message: string; hint?: string });
+      const e = await svc.selectBackup(name).then(
+        () => undefined,
+        (err: unknown) => err as { code: string; message: string; hint?: string },
+      );
       expect(e, name).toMatchObject({ code: 'BACKUP_NOT_RESTORABLE' });
       expect(e!.message).toContain(`Backup ${DR_NAME} cannot be restored here`);
       expect(e!.message).toMatch(/only legacy type instance backups are restorable/);

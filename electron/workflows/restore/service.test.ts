@@ -56,7 +56,16 @@ describe('RestoreService (facade)', () => {
   });
 
   it('a re-seed left running by a closed Lifeboat is shown as interrupted', () => {
-    const { svc } = service({ step: 'registry', readOnlyDuringRestore: false, situation: 'new-cluster', backup: 'b', type: 'app', appSlug: 'a', registry: { reason: 'r', state: 'running', jobId: 'j' }, updatedAt: 't' });
+    const { svc } = service({
+      step: 'registry',
+      readOnlyDuringRestore: false,
+      situation: 'new-cluster',
+      backup: 'b',
+      type: 'app',
+      appSlug: 'a',
+      registry: { reason: 'r', state: 'running', jobId: 'j' },
+      updatedAt: 't',
+    });
     expect(svc.state().registry).toMatchObject({ state: 'interrupted', error: { code: 'REGISTRY_FAILED' } });
     expect(() => svc.registryContinue()).toThrow(expect.objectContaining({ code: 'WIZARD_OUT_OF_ORDER' }));
   });

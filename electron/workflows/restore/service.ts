@@ -71,7 +71,10 @@ export class RestoreService {
   private readonly reports: ReportFiles;
   private readonly offConnection: () => void;
 
-  constructor(private readonly s: Services, opts: RestoreOptions = {}) {
+  constructor(
+    private readonly s: Services,
+    opts: RestoreOptions = {},
+  ) {
     this.m = new WizardMachine(new WizardStore(s.dataDir), (w) => s.bus.emit('restore.changed', w));
     const t = withDefaults(opts.timeouts);
     const m = this.m;

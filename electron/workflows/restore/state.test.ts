@@ -22,8 +22,23 @@ describe('restore wizard state', () => {
     expect(() => requireStep({ ...w, situation: 'same-cluster' }, 'backup')).not.toThrow();
     expect(() => requireStep({ ...w, situation: 'same-cluster', backup: 'b', type: 'app' }, 'run')).toThrow(/Pick a backup/);
     const running = {
-      ...w, situation: 'same-cluster' as const, backup: 'b', type: 'app' as const, appSlug: 'x',
-      run: { id: '1', backup: 'b', type: 'app' as const, appSlugs: ['x'], kotsadmNamespace: 'kotsadm', veleroNamespace: 'velero', startedAt: '', state: 'running' as const, steps: [], restores: [] },
+      ...w,
+      situation: 'same-cluster' as const,
+      backup: 'b',
+      type: 'app' as const,
+      appSlug: 'x',
+      run: {
+        id: '1',
+        backup: 'b',
+        type: 'app' as const,
+        appSlugs: ['x'],
+        kotsadmNamespace: 'kotsadm',
+        veleroNamespace: 'velero',
+        startedAt: '',
+        state: 'running' as const,
+        steps: [],
+        restores: [],
+      },
     };
     expect(runActive(running)).toBe(true);
     expect(() => requireStep(running, 'situation')).toThrow(expect.objectContaining({ code: 'RESTORE_IN_PROGRESS' }));

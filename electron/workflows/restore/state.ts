@@ -24,7 +24,11 @@ export class WizardStore {
   private readonly store: StateStore<RestoreWizard>;
 
   constructor(dataDir: string) {
-    this.store = new StateStore({ file: join(dataDir, 'restore', 'wizard.json'), accept: bySchema(RestoreWizard), consequence: 'the restore wizard starts over' });
+    this.store = new StateStore({
+      file: join(dataDir, 'restore', 'wizard.json'),
+      accept: bySchema(RestoreWizard),
+      consequence: 'the restore wizard starts over',
+    });
   }
 
   get file(): string {
@@ -45,19 +49,38 @@ export function runActive(w: RestoreWizard): boolean {
   return !!w.run && (w.run.state === 'running' || w.run.state === 'verifying');
 }
 
-const REGISTRY_FIRST = 'Re-seed the cluster registry first (or skip that step explicitly): the application\'s images must be in it before the application is restored.';
+const REGISTRY_FIRST =
+  "Re-seed the cluster registry first (or skip that step explicitly): the application's images must be in it before the application is restored.";
 
 /** Refuses moving to `to` when the earlier steps are not done. */
 export function requireStep(w: RestoreWizard, to: RestoreStep): void {
   if (runActive(w)) {
-    throw new LifeboatError('RESTORE_IN_PROGRESS', `A restore from backup ${w.run!.backup} is running; the wizard cannot change now.`, 'Wait for it to finish; progress is shown on the Restore screen.');
+    throw new LifeboatError(
+      'RESTORE_IN_PROGRESS',
+      `A restore from backup ${w.run!.backup} is running; the wizard cannot change now.`,
+      'Wait for it to finish; progress is shown on the Restore screen.',
+    );
   }
   const need: Partial<Record<RestoreStep, Array<[boolean, string]>>> = {
     backup: [[!!w.situation, 'Choose the situation first.']],
-    type: [[!!w.situation, 'Choose the situation first.'], [!!w.backup, 'Pick a backup first.']],
-    registry: [[!!w.backup, 'Pick a backup first.'], [!!w.type, 'Choose what to restore first.'], [!!w.registry, 'This restore has no registry step.']],
-    confirm: [[!!w.backup, 'Pick a backup first.'], [!!w.type, 'Choose what to restore first.'], [registrySettled(w.registry), REGISTRY_FIRST]],
-    run: [[!!w.backup && !!w.type && !!w.appSlug, 'Pick a backup and what to restore first.'], [registrySettled(w.registry), REGISTRY_FIRST]],
+    type: [
+      [!!w.situation, 'Choose the situation first.'],
+      [!!w.backup, 'Pick a backup first.'],
+    ],
+    registry: [
+      [!!w.backup, 'Pick a backup first.'],
+      [!!w.type, 'Choose what to restore first.'],
+      [!!w.registry, 'This restore has no registry step.'],
+    ],
+    confirm: [
+      [!!w.backup, 'Pick a backup first.'],
+      [!!w.type, 'Choose what to restore first.'],
+      [registrySettled(w.registry), REGISTRY_FIRST],
+    ],
+    run: [
+      [!!w.backup && !!w.type && !!w.appSlug, 'Pick a backup and what to restore first.'],
+      [registrySettled(w.registry), REGISTRY_FIRST],
+    ],
   };
   for (const [ok, msg] of need[to] ?? []) {
     if (!ok) throw new LifeboatError('WIZARD_OUT_OF_ORDER', msg, 'Go back to that step on the Restore screen.');

@@ -20,7 +20,9 @@ export async function readStorage(env: Environment | null | undefined, veleroNam
   const locations = await reader.locations();
   const loc = locations.find((l) => l.spec?.default) ?? locations.find((l) => l.metadata.name === 'default') ?? locations[0];
   // Counted as the list shows them: an improved-DR backup's two Velero Backups are one (groups.ts).
-  const backups = loc ? backupRows((await reader.backups()).filter((b: VeleroBackup) => (b.spec?.storageLocation ?? loc.metadata.name) === loc.metadata.name)) : [];
+  const backups = loc
+    ? backupRows((await reader.backups()).filter((b: VeleroBackup) => (b.spec?.storageLocation ?? loc.metadata.name) === loc.metadata.name))
+    : [];
   return {
     veleroInstalled: true,
     veleroNamespace,

@@ -25,7 +25,13 @@ function storeObjects(base: string): Map<string, any> {
   return new Map<string, any>([
     [`${V}/restores/b.sample-app`, { metadata: { name: 'b.sample-app' }, spec: { backupName: 'b' } }],
     [`${V}/backups/b`, { metadata: { name: 'b' }, spec: { storageLocation: 'default' } }],
-    [`${V}/backupstoragelocations/default`, { metadata: { name: 'default' }, spec: { provider: 'aws', objectStorage: { bucket: 'velero' }, config: { region: 'minio', s3ForcePathStyle: 'true', s3Url: base } } }],
+    [
+      `${V}/backupstoragelocations/default`,
+      {
+        metadata: { name: 'default' },
+        spec: { provider: 'aws', objectStorage: { bucket: 'velero' }, config: { region: 'minio', s3ForcePathStyle: 'true', s3Url: base } },
+      },
+    ],
   ]);
 }
 
@@ -51,7 +57,7 @@ describe('restore velero reads', () => {
     server.close();
   });
 
-  it('refuses a URL off the storage location\'s store (before fetching), a gzip bomb, and truncates a huge log', async () => {
+  it("refuses a URL off the storage location's store (before fetching), a gzip bomb, and truncates a huge log", async () => {
     let hits = 0;
     const bomb = gzipSync(Buffer.alloc(256 << 20), { level: 9 });
     const server = createServer((req, res) => {

@@ -14,10 +14,14 @@ const V = '/apis/velero.io/v1/namespaces';
 
 export class VeleroReader {
   /** `fetchImpl`: how to GET a presigned URL (storeFetch.ts reaches in-cluster stores by port-forward). */
-  constructor(private readonly kube: KubeJson, readonly namespace: string, private readonly fetchImpl: typeof fetch = fetch) {}
+  constructor(
+    private readonly kube: KubeJson,
+    readonly namespace: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
 
   async backups(): Promise<VeleroBackup[]> {
-    return ((await this.kube.get<{ items?: VeleroBackup[] }>(`${V}/${this.namespace}/backups`)).items ?? []);
+    return (await this.kube.get<{ items?: VeleroBackup[] }>(`${V}/${this.namespace}/backups`)).items ?? [];
   }
 
   backup(name: string): Promise<VeleroBackup | undefined> {
@@ -25,7 +29,7 @@ export class VeleroReader {
   }
 
   async restores(): Promise<VeleroRestore[]> {
-    return ((await this.kube.get<{ items?: VeleroRestore[] }>(`${V}/${this.namespace}/restores`)).items ?? []);
+    return (await this.kube.get<{ items?: VeleroRestore[] }>(`${V}/${this.namespace}/restores`)).items ?? [];
   }
 
   restore(name: string): Promise<VeleroRestore | undefined> {
@@ -39,7 +43,11 @@ export class VeleroReader {
     const deadline = Date.now() + timeoutMs;
     while (await this.kube.getOrUndefined(path)) {
       if (Date.now() > deadline) {
-        throw new LifeboatError('TOOL_TIMEOUT', `Velero did not finish deleting the earlier restore ${name} within ${Math.round(timeoutMs / 1000)} s.`, 'Check that the Velero server is running, then try again.');
+        throw new LifeboatError(
+          'TOOL_TIMEOUT',
+          `Velero did not finish deleting the earlier restore ${name} within ${Math.round(timeoutMs / 1000)} s.`,
+          'Check that the Velero server is running, then try again.',
+        );
       }
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -47,15 +55,17 @@ export class VeleroReader {
 
   async podVolumeRestores(restoreName: string): Promise<PodVolumeRestore[]> {
     const sel = encodeURIComponent(`velero.io/restore-name=${labelValue(restoreName)}`);
-    return ((await this.kube.get<{ items?: PodVolumeRestore[] }>(`${V}/${this.namespace}/podvolumerestores?labelSelector=${sel}`)).items ?? []);
+    return (await this.kube.get<{ items?: PodVolumeRestore[] }>(`${V}/${this.namespace}/podvolumerestores?labelSelector=${sel}`)).items ?? [];
   }
 
   async locations(): Promise<BackupStorageLocation[]> {
-    return ((await this.kube.get<{ items?: BackupStorageLocation[] }>(`${V}/${this.namespace}/backupstoragelocations`)).items ?? []);
+    return (await this.kube.get<{ items?: BackupStorageLocation[] }>(`${V}/${this.namespace}/backupstoragelocations`)).items ?? [];
   }
 
   setAccessMode(location: string, mode: 'ReadOnly' | 'ReadWrite'): Promise<BackupStorageLocation> {
-    return this.kube.mergePatch<BackupStorageLocation>(`${V}/${this.namespace}/backupstoragelocations/${encodeURIComponent(location)}`, { spec: { accessMode: mode } });
+    return this.kube.mergePatch<BackupStorageLocation>(`${V}/${this.namespace}/backupstoragelocations/${encodeURIComponent(location)}`, {
+      spec: { accessMode: mode },
+    });
   }
 
   /**

@@ -48,7 +48,19 @@ async function serviceAfterRestore(objects: Record<string, unknown>, ns = 'defau
     readOnlyDuringRestore: false,
     backup: 'instance-abc',
     type: 'admin-console',
-    run: { id: 'r1', backup: 'instance-abc', type: 'admin-console', appSlugs: [], kotsadmNamespace: ns, veleroNamespace: 'velero', startedAt: now, finishedAt: now, state: 'succeeded', steps: [], restores: [] },
+    run: {
+      id: 'r1',
+      backup: 'instance-abc',
+      type: 'admin-console',
+      appSlugs: [],
+      kotsadmNamespace: ns,
+      veleroNamespace: 'velero',
+      startedAt: now,
+      finishedAt: now,
+      state: 'succeeded',
+      steps: [],
+      restores: [],
+    },
     updatedAt: now,
   };
   mkdirSync(join(dataDir, 'restore'), { recursive: true });
@@ -73,14 +85,24 @@ describe('restore verification: the admin console back after the restore', () =>
   it('accepts StatefulSet kotsadm with its replicas ready (no Deployment kotsadm exists)', async () => {
     const svc = await serviceAfterRestore({ '/apis/apps/v1/namespaces/default/statefulsets/kotsadm': kotsadmStatefulSet('default', 'v1.131.4', 1) });
     const w = await svc.verify();
-    expect(adminCheck(w)).toMatchObject({ ok: true, severity: 'ok', title: 'Admin console ready', reason: expect.stringMatching(/StatefulSet kotsadm in default/) });
+    expect(adminCheck(w)).toMatchObject({
+      ok: true,
+      severity: 'ok',
+      title: 'Admin console ready',
+      reason: expect.stringMatching(/StatefulSet kotsadm in default/),
+    });
     expect(w.run?.state).toBe('succeeded');
   });
 
   it('a StatefulSet kotsadm with no ready replica is not ready, and the reason names the StatefulSet', async () => {
     const svc = await serviceAfterRestore({ '/apis/apps/v1/namespaces/default/statefulsets/kotsadm': kotsadmStatefulSet('default', 'v1.131.4', 0) });
     const w = await svc.verify();
-    expect(adminCheck(w)).toMatchObject({ ok: false, severity: 'error', title: 'Admin console not ready', reason: expect.stringMatching(/StatefulSet kotsadm in default: 0 of 1 replicas ready/) });
+    expect(adminCheck(w)).toMatchObject({
+      ok: false,
+      severity: 'error',
+      title: 'Admin console not ready',
+      reason: expect.stringMatching(/StatefulSet kotsadm in default: 0 of 1 replicas ready/),
+    });
   });
 
   it('still accepts Deployment kotsadm (KOTS with MinIO)', async () => {
@@ -92,6 +114,10 @@ describe('restore verification: the admin console back after the restore', () =>
   it('neither kind: says there is no kotsadm Deployment or StatefulSet', async () => {
     const svc = await serviceAfterRestore({});
     const w = await svc.verify();
-    expect(adminCheck(w)).toMatchObject({ ok: false, title: 'Admin console not ready', reason: 'There is no Deployment or StatefulSet named kotsadm in default.' });
+    expect(adminCheck(w)).toMatchObject({
+      ok: false,
+      title: 'Admin console not ready',
+      reason: 'There is no Deployment or StatefulSet named kotsadm in default.',
+    });
   });
 });

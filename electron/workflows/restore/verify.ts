@@ -35,7 +35,14 @@ export class Verifier {
       checks.push(workloadCheck(run, workloads));
     }
     const r = await restoreResults(run, this.d.velero(run.veleroNamespace));
-    return { checkedAt: new Date().toISOString(), checks: [...checks, ...r.checks], workloads, warnings: r.warnings.slice(0, 500), errors: r.errors.slice(0, 500), logExcerpts: r.logExcerpts };
+    return {
+      checkedAt: new Date().toISOString(),
+      checks: [...checks, ...r.checks],
+      workloads,
+      warnings: r.warnings.slice(0, 500),
+      errors: r.errors.slice(0, 500),
+      logExcerpts: r.logExcerpts,
+    };
   }
 
   /**
@@ -46,13 +53,22 @@ export class Verifier {
     const wantAdmin = run.type !== 'app';
     const ns = run.kotsadmNamespace;
     for (;;) {
-      const [dep, sts] = await Promise.all([kube.getOrUndefined(`/apis/apps/v1/namespaces/${ns}/deployments/kotsadm`), kube.getOrUndefined(`/apis/apps/v1/namespaces/${ns}/statefulsets/kotsadm`)]);
+      const [dep, sts] = await Promise.all([
+        kube.getOrUndefined(`/apis/apps/v1/namespaces/${ns}/deployments/kotsadm`),
+        kube.getOrUndefined(`/apis/apps/v1/namespaces/${ns}/statefulsets/kotsadm`),
+      ]);
       const admin = findKotsadm(dep ? [dep] : [], sts ? [sts] : [], ns);
       const ready = !!admin?.ready;
       if (ready || Date.now() >= deadline || !this.d.isCurrent(gen)) {
         return ready
           ? { ok: true, severity: 'ok', title: 'Admin console ready', reason: admin!.status }
-          : { ok: !wantAdmin, severity: wantAdmin ? 'error' : 'warning', title: 'Admin console not ready', reason: admin ? admin.status : `There is no Deployment or StatefulSet named kotsadm in ${ns}.`, fix: 'Check the kotsadm pods (kubectl -n ' + ns + ' get pods) and their events; images may be missing in an air-gapped registry.' };
+          : {
+              ok: !wantAdmin,
+              severity: wantAdmin ? 'error' : 'warning',
+              title: 'Admin console not ready',
+              reason: admin ? admin.status : `There is no Deployment or StatefulSet named kotsadm in ${ns}.`,
+              fix: 'Check the kotsadm pods (kubectl -n ' + ns + ' get pods) and their events; images may be missing in an air-gapped registry.',
+            };
       }
       await sleep(this.d.pollMs);
     }
@@ -88,12 +104,29 @@ export async function listWorkloads(kube: Pick<KubeJson, 'get'>, appSlugs: strin
 export function workloadCheck(run: RestoreRun, workloads: Workloads): Check {
   const notReady = workloads.filter((w) => w.ready < w.desired);
   if (!workloads.length) {
-    return { ok: false, severity: 'error', title: 'Application not found', reason: `No Deployment or StatefulSet labelled kots.io/app-slug=${run.appSlugs.join(', ')} exists after the restore.`, fix: 'Check the application restore\'s results below and the admin console.' };
+    return {
+      ok: false,
+      severity: 'error',
+      title: 'Application not found',
+      reason: `No Deployment or StatefulSet labelled kots.io/app-slug=${run.appSlugs.join(', ')} exists after the restore.`,
+      fix: "Check the application restore's results below and the admin console.",
+    };
   }
   if (notReady.length) {
-    return { ok: true, severity: 'warning', title: 'Application not ready yet', reason: `${notReady.map((w) => `${w.kind} ${w.namespace}/${w.name} ${w.ready}/${w.desired}`).join(', ')}.`, fix: 'Pods may still be starting or pulling images; check their events, then "Check again".' };
+    return {
+      ok: true,
+      severity: 'warning',
+      title: 'Application not ready yet',
+      reason: `${notReady.map((w) => `${w.kind} ${w.namespace}/${w.name} ${w.ready}/${w.desired}`).join(', ')}.`,
+      fix: 'Pods may still be starting or pulling images; check their events, then "Check again".',
+    };
   }
-  return { ok: true, severity: 'ok', title: 'Application ready', reason: `${workloads.length} workload${workloads.length === 1 ? '' : 's'} of ${run.appSlugs.join(', ')} ready.` };
+  return {
+    ok: true,
+    severity: 'ok',
+    title: 'Application ready',
+    reason: `${workloads.length} workload${workloads.length === 1 ? '' : 's'} of ${run.appSlugs.join(', ')} ready.`,
+  };
 }
 
 /** Each Velero Restore of the run: its phase, then (once it ended) its results and its log. */
@@ -103,7 +136,14 @@ export async function restoreResults(run: RestoreRun, velero: Pick<VeleroReader,
     for (const name of step.restoreNames) {
       const p = run.restores.find((r) => r.name === name);
       if (!p) {
-        if (step.state !== 'pending') out.checks.push({ ok: false, severity: 'error', title: `Restore ${name} missing`, reason: 'Velero never created this restore.', fix: 'Run the step again.' });
+        if (step.state !== 'pending')
+          out.checks.push({
+            ok: false,
+            severity: 'error',
+            title: `Restore ${name} missing`,
+            reason: 'Velero never created this restore.',
+            fix: 'Run the step again.',
+          });
         continue;
       }
       out.checks.push(restoreCheck(p));
@@ -117,8 +157,19 @@ export async function restoreResults(run: RestoreRun, velero: Pick<VeleroReader,
 export function restoreCheck(p: RestoreProgress): Check {
   const name = p.name;
   return p.phase === 'Completed'
-    ? { ok: true, severity: 'ok', title: `Velero restore ${name}`, reason: `Completed: ${p.itemsRestored ?? 0} of ${p.totalItems ?? '?'} items, ${p.warnings} warning(s).` }
-    : { ok: p.phase === 'PartiallyFailed', severity: p.phase === 'PartiallyFailed' ? 'warning' : 'error', title: `Velero restore ${name}`, reason: `${p.phase}${p.failureReason ? `: ${p.failureReason}` : ''} (${p.errors} error(s), ${p.warnings} warning(s)).`, fix: 'Read the errors below; the full log is in the report.' };
+    ? {
+        ok: true,
+        severity: 'ok',
+        title: `Velero restore ${name}`,
+        reason: `Completed: ${p.itemsRestored ?? 0} of ${p.totalItems ?? '?'} items, ${p.warnings} warning(s).`,
+      }
+    : {
+        ok: p.phase === 'PartiallyFailed',
+        severity: p.phase === 'PartiallyFailed' ? 'warning' : 'error',
+        title: `Velero restore ${name}`,
+        reason: `${p.phase}${p.failureReason ? `: ${p.failureReason}` : ''} (${p.errors} error(s), ${p.warnings} warning(s)).`,
+        fix: 'Read the errors below; the full log is in the report.',
+      };
 }
 
 async function readResults(velero: Pick<VeleroReader, 'download'>, name: string, out: Results): Promise<void> {
@@ -130,7 +181,13 @@ async function readResults(velero: Pick<VeleroReader, 'download'>, name: string,
       out.warnings.push(...flattenResults(name, res.warnings));
     }
   } catch (e) {
-    out.checks.push({ ok: true, severity: 'warning', title: `Results of ${name} unreadable`, reason: e instanceof Error ? e.message : String(e), fix: 'The counts above still hold; try "Check again" later.' });
+    out.checks.push({
+      ok: true,
+      severity: 'warning',
+      title: `Results of ${name} unreadable`,
+      reason: e instanceof Error ? e.message : String(e),
+      fix: 'The counts above still hold; try "Check again" later.',
+    });
   }
   try {
     const buf = await velero.download('RestoreLog', name);
@@ -146,7 +203,8 @@ export function outcomeOf(run: RestoreRun): RestoreRun['state'] {
   if (run.steps.some((s) => s.state === 'interrupted')) return 'interrupted';
   const checks = run.verification?.checks ?? [];
   if (checks.some((c) => c.severity === 'error')) return 'failed';
-  if (run.steps.some((s) => s.state === 'attention') || checks.some((c) => c.severity !== 'ok') || (run.verification?.errors.length ?? 0) > 0) return 'attention';
+  if (run.steps.some((s) => s.state === 'attention') || checks.some((c) => c.severity !== 'ok') || (run.verification?.errors.length ?? 0) > 0)
+    return 'attention';
   return 'succeeded';
 }
 
@@ -154,7 +212,8 @@ export function outcomeOf(run: RestoreRun): RestoreRun['state'] {
 export function flattenResults(restore: string, r: unknown): Array<{ restore: string; scope: string; message: string }> {
   const out: Array<{ restore: string; scope: string; message: string }> = [];
   if (!r || typeof r !== 'object') return out;
-  const msg = (m: unknown) => (typeof m === 'string' ? m : typeof m === 'object' && m && 'message' in m ? String((m as { message: unknown }).message) : JSON.stringify(m));
+  const msg = (m: unknown) =>
+    typeof m === 'string' ? m : typeof m === 'object' && m && 'message' in m ? String((m as { message: unknown }).message) : JSON.stringify(m);
   const o = r as { velero?: unknown[]; cluster?: unknown[]; namespaces?: Record<string, unknown[]> };
   for (const m of o.velero ?? []) out.push({ restore, scope: 'Velero', message: msg(m) });
   for (const m of o.cluster ?? []) out.push({ restore, scope: 'cluster', message: msg(m) });

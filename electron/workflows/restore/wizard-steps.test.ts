@@ -27,7 +27,14 @@ describe('WizardSteps', () => {
   });
 
   it('backup: persisted with its app, clearing what was chosen after it', async () => {
-    const { s } = steps({ step: 'confirm', situation: 'same-cluster', backup: 'old', type: 'full', registry: { reason: 'r', state: 'pending' }, run: run({ state: 'failed' }) });
+    const { s } = steps({
+      step: 'confirm',
+      situation: 'same-cluster',
+      backup: 'old',
+      type: 'full',
+      registry: { reason: 'r', state: 'pending' },
+      run: run({ state: 'failed' }),
+    });
     const w = await s.selectBackup('instance-abc');
     expect(w).toMatchObject({ step: 'type', backup: 'instance-abc', appSlug: 'my-app' });
     expect([w.type, w.registry, w.run]).toEqual([undefined, undefined, undefined]);
@@ -38,21 +45,35 @@ describe('WizardSteps', () => {
     const same = steps({ step: 'type', situation: 'new-cluster', backup: 'instance-abc', appSlug: 'my-app' });
     const plain = await same.s.selectType('app');
     expect([plain.step, plain.type, plain.registry]).toEqual(['confirm', 'app', undefined]);
-    const ec = steps({ step: 'type', situation: 'new-cluster', backup: 'embedded', appSlug: 'my-app', registry: { reason: 'old', state: 'failed', source: '/x' } });
-    expect(await ec.s.selectType('full')).toMatchObject({ step: 'registry', registry: { state: 'failed', source: '/x', reason: expect.stringMatching(/10\.96\.0\.10/) } });
+    const ec = steps({
+      step: 'type',
+      situation: 'new-cluster',
+      backup: 'embedded',
+      appSlug: 'my-app',
+      registry: { reason: 'old', state: 'failed', source: '/x' },
+    });
+    expect(await ec.s.selectType('full')).toMatchObject({
+      step: 'registry',
+      registry: { state: 'failed', source: '/x', reason: expect.stringMatching(/10\.96\.0\.10/) },
+    });
     const skipped = steps({ step: 'type', situation: 'new-cluster', backup: 'embedded', appSlug: 'my-app', registry: { reason: 'old', state: 'skipped' } });
     expect((await skipped.s.selectType('app')).registry).toEqual({ reason: expect.stringMatching(/10\.96/), state: 'pending' });
     expect((await ec.s.selectType('admin-console')).registry).toBeUndefined();
   });
 
   it('type: a backup that cannot be read is no reason for a registry step', async () => {
-    const { s } = steps({ step: 'type', situation: 'new-cluster', backup: 'instance-abc', appSlug: 'my-app' }, { backup: async () => Promise.reject(new Error('down')) });
+    const { s } = steps(
+      { step: 'type', situation: 'new-cluster', backup: 'instance-abc', appSlug: 'my-app' },
+      { backup: async () => Promise.reject(new Error('down')) },
+    );
     expect((await s.selectType('app')).step).toBe('confirm');
   });
 
   it('back: never ahead, drops the run, and asks again for a skipped registry step', () => {
     const base: Partial<RestoreWizard> = { step: 'confirm', situation: 'same-cluster', backup: 'b', type: 'app', appSlug: 'a' };
-    expect(() => steps(base).s.back('run')).toThrow(expect.objectContaining({ code: 'WIZARD_OUT_OF_ORDER', message: 'Step "run" is ahead of the current one.' }));
+    expect(() => steps(base).s.back('run')).toThrow(
+      expect.objectContaining({ code: 'WIZARD_OUT_OF_ORDER', message: 'Step "run" is ahead of the current one.' }),
+    );
     const back = steps({ ...base, step: 'report', run: run({ state: 'failed' }) }).s.back('type');
     expect([back.step, back.run]).toEqual(['type', undefined]);
     const skipped = steps({ ...base, registry: { reason: 'why', state: 'skipped', skippedConsequence: 'c' } });

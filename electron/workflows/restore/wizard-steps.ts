@@ -22,11 +22,19 @@ export interface WizardStepsDeps {
 }
 
 export class WizardSteps {
-  constructor(private readonly m: WizardMachine, private readonly d: WizardStepsDeps) {}
+  constructor(
+    private readonly m: WizardMachine,
+    private readonly d: WizardStepsDeps,
+  ) {}
 
   setSituation(situation: RestoreSituation, readOnlyDuringRestore?: boolean): RestoreWizard {
     requireStep(this.m.wizard, 'situation');
-    return this.m.save({ ...this.m.fresh(), situation, readOnlyDuringRestore: situation === 'new-cluster' ? (readOnlyDuringRestore ?? true) : false, step: 'backup' });
+    return this.m.save({
+      ...this.m.fresh(),
+      situation,
+      readOnlyDuringRestore: situation === 'new-cluster' ? (readOnlyDuringRestore ?? true) : false,
+      step: 'backup',
+    });
   }
 
   async selectBackup(name: string): Promise<RestoreWizard> {
@@ -57,7 +65,8 @@ export class WizardSteps {
     if (step === 'registry' && w.registry?.state === 'skipped') {
       return this.m.save({ ...w, step, run: undefined, registry: { reason: w.registry.reason, state: 'pending' } });
     }
-    if (stepIndex(step) > stepIndex(w.step)) throw new LifeboatError('WIZARD_OUT_OF_ORDER', `Step "${step}" is ahead of the current one.`, 'Use the buttons on the Restore screen.');
+    if (stepIndex(step) > stepIndex(w.step))
+      throw new LifeboatError('WIZARD_OUT_OF_ORDER', `Step "${step}" is ahead of the current one.`, 'Use the buttons on the Restore screen.');
     return this.m.save({ ...w, step, run: undefined });
   }
 
@@ -70,9 +79,17 @@ export class WizardSteps {
 /** A restore kind this cluster or this backup cannot take, refused before anything is read. */
 export function refuseType(type: RestoreType, env: Environment | null | undefined, appSlug: string | undefined): void {
   if (type === 'app' && env && !env.kots.found) {
-    throw new LifeboatError('BAD_INPUT', 'There is no admin console on this cluster to restore the application into.', 'Choose a full restore, or restore the admin console first.');
+    throw new LifeboatError(
+      'BAD_INPUT',
+      'There is no admin console on this cluster to restore the application into.',
+      'Choose a full restore, or restore the admin console first.',
+    );
   }
   if (type !== 'admin-console' && !appSlug) {
-    throw new LifeboatError('BAD_INPUT', 'Lifeboat cannot tell which application this backup holds.', 'Choose "admin console only", or pick a backup that lists its application.');
+    throw new LifeboatError(
+      'BAD_INPUT',
+      'Lifeboat cannot tell which application this backup holds.',
+      'Choose "admin console only", or pick a backup that lists its application.',
+    );
   }
 }

@@ -10,13 +10,29 @@ const base: SetupWizard = { step: 'review', veleroNamespace: 'velero', credentia
 /** The wizard holder, keeping every saved snapshot. */
 function holder(w: SetupWizard) {
   const saved: SetupWizard[] = [];
-  return { saved, w, save(n: SetupWizard) { saved.push(n); this.w = n; return n; } };
+  return {
+    saved,
+    w,
+    save(n: SetupWizard) {
+      saved.push(n);
+      this.w = n;
+      return n;
+    },
+  };
 }
 
-function runner(w: SetupWizard, phase: (id: SetupPhase['id'], m: ReturnType<typeof holder>, signal: AbortSignal, onRun: (id: string) => void) => Promise<PhaseResult>) {
+function runner(
+  w: SetupWizard,
+  phase: (id: SetupPhase['id'], m: ReturnType<typeof holder>, signal: AbortSignal, onRun: (id: string) => void) => Promise<PhaseResult>,
+) {
   const m = holder(w);
   const cancelled: string[] = [];
-  const r = new ApplyRunner({ m, runPhase: (id, signal, onRun) => phase(id, m, signal, onRun), diagnose: async () => ['Pod x: ErrImagePull'], cancelRun: (id) => cancelled.push(id) });
+  const r = new ApplyRunner({
+    m,
+    runPhase: (id, signal, onRun) => phase(id, m, signal, onRun),
+    diagnose: async () => ['Pod x: ErrImagePull'],
+    cancelRun: (id) => cancelled.push(id),
+  });
   return { m, r, cancelled };
 }
 
@@ -31,7 +47,12 @@ describe('ApplyRunner', () => {
     r.drive();
     expect(r.active).toBe(true);
     await r.done;
-    expect(seen).toEqual([['configure', 'configure'], ['wait-deployment', 'wait-deployment'], ['permissions', 'permissions'], ['verify', 'verify']]);
+    expect(seen).toEqual([
+      ['configure', 'configure'],
+      ['wait-deployment', 'wait-deployment'],
+      ['permissions', 'permissions'],
+      ['verify', 'verify'],
+    ]);
     expect(m.w).toMatchObject({ step: 'done', apply: { state: 'succeeded' } });
     expect(m.w.apply!.phases.map((p) => p.state)).toEqual(['succeeded', 'succeeded', 'skipped', 'succeeded']);
     expect(r.active).toBe(false);
@@ -53,7 +74,11 @@ describe('ApplyRunner', () => {
     });
     r.drive();
     await r.done;
-    expect(m.w.apply).toMatchObject({ state: 'failed', error: { code: 'SETUP_FAILED', message: 'KOTS failed.' }, diagnosis: ['line 1', 'Pod x: ErrImagePull'] });
+    expect(m.w.apply).toMatchObject({
+      state: 'failed',
+      error: { code: 'SETUP_FAILED', message: 'KOTS failed.' },
+      diagnosis: ['line 1', 'Pod x: ErrImagePull'],
+    });
     expect(m.w.apply!.nextStep).toMatch(/cannot pull an image/);
     expect(m.w.apply!.phases.map((p) => p.state)).toEqual(['failed', 'pending', 'pending', 'pending']);
   });

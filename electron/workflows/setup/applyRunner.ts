@@ -17,8 +17,10 @@ export interface ApplyDeps {
 
 export function nextStepFor(id: SetupPhase['id'], err: { code: string; message: string; hint?: string }, diagnosis: string[]): string {
   const pull = diagnosis.some((l) => /ErrImagePull|ImagePullBackOff|Failed to pull/i.test(l));
-  if (pull) return 'The cluster cannot pull an image: go back to the Images step, check the image is in the registry (push it), check the pull secret\'s credentials, then press "Resume" — the pods retry on their own.';
-  if (id === 'configure') return 'Fix what KOTS reports above (destination, credentials, registry), go back to the Destination step if needed, then press "Resume".';
+  if (pull)
+    return 'The cluster cannot pull an image: go back to the Images step, check the image is in the registry (push it), check the pull secret\'s credentials, then press "Resume" — the pods retry on their own.';
+  if (id === 'configure')
+    return 'Fix what KOTS reports above (destination, credentials, registry), go back to the Destination step if needed, then press "Resume".';
   if (id === 'verify') return 'Velero is installed; press "Verify again" once the cause above is fixed.';
   return err.hint ?? 'Fix the cause above, then press "Resume".';
 }
@@ -72,7 +74,12 @@ export class ApplyRunner {
       try {
         if (signal.aborted) throw new Cancelled();
         const result = await this.d.runPhase(phase.id, signal, onRun);
-        this.setPhase(i, { state: result.skipped ? 'skipped' : 'succeeded', finishedAt: new Date().toISOString(), message: result.message, runId: result.runId });
+        this.setPhase(i, {
+          state: result.skipped ? 'skipped' : 'succeeded',
+          finishedAt: new Date().toISOString(),
+          message: result.message,
+          runId: result.runId,
+        });
       } catch (e) {
         await this.fail(i, phase.id, e, signal);
         return;
@@ -85,9 +92,14 @@ export class ApplyRunner {
     const { m } = this.d;
     const cancelled = signal.aborted || e instanceof Cancelled || (e as LifeboatError).code === 'CANCELLED';
     const err = toErrorData(cancelled ? new LifeboatError('CANCELLED', 'Cancelled by the operator.') : e);
-    const diagnosis = [...((err.details?.lastLines as string[] | undefined) ?? []).filter((l) => l.trim()).slice(-12), ...(await this.d.diagnose().catch(() => []))];
+    const diagnosis = [
+      ...((err.details?.lastLines as string[] | undefined) ?? []).filter((l) => l.trim()).slice(-12),
+      ...(await this.d.diagnose().catch(() => [])),
+    ];
     this.setPhase(i, { state: 'failed', finishedAt: new Date().toISOString(), message: err.message });
-    const nextStep = cancelled ? 'Press "Resume" to continue from this phase; Lifeboat checks the cluster first and never installs twice.' : nextStepFor(id, err, diagnosis);
+    const nextStep = cancelled
+      ? 'Press "Resume" to continue from this phase; Lifeboat checks the cluster first and never installs twice.'
+      : nextStepFor(id, err, diagnosis);
     m.save(failApply(m.w, { cancelled, error: { code: err.code, message: err.message, hint: err.hint }, diagnosis, nextStep }));
   }
 }

@@ -4,7 +4,13 @@ import { PULL_SECRET, kotsRegistryCredentials, needsSecrets, privateRegistry, pu
 import type { SetupKube } from '../../cluster/rest.js';
 
 const creds = { held: false, remembered: false, rememberAvailable: false, rememberNote: '' };
-const w: SetupWizard = { step: 'images', veleroNamespace: 'velero', credentials: creds, updatedAt: '', registry: { host: 'reg:5000', namespace: 'lb', username: 'u', credentials: 'entered', source: 'entered' } };
+const w: SetupWizard = {
+  step: 'images',
+  veleroNamespace: 'velero',
+  credentials: creds,
+  updatedAt: '',
+  registry: { host: 'reg:5000', namespace: 'lb', username: 'u', credentials: 'entered', source: 'entered' },
+};
 
 describe('setup credentials', () => {
   it('knows which destinations cannot be configured without secrets held', () => {

@@ -16,11 +16,20 @@ export const PULL_SECRET = 'registry-credentials';
 
 /** Destinations whose configure command cannot run without secrets Lifeboat holds in memory. */
 export function needsSecrets(d: Destination): boolean {
-  return d.provider === 's3-compatible' || d.provider === 'azure' || (d.provider === 'aws' && d.auth === 'access-key') || (d.provider === 'gcp' && d.auth === 'service-account');
+  return (
+    d.provider === 's3-compatible' ||
+    d.provider === 'azure' ||
+    (d.provider === 'aws' && d.auth === 'access-key') ||
+    (d.provider === 'gcp' && d.auth === 'service-account')
+  );
 }
 
 /** KOTS's login for this registry (Secret kotsadm-private-registry), if KOTS has one. */
-export async function kotsRegistryCredentials(kube: () => SetupKube, kotsNamespace: string | undefined, host: string): Promise<{ username: string; password: string } | undefined> {
+export async function kotsRegistryCredentials(
+  kube: () => SetupKube,
+  kotsNamespace: string | undefined,
+  host: string,
+): Promise<{ username: string; password: string } | undefined> {
   if (!kotsNamespace) return undefined;
   const secret = await kube().find(`/api/v1/namespaces/${kotsNamespace}/secrets/kotsadm-private-registry`);
   const raw = secret?.data?.['.dockerconfigjson'];
@@ -46,7 +55,13 @@ export function registryAccess(w: SetupWizard, password: string | undefined, env
 export function pullSecret(ns: string, host: string, username: string, password: string) {
   const auth = Buffer.from(`${username}:${password}`).toString('base64');
   const config = JSON.stringify({ auths: { [host]: { username, password, auth } } });
-  return { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: PULL_SECRET, namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'lifeboat' } }, data: { '.dockerconfigjson': Buffer.from(config).toString('base64') } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/dockerconfigjson',
+    metadata: { name: PULL_SECRET, namespace: ns, labels: { 'app.kubernetes.io/managed-by': 'lifeboat' } },
+    data: { '.dockerconfigjson': Buffer.from(config).toString('base64') },
+  };
 }
 
 /** A command line as the review shows it: every secret value replaced, arguments with spaces quoted. */

@@ -9,7 +9,10 @@ const w: SetupWizard = { step: 'destination', veleroNamespace: 'velero', veleroV
 const s3 = { provider: 's3-compatible' as const, bucket: 'b', region: 'r', endpoint: 'http://m:9000' };
 const x = { kubernetesVersion: 'v1.36.3', cliVersion: '1.18.3', serverVersion: 'v1.18.3' };
 /** KOTS installed with --with-minio=false: NFS and host path go through the local-volume provider. */
-const withoutMinio = computeEnvironment(snapshot({ deployments: [], statefulsets: [kotsadmStatefulSet('default')], daemonsets: [], bsls: [], configmaps: [kotsadmConfg('default', false)] }), x);
+const withoutMinio = computeEnvironment(
+  snapshot({ deployments: [], statefulsets: [kotsadmStatefulSet('default')], daemonsets: [], bsls: [], configmaps: [kotsadmConfg('default', false)] }),
+  x,
+);
 
 function deps(held?: SetupSecrets, rememberAvailable = false) {
   const calls: Array<{ secrets: SetupSecrets; opts: unknown }> = [];

@@ -13,10 +13,16 @@ export interface DestinationDeps {
   validate?: typeof validateDestination;
 }
 
-export async function checkDestination(d: DestinationDeps, w: SetupWizard, destination: SetupDestination, secrets: SetupSecrets | undefined, remember: boolean): Promise<NonNullable<SetupWizard['validation']>> {
+export async function checkDestination(
+  d: DestinationDeps,
+  w: SetupWizard,
+  destination: SetupDestination,
+  secrets: SetupSecrets | undefined,
+  remember: boolean,
+): Promise<NonNullable<SetupWizard['validation']>> {
   const submitted = !!secrets && Object.values(secrets).some(Boolean);
   // Secrets are submitted once; a re-check with none uses those held.
-  const held = submitted ? secrets : d.secrets.getDestination() ?? {};
+  const held = submitted ? secrets : (d.secrets.getDestination() ?? {});
   const fsCheck = fileSystemCheck(w, d.env(), destination);
   // The MinIO-only note validateForm adds for NFS/host path (given a version) would contradict a
   // destination KOTS configures through the local-volume provider: only pass it when that holds.
@@ -39,5 +45,9 @@ export function fileSystemCheck(w: SetupWizard, env: Environment | null | undefi
   const store = env?.kots.fileSystemStore;
   if (store?.via === 'minio') return undefined;
   const existing = w.mode === 'reconfigure' ? env?.velero : undefined;
-  return fileSystemDestinationCheck(store, d.provider, existing?.installed ? { version: existing.version ?? w.preflight?.existingVelero?.version, plugins: existing.plugins } : { version: w.veleroVersion });
+  return fileSystemDestinationCheck(
+    store,
+    d.provider,
+    existing?.installed ? { version: existing.version ?? w.preflight?.existingVelero?.version, plugins: existing.plugins } : { version: w.veleroVersion },
+  );
 }

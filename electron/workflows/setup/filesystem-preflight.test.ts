@@ -60,7 +60,11 @@ async function wizard(env: Environment, bundled = '1.18.3') {
 
 const x = { kubernetesVersion: 'v1.36.3', cliVersion: '1.18.3', serverVersion: 'v1.18.3' };
 /** KOTS installed with --with-minio=false, no Velero yet. */
-const withoutMinio = () => computeEnvironment(snapshot({ deployments: [], statefulsets: [kotsadmStatefulSet('default')], daemonsets: [], bsls: [], configmaps: [kotsadmConfg('default', false)] }), x);
+const withoutMinio = () =>
+  computeEnvironment(
+    snapshot({ deployments: [], statefulsets: [kotsadmStatefulSet('default')], daemonsets: [], bsls: [], configmaps: [kotsadmConfg('default', false)] }),
+    x,
+  );
 const FS = 'File-system destination (NFS, host path)';
 
 describe('setup: NFS / host path when KOTS would use the local-volume provider', () => {
@@ -83,17 +87,28 @@ describe('setup: NFS / host path when KOTS would use the local-volume provider',
     expect(w.validation?.ok).toBe(false);
     const c = w.validation?.checks.find((k) => k.title === FS);
     expect(c).toMatchObject({ ok: false, severity: 'error' });
-    expect(c?.reason).toMatch(/KOTS would configure the NFS through the local-volume provider \(the replicated\.com\/nfs plugin\), because ConfigMap kotsadm-confg in default has minio-enabled-snapshots=false/);
+    expect(c?.reason).toMatch(
+      /KOTS would configure the NFS through the local-volume provider \(the replicated\.com\/nfs plugin\), because ConfigMap kotsadm-confg in default has minio-enabled-snapshots=false/,
+    );
     expect(c?.reason).toMatch(/Velero 1\.18\.3 refuses the local-volume provider/);
     expect(c?.fix).toMatch(/object-store destination/);
     // the MinIO-only note does not contradict it
-    expect(w.validation?.checks.map((k) => k.title)).not.toContain('Only through KOTS\'s MinIO on this Velero version');
+    expect(w.validation?.checks.map((k) => k.title)).not.toContain("Only through KOTS's MinIO on this Velero version");
   });
 
   it('reconfigure on an installed Velero 1.16 with the local-volume-provider plugin: allowed, with a warning', async () => {
     const velero = veleroDeploy('velero', 'velero/velero:v1.16.2');
     velero.spec!.template.spec!.initContainers!.push({ name: 'replicated-local-volume-provider', image: 'replicated/local-volume-provider:v0.6.9' });
-    const env = computeEnvironment(snapshot({ deployments: [velero], statefulsets: [kotsadmStatefulSet('default')], daemonsets: [nodeAgent()], bsls: [bsl()], configmaps: [kotsadmConfg('default', false)] }), { ...x, serverVersion: 'v1.16.2' });
+    const env = computeEnvironment(
+      snapshot({
+        deployments: [velero],
+        statefulsets: [kotsadmStatefulSet('default')],
+        daemonsets: [nodeAgent()],
+        bsls: [bsl()],
+        configmaps: [kotsadmConfg('default', false)],
+      }),
+      { ...x, serverVersion: 'v1.16.2' },
+    );
     const svc = await wizard(env);
     await svc.preflight();
     svc.chooseMode('reconfigure');

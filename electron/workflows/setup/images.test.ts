@@ -36,14 +36,18 @@ describe('setup images plan', () => {
     expect(imagesDir({ LIFEBOAT_IMAGES_DIR: '/x' }, { packaged: true, resourcesPath: rp })).toBe(join('/x'));
     // electron-builder copies resources/images → <resources>/images (the archives only).
     const builder = parse(readFileSync('electron-builder.yml', 'utf8')) as { extraResources: Array<{ from: string; to: string; filter?: string[] }> };
-    expect(builder.extraResources).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'resources/images', to: 'images', filter: ['*.oci.tar'] })]));
+    expect(builder.extraResources).toEqual(
+      expect.arrayContaining([expect.objectContaining({ from: 'resources/images', to: 'images', filter: ['*.oci.tar'] })]),
+    );
     const bin = builder.extraResources.find((r) => r.to === 'bin');
     expect(bin?.from).toBe('resources/bin/${os}-${arch}');
   });
 
   it('carries the lock: pinned digests to check and install by, or why an image is trusted by tag only', () => {
     const d = (c: string) => `sha256:${c.repeat(64)}`;
-    const lock: ImagesLock = { images: { velero: { upstream: 'docker.io/velero/velero:v1.18.3', digest: d('a'), platforms: { 'linux/amd64': d('b'), 'linux/arm64': d('c') } } } };
+    const lock: ImagesLock = {
+      images: { velero: { upstream: 'docker.io/velero/velero:v1.18.3', digest: d('a'), platforms: { 'linux/amd64': d('b'), 'linux/arm64': d('c') } } },
+    };
     const [velero, plugin] = planImages('v1.18.3', 'aws', { host: 'reg' }, undefined, lock);
     expect(velero).toMatchObject({ pinned: d('a'), pinnedPlatforms: { 'linux/amd64': d('b'), 'linux/arm64': d('c') } });
     expect(velero!.unverified).toBeUndefined();
@@ -51,6 +55,9 @@ describe('setup images plan', () => {
     expect(plugin!.unverified).toMatch(/not in Lifeboat's images lock/);
     // The lock as shipped here: placeholders, so by tag and marked.
     const shipped = planImages('v1.18.3', 'aws', { host: 'reg' }, undefined, imagesLockFor({}));
-    expect(shipped.map((i) => [i.pinned, i.unverified])).toEqual([[undefined, expect.stringMatching(/placeholder/)], [undefined, expect.stringMatching(/placeholder/)]]);
+    expect(shipped.map((i) => [i.pinned, i.unverified])).toEqual([
+      [undefined, expect.stringMatching(/placeholder/)],
+      [undefined, expect.stringMatching(/placeholder/)],
+    ]);
   });
 });

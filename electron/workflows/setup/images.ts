@@ -21,7 +21,15 @@ import { openLayout, readIndex } from '../../registry/layout.js';
 import { parseManifest, sha256Digest } from '../../registry/mediaTypes.js';
 import { reseedRegistry } from '../../registry/reseed.js';
 import { imagesLockFor, pinFor, type ImagesLock } from '../../velero/imagesLock.js';
-import { privateRef, privateRepository, requiredImages, upstreamRef, type PrivateRegistry, type StorageProvider, type UpstreamImage } from '../../velero/install.js';
+import {
+  privateRef,
+  privateRepository,
+  requiredImages,
+  upstreamRef,
+  type PrivateRegistry,
+  type StorageProvider,
+  type UpstreamImage,
+} from '../../velero/install.js';
 
 export interface RegistryAccess extends PrivateRegistry {
   username?: string;
@@ -63,7 +71,13 @@ export function archiveName(img: UpstreamImage): string {
 }
 
 /** The image list for this Velero version, provider and registry (state unknown until checked). */
-export function planImages(veleroVersion: string, provider: StorageProvider, reg: PrivateRegistry, dir: string | undefined, lock: ImagesLock = imagesLockFor()): SetupImage[] {
+export function planImages(
+  veleroVersion: string,
+  provider: StorageProvider,
+  reg: PrivateRegistry,
+  dir: string | undefined,
+  lock: ImagesLock = imagesLockFor(),
+): SetupImage[] {
   return requiredImages(veleroVersion, provider).map((img) => {
     const archive = dir ? join(dir, archiveName(img)) : undefined;
     const pin = pinFor(lock, img);
@@ -79,7 +93,14 @@ export function planImages(veleroVersion: string, provider: StorageProvider, reg
 }
 
 export function client(access: RegistryAccess): RegistryClient {
-  return new RegistryClient({ registry: access.host, username: access.username, password: access.password, caPem: access.caPem, retries: 1, timeoutMs: 20_000 });
+  return new RegistryClient({
+    registry: access.host,
+    username: access.username,
+    password: access.password,
+    caPem: access.caPem,
+    retries: 1,
+    timeoutMs: 20_000,
+  });
 }
 
 function split(target: string, host: string): { repo: string; tag: string } {
@@ -115,9 +136,18 @@ export async function checkImages(access: RegistryAccess, images: SetupImage[], 
         continue;
       }
       const head = await c.headManifest(repo, tag, signal);
-      out.push(head
-        ? { ...img, state: 'present', digest: head.digest || undefined, message: img.unverified ? `Present by tag only: ${img.unverified}` : undefined }
-        : { ...img, state: 'missing', digest: undefined, message: img.archive ? `Not in ${access.host}; Lifeboat can push it from ${img.archive.split('/').pop()}.` : `Not in ${access.host}, and Lifeboat has no archive of it.` });
+      out.push(
+        head
+          ? { ...img, state: 'present', digest: head.digest || undefined, message: img.unverified ? `Present by tag only: ${img.unverified}` : undefined }
+          : {
+              ...img,
+              state: 'missing',
+              digest: undefined,
+              message: img.archive
+                ? `Not in ${access.host}; Lifeboat can push it from ${img.archive.split('/').pop()}.`
+                : `Not in ${access.host}, and Lifeboat has no archive of it.`,
+            },
+      );
     }
     return out;
   } finally {
@@ -126,8 +156,18 @@ export async function checkImages(access: RegistryAccess, images: SetupImage[], 
 }
 
 /** Push one image from its archive into the registry, renamed the way KOTS names it. */
-export async function pushImage(access: RegistryAccess, img: SetupImage, onBytes: (done: number, total: number) => void, signal?: AbortSignal): Promise<SetupImage> {
-  if (!img.archive) throw new LifeboatError('IMAGES_MISSING', `Lifeboat has no archive of ${img.upstream}.`, `Copy ${img.upstream} into ${img.target} with your usual mirroring tool, then check again.`);
+export async function pushImage(
+  access: RegistryAccess,
+  img: SetupImage,
+  onBytes: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<SetupImage> {
+  if (!img.archive)
+    throw new LifeboatError(
+      'IMAGES_MISSING',
+      `Lifeboat has no archive of ${img.upstream}.`,
+      `Copy ${img.upstream} into ${img.target} with your usual mirroring tool, then check again.`,
+    );
   if (img.pinned) await verifyArchive(img.archive, img);
   const c = client(access);
   try {
@@ -140,9 +180,24 @@ export async function pushImage(access: RegistryAccess, img: SetupImage, onBytes
       signal,
     });
     const tag = result.tags[0];
-    if (img.pinned && tag && tag.actual !== img.pinned) throw new LifeboatError('DIGEST_MISMATCH', `${img.target} is ${tag.actual ?? 'missing'} after the push, not the pinned ${img.pinned}.`, 'Push again; if it repeats, the registry may be rewriting manifests.');
-    if (!result.ok || !tag) throw new LifeboatError('DIGEST_MISMATCH', `${img.target} did not verify after the push (${tag ? `${tag.actual ?? 'missing'} ≠ ${tag.expected}` : 'no tag in the archive'}).`, 'Push again; if it repeats, the registry may be rewriting manifests.');
-    return { ...img, state: 'pushed', digest: tag.actual ?? tag.expected, message: `Pushed ${result.blobsUploaded} blob(s), ${result.bytesUploaded} bytes; digest verified.` };
+    if (img.pinned && tag && tag.actual !== img.pinned)
+      throw new LifeboatError(
+        'DIGEST_MISMATCH',
+        `${img.target} is ${tag.actual ?? 'missing'} after the push, not the pinned ${img.pinned}.`,
+        'Push again; if it repeats, the registry may be rewriting manifests.',
+      );
+    if (!result.ok || !tag)
+      throw new LifeboatError(
+        'DIGEST_MISMATCH',
+        `${img.target} did not verify after the push (${tag ? `${tag.actual ?? 'missing'} ≠ ${tag.expected}` : 'no tag in the archive'}).`,
+        'Push again; if it repeats, the registry may be rewriting manifests.',
+      );
+    return {
+      ...img,
+      state: 'pushed',
+      digest: tag.actual ?? tag.expected,
+      message: `Pushed ${result.blobsUploaded} blob(s), ${result.bytesUploaded} bytes; digest verified.`,
+    };
   } finally {
     c.close();
   }
@@ -162,7 +217,13 @@ export async function verifyArchive(archive: string, img: Pick<SetupImage, 'upst
   const repo = img.upstream.slice(0, i);
   const tag = img.upstream.slice(i + 1);
   const entry = images.find((e) => e.tag === tag && (e.repo === repo || e.repo.split('/').pop() === repo.split('/').pop()));
-  const refuse = (what: string) => new LifeboatError('DIGEST_MISMATCH', `${name} ${what}, so Lifeboat did not push it.`, "The archive is not the image this build pinned: use the archives shipped with this Lifeboat build (or re-create them on the build machine with scripts/fetch-images.ts).", { archive, expected: img.pinned });
+  const refuse = (what: string) =>
+    new LifeboatError(
+      'DIGEST_MISMATCH',
+      `${name} ${what}, so Lifeboat did not push it.`,
+      'The archive is not the image this build pinned: use the archives shipped with this Lifeboat build (or re-create them on the build machine with scripts/fetch-images.ts).',
+      { archive, expected: img.pinned },
+    );
   if (!entry) throw refuse(`holds no ${img.upstream}`);
   if (entry.digest !== img.pinned) throw refuse(`holds ${img.upstream} as ${entry.digest}, not the pinned ${img.pinned}`);
   const bytes = await src.readFile(`blobs/sha256/${entry.digest.slice(7)}`);

@@ -6,12 +6,20 @@ import { configureCommand, configurePhase, permissionsPhase, type ConfigureDeps 
 
 const creds = { held: true, remembered: false, rememberAvailable: false, rememberNote: '' };
 const w: SetupWizard = {
-  step: 'apply', veleroNamespace: 'velero', kotsNamespace: 'kots', credentials: creds, updatedAt: '',
+  step: 'apply',
+  veleroNamespace: 'velero',
+  kotsNamespace: 'kots',
+  credentials: creds,
+  updatedAt: '',
   preflight: { checks: [], at: '', airgap: true },
   destination: { provider: 's3-compatible', bucket: 'b', region: 'r', endpoint: 'http://m:9000', caCertPem: 'PEM' },
   registry: { host: 'reg:5000', namespace: 'lb', username: 'u', credentials: 'entered', source: 'entered' },
 };
-const secrets = { getDestination: () => ({ accessKeyId: 'AKID', secretAccessKey: 'SECRETKEY' }), getRegistryPassword: () => 'PW12', values: () => ['AKID', 'SECRETKEY', 'PW12'] };
+const secrets = {
+  getDestination: () => ({ accessKeyId: 'AKID', secretAccessKey: 'SECRETKEY' }),
+  getRegistryPassword: () => 'PW12',
+  values: () => ['AKID', 'SECRETKEY', 'PW12'],
+};
 const bsl = { spec: { provider: 'aws', objectStorage: { bucket: 'b' }, config: { s3Url: 'http://m:9000' } } };
 
 function deps(stdout: string, location: unknown = bsl) {
@@ -21,12 +29,17 @@ function deps(stdout: string, location: unknown = bsl) {
     started.push({ args, opts, ca, caPem: ca && existsSync(ca) ? readFileSync(ca, 'utf8') : undefined });
     return { runId: 'run-9', done: Promise.resolve({ runId: 'run-9', stdout, stderr: '', exitCode: 0 }) };
   };
-  const d: ConfigureDeps = { tools: { start, run: async () => ({ runId: 'run-p' }) } as never, kube: { find: async () => location } as unknown as SetupKube, secrets, timeoutMs: 1000 };
+  const d: ConfigureDeps = {
+    tools: { start, run: async () => ({ runId: 'run-p' }) } as never,
+    kube: { find: async () => location } as unknown as SetupKube,
+    secrets,
+    timeoutMs: 1000,
+  };
   return { d, started };
 }
 
 describe('KOTS configure step', () => {
-  it('the review\'s command shows placeholders for the files, and the registry only on an air gap', () => {
+  it("the review's command shows placeholders for the files, and the registry only on an air gap", () => {
     const cfg = configureCommand(w, secrets);
     expect(cfg.args).toContain('<ca-cert.pem>');
     expect(cfg.env.KOTS_REGISTRY_PASSWORD).toBe('PW12');
@@ -48,12 +61,17 @@ describe('KOTS configure step', () => {
     const err = await configurePhase(printed.d, w, () => {}).catch((e) => e);
     expect(err.message).toMatch(/only printed install instructions/);
     expect(JSON.stringify(err.details)).not.toContain('SECRETKEY');
-    await expect(configurePhase(deps('', { spec: { provider: 'aws', objectStorage: { bucket: 'other' } } }).d, w, () => {})).rejects.toThrow(/kubectl kots exited 0, but BackupStorageLocation "default" still points at/);
+    await expect(configurePhase(deps('', { spec: { provider: 'aws', objectStorage: { bucket: 'other' } } }).d, w, () => {})).rejects.toThrow(
+      /kubectl kots exited 0, but BackupStorageLocation "default" still points at/,
+    );
   });
 
   it('ensure-permissions runs only for a minimal-RBAC KOTS', async () => {
     const { d } = deps('');
     expect(await permissionsPhase(d, w)).toMatchObject({ skipped: true });
-    expect(await permissionsPhase(d, { ...w, preflight: { checks: [], at: '', airgap: true, minimalRbac: true } })).toEqual({ message: 'Role and RoleBinding for kotsadm created.', runId: 'run-p' });
+    expect(await permissionsPhase(d, { ...w, preflight: { checks: [], at: '', airgap: true, minimalRbac: true } })).toEqual({
+      message: 'Role and RoleBinding for kotsadm created.',
+      runId: 'run-p',
+    });
   });
 });

@@ -32,7 +32,10 @@ export function configureCommand(w: SetupWizard, secrets: ConfigureSecrets, file
     destination: d,
     secrets: secrets.getDestination() ?? {},
     kotsNamespace: w.kotsNamespace ?? 'kotsadm',
-    registry: reg && w.preflight?.airgap ? { registry: reg.namespace ? `${reg.host}/${reg.namespace}` : reg.host, username: reg.username, password: secrets.getRegistryPassword() } : undefined,
+    registry:
+      reg && w.preflight?.airgap
+        ? { registry: reg.namespace ? `${reg.host}/${reg.namespace}` : reg.host, username: reg.username, password: secrets.getRegistryPassword() }
+        : undefined,
     caCertFile: files.caCertFile ?? (d.provider === 's3-compatible' && d.caCertPem ? '<ca-cert.pem>' : undefined),
     jsonKeyFile: files.jsonKeyFile ?? (d.provider === 'gcp' ? '<service-account.json>' : undefined),
   });
@@ -45,8 +48,11 @@ export function configureCommand(w: SetupWizard, secrets: ConfigureSecrets, file
  */
 export function configureSecretsNote(cfg: { env: Record<string, string>; secretFlagsInArgv: string[] }): string {
   const env = Object.keys(cfg.env);
-  const inEnv = env.length ? ` ${env.join(', ')} ${env.length > 1 ? 'go' : 'goes'} to kubectl kots as an environment variable, which only your user and root can read.` : '';
-  if (!cfg.secretFlagsInArgv.length) return `Secrets are shown as <redacted>. No secret is on kubectl kots's command line.${inEnv} Lifeboat redacts them from its activity log.`;
+  const inEnv = env.length
+    ? ` ${env.join(', ')} ${env.length > 1 ? 'go' : 'goes'} to kubectl kots as an environment variable, which only your user and root can read.`
+    : '';
+  if (!cfg.secretFlagsInArgv.length)
+    return `Secrets are shown as <redacted>. No secret is on kubectl kots's command line.${inEnv} Lifeboat redacts them from its activity log.`;
   return `Secrets are shown as <redacted>. ${cfg.secretFlagsInArgv.join(' and ')} must be on kubectl kots's command line: KOTS v1.131.4 marks ${cfg.secretFlagsInArgv.length > 1 ? 'them' : 'it'} required and then ignores its KOTS_ environment variable, and has no file option for ${cfg.secretFlagsInArgv.length > 1 ? 'them' : 'it'} (kots cmd/kots/cli/velero.go at v1.131.4). While the command runs, any user logged in to the computer running Lifeboat (the app, or the web-mode server) can read ${cfg.secretFlagsInArgv.length > 1 ? 'these values' : 'this value'} in the process list (ps, /proc/<pid>/cmdline). Run it where no one else is logged in, or rotate the credential afterwards.${inEnv} Lifeboat redacts every secret from its activity log.`;
 }
 
@@ -58,10 +64,16 @@ export async function configurePhase(c: ConfigureDeps, w: SetupWizard, onRun: (r
   try {
     const files: { caCertFile?: string; jsonKeyFile?: string } = {};
     if (d.provider === 's3-compatible' && d.caCertPem) writeFileSync((files.caCertFile = join(dir, 'ca.pem')), d.caCertPem, { mode: 0o600 });
-    if (d.provider === 'gcp' && d.auth === 'service-account') writeFileSync((files.jsonKeyFile = join(dir, 'key.json')), c.secrets.getDestination()?.serviceAccountJson ?? '', { mode: 0o600 });
+    if (d.provider === 'gcp' && d.auth === 'service-account')
+      writeFileSync((files.jsonKeyFile = join(dir, 'key.json')), c.secrets.getDestination()?.serviceAccountJson ?? '', { mode: 0o600 });
     const cfg = configureCommand(w, c.secrets, files);
     const secrets = [...cfg.secrets, ...c.secrets.values()];
-    const h = await c.tools.start('kubectl-kots', cfg.args, { summary: `Setup: kubectl kots velero ${cfg.args[1]}`, timeoutMs: c.timeoutMs, env: cfg.env, secrets });
+    const h = await c.tools.start('kubectl-kots', cfg.args, {
+      summary: `Setup: kubectl kots velero ${cfg.args[1]}`,
+      timeoutMs: c.timeoutMs,
+      env: cfg.env,
+      secrets,
+    });
     onRun(h.runId);
     const r = await h.done;
     // Success is the exit status (the runner throws on any other) and the location KOTS
@@ -71,10 +83,22 @@ export async function configurePhase(c: ConfigureDeps, w: SetupWizard, onRun: (r
     // with its own argv (strings.Join(os.Args, " "), kots cmd/kots/cli/velero.go at v1.131.4),
     // access keys included: the lines quoted in an error are redacted like Activity's.
     const quoted = new Redactor(secrets);
-    if (out.printedInstructions) throw new LifeboatError('SETUP_FAILED', 'KOTS did not find Velero and only printed install instructions (nothing was configured).', 'Check that the Velero server is running, then resume.', { lastLines: quoted.redactArgs(r.stdout.split('\n').slice(-12)) });
+    if (out.printedInstructions)
+      throw new LifeboatError(
+        'SETUP_FAILED',
+        'KOTS did not find Velero and only printed install instructions (nothing was configured).',
+        'Check that the Velero server is running, then resume.',
+        { lastLines: quoted.redactArgs(r.stdout.split('\n').slice(-12)) },
+      );
     const bsl = await c.kube.find(`/apis/velero.io/v1/namespaces/${w.veleroNamespace}/backupstoragelocations/default`);
     const match = locationMatches(bsl?.spec, d, w.kotsNamespace ?? 'kotsadm');
-    if (!match.ok) throw new LifeboatError('SETUP_FAILED', `kubectl kots exited 0, but ${match.reason}.`, 'See the tool output below; its full output is in Activity. Check the destination, then resume.', { lastLines: quoted.redactArgs((r.stdout + '\n' + r.stderr).split('\n').slice(-12)) });
+    if (!match.ok)
+      throw new LifeboatError(
+        'SETUP_FAILED',
+        `kubectl kots exited 0, but ${match.reason}.`,
+        'See the tool output below; its full output is in Activity. Check the destination, then resume.',
+        { lastLines: quoted.redactArgs((r.stdout + '\n' + r.stderr).split('\n').slice(-12)) },
+      );
     return { message: 'KOTS configured the destination (BackupStorageLocation "default" points at it) and restarted Velero.', runId: h.runId };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,18 +18,27 @@ function wizard(secret: unknown): { kotsRegistryCredentials(host: string): Promi
   const dir = mkdtempSync(join(tmpdir(), 'lb-setup-kotscreds-'));
   const services = { dataDir: dir, bus: new EventBus(), env: {}, detector: { get: () => ({ kots: { namespace: 'kotsadm' } }) } } as unknown as Services;
   const svc = new SetupService(services);
-  (svc as unknown as { kube(): unknown }).kube = () => ({ find: async (p: string) => (p === '/api/v1/namespaces/kotsadm/secrets/kotsadm-private-registry' ? secret : undefined) });
+  (svc as unknown as { kube(): unknown }).kube = () => ({
+    find: async (p: string) => (p === '/api/v1/namespaces/kotsadm/secrets/kotsadm-private-registry' ? secret : undefined),
+  });
   return svc as never;
 }
 
 describe('SetupService: KOTS credentials for the registry entered', () => {
   it('never falls back to the first entry of another host', async () => {
-    const w = wizard(secretWith({ 'proxy.replicated.com': { username: 'license', password: 'license' }, 'other.example:5000': { username: 'o', password: 'p' } }));
+    const w = wizard(
+      secretWith({ 'proxy.replicated.com': { username: 'license', password: 'license' }, 'other.example:5000': { username: 'o', password: 'p' } }),
+    );
     expect(await w.kotsRegistryCredentials('registry.internal:5000')).toBeUndefined();
   });
 
   it('uses the entry whose key is the same host (scheme, trailing slash, case and :443 ignored)', async () => {
-    const w = wizard(secretWith({ 'other.example': { username: 'o', password: 'p' }, 'https://Registry.Internal:5000/': { auth: Buffer.from('kots:s3:cret').toString('base64') } }));
+    const w = wizard(
+      secretWith({
+        'other.example': { username: 'o', password: 'p' },
+        'https://Registry.Internal:5000/': { auth: Buffer.from('kots:s3:cret').toString('base64') },
+      }),
+    );
     expect(await w.kotsRegistryCredentials('registry.internal:5000')).toEqual({ username: 'kots', password: 's3:cret' });
     const w443 = wizard(secretWith({ 'registry.internal:443': { username: 'k', password: 'p' } }));
     expect(await w443.kotsRegistryCredentials('registry.internal')).toEqual({ username: 'k', password: 'p' });

@@ -75,7 +75,15 @@ export class WizardMachine {
 
 export type PreflightResult =
   | { connected: false; checks: Check[] }
-  | { connected: true; checks: Check[]; kotsNamespace?: string; veleroVersion?: string; existingVelero?: { namespace: string; version?: string }; minimalRbac?: boolean; airgap: boolean };
+  | {
+      connected: true;
+      checks: Check[];
+      kotsNamespace?: string;
+      veleroVersion?: string;
+      existingVelero?: { namespace: string; version?: string };
+      minimalRbac?: boolean;
+      airgap: boolean;
+    };
 
 export function afterPreflight(w: SetupWizard, r: PreflightResult, at = new Date().toISOString()): SetupWizard {
   if (!r.connected) return { ...w, step: 'preflight', preflight: { checks: r.checks, at, airgap: false } };
@@ -94,8 +102,18 @@ export function chooseMode(w: SetupWizard, mode: SetupMode): SetupWizard {
   const pf = w.preflight;
   if (!pf) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Run the preflight checks first.', 'Press "Check again".');
   const blocking = pf.checks.filter((c) => !c.ok && c.title !== 'KOTS ↔ Velero compatibility');
-  if (blocking.length) throw new LifeboatError('WIZARD_OUT_OF_ORDER', `Preflight found ${blocking.length} problem(s): ${blocking.map((c) => c.title).join(', ')}.`, blocking[0].fix);
-  if (pf.existingVelero && mode === 'install') throw new LifeboatError('VELERO_ALREADY_INSTALLED', `Velero is already installed in namespace ${pf.existingVelero.namespace}; Lifeboat does not install it a second time.`, 'Choose keep, reconfigure or upgrade.');
+  if (blocking.length)
+    throw new LifeboatError(
+      'WIZARD_OUT_OF_ORDER',
+      `Preflight found ${blocking.length} problem(s): ${blocking.map((c) => c.title).join(', ')}.`,
+      blocking[0].fix,
+    );
+  if (pf.existingVelero && mode === 'install')
+    throw new LifeboatError(
+      'VELERO_ALREADY_INSTALLED',
+      `Velero is already installed in namespace ${pf.existingVelero.namespace}; Lifeboat does not install it a second time.`,
+      'Choose keep, reconfigure or upgrade.',
+    );
   if (!pf.existingVelero && mode !== 'install') throw new LifeboatError('BAD_INPUT', 'There is no Velero to keep, reconfigure or upgrade.', 'Choose install.');
   if (mode === 'upgrade') {
     const up = upgradeOffer(pf.existingVelero!.version, w.veleroVersion);
@@ -115,8 +133,14 @@ export function reviewed(w: SetupWizard, review: NonNullable<SetupWizard['review
 }
 
 export function back(w: SetupWizard, step: 'preflight' | 'destination' | 'images' | 'review'): SetupWizard {
-  if (step === 'images' && !w.preflight?.airgap) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'This cluster is not air-gapped: there is no images step.', 'Go back to the destination instead.');
-  if (step === 'images' && w.mode === 'reconfigure') throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Changing the destination installs no image: there is no images step.', 'Go back to the destination instead.');
+  if (step === 'images' && !w.preflight?.airgap)
+    throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'This cluster is not air-gapped: there is no images step.', 'Go back to the destination instead.');
+  if (step === 'images' && w.mode === 'reconfigure')
+    throw new LifeboatError(
+      'WIZARD_OUT_OF_ORDER',
+      'Changing the destination installs no image: there is no images step.',
+      'Go back to the destination instead.',
+    );
   return { ...w, step };
 }
 
@@ -135,7 +159,11 @@ export function changeDestination(w: SetupWizard, veleroInstalled: boolean): Set
 /** An apply that succeeded or was interrupted is not started afresh (resume continues the latter). */
 export function requireNoApply(w: SetupWizard): void {
   if (w.apply && (w.apply.state === 'succeeded' || w.apply.state === 'interrupted') && w.apply.kind !== 'uninstall') {
-    throw new LifeboatError('SETUP_IN_PROGRESS', w.apply.state === 'succeeded' ? 'This setup was already applied.' : 'An earlier apply was interrupted.', w.apply.state === 'succeeded' ? 'Use "Change destination" or "Start over" instead.' : 'Press "Resume" to continue it from where it stopped.');
+    throw new LifeboatError(
+      'SETUP_IN_PROGRESS',
+      w.apply.state === 'succeeded' ? 'This setup was already applied.' : 'An earlier apply was interrupted.',
+      w.apply.state === 'succeeded' ? 'Use "Change destination" or "Start over" instead.' : 'Press "Resume" to continue it from where it stopped.',
+    );
   }
 }
 
@@ -153,7 +181,11 @@ export function startApply(w: SetupWizard, mode: SetupMode, server: string | und
     state: 'running',
     startedAt: at,
     server,
-    phases: ids.map((id, i) => ({ id, title: id === 'wait-deployment' && configureAt < i && configureAt >= 0 ? 'Wait for the Velero server after KOTS restarts it' : PHASE_TITLES[id], state: 'pending' as const })),
+    phases: ids.map((id, i) => ({
+      id,
+      title: id === 'wait-deployment' && configureAt < i && configureAt >= 0 ? 'Wait for the Velero server after KOTS restarts it' : PHASE_TITLES[id],
+      state: 'pending' as const,
+    })),
     diagnosis: [],
   };
   return { ...w, step: 'apply', apply, verification: undefined };
@@ -164,7 +196,14 @@ export function startUninstall(w: SetupWizard, ns: string, server: string | unde
     ...w,
     veleroNamespace: ns,
     step: 'apply',
-    apply: { kind: 'uninstall', state: 'running', startedAt: new Date().toISOString(), server, phases: [{ id: 'uninstall', title: PHASE_TITLES.uninstall, state: 'pending' }], diagnosis: [] },
+    apply: {
+      kind: 'uninstall',
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      server,
+      phases: [{ id: 'uninstall', title: PHASE_TITLES.uninstall, state: 'pending' }],
+      diagnosis: [],
+    },
     verification: undefined,
   };
 }
@@ -180,19 +219,32 @@ export function phasesLeft(w: SetupWizard): SetupPhase['id'][] {
 
 export function requireResumable(w: SetupWizard, held: { destination: boolean; registryPassword: boolean; destinationNeedsSecrets: boolean }): SetupApply {
   const a = w.apply;
-  if (!a || !['interrupted', 'failed', 'cancelled'].includes(a.state)) throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'There is no interrupted or failed apply to resume.', 'Start the apply from the Review step.');
+  if (!a || !['interrupted', 'failed', 'cancelled'].includes(a.state))
+    throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'There is no interrupted or failed apply to resume.', 'Start the apply from the Review step.');
   const left = phasesLeft(w);
   if (left.includes('configure') && w.destination && held.destinationNeedsSecrets && !held.destination) {
-    throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Lifeboat no longer holds the destination\'s credentials (it was restarted); the KOTS configure step needs them.', 'Enter them again on the Destination step (kept in memory only), then press "Resume".');
+    throw new LifeboatError(
+      'WIZARD_OUT_OF_ORDER',
+      "Lifeboat no longer holds the destination's credentials (it was restarted); the KOTS configure step needs them.",
+      'Enter them again on the Destination step (kept in memory only), then press "Resume".',
+    );
   }
   if (left.includes('prepare') && w.registry?.username && !held.registryPassword) {
-    throw new LifeboatError('WIZARD_OUT_OF_ORDER', 'Lifeboat no longer holds the registry password (it was restarted).', 'Enter the registry again on the Images step, then press "Resume".');
+    throw new LifeboatError(
+      'WIZARD_OUT_OF_ORDER',
+      'Lifeboat no longer holds the registry password (it was restarted).',
+      'Enter the registry again on the Images step, then press "Resume".',
+    );
   }
   return a;
 }
 
 export function resumeApply(w: SetupWizard, a: SetupApply): SetupWizard {
-  const phases = a.phases.map((p) => (p.state === 'succeeded' || p.state === 'skipped' ? p : { ...p, state: 'pending' as const, message: p.state === 'interrupted' ? 'Resumed after an interruption.' : undefined }));
+  const phases = a.phases.map((p) =>
+    p.state === 'succeeded' || p.state === 'skipped'
+      ? p
+      : { ...p, state: 'pending' as const, message: p.state === 'interrupted' ? 'Resumed after an interruption.' : undefined },
+  );
   return { ...w, step: 'apply', apply: { ...a, state: 'running', finishedAt: undefined, error: undefined, nextStep: undefined, diagnosis: [], phases } };
 }
 
@@ -201,15 +253,38 @@ export function withPhase(w: SetupWizard, i: number, patch: Partial<SetupPhase>)
   return { ...w, apply: { ...a, phases: a.phases.map((p, k) => (k === i ? { ...p, ...patch } : p)) } };
 }
 
-export function failApply(w: SetupWizard, f: { cancelled: boolean; error: { code: string; message: string; hint?: string }; diagnosis: string[]; nextStep: string }): SetupWizard {
-  return { ...w, apply: { ...w.apply!, state: f.cancelled ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error: f.error, diagnosis: f.diagnosis, nextStep: f.nextStep } };
+export function failApply(
+  w: SetupWizard,
+  f: { cancelled: boolean; error: { code: string; message: string; hint?: string }; diagnosis: string[]; nextStep: string },
+): SetupWizard {
+  return {
+    ...w,
+    apply: {
+      ...w.apply!,
+      state: f.cancelled ? 'cancelled' : 'failed',
+      finishedAt: new Date().toISOString(),
+      error: f.error,
+      diagnosis: f.diagnosis,
+      nextStep: f.nextStep,
+    },
+  };
 }
 
 /** All phases ran: done only when verified (an uninstall has nothing to verify). */
 export function finishApply(w: SetupWizard): SetupWizard {
   const verified = w.apply!.kind === 'uninstall' || w.verification?.ok;
-  const failed = { error: { code: 'SETUP_FAILED', message: 'Velero was set up, but the verification did not pass.', hint: 'See the failed checks below, fix them and press "Verify again".' } };
-  return { ...w, step: verified ? 'done' : 'apply', apply: { ...w.apply!, state: verified ? 'succeeded' : 'failed', finishedAt: new Date().toISOString(), ...(verified ? {} : failed) } };
+  const failed = {
+    error: {
+      code: 'SETUP_FAILED',
+      message: 'Velero was set up, but the verification did not pass.',
+      hint: 'See the failed checks below, fix them and press "Verify again".',
+    },
+  };
+  return {
+    ...w,
+    step: verified ? 'done' : 'apply',
+    apply: { ...w.apply!, state: verified ? 'succeeded' : 'failed', finishedAt: new Date().toISOString(), ...(verified ? {} : failed) },
+  };
 }
 
 export function withVerification(w: SetupWizard, verification: NonNullable<SetupWizard['verification']>): SetupWizard {
@@ -220,7 +295,16 @@ export function withVerification(w: SetupWizard, verification: NonNullable<Setup
 export function afterVerify(w: SetupWizard, ok: boolean): SetupWizard | undefined {
   const a = w.apply;
   if (!ok || !a || a.state === 'succeeded' || !a.phases.every((p) => p.id === 'verify' || p.state === 'succeeded' || p.state === 'skipped')) return undefined;
-  return { ...w, step: 'done', apply: { ...a, state: 'succeeded', error: undefined, phases: a.phases.map((p) => (p.id === 'verify' ? { ...p, state: 'succeeded', message: 'Verified.' } : p)) } };
+  return {
+    ...w,
+    step: 'done',
+    apply: {
+      ...a,
+      state: 'succeeded',
+      error: undefined,
+      phases: a.phases.map((p) => (p.id === 'verify' ? { ...p, state: 'succeeded', message: 'Verified.' } : p)),
+    },
+  };
 }
 
 /** What one apply phase reports; the runner (applyRunner.ts) turns it into the phase's state. */

@@ -69,7 +69,14 @@ export async function veleroDeployed(kube: SetupKube, ns: string): Promise<boole
   return !!(await kube.find(`/apis/apps/v1/namespaces/${ns}/deployments/velero`));
 }
 
-const PSS = { 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/enforce-version': 'latest', 'pod-security.kubernetes.io/audit': 'privileged', 'pod-security.kubernetes.io/audit-version': 'latest', 'pod-security.kubernetes.io/warn': 'privileged', 'pod-security.kubernetes.io/warn-version': 'latest' };
+const PSS = {
+  'pod-security.kubernetes.io/enforce': 'privileged',
+  'pod-security.kubernetes.io/enforce-version': 'latest',
+  'pod-security.kubernetes.io/audit': 'privileged',
+  'pod-security.kubernetes.io/audit-version': 'latest',
+  'pod-security.kubernetes.io/warn': 'privileged',
+  'pod-security.kubernetes.io/warn-version': 'latest',
+};
 
 export async function preparePhase(kube: SetupKube, w: SetupWizard, password: string | undefined): Promise<PhaseResult> {
   const ns = w.veleroNamespace;
@@ -102,32 +109,70 @@ async function installPhase(p: PhaseDeps, kube: SetupKube, onRun: (id: string) =
     return { skipped: true, message: `Deployment velero already exists in ${ns} (an earlier run got this far): not installed again.` };
   }
   const d = w.destination as Destination;
-  const args = [...installArgs({ veleroVersion: w.veleroVersion ?? 'v1.18.3', provider: d.provider, namespace: ns, registry: privateRegistry(w), lock: imagesLockFor(p.processEnv) }), ...(w.apply!.kind === 'upgrade' ? ['--apply'] : [])];
+  const args = [
+    ...installArgs({
+      veleroVersion: w.veleroVersion ?? 'v1.18.3',
+      provider: d.provider,
+      namespace: ns,
+      registry: privateRegistry(w),
+      lock: imagesLockFor(p.processEnv),
+    }),
+    ...(w.apply!.kind === 'upgrade' ? ['--apply'] : []),
+  ];
   const h = await p.tools.start('velero', args, { summary: 'Setup: velero install', timeoutMs: p.t.installMs, secrets: p.secrets.values() });
   onRun(h.runId);
-  p.m.save(withPhase(p.m.w, p.m.w.apply!.phases.findIndex((x) => x.state === 'running'), { runId: h.runId }));
+  p.m.save(
+    withPhase(
+      p.m.w,
+      p.m.w.apply!.phases.findIndex((x) => x.state === 'running'),
+      { runId: h.runId },
+    ),
+  );
   const r = await h.done;
-  if (!/Velero is installed/.test(r.stdout + r.stderr)) throw new LifeboatError('SETUP_FAILED', 'velero install exited without saying Velero is installed.', 'Its output is in Activity.', { lastLines: (r.stdout + '\n' + r.stderr).split('\n').slice(-12) });
-  if (!(await veleroDeployed(kube, ns))) throw new LifeboatError('SETUP_FAILED', `velero install reported success, but Deployment velero is not in ${ns}.`, 'Check the namespace flag and the output in Activity.');
+  if (!/Velero is installed/.test(r.stdout + r.stderr))
+    throw new LifeboatError('SETUP_FAILED', 'velero install exited without saying Velero is installed.', 'Its output is in Activity.', {
+      lastLines: (r.stdout + '\n' + r.stderr).split('\n').slice(-12),
+    });
+  if (!(await veleroDeployed(kube, ns)))
+    throw new LifeboatError(
+      'SETUP_FAILED',
+      `velero install reported success, but Deployment velero is not in ${ns}.`,
+      'Check the namespace flag and the output in Activity.',
+    );
   return { message: 'Velero objects created.', runId: h.runId };
 }
 
 export async function patchPhase(kube: SetupKube, ns: string, reg: PrivateRegistry | undefined, withSecret: boolean): Promise<PhaseResult> {
-  if (!reg) return { skipped: true, message: 'Public images: Velero\'s own pull policy is kept.' };
-  for (const [kind, name] of [['deployments', 'velero'], ['daemonsets', 'node-agent']] as const) {
+  if (!reg) return { skipped: true, message: "Public images: Velero's own pull policy is kept." };
+  for (const [kind, name] of [
+    ['deployments', 'velero'],
+    ['daemonsets', 'node-agent'],
+  ] as const) {
     const path = `/apis/apps/v1/namespaces/${ns}/${kind}/${name}`;
     const obj = await kube.find(path);
     if (!obj) continue;
     const spec = obj.spec.template.spec;
-    await kube.patch(path, {
-      spec: { template: { spec: {
-        ...(withSecret ? { imagePullSecrets: [{ name: PULL_SECRET }] } : {}),
-        containers: (spec.containers ?? []).map((c: any) => ({ name: c.name, imagePullPolicy: 'IfNotPresent' })),
-        ...(spec.initContainers?.length ? { initContainers: spec.initContainers.map((c: any) => ({ name: c.name, imagePullPolicy: 'IfNotPresent' })) } : {}),
-      } } },
-    }, 'strategic');
+    await kube.patch(
+      path,
+      {
+        spec: {
+          template: {
+            spec: {
+              ...(withSecret ? { imagePullSecrets: [{ name: PULL_SECRET }] } : {}),
+              containers: (spec.containers ?? []).map((c: any) => ({ name: c.name, imagePullPolicy: 'IfNotPresent' })),
+              ...(spec.initContainers?.length
+                ? { initContainers: spec.initContainers.map((c: any) => ({ name: c.name, imagePullPolicy: 'IfNotPresent' })) }
+                : {}),
+            },
+          },
+        },
+      },
+      'strategic',
+    );
   }
-  return { message: `imagePullPolicy IfNotPresent (Velero chose ${veleroPullPolicy(`${reg.host}/x:y`)} for a registry ${reg.host.includes(':') ? 'with a port' : ''})${withSecret ? `, imagePullSecrets ${PULL_SECRET}` : ''}.` };
+  return {
+    message: `imagePullPolicy IfNotPresent (Velero chose ${veleroPullPolicy(`${reg.host}/x:y`)} for a registry ${reg.host.includes(':') ? 'with a port' : ''})${withSecret ? `, imagePullSecrets ${PULL_SECRET}` : ''}.`,
+  };
 }
 
 export async function uninstallPhase(tools: Pick<Tools, 'start'>, kube: SetupKube, ns: string, onRun: (id: string) => void): Promise<PhaseResult> {
@@ -136,7 +181,12 @@ export async function uninstallPhase(tools: Pick<Tools, 'start'>, kube: SetupKub
   await h.done;
   const left = await kube.find(`/api/v1/namespaces/${ns}`);
   const crds = await kube.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions?labelSelector=component%3Dvelero').catch(() => ({ items: [] }));
-  if (crds.items?.length) throw new LifeboatError('SETUP_FAILED', `${crds.items.length} Velero CRD(s) are still there after the uninstall.`, 'Run it again, or delete them with kubectl.');
+  if (crds.items?.length)
+    throw new LifeboatError(
+      'SETUP_FAILED',
+      `${crds.items.length} Velero CRD(s) are still there after the uninstall.`,
+      'Run it again, or delete them with kubectl.',
+    );
   return { message: left ? `Namespace ${ns} is terminating.` : `Namespace ${ns} and the Velero CRDs are gone.`, runId: h.runId };
 }
 
@@ -156,17 +206,50 @@ export async function runPhase(p: PhaseDeps, id: SetupPhase['id'], signal: Abort
       // After KOTS's configure, the pods it deleted still look Ready for a moment: only pods
       // created after configure started count.
       const cfg = w.apply!.phases.find((x) => x.id === 'configure' && x.state === 'succeeded');
-      return waitFor(kube, ns, { what: 'Deployment velero', path: `/apis/apps/v1/namespaces/${ns}/deployments/velero`, ready: deploymentReady, selector: 'deploy=velero', timeoutMs: p.t.deploymentMs, podsSince: cfg?.startedAt }, wait, signal);
+      return waitFor(
+        kube,
+        ns,
+        {
+          what: 'Deployment velero',
+          path: `/apis/apps/v1/namespaces/${ns}/deployments/velero`,
+          ready: deploymentReady,
+          selector: 'deploy=velero',
+          timeoutMs: p.t.deploymentMs,
+          podsSince: cfg?.startedAt,
+        },
+        wait,
+        signal,
+      );
     }
     case 'wait-node-agent':
-      return waitFor(kube, ns, { what: 'DaemonSet node-agent', path: `/apis/apps/v1/namespaces/${ns}/daemonsets/node-agent`, ready: daemonSetReady, selector: 'name=node-agent', timeoutMs: p.t.nodeAgentMs }, wait, signal);
+      return waitFor(
+        kube,
+        ns,
+        {
+          what: 'DaemonSet node-agent',
+          path: `/apis/apps/v1/namespaces/${ns}/daemonsets/node-agent`,
+          ready: daemonSetReady,
+          selector: 'name=node-agent',
+          timeoutMs: p.t.nodeAgentMs,
+        },
+        wait,
+        signal,
+      );
     case 'configure':
       return configurePhase({ tools: p.tools, kube, secrets: p.secrets, timeoutMs: p.t.configureMs }, w, onRun);
     case 'permissions':
       return permissionsPhase(p, w);
     case 'verify': {
       const v = await p.verify(signal, p.t.locationMs);
-      if (!v.ok) throw new LifeboatError('SETUP_FAILED', `Verification failed: ${v.checks.filter((c) => !c.ok).map((c) => `${c.title} — ${c.reason ?? ''}`).join('; ')}`, v.checks.find((c) => !c.ok)?.fix);
+      if (!v.ok)
+        throw new LifeboatError(
+          'SETUP_FAILED',
+          `Verification failed: ${v.checks
+            .filter((c) => !c.ok)
+            .map((c) => `${c.title} — ${c.reason ?? ''}`)
+            .join('; ')}`,
+          v.checks.find((c) => !c.ok)?.fix,
+        );
       return { message: `Velero ${v.serverVersion ?? ''} answered; storage location Available and synced.` };
     }
     case 'uninstall':
@@ -177,6 +260,10 @@ export async function runPhase(p: PhaseDeps, id: SetupPhase['id'], signal: Abort
 /** The cluster, not only the saved wizard, decides: a Velero already deployed is never installed over. */
 export async function refuseSecondInstall(kube: SetupKube, ns: string): Promise<void> {
   if (await veleroDeployed(kube, ns)) {
-    throw new LifeboatError('VELERO_ALREADY_INSTALLED', `Velero is already installed in namespace ${ns}; Lifeboat does not start a second install.`, 'Run the preflight again and choose reconfigure or upgrade.');
+    throw new LifeboatError(
+      'VELERO_ALREADY_INSTALLED',
+      `Velero is already installed in namespace ${ns}; Lifeboat does not start a second install.`,
+      'Run the preflight again and choose reconfigure or upgrade.',
+    );
   }
 }

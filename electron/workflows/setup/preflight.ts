@@ -28,9 +28,27 @@ const NEEDED: Array<[string, string, string, string?]> = [
 export async function preflightChecks(d: PreflightDeps): Promise<PreflightResult> {
   const status = d.cluster.status();
   if (status.state !== 'connected') {
-    return { connected: false, checks: [{ ok: false, severity: 'error', title: 'Cluster reachable', reason: status.error?.message ?? 'Lifeboat is not connected to a cluster.', fix: status.error?.hint ?? 'Connect on the Overview screen.' }] };
+    return {
+      connected: false,
+      checks: [
+        {
+          ok: false,
+          severity: 'error',
+          title: 'Cluster reachable',
+          reason: status.error?.message ?? 'Lifeboat is not connected to a cluster.',
+          fix: status.error?.hint ?? 'Connect on the Overview screen.',
+        },
+      ],
+    };
   }
-  const checks: Check[] = [{ ok: true, severity: 'ok', title: 'Cluster reachable', reason: `${status.server ?? ''} (Kubernetes ${status.kubernetesVersion ?? 'unknown'}), context ${status.context ?? 'default'}.` }];
+  const checks: Check[] = [
+    {
+      ok: true,
+      severity: 'ok',
+      title: 'Cluster reachable',
+      reason: `${status.server ?? ''} (Kubernetes ${status.kubernetesVersion ?? 'unknown'}), context ${status.context ?? 'default'}.`,
+    },
+  ];
   const env = d.detector.get() ?? (await d.detector.refresh().catch(() => null));
   checks.push(await permissionsCheck(d.kube()));
   const kots = env?.kots;
@@ -45,13 +63,23 @@ export async function preflightChecks(d: PreflightDeps): Promise<PreflightResult
   // is not chosen yet, so this only warns; validateDestination refuses). The Velero that counts
   // is the bundled one unless an existing Velero may be kept as it is.
   if (kots?.found && kots.fileSystemStore && kots.fileSystemStore.via !== 'minio') {
-    const fs = fileSystemDestinationCheck(kots.fileSystemStore, 'either', velero?.installed ? { version: velero.version, plugins: velero.plugins } : { version: cliVersion });
+    const fs = fileSystemDestinationCheck(
+      kots.fileSystemStore,
+      'either',
+      velero?.installed ? { version: velero.version, plugins: velero.plugins } : { version: cliVersion },
+    );
     checks.push({ ...fs, ok: true, severity: fs.severity === 'ok' ? 'ok' : 'warning' });
   }
   const verdict = env?.compatibility;
   if (verdict) {
     const bad = verdict.verdict === 'incompatible';
-    checks.push({ ok: !bad, severity: bad ? 'error' : verdict.verdict === 'compatible' ? 'ok' : 'warning', title: 'KOTS ↔ Velero compatibility', reason: verdict.reason, fix: verdict.fix });
+    checks.push({
+      ok: !bad,
+      severity: bad ? 'error' : verdict.verdict === 'compatible' ? 'ok' : 'warning',
+      title: 'KOTS ↔ Velero compatibility',
+      reason: verdict.reason,
+      fix: verdict.fix,
+    });
   }
   checks.push(toolsCheck(await d.binaries.list()));
   return { connected: true, checks, kotsNamespace: kots?.namespace, veleroVersion: cliVersion, existingVelero, minimalRbac: kots?.minimalRbac, airgap };
@@ -60,36 +88,85 @@ export async function preflightChecks(d: PreflightDeps): Promise<PreflightResult
 export async function permissionsCheck(kube: SetupKube): Promise<Check> {
   const denied: string[] = [];
   for (const [verb, group, resource, namespace] of NEEDED) {
-    const r = await kube.post('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, group, resource, namespace } } }).catch(() => undefined);
+    const r = await kube
+      .post('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { verb, group, resource, namespace } },
+      })
+      .catch(() => undefined);
     if (!r?.status?.allowed) denied.push(`${verb} ${group ? `${resource}.${group}` : resource}${namespace ? ` in ${namespace}` : ''}`);
   }
   return denied.length
-    ? { ok: false, severity: 'error', title: 'Permissions to install Velero', reason: `This kubeconfig may not: ${denied.join('; ')}.`, fix: 'Use a cluster-admin kubeconfig: velero install creates CRDs, a namespace and a cluster role binding.' }
+    ? {
+        ok: false,
+        severity: 'error',
+        title: 'Permissions to install Velero',
+        reason: `This kubeconfig may not: ${denied.join('; ')}.`,
+        fix: 'Use a cluster-admin kubeconfig: velero install creates CRDs, a namespace and a cluster role binding.',
+      }
     : { ok: true, severity: 'ok', title: 'Permissions to install Velero', reason: 'CRDs, cluster role bindings, namespaces, deployments: allowed.' };
 }
 
 function kotsCheck(kots: Environment['kots'] | undefined): Check {
   return kots?.found
-    ? { ok: true, severity: 'ok', title: 'KOTS admin console found', reason: `Namespace ${kots.namespace}, version ${kots.version ?? 'unknown'}${kots.minimalRbac ? ' (minimal RBAC: ensure-permissions will run)' : ''}.` }
-    : { ok: false, severity: 'error', title: 'KOTS admin console found', reason: 'No kotsadm Deployment or StatefulSet was found.', fix: 'Connect to the cluster that runs the KOTS admin console.' };
+    ? {
+        ok: true,
+        severity: 'ok',
+        title: 'KOTS admin console found',
+        reason: `Namespace ${kots.namespace}, version ${kots.version ?? 'unknown'}${kots.minimalRbac ? ' (minimal RBAC: ensure-permissions will run)' : ''}.`,
+      }
+    : {
+        ok: false,
+        severity: 'error',
+        title: 'KOTS admin console found',
+        reason: 'No kotsadm Deployment or StatefulSet was found.',
+        fix: 'Connect to the cluster that runs the KOTS admin console.',
+      };
 }
 
 function flavourCheck(env: Environment | null | undefined): Check {
   const flavour = env?.flavour ?? 'unknown';
   return flavour === 'embedded-cluster'
-    ? { ok: false, severity: 'error', title: 'Cluster flavour', reason: `${env?.flavourReason ?? ''} Embedded Cluster installs and manages Velero itself.`, fix: 'Use the admin console\'s disaster-recovery settings instead of installing Velero.' }
-    : { ok: true, severity: flavour === 'unknown' ? 'warning' : 'ok', title: 'Cluster flavour', reason: `${flavour}: ${env?.flavourReason ?? ''}${flavour === 'kurl' ? ' kURL clusters often include Velero already.' : ''}` };
+    ? {
+        ok: false,
+        severity: 'error',
+        title: 'Cluster flavour',
+        reason: `${env?.flavourReason ?? ''} Embedded Cluster installs and manages Velero itself.`,
+        fix: "Use the admin console's disaster-recovery settings instead of installing Velero.",
+      }
+    : {
+        ok: true,
+        severity: flavour === 'unknown' ? 'warning' : 'ok',
+        title: 'Cluster flavour',
+        reason: `${flavour}: ${env?.flavourReason ?? ''}${flavour === 'kurl' ? ' kURL clusters often include Velero already.' : ''}`,
+      };
 }
 
 function veleroCheck(velero: Environment['velero'] | undefined, cliVersion: string | undefined): Check {
-  if (!velero?.installed) return { ok: true, severity: 'ok', title: 'No Velero yet', reason: `Lifeboat will install Velero ${cliVersion ?? ''} (its bundled CLI).` };
+  if (!velero?.installed)
+    return { ok: true, severity: 'ok', title: 'No Velero yet', reason: `Lifeboat will install Velero ${cliVersion ?? ''} (its bundled CLI).` };
   const up = upgradeOffer(velero.version, cliVersion);
-  return { ok: true, severity: 'warning', title: 'Velero already installed', reason: `Velero ${velero.version ?? '(version unknown)'} in namespace ${velero.namespace}. Lifeboat never reinstalls it silently. ${up.ok ? `Upgrade available: ${up.reason}` : up.reason}`, fix: up.ok ? 'Choose: keep it as it is, reconfigure its storage destination, or upgrade it to the bundled version (the review shows what changes first).' : 'Choose: keep it as it is, or reconfigure its storage destination.' };
+  return {
+    ok: true,
+    severity: 'warning',
+    title: 'Velero already installed',
+    reason: `Velero ${velero.version ?? '(version unknown)'} in namespace ${velero.namespace}. Lifeboat never reinstalls it silently. ${up.ok ? `Upgrade available: ${up.reason}` : up.reason}`,
+    fix: up.ok
+      ? 'Choose: keep it as it is, reconfigure its storage destination, or upgrade it to the bundled version (the review shows what changes first).'
+      : 'Choose: keep it as it is, or reconfigure its storage destination.',
+  };
 }
 
 function toolsCheck(tools: Awaited<ReturnType<Services['binaries']['list']>>): Check {
   const broken = tools.filter((t) => t.status === 'missing' || t.status === 'tampered');
   return broken.length
-    ? { ok: false, severity: 'error', title: 'Bundled tools', reason: broken.map((t) => `${t.name}: ${t.message ?? t.status}`).join(' '), fix: 'Reinstall Lifeboat.' }
+    ? {
+        ok: false,
+        severity: 'error',
+        title: 'Bundled tools',
+        reason: broken.map((t) => `${t.name}: ${t.message ?? t.status}`).join(' '),
+        fix: 'Reinstall Lifeboat.',
+      }
     : { ok: true, severity: 'ok', title: 'Bundled tools', reason: tools.map((t) => `${t.name} ${t.version} (${t.status})`).join(', ') };
 }

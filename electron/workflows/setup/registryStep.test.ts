@@ -4,11 +4,29 @@ import { LifeboatError } from '../../api/errors.js';
 import { RegistryStep, parseRegistry, type RegistryStepDeps } from './registryStep.js';
 
 const creds = { held: false, remembered: false, rememberAvailable: false, rememberNote: '' };
-const w: SetupWizard = { step: 'images', veleroNamespace: 'velero', veleroVersion: 'v1.18.3', credentials: creds, updatedAt: '', mode: 'install', destination: { provider: 's3-compatible', bucket: 'b', region: 'r', endpoint: 'e' }, validation: { ok: true, online: true, checks: [], note: '', at: '' } };
+const w: SetupWizard = {
+  step: 'images',
+  veleroNamespace: 'velero',
+  veleroVersion: 'v1.18.3',
+  credentials: creds,
+  updatedAt: '',
+  mode: 'install',
+  destination: { provider: 's3-compatible', bucket: 'b', region: 'r', endpoint: 'e' },
+  validation: { ok: true, online: true, checks: [], note: '', at: '' },
+};
 const env = { kots: { registry: { host: 'reg:5000', namespace: 'lb', hasCredentials: true } } } as unknown as Environment;
 
 function step(extra: Partial<RegistryStepDeps> = {}) {
-  const m = { w, save(n: SetupWizard) { this.w = n; return n; }, state() { return this.w; } };
+  const m = {
+    w,
+    save(n: SetupWizard) {
+      this.w = n;
+      return n;
+    },
+    state() {
+      return this.w;
+    },
+  };
   let password: string | undefined;
   const pushed: string[] = [];
   const s = new RegistryStep({
@@ -40,14 +58,29 @@ describe('setup images step', () => {
     const r = await s.set({ host: 'reg:5000', namespace: 'lb', useKotsCredentials: true });
     expect(r.registry).toMatchObject({ host: 'reg:5000', username: 'kots', credentials: 'kots', source: expect.stringMatching(/^KOTS/) });
     expect(password()).toBe('kp');
-    expect(m.w.images!.map((i) => [i.target, i.state])).toEqual([['reg:5000/lb/velero:v1.18.3', 'present'], ['reg:5000/lb/velero-plugin-for-aws:v1.14.3', 'missing']]);
+    expect(m.w.images!.map((i) => [i.target, i.state])).toEqual([
+      ['reg:5000/lb/velero:v1.18.3', 'present'],
+      ['reg:5000/lb/velero-plugin-for-aws:v1.14.3', 'missing'],
+    ]);
     await expect(s.set({ host: 'other:5000', useKotsCredentials: true })).rejects.toThrow(/no credentials issued for other:5000/);
   });
 
   it('a failed check marks every image with the reason', async () => {
-    const { s, m } = step({ registry: { check: async () => { throw new LifeboatError('REGISTRY_UNREACHABLE', 'TLS handshake'); }, push: async () => { throw new Error('no'); } } });
+    const { s, m } = step({
+      registry: {
+        check: async () => {
+          throw new LifeboatError('REGISTRY_UNREACHABLE', 'TLS handshake');
+        },
+        push: async () => {
+          throw new Error('no');
+        },
+      },
+    });
     await expect(s.set({ host: 'reg2', password: 'p', username: 'u' })).rejects.toThrow(/TLS handshake/);
-    expect(m.w.images!.map((i) => [i.state, i.message])).toEqual([['error', 'TLS handshake'], ['error', 'TLS handshake']]);
+    expect(m.w.images!.map((i) => [i.state, i.message])).toEqual([
+      ['error', 'TLS handshake'],
+      ['error', 'TLS handshake'],
+    ]);
     expect(m.w.registry?.credentials).toBe('entered');
   });
 

@@ -27,9 +27,19 @@ export interface RegistryStepDeps {
 /** host[:port] and an optional path under it, as entered (a scheme or trailing slash is dropped). */
 export function parseRegistry(input: { host: string; namespace?: string }): { host: string; namespace?: string } {
   const host = input.host.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host)) throw new LifeboatError('BAD_INPUT', `"${input.host}" is not a registry host (host or host:port).`, 'Enter e.g. registry.internal:5000, and the path under it in "Namespace".');
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host))
+    throw new LifeboatError(
+      'BAD_INPUT',
+      `"${input.host}" is not a registry host (host or host:port).`,
+      'Enter e.g. registry.internal:5000, and the path under it in "Namespace".',
+    );
   const nsCheck = RegistryNamespace.safeParse(input.namespace ?? '');
-  if (!nsCheck.success) throw new LifeboatError('BAD_INPUT', `"${input.namespace}" is not a registry namespace.`, nsCheck.error.issues[0]?.message ?? 'Use path segments such as lifeboat/velero.');
+  if (!nsCheck.success)
+    throw new LifeboatError(
+      'BAD_INPUT',
+      `"${input.namespace}" is not a registry namespace.`,
+      nsCheck.error.issues[0]?.message ?? 'Use path segments such as lifeboat/velero.',
+    );
   return { host, namespace: nsCheck.data.replace(/^\/+|\/+$/g, '') || undefined };
 }
 
@@ -57,7 +67,12 @@ export class RegistryStep {
     let credentials: 'kots' | 'entered' | 'none' = input.password ? 'entered' : 'none';
     if (input.useKotsCredentials) {
       const c = await this.d.kotsCredentials(host);
-      if (!c) throw new LifeboatError('BAD_INPUT', `KOTS has no credentials issued for ${host} (Secret kotsadm-private-registry); credentials for other hosts are never sent to it.`, 'Enter the user name and password for this registry instead.');
+      if (!c)
+        throw new LifeboatError(
+          'BAD_INPUT',
+          `KOTS has no credentials issued for ${host} (Secret kotsadm-private-registry); credentials for other hosts are never sent to it.`,
+          'Enter the user name and password for this registry instead.',
+        );
       username = c.username;
       this.d.secrets.setRegistryPassword(c.password);
       credentials = 'kots';
@@ -65,9 +80,16 @@ export class RegistryStep {
       this.d.secrets.setRegistryPassword(input.password);
     }
     const kotsReg = this.d.env()?.kots.registry;
-    const source = kotsReg && kotsReg.host === host && (kotsReg.namespace ?? '') === (namespace ?? '') ? 'KOTS (ConfigMap kotsadm-confg, key kotsadm-registry)' : 'entered';
+    const source =
+      kotsReg && kotsReg.host === host && (kotsReg.namespace ?? '') === (namespace ?? '') ? 'KOTS (ConfigMap kotsadm-confg, key kotsadm-registry)' : 'entered';
     const provider = m.w.destination?.provider ?? 's3-compatible';
-    const images = planImages(m.w.veleroVersion ?? 'v1.18.3', provider, { host, namespace }, imagesDir(this.d.processEnv, this.d.resources()), imagesLockFor(this.d.processEnv));
+    const images = planImages(
+      m.w.veleroVersion ?? 'v1.18.3',
+      provider,
+      { host, namespace },
+      imagesDir(this.d.processEnv, this.d.resources()),
+      imagesLockFor(this.d.processEnv),
+    );
     m.save({ ...m.w, registry: { host, namespace, username, credentials, caPath: input.caPath, source }, images, step: 'images', review: undefined });
     return this.check();
   }
@@ -96,7 +118,12 @@ export class RegistryStep {
     const missing = (m.w.images ?? []).filter((i) => i.state === 'missing' || i.state === 'error');
     if (!missing.length) return m.state();
     const unknown = missing.filter((i) => !i.archive);
-    if (unknown.length) throw new LifeboatError('IMAGES_MISSING', `Lifeboat has no archive of ${unknown.map((i) => i.upstream).join(', ')}.`, 'Mirror them into the registry with your usual tool, then press "Check again".');
+    if (unknown.length)
+      throw new LifeboatError(
+        'IMAGES_MISSING',
+        `Lifeboat has no archive of ${unknown.map((i) => i.upstream).join(', ')}.`,
+        'Mirror them into the registry with your usual tool, then press "Check again".',
+      );
     for (const img of missing) this.update(img.target, { state: 'pushing', bytesDone: 0, message: undefined });
     this.pushing = this.pushAll(access, missing).finally(() => {
       this.pushing = undefined;

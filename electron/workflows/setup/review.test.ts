@@ -5,9 +5,25 @@ import { bslSummary, buildReview, destinationNotes, installedObjects, requireRev
 
 const creds = { held: true, remembered: false, rememberAvailable: false, rememberNote: '' };
 const s3 = { provider: 's3-compatible' as const, bucket: 'b', region: 'r', endpoint: 'http://m:9000' };
-const w: SetupWizard = { step: 'review', veleroNamespace: 'velero', kotsNamespace: 'kots', veleroVersion: 'v1.18.3', credentials: creds, updatedAt: '', mode: 'install', destination: s3, validation: { ok: true, online: true, checks: [], note: '', at: '' } };
-const secrets = { summary: () => creds, getDestination: () => ({ accessKeyId: 'AKID', secretAccessKey: 'SECRETKEY' }), getRegistryPassword: () => 'PW12', values: () => ['AKID', 'SECRETKEY', 'PW12'] };
-const manifests = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: velero}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: velero, namespace: velero}\n';
+const w: SetupWizard = {
+  step: 'review',
+  veleroNamespace: 'velero',
+  kotsNamespace: 'kots',
+  veleroVersion: 'v1.18.3',
+  credentials: creds,
+  updatedAt: '',
+  mode: 'install',
+  destination: s3,
+  validation: { ok: true, online: true, checks: [], note: '', at: '' },
+};
+const secrets = {
+  summary: () => creds,
+  getDestination: () => ({ accessKeyId: 'AKID', secretAccessKey: 'SECRETKEY' }),
+  getRegistryPassword: () => 'PW12',
+  values: () => ['AKID', 'SECRETKEY', 'PW12'],
+};
+const manifests =
+  'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: velero}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: velero, namespace: velero}\n';
 
 function deps(objects: Record<string, unknown>): ReviewDeps & { dryRuns: string[][] } {
   const dryRuns: string[][] = [];
@@ -25,7 +41,9 @@ describe('setup review', () => {
     expect(() => requireReviewable({ ...w, destination: undefined }, true)).toThrow(/destination first/);
     expect(() => requireReviewable(w, false)).toThrow(/no longer holds/);
     const airgap = { ...w, preflight: { checks: [], at: '', airgap: true }, registry: { host: 'reg', credentials: 'none' as const, source: 'entered' } };
-    expect(() => requireReviewable({ ...airgap, images: [{ upstream: 'u', target: 'reg/velero:v1', role: 'server', state: 'missing' as const }] }, true)).toThrow(/1 image\(s\) are not in reg: reg\/velero:v1/);
+    expect(() =>
+      requireReviewable({ ...airgap, images: [{ upstream: 'u', target: 'reg/velero:v1', role: 'server', state: 'missing' as const }] }, true),
+    ).toThrow(/1 image\(s\) are not in reg: reg\/velero:v1/);
     expect(requireReviewable({ ...airgap, mode: 'reconfigure', registry: undefined }, true)).toBe(s3);
   });
 
@@ -45,8 +63,10 @@ describe('setup review', () => {
     expect(r.notes.at(-1)).toMatch(/^Secrets are shown as <redacted>/);
   });
 
-  it('reconfigure refuses a Velero without the destination\'s plugin, and says what stays', async () => {
-    const dep = (image: string) => ({ '/apis/apps/v1/namespaces/velero/deployments/velero': { spec: { template: { spec: { initContainers: [{ name: 'p', image }] } } } } });
+  it("reconfigure refuses a Velero without the destination's plugin, and says what stays", async () => {
+    const dep = (image: string) => ({
+      '/apis/apps/v1/namespaces/velero/deployments/velero': { spec: { template: { spec: { initContainers: [{ name: 'p', image }] } } } },
+    });
     await expect(buildReview(deps(dep('velero/velero-plugin-for-gcp:v1')), { ...w, mode: 'reconfigure' })).rejects.toThrow(/has no velero-plugin-for-aws/);
     const r = await buildReview(deps(dep('velero/velero-plugin-for-aws:v1')), { ...w, mode: 'reconfigure' });
     expect(r.notes[0]).toMatch(/Velero stays installed/);
@@ -58,8 +78,16 @@ describe('setup review', () => {
     const kube = { find: async () => ({}) } as unknown as SetupKube;
     expect((await installedObjects(kube, manifests, true)).map((o) => o.action)).toEqual(['change', 'change']);
     expect(destinationNotes({ provider: 'nfs', server: 's', path: '/p' }, 'v1.18.3')[0]).toMatch(/refused from Velero 1\.17/);
-    expect(destinationNotes({ provider: 'gcp', auth: 'workload-identity', bucket: 'b', endpoint: 'https://g' }, 'v1.18.3')[0]).toMatch(/custom API endpoint https:\/\/g/);
-    expect(bslSummary({ spec: { provider: 'aws', objectStorage: { bucket: 'b', prefix: 'p' }, config: { s3Url: 'http://m' } }, status: { phase: 'Available' } })).toBe('aws b/p at http://m (Available)');
-    expect(runbook([{ title: 'T', command: 'c', note: 'n' }], 'velero', 'AT').split('\n').slice(0, 8)).toEqual(['# Velero setup runbook (AT)', '', '## T', 'n', '', '```sh', 'c', '```']);
+    expect(destinationNotes({ provider: 'gcp', auth: 'workload-identity', bucket: 'b', endpoint: 'https://g' }, 'v1.18.3')[0]).toMatch(
+      /custom API endpoint https:\/\/g/,
+    );
+    expect(
+      bslSummary({ spec: { provider: 'aws', objectStorage: { bucket: 'b', prefix: 'p' }, config: { s3Url: 'http://m' } }, status: { phase: 'Available' } }),
+    ).toBe('aws b/p at http://m (Available)');
+    expect(
+      runbook([{ title: 'T', command: 'c', note: 'n' }], 'velero', 'AT')
+        .split('\n')
+        .slice(0, 8),
+    ).toEqual(['# Velero setup runbook (AT)', '', '## T', 'n', '', '```sh', 'c', '```']);
   });
 });

@@ -7,7 +7,10 @@ import { SetupStore } from './state.js';
 
 /** Every file under dir, recursively, as text. */
 function allFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((f) => statSync(f).isFile()).map((f) => readFileSync(f).toString('latin1'));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => readFileSync(f).toString('latin1'));
 }
 
 const fakeSafe = {
@@ -43,7 +46,11 @@ describe('SecretKeeper', () => {
   it('never clear text on disk: the data directory holds no secret, only the sealed file (0600)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-secrets-'));
     const k = new SecretKeeper(dir, fakeSafe);
-    const json = JSON.stringify({ type: 'service_account', client_email: 'v@p.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\nMIIBOGUS\n-----END PRIVATE KEY-----\n' });
+    const json = JSON.stringify({
+      type: 'service_account',
+      client_email: 'v@p.iam.gserviceaccount.com',
+      private_key: '-----BEGIN PRIVATE KEY-----\nMIIBOGUS\n-----END PRIVATE KEY-----\n',
+    });
     k.setDestination({ serviceAccountJson: json, clientSecret: 'AZ-CLIENT-SECRET' }, true);
     new SetupStore(dir).save({ step: 'review', veleroNamespace: 'velero', credentials: k.summary(), updatedAt: '' });
     const text = allFiles(dir).join('\n');
@@ -72,7 +79,12 @@ describe('SecretKeeper', () => {
 
   it('a keychain that throws while sealing: kept in memory, nothing written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-secrets-'));
-    const k = new SecretKeeper(dir, { ...fakeSafe, encryptString: () => { throw new Error('keychain locked'); } });
+    const k = new SecretKeeper(dir, {
+      ...fakeSafe,
+      encryptString: () => {
+        throw new Error('keychain locked');
+      },
+    });
     k.setDestination({ clientSecret: 'SECRET' }, true);
     expect(k.summary()).toMatchObject({ held: true, remembered: false });
     expect(existsSync(join(dir, 'setup', 'secrets.enc'))).toBe(false);

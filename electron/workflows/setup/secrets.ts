@@ -23,12 +23,17 @@ export function keychainUsable(s: SafeStorage | undefined, platform: NodeJS.Plat
   if (!s.isEncryptionAvailable()) return { ok: false, reason: 'The operating system keychain is not available to Lifeboat.' };
   if (platform === 'linux' && s.getSelectedStorageBackend) {
     const backend = s.getSelectedStorageBackend();
-    if (backend === 'basic_text' || backend === 'unknown') return { ok: false, reason: `No keychain service is running (Electron's backend is "${backend}", which would only obscure the file, not encrypt it). Start GNOME Keyring or KWallet to use this.` };
+    if (backend === 'basic_text' || backend === 'unknown')
+      return {
+        ok: false,
+        reason: `No keychain service is running (Electron's backend is "${backend}", which would only obscure the file, not encrypt it). Start GNOME Keyring or KWallet to use this.`,
+      };
   }
   return { ok: true };
 }
 
-export const WEB_MODE_NOTE = 'Not offered in web mode: a browser session has no access to the operating system keychain, so Lifeboat keeps the credentials in memory only until it stops.';
+export const WEB_MODE_NOTE =
+  'Not offered in web mode: a browser session has no access to the operating system keychain, so Lifeboat keeps the credentials in memory only until it stops.';
 
 export class SecretKeeper {
   private destination?: SetupSecrets;
@@ -71,7 +76,7 @@ export class SecretKeeper {
   }
 
   get rememberNote(): string {
-    if (this.safe) return 'Encrypted with the operating system keychain (Electron safeStorage) in Lifeboat\'s data directory.';
+    if (this.safe) return "Encrypted with the operating system keychain (Electron safeStorage) in Lifeboat's data directory.";
     if (this.unusableReason) return `Not offered: ${this.unusableReason} Lifeboat keeps the credentials in memory only until it stops.`;
     return process.versions.electron ? 'Not offered: the operating system keychain is not available to Lifeboat here.' : WEB_MODE_NOTE;
   }

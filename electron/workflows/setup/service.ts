@@ -32,12 +32,27 @@ export class SetupService {
   private readonly registry: RegistryStep;
   private readonly runner: ApplyRunner;
 
-  constructor(private readonly s: Services, opts: { timeouts?: Partial<SetupTimeouts>; secrets?: SecretKeeper } = {}) {
+  constructor(
+    private readonly s: Services,
+    opts: { timeouts?: Partial<SetupTimeouts>; secrets?: SecretKeeper } = {},
+  ) {
     this.secrets = opts.secrets ?? new SecretKeeper(s.dataDir);
     this.t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.m = new machine.WizardMachine(new SetupStore(s.dataDir), () => this.secrets.summary(), s.bus);
-    this.registry = new RegistryStep({ m: this.m, secrets: this.secrets, env: () => this.env(), processEnv: s.env, resources: () => s.binaries.location, kotsCredentials: (host) => this.kotsRegistryCredentials(host) });
-    this.runner = new ApplyRunner({ m: this.m, runPhase: (id, signal, onRun) => runPhase(this.phaseDeps(), id, signal, onRun), diagnose: () => this.diagnose(), cancelRun: (id) => this.s.runner.cancel(id) });
+    this.registry = new RegistryStep({
+      m: this.m,
+      secrets: this.secrets,
+      env: () => this.env(),
+      processEnv: s.env,
+      resources: () => s.binaries.location,
+      kotsCredentials: (host) => this.kotsRegistryCredentials(host),
+    });
+    this.runner = new ApplyRunner({
+      m: this.m,
+      runPhase: (id, signal, onRun) => runPhase(this.phaseDeps(), id, signal, onRun),
+      diagnose: () => this.diagnose(),
+      cancelRun: (id) => this.s.runner.cancel(id),
+    });
   }
 
   /** Waits for a background apply/push (tests). */
@@ -66,7 +81,15 @@ export class SetupService {
   }
 
   private phaseDeps(): PhaseDeps {
-    return { m: this.m, kube: () => this.kube(), tools: this.s.tools, secrets: this.secrets, processEnv: this.s.env, t: this.t, verify: (signal, waitMs) => this.verifyNow(signal, waitMs) };
+    return {
+      m: this.m,
+      kube: () => this.kube(),
+      tools: this.s.tools,
+      secrets: this.secrets,
+      processEnv: this.s.env,
+      t: this.t,
+      verify: (signal, waitMs) => this.verifyNow(signal, waitMs),
+    };
   }
 
   // ------------------------------------------------------------------ 1. preflight
@@ -163,7 +186,11 @@ export class SetupService {
   async resume(): Promise<SetupWizard> {
     requireIdle(this.m.w);
     const w = this.m.w;
-    const a = machine.requireResumable(w, { destination: this.secrets.summary().held, registryPassword: !!this.secrets.getRegistryPassword(), destinationNeedsSecrets: !!w.destination && needsSecrets(w.destination) });
+    const a = machine.requireResumable(w, {
+      destination: this.secrets.summary().held,
+      registryPassword: !!this.secrets.getRegistryPassword(),
+      destinationNeedsSecrets: !!w.destination && needsSecrets(w.destination),
+    });
     this.m.save(machine.resumeApply(w, a));
     this.runner.drive();
     return this.state();
@@ -200,7 +227,12 @@ export class SetupService {
   async uninstall(confirm: string): Promise<SetupWizard> {
     requireIdle(this.m.w);
     const ns = this.env()?.velero.namespace ?? this.m.w.veleroNamespace;
-    if (confirm !== ns) throw new LifeboatError('CONFIRMATION_MISMATCH', `Type the Velero namespace "${ns}" to confirm removing Velero.`, 'Removing Velero deletes its CRDs (Backups, Restores, Schedules objects — not the data in storage) and the namespace.');
+    if (confirm !== ns)
+      throw new LifeboatError(
+        'CONFIRMATION_MISMATCH',
+        `Type the Velero namespace "${ns}" to confirm removing Velero.`,
+        'Removing Velero deletes its CRDs (Backups, Restores, Schedules objects — not the data in storage) and the namespace.',
+      );
     this.m.save(machine.startUninstall(this.m.w, ns, this.s.cluster.status().server));
     this.runner.drive();
     await this.runner.done;

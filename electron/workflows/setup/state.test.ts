@@ -41,8 +41,21 @@ describe('setup wizard state', () => {
 
   it('an apply found running at start is interrupted, with the running phase marked', () => {
     const w: SetupWizard = {
-      step: 'apply', veleroNamespace: 'velero', credentials: creds, updatedAt: '',
-      apply: { kind: 'install', state: 'running', startedAt: '', diagnosis: [], phases: [{ id: 'install', title: 'i', state: 'succeeded' }, { id: 'wait-deployment', title: 'w', state: 'running' }, { id: 'verify', title: 'v', state: 'pending' }] },
+      step: 'apply',
+      veleroNamespace: 'velero',
+      credentials: creds,
+      updatedAt: '',
+      apply: {
+        kind: 'install',
+        state: 'running',
+        startedAt: '',
+        diagnosis: [],
+        phases: [
+          { id: 'install', title: 'i', state: 'succeeded' },
+          { id: 'wait-deployment', title: 'w', state: 'running' },
+          { id: 'verify', title: 'v', state: 'pending' },
+        ],
+      },
     };
     const m = markInterrupted(w);
     expect(m.apply!.state).toBe('interrupted');

@@ -10,7 +10,6 @@ import { LifeboatError } from '../../api/errors.js';
 import { bySchema, StateStore } from '../../stateFile.js';
 import { parseVersion } from '../../velero/install.js';
 
-
 export function initialWizard(credentials: SetupWizard['credentials']): SetupWizard {
   return { step: 'preflight', veleroNamespace: 'velero', credentials, updatedAt: new Date().toISOString() };
 }
@@ -60,13 +59,21 @@ export function markInterrupted(w: SetupWizard): SetupWizard {
 }
 
 export function requireIdle(w: SetupWizard): void {
-  if (applyActive(w.apply)) throw new LifeboatError('SETUP_IN_PROGRESS', 'Setup is applying changes to the cluster right now.', 'Wait for it to finish or cancel it on the Setup screen.');
+  if (applyActive(w.apply))
+    throw new LifeboatError(
+      'SETUP_IN_PROGRESS',
+      'Setup is applying changes to the cluster right now.',
+      'Wait for it to finish or cancel it on the Setup screen.',
+    );
 }
 
 export function requireStep(w: SetupWizard, to: SetupStep): void {
   requireIdle(w);
   const need: Partial<Record<SetupStep, Array<[boolean, string]>>> = {
-    destination: [[!!w.preflight, 'Run the preflight checks first.'], [!!w.mode, 'Choose what to do with Velero first.']],
+    destination: [
+      [!!w.preflight, 'Run the preflight checks first.'],
+      [!!w.mode, 'Choose what to do with Velero first.'],
+    ],
     images: [[!!w.validation?.ok, 'Check the storage destination first.']],
     review: [[!!w.validation?.ok || w.mode === 'keep', 'Check the storage destination first.']],
     apply: [[!!w.review, 'Review the commands first.']],
@@ -85,6 +92,10 @@ export function upgradeOffer(existing: string | undefined, bundled: string | und
   existing = v(existing);
   bundled = v(bundled);
   const cmp = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-  if (cmp >= 0) return { ok: false, reason: `The installed Velero ${existing} is ${cmp === 0 ? 'the same version as' : 'newer than'} the bundled ${bundled}: there is nothing to upgrade.` };
+  if (cmp >= 0)
+    return {
+      ok: false,
+      reason: `The installed Velero ${existing} is ${cmp === 0 ? 'the same version as' : 'newer than'} the bundled ${bundled}: there is nothing to upgrade.`,
+    };
   return { ok: true, reason: `Velero ${existing} → ${bundled}.` };
 }

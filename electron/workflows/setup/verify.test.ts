@@ -6,8 +6,17 @@ import { setupLocationChecks as locationChecks } from '../../velero/readiness.js
 import { pluginKindFor, verifyVelero, type VerifyDeps } from './verify.js';
 
 const creds = { held: false, remembered: false, rememberAvailable: false, rememberNote: '' };
-const w: SetupWizard = { step: 'apply', veleroNamespace: 'velero', credentials: creds, updatedAt: '', destination: { provider: 'gcp', auth: 'workload-identity', bucket: 'b' } };
-const available = { spec: { provider: 'gcp', objectStorage: { bucket: 'b', prefix: 'p' } }, status: { phase: 'Available', lastSyncedTime: 't1', lastValidationTime: 't0' } };
+const w: SetupWizard = {
+  step: 'apply',
+  veleroNamespace: 'velero',
+  credentials: creds,
+  updatedAt: '',
+  destination: { provider: 'gcp', auth: 'workload-identity', bucket: 'b' },
+};
+const available = {
+  spec: { provider: 'gcp', objectStorage: { bucket: 'b', prefix: 'p' } },
+  status: { phase: 'Available', lastSyncedTime: 't1', lastValidationTime: 't0' },
+};
 
 function deps(bsls: unknown[], plugins = [{ name: 'velero.io/gcp', kind: 'ObjectStore' }]): VerifyDeps & { asked: string[] } {
   const asked: string[] = [];
@@ -16,10 +25,15 @@ function deps(bsls: unknown[], plugins = [{ name: 'velero.io/gcp', kind: 'Object
 }
 
 describe('setup verification', () => {
-  it('passes with the location Available and synced and the destination\'s plugin loaded', async () => {
+  it("passes with the location Available and synced and the destination's plugin loaded", async () => {
     const d = deps([available]);
     const v = await verifyVelero(d, w);
-    expect(v).toMatchObject({ ok: true, serverVersion: 'v1.18.3', plugins: ['velero.io/gcp (ObjectStore)'], location: { phase: 'Available', lastSyncedTime: 't1' } });
+    expect(v).toMatchObject({
+      ok: true,
+      serverVersion: 'v1.18.3',
+      plugins: ['velero.io/gcp (ObjectStore)'],
+      location: { phase: 'Available', lastSyncedTime: 't1' },
+    });
     expect(d.asked).toEqual(['/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default']);
     expect(v.checks[0]!.reason).toBe('Available (gcp b/p), validated t0.');
   });
@@ -32,16 +46,30 @@ describe('setup verification', () => {
 
   it('fails without the plugin, without the location, or when the server does not answer', async () => {
     const noPlugin = await verifyVelero(deps([available], [{ name: 'velero.io/aws', kind: 'ObjectStore' }]), w);
-    expect(noPlugin.checks.find((c) => !c.ok)).toMatchObject({ title: 'Object-store plugin loaded', reason: 'The server lists no velero.io/gcp ObjectStore plugin.' });
+    expect(noPlugin.checks.find((c) => !c.ok)).toMatchObject({
+      title: 'Object-store plugin loaded',
+      reason: 'The server lists no velero.io/gcp ObjectStore plugin.',
+    });
     const none = await verifyVelero(deps([undefined]), w);
     expect(none).toMatchObject({ ok: false, location: undefined });
-    const silent = await verifyVelero({ ...deps([available]), serverStatus: async () => { throw new LifeboatError('VELERO_NOT_READY', 'no answer', 'check it'); } }, w);
+    const silent = await verifyVelero(
+      {
+        ...deps([available]),
+        serverStatus: async () => {
+          throw new LifeboatError('VELERO_NOT_READY', 'no answer', 'check it');
+        },
+      },
+      w,
+    );
     expect(silent.checks.find((c) => !c.ok)).toMatchObject({ title: 'Velero server answers', reason: 'no answer', fix: 'check it' });
     expect(silent.plugins).toEqual([]);
   });
 
   it('location checks and plugin names', () => {
-    expect(locationChecks({ status: { phase: 'Unavailable', message: 'denied' } }).map((c) => [c.ok, c.reason])).toEqual([[false, 'Phase Unavailable: denied.'], [false, 'Velero has not synced with the storage location yet.']]);
+    expect(locationChecks({ status: { phase: 'Unavailable', message: 'denied' } }).map((c) => [c.ok, c.reason])).toEqual([
+      [false, 'Phase Unavailable: denied.'],
+      [false, 'Velero has not synced with the storage location yet.'],
+    ]);
     expect([pluginKindFor('azure'), pluginKindFor('s3-compatible'), pluginKindFor(undefined)]).toEqual(['velero.io/azure', 'velero.io/aws', 'velero.io/aws']);
   });
 });

@@ -34,7 +34,11 @@ async function awaitLocation(d: VerifyDeps, ns: string, waitMs: number, signal?:
   }
 }
 
-async function serverChecks(d: VerifyDeps, ns: string, provider: SetupDestination['provider'] | undefined): Promise<{ checks: Check[]; serverVersion?: string; plugins: string[] }> {
+async function serverChecks(
+  d: VerifyDeps,
+  ns: string,
+  provider: SetupDestination['provider'] | undefined,
+): Promise<{ checks: Check[]; serverVersion?: string; plugins: string[] }> {
   try {
     const st = await d.serverStatus(ns);
     const needed = pluginKindFor(provider);
@@ -42,7 +46,13 @@ async function serverChecks(d: VerifyDeps, ns: string, provider: SetupDestinatio
       { ok: true, severity: 'ok', title: 'Velero server answers', reason: `ServerStatusRequest processed: version ${st.serverVersion}.` },
       st.plugins.some((p) => p.name === needed && p.kind === 'ObjectStore')
         ? { ok: true, severity: 'ok', title: 'Object-store plugin loaded', reason: `${needed} is registered.` }
-        : { ok: false, severity: 'error', title: 'Object-store plugin loaded', reason: `The server lists no ${needed} ObjectStore plugin.`, fix: 'Check the plugin init container\'s image and the velero pod\'s logs.' },
+        : {
+            ok: false,
+            severity: 'error',
+            title: 'Object-store plugin loaded',
+            reason: `The server lists no ${needed} ObjectStore plugin.`,
+            fix: "Check the plugin init container's image and the velero pod's logs.",
+          },
     ];
     return { checks, serverVersion: st.serverVersion, plugins: st.plugins.map((p) => `${p.name} (${p.kind})`) };
   } catch (e) {

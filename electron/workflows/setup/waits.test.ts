@@ -35,27 +35,77 @@ describe('setup waits', () => {
 
   it('returns after three ready polls', async () => {
     let polls = 0;
-    const r = await waitFor(kube({}, () => (polls++, [pod({ readySince: longAgo })])), 'velero', target, timings, new AbortController().signal);
+    const r = await waitFor(
+      kube({}, () => (polls++, [pod({ readySince: longAgo })])),
+      'velero',
+      target,
+      timings,
+      new AbortController().signal,
+    );
     expect(r.message).toMatch(/^Deployment velero ready after \d+ s\.$/);
     expect(polls).toBe(3);
   });
 
   it('fails early when the image cannot be pulled, and at once when the workload is missing', async () => {
-    await expect(waitFor(kube({}, () => [pod({ waiting: 'ErrImagePull' })]), 'velero', target, timings, new AbortController().signal)).rejects.toThrow(/cannot pull its image \(ErrImagePull/);
-    await expect(waitFor(kube({}, () => [pod({ waiting: 'CrashLoopBackOff' })]), 'velero', target, timings, new AbortController().signal)).rejects.toThrow(/keeps failing/);
-    await expect(waitFor(kube(undefined, () => []), 'velero', target, timings, new AbortController().signal)).rejects.toThrow(/does not exist/);
-    await expect(waitFor(kube({}, () => []), 'velero', { ...target, timeoutMs: 5 }, timings, new AbortController().signal)).rejects.toThrow(/not ready within/);
+    await expect(
+      waitFor(
+        kube({}, () => [pod({ waiting: 'ErrImagePull' })]),
+        'velero',
+        target,
+        timings,
+        new AbortController().signal,
+      ),
+    ).rejects.toThrow(/cannot pull its image \(ErrImagePull/);
+    await expect(
+      waitFor(
+        kube({}, () => [pod({ waiting: 'CrashLoopBackOff' })]),
+        'velero',
+        target,
+        timings,
+        new AbortController().signal,
+      ),
+    ).rejects.toThrow(/keeps failing/);
+    await expect(
+      waitFor(
+        kube(undefined, () => []),
+        'velero',
+        target,
+        timings,
+        new AbortController().signal,
+      ),
+    ).rejects.toThrow(/does not exist/);
+    await expect(
+      waitFor(
+        kube({}, () => []),
+        'velero',
+        { ...target, timeoutMs: 5 },
+        timings,
+        new AbortController().signal,
+      ),
+    ).rejects.toThrow(/not ready within/);
   });
 
   it('stops when cancelled', async () => {
     const ctl = new AbortController();
     ctl.abort();
-    await expect(waitFor(kube({}, () => []), 'velero', target, timings, ctl.signal)).rejects.toBeInstanceOf(Cancelled);
+    await expect(
+      waitFor(
+        kube({}, () => []),
+        'velero',
+        target,
+        timings,
+        ctl.signal,
+      ),
+    ).rejects.toBeInstanceOf(Cancelled);
   });
 
   it('readiness of the Deployment and the DaemonSet', () => {
-    expect(deploymentReady({ metadata: { generation: 2 }, spec: { replicas: 1 }, status: { observedGeneration: 2, updatedReplicas: 1, availableReplicas: 1 } })).toBe(true);
-    expect(deploymentReady({ metadata: { generation: 2 }, spec: { replicas: 1 }, status: { observedGeneration: 1, updatedReplicas: 1, availableReplicas: 1 } })).toBe(false);
+    expect(
+      deploymentReady({ metadata: { generation: 2 }, spec: { replicas: 1 }, status: { observedGeneration: 2, updatedReplicas: 1, availableReplicas: 1 } }),
+    ).toBe(true);
+    expect(
+      deploymentReady({ metadata: { generation: 2 }, spec: { replicas: 1 }, status: { observedGeneration: 1, updatedReplicas: 1, availableReplicas: 1 } }),
+    ).toBe(false);
     expect(deploymentReady({ status: { updatedReplicas: 1, availableReplicas: 1, unavailableReplicas: 1, observedGeneration: 1 } })).toBe(false);
     expect(daemonSetReady({ status: { observedGeneration: 1, desiredNumberScheduled: 2, numberAvailable: 2, updatedNumberScheduled: 2 } })).toBe(true);
     expect(daemonSetReady({ status: { observedGeneration: 1, desiredNumberScheduled: 2, numberAvailable: 1, updatedNumberScheduled: 2 } })).toBe(false);
@@ -63,7 +113,15 @@ describe('setup waits', () => {
 
   it('diagnose lists waiting pods and Warning events once each, oldest first', async () => {
     const ev = (reason: string, t: string) => ({ type: 'Warning', reason, lastTimestamp: t, involvedObject: { kind: 'Pod', name: 'velero-1' }, message: 'm' });
-    const lines = await diagnose(kube({}, () => [pod({ waiting: 'ImagePullBackOff' }), pod({ waiting: 'ContainerCreating' })], [ev('B', '2'), ev('A', '1'), ev('A', '1'), { type: 'Normal', reason: 'N' }]), 'velero');
+    const lines = await diagnose(
+      kube({}, () => [pod({ waiting: 'ImagePullBackOff' }), pod({ waiting: 'ContainerCreating' })], [
+        ev('B', '2'),
+        ev('A', '1'),
+        ev('A', '1'),
+        { type: 'Normal', reason: 'N' },
+      ]),
+      'velero',
+    );
     expect(lines).toEqual(['Pod velero-1, container velero: ImagePullBackOff — back-off pulling', 'Event A on Pod/velero-1: m', 'Event B on Pod/velero-1: m']);
   });
 });

@@ -35,13 +35,26 @@ const STUCK = ['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'CreateCo
 const isReady = (c: any) => c.type === 'Ready' && c.status === 'True';
 
 /** What the pods of a workload say on one poll. */
-export function podsVerdict(items: any[], podsSince: string | undefined, stableMs: number, now = Date.now()): { stuck?: string; fresh: boolean; stable: boolean } {
-  const waiting = items.flatMap((p: any) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].map((c: any) => c.state?.waiting?.reason).filter(Boolean)) as string[];
+export function podsVerdict(
+  items: any[],
+  podsSince: string | undefined,
+  stableMs: number,
+  now = Date.now(),
+): { stuck?: string; fresh: boolean; stable: boolean } {
+  const waiting = items.flatMap((p: any) =>
+    [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].map((c: any) => c.state?.waiting?.reason).filter(Boolean),
+  ) as string[];
   const stuck = waiting.find((r) => STUCK.includes(r));
-  const fresh = !podsSince || (items.length > 0 && items.every((p) => !p.metadata?.deletionTimestamp && String(p.metadata?.creationTimestamp ?? '') >= podsSince.slice(0, 19)) && items.some((p) => (p.status?.conditions ?? []).some(isReady)));
+  const fresh =
+    !podsSince ||
+    (items.length > 0 &&
+      items.every((p) => !p.metadata?.deletionTimestamp && String(p.metadata?.creationTimestamp ?? '') >= podsSince.slice(0, 19)) &&
+      items.some((p) => (p.status?.conditions ?? []).some(isReady)));
   // Like velero install --wait: Ready must have held for a while (a server that exits at once
   // looks Ready for a second), and no container may have restarted meanwhile.
-  const stable = items.length > 0 && items.every((p) => (p.status?.conditions ?? []).some((c: any) => isReady(c) && now - Date.parse(c.lastTransitionTime ?? '') >= stableMs));
+  const stable =
+    items.length > 0 &&
+    items.every((p) => (p.status?.conditions ?? []).some((c: any) => isReady(c) && now - Date.parse(c.lastTransitionTime ?? '') >= stableMs));
   return { stuck, fresh, stable };
 }
 
@@ -60,9 +73,14 @@ export async function waitFor(kube: SetupKube, ns: string, target: WaitTarget, t
     const { stuck, fresh, stable } = podsVerdict((pods.items ?? []) as any[], target.podsSince, t.stableMs);
     readyPolls = target.ready(o) && !stuck && fresh && stable ? readyPolls + 1 : 0;
     if (readyPolls >= 3) return { message: `${what} ready after ${Math.round((Date.now() - start) / 1000)} s.` };
-    stuckSince = stuck ? stuckSince ?? Date.now() : undefined;
+    stuckSince = stuck ? (stuckSince ?? Date.now()) : undefined;
     if (stuckSince && Date.now() - stuckSince > t.pullFailureMs) throw stuckError(what, stuck ?? '', Date.now() - stuckSince);
-    if (Date.now() - start > target.timeoutMs) throw new LifeboatError('SETUP_FAILED', `${what} was not ready within ${Math.round(target.timeoutMs / 1000)} s.`, 'The pod status and Events below say why.');
+    if (Date.now() - start > target.timeoutMs)
+      throw new LifeboatError(
+        'SETUP_FAILED',
+        `${what} was not ready within ${Math.round(target.timeoutMs / 1000)} s.`,
+        'The pod status and Events below say why.',
+      );
     await sleep(t.pollMs, signal);
   }
 }
@@ -70,17 +88,33 @@ export async function waitFor(kube: SetupKube, ns: string, target: WaitTarget, t
 function stuckError(what: string, reason: string, forMs: number): LifeboatError {
   const pull = /Pull|Image/.test(reason);
   const s = Math.round(forMs / 1000);
-  return new LifeboatError('SETUP_FAILED', pull ? `${what}: the cluster cannot pull its image (${reason} for ${s} s).` : `${what}: its container keeps failing (${reason} for ${s} s).`, pull ? 'The pod status and Events below say which image and why.' : 'The pod status and Events below say why; the container log has the details (kubectl logs).');
+  return new LifeboatError(
+    'SETUP_FAILED',
+    pull ? `${what}: the cluster cannot pull its image (${reason} for ${s} s).` : `${what}: its container keeps failing (${reason} for ${s} s).`,
+    pull
+      ? 'The pod status and Events below say which image and why.'
+      : 'The pod status and Events below say why; the container log has the details (kubectl logs).',
+  );
 }
 
 export function deploymentReady(o: any): boolean {
   const s = o?.status ?? {};
-  return (s.observedGeneration ?? 0) >= (o?.metadata?.generation ?? 1) && (s.updatedReplicas ?? 0) >= (o?.spec?.replicas ?? 1) && (s.availableReplicas ?? 0) >= 1 && !(s.unavailableReplicas > 0);
+  return (
+    (s.observedGeneration ?? 0) >= (o?.metadata?.generation ?? 1) &&
+    (s.updatedReplicas ?? 0) >= (o?.spec?.replicas ?? 1) &&
+    (s.availableReplicas ?? 0) >= 1 &&
+    !(s.unavailableReplicas > 0)
+  );
 }
 
 export function daemonSetReady(o: any): boolean {
   const s = o?.status ?? {};
-  return (s.observedGeneration ?? 0) >= (o?.metadata?.generation ?? 1) && s.desiredNumberScheduled > 0 && s.numberAvailable === s.desiredNumberScheduled && (s.updatedNumberScheduled ?? 0) === s.desiredNumberScheduled;
+  return (
+    (s.observedGeneration ?? 0) >= (o?.metadata?.generation ?? 1) &&
+    s.desiredNumberScheduled > 0 &&
+    s.numberAvailable === s.desiredNumberScheduled &&
+    (s.updatedNumberScheduled ?? 0) === s.desiredNumberScheduled
+  );
 }
 
 /** Pod waiting reasons and Warning Events in the Velero namespace: why pods are not running. */
@@ -90,11 +124,14 @@ export async function diagnose(kube: SetupKube, ns: string): Promise<string[]> {
   for (const p of pods.items ?? []) {
     for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
       const w = c.state?.waiting;
-      if (w?.reason && !['PodInitializing', 'ContainerCreating'].includes(w.reason)) out.push(`Pod ${p.metadata.name}, container ${c.name}: ${w.reason}${w.message ? ` — ${w.message}` : ''}`);
+      if (w?.reason && !['PodInitializing', 'ContainerCreating'].includes(w.reason))
+        out.push(`Pod ${p.metadata.name}, container ${c.name}: ${w.reason}${w.message ? ` — ${w.message}` : ''}`);
     }
   }
   const events = await kube.get(`/api/v1/namespaces/${ns}/events`).catch(() => ({ items: [] }));
-  const warn = (events.items ?? []).filter((e: any) => e.type === 'Warning').sort((a: any, b: any) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')));
+  const warn = (events.items ?? [])
+    .filter((e: any) => e.type === 'Warning')
+    .sort((a: any, b: any) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')));
   const seen = new Set<string>();
   for (const e of warn.slice(-20)) {
     const line = `Event ${e.reason} on ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.message}`;

@@ -15,13 +15,30 @@ function DeleteButton({ name, phase }: { name: string; phase: string }) {
   const running = isRunningPhase(phase);
   return (
     <>
-      <Button color="red" variant="light" leftSection={<IconTrash size={16} aria-hidden />} onClick={() => setOpen(true)} disabled={running || phase === 'Deleting'} title={running ? 'A backup still in progress cannot be deleted.' : undefined} data-testid="backup-delete">
+      <Button
+        color="red"
+        variant="light"
+        leftSection={<IconTrash size={16} aria-hidden />}
+        onClick={() => setOpen(true)}
+        disabled={running || phase === 'Deleting'}
+        title={running ? 'A backup still in progress cannot be deleted.' : undefined}
+        data-testid="backup-delete"
+      >
         {phase === 'Deleting' ? 'Deleting…' : 'Delete'}
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={`Delete backup ${name}?`} centered>
         <Stack>
-          <Text size="sm">Velero deletes the backup from the storage location and the cluster (a DeleteBackupRequest). This cannot be undone; a restore from it is no longer possible.</Text>
-          <TextInput label={`Type ${name} to confirm`} value={typed} onChange={(e) => setTyped(e.currentTarget.value)} data-testid="backup-delete-confirm" data-autofocus />
+          <Text size="sm">
+            Velero deletes the backup from the storage location and the cluster (a DeleteBackupRequest). This cannot be undone; a restore from it is no longer
+            possible.
+          </Text>
+          <TextInput
+            label={`Type ${name} to confirm`}
+            value={typed}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            data-testid="backup-delete-confirm"
+            data-autofocus
+          />
           {error && <ErrorAlert title="Not deleted" error={error} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>
@@ -51,7 +68,13 @@ function DeleteButton({ name, phase }: { name: string; phase: string }) {
 /** Describe-level detail of one backup: summary, spec, results, resources, volumes, hooks, log. */
 export function BackupDetail() {
   const { detail, log, open, loadLog, summary } = useLifeboat(
-    useShallow((s) => ({ detail: s.backupDetail, log: s.backupLog, open: s.openBackup, loadLog: s.loadBackupLog, summary: s.backupDetail ? s.backupsByName.get(s.backupDetail.name) : undefined })),
+    useShallow((s) => ({
+      detail: s.backupDetail,
+      log: s.backupLog,
+      open: s.openBackup,
+      loadLog: s.loadBackupLog,
+      summary: s.backupDetail ? s.backupsByName.get(s.backupDetail.name) : undefined,
+    })),
   );
   const [tab, setTab] = useState<string | null>('summary');
   const name = detail?.name;
@@ -61,7 +84,14 @@ export function BackupDetail() {
   const finished = !!b && !isRunningPhase(b.phase) && b.phase !== 'FailedValidation';
   const data = detail?.data;
   return (
-    <Drawer opened={!!detail} onClose={() => void open(null)} position="right" size="xl" title={<Text fw={600}>Backup {name}</Text>} data-testid="backup-detail">
+    <Drawer
+      opened={!!detail}
+      onClose={() => void open(null)}
+      position="right"
+      size="xl"
+      title={<Text fw={600}>Backup {name}</Text>}
+      data-testid="backup-detail"
+    >
       {detail?.loading && <Loader size="sm" aria-label="Loading the backup" />}
       {detail?.error && <ErrorAlert title="Could not read this backup" error={detail.error} />}
       {gone && (
@@ -77,7 +107,11 @@ export function BackupDetail() {
                 {b.phase}
               </StatusBadge>
               <Badge variant="outline">{typeLabel[b.type]}</Badge>
-              {b.type === 'partial' && <Badge color="yellow" variant="light">Legacy: not for disaster recovery</Badge>}
+              {b.type === 'partial' && (
+                <Badge color="yellow" variant="light">
+                  Legacy: not for disaster recovery
+                </Badge>
+              )}
             </Group>
             <DeleteButton name={b.name} phase={b.phase} />
           </Group>

@@ -171,5 +171,14 @@ export function LogPanel({ b, log, finished }: { b: BackupSummary; log: BackupLo
     );
   }
   if (log?.error) return <ErrorAlert title="Could not read the log" error={log.error} />;
-  return <LogViewer lines={log?.lines ?? []} total={log?.total} loading={!log || log.loading} fileName={`${b.name}-backup.log`} label={`Velero log of backup ${b.name}`} height={480} />;
+  return (
+    <LogViewer
+      lines={log?.lines ?? []}
+      total={log?.total}
+      loading={!log || log.loading}
+      fileName={`${b.name}-backup.log`}
+      label={`Velero log of backup ${b.name}`}
+      height={480}
+    />
+  );
 }

@@ -105,7 +105,13 @@ export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
   const parentRef = useRef<HTMLDivElement>(null);
   // initialRect: the list's height as its style sets it (min(60vh, 560px)), so the first render
   // already has the visible rows instead of rendering again once the element has been measured.
-  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 12, initialRect: { width: 0, height: Math.min(window.innerHeight * 0.6, 560) } });
+  const v = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => ROW,
+    overscan: 12,
+    initialRect: { width: 0, height: Math.min(window.innerHeight * 0.6, 560) },
+  });
   // For the benchmark: the first time every backup is in the store and the visible rows are painted.
   useEffect(() => {
     if (!loaded || !byName.size || performance.getEntriesByName('lifeboat:backups-rendered').length) return;
@@ -119,18 +125,38 @@ export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
       <div className={classes.toolbar}>
         <div className={classes.search}>
           <IconSearch size={14} aria-hidden className={classes.searchIcon} />
-          <input type="search" className={classes.input} placeholder="Search name, app, version" aria-label="Search backups" value={f.query} onChange={(e) => setF({ ...f, query: e.currentTarget.value })} data-testid="backup-search" />
+          <input
+            type="search"
+            className={classes.input}
+            placeholder="Search name, app, version"
+            aria-label="Search backups"
+            value={f.query}
+            onChange={(e) => setF({ ...f, query: e.currentTarget.value })}
+            data-testid="backup-search"
+          />
         </div>
         <div role="radiogroup" aria-label="Filter by status" className={classes.segments}>
           {PHASES.map(([value, label]) => (
             <label key={value} className={classes.segment} data-active={f.phase === value || undefined}>
-              <input type="radio" name={`${id}-phase`} value={value} checked={f.phase === value} onChange={() => setF({ ...f, phase: value })} className={classes.segmentInput} />
+              <input
+                type="radio"
+                name={`${id}-phase`}
+                value={value}
+                checked={f.phase === value}
+                onChange={() => setF({ ...f, phase: value })}
+                className={classes.segmentInput}
+              />
               <span>{label}</span>
             </label>
           ))}
         </div>
         <div className={classes.selectWrap}>
-          <select className={`${classes.input} ${classes.select}`} value={f.type} onChange={(e) => setF({ ...f, type: e.currentTarget.value as ListFilter['type'] })} aria-label="Filter by type">
+          <select
+            className={`${classes.input} ${classes.select}`}
+            value={f.type}
+            onChange={(e) => setF({ ...f, type: e.currentTarget.value as ListFilter['type'] })}
+            aria-label="Filter by type"
+          >
             {TYPES.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -146,10 +172,21 @@ export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
       <div role="table" aria-label="Backups" aria-rowcount={rows.length}>
         <div role="row" className={classes.head} style={{ gridTemplateColumns: COLS }}>
           {HEAD.map(([label, key]) => (
-            <div key={label} role="columnheader" className={classes.headCell} aria-sort={key && f.sort === key ? (f.desc ? 'descending' : 'ascending') : undefined}>
+            <div
+              key={label}
+              role="columnheader"
+              className={classes.headCell}
+              aria-sort={key && f.sort === key ? (f.desc ? 'descending' : 'ascending') : undefined}
+            >
               <span>{label}</span>
               {key && (
-                <button type="button" className={classes.sort} data-active={f.sort === key || undefined} onClick={() => sortBy(key)} aria-label={`Sort by ${label}`}>
+                <button
+                  type="button"
+                  className={classes.sort}
+                  data-active={f.sort === key || undefined}
+                  onClick={() => sortBy(key)}
+                  aria-label={`Sort by ${label}`}
+                >
                   {f.sort === key && !f.desc ? <IconArrowUp size={12} aria-hidden /> : <IconArrowDown size={12} aria-hidden />}
                 </button>
               )}
@@ -159,7 +196,12 @@ export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
         <div ref={parentRef} style={{ height: 'min(60vh, 560px)', overflow: 'auto', position: 'relative' }} data-testid="backup-list">
           <div style={{ height: v.getTotalSize(), position: 'relative' }}>
             {v.getVirtualItems().map((r) => (
-              <Row key={rows[r.index].name} b={rows[r.index]} onOpen={onOpen} style={{ position: 'absolute', top: 0, left: 0, height: ROW, transform: `translateY(${r.start}px)` }} />
+              <Row
+                key={rows[r.index].name}
+                b={rows[r.index]}
+                onOpen={onOpen}
+                style={{ position: 'absolute', top: 0, left: 0, height: ROW, transform: `translateY(${r.start}px)` }}
+              />
             ))}
           </div>
           {loaded && rows.length === 0 && (

@@ -40,7 +40,9 @@ function Detail() {
 }
 
 function PartialBackupMenu() {
-  const { readiness, create, creating } = useLifeboat(useShallow((s) => ({ readiness: s.backupReadiness, create: s.createBackup, creating: s.backupCreating })));
+  const { readiness, create, creating } = useLifeboat(
+    useShallow((s) => ({ readiness: s.backupReadiness, create: s.createBackup, creating: s.backupCreating })),
+  );
   if (!readiness?.partialAllowed) return null;
   return (
     <Menu position="bottom-end" withArrow>
@@ -63,7 +65,15 @@ function PartialBackupMenu() {
 
 export function BackupsScreen() {
   const { followed, readiness, createError, dismiss, open, connected, listError } = useLifeboat(
-    useShallow((s) => ({ followed: s.followedBackup, readiness: s.backupReadiness, createError: s.backupCreateError, dismiss: s.dismissBackupErrors, open: s.openBackup, connected: s.cluster?.state === 'connected', listError: s.backupsError })),
+    useShallow((s) => ({
+      followed: s.followedBackup,
+      readiness: s.backupReadiness,
+      createError: s.backupCreateError,
+      dismiss: s.dismissBackupErrors,
+      open: s.openBackup,
+      connected: s.cluster?.state === 'connected',
+      listError: s.backupsError,
+    })),
   );
   const [tab, setTab] = useState<string | null>('list');
   useEffect(() => {

@@ -67,13 +67,22 @@ export function FollowedCard({ f, onOpen }: { f: FollowedBackup; onOpen: (name: 
           <Text fw={600}>
             {f.kind === 'full' ? 'Full backup' : `Partial backup of ${f.appSlug} (legacy, not for disaster recovery)`}{' '}
             {f.backupName && (
-              <Text span c="blue" style={{ cursor: 'pointer' }} onClick={() => onOpen(f.backupName!)} role="link" tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && onOpen(f.backupName!)}>
+              <Text
+                span
+                c="blue"
+                style={{ cursor: 'pointer' }}
+                onClick={() => onOpen(f.backupName!)}
+                role="link"
+                tabIndex={0}
+                onKeyDown={(e) => e.key === 'Enter' && onOpen(f.backupName!)}
+              >
                 {f.backupName}
               </Text>
             )}
           </Text>
           <Text size="xs" c="dimmed">
-            Requested {relativeTime(f.requestedAt)} ({absoluteTime(f.requestedAt)}){f.kotsName && f.kotsName !== f.backupName ? ` · KOTS name ${f.kotsName}` : ''}
+            Requested {relativeTime(f.requestedAt)} ({absoluteTime(f.requestedAt)})
+            {f.kotsName && f.kotsName !== f.backupName ? ` · KOTS name ${f.kotsName}` : ''}
             {f.finishedAt ? ` · took ${duration(Date.parse(f.finishedAt) - Date.parse(f.requestedAt))}` : ''}
           </Text>
         </Stack>
@@ -93,7 +102,10 @@ export function FollowedCard({ f, onOpen }: { f: FollowedBackup; onOpen: (name: 
           <Progress value={items} animated={active} aria-label="Items backed up" />
           <Group gap="lg">
             <Text size="xs" c="dimmed">
-              Pod volumes: {s?.volumes.total ? `${s.volumes.completed}/${s.volumes.total} · ${bytes(s.volumes.bytesDone)} of ${bytes(s.volumes.totalBytes)}` : 'none opted in'}
+              Pod volumes:{' '}
+              {s?.volumes.total
+                ? `${s.volumes.completed}/${s.volumes.total} · ${bytes(s.volumes.bytesDone)} of ${bytes(s.volumes.totalBytes)}`
+                : 'none opted in'}
             </Text>
             <Text size="xs" c={s?.hooksFailed ? 'red' : 'dimmed'}>
               Hooks: {s?.hooksAttempted ?? 0} run{s?.hooksFailed ? `, ${s.hooksFailed} failed` : ''}

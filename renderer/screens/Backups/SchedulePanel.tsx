@@ -31,7 +31,14 @@ function useScheduleForm(sched: Sched, check: (cron: string) => Promise<CronChec
   }, [sched]);
   useEffect(() => {
     let live = true;
-    const t = setTimeout(() => void check(cron).then((v) => live && setVerdict(v), () => {}), 200);
+    const t = setTimeout(
+      () =>
+        void check(cron).then(
+          (v) => live && setVerdict(v),
+          () => {},
+        ),
+      200,
+    );
     return () => {
       live = false;
       clearTimeout(t);
@@ -46,7 +53,9 @@ type Pending = 'load' | 'schedule' | 'retention' | null;
 function LastRuns({ sched }: { sched: BackupSchedule }) {
   return (
     <Stack gap={4}>
-      <Fact label="Last scheduled">{sched.lastScheduled ? `${sched.lastScheduled.name} (${sched.lastScheduled.phase}, ${relativeTime(sched.lastScheduled.startedAt)})` : 'none yet'}</Fact>
+      <Fact label="Last scheduled">
+        {sched.lastScheduled ? `${sched.lastScheduled.name} (${sched.lastScheduled.phase}, ${relativeTime(sched.lastScheduled.startedAt)})` : 'none yet'}
+      </Fact>
       {sched.lastExpectedRun && (
         <Fact label="Last due">
           <Group gap="xs">
@@ -68,7 +77,17 @@ function LastRuns({ sched }: { sched: BackupSchedule }) {
   );
 }
 
-function ScheduleCard({ sched, form, pending, saveSchedule }: { sched: Sched; form: Form; pending: Pending; saveSchedule(enabled: boolean, cron: string): Promise<boolean> }) {
+function ScheduleCard({
+  sched,
+  form,
+  pending,
+  saveSchedule,
+}: {
+  sched: Sched;
+  form: Form;
+  pending: Pending;
+  saveSchedule(enabled: boolean, cron: string): Promise<boolean>;
+}) {
   const { enabled, setEnabled, cron, setCron, verdict } = form;
   return (
     <Card withBorder>
@@ -76,10 +95,16 @@ function ScheduleCard({ sched, form, pending, saveSchedule }: { sched: Sched; fo
         Automatic full backups
       </Text>
       <Text size="sm" c="dimmed" mb="sm">
-        The admin console takes these itself (it checks every minute and skips a run while another backup is in progress). {sched ? `Read from ${sched.source}.` : ''}
+        The admin console takes these itself (it checks every minute and skips a run while another backup is in progress).{' '}
+        {sched ? `Read from ${sched.source}.` : ''}
       </Text>
       <Stack gap="sm">
-        <Switch label="Take full backups on a schedule" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} data-testid="schedule-enabled" />
+        <Switch
+          label="Take full backups on a schedule"
+          checked={enabled}
+          onChange={(e) => setEnabled(e.currentTarget.checked)}
+          data-testid="schedule-enabled"
+        />
         <TextInput
           label="Schedule (cron, 5 fields, UTC)"
           description="minute hour day-of-month month day-of-week — e.g. 0 2 * * * for every day at 02:00"
@@ -95,7 +120,12 @@ function ScheduleCard({ sched, form, pending, saveSchedule }: { sched: Sched; fo
           </Text>
         )}
         <Group>
-          <Button onClick={() => void saveSchedule(enabled, cron)} loading={pending === 'schedule'} disabled={!sched || (enabled && !verdict?.ok)} data-testid="schedule-save">
+          <Button
+            onClick={() => void saveSchedule(enabled, cron)}
+            loading={pending === 'schedule'}
+            disabled={!sched || (enabled && !verdict?.ok)}
+            data-testid="schedule-save"
+          >
             Save schedule
           </Button>
         </Group>
@@ -105,7 +135,17 @@ function ScheduleCard({ sched, form, pending, saveSchedule }: { sched: Sched; fo
   );
 }
 
-function RetentionCard({ sched, form, pending, saveRetention }: { sched: Sched; form: Form; pending: Pending; saveRetention(value: number, unit: RetentionFormUnit): Promise<boolean> }) {
+function RetentionCard({
+  sched,
+  form,
+  pending,
+  saveRetention,
+}: {
+  sched: Sched;
+  form: Form;
+  pending: Pending;
+  saveRetention(value: number, unit: RetentionFormUnit): Promise<boolean>;
+}) {
   const { value, setValue, unit, setUnit } = form;
   return (
     <Card withBorder>
@@ -117,7 +157,15 @@ function RetentionCard({ sched, form, pending, saveRetention }: { sched: Sched; 
       </Text>
       <Group align="flex-end">
         <NumberInput label="Keep for" min={1} max={100000} value={value} onChange={(v) => setValue(Number(v) || 1)} w={120} data-testid="retention-value" />
-        <Select label="Unit" value={unit} onChange={(u) => u && setUnit(u)} data={RETENTION_UNITS.map((u) => ({ value: u, label: u }))} w={140} allowDeselect={false} data-testid="retention-unit" />
+        <Select
+          label="Unit"
+          value={unit}
+          onChange={(u) => u && setUnit(u)}
+          data={RETENTION_UNITS.map((u) => ({ value: u, label: u }))}
+          w={140}
+          allowDeselect={false}
+          data-testid="retention-unit"
+        />
         <Button onClick={() => void saveRetention(value, unit)} loading={pending === 'retention'} disabled={!sched} data-testid="retention-save">
           Save retention
         </Button>
@@ -129,7 +177,15 @@ function RetentionCard({ sched, form, pending, saveRetention }: { sched: Sched; 
 /** The admin console's automatic full backups: schedule (cron) and retention, as KOTS keeps them. */
 export function SchedulePanel() {
   const { sched, error, pending, load, check, saveSchedule, saveRetention } = useLifeboat(
-    useShallow((s) => ({ sched: s.backupSchedule, error: s.backupScheduleError, pending: s.backupSchedulePending, load: s.loadBackupSchedule, check: s.checkCron, saveSchedule: s.saveBackupSchedule, saveRetention: s.saveBackupRetention })),
+    useShallow((s) => ({
+      sched: s.backupSchedule,
+      error: s.backupScheduleError,
+      pending: s.backupSchedulePending,
+      load: s.loadBackupSchedule,
+      check: s.checkCron,
+      saveSchedule: s.saveBackupSchedule,
+      saveRetention: s.saveBackupRetention,
+    })),
   );
   useEffect(() => void load(), [load]);
   const form = useScheduleForm(sched, check);

@@ -2,10 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../../electron/api/contract.js';
 import { bytes, count, filterAndSort, phaseTone, resourceCount, retentionFormUnit, selectsText, sizeText, veleroBackupsText } from './format.js';
 
-const b = (name: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({ name, namespace: 'velero', type: 'full', phase: 'Completed', apps: [], errors: 0, warnings: 0, volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 }, ...extra });
+const b = (name: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({
+  name,
+  namespace: 'velero',
+  type: 'full',
+  phase: 'Completed',
+  apps: [],
+  errors: 0,
+  warnings: 0,
+  volumes: { total: 0, completed: 0, failed: 0, bytesDone: 0, totalBytes: 0 },
+  ...extra,
+});
 
 describe('backups list rules', () => {
-  const all = [b('instance-a', { createdAt: '2026-01-01T00:00:00Z' }), b('instance-b', { createdAt: '2026-01-02T00:00:00Z', phase: 'InProgress' }), b('app-c', { type: 'partial', createdAt: '2026-01-03T00:00:00Z', errors: 1, phase: 'PartiallyFailed', apps: [{ slug: 'sample-app', version: '1.0.0' }] })];
+  const all = [
+    b('instance-a', { createdAt: '2026-01-01T00:00:00Z' }),
+    b('instance-b', { createdAt: '2026-01-02T00:00:00Z', phase: 'InProgress' }),
+    b('app-c', { type: 'partial', createdAt: '2026-01-03T00:00:00Z', errors: 1, phase: 'PartiallyFailed', apps: [{ slug: 'sample-app', version: '1.0.0' }] }),
+  ];
   const f = { query: '', type: 'all' as const, phase: 'all' as const, sort: 'created' as const, desc: true };
   it('sorts newest first and filters', () => {
     expect(filterAndSort(all, f).map((x) => x.name)).toEqual(['app-c', 'instance-b', 'instance-a']);
@@ -16,7 +30,13 @@ describe('backups list rules', () => {
     expect(filterAndSort(all, { ...f, sort: 'name', desc: false }).map((x) => x.name)).toEqual(['app-c', 'instance-a', 'instance-b']);
   });
   it('finds an improved-DR backup by either of its Velero Backup names', () => {
-    const dr = b('my-app-1a2b3c4d', { veleroBackups: [{ name: 'instance-7xk2p', type: 'infra', phase: 'Completed' }, { name: 'application-9fq4z', type: 'app', phase: 'Completed' }], expectedBackups: 2 });
+    const dr = b('my-app-1a2b3c4d', {
+      veleroBackups: [
+        { name: 'instance-7xk2p', type: 'infra', phase: 'Completed' },
+        { name: 'application-9fq4z', type: 'app', phase: 'Completed' },
+      ],
+      expectedBackups: 2,
+    });
     expect(filterAndSort([...all, dr], { ...f, query: 'application-9fq' }).map((x) => x.name)).toEqual(['my-app-1a2b3c4d']);
   });
   it('formats', () => {
@@ -49,7 +69,7 @@ describe('backup detail wording', () => {
     expect(resourceCount({ pods: ['a', 'b'], secrets: ['c'] })).toBe(3);
     expect(resourceCount({})).toBe(0);
   });
-  it('takes KOTS\'s retention unit, singular or plural, when the form offers it', () => {
+  it("takes KOTS's retention unit, singular or plural, when the form offers it", () => {
     expect(retentionFormUnit('month')).toBe('months');
     expect(retentionFormUnit('days')).toBe('days');
     expect(retentionFormUnit('minutes')).toBeUndefined();

@@ -51,7 +51,16 @@ export interface ListFilter {
   desc: boolean;
 }
 
-const RUNNING = new Set(['New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed']);
+const RUNNING = new Set([
+  'New',
+  'Queued',
+  'ReadyToStart',
+  'InProgress',
+  'WaitingForPluginOperations',
+  'WaitingForPluginOperationsPartiallyFailed',
+  'Finalizing',
+  'FinalizingPartiallyFailed',
+]);
 export const isRunningPhase = (p: string) => RUNNING.has(p);
 
 export function filterAndSort(all: Iterable<BackupSummary>, f: ListFilter): BackupSummary[] {
@@ -61,8 +70,19 @@ export function filterAndSort(all: Iterable<BackupSummary>, f: ListFilter): Back
     if (f.type !== 'all' && b.type !== f.type) continue;
     if (f.phase === 'running' && !RUNNING.has(b.phase)) continue;
     if (f.phase === 'completed' && b.phase !== 'Completed') continue;
-    if (f.phase === 'problems' && !(b.phase === 'PartiallyFailed' || b.phase === 'Failed' || b.phase === 'FailedValidation' || b.errors > 0 || b.warnings > 0)) continue;
-    if (q && !(b.name.toLowerCase().includes(q) || b.apps.some((a) => a.slug.includes(q) || a.version?.toLowerCase().includes(q)) || (b.trigger ?? '').includes(q) || b.phase.toLowerCase().includes(q) || !!b.veleroBackups?.some((v) => v.name.includes(q)))) continue;
+    if (f.phase === 'problems' && !(b.phase === 'PartiallyFailed' || b.phase === 'Failed' || b.phase === 'FailedValidation' || b.errors > 0 || b.warnings > 0))
+      continue;
+    if (
+      q &&
+      !(
+        b.name.toLowerCase().includes(q) ||
+        b.apps.some((a) => a.slug.includes(q) || a.version?.toLowerCase().includes(q)) ||
+        (b.trigger ?? '').includes(q) ||
+        b.phase.toLowerCase().includes(q) ||
+        !!b.veleroBackups?.some((v) => v.name.includes(q))
+      )
+    )
+      continue;
     out.push(b);
   }
   const dir = f.desc ? -1 : 1;
@@ -91,7 +111,8 @@ export function filterAndSort(all: Iterable<BackupSummary>, f: ListFilter): Back
 /** "instance-x (infra, Completed), application-y (app, Completed) · 1 of 3 missing" (improved DR). */
 export function veleroBackupsText(b: Pick<BackupSummary, 'veleroBackups' | 'expectedBackups'>): string | undefined {
   if (!b.veleroBackups) return undefined;
-  const missing = b.expectedBackups && b.expectedBackups > b.veleroBackups.length ? ` · ${b.expectedBackups - b.veleroBackups.length} of ${b.expectedBackups} missing` : '';
+  const missing =
+    b.expectedBackups && b.expectedBackups > b.veleroBackups.length ? ` · ${b.expectedBackups - b.veleroBackups.length} of ${b.expectedBackups} missing` : '';
   return b.veleroBackups.map((v) => `${v.name} (${v.type}, ${v.phase})`).join(', ') + missing;
 }
 

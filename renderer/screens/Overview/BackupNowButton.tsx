@@ -12,7 +12,14 @@ import { navigate } from '../../useRoute.js';
  */
 export function BackupNowButton({ stay = false }: { stay?: boolean }) {
   const { readiness, creating, followed, connected, load, create } = useLifeboat(
-    useShallow((s) => ({ readiness: s.backupReadiness, creating: s.backupCreating, followed: s.followedBackup, connected: s.cluster?.state === 'connected', load: s.loadBackupReadiness, create: s.createBackup })),
+    useShallow((s) => ({
+      readiness: s.backupReadiness,
+      creating: s.backupCreating,
+      followed: s.followedBackup,
+      connected: s.cluster?.state === 'connected',
+      load: s.loadBackupReadiness,
+      create: s.createBackup,
+    })),
   );
   const envKey = useLifeboat((s) => s.environment?.detectedAt);
   const includeRegistry = useLifeboat((s) => s.backupIncludeRegistry);
@@ -25,7 +32,15 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
   const warning = readiness?.checks.find((c) => c.ok && c.severity === 'warning');
   const running = followed?.state === 'starting' || followed?.state === 'running';
   const disabled = !connected || !readiness?.ok || running;
-  const why = !connected ? 'Connect to a cluster first.' : running ? `A backup is running (${followed?.backupName ?? 'starting'}).` : blocking ? `${blocking.title}. ${blocking.fix ?? ''}` : !readiness ? 'Checking whether a backup can start…' : undefined;
+  const why = !connected
+    ? 'Connect to a cluster first.'
+    : running
+      ? `A backup is running (${followed?.backupName ?? 'starting'}).`
+      : blocking
+        ? `${blocking.title}. ${blocking.fix ?? ''}`
+        : !readiness
+          ? 'Checking whether a backup can start…'
+          : undefined;
   const button = (
     <Button
       leftSection={<IconCloudUpload size={16} aria-hidden />}
@@ -43,8 +58,20 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
   );
   // kURL / Embedded Cluster: the full backup also exports the cluster registry (ticked by default).
   const registryBox = readiness?.registryExport?.offered ? (
-    <Tooltip label={`Also copies every image of the cluster's registry into ${readiness.registryExport.defaultDest ?? 'a folder on this computer'}, so a rebuilt cluster can pull them. The backup counts as complete only when both are verified.`} multiline w={320} withArrow>
-       <Checkbox label="Also export the registry" style={{ maxWidth: 160 }} checked={includeRegistry} onChange={(e) => setIncludeRegistry(e.currentTarget.checked)} disabled={creating || running} data-testid="backup-include-registry" />
+    <Tooltip
+      label={`Also copies every image of the cluster's registry into ${readiness.registryExport.defaultDest ?? 'a folder on this computer'}, so a rebuilt cluster can pull them. The backup counts as complete only when both are verified.`}
+      multiline
+      w={320}
+      withArrow
+    >
+      <Checkbox
+        label="Also export the registry"
+        style={{ maxWidth: 160 }}
+        checked={includeRegistry}
+        onChange={(e) => setIncludeRegistry(e.currentTarget.checked)}
+        disabled={creating || running}
+        data-testid="backup-include-registry"
+      />
     </Tooltip>
   ) : null;
   const withBox = (node: React.ReactNode) =>
@@ -65,11 +92,11 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
       </Tooltip>,
     );
   }
-  return warning ? withBox(
-    <Tooltip label={`${warning.title}: ${warning.reason ?? ''}`} multiline w={320} withArrow>
-      {button}
-    </Tooltip>,
-  ) : (
-    withBox(button)
-  );
+  return warning
+    ? withBox(
+        <Tooltip label={`${warning.title}: ${warning.reason ?? ''}`} multiline w={320} withArrow>
+          {button}
+        </Tooltip>,
+      )
+    : withBox(button);
 }

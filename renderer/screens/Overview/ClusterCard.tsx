@@ -84,17 +84,17 @@ function KubeconfigChooser() {
           />
         )}
         {!isCurrent && (
-        <Group>
-          <Button
-            type="submit"
-            leftSection={<IconPlugConnected size={16} aria-hidden />}
-            loading={pending === 'connect'}
-            disabled={!path || (pending !== null && pending !== 'connect')}
-            data-testid="connect-button"
-          >
-            {cluster?.state === 'connected' ? 'Connect with this file instead' : 'Connect'}
-          </Button>
-        </Group>
+          <Group>
+            <Button
+              type="submit"
+              leftSection={<IconPlugConnected size={16} aria-hidden />}
+              loading={pending === 'connect'}
+              disabled={!path || (pending !== null && pending !== 'connect')}
+              data-testid="connect-button"
+            >
+              {cluster?.state === 'connected' ? 'Connect with this file instead' : 'Connect'}
+            </Button>
+          </Group>
         )}
       </Stack>
     </form>
@@ -197,9 +197,7 @@ export function ClusterCard() {
 
       <Stack gap="md">
         {clusterError && <ErrorAlert title="The last cluster action failed" error={clusterError} onClose={dismiss} />}
-        {cluster?.state === 'error' && cluster.error && (
-          <ErrorAlert title="Why Lifeboat is not connected" error={cluster.error} />
-        )}
+        {cluster?.state === 'error' && cluster.error && <ErrorAlert title="Why Lifeboat is not connected" error={cluster.error} />}
 
         <KubeconfigChooser />
         {cluster && <ContextSwitcher cluster={cluster} />}

@@ -110,7 +110,14 @@ export function CompatibilityCard({ env }: { env: Environment }) {
   const c = env.compatibility;
   return (
     <Card data-testid="compat-card" aria-labelledby="compat-title">
-      <CardTitle id="compat-title" status={<StatusBadge tone={verdictTone[c.verdict]} testId="compat-verdict">{verdictLabel[c.verdict]}</StatusBadge>}>
+      <CardTitle
+        id="compat-title"
+        status={
+          <StatusBadge tone={verdictTone[c.verdict]} testId="compat-verdict">
+            {verdictLabel[c.verdict]}
+          </StatusBadge>
+        }
+      >
         Compatibility
       </CardTitle>
       <Stack gap="xs">
@@ -255,7 +262,14 @@ export function VeleroCard({ env }: { env: Environment }) {
   const tone: Tone = !v.installed ? 'error' : v.ready === false ? 'error' : 'ok';
   return (
     <Card data-testid="velero-card" aria-labelledby="velero-title">
-      <CardTitle id="velero-title" status={<StatusBadge tone={tone} testId="velero-state">{!v.installed ? 'Not installed' : v.ready === false ? 'Not ready' : 'Running'}</StatusBadge>}>
+      <CardTitle
+        id="velero-title"
+        status={
+          <StatusBadge tone={tone} testId="velero-state">
+            {!v.installed ? 'Not installed' : v.ready === false ? 'Not ready' : 'Running'}
+          </StatusBadge>
+        }
+      >
         Velero
       </CardTitle>
       {!v.installed ? (

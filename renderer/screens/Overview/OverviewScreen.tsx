@@ -28,17 +28,17 @@ export function OverviewScreen() {
         description="The cluster Lifeboat is connected to, what is installed in it, and anything that stands in the way of a backup or a restore."
         actions={
           <>
-          <BackupNowButton />
-          <Button
-            variant="default"
-            leftSection={<IconRefresh size={16} aria-hidden />}
-            onClick={() => void refresh()}
-            loading={pending === 'refresh'}
-            disabled={!connected}
-            data-testid="refresh-environment"
-          >
-            Detect again
-          </Button>
+            <BackupNowButton />
+            <Button
+              variant="default"
+              leftSection={<IconRefresh size={16} aria-hidden />}
+              onClick={() => void refresh()}
+              loading={pending === 'refresh'}
+              disabled={!connected}
+              data-testid="refresh-environment"
+            >
+              Detect again
+            </Button>
           </>
         }
       />

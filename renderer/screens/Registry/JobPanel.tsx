@@ -60,7 +60,15 @@ function JobProgress({ job, testId, p }: Job & { p: NonNullable<RegistryJob['pro
   const running = job.state === 'running';
   return (
     <>
-      <Progress.Root size="lg" role="progressbar" aria-label={`${jobTitle(job)}: ${phaseLabel(p.phase)}`} aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100} data-testid={`${testId}-bar`}>
+      <Progress.Root
+        size="lg"
+        role="progressbar"
+        aria-label={`${jobTitle(job)}: ${phaseLabel(p.phase)}`}
+        aria-valuenow={Math.round(pct)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        data-testid={`${testId}-bar`}
+      >
         <Progress.Section value={pct} color={running ? 'blue' : job.state === 'failed' ? 'red' : 'yellow'} animated={running} role="presentation" aria-hidden />
       </Progress.Root>
       <Text size="sm" data-testid={`${testId}-phase`} style={{ overflowWrap: 'anywhere' }}>
@@ -69,7 +77,11 @@ function JobProgress({ job, testId, p }: Job & { p: NonNullable<RegistryJob['pro
       </Text>
       <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
         <Stat label="Data" value={p.bytesTotal ? `${bytes(p.bytesDone)} of ${bytes(p.bytesTotal)}` : bytes(p.bytesDone)} testId={`${testId}-bytes`} />
-        <Stat label="Items" value={`${p.blobsDone} of ${p.blobsTotal}${p.blobsSkipped ? ` (${p.blobsSkipped} already there)` : ''}`} testId={`${testId}-blobs`} />
+        <Stat
+          label="Items"
+          value={`${p.blobsDone} of ${p.blobsTotal}${p.blobsSkipped ? ` (${p.blobsSkipped} already there)` : ''}`}
+          testId={`${testId}-blobs`}
+        />
         <Stat label="Rate" value={running ? rate(p.bytesPerSecond) : '—'} testId={`${testId}-rate`} />
         <Stat label="Time left" value={running ? timeLeft(p.etaSeconds) : '—'} testId={`${testId}-eta`} />
       </SimpleGrid>
@@ -88,7 +100,8 @@ function ExportSummary({ summary, testId }: { summary: NonNullable<RegistryJob['
         <Stat label="Took" value={duration(summary.durationMs)} />
       </SimpleGrid>
       <Text size="xs" c="dimmed">
-        Downloaded {plural(summary.blobsFetched, 'layer')} ({bytes(summary.bytesFetched)}); {summary.blobsReused} already in the export. Every layer's digest was verified.
+        Downloaded {plural(summary.blobsFetched, 'layer')} ({bytes(summary.bytesFetched)}); {summary.blobsReused} already in the export. Every layer's digest
+        was verified.
       </Text>
       {summary.warnings.map((w) => (
         <Text key={w} size="sm" c="yellow.8">
@@ -108,7 +121,15 @@ function ReseedReport({ job, report, testId }: Job & { report: NonNullable<Regis
           : `${report.tags.filter((t) => !t.ok).length} of ${report.tags.length} tags do not match.`}{' '}
         Uploaded {plural(report.blobsUploaded, 'layer')} ({bytes(report.bytesUploaded)}), mounted {report.blobsMounted}, {report.blobsSkipped} already there.
       </Text>
-      <ScrollTable minWidth={420} mah={320} striped withTableBorder aria-label="Per-tag verification" fz="xs" headers={['Image', 'In the archive', 'In the registry', 'Result']}>
+      <ScrollTable
+        minWidth={420}
+        mah={320}
+        striped
+        withTableBorder
+        aria-label="Per-tag verification"
+        fz="xs"
+        headers={['Image', 'In the archive', 'In the registry', 'Result']}
+      >
         {report.tags.map((t) => (
           <Table.Tr key={`${t.repo}:${t.tag}`} data-ok={t.ok}>
             <Table.Td>

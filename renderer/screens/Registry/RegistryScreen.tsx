@@ -13,7 +13,8 @@ import { StatusBadge } from '../../components/StatusBadge.js';
 import { useLifeboat } from '../../store/index.js';
 import { JobPanel } from './JobPanel.js';
 
-const flavourName = (f: RegistryInfo['flavour']) => (f === 'kurl' ? 'kURL' : f === 'embedded-cluster' ? 'Embedded Cluster' : f === 'existing' ? 'Existing cluster' : 'Unknown');
+const flavourName = (f: RegistryInfo['flavour']) =>
+  f === 'kurl' ? 'kURL' : f === 'embedded-cluster' ? 'Embedded Cluster' : f === 'existing' ? 'Existing cluster' : 'Unknown';
 
 function CoverageCard({ info }: { info: RegistryInfo }) {
   const problems = info.coverage.filter((c) => !c.ok).length;
@@ -47,15 +48,20 @@ function ConfirmHost({ info, onConfirm, pending }: { info: RegistryInfo; onConfi
     <Alert color="yellow" variant="light" mt="md" title="Confirm the registry address" data-testid="registry-confirm">
       <Stack gap="xs">
         <Text size="sm">
-          Lifeboat found no Secret registry-creds. The address <b data-testid="registry-confirm-host">{c.plainHttp ? `http://${c.host}` : c.host}</b> comes from {c.source}. No credential is sent to it until you
-          confirm it is this cluster's registry.
+          Lifeboat found no Secret registry-creds. The address <b data-testid="registry-confirm-host">{c.plainHttp ? `http://${c.host}` : c.host}</b> comes from{' '}
+          {c.source}. No credential is sent to it until you confirm it is this cluster's registry.
         </Text>
         {info.error && (
           <Text size="sm" c="dimmed">
             {info.error.hint ?? info.error.message}
           </Text>
         )}
-        <Checkbox label="Use this registry (from backup annotation)" checked={useIt} onChange={(e) => setUseIt(e.currentTarget.checked)} data-testid="registry-confirm-use" />
+        <Checkbox
+          label="Use this registry (from backup annotation)"
+          checked={useIt}
+          onChange={(e) => setUseIt(e.currentTarget.checked)}
+          data-testid="registry-confirm-use"
+        />
         {c.plainHttp && (
           <Checkbox
             label="Allow plain HTTP: the registry credentials cross the network unencrypted"
@@ -65,7 +71,13 @@ function ConfirmHost({ info, onConfirm, pending }: { info: RegistryInfo; onConfi
           />
         )}
         <Group>
-          <Button size="xs" disabled={!useIt || (c.plainHttp && !http)} loading={pending} onClick={() => onConfirm(c.plainHttp && http)} data-testid="registry-confirm-submit">
+          <Button
+            size="xs"
+            disabled={!useIt || (c.plainHttp && !http)}
+            loading={pending}
+            onClick={() => onConfirm(c.plainHttp && http)}
+            data-testid="registry-confirm-submit"
+          >
             Confirm and sign in
           </Button>
         </Group>
@@ -142,7 +154,17 @@ function DetailsCard({
       </Group>
       <RegistryFacts info={info} />
       {info.reachable && info.repositories.length > 0 && (
-        <ScrollTable minWidth={300} mah={220} mt="md" striped withTableBorder fz="sm" aria-label="Repositories" data-testid="registry-repos" headers={['Repository', { label: 'Tags', ta: 'right' }]}>
+        <ScrollTable
+          minWidth={300}
+          mah={220}
+          mt="md"
+          striped
+          withTableBorder
+          fz="sm"
+          aria-label="Repositories"
+          data-testid="registry-repos"
+          headers={['Repository', { label: 'Tags', ta: 'right' }]}
+        >
           {info.repositories.map((r) => (
             <Table.Tr key={r.name}>
               <Table.Td>{r.name}</Table.Td>
@@ -184,7 +206,8 @@ function ExportPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath:
         Export to this machine
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        Copies every repository, tag and layer into an OCI image layout (optionally also a single .tar), verifying each digest. Running it again into the same folder continues where it stopped and adds only what changed.
+        Copies every repository, tag and layer into an OCI image layout (optionally also a single .tar), verifying each digest. Running it again into the same
+        folder continues where it stopped and adds only what changed.
       </Text>
       <Stack gap="sm">
         <PathInput
@@ -232,7 +255,15 @@ function ExportPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath:
             </Text>
           )}
         </Group>
-        {job && <JobPanel job={job} testId="registry-export-job" busy={action === 'cancel' || action === 'resume'} onCancel={() => void cancel(job.id)} onResume={() => void resume(job.id)} />}
+        {job && (
+          <JobPanel
+            job={job}
+            testId="registry-export-job"
+            busy={action === 'cancel' || action === 'resume'}
+            onCancel={() => void cancel(job.id)}
+            onResume={() => void resume(job.id)}
+          />
+        )}
       </Stack>
     </Card>
   );
@@ -259,7 +290,16 @@ function ReseedPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath:
   const running = job?.state === 'running';
   const canStart = source.trim() !== '' && !running && (mode === 'detected' ? !!info?.reachable : registry.trim() !== '');
   const submit = async () => {
-    const target = mode === 'other' ? { registry: registry.trim(), username: username.trim() || undefined, password: password || undefined, caPath: targetCa.trim() || undefined, skipTlsVerify: insecure || undefined } : undefined;
+    const target =
+      mode === 'other'
+        ? {
+            registry: registry.trim(),
+            username: username.trim() || undefined,
+            password: password || undefined,
+            caPath: targetCa.trim() || undefined,
+            skipTlsVerify: insecure || undefined,
+          }
+        : undefined;
     const started = await start({ source: source.trim(), target, caPath: mode === 'detected' ? caPath.trim() || undefined : undefined });
     // The password went to the main process with the call; the form does not keep it.
     if (started) setPassword('');
@@ -270,28 +310,75 @@ function ReseedPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath:
         Re-seed a registry
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        Pushes an export into a registry (for example the one of a rebuilt cluster), skipping layers it already has, then checks that every tag resolves to the same digest as in the export. Nothing is pushed if a layer in the export is damaged.
+        Pushes an export into a registry (for example the one of a rebuilt cluster), skipping layers it already has, then checks that every tag resolves to the
+        same digest as in the export. Nothing is pushed if a layer in the export is damaged.
       </Text>
       <Stack gap="sm">
-        <PathInput label="Export folder or .tar" placeholder="/backups/registry" value={source} onChange={setSource} browse={ARCHIVE_BROWSE} required data-testid="registry-reseed-source" />
+        <PathInput
+          label="Export folder or .tar"
+          placeholder="/backups/registry"
+          value={source}
+          onChange={setSource}
+          browse={ARCHIVE_BROWSE}
+          required
+          data-testid="registry-reseed-source"
+        />
         <Radio.Group label="Push to" value={mode} onChange={(v) => setMode(v)}>
           <Group mt={4}>
-            <Radio value="detected" label={`This cluster's registry${info?.host ? ` (${info.host})` : ''}`} disabled={!info?.reachable} data-testid="registry-reseed-detected" />
+            <Radio
+              value="detected"
+              label={`This cluster's registry${info?.host ? ` (${info.host})` : ''}`}
+              disabled={!info?.reachable}
+              data-testid="registry-reseed-detected"
+            />
             <Radio value="other" label="Another registry" data-testid="registry-reseed-other" />
           </Group>
         </Radio.Group>
         {mode === 'other' && (
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput label="Registry address" placeholder="10.96.0.11:5000" value={registry} onChange={(e) => setRegistry(e.currentTarget.value)} required data-testid="registry-reseed-address" />
-            <PathInput label="CA certificate (PEM path, optional)" placeholder="/path/to/ca.pem" value={targetCa} onChange={setTargetCa} browse={CA_BROWSE} data-testid="registry-reseed-ca" />
-            <TextInput label="User name" autoComplete="off" value={username} onChange={(e) => setUsername(e.currentTarget.value)} data-testid="registry-reseed-username" />
-            <PasswordInput label="Password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} description="Used for this run only; never stored." data-testid="registry-reseed-password" />
+            <TextInput
+              label="Registry address"
+              placeholder="10.96.0.11:5000"
+              value={registry}
+              onChange={(e) => setRegistry(e.currentTarget.value)}
+              required
+              data-testid="registry-reseed-address"
+            />
+            <PathInput
+              label="CA certificate (PEM path, optional)"
+              placeholder="/path/to/ca.pem"
+              value={targetCa}
+              onChange={setTargetCa}
+              browse={CA_BROWSE}
+              data-testid="registry-reseed-ca"
+            />
+            <TextInput
+              label="User name"
+              autoComplete="off"
+              value={username}
+              onChange={(e) => setUsername(e.currentTarget.value)}
+              data-testid="registry-reseed-username"
+            />
+            <PasswordInput
+              label="Password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              description="Used for this run only; never stored."
+              data-testid="registry-reseed-password"
+            />
             <Checkbox label="Skip TLS verification (only for a registry you trust)" checked={insecure} onChange={(e) => setInsecure(e.currentTarget.checked)} />
           </SimpleGrid>
         )}
         {error && <ErrorAlert title="The re-seed did not start" error={error} onClose={dismiss} />}
         <Group>
-          <Button leftSection={<IconUpload size={16} aria-hidden />} disabled={!canStart} loading={action === 'reseed'} onClick={() => void submit()} data-testid="registry-reseed-start">
+          <Button
+            leftSection={<IconUpload size={16} aria-hidden />}
+            disabled={!canStart}
+            loading={action === 'reseed'}
+            onClick={() => void submit()}
+            data-testid="registry-reseed-start"
+          >
             Re-seed and verify
           </Button>
         </Group>
@@ -336,7 +423,14 @@ export function RegistryScreen() {
         title="Registry"
         description="The cluster's own image registry (kURL or Embedded Cluster): whether full backups hold its images, an export of every image to this machine, and a verified re-seed into a new registry."
         actions={
-          <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => void detect(caPath.trim() || undefined)} loading={pending === 'detect'} disabled={!connected} data-testid="registry-detect">
+          <Button
+            variant="default"
+            leftSection={<IconRefresh size={16} aria-hidden />}
+            onClick={() => void detect(caPath.trim() || undefined)}
+            loading={pending === 'detect'}
+            disabled={!connected}
+            data-testid="registry-detect"
+          >
             Detect again
           </Button>
         }
@@ -356,7 +450,10 @@ export function RegistryScreen() {
               caPath={caPath}
               setCaPath={setCaPath}
               onDetect={() => void detect(caPath.trim() || undefined)}
-              onConfirm={(confirmPlainHttp) => info.hostConfirmation && void detect(caPath.trim() || undefined, { confirmHost: info.hostConfirmation.host, confirmPlainHttp: confirmPlainHttp || undefined })}
+              onConfirm={(confirmPlainHttp) =>
+                info.hostConfirmation &&
+                void detect(caPath.trim() || undefined, { confirmHost: info.hostConfirmation.host, confirmPlainHttp: confirmPlainHttp || undefined })
+              }
               pending={pending === 'detect'}
             />
           </SimpleGrid>

@@ -13,7 +13,17 @@ describe('registry formatting', () => {
     expect(timeLeft(3720)).toBe('1 h 02 min');
   });
   it('percent by bytes, else items, 100 when done', () => {
-    const p = { jobId: 'j', phase: 'blobs' as const, bytesDone: 5, bytesTotal: 10, blobsDone: 0, blobsTotal: 4, blobsSkipped: 0, bytesPerSecond: 0, etaSeconds: null };
+    const p = {
+      jobId: 'j',
+      phase: 'blobs' as const,
+      bytesDone: 5,
+      bytesTotal: 10,
+      blobsDone: 0,
+      blobsTotal: 4,
+      blobsSkipped: 0,
+      bytesPerSecond: 0,
+      etaSeconds: null,
+    };
     expect(percent(p)).toBe(50);
     expect(percent({ ...p, bytesTotal: 0, blobsDone: 1 })).toBe(25);
     expect(percent({ ...p, phase: 'done' })).toBe(100);

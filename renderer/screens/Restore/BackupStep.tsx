@@ -70,7 +70,9 @@ export function BackupStep({ wizard }: { wizard: RestoreWizard }) {
     <Stack data-testid="restore-backups">
       <Group justify="space-between">
         <Text size="sm">
-          {backups ? `${plural(backups.length, 'backup')}, ${restorable} restorable here. Lifeboat checks each one itself before the kots CLI ever sees it.` : 'Reading the backups…'}
+          {backups
+            ? `${plural(backups.length, 'backup')}, ${restorable} restorable here. Lifeboat checks each one itself before the kots CLI ever sees it.`
+            : 'Reading the backups…'}
         </Text>
         <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} aria-hidden />} onClick={() => void load()} loading={pending === 'backups'}>
           Refresh

@@ -8,7 +8,19 @@ import { useLifeboat } from '../../store/index.js';
 import { Nav } from './Nav.js';
 import { TYPE_INFO } from './typeInfo.js';
 
-function RefTable({ refs, label, total, testId, showExists }: { refs: Array<{ kind: string; namespace?: string; name: string; existsNow?: boolean }>; label: string; total: number; testId: string; showExists?: boolean }) {
+function RefTable({
+  refs,
+  label,
+  total,
+  testId,
+  showExists,
+}: {
+  refs: Array<{ kind: string; namespace?: string; name: string; existsNow?: boolean }>;
+  label: string;
+  total: number;
+  testId: string;
+  showExists?: boolean;
+}) {
   const shown = refs.slice(0, 60);
   return (
     <div data-testid={testId}>
@@ -56,7 +68,13 @@ export function ConfirmStep({ wizard }: { wizard: RestoreWizard }) {
   const info = TYPE_INFO[wizard.type!];
   return (
     <Stack data-testid="restore-confirm">
-      <Alert color="red" variant="light" icon={<IconAlertTriangle size={20} aria-hidden />} title={`${info.label} from ${wizard.backup}: read this first`} data-testid="restore-consequences">
+      <Alert
+        color="red"
+        variant="light"
+        icon={<IconAlertTriangle size={20} aria-hidden />}
+        title={`${info.label} from ${wizard.backup}: read this first`}
+        data-testid="restore-consequences"
+      >
         <List size="sm" spacing={4}>
           {(impact?.consequences ?? info.consequences).map((c) => (
             <List.Item key={c}>{c}</List.Item>
@@ -71,7 +89,11 @@ export function ConfirmStep({ wizard }: { wizard: RestoreWizard }) {
               Deleted first: {plural(impact.toDeleteTotal, 'object')}
               {impact.namespacesCleared.length ? ` in ${impact.namespacesCleared.join(', ')}` : ''}
             </Title>
-            {impact.toDeleteTotal ? <RefTable refs={impact.toDelete} total={impact.toDeleteTotal} label="Objects deleted first" testId="impact-delete" /> : <Text size="sm">Nothing to delete: it is already gone.</Text>}
+            {impact.toDeleteTotal ? (
+              <RefTable refs={impact.toDelete} total={impact.toDeleteTotal} label="Objects deleted first" testId="impact-delete" />
+            ) : (
+              <Text size="sm">Nothing to delete: it is already gone.</Text>
+            )}
           </Stack>
           <Stack gap="xs">
             <Title order={3} size="h5">
@@ -108,7 +130,14 @@ export function ConfirmStep({ wizard }: { wizard: RestoreWizard }) {
         </Text>
       )}
       <Nav onBack={() => void back(wizard.registry ? 'registry' : 'type')}>
-        <Button color="red" leftSection={<IconRestore size={16} aria-hidden />} onClick={() => void start(typed)} disabled={!matches} loading={pending === 'start'} data-testid="start-restore">
+        <Button
+          color="red"
+          leftSection={<IconRestore size={16} aria-hidden />}
+          onClick={() => void start(typed)}
+          disabled={!matches}
+          loading={pending === 'start'}
+          data-testid="start-restore"
+        >
           Delete and restore
         </Button>
       </Nav>

@@ -60,7 +60,8 @@ function usePlanAgainWhenVerified(r: Registry, source: string, caPath: string) {
   useEffect(() => {
     const was = prevState.current;
     prevState.current = r.state;
-    if (r.state === 'succeeded' && was !== 'succeeded' && plan && plan.source === (r.source ?? source)) void planIt(plan.source, r.caPath ?? (caPath.trim() || undefined));
+    if (r.state === 'succeeded' && was !== 'succeeded' && plan && plan.source === (r.source ?? source))
+      void planIt(plan.source, r.caPath ?? (caPath.trim() || undefined));
   }, [r.state, r.source, r.caPath, plan, source, caPath, planIt]);
 }
 
@@ -88,7 +89,11 @@ function ArchiveSection({ r, form }: { r: Registry; form: ReturnType<typeof useA
               key={a.path}
               value={a.path}
               disabled={running}
-              label={<Text size="sm" style={{ overflowWrap: 'anywhere' }}>{a.path}</Text>}
+              label={
+                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {a.path}
+                </Text>
+              }
               description={archiveDescription(a)}
               data-testid="registry-archive-option"
             />
@@ -102,7 +107,15 @@ function ArchiveSection({ r, form }: { r: Registry; form: ReturnType<typeof useA
         </Text>
       )}
       {choice === '__other' && (
-        <PathInput label="Path of the export" description="Absolute path of the export directory or its .tar." value={typed} onChange={setTyped} browse={ARCHIVE_BROWSE} disabled={running} data-testid="registry-archive-path" />
+        <PathInput
+          label="Path of the export"
+          description="Absolute path of the export directory or its .tar."
+          value={typed}
+          onChange={setTyped}
+          browse={ARCHIVE_BROWSE}
+          disabled={running}
+          data-testid="registry-archive-path"
+        />
       )}
       <PathInput
         label="Registry CA certificate (optional)"
@@ -132,7 +145,15 @@ function PlanResult({ plan }: { plan: RestoreRegistryPlan }) {
           Registry found through {plan.registrySource}.
         </Text>
       )}
-      <ScrollTable minWidth={420} mah={260} striped withTableBorder aria-label="Images of the archive in the cluster registry" fz="xs" headers={['Image', 'Digest in the archive', 'In the registry now']}>
+      <ScrollTable
+        minWidth={420}
+        mah={260}
+        striped
+        withTableBorder
+        aria-label="Images of the archive in the cluster registry"
+        fz="xs"
+        headers={['Image', 'Digest in the archive', 'In the registry now']}
+      >
         {plan.tags.map((t) => (
           <Table.Tr key={`${t.repo}:${t.tag}`} data-present={t.present}>
             <Table.Td>
@@ -164,7 +185,14 @@ function PlanSection({ r, source, caPath }: { r: Registry; source: string; caPat
         <Title order={3} size="h5">
           2. What the cluster registry lacks
         </Title>
-        <Button variant="default" leftSection={<IconSearch size={16} aria-hidden />} onClick={() => void planIt(source, caPath.trim() || undefined)} disabled={!source || r.state === 'running'} loading={pending === 'plan'} data-testid="registry-plan">
+        <Button
+          variant="default"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          onClick={() => void planIt(source, caPath.trim() || undefined)}
+          disabled={!source || r.state === 'running'}
+          loading={pending === 'plan'}
+          data-testid="registry-plan"
+        >
           Compare with the registry
         </Button>
       </Group>
@@ -187,7 +215,8 @@ function PushSection({ r, source }: { r: Registry; source: string }) {
         3. Push and verify
       </Title>
       <Text size="sm" c="dimmed">
-        Every layer of the archive is verified before anything is pushed (a damaged archive pushes nothing); layers the registry has are skipped; afterwards every tag must resolve to the archive's digest.
+        Every layer of the archive is verified before anything is pushed (a damaged archive pushes nothing); layers the registry has are skipped; afterwards
+        every tag must resolve to the archive's digest.
       </Text>
       {error?.action === 'reseed' && <ErrorAlert title="The re-seed did not start" error={error.error} />}
       {job ? (
@@ -223,9 +252,16 @@ function SkipCard({ accept, setAccept, running }: { accept: boolean; setAccept(v
           </Text>
         </Group>
         <Text size="sm">
-          Only if the images are already in this cluster's registry or pushed another way. On an air-gapped cluster, pods whose images are missing cannot start: they stay in ErrImagePull, then ImagePullBackOff, until the images are pushed — while the restore itself reports the objects as restored.
+          Only if the images are already in this cluster's registry or pushed another way. On an air-gapped cluster, pods whose images are missing cannot start:
+          they stay in ErrImagePull, then ImagePullBackOff, until the images are pushed — while the restore itself reports the objects as restored.
         </Text>
-        <Checkbox label="I understand; restore the application without re-seeding the registry" checked={accept} onChange={(e) => setAccept(e.currentTarget.checked)} disabled={running} data-testid="registry-skip-accept" />
+        <Checkbox
+          label="I understand; restore the application without re-seeding the registry"
+          checked={accept}
+          onChange={(e) => setAccept(e.currentTarget.checked)}
+          disabled={running}
+          data-testid="registry-skip-accept"
+        />
       </Stack>
     </Card>
   );
@@ -246,16 +282,34 @@ function RegistryNav({ r, source, caPath, accept }: { r: Registry; source: strin
       </Button>
       <Group gap="xs">
         {r.state !== 'succeeded' && (
-          <Button variant="default" color="orange" onClick={() => void skip()} disabled={!accept || running} loading={pending === 'skip'} data-testid="registry-skip-button">
+          <Button
+            variant="default"
+            color="orange"
+            onClick={() => void skip()}
+            disabled={!accept || running}
+            loading={pending === 'skip'}
+            data-testid="registry-skip-button"
+          >
             Skip re-seeding
           </Button>
         )}
         {r.state === 'succeeded' ? (
-          <Button rightSection={<IconArrowRight size={16} aria-hidden />} onClick={() => void go()} loading={pending === 'continue'} data-testid="registry-continue">
+          <Button
+            rightSection={<IconArrowRight size={16} aria-hidden />}
+            onClick={() => void go()}
+            loading={pending === 'continue'}
+            data-testid="registry-continue"
+          >
             Continue to the restore
           </Button>
         ) : (
-          <Button leftSection={<IconUpload size={16} aria-hidden />} onClick={() => void reseed(source, caPath.trim() || undefined)} disabled={!canPush} loading={pending === 'reseed' || running} data-testid="registry-reseed">
+          <Button
+            leftSection={<IconUpload size={16} aria-hidden />}
+            onClick={() => void reseed(source, caPath.trim() || undefined)}
+            disabled={!canPush}
+            loading={pending === 'reseed' || running}
+            data-testid="registry-reseed"
+          >
             {r.state === 'pending' ? 'Re-seed the registry' : 'Re-seed again (pushes what is missing)'}
           </Button>
         )}

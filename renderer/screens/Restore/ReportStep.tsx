@@ -80,13 +80,30 @@ function ReportActions() {
   return (
     <>
       <Group>
-        <Button variant="default" leftSection={<IconRefresh size={16} aria-hidden />} onClick={() => void verify()} loading={pending === 'verify'} data-testid="verify-again">
+        <Button
+          variant="default"
+          leftSection={<IconRefresh size={16} aria-hidden />}
+          onClick={() => void verify()}
+          loading={pending === 'verify'}
+          data-testid="verify-again"
+        >
           Check again
         </Button>
-        <Button leftSection={<IconDownload size={16} aria-hidden />} disabled={!report} onClick={() => report && downloadText(`${report.fileName}.md`, report.markdown, 'text/markdown')} data-testid="save-report-md">
+        <Button
+          leftSection={<IconDownload size={16} aria-hidden />}
+          disabled={!report}
+          onClick={() => report && downloadText(`${report.fileName}.md`, report.markdown, 'text/markdown')}
+          data-testid="save-report-md"
+        >
           Save report (Markdown)
         </Button>
-        <Button variant="light" leftSection={<IconDownload size={16} aria-hidden />} disabled={!report} onClick={() => report && downloadText(`${report.fileName}.json`, report.json, 'application/json')} data-testid="save-report-json">
+        <Button
+          variant="light"
+          leftSection={<IconDownload size={16} aria-hidden />}
+          disabled={!report}
+          onClick={() => report && downloadText(`${report.fileName}.json`, report.json, 'application/json')}
+          data-testid="save-report-json"
+        >
           Save report (JSON)
         </Button>
         <Button variant="subtle" onClick={() => void reset()} loading={pending === 'reset'} data-testid="restore-new">

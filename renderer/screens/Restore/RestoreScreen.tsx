@@ -41,7 +41,9 @@ export function RestoreScreen() {
         title="Restore"
         description="Bring the admin console and the application back from a backup, on this cluster or a rebuilt one. Every step is saved as you go, so Lifeboat can be closed and picks up where it was."
       />
-      {error && error.action !== 'storage' && error.action !== 'preview' && <ErrorAlert title={restoreErrorTitle(error.action)} error={error.error} onClose={dismiss} />}
+      {error && error.action !== 'storage' && error.action !== 'preview' && (
+        <ErrorAlert title={restoreErrorTitle(error.action)} error={error.error} onClose={dismiss} />
+      )}
       {error && (error.action === 'storage' || error.action === 'preview') && <ErrorAlert title={restoreErrorTitle(error.action)} error={error.error} />}
       <Card mt="md">
         <Stepper active={active} allowNextStepsSelect={false} size="sm" mb="lg" aria-label="Restore steps">

@@ -41,7 +41,8 @@ function RestoreProgressView({ p }: { p: RestoreProgress }) {
       </Group>
       <Progress value={pct} animated={p.phase === 'InProgress'} aria-label={`${p.name}: ${pct}%`} />
       <Text size="xs" c="dimmed" style={{ fontVariantNumeric: 'tabular-nums' }}>
-        {p.itemsRestored ?? 0} of {p.totalItems ?? '?'} items · {plural(p.warnings, 'warning')} · {plural(p.errors, 'error')} · volumes: {volumesText(p.podVolumeRestores)}
+        {p.itemsRestored ?? 0} of {p.totalItems ?? '?'} items · {plural(p.warnings, 'warning')} · {plural(p.errors, 'error')} · volumes:{' '}
+        {volumesText(p.podVolumeRestores)}
         {p.failureReason ? ` · ${p.failureReason}` : ''}
       </Text>
     </Stack>
@@ -64,7 +65,8 @@ export function RunStep({ wizard }: { wizard: RestoreWizard }) {
       </Text>
       {run.readOnlyLocation && (
         <Text size="xs" c="dimmed">
-          Storage location {run.readOnlyLocation.name} is {run.readOnlyLocation.restored ? `back to ${run.readOnlyLocation.previous}` : 'read-only during the restore'}.
+          Storage location {run.readOnlyLocation.name} is{' '}
+          {run.readOnlyLocation.restored ? `back to ${run.readOnlyLocation.previous}` : 'read-only during the restore'}.
         </Text>
       )}
       {run.steps.map((s, i) => (
@@ -81,12 +83,16 @@ export function RunStep({ wizard }: { wizard: RestoreWizard }) {
             </Text>
           )}
           <Stack gap="sm">
-            {run.restores.filter((r) => r.component === s.component).map((r) => (
-              <RestoreProgressView key={r.name} p={r} />
-            ))}
+            {run.restores
+              .filter((r) => r.component === s.component)
+              .map((r) => (
+                <RestoreProgressView key={r.name} p={r} />
+              ))}
             {s.state === 'running' && !run.restores.some((r) => r.component === s.component) && (
               <Text size="sm" c="dimmed">
-                {s.component === 'app' ? 'KOTS is removing the application before Velero restores it…' : 'KOTS is removing the admin console before Velero restores it…'}
+                {s.component === 'app'
+                  ? 'KOTS is removing the application before Velero restores it…'
+                  : 'KOTS is removing the admin console before Velero restores it…'}
               </Text>
             )}
           </Stack>
@@ -99,7 +105,13 @@ export function RunStep({ wizard }: { wizard: RestoreWizard }) {
             {run.error?.hint ?? 'Run the step again to continue.'}
           </Text>
           <Group align="flex-end">
-            <TextInput label={`Type ${slug} to run the step again`} value={typed} onChange={(e) => setTyped(e.currentTarget.value)} autoComplete="off" data-testid="resume-input" />
+            <TextInput
+              label={`Type ${slug} to run the step again`}
+              value={typed}
+              onChange={(e) => setTyped(e.currentTarget.value)}
+              autoComplete="off"
+              data-testid="resume-input"
+            />
             <Button color="red" disabled={typed.trim() !== slug} loading={pending === 'resume'} onClick={() => void resume(typed)} data-testid="resume-restore">
               Run the step again
             </Button>

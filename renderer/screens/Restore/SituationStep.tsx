@@ -29,8 +29,18 @@ export function SituationStep({ wizard }: { wizard: RestoreWizard }) {
     <Stack data-testid="restore-situation">
       <Radio.Group value={situation} onChange={(v) => setSituation(v)} label="Where are you restoring?" name="restore-situation">
         <Stack gap="sm" mt="xs">
-          <Radio value="same-cluster" label="Roll back on this cluster" description="The cluster is healthy enough; bring the admin console or the application back to an earlier backup." data-testid="situation-same" />
-          <Radio value="new-cluster" label="Recover onto a new or rebuilt cluster" description="The old cluster is gone. Velero on this cluster reads the backups from the same storage." data-testid="situation-new" />
+          <Radio
+            value="same-cluster"
+            label="Roll back on this cluster"
+            description="The cluster is healthy enough; bring the admin console or the application back to an earlier backup."
+            data-testid="situation-same"
+          />
+          <Radio
+            value="new-cluster"
+            label="Recover onto a new or rebuilt cluster"
+            description="The old cluster is gone. Velero on this cluster reads the backups from the same storage."
+            data-testid="situation-new"
+          />
         </Stack>
       </Radio.Group>
       {situation === 'new-cluster' && (
@@ -39,7 +49,13 @@ export function SituationStep({ wizard }: { wizard: RestoreWizard }) {
             <Title order={3} size="h5">
               Backups on this cluster
             </Title>
-            <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} aria-hidden />} onClick={() => void loadStorage()} loading={pending === 'storage'}>
+            <Button
+              size="xs"
+              variant="subtle"
+              leftSection={<IconRefresh size={14} aria-hidden />}
+              onClick={() => void loadStorage()}
+              loading={pending === 'storage'}
+            >
               Refresh
             </Button>
           </Group>
@@ -52,7 +68,7 @@ export function SituationStep({ wizard }: { wizard: RestoreWizard }) {
           </Text>
           {storage && (
             <SimpleGrid cols={{ base: 2, md: 4 }} mb="sm">
-              <Fact label="Velero">{storage.veleroInstalled ? storage.veleroVersion ?? 'installed' : 'not installed'}</Fact>
+              <Fact label="Velero">{storage.veleroInstalled ? (storage.veleroVersion ?? 'installed') : 'not installed'}</Fact>
               <Fact label="Storage">{storage.location ? `${storage.location.name} (${storage.location.phase ?? 'unknown'})` : '—'}</Fact>
               <Fact label="Last read">{storage.location?.lastSyncedTime ? relativeTime(storage.location.lastSyncedTime) : 'not yet'}</Fact>
               <Fact label="Backups found" testId="storage-backup-count">
@@ -72,7 +88,12 @@ export function SituationStep({ wizard }: { wizard: RestoreWizard }) {
         </Card>
       )}
       <Nav>
-        <Button onClick={() => void choose(situation, situation === 'new-cluster' ? readOnly : undefined)} disabled={!ready} loading={pending === 'situation'} data-testid="situation-continue">
+        <Button
+          onClick={() => void choose(situation, situation === 'new-cluster' ? readOnly : undefined)}
+          disabled={!ready}
+          loading={pending === 'situation'}
+          data-testid="situation-continue"
+        >
           Continue
         </Button>
       </Nav>

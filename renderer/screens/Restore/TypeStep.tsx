@@ -23,7 +23,12 @@ export function TypeStep({ wizard }: { wizard: RestoreWizard }) {
             const disabled = t === 'app' && !kotsFound;
             return (
               <Card key={t} withBorder padding="sm" data-testid={`type-${t}`}>
-                <Radio value={t} label={info.label} description={disabled ? 'Not possible here: there is no admin console on this cluster to restore the application into.' : info.what} disabled={disabled} />
+                <Radio
+                  value={t}
+                  label={info.label}
+                  description={disabled ? 'Not possible here: there is no admin console on this cluster to restore the application into.' : info.what}
+                  disabled={disabled}
+                />
                 <List size="sm" mt={6} ml={34} spacing={2} icon={<IconAlertTriangle size={14} color="var(--mantine-color-orange-6)" aria-hidden />}>
                   {info.consequences.map((c) => (
                     <List.Item key={c}>{c}</List.Item>

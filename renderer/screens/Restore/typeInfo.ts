@@ -6,7 +6,7 @@ export const TYPE_INFO: Record<RestoreType, { label: string; what: string; conse
     label: 'Full restore',
     what: 'The admin console and the application, as they were when the backup was taken. Use this on a new or rebuilt cluster.',
     consequences: [
-      'KOTS deletes the admin console and the application, including the application\'s persistent volume claims and their data, then restores both.',
+      "KOTS deletes the admin console and the application, including the application's persistent volume claims and their data, then restores both.",
       'Anything changed since the backup (data, configuration, releases) is lost. This cannot be undone.',
     ],
   },

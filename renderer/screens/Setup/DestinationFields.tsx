@@ -40,7 +40,16 @@ function S3CompatibleFields({ form: { f, setF, field, secret } }: { form: Destin
       {field('prefix', 'Prefix (optional)', { description: 'A folder inside the bucket' })}
       {secret('accessKeyId', 'Access key ID')}
       {secret('secretAccessKey', 'Secret access key')}
-      <Textarea label="CA certificate (optional, PEM)" value={f.caCertPem ?? ''} onChange={(e) => setF({ ...f, caCertPem: e.currentTarget.value })} autosize minRows={2} maxRows={6} data-testid="setup-dest-caCertPem" description="For an endpoint whose certificate a private CA signed" />
+      <Textarea
+        label="CA certificate (optional, PEM)"
+        value={f.caCertPem ?? ''}
+        onChange={(e) => setF({ ...f, caCertPem: e.currentTarget.value })}
+        autosize
+        minRows={2}
+        maxRows={6}
+        data-testid="setup-dest-caCertPem"
+        description="For an endpoint whose certificate a private CA signed"
+      />
     </SimpleGrid>
   );
 }
@@ -48,7 +57,16 @@ function S3CompatibleFields({ form: { f, setF, field, secret } }: { form: Destin
 function AwsFields({ form: { f, setF, field, secret } }: { form: DestinationForm }) {
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }}>
-      <Select label="Authentication" data={[{ value: 'access-key', label: 'Access key' }, { value: 'instance-role', label: 'Instance role (nodes)' }]} value={f.auth ?? 'access-key'} onChange={(a) => a && setF({ ...f, auth: a })} allowDeselect={false} />
+      <Select
+        label="Authentication"
+        data={[
+          { value: 'access-key', label: 'Access key' },
+          { value: 'instance-role', label: 'Instance role (nodes)' },
+        ]}
+        value={f.auth ?? 'access-key'}
+        onChange={(a) => a && setF({ ...f, auth: a })}
+        allowDeselect={false}
+      />
       {field('bucket', 'Bucket', { withAsterisk: true })}
       {field('region', 'Region', { withAsterisk: true })}
       {field('prefix', 'Prefix (optional)')}
@@ -62,16 +80,37 @@ function GcpFields({ form: { f, setF, field, secrets, setSecrets, heldHere } }: 
   return (
     <>
       <SimpleGrid cols={{ base: 1, md: 2 }}>
-        <Select label="Authentication" data={[{ value: 'service-account', label: 'Service-account JSON key' }, { value: 'workload-identity', label: 'Workload identity' }]} value={f.auth === 'workload-identity' ? 'workload-identity' : 'service-account'} onChange={(a) => a && setF({ ...f, auth: a })} allowDeselect={false} />
+        <Select
+          label="Authentication"
+          data={[
+            { value: 'service-account', label: 'Service-account JSON key' },
+            { value: 'workload-identity', label: 'Workload identity' },
+          ]}
+          value={f.auth === 'workload-identity' ? 'workload-identity' : 'service-account'}
+          onChange={(a) => a && setF({ ...f, auth: a })}
+          allowDeselect={false}
+        />
         {field('bucket', 'Bucket', { withAsterisk: true })}
         {field('prefix', 'Prefix (optional)')}
-        {f.auth === 'workload-identity' ? field('serviceAccount', 'Service account e-mail') : (
-          <PasswordInput label="Service-account JSON key" value={secrets.serviceAccountJson ?? ''} onChange={(e) => setSecrets({ ...secrets, serviceAccountJson: e.currentTarget.value })} description="Paste the key file's content" placeholder={heldHere ? 'Held by Lifeboat — leave empty to keep' : undefined} data-testid="setup-secret-serviceAccountJson" autoComplete="off" />
+        {f.auth === 'workload-identity' ? (
+          field('serviceAccount', 'Service account e-mail')
+        ) : (
+          <PasswordInput
+            label="Service-account JSON key"
+            value={secrets.serviceAccountJson ?? ''}
+            onChange={(e) => setSecrets({ ...secrets, serviceAccountJson: e.currentTarget.value })}
+            description="Paste the key file's content"
+            placeholder={heldHere ? 'Held by Lifeboat — leave empty to keep' : undefined}
+            data-testid="setup-secret-serviceAccountJson"
+            autoComplete="off"
+          />
         )}
       </SimpleGrid>
       {f.auth === 'workload-identity' && (
         <Alert color="red" variant="light" title="Workload identity cannot be set up with the kots CLI" data-testid="setup-dest-wi-notice">
-          KOTS&apos;s configure-gcp workload-identity does not turn workload identity on: with no JSON key stored before it fails with &quot;missing JSON file&quot;, and with one it keeps using that key. Use a service-account JSON key here, or set workload identity up in the admin console (Snapshots → Settings), then come back to verify.
+          KOTS&apos;s configure-gcp workload-identity does not turn workload identity on: with no JSON key stored before it fails with &quot;missing JSON
+          file&quot;, and with one it keeps using that key. Use a service-account JSON key here, or set workload identity up in the admin console (Snapshots →
+          Settings), then come back to verify.
         </Alert>
       )}
     </>
@@ -88,7 +127,13 @@ function AzureFields({ form: { f, setF, field, secret } }: { form: DestinationFo
       {field('tenantId', 'Tenant ID (service principal)', { withAsterisk: true })}
       {field('clientId', 'Client ID (service principal)', { withAsterisk: true })}
       {secret('clientSecret', 'Client secret (service principal)')}
-      <Select label="Cloud" data={['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud']} value={f.cloudName ?? 'AzurePublicCloud'} onChange={(c) => c && setF({ ...f, cloudName: c })} allowDeselect={false} />
+      <Select
+        label="Cloud"
+        data={['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud']}
+        value={f.cloudName ?? 'AzurePublicCloud'}
+        onChange={(c) => c && setF({ ...f, cloudName: c })}
+        allowDeselect={false}
+      />
       {field('prefix', 'Prefix (optional)')}
     </SimpleGrid>
   );

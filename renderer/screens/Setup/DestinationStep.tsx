@@ -26,14 +26,26 @@ function CredentialsRow({ w, form, busy, onSubmit, onForget }: { w: SetupWizard;
           </Button>
         )}
         <Text size="xs" c="dimmed">
-          {w.credentials.held ? 'Credentials are held by Lifeboat (main process only); they are never shown again.' : 'Credentials are sent once and kept only in Lifeboat\'s main process.'}
+          {w.credentials.held
+            ? 'Credentials are held by Lifeboat (main process only); they are never shown again.'
+            : "Credentials are sent once and kept only in Lifeboat's main process."}
         </Text>
       </Group>
     </>
   );
 }
 
-export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWizard; busy: boolean; onValidate(d: SetupDestination, s: SetupSecrets, remember: boolean): void; onForget(): void }) {
+export function DestinationStep({
+  w,
+  busy,
+  onValidate,
+  onForget,
+}: {
+  w: SetupWizard;
+  busy: boolean;
+  onValidate(d: SetupDestination, s: SetupSecrets, remember: boolean): void;
+  onForget(): void;
+}) {
   const form = useDestinationForm(w);
   const { provider, setProvider, f, secrets, setSecrets, remember } = form;
   const submit = () => {
@@ -46,20 +58,34 @@ export function DestinationStep({ w, busy, onValidate, onForget }: { w: SetupWiz
   return (
     <Stack>
       <Card>
-        <Title order={2} size="h4" mb="xs">Where should backups go?</Title>
+        <Title order={2} size="h4" mb="xs">
+          Where should backups go?
+        </Title>
         <Text size="sm" c="dimmed" mb="md">
-          Lifeboat checks the destination before anything in the cluster changes. The check runs from this computer; the cluster&apos;s network may differ, and KOTS checks again from inside the cluster.
+          Lifeboat checks the destination before anything in the cluster changes. The check runs from this computer; the cluster&apos;s network may differ, and
+          KOTS checks again from inside the cluster.
         </Text>
         <Stack>
-          <Select label="Storage" data={PROVIDERS} value={provider} onChange={(p) => p && setProvider(p)} allowDeselect={false} data-testid="setup-dest-provider" />
+          <Select
+            label="Storage"
+            data={PROVIDERS}
+            value={provider}
+            onChange={(p) => p && setProvider(p)}
+            allowDeselect={false}
+            data-testid="setup-dest-provider"
+          />
           <ProviderFields form={form} />
           <CredentialsRow w={w} form={form} busy={busy} onSubmit={submit} onForget={onForget} />
         </Stack>
       </Card>
       {v && (
         <Card data-testid="setup-validation" data-ok={String(v.ok)}>
-          <Title order={3} size="h5" mb="xs">{v.ok ? 'The destination works' : 'The destination did not pass'}</Title>
-          <Text size="sm" c="dimmed" mb="sm">{v.note}</Text>
+          <Title order={3} size="h5" mb="xs">
+            {v.ok ? 'The destination works' : 'The destination did not pass'}
+          </Title>
+          <Text size="sm" c="dimmed" mb="sm">
+            {v.note}
+          </Text>
           <CheckList checks={v.checks} testId="setup-validation-checks" />
         </Card>
       )}

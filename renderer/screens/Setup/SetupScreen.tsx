@@ -13,7 +13,15 @@ const ORDER: SetupStep[] = ['preflight', 'destination', 'images', 'review', 'app
 
 export function SetupScreen() {
   const { w, env, action, error, call, load, dismiss } = useLifeboat(
-    useShallow((s) => ({ w: s.setup, env: s.environment, action: s.setupAction, error: s.setupError, call: s.setupCall, load: s.loadSetup, dismiss: s.dismissSetupError })),
+    useShallow((s) => ({
+      w: s.setup,
+      env: s.environment,
+      action: s.setupAction,
+      error: s.setupError,
+      call: s.setupCall,
+      load: s.loadSetup,
+      dismiss: s.dismissSetupError,
+    })),
   );
   useEffect(() => {
     if (!w) void load();
@@ -23,23 +31,49 @@ export function SetupScreen() {
   const steps = ORDER.filter((s) => s !== 'images' || ((airgap || !w?.preflight) && w?.mode !== 'reconfigure'));
   const active = w ? Math.max(0, steps.indexOf(w.step)) : 0;
   const running = w?.apply?.state === 'running';
-  const canGo = (s: SetupStep) => !!w && !running && steps.indexOf(s) < active && ['preflight', 'destination', 'images', 'review'].includes(s) && w.step !== 'done';
+  const canGo = (s: SetupStep) =>
+    !!w && !running && steps.indexOf(s) < active && ['preflight', 'destination', 'images', 'review'].includes(s) && w.step !== 'done';
   return (
     <Stack data-testid="setup-screen" data-step={w?.step}>
       <ScreenHeader
         title="Setup"
         description="Install Velero at a version KOTS supports, give it somewhere to keep backups, and wire it to the KOTS admin console. Nothing in the cluster changes before the Review step."
-        actions={w && w.step !== 'preflight' && !running ? <Button variant="subtle" color="gray" onClick={() => void call('reset', 'setup.reset', {})}>Start over</Button> : undefined}
+        actions={
+          w && w.step !== 'preflight' && !running ? (
+            <Button variant="subtle" color="gray" onClick={() => void call('reset', 'setup.reset', {})}>
+              Start over
+            </Button>
+          ) : undefined
+        }
       />
-      <Stepper active={active} onStepClick={(i) => canGo(steps[i]) && void call('back', 'setup.back', { step: steps[i] as 'preflight' })} size="sm" wrap={false} styles={{ separator: { marginInline: 8, minWidth: 12 } }} allowNextStepsSelect={false}>
+      <Stepper
+        active={active}
+        onStepClick={(i) => canGo(steps[i]) && void call('back', 'setup.back', { step: steps[i] as 'preflight' })}
+        size="sm"
+        wrap={false}
+        styles={{ separator: { marginInline: 8, minWidth: 12 } }}
+        allowNextStepsSelect={false}
+      >
         {steps.map((s) => (
           <Stepper.Step key={s} label={LABELS[s]} description={DESCRIPTIONS[s]} allowStepSelect={canGo(s)} data-testid={`setup-step-${s}`} />
         ))}
       </Stepper>
       {error && <ErrorAlert title="Setup could not do that" error={error} onClose={dismiss} />}
-      {w && w.step === 'preflight' && <PreflightStep w={w} busy={action === 'preflight' || action === 'mode'} onCheck={() => void call('preflight', 'setup.preflight', {})} onMode={(mode) => void call('mode', 'setup.chooseMode', { mode })} />}
+      {w && w.step === 'preflight' && (
+        <PreflightStep
+          w={w}
+          busy={action === 'preflight' || action === 'mode'}
+          onCheck={() => void call('preflight', 'setup.preflight', {})}
+          onMode={(mode) => void call('mode', 'setup.chooseMode', { mode })}
+        />
+      )}
       {w && w.step === 'destination' && (
-        <DestinationStep w={w} busy={action === 'validate'} onValidate={(destination, secrets, remember) => void call('validate', 'setup.validateDestination', { destination, secrets, remember })} onForget={() => void call('forget', 'setup.forgetSecrets', {})} />
+        <DestinationStep
+          w={w}
+          busy={action === 'validate'}
+          onValidate={(destination, secrets, remember) => void call('validate', 'setup.validateDestination', { destination, secrets, remember })}
+          onForget={() => void call('forget', 'setup.forgetSecrets', {})}
+        />
       )}
       {w && w.step === 'images' && (
         <ImagesStep
@@ -52,8 +86,24 @@ export function SetupScreen() {
           onNext={() => void call('review', 'setup.review', {})}
         />
       )}
-      {w && w.step === 'review' && <ReviewStep w={w} busy={action === 'apply'} preparing={action === 'review'} onPrepare={() => void call('review', 'setup.review', {})} onApply={() => void call('apply', 'setup.apply', {})} />}
-      {w && w.step === 'apply' && <ApplyStep w={w} busy={action === 'resume' || action === 'verify'} onCancel={() => void call('cancel', 'setup.cancel', {})} onResume={() => void call('resume', 'setup.resume', {})} onVerify={() => void call('verify', 'setup.verify', {})} />}
+      {w && w.step === 'review' && (
+        <ReviewStep
+          w={w}
+          busy={action === 'apply'}
+          preparing={action === 'review'}
+          onPrepare={() => void call('review', 'setup.review', {})}
+          onApply={() => void call('apply', 'setup.apply', {})}
+        />
+      )}
+      {w && w.step === 'apply' && (
+        <ApplyStep
+          w={w}
+          busy={action === 'resume' || action === 'verify'}
+          onCancel={() => void call('cancel', 'setup.cancel', {})}
+          onResume={() => void call('resume', 'setup.resume', {})}
+          onVerify={() => void call('verify', 'setup.verify', {})}
+        />
+      )}
       {w && w.step === 'done' && (
         <DoneStep
           w={w}
@@ -68,7 +118,14 @@ export function SetupScreen() {
   );
 }
 
-const LABELS: Record<SetupStep, string> = { preflight: 'Preflight', destination: 'Destination', images: 'Images', review: 'Review', apply: 'Apply', done: 'Done' };
+const LABELS: Record<SetupStep, string> = {
+  preflight: 'Preflight',
+  destination: 'Destination',
+  images: 'Images',
+  review: 'Review',
+  apply: 'Apply',
+  done: 'Done',
+};
 const DESCRIPTIONS: Record<SetupStep, string> = {
   preflight: 'Cluster, KOTS, Velero',
   destination: 'Where backups go',

@@ -30,13 +30,40 @@ export function build(provider: Provider, f: Fields): SetupDestination {
   const opt = (k: string) => t(k) || undefined;
   switch (provider) {
     case 'aws':
-      return { provider, auth: (f.auth as 'access-key' | 'instance-role') ?? 'access-key', bucket: t('bucket'), region: t('region'), prefix: opt('prefix'), ...notFromHere(f) };
+      return {
+        provider,
+        auth: (f.auth as 'access-key' | 'instance-role') ?? 'access-key',
+        bucket: t('bucket'),
+        region: t('region'),
+        prefix: opt('prefix'),
+        ...notFromHere(f),
+      };
     case 's3-compatible':
       return { provider, bucket: t('bucket'), region: t('region'), endpoint: t('endpoint'), prefix: opt('prefix'), caCertPem: opt('caCertPem') };
     case 'gcp':
-      return { provider, auth: f.auth === 'workload-identity' ? 'workload-identity' : 'service-account', bucket: t('bucket'), prefix: opt('prefix'), serviceAccount: f.auth === 'workload-identity' ? opt('serviceAccount') : undefined, endpoint: opt('endpoint'), ...notFromHere(f) };
+      return {
+        provider,
+        auth: f.auth === 'workload-identity' ? 'workload-identity' : 'service-account',
+        bucket: t('bucket'),
+        prefix: opt('prefix'),
+        serviceAccount: f.auth === 'workload-identity' ? opt('serviceAccount') : undefined,
+        endpoint: opt('endpoint'),
+        ...notFromHere(f),
+      };
     case 'azure':
-      return { provider, container: t('container'), resourceGroup: t('resourceGroup'), storageAccount: t('storageAccount'), subscriptionId: t('subscriptionId'), tenantId: t('tenantId'), clientId: t('clientId'), cloudName: t('cloudName') || 'AzurePublicCloud', prefix: opt('prefix'), endpoint: opt('endpoint'), ...notFromHere(f) };
+      return {
+        provider,
+        container: t('container'),
+        resourceGroup: t('resourceGroup'),
+        storageAccount: t('storageAccount'),
+        subscriptionId: t('subscriptionId'),
+        tenantId: t('tenantId'),
+        clientId: t('clientId'),
+        cloudName: t('cloudName') || 'AzurePublicCloud',
+        prefix: opt('prefix'),
+        endpoint: opt('endpoint'),
+        ...notFromHere(f),
+      };
     case 'nfs':
       return { provider, server: t('server'), path: t('path') };
     case 'hostpath':

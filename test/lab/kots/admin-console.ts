@@ -120,7 +120,10 @@ export function applyScheduleRequest(
 }
 
 /** PUT /api/v1/snapshot/retention. */
-export function applyRetentionRequest(state: AdminConsoleState, body: { inputValue?: unknown; inputTimeUnit?: unknown }): { status: number; body: { success: boolean; error?: string } } {
+export function applyRetentionRequest(
+  state: AdminConsoleState,
+  body: { inputValue?: unknown; inputTimeUnit?: unknown },
+): { status: number; body: { success: boolean; error?: string } } {
   const v = typeof body.inputValue === 'string' ? body.inputValue : body.inputValue === undefined ? '' : String(body.inputValue);
   const u = typeof body.inputTimeUnit === 'string' ? body.inputTimeUnit : '';
   try {
@@ -150,7 +153,17 @@ export function restoreDetail(name: string, r: VeleroRestore | undefined): Resto
   return { name, phase: r.status?.phase || 'New', volumes: [], errors: n(r.status?.errors, 'error'), warnings: n(r.status?.warnings, 'warning') };
 }
 
-const UNFINISHED = new Set(['', 'New', 'Queued', 'ReadyToStart', 'InProgress', 'WaitingForPluginOperations', 'WaitingForPluginOperationsPartiallyFailed', 'Finalizing', 'FinalizingPartiallyFailed']);
+const UNFINISHED = new Set([
+  '',
+  'New',
+  'Queued',
+  'ReadyToStart',
+  'InProgress',
+  'WaitingForPluginOperations',
+  'WaitingForPluginOperationsPartiallyFailed',
+  'Finalizing',
+  'FinalizingPartiallyFailed',
+]);
 export function isUnfinishedBackup(b: VeleroBackup): boolean {
   return UNFINISHED.has(b.status?.phase ?? '');
 }
@@ -224,7 +237,13 @@ export class AdminConsole {
   /** requiresKotsadmVeleroAccess (minimal RBAC only). */
   async checkVeleroAccess(): Promise<void> {
     if (!this.opts.minimalRbac) return;
-    const deny = () => new HttpError(409, { success: false, error: 'kotsadm does not have access to velero', kotsadmNamespace: this.opts.namespace, kotsadmRequiresVeleroAccess: true });
+    const deny = () =>
+      new HttpError(409, {
+        success: false,
+        error: 'kotsadm does not have access to velero',
+        kotsadmNamespace: this.opts.namespace,
+        kotsadmRequiresVeleroAccess: true,
+      });
     const cm = await this.kube.getConfigMap(this.opts.namespace, 'kotsadm-velero-namespace').catch(() => undefined);
     const vns = cm?.data?.veleroNamespace;
     if (!vns) throw deny();
@@ -339,7 +358,10 @@ export class AdminConsole {
         storageLocation: 'default',
         includedNamespaces: included,
         includeClusterResources: vendor.spec.includeClusterResources ?? true,
-        labelSelector: { ...(vendor.spec.labelSelector ?? {}), matchLabels: { ...(vendor.spec.labelSelector?.matchLabels ?? {}), 'kots.io/app-slug': app.slug } },
+        labelSelector: {
+          ...(vendor.spec.labelSelector ?? {}),
+          matchLabels: { ...(vendor.spec.labelSelector?.matchLabels ?? {}), 'kots.io/app-slug': app.slug },
+        },
       },
     };
     const created = await this.kube.createVelero<VeleroBackup>('backups', veleroNamespace, backup);
@@ -367,7 +389,9 @@ export class AdminConsole {
     if (new Date(this.state.pendingScheduled.scheduledTimestamp) > now) return;
     const veleroNs = await this.veleroNamespaceOfDefaultBsl();
     const backups = await this.kube.listVelero<VeleroBackup>('backups', veleroNs);
-    const unfinished = backups.some((b) => isInstanceBackup(b) && b.metadata.annotations?.['kots.io/kotsadm-deploy-namespace'] === this.opts.namespace && isUnfinishedBackup(b));
+    const unfinished = backups.some(
+      (b) => isInstanceBackup(b) && b.metadata.annotations?.['kots.io/kotsadm-deploy-namespace'] === this.opts.namespace && isUnfinishedBackup(b),
+    );
     if (unfinished) {
       log('postponing scheduled instance snapshot because one is in progress');
       return;
@@ -445,7 +469,24 @@ export class AdminConsole {
     const extra = Object.entries(backup.spec.labelSelector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
     const selector = [...extra, `kots.io/app-slug=${slug}`].join(',');
     for (const ns of namespaces) {
-      await deleteLabelled(this.kube, ns, selector, { kinds: ['deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs', 'pods', 'services', 'pvcs', 'secrets', 'configmaps', 'serviceaccounts', 'rolebindings', 'roles'] });
+      await deleteLabelled(this.kube, ns, selector, {
+        kinds: [
+          'deployments',
+          'statefulsets',
+          'daemonsets',
+          'replicasets',
+          'jobs',
+          'cronjobs',
+          'pods',
+          'services',
+          'pvcs',
+          'secrets',
+          'configmaps',
+          'serviceaccounts',
+          'rolebindings',
+          'roles',
+        ],
+      });
     }
   }
 
@@ -604,9 +645,12 @@ async function readJson(req: IncomingMessage): Promise<any> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  return JSON.parse(text || 'null') ?? (() => {
-    throw new Error('empty body');
-  })();
+  return (
+    JSON.parse(text || 'null') ??
+    (() => {
+      throw new Error('empty body');
+    })()
+  );
 }
 
 export const SERVER_FLAGS: FlagSpec[] = [
@@ -675,4 +719,3 @@ if (isMain) {
     process.exit(1);
   }
 }
-

@@ -248,22 +248,61 @@ export async function deleteLabelled(
   labelSelector: string,
   opts: { clusterScoped?: boolean; kinds?: string[]; timeoutMs?: number } = {},
 ): Promise<void> {
-  const all = ['services', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs', 'pods', 'pvcs', 'secrets', 'configmaps', 'clusterrolebindings', 'rolebindings', 'clusterroles', 'roles', 'serviceaccounts'];
+  const all = [
+    'services',
+    'deployments',
+    'statefulsets',
+    'daemonsets',
+    'replicasets',
+    'jobs',
+    'cronjobs',
+    'pods',
+    'pvcs',
+    'secrets',
+    'configmaps',
+    'clusterrolebindings',
+    'rolebindings',
+    'clusterroles',
+    'roles',
+    'serviceaccounts',
+  ];
   const kinds = opts.kinds ?? all;
   const ls = { namespace, labelSelector };
-  const api: Record<string, { list: () => Promise<{ items: Array<{ metadata?: k8s.V1ObjectMeta }> }>; del: (name: string) => Promise<unknown>; cluster?: boolean }> = {
+  const api: Record<
+    string,
+    { list: () => Promise<{ items: Array<{ metadata?: k8s.V1ObjectMeta }> }>; del: (name: string) => Promise<unknown>; cluster?: boolean }
+  > = {
     services: { list: () => kube.core.listNamespacedService(ls), del: (name) => kube.core.deleteNamespacedService({ namespace, name }) },
-    deployments: { list: () => kube.apps.listNamespacedDeployment(ls), del: (name) => kube.apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: 'Background' }) },
-    statefulsets: { list: () => kube.apps.listNamespacedStatefulSet(ls), del: (name) => kube.apps.deleteNamespacedStatefulSet({ namespace, name, propagationPolicy: 'Background' }) },
-    daemonsets: { list: () => kube.apps.listNamespacedDaemonSet(ls), del: (name) => kube.apps.deleteNamespacedDaemonSet({ namespace, name, propagationPolicy: 'Background' }) },
-    replicasets: { list: () => kube.apps.listNamespacedReplicaSet(ls), del: (name) => kube.apps.deleteNamespacedReplicaSet({ namespace, name, propagationPolicy: 'Background' }) },
+    deployments: {
+      list: () => kube.apps.listNamespacedDeployment(ls),
+      del: (name) => kube.apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: 'Background' }),
+    },
+    statefulsets: {
+      list: () => kube.apps.listNamespacedStatefulSet(ls),
+      del: (name) => kube.apps.deleteNamespacedStatefulSet({ namespace, name, propagationPolicy: 'Background' }),
+    },
+    daemonsets: {
+      list: () => kube.apps.listNamespacedDaemonSet(ls),
+      del: (name) => kube.apps.deleteNamespacedDaemonSet({ namespace, name, propagationPolicy: 'Background' }),
+    },
+    replicasets: {
+      list: () => kube.apps.listNamespacedReplicaSet(ls),
+      del: (name) => kube.apps.deleteNamespacedReplicaSet({ namespace, name, propagationPolicy: 'Background' }),
+    },
     jobs: { list: () => kube.batch.listNamespacedJob(ls), del: (name) => kube.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' }) },
     cronjobs: { list: () => kube.batch.listNamespacedCronJob(ls), del: (name) => kube.batch.deleteNamespacedCronJob({ namespace, name }) },
     pods: { list: () => kube.core.listNamespacedPod(ls), del: (name) => kube.core.deleteNamespacedPod({ namespace, name }) },
-    pvcs: { list: () => kube.core.listNamespacedPersistentVolumeClaim(ls), del: (name) => kube.core.deleteNamespacedPersistentVolumeClaim({ namespace, name }) },
+    pvcs: {
+      list: () => kube.core.listNamespacedPersistentVolumeClaim(ls),
+      del: (name) => kube.core.deleteNamespacedPersistentVolumeClaim({ namespace, name }),
+    },
     secrets: { list: () => kube.core.listNamespacedSecret(ls), del: (name) => kube.core.deleteNamespacedSecret({ namespace, name }) },
     configmaps: { list: () => kube.core.listNamespacedConfigMap(ls), del: (name) => kube.core.deleteNamespacedConfigMap({ namespace, name }) },
-    clusterrolebindings: { list: () => kube.rbac.listClusterRoleBinding({ labelSelector }), del: (name) => kube.rbac.deleteClusterRoleBinding({ name }), cluster: true },
+    clusterrolebindings: {
+      list: () => kube.rbac.listClusterRoleBinding({ labelSelector }),
+      del: (name) => kube.rbac.deleteClusterRoleBinding({ name }),
+      cluster: true,
+    },
     rolebindings: { list: () => kube.rbac.listNamespacedRoleBinding(ls), del: (name) => kube.rbac.deleteNamespacedRoleBinding({ namespace, name }) },
     clusterroles: { list: () => kube.rbac.listClusterRole({ labelSelector }), del: (name) => kube.rbac.deleteClusterRole({ name }), cluster: true },
     roles: { list: () => kube.rbac.listNamespacedRole(ls), del: (name) => kube.rbac.deleteNamespacedRole({ namespace, name }) },

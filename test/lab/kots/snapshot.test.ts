@@ -80,7 +80,15 @@ describe('buildInstanceBackup (§2.2)', () => {
     });
   });
   it('no TTL set → no spec.ttl; scheduled trigger; kurl + minimal RBAC namespaces; embedded registry', () => {
-    const b = buildInstanceBackup({ ...base, apps: [{ ...base.apps[0], backupSpec: '' }], isKurl: true, kotsadmClusterScoped: false, scheduled: true, isAirgap: true, embeddedRegistryHost: '10.96.0.10' });
+    const b = buildInstanceBackup({
+      ...base,
+      apps: [{ ...base.apps[0], backupSpec: '' }],
+      isKurl: true,
+      kotsadmClusterScoped: false,
+      scheduled: true,
+      isAirgap: true,
+      embeddedRegistryHost: '10.96.0.10',
+    });
     expect(b.spec.ttl).toBeUndefined();
     expect(b.spec.includedNamespaces).toEqual(['kotsadm', 'sample-app', 'kurl', 'velero']);
     expect(b.metadata.annotations!['kots.io/snapshot-trigger']).toBe('schedule');
@@ -88,10 +96,33 @@ describe('buildInstanceBackup (§2.2)', () => {
     expect(b.metadata.annotations!['kots.io/embedded-registry']).toBe('10.96.0.10');
   });
   it('embedded cluster: selectors, namespaces and annotations', () => {
-    const b = buildInstanceBackup({ ...base, apps: [{ ...base.apps[0], backupSpec: undefined, additionalNamespaces: ['more'] }], ec: { id: 'id1', version: '2.0.0', isHA: true, isAirgap: true, podCIDR: '10.0.0.0/16', serviceCIDR: '10.1.0.0/16', adminConsolePort: 30000, dataDir: '/var/lib/ec' } });
+    const b = buildInstanceBackup({
+      ...base,
+      apps: [{ ...base.apps[0], backupSpec: undefined, additionalNamespaces: ['more'] }],
+      ec: {
+        id: 'id1',
+        version: '2.0.0',
+        isHA: true,
+        isAirgap: true,
+        podCIDR: '10.0.0.0/16',
+        serviceCIDR: '10.1.0.0/16',
+        adminConsolePort: 30000,
+        dataDir: '/var/lib/ec',
+      },
+    });
     expect(b.spec.includedNamespaces).toEqual(['kotsadm', 'sample-app', 'more', 'embedded-cluster', 'kube-system', 'openebs', 'registry', 'seaweedfs']);
-    expect(b.spec.orLabelSelectors![0].matchExpressions![0]).toEqual({ key: 'replicated.com/disaster-recovery', operator: 'In', values: ['infra', 'app', 'ec-install'] });
-    expect(b.metadata.annotations).toMatchObject({ 'kots.io/embedded-cluster': 'true', 'kots.io/embedded-cluster-id': 'id1', 'kots.io/embedded-cluster-is-ha': 'true', 'kots.io/embedded-cluster-admin-console-port': '30000', 'kots.io/embedded-cluster-data-dir': '/var/lib/ec' });
+    expect(b.spec.orLabelSelectors![0].matchExpressions![0]).toEqual({
+      key: 'replicated.com/disaster-recovery',
+      operator: 'In',
+      values: ['infra', 'app', 'ec-install'],
+    });
+    expect(b.metadata.annotations).toMatchObject({
+      'kots.io/embedded-cluster': 'true',
+      'kots.io/embedded-cluster-id': 'id1',
+      'kots.io/embedded-cluster-is-ha': 'true',
+      'kots.io/embedded-cluster-admin-console-port': '30000',
+      'kots.io/embedded-cluster-data-dir': '/var/lib/ec',
+    });
   });
   it('prepareIncludedNamespaces: dedupe, drop empties, * wins', () => {
     expect(prepareIncludedNamespaces(['a', '', 'b', 'a'])).toEqual(['a', 'b']);
@@ -106,7 +137,13 @@ describe('buildInstanceBackup (§2.2)', () => {
 });
 
 describe('restore (§3.1) and the §9 silent-success quirk', () => {
-  const backup = (ann: Record<string, string>, phase?: string): VeleroBackup => ({ apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { name: 'instance-abc', namespace: 'velero', annotations: ann }, spec: {}, status: phase ? { phase } : undefined });
+  const backup = (ann: Record<string, string>, phase?: string): VeleroBackup => ({
+    apiVersion: 'velero.io/v1',
+    kind: 'Backup',
+    metadata: { name: 'instance-abc', namespace: 'velero', annotations: ann },
+    spec: {},
+    status: phase ? { phase } : undefined,
+  });
   const good = { 'kots.io/instance': 'true', 'kots.io/kotsadm-image': 'img', 'kots.io/kotsadm-deploy-namespace': 'kotsadm' };
   it('proceeds for a completed legacy instance backup', () => {
     expect(restorePrecheck(backup(good, 'Completed'))).toEqual({ kind: 'proceed', kotsadmImage: 'img', kotsadmNamespace: 'kotsadm' });
@@ -120,13 +157,20 @@ describe('restore (§3.1) and the §9 silent-success quirk', () => {
     expect(restorePrecheck(backup(good))).toMatchObject({ kind: 'silent-success', reason: 'backup is still in progress' });
   });
   it('a non-legacy improved-DR backup is a real error', () => {
-    expect(restorePrecheck(backup({ 'replicated.com/disaster-recovery-version': '1', 'replicated.com/backup-type': 'infra' }, 'Completed'))).toEqual({ kind: 'error', message: 'only legacy type instance backups are restorable' });
+    expect(restorePrecheck(backup({ 'replicated.com/disaster-recovery-version': '1', 'replicated.com/backup-type': 'infra' }, 'Completed'))).toEqual({
+      kind: 'error',
+      message: 'only legacy type instance backups are restorable',
+    });
   });
   it('Restore objects', () => {
     expect(buildAdminConsoleRestore('instance-abc', 'velero', 'img', 'kotsadm')).toEqual({
       apiVersion: 'velero.io/v1',
       kind: 'Restore',
-      metadata: { name: 'instance-abc.kotsadm', namespace: 'velero', annotations: { 'kots.io/instance': 'true', 'kots.io/kotsadm-image': 'img', 'kots.io/kotsadm-deploy-namespace': 'kotsadm' } },
+      metadata: {
+        name: 'instance-abc.kotsadm',
+        namespace: 'velero',
+        annotations: { 'kots.io/instance': 'true', 'kots.io/kotsadm-image': 'img', 'kots.io/kotsadm-deploy-namespace': 'kotsadm' },
+      },
       spec: { backupName: 'instance-abc', labelSelector: { matchLabels: { 'kots.io/kotsadm': 'true' } }, restorePVs: true, includeClusterResources: true },
     });
     const r = buildAppRestore('instance-abc', 'velero', 'sample-app');
@@ -136,7 +180,13 @@ describe('restore (§3.1) and the §9 silent-success quirk', () => {
   });
   it('apps-restore-status detail: missing restore is New; counters become entries', () => {
     expect(restoreDetail('b.app', undefined).phase).toBe('New');
-    const d = restoreDetail('b.app', { apiVersion: 'velero.io/v1', kind: 'Restore', metadata: { name: 'b.app', namespace: 'velero' }, spec: { backupName: 'b' }, status: { phase: 'PartiallyFailed', errors: 2, warnings: 1 } });
+    const d = restoreDetail('b.app', {
+      apiVersion: 'velero.io/v1',
+      kind: 'Restore',
+      metadata: { name: 'b.app', namespace: 'velero' },
+      spec: { backupName: 'b' },
+      status: { phase: 'PartiallyFailed', errors: 2, warnings: 1 },
+    });
     expect(d.phase).toBe('PartiallyFailed');
     expect(d.errors).toHaveLength(2);
     expect(d.warnings).toHaveLength(1);
@@ -164,21 +214,41 @@ describe('retention (§7 TTL units)', () => {
     expect(parseTTL('90m')).toEqual({ quantity: 90, unit: 'minutes' });
   });
   it('config defaults: 0 0 * * MON, 1 "month" = 720h, autoEnabled false', () => {
-    expect(snapshotConfig('', '')).toEqual({ autoEnabled: false, autoSchedule: { schedule: '0 0 * * MON' }, ttl: { inputValue: '1', inputTimeUnit: 'month', converted: '720h' } });
-    expect(snapshotConfig('0 3 * * *', '168h')).toEqual({ autoEnabled: true, autoSchedule: { schedule: '0 3 * * *' }, ttl: { inputValue: '1', inputTimeUnit: 'weeks', converted: '168h' } });
+    expect(snapshotConfig('', '')).toEqual({
+      autoEnabled: false,
+      autoSchedule: { schedule: '0 0 * * MON' },
+      ttl: { inputValue: '1', inputTimeUnit: 'month', converted: '720h' },
+    });
+    expect(snapshotConfig('0 3 * * *', '168h')).toEqual({
+      autoEnabled: true,
+      autoSchedule: { schedule: '0 3 * * *' },
+      ttl: { inputValue: '1', inputTimeUnit: 'weeks', converted: '168h' },
+    });
   });
   it('retention request', () => {
     const s = emptyState();
     expect(applyRetentionRequest(s, { inputValue: '2', inputTimeUnit: 'weeks' })).toEqual({ status: 200, body: { success: true } });
     expect(s.snapshotTTL).toBe('336h');
-    expect(applyRetentionRequest(s, { inputValue: 'two', inputTimeUnit: 'weeks' })).toEqual({ status: 400, body: { success: false, error: 'Invalid instance snapshot retention: two weeks' } });
+    expect(applyRetentionRequest(s, { inputValue: 'two', inputTimeUnit: 'weeks' })).toEqual({
+      status: 400,
+      body: { success: false, error: 'Invalid instance snapshot retention: two weeks' },
+    });
     expect(s.snapshotTTL).toBe('336h');
   });
 });
 
 describe('cron (cron.ParseStandard)', () => {
   it('accepts 5-field specs, names, steps, descriptors, TZ', () => {
-    for (const ok of ['0 0 * * MON', '*/15 * * * *', '0 2 1-15/2 jan-jun sun,sat', '0 0 ? * *', '@daily', '@every 1h30m', 'TZ=UTC 0 1 * * *', 'CRON_TZ=Europe/Berlin 0 1 * * *']) {
+    for (const ok of [
+      '0 0 * * MON',
+      '*/15 * * * *',
+      '0 2 1-15/2 jan-jun sun,sat',
+      '0 0 ? * *',
+      '@daily',
+      '@every 1h30m',
+      'TZ=UTC 0 1 * * *',
+      'CRON_TZ=Europe/Berlin 0 1 * * *',
+    ]) {
       expect(() => parseCronStandard(ok), ok).not.toThrow();
     }
   });
@@ -198,7 +268,10 @@ describe('cron (cron.ParseStandard)', () => {
   });
   it('schedule request: 400 with the real message; disabling clears schedule and queue', () => {
     const s = emptyState();
-    expect(applyScheduleRequest(s, { schedule: '0 0 0 * * *', autoEnabled: true }, new Date())).toEqual({ status: 400, body: { success: false, error: 'Invalid cron schedule expression: 0 0 0 * * *' } });
+    expect(applyScheduleRequest(s, { schedule: '0 0 0 * * *', autoEnabled: true }, new Date())).toEqual({
+      status: 400,
+      body: { success: false, error: 'Invalid cron schedule expression: 0 0 0 * * *' },
+    });
     const now = new Date('2026-01-01T00:00:00Z');
     expect(applyScheduleRequest(s, { schedule: '0 3 * * *', autoEnabled: true }, now).status).toBe(200);
     expect(s.snapshotSchedule).toBe('0 3 * * *');
@@ -208,7 +281,8 @@ describe('cron (cron.ParseStandard)', () => {
     expect(s.pendingScheduled).toBeUndefined();
   });
   it('unfinished backups postpone the scheduler', () => {
-    const b = (phase?: string) => ({ apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { namespace: 'velero' }, spec: {}, status: phase ? { phase } : undefined }) as VeleroBackup;
+    const b = (phase?: string) =>
+      ({ apiVersion: 'velero.io/v1', kind: 'Backup', metadata: { namespace: 'velero' }, spec: {}, status: phase ? { phase } : undefined }) as VeleroBackup;
     expect(isUnfinishedBackup(b('InProgress'))).toBe(true);
     expect(isUnfinishedBackup(b())).toBe(true);
     expect(isUnfinishedBackup(b('Completed'))).toBe(false);

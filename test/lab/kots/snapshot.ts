@@ -221,7 +221,8 @@ export function ecAnnotations(ec: EmbeddedClusterInfo): Labels {
   if (ec.podCIDR !== undefined) a['kots.io/embedded-cluster-pod-cidr'] = ec.podCIDR;
   if (ec.serviceCIDR !== undefined) a['kots.io/embedded-cluster-service-cidr'] = ec.serviceCIDR;
   if (ec.adminConsolePort && ec.adminConsolePort > 0) a['kots.io/embedded-cluster-admin-console-port'] = String(ec.adminConsolePort);
-  if (ec.localArtifactMirrorPort && ec.localArtifactMirrorPort > 0) a['kots.io/embedded-cluster-local-artifact-mirror-port'] = String(ec.localArtifactMirrorPort);
+  if (ec.localArtifactMirrorPort && ec.localArtifactMirrorPort > 0)
+    a['kots.io/embedded-cluster-local-artifact-mirror-port'] = String(ec.localArtifactMirrorPort);
   if (ec.dataDir) a['kots.io/embedded-cluster-data-dir'] = ec.dataDir;
   return a;
 }
@@ -270,7 +271,8 @@ export function restorePrecheck(b: VeleroBackup): RestorePrecheck {
   if (!ns) return { kind: 'silent-success', reason: 'failed to find kotsadm deploy namespace annotation' };
   const phase = b.status?.phase ?? '';
   if (phase === 'Completed') return { kind: 'proceed', kotsadmImage: ann['kots.io/kotsadm-image'], kotsadmNamespace: ns };
-  if (phase === 'FailedValidation' || phase === 'Failed' || phase === 'PartiallyFailed') return { kind: 'silent-success', reason: 'cannot restore a failed backup' };
+  if (phase === 'FailedValidation' || phase === 'Failed' || phase === 'PartiallyFailed')
+    return { kind: 'silent-success', reason: 'cannot restore a failed backup' };
   return { kind: 'silent-success', reason: 'backup is still in progress' };
 }
 
@@ -376,7 +378,7 @@ const FIELD_BOUNDS: Bounds[] = [
 
 /** Go's time.ParseDuration, enough for @every (e.g. 1h30m, 90s, 1.5h). Returns ms. */
 export function parseGoDuration(s: string): number {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
   if (s === '0') return 0;
   const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
   let sign = 1;

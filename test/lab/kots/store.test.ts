@@ -15,7 +15,12 @@ import {
   type Store,
 } from './store.js';
 
-const other: Store = { provider: 'aws', bucket: 'velero', path: 'lab', other: { region: 'us-east-1', accessKeyID: 'AK', secretAccessKey: 'SK', endpoint: 'http://127.0.0.1:9000' } };
+const other: Store = {
+  provider: 'aws',
+  bucket: 'velero',
+  path: 'lab',
+  other: { region: 'us-east-1', accessKeyID: 'AK', secretAccessKey: 'SK', endpoint: 'http://127.0.0.1:9000' },
+};
 
 describe('BSL plans per provider', () => {
   it('other S3: s3Url, s3ForcePathStyle, INI credentials', () => {
@@ -31,21 +36,41 @@ describe('BSL plans per provider', () => {
     expect(p.credentials).toEqual({ action: 'set', data: awsCredentialsIni('', '') });
   });
   it('GCP: JSON key sets the secret; service account deletes it', () => {
-    expect(planBsl({ provider: 'gcp', bucket: 'b', path: '', google: { jsonFile: '{"k":1}', serviceAccount: '', useInstanceRole: false } })).toMatchObject({ config: {}, credentials: { action: 'set', data: '{"k":1}' } });
-    expect(planBsl({ provider: 'gcp', bucket: 'b', path: '', google: { jsonFile: '', serviceAccount: 'sa@x', useInstanceRole: true } })).toMatchObject({ config: { serviceAccount: 'sa@x' }, credentials: { action: 'delete' } });
+    expect(planBsl({ provider: 'gcp', bucket: 'b', path: '', google: { jsonFile: '{"k":1}', serviceAccount: '', useInstanceRole: false } })).toMatchObject({
+      config: {},
+      credentials: { action: 'set', data: '{"k":1}' },
+    });
+    expect(planBsl({ provider: 'gcp', bucket: 'b', path: '', google: { jsonFile: '', serviceAccount: 'sa@x', useInstanceRole: true } })).toMatchObject({
+      config: { serviceAccount: 'sa@x' },
+      credentials: { action: 'delete' },
+    });
   });
   it('Azure: config keys and credential lines', () => {
-    const az = { resourceGroup: 'rg', storageAccount: 'sa', subscriptionId: 'sub', tenantId: 't', clientId: 'c', clientSecret: 's', cloudName: 'AzurePublicCloud' };
+    const az = {
+      resourceGroup: 'rg',
+      storageAccount: 'sa',
+      subscriptionId: 'sub',
+      tenantId: 't',
+      clientId: 'c',
+      clientSecret: 's',
+      cloudName: 'AzurePublicCloud',
+    };
     const p = planBsl({ provider: 'azure', bucket: 'ctr', path: '', azure: az });
     expect(p.config).toEqual({ resourceGroup: 'rg', storageAccount: 'sa', subscriptionId: 'sub' });
-    expect(azureCredentials(az)).toBe('AZURE_SUBSCRIPTION_ID=sub\nAZURE_TENANT_ID=t\nAZURE_CLIENT_ID=c\nAZURE_CLIENT_SECRET=s\nAZURE_RESOURCE_GROUP=rg\nAZURE_CLOUD_NAME=AzurePublicCloud\n');
+    expect(azureCredentials(az)).toBe(
+      'AZURE_SUBSCRIPTION_ID=sub\nAZURE_TENANT_ID=t\nAZURE_CLIENT_ID=c\nAZURE_CLIENT_SECRET=s\nAZURE_RESOURCE_GROUP=rg\nAZURE_CLOUD_NAME=AzurePublicCloud\n',
+    );
   });
   it('applyBslPlan creates `default` and resets config on a provider switch', () => {
     const created = applyBslPlan(undefined, 'velero', planBsl(other));
     expect(created.metadata).toEqual({ name: 'default', namespace: 'velero' });
     expect(created.spec).toMatchObject({ provider: 'aws', default: true, objectStorage: { bucket: 'velero', prefix: 'lab' } });
     const existing = { ...created, spec: { ...created.spec, config: { region: 'x', s3Url: 'y', s3ForcePathStyle: 'true', extra: '1' } } };
-    const switched = applyBslPlan(existing, 'velero', planBsl({ provider: 'gcp', bucket: 'g', path: '', google: { jsonFile: '{}', serviceAccount: '', useInstanceRole: false } }));
+    const switched = applyBslPlan(
+      existing,
+      'velero',
+      planBsl({ provider: 'gcp', bucket: 'g', path: '', google: { jsonFile: '{}', serviceAccount: '', useInstanceRole: false } }),
+    );
     expect(switched.spec.config).toEqual({});
     expect(switched.spec.provider).toBe('gcp');
     expect(switched.spec.objectStorage).toEqual({ bucket: 'g' });
@@ -65,7 +90,13 @@ describe('secrets and pod patches', () => {
     expect(twice).toEqual(once);
     expect(once.volumes!.map((v) => v.name)).toEqual(['plugins', 'cloud-credentials']);
     expect(once.containers[0].volumeMounts).toEqual([{ name: 'cloud-credentials', mountPath: '/credentials' }]);
-    expect(once.containers[0].env!.map((e) => e.name)).toEqual(['VELERO_NAMESPACE', 'GOOGLE_APPLICATION_CREDENTIALS', 'AWS_SHARED_CREDENTIALS_FILE', 'AZURE_CREDENTIALS_FILE', 'ALIBABA_CLOUD_CREDENTIALS_FILE']);
+    expect(once.containers[0].env!.map((e) => e.name)).toEqual([
+      'VELERO_NAMESPACE',
+      'GOOGLE_APPLICATION_CREDENTIALS',
+      'AWS_SHARED_CREDENTIALS_FILE',
+      'AZURE_CREDENTIALS_FILE',
+      'ALIBABA_CLOUD_CREDENTIALS_FILE',
+    ]);
     expect(once.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
     expect(spec.volumes).toHaveLength(1); // input untouched
   });
@@ -87,11 +118,19 @@ describe('detection helpers', () => {
     expect(veleroFSBackupFlags('v1.18.3')).toEqual(['--use-node-agent']);
   });
   it('install instructions: online and air gap', () => {
-    const online = installInstructions('velero/velero-plugin-for-aws:v1.6.1', { overrideRegistry: '', overrideNamespace: '', username: '', password: '' }, 'kubectl-kots velero configure-other-s3');
+    const online = installInstructions(
+      'velero/velero-plugin-for-aws:v1.6.1',
+      { overrideRegistry: '', overrideNamespace: '', username: '', password: '' },
+      'kubectl-kots velero configure-other-s3',
+    );
     expect(online).toContain('No Velero installation has been detected.');
     expect(online).toContain('--plugins velero/velero-plugin-for-aws:v1.6.1');
     expect(online).toContain('--use-node-agent');
-    const airgap = installInstructions('velero/velero-plugin-for-aws:v1.6.1', { overrideRegistry: 'reg.local:5000/kots', overrideNamespace: 'kots', username: 'u', password: 'p' }, 'x');
+    const airgap = installInstructions(
+      'velero/velero-plugin-for-aws:v1.6.1',
+      { overrideRegistry: 'reg.local:5000/kots', overrideNamespace: 'kots', username: 'u', password: 'p' },
+      'x',
+    );
     expect(airgap).toContain('--image reg.local:5000/kots/velero:<velero-version>');
     expect(airgap).toContain('--plugins reg.local:5000/kots/velero-plugin-for-aws:v1.6.1');
   });
@@ -99,7 +138,11 @@ describe('detection helpers', () => {
 
 describe('redaction', () => {
   it('replaces secrets with --- REDACTED ---', () => {
-    const r = redactStore({ ...other, google: { jsonFile: '{}', serviceAccount: '', useInstanceRole: false }, azure: { resourceGroup: '', storageAccount: '', subscriptionId: '', tenantId: '', clientId: '', clientSecret: 'x', cloudName: '' } });
+    const r = redactStore({
+      ...other,
+      google: { jsonFile: '{}', serviceAccount: '', useInstanceRole: false },
+      azure: { resourceGroup: '', storageAccount: '', subscriptionId: '', tenantId: '', clientId: '', clientSecret: 'x', cloudName: '' },
+    });
     expect(r.other!.secretAccessKey).toBe(REDACTED);
     expect(r.google!.jsonFile).toBe(REDACTED);
     expect(r.azure!.clientSecret).toBe(REDACTED);

@@ -142,7 +142,12 @@ export interface BackupStorageLocation {
 export function applyBslPlan(existing: BackupStorageLocation | undefined, veleroNamespace: string, plan: BslPlan): BackupStorageLocation {
   const bsl: BackupStorageLocation = existing
     ? structuredClone(existing)
-    : { apiVersion: 'velero.io/v1', kind: 'BackupStorageLocation', metadata: { name: DEFAULT_BSL, namespace: veleroNamespace }, spec: { provider: plan.provider, default: true } };
+    : {
+        apiVersion: 'velero.io/v1',
+        kind: 'BackupStorageLocation',
+        metadata: { name: DEFAULT_BSL, namespace: veleroNamespace },
+        spec: { provider: plan.provider, default: true },
+      };
   bsl.apiVersion = 'velero.io/v1';
   bsl.kind = 'BackupStorageLocation';
   bsl.spec.provider = plan.provider;
@@ -197,7 +202,10 @@ export function patchPodSpecForSecrets(spec: PodSpecLike, opts: { cloudCredentia
     s.volumes = mergeByName([{ name: CLOUD_CREDENTIALS_SECRET, secret: { secretName: CLOUD_CREDENTIALS_SECRET } }], s.volumes);
     const c = s.containers[0];
     c.volumeMounts = mergeByName([{ name: CLOUD_CREDENTIALS_SECRET, mountPath: '/credentials' }], c.volumeMounts);
-    c.env = mergeByName(CREDENTIALS_ENV.map((name) => ({ name, value: '/credentials/cloud' })), c.env);
+    c.env = mergeByName(
+      CREDENTIALS_ENV.map((name) => ({ name, value: '/credentials/cloud' })),
+      c.env,
+    );
   }
   if (opts.pullSecret) s.imagePullSecrets = mergeByName([{ name: REGISTRY_PULL_SECRET }], s.imagePullSecrets);
   return s;
@@ -275,7 +283,9 @@ export function installInstructions(plugin: string, rc: RegistryConfig, configur
     out += info('[2] Install Velero');
     out += info(`\t* Prepare velero images (you will need ${plugin} for plugins): https://velero.io/docs/v1.17/on-premises/#air-gapped-deployments`);
     out += info(`\t* Install velero (replace <velero-version> with actual version): \n\n${cmd}`);
-    out += info('\t* Configure the restore helper to use the prepared image: https://velero.io/docs/v1.17/file-system-backup/#customize-restore-helper-container');
+    out += info(
+      '\t* Configure the restore helper to use the prepared image: https://velero.io/docs/v1.17/file-system-backup/#customize-restore-helper-container',
+    );
   }
   out += info(nodeAgentDoc);
   out += info(`[4] Configure the backup storage location: \n\n${configureCommand}`);
@@ -286,7 +296,8 @@ export function installInstructions(plugin: string, rc: RegistryConfig, configur
 /** validateNamespace (cmd/kots/cli/namespace.go) for -n and --velero-namespace. */
 export function namespaceError(ns: string, flagLabel: 'namespace' | 'velero-namespace'): string | undefined {
   if (!ns) return `${flagLabel} is required`;
-  if (ns.includes('_')) return flagLabel === 'namespace' ? 'a namespace should not contain the _ character' : 'velero-namespace should not contain the _ character';
+  if (ns.includes('_'))
+    return flagLabel === 'namespace' ? 'a namespace should not contain the _ character' : 'velero-namespace should not contain the _ character';
   if (ns.length > 63) return 'must be no more than 63 characters';
   if (!/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(ns))
     return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";

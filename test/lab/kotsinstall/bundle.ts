@@ -31,7 +31,9 @@ export interface ReleaseOptions {
 export function releaseFiles(o: ReleaseOptions): Record<string, string> {
   const files: Record<string, string> = {
     'kots-app.yaml': stringify({
-      apiVersion: 'kots.io/v1beta1', kind: 'Application', metadata: { name: o.appSlug },
+      apiVersion: 'kots.io/v1beta1',
+      kind: 'Application',
+      metadata: { name: o.appSlug },
       spec: {
         title: o.title,
         additionalNamespaces: o.additionalNamespaces,
@@ -48,8 +50,18 @@ export function releaseFiles(o: ReleaseOptions): Record<string, string> {
 
 export function airgapMeta(o: ReleaseOptions): any {
   return {
-    apiVersion: 'kots.io/v1beta1', kind: 'Airgap', metadata: { name: o.appSlug },
-    spec: { appSlug: o.appSlug, channelID: 'lab-stable', channelName: 'Stable', versionLabel: o.versionLabel, updateCursor: '1', savedImages: o.images, format: 'docker-archive' },
+    apiVersion: 'kots.io/v1beta1',
+    kind: 'Airgap',
+    metadata: { name: o.appSlug },
+    spec: {
+      appSlug: o.appSlug,
+      channelID: 'lab-stable',
+      channelName: 'Stable',
+      versionLabel: o.versionLabel,
+      updateCursor: '1',
+      savedImages: o.images,
+      format: 'docker-archive',
+    },
   };
 }
 

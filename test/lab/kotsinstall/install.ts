@@ -34,7 +34,12 @@ export interface InstallInputs {
 }
 
 export async function pushAdminConsoleImages(state: LabState, registryNamespace: string): Promise<void> {
-  const auth: RegistryAuth = { host: state.registry.host, username: state.registry.username, password: state.registry.password, ca: readFileSync(state.registry.caFile) };
+  const auth: RegistryAuth = {
+    host: state.registry.host,
+    username: state.registry.username,
+    password: state.registry.password,
+    ca: readFileSync(state.registry.caFile),
+  };
   await pushSyntheticImage(auth, `${registryNamespace}/kotsadm`, KOTS_VERSION);
   await pushSyntheticImage(auth, `${registryNamespace}/kotsadm-migrations`, KOTS_VERSION);
   await pushSyntheticImage(auth, `${registryNamespace}/rqlite`, KOTS_RQLITE_TAG);
@@ -54,7 +59,11 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
  * Runs `kubectl kots install` for the lab's application. Returns the shared password of the admin
  * console. Throws with the CLI's output when the install fails.
  */
-export async function installWithKotsCli(state: LabState, inputs: InstallInputs, opts: { registryNamespace: string; log: (l: string) => void; timeoutMs?: number }): Promise<string> {
+export async function installWithKotsCli(
+  state: LabState,
+  inputs: InstallInputs,
+  opts: { registryNamespace: string; log: (l: string) => void; timeoutMs?: number },
+): Promise<string> {
   const kots = cached('kubectl-kots');
   if (!kots) throw new Error('lab: kubectl-kots is not built yet. Run `npm run lab:build`.');
   const dir = join(state.dir, 'kots-install');
@@ -63,23 +72,37 @@ export async function installWithKotsCli(state: LabState, inputs: InstallInputs,
   writeFileSync(licenseFile, labLicenseYaml({ appSlug: inputs.appSlug, licenseId: `lab-${randomBytes(6).toString('hex')}` }), { mode: 0o600 });
   const bundle = join(dir, `${inputs.appSlug}.airgap`);
   writeAirgapBundle(bundle, {
-    appSlug: inputs.appSlug, title: inputs.title, versionLabel: '1.0.0', additionalNamespaces: [inputs.appNamespace],
-    backupSpec: inputs.backupSpec, manifests: inputs.manifests, images: inputs.images,
+    appSlug: inputs.appSlug,
+    title: inputs.title,
+    versionLabel: '1.0.0',
+    additionalNamespaces: [inputs.appNamespace],
+    backupSpec: inputs.backupSpec,
+    manifests: inputs.manifests,
+    images: inputs.images,
   });
   const sharedPassword = `lab-${randomBytes(8).toString('hex')}`;
   const args = [
-    'install', inputs.appSlug,
-    '--namespace', state.kotsNamespace,
-    '--license-file', licenseFile,
-    '--airgap-bundle', bundle,
-    '--kotsadm-registry', `${state.registry.host}/${opts.registryNamespace}`,
-    '--registry-username', state.registry.username,
-    '--registry-password', state.registry.password,
+    'install',
+    inputs.appSlug,
+    '--namespace',
+    state.kotsNamespace,
+    '--license-file',
+    licenseFile,
+    '--airgap-bundle',
+    bundle,
+    '--kotsadm-registry',
+    `${state.registry.host}/${opts.registryNamespace}`,
+    '--registry-username',
+    state.registry.username,
+    '--registry-password',
+    state.registry.password,
     '--disable-image-push',
     '--skip-preflights',
     '--no-port-forward',
-    '--shared-password', sharedPassword,
-    '--wait-duration', '5m',
+    '--shared-password',
+    sharedPassword,
+    '--wait-duration',
+    '5m',
     // kots's own MinIO for the admin console's archives runs `minio` with its default :9000 through a
     // shell (pkg/kotsadm/objects/minio_objects.go); the lab runs kotsadm with its data volume instead.
     '--with-minio=false',
