@@ -84,6 +84,57 @@ function reportMovedAside(journal: Journal, dataDir: string): () => void {
   });
 }
 
+type CoreHandlerName =
+  | 'app.info'
+  | 'cluster.kubeconfigs'
+  | 'cluster.status'
+  | 'cluster.connect'
+  | 'cluster.useContext'
+  | 'cluster.disconnect'
+  | 'environment.get'
+  | 'environment.refresh'
+  | 'tools.list'
+  | 'activity.list'
+  | 'activity.output'
+  | 'activity.cancel';
+
+/** The app's own methods (info, connection, environment, tools, activity); `detecting` is the detection in flight. */
+function coreHandlers(
+  { cluster, detector, binaries, runner, journal }: Services,
+  opts: AppOptions,
+  overrides: StartConfig['overrides'],
+  detecting: () => Promise<unknown>,
+): Pick<Handlers, CoreHandlerName> {
+  return {
+    'app.info': () => ({
+      version: opts.version,
+      mode: opts.mode,
+      platform: `${process.platform}-${process.arch}`,
+      dataDir: opts.dataDir,
+      ...(overrides.active.length ? { devOverrides: overrides.active } : {}),
+      ...buildVerification({ env: overrides.env, toolsDir: opts.toolsDir }),
+    }),
+    'cluster.kubeconfigs': () => cluster.kubeconfigs(),
+    'cluster.status': () => cluster.status(),
+    'cluster.connect': (input) => cluster.connect(input),
+    'cluster.useContext': ({ context }) => cluster.useContext(context),
+    'cluster.disconnect': () => cluster.disconnect(),
+    'environment.get': async () => {
+      await detecting();
+      return detector.get();
+    },
+    'environment.refresh': async () => {
+      cluster.kubeConfig(); // NOT_CONNECTED when there is nothing to detect
+      await detecting();
+      return detector.refresh();
+    },
+    'tools.list': () => binaries.list(),
+    'activity.list': ({ limit }) => journal.list(limit),
+    'activity.output': ({ runId }) => runner.output(runId),
+    'activity.cancel': ({ runId }) => ({ cancelled: runner.cancel(runId) }),
+  };
+}
+
 export function createApp(options: AppOptions): App {
   const { config, overrides } = options.start ?? loadConfig(options.env ?? process.env, { packaged: !!options.packaged, allowed: !!options.allowDevOverrides });
   const opts: AppOptions = { ...options, ...(options.packaged && !options.allowDevOverrides ? { toolsDir: undefined } : {}) };
@@ -122,32 +173,7 @@ export function createApp(options: AppOptions): App {
     ...restoreHandlers(services, { registry, appVersion: opts.version, timeouts: config.restoreTimeouts }),
     ...registryHandlers(registry),
     ...desktopHandlers(opts.desktop),
-    'app.info': () => ({
-      version: opts.version,
-      mode: opts.mode,
-      platform: `${process.platform}-${process.arch}`,
-      dataDir: opts.dataDir,
-      ...(overrides.active.length ? { devOverrides: overrides.active } : {}),
-      ...buildVerification({ env: overrides.env, toolsDir: opts.toolsDir }),
-    }),
-    'cluster.kubeconfigs': () => cluster.kubeconfigs(),
-    'cluster.status': () => cluster.status(),
-    'cluster.connect': (input) => cluster.connect(input),
-    'cluster.useContext': ({ context }) => cluster.useContext(context),
-    'cluster.disconnect': () => cluster.disconnect(),
-    'environment.get': async () => {
-      await detecting;
-      return detector.get();
-    },
-    'environment.refresh': async () => {
-      cluster.kubeConfig(); // NOT_CONNECTED when there is nothing to detect
-      await detecting;
-      return detector.refresh();
-    },
-    'tools.list': () => binaries.list(),
-    'activity.list': ({ limit }) => journal.list(limit),
-    'activity.output': ({ runId }) => runner.output(runId),
-    'activity.cancel': ({ runId }) => ({ cancelled: runner.cancel(runId) }),
+    ...coreHandlers(services, opts, overrides, () => detecting),
   };
 
   return {

@@ -55,9 +55,16 @@ function finding(verdict: Finding['verdict'], title: string, reason: string, fix
 
 /** KOTS ↔ Velero, from the product table and the later KOTS documentation. */
 function kotsVelero(kots: Version, velero: Version): Finding {
+  return olderKotsVelero(kots, velero) ?? currentKotsVelero(kots, velero);
+}
+
+const KOTS_VELERO = 'KOTS and Velero versions';
+
+/** KOTS before 1.94.1, and Velero older than any KOTS supports; undefined when neither applies. */
+function olderKotsVelero(kots: Version, velero: Version): Finding | undefined {
   const k = fmt(kots);
   const v = fmt(velero);
-  const title = 'KOTS and Velero versions';
+  const title = KOTS_VELERO;
   if (lt(kots, '1.15.0')) {
     return finding(
       'incompatible',
@@ -94,6 +101,14 @@ function kotsVelero(kots: Version, velero: Version): Finding {
           'Upgrade the admin console to KOTS 1.94.1 or later (1.130.7 or later for Velero 1.11–1.18), or run Velero 1.9.x.',
         );
   }
+  return undefined;
+}
+
+/** KOTS 1.94.1 and later with Velero 1.5.1 and later. */
+function currentKotsVelero(kots: Version, velero: Version): Finding {
+  const k = fmt(kots);
+  const v = fmt(velero);
+  const title = KOTS_VELERO;
   if (ge(velero, '1.19.0')) {
     return ge(kots, '1.130.7')
       ? finding(
@@ -162,14 +177,9 @@ function veleroKubernetes(velero: Version, kube: Version): Finding | undefined {
   return undefined;
 }
 
-export function compatibility(input: CompatInput): { verdict: CompatibilityVerdict; findings: Finding[] } {
+/** Whether Velero and KOTS were found, and their versions read. */
+function presenceFindings(input: CompatInput, kots: Version | undefined, velero: Version | undefined): Finding[] {
   const findings: Finding[] = [];
-  const kots = parseVersion(input.kotsVersion);
-  const velero = parseVersion(input.veleroVersion);
-  // a source build without version stamps reports v0.0.0-master: that is no version at all
-  const kubeParsed = parseVersion(input.kubernetesVersion);
-  const kube = kubeParsed && kubeParsed[0] > 0 ? kubeParsed : undefined;
-
   if (!input.veleroInstalled) {
     findings.push(
       finding('unknown', 'Velero', 'Velero is not installed in this cluster, so there is nothing to check yet.', 'Install Velero 1.18.x from Setup.'),
@@ -203,66 +213,67 @@ export function compatibility(input: CompatInput): { verdict: CompatibilityVerdi
       ),
     );
   }
-  if (kots && velero) findings.push(kotsVelero(kots, velero));
-  if (velero && kube) {
-    const f = veleroKubernetes(velero, kube);
-    if (f) findings.push(f);
-  } else if (velero && !kube) {
+  return findings;
+}
+
+/** Velero against Kubernetes, or why the Kubernetes version cannot be checked. */
+function kubernetesFinding(input: CompatInput, velero: Version, kube: Version | undefined): Finding | undefined {
+  if (kube) return veleroKubernetes(velero, kube);
+  return finding(
+    'warning',
+    'Kubernetes version',
+    input.kubernetesVersion
+      ? `The API server reports version "${input.kubernetesVersion}", which is not a Kubernetes release, so Velero's Kubernetes bounds cannot be checked.`
+      : 'Lifeboat could not read the Kubernetes version from /version.',
+    input.kubernetesVersion ? 'Ask your cluster admin which Kubernetes release this is.' : 'Reconnect to the cluster.',
+  );
+}
+
+/** Backup storage that Velero 1.17 and later can no longer use. */
+function storageFindings(input: CompatInput, velero: Version): Finding[] {
+  if (!ge(velero, '1.17.0')) return [];
+  const findings: Finding[] = [];
+  if (input.usesLocalVolumeProvider) {
     findings.push(
       finding(
-        'warning',
-        'Kubernetes version',
-        input.kubernetesVersion
-          ? `The API server reports version "${input.kubernetesVersion}", which is not a Kubernetes release, so Velero's Kubernetes bounds cannot be checked.`
-          : 'Lifeboat could not read the Kubernetes version from /version.',
-        input.kubernetesVersion ? 'Ask your cluster admin which Kubernetes release this is.' : 'Reconnect to the cluster.',
+        'incompatible',
+        'Backup storage',
+        `The backup storage uses local-volume-provider (NFS, host path or the internal store without MinIO), which KOTS refuses with Velero 1.17 and later (this cluster runs ${fmt(velero)}); backups taken that way with Velero 1.16 or earlier cannot be restored on 1.17 or later.`,
+        'Reconfigure backup storage to an object store (S3-compatible, GCS or Azure), or stay on Velero 1.16.',
       ),
     );
   }
-  if (velero && ge(velero, '1.17.0')) {
-    if (input.usesLocalVolumeProvider) {
-      findings.push(
-        finding(
-          'incompatible',
-          'Backup storage',
-          `The backup storage uses local-volume-provider (NFS, host path or the internal store without MinIO), which KOTS refuses with Velero 1.17 and later (this cluster runs ${fmt(velero)}); backups taken that way with Velero 1.16 or earlier cannot be restored on 1.17 or later.`,
-          'Reconfigure backup storage to an object store (S3-compatible, GCS or Azure), or stay on Velero 1.16.',
-        ),
-      );
-    }
-    if (input.usesResticRepoPrefix) {
-      findings.push(
-        finding(
-          'incompatible',
-          'Backup storage',
-          `The backup storage has resticRepoPrefix set; Velero 1.17 and later removed the restic uploader (this cluster runs ${fmt(velero)}).`,
-          'Reconfigure the storage location to use an object store without resticRepoPrefix.',
-        ),
-      );
-    }
+  if (input.usesResticRepoPrefix) {
+    findings.push(
+      finding(
+        'incompatible',
+        'Backup storage',
+        `The backup storage has resticRepoPrefix set; Velero 1.17 and later removed the restic uploader (this cluster runs ${fmt(velero)}).`,
+        'Reconfigure the storage location to use an object store without resticRepoPrefix.',
+      ),
+    );
   }
-  if (velero && input.cliVersion) {
-    const cli = parseVersion(input.cliVersion);
-    if (cli && (cli[0] !== velero[0] || cli[1] !== velero[1])) {
-      findings.push(
-        finding(
-          'warning',
-          'Velero CLI',
-          `Lifeboat's velero CLI is ${fmt(cli)} but the server runs ${fmt(velero)}; velero warns when major.minor differ.`,
-          `Run Velero ${cli[0]}.${cli[1]}.x on the cluster.`,
-        ),
-      );
-    }
-  }
+  return findings;
+}
 
+/** The bundled velero CLI against the server's major.minor. */
+function cliFinding(input: CompatInput, velero: Version): Finding | undefined {
+  if (!input.cliVersion) return undefined;
+  const cli = parseVersion(input.cliVersion);
+  if (!cli || (cli[0] === velero[0] && cli[1] === velero[1])) return undefined;
+  return finding(
+    'warning',
+    'Velero CLI',
+    `Lifeboat's velero CLI is ${fmt(cli)} but the server runs ${fmt(velero)}; velero warns when major.minor differ.`,
+    `Run Velero ${cli[0]}.${cli[1]}.x on the cluster.`,
+  );
+}
+
+/** The worst findings' verdict, their reasons and fixes together. */
+function overallVerdict(findings: Finding[], base: Pick<CompatibilityVerdict, 'kotsVersion' | 'veleroVersion' | 'kubernetesVersion'>): CompatibilityVerdict {
   const worst = findings.reduce<Finding | undefined>((w, f) => (!w || rank[f.verdict] > rank[w.verdict] ? f : w), undefined);
-  const base = {
-    kotsVersion: kots ? fmt(kots) : undefined,
-    veleroVersion: velero ? fmt(velero) : undefined,
-    kubernetesVersion: kube ? `${kube[0]}.${kube[1]}.${kube[2]}` : undefined,
-  };
-  if (!worst) return { verdict: { verdict: 'unknown', reason: 'Nothing to compare.', ...base }, findings };
-  const verdict: CompatibilityVerdict = {
+  if (!worst) return { verdict: 'unknown', reason: 'Nothing to compare.', ...base };
+  return {
     verdict: worst.verdict,
     reason: findings
       .filter((f) => f.verdict === worst.verdict)
@@ -275,5 +286,26 @@ export function compatibility(input: CompatInput): { verdict: CompatibilityVerdi
         .join(' ') || undefined,
     ...base,
   };
-  return { verdict, findings };
+}
+
+export function compatibility(input: CompatInput): { verdict: CompatibilityVerdict; findings: Finding[] } {
+  const kots = parseVersion(input.kotsVersion);
+  const velero = parseVersion(input.veleroVersion);
+  // a source build without version stamps reports v0.0.0-master: that is no version at all
+  const kubeParsed = parseVersion(input.kubernetesVersion);
+  const kube = kubeParsed && kubeParsed[0] > 0 ? kubeParsed : undefined;
+
+  const findings = presenceFindings(input, kots, velero);
+  if (kots && velero) findings.push(kotsVelero(kots, velero));
+  if (velero) {
+    const checks = [kubernetesFinding(input, velero, kube), ...storageFindings(input, velero), cliFinding(input, velero)];
+    findings.push(...checks.filter((f): f is Finding => f !== undefined));
+  }
+
+  const base = {
+    kotsVersion: kots ? fmt(kots) : undefined,
+    veleroVersion: velero ? fmt(velero) : undefined,
+    kubernetesVersion: kube ? `${kube[0]}.${kube[1]}.${kube[2]}` : undefined,
+  };
+  return { verdict: overallVerdict(findings, base), findings };
 }

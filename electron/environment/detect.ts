@@ -8,16 +8,7 @@
  * A watch that fails is restarted with backoff; a watch the user may not do (403) becomes a
  * problem on the Overview instead of an error.
  */
-import {
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  ListWatch,
-  Watch,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Check, Environment } from '../api/contract.js';
 import { callEach, type EventBus } from '../events.js';
 import type { Journal } from '../journal.js';
@@ -26,6 +17,7 @@ import { kubeRest } from '../cluster/rest.js';
 import type { SharedWatch, WatchVerb } from '../velero/resources.js';
 import { requestServerStatus } from '../velero/serverStatus.js';
 import { computeEnvironment, type Snapshot } from './compute.js';
+import { type FeedDef, type Source, watchFeeds, watchProblem } from './feeds.js';
 
 export interface DetectorOptions {
   bus?: EventBus;
@@ -39,13 +31,7 @@ export interface DetectorOptions {
   onNamespaces?: (ns: { velero?: string; kots?: string }) => void;
 }
 
-type Source = keyof Omit<Snapshot, 'watchProblems' | 'blind'>;
-
-interface Feed {
-  key: string;
-  source: Source;
-  what: string;
-  informer: ListWatch<KubernetesObject>;
+interface Feed extends FeedDef {
   problem?: Check;
   retry?: NodeJS.Timeout;
   failures: number;
@@ -110,102 +96,7 @@ export class EnvironmentDetector {
     await this.stop();
     this.stopped = false;
     this.kc = kc;
-    const apps = kc.makeApiClient(AppsV1Api);
-    const core = kc.makeApiClient(CoreV1Api);
-    const custom = kc.makeApiClient(CustomObjectsApi);
-    const watch = new Watch(kc);
-    const list = <T>(fn: () => Promise<T>) => fn as unknown as () => Promise<KubernetesListObject<KubernetesObject>>;
-    const cmFeed = (name: string) => ({
-      key: `cm:${name}`,
-      source: 'configmaps' as Source,
-      what: `ConfigMap ${name}`,
-      informer: new ListWatch(
-        '/api/v1/configmaps',
-        watch,
-        list(() => core.listConfigMapForAllNamespaces({ fieldSelector: `metadata.name=${name}` })),
-        false,
-        undefined,
-        `metadata.name=${name}`,
-      ),
-    });
-    // StatefulSets by name only (kotsadm without MinIO, kURL's ha-minio): bounded like the ConfigMaps.
-    const stsFeed = (name: string) => ({
-      key: `sts:${name}`,
-      source: 'statefulsets' as Source,
-      what: `StatefulSet ${name}`,
-      informer: new ListWatch(
-        '/apis/apps/v1/statefulsets',
-        watch,
-        list(() => apps.listStatefulSetForAllNamespaces({ fieldSelector: `metadata.name=${name}` })),
-        false,
-        undefined,
-        `metadata.name=${name}`,
-      ),
-    });
-    const defs = [
-      {
-        key: 'deployments',
-        source: 'deployments' as Source,
-        what: 'Deployments',
-        informer: new ListWatch(
-          '/apis/apps/v1/deployments',
-          watch,
-          list(() => apps.listDeploymentForAllNamespaces()),
-          false,
-        ),
-      },
-      stsFeed('kotsadm'),
-      stsFeed('ha-minio'),
-      {
-        key: 'daemonsets',
-        source: 'daemonsets' as Source,
-        what: 'DaemonSets',
-        informer: new ListWatch(
-          '/apis/apps/v1/daemonsets',
-          watch,
-          list(() => apps.listDaemonSetForAllNamespaces()),
-          false,
-        ),
-      },
-      {
-        key: 'namespaces',
-        source: 'namespaces' as Source,
-        what: 'Namespaces',
-        informer: new ListWatch(
-          '/api/v1/namespaces',
-          watch,
-          list(() => core.listNamespace()),
-          false,
-        ),
-      },
-      {
-        key: 'kotsadmPods',
-        source: 'kotsadmPods' as Source,
-        what: 'kotsadm pods',
-        informer: new ListWatch(
-          '/api/v1/pods',
-          watch,
-          list(() => core.listPodForAllNamespaces({ labelSelector: 'app=kotsadm' })),
-          false,
-          'app=kotsadm',
-        ),
-      },
-      cmFeed('kotsadm-confg'),
-      cmFeed('kotsadm-velero-namespace'),
-      cmFeed('kurl-config'),
-      {
-        key: 'bsls',
-        source: 'bsls' as Source,
-        what: 'BackupStorageLocations',
-        informer: new ListWatch(
-          '/apis/velero.io/v1/backupstoragelocations',
-          watch,
-          list(() => custom.listClusterCustomObject({ group: 'velero.io', version: 'v1', plural: 'backupstoragelocations' })),
-          false,
-        ),
-      },
-    ];
-    this.feeds = defs.map((d) => ({ ...d, failures: 0, attempt: 0, failedAttempt: -1 }));
+    this.feeds = watchFeeds(kc).map((d) => ({ ...d, failures: 0, attempt: 0, failedAttempt: -1 }));
     for (const f of this.feeds) {
       for (const verb of ['add', 'update', 'delete'] as const) f.informer.on(verb, (obj) => this.changed(f, verb, obj));
       f.informer.on('error', (err) => this.failed(f, err));
@@ -296,25 +187,7 @@ export class EnvironmentDetector {
     f.failures++;
     f.forbidden = status === 403;
     f.lastError = { status, message: (err as Error)?.message?.split('\n')[0] ?? String(err) };
-    if (f.source === 'bsls' && status === 404) {
-      f.problem = undefined; // Velero's CRDs are not installed: no BSLs, not a problem of its own
-    } else if (status === 403) {
-      f.problem = {
-        ok: false,
-        severity: 'warning',
-        title: `Lifeboat may not watch ${f.what}`,
-        reason: `The cluster refused to list ${f.what} for this user, so detection may be incomplete.`,
-        fix: 'Use a kubeconfig with cluster-wide read access, or see Cluster → Permissions.',
-      };
-    } else {
-      f.problem = {
-        ok: false,
-        severity: 'warning',
-        title: `Watching ${f.what} was interrupted`,
-        reason: (err as Error)?.message?.split('\n')[0] ?? String(err),
-        fix: 'Lifeboat retries on its own; check the connection if this stays.',
-      };
-    }
+    f.problem = watchProblem(f.source, f.what, err, status);
     this.schedule();
     clearTimeout(f.retry);
     const delay = Math.min(60_000, (f.source === 'bsls' && status === 404 ? 15_000 : 1000) * 2 ** Math.min(f.failures - 1, 5));

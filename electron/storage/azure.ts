@@ -71,14 +71,21 @@ interface AzureErrorLike {
 
 const NET_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT', 'REQUEST_SEND_ERROR'];
 
-/** Turns an SDK/network error into what happened and what to do (no credential in it). */
-export function explainAzureError(err: unknown, d: AzureDestination, step: string, timeoutMs = 15_000): StorageCheck {
-  const e = (err ?? {}) as AzureErrorLike;
-  const code = e.code ?? e.cause?.code ?? '';
-  const status = e.statusCode;
-  const msg = String(e.message ?? err);
-  const where = azureServiceUrl(d);
-  const aad = e.errorResponse?.error ?? /AADSTS\d+|invalid_client|unauthorized_client|invalid_tenant|invalid_request/.exec(msg)?.[0] ?? '';
+/** What the explainers read from an error: its code, HTTP status, message, endpoint and Entra ID error. */
+interface AzureErrorFacts {
+  e: AzureErrorLike;
+  code: string;
+  status: number | undefined;
+  msg: string;
+  where: string;
+  aad: string;
+}
+
+const AUTH_ERROR_NAMES = ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError'];
+
+/** Before any answer: timeouts, plain HTTP with a token, Entra ID unreachable or refusing, TLS and network failures. */
+function explainTransportError(f: AzureErrorFacts, d: AzureDestination, step: string, timeoutMs: number): StorageCheck | undefined {
+  const { e, code, msg, where, aad } = f;
   if (e.name === 'AbortError' || /aborted|timed? ?out/i.test(code + ' ' + msg)) {
     return fail(
       step,
@@ -93,10 +100,7 @@ export function explainAzureError(err: unknown, d: AzureDestination, step: strin
       'Use the https:// address of the storage endpoint.',
     );
   }
-  if (
-    ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError'].includes(e.name ?? '') &&
-    /network_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo|socket/i.test(msg)
-  ) {
+  if (AUTH_ERROR_NAMES.includes(e.name ?? '') && /network_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|getaddrinfo|socket/i.test(msg)) {
     const authority = (AZURE_CLOUDS[d.cloudName] ?? AZURE_CLOUDS.AzurePublicCloud).authorityHost;
     return fail(
       step,
@@ -111,6 +115,11 @@ export function explainAzureError(err: unknown, d: AzureDestination, step: strin
       'Check the three values in the app registration (Certificates & secrets) and the cloud name.',
     );
   }
+  return explainConnectionError(f, step);
+}
+
+/** TLS trust, TLS on a plain port, and the endpoint not reachable at all. */
+function explainConnectionError({ code, msg, where }: AzureErrorFacts, step: string): StorageCheck | undefined {
   if (/CERT|certificate|self[- ]signed|UNABLE_TO_VERIFY/i.test(code + ' ' + msg)) {
     return fail(
       step,
@@ -128,6 +137,11 @@ export function explainAzureError(err: unknown, d: AzureDestination, step: strin
       'Check the storage account name (or the custom endpoint and port), and that this computer can reach it.',
     );
   }
+  return undefined;
+}
+
+/** What the storage service answered: missing container or account, refused credentials, missing role, anything else. */
+function explainServiceAnswer({ code, status, where }: AzureErrorFacts, d: AzureDestination, step: string): StorageCheck {
   if (code === 'ContainerNotFound' || (status === 404 && step === 'Container exists')) {
     return fail(
       step,
@@ -166,6 +180,21 @@ export function explainAzureError(err: unknown, d: AzureDestination, step: strin
     `${where} answered ${code || 'an error'}${status ? ` (HTTP ${status})` : ''}.`,
     "Check the destination settings; the storage service's code is above.",
   );
+}
+
+/** Turns an SDK/network error into what happened and what to do (no credential in it). */
+export function explainAzureError(err: unknown, d: AzureDestination, step: string, timeoutMs = 15_000): StorageCheck {
+  const e = (err ?? {}) as AzureErrorLike;
+  const msg = String(e.message ?? err);
+  const facts: AzureErrorFacts = {
+    e,
+    code: e.code ?? e.cause?.code ?? '',
+    status: e.statusCode,
+    msg,
+    where: azureServiceUrl(d),
+    aad: e.errorResponse?.error ?? /AADSTS\d+|invalid_client|unauthorized_client|invalid_tenant|invalid_request/.exec(msg)?.[0] ?? '',
+  };
+  return explainTransportError(facts, d, step, timeoutMs) ?? explainServiceAnswer(facts, d, step);
 }
 
 class ProbeMismatch extends Error {}

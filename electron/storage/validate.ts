@@ -74,132 +74,149 @@ function checkApiEndpoint(e: string | undefined, out: StorageCheck[]) {
     );
 }
 
-/** Form checks for every provider. Errors block; nothing is contacted. */
-export function validateForm(d: Destination, s: DestinationSecrets, opts: { veleroVersion?: string } = {}): StorageCheck[] {
-  const out: StorageCheck[] = [];
-  const bucket = (b: string, what = 'Bucket') => {
-    if (!BUCKET_RE.test(b))
-      out.push(
-        fail(
-          what,
-          `"${b}" is not a valid ${what.toLowerCase()} name.`,
-          'Use 3–63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.',
-        ),
-      );
-  };
-  switch (d.provider) {
-    case 'aws':
-    case 's3-compatible': {
-      bucket(d.bucket);
-      if (!REGION_RE.test(d.region))
-        out.push(
-          fail(
-            'Region',
-            `"${d.region}" is not a region name.`,
-            d.provider === 'aws'
-              ? "Use the bucket's AWS region, e.g. us-east-1."
-              : 'S3-compatible stores usually accept any region name (MinIO: "minio" or "us-east-1").',
-          ),
-        );
-      if (d.provider === 's3-compatible') {
-        let url: URL | undefined;
-        try {
-          url = new URL(d.endpoint);
-        } catch {
-          out.push(fail('Endpoint', `"${d.endpoint}" is not a URL.`, 'Enter the full URL, e.g. https://s3.example.internal:9000.'));
-        }
-        if (url && url.protocol !== 'http:' && url.protocol !== 'https:')
-          out.push(fail('Endpoint', `"${d.endpoint}" must use http or https.`, 'Enter the full URL, e.g. https://s3.example.internal:9000.'));
-        if (url && url.protocol === 'http:')
-          out.push(
-            warn(
-              'Endpoint uses plain HTTP',
-              'Backups and credentials travel unencrypted to this endpoint.',
-              'Use https with a CA certificate if the store supports it.',
-            ),
-          );
-        // Every certificate must parse: a garbled one would otherwise surface later as a TLS error.
-        const pemWhy = d.caCertPem ? pemProblem(d.caCertPem) : undefined;
-        if (pemWhy)
-          out.push(
-            fail(
-              'CA certificate',
-              `The CA certificate is not a usable PEM certificate: ${pemWhy}.`,
-              'Paste the PEM text, starting with -----BEGIN CERTIFICATE-----.',
-            ),
-          );
-      }
-      if (d.provider === 's3-compatible' || (d.provider === 'aws' && d.auth === 'access-key')) {
-        if (!s.accessKeyId) out.push(fail('Access key ID', 'The access key ID is missing.', 'Enter the access key ID.'));
-        if (!s.secretAccessKey) out.push(fail('Secret access key', 'The secret access key is missing.', 'Enter the secret access key.'));
-      }
-      checkPrefix(d.prefix, out);
-      break;
-    }
-    case 'gcp':
-      bucket(d.bucket);
-      checkPrefix(d.prefix, out);
-      checkApiEndpoint(d.endpoint, out);
-      if (d.auth === 'service-account') {
-        out.push(...parseServiceAccountKey(s.serviceAccountJson).problems);
-      } else {
-        out.push(fail('Workload identity', GCP_WORKLOAD_IDENTITY_REFUSAL.reason, GCP_WORKLOAD_IDENTITY_REFUSAL.fix));
-      }
-      break;
-    case 'azure': {
-      const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-      if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(d.container))
-        out.push(fail('Container', `"${d.container}" is not a valid blob container name.`, 'Use 3–63 lower-case letters, digits and single hyphens.'));
-      if (!/^[a-z0-9]{3,24}$/.test(d.storageAccount))
-        out.push(fail('Storage account', `"${d.storageAccount}" is not a valid storage account name.`, 'Use 3–24 lower-case letters and digits.'));
-      for (const [k, v] of [
-        ['Subscription ID', d.subscriptionId],
-        ['Tenant ID', d.tenantId],
-        ['Client ID', d.clientId],
-      ] as const) {
-        if (!uuid.test(v)) out.push(fail(k, `"${v}" is not a GUID.`, 'Copy it from the Azure portal (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).'));
-      }
-      if (!d.resourceGroup) out.push(fail('Resource group', 'The resource group is missing.', "Enter the storage account's resource group."));
-      if (!['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud'].includes(d.cloudName))
-        out.push(
-          fail(
-            'Cloud name',
-            `"${d.cloudName}" is not an Azure cloud KOTS knows.`,
-            'Choose AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud or AzureGermanCloud.',
-          ),
-        );
-      if (!s.clientSecret && !s.storageAccountKey)
-        out.push(fail('Client secret', 'The client secret is missing.', "Enter the service principal's client secret."));
-      checkApiEndpoint(d.endpoint, out);
-      checkPrefix(d.prefix, out);
-      break;
-    }
-    case 'nfs':
-      if (!/^[A-Za-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(d.server))
-        out.push(
-          fail(
-            'NFS server',
-            `"${d.server}" is not a host name or IP address.`,
-            "Enter the NFS server's host name or IP address as the cluster nodes reach it.",
-          ),
-        );
-      if (!d.path.startsWith('/')) out.push(fail('NFS path', `"${d.path}" is not an absolute export path.`, 'Enter the exported path, e.g. /exports/velero.'));
-      break;
-    case 'hostpath':
-      if (!d.path.startsWith('/') || d.path === '/')
-        out.push(
-          fail('Host path', `"${d.path}" is not an absolute directory other than /.`, 'Enter a directory that exists on every node, e.g. /var/backups/velero.'),
-        );
-      break;
+type S3Destination = Extract<Destination, { provider: 'aws' | 's3-compatible' }>;
+
+function checkBucketName(b: string, out: StorageCheck[], what = 'Bucket') {
+  if (!BUCKET_RE.test(b))
+    out.push(
+      fail(
+        what,
+        `"${b}" is not a valid ${what.toLowerCase()} name.`,
+        'Use 3–63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.',
+      ),
+    );
+}
+
+/** An S3-compatible store's endpoint URL and CA certificate. */
+function checkS3Endpoint(d: Extract<Destination, { provider: 's3-compatible' }>, out: StorageCheck[]) {
+  let url: URL | undefined;
+  try {
+    url = new URL(d.endpoint);
+  } catch {
+    out.push(fail('Endpoint', `"${d.endpoint}" is not a URL.`, 'Enter the full URL, e.g. https://s3.example.internal:9000.'));
   }
-  if ((d.provider === 'nfs' || d.provider === 'hostpath') && opts.veleroVersion) {
+  if (url && url.protocol !== 'http:' && url.protocol !== 'https:')
+    out.push(fail('Endpoint', `"${d.endpoint}" must use http or https.`, 'Enter the full URL, e.g. https://s3.example.internal:9000.'));
+  if (url && url.protocol === 'http:')
+    out.push(
+      warn(
+        'Endpoint uses plain HTTP',
+        'Backups and credentials travel unencrypted to this endpoint.',
+        'Use https with a CA certificate if the store supports it.',
+      ),
+    );
+  // Every certificate must parse: a garbled one would otherwise surface later as a TLS error.
+  const pemWhy = d.caCertPem ? pemProblem(d.caCertPem) : undefined;
+  if (pemWhy)
+    out.push(
+      fail(
+        'CA certificate',
+        `The CA certificate is not a usable PEM certificate: ${pemWhy}.`,
+        'Paste the PEM text, starting with -----BEGIN CERTIFICATE-----.',
+      ),
+    );
+}
+
+function checkS3Form(d: S3Destination, s: DestinationSecrets, out: StorageCheck[]) {
+  checkBucketName(d.bucket, out);
+  if (!REGION_RE.test(d.region))
+    out.push(
+      fail(
+        'Region',
+        `"${d.region}" is not a region name.`,
+        d.provider === 'aws'
+          ? "Use the bucket's AWS region, e.g. us-east-1."
+          : 'S3-compatible stores usually accept any region name (MinIO: "minio" or "us-east-1").',
+      ),
+    );
+  if (d.provider === 's3-compatible') checkS3Endpoint(d, out);
+  if (d.provider === 's3-compatible' || (d.provider === 'aws' && d.auth === 'access-key')) {
+    if (!s.accessKeyId) out.push(fail('Access key ID', 'The access key ID is missing.', 'Enter the access key ID.'));
+    if (!s.secretAccessKey) out.push(fail('Secret access key', 'The secret access key is missing.', 'Enter the secret access key.'));
+  }
+  checkPrefix(d.prefix, out);
+}
+
+function checkGcsForm(d: Extract<Destination, { provider: 'gcp' }>, s: DestinationSecrets, out: StorageCheck[]) {
+  checkBucketName(d.bucket, out);
+  checkPrefix(d.prefix, out);
+  checkApiEndpoint(d.endpoint, out);
+  if (d.auth === 'service-account') {
+    out.push(...parseServiceAccountKey(s.serviceAccountJson).problems);
+  } else {
+    out.push(fail('Workload identity', GCP_WORKLOAD_IDENTITY_REFUSAL.reason, GCP_WORKLOAD_IDENTITY_REFUSAL.fix));
+  }
+}
+
+function checkAzureForm(d: Extract<Destination, { provider: 'azure' }>, s: DestinationSecrets, out: StorageCheck[]) {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(d.container))
+    out.push(fail('Container', `"${d.container}" is not a valid blob container name.`, 'Use 3–63 lower-case letters, digits and single hyphens.'));
+  if (!/^[a-z0-9]{3,24}$/.test(d.storageAccount))
+    out.push(fail('Storage account', `"${d.storageAccount}" is not a valid storage account name.`, 'Use 3–24 lower-case letters and digits.'));
+  for (const [k, v] of [
+    ['Subscription ID', d.subscriptionId],
+    ['Tenant ID', d.tenantId],
+    ['Client ID', d.clientId],
+  ] as const) {
+    if (!uuid.test(v)) out.push(fail(k, `"${v}" is not a GUID.`, 'Copy it from the Azure portal (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).'));
+  }
+  if (!d.resourceGroup) out.push(fail('Resource group', 'The resource group is missing.', "Enter the storage account's resource group."));
+  if (!['AzurePublicCloud', 'AzureUSGovernmentCloud', 'AzureChinaCloud', 'AzureGermanCloud'].includes(d.cloudName))
+    out.push(
+      fail(
+        'Cloud name',
+        `"${d.cloudName}" is not an Azure cloud KOTS knows.`,
+        'Choose AzurePublicCloud, AzureUSGovernmentCloud, AzureChinaCloud or AzureGermanCloud.',
+      ),
+    );
+  if (!s.clientSecret && !s.storageAccountKey) out.push(fail('Client secret', 'The client secret is missing.', "Enter the service principal's client secret."));
+  checkApiEndpoint(d.endpoint, out);
+  checkPrefix(d.prefix, out);
+}
+
+/** NFS and host path: the server and path as the cluster nodes see them, and the MinIO rule on Velero 1.17+. */
+function checkLocalForm(d: Extract<Destination, { provider: 'nfs' | 'hostpath' }>, out: StorageCheck[], veleroVersion: string | undefined) {
+  if (d.provider === 'nfs') {
+    if (!/^[A-Za-z0-9.-]+$|^\[?[0-9a-f:.]+\]?$/i.test(d.server))
+      out.push(
+        fail('NFS server', `"${d.server}" is not a host name or IP address.`, "Enter the NFS server's host name or IP address as the cluster nodes reach it."),
+      );
+    if (!d.path.startsWith('/')) out.push(fail('NFS path', `"${d.path}" is not an absolute export path.`, 'Enter the exported path, e.g. /exports/velero.'));
+  } else if (!d.path.startsWith('/') || d.path === '/') {
+    out.push(
+      fail('Host path', `"${d.path}" is not an absolute directory other than /.`, 'Enter a directory that exists on every node, e.g. /var/backups/velero.'),
+    );
+  }
+  if (veleroVersion) {
     out.push(
       warn(
         "Only through KOTS's MinIO on this Velero version",
-        `Velero ${opts.veleroVersion} cannot use local-volume-provider (KOTS refuses --with-minio=false on Velero 1.17 and later), so KOTS deploys kotsadm-fs-minio in front of the ${d.provider === 'nfs' ? 'NFS export' : 'host path'}. The MinIO image must be in the private registry on air-gapped clusters.`,
+        `Velero ${veleroVersion} cannot use local-volume-provider (KOTS refuses --with-minio=false on Velero 1.17 and later), so KOTS deploys kotsadm-fs-minio in front of the ${d.provider === 'nfs' ? 'NFS export' : 'host path'}. The MinIO image must be in the private registry on air-gapped clusters.`,
         'If MinIO is not allowed here, choose an S3-compatible destination instead.',
       ),
     );
+  }
+}
+
+/** Form checks for every provider. Errors block; nothing is contacted. */
+export function validateForm(d: Destination, s: DestinationSecrets, opts: { veleroVersion?: string } = {}): StorageCheck[] {
+  const out: StorageCheck[] = [];
+  switch (d.provider) {
+    case 'aws':
+    case 's3-compatible':
+      checkS3Form(d, s, out);
+      break;
+    case 'gcp':
+      checkGcsForm(d, s, out);
+      break;
+    case 'azure':
+      checkAzureForm(d, s, out);
+      break;
+    case 'nfs':
+    case 'hostpath':
+      checkLocalForm(d, out, opts.veleroVersion);
+      break;
   }
   return out;
 }

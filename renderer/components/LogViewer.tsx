@@ -54,6 +54,71 @@ function Highlight({ text, query }: { text: string; query: string }) {
   return <>{parts}</>;
 }
 
+function countLabel(length: number, count: number, filtered: boolean, loading: boolean | undefined, total: number | undefined): string {
+  if (loading) return `Loading… ${length.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''} lines`;
+  return filtered ? `${count.toLocaleString()} of ${length.toLocaleString()} lines` : `${length.toLocaleString()} lines`;
+}
+
+function LogToolbar({
+  label,
+  query,
+  onQuery,
+  level,
+  onLevel,
+  countText,
+  onSave,
+  saveDisabled,
+}: {
+  label: string;
+  query: string;
+  onQuery: (q: string) => void;
+  level: Level;
+  onLevel: (l: Level) => void;
+  countText: string;
+  onSave: () => void;
+  saveDisabled: boolean | undefined;
+}) {
+  return (
+    <Group justify="space-between" mb={8} gap="xs" wrap="wrap">
+      <Group gap="xs" wrap="wrap">
+        <TextInput
+          size="xs"
+          w={260}
+          leftSection={<IconSearch size={14} aria-hidden />}
+          placeholder="Search the log"
+          aria-label={`Search ${label}`}
+          value={query}
+          onChange={(e) => onQuery(e.currentTarget.value)}
+          data-testid="log-search"
+        />
+        <SegmentedControl
+          size="xs"
+          value={level}
+          onChange={(v) => onLevel(v)}
+          data={LEVELS.map((l) => ({ value: l, label: l === 'all' ? 'All levels' : l[0].toUpperCase() + l.slice(1) }))}
+          aria-label="Show lines of level"
+          data-testid="log-level"
+        />
+      </Group>
+      <Group gap="xs">
+        <Text size="xs" c="dimmed" aria-live="polite" data-testid="log-count">
+          {countText}
+        </Text>
+        <Button
+          size="xs"
+          variant="default"
+          leftSection={<IconDownload size={14} aria-hidden />}
+          onClick={onSave}
+          disabled={saveDisabled}
+          data-testid="log-save"
+        >
+          Save to file
+        </Button>
+      </Group>
+    </Group>
+  );
+}
+
 /**
  * A long log (Velero's backup log: up to hundreds of thousands of lines), virtualized, with search,
  * a level filter and "Save to file". Only the visible rows are in the DOM.
@@ -85,51 +150,18 @@ export function LogViewer({
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 30 });
 
-  const save = () => downloadText(fileName, lines.join('\n') + '\n', 'text/plain');
-
   return (
     <Box>
-      <Group justify="space-between" mb={8} gap="xs" wrap="wrap">
-        <Group gap="xs" wrap="wrap">
-          <TextInput
-            size="xs"
-            w={260}
-            leftSection={<IconSearch size={14} aria-hidden />}
-            placeholder="Search the log"
-            aria-label={`Search ${label}`}
-            value={query}
-            onChange={(e) => setQuery(e.currentTarget.value)}
-            data-testid="log-search"
-          />
-          <SegmentedControl
-            size="xs"
-            value={level}
-            onChange={(v) => setLevel(v)}
-            data={LEVELS.map((l) => ({ value: l, label: l === 'all' ? 'All levels' : l[0].toUpperCase() + l.slice(1) }))}
-            aria-label="Show lines of level"
-            data-testid="log-level"
-          />
-        </Group>
-        <Group gap="xs">
-          <Text size="xs" c="dimmed" aria-live="polite" data-testid="log-count">
-            {loading
-              ? `Loading… ${lines.length.toLocaleString()}${total ? ` of ${total.toLocaleString()}` : ''} lines`
-              : shown
-                ? `${count.toLocaleString()} of ${lines.length.toLocaleString()} lines`
-                : `${lines.length.toLocaleString()} lines`}
-          </Text>
-          <Button
-            size="xs"
-            variant="default"
-            leftSection={<IconDownload size={14} aria-hidden />}
-            onClick={save}
-            disabled={!lines.length || loading}
-            data-testid="log-save"
-          >
-            Save to file
-          </Button>
-        </Group>
-      </Group>
+      <LogToolbar
+        label={label}
+        query={query}
+        onQuery={setQuery}
+        level={level}
+        onLevel={setLevel}
+        countText={countLabel(lines.length, count, shown !== null, loading, total)}
+        onSave={() => downloadText(fileName, lines.join('\n') + '\n', 'text/plain')}
+        saveDisabled={!lines.length || loading}
+      />
       <div
         ref={parentRef}
         className={`${base.viewport} ${classes.viewport}`}

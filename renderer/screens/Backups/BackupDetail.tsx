@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Drawer, Group, Loader, Modal, Stack, Tabs, Text, 
 import { IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { BackupSummary } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { useLifeboat } from '../../store/index.js';
@@ -65,6 +66,25 @@ function DeleteButton({ name, phase }: { name: string; phase: string }) {
   );
 }
 
+function DetailHeader({ b }: { b: BackupSummary }) {
+  return (
+    <Group justify="space-between">
+      <Group gap="xs">
+        <StatusBadge tone={phaseTone(b.phase)} testId="detail-phase">
+          {b.phase}
+        </StatusBadge>
+        <Badge variant="outline">{typeLabel[b.type]}</Badge>
+        {b.type === 'partial' && (
+          <Badge color="yellow" variant="light">
+            Legacy: not for disaster recovery
+          </Badge>
+        )}
+      </Group>
+      <DeleteButton name={b.name} phase={b.phase} />
+    </Group>
+  );
+}
+
 /** Describe-level detail of one backup: summary, spec, results, resources, volumes, hooks, log. */
 export function BackupDetail() {
   const { detail, log, open, loadLog, summary } = useLifeboat(
@@ -101,20 +121,7 @@ export function BackupDetail() {
       )}
       {b && data && (
         <Stack>
-          <Group justify="space-between">
-            <Group gap="xs">
-              <StatusBadge tone={phaseTone(b.phase)} testId="detail-phase">
-                {b.phase}
-              </StatusBadge>
-              <Badge variant="outline">{typeLabel[b.type]}</Badge>
-              {b.type === 'partial' && (
-                <Badge color="yellow" variant="light">
-                  Legacy: not for disaster recovery
-                </Badge>
-              )}
-            </Group>
-            <DeleteButton name={b.name} phase={b.phase} />
-          </Group>
+          <DetailHeader b={b} />
           <Tabs value={tab} onChange={setTab} keepMounted={false}>
             <Tabs.List>
               <Tabs.Tab value="summary">Summary</Tabs.Tab>

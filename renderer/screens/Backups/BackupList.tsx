@@ -90,6 +90,84 @@ const HEAD: Array<[string, SortKey | null]> = [
   ['Size', 'size'],
 ];
 
+type SetFilter = React.Dispatch<React.SetStateAction<ListFilter>>;
+
+/** Search, status and type filters and the count: plain elements styled like Mantine's xs inputs, as the toolbar is part of the list's first paint. */
+function Toolbar({ f, setF, id, countText }: { f: ListFilter; setF: SetFilter; id: string; countText: string }) {
+  return (
+    <div className={classes.toolbar}>
+      <div className={classes.search}>
+        <IconSearch size={14} aria-hidden className={classes.searchIcon} />
+        <input
+          type="search"
+          className={classes.input}
+          placeholder="Search name, app, version"
+          aria-label="Search backups"
+          value={f.query}
+          onChange={(e) => setF({ ...f, query: e.currentTarget.value })}
+          data-testid="backup-search"
+        />
+      </div>
+      <div role="radiogroup" aria-label="Filter by status" className={classes.segments}>
+        {PHASES.map(([value, label]) => (
+          <label key={value} className={classes.segment} data-active={f.phase === value || undefined}>
+            <input
+              type="radio"
+              name={`${id}-phase`}
+              value={value}
+              checked={f.phase === value}
+              onChange={() => setF({ ...f, phase: value })}
+              className={classes.segmentInput}
+            />
+            <span>{label}</span>
+          </label>
+        ))}
+      </div>
+      <div className={classes.selectWrap}>
+        <select
+          className={`${classes.input} ${classes.select}`}
+          value={f.type}
+          onChange={(e) => setF({ ...f, type: e.currentTarget.value as ListFilter['type'] })}
+          aria-label="Filter by type"
+        >
+          {TYPES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <IconSelector size={14} aria-hidden className={classes.chevron} />
+      </div>
+      <span className={classes.count} data-testid="backup-count" aria-live="polite">
+        {countText}
+      </span>
+    </div>
+  );
+}
+
+function HeadRow({ f, sortBy }: { f: ListFilter; sortBy: (k: SortKey) => void }) {
+  return (
+    <div role="row" className={classes.head} style={{ gridTemplateColumns: COLS }}>
+      {HEAD.map(([label, key]) => (
+        <div key={label} role="columnheader" className={classes.headCell} aria-sort={key && f.sort === key ? (f.desc ? 'descending' : 'ascending') : undefined}>
+          <span>{label}</span>
+          {key && (
+            <button
+              type="button"
+              className={classes.sort}
+              data-active={f.sort === key || undefined}
+              onClick={() => sortBy(key)}
+              aria-label={`Sort by ${label}`}
+            >
+              {f.sort === key && !f.desc ? <IconArrowUp size={12} aria-hidden /> : <IconArrowDown size={12} aria-hidden />}
+            </button>
+          )}
+        </div>
+      ))}
+    </div>
+  );
+}
+
 /**
  * Every Velero Backup, virtualized (thousands stay smooth), kept current by watch events. The whole
  * list (toolbar, header, rows) is plain elements styled by class: it is the first thing a page
@@ -121,78 +199,9 @@ export function BackupList({ onOpen }: { onOpen: (name: string) => void }) {
 
   return (
     <div>
-      {/* Plain elements styled like Mantine's xs inputs: the toolbar is part of the list's first paint. */}
-      <div className={classes.toolbar}>
-        <div className={classes.search}>
-          <IconSearch size={14} aria-hidden className={classes.searchIcon} />
-          <input
-            type="search"
-            className={classes.input}
-            placeholder="Search name, app, version"
-            aria-label="Search backups"
-            value={f.query}
-            onChange={(e) => setF({ ...f, query: e.currentTarget.value })}
-            data-testid="backup-search"
-          />
-        </div>
-        <div role="radiogroup" aria-label="Filter by status" className={classes.segments}>
-          {PHASES.map(([value, label]) => (
-            <label key={value} className={classes.segment} data-active={f.phase === value || undefined}>
-              <input
-                type="radio"
-                name={`${id}-phase`}
-                value={value}
-                checked={f.phase === value}
-                onChange={() => setF({ ...f, phase: value })}
-                className={classes.segmentInput}
-              />
-              <span>{label}</span>
-            </label>
-          ))}
-        </div>
-        <div className={classes.selectWrap}>
-          <select
-            className={`${classes.input} ${classes.select}`}
-            value={f.type}
-            onChange={(e) => setF({ ...f, type: e.currentTarget.value as ListFilter['type'] })}
-            aria-label="Filter by type"
-          >
-            {TYPES.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <IconSelector size={14} aria-hidden className={classes.chevron} />
-        </div>
-        <span className={classes.count} data-testid="backup-count" aria-live="polite">
-          {loaded ? `${count(rows.length)} of ${count(byName.size)} backups` : 'Loading…'}
-        </span>
-      </div>
+      <Toolbar f={f} setF={setF} id={id} countText={loaded ? `${count(rows.length)} of ${count(byName.size)} backups` : 'Loading…'} />
       <div role="table" aria-label="Backups" aria-rowcount={rows.length}>
-        <div role="row" className={classes.head} style={{ gridTemplateColumns: COLS }}>
-          {HEAD.map(([label, key]) => (
-            <div
-              key={label}
-              role="columnheader"
-              className={classes.headCell}
-              aria-sort={key && f.sort === key ? (f.desc ? 'descending' : 'ascending') : undefined}
-            >
-              <span>{label}</span>
-              {key && (
-                <button
-                  type="button"
-                  className={classes.sort}
-                  data-active={f.sort === key || undefined}
-                  onClick={() => sortBy(key)}
-                  aria-label={`Sort by ${label}`}
-                >
-                  {f.sort === key && !f.desc ? <IconArrowUp size={12} aria-hidden /> : <IconArrowDown size={12} aria-hidden />}
-                </button>
-              )}
-            </div>
-          ))}
-        </div>
+        <HeadRow f={f} sortBy={sortBy} />
         <div ref={parentRef} style={{ height: 'min(60vh, 560px)', overflow: 'auto', position: 'relative' }} data-testid="backup-list">
           <div style={{ height: v.getTotalSize(), position: 'relative' }}>
             {v.getVirtualItems().map((r) => (

@@ -2,6 +2,7 @@ import { Button, Card, Group, Menu, Stack, Tabs, Text } from '@mantine/core';
 import { IconChevronDown } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { Check } from '../../../electron/api/contract.js';
 import { CheckList } from '../../components/CheckList.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ScreenHeader } from '../../components/ScreenHeader.js';
@@ -63,6 +64,30 @@ function PartialBackupMenu() {
   );
 }
 
+/** Why a backup cannot start (blocking checks), else what to know before one (warnings). */
+function ReadinessCards({ blocking, warnings }: { blocking: Check[]; warnings: Check[] }) {
+  return (
+    <>
+      {blocking.length > 0 && (
+        <Card withBorder data-testid="backup-readiness">
+          <Text fw={600} mb="xs">
+            A backup cannot start right now
+          </Text>
+          <CheckList checks={blocking} />
+        </Card>
+      )}
+      {blocking.length === 0 && warnings.length > 0 && (
+        <Card withBorder data-testid="backup-warnings">
+          <Text fw={600} mb="xs">
+            Before you back up
+          </Text>
+          <CheckList checks={warnings} />
+        </Card>
+      )}
+    </>
+  );
+}
+
 export function BackupsScreen() {
   const { followed, readiness, createError, dismiss, open, connected, listError } = useLifeboat(
     useShallow((s) => ({
@@ -101,22 +126,7 @@ export function BackupsScreen() {
         {createError && <ErrorAlert title="The backup did not start" error={createError} onClose={dismiss} />}
         {listError && <ErrorAlert title="Could not list the backups" error={listError} />}
         {/* While Lifeboat's own backup starts or runs, its card says so; "cannot start" is for the other cases. */}
-        {connected && blocking.length > 0 && !ownRunning && (
-          <Card withBorder data-testid="backup-readiness">
-            <Text fw={600} mb="xs">
-              A backup cannot start right now
-            </Text>
-            <CheckList checks={blocking} />
-          </Card>
-        )}
-        {connected && blocking.length === 0 && warnings.length > 0 && !ownRunning && (
-          <Card withBorder data-testid="backup-warnings">
-            <Text fw={600} mb="xs">
-              Before you back up
-            </Text>
-            <CheckList checks={warnings} />
-          </Card>
-        )}
+        <ReadinessCards blocking={connected && !ownRunning ? blocking : []} warnings={connected && !ownRunning ? warnings : []} />
         {followed && <FollowedCard f={followed} onOpen={(n) => void open(n)} />}
         <Tabs value={tab} onChange={setTab}>
           <Tabs.List>

@@ -55,6 +55,35 @@ function RegistryPart({ r }: { r: BackupRegistryExport }) {
   );
 }
 
+/** Items, pod volume bytes, hooks and errors of the followed backup, while it runs and after. */
+function ItemsProgress({ s, active, items }: { s: FollowedBackup['summary']; active: boolean; items: number }) {
+  return (
+    <Stack gap={6} mb="sm">
+      <Group justify="space-between">
+        <Text size="sm">Items backed up</Text>
+        <Text size="sm" data-testid="followed-items">
+          {s?.itemsBackedUp ?? 0} of {s?.totalItems ?? '?'}
+        </Text>
+      </Group>
+      <Progress value={items} animated={active} aria-label="Items backed up" />
+      <Group gap="lg">
+        <Text size="xs" c="dimmed">
+          Pod volumes:{' '}
+          {s?.volumes.total ? `${s.volumes.completed}/${s.volumes.total} · ${bytes(s.volumes.bytesDone)} of ${bytes(s.volumes.totalBytes)}` : 'none opted in'}
+        </Text>
+        <Text size="xs" c={s?.hooksFailed ? 'red' : 'dimmed'}>
+          Hooks: {s?.hooksAttempted ?? 0} run{s?.hooksFailed ? `, ${s.hooksFailed} failed` : ''}
+        </Text>
+        {s && (s.errors > 0 || s.warnings > 0) && (
+          <Text size="xs" c={s.errors ? 'red' : 'yellow'}>
+            {s.errors} errors · {s.warnings} warnings
+          </Text>
+        )}
+      </Group>
+    </Stack>
+  );
+}
+
 /** The backup Lifeboat started and follows: phase timeline, items, volume bytes, hooks, outcome. */
 export function FollowedCard({ f, onOpen }: { f: FollowedBackup; onOpen: (name: string) => void }) {
   const s = f.summary;
@@ -91,33 +120,7 @@ export function FollowedCard({ f, onOpen }: { f: FollowedBackup; onOpen: (name: 
           {s && active ? ` · ${s.phase}` : ''}
         </StatusBadge>
       </Group>
-      {(active || s) && (
-        <Stack gap={6} mb="sm">
-          <Group justify="space-between">
-            <Text size="sm">Items backed up</Text>
-            <Text size="sm" data-testid="followed-items">
-              {s?.itemsBackedUp ?? 0} of {s?.totalItems ?? '?'}
-            </Text>
-          </Group>
-          <Progress value={items} animated={active} aria-label="Items backed up" />
-          <Group gap="lg">
-            <Text size="xs" c="dimmed">
-              Pod volumes:{' '}
-              {s?.volumes.total
-                ? `${s.volumes.completed}/${s.volumes.total} · ${bytes(s.volumes.bytesDone)} of ${bytes(s.volumes.totalBytes)}`
-                : 'none opted in'}
-            </Text>
-            <Text size="xs" c={s?.hooksFailed ? 'red' : 'dimmed'}>
-              Hooks: {s?.hooksAttempted ?? 0} run{s?.hooksFailed ? `, ${s.hooksFailed} failed` : ''}
-            </Text>
-            {s && (s.errors > 0 || s.warnings > 0) && (
-              <Text size="xs" c={s.errors ? 'red' : 'yellow'}>
-                {s.errors} errors · {s.warnings} warnings
-              </Text>
-            )}
-          </Group>
-        </Stack>
-      )}
+      {(active || s) && <ItemsProgress s={s} active={active} items={items} />}
       {f.registry && <RegistryPart r={f.registry} />}
       {f.timeline.length > 0 && (
         <Timeline active={f.timeline.length - 1} bulletSize={14} lineWidth={2} mb="sm" data-testid="followed-timeline">

@@ -5,12 +5,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { useLifeboat } from '../../store/index.js';
 import { navigate } from '../../useRoute.js';
 
-/**
- * "Back up now": one click starts a full (instance) backup through KOTS and opens the Backups
- * screen, where it is followed to the end. Disabled, with the reason, when a backup cannot start;
- * enabled with the warning on hover when it can but something deserves a look.
- */
-export function BackupNowButton({ stay = false }: { stay?: boolean }) {
+/** What "Back up now" needs: readiness (loaded when connected), whether it can start and why not. */
+function useBackupNow() {
   const { readiness, creating, followed, connected, load, create } = useLifeboat(
     useShallow((s) => ({
       readiness: s.backupReadiness,
@@ -41,6 +37,16 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
         : !readiness
           ? 'Checking whether a backup can start…'
           : undefined;
+  return { readiness, creating, create, includeRegistry, setIncludeRegistry, warning, running, disabled, why };
+}
+
+/**
+ * "Back up now": one click starts a full (instance) backup through KOTS and opens the Backups
+ * screen, where it is followed to the end. Disabled, with the reason, when a backup cannot start;
+ * enabled with the warning on hover when it can but something deserves a look.
+ */
+export function BackupNowButton({ stay = false }: { stay?: boolean }) {
+  const { readiness, creating, create, includeRegistry, setIncludeRegistry, warning, running, disabled, why } = useBackupNow();
   const button = (
     <Button
       leftSection={<IconCloudUpload size={16} aria-hidden />}

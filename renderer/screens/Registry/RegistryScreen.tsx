@@ -1,17 +1,18 @@
-import { Alert, Button, Card, Checkbox, Group, PasswordInput, Radio, SimpleGrid, Skeleton, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { IconDownload, IconRefresh, IconUpload } from '@tabler/icons-react';
+import { Alert, Button, Card, Checkbox, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { RegistryInfo, RegistryJob } from '../../../electron/api/contract.js';
+import type { RegistryInfo } from '../../../electron/api/contract.js';
 import { CheckList } from '../../components/CheckList.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { ARCHIVE_BROWSE, CA_BROWSE, PathInput } from '../../components/PathInput.js';
+import { CA_BROWSE, PathInput } from '../../components/PathInput.js';
 import { Fact } from '../../components/Fact.js';
 import { ScreenHeader } from '../../components/ScreenHeader.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { useLifeboat } from '../../store/index.js';
-import { JobPanel } from './JobPanel.js';
+import { ExportPanel } from './ExportPanel.js';
+import { ReseedPanel } from './ReseedPanel.js';
 
 const flavourName = (f: RegistryInfo['flavour']) =>
   f === 'kurl' ? 'kURL' : f === 'embedded-cluster' ? 'Embedded Cluster' : f === 'existing' ? 'Existing cluster' : 'Unknown';
@@ -179,219 +180,6 @@ function DetailsCard({
         info.error && <ErrorAlert title="Lifeboat cannot read the registry" error={info.error} />
       )}
       <CaPathRow caPath={caPath} setCaPath={setCaPath} onDetect={onDetect} pending={pending} />
-    </Card>
-  );
-}
-
-function ExportPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath: string; job: RegistryJob | undefined }) {
-  const { check, doCheck, start, cancel, resume, action, error, dismiss } = useLifeboat(
-    useShallow((s) => ({
-      check: s.registryDestCheck,
-      doCheck: s.checkRegistryDestination,
-      start: s.startRegistryExport,
-      cancel: s.cancelRegistryJob,
-      resume: s.resumeRegistryJob,
-      action: s.registryAction,
-      error: s.registryActionError?.kind === 'export' ? s.registryActionError.error : null,
-      dismiss: s.dismissRegistryActionError,
-    })),
-  );
-  const [dest, setDest] = useState('');
-  const [tar, setTar] = useState('');
-  const running = job?.state === 'running';
-  const canStart = !!info?.reachable && dest.trim() !== '' && check?.ok !== false && !running;
-  return (
-    <Card data-testid="registry-export" aria-labelledby="registry-export-title">
-      <Title order={2} size="h4" id="registry-export-title" mb={4}>
-        Export to this machine
-      </Title>
-      <Text size="sm" c="dimmed" mb="md">
-        Copies every repository, tag and layer into an OCI image layout (optionally also a single .tar), verifying each digest. Running it again into the same
-        folder continues where it stopped and adds only what changed.
-      </Text>
-      <Stack gap="sm">
-        <PathInput
-          label="Export folder"
-          description="A new or empty folder, or the folder of an earlier export."
-          placeholder="/backups/registry"
-          value={dest}
-          onChange={setDest}
-          onChosen={(d) => void doCheck(d, tar)}
-          browse={[{ kind: 'open-folder', title: 'Choose the export folder' }]}
-          onBlur={() => void doCheck(dest, tar)}
-          required
-          error={check && !check.ok ? `${check.reason ?? ''} ${check.fix ?? ''}` : undefined}
-          data-testid="registry-export-dest"
-        />
-        <PathInput
-          label="Also write a .tar (optional)"
-          placeholder="/backups/registry.tar"
-          value={tar}
-          onChange={setTar}
-          onChosen={(t) => void doCheck(dest, t)}
-          browse={[{ kind: 'save-file', title: 'Write the export .tar as', filters: [{ name: 'Registry export (.tar)', extensions: ['tar'] }] }]}
-          onBlur={() => void doCheck(dest, tar)}
-          data-testid="registry-export-tar"
-        />
-        {check?.ok && check.resumable && (
-          <Text size="sm" c="dimmed" data-testid="registry-export-resumable">
-            {check.reason}
-          </Text>
-        )}
-        {error && <ErrorAlert title="The export did not start" error={error} onClose={dismiss} />}
-        <Group>
-          <Button
-            leftSection={<IconDownload size={16} aria-hidden />}
-            disabled={!canStart}
-            loading={action === 'export'}
-            onClick={() => void start({ dest: dest.trim(), tarPath: tar.trim() || undefined, caPath: caPath.trim() || undefined })}
-            data-testid="registry-export-start"
-          >
-            Export registry
-          </Button>
-          {!info?.reachable && (
-            <Text size="sm" c="dimmed">
-              Needs a reachable registry (above).
-            </Text>
-          )}
-        </Group>
-        {job && (
-          <JobPanel
-            job={job}
-            testId="registry-export-job"
-            busy={action === 'cancel' || action === 'resume'}
-            onCancel={() => void cancel(job.id)}
-            onResume={() => void resume(job.id)}
-          />
-        )}
-      </Stack>
-    </Card>
-  );
-}
-
-function ReseedPanel({ info, caPath, job }: { info: RegistryInfo | null; caPath: string; job: RegistryJob | undefined }) {
-  const { start, cancel, resume, action, error, dismiss } = useLifeboat(
-    useShallow((s) => ({
-      start: s.startRegistryReseed,
-      cancel: s.cancelRegistryJob,
-      resume: s.resumeRegistryJob,
-      action: s.registryAction,
-      error: s.registryActionError?.kind === 'reseed' ? s.registryActionError.error : null,
-      dismiss: s.dismissRegistryActionError,
-    })),
-  );
-  const [source, setSource] = useState('');
-  const [mode, setMode] = useState<'detected' | 'other'>('other');
-  const [registry, setRegistry] = useState('');
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [targetCa, setTargetCa] = useState('');
-  const [insecure, setInsecure] = useState(false);
-  const running = job?.state === 'running';
-  const canStart = source.trim() !== '' && !running && (mode === 'detected' ? !!info?.reachable : registry.trim() !== '');
-  const submit = async () => {
-    const target =
-      mode === 'other'
-        ? {
-            registry: registry.trim(),
-            username: username.trim() || undefined,
-            password: password || undefined,
-            caPath: targetCa.trim() || undefined,
-            skipTlsVerify: insecure || undefined,
-          }
-        : undefined;
-    const started = await start({ source: source.trim(), target, caPath: mode === 'detected' ? caPath.trim() || undefined : undefined });
-    // The password went to the main process with the call; the form does not keep it.
-    if (started) setPassword('');
-  };
-  return (
-    <Card data-testid="registry-reseed" aria-labelledby="registry-reseed-title">
-      <Title order={2} size="h4" id="registry-reseed-title" mb={4}>
-        Re-seed a registry
-      </Title>
-      <Text size="sm" c="dimmed" mb="md">
-        Pushes an export into a registry (for example the one of a rebuilt cluster), skipping layers it already has, then checks that every tag resolves to the
-        same digest as in the export. Nothing is pushed if a layer in the export is damaged.
-      </Text>
-      <Stack gap="sm">
-        <PathInput
-          label="Export folder or .tar"
-          placeholder="/backups/registry"
-          value={source}
-          onChange={setSource}
-          browse={ARCHIVE_BROWSE}
-          required
-          data-testid="registry-reseed-source"
-        />
-        <Radio.Group label="Push to" value={mode} onChange={(v) => setMode(v)}>
-          <Group mt={4}>
-            <Radio
-              value="detected"
-              label={`This cluster's registry${info?.host ? ` (${info.host})` : ''}`}
-              disabled={!info?.reachable}
-              data-testid="registry-reseed-detected"
-            />
-            <Radio value="other" label="Another registry" data-testid="registry-reseed-other" />
-          </Group>
-        </Radio.Group>
-        {mode === 'other' && (
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput
-              label="Registry address"
-              placeholder="10.96.0.11:5000"
-              value={registry}
-              onChange={(e) => setRegistry(e.currentTarget.value)}
-              required
-              data-testid="registry-reseed-address"
-            />
-            <PathInput
-              label="CA certificate (PEM path, optional)"
-              placeholder="/path/to/ca.pem"
-              value={targetCa}
-              onChange={setTargetCa}
-              browse={CA_BROWSE}
-              data-testid="registry-reseed-ca"
-            />
-            <TextInput
-              label="User name"
-              autoComplete="off"
-              value={username}
-              onChange={(e) => setUsername(e.currentTarget.value)}
-              data-testid="registry-reseed-username"
-            />
-            <PasswordInput
-              label="Password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              description="Used for this run only; never stored."
-              data-testid="registry-reseed-password"
-            />
-            <Checkbox label="Skip TLS verification (only for a registry you trust)" checked={insecure} onChange={(e) => setInsecure(e.currentTarget.checked)} />
-          </SimpleGrid>
-        )}
-        {error && <ErrorAlert title="The re-seed did not start" error={error} onClose={dismiss} />}
-        <Group>
-          <Button
-            leftSection={<IconUpload size={16} aria-hidden />}
-            disabled={!canStart}
-            loading={action === 'reseed'}
-            onClick={() => void submit()}
-            data-testid="registry-reseed-start"
-          >
-            Re-seed and verify
-          </Button>
-        </Group>
-        {job && (
-          <JobPanel
-            job={job}
-            testId="registry-reseed-job"
-            busy={action === 'cancel' || action === 'resume'}
-            onCancel={() => void cancel(job.id)}
-            onResume={() => void resume(job.id, password || undefined)}
-          />
-        )}
-      </Stack>
     </Card>
   );
 }

@@ -2,7 +2,7 @@
 import { Alert, Button, Card, List, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconRestore } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import type { RestoreWizard } from '../../../electron/api/contract.js';
+import type { RestoreImpact, RestoreWizard } from '../../../electron/api/contract.js';
 import { plural } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
 import { Nav } from './Nav.js';
@@ -53,6 +53,31 @@ function RefTable({
   );
 }
 
+/** What the restore deletes first and what it brings back from the backup. */
+function ImpactTables({ impact }: { impact: RestoreImpact }) {
+  return (
+    <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+      <Stack gap="xs">
+        <Title order={3} size="h5">
+          Deleted first: {plural(impact.toDeleteTotal, 'object')}
+          {impact.namespacesCleared.length ? ` in ${impact.namespacesCleared.join(', ')}` : ''}
+        </Title>
+        {impact.toDeleteTotal ? (
+          <RefTable refs={impact.toDelete} total={impact.toDeleteTotal} label="Objects deleted first" testId="impact-delete" />
+        ) : (
+          <Text size="sm">Nothing to delete: it is already gone.</Text>
+        )}
+      </Stack>
+      <Stack gap="xs">
+        <Title order={3} size="h5">
+          Restored from the backup: {plural(impact.toRestoreTotal, 'object')}
+        </Title>
+        <RefTable refs={impact.toRestore} total={impact.toRestoreTotal} label="Objects restored" testId="impact-restore" showExists />
+      </Stack>
+    </SimpleGrid>
+  );
+}
+
 export function ConfirmStep({ wizard }: { wizard: RestoreWizard }) {
   const impact = useLifeboat((s) => s.restoreImpact);
   const loadImpact = useLifeboat((s) => s.loadRestoreImpact);
@@ -82,27 +107,7 @@ export function ConfirmStep({ wizard }: { wizard: RestoreWizard }) {
         </List>
       </Alert>
       {pending === 'preview' && !impact && <Text size="sm">Reading the backup's resource list and the cluster…</Text>}
-      {impact && (
-        <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
-          <Stack gap="xs">
-            <Title order={3} size="h5">
-              Deleted first: {plural(impact.toDeleteTotal, 'object')}
-              {impact.namespacesCleared.length ? ` in ${impact.namespacesCleared.join(', ')}` : ''}
-            </Title>
-            {impact.toDeleteTotal ? (
-              <RefTable refs={impact.toDelete} total={impact.toDeleteTotal} label="Objects deleted first" testId="impact-delete" />
-            ) : (
-              <Text size="sm">Nothing to delete: it is already gone.</Text>
-            )}
-          </Stack>
-          <Stack gap="xs">
-            <Title order={3} size="h5">
-              Restored from the backup: {plural(impact.toRestoreTotal, 'object')}
-            </Title>
-            <RefTable refs={impact.toRestore} total={impact.toRestoreTotal} label="Objects restored" testId="impact-restore" showExists />
-          </Stack>
-        </SimpleGrid>
-      )}
+      {impact && <ImpactTables impact={impact} />}
       {impact?.notes.map((n) => (
         <Text key={n} size="xs" c="dimmed">
           {n}

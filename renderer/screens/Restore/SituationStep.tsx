@@ -2,12 +2,66 @@
 import { Anchor, Button, Card, Checkbox, Group, Radio, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import type { RestoreWizard } from '../../../electron/api/contract.js';
+import type { RestoreStorage, RestoreWizard } from '../../../electron/api/contract.js';
 import { CheckList } from '../../components/CheckList.js';
 import { Fact } from '../../components/Fact.js';
 import { relativeTime } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
 import { Nav } from './Nav.js';
+
+/** A new cluster: Velero's storage as seen from here, the backups found there, and the read-only choice. */
+function StorageCard({
+  storage,
+  refresh,
+  refreshing,
+  readOnly,
+  setReadOnly,
+}: {
+  storage: RestoreStorage | null;
+  refresh(): void;
+  refreshing: boolean;
+  readOnly: boolean;
+  setReadOnly(v: boolean): void;
+}) {
+  return (
+    <Card withBorder data-testid="restore-storage">
+      <Group justify="space-between" mb="sm">
+        <Title order={3} size="h5">
+          Backups on this cluster
+        </Title>
+        <Button size="xs" variant="subtle" leftSection={<IconRefresh size={14} aria-hidden />} onClick={refresh} loading={refreshing}>
+          Refresh
+        </Button>
+      </Group>
+      <Text size="sm" mb="sm">
+        Install Velero here against the <b>same storage</b> (bucket and prefix) the old cluster used:{' '}
+        <Anchor href="#/setup" data-testid="link-setup">
+          open Setup
+        </Anchor>
+        . Lifeboat notices when it is done and waits for Velero to read the backups.
+      </Text>
+      {storage && (
+        <SimpleGrid cols={{ base: 2, md: 4 }} mb="sm">
+          <Fact label="Velero">{storage.veleroInstalled ? (storage.veleroVersion ?? 'installed') : 'not installed'}</Fact>
+          <Fact label="Storage">{storage.location ? `${storage.location.name} (${storage.location.phase ?? 'unknown'})` : '—'}</Fact>
+          <Fact label="Last read">{storage.location?.lastSyncedTime ? relativeTime(storage.location.lastSyncedTime) : 'not yet'}</Fact>
+          <Fact label="Backups found" testId="storage-backup-count">
+            {String(storage.backupCount)}
+          </Fact>
+        </SimpleGrid>
+      )}
+      {storage && <CheckList checks={storage.checks} testId="storage-checks" />}
+      <Checkbox
+        mt="md"
+        checked={readOnly}
+        onChange={(e) => setReadOnly(e.currentTarget.checked)}
+        label="Keep the backup storage read-only while restoring (recommended)"
+        description="Velero then cannot write to or delete from the old cluster's backups during the restore. Lifeboat sets it back afterwards."
+        data-testid="readonly-toggle"
+      />
+    </Card>
+  );
+}
 
 export function SituationStep({ wizard }: { wizard: RestoreWizard }) {
   const [situation, setSituation] = useState<'same-cluster' | 'new-cluster'>(wizard.situation ?? 'same-cluster');
@@ -44,48 +98,7 @@ export function SituationStep({ wizard }: { wizard: RestoreWizard }) {
         </Stack>
       </Radio.Group>
       {situation === 'new-cluster' && (
-        <Card withBorder data-testid="restore-storage">
-          <Group justify="space-between" mb="sm">
-            <Title order={3} size="h5">
-              Backups on this cluster
-            </Title>
-            <Button
-              size="xs"
-              variant="subtle"
-              leftSection={<IconRefresh size={14} aria-hidden />}
-              onClick={() => void loadStorage()}
-              loading={pending === 'storage'}
-            >
-              Refresh
-            </Button>
-          </Group>
-          <Text size="sm" mb="sm">
-            Install Velero here against the <b>same storage</b> (bucket and prefix) the old cluster used:{' '}
-            <Anchor href="#/setup" data-testid="link-setup">
-              open Setup
-            </Anchor>
-            . Lifeboat notices when it is done and waits for Velero to read the backups.
-          </Text>
-          {storage && (
-            <SimpleGrid cols={{ base: 2, md: 4 }} mb="sm">
-              <Fact label="Velero">{storage.veleroInstalled ? (storage.veleroVersion ?? 'installed') : 'not installed'}</Fact>
-              <Fact label="Storage">{storage.location ? `${storage.location.name} (${storage.location.phase ?? 'unknown'})` : '—'}</Fact>
-              <Fact label="Last read">{storage.location?.lastSyncedTime ? relativeTime(storage.location.lastSyncedTime) : 'not yet'}</Fact>
-              <Fact label="Backups found" testId="storage-backup-count">
-                {String(storage.backupCount)}
-              </Fact>
-            </SimpleGrid>
-          )}
-          {storage && <CheckList checks={storage.checks} testId="storage-checks" />}
-          <Checkbox
-            mt="md"
-            checked={readOnly}
-            onChange={(e) => setReadOnly(e.currentTarget.checked)}
-            label="Keep the backup storage read-only while restoring (recommended)"
-            description="Velero then cannot write to or delete from the old cluster's backups during the restore. Lifeboat sets it back afterwards."
-            data-testid="readonly-toggle"
-          />
-        </Card>
+        <StorageCard storage={storage} refresh={() => void loadStorage()} refreshing={pending === 'storage'} readOnly={readOnly} setReadOnly={setReadOnly} />
       )}
       <Nav>
         <Button

@@ -38,6 +38,52 @@ function useRegistryForm(w: SetupWizard, kots: KotsRegistry | undefined) {
   return { host, setHost, ns, setNs, useKots, setUseKots, touched, user, setUser, pass, setPass, ca, setCa };
 }
 
+function RegistryIntro({ kots }: { kots: KotsRegistry | undefined }) {
+  return (
+    <Text size="sm" c="dimmed" mb="md">
+      {kots ? (
+        <>
+          Prefilled from KOTS (ConfigMap kotsadm-confg:{' '}
+          <Code>
+            {kots.host}
+            {kots.namespace ? `/${kots.namespace}` : ''}
+          </Code>
+          ).{' '}
+        </>
+      ) : null}
+      Velero&apos;s images must be here before it is installed: the KOTS air-gap bundle does not carry them.
+    </Text>
+  );
+}
+
+type RegistryForm = ReturnType<typeof useRegistryForm>;
+
+/** KOTS's registry credentials when it has them, else a user name and password. */
+function CredentialFields({ form, kots }: { form: RegistryForm; kots: KotsRegistry | undefined }) {
+  const { useKots, setUseKots, touched, user, setUser, pass, setPass } = form;
+  return (
+    <>
+      {kots?.hasCredentials && (
+        <Checkbox
+          label="Use the credentials KOTS uses (Secret kotsadm-private-registry, read by Lifeboat's main process)"
+          checked={useKots}
+          onChange={(e) => {
+            touched.current.creds = true;
+            setUseKots(e.currentTarget.checked);
+          }}
+          data-testid="setup-reg-kots-creds"
+        />
+      )}
+      {!useKots && (
+        <Group grow align="flex-start">
+          <TextInput label="User name" value={user} onChange={(e) => setUser(e.currentTarget.value)} autoComplete="off" data-testid="setup-reg-username" />
+          <PasswordInput label="Password" value={pass} onChange={(e) => setPass(e.currentTarget.value)} autoComplete="off" data-testid="setup-reg-password" />
+        </Group>
+      )}
+    </>
+  );
+}
+
 function RegistryCard({
   w,
   kots,
@@ -49,25 +95,14 @@ function RegistryCard({
   busy: boolean;
   onRegistry(input: RegistryInput): void;
 }) {
-  const { host, setHost, ns, setNs, useKots, setUseKots, touched, user, setUser, pass, setPass, ca, setCa } = useRegistryForm(w, kots);
+  const form = useRegistryForm(w, kots);
+  const { host, setHost, ns, setNs, useKots, touched, user, pass, setPass, ca, setCa } = form;
   return (
     <Card data-testid="setup-registry">
       <Title order={2} size="h4" mb="xs">
         Private registry
       </Title>
-      <Text size="sm" c="dimmed" mb="md">
-        {kots ? (
-          <>
-            Prefilled from KOTS (ConfigMap kotsadm-confg:{' '}
-            <Code>
-              {kots.host}
-              {kots.namespace ? `/${kots.namespace}` : ''}
-            </Code>
-            ).{' '}
-          </>
-        ) : null}
-        Velero&apos;s images must be here before it is installed: the KOTS air-gap bundle does not carry them.
-      </Text>
+      <RegistryIntro kots={kots} />
       <Stack>
         <Group grow align="flex-start">
           <TextInput
@@ -91,23 +126,7 @@ function RegistryCard({
             data-testid="setup-reg-namespace"
           />
         </Group>
-        {kots?.hasCredentials && (
-          <Checkbox
-            label="Use the credentials KOTS uses (Secret kotsadm-private-registry, read by Lifeboat's main process)"
-            checked={useKots}
-            onChange={(e) => {
-              touched.current.creds = true;
-              setUseKots(e.currentTarget.checked);
-            }}
-            data-testid="setup-reg-kots-creds"
-          />
-        )}
-        {!useKots && (
-          <Group grow align="flex-start">
-            <TextInput label="User name" value={user} onChange={(e) => setUser(e.currentTarget.value)} autoComplete="off" data-testid="setup-reg-username" />
-            <PasswordInput label="Password" value={pass} onChange={(e) => setPass(e.currentTarget.value)} autoComplete="off" data-testid="setup-reg-password" />
-          </Group>
-        )}
+        <CredentialFields form={form} kots={kots} />
         <PathInput
           label="Registry CA certificate file (optional)"
           description="PEM file on this computer, if a private CA signed the registry's certificate"
@@ -137,6 +156,35 @@ function RegistryCard({
         </Group>
       </Stack>
     </Card>
+  );
+}
+
+function ImageRow({ i }: { i: SetupImage }) {
+  return (
+    <Table.Tr data-testid="setup-image" data-state={i.state}>
+      <Table.Td>
+        <Text size="sm" fw={600}>
+          {i.upstream}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {i.role}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <Code>{i.target}</Code>
+        {i.message && (
+          <Text size="xs" c="dimmed" mt={4}>
+            {i.message}
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td w={180}>
+        <Badge color={IMAGE_TONE[i.state]} variant="light">
+          {i.state}
+        </Badge>
+        {i.state === 'pushing' && <Progress mt={6} value={i.bytesTotal ? (100 * (i.bytesDone ?? 0)) / i.bytesTotal : 5} aria-label={`Pushing ${i.upstream}`} />}
+      </Table.Td>
+    </Table.Tr>
   );
 }
 
@@ -183,32 +231,7 @@ function ImagesCard({
         </Table.Thead>
         <Table.Tbody>
           {images.map((i) => (
-            <Table.Tr key={i.target} data-testid="setup-image" data-state={i.state}>
-              <Table.Td>
-                <Text size="sm" fw={600}>
-                  {i.upstream}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {i.role}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Code>{i.target}</Code>
-                {i.message && (
-                  <Text size="xs" c="dimmed" mt={4}>
-                    {i.message}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td w={180}>
-                <Badge color={IMAGE_TONE[i.state]} variant="light">
-                  {i.state}
-                </Badge>
-                {i.state === 'pushing' && (
-                  <Progress mt={6} value={i.bytesTotal ? (100 * (i.bytesDone ?? 0)) / i.bytesTotal : 5} aria-label={`Pushing ${i.upstream}`} />
-                )}
-              </Table.Td>
-            </Table.Tr>
+            <ImageRow key={i.target} i={i} />
           ))}
         </Table.Tbody>
       </Table>

@@ -1,7 +1,7 @@
 import { Button, Stack, Stepper } from '@mantine/core';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { SetupStep } from '../../../electron/api/contract.js';
+import type { SetupStep, SetupWizard } from '../../../electron/api/contract.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ScreenHeader } from '../../components/ScreenHeader.js';
 import { useLifeboat } from '../../store/index.js';
@@ -11,12 +11,74 @@ import { ApplyStep, DoneStep, PreflightStep, ReviewStep } from './Steps.js';
 
 const ORDER: SetupStep[] = ['preflight', 'destination', 'images', 'review', 'apply', 'done'];
 
+/** The current step's panel, wired to the setup calls. */
+function CurrentStep({ w }: { w: SetupWizard }) {
+  const { env, action, call } = useLifeboat(useShallow((s) => ({ env: s.environment, action: s.setupAction, call: s.setupCall })));
+  return (
+    <>
+      {w.step === 'preflight' && (
+        <PreflightStep
+          w={w}
+          busy={action === 'preflight' || action === 'mode'}
+          onCheck={() => void call('preflight', 'setup.preflight', {})}
+          onMode={(mode) => void call('mode', 'setup.chooseMode', { mode })}
+        />
+      )}
+      {w.step === 'destination' && (
+        <DestinationStep
+          w={w}
+          busy={action === 'validate'}
+          onValidate={(destination, secrets, remember) => void call('validate', 'setup.validateDestination', { destination, secrets, remember })}
+          onForget={() => void call('forget', 'setup.forgetSecrets', {})}
+        />
+      )}
+      {w.step === 'images' && (
+        <ImagesStep
+          w={w}
+          env={env}
+          busy={action === 'registry' || action === 'check'}
+          onRegistry={(input) => void call('registry', 'setup.setRegistry', input)}
+          onCheck={() => void call('check', 'setup.checkImages', {})}
+          onPush={() => void call('push', 'setup.pushImages', {})}
+          onNext={() => void call('review', 'setup.review', {})}
+        />
+      )}
+      {w.step === 'review' && (
+        <ReviewStep
+          w={w}
+          busy={action === 'apply'}
+          preparing={action === 'review'}
+          onPrepare={() => void call('review', 'setup.review', {})}
+          onApply={() => void call('apply', 'setup.apply', {})}
+        />
+      )}
+      {w.step === 'apply' && (
+        <ApplyStep
+          w={w}
+          busy={action === 'resume' || action === 'verify'}
+          onCancel={() => void call('cancel', 'setup.cancel', {})}
+          onResume={() => void call('resume', 'setup.resume', {})}
+          onVerify={() => void call('verify', 'setup.verify', {})}
+        />
+      )}
+      {w.step === 'done' && (
+        <DoneStep
+          w={w}
+          busy={action === 'uninstall' || action === 'verify'}
+          onChange={() => void call('change', 'setup.changeDestination', {})}
+          onUninstall={(confirm) => void call('uninstall', 'setup.uninstall', { confirm })}
+          onReset={() => void call('reset', 'setup.reset', {})}
+          onVerify={() => void call('verify', 'setup.verify', {})}
+        />
+      )}
+    </>
+  );
+}
+
 export function SetupScreen() {
-  const { w, env, action, error, call, load, dismiss } = useLifeboat(
+  const { w, error, call, load, dismiss } = useLifeboat(
     useShallow((s) => ({
       w: s.setup,
-      env: s.environment,
-      action: s.setupAction,
       error: s.setupError,
       call: s.setupCall,
       load: s.loadSetup,
@@ -59,61 +121,7 @@ export function SetupScreen() {
         ))}
       </Stepper>
       {error && <ErrorAlert title="Setup could not do that" error={error} onClose={dismiss} />}
-      {w && w.step === 'preflight' && (
-        <PreflightStep
-          w={w}
-          busy={action === 'preflight' || action === 'mode'}
-          onCheck={() => void call('preflight', 'setup.preflight', {})}
-          onMode={(mode) => void call('mode', 'setup.chooseMode', { mode })}
-        />
-      )}
-      {w && w.step === 'destination' && (
-        <DestinationStep
-          w={w}
-          busy={action === 'validate'}
-          onValidate={(destination, secrets, remember) => void call('validate', 'setup.validateDestination', { destination, secrets, remember })}
-          onForget={() => void call('forget', 'setup.forgetSecrets', {})}
-        />
-      )}
-      {w && w.step === 'images' && (
-        <ImagesStep
-          w={w}
-          env={env}
-          busy={action === 'registry' || action === 'check'}
-          onRegistry={(input) => void call('registry', 'setup.setRegistry', input)}
-          onCheck={() => void call('check', 'setup.checkImages', {})}
-          onPush={() => void call('push', 'setup.pushImages', {})}
-          onNext={() => void call('review', 'setup.review', {})}
-        />
-      )}
-      {w && w.step === 'review' && (
-        <ReviewStep
-          w={w}
-          busy={action === 'apply'}
-          preparing={action === 'review'}
-          onPrepare={() => void call('review', 'setup.review', {})}
-          onApply={() => void call('apply', 'setup.apply', {})}
-        />
-      )}
-      {w && w.step === 'apply' && (
-        <ApplyStep
-          w={w}
-          busy={action === 'resume' || action === 'verify'}
-          onCancel={() => void call('cancel', 'setup.cancel', {})}
-          onResume={() => void call('resume', 'setup.resume', {})}
-          onVerify={() => void call('verify', 'setup.verify', {})}
-        />
-      )}
-      {w && w.step === 'done' && (
-        <DoneStep
-          w={w}
-          busy={action === 'uninstall' || action === 'verify'}
-          onChange={() => void call('change', 'setup.changeDestination', {})}
-          onUninstall={(confirm) => void call('uninstall', 'setup.uninstall', { confirm })}
-          onReset={() => void call('reset', 'setup.reset', {})}
-          onVerify={() => void call('verify', 'setup.verify', {})}
-        />
-      )}
+      {w && <CurrentStep w={w} />}
     </Stack>
   );
 }
