@@ -14,12 +14,12 @@
  * Nothing here logs; errors carry no credential (the SDK's messages do not echo keys or secrets, and
  * explainAzureError only quotes codes, statuses and the endpoint).
  */
-import { randomBytes } from 'node:crypto';
 import { ClientSecretCredential } from '@azure/identity';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/core-auth';
 import type { Destination, DestinationSecrets } from '../kots/configure.js';
-import { fail, pass, type StorageCheck } from './checks.js';
+import { fail, type StorageCheck } from './checks.js';
+import { runProbe } from './probe.js';
 
 export type AzureDestination = Extract<Destination, { provider: 'azure' }>;
 
@@ -197,25 +197,6 @@ export function explainAzureError(err: unknown, d: AzureDestination, step: strin
   return explainTransportError(facts, d, step, timeoutMs) ?? explainServiceAnswer(facts, d, step);
 }
 
-class ProbeMismatch extends Error {}
-
-async function bounded<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), ms);
-  try {
-    return await Promise.race([
-      fn(ctl.signal),
-      new Promise<never>((_, reject) =>
-        ctl.signal.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted (timed out).'), { name: 'AbortError' })), {
-          once: true,
-        }),
-      ),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function streamText(s: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!s) return '';
   const chunks: Buffer[] = [];
@@ -232,46 +213,21 @@ export async function validateAzure(d: AzureDestination, s: DestinationSecrets, 
     // The SDK's own logging policy logs nothing unless AZURE_LOG_LEVEL is set; keep it that way.
     userAgentOptions: { userAgentPrefix: 'lifeboat' },
   });
-  const checks: StorageCheck[] = [];
-  const name = `${d.prefix ? `${d.prefix.replace(/\/+$/, '')}/` : ''}.lifeboat-probe-${randomBytes(6).toString('hex')}`;
-  const body = `lifeboat probe ${new Date().toISOString()} ${randomBytes(8).toString('hex')}`;
-  const blob = container.getBlockBlobClient(name);
-  const step = async (title: string, fn: (signal: AbortSignal) => Promise<string>) => {
-    try {
-      checks.push(pass(title, await bounded(timeout, fn)));
-      return true;
-    } catch (err) {
-      checks.push(
-        err instanceof ProbeMismatch
-          ? fail(title, err.message, 'The storage service returned different bytes than were written; check proxies or gateways in between.')
-          : explainAzureError(err, d, title, timeout),
-      );
-      return false;
-    }
-  };
-  if (
-    !(await step('Container exists', async (abortSignal) => {
-      await container.getProperties({ abortSignal });
-      return `Container "${d.container}" answered at ${azureServiceUrl(d)}.`;
-    }))
-  )
-    return checks;
-  if (
-    !(await step('Write', async (abortSignal) => {
-      await blob.upload(body, Buffer.byteLength(body), { abortSignal, blobHTTPHeaders: { blobContentType: 'text/plain' } });
-      return `Wrote ${name}.`;
-    }))
-  )
-    return checks;
-  await step('Read back', async (abortSignal) => {
-    const got = await blob.download(0, undefined, { abortSignal });
-    const text = await streamText(got.readableStreamBody);
-    if (text !== body) throw new ProbeMismatch(`Read back ${text.length} bytes that differ from the ${body.length} written.`);
-    return 'The probe blob read back intact.';
+  return runProbe({
+    timeoutMs: timeout,
+    prefix: d.prefix,
+    noun: 'blob',
+    exists: {
+      title: 'Container exists',
+      run: async (abortSignal) => {
+        await container.getProperties({ abortSignal });
+        return `Container "${d.container}" answered at ${azureServiceUrl(d)}.`;
+      },
+    },
+    write: (name, body, abortSignal) =>
+      container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), { abortSignal, blobHTTPHeaders: { blobContentType: 'text/plain' } }),
+    read: async (name, abortSignal) => streamText((await container.getBlockBlobClient(name).download(0, undefined, { abortSignal })).readableStreamBody),
+    remove: (name, abortSignal) => container.getBlockBlobClient(name).delete({ abortSignal }),
+    explain: (err, title) => explainAzureError(err, d, title, timeout),
   });
-  await step('Delete', async (abortSignal) => {
-    await blob.delete({ abortSignal });
-    return 'The probe blob was deleted.';
-  });
-  return checks;
 }

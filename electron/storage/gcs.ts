@@ -14,10 +14,10 @@
  *
  * The key never reaches logs or errors: messages quote codes, statuses, the bucket and the endpoint.
  */
-import { randomBytes } from 'node:crypto';
 import { Storage } from '@google-cloud/storage';
 import type { Destination, DestinationSecrets } from '../kots/configure.js';
-import { fail, pass, type StorageCheck } from './checks.js';
+import { fail, type StorageCheck } from './checks.js';
+import { runProbe } from './probe.js';
 
 export type GcsDestination = Extract<Destination, { provider: 'gcp' }>;
 
@@ -151,22 +151,6 @@ export function explainGcsError(err: unknown, d: GcsDestination, step: string, t
   return fail(step, `${where} answered ${status ? `HTTP ${status}` : sys || 'an error'}${reason ? ` (${reason})` : ''}.`, 'Check the destination settings.');
 }
 
-class ProbeMismatch extends Error {}
-
-async function bounded<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      fn(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error('The operation was aborted (timed out).'), { name: 'AbortError' })), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** The SDK client for a destination (exported for the unit test of its construction). */
 export function gcsClient(d: GcsDestination, key: ServiceAccountKey, timeoutMs: number): Storage {
   const endpoint = d.endpoint?.replace(/\/+$/, '');
@@ -186,46 +170,20 @@ export async function validateGcs(d: GcsDestination, s: DestinationSecrets, o: G
   if (!parsed.key) return parsed.problems;
   const storage = gcsClient(d, parsed.key, timeout);
   const bucket = storage.bucket(d.bucket);
-  const name = `${d.prefix ? `${d.prefix.replace(/\/+$/, '')}/` : ''}.lifeboat-probe-${randomBytes(6).toString('hex')}`;
-  const body = `lifeboat probe ${new Date().toISOString()} ${randomBytes(8).toString('hex')}`;
-  const file = bucket.file(name);
-  const checks: StorageCheck[] = [];
-  const step = async (title: string, fn: () => Promise<string>) => {
-    try {
-      checks.push(pass(title, await bounded(timeout, fn)));
-      return true;
-    } catch (err) {
-      checks.push(
-        err instanceof ProbeMismatch
-          ? fail(title, err.message, 'The storage service returned different bytes than were written; check proxies or gateways in between.')
-          : explainGcsError(err, d, title, timeout),
-      );
-      return false;
-    }
-  };
-  if (
-    !(await step('Bucket exists', async () => {
-      await bucket.getMetadata();
-      return `Bucket "${d.bucket}" answered${d.endpoint ? ` at ${d.endpoint}` : ''}.`;
-    }))
-  )
-    return checks;
-  if (
-    !(await step('Write', async () => {
-      await file.save(body, { resumable: false, contentType: 'text/plain' });
-      return `Wrote ${name}.`;
-    }))
-  )
-    return checks;
-  await step('Read back', async () => {
-    const [got] = await file.download();
-    const text = got.toString('utf8');
-    if (text !== body) throw new ProbeMismatch(`Read back ${text.length} bytes that differ from the ${body.length} written.`);
-    return 'The probe object read back intact.';
+  return runProbe({
+    timeoutMs: timeout,
+    prefix: d.prefix,
+    noun: 'object',
+    exists: {
+      title: 'Bucket exists',
+      run: async () => {
+        await bucket.getMetadata();
+        return `Bucket "${d.bucket}" answered${d.endpoint ? ` at ${d.endpoint}` : ''}.`;
+      },
+    },
+    write: (name, body) => bucket.file(name).save(body, { resumable: false, contentType: 'text/plain' }),
+    read: async (name) => (await bucket.file(name).download())[0].toString('utf8'),
+    remove: (name) => bucket.file(name).delete(),
+    explain: (err, title) => explainGcsError(err, d, title, timeout),
   });
-  await step('Delete', async () => {
-    await file.delete();
-    return 'The probe object was deleted.';
-  });
-  return checks;
 }
