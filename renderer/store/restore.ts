@@ -3,18 +3,7 @@
  * on a new cluster, the backups with their eligibility, the impact preview and the final report.
  * The slug the operator types to confirm goes straight into the call; nothing else is kept.
  */
-import type {
-  RestoreBackup,
-  RestoreImpact,
-  RestoreRegistryArchive,
-  RestoreRegistryPlan,
-  RestoreReport,
-  RestoreSituation,
-  RestoreStep,
-  RestoreStorage,
-  RestoreType,
-  RestoreWizard,
-} from '../../electron/api/contract.js';
+import type { MethodInput, MethodOutput, RestoreWizard } from '../../electron/api/contract.js';
 import type { ApiClient } from '../api.js';
 import { toErrorView } from './errors.js';
 import type { ErrorView, GetState, SetState, StoreDeps } from './types.js';
@@ -41,27 +30,28 @@ export type RestoreAction =
 
 export interface RestoreSlice {
   restoreWizard: RestoreWizard | null;
-  restoreStorage: RestoreStorage | null;
-  restoreBackups: RestoreBackup[] | null;
-  restoreImpact: RestoreImpact | null;
-  restoreReport: RestoreReport | null;
+  /** What the restore methods last answered, typed by the contract's methods. */
+  restoreStorage: MethodOutput<'restore.storage'> | null;
+  restoreBackups: MethodOutput<'restore.backups'> | null;
+  restoreImpact: MethodOutput<'restore.preview'> | null;
+  restoreReport: MethodOutput<'restore.report'> | null;
   /** Registry step: exports Lifeboat made earlier, and the chosen archive compared with the registry. */
-  restoreArchives: RestoreRegistryArchive[] | null;
-  restoreRegistryPlan: RestoreRegistryPlan | null;
+  restoreArchives: MethodOutput<'restore.registryArchives'> | null;
+  restoreRegistryPlan: MethodOutput<'restore.registryPlan'> | null;
   restorePending: RestoreAction | null;
   restoreError: { action: RestoreAction; error: ErrorView } | null;
   loadRestore(): Promise<void>;
-  chooseRestoreSituation(situation: RestoreSituation, readOnlyDuringRestore?: boolean): Promise<void>;
+  chooseRestoreSituation(situation: MethodInput<'restore.setSituation'>['situation'], readOnlyDuringRestore?: boolean): Promise<void>;
   loadRestoreStorage(): Promise<void>;
   loadRestoreBackups(): Promise<void>;
   selectRestoreBackup(name: string): Promise<void>;
-  selectRestoreType(type: RestoreType): Promise<void>;
+  selectRestoreType(type: MethodInput<'restore.selectType'>['type']): Promise<void>;
   loadRestoreImpact(): Promise<void>;
   startRestore(confirm: string): Promise<boolean>;
   resumeRestore(confirm: string): Promise<boolean>;
   verifyRestore(): Promise<void>;
   loadRestoreReport(): Promise<void>;
-  restoreBack(step: Exclude<RestoreStep, 'run' | 'verify' | 'report'>): Promise<void>;
+  restoreBack(step: MethodInput<'restore.back'>['step']): Promise<void>;
   resetRestore(): Promise<void>;
   loadRestoreArchives(): Promise<void>;
   planRestoreRegistry(source: string, caPath?: string): Promise<void>;
