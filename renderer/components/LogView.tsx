@@ -1,11 +1,8 @@
 import { Box, Checkbox, Group, Text } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ToolOutputLine } from '../../electron/api/contract.js';
-import base from './logBase.module.css';
+import { LogRows } from './LogRows.js';
 import classes from './LogView.module.css';
-
-const ROW_HEIGHT = 20;
 
 /**
  * A tool's output, virtualized so a run with tens of thousands of lines stays smooth. Follows
@@ -14,18 +11,7 @@ const ROW_HEIGHT = 20;
  * and is not coloured as an error.
  */
 export function LogView({ lines, height = 360, label }: { lines: ToolOutputLine[]; height?: number; label: string }) {
-  const parentRef = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
-  const virtualizer = useVirtualizer({
-    count: lines.length,
-    getScrollElement: () => parentRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
-  });
-
-  useEffect(() => {
-    if (follow && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
-  }, [follow, lines.length, virtualizer]);
 
   return (
     <Box>
@@ -35,30 +21,15 @@ export function LogView({ lines, height = 360, label }: { lines: ToolOutputLine[
         </Text>
         <Checkbox size="xs" label="Follow new output" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} />
       </Group>
-      <div
-        ref={parentRef}
-        className={`${base.viewport} ${classes.viewport}`}
-        style={{ height }}
-        role="log"
-        aria-label={label}
-        tabIndex={0}
-        data-testid="log-view"
-      >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-          {virtualizer.getVirtualItems().map((row) => {
-            const l = lines[row.index];
-            return (
-              <div
-                key={row.key}
-                className={`${base.line} ${classes.line}`}
-                data-stream={l.stream}
-                data-note={l.note ? 'true' : undefined}
-                title={l.note}
-                style={{ transform: `translateY(${row.start}px)`, height: ROW_HEIGHT }}
-              >
-                <span className={`${base.gutter} ${classes.gutter}`} aria-hidden>
-                  {row.index + 1}
-                </span>
+      <LogRows
+        count={lines.length}
+        row={(i) => {
+          const l = lines[i];
+          return {
+            number: i + 1,
+            attrs: { 'data-stream': l.stream, 'data-note': l.note ? 'true' : undefined, title: l.note },
+            content: (
+              <>
                 {l.note ? (
                   <span className={classes.noteTag} aria-label={`Note: ${l.note}`}>
                     note
@@ -67,11 +38,17 @@ export function LogView({ lines, height = 360, label }: { lines: ToolOutputLine[
                   l.stream === 'stderr' && <span className={classes.streamTag}>err</span>
                 )}
                 <span className={classes.text}>{l.line}</span>
-              </div>
-            );
-          })}
-        </div>
-      </div>
+              </>
+            ),
+          };
+        }}
+        label={label}
+        height={height}
+        overscan={20}
+        follow={follow}
+        testId="log-view"
+        classes={classes}
+      />
     </Box>
   );
 }

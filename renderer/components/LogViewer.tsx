@@ -1,12 +1,10 @@
 import { Box, Button, Group, SegmentedControl, Text, TextInput } from '@mantine/core';
 import { IconDownload, IconSearch } from '@tabler/icons-react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
-import base from './logBase.module.css';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { LogRows } from './LogRows.js';
 import classes from './LogViewer.module.css';
 import { downloadText } from './download.js';
 
-const ROW = 20;
 const LEVELS = ['all', 'error', 'warning', 'info', 'debug'] as const;
 type Level = (typeof LEVELS)[number];
 
@@ -147,8 +145,6 @@ export function LogViewer({
     [lines, levels, level, deferredQuery],
   );
   const count = shown ? shown.length : lines.length;
-  const parentRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 30 });
 
   return (
     <Box>
@@ -162,45 +158,36 @@ export function LogViewer({
         onSave={() => downloadText(fileName, lines.join('\n') + '\n', 'text/plain')}
         saveDisabled={!lines.length || loading}
       />
-      <div
-        ref={parentRef}
-        className={`${base.viewport} ${classes.viewport}`}
-        style={{ height }}
-        role="log"
-        aria-label={label}
-        tabIndex={0}
-        data-testid="log-viewer"
-      >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-          {virtualizer.getVirtualItems().map((row) => {
-            const i = shown ? shown[row.index] : row.index;
-            const text = lines[i] ?? '';
-            const lv = levels[i] ?? '';
-            return (
-              <div
-                key={row.key}
-                className={`${base.line} ${classes.line}`}
-                data-level={lv}
-                style={{ transform: `translateY(${row.start}px)`, height: ROW }}
-                data-testid="log-line"
-              >
-                <span className={`${base.gutter} ${classes.gutter}`} aria-hidden>
-                  {i + 1}
-                </span>
+      <LogRows
+        count={count}
+        row={(index) => {
+          const i = shown ? shown[index] : index;
+          const lv = levels[i] ?? '';
+          return {
+            number: i + 1,
+            attrs: { 'data-level': lv, 'data-testid': 'log-line' },
+            content: (
+              <>
                 <span className={classes.level}>{lv}</span>
                 <span className={classes.text}>
-                  <Highlight text={text} query={deferredQuery} />
+                  <Highlight text={lines[i] ?? ''} query={deferredQuery} />
                 </span>
-              </div>
-            );
-          })}
-        </div>
+              </>
+            ),
+          };
+        }}
+        label={label}
+        height={height}
+        overscan={30}
+        testId="log-viewer"
+        classes={classes}
+      >
         {count === 0 && !loading && (
           <Text size="sm" c="dimmed" p="sm">
             {lines.length ? 'No line matches.' : 'The log is empty.'}
           </Text>
         )}
-      </div>
+      </LogRows>
     </Box>
   );
 }
