@@ -4,6 +4,7 @@
  * Velero's label-value shortening.
  */
 import { createHash } from 'node:crypto';
+import { isRunningPhase } from '../api/backupPhases.js';
 
 export interface Meta {
   name: string;
@@ -120,20 +121,8 @@ export const TERMINAL_RESTORE_PHASES = new Set(['Completed', 'PartiallyFailed', 
 export const isTerminalRestore = (phase: string | undefined) => !!phase && TERMINAL_RESTORE_PHASES.has(phase);
 
 export const TERMINAL_BACKUP_PHASES = new Set(['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation']);
-/** Phases in which Velero is still working on the backup (velero
- * pkg/apis/velero/v1/backup_types.go at v1.18.3). */
-export const RUNNING_BACKUP_PHASES = new Set([
-  'New',
-  'Queued',
-  'ReadyToStart',
-  'InProgress',
-  'WaitingForPluginOperations',
-  'WaitingForPluginOperationsPartiallyFailed',
-  'Finalizing',
-  'FinalizingPartiallyFailed',
-]);
 export const isTerminalBackup = (phase: string | undefined) => !!phase && TERMINAL_BACKUP_PHASES.has(phase);
-export const isRunningBackup = (b: VeleroBackup) => !b.metadata.deletionTimestamp && RUNNING_BACKUP_PHASES.has(b.status?.phase || 'New');
+export const isRunningBackup = (b: VeleroBackup) => !b.metadata.deletionTimestamp && isRunningPhase(b.status?.phase || 'New');
 
 /** Velero's label-value shortening (names over 63 characters: first 57 + 6 hex of SHA-256). */
 export function labelValue(name: string): string {

@@ -4,6 +4,7 @@
  * kots pkg/snapshot/restore.go RestoreInstanceBackup at v1.131.4 returns errors.Wrap(nil, …), i.e.
  * nil). Every failure says why and what would fix it. Pure.
  */
+import { isRunningPhase } from '../../api/backupPhases.js';
 import type { Check, RestoreBackup } from '../../api/contract.js';
 import { cmp, compatibility, parseVersion } from '../../environment/compat.js';
 import { imageTag } from '../../environment/compute.js';
@@ -66,17 +67,7 @@ export function checkBackup(b: VeleroBackup, ctx: EligibilityContext): Check[] {
     );
   }
   if (!phase || phase !== 'Completed') {
-    const inProgress = [
-      '',
-      'New',
-      'Queued',
-      'ReadyToStart',
-      'InProgress',
-      'WaitingForPluginOperations',
-      'WaitingForPluginOperationsPartiallyFailed',
-      'Finalizing',
-      'FinalizingPartiallyFailed',
-    ].includes(phase);
+    const inProgress = !phase || isRunningPhase(phase);
     checks.push(
       err(
         inProgress ? 'Backup not finished' : 'Backup did not complete',

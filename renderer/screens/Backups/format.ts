@@ -1,4 +1,5 @@
 /** Formatting and list rules for the Backups screen (pure; unit-tested). */
+import { isRunningPhase } from '../../../electron/api/backupPhases.js';
 import type { BackupSummary, FollowedBackup } from '../../../electron/api/contract.js';
 import type { Tone } from '../../format.js';
 
@@ -51,24 +52,14 @@ export interface ListFilter {
   desc: boolean;
 }
 
-const RUNNING = new Set([
-  'New',
-  'Queued',
-  'ReadyToStart',
-  'InProgress',
-  'WaitingForPluginOperations',
-  'WaitingForPluginOperationsPartiallyFailed',
-  'Finalizing',
-  'FinalizingPartiallyFailed',
-]);
-export const isRunningPhase = (p: string) => RUNNING.has(p);
+export { isRunningPhase };
 
 export function filterAndSort(all: Iterable<BackupSummary>, f: ListFilter): BackupSummary[] {
   const q = f.query.trim().toLowerCase();
   const out: BackupSummary[] = [];
   for (const b of all) {
     if (f.type !== 'all' && b.type !== f.type) continue;
-    if (f.phase === 'running' && !RUNNING.has(b.phase)) continue;
+    if (f.phase === 'running' && !isRunningPhase(b.phase)) continue;
     if (f.phase === 'completed' && b.phase !== 'Completed') continue;
     if (f.phase === 'problems' && !(b.phase === 'PartiallyFailed' || b.phase === 'Failed' || b.phase === 'FailedValidation' || b.errors > 0 || b.warnings > 0))
       continue;
