@@ -79,13 +79,7 @@ const layerOptions = {
   // folder", notifications; only main.ts imports it) and, lazily, the secret store, which needs
   // safeStorage and falls back where Electron is absent (web mode).
   electronModule: ['electron/main', 'electron/preload', 'electron/desktop/', 'electron/workflows/setup/secrets'],
-  knownViolations: [
-    {
-      from: 'electron/workflows/restore/groups',
-      to: 'electron/workflows/backups/replicated',
-      why: "restore groups a replicated backup's members with backups' helpers; they belong in a shared module (restore area, owned by its engineers)",
-    },
-  ],
+  knownViolations: [],
 };
 
 export default tseslint.config(

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDockerConfig } from '../registry/credentials';
 import { assertDownloadHost, locationOf, type StoreLocation } from '../velero/downloadHost';
-import { expectedCount, memberType } from '../workflows/backups/replicated';
+import { expectedCount, memberType } from '../kots/replicatedBackups';
 import { expectAlive, expectClearError, failure } from './helpers';
 
 const minio: StoreLocation = {

@@ -3,7 +3,7 @@
  */
 import type { FollowedBackup } from '../../api/contract.js';
 import type { VeleroBackup } from '../../velero/types.js';
-import { isInstanceBackup, rowKey } from './replicated.js';
+import { isInstanceBackup, rowKey } from '../../kots/replicatedBackups.js';
 
 /**
  * The Velero Backup a request created. KOTS names it: the admin console answers with the Velero

@@ -20,7 +20,7 @@ import type { VeleroBackup } from '../../velero/types.js';
 import { findCreated, identities, type Waiters } from './appear.js';
 import type { Follow } from './follow.js';
 import { exportDir, type startBackupRegistryExport } from './registryExport.js';
-import { expectedCount, rowKey } from './replicated.js';
+import { expectedCount, rowKey } from '../../kots/replicatedBackups.js';
 import type { BackupScope } from './scope.js';
 
 export interface CreateInput {

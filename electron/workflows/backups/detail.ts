@@ -10,7 +10,8 @@ import { downloadText } from '../../velero/downloads.js';
 import { selectorText } from '../../velero/resources.js';
 import { isTerminalBackup, type PodVolumeBackup, type VeleroBackup } from '../../velero/types.js';
 import { parseHookOutcomes } from './hooks.js';
-import { memberType, mergeDetails } from './replicated.js';
+import { memberType } from '../../kots/replicatedBackups.js';
+import { mergeDetails } from './replicated.js';
 import { downloadTarget, type BackupScope } from './scope.js';
 
 export interface DetailDeps {

@@ -11,7 +11,7 @@ import { toErrorData } from '../../api/errors.js';
 import type { VeleroBackup } from '../../velero/types.js';
 import type { StateStore } from '../../stateFile.js';
 import { advance, followedStore, isActive } from './followed.js';
-import { rowKey } from './replicated.js';
+import { rowKey } from '../../kots/replicatedBackups.js';
 import type { BackupScope } from './scope.js';
 
 export interface FollowDeps {

@@ -10,7 +10,8 @@ import { LifeboatError } from '../../api/errors.js';
 import type { UrlSource } from '../../velero/downloadRequests.js';
 import { openDownload } from '../../velero/downloads.js';
 import { isTerminalBackup } from '../../velero/types.js';
-import { combineLogs, memberType } from './replicated.js';
+import { memberType } from '../../kots/replicatedBackups.js';
+import { combineLogs } from './replicated.js';
 import { downloadTarget, type BackupScope } from './scope.js';
 
 interface CachedLog {

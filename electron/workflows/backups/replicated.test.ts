@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { BackupDetail, BackupSummary } from '../../api/contract.js';
 import { summarizeBackup } from '../../velero/resources.js';
 import { APP, appBackup, completed, DR_NAME, INFRA, infraBackup, running } from './improvedDr.test-fixtures.js';
-import {
-  BackupRowIndex,
-  combineLogs,
-  combineSummaries,
-  isInstanceBackup,
-  mergeDetails,
-  rollupStatus,
-  rowKey,
-  statusFromPhase,
-  type ReplicatedStatus,
-} from './replicated.js';
+import { isInstanceBackup, rollupStatus, rowKey, statusFromPhase, type ReplicatedStatus } from '../../kots/replicatedBackups.js';
+import { BackupRowIndex, combineLogs, combineSummaries, mergeDetails } from './replicated.js';
 
 const pair = (infra: Parameters<typeof infraBackup>[0], app: Parameters<typeof appBackup>[0]) => {
   const bs = [infraBackup(infra), appBackup(app)];

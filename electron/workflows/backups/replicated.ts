@@ -6,74 +6,22 @@
  * replicated.com/backup-count, but not kots.io/instance (kots pkg/kotsadmsnapshot/backup.go at
  * v1.131.4, getInfrastructureInstanceBackupSpec / getAppInstanceBackupSpec). The admin console
  * shows and deletes them as one "replicated backup"; so does Lifeboat. This module holds the pure
- * rules: which row a Velero Backup belongs to, and one summary / detail / log made of the pair.
+ * rules for one summary / detail / log made of the pair; which row a Velero Backup belongs to and
+ * how a pair's status rolls up are kots/replicatedBackups.ts (shared with the restore wizard).
  */
 import type { BackupDetail, BackupSummary } from '../../api/contract.js';
+import {
+  compareMembers,
+  earliest,
+  expectedCount,
+  latest,
+  memberType,
+  rollupStatus,
+  rowKey,
+  statusFromPhase,
+  type ReplicatedStatus,
+} from '../../kots/replicatedBackups.js';
 import type { VeleroBackup } from '../../velero/types.js';
-
-/** kots pkg/kotsadmsnapshot/types/types.go at v1.131.4. */
-export const DR = {
-  nameLabel: 'replicated.com/backup-name',
-  type: 'replicated.com/backup-type',
-  count: 'replicated.com/backup-count',
-  version: 'replicated.com/disaster-recovery-version',
-  legacyInstance: 'kots.io/instance',
-} as const;
-
-/** Only name, labels and annotations are read, so the restore wizard's own Backup type fits too. */
-type Obj = { metadata: Pick<VeleroBackup['metadata'], 'name' | 'labels' | 'annotations'> };
-
-/** types.IsInstanceBackup: a disaster-recovery version, or the legacy kots.io/instance=true. */
-export function isInstanceBackup(b: Obj): boolean {
-  const a = b.metadata.annotations ?? {};
-  return !!a[DR.version] || a[DR.legacyInstance] === 'true';
-}
-
-/**
- * The list row (and the name the operator sees) of a Velero Backup: types.GetBackupName (the
- * replicated.com/backup-name label) for instance backups, as ListInstanceBackups groups them; any
- * other Backup is its own row under its own name.
- */
-export function rowKey(b: Obj): string {
-  const label = b.metadata.labels?.[DR.nameLabel];
-  return label && isInstanceBackup(b) ? label : b.metadata.name;
-}
-
-/** types.GetInstanceBackupType: infra, app, or legacy when not annotated. */
-export const memberType = (b: Obj): string => b.metadata.annotations?.[DR.type] || 'legacy';
-
-/** types.GetInstanceBackupCount: the annotation when a positive number, else 1. */
-export function expectedCount(b: Obj): number {
-  const n = Number.parseInt(b.metadata.annotations?.[DR.count] ?? '', 10);
-  return n > 0 ? n : 1;
-}
-
-export type ReplicatedStatus = 'InProgress' | 'Completed' | 'Failed' | 'Deleting';
-
-/** types.GetStatusFromBackupPhase, case for case (anything unknown counts as in progress). */
-export function statusFromPhase(phase: string): ReplicatedStatus {
-  if (phase === '' || phase === 'New' || phase === 'InProgress') return 'InProgress';
-  if (phase === 'Completed') return 'Completed';
-  if (phase.toLowerCase().includes('fail')) return 'Failed';
-  if (phase === 'Deleting') return 'Deleting';
-  return 'InProgress';
-}
-
-/** types.RollupStatus: any in progress wins, then Deleting, then Failed; Completed only if all are. */
-export function rollupStatus(statuses: readonly ReplicatedStatus[]): ReplicatedStatus {
-  let result: ReplicatedStatus = 'Completed';
-  for (const s of statuses) {
-    if (s === 'InProgress') return 'InProgress';
-    if (s === 'Deleting') result = 'Deleting';
-    else if (s === 'Failed' && result !== 'Deleting') result = 'Failed';
-  }
-  return result;
-}
-
-const TYPE_ORDER: Record<string, number> = { infra: 0, app: 1 };
-/** Infra first, then app (the order KOTS creates them), then by name. */
-export const compareMembers = (x: Obj, y: Obj): number =>
-  (TYPE_ORDER[memberType(x)] ?? 2) - (TYPE_ORDER[memberType(y)] ?? 2) || (x.metadata.name < y.metadata.name ? -1 : x.metadata.name > y.metadata.name ? 1 : 0);
 
 /** Failure phases, worst first: the one a failed pair shows (advance() words its outcome by it). */
 const FAILED_ORDER = ['Failed', 'FailedValidation', 'PartiallyFailed'];
@@ -90,12 +38,6 @@ function shownPhase(status: ReplicatedStatus, phases: readonly string[]): string
 }
 
 const sumOpt = (vals: Array<number | undefined>) => (vals.some((v) => v !== undefined) ? vals.reduce<number>((t, v) => t + (v ?? 0), 0) : undefined);
-const minOf = (vals: Array<string | undefined>) => vals.filter((v): v is string => !!v).sort()[0];
-const maxOf = (vals: Array<string | undefined>) =>
-  vals
-    .filter((v): v is string => !!v)
-    .sort()
-    .pop();
 
 /**
  * One summary for the Velero Backups of one replicated backup, the way kots
@@ -138,11 +80,11 @@ export function combineSummaries(name: string, members: ReadonlyArray<{ b: Veler
     type: 'full',
     phase,
     ...opt('trigger', first.s.trigger),
-    ...opt('requestedAt', minOf(sums.map((s) => s.requestedAt))),
-    ...opt('createdAt', minOf(sums.map((s) => s.createdAt))),
-    ...opt('startedAt', minOf(sums.map((s) => s.startedAt))),
-    ...opt('completedAt', allDone ? maxOf(sums.map((s) => s.completedAt)) : undefined),
-    ...opt('expiresAt', minOf(sums.map((s) => s.expiresAt))),
+    ...opt('requestedAt', earliest(sums.map((s) => s.requestedAt))),
+    ...opt('createdAt', earliest(sums.map((s) => s.createdAt))),
+    ...opt('startedAt', earliest(sums.map((s) => s.startedAt))),
+    ...opt('completedAt', allDone ? latest(sums.map((s) => s.completedAt)) : undefined),
+    ...opt('expiresAt', earliest(sums.map((s) => s.expiresAt))),
     ...opt('storageLocation', first.s.storageLocation),
     apps: [...apps.values()].sort((x, y) => (x.slug < y.slug ? -1 : 1)),
     ...opt('itemsBackedUp', sumOpt(sums.map((s) => s.itemsBackedUp))),

@@ -12,7 +12,8 @@ import { encodeBackupRows, type BackupRowsWire } from '../../api/backupRows.js';
 import { summarizeBackup } from '../../velero/resources.js';
 import { labelValue, type BackupStorageLocation, type PodVolumeBackup, type VeleroBackup } from '../../velero/types.js';
 import type { BackupSizes } from '../../velero/sizes.js';
-import { BackupRowIndex, rowKey } from './replicated.js';
+import { rowKey } from '../../kots/replicatedBackups.js';
+import { BackupRowIndex } from './replicated.js';
 import type { BackupScope } from './scope.js';
 
 export interface BackupsDelta {

@@ -1,6 +1,6 @@
 /**
  * The restore wizard's backup rows. A backup KOTS made with improved disaster recovery is two
- * Velero Backups (infra + app) sharing replicated.com/backup-name (backups/replicated.ts holds the
+ * Velero Backups (infra + app) sharing replicated.com/backup-name (kots/replicatedBackups.ts holds the
  * grouping, ported from kots pkg/kotsadmsnapshot/backup.go at v1.131.4); the wizard lists it as one
  * row under that name and judges the pair: every member present (replicated.com/backup-count) and
  * Completed. The kots CLI refuses such a backup whatever its state — "only legacy type instance
@@ -9,7 +9,17 @@
  * that restores it. Every other Backup is its own row, judged by eligibility.ts as before. Pure.
  */
 import type { Check, RestoreBackup } from '../../api/contract.js';
-import { compareMembers, expectedCount, memberType, rollupStatus, rowKey, statusFromPhase, type ReplicatedStatus } from '../backups/replicated.js';
+import {
+  compareMembers,
+  earliest,
+  expectedCount,
+  latest,
+  memberType,
+  rollupStatus,
+  rowKey,
+  statusFromPhase,
+  type ReplicatedStatus,
+} from '../../kots/replicatedBackups.js';
 import { checkBackup, describeBackup, EC_BACKUP, EC_RESTORE_FIX, type EligibilityContext } from './eligibility.js';
 import type { VeleroBackup } from '../../velero/types.js';
 
@@ -120,13 +130,6 @@ function memberState(b: VeleroBackup): string {
   return `is ${phase || 'not started yet'}`;
 }
 
-const minOf = (vals: Array<string | undefined>) => vals.filter((v): v is string => !!v).sort()[0];
-const maxOf = (vals: Array<string | undefined>) =>
-  vals
-    .filter((v): v is string => !!v)
-    .sort()
-    .pop();
-
 /** A row as the wizard lists it: a single Backup as eligibility.ts describes it; a pair combined. */
 export function describeRow(row: BackupRow, ctx: EligibilityContext): RestoreBackup {
   if (isSingle(row)) return describeBackup(row.members[0]!, ctx);
@@ -143,9 +146,9 @@ export function describeRow(row: BackupRow, ctx: EligibilityContext): RestoreBac
     ...first,
     name: row.name,
     phase,
-    startedAt: minOf(parts.map((p) => p.startedAt)),
-    completedAt: parts.every((p) => p.completedAt) ? maxOf(parts.map((p) => p.completedAt)) : undefined,
-    expiresAt: minOf(parts.map((p) => p.expiresAt)),
+    startedAt: earliest(parts.map((p) => p.startedAt)),
+    completedAt: parts.every((p) => p.completedAt) ? latest(parts.map((p) => p.completedAt)) : undefined,
+    expiresAt: earliest(parts.map((p) => p.expiresAt)),
     apps: [...apps.values()],
     embeddedCluster: parts.some((p) => p.embeddedCluster),
     instance: parts.every((p) => p.instance),
