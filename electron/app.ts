@@ -53,16 +53,10 @@ function desktopHandlers(desktop: DesktopHandlers | undefined): DesktopHandlers 
   return desktop ?? { 'app.choosePath': () => ({ available: false, path: null, reason }), 'app.showInFolder': () => ({ shown: false, reason }) };
 }
 
-export interface App {
-  bus: EventBus;
+/** The running app: the services it built for the workflows (not their data directory and
+ * environment, which it was given), and the handlers it wired. */
+export interface App extends Omit<Services, 'dataDir' | 'env'> {
   handlers: Handlers;
-  cluster: ClusterService;
-  detector: EnvironmentDetector;
-  binaries: Binaries;
-  runner: ToolRunner;
-  /** Runs bundled tools against the connected cluster (for workflows). */
-  tools: Tools;
-  journal: Journal;
   /** Connects if asked to; resolves when the first status is known. */
   start(): Promise<void>;
   dispose(): Promise<void>;

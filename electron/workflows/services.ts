@@ -16,6 +16,7 @@ export interface Services {
   detector: EnvironmentDetector;
   binaries: Binaries;
   runner: ToolRunner;
+  /** Runs bundled tools against the connected cluster. */
   tools: Tools;
   journal: Journal;
   /** The app's data directory: wizard state, journal, caches. */
