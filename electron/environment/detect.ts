@@ -13,6 +13,7 @@ import type { Check, Environment } from '../api/contract.js';
 import { callEach, type EventBus } from '../events.js';
 import type { Journal } from '../journal.js';
 import { statusOf } from '../cluster/connection.js';
+import { startAttempt } from '../cluster/watchAttempt.js';
 import { kubeRest } from '../cluster/rest.js';
 import type { SharedWatch, WatchVerb } from '../velero/resources.js';
 import { requestServerStatus } from '../velero/serverStatus.js';
@@ -161,13 +162,7 @@ export class EnvironmentDetector {
   }
 
   private async attempt(f: Feed): Promise<void> {
-    const n = ++f.attempt;
-    try {
-      await f.informer.start();
-    } catch (err) {
-      this.failed(f, err);
-    }
-    if (f.failedAttempt !== n && this.feeds.includes(f) && !this.stopped) {
+    if ((await startAttempt(f, (err) => this.failed(f, err))) && this.feeds.includes(f) && !this.stopped) {
       // listed and watching again
       f.listed = true;
       f.lastError = undefined;

@@ -10,6 +10,7 @@
 import { CustomObjectsApi, type KubeConfig, ListWatch, Watch, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { BackupSummary, BackupType, BackupVolumes } from '../api/contract.js';
 import { statusOf } from '../cluster/connection.js';
+import { startAttempt } from '../cluster/watchAttempt.js';
 import type { KubeRest } from '../cluster/rest.js';
 import { callEach } from '../events.js';
 import { labelValue, type BackupStorageLocation, type LabelSelector, type PodVolumeBackup, type VeleroBackup } from './types.js';
@@ -254,13 +255,7 @@ export class VeleroWatch {
   }
 
   private async attempt(f: Feed): Promise<void> {
-    const n = ++f.attempt;
-    try {
-      await f.informer.start();
-    } catch (err) {
-      this.failed(f, err);
-    }
-    if (f.failedAttempt !== n && !this.stopped && this.feeds.includes(f)) {
+    if ((await startAttempt(f, (err) => this.failed(f, err))) && !this.stopped && this.feeds.includes(f)) {
       f.listed = true;
       f.failures = 0;
       f.lastError = undefined;
