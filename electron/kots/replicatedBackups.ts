@@ -71,6 +71,18 @@ const TYPE_ORDER: Record<string, number> = { infra: 0, app: 1 };
 export const compareMembers = (x: Obj, y: Obj): number =>
   (TYPE_ORDER[memberType(x)] ?? 2) - (TYPE_ORDER[memberType(y)] ?? 2) || (x.metadata.name < y.metadata.name ? -1 : x.metadata.name > y.metadata.name ? 1 : 0);
 
+/** Backups grouped by their row (rowKey), in the order the rows first appear. */
+export function groupByRow<T extends Obj>(list: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const b of list) {
+    const k = rowKey(b);
+    const g = groups.get(k);
+    if (g) g.push(b);
+    else groups.set(k, [b]);
+  }
+  return groups;
+}
+
 /** The earliest and the latest of some timestamps (ISO strings), ignoring the missing ones. */
 export const earliest = (vals: Array<string | undefined>) => vals.filter((v): v is string => !!v).sort()[0];
 export const latest = (vals: Array<string | undefined>) =>

@@ -14,6 +14,7 @@ import {
   compareMembers,
   earliest,
   expectedCount,
+  groupByRow,
   latest,
   memberType,
   rollupStatus,
@@ -165,13 +166,7 @@ export class BackupRowIndex {
   ) {}
 
   rows(backups: readonly VeleroBackup[]): BackupSummary[] {
-    const groups = new Map<string, VeleroBackup[]>();
-    for (const b of backups) {
-      const k = rowKey(b);
-      const g = groups.get(k);
-      if (g) g.push(b);
-      else groups.set(k, [b]);
-    }
+    const groups = groupByRow(backups);
     for (const k of this.combinedCache.keys()) if (!groups.has(k)) this.combinedCache.delete(k);
     return [...groups].map(([k, members]) => this.summarize(k, members));
   }

@@ -13,10 +13,10 @@ import {
   compareMembers,
   earliest,
   expectedCount,
+  groupByRow,
   latest,
   memberType,
   rollupStatus,
-  rowKey,
   statusFromPhase,
   type ReplicatedStatus,
 } from '../../kots/replicatedBackups.js';
@@ -30,14 +30,7 @@ export interface BackupRow {
 }
 
 export function backupRows(list: readonly VeleroBackup[]): BackupRow[] {
-  const groups = new Map<string, VeleroBackup[]>();
-  for (const b of list) {
-    const k = rowKey(b);
-    const g = groups.get(k);
-    if (g) g.push(b);
-    else groups.set(k, [b]);
-  }
-  return [...groups].map(([name, members]) => ({ name, members: members.sort(compareMembers) }));
+  return [...groupByRow(list)].map(([name, members]) => ({ name, members: members.sort(compareMembers) }));
 }
 
 /**
