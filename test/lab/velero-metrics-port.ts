@@ -25,26 +25,12 @@ export function podMetricsPortsFor(portBase: number): number[] {
 
 /** Replaces the one bare ":8080" in the binary; returns the patched bytes, or undefined when there is not exactly one. */
 export function patchMetricsPort(binary: Buffer, port: number): Buffer | undefined {
-  const text = `:${port}`;
-  if (text.length !== 5) throw new Error(`metrics port ${port} must have 4 digits to fit in place of :8080`);
-  const out = Buffer.from(binary);
-  const needle = Buffer.from(':8080');
-  let patched = 0;
-  for (let i = out.indexOf(needle); i >= 0; i = out.indexOf(needle, i + 1)) {
-    const before = out.subarray(Math.max(0, i - 12), i).toString('latin1');
-    if (/localhost$|internal\.$/.test(before)) continue; // part of a URL, not the bare default
-    out.write(text, i, 'latin1');
-    patched++;
-  }
-  return patched === 1 ? out : undefined;
+  return patchPortLiteral(binary, ':8080', port);
 }
 
 /** Writes the patched copy to `dest`; false (nothing written) when the binary does not have the expected shape. */
 export function writeVeleroWithMetricsPort(source: string, dest: string, port: number): boolean {
-  const patched = patchMetricsPort(readFileSync(source), port);
-  if (!patched) return false;
-  writeFileSync(dest, patched, { mode: 0o755 });
-  return true;
+  return writeBinaryWithPort(source, dest, ':8080', port);
 }
 
 /**
