@@ -13,7 +13,7 @@ function lab(flavour: LabState['flavour']): LabState {
     pluginsDir: '/repo/.lab/plugins',
     minio: { endpoint: 'http://127.0.0.1:26900', region: 'minio', bucket: 'velero', accessKey: 'lifeboat-lab', secretKey: '0123456789abcdef01234567' },
     registry: { host: '127.0.0.1:26500', username: 'lab', password: 'a1b2c3d4e5f6a7b8c9', caFile: '/repo/.lab/pki/ca.crt' },
-    adminConsole: { url: 'http://127.0.0.1:26300' },
+    adminConsole: { sharedPassword: 'lab-0123456789abcdef' },
     flavour,
     kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm',
     app: { slug: 'sample-app', namespace: 'sample-app' },
@@ -23,7 +23,7 @@ function lab(flavour: LabState['flavour']): LabState {
 
 describe('demoGuide', () => {
   it('gives every value the Destination step asks for, under the labels on the screen', () => {
-    const g = parseDemoGuide(demoGuide(lab('existing')));
+    const g = parseDemoGuide(demoGuide(lab('existing-airgap')));
     expect(g.values(GUIDE_STEPS.destination)).toEqual({
       Storage: 'S3-compatible (MinIO, Ceph, …)',
       'Endpoint URL': 'http://127.0.0.1:26900',
@@ -36,7 +36,7 @@ describe('demoGuide', () => {
   });
 
   it('walks the steps in the wizard order, ending with what to choose in Restore', () => {
-    const g = parseDemoGuide(demoGuide(lab('existing')));
+    const g = parseDemoGuide(demoGuide(lab('existing-airgap')));
     expect(g.steps).toEqual(Object.values(GUIDE_STEPS));
     expect(g.values(GUIDE_STEPS.restore)).toMatchObject({
       Situation: 'Roll back on this cluster',
@@ -45,9 +45,7 @@ describe('demoGuide', () => {
     });
   });
 
-  it('an online lab has no Images values; an air-gapped one gives the registry, its credentials and its CA', () => {
-    const online = parseDemoGuide(demoGuide(lab('existing')));
-    expect(online.hasValues(GUIDE_STEPS.images)).toBe(false);
+  it('gives the registry, its credentials and its CA on every flavour (every lab flavour is air-gapped)', () => {
     for (const flavour of ['existing-airgap', 'kurl', 'embedded-cluster'] as const) {
       const g = parseDemoGuide(demoGuide(lab(flavour)));
       expect(g.values(GUIDE_STEPS.images)).toEqual({
@@ -71,14 +69,14 @@ describe('demoGuide', () => {
 
   it('says where the flavour differs: Embedded Cluster keeps Velero to itself, kURL and EC back the registry up too', () => {
     expect(demoGuide(lab('embedded-cluster'))).toMatch(/Embedded Cluster installs and manages Velero itself/);
-    expect(demoGuide(lab('existing'))).toMatch(/Velero is not installed yet/);
+    expect(demoGuide(lab('existing-airgap'))).toMatch(/Velero is not installed yet/);
     expect(demoGuide(lab('kurl'))).toMatch(/Also export the registry/);
     expect(demoGuide(lab('existing-airgap'))).not.toMatch(/Also export the registry/);
   });
 
   it('says which step and label are missing when a reader asks for one the guide lacks', () => {
-    const g = parseDemoGuide(demoGuide(lab('existing')));
-    expect(() => g.value(GUIDE_STEPS.images, 'Registry host')).toThrow(/step "Setup → Images" has no "Registry host"/);
+    const g = parseDemoGuide(demoGuide(lab('existing-airgap')));
+    expect(() => g.value(GUIDE_STEPS.images, 'Registry port')).toThrow(/step "Setup → Images" has no "Registry port"/);
     expect(() => g.values('Nope')).toThrow(/no step "Nope"/);
   });
 });

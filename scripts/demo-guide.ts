@@ -8,7 +8,7 @@
  * parseDemoGuide): a step is a line `N. Title`; a value is an indented line `    Label:   value`
  * whose label is the one on the screen; an instruction is an indented line starting with `→`.
  */
-import { isAirgap, LAB_REGISTRY_NAMESPACE } from '../test/lab/seed.js';
+import { LAB_REGISTRY_NAMESPACE } from '../test/lab/seed.js';
 import type { LabState } from '../test/lab/state.js';
 
 /** The folder inside the bucket the demo suggests (the Destination step's "Prefix (optional)"). */
@@ -31,12 +31,11 @@ function block(n: number, title: string, lines: Line[]): string[] {
 }
 
 export function demoGuide(state: LabState): string {
-  const airgap = isAirgap(state.flavour);
   const rule = '='.repeat(88);
   const out: string[] = [
     rule,
     ' Lifeboat demo: what each step needs on this lab',
-    ` (flavour ${state.flavour}${airgap ? ', air-gapped' : ', online'}; lab in ${state.dir})`,
+    ` (flavour ${state.flavour}, air-gapped: KOTS and its application pull from the lab registry; lab in ${state.dir})`,
     ' Copy each value after its label; the labels are the ones on the screen.',
     rule,
     '',
@@ -46,7 +45,7 @@ export function demoGuide(state: LabState): string {
       'Open Setup and press “Run checks”; when they have passed, press “Continue”.',
       ...(state.flavour === 'embedded-cluster'
         ? [
-            'Embedded Cluster installs and manages Velero itself, so Setup stops here on this flavour (as on a real one): to try Setup, run the demo with --flavour existing, existing-airgap or kurl.',
+            'Embedded Cluster installs and manages Velero itself, so Setup stops here on this flavour (as on a real one): to try Setup, run the demo with --flavour existing-airgap or kurl.',
           ]
         : [
             'Velero is not installed yet: Lifeboat installs it in the next steps. (If Setup already shows Done, from an earlier demo on this lab, go to step 5.)',
@@ -69,8 +68,7 @@ export function demoGuide(state: LabState): string {
     ...block(
       3,
       GUIDE_STEPS.images,
-      airgap
-        ? [
+      [
             ['Registry host', state.registry.host],
             ['Namespace (path)', LAB_REGISTRY_NAMESPACE],
             ['User name', state.registry.username],
@@ -78,8 +76,7 @@ export function demoGuide(state: LabState): string {
             ['Registry CA certificate file (optional)', state.registry.caFile],
             'Untick “Use the credentials KOTS uses” to type the user name and password above (leaving it ticked works too: KOTS holds the same ones).',
             'Press “Check the images there”, then “Push missing images”, and when both are pushed “Continue to review”.',
-          ]
-        : ['Not shown on this flavour: the cluster is online, so Velero’s images come from their public registry.'],
+          ],
     ),
   );
   out.push(...block(4, GUIDE_STEPS.install, ['Read the exact commands, press “Install Velero”, and wait for “Velero is ready for backups” (a few minutes).']));

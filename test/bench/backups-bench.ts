@@ -118,7 +118,7 @@ async function main() {
       .join(' ')}`,
   );
   // startLab reuses a running lab and replaces one whose lab.json outlived its processes.
-  const lab = await startLab({ dir, portBase: 28000, flavour: 'existing', log: (l) => console.log(`lab: ${l}`) });
+  const lab = await startLab({ dir, portBase: 28000, flavour: 'existing-airgap', log: (l) => console.log(`lab: ${l}`) });
   const kube = new Kube(lab.kubeconfig);
   const velero = join(lab.toolsDir, 'velero');
   const env = { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(dir, 'home') };

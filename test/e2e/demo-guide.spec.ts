@@ -25,7 +25,7 @@ import { startWebModeOn, useFake, type WebMode } from './server.js';
 
 const labDir = join(repoRoot, '.lab-demo-guide');
 const portBase = Number(process.env.LIFEBOAT_DEMO_GUIDE_PORT_BASE ?? 22000);
-const flavour = (process.env.LIFEBOAT_DEMO_GUIDE_FLAVOUR ?? 'existing') as Flavour;
+const flavour = (process.env.LIFEBOAT_DEMO_GUIDE_FLAVOUR ?? 'existing-airgap') as Flavour;
 
 let lab: LabState | undefined;
 let web: WebMode | undefined;

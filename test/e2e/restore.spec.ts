@@ -38,7 +38,7 @@ test.describe('Restore wizard', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(600_000);
-    lab = await startLab({ dir: labDir, portBase: 29000, flavour: 'existing' });
+    lab = await startLab({ dir: labDir, portBase: 29000, flavour: 'existing-airgap' });
     kube = new Kube(lab.kubeconfig);
     await ensureVeleroOn(lab);
     backup = await instanceBackupOn(lab);

@@ -18,6 +18,7 @@ import { createApp, type App } from '../../electron/app.js';
 import { BackupsService } from '../../electron/workflows/backups/service.js';
 import type { Services } from '../../electron/workflows/services.js';
 import { adminKube, ensureVelero, lab, waitUntil } from './lab.js';
+import { adminApi } from '../lab/kotsinstall/admin-api.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lb-backups-'));
 const apps: App[] = [];
@@ -243,10 +244,7 @@ describe('backups', () => {
     try {
       const set = await call(app2, 'backups.setSchedule', { autoEnabled: true, schedule: '17 3 * * *' });
       expect(set.cron.words).toBe('every day at 03:17 UTC');
-      const l = lab();
-      const secret = await adminKube().get(`/api/v1/namespaces/${l.kotsNamespace}/secrets/kotsadm-authstring`);
-      const auth = Buffer.from(secret.data['kotsadm-authstring'], 'base64').toString();
-      const cfg = await (await fetch(`${l.adminConsole.url}/api/v1/snapshot/config`, { headers: { Authorization: auth } })).json();
+      const cfg = await adminApi(lab(), '/api/v1/snapshot/config');
       expect(cfg).toMatchObject({ autoEnabled: true, autoSchedule: { schedule: '17 3 * * *' } });
       const ret = await call(app2, 'backups.setRetention', { value: 2, unit: 'weeks' });
       expect(ret.retention.converted).toBe('336h');

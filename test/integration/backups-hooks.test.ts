@@ -40,7 +40,7 @@ async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<
 
 beforeAll(async () => {
   process.env.LIFEBOAT_LAB_FAILING_HOOKS = '1';
-  lab = await startLab({ dir, portBase: 24000, flavour: 'existing', log: (l) => console.log(`backups-hooks lab: ${l}`) });
+  lab = await startLab({ dir, portBase: 24000, flavour: 'existing-airgap', log: (l) => console.log(`backups-hooks lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
   if (!(await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero'))) {
     mkdirSync(join(dir, 'home'), { recursive: true });

@@ -25,7 +25,7 @@ let startedHere = false;
 
 beforeAll(async () => {
   startedHere = !readLabState(dir);
-  lab = readLabState(dir) ?? (await startLab({ dir, portBase: 28000, flavour: 'existing' }));
+  lab = readLabState(dir) ?? (await startLab({ dir, portBase: 28000, flavour: 'existing-airgap' }));
   const kube = new Kube(lab.kubeconfig);
   if (!(await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero'))) {
     const home = join(dir, 'home');

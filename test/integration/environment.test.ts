@@ -1,5 +1,5 @@
 /**
- * Environment detection against the lab: KOTS (the lab's admin console stand-in), flavour, air gap,
+ * Environment detection against the lab: KOTS (the real kotsadm, installed by `kubectl kots install`), flavour, air gap,
  * and the real Velero server (version through a ServerStatusRequest, node agent, BSL). A BSL created
  * during the test must show up through the watch, not a refresh.
  */

@@ -286,7 +286,7 @@ async function startMinio(): Promise<void> {
 
 beforeAll(async () => {
   delete process.env.LIFEBOAT_LAB_FAILING_HOOKS;
-  lab = await startLab({ dir, portBase, flavour: 'existing', log: (l) => console.log(`faults lab: ${l}`) });
+  lab = await startLab({ dir, portBase, flavour: 'existing-airgap', log: (l) => console.log(`faults lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
   if (!(await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero'))) {
     mkdirSync(join(dir, 'home'), { recursive: true });

@@ -118,7 +118,7 @@ describe('the real kots CLI against the lab', () => {
       const created = await kube.getOrUndefined(path);
       expect(created?.data?.['kotsadm-authstring']).toBeTruthy();
     } finally {
-      // The admin console stand-in holds the seeded auth string: put it back.
+      // kotsadm's pods hold the auth string they started with (AUTO_CREATE_CLUSTER_TOKEN): put it back.
       await kube.delete(path).catch(() => {});
       await kube.post(`/api/v1/namespaces/${s.kotsNamespace}/secrets`, {
         apiVersion: 'v1',

@@ -15,7 +15,7 @@
  * Each assumption the stand-in admin console made that kotsadm disproved is an assertion here
  * (see "kotsadm disproves" below and the README's "What the real KOTS taught us").
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import { dispatch } from '../../electron/transport/dispatch.js';
 import { Kube } from '../lab/kube.js';
 import { pushSyntheticImage } from '../lab/images.js';
 import { startLab, stopLab } from '../lab/lab.js';
+import { adminApi as kotsAdminApi } from '../lab/kotsinstall/admin-api.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
 import { ensureVeleroOn } from './restore-lab.js';
@@ -42,24 +43,7 @@ async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<
   return r.result as MethodOutput<M>;
 }
 
-/** Reads the admin console API the way the kots CLI does: a port-forward to kotsadm's :3000 (the
- * kubelet's host port for it) with Secret kotsadm-authstring. */
-async function adminApi(path: string): Promise<any> {
-  const secret = await kube.get(`/api/v1/namespaces/${lab.kotsNamespace}/secrets/kotsadm-authstring`);
-  const auth = Buffer.from(secret.data['kotsadm-authstring'], 'base64').toString();
-  const pods = await kube.get(`/api/v1/namespaces/${lab.kotsNamespace}/pods?labelSelector=app%3Dkotsadm`);
-  const pod = pods.items.find((p: any) => p.status?.phase === 'Running');
-  const port = await portOfKotsadm(pod.metadata.uid);
-  const r = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { Authorization: auth } });
-  return r.json();
-}
-
-/** The kubelet gives kotsadm's :3000 a 4-digit host port per pod: the pod's own copy is named by it. */
-async function portOfKotsadm(uid: string): Promise<number> {
-  const copy = readdirSync(join(lab.dir, 'kubelet', 'pods', uid)).find((f) => /^kotsadm-port-\d{4}$/.test(f));
-  if (!copy) throw new Error(`no kotsadm port recorded for pod ${uid}`);
-  return Number(copy.slice('kotsadm-port-'.length));
-}
+const adminApi = (path: string) => kotsAdminApi(lab, path);
 
 async function followedToEnd(): Promise<NonNullable<MethodOutput<'backups.followed'>>> {
   return waitUntil(
@@ -97,7 +81,7 @@ async function restoreFinished(timeoutMs = 300_000): Promise<RestoreWizard> {
 }
 
 beforeAll(async () => {
-  lab = await startLab({ dir, portBase, flavour: 'existing-airgap', realKotsadm: true, log: (l) => console.log(`kotsadm lab: ${l}`) });
+  lab = await startLab({ dir, portBase, flavour: 'existing-airgap', log: (l) => console.log(`kotsadm lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
   const auth = { host: lab.registry.host, username: lab.registry.username, password: lab.registry.password, ca: readFileSync(lab.registry.caFile) };
   await pushSyntheticImage(auth, 'lifeboat/velero', 'v1.18.3');

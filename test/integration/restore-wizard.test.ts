@@ -27,8 +27,6 @@ const apps: App[] = [];
 
 /** Lifeboat as the desktop app builds it, pointed at a lab, with short timeouts for the lab. */
 async function openLifeboat(state: LabState, dataDir: string): Promise<App> {
-  // The kubectl-kots stand-in reaches "kotsadm" through the lab's admin console stand-in.
-  process.env.LIFEBOAT_LAB_DIR = state.dir;
   const app = createApp({
     dataDir,
     mode: 'web',
@@ -85,7 +83,7 @@ function kotsRestoreRuns(app: App): string[] {
 }
 
 beforeAll(async () => {
-  lab1 = await startLab({ dir: LAB1, portBase: 29000, flavour: 'existing' });
+  lab1 = await startLab({ dir: LAB1, portBase: 29000, flavour: 'existing-airgap' });
   kube = new Kube(lab1.kubeconfig);
   await ensureVeleroOn(lab1);
   backup = await instanceBackupOn(lab1);
@@ -310,7 +308,7 @@ describe('restore wizard: rebuilt cluster', () => {
     await kube.mergePatch(`/api/v1/namespaces/${lab1.app.namespace}/configmaps/sample-config`, { data: { marker } });
     const fromOld = await instanceBackupOn(lab1);
 
-    const lab2 = await startLab({ dir: LAB2, portBase: 30000, flavour: 'existing', sharedMinioFrom: LAB1 });
+    const lab2 = await startLab({ dir: LAB2, portBase: 30000, flavour: 'existing-airgap', sharedMinioFrom: LAB1 });
     const kube2 = new Kube(lab2.kubeconfig);
     await scaleVelero(lab1, 0); // the old cluster is gone; its storage stays
     await ensureVeleroOn(lab2);

@@ -78,8 +78,15 @@ build_kots() {
     # used from a verbatim copy beside the sources, and the overlay adds the key file to that copy.
     local kk="$work/kotskinds"
     local kkmod
-    kkmod=$(cd "$work/kots-v1.131.4" && GOFLAGS=-mod=mod go list -m -f '{{.Dir}}' github.com/replicatedhq/kotskinds)
-    rm -rf "$kk" && cp -r "$kkmod" "$kk" && chmod -R u+w "$kk"
+    # `go mod download` first: on a cold module cache `go list -m` names no directory.
+    kkmod=$(cd "$work/kots-v1.131.4" && GOFLAGS=-mod=mod go mod download -json github.com/replicatedhq/kotskinds | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+    if [ -z "$kkmod" ] || [ ! -f "$kkmod/go.mod" ]; then
+      echo "lab: could not download github.com/replicatedhq/kotskinds (the version kots v1.131.4 pins) from the Go module proxy" >&2
+      exit 1
+    fi
+    rm -rf "$kk"
+    cp -r "$kkmod" "$kk"
+    chmod -R u+w "$kk"
     (cd "$work/kots-v1.131.4" && go mod edit -replace "github.com/replicatedhq/kotskinds=$kk")
     { printf 'package crypto\n\n// Added by the Lifeboat lab build (go build -overlay): the lab license key.\nfunc init() {\n\tPublicKeysRSA["%s"] = []byte(`' "$LAB_LICENSE_KEY_ID"; cat "$keydir/global.pub"; printf '`)\n}\n'; } > "$keydir/lab_key.go"
     printf '{"Replace":{"%s/pkg/crypto/zz_lifeboat_lab_key.go":"%s/lab_key.go"}}\n' "$kk" "$keydir" > "$keydir/overlay.json"

@@ -35,7 +35,7 @@ async function main() {
   restricted user:      ${state.restrictedKubeconfig}
   MinIO (S3):           ${state.minio.endpoint}  bucket ${state.minio.bucket}
   registry:             https://${state.registry.host}  (basic auth, CA ${state.registry.caFile})
-  admin console API:    ${state.adminConsole.url}
+  admin console:        kubectl kots admin-console --namespace ${state.kotsNamespace}  (password ${state.adminConsole.sharedPassword})
   tools (velero, kubectl-kots): ${state.toolsDir}
 
 Try:  KUBECONFIG=${state.kubeconfig} ${state.toolsDir}/velero version

@@ -17,8 +17,8 @@ describe('lab containers', () => {
     expect(imageName('kotsadm/kotsadm@sha256:' + 'a'.repeat(64))).toBe('kotsadm');
   });
 
-  it("runs kots's check scripts from the kotsadm image but not the admin console itself", () => {
-    const p = imageProfile('kotsadm/kotsadm:v1.131.4', programs)!;
+  it("runs kots's check scripts from the kotsadm image, and the admin console itself only with a kotsadm build", () => {
+    const p = imageProfile('kotsadm/kotsadm:v1.131.4', { ...programs, kotsadm: undefined })!;
     expect(p.files).toContainEqual({ src: '/cache/kots-assets', dest: '/scripts', readOnly: true });
     expect(p.executes!(containerArgv({ command: ['/scripts/s3-bucket-head.sh'] }, p))).toBe(true);
     expect(p.executes!(containerArgv({}, p))).toBe(false); // /kotsadm api
@@ -37,11 +37,10 @@ describe('lab containers', () => {
     expect(p.listenArgsFor!(agent, new Map(), () => n++)).toEqual(['--metrics-address=127.0.0.1:40001']);
   });
 
-  it('runs the real admin console only when asked, on a port patched into its own copy; migrations and rqlite as kots deploys them', () => {
+  it('runs the admin console (with a kotsadm build) on a port patched into its own copy; migrations and rqlite as kots deploys them', () => {
     const real = {
       ...programs,
       kotsadm: '/cache/kotsadm',
-      realKotsadm: true,
       kubectl: '/cache/kubectl',
       kustomize: '/cache/kustomize',
       schemahero: '/cache/schemahero',

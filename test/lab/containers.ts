@@ -62,9 +62,7 @@ export interface LabPrograms {
   kotsadm?: string;
   kotsAssets?: string;
   minio?: string;
-  /** Run the real admin console (`/kotsadm api`) in kotsadm pods; otherwise only kots's check pods run. */
-  realKotsadm?: boolean;
-  /** What the kotsadm image adds for the real admin console: kubectl and kustomize on its PATH. */
+  /** What the kotsadm image adds for the admin console: kubectl and kustomize on its PATH. */
   kubectl?: string;
   kustomize?: string;
   /** The migrations image: kubectl-schemahero, its rqlite driver and kots's migrations/tables. */
@@ -132,7 +130,7 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
     const files: Bind[] = [{ src: p.kotsAssets, dest: '/scripts', readOnly: true }];
     if (p.kotsadm) files.push({ src: p.kotsadm, dest: '/kotsadm', readOnly: true });
     if (p.kubectlKots) files.push({ src: p.kubectlKots, dest: '/kots', readOnly: true });
-    const real = p.realKotsadm === true && p.kotsadm !== undefined;
+    const real = p.kotsadm !== undefined;
     if (real && p.kubectl) files.push({ src: p.kubectl, dest: `${KOTSADM_TOOLS_DIR}/kubectl`, readOnly: true });
     if (real && p.kustomize) files.push({ src: p.kustomize, dest: `${KOTSADM_TOOLS_DIR}/kustomize`, readOnly: true });
     return {
@@ -143,7 +141,7 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
       env: { PATH: `${KOTSADM_TOOLS_DIR}:${DEFAULT_PATH}` },
       // `kotsadm api` listens on ":3000" with no flag to move it (kots pkg/apiserver/server.go).
       fixedPort: real ? { containerPort: 3000, binary: p.kotsadm!, dest: '/kotsadm', literal: ':3000' } : undefined,
-      // Without the real admin console only kots's own check pods (their /scripts) run.
+      // Without a kotsadm build only kots's own check pods (their /scripts) run.
       executes: (argv) => argv[0]?.startsWith('/scripts/') === true || (real && argv[0] === '/kotsadm'),
     };
   }

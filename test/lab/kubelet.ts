@@ -28,7 +28,7 @@ import { Watch } from '@kubernetes/client-node';
 import { Kube } from './kube.js';
 import { checkImage, parseImage } from './images.js';
 import { readLabState, type LabState } from './state.js';
-import { isAirgap, LAB_NODE } from './seed.js';
+import { LAB_NODE } from './seed.js';
 import { PodRunner } from './pods.js';
 import { ServiceNetwork } from './services.js';
 import { labPrograms } from './programs.js';
@@ -49,7 +49,6 @@ const hostsFile = join(labDir, 'kubelet', 'hosts');
 
 const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
 
-const adminConsolePort = Number(new URL(state.adminConsole.url).port);
 const runner: PodRunner = new PodRunner({
   kube,
   podsDir,
@@ -62,11 +61,6 @@ const runner: PodRunner = new PodRunner({
   // Ports for the processes the kubelet runs: base+750.., inside this lab's block of 1000 ports.
   firstPort: kubeletPort + 500,
   metricsPorts: podMetricsPortsFor(Number(values['port-base'] ?? kubeletPort - 250)),
-  // With the stand-in admin console, it answers as the kotsadm pod's :3000.
-  standInPorts: (pod) =>
-    !state.adminConsole.real && pod.metadata.namespace === state.kotsNamespace && pod.metadata.labels?.app === 'kotsadm'
-      ? new Map([[3000, adminConsolePort]])
-      : undefined,
   log,
 });
 const services: ServiceNetwork = new ServiceNetwork(
@@ -178,7 +172,8 @@ async function unpullableImage(pod: any): Promise<{ container: string; image: st
     if (ref.registry === state.registry.host) {
       const result = await checkImage(c.image, { host: ref.registry, ca, ...auths[ref.registry] });
       if (!result.present) return { container: c.name, image: c.image, message: result.message };
-    } else if (isAirgap(state.flavour)) {
+    } else {
+      // Every lab flavour is air-gapped (the online flavour needs replicated.app: kotsinstall/install.ts).
       return {
         container: c.name,
         image: c.image,

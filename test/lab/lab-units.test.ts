@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseImage } from './images.js';
 import { objectPath } from './kube.js';
-import { adminConsole, sampleApp, flavourObjects } from './seed.js';
+import { sampleApp, flavourObjects } from './seed.js';
+import { labFlavour } from './lab.js';
 import type { LabState } from './state.js';
 
 const state = (flavour: LabState['flavour']): LabState => ({
@@ -14,7 +15,7 @@ const state = (flavour: LabState['flavour']): LabState => ({
   pluginsDir: '',
   minio: { endpoint: '', region: 'minio', bucket: 'velero', accessKey: 'a', secretKey: 'b' },
   registry: { host: '127.0.0.1:26500', username: 'lab', password: 'pw', caFile: '' },
-  adminConsole: { url: '' },
+  adminConsole: {},
   flavour,
   kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm',
   app: { slug: 'sample-app', namespace: 'sample-app' },
@@ -42,19 +43,12 @@ describe('objectPath', () => {
   });
 });
 
-describe('seeded KOTS objects', () => {
-  it('label every admin console object for backup, and rewrite images to the lab registry in air gap', () => {
-    const objs = adminConsole(state('existing-airgap'));
-    for (const o of objs.filter((o) => o.kind !== 'Namespace')) {
-      expect(o.metadata.labels['kots.io/kotsadm']).toBe('true');
-      expect(o.metadata.labels['kots.io/backup']).toBe('velero');
-    }
-    const dep = objs.find((o) => o.kind === 'Deployment');
-    expect(dep.spec.template.spec.containers[0].image).toBe('127.0.0.1:26500/lifeboat/kotsadm:v1.131.4');
-    expect(objs.find((o) => o.metadata.name === 'kotsadm-confg').data['kotsadm-registry']).toBe('127.0.0.1:26500/lifeboat');
-  });
-  it('labels app objects with kots.io/backup and the app slug, pod templates included', () => {
-    for (const o of sampleApp(state('existing')).filter((o) => o.kind !== 'Namespace')) {
+describe('the release and the flavour markers', () => {
+  it('releases app objects labelled with kots.io/backup and the app slug, pod templates included, upstream images, no Namespace', () => {
+    const objs = sampleApp(state('existing-airgap'));
+    expect(objs.some((o) => o.kind === 'Namespace')).toBe(false);
+    for (const c of objs.flatMap((o) => o.spec?.template?.spec?.containers ?? [])) expect(c.image).toMatch(/^docker\.io\/lifeboat\//);
+    for (const o of objs) {
       expect(o.metadata.labels['kots.io/app-slug']).toBe('sample-app');
       if (o.spec?.template) expect(o.spec.template.metadata.labels['kots.io/backup']).toBe('velero');
     }
@@ -62,7 +56,12 @@ describe('seeded KOTS objects', () => {
   it('gives kURL its kurl namespace and Embedded Cluster its registry namespace', () => {
     expect(flavourObjects(state('kurl')).some((o) => o.kind === 'Namespace' && o.metadata.name === 'kurl')).toBe(true);
     expect(flavourObjects(state('embedded-cluster')).some((o) => o.kind === 'Namespace' && o.metadata.name === 'registry')).toBe(true);
-    expect(flavourObjects(state('existing'))).toEqual([]);
+    expect(flavourObjects(state('existing-airgap'))).toEqual([]);
+  });
+  it('has no online flavour, and says why when asked for one', () => {
+    expect(() => labFlavour('existing')).toThrow(/cannot be installed without internet.*replicated\.app/);
+    expect(() => labFlavour('nope')).toThrow(/Use one of: existing-airgap, kurl, embedded-cluster/);
+    expect(labFlavour('kurl')).toBe('kurl');
   });
 });
 

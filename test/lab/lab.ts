@@ -1,8 +1,9 @@
 /**
  * The lab cluster: real etcd, kube-apiserver, kube-controller-manager, MinIO and docker-registry as
- * loopback processes, plus the process kubelet (test/lab/kubelet.ts) and the admin console
- * stand-in (test/lab/kots/admin-console.ts). `startLab` reuses a healthy running lab and cleans up
- * a stale one; `stopLab` leaves no process behind.
+ * loopback processes, plus the process kubelet (test/lab/kubelet.ts), which runs the pods; KOTS is
+ * installed into it by the real `kubectl kots install` (test/lab/kotsinstall/), so the admin console
+ * is the real kotsadm. `startLab` reuses a healthy running lab and cleans up a stale one; `stopLab`
+ * leaves no process behind.
  */
 import { execFileSync } from 'node:child_process';
 import { writeVeleroWithMetricsPort, metricsPortFor } from './velero-metrics-port.js';
@@ -14,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { ensurePki, writeKubeconfig, type Pki } from './pki.js';
 import { isAlive, portOpen, sleep, startDaemon, stopGroup, waitFor, type Started } from './processes.js';
 import { labDir as defaultLabDir, readLabState, repoRoot, type LabState } from './state.js';
-import { LAB_REGISTRY_NAMESPACE, sampleApp, seedCluster, vendorBackupSpec, type Flavour } from './seed.js';
+import { LAB_REGISTRY_NAMESPACE, applyFlavourMarkers, sampleApp, seedCluster, vendorBackupSpec, type Flavour } from './seed.js';
 import { installWithKotsCli, pushAdminConsoleImages } from './kotsinstall/install.js';
 
 export interface LabOptions {
@@ -24,8 +25,6 @@ export interface LabOptions {
   portBase?: number;
   /** Use another lab's MinIO instead of starting one (the rebuilt-cluster scenario). */
   sharedMinioFrom?: string;
-  /** Run the real kotsadm, installed by `kubectl kots install` (default: LIFEBOAT_LAB_KOTSADM=real). */
-  realKotsadm?: boolean;
   log?: (line: string) => void;
 }
 
@@ -46,7 +45,6 @@ export function ports(base: number) {
     minio: base + 900,
     minioConsole: base + 901,
     registry: base + 500,
-    adminConsole: base + 300,
     kubelet: base + 250,
   };
 }
@@ -119,18 +117,29 @@ export function findProcessesUnder(dir: string): number[] {
   }
 }
 
+const FLAVOURS: readonly Flavour[] = ['existing-airgap', 'kurl', 'embedded-cluster'];
+
+/** The lab's flavours are the air-gapped ones: the online flavour needs replicated.app (kotsinstall/install.ts). */
+export function labFlavour(name: string): Flavour {
+  if ((FLAVOURS as readonly string[]).includes(name)) return name as Flavour;
+  const why =
+    name === 'existing'
+      ? ' The online flavour cannot be installed without internet: kotsadm fetches the license and the release from replicated.app (test/lab/kotsinstall/install.ts says what was tried).'
+      : '';
+  throw new Error(`lab: no flavour "${name}".${why} Use one of: ${FLAVOURS.join(', ')}.`);
+}
+
 export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   const dir = opts.dir ?? defaultLabDir();
   const log = opts.log ?? (() => {});
-  const flavour: Flavour = opts.flavour ?? (process.env.LIFEBOAT_LAB_FLAVOUR as Flavour) ?? 'existing';
-  const realKotsadm = opts.realKotsadm ?? process.env.LIFEBOAT_LAB_KOTSADM === 'real';
+  const flavour = labFlavour(opts.flavour ?? process.env.LIFEBOAT_LAB_FLAVOUR ?? 'existing-airgap');
   const base = opts.portBase ?? Number(process.env.LIFEBOAT_LAB_PORT_BASE ?? 26000);
   const p = ports(base);
   requireDebianPrograms();
 
   const existing = readLabState(dir);
   if (existing && (await labHealthy(existing))) {
-    if (existing.flavour === flavour && (existing.adminConsole.real === true) === realKotsadm) {
+    if (existing.flavour === flavour && existing.adminConsole.sharedPassword) {
       log(`reusing the running lab in ${dir}`);
       return existing;
     }
@@ -329,7 +338,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     pluginsDir,
     minio,
     registry,
-    adminConsole: { url: `http://127.0.0.1:${p.adminConsole}`, real: realKotsadm },
+    adminConsole: {},
     flavour,
     kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm',
     app: { slug: 'sample-app', namespace: 'sample-app' },
@@ -359,41 +368,24 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   await waitFor('process kubelet', () => portOpen(p.kubelet), 30_000, kubelet);
   log('process kubelet is up');
 
-  const adminConsoleScript = join(repoRoot, 'test', 'lab', 'kots', 'admin-console.ts');
-  if (realKotsadm) {
-    await pushAdminConsoleImages(state, LAB_REGISTRY_NAMESPACE);
-    state.adminConsole.sharedPassword = await installWithKotsCli(
-      state,
-      {
-        appSlug: state.app.slug,
-        title: 'Sample App',
-        appNamespace: state.app.namespace,
-        backupSpec: vendorBackupSpec(),
-        manifests: sampleApp(state, true),
-        images: ['docker.io/lifeboat/sample-web:1.0.0', 'docker.io/lifeboat/sample-db:1.0.0'],
-      },
-      { registryNamespace: LAB_REGISTRY_NAMESPACE, log },
-    );
-    log('KOTS installed by kubectl kots install (real kotsadm)');
-  } else if (existsSync(adminConsoleScript)) {
-    const ac = track(
-      startDaemon(dir, 'admin-console', process.execPath, [
-        '--import',
-        tsxLoader,
-        adminConsoleScript,
-        '--lab-dir',
-        dir,
-        '--port',
-        String(p.adminConsole),
-        '--kubeconfig',
-        kubeconfig,
-        '--namespace',
-        state.kotsNamespace,
-      ]),
-    );
-    await waitFor('admin console stand-in', () => portOpen(p.adminConsole), 30_000, ac);
-    log('admin console stand-in is up');
-  }
+  // KOTS as an operator installs it; kURL's and Embedded Cluster's markers go on top afterwards,
+  // as those installers leave them beside the admin console (kots install on a cluster that already
+  // looks like kURL, namespace default, would leave the admin console to kURL's add-on).
+  await pushAdminConsoleImages(state, LAB_REGISTRY_NAMESPACE);
+  state.adminConsole.sharedPassword = await installWithKotsCli(
+    state,
+    {
+      appSlug: state.app.slug,
+      title: 'Sample App',
+      appNamespace: state.app.namespace,
+      backupSpec: vendorBackupSpec(),
+      manifests: sampleApp(state),
+      images: ['docker.io/lifeboat/sample-web:1.0.0', 'docker.io/lifeboat/sample-db:1.0.0'],
+    },
+    { registryNamespace: LAB_REGISTRY_NAMESPACE, log },
+  );
+  log('KOTS installed by kubectl kots install (air gap, lab registry)');
+  await applyFlavourMarkers(state, log);
 
   state.pids = pids;
   writeFileSync(join(dir, 'lab.json'), JSON.stringify(state, null, 2), { mode: 0o600 });

@@ -29,8 +29,6 @@ export interface PodRunnerOptions {
   firstPort: number;
   /** 4-digit ports for Velero servers' controller metrics (velero-metrics-port.ts), one per pod. */
   metricsPorts: number[];
-  /** Container ports the lab answers itself for a pod it does not execute (the admin console stand-in). */
-  standInPorts: (pod: any) => Map<number, number> | undefined;
   log: (m: string) => void;
 }
 
@@ -224,8 +222,6 @@ export class PodRunner {
   /** A pod the lab does not run: Running and Ready, its containers not executed. */
   async reportNotExecuted(pod: any): Promise<void> {
     const entry = this.newEntry(pod, false);
-    const standIn = this.o.standInPorts(pod);
-    if (standIn) entry.ports = standIn;
     for (const c of entry.containers.values()) {
       c.state = c.init
         ? { kind: 'terminated', exitCode: 0, reason: 'Completed', startedAt: entry.startedAt, finishedAt: entry.startedAt }

@@ -28,7 +28,6 @@ export function labPrograms(state: Pick<LabState, 'toolsDir' | 'pluginsDir' | 'a
     kotsadm: cached('kotsadm'),
     kotsAssets: existsSync(assets) ? assets : undefined,
     minio: cached('minio'),
-    realKotsadm: state.adminConsole.real === true,
     kubectl: cached('kubectl'),
     kustomize: cached('kustomize'),
     schemahero: cached('kubectl-schemahero'),

@@ -1,37 +1,26 @@
 /**
- * Seeds the lab with what a KOTS install leaves in a cluster (docs/kots-contract.md#full-instance-backups,
- * #finding-velero, #registry-and-embedded-cluster-namespaces): the admin console's objects and a sample application, for four flavours:
- * existing cluster online, existing cluster air-gapped, kURL and Embedded Cluster.
- *
- * The admin console stand-in (test/lab/kots/admin-console.ts) reads the installed apps from
- * ConfigMap `kotsadm-apps` (key `apps.json`), which stands in for the admin console's database.
+ * What the lab's cluster has around KOTS, for four flavours (existing cluster online, existing
+ * cluster air-gapped, kURL, Embedded Cluster): before the install, RBAC, a default StorageClass and
+ * the private registry's images; the release KOTS installs (the sample application and the vendor's
+ * Backup); after the install, kURL's and Embedded Cluster's own pieces (docs/kots-contract.md
+ * #registry-and-embedded-cluster-namespaces). The admin console's objects and the application's are
+ * created by the real `kubectl kots install` and kotsadm (kotsinstall/install.ts), not here.
  */
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { stringify } from 'yaml';
 import { Kube } from './kube.js';
 import { pushSyntheticImage, type RegistryAuth } from './images.js';
 import type { LabState } from './state.js';
 
 export type Flavour = LabState['flavour'];
-export const KOTS_VERSION = 'v1.131.4';
 /** The tag of docker.io/kotsadm/minio that kots v1.131.4 deploys (pkg/image/constants.go). */
 export const KOTS_MINIO_TAG = 'RELEASE.2025-10-15T17-29-55Z';
 export const LAB_NODE = 'lab-node';
 
 const kotsLabels = { 'kots.io/kotsadm': 'true', 'kots.io/backup': 'velero' };
 
-export function isAirgap(flavour: Flavour): boolean {
-  return flavour !== 'existing';
-}
 
 /** The namespace (path) under which the air-gapped flavours' images sit in the lab registry (kotsadm-confg's kotsadm-registry). */
 export const LAB_REGISTRY_NAMESPACE = 'lifeboat';
-
-/** Where the air-gapped flavours keep images: the lab registry under one namespace, as KOTS rewrites them. */
-export function privateImage(state: LabState, name: string, tag: string): string {
-  return `${state.registry.host}/${LAB_REGISTRY_NAMESPACE}/${name}:${tag}`;
-}
 
 function dockerConfig(host: string, username: string, password: string): string {
   const auth = Buffer.from(`${username}:${password}`).toString('base64');
@@ -91,29 +80,17 @@ export function vendorBackupSpec(withFailing = labFailingHooks()): any {
   };
 }
 
-/** The sample application's objects. `asReleased`: as the vendor's release holds them (upstream
- * image references, no pull Secret, no Namespace: KOTS adds those when it deploys). */
-export function sampleApp(state: LabState, asReleased = false): any[] {
+/** The sample application's objects as the vendor's release holds them: upstream image references,
+ * no pull Secret and no Namespace (KOTS rewrites the images to the private registry and adds those
+ * when it deploys the release). */
+export function sampleApp(state: LabState): any[] {
   const ns = state.app.namespace;
   const slug = state.app.slug;
   const labels = { 'kots.io/backup': 'velero', 'kots.io/app-slug': slug };
   const annotations = { 'kots.io/app-slug': slug };
-  const image = (name: string) => (isAirgap(state.flavour) && !asReleased ? privateImage(state, name, '1.0.0') : `docker.io/lifeboat/${name}:1.0.0`);
-  const pullSecrets = isAirgap(state.flavour) && !asReleased ? [{ name: 'kotsadm-replicated-registry' }] : undefined;
+  const image = (name: string) => `docker.io/lifeboat/${name}:1.0.0`;
   const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra }, annotations });
-  const objects = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kots.io/app-slug': slug } } },
-    ...(pullSecrets
-      ? [
-          {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: meta('kotsadm-replicated-registry'),
-            type: 'kubernetes.io/dockerconfigjson',
-            stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, state.registry.username, state.registry.password) },
-          },
-        ]
-      : []),
+  return [
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -151,7 +128,6 @@ export function sampleApp(state: LabState, asReleased = false): any[] {
             },
           },
           spec: {
-            imagePullSecrets: pullSecrets,
             containers: [{ name: 'web', image: image('sample-web'), ports: [{ containerPort: 8080 }], envFrom: [{ configMapRef: { name: 'sample-config' } }] }],
           },
         },
@@ -172,10 +148,9 @@ export function sampleApp(state: LabState, asReleased = false): any[] {
         replicas: 1,
         selector: { matchLabels: { app: 'sample-db' } },
         template: {
-          // No backup.velero.io/backup-volumes opt-in: the lab has no node-agent to copy volume data.
+          // No backup.velero.io/backup-volumes opt-in: its data is a host-path PVC, which Velero's file-system backup skips.
           metadata: { labels: { app: 'sample-db', ...labels } },
           spec: {
-            imagePullSecrets: pullSecrets,
             containers: [
               {
                 name: 'db',
@@ -192,111 +167,6 @@ export function sampleApp(state: LabState, asReleased = false): any[] {
             spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
           },
         ],
-      },
-    },
-  ];
-  return asReleased ? objects.filter((o) => o.kind !== 'Namespace') : objects;
-}
-
-export function adminConsole(state: LabState): any[] {
-  const ns = state.kotsNamespace;
-  const airgap = isAirgap(state.flavour);
-  const ec = state.flavour === 'embedded-cluster';
-  const extraLabels = ec ? { 'replicated.com/disaster-recovery': 'infra', 'replicated.com/disaster-recovery-chart': 'admin-console' } : {};
-  const labels = { ...kotsLabels, ...extraLabels };
-  const kotsadmImage = airgap ? privateImage(state, 'kotsadm', KOTS_VERSION) : `kotsadm/kotsadm:${KOTS_VERSION}`;
-  const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: { ...labels, ...extra } });
-  const apps = [{ slug: state.app.slug, namespace: state.app.namespace, versionLabel: '1.0.0', sequence: 1, backupSpec: stringify(vendorBackupSpec()) }];
-  const registryData = airgap ? { 'kotsadm-registry': `${state.registry.host}/${LAB_REGISTRY_NAMESPACE}` } : {};
-  return [
-    ...(ns === 'default' ? [] : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }]),
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('kotsadm') },
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: meta('kotsadm-authstring'),
-      type: 'Opaque',
-      stringData: { 'kotsadm-authstring': `Kots ${randomBytes(16).toString('hex')}` },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: meta('kotsadm-password'),
-      type: 'Opaque',
-      stringData: { passwordBcrypt: '$2a$10$labplaceholderlabplaceholderlabplaceholderlabpl' },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta('kotsadm-confg'),
-      data: {
-        'kotsadm-version': KOTS_VERSION,
-        'initial-app-images-pushed': String(airgap),
-        'skip-preflights': 'false',
-        'minio-enabled-snapshots': 'true',
-        ...registryData,
-      },
-    },
-    ...(airgap
-      ? [
-          {
-            apiVersion: 'v1',
-            kind: 'Secret',
-            metadata: meta('kotsadm-private-registry'),
-            type: 'kubernetes.io/dockerconfigjson',
-            stringData: { '.dockerconfigjson': dockerConfig(state.registry.host, state.registry.username, state.registry.password) },
-          },
-        ]
-      : []),
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('kotsadm-apps'), data: { 'apps.json': JSON.stringify(apps, null, 2) } },
-    {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: meta('kotsadm', { app: 'kotsadm' }),
-      spec: { selector: { app: 'kotsadm' }, ports: [{ name: 'http', port: 3000, targetPort: 3000 }] },
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: meta('kotsadm', { app: 'kotsadm' }),
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: 'kotsadm' } },
-        template: {
-          metadata: {
-            labels: { app: 'kotsadm', ...labels },
-            // KOTS's pod has a pre-backup exec hook (/scripts/backup.sh, pkg/kotsadm/objects/
-            // kotsadm_objects.go) and opts its `backup` volume in (see labFailingHooks).
-            annotations: labFailingHooks()
-              ? {
-                  'backup.velero.io/backup-volumes': 'backup',
-                  'pre.hook.backup.velero.io/command': '["/scripts/backup.sh"]',
-                  'pre.hook.backup.velero.io/timeout': '10m',
-                }
-              : {},
-          },
-          spec: {
-            serviceAccountName: 'kotsadm',
-            imagePullSecrets: airgap ? [{ name: 'kotsadm-private-registry' }] : undefined,
-            containers: [
-              {
-                name: 'kotsadm',
-                image: kotsadmImage,
-                ports: [{ name: 'http', containerPort: 3000 }],
-                env: [
-                  { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-                  { name: 'AUTO_CREATE_CLUSTER_TOKEN', valueFrom: { secretKeyRef: { name: 'kotsadm-authstring', key: 'kotsadm-authstring' } } },
-                  ...(state.app.namespace !== ns ? [{ name: 'KOTSADM_TARGET_NAMESPACE', value: state.app.namespace }] : []),
-                  // As kots pkg/kotsadm/objects/kotsadm_objects.go (v1.131.4) sets it for an air-gapped
-                  // install or one with a private registry; kotsadm records it in kots.io/is-airgap.
-                  ...(airgap ? [{ name: 'DISABLE_OUTBOUND_CONNECTIONS', value: 'true' }] : []),
-                ],
-                volumeMounts: [{ name: 'backup', mountPath: '/backup' }],
-              },
-            ],
-            volumes: [{ name: 'backup', emptyDir: {} }],
-          },
-        },
       },
     },
   ];
@@ -360,11 +230,7 @@ export function flavourObjects(state: LabState): any[] {
   return [];
 }
 
-/**
- * Seeds what every flavour has before KOTS. With the stand-in admin console it also seeds what a KOTS
- * install leaves (the admin console's objects, the application); with the real one
- * (state.adminConsole.real) `kubectl kots install` creates those afterwards (kotsinstall/install.ts).
- */
+/** Seeds what every flavour has before KOTS is installed. */
 export async function seedCluster(state: LabState, opts: { kubeletPort: number; log: (l: string) => void }): Promise<void> {
   const kube = new Kube(state.kubeconfig);
   // RBAC for the restricted user: it may see namespaces and nothing else.
@@ -390,7 +256,7 @@ export async function seedCluster(state: LabState, opts: { kubeletPort: number; 
     volumeBindingMode: 'Immediate',
   });
 
-  if (isAirgap(state.flavour)) {
+  {
     // What an air-gapped install has in its private registry: the admin console and the app, never Velero.
     const auth: RegistryAuth = {
       host: state.registry.host,
@@ -398,23 +264,23 @@ export async function seedCluster(state: LabState, opts: { kubeletPort: number; 
       password: state.registry.password,
       ca: readFileSync(state.registry.caFile),
     };
-    await pushSyntheticImage(auth, 'lifeboat/kotsadm', KOTS_VERSION);
     // KOTS's MinIO for file-system destinations (kots pkg/image/constants.go), pushed with kotsadm's images.
     await pushSyntheticImage(auth, 'lifeboat/minio', KOTS_MINIO_TAG);
     await pushSyntheticImage(auth, 'lifeboat/sample-web', '1.0.0');
     await pushSyntheticImage(auth, 'lifeboat/sample-db', '1.0.0');
-    opts.log('pushed the admin console and sample app images to the lab registry');
+    opts.log('pushed the sample app images and KOTS\'s MinIO to the lab registry');
   }
+}
 
-  // The admin console first: Embedded Cluster's registry-creds lives in its namespace.
-  const kotsObjects = state.adminConsole.real ? [] : [...adminConsole(state)];
-  const appObjects = state.adminConsole.real ? [] : sampleApp(state);
-  if (state.adminConsole.real && state.kotsNamespace !== 'default')
-    await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: state.kotsNamespace } });
-  for (const obj of [...kotsObjects, ...flavourObjects(state), ...appObjects]) {
+/** kURL's and Embedded Cluster's pieces, applied after KOTS is installed (flavourObjects). */
+export async function applyFlavourMarkers(state: LabState, log: (l: string) => void): Promise<void> {
+  const kube = new Kube(state.kubeconfig);
+  const objects = flavourObjects(state);
+  for (const obj of objects) {
     await waitForNamespace(kube, obj);
     await kube.apply(obj);
   }
+  if (objects.length) log(`applied the ${state.flavour} markers`);
 }
 
 /** A new namespace's default ServiceAccount appears a moment after it: pods need it. */

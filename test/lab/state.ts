@@ -1,7 +1,7 @@
 /**
  * Where a running lab keeps its facts. `npm run lab:up` writes `lab.json` into the lab directory
- * (LIFEBOAT_LAB_DIR, default <repo>/.lab) beside the kubeconfigs it creates; tests, the demo and the
- * kubectl-kots stand-in read it from there.
+ * (LIFEBOAT_LAB_DIR, default <repo>/.lab) beside the kubeconfigs it creates; tests and the demo
+ * read it from there.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,19 +21,15 @@ export interface LabState {
   restrictedKubeconfig: string;
   apiServer: string;
   kubernetesVersion: string;
-  /** Directory holding the real `velero` binary and the `kubectl-kots` stand-in (LIFEBOAT_TOOLS_DIR). */
+  /** Directory holding the real `velero` and `kubectl-kots` binaries Lifeboat runs (LIFEBOAT_TOOLS_DIR). */
   toolsDir: string;
   /** Directory holding the velero plugin binaries the process kubelet maps init containers to. */
   pluginsDir: string;
   minio: { endpoint: string; region: string; bucket: string; accessKey: string; secretKey: string };
   registry: { host: string; username: string; password: string; caFile: string };
-  /**
-   * The admin console. `real`: the real kotsadm, installed by `kubectl kots install` and run by the
-   * kubelet as the kotsadm pod; otherwise the stand-in at `url` (what the real kots CLI reaches
-   * through a port-forward to kotsadm:3000).
-   */
-  adminConsole: { url: string; real?: boolean; sharedPassword?: string };
-  flavour: 'existing' | 'existing-airgap' | 'kurl' | 'embedded-cluster';
+  /** The admin console's shared password, set by `kubectl kots install --shared-password`. */
+  adminConsole: { sharedPassword?: string };
+  flavour: 'existing-airgap' | 'kurl' | 'embedded-cluster';
   kotsNamespace: string;
   app: { slug: string; namespace: string };
   pids: Record<string, number>;

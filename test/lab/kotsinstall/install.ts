@@ -9,6 +9,16 @@
  * pushes to its registry under `lifeboat/` (what `kubectl kots admin-console push-images` and the
  * bundle's images would have put there), so the kubelet's pull checks stay real; the install runs
  * with --disable-image-push.
+ *
+ * No online flavour: the lab has no internet, and kotsadm cannot install a release without either
+ * replicated.app or a private registry. Tried at v1.131.4: (1) an airgap bundle with no
+ * --kotsadm-registry and DISABLE_KOTSADM_OUTBOUND_CONNECTIONS=false (kots's switch for its own
+ * end-to-end tests): kotsadm's start-up automation fetches the latest license from replicated.app
+ * ("failed to get latest license … no such host") and consumes the license Secret; (2) the same
+ * without that switch: the start-up automation creates the app without a release and deletes the
+ * license Secret, so the CLI's upload (/api/v1/airgap/install) fails with "expected one license for
+ * app sample-app, but found 0" (pkg/automation/automation.go; the wait-for-airgap-app ConfigMap
+ * that holds it back is only written when a registry was given, pkg/kotsadm/main.go).
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
