@@ -15,7 +15,6 @@ import { RegistryClient } from '../../electron/registry/client.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { makeBlobFile, prngBytes, pushImage, startRegistry, type TestRegistry } from '../support/registry-server.js';
-import { pushSyntheticImage } from '../lab/images.js';
 import { ensureVeleroOn, instanceBackupOn } from '../integration/restore-lab.js';
 import { expect, test } from './fixtures.js';
 import { startWebModeOn, useFake, type WebMode } from './server.js';
@@ -186,13 +185,7 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
     test.setTimeout(420_000);
     kwork = mkdtempSync(join(tmpdir(), 'lb-e2e-reseed-'));
     klab = await startLab({ dir: klabDir, portBase: 25000, flavour: 'kurl' });
-    const a = { host: klab.registry.host, username: klab.registry.username, password: klab.registry.password, ca: readFileSync(klab.registry.caFile) };
-    await pushSyntheticImage(a, 'lifeboat/velero', 'v1.18.3');
-    await pushSyntheticImage(a, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
-    await ensureVeleroOn(klab, {
-      velero: `${klab.registry.host}/lifeboat/velero:v1.18.3`,
-      plugin: `${klab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3`,
-    });
+    await ensureVeleroOn(klab);
     kbackup = await instanceBackupOn(klab);
     // One larger image, so the re-seed's progress is visible.
     const c = new RegistryClient({

@@ -16,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowedBackup, MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
 import { dispatch } from '../../electron/transport/dispatch.js';
-import { pushSyntheticImage } from '../lab/images.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
@@ -40,10 +39,7 @@ beforeAll(async () => {
   kube = new Kube(lab.kubeconfig);
   // Namespaces a real Embedded Cluster has and its full backups name (openebs, seaweedfs…).
   await ensureEmbeddedClusterNamespaces(lab);
-  const auth = { host: lab.registry.host, username: lab.registry.username, password: lab.registry.password, ca: readFileSync(lab.registry.caFile) };
-  await pushSyntheticImage(auth, 'lifeboat/velero', 'v1.18.3');
-  await pushSyntheticImage(auth, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
-  await ensureVeleroOn(lab, { velero: `${lab.registry.host}/lifeboat/velero:v1.18.3`, plugin: `${lab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3` });
+  await ensureVeleroOn(lab);
   // Helpers that read the running lab (test/integration/lab.ts) read this file's own lab.
   process.env.LIFEBOAT_LAB_DIR = lab.dir;
   app = createApp({

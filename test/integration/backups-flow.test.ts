@@ -140,7 +140,8 @@ describe('backups', () => {
     const kube = adminKube();
     // The admin console is down: the real kots CLI cannot port-forward to a kotsadm pod, prints its
     // error inside the JSON and exits 0 (kots cmd/kots/cli/backup.go).
-    const scale = (replicas: number) => kube.mergePatch(`/apis/apps/v1/namespaces/${l.kotsNamespace}/deployments/kotsadm/scale`, { spec: { replicas } });
+    // kots deploys kotsadm as a StatefulSet when it runs without its MinIO (pkg/kotsadm/objects/kotsadm_objects.go).
+    const scale = (replicas: number) => kube.mergePatch(`/apis/apps/v1/namespaces/${l.kotsNamespace}/statefulsets/kotsadm/scale`, { spec: { replicas } });
     await scale(0);
     try {
       await waitUntil(
@@ -162,7 +163,7 @@ describe('backups', () => {
       await scale(1);
       await waitUntil(
         'kotsadm back',
-        async () => (await kube.get(`/apis/apps/v1/namespaces/${l.kotsNamespace}/deployments/kotsadm`)).status?.availableReplicas === 1,
+        async () => (await kube.get(`/apis/apps/v1/namespaces/${l.kotsNamespace}/statefulsets/kotsadm`)).status?.availableReplicas === 1,
         60_000,
       );
     }

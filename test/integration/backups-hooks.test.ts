@@ -11,7 +11,7 @@
  * Velero is installed without node-agent (the lab has none to copy volume data; a node-agent pod
  * that never runs would hold the backup), so the kotsadm volume opt-in fails fast as well.
  */
-import { mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
-import { runToolOn } from './restore-lab.js';
+import { ensureVeleroOn } from './restore-lab.js';
 
 const dir = join(repoRoot, '.lab-backups-hooks');
 let lab: LabState;
@@ -42,26 +42,7 @@ beforeAll(async () => {
   process.env.LIFEBOAT_LAB_FAILING_HOOKS = '1';
   lab = await startLab({ dir, portBase: 24000, flavour: 'existing-airgap', log: (l) => console.log(`backups-hooks lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
-  if (!(await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero'))) {
-    mkdirSync(join(dir, 'home'), { recursive: true });
-    const creds = join(dir, 'home', 'minio-credentials');
-    writeFileSync(creds, `[default]\naws_access_key_id=${lab.minio.accessKey}\naws_secret_access_key=${lab.minio.secretKey}\n`, { mode: 0o600 });
-    const r = await runToolOn(lab, 'velero', [
-      'install',
-      '--provider',
-      'aws',
-      '--plugins',
-      'velero/velero-plugin-for-aws:v1.14.3',
-      '--bucket',
-      lab.minio.bucket,
-      '--secret-file',
-      creds,
-      '--backup-location-config',
-      `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`,
-      '--use-volume-snapshots=false',
-    ]);
-    if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
+  await ensureVeleroOn(lab);
   await waitUntil(
     'velero running and BSL default Available',
     async () => {

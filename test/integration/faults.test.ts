@@ -34,7 +34,7 @@ import { startLab, stopLab, ports } from '../lab/lab.js';
 import { isAlive, portOpen, startDaemon, stopGroup } from '../lab/processes.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
-import { runToolOn } from './restore-lab.js';
+import { ensureVeleroOn } from './restore-lab.js';
 
 const dir = join(repoRoot, '.lab-faults');
 const portBase = Number(process.env.LIFEBOAT_FAULTS_PORT_BASE ?? 21000);
@@ -288,27 +288,7 @@ beforeAll(async () => {
   delete process.env.LIFEBOAT_LAB_FAILING_HOOKS;
   lab = await startLab({ dir, portBase, flavour: 'existing-airgap', log: (l) => console.log(`faults lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
-  if (!(await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero'))) {
-    mkdirSync(join(dir, 'home'), { recursive: true });
-    const creds = join(dir, 'home', 'minio-credentials');
-    writeFileSync(creds, `[default]\naws_access_key_id=${lab.minio.accessKey}\naws_secret_access_key=${lab.minio.secretKey}\n`, { mode: 0o600 });
-    // No node-agent: the lab has none to copy volume data (a node-agent pod that never runs would hold backups).
-    const r = await runToolOn(lab, 'velero', [
-      'install',
-      '--provider',
-      'aws',
-      '--plugins',
-      'velero/velero-plugin-for-aws:v1.14.3',
-      '--bucket',
-      lab.minio.bucket,
-      '--secret-file',
-      creds,
-      '--backup-location-config',
-      `region=${lab.minio.region},s3ForcePathStyle=true,s3Url=${lab.minio.endpoint}`,
-      '--use-volume-snapshots=false',
-    ]);
-    if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
+  await ensureVeleroOn(lab);
   await waitUntil('velero running and BSL default Available', veleroReady, 180_000);
   // Velero checks the storage every minute by default; every 5 s makes "MinIO is back" visible soon.
   await kube.mergePatch('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default', { spec: { validationFrequency: '5s' } });

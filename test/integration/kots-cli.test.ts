@@ -8,10 +8,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureArgs, locationMatches } from '../../electron/kots/configure.js';
-import { DownloadRequests, downloadText } from '../../electron/velero/downloads.js';
+import { kotsFileSystemStore } from '../../electron/environment/filesystem.js';
 import { adminKube, ensureVelero, lab, namespaceGone, runTool, waitUntil } from './lab.js';
 
 const veleroNs = 'velero';
@@ -214,51 +213,26 @@ describe('the real kots CLI against the lab', () => {
     expect(locationMatches(after.spec, { provider: 'aws', auth: 'instance-role', bucket, region: 'us-east-1' }, s.kotsNamespace)).toEqual({ ok: true });
   }, 500_000);
 
-  it('configure-hostpath: KOTS deploys its MinIO on the host path, creates the bucket from a pod and Velero reaches it by its Service name', async () => {
+  // The lab installs KOTS with --with-minio=false (kots's MinIO runs `minio` through a shell on its
+  // default port: README "The lab"), so kotsadm-confg says minio-enabled-snapshots=false and KOTS
+  // sends NFS/host path to the local-volume provider, which it refuses with Velero 1.17 and later
+  // (kots cmd/kots/cli/velero.go veleroConfigureFileSystem, pkg/snapshot/types/velero_flags.go at
+  // v1.131.4). Lifeboat reads the same rule from the same objects before it changes anything.
+  it('configure-hostpath on an install without KOTS\'s MinIO and Velero 1.18: KOTS refuses (local-volume provider), the location stays, and Lifeboat predicted it', async () => {
     const s = lab();
+    const kube = adminKube();
+    const confg = await kube.get(`/api/v1/namespaces/${s.kotsNamespace}/configmaps/kotsadm-confg`);
+    expect(confg.data['minio-enabled-snapshots']).toBe('false');
+    const predicted = kotsFileSystemStore({ kotsNamespace: s.kotsNamespace, confg, isKurl: false, deployments: [], statefulsets: [], blind: new Set() });
+    expect(predicted.via).toBe('local-volume-provider');
+    const before = (await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backupstoragelocations/default`)).spec;
     const hostPath = join(s.dir, 'snapshots-hostpath');
     const r = await runTool('kubectl-kots', ['velero', 'configure-hostpath', '--hostpath', hostPath, '--force-reset', '-n', s.kotsNamespace], {
-      timeoutMs: 400_000,
+      timeoutMs: 120_000,
     });
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    const kube = adminKube();
-    const dep = await kube.get(`/apis/apps/v1/namespaces/${s.kotsNamespace}/deployments/kotsadm-fs-minio`);
-    expect(dep.status.availableReplicas).toBe(1);
-    const b = await bslAvailableWith((x) => String(x.spec.config?.s3Url ?? '').includes('kotsadm-fs-minio'), "on KOTS's file-system MinIO");
-    expect(b.spec.objectStorage.bucket).toBeTruthy();
-    // MinIO really keeps its data on the host path, where the operator pointed it.
-    expect(existsSync(join(hostPath, '.minio.sys'))).toBe(true);
-    expect(existsSync(join(hostPath, b.spec.objectStorage.bucket))).toBe(true);
-
-    // KOTS sets publicUrl to the MinIO Service's ClusterIP (kots pkg/snapshot/store.go at v1.131.4),
-    // so Velero signs download URLs for an address this machine cannot route to. Lifeboat's download
-    // reaches it by port-forward with the URL's own Host header (electron/velero/storeFetch.ts).
-    const svc = await kube.get(`/api/v1/namespaces/${s.kotsNamespace}/services/kotsadm-fs-minio`);
-    expect(b.spec.config.publicUrl).toBe(`http://${svc.spec.clusterIP}:9000`);
-    const name = `fs-minio-${Date.now().toString(36)}`;
-    await kube.post(`/apis/velero.io/v1/namespaces/${veleroNs}/backups`, {
-      apiVersion: 'velero.io/v1',
-      kind: 'Backup',
-      metadata: { name, namespace: veleroNs },
-      spec: { includedNamespaces: [s.app.namespace], storageLocation: 'default', ttl: '1h0m0s' },
-    });
-    await waitUntil(
-      `backup ${name} Completed`,
-      async () => (await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backups/${name}`)).status?.phase === 'Completed',
-      180_000,
-      1000,
-    );
-    const kc = new KubeConfig();
-    kc.loadFromFile(s.kubeconfig);
-    const target = { veleroNamespace: veleroNs, kind: 'BackupLog' as const, name, location: 'default' };
-    const source = new DownloadRequests(kc);
-    // The URL Velero signed really is the ClusterIP (a workstation has no route to it: whatever a
-    // plain fetch reaches at that address is not the cluster's MinIO, so it is never tried).
-    const url = await source.presignedUrl(target, 30_000);
-    expect(new URL(url).host).toBe(`${svc.spec.clusterIP}:9000`);
-    const text = await downloadText(source, target);
-    // Velero's own log of this backup (logfmt lines naming it), read through the port-forward.
-    expect(text).toContain(`backup=${veleroNs}/${name}`);
-    expect(text).toMatch(/level=info msg="Backing up item"/);
-  }, 500_000);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain('not supported on Velero 1.17+');
+    expect((await kube.get(`/apis/velero.io/v1/namespaces/${veleroNs}/backupstoragelocations/default`)).spec).toEqual(before);
+    expect(await kube.getOrUndefined(`/apis/apps/v1/namespaces/${s.kotsNamespace}/deployments/kotsadm-fs-minio`)).toBeUndefined();
+  }, 200_000);
 });

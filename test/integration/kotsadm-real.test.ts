@@ -15,7 +15,7 @@
  * Each assumption the stand-in admin console made that kotsadm disproved is an assertion here
  * (see "kotsadm disproves" below and the README's "What the real KOTS taught us").
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,6 @@ import type { MethodInput, MethodName, MethodOutput, RestoreWizard } from '../..
 import { createApp, type App } from '../../electron/app.js';
 import { dispatch } from '../../electron/transport/dispatch.js';
 import { Kube } from '../lab/kube.js';
-import { pushSyntheticImage } from '../lab/images.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { adminApi as kotsAdminApi } from '../lab/kotsinstall/admin-api.js';
 import { repoRoot, type LabState } from '../lab/state.js';
@@ -83,10 +82,7 @@ async function restoreFinished(timeoutMs = 300_000): Promise<RestoreWizard> {
 beforeAll(async () => {
   lab = await startLab({ dir, portBase, flavour: 'existing-airgap', log: (l) => console.log(`kotsadm lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
-  const auth = { host: lab.registry.host, username: lab.registry.username, password: lab.registry.password, ca: readFileSync(lab.registry.caFile) };
-  await pushSyntheticImage(auth, 'lifeboat/velero', 'v1.18.3');
-  await pushSyntheticImage(auth, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
-  await ensureVeleroOn(lab, { velero: `${lab.registry.host}/lifeboat/velero:v1.18.3`, plugin: `${lab.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3` });
+  await ensureVeleroOn(lab);
   app = createApp({
     dataDir: join(home, 'data'),
     mode: 'web',

@@ -42,10 +42,22 @@ describe('lab: real Velero against real MinIO', () => {
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+        // The lab is air-gapped: the image comes from its registry, with its credentials.
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { imagePullSecrets: [{ name: 'registry' }], containers: [{ name: 'web', image: `${state.registry.host}/lifeboat/sample-web:1.0.0` }] },
+        },
       },
     };
-    for (const o of [cm, secret, deployment]) await kube.apply(o);
+    const auth = Buffer.from(`${state.registry.username}:${state.registry.password}`).toString('base64');
+    const pull = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'registry', namespace: ns.name },
+      type: 'kubernetes.io/dockerconfigjson',
+      stringData: { '.dockerconfigjson': JSON.stringify({ auths: { [state.registry.host]: { auth } } }) },
+    };
+    for (const o of [cm, secret, pull, deployment]) await kube.apply(o);
     await waitUntil(
       'deployment available',
       async () => (await kube.get(`/apis/apps/v1/namespaces/${ns.name}/deployments/web`)).status?.availableReplicas === 2,

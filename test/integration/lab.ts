@@ -74,40 +74,8 @@ export async function namespaceGone(name: string): Promise<boolean> {
   }
 }
 
-/** Installs Velero with the AWS plugin against the lab's MinIO, unless it is already installed. */
+/** Velero on the shared lab (test/integration/restore-lab.ts ensureVeleroOn). */
 export async function ensureVelero(): Promise<void> {
-  const kube = adminKube();
-  const state = lab();
-  const dep = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
-  if (!dep) {
-    const { writeFileSync, mkdirSync } = await import('node:fs');
-    mkdirSync(join(state.dir, 'home'), { recursive: true });
-    const creds = join(state.dir, 'home', 'minio-credentials');
-    writeFileSync(creds, `[default]\naws_access_key_id=${state.minio.accessKey}\naws_secret_access_key=${state.minio.secretKey}\n`, { mode: 0o600 });
-    const r = await runTool('velero', [
-      'install',
-      '--provider',
-      'aws',
-      '--plugins',
-      'velero/velero-plugin-for-aws:v1.14.3',
-      '--bucket',
-      state.minio.bucket,
-      '--secret-file',
-      creds,
-      '--backup-location-config',
-      `region=${state.minio.region},s3ForcePathStyle=true,s3Url=${state.minio.endpoint}`,
-      '--use-volume-snapshots=false',
-      '--use-node-agent',
-      '--wait',
-    ]);
-    if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-  }
-  await waitUntil(
-    'BSL default Available',
-    async () => {
-      const bsl = await kube.getOrUndefined('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
-      return bsl?.status?.phase === 'Available';
-    },
-    120_000,
-  );
+  const { ensureVeleroOn } = await import('./restore-lab.js');
+  await ensureVeleroOn(lab());
 }

@@ -56,12 +56,6 @@ const auth = (s: LabState): RegistryAuth => ({
 const regClient = (s: LabState) =>
   new RegistryClient({ registry: s.registry.host, username: s.registry.username, password: s.registry.password, caPem: readFileSync(s.registry.caFile) });
 
-/** Velero's images in a lab registry (air gap: nothing else can be pulled), as the setup wizard pushes them. */
-async function veleroImages(s: LabState): Promise<{ velero: string; plugin: string }> {
-  await pushSyntheticImage(auth(s), 'lifeboat/velero', 'v1.18.3');
-  await pushSyntheticImage(auth(s), 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
-  return { velero: `${s.registry.host}/lifeboat/velero:v1.18.3`, plugin: `${s.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3` };
-}
 
 async function openLifeboat(s: LabState, dataDir: string): Promise<App> {
   process.env.LIFEBOAT_LAB_DIR = s.dir;
@@ -99,9 +93,10 @@ async function callError(app: App, method: string, input: unknown) {
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'lb-int-registry-restore-'));
-  lab1 = await startLab({ dir: LAB1, portBase: 31000, flavour: 'kurl' });
+  // The release without the vendor's Backup hooks: see the test below (its pods will name the rebuilt registry).
+  lab1 = await startLab({ dir: LAB1, portBase: 31000, flavour: 'kurl', vendorHooks: false });
   lab2 = await startLab({ dir: LAB2, portBase: 25000, flavour: 'kurl', sharedMinioFrom: LAB1 });
-  await ensureVeleroOn(lab1, await veleroImages(lab1));
+  await ensureVeleroOn(lab1);
 }, 600_000);
 
 afterAll(async () => {
@@ -132,7 +127,8 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
         name: c.name,
         image: c.image.replace(lab1.registry.host, lab2.registry.host),
       }));
-      // No backup hooks here: once they name the rebuilt registry the app's pods cannot start on
+      // No backup hooks here (the release was installed without the vendor's, and the pod
+      // annotation hook goes): once they name the rebuilt registry the app's pods cannot start on
       // the old cluster, and Velero's exec hooks into them would fail (as on a real cluster).
       await kube1.mergePatch(path, {
         spec: {
@@ -145,9 +141,6 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
         },
       });
     }
-    const appsPath = `/api/v1/namespaces/${lab1.kotsNamespace}/configmaps/kotsadm-apps`;
-    const apps = JSON.parse((await kube1.get(appsPath)).data['apps.json']) as Array<{ backupSpec?: string }>;
-    await kube1.mergePatch(appsPath, { data: { 'apps.json': JSON.stringify(apps.map((a) => ({ ...a, backupSpec: '' }))) } });
     // Its registry identity too: the app's pull secret holds the rebuilt registry's credentials
     // (kURL restores its registry's htpasswd from the backup, so the old credentials stay valid).
     const cfg = {
@@ -188,7 +181,7 @@ describe('restore wizard on a rebuilt kURL cluster: re-seed the registry, then r
       reg2.close();
     }
     await scaleVelero(lab1, 0); // the old cluster is gone; its bucket stays
-    await ensureVeleroOn(lab2, await veleroImages(lab2));
+    await ensureVeleroOn(lab2);
     await kube2.mergePatch('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default', { spec: { backupSyncPeriod: '5s' } });
     await kube2.delete(`/api/v1/namespaces/${lab2.app.namespace}`);
     await waitUntil('rebuilt cluster has no application', async () => !(await kube2.getOrUndefined(`/api/v1/namespaces/${lab2.app.namespace}`)), 120_000);

@@ -4,7 +4,8 @@
  * taken through the real kubectl-kots. Like lab.ts's helpers, but for any LabState.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pushSyntheticImage } from '../lab/images.js';
 import { join } from 'node:path';
 import { Kube } from '../lab/kube.js';
 import type { LabState } from '../lab/state.js';
@@ -27,11 +28,20 @@ export function runToolOn(state: LabState, tool: 'velero' | 'kubectl-kots', args
   });
 }
 
+/** Velero's images in the lab's registry (every lab is air-gapped: nothing else can be pulled), as the setup wizard pushes them. */
+export async function labVeleroImages(state: LabState): Promise<{ velero: string; plugin: string }> {
+  const auth = { host: state.registry.host, username: state.registry.username, password: state.registry.password, ca: readFileSync(state.registry.caFile) };
+  await pushSyntheticImage(auth, 'lifeboat/velero', 'v1.18.3');
+  await pushSyntheticImage(auth, 'lifeboat/velero-plugin-for-aws', 'v1.14.3');
+  return { velero: `${state.registry.host}/lifeboat/velero:v1.18.3`, plugin: `${state.registry.host}/lifeboat/velero-plugin-for-aws:v1.14.3` };
+}
+
 /**
- * Installs Velero + the AWS plugin against `state`'s MinIO (unless present) and waits for the default
- * BSL Available. Air-gapped flavours pull only from the lab registry: pass `images` there.
+ * Installs Velero + the AWS plugin + node-agent against `state`'s MinIO, from the lab registry
+ * (unless present), and waits for the default BSL Available. node-agent is needed: KOTS opts the
+ * kotsadm pod's `backup` volume in to file-system backup (its database dump).
  */
-export async function ensureVeleroOn(state: LabState, images?: { velero: string; plugin: string }): Promise<void> {
+export async function ensureVeleroOn(state: LabState): Promise<void> {
   const kube = new Kube(state.kubeconfig);
   const dep = await kube.getOrUndefined('/apis/apps/v1/namespaces/velero/deployments/velero');
   if (dep && dep.spec?.replicas === 0) await scaleVelero(state, 1);
@@ -39,13 +49,15 @@ export async function ensureVeleroOn(state: LabState, images?: { velero: string;
     mkdirSync(join(state.dir, 'home'), { recursive: true });
     const creds = join(state.dir, 'home', 'minio-credentials');
     writeFileSync(creds, `[default]\naws_access_key_id=${state.minio.accessKey}\naws_secret_access_key=${state.minio.secretKey}\n`, { mode: 0o600 });
+    const images = await labVeleroImages(state);
     const r = await runToolOn(state, 'velero', [
       'install',
       '--provider',
       'aws',
       '--plugins',
-      images?.plugin ?? 'velero/velero-plugin-for-aws:v1.14.3',
-      ...(images ? ['--image', images.velero] : []),
+      images.plugin,
+      '--image',
+      images.velero,
       '--bucket',
       state.minio.bucket,
       '--secret-file',
@@ -56,7 +68,7 @@ export async function ensureVeleroOn(state: LabState, images?: { velero: string;
       '--use-node-agent',
     ]);
     if (r.code !== 0) throw new Error(`velero install failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-    if (images) await usePullSecret(state, kube);
+    await usePullSecret(state, kube);
   }
   // Not `velero install --wait` (it insists on a long-settled Available condition): the server is
   // up once it has validated the storage location.

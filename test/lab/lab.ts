@@ -25,6 +25,8 @@ export interface LabOptions {
   portBase?: number;
   /** Use another lab's MinIO instead of starting one (the rebuilt-cluster scenario). */
   sharedMinioFrom?: string;
+  /** Whether the release's Backup carries the vendor's hooks (default true; seed.ts vendorBackupSpec). */
+  vendorHooks?: boolean;
   log?: (line: string) => void;
 }
 
@@ -133,13 +135,14 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   const dir = opts.dir ?? defaultLabDir();
   const log = opts.log ?? (() => {});
   const flavour = labFlavour(opts.flavour ?? process.env.LIFEBOAT_LAB_FLAVOUR ?? 'existing-airgap');
+  const vendorHooks = opts.vendorHooks ?? true;
   const base = opts.portBase ?? Number(process.env.LIFEBOAT_LAB_PORT_BASE ?? 26000);
   const p = ports(base);
   requireDebianPrograms();
 
   const existing = readLabState(dir);
   if (existing && (await labHealthy(existing))) {
-    if (existing.flavour === flavour && existing.adminConsole.sharedPassword) {
+    if (existing.flavour === flavour && existing.adminConsole.sharedPassword && (existing.vendorHooks ?? true) === vendorHooks) {
       log(`reusing the running lab in ${dir}`);
       return existing;
     }
@@ -340,6 +343,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     registry,
     adminConsole: {},
     flavour,
+    vendorHooks,
     kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm',
     app: { slug: 'sample-app', namespace: 'sample-app' },
     pids,
@@ -378,7 +382,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
       appSlug: state.app.slug,
       title: 'Sample App',
       appNamespace: state.app.namespace,
-      backupSpec: vendorBackupSpec(),
+      backupSpec: vendorHooks ? vendorBackupSpec() : { ...vendorBackupSpec(), spec: {} },
       manifests: sampleApp(state),
       images: ['docker.io/lifeboat/sample-web:1.0.0', 'docker.io/lifeboat/sample-db:1.0.0'],
     },

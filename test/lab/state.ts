@@ -30,6 +30,8 @@ export interface LabState {
   /** The admin console's shared password, set by `kubectl kots install --shared-password`. */
   adminConsole: { sharedPassword?: string };
   flavour: 'existing-airgap' | 'kurl' | 'embedded-cluster';
+  /** Whether the installed release's Backup carries the vendor's hooks (LabOptions.vendorHooks). */
+  vendorHooks?: boolean;
   kotsNamespace: string;
   app: { slug: string; namespace: string };
   pids: Record<string, number>;
