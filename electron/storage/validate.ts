@@ -393,7 +393,7 @@ export async function validateDestination(
   checks.push(
     warn(
       'Not reachable from here',
-      `An ${d.provider === 'nfs' ? 'NFS export' : "node's host path"} is mounted by the cluster, not by this computer, so only the form was checked.`,
+      `${d.provider === 'nfs' ? 'An NFS export' : "A node's host path"} is mounted by the cluster, not by this computer, so only the form was checked.`,
     ),
   );
   return { ok: true, online: false, checks, note: 'Form checks only.' };

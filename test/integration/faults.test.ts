@@ -237,6 +237,8 @@ async function createGatePod(): Promise<void> {
       },
     },
     spec: {
+      // The app's image from the lab registry, with the pull Secret KOTS gave the app's pods.
+      imagePullSecrets: web.spec.template.spec.imagePullSecrets,
       containers: [{ name: 'gate', image, volumeMounts: [{ name: 'gate', mountPath: '/gate' }] }],
       volumes: [{ name: 'gate', hostPath: { path: gateDir, type: 'DirectoryOrCreate' } }],
     },

@@ -102,7 +102,7 @@ describe('lab: real Velero against real MinIO', () => {
     expect(Buffer.from(secret2.data.password, 'base64').toString()).toBe('s3cr3t-value');
     const dep2 = await kube.get(`/apis/apps/v1/namespaces/${ns.name}/deployments/web`);
     expect(dep2.spec.replicas).toBe(2);
-    expect(dep2.spec.template.spec.containers[0].image).toBe('nginx:1.27');
+    expect(dep2.spec.template.spec.containers[0].image).toBe(`${state.registry.host}/lifeboat/sample-web:1.0.0`);
     await waitUntil(
       'restored deployment available',
       async () => (await kube.get(`/apis/apps/v1/namespaces/${ns.name}/deployments/web`)).status?.availableReplicas === 2,

@@ -17,7 +17,7 @@ export function runToolOn(state: LabState, tool: 'velero' | 'kubectl-kots', args
       join(state.toolsDir, tool),
       args,
       {
-        env: { ...process.env, KUBECONFIG: state.kubeconfig, HOME: join(state.dir, 'home'), LIFEBOAT_LAB_DIR: state.dir },
+        env: { ...process.env, KUBECONFIG: state.kubeconfig, HOME: join(state.dir, 'home') },
         timeout: timeoutMs,
         maxBuffer: 64 * 1024 * 1024,
       },

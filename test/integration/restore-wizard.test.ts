@@ -99,7 +99,7 @@ describe('restore wizard: eligibility', () => {
   const bad = {
     'rb-failed': { annotations: full(), phase: 'Failed' },
     'rb-no-annotations': { annotations: { 'kots.io/instance': 'true' }, phase: 'Completed' },
-    'rb-airgap': { annotations: { ...full(), 'kots.io/is-airgap': 'true' }, phase: 'Completed' },
+    'rb-online': { annotations: { ...full(), 'kots.io/is-airgap': 'false' }, phase: 'Completed' },
     'rb-ec': { annotations: { ...full(), 'kots.io/embedded-cluster': 'true' }, phase: 'Completed' },
     'rb-partial': { annotations: { 'kots.io/app-id': 'x', 'kots.io/snapshot-trigger': 'manual' }, phase: 'Completed' },
   };
@@ -108,7 +108,8 @@ describe('restore wizard: eligibility', () => {
       'kots.io/instance': 'true',
       'kots.io/kotsadm-image': 'kotsadm/kotsadm:v1.131.4',
       'kots.io/kotsadm-deploy-namespace': 'kotsadm',
-      'kots.io/is-airgap': 'false',
+      // As the lab's kotsadm writes it: an air-gapped install runs with outbound connections disabled.
+      'kots.io/is-airgap': 'true',
       'kots.io/apps-versions': '{"sample-app":"1.0.0"}',
     };
   }
@@ -140,10 +141,11 @@ describe('restore wizard: eligibility', () => {
     expect(by['rb-failed'].restorable).toBe(false);
     expect(titles('rb-failed')).toContain('Backup did not complete');
     expect(titles('rb-no-annotations')).toContain('Backup annotations missing');
-    // Taken with outbound connections disabled: kubectl kots restore makes no check on it
-    // (kots pkg/snapshot/restore.go at v1.131.4), so neither does Lifeboat; a word, not a refusal.
-    expect(by['rb-airgap'].restorable, JSON.stringify(by['rb-airgap'].checks)).toBe(true);
-    expect(by['rb-airgap'].checks.map((c) => [c.title, c.severity])).toContainEqual(['Outbound connections differ', 'warning']);
+    // Taken with outbound connections enabled, restored where kotsadm runs with them disabled:
+    // kubectl kots restore makes no check on it (kots pkg/snapshot/restore.go at v1.131.4), so
+    // neither does Lifeboat; a word, not a refusal.
+    expect(by['rb-online'].restorable, JSON.stringify(by['rb-online'].checks)).toBe(true);
+    expect(by['rb-online'].checks.map((c) => [c.title, c.severity])).toContainEqual(['Outbound connections differ', 'warning']);
     expect(titles('rb-ec')).toContain('Embedded Cluster backup');
     expect(titles('rb-partial')).toContain('Not a full backup');
     for (const n of Object.keys(bad)) for (const c of by[n].checks) expect(c.fix, `${n}: ${c.title}`).toBeTruthy();
@@ -189,7 +191,7 @@ describe('restore wizard: application only, after the application was destroyed'
       web: (await kube.get(`/apis/apps/v1/namespaces/${ns}/deployments/sample-web`)).spec,
       db: (await kube.get(`/apis/apps/v1/namespaces/${ns}/statefulsets/sample-db`)).spec.template,
     };
-    const kotsadm = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/deployments/kotsadm`);
+    const kotsadm = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/statefulsets/kotsadm`);
 
     const dataDir = mkdtempSync(join(tmpdir(), 'lifeboat-restore-'));
     const first = await openLifeboat(lab1, dataDir);
@@ -243,7 +245,7 @@ describe('restore wizard: application only, after the application was destroyed'
     expect(web.selector).toEqual(before.web.selector);
     expect((await kube.get(`/apis/apps/v1/namespaces/${ns}/statefulsets/sample-db`)).spec.template.spec.containers).toEqual(before.db.spec.containers);
     // The admin console was not touched.
-    const kotsadmAfter = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/deployments/kotsadm`);
+    const kotsadmAfter = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/statefulsets/kotsadm`);
     expect(kotsadmAfter.metadata.uid).toBe(kotsadm.metadata.uid);
 
     // The report.
@@ -262,16 +264,16 @@ describe('restore wizard: admin console only and full', () => {
     const ns = lab1.app.namespace;
     const cm = await kube.get(`/api/v1/namespaces/${ns}/configmaps/sample-config`);
     const web = await kube.get(`/apis/apps/v1/namespaces/${ns}/deployments/sample-web`);
-    const kotsadm = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/deployments/kotsadm`);
+    const kotsadm = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/statefulsets/kotsadm`);
     await wizardTo(app, 'admin-console');
     const impact = await call(app, 'restore.preview', {});
-    expect(impact.toDelete.some((d) => d.kind === 'Deployment' && d.name === 'kotsadm')).toBe(true);
+    expect(impact.toDelete.some((d) => d.kind === 'StatefulSet' && d.name === 'kotsadm')).toBe(true);
     expect(impact.toDelete.some((d) => d.namespace === ns)).toBe(false);
     await call(app, 'restore.start', { confirm: 'sample-app' });
     const w = await finished(app);
     expect(w.run?.state, JSON.stringify(w.run, null, 1)).toBe('succeeded');
     expect(w.run!.restores.map((r) => r.name)).toEqual([`${backup}.kotsadm`]);
-    const kotsadmAfter = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/deployments/kotsadm`);
+    const kotsadmAfter = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/statefulsets/kotsadm`);
     expect(kotsadmAfter.metadata.uid).not.toBe(kotsadm.metadata.uid);
     const cmAfter = await kube.get(`/api/v1/namespaces/${ns}/configmaps/sample-config`);
     expect([cmAfter.metadata.uid, cmAfter.metadata.resourceVersion]).toEqual([cm.metadata.uid, cm.metadata.resourceVersion]);
@@ -283,7 +285,7 @@ describe('restore wizard: admin console only and full', () => {
     const app = await openLifeboat(lab1, mkdtempSync(join(tmpdir(), 'lifeboat-restore-')));
     const ns = lab1.app.namespace;
     const cm = await kube.get(`/api/v1/namespaces/${ns}/configmaps/sample-config`);
-    const kotsadm = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/deployments/kotsadm`);
+    const kotsadm = await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/statefulsets/kotsadm`);
     await wizardTo(app, 'full');
     await call(app, 'restore.start', { confirm: 'sample-app' });
     const w = await finished(app, 240_000);
@@ -293,7 +295,7 @@ describe('restore wizard: admin console only and full', () => {
       ['app', 'succeeded'],
     ]);
     expect(w.run!.restores.map((r) => r.name).sort()).toEqual([`${backup}.kotsadm`, `${backup}.sample-app`].sort());
-    expect((await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/deployments/kotsadm`)).metadata.uid).not.toBe(kotsadm.metadata.uid);
+    expect((await kube.get(`/apis/apps/v1/namespaces/${lab1.kotsNamespace}/statefulsets/kotsadm`)).metadata.uid).not.toBe(kotsadm.metadata.uid);
     const cmAfter = await kube.get(`/api/v1/namespaces/${ns}/configmaps/sample-config`);
     expect(cmAfter.metadata.uid).not.toBe(cm.metadata.uid);
     expect(cmAfter.data).toEqual(cm.data);
@@ -348,5 +350,5 @@ describe('restore wizard: rebuilt cluster', () => {
     expect((await kube2.get('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default')).spec.accessMode).toBe('ReadWrite');
     expect(w.run!.readOnlyLocation).toEqual({ name: 'default', previous: 'ReadWrite', restored: true });
     await close(app);
-  });
+  }, 480_000);
 });

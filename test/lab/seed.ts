@@ -35,10 +35,9 @@ export interface SampleAppObjects {
 /**
  * The sample application's backup hooks really run: the process kubelet serves exec, so Velero runs
  * each hook command in the pod's sandbox (its volumes and environment). By default every hook
- * succeeds — the database dump lands in the db's volume. LIFEBOAT_LAB_FAILING_HOOKS=1 adds hooks
- * that really fail: an app check that exits 3 (onError Continue) and KOTS's own
- * /scripts/backup.sh on the admin console pod (onError Fail; it cannot reach an rqlite here), with
- * the kotsadm `backup` volume opt-in that no node-agent copies in the lab.
+ * succeeds — the database dump lands in the db's volume. LIFEBOAT_LAB_FAILING_HOOKS=1 (read when
+ * the release is installed) adds a hook that really fails: an app check that exits 3 (onError
+ * Continue). KOTS's own pre-backup hook on the kotsadm pod (/scripts/backup.sh) is kotsadm's.
  */
 export function labFailingHooks(): boolean {
   return process.env.LIFEBOAT_LAB_FAILING_HOOKS === '1';
