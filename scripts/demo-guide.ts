@@ -65,19 +65,15 @@ export function demoGuide(state: LabState): string {
     ]),
   );
   out.push(
-    ...block(
-      3,
-      GUIDE_STEPS.images,
-      [
-            ['Registry host', state.registry.host],
-            ['Namespace (path)', LAB_REGISTRY_NAMESPACE],
-            ['User name', state.registry.username],
-            ['Password', state.registry.password],
-            ['Registry CA certificate file (optional)', state.registry.caFile],
-            'Untick “Use the credentials KOTS uses” to type the user name and password above (leaving it ticked works too: KOTS holds the same ones).',
-            'Press “Check the images there”, then “Push missing images”, and when both are pushed “Continue to review”.',
-          ],
-    ),
+    ...block(3, GUIDE_STEPS.images, [
+      ['Registry host', state.registry.host],
+      ['Namespace (path)', LAB_REGISTRY_NAMESPACE],
+      ['User name', state.registry.username],
+      ['Password', state.registry.password],
+      ['Registry CA certificate file (optional)', state.registry.caFile],
+      'Untick “Use the credentials KOTS uses” to type the user name and password above (leaving it ticked works too: KOTS holds the same ones).',
+      'Press “Check the images there”, then “Push missing images”, and when both are pushed “Continue to review”.',
+    ]),
   );
   out.push(...block(4, GUIDE_STEPS.install, ['Read the exact commands, press “Install Velero”, and wait for “Velero is ready for backups” (a few minutes).']));
   out.push(

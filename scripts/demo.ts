@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --flavour existing|existing-airgap|kurl|embedded-cluster]`: how a newcomer tries
+ * `npm run demo [-- --flavour existing-airgap|kurl|embedded-cluster]`: how a newcomer tries
  * Lifeboat without a cluster. Builds the lab's tools (cached), starts and seeds the lab, builds
  * Lifeboat, and opens it on the lab: in Electron where its binary exists, otherwise in web mode
  * (its launch link is printed: it works once, within two minutes; web mode prints a new one when

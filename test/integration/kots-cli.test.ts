@@ -218,7 +218,7 @@ describe('the real kots CLI against the lab', () => {
   // sends NFS/host path to the local-volume provider, which it refuses with Velero 1.17 and later
   // (kots cmd/kots/cli/velero.go veleroConfigureFileSystem, pkg/snapshot/types/velero_flags.go at
   // v1.131.4). Lifeboat reads the same rule from the same objects before it changes anything.
-  it('configure-hostpath on an install without KOTS\'s MinIO and Velero 1.18: KOTS refuses (local-volume provider), the location stays, and Lifeboat predicted it', async () => {
+  it("configure-hostpath on an install without KOTS's MinIO and Velero 1.18: KOTS refuses (local-volume provider), the location stays, and Lifeboat predicted it", async () => {
     const s = lab();
     const kube = adminKube();
     const confg = await kube.get(`/api/v1/namespaces/${s.kotsNamespace}/configmaps/kotsadm-confg`);

@@ -56,7 +56,6 @@ const auth = (s: LabState): RegistryAuth => ({
 const regClient = (s: LabState) =>
   new RegistryClient({ registry: s.registry.host, username: s.registry.username, password: s.registry.password, caPem: readFileSync(s.registry.caFile) });
 
-
 async function openLifeboat(s: LabState, dataDir: string): Promise<App> {
   process.env.LIFEBOAT_LAB_DIR = s.dir;
   const app = createApp({

@@ -412,8 +412,8 @@ describe('setup wizard: Velero already installed — keep, reconfigure, never a 
 // pkg/snapshot/filesystem_lvp.go IsFileSystemMinioDisabled, pkg/snapshot/types/velero_flags.go at
 // v1.131.4; kots-cli.test.ts shows the real CLI refusing). The wizard says so at the destination
 // step, before anything changes.
-describe('setup wizard: a host-path destination on an install without KOTS\'s MinIO', () => {
-  it('is refused at the destination check with KOTS\'s reason; nothing is configured', async () => {
+describe("setup wizard: a host-path destination on an install without KOTS's MinIO", () => {
+  it("is refused at the destination check with KOTS's reason; nothing is configured", async () => {
     const { services, app } = await newApp(join(work, 'data-hostpath'));
     await until('Velero detected', async () => (await services.detector.refresh().catch(() => null))?.velero.installed, 60_000);
     const s = new SetupService(services, { timeouts: TIMEOUTS });
@@ -430,7 +430,6 @@ describe('setup wizard: a host-path destination on an install without KOTS\'s Mi
     s.dispose();
   }, 200_000);
 });
-
 
 describe('setup wizard: upgrade an older Velero', () => {
   it('the review shows what changes, then velero install --apply runs over the installed Velero (same Deployment), KOTS configured, verified', async () => {

@@ -18,7 +18,6 @@ export const LAB_NODE = 'lab-node';
 
 const kotsLabels = { 'kots.io/kotsadm': 'true', 'kots.io/backup': 'velero' };
 
-
 /** The namespace (path) under which the air-gapped flavours' images sit in the lab registry (kotsadm-confg's kotsadm-registry). */
 export const LAB_REGISTRY_NAMESPACE = 'lifeboat';
 
@@ -267,7 +266,7 @@ export async function seedCluster(state: LabState, opts: { kubeletPort: number; 
     await pushSyntheticImage(auth, 'lifeboat/minio', KOTS_MINIO_TAG);
     await pushSyntheticImage(auth, 'lifeboat/sample-web', '1.0.0');
     await pushSyntheticImage(auth, 'lifeboat/sample-db', '1.0.0');
-    opts.log('pushed the sample app images and KOTS\'s MinIO to the lab registry');
+    opts.log("pushed the sample app images and KOTS's MinIO to the lab registry");
   }
 }
 
