@@ -21,7 +21,6 @@ import { assertDownloadHost } from './downloadHost.js';
 import { compressedCap, limitFor, outputCap, readCapped, tooLarge } from './downloadLimits.js';
 import { words, type DownloadTarget, type UrlSource } from './downloadRequests.js';
 
-
 export interface DownloadOptions {
   /** How long Velero may take to sign the URL (default 30 s, like the CLI's describe). */
   timeoutMs?: number;
