@@ -19,6 +19,13 @@ describe('velero metrics port patch', () => {
     for (const p of podMetricsPortsFor(26000)) expect(patchMetricsPort(Buffer.from('x:8080'), p)).toBeDefined();
   });
 
+  it("never hands a pod a port the lab's Services listen on (kotsadm-rqlite's 4001 on a 30000-based lab)", () => {
+    expect(podMetricsPortsFor(30000)).not.toContain(4001);
+    expect(podMetricsPortsFor(30000)).not.toContain(4002);
+    expect(podMetricsPortsFor(30000).length).toBeGreaterThanOrEqual(20);
+    expect(podMetricsPortsFor(20250)).not.toContain(3030);
+  });
+
   it('replaces only the bare :8080, not the ones inside URLs', () => {
     const bin = Buffer.from('AUGE%v %v%v/%v:8080UST...http://localhost:8080Bac...google.internal.:8080Rem');
     const out = patchMetricsPort(bin, 3600)!.toString('latin1');

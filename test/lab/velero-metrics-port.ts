@@ -15,12 +15,21 @@ export function metricsPortFor(portBase: number): number {
 }
 
 /**
- * The 4-digit ports a lab gives its Velero server pods, one each: the 24 after the lab's own
- * (metricsPortFor(base)). Lab port bases are at least 250 apart, so these never meet another lab's.
+ * Ports the lab's Services listen on (on the lab's 127.x addresses: kotsadm 3000, kotsadm-rqlite
+ * 4001/4002, MinIO 9000…) or kotsadm binds itself (its support-bundle server, :3030). A pod
+ * process binding ":port" on every address would collide with them (kotsadm on a 30000-based lab
+ * got :4001 and crash-looped with "bind: address already in use").
+ */
+const SERVICE_PORTS = new Set([3000, 3030, 4001, 4002, 5432, 8000, 8080, 8085, 9000, 9001]);
+
+/**
+ * The 4-digit ports a lab gives its Velero server and kotsadm pods, one each: the 24 after the
+ * lab's own (metricsPortFor(base)) less any Service port. Lab port bases are at least 250 apart,
+ * so these never meet another lab's.
  */
 export function podMetricsPortsFor(portBase: number): number[] {
   const first = metricsPortFor(portBase) + 1;
-  return Array.from({ length: 24 }, (_, i) => first + i);
+  return Array.from({ length: 24 }, (_, i) => first + i).filter((p) => !SERVICE_PORTS.has(p));
 }
 
 /** Replaces the one bare ":8080" in the binary; returns the patched bytes, or undefined when there is not exactly one. */

@@ -1,0 +1,10 @@
+import { Kube } from './test/lab/kube.ts';
+const k = new Kube(process.argv[2]);
+const r = await k.get('/apis/velero.io/v1/namespaces/velero/restores');
+for (const x of r.items) console.log('restore', x.metadata.name, x.status?.phase, x.status?.failureReason ?? '', JSON.stringify(x.status?.errors ?? 0));
+const b = await k.get('/apis/velero.io/v1/namespaces/velero/backups');
+console.log('backups', b.items.map((x:any)=>x.metadata.name+':'+x.status?.phase).join(' '));
+const bsl = await k.get('/apis/velero.io/v1/namespaces/velero/backupstoragelocations/default');
+console.log('bsl', bsl.status?.phase, bsl.spec.accessMode);
+const ns = await k.getOrUndefined('/api/v1/namespaces/sample-app');
+console.log('ns', ns?.status?.phase);
