@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { ensurePki, writeKubeconfig, type Pki } from './pki.js';
 import { isAlive, portOpen, sleep, startDaemon, stopGroup, waitFor, type Started } from './processes.js';
 import { labDir as defaultLabDir, readLabState, repoRoot, type LabState } from './state.js';
-import { LAB_REGISTRY_NAMESPACE, applyFlavourMarkers, sampleApp, seedCluster, vendorBackupSpec, type Flavour } from './seed.js';
+import { LAB_REGISTRY_NAMESPACE, applyFlavourMarkers, sampleApp, seedCluster, vendorBackupSpec, vendorRestoreSpec, type Flavour } from './seed.js';
+import { runKotsadmAsEmbeddedCluster } from './kotsinstall/embedded-cluster.js';
 import { installWithKotsCli, pushAdminConsoleImages } from './kotsinstall/install.js';
 
 export interface LabOptions {
@@ -27,6 +28,10 @@ export interface LabOptions {
   sharedMinioFrom?: string;
   /** Whether the release's Backup carries the vendor's hooks (default true; seed.ts vendorBackupSpec). */
   vendorHooks?: boolean;
+  /** Whether the release also carries the vendor's velero.io/v1 Restore (default false). With
+   * Embedded Cluster's improved disaster recovery, kotsadm then makes each full backup of two Velero
+   * Backups (kots pkg/kotsadmsnapshot/backup.go getAppInstanceBackupSpec at v1.131.4). */
+  vendorRestore?: boolean;
   log?: (line: string) => void;
 }
 
@@ -136,13 +141,19 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   const log = opts.log ?? (() => {});
   const flavour = labFlavour(opts.flavour ?? process.env.LIFEBOAT_LAB_FLAVOUR ?? 'existing-airgap');
   const vendorHooks = opts.vendorHooks ?? true;
+  const vendorRestore = opts.vendorRestore ?? false;
   const base = opts.portBase ?? Number(process.env.LIFEBOAT_LAB_PORT_BASE ?? 26000);
   const p = ports(base);
   requireDebianPrograms();
 
   const existing = readLabState(dir);
   if (existing && (await labHealthy(existing))) {
-    if (existing.flavour === flavour && existing.adminConsole.sharedPassword && (existing.vendorHooks ?? true) === vendorHooks) {
+    if (
+      existing.flavour === flavour &&
+      existing.adminConsole.sharedPassword &&
+      (existing.vendorHooks ?? true) === vendorHooks &&
+      (existing.vendorRestore ?? false) === vendorRestore
+    ) {
       log(`reusing the running lab in ${dir}`);
       return existing;
     }
@@ -344,6 +355,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     adminConsole: {},
     flavour,
     vendorHooks,
+    vendorRestore,
     kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm',
     app: { slug: 'sample-app', namespace: 'sample-app' },
     pids,
@@ -382,7 +394,8 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
       appSlug: state.app.slug,
       title: 'Sample App',
       appNamespace: state.app.namespace,
-      backupSpec: vendorHooks ? vendorBackupSpec() : { ...vendorBackupSpec(), spec: {} },
+      backupSpec: releaseBackupSpec(vendorHooks, vendorRestore, state.app.namespace),
+      restoreSpec: vendorRestore ? vendorRestoreSpec() : undefined,
       manifests: sampleApp(state),
       images: ['docker.io/lifeboat/sample-web:1.0.0', 'docker.io/lifeboat/sample-db:1.0.0'],
     },
@@ -390,10 +403,20 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   );
   log('KOTS installed by kubectl kots install (air gap, lab registry)');
   await applyFlavourMarkers(state, log);
+  // Embedded Cluster runs kotsadm with its own environment, improved disaster recovery on.
+  if (flavour === 'embedded-cluster') await runKotsadmAsEmbeddedCluster(state, log);
 
   state.pids = pids;
   writeFileSync(join(dir, 'lab.json'), JSON.stringify(state, null, 2), { mode: 0o600 });
   return state;
+}
+
+/** The release's Backup: the vendor's hooks or none; with a Restore beside it (improved disaster
+ * recovery) kotsadm uses it as the application's own Velero Backup, so it names its namespace. */
+function releaseBackupSpec(vendorHooks: boolean, vendorRestore: boolean, appNamespace: string): any {
+  const backup = vendorHooks ? vendorBackupSpec() : { ...vendorBackupSpec(), spec: {} };
+  if (vendorRestore) backup.spec = { includedNamespaces: [appNamespace], ...backup.spec };
+  return backup;
 }
 
 /** Programs the lab's pods need from the host: bubblewrap for the kubelet's sandboxes, and what the

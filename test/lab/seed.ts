@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Kube } from './kube.js';
+import { installationConfigMap } from './kotsinstall/embedded-cluster.js';
 import { pushSyntheticImage, type RegistryAuth } from './images.js';
 import type { LabState } from './state.js';
 
@@ -75,6 +76,18 @@ export function vendorBackupSpec(withFailing = labFailingHooks()): any {
         ],
       },
     },
+  };
+}
+
+/** The vendor's velero.io/v1 Restore, as a release that opts into Embedded Cluster's improved
+ * disaster recovery carries it beside its Backup (kotsKinds.Restore, kots pkg/kotsutil/kots.go at
+ * v1.131.4); kotsadm records it on the application's Velero Backup. */
+export function vendorRestoreSpec(): any {
+  return {
+    apiVersion: 'velero.io/v1',
+    kind: 'Restore',
+    metadata: { name: 'restore' },
+    spec: { backupName: 'PLACEHOLDER', includedNamespaces: ['sample-app'], restorePVs: true },
   };
 }
 
@@ -223,6 +236,7 @@ export function flavourObjects(state: LabState): any[] {
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'registry' } },
       ...registryDeployment('registry', { app: 'docker-registry' }, {}),
       registryCreds(state.kotsNamespace, 'embedded-cluster', { 'replicated.com/disaster-recovery': 'infra' }),
+      installationConfigMap(),
     ];
   }
   return [];

@@ -32,6 +32,8 @@ export interface LabState {
   flavour: 'existing-airgap' | 'kurl' | 'embedded-cluster';
   /** Whether the installed release's Backup carries the vendor's hooks (LabOptions.vendorHooks). */
   vendorHooks?: boolean;
+  /** Whether the installed release carries the vendor's Restore (LabOptions.vendorRestore). */
+  vendorRestore?: boolean;
   kotsNamespace: string;
   app: { slug: string; namespace: string };
   pids: Record<string, number>;

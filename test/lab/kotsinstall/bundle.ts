@@ -21,6 +21,8 @@ export interface ReleaseOptions {
   additionalNamespaces: string[];
   /** The vendor's velero.io/v1 Backup (hooks, volume opt-ins). */
   backupSpec: any;
+  /** The vendor's velero.io/v1 Restore (Embedded Cluster's improved disaster recovery), if any. */
+  restoreSpec?: any;
   /** The application's objects, with their upstream image references. */
   manifests: any[];
   /** Upstream image references the release uses (airgap.yaml savedImages). */
@@ -44,6 +46,7 @@ export function releaseFiles(o: ReleaseOptions): Record<string, string> {
     }),
     'backup.yaml': stringify(o.backupSpec),
   };
+  if (o.restoreSpec) files['restore.yaml'] = stringify(o.restoreSpec);
   for (const m of o.manifests) files[`${m.kind.toLowerCase()}-${m.metadata.name}.yaml`] = stringify(m);
   return files;
 }

@@ -39,6 +39,8 @@ export interface InstallInputs {
   title: string;
   appNamespace: string;
   backupSpec: any;
+  /** The vendor's velero.io/v1 Restore, when the release carries one. */
+  restoreSpec?: any;
   manifests: any[];
   images: string[];
 }
@@ -87,6 +89,7 @@ export async function installWithKotsCli(
     versionLabel: '1.0.0',
     additionalNamespaces: [inputs.appNamespace],
     backupSpec: inputs.backupSpec,
+    restoreSpec: inputs.restoreSpec,
     manifests: inputs.manifests,
     images: inputs.images,
   });
