@@ -42,7 +42,8 @@ const toolCache = () => process.env.LIFEBOAT_LAB_CACHE ?? join(homedir(), '.cach
  * A lab's ports: base+250 … base+901, plus the kubelet's pod ports from base+750 upwards (one pair per
  * Velero server start). Labs that run at the same time need bases at least 1000 apart, and every
  * port must stay below Linux's ephemeral range (32768+, where outgoing connections take their local
- * ports at random): bases in use are 21000–31000 (21000: test/integration/faults.test.ts, 22000: test/e2e/demo-guide.spec.ts).
+ * ports at random): bases in use are 19000–31000 (19000: test/integration/kotsadm-embedded-dr.test.ts,
+ * 20000: kotsadm-real.test.ts, 21000: faults.test.ts, 22000: test/e2e/demo-guide.spec.ts).
  */
 export function ports(base: number) {
   return {
