@@ -13,9 +13,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FollowedBackup, MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
+import type { FollowedBackup } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
-import { dispatch } from '../../electron/transport/dispatch.js';
+import { callerFor } from './app-calls.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
@@ -28,11 +28,7 @@ let app: App;
 let kube: Kube;
 const home = mkdtempSync(join(tmpdir(), 'lb-backups-ec-'));
 
-async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await dispatch(app.handlers, m, input);
-  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error });
-  return r.result as MethodOutput<M>;
-}
+const call = callerFor(() => app);
 
 beforeAll(async () => {
   lab = await startLab({ dir, portBase: 23000, flavour: 'embedded-cluster', log: (l) => console.log(`backups-ec lab: ${l}`) });

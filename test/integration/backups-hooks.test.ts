@@ -16,9 +16,8 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
-import { dispatch } from '../../electron/transport/dispatch.js';
+import { callerFor } from './app-calls.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
@@ -32,11 +31,7 @@ let kube: Kube;
 const home = mkdtempSync(join(tmpdir(), 'lb-backups-hooks-'));
 const hooksBefore = process.env.LIFEBOAT_LAB_FAILING_HOOKS;
 
-async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await dispatch(app.handlers, m, input);
-  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error });
-  return r.result as MethodOutput<M>;
-}
+const call = callerFor(() => app);
 
 beforeAll(async () => {
   process.env.LIFEBOAT_LAB_FAILING_HOOKS = '1';

@@ -12,19 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
-import { dispatch } from '../../electron/transport/dispatch.js';
+import { callerFor } from './app-calls.js';
 import { adminKube, ensureVelero, lab, waitUntil } from './lab.js';
 
 let app: App;
 const home = mkdtempSync(join(tmpdir(), 'lb-backups-store-'));
 
-async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await dispatch(app.handlers, m, input);
-  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error });
-  return r.result as MethodOutput<M>;
-}
+const call = callerFor(() => app);
 
 async function storeBytes(name: string): Promise<number> {
   const l = lab();

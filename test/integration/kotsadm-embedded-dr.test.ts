@@ -18,9 +18,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
-import { dispatch } from '../../electron/transport/dispatch.js';
+import { callerFor, followedToEnd } from './app-calls.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { EMBEDDED_CLUSTER } from '../lab/kotsinstall/embedded-cluster.js';
@@ -36,11 +35,7 @@ let kube: Kube;
 let app: App;
 const home = mkdtempSync(join(tmpdir(), 'lb-ec-dr-'));
 
-async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await dispatch(app.handlers, m, input);
-  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error, code: r.error.code, hint: r.error.hint });
-  return r.result as MethodOutput<M>;
-}
+const call = callerFor(() => app);
 
 beforeAll(async () => {
   lab = await startLab({ dir, portBase, flavour: 'embedded-cluster', vendorRestore: true, log: (l) => console.log(`ec-dr lab: ${l}`) });
@@ -82,15 +77,7 @@ describe('the real kotsadm in Embedded Cluster mode, improved disaster recovery 
     expect(ready.partialAllowed).toBe(false);
     const started = await call('backups.create', { kind: 'full', exportRegistry: false });
     expect(started.state).toBe('running');
-    const done = await waitUntil(
-      'the backup to finish',
-      async () => {
-        const f = await call('backups.followed', {});
-        return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-      },
-      300_000,
-      500,
-    );
+    const done = await followedToEnd(call, 300_000);
     expect(done.state, done.message).toBe('succeeded');
 
     const all = (await kube.get('/apis/velero.io/v1/namespaces/velero/backups')).items as any[];

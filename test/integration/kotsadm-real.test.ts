@@ -19,9 +19,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MethodInput, MethodName, MethodOutput, RestoreWizard } from '../../electron/api/contract.js';
+import type { MethodOutput, RestoreWizard } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
-import { dispatch } from '../../electron/transport/dispatch.js';
+import { callerFor, followedToEnd } from './app-calls.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { adminApi as kotsAdminApi } from '../lab/kotsinstall/admin-api.js';
@@ -36,25 +36,9 @@ let kube: Kube;
 let app: App;
 const home = mkdtempSync(join(tmpdir(), 'lb-kotsadm-real-'));
 
-async function call<M extends MethodName>(m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const r = await dispatch(app.handlers, m, input);
-  if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error, code: r.error.code });
-  return r.result as MethodOutput<M>;
-}
+const call = callerFor(() => app);
 
 const adminApi = (path: string) => kotsAdminApi(lab, path);
-
-async function followedToEnd(): Promise<NonNullable<MethodOutput<'backups.followed'>>> {
-  return waitUntil(
-    'the backup to finish',
-    async () => {
-      const f = await call('backups.followed', {});
-      return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
-    },
-    240_000,
-    500,
-  );
-}
 
 async function noBackupRunning(): Promise<MethodOutput<'backups.readiness'>> {
   return waitUntil(
@@ -126,7 +110,7 @@ describe('the real kotsadm, installed by kubectl kots install', () => {
     const started = await call('backups.create', { kind: 'full' });
     expect(started.state).toBe('running');
     fullBackup = started.backupName!;
-    const done = await followedToEnd();
+    const done = await followedToEnd(call);
     expect(done.state, done.message).toBe('succeeded');
     const b = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${fullBackup}`);
     expect(b.status.phase).toBe('Completed');
@@ -170,7 +154,7 @@ describe('the real kotsadm, installed by kubectl kots install', () => {
     expect(ready.apps).toContain('sample-app');
     const started = await call('backups.create', { kind: 'partial', appSlug: 'sample-app' });
     expect(started).toMatchObject({ kind: 'partial', appSlug: 'sample-app', state: 'running' });
-    const done = await followedToEnd();
+    const done = await followedToEnd(call);
     expect(done.state, done.message).toBe('succeeded');
     const b = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${started.backupName}`);
     expect(b.status.phase).toBe('Completed');

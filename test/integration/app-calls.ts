@@ -1,0 +1,33 @@
+/**
+ * Calling a Lifeboat app the way the renderer does — through the contract's dispatch, errors as
+ * data — for suites that build their own app on their own lab. A failed call throws an Error that
+ * carries the error's code, hint and data, so a test can assert on what the operator would see.
+ */
+import type { MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
+import type { App } from '../../electron/app.js';
+import { dispatch } from '../../electron/transport/dispatch.js';
+import { waitUntil } from './lab.js';
+
+export type Call = <M extends MethodName>(m: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
+
+/** `call(method, input)` on the app `app()` returns when called (suites assign it in beforeAll). */
+export function callerFor(app: () => App): Call {
+  return async (m, input) => {
+    const r = await dispatch(app().handlers, m, input);
+    if (!r.ok) throw Object.assign(new Error(`${r.error.code}: ${r.error.message}`), { data: r.error, code: r.error.code, hint: r.error.hint });
+    return r.result as MethodOutput<typeof m>;
+  };
+}
+
+/** The followed backup once it is no longer starting or running. */
+export function followedToEnd(call: Call, timeoutMs = 240_000): Promise<NonNullable<MethodOutput<'backups.followed'>>> {
+  return waitUntil(
+    'the backup to finish',
+    async () => {
+      const f = await call('backups.followed', {});
+      return f && f.state !== 'running' && f.state !== 'starting' ? f : undefined;
+    },
+    timeoutMs,
+    500,
+  );
+}
