@@ -4,8 +4,11 @@
  * carries the error's code, hint and data, so a test can assert on what the operator would see.
  */
 import type { MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
-import type { App } from '../../electron/app.js';
+import { join } from 'node:path';
+import { createApp, type App } from '../../electron/app.js';
 import { dispatch } from '../../electron/transport/dispatch.js';
+import { stopLab } from '../lab/lab.js';
+import type { LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
 
 export type Call = <M extends MethodName>(m: M, input: MethodInput<M>) => Promise<MethodOutput<M>>;
@@ -30,4 +33,25 @@ export function followedToEnd(call: Call, timeoutMs = 240_000): Promise<NonNulla
     timeoutMs,
     500,
   );
+}
+
+/** A Lifeboat app in web mode on `lab`, its data and HOME under `home`, started. */
+export async function startAppOn(lab: LabState, home: string, env: NodeJS.ProcessEnv = {}): Promise<App> {
+  const app = createApp({
+    dataDir: join(home, 'data'),
+    mode: 'web',
+    version: 'test',
+    toolsDir: lab.toolsDir,
+    kubeconfig: lab.kubeconfig,
+    env: { ...process.env, HOME: home, ...env },
+  });
+  await app.start();
+  return app;
+}
+
+/** afterAll: the app disposed, and its lab stopped unless LIFEBOAT_LAB_KEEP asks to keep it. */
+export async function closeAppAndLab(app: App | undefined, labDir: string): Promise<void> {
+  await Promise.resolve(app?.cluster.disconnect()).catch(() => {});
+  await app?.dispose().catch(() => {});
+  if (!process.env.LIFEBOAT_LAB_KEEP) await stopLab(labDir).catch(() => {});
 }

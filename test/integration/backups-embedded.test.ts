@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowedBackup } from '../../electron/api/contract.js';
-import { createApp, type App } from '../../electron/app.js';
-import { callerFor } from './app-calls.js';
+import type { App } from '../../electron/app.js';
+import { callerFor, closeAppAndLab, startAppOn } from './app-calls.js';
 import { Kube } from '../lab/kube.js';
-import { startLab, stopLab } from '../lab/lab.js';
+import { startLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
 import { ensureEmbeddedClusterNamespaces, ensureVeleroOn } from './restore-lab.js';
@@ -38,15 +38,7 @@ beforeAll(async () => {
   await ensureVeleroOn(lab);
   // Helpers that read the running lab (test/integration/lab.ts) read this file's own lab.
   process.env.LIFEBOAT_LAB_DIR = lab.dir;
-  app = createApp({
-    dataDir: join(home, 'data'),
-    mode: 'web',
-    version: 'test',
-    toolsDir: lab.toolsDir,
-    kubeconfig: lab.kubeconfig,
-    env: { ...process.env, LIFEBOAT_REGISTRY_CA: lab.registry.caFile, HOME: home },
-  });
-  await app.start();
+  app = await startAppOn(lab, home, { LIFEBOAT_REGISTRY_CA: lab.registry.caFile });
   await waitUntil(
     'Embedded Cluster with Velero detected',
     async () => {
@@ -63,9 +55,7 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  await Promise.resolve(app?.cluster.disconnect()).catch(() => {});
-  await app?.dispose().catch(() => {});
-  if (!process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir).catch(() => {});
+  await closeAppAndLab(app, dir);
 });
 
 describe('full backup with the embedded registry', () => {

@@ -16,10 +16,10 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../electron/app.js';
-import { callerFor } from './app-calls.js';
+import type { App } from '../../electron/app.js';
+import { callerFor, closeAppAndLab, startAppOn } from './app-calls.js';
 import { Kube } from '../lab/kube.js';
-import { startLab, stopLab } from '../lab/lab.js';
+import { startLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
 import { ensureVeleroOn } from './restore-lab.js';
@@ -49,15 +49,7 @@ beforeAll(async () => {
   );
   // Helpers that read the running lab (test/integration/lab.ts) read this file's own lab.
   process.env.LIFEBOAT_LAB_DIR = lab.dir;
-  app = createApp({
-    dataDir: join(home, 'data'),
-    mode: 'web',
-    version: 'test',
-    toolsDir: lab.toolsDir,
-    kubeconfig: lab.kubeconfig,
-    env: { ...process.env, HOME: home },
-  });
-  await app.start();
+  app = await startAppOn(lab, home);
   await waitUntil('Velero and KOTS detected', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 90_000);
 }, 900_000);
 
@@ -69,9 +61,7 @@ afterAll(async () => {
   }
   if (hooksBefore === undefined) delete process.env.LIFEBOAT_LAB_FAILING_HOOKS;
   else process.env.LIFEBOAT_LAB_FAILING_HOOKS = hooksBefore;
-  await Promise.resolve(app?.cluster.disconnect()).catch(() => {});
-  await app?.dispose().catch(() => {});
-  if (!process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir).catch(() => {});
+  await closeAppAndLab(app, dir);
 });
 
 describe('backup hooks', () => {

@@ -18,10 +18,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../electron/app.js';
-import { callerFor, followedToEnd } from './app-calls.js';
+import type { App } from '../../electron/app.js';
+import { callerFor, closeAppAndLab, startAppOn, followedToEnd } from './app-calls.js';
 import { Kube } from '../lab/kube.js';
-import { startLab, stopLab } from '../lab/lab.js';
+import { startLab } from '../lab/lab.js';
 import { EMBEDDED_CLUSTER } from '../lab/kotsinstall/embedded-cluster.js';
 import { kotsadmPortOf } from '../lab/kotsinstall/admin-api.js';
 import { repoRoot, type LabState } from '../lab/state.js';
@@ -42,15 +42,7 @@ beforeAll(async () => {
   kube = new Kube(lab.kubeconfig);
   await ensureEmbeddedClusterNamespaces(lab);
   await ensureVeleroOn(lab);
-  app = createApp({
-    dataDir: join(home, 'data'),
-    mode: 'web',
-    version: 'test',
-    toolsDir: lab.toolsDir,
-    kubeconfig: lab.kubeconfig,
-    env: { ...process.env, HOME: home, LIFEBOAT_REGISTRY_CA: lab.registry.caFile },
-  });
-  await app.start();
+  app = await startAppOn(lab, home, { LIFEBOAT_REGISTRY_CA: lab.registry.caFile });
   await waitUntil(
     'Embedded Cluster with Velero and the real KOTS detected',
     async () => {
@@ -62,9 +54,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  await Promise.resolve(app?.cluster.disconnect()).catch(() => {});
-  await app?.dispose().catch(() => {});
-  if (!process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir).catch(() => {});
+  await closeAppAndLab(app, dir);
 }, 300_000);
 
 describe('the real kotsadm in Embedded Cluster mode, improved disaster recovery on', () => {

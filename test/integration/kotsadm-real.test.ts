@@ -20,10 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodOutput, RestoreWizard } from '../../electron/api/contract.js';
-import { createApp, type App } from '../../electron/app.js';
-import { callerFor, followedToEnd } from './app-calls.js';
+import type { App } from '../../electron/app.js';
+import { callerFor, closeAppAndLab, startAppOn, followedToEnd } from './app-calls.js';
 import { Kube } from '../lab/kube.js';
-import { startLab, stopLab } from '../lab/lab.js';
+import { startLab } from '../lab/lab.js';
 import { adminApi as kotsAdminApi } from '../lab/kotsinstall/admin-api.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
@@ -67,29 +67,17 @@ beforeAll(async () => {
   lab = await startLab({ dir, portBase, flavour: 'existing-airgap', log: (l) => console.log(`kotsadm lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
   await ensureVeleroOn(lab);
-  app = createApp({
-    dataDir: join(home, 'data'),
-    mode: 'web',
-    version: 'test',
-    toolsDir: lab.toolsDir,
-    kubeconfig: lab.kubeconfig,
-    env: {
-      ...process.env,
-      HOME: home,
-      LIFEBOAT_REGISTRY_CA: lab.registry.caFile,
-      LIFEBOAT_RESTORE_POLL_MS: '500',
-      LIFEBOAT_RESTORE_APPEAR_MS: '120000',
-      LIFEBOAT_RESTORE_READY_MS: '180000',
-    },
+  app = await startAppOn(lab, home, {
+    LIFEBOAT_REGISTRY_CA: lab.registry.caFile,
+    LIFEBOAT_RESTORE_POLL_MS: '500',
+    LIFEBOAT_RESTORE_APPEAR_MS: '120000',
+    LIFEBOAT_RESTORE_READY_MS: '180000',
   });
-  await app.start();
   await waitUntil('Velero and the real KOTS detected', async () => app.detector.get()?.velero.ready && app.detector.get()?.kots.found, 120_000);
 }, 900_000);
 
 afterAll(async () => {
-  await Promise.resolve(app?.cluster.disconnect()).catch(() => {});
-  await app?.dispose().catch(() => {});
-  if (!process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir).catch(() => {});
+  await closeAppAndLab(app, dir);
 }, 300_000);
 
 describe('the real kotsadm, installed by kubectl kots install', () => {
