@@ -336,7 +336,14 @@ describe('restore wizard: rebuilt cluster', () => {
     await kube2.delete(`/api/v1/namespaces/${lab2.app.namespace}`);
     await waitUntil('new cluster app namespace gone', async () => !(await kube2.getOrUndefined(`/api/v1/namespaces/${lab2.app.namespace}`)), 120_000);
     await call(app, 'restore.selectBackup', { backup: fromOld });
-    await call(app, 'restore.selectType', { type: 'app' });
+    const atRegistry = await call(app, 'restore.selectType', { type: 'app' });
+    // An air-gapped install's backup on a new cluster: the wizard asks for the registry before the
+    // application (registry-step.ts). This cluster's registry already holds the application's images
+    // (its own install pushed them), so the operator skips it, accepting the stated consequence.
+    expect(atRegistry.step).toBe('registry');
+    expect(atRegistry.registry?.reason).toMatch(/comes from an air-gapped install/);
+    const skipped = await call(app, 'restore.registrySkip', { acceptConsequence: true });
+    expect(skipped.registry?.state).toBe('skipped');
     await call(app, 'restore.start', { confirm: 'sample-app' });
     await waitUntil(
       'storage read-only during the restore',
