@@ -112,8 +112,12 @@ export async function ensureEmbeddedClusterNamespaces(state: LabState): Promise<
   }
 }
 
-/** Takes an instance backup with the real `kubectl kots backup` and waits for Velero to complete it. */
+/**
+ * Takes an instance backup with the real `kubectl kots backup` and waits for Velero to complete it.
+ * Velero is brought back first if an earlier test (or an interrupted try of this one) scaled it away.
+ */
 export async function instanceBackupOn(state: LabState): Promise<string> {
+  await ensureVeleroOn(state);
   const kube = new Kube(state.kubeconfig);
   const before = new Set(((await kube.get('/apis/velero.io/v1/namespaces/velero/backups')).items as any[]).map((b) => b.metadata.name));
   const r = await runToolOn(state, 'kubectl-kots', ['backup', '-n', state.kotsNamespace, '--wait=false', '-o', 'json']);
