@@ -6,12 +6,13 @@
  * kotsadm-velero-namespace or the Deployment named velero; readiness from AvailableReplicas;
  * plugins from init containers; node agent vs restic by DaemonSet name.
  */
-import type { V1ConfigMap, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import type { BackupStorageLocationInfo, Check, Environment, VeleroInfo } from '../api/contract.js';
+import type { V1ConfigMap, V1Container, V1DaemonSet, V1Deployment, V1Namespace, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import type { BackupStorageLocationInfo, Check, Environment, KotsInfo, VeleroInfo } from '../api/contract.js';
 import type { BackupStorageLocation } from '../velero/types.js';
 import { compatibility } from './compat.js';
 import { kotsFileSystemStore } from './filesystem.js';
-import { findKotsadm } from './kotsadm.js';
+import { findKotsadm, type KotsadmWorkload } from './kotsadm.js';
+import { veleroProblems, type Blind, type VeleroFacts } from './veleroProblems.js';
 
 export interface Snapshot {
   deployments: readonly V1Deployment[];
@@ -65,9 +66,52 @@ function cm(s: Snapshot, name: string, namespace?: string): V1ConfigMap | undefi
 
 export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): Environment {
   const problems: Check[] = [...s.watchProblems];
-  const nsNames = new Set(s.namespaces.map((n) => n.metadata?.name));
+  const blind = new Set(s.blind ?? []);
+  const kots = kotsFacts(s, x);
+  problems.push(...kotsProblems(kots, blind));
+  const fileSystemStore = fileSystemStoreOf(s, kots, blind);
+  const { flavour, flavourReason } = flavourOf(s, kots);
+  const airgap = airgapOf(kots);
+  const v = veleroFacts(s, x);
+  problems.push(...veleroProblems(v, blind));
+  const { verdict, notices } = compatibilityOf(kots, v, x);
+  problems.push(...notices);
 
-  // --- KOTS admin console -------------------------------------------------------------------
+  return {
+    detectedAt: now.toISOString(),
+    kots: {
+      found: kots.found,
+      namespace: kots.namespace,
+      version: imageTag(kots.image),
+      image: kots.image,
+      ready: kots.ready,
+      apps: installedApps(s),
+      registry: kots.registry,
+      fileSystemStore,
+    },
+    flavour,
+    flavourReason,
+    airgap,
+    velero: v.velero,
+    compatibility: verdict,
+    problems,
+  };
+}
+
+/** What is seen of the KOTS admin console and its kotsadm-confg. */
+interface KotsFacts {
+  workload: KotsadmWorkload | undefined;
+  namespace: string | undefined;
+  containers: V1Container[];
+  image: string | undefined;
+  found: boolean;
+  ready: boolean | undefined;
+  confg: V1ConfigMap | undefined;
+  registryRef: string | undefined;
+  registry: KotsInfo['registry'];
+}
+
+function kotsFacts(s: Snapshot, x: Extras): KotsFacts {
   // A Deployment with KOTS's MinIO, a StatefulSet without it (kotsadm.ts); the pods as a last resort.
   const kotsWorkload = findKotsadm(s.deployments, s.statefulsets ?? []);
   const kotsPod = s.kotsadmPods[0];
@@ -90,71 +134,94 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
         hasCredentials: x.registryHasCredentials === true,
       }
     : undefined;
+  return {
+    workload: kotsWorkload,
+    namespace: kotsNamespace,
+    containers: kotsContainers,
+    image: kotsImage,
+    found: kotsFound,
+    ready: kotsReady,
+    confg,
+    registryRef,
+    registry,
+  };
+}
 
-  const blind = new Set(s.blind ?? []);
+function kotsProblems(kots: KotsFacts, blind: Blind): Check[] {
   // Not seeing the pods and not seeing one of the two kinds kotsadm may be: "cannot tell".
   const blindTo = [blind.has('deployments') && 'Deployments', blind.has('statefulsets') && 'StatefulSets'].filter((k): k is string => !!k);
-  if (!kotsFound && blindTo.length && blind.has('kotsadmPods')) {
-    problems.push({
-      ok: false,
-      severity: 'warning',
-      title: 'Cannot tell whether KOTS is installed',
-      reason: `This user may not list ${blindTo.join(' or ')} or pods, so Lifeboat cannot look for the admin console.`,
-      fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).',
-    });
-  } else if (!kotsFound) {
-    problems.push({
-      ok: false,
-      severity: 'warning',
-      title: 'KOTS admin console not found',
-      reason: 'No Deployment or StatefulSet named kotsadm and no pods labelled app=kotsadm were found in this cluster.',
-      fix: 'Connect to the cluster where the application was installed with KOTS.',
-    });
-  } else if (kotsReady === false) {
-    problems.push({
-      ok: false,
-      severity: 'warning',
-      title: 'KOTS admin console is not ready',
-      reason: kotsWorkload ? kotsWorkload.status : `The kotsadm pod in namespace ${kotsNamespace} is not running and ready.`,
-      fix: `Check the kotsadm pods: kubectl -n ${kotsNamespace} get pods -l app=kotsadm`,
-    });
+  if (!kots.found && blindTo.length && blind.has('kotsadmPods')) {
+    return [
+      {
+        ok: false,
+        severity: 'warning',
+        title: 'Cannot tell whether KOTS is installed',
+        reason: `This user may not list ${blindTo.join(' or ')} or pods, so Lifeboat cannot look for the admin console.`,
+        fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).',
+      },
+    ];
+  } else if (!kots.found) {
+    return [
+      {
+        ok: false,
+        severity: 'warning',
+        title: 'KOTS admin console not found',
+        reason: 'No Deployment or StatefulSet named kotsadm and no pods labelled app=kotsadm were found in this cluster.',
+        fix: 'Connect to the cluster where the application was installed with KOTS.',
+      },
+    ];
+  } else if (kots.ready === false) {
+    return [
+      {
+        ok: false,
+        severity: 'warning',
+        title: 'KOTS admin console is not ready',
+        reason: kots.workload ? kots.workload.status : `The kotsadm pod in namespace ${kots.namespace} is not running and ready.`,
+        fix: `Check the kotsadm pods: kubectl -n ${kots.namespace} get pods -l app=kotsadm`,
+      },
+    ];
   }
+  return [];
+}
 
-  // How KOTS would store NFS/host-path snapshots: it reads kotsadm-confg in its own namespace only.
-  const fileSystemStore =
-    kotsFound && kotsNamespace
-      ? kotsFileSystemStore({
-          kotsNamespace,
-          confg: cm(s, 'kotsadm-confg', kotsNamespace),
-          isKurl: !!cm(s, 'kurl-config', 'kube-system'),
-          deployments: s.deployments,
-          statefulsets: s.statefulsets ?? [],
-          blind,
-        })
-      : undefined;
+/** How KOTS would store NFS/host-path snapshots: it reads kotsadm-confg in its own namespace only. */
+function fileSystemStoreOf(s: Snapshot, kots: KotsFacts, blind: Blind): KotsInfo['fileSystemStore'] {
+  return kots.found && kots.namespace
+    ? kotsFileSystemStore({
+        kotsNamespace: kots.namespace,
+        confg: cm(s, 'kotsadm-confg', kots.namespace),
+        isKurl: !!cm(s, 'kurl-config', 'kube-system'),
+        deployments: s.deployments,
+        statefulsets: s.statefulsets ?? [],
+        blind,
+      })
+    : undefined;
+}
 
-  // --- Flavour --------------------------------------------------------------------------------
-  let flavour: Environment['flavour'] = 'unknown';
-  let flavourReason = 'Not enough is visible to tell how Kubernetes was installed.';
-  if (nsNames.has('embedded-cluster') || hasEcMarker(kotsWorkload?.object) || hasEcMarker(kotsWorkload?.object.spec?.template)) {
-    flavour = 'embedded-cluster';
-    flavourReason = nsNames.has('embedded-cluster') ? 'Namespace embedded-cluster exists.' : 'The admin console carries kots.io/embedded-cluster markers.';
+function flavourOf(s: Snapshot, kots: KotsFacts): Pick<Environment, 'flavour' | 'flavourReason'> {
+  const nsNames = new Set(s.namespaces.map((n) => n.metadata?.name));
+  if (nsNames.has('embedded-cluster') || hasEcMarker(kots.workload?.object) || hasEcMarker(kots.workload?.object.spec?.template)) {
+    return {
+      flavour: 'embedded-cluster',
+      flavourReason: nsNames.has('embedded-cluster') ? 'Namespace embedded-cluster exists.' : 'The admin console carries kots.io/embedded-cluster markers.',
+    };
   } else if (cm(s, 'kurl-config', 'kube-system') || nsNames.has('kurl')) {
-    flavour = 'kurl';
-    flavourReason = cm(s, 'kurl-config', 'kube-system') ? 'ConfigMap kurl-config exists in kube-system.' : 'Namespace kurl exists.';
-  } else if (s.namespaces.length > 0 || kotsFound) {
-    flavour = 'existing';
-    flavourReason = 'No kURL or Embedded Cluster markers: KOTS runs on an existing cluster.';
+    return { flavour: 'kurl', flavourReason: cm(s, 'kurl-config', 'kube-system') ? 'ConfigMap kurl-config exists in kube-system.' : 'Namespace kurl exists.' };
+  } else if (s.namespaces.length > 0 || kots.found) {
+    return { flavour: 'existing', flavourReason: 'No kURL or Embedded Cluster markers: KOTS runs on an existing cluster.' };
   }
+  return { flavour: 'unknown', flavourReason: 'Not enough is visible to tell how Kubernetes was installed.' };
+}
 
-  // --- Air gap --------------------------------------------------------------------------------
+function airgapOf(kots: KotsFacts): Environment['airgap'] {
+  const { confg, registryRef } = kots;
   const isAirgapKey = confg?.data?.['is-airgap'];
   // What KOTS records in each backup's kots.io/is-airgap: the kotsadm container's
   // DISABLE_OUTBOUND_CONNECTIONS (kots pkg/kotsadm/main.go IsAirgap, set by
   // pkg/kotsadm/objects/kotsadm_objects.go at v1.131.4). Known only while a kotsadm is seen.
-  const kotsadmContainer = kotsContainers.find((c) => c.name === 'kotsadm') ?? kotsContainers[0];
+  const kotsadmContainer = kots.containers.find((c) => c.name === 'kotsadm') ?? kots.containers[0];
   const outboundDisabled =
-    kotsFound && kotsadmContainer ? (kotsadmContainer.env ?? []).some((e) => e.name === 'DISABLE_OUTBOUND_CONNECTIONS' && e.value === 'true') : undefined;
+    kots.found && kotsadmContainer ? (kotsadmContainer.env ?? []).some((e) => e.name === 'DISABLE_OUTBOUND_CONNECTIONS' && e.value === 'true') : undefined;
   const airgapGuess = registryRef
     ? { airgapped: true, reason: `KOTS pulls from the private registry ${registryRef} (ConfigMap kotsadm-confg, key kotsadm-registry).` }
     : isAirgapKey === 'true'
@@ -163,13 +230,14 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
         ? { airgapped: false, reason: 'ConfigMap kotsadm-confg names no private registry.' }
         : {
             airgapped: false,
-            reason: kotsFound
+            reason: kots.found
               ? 'ConfigMap kotsadm-confg was not found, so no private registry is configured.'
               : 'No KOTS admin console, so no air-gap settings.',
           };
-  const airgap = { ...airgapGuess, ...(outboundDisabled === undefined ? {} : { outboundDisabled }) };
+  return { ...airgapGuess, ...(outboundDisabled === undefined ? {} : { outboundDisabled }) };
+}
 
-  // --- Velero ---------------------------------------------------------------------------------
+function veleroFacts(s: Snapshot, x: Extras): VeleroFacts {
   const nsFromCm = cm(s, 'kotsadm-velero-namespace')?.data?.veleroNamespace;
   const named = s.deployments.find((d) => d.metadata?.name === 'velero');
   const veleroNs = nsFromCm || named?.metadata?.namespace;
@@ -184,20 +252,7 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
     (d) => d.metadata?.namespace === veleroNs && (isVeleroLabelled(d.metadata?.labels) || d.metadata?.name === 'node-agent' || d.metadata?.name === 'restic'),
   );
   const fsb = ds.find((d) => d.metadata?.name === 'node-agent') ?? ds.find((d) => d.metadata?.name === 'restic');
-  const bsls: BackupStorageLocationInfo[] = s.bsls
-    .filter((b) => !veleroNs || b.metadata?.namespace === veleroNs)
-    .map((b) => ({
-      name: b.metadata?.name ?? '',
-      provider: b.spec?.provider ?? '',
-      bucket: b.spec?.objectStorage?.bucket,
-      prefix: b.spec?.objectStorage?.prefix,
-      isDefault: b.spec?.default === true,
-      phase: b.status?.phase,
-      lastSyncedTime: b.status?.lastSyncedTime,
-      lastValidationTime: b.status?.lastValidationTime,
-      message: b.status?.message,
-      config: b.spec?.config,
-    }));
+  const bsls = storageLocations(s, veleroNs);
   const installed = !!server;
   const imageVersion = imageTag(veleroImage);
   const version = x.serverVersion ?? imageVersion;
@@ -219,100 +274,44 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
       : undefined,
     storageLocations: bsls,
   };
+  return { velero, veleroNs, server, fsb, bsls, veleroImage, imageVersion, version };
+}
 
-  if (!installed && blind.has('deployments')) {
-    problems.push({
-      ok: false,
-      severity: 'warning',
-      title: 'Cannot tell whether Velero is installed',
-      reason: 'This user may not list Deployments, so Lifeboat cannot look for the Velero server.',
-      fix: 'Use a kubeconfig with cluster-wide read access (see Cluster → Permissions).',
-    });
-  } else if (!installed) {
-    problems.push({
-      ok: false,
-      severity: 'warning',
-      title: 'Velero is not installed',
-      reason: veleroNs
-        ? `No Velero Deployment was found in namespace ${veleroNs}.`
-        : 'No Deployment named velero was found and KOTS names no Velero namespace.',
-      fix: 'Install Velero from Setup.',
-    });
-  } else {
-    if (!velero.ready)
-      problems.push({
-        ok: false,
-        severity: 'error',
-        title: 'Velero is not running',
-        reason: `Deployment ${server.metadata?.name} in ${veleroNs} has no available replica.`,
-        fix: `Check the Velero pod: kubectl -n ${veleroNs} get pods -l deploy=velero`,
-      });
-    const label = velero.fileSystemBackup?.kind === 'restic' ? 'Restic' : 'Node Agent';
-    if (!velero.fileSystemBackup) {
-      problems.push({
-        ok: false,
-        severity: 'warning',
-        title: 'Node Agent integration not found',
-        reason: `No node-agent (or restic) DaemonSet in ${veleroNs}: volume data cannot be backed up and KOTS's configure commands fail.`,
-        fix: 'Reinstall Velero with the node agent (velero install --use-node-agent).',
-      });
-    } else if (!velero.fileSystemBackup.ready) {
-      const { available, desired } = velero.fileSystemBackup;
-      problems.push({
-        ok: false,
-        severity: 'warning',
-        title: `${label} is not working`,
-        reason:
-          desired === 0
-            ? `The ${fsb?.metadata?.name} DaemonSet has no pods scheduled on any node, so volume data cannot be backed up.`
-            : `${available} of ${desired} ${label.toLowerCase()} pods are available.`,
-        fix: `Check the DaemonSet: kubectl -n ${veleroNs} get ds ${fsb?.metadata?.name}`,
-      });
-    }
-    if (bsls.length === 0) {
-      problems.push({
-        ok: false,
-        severity: 'error',
-        title: 'No backup storage',
-        reason: `Velero in ${veleroNs} has no BackupStorageLocation, so backups have nowhere to go.`,
-        fix: 'Configure backup storage in Setup.',
-      });
-    } else {
-      if (!bsls.some((b) => b.isDefault))
-        problems.push({
-          ok: false,
-          severity: 'warning',
-          title: 'No default backup storage',
-          reason: 'No BackupStorageLocation is marked default; KOTS expects one named default.',
-          fix: 'Mark one storage location as default.',
-        });
-      for (const b of bsls) {
-        if (b.phase && b.phase !== 'Available') {
-          problems.push({
-            ok: false,
-            severity: 'error',
-            title: `Backup storage ${b.name} is ${b.phase}`,
-            reason: b.message || `Velero cannot reach bucket ${b.bucket ?? ''}.`,
-            fix: 'Check the storage endpoint, bucket and credentials in Setup.',
-          });
-        }
-      }
-    }
-  }
+function storageLocations(s: Snapshot, veleroNs: string | undefined): BackupStorageLocationInfo[] {
+  return s.bsls
+    .filter((b) => !veleroNs || b.metadata?.namespace === veleroNs)
+    .map((b) => ({
+      name: b.metadata?.name ?? '',
+      provider: b.spec?.provider ?? '',
+      bucket: b.spec?.objectStorage?.bucket,
+      prefix: b.spec?.objectStorage?.prefix,
+      isDefault: b.spec?.default === true,
+      phase: b.status?.phase,
+      lastSyncedTime: b.status?.lastSyncedTime,
+      lastValidationTime: b.status?.lastValidationTime,
+      message: b.status?.message,
+      config: b.spec?.config,
+    }));
+}
 
+/** The compatibility verdict, and the checks it adds: the version-from-image notice, then its findings. */
+function compatibilityOf(kots: KotsFacts, v: VeleroFacts, x: Extras): { verdict: Environment['compatibility']; notices: Check[] } {
+  const installed = v.velero.installed;
+  const { version, imageVersion, bsls } = v;
   const { verdict, findings } = compatibility({
-    kotsVersion: imageTag(kotsImage),
-    kotsFound,
+    kotsVersion: imageTag(kots.image),
+    kotsFound: kots.found,
     veleroInstalled: installed,
     veleroVersion: installed ? version : undefined,
-    veleroVersionProblem: installed && !version ? (x.serverVersionProblem ?? `the velero image "${veleroImage ?? ''}" has no tag`) : undefined,
+    veleroVersionProblem: installed && !version ? (x.serverVersionProblem ?? `the velero image "${v.veleroImage ?? ''}" has no tag`) : undefined,
     kubernetesVersion: x.kubernetesVersion,
     cliVersion: x.cliVersion,
     usesLocalVolumeProvider: bsls.some((b) => LVP_PROVIDERS.has(b.provider)),
     usesResticRepoPrefix: bsls.some((b) => !!b.config?.resticRepoPrefix),
   });
+  const notices: Check[] = [];
   if (installed && x.serverVersionProblem && imageVersion && !x.serverVersion) {
-    problems.push({
+    notices.push({
       ok: true,
       severity: 'warning',
       title: 'Velero server version read from the image',
@@ -322,28 +321,9 @@ export function computeEnvironment(s: Snapshot, x: Extras, now = new Date()): En
   }
   for (const f of findings) {
     if (f.verdict === 'compatible' || (f.verdict === 'unknown' && (f.title === 'Velero' || f.title === 'KOTS admin console'))) continue;
-    problems.push({ ok: f.ok, severity: f.severity, title: f.title, reason: f.reason, fix: f.fix });
+    notices.push({ ok: f.ok, severity: f.severity, title: f.title, reason: f.reason, fix: f.fix });
   }
-
-  return {
-    detectedAt: now.toISOString(),
-    kots: {
-      found: kotsFound,
-      namespace: kotsNamespace,
-      version: imageTag(kotsImage),
-      image: kotsImage,
-      ready: kotsReady,
-      apps: installedApps(s),
-      registry,
-      fileSystemStore,
-    },
-    flavour,
-    flavourReason,
-    airgap,
-    velero,
-    compatibility: verdict,
-    problems,
-  };
+  return { verdict, notices };
 }
 
 /**

@@ -138,122 +138,161 @@ const req = (v: string | undefined, what: string): string => {
 
 export function configureArgs(c: ConfigureInput): BuiltCommand {
   const d = c.destination;
-  const s = c.secrets;
+  const b = commandBuilder();
+  switch (d.provider) {
+    case 'aws':
+      awsCommand(b, d, c.secrets);
+      break;
+    case 's3-compatible':
+      s3CompatibleCommand(b, d, c);
+      break;
+    case 'gcp':
+      gcpCommand(b, d, c);
+      break;
+    case 'azure':
+      azureCommand(b, d, c.secrets);
+      break;
+    case 'nfs':
+      b.args.push('configure-nfs', '--nfs-server', d.server, '--nfs-path', d.path, '--force-reset');
+      b.effects.push('Deploys kotsadm-fs-minio (Deployment, Service, Secret, ConfigMap) in the KOTS namespace, backed by the NFS export.');
+      break;
+    case 'hostpath':
+      b.args.push('configure-hostpath', '--hostpath', d.path, '--force-reset');
+      b.effects.push('Deploys kotsadm-fs-minio (Deployment, Service, Secret, ConfigMap) in the KOTS namespace, backed by the host path.');
+      break;
+  }
+  if (skipsCheckFromHere(d)) b.args.push('--skip-validation');
+  if (c.registry && REGISTRY_FLAG_COMMANDS.has(d.provider)) registryFlags(b, c.registry);
+  b.args.push('-n', c.kotsNamespace);
+  b.effects.push(
+    'Patches Deployment velero and DaemonSet node-agent: cloud-credentials volume and env, imagePullSecrets registry-credentials.',
+    'Deletes BackupRepositories of location "default" and restarts the Velero pods (running backups fail).',
+  );
+  const { args, env, secrets, secretFlagsInArgv, effects } = b;
+  return { args, env, secrets, secretFlagsInArgv, effects };
+}
+
+/** The command as it is built: argv, the child's environment and the values to redact, in the order added. */
+interface CommandBuilder extends BuiltCommand {
+  /** A required flag (cobra MarkFlagRequired): only argv satisfies it. */
+  secretInArgv(flag: string, v: string | undefined, what: string): void;
+  /** An optional flag: kots reads KOTS_<FLAG> when the flag is absent, so it never reaches argv. */
+  secretInEnv(flag: string, v: string | undefined, what: string): void;
+  prefix(p?: string): void;
+}
+
+function commandBuilder(): CommandBuilder {
   const secrets: string[] = [];
   const secretFlagsInArgv: string[] = [];
   const env: Record<string, string> = {};
   const args: string[] = ['velero'];
-  /** A required flag (cobra MarkFlagRequired): only argv satisfies it. */
-  const secretInArgv = (flag: string, v: string | undefined, what: string) => {
-    const value = req(v, what);
-    secrets.push(value);
-    secretFlagsInArgv.push(flag);
-    args.push(flag, value);
-  };
-  /** An optional flag: kots reads KOTS_<FLAG> when the flag is absent, so it never reaches argv. */
-  const secretInEnv = (flag: string, v: string | undefined, what: string) => {
-    const value = req(v, what);
-    secrets.push(value);
-    env[kotsEnvName(flag)] = value;
-  };
-  const prefix = (p?: string) => {
-    if (p) args.push('--path', p);
-  };
   const effects = ['Upserts BackupStorageLocation "default" in the Velero namespace (spec.config reset for the new provider).'];
-  switch (d.provider) {
-    case 'aws':
-      args.push('configure-aws-s3', d.auth, '--bucket', d.bucket, '--region', d.region);
-      prefix(d.prefix);
-      if (d.auth === 'access-key') {
-        secretInArgv('--access-key-id', s.accessKeyId, 'The access key ID');
-        secretInArgv('--secret-access-key', s.secretAccessKey, 'The secret access key');
-      }
-      effects.push('Writes Secret "cloud-credentials" (INI access keys; empty for an instance role).');
-      if (d.auth === 'instance-role')
-        effects.push(
-          "KOTS's own bucket check is skipped (--skip-validation): it would ask this computer's EC2 metadata service for the role, so the bucket is checked from the cluster, not from this computer: Velero must report the location Available.",
-        );
-      else
-        effects.push(
-          d.checkFromHere === false
-            ? "KOTS's own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only."
-            : 'KOTS validates the bucket from the CLI process, i.e. from this computer.',
-        );
-      break;
-    case 's3-compatible':
-      args.push('configure-other-s3', '--bucket', d.bucket, '--region', d.region, '--endpoint', d.endpoint);
-      prefix(d.prefix);
-      secretInArgv('--access-key-id', s.accessKeyId, 'The access key ID');
-      secretInArgv('--secret-access-key', s.secretAccessKey, 'The secret access key');
-      if (d.caCertPem) args.push('--cacert', req(c.caCertFile, 'The CA certificate file'));
-      effects.push(
-        'Writes Secret "cloud-credentials" (INI access keys) and sets s3Url, s3ForcePathStyle=true, region.',
-        'Validates the bucket from a kotsadm-validate pod in the KOTS namespace.',
-      );
-      break;
-    case 'gcp':
-      if (d.auth === 'workload-identity') throw new Error(`${GCP_WORKLOAD_IDENTITY_REFUSAL.reason} ${GCP_WORKLOAD_IDENTITY_REFUSAL.fix}`);
-      args.push('configure-gcp', 'service-account', '--bucket', d.bucket);
-      prefix(d.prefix);
-      args.push('--json-file', req(c.jsonKeyFile, 'The service-account JSON file'));
-      if (s.serviceAccountJson) secrets.push(s.serviceAccountJson);
-      effects.push(
-        'Writes Secret "cloud-credentials" holding the JSON key (provider gcp, no location config).',
-        d.checkFromHere === false
-          ? "KOTS's own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only."
-          : 'KOTS validates the bucket from the CLI process, i.e. from this computer.',
-      );
-      break;
-    case 'azure':
-      args.push(
-        'configure-azure',
-        'service-principle',
-        '--container',
-        d.container,
-        '--resource-group',
-        d.resourceGroup,
-        '--storage-account',
-        d.storageAccount,
-        '--subscription-id',
-        d.subscriptionId,
-        '--tenant-id',
-        d.tenantId,
-        '--client-id',
-        d.clientId,
-        '--cloud-name',
-        d.cloudName,
-      );
-      secretInArgv('--client-secret', s.clientSecret, 'The client secret');
-      prefix(d.prefix);
-      effects.push(
-        'Writes Secret "cloud-credentials" with AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_RESOURCE_GROUP and AZURE_CLOUD_NAME lines, and sets the location\'s config resourceGroup, storageAccount and subscriptionId (provider azure).',
-        d.checkFromHere === false
-          ? "KOTS's own container check from this computer is skipped (--skip-validation), as chosen: the container is checked from the cluster only."
-          : 'KOTS validates the container from the CLI process, i.e. from this computer.',
-      );
-      break;
-    case 'nfs':
-      args.push('configure-nfs', '--nfs-server', d.server, '--nfs-path', d.path, '--force-reset');
-      effects.push('Deploys kotsadm-fs-minio (Deployment, Service, Secret, ConfigMap) in the KOTS namespace, backed by the NFS export.');
-      break;
-    case 'hostpath':
-      args.push('configure-hostpath', '--hostpath', d.path, '--force-reset');
-      effects.push('Deploys kotsadm-fs-minio (Deployment, Service, Secret, ConfigMap) in the KOTS namespace, backed by the host path.');
-      break;
+  return {
+    args,
+    env,
+    secrets,
+    secretFlagsInArgv,
+    effects,
+    secretInArgv(flag, v, what) {
+      const value = req(v, what);
+      secrets.push(value);
+      secretFlagsInArgv.push(flag);
+      args.push(flag, value);
+    },
+    secretInEnv(flag, v, what) {
+      const value = req(v, what);
+      secrets.push(value);
+      env[kotsEnvName(flag)] = value;
+    },
+    prefix(p) {
+      if (p) args.push('--path', p);
+    },
+  };
+}
+
+type DestinationOf<P extends Destination['provider']> = Extract<Destination, { provider: P }>;
+
+function awsCommand(b: CommandBuilder, d: DestinationOf<'aws'>, s: DestinationSecrets): void {
+  b.args.push('configure-aws-s3', d.auth, '--bucket', d.bucket, '--region', d.region);
+  b.prefix(d.prefix);
+  if (d.auth === 'access-key') {
+    b.secretInArgv('--access-key-id', s.accessKeyId, 'The access key ID');
+    b.secretInArgv('--secret-access-key', s.secretAccessKey, 'The secret access key');
   }
-  if (skipsCheckFromHere(d)) args.push('--skip-validation');
-  if (c.registry && REGISTRY_FLAG_COMMANDS.has(d.provider)) {
-    args.push('--kotsadm-registry', c.registry.registry);
-    if (c.registry.username) args.push('--registry-username', c.registry.username);
-    if (c.registry.password) secretInEnv('--registry-password', c.registry.password, 'The registry password');
-    if (c.registry.username && c.registry.password) effects.push('Creates/updates Secret "registry-credentials" (dockerconfigjson) in the Velero namespace.');
-  }
-  args.push('-n', c.kotsNamespace);
-  effects.push(
-    'Patches Deployment velero and DaemonSet node-agent: cloud-credentials volume and env, imagePullSecrets registry-credentials.',
-    'Deletes BackupRepositories of location "default" and restarts the Velero pods (running backups fail).',
+  b.effects.push('Writes Secret "cloud-credentials" (INI access keys; empty for an instance role).');
+  if (d.auth === 'instance-role')
+    b.effects.push(
+      "KOTS's own bucket check is skipped (--skip-validation): it would ask this computer's EC2 metadata service for the role, so the bucket is checked from the cluster, not from this computer: Velero must report the location Available.",
+    );
+  else
+    b.effects.push(
+      d.checkFromHere === false
+        ? "KOTS's own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only."
+        : 'KOTS validates the bucket from the CLI process, i.e. from this computer.',
+    );
+}
+
+function s3CompatibleCommand(b: CommandBuilder, d: DestinationOf<'s3-compatible'>, c: ConfigureInput): void {
+  b.args.push('configure-other-s3', '--bucket', d.bucket, '--region', d.region, '--endpoint', d.endpoint);
+  b.prefix(d.prefix);
+  b.secretInArgv('--access-key-id', c.secrets.accessKeyId, 'The access key ID');
+  b.secretInArgv('--secret-access-key', c.secrets.secretAccessKey, 'The secret access key');
+  if (d.caCertPem) b.args.push('--cacert', req(c.caCertFile, 'The CA certificate file'));
+  b.effects.push(
+    'Writes Secret "cloud-credentials" (INI access keys) and sets s3Url, s3ForcePathStyle=true, region.',
+    'Validates the bucket from a kotsadm-validate pod in the KOTS namespace.',
   );
-  return { args, env, secrets, secretFlagsInArgv, effects };
+}
+
+function gcpCommand(b: CommandBuilder, d: DestinationOf<'gcp'>, c: ConfigureInput): void {
+  if (d.auth === 'workload-identity') throw new Error(`${GCP_WORKLOAD_IDENTITY_REFUSAL.reason} ${GCP_WORKLOAD_IDENTITY_REFUSAL.fix}`);
+  b.args.push('configure-gcp', 'service-account', '--bucket', d.bucket);
+  b.prefix(d.prefix);
+  b.args.push('--json-file', req(c.jsonKeyFile, 'The service-account JSON file'));
+  if (c.secrets.serviceAccountJson) b.secrets.push(c.secrets.serviceAccountJson);
+  b.effects.push(
+    'Writes Secret "cloud-credentials" holding the JSON key (provider gcp, no location config).',
+    d.checkFromHere === false
+      ? "KOTS's own bucket check from this computer is skipped (--skip-validation), as chosen: the bucket is checked from the cluster only."
+      : 'KOTS validates the bucket from the CLI process, i.e. from this computer.',
+  );
+}
+
+function azureCommand(b: CommandBuilder, d: DestinationOf<'azure'>, s: DestinationSecrets): void {
+  b.args.push(
+    'configure-azure',
+    'service-principle',
+    '--container',
+    d.container,
+    '--resource-group',
+    d.resourceGroup,
+    '--storage-account',
+    d.storageAccount,
+    '--subscription-id',
+    d.subscriptionId,
+    '--tenant-id',
+    d.tenantId,
+    '--client-id',
+    d.clientId,
+    '--cloud-name',
+    d.cloudName,
+  );
+  b.secretInArgv('--client-secret', s.clientSecret, 'The client secret');
+  b.prefix(d.prefix);
+  b.effects.push(
+    'Writes Secret "cloud-credentials" with AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_RESOURCE_GROUP and AZURE_CLOUD_NAME lines, and sets the location\'s config resourceGroup, storageAccount and subscriptionId (provider azure).',
+    d.checkFromHere === false
+      ? "KOTS's own container check from this computer is skipped (--skip-validation), as chosen: the container is checked from the cluster only."
+      : 'KOTS validates the container from the CLI process, i.e. from this computer.',
+  );
+}
+
+/** Registry flags: the password only through KOTS_REGISTRY_PASSWORD (see the header). */
+function registryFlags(b: CommandBuilder, r: RegistryFlags): void {
+  b.args.push('--kotsadm-registry', r.registry);
+  if (r.username) b.args.push('--registry-username', r.username);
+  if (r.password) b.secretInEnv('--registry-password', r.password, 'The registry password');
+  if (r.username && r.password) b.effects.push('Creates/updates Secret "registry-credentials" (dockerconfigjson) in the Velero namespace.');
 }
 
 export function ensurePermissionsArgs(kotsNamespace: string, veleroNamespace: string): BuiltCommand {

@@ -75,21 +75,63 @@ const exists = regularFileSize;
 export async function exportRegistry(opts: ExportOptions): Promise<ExportResult> {
   const t0 = Date.now();
   const { client, dest, signal } = opts;
-  const concurrency = opts.concurrency ?? 6;
-  const progress = new ProgressTracker(opts.onProgress);
-  const warnings: ExportWarning[] = [];
+  const run: ExportRun = { opts, client, dest, signal, concurrency: opts.concurrency ?? 6, progress: new ProgressTracker(opts.onProgress), warnings: [] };
   // 0700, real directories of ours, nobody else may write: nothing can be planted or swapped in.
   await preparePrivateDir(dest, ['blobs', 'sha256']);
   if (opts.tarPath) await assertPrivateDir(path.dirname(opts.tarPath), 'The directory of the archive', { stickyAnyOwner: true });
   await writeFileAtomic(path.join(dest, 'oci-layout'), JSON.stringify(OCI_LAYOUT));
 
   // 1. Listing.
+  const tagLists = await listTags(run);
+  const refs = tagLists.flatMap(({ repo, tags }) => tags.sort().map((tag) => ({ repo, tag })));
+  // 2. Manifests (byte-exact, saved as blobs), recursing into indexes.
+  const { images, blobs, manifestDigests } = await fetchManifests(run, refs);
+  // 3. Blobs: what is missing, biggest first so the long transfers start early.
+  const all = [...blobs.values()].filter((b) => !manifestDigests.has(b.digest));
+  const { todo, reused } = await planBlobs(run, all);
+  const { fetched, bytesFetched } = await downloadBlobs(run, todo, all.length, reused);
+  // 4. index.json, then tidy partials of blobs no longer referenced.
+  await writeIndex(run, images);
+  // 5. Optional tar of exactly what the index references.
+  if (opts.tarPath) await packTar(run, opts.tarPath, [...manifestDigests, ...all.map((b) => b.digest)]);
+
+  run.progress.setPhase('done');
+  return {
+    dest,
+    tarPath: opts.tarPath,
+    images: images.sort((a, b) => (refName(a.repo, a.tag) < refName(b.repo, b.tag) ? -1 : 1)),
+    repositories: tagLists.filter((t) => t.tags.length).length,
+    manifests: manifestDigests.size,
+    blobs: all.length,
+    bytes: all.reduce((s, b) => s + b.size, 0),
+    blobsFetched: fetched,
+    bytesFetched,
+    blobsReused: reused,
+    warnings: run.warnings,
+    durationMs: Date.now() - t0,
+  };
+}
+
+/** What every phase of one export shares. */
+interface ExportRun {
+  opts: ExportOptions;
+  client: RegistryClient;
+  dest: string;
+  signal?: AbortSignal;
+  concurrency: number;
+  progress: ProgressTracker;
+  warnings: ExportWarning[];
+}
+
+/** The tags of every repository, repositories in name order (tags still as listed). */
+async function listTags(run: ExportRun): Promise<Array<{ repo: string; tags: string[] }>> {
+  const { opts, client, signal, progress, warnings } = run;
   progress.setPhase('listing');
   const repos = opts.repositories ?? (await client.catalog({ signal }));
   const tagLists: Array<{ repo: string; tags: string[] }> = [];
   await runPool(
     repos,
-    concurrency,
+    run.concurrency,
     async (repo, sig) => {
       try {
         tagLists.push({ repo, tags: await client.tags(repo, { signal: sig }) });
@@ -104,67 +146,29 @@ export async function exportRegistry(opts: ExportOptions): Promise<ExportResult>
     signal,
   );
   tagLists.sort((a, b) => (a.repo < b.repo ? -1 : 1));
-  const refs = tagLists.flatMap(({ repo, tags }) => tags.sort().map((tag) => ({ repo, tag })));
+  return tagLists;
+}
 
-  // 2. Manifests (byte-exact, saved as blobs), recursing into indexes.
+/** The manifests walked so far and the blobs they reference. */
+interface ManifestWalk {
+  run: ExportRun;
+  blobs: Map<string, BlobNeed>;
+  manifestDigests: Set<string>;
+  /** digest → parsed children, so a manifest shared by tags/repos is parsed once. */
+  walked: Map<string, ReturnType<typeof parseManifest>>;
+}
+
+async function fetchManifests(
+  run: ExportRun,
+  refs: Array<{ repo: string; tag: string }>,
+): Promise<{ images: TaggedImage[]; blobs: Map<string, BlobNeed>; manifestDigests: Set<string> }> {
+  const { opts, client, progress, warnings } = run;
   progress.setPhase('manifests', { blobsTotal: refs.length });
   const images: TaggedImage[] = [];
-  const blobs = new Map<string, BlobNeed>();
-  const manifestDigests = new Set<string>();
-  /** digest → parsed children, so a manifest shared by tags/repos is parsed once. */
-  const walked = new Map<string, ReturnType<typeof parseManifest>>();
-
-  const saveManifest = async (digest: string, bytes: Buffer) => {
-    const file = blobPath(dest, digest);
-    if ((await exists(file)) !== bytes.length) await writeFileAtomic(file, bytes);
-    manifestDigests.add(digest);
-  };
-
-  /** Load a child manifest from disk if an earlier export saved it, else from the registry. */
-  const loadChild = async (repo: string, d: Descriptor, sig: AbortSignal) => {
-    const file = blobPath(dest, d.digest);
-    // Only a file of the size the index names (and no bigger than a manifest may be) is read back.
-    const size = await exists(file);
-    const onDisk = size === d.size && size <= MAX_JSON_BYTES ? await fsp.readFile(file).catch(() => null) : null;
-    if (onDisk && sha256Digest(onDisk) === d.digest) return { bytes: onDisk, mediaType: d.mediaType };
-    const m = await client.getManifest(repo, d.digest, sig);
-    return { bytes: m.bytes, mediaType: m.mediaType };
-  };
-
-  const walk = async (repo: string, digest: string, bytes: Buffer, mediaType: string, sig: AbortSignal, depth: number): Promise<void> => {
-    if (depth > 4) throw new LifeboatError('ARCHIVE_INVALID', `Manifest ${digest} in ${repo} nests indexes too deeply.`);
-    await saveManifest(digest, bytes);
-    let parsed = walked.get(digest);
-    if (!parsed) {
-      parsed = parseManifest(bytes, mediaType);
-      walked.set(digest, parsed);
-    }
-    for (const f of parsed.foreign) {
-      warnings.push({ repo, message: `Layer ${f.digest} is a foreign (non-distributable) layer and was not copied.` });
-    }
-    for (const b of parsed.blobs) {
-      const prev = blobs.get(b.digest);
-      if (prev && prev.size !== b.size) {
-        throw new LifeboatError(
-          'ARCHIVE_INVALID',
-          `Blob ${b.digest} is listed with two sizes (${prev.size} and ${b.size}).`,
-          'A manifest in the registry is malformed.',
-        );
-      }
-      if (!prev) blobs.set(b.digest, { digest: b.digest, size: b.size, repo });
-    }
-    for (const child of parsed.manifests) {
-      const c = await loadChild(repo, child, sig);
-      if (c.bytes.length !== child.size) {
-        throw new LifeboatError('DIGEST_MISMATCH', `Manifest ${child.digest} in ${repo} is ${c.bytes.length} bytes, its index says ${child.size}.`);
-      }
-      await walk(repo, child.digest, c.bytes, child.mediaType || c.mediaType, sig, depth + 1);
-    }
-  };
-
+  const w: ManifestWalk = { run, blobs: new Map(), manifestDigests: new Set(), walked: new Map() };
   await runPool(
     refs,
-    concurrency,
+    run.concurrency,
     async ({ repo, tag }, sig) => {
       let m;
       try {
@@ -185,25 +189,75 @@ export async function exportRegistry(opts: ExportOptions): Promise<ExportResult>
         }
         throw e;
       }
-      await walk(repo, m.digest, m.bytes, m.mediaType, sig, 0);
+      await walk(w, repo, m.digest, m.bytes, m.mediaType, sig, 0);
       images.push({ repo, tag, digest: m.digest, mediaType: m.mediaType, size: m.size });
       progress.blobDone(false, refName(repo, tag));
     },
-    signal,
+    run.signal,
   );
+  return { images, blobs: w.blobs, manifestDigests: w.manifestDigests };
+}
 
-  // 3. Blobs: what is missing, biggest first so the long transfers start early.
-  const all = [...blobs.values()].filter((b) => !manifestDigests.has(b.digest));
+async function saveManifest(w: ManifestWalk, digest: string, bytes: Buffer): Promise<void> {
+  const file = blobPath(w.run.dest, digest);
+  if ((await exists(file)) !== bytes.length) await writeFileAtomic(file, bytes);
+  w.manifestDigests.add(digest);
+}
+
+/** Load a child manifest from disk if an earlier export saved it, else from the registry. */
+async function loadChild(run: ExportRun, repo: string, d: Descriptor, sig: AbortSignal): Promise<{ bytes: Buffer; mediaType: string }> {
+  const file = blobPath(run.dest, d.digest);
+  // Only a file of the size the index names (and no bigger than a manifest may be) is read back.
+  const size = await exists(file);
+  const onDisk = size === d.size && size <= MAX_JSON_BYTES ? await fsp.readFile(file).catch(() => null) : null;
+  if (onDisk && sha256Digest(onDisk) === d.digest) return { bytes: onDisk, mediaType: d.mediaType };
+  const m = await run.client.getManifest(repo, d.digest, sig);
+  return { bytes: m.bytes, mediaType: m.mediaType };
+}
+
+async function walk(w: ManifestWalk, repo: string, digest: string, bytes: Buffer, mediaType: string, sig: AbortSignal, depth: number): Promise<void> {
+  if (depth > 4) throw new LifeboatError('ARCHIVE_INVALID', `Manifest ${digest} in ${repo} nests indexes too deeply.`);
+  await saveManifest(w, digest, bytes);
+  let parsed = w.walked.get(digest);
+  if (!parsed) {
+    parsed = parseManifest(bytes, mediaType);
+    w.walked.set(digest, parsed);
+  }
+  for (const f of parsed.foreign) {
+    w.run.warnings.push({ repo, message: `Layer ${f.digest} is a foreign (non-distributable) layer and was not copied.` });
+  }
+  for (const b of parsed.blobs) {
+    const prev = w.blobs.get(b.digest);
+    if (prev && prev.size !== b.size) {
+      throw new LifeboatError(
+        'ARCHIVE_INVALID',
+        `Blob ${b.digest} is listed with two sizes (${prev.size} and ${b.size}).`,
+        'A manifest in the registry is malformed.',
+      );
+    }
+    if (!prev) w.blobs.set(b.digest, { digest: b.digest, size: b.size, repo });
+  }
+  for (const child of parsed.manifests) {
+    const c = await loadChild(w.run, repo, child, sig);
+    if (c.bytes.length !== child.size) {
+      throw new LifeboatError('DIGEST_MISMATCH', `Manifest ${child.digest} in ${repo} is ${c.bytes.length} bytes, its index says ${child.size}.`);
+    }
+    await walk(w, repo, child.digest, c.bytes, child.mediaType || c.mediaType, sig, depth + 1);
+  }
+}
+
+/** Which blobs are already in the layout (reused) and which to fetch, with how much of each a partial holds. */
+async function planBlobs(run: ExportRun, all: BlobNeed[]): Promise<{ todo: Array<BlobNeed & { have: number }>; reused: number }> {
   const todo: Array<BlobNeed & { have: number }> = [];
   let reused = 0;
   await runPool(
     all,
-    concurrency,
+    run.concurrency,
     async (b) => {
-      const file = blobPath(dest, b.digest);
+      const file = blobPath(run.dest, b.digest);
       const size = await exists(file);
       if (size === b.size) {
-        if (!opts.verifyExisting || (await hashFile(file)).digest === b.digest) {
+        if (!run.opts.verifyExisting || (await hashFile(file)).digest === b.digest) {
           reused++;
           return;
         }
@@ -212,88 +266,87 @@ export async function exportRegistry(opts: ExportOptions): Promise<ExportResult>
       const partial = (await exists(`${file}.partial`)) ?? 0;
       todo.push({ ...b, have: partial < b.size ? partial : 0 });
     },
-    signal,
+    run.signal,
   );
+  return { todo, reused };
+}
+
+async function downloadBlobs(
+  run: ExportRun,
+  todo: Array<BlobNeed & { have: number }>,
+  blobsTotal: number,
+  reused: number,
+): Promise<{ fetched: number; bytesFetched: number }> {
+  const { progress } = run;
   todo.sort((a, b) => b.size - a.size);
-  progress.setPhase('blobs', { bytesTotal: todo.reduce((s, b) => s + b.size - b.have, 0), blobsTotal: all.length });
+  progress.setPhase('blobs', { bytesTotal: todo.reduce((s, b) => s + b.size - b.have, 0), blobsTotal });
   for (let i = 0; i < reused; i++) progress.blobDone(true);
-  let fetched = 0;
-  let bytesFetched = 0;
+  const counts = { fetched: 0, bytesFetched: 0 };
   await runPool(
     todo,
-    concurrency,
+    run.concurrency,
     async (b, sig) => {
-      const file = blobPath(dest, b.digest);
-      for (let attempt = 0; ; attempt++) {
-        let got = 0;
-        try {
-          const n = await client.downloadBlob(b.repo, b.digest, b.size, file, {
-            signal: sig,
-            onBytes: (k) => {
-              got += k;
-              progress.addBytes(k);
-            },
-          });
-          bytesFetched += n;
-          break;
-        } catch (e) {
-          bytesFetched += got;
-          // One more try for a corrupted transfer (the partial is gone, so it starts over).
-          if (attempt === 0 && e instanceof LifeboatError && e.code === 'DIGEST_MISMATCH' && !sig.aborted) {
-            progress.removeBytes(got);
-            continue;
-          }
-          throw e;
-        }
-      }
-      fetched++;
+      await downloadBlob(run, b, sig, counts);
+      counts.fetched++;
       progress.blobDone(false, b.digest);
     },
-    signal,
+    run.signal,
   );
+  return counts;
+}
 
-  // 4. index.json, then tidy partials of blobs no longer referenced.
-  const annotations = { 'io.lifeboat.source.registry': client.host, 'io.lifeboat.export.created': new Date().toISOString() };
-  await writeFileAtomic(path.join(dest, 'index.json'), JSON.stringify(buildIndex(images, annotations), null, 2) + '\n');
-  const dir = path.join(dest, 'blobs', 'sha256');
+async function downloadBlob(run: ExportRun, b: BlobNeed, sig: AbortSignal, counts: { bytesFetched: number }): Promise<void> {
+  const file = blobPath(run.dest, b.digest);
+  for (let attempt = 0; ; attempt++) {
+    let got = 0;
+    try {
+      const n = await run.client.downloadBlob(b.repo, b.digest, b.size, file, {
+        signal: sig,
+        onBytes: (k) => {
+          got += k;
+          run.progress.addBytes(k);
+        },
+      });
+      counts.bytesFetched += n;
+      break;
+    } catch (e) {
+      counts.bytesFetched += got;
+      // One more try for a corrupted transfer (the partial is gone, so it starts over).
+      if (attempt === 0 && e instanceof LifeboatError && e.code === 'DIGEST_MISMATCH' && !sig.aborted) {
+        run.progress.removeBytes(got);
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+async function writeIndex(run: ExportRun, images: TaggedImage[]): Promise<void> {
+  const annotations = { 'io.lifeboat.source.registry': run.client.host, 'io.lifeboat.export.created': new Date().toISOString() };
+  await writeFileAtomic(path.join(run.dest, 'index.json'), JSON.stringify(buildIndex(images, annotations), null, 2) + '\n');
+  const dir = path.join(run.dest, 'blobs', 'sha256');
   for (const f of await fsp.readdir(dir)) {
     if (f.endsWith('.partial') || f.endsWith('.tmp')) await fsp.rm(path.join(dir, f), { force: true });
   }
+}
 
-  // 5. Optional tar of exactly what the index references.
-  if (opts.tarPath) {
-    const refd = [...manifestDigests, ...all.map((b) => b.digest)];
-    const entries: TarInput[] = [
-      { name: 'oci-layout', data: await fsp.readFile(path.join(dest, 'oci-layout')), size: 0 },
-      { name: 'index.json', data: await fsp.readFile(path.join(dest, 'index.json')), size: 0 },
-      { name: 'blobs', dir: true, size: 0 },
-      { name: 'blobs/sha256', dir: true, size: 0 },
-    ];
-    for (const e of entries) if (e.data) e.size = e.data.length;
-    let total = 0;
-    for (const d of refd.sort()) {
-      const file = blobPath(dest, d);
-      const size = (await exists(file)) ?? 0;
-      total += size;
-      entries.push({ name: `blobs/sha256/${path.basename(file)}`, file, size });
-    }
-    progress.setPhase('packing', { bytesTotal: total, blobsTotal: refd.length });
-    await writeTar(opts.tarPath, entries, { onBytes: (n) => progress.addBytes(n), signal });
+/** The tar holds the layout files and the blobs `refd` names, in digest order. */
+async function packTar(run: ExportRun, tarPath: string, refd: string[]): Promise<void> {
+  const { dest } = run;
+  const entries: TarInput[] = [
+    { name: 'oci-layout', data: await fsp.readFile(path.join(dest, 'oci-layout')), size: 0 },
+    { name: 'index.json', data: await fsp.readFile(path.join(dest, 'index.json')), size: 0 },
+    { name: 'blobs', dir: true, size: 0 },
+    { name: 'blobs/sha256', dir: true, size: 0 },
+  ];
+  for (const e of entries) if (e.data) e.size = e.data.length;
+  let total = 0;
+  for (const d of refd.sort()) {
+    const file = blobPath(dest, d);
+    const size = (await exists(file)) ?? 0;
+    total += size;
+    entries.push({ name: `blobs/sha256/${path.basename(file)}`, file, size });
   }
-
-  progress.setPhase('done');
-  return {
-    dest,
-    tarPath: opts.tarPath,
-    images: images.sort((a, b) => (refName(a.repo, a.tag) < refName(b.repo, b.tag) ? -1 : 1)),
-    repositories: tagLists.filter((t) => t.tags.length).length,
-    manifests: manifestDigests.size,
-    blobs: all.length,
-    bytes: all.reduce((s, b) => s + b.size, 0),
-    blobsFetched: fetched,
-    bytesFetched,
-    blobsReused: reused,
-    warnings,
-    durationMs: Date.now() - t0,
-  };
+  run.progress.setPhase('packing', { bytesTotal: total, blobsTotal: refd.length });
+  await writeTar(tarPath, entries, { onBytes: (n) => run.progress.addBytes(n), signal: run.signal });
 }

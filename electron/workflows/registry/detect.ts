@@ -72,94 +72,25 @@ function secretString(data: Record<string, string> | undefined, key: string): st
   return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
 }
 
+type RegistryEnv = { flavour?: Flavour; airgapped?: boolean; kotsNamespace?: string; veleroNamespace?: string; fileSystemBackup?: boolean };
+
 /** Reads what registry detection needs. Secrets' contents stay in the returned object (main process only). */
-export async function readRegistrySnapshot(
-  kc: KubeConfig,
-  env: { flavour?: Flavour; airgapped?: boolean; kotsNamespace?: string; veleroNamespace?: string; fileSystemBackup?: boolean },
-): Promise<RegistrySnapshot> {
+export async function readRegistrySnapshot(kc: KubeConfig, env: RegistryEnv): Promise<RegistrySnapshot> {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
 
-  const namespaces: string[] = [];
-  for (const ns of ['kurl', 'registry', 'seaweedfs']) {
-    if (await orNull(kc, { verb: 'get', resource: 'namespaces' }, () => core.readNamespace({ name: ns }))) namespaces.push(ns);
-  }
+  const namespaces = await readRegistryNamespaces(kc, core);
   let flavour: Flavour = env.flavour ?? 'unknown';
   if (flavour === 'unknown' || flavour === 'existing') {
     if (namespaces.includes('kurl')) flavour = 'kurl';
     else if (namespaces.includes('registry')) flavour = 'embedded-cluster';
   }
   const regNs = flavour === 'kurl' ? 'kurl' : flavour === 'embedded-cluster' ? 'registry' : undefined;
-
-  let workload: RegistryWorkload | undefined;
-  let service: RegistrySnapshot['service'];
-  if (regNs && namespaces.includes(regNs)) {
-    const dep = await orNull(kc, { verb: 'get', resource: 'deployments.apps', namespace: regNs }, () =>
-      apps.readNamespacedDeployment({ name: 'registry', namespace: regNs }),
-    );
-    if (dep) {
-      const spec = dep.spec?.template?.spec;
-      workload = {
-        namespace: regNs,
-        labels: dep.metadata?.labels ?? {},
-        podLabels: dep.spec?.template?.metadata?.labels ?? {},
-        podAnnotations: dep.spec?.template?.metadata?.annotations ?? {},
-        containers: (spec?.containers ?? []).map((c) => c.name),
-        volumes: (spec?.volumes ?? []).map((v) => ({
-          name: v.name,
-          kind: v.persistentVolumeClaim ? 'pvc' : v.emptyDir ? 'emptyDir' : v.hostPath ? 'hostPath' : 'other',
-          claim: v.persistentVolumeClaim?.claimName,
-        })),
-      };
-    }
-    const svc = await orNull(kc, { verb: 'get', resource: 'services', namespace: regNs }, () =>
-      core.readNamespacedService({ name: 'registry', namespace: regNs }),
-    );
-    if (svc) service = { namespace: regNs, clusterIP: svc.spec?.clusterIP ?? undefined, port: svc.spec?.ports?.[0]?.port };
-  }
-
-  // registry-creds: kURL keeps it in `default`, Embedded Cluster in the KOTS namespace.
-  const credNamespaces = [...new Set([env.kotsNamespace, flavour === 'kurl' ? 'default' : undefined, 'kotsadm', 'default'].filter(Boolean) as string[])];
-  let registryCreds: RegistrySnapshot['registryCreds'];
-  const credentials: RegistryCredential[] = [];
-  let credsEntries: ReturnType<typeof parseDockerConfig> = [];
-  for (const ns of credNamespaces) {
-    const s = await orNull(kc, { verb: 'get', resource: 'secrets', namespace: ns }, () => core.readNamespacedSecret({ name: 'registry-creds', namespace: ns }));
-    if (!s) continue;
-    credsEntries = parseDockerConfig(secretString(s.data, '.dockerconfigjson'));
-    // The registry's own entry, as kots GetEmbeddedRegistryCreds picks it (pkg/kotsutil/embedded.go at v1.131.4).
-    const own = credsEntries.find((e) => e.username === 'kurl' || e.username === 'embedded-cluster') ?? credsEntries[0];
-    registryCreds = { namespace: ns, host: own?.host || undefined, labels: s.metadata?.labels ?? {} };
-    for (const e of credsEntries)
-      if (e.username && e.password !== undefined)
-        credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${ns}/registry-creds` });
-    break;
-  }
-  // KOTS's own push/pull credentials (air gap): fallbacks for the host each was issued for, and only that host.
-  const kotsNs = env.kotsNamespace;
-  if (kotsNs) {
-    for (const name of ['kotsadm-private-registry', 'kotsadm-replicated-registry']) {
-      const s = await orNull(kc, { verb: 'get', resource: 'secrets', namespace: kotsNs }, () => core.readNamespacedSecret({ name, namespace: kotsNs }));
-      for (const e of parseDockerConfig(secretString(s?.data, '.dockerconfigjson'))) {
-        if (!e.username || e.password === undefined) continue;
-        if (credentials.some((c) => c.host === e.host && c.username === e.username && c.password === e.password)) continue;
-        credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${env.kotsNamespace}/${name}` });
-      }
-    }
-  }
-
-  // kots.io/embedded-registry on recent Velero backups (absent Velero: none).
-  const backupAnnotationHosts: string[] = [];
-  const veleroNs = env.veleroNamespace ?? 'velero';
-  const list = (await orNull(kc, { verb: 'list', resource: 'backups.velero.io', namespace: veleroNs }, () =>
-    custom.listNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: veleroNs, plural: 'backups' }),
-  ).catch(() => null)) as { items?: Array<{ metadata?: { creationTimestamp?: string; annotations?: Labels } }> } | null;
-  const items = [...(list?.items ?? [])].sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')));
-  for (const b of items.slice(0, 20)) {
-    const h = b.metadata?.annotations?.['kots.io/embedded-registry'];
-    if (h && !backupAnnotationHosts.includes(h)) backupAnnotationHosts.push(h);
-  }
+  const { workload, service } = regNs && namespaces.includes(regNs) ? await readRegistryWorkload(kc, core, apps, regNs) : {};
+  const { registryCreds, credentials } = await readRegistryCreds(kc, core, env, flavour);
+  await readKotsCredentials(kc, core, env, credentials);
+  const backupAnnotationHosts = await readBackupAnnotationHosts(kc, custom, env.veleroNamespace ?? 'velero');
 
   return {
     flavour,
@@ -173,6 +104,95 @@ export async function readRegistrySnapshot(
     backupAnnotationHosts,
     fileSystemBackup: env.fileSystemBackup ?? false,
   };
+}
+
+/** Which of kurl / registry / seaweedfs exist, read one after the other. */
+async function readRegistryNamespaces(kc: KubeConfig, core: CoreV1Api): Promise<string[]> {
+  const namespaces: string[] = [];
+  for (const ns of ['kurl', 'registry', 'seaweedfs']) {
+    if (await orNull(kc, { verb: 'get', resource: 'namespaces' }, () => core.readNamespace({ name: ns }))) namespaces.push(ns);
+  }
+  return namespaces;
+}
+
+/** Deployment and Service `registry` in the registry's namespace. */
+async function readRegistryWorkload(kc: KubeConfig, core: CoreV1Api, apps: AppsV1Api, regNs: string): Promise<Pick<RegistrySnapshot, 'workload' | 'service'>> {
+  let workload: RegistryWorkload | undefined;
+  let service: RegistrySnapshot['service'];
+  const dep = await orNull(kc, { verb: 'get', resource: 'deployments.apps', namespace: regNs }, () =>
+    apps.readNamespacedDeployment({ name: 'registry', namespace: regNs }),
+  );
+  if (dep) {
+    const spec = dep.spec?.template?.spec;
+    workload = {
+      namespace: regNs,
+      labels: dep.metadata?.labels ?? {},
+      podLabels: dep.spec?.template?.metadata?.labels ?? {},
+      podAnnotations: dep.spec?.template?.metadata?.annotations ?? {},
+      containers: (spec?.containers ?? []).map((c) => c.name),
+      volumes: (spec?.volumes ?? []).map((v) => ({
+        name: v.name,
+        kind: v.persistentVolumeClaim ? 'pvc' : v.emptyDir ? 'emptyDir' : v.hostPath ? 'hostPath' : 'other',
+        claim: v.persistentVolumeClaim?.claimName,
+      })),
+    };
+  }
+  const svc = await orNull(kc, { verb: 'get', resource: 'services', namespace: regNs }, () =>
+    core.readNamespacedService({ name: 'registry', namespace: regNs }),
+  );
+  if (svc) service = { namespace: regNs, clusterIP: svc.spec?.clusterIP ?? undefined, port: svc.spec?.ports?.[0]?.port };
+  return { workload, service };
+}
+
+/** registry-creds: kURL keeps it in `default`, Embedded Cluster in the KOTS namespace. The first found counts. */
+async function readRegistryCreds(
+  kc: KubeConfig,
+  core: CoreV1Api,
+  env: RegistryEnv,
+  flavour: Flavour,
+): Promise<Pick<RegistrySnapshot, 'registryCreds' | 'credentials'>> {
+  const credNamespaces = [...new Set([env.kotsNamespace, flavour === 'kurl' ? 'default' : undefined, 'kotsadm', 'default'].filter(Boolean) as string[])];
+  const credentials: RegistryCredential[] = [];
+  for (const ns of credNamespaces) {
+    const s = await orNull(kc, { verb: 'get', resource: 'secrets', namespace: ns }, () => core.readNamespacedSecret({ name: 'registry-creds', namespace: ns }));
+    if (!s) continue;
+    const credsEntries = parseDockerConfig(secretString(s.data, '.dockerconfigjson'));
+    // The registry's own entry, as kots GetEmbeddedRegistryCreds picks it (pkg/kotsutil/embedded.go at v1.131.4).
+    const own = credsEntries.find((e) => e.username === 'kurl' || e.username === 'embedded-cluster') ?? credsEntries[0];
+    for (const e of credsEntries)
+      if (e.username && e.password !== undefined)
+        credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${ns}/registry-creds` });
+    return { registryCreds: { namespace: ns, host: own?.host || undefined, labels: s.metadata?.labels ?? {} }, credentials };
+  }
+  return { registryCreds: undefined, credentials };
+}
+
+/** KOTS's own push/pull credentials (air gap), appended to `credentials`: fallbacks for the host each was issued for, and only that host. */
+async function readKotsCredentials(kc: KubeConfig, core: CoreV1Api, env: RegistryEnv, credentials: RegistryCredential[]): Promise<void> {
+  const kotsNs = env.kotsNamespace;
+  if (!kotsNs) return;
+  for (const name of ['kotsadm-private-registry', 'kotsadm-replicated-registry']) {
+    const s = await orNull(kc, { verb: 'get', resource: 'secrets', namespace: kotsNs }, () => core.readNamespacedSecret({ name, namespace: kotsNs }));
+    for (const e of parseDockerConfig(secretString(s?.data, '.dockerconfigjson'))) {
+      if (!e.username || e.password === undefined) continue;
+      if (credentials.some((c) => c.host === e.host && c.username === e.username && c.password === e.password)) continue;
+      credentials.push({ host: e.host, username: e.username, password: e.password, source: `Secret ${env.kotsNamespace}/${name}` });
+    }
+  }
+}
+
+/** kots.io/embedded-registry on recent Velero backups, newest first (absent Velero: none). */
+async function readBackupAnnotationHosts(kc: KubeConfig, custom: CustomObjectsApi, veleroNs: string): Promise<string[]> {
+  const backupAnnotationHosts: string[] = [];
+  const list = (await orNull(kc, { verb: 'list', resource: 'backups.velero.io', namespace: veleroNs }, () =>
+    custom.listNamespacedCustomObject({ group: 'velero.io', version: 'v1', namespace: veleroNs, plural: 'backups' }),
+  ).catch(() => null)) as { items?: Array<{ metadata?: { creationTimestamp?: string; annotations?: Labels } }> } | null;
+  const items = [...(list?.items ?? [])].sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')));
+  for (const b of items.slice(0, 20)) {
+    const h = b.metadata?.annotations?.['kots.io/embedded-registry'];
+    if (h && !backupAnnotationHosts.includes(h)) backupAnnotationHosts.push(h);
+  }
+  return backupAnnotationHosts;
 }
 
 export interface RegistryAddress {
@@ -221,21 +241,19 @@ const EXPORT_FIX =
 
 /** Do full (instance) backups cover the registry? One Check per aspect, with the concrete fix. */
 export function registryCoverage(s: RegistrySnapshot): Check[] {
-  const checks: Check[] = [];
   const w = s.workload;
   if (s.flavour !== 'kurl' && s.flavour !== 'embedded-cluster') {
-    checks.push(
+    return [
       ok(
         'No embedded registry',
         'This is not a kURL or Embedded Cluster install; its images come from a registry outside the cluster, which cluster backups never include.',
       ),
-    );
-    return checks;
+    ];
   }
   const flavourName = s.flavour === 'kurl' ? 'kURL' : 'Embedded Cluster';
   const ns = s.flavour === 'kurl' ? 'kurl' : 'registry';
   if (!w) {
-    checks.push(
+    return [
       s.airgapped
         ? bad(
             `No registry Deployment in namespace ${ns}`,
@@ -246,158 +264,136 @@ export function registryCoverage(s: RegistrySnapshot): Check[] {
             `No embedded registry in namespace ${ns}`,
             `An online ${flavourName} install pulls images from the vendor's registry; there is nothing to back up here.`,
           ),
-    );
-    return checks;
+    ];
   }
+  return [namespaceCoverage(s), labelCoverage(s, w), imageCoverage(s, w), credentialsCoverage(s), ...seaweedfsCoverage(s), ...recordedAddressCoverage(s)];
+}
 
-  // 1. Namespace included by KOTS's full backups.
-  if (s.flavour === 'kurl') {
-    checks.push(ok('Namespace kurl is in full backups', 'KOTS includes namespace kurl in every full (instance) backup.'));
-  } else if (s.airgapped) {
-    checks.push(ok('Namespace registry is in full backups', 'KOTS includes namespace registry in full backups of an air-gapped Embedded Cluster.'));
-  } else {
-    checks.push(
-      warn(
-        'Namespace registry is not in full backups',
-        'KOTS adds namespace registry to full backups only for air-gapped Embedded Cluster installs; this one is detected as online.',
-        EXPORT_FIX,
-      ),
-    );
-  }
+/** 1. Namespace included by KOTS's full backups. */
+function namespaceCoverage(s: RegistrySnapshot): Check {
+  if (s.flavour === 'kurl') return ok('Namespace kurl is in full backups', 'KOTS includes namespace kurl in every full (instance) backup.');
+  if (s.airgapped) return ok('Namespace registry is in full backups', 'KOTS includes namespace registry in full backups of an air-gapped Embedded Cluster.');
+  return warn(
+    'Namespace registry is not in full backups',
+    'KOTS adds namespace registry to full backups only for air-gapped Embedded Cluster installs; this one is detected as online.',
+    EXPORT_FIX,
+  );
+}
 
-  // 2. Labels selecting the registry's objects.
+/** 2. Labels selecting the registry's objects. */
+function labelCoverage(s: RegistrySnapshot, w: RegistryWorkload): Check {
   const labels = { ...w.labels, ...w.podLabels };
   if (s.flavour === 'kurl') {
-    if (labels['kots.io/backup'] === 'velero')
-      checks.push(ok('Registry labelled kots.io/backup=velero', 'KOTS selects the registry Deployment for full backups.'));
-    else
-      checks.push(
-        bad(
-          'kURL registry has no kots.io/backup label',
-          'The kURL registry in PVC mode has no kots.io/backup=velero label, so full backups leave its Deployment and images out (only Secrets kurl/registry-htpasswd and default/registry-creds are labelled).',
-          `${EXPORT_FIX} Or label it so its objects are backed up: kubectl -n kurl label deployment registry kots.io/backup=velero — the images also need the volume data (next check).`,
-        ),
-      );
-  } else if (labels.app === 'docker-registry' || ['infra', 'app', 'ec-install'].includes(labels['replicated.com/disaster-recovery'] ?? '')) {
-    checks.push(
-      ok(
-        'Registry matched by the full-backup label selectors',
-        `Labels ${labels.app === 'docker-registry' ? 'app=docker-registry' : `replicated.com/disaster-recovery=${labels['replicated.com/disaster-recovery']}`} are in KOTS's selectors.`,
-      ),
+    if (labels['kots.io/backup'] === 'velero') return ok('Registry labelled kots.io/backup=velero', 'KOTS selects the registry Deployment for full backups.');
+    return bad(
+      'kURL registry has no kots.io/backup label',
+      'The kURL registry in PVC mode has no kots.io/backup=velero label, so full backups leave its Deployment and images out (only Secrets kurl/registry-htpasswd and default/registry-creds are labelled).',
+      `${EXPORT_FIX} Or label it so its objects are backed up: kubectl -n kurl label deployment registry kots.io/backup=velero — the images also need the volume data (next check).`,
     );
-  } else {
-    checks.push(
-      bad(
-        'Registry not matched by the full-backup label selectors',
-        'The registry has neither app=docker-registry nor replicated.com/disaster-recovery, so full backups skip it.',
-        EXPORT_FIX,
-      ),
+  } else if (labels.app === 'docker-registry' || ['infra', 'app', 'ec-install'].includes(labels['replicated.com/disaster-recovery'] ?? '')) {
+    return ok(
+      'Registry matched by the full-backup label selectors',
+      `Labels ${labels.app === 'docker-registry' ? 'app=docker-registry' : `replicated.com/disaster-recovery=${labels['replicated.com/disaster-recovery']}`} are in KOTS's selectors.`,
     );
   }
+  return bad(
+    'Registry not matched by the full-backup label selectors',
+    'The registry has neither app=docker-registry nor replicated.com/disaster-recovery, so full backups skip it.',
+    EXPORT_FIX,
+  );
+}
 
-  // 3. The images themselves: volume data.
+/** 3. The images themselves: volume data. */
+function imageCoverage(s: RegistrySnapshot, w: RegistryWorkload): Check {
   const ann = w.podAnnotations;
   const optedIn = (ann['backup.velero.io/backup-volumes'] ?? '')
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean);
   const sidecar = ann['pre.hook.backup.velero.io/container'];
-  if (s.flavour === 'kurl' && (optedIn.includes('backup') || sidecar)) {
-    // Object-store mode: the registry-backup sidecar copies the bucket into an emptyDir Velero backs up.
-    if (!w.containers.includes('registry-backup')) {
-      checks.push(
-        bad(
-          'Registry backup sidecar is missing',
-          `The pod's pre-backup hook runs in container ${sidecar ?? 'registry-backup'}, which the registry pod does not have: the hook fails and no images are copied into the backup.`,
-          `${EXPORT_FIX} Or re-run the kURL installer so the registry's object-store mode adds its registry-backup sidecar.`,
-        ),
-      );
-    } else if (!s.fileSystemBackup) {
-      checks.push(
-        warn(
-          'Registry images need Velero file system backup',
-          'The registry-backup sidecar copies the images into volume "backup", but node-agent is not running, so Velero cannot copy that volume.',
-          `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`,
-        ),
-      );
-    } else {
-      checks.push(
-        ok(
-          'Registry images copied by the registry-backup sidecar',
-          'Object-store mode: the pre-backup hook syncs bucket docker-registry into volume "backup", which Velero copies with node-agent.',
-        ),
-      );
-    }
-  } else {
-    const dataVolumes = w.volumes.filter((v) => v.kind === 'pvc' || v.kind === 'hostPath');
-    const covered = dataVolumes.length > 0 && dataVolumes.every((v) => optedIn.includes(v.name));
-    if (covered && s.fileSystemBackup) {
-      checks.push(ok('Registry volume opted in to backups', `backup.velero.io/backup-volumes names ${optedIn.join(', ')} and node-agent is running.`));
-    } else if (covered) {
-      checks.push(
-        warn(
-          'Registry images need Velero file system backup',
-          `The registry volume is opted in (${optedIn.join(', ')}), but node-agent is not running, so Velero cannot copy it.`,
-          `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`,
-        ),
-      );
-    } else {
-      const what = s.flavour === 'kurl' ? 'The kURL registry in PVC mode' : 'The Embedded Cluster registry';
-      const vol = dataVolumes.map((v) => (v.claim ? `PVC ${v.claim}` : v.name)).join(', ') || 'its storage';
-      checks.push(
-        bad(
-          'Registry images are not in full backups',
-          `${what} keeps its images in ${vol}, and no backup.velero.io/backup-volumes annotation opts that volume in: a full backup holds the registry's objects but not one image.${s.flavour === 'embedded-cluster' ? ' (Embedded Cluster deliberately excludes registry data from backups.)' : ''}`,
-          s.flavour === 'kurl'
-            ? `${EXPORT_FIX} Or opt the volume in: kubectl -n kurl patch deployment registry -p '{"spec":{"template":{"metadata":{"annotations":{"backup.velero.io/backup-volumes":"registry-data"}}}}}' (with node-agent installed).`
-            : `${EXPORT_FIX} After a restore onto a rebuilt cluster, re-seed it from that export (the restore wizard offers it).`,
-        ),
-      );
-    }
+  if (s.flavour === 'kurl' && (optedIn.includes('backup') || sidecar)) return sidecarCoverage(s, w, sidecar);
+  const dataVolumes = w.volumes.filter((v) => v.kind === 'pvc' || v.kind === 'hostPath');
+  const covered = dataVolumes.length > 0 && dataVolumes.every((v) => optedIn.includes(v.name));
+  if (covered && s.fileSystemBackup) {
+    return ok('Registry volume opted in to backups', `backup.velero.io/backup-volumes names ${optedIn.join(', ')} and node-agent is running.`);
+  } else if (covered) {
+    return warn(
+      'Registry images need Velero file system backup',
+      `The registry volume is opted in (${optedIn.join(', ')}), but node-agent is not running, so Velero cannot copy it.`,
+      `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`,
+    );
   }
+  const what = s.flavour === 'kurl' ? 'The kURL registry in PVC mode' : 'The Embedded Cluster registry';
+  const vol = dataVolumes.map((v) => (v.claim ? `PVC ${v.claim}` : v.name)).join(', ') || 'its storage';
+  return bad(
+    'Registry images are not in full backups',
+    `${what} keeps its images in ${vol}, and no backup.velero.io/backup-volumes annotation opts that volume in: a full backup holds the registry's objects but not one image.${s.flavour === 'embedded-cluster' ? ' (Embedded Cluster deliberately excludes registry data from backups.)' : ''}`,
+    s.flavour === 'kurl'
+      ? `${EXPORT_FIX} Or opt the volume in: kubectl -n kurl patch deployment registry -p '{"spec":{"template":{"metadata":{"annotations":{"backup.velero.io/backup-volumes":"registry-data"}}}}}' (with node-agent installed).`
+      : `${EXPORT_FIX} After a restore onto a rebuilt cluster, re-seed it from that export (the restore wizard offers it).`,
+  );
+}
 
-  // 4. Credentials Secret.
+/** Object-store mode: the registry-backup sidecar copies the bucket into an emptyDir Velero backs up. */
+function sidecarCoverage(s: RegistrySnapshot, w: RegistryWorkload, sidecar: string | undefined): Check {
+  if (!w.containers.includes('registry-backup')) {
+    return bad(
+      'Registry backup sidecar is missing',
+      `The pod's pre-backup hook runs in container ${sidecar ?? 'registry-backup'}, which the registry pod does not have: the hook fails and no images are copied into the backup.`,
+      `${EXPORT_FIX} Or re-run the kURL installer so the registry's object-store mode adds its registry-backup sidecar.`,
+    );
+  } else if (!s.fileSystemBackup) {
+    return warn(
+      'Registry images need Velero file system backup',
+      'The registry-backup sidecar copies the images into volume "backup", but node-agent is not running, so Velero cannot copy that volume.',
+      `Install Velero with node-agent (Setup), or: ${EXPORT_FIX}`,
+    );
+  }
+  return ok(
+    'Registry images copied by the registry-backup sidecar',
+    'Object-store mode: the pre-backup hook syncs bucket docker-registry into volume "backup", which Velero copies with node-agent.',
+  );
+}
+
+/** 4. Credentials Secret. */
+function credentialsCoverage(s: RegistrySnapshot): Check {
   const rc = s.registryCreds;
   if (!rc) {
-    checks.push(
-      warn(
-        'Secret registry-creds not found',
-        `KOTS reads the registry's address and credentials from Secret registry-creds (${s.flavour === 'kurl' ? 'namespace default' : `namespace ${s.kotsNamespace ?? 'kotsadm'}`}).`,
-        'Check the admin console install; without it restored pods cannot pull images.',
-      ),
+    return warn(
+      'Secret registry-creds not found',
+      `KOTS reads the registry's address and credentials from Secret registry-creds (${s.flavour === 'kurl' ? 'namespace default' : `namespace ${s.kotsNamespace ?? 'kotsadm'}`}).`,
+      'Check the admin console install; without it restored pods cannot pull images.',
     );
   } else if (rc.labels['kots.io/backup'] === 'velero' || ['infra', 'app', 'ec-install'].includes(rc.labels['replicated.com/disaster-recovery'] ?? '')) {
-    checks.push(ok('Secret registry-creds is in full backups', `Secret ${rc.namespace}/registry-creds carries the backup labels.`));
-  } else {
-    checks.push(
-      warn(
-        'Secret registry-creds is not in full backups',
-        `Secret ${rc.namespace}/registry-creds has neither kots.io/backup=velero nor replicated.com/disaster-recovery.`,
-        `kubectl -n ${rc.namespace} label secret registry-creds kots.io/backup=velero`,
-      ),
-    );
+    return ok('Secret registry-creds is in full backups', `Secret ${rc.namespace}/registry-creds carries the backup labels.`);
   }
+  return warn(
+    'Secret registry-creds is not in full backups',
+    `Secret ${rc.namespace}/registry-creds has neither kots.io/backup=velero nor replicated.com/disaster-recovery.`,
+    `kubectl -n ${rc.namespace} label secret registry-creds kots.io/backup=velero`,
+  );
+}
 
-  // 5. Embedded Cluster HA: seaweedfs.
-  if (s.flavour === 'embedded-cluster' && s.namespaces.includes('seaweedfs')) {
-    checks.push(
-      s.airgapped
-        ? ok('Namespace seaweedfs is in full backups', 'An HA air-gapped Embedded Cluster keeps registry data in SeaweedFS; KOTS includes its namespace.')
-        : warn('Namespace seaweedfs is not in full backups', 'KOTS includes seaweedfs only for air-gapped HA installs.', EXPORT_FIX),
-    );
-  }
+/** 5. Embedded Cluster HA: seaweedfs. */
+function seaweedfsCoverage(s: RegistrySnapshot): Check[] {
+  if (s.flavour !== 'embedded-cluster' || !s.namespaces.includes('seaweedfs')) return [];
+  return [
+    s.airgapped
+      ? ok('Namespace seaweedfs is in full backups', 'An HA air-gapped Embedded Cluster keeps registry data in SeaweedFS; KOTS includes its namespace.')
+      : warn('Namespace seaweedfs is not in full backups', 'KOTS includes seaweedfs only for air-gapped HA installs.', EXPORT_FIX),
+  ];
+}
 
-  // 6. The address KOTS records on backups agrees with registry-creds.
+/** 6. The address KOTS records on backups agrees with registry-creds. */
+function recordedAddressCoverage(s: RegistrySnapshot): Check[] {
   const addr = registryAddress(s);
   const stale = s.backupAnnotationHosts.find((h) => addr.host && normaliseRegistryHost(h) !== normaliseRegistryHost(addr.host));
-  if (stale) {
-    checks.push(
-      warn(
-        'Backups record another registry address',
-        `Recent backups carry kots.io/embedded-registry=${stale}, but registry-creds names ${addr.host}.`,
-        'Take a new full backup so it records the current registry.',
-      ),
-    );
-  }
-  return checks;
+  if (!stale) return [];
+  return [
+    warn(
+      'Backups record another registry address',
+      `Recent backups carry kots.io/embedded-registry=${stale}, but registry-creds names ${addr.host}.`,
+      'Take a new full backup so it records the current registry.',
+    ),
+  ];
 }
