@@ -34,7 +34,7 @@ let printed = '';
 
 /** Fills the input whose label on the screen is the guide's label with the guide's value. */
 async function fillAsPrinted(page: Page, guide: ParsedGuide, step: string, label: string): Promise<void> {
-  const input = page.getByTestId('setup-screen').getByLabel(label);
+  const input = page.getByTestId('setup-screen').getByLabel(label, { exact: true });
   await input.fill(guide.value(step, label));
   await expect(input, `"${label}" on the screen holds what the guide printed`).toHaveValue(guide.value(step, label));
 }
