@@ -310,7 +310,14 @@ describe('restore wizard: rebuilt cluster', () => {
     await kube.mergePatch(`/api/v1/namespaces/${lab1.app.namespace}/configmaps/sample-config`, { data: { marker } });
     const fromOld = await instanceBackupOn(lab1);
 
-    const lab2 = await startLab({ dir: LAB2, portBase: 30000, flavour: 'existing-airgap', sharedMinioFrom: LAB1 });
+    const lab2 = await startLab({
+      dir: LAB2,
+      portBase: 30000,
+      flavour: 'existing-airgap',
+      // The store and the private registry live outside the cluster and outlive it.
+      sharedMinioFrom: LAB1,
+      sharedRegistryFrom: LAB1,
+    });
     const kube2 = new Kube(lab2.kubeconfig);
     await scaleVelero(lab1, 0); // the old cluster is gone; its storage stays
     await ensureVeleroOn(lab2);
@@ -338,8 +345,8 @@ describe('restore wizard: rebuilt cluster', () => {
     await call(app, 'restore.selectBackup', { backup: fromOld });
     const atRegistry = await call(app, 'restore.selectType', { type: 'app' });
     // An air-gapped install's backup on a new cluster: the wizard asks for the registry before the
-    // application (registry-step.ts). This cluster's registry already holds the application's images
-    // (its own install pushed them), so the operator skips it, accepting the stated consequence.
+    // application (registry-step.ts). This cluster uses the old one's private registry, which still
+    // holds the application's images, so the operator skips the step, accepting the stated consequence.
     expect(atRegistry.step).toBe('registry');
     expect(atRegistry.registry?.reason).toMatch(/comes from an air-gapped install/);
     const skipped = await call(app, 'restore.registrySkip', { acceptConsequence: true });

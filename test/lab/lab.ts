@@ -26,6 +26,9 @@ export interface LabOptions {
   portBase?: number;
   /** Use another lab's MinIO instead of starting one (the rebuilt-cluster scenario). */
   sharedMinioFrom?: string;
+  /** Use another lab's registry instead of starting one: a rebuilt existing cluster keeps using the
+   * private registry outside it (air gap), so the images its backups name are still there. */
+  sharedRegistryFrom?: string;
   /** Whether the release's Backup carries the vendor's hooks (default true; seed.ts vendorBackupSpec). */
   vendorHooks?: boolean;
   /** Whether the release also carries the vendor's velero.io/v1 Restore (default false). With
@@ -307,25 +310,16 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     log('MinIO is up with bucket velero');
   }
 
-  // docker-registry (Debian): TLS + htpasswd basic auth, as an embedded cluster's registry runs.
-  const registry = { host: `127.0.0.1:${p.registry}`, username: 'lab', password: randomBytes(9).toString('hex'), caFile: pki.caCert };
-  const htpasswd = join(dir, 'registry.htpasswd');
-  execFileSync('htpasswd', ['-Bbc', htpasswd, registry.username, registry.password], { stdio: 'ignore' });
-  const registryConfig = join(dir, 'registry.yml');
-  writeFileSync(
-    registryConfig,
-    [
-      'version: 0.1',
-      'log: {level: warn}',
-      `storage: {filesystem: {rootdirectory: ${join(dir, 'registry-data')}}, delete: {enabled: true}}`,
-      `http: {addr: "127.0.0.1:${p.registry}", tls: {certificate: ${pki.registryCert}, key: ${pki.registryKey}}}`,
-      `auth: {htpasswd: {realm: lab-registry, path: ${htpasswd}}}`,
-      '',
-    ].join('\n'),
-  );
-  const reg = track(startDaemon(dir, 'registry', registryBinary(), ['serve', registryConfig]));
-  await waitFor('docker-registry', () => portOpen(p.registry), 30_000, reg);
-  log('registry is up');
+  let registry: LabState['registry'];
+  if (opts.sharedRegistryFrom) {
+    const other = readLabState(opts.sharedRegistryFrom);
+    if (!other) throw new Error(`lab: no running lab in ${opts.sharedRegistryFrom} to share the registry with`);
+    registry = other.registry;
+    log(`using the registry of ${opts.sharedRegistryFrom}`);
+  } else {
+    registry = await startRegistry(dir, p.registry, pki, track);
+    log('registry is up');
+  }
 
   // Tools Lifeboat runs (LIFEBOAT_TOOLS_DIR): the real velero and the real kubectl-kots.
   const toolsDir = join(dir, 'tools');
@@ -433,6 +427,28 @@ function requireDebianPrograms(): void {
     throw new Error(
       `lab: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not installed. Run \`apt-get install -y ${missing.join(' ')}\` (.ci/run does this).`,
     );
+}
+
+/** docker-registry (Debian): TLS + htpasswd basic auth, as an embedded cluster's registry runs. */
+async function startRegistry(dir: string, port: number, pki: Pki, track: (s: Started) => Started): Promise<LabState['registry']> {
+  const registry = { host: `127.0.0.1:${port}`, username: 'lab', password: randomBytes(9).toString('hex'), caFile: pki.caCert };
+  const htpasswd = join(dir, 'registry.htpasswd');
+  execFileSync('htpasswd', ['-Bbc', htpasswd, registry.username, registry.password], { stdio: 'ignore' });
+  const registryConfig = join(dir, 'registry.yml');
+  writeFileSync(
+    registryConfig,
+    [
+      'version: 0.1',
+      'log: {level: warn}',
+      `storage: {filesystem: {rootdirectory: ${join(dir, 'registry-data')}}, delete: {enabled: true}}`,
+      `http: {addr: "127.0.0.1:${port}", tls: {certificate: ${pki.registryCert}, key: ${pki.registryKey}}}`,
+      `auth: {htpasswd: {realm: lab-registry, path: ${htpasswd}}}`,
+      '',
+    ].join('\n'),
+  );
+  const reg = track(startDaemon(dir, 'registry', registryBinary(), ['serve', registryConfig]));
+  await waitFor('docker-registry', () => portOpen(port), 30_000, reg);
+  return registry;
 }
 
 function registryBinary(): string {
