@@ -34,7 +34,9 @@ let printed = '';
 
 /** Fills the input whose label on the screen is the guide's label with the guide's value. */
 async function fillAsPrinted(page: Page, guide: ParsedGuide, step: string, label: string): Promise<void> {
-  const input = page.getByTestId('setup-screen').getByLabel(label, { exact: true });
+  // The field itself: a password field's label also names its "Toggle password visibility" button.
+  const screen = page.getByTestId('setup-screen');
+  const input = screen.locator('input, textarea').and(screen.getByLabel(label));
   await input.fill(guide.value(step, label));
   await expect(input, `"${label}" on the screen holds what the guide printed`).toHaveValue(guide.value(step, label));
 }
