@@ -8,7 +8,8 @@ import { EnvironmentDetector } from './detect';
 import { bsl, kotsadm, kotsadmStatefulSet, nodeAgent, ns, veleroDeploy } from './fixtures';
 
 /** An API server stand-in that serves lists and streams watch events the test pushes. */
-async function fakeCluster(store: Record<string, any[]>, opts: { forbid?: string[]; ssr?: 'answer' | 'silent' } = {}) {
+async function fakeCluster(store: Record<string, any[]>, opts: { forbid?: string[]; ssr?: 'answer' | 'silent'; stallSecretsOnce?: boolean } = {}) {
+  let stalled = false;
   const watchers = new Map<string, Set<ServerResponse>>();
   let rv = 10;
   const srv = createServer((req, res) => {
@@ -25,6 +26,10 @@ async function fakeCluster(store: Record<string, any[]>, opts: { forbid?: string
       return res.end(JSON.stringify(opts.ssr === 'silent' ? { status: {} } : { status: { phase: 'Processed', serverVersion: 'v1.18.3' } }));
     }
     if (path.includes('/secrets/')) {
+      if (opts.stallSecretsOnce && !stalled) {
+        stalled = true;
+        return; // never answered: an API server that lost the request
+      }
       if (!(path in store)) {
         res.statusCode = 404;
         return res.end(JSON.stringify({ kind: 'Status', code: 404 }));
@@ -91,6 +96,7 @@ async function start(store: Record<string, any[]>, opts = {}) {
     cliVersion: async () => '1.18.3',
     debounceMs: 20,
     serverStatusTimeoutMs: 300,
+    secretReadTimeoutMs: 300,
     onNamespaces: (n) => namespaces.push(n),
   });
   const { kc } = parseKubeconfig(kubeconfigYaml({ server: api.url }));
@@ -165,6 +171,18 @@ describe('EnvironmentDetector (live watches)', () => {
     const { det, env } = await start(store);
     expect(env.airgap.airgapped).toBe(true);
     const after = await until(() => (det.get()?.kots.registry?.hasCredentials ? det.get() : undefined));
+    expect(after!.kots.registry).toEqual({ host: 'registry.lab:5000', namespace: 'lifeboat', hasCredentials: true });
+  });
+
+  it('a read of Secret kotsadm-private-registry that is never answered is asked again, and the credentials are offered', async () => {
+    const confg = { metadata: { name: 'kotsadm-confg', namespace: 'default' }, data: { 'kotsadm-registry': 'registry.lab:5000/lifeboat' } };
+    const store = {
+      ...baseStore(),
+      '/api/v1/configmaps': [confg],
+      '/api/v1/namespaces/default/secrets/kotsadm-private-registry': [{ metadata: { name: 'kotsadm-private-registry' } }],
+    };
+    const { det } = await start(store, { stallSecretsOnce: true });
+    const after = await until(() => (det.get()?.kots.registry?.hasCredentials ? det.get() : undefined), 6000);
     expect(after!.kots.registry).toEqual({ host: 'registry.lab:5000', namespace: 'lifeboat', hasCredentials: true });
   });
 

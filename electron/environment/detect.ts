@@ -12,7 +12,7 @@ import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/c
 import type { Check, Environment } from '../api/contract.js';
 import { callEach, type EventBus } from '../events.js';
 import type { Journal } from '../journal.js';
-import { statusOf } from '../cluster/connection.js';
+import { statusOf, withTimeout } from '../cluster/connection.js';
 import { startAttempt } from '../cluster/watchAttempt.js';
 import { kubeRest } from '../cluster/rest.js';
 import type { SharedWatch, WatchVerb } from '../velero/resources.js';
@@ -25,6 +25,8 @@ export interface DetectorOptions {
   kubernetesVersion?: () => string | undefined;
   cliVersion?: () => Promise<string | undefined>;
   serverStatusTimeoutMs?: number;
+  /** How long the read of Secret kotsadm-private-registry may take before it is asked again. */
+  secretReadTimeoutMs?: number;
   debounceMs?: number;
   /** Where the ServerStatusRequests Lifeboat creates are recorded (Activity). */
   journal?: Journal;
@@ -260,9 +262,14 @@ export class EnvironmentDetector {
     if (!ns || !this.kc || this.registrySecret.namespace === ns) return;
     const state: typeof this.registrySecret = { namespace: ns, pending: true };
     this.registrySecret = state;
-    this.kc
-      .makeApiClient(CoreV1Api)
-      .readNamespacedSecret({ name: 'kotsadm-private-registry', namespace: ns })
+    // Bounded: a request the API server never answers (busy, restarting) would otherwise hold
+    // this one-shot read, and KOTS's credentials would stay unoffered until Lifeboat restarts.
+    const timeoutMs = this.opts.secretReadTimeoutMs ?? 10_000;
+    withTimeout(
+      this.kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'kotsadm-private-registry', namespace: ns }),
+      timeoutMs,
+      () => new Error(`reading Secret kotsadm-private-registry took over ${timeoutMs} ms`),
+    )
       .then(
         () => (state.exists = true),
         (err) => (state.exists = statusOf(err) === 404 ? false : undefined),
