@@ -23,7 +23,7 @@ import { callerFor, closeAppAndLab, startAppOn, followedToEnd } from './app-call
 import { Kube } from '../lab/kube.js';
 import { startLab } from '../lab/lab.js';
 import { EMBEDDED_CLUSTER } from '../lab/kotsinstall/embedded-cluster.js';
-import { kotsadmPortOf } from '../lab/kotsinstall/admin-api.js';
+import { adminApiRequest } from '../lab/kotsinstall/admin-api.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
 import { ensureEmbeddedClusterNamespaces, ensureVeleroOn, runToolOn } from './restore-lab.js';
@@ -115,14 +115,7 @@ describe('the real kotsadm in Embedded Cluster mode, improved disaster recovery 
 
   it('kotsadm refuses an application backup in Embedded Cluster, as Lifeboat does before asking', async () => {
     await expect(call('backups.create', { kind: 'partial', appSlug: lab.app.slug })).rejects.toThrow(/Embedded Cluster/);
-    const secret = await kube.get(`/api/v1/namespaces/${lab.kotsNamespace}/secrets/kotsadm-authstring`);
-    const auth = Buffer.from(secret.data['kotsadm-authstring'], 'base64').toString();
-    const pods = await kube.get(`/api/v1/namespaces/${lab.kotsNamespace}/pods?labelSelector=app%3Dkotsadm`);
-    const pod = pods.items.find((p: any) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
-    const r = await fetch(`http://127.0.0.1:${kotsadmPortOf(lab, pod.metadata.uid)}/api/v1/app/${lab.app.slug}/snapshot/backup`, {
-      method: 'POST',
-      headers: { Authorization: auth },
-    });
+    const r = await adminApiRequest(lab, `/api/v1/app/${lab.app.slug}/snapshot/backup`, { method: 'POST' });
     expect(r.status).toBe(403);
     expect((await r.json()).error).toBe('application backups are not supported in embedded clusters');
   });

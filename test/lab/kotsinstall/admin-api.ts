@@ -16,15 +16,20 @@ export function kotsadmPortOf(lab: LabState, podUid: string): number {
   return Number(copy.slice('kotsadm-port-'.length));
 }
 
-/** GET `path` on the running kotsadm pod's API; the parsed JSON answer. */
-export async function adminApi(lab: LabState, path: string): Promise<any> {
+/** A request to the running kotsadm pod's API, authorized as the kots CLI is; the raw answer. */
+export async function adminApiRequest(lab: LabState, path: string, init: { method?: string } = {}): Promise<Response> {
   const kube = new Kube(lab.kubeconfig);
   const secret = await kube.get(`/api/v1/namespaces/${lab.kotsNamespace}/secrets/kotsadm-authstring`);
   const auth = Buffer.from(secret.data['kotsadm-authstring'], 'base64').toString();
   const pods = await kube.get(`/api/v1/namespaces/${lab.kotsNamespace}/pods?labelSelector=app%3Dkotsadm`);
   const pod = pods.items.find((p: any) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
   if (!pod) throw new Error(`lab: no running kotsadm pod in namespace ${lab.kotsNamespace}`);
-  const r = await fetch(`http://127.0.0.1:${kotsadmPortOf(lab, pod.metadata.uid)}${path}`, { headers: { Authorization: auth } });
+  return fetch(`http://127.0.0.1:${kotsadmPortOf(lab, pod.metadata.uid)}${path}`, { method: init.method ?? 'GET', headers: { Authorization: auth } });
+}
+
+/** GET `path` on the running kotsadm pod's API; the parsed JSON answer. */
+export async function adminApi(lab: LabState, path: string): Promise<any> {
+  const r = await adminApiRequest(lab, path);
   if (!r.ok) throw new Error(`lab: kotsadm answered ${r.status} to GET ${path}: ${(await r.text()).slice(0, 300)}`);
   return r.json();
 }

@@ -15,6 +15,7 @@
  * kubelet starts the same kotsadm binary again in Embedded Cluster mode.
  */
 import { Kube } from '../kube.js';
+import { waitFor } from '../processes.js';
 import type { LabState } from '../state.js';
 
 export const EMBEDDED_CLUSTER = {
@@ -64,7 +65,7 @@ export function installationConfigMap(): any {
 }
 
 /** The environment Embedded Cluster gives kotsadm, improved disaster recovery on. */
-export function embeddedClusterEnv(): Array<{ name: string; value: string }> {
+function embeddedClusterEnv(): Array<{ name: string; value: string }> {
   const ec = EMBEDDED_CLUSTER;
   return [
     { name: 'EMBEDDED_CLUSTER_ID', value: ec.id },
@@ -81,19 +82,15 @@ export async function runKotsadmAsEmbeddedCluster(state: LabState, log: (l: stri
   const patch = { spec: { template: { spec: { containers: [{ name: 'kotsadm', env: embeddedClusterEnv() }] } } } };
   const patched = await kube.request('PATCH', path, patch, 'application/strategic-merge-patch+json');
   const generation = patched.metadata.generation as number;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const sts = await kube.get(path);
-    const s = sts.status ?? {};
-    const rolled = s.observedGeneration >= generation && s.updateRevision && s.currentRevision === s.updateRevision;
-    if (rolled && s.readyReplicas === 1 && (await podRunsEmbeddedCluster(kube, state.kotsNamespace))) break;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `lab: kotsadm did not come back Ready in Embedded Cluster mode within ${timeoutMs / 1000}s (status ${JSON.stringify(s)}); see logs/kubelet.log`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitFor(
+    'kotsadm in Embedded Cluster mode (see logs/kubelet.log)',
+    async () => {
+      const s = (await kube.get(path)).status ?? {};
+      const rolled = s.observedGeneration >= generation && s.updateRevision && s.currentRevision === s.updateRevision;
+      return rolled && s.readyReplicas === 1 && (await podRunsEmbeddedCluster(kube, state.kotsNamespace));
+    },
+    timeoutMs,
+  );
   log('kotsadm runs in Embedded Cluster mode (improved disaster recovery on)');
 }
 
