@@ -4,6 +4,8 @@ import { toErrorView } from './errors.js';
 
 export function createClusterSlice(set: SetState, get: GetState, deps: StoreDeps): ClusterSlice {
   const { api, notify } = deps;
+  /** cluster.changed events received (see receiveEnvironment in environment.ts: the same race). */
+  let events = 0;
 
   /** Runs one cluster action; its failure is kept for the card and raised as a notification. */
   async function run(pending: NonNullable<ClusterSlice['clusterPending']>, title: string, fn: () => Promise<void>) {
@@ -31,10 +33,16 @@ export function createClusterSlice(set: SetState, get: GetState, deps: StoreDeps
     clusterPending: null,
     clusterError: null,
 
+    receiveCluster: (cluster) => {
+      events++;
+      set({ cluster });
+    },
+
     loadCluster: () =>
       run('load', 'Could not read the cluster status', async () => {
+        const seen = events;
         const [status, kubeconfigs] = await Promise.all([api.call('cluster.status', {}), api.call('cluster.kubeconfigs', {})]);
-        set({ cluster: status, kubeconfigs });
+        set(events === seen ? { cluster: status, kubeconfigs } : { kubeconfigs });
       }),
 
     connect: (input) =>

@@ -63,8 +63,8 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
       live = false;
     },
     api.onLink((link) => store.setState({ link })),
-    api.subscribe('cluster.changed', (cluster) => store.setState({ cluster })),
-    api.subscribe('environment.changed', (environment) => store.setState({ environment })),
+    api.subscribe('cluster.changed', (cluster) => store.getState().receiveCluster(cluster)),
+    api.subscribe('environment.changed', (environment) => store.getState().receiveEnvironment(environment)),
     api.subscribe('activity.entry', (entry) => store.setState((s) => ({ entries: upsertEntry(s.entries, entry) }))),
     api.subscribe('activity.output', (line) => store.setState((s) => ({ output: { ...s.output, [line.runId]: appendLine(s.output[line.runId], line) } }))),
     ...subscribeRegistry(api, store.setState),

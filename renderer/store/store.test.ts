@@ -180,6 +180,38 @@ describe('store', () => {
     expect(err).not.toHaveProperty('stack');
   });
 
+  it('an environment or cluster event that arrives while the load is in flight is kept, not overwritten by the older answer', async () => {
+    // The window's first environment.get is answered before detection has read KOTS's registry
+    // Secret; the change is published while that answer travels. Before the fix the stale answer
+    // landed last and KOTS's credentials stayed unoffered until the next change (the setup e2e's
+    // "setup-reg-kots-creds" absent for 30 s on a fresh cluster).
+    const older = { detectedAt: '2026-01-01T00:00:00Z', kots: { registry: { host: 'r', hasCredentials: false } } };
+    const newer = { detectedAt: '2026-01-01T00:00:01Z', kots: { registry: { host: 'r', hasCredentials: true } } };
+    const answers: Array<(v: unknown) => void> = [];
+    const f = fakeApi({
+      'environment.get': () => new Promise((r) => answers.push(r)),
+      'cluster.status': () => new Promise((r) => answers.push(r)),
+      'cluster.kubeconfigs': () => [],
+    });
+    const store = createLifeboatStore({ api: f.api });
+    connectStore(store, { api: f.api });
+    const envLoad = store.getState().loadEnvironment();
+    const clusterLoad = store.getState().loadCluster();
+    f.fire('environment.changed', newer);
+    f.fire('cluster.changed', connected);
+    answers[0]!(older);
+    answers[1]!({ ...connected, state: 'connecting' });
+    await Promise.all([envLoad, clusterLoad]);
+    expect(store.getState().environment).toEqual(newer);
+    expect(store.getState().cluster).toEqual(connected);
+
+    // With no event meanwhile, the answer is taken.
+    const again = store.getState().loadEnvironment();
+    answers[2]!(older);
+    await again;
+    expect(store.getState().environment).toEqual(older);
+  });
+
   it('selecting a run fetches its output and keeps live lines that raced the fetch', async () => {
     let resolveFetch: (v: ToolOutputLine[]) => void = () => {};
     const f = fakeApi({ 'activity.output': () => new Promise<ToolOutputLine[]>((r) => (resolveFetch = r)) });

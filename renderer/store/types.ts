@@ -38,6 +38,8 @@ export interface ClusterSlice {
   /** What the cluster card is waiting for, if anything. */
   clusterPending: 'load' | 'connect' | 'context' | 'disconnect' | null;
   clusterError: ErrorView | null;
+  /** A cluster.changed event: newer than any cluster.status answer still in flight. */
+  receiveCluster(status: ClusterStatus): void;
   loadCluster(): Promise<void>;
   connect(input: MethodInput<'cluster.connect'>): Promise<void>;
   switchContext(context: string): Promise<void>;
@@ -49,6 +51,8 @@ export interface EnvironmentSlice {
   environment: Environment | null;
   environmentPending: 'load' | 'refresh' | null;
   environmentError: ErrorView | null;
+  /** An environment.changed event: newer than any environment.get answer still in flight. */
+  receiveEnvironment(environment: Environment | null): void;
   loadEnvironment(): Promise<void>;
   refreshEnvironment(): Promise<void>;
 }
