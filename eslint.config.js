@@ -29,43 +29,8 @@ const PRODUCT = ['electron/**/*.ts', 'renderer/**/*.{ts,tsx}'];
 const MAX_LINES = {};
 const MAX_FUNCTION_LINES = {};
 
-// Other rules that specific files still break, each with why. Files under electron/api/ and
-// electron/workflows/restore/ belong to engineers at work there: their entries are theirs to clear.
-const KNOWN = [
-  {
-    files: ['electron/api/backupRows.ts', 'electron/workflows/restore/groups.ts', 'electron/workflows/restore/verify.ts'],
-    rules: ['@typescript-eslint/no-unnecessary-type-assertion'],
-    why: 'casts left from before the contract was typed; `eslint --fix` removes them (owners at work)',
-  },
-  {
-    files: [
-      'electron/cluster/rest.ts',
-      'electron/workflows/setup/phases.ts',
-      'electron/workflows/setup/review.ts',
-      'electron/workflows/setup/verify.ts',
-      'electron/workflows/setup/waits.ts',
-      'electron/workflows/restore/verify.ts',
-    ],
-    rules: ['@typescript-eslint/no-explicit-any'],
-    why: 'untyped Kubernetes objects (`any`): to be typed with the narrow interfaces of cluster/rest',
-  },
-  {
-    files: ['electron/registry/pool.ts', 'electron/workflows/backups/logs.ts'],
-    rules: ['@typescript-eslint/only-throw-error'],
-    why: 'rethrow an error caught as unknown, as it was',
-  },
-  {
-    files: ['electron/kots/schedule.ts'],
-    rules: ['@typescript-eslint/restrict-template-expressions'],
-    why: 'an exhaustive switch names the impossible value in its message',
-  },
-  {
-    files: ['test/integration/backups-flow.test.ts', 'test/integration/backups-refusals.test.ts'],
-    rules: ['@typescript-eslint/await-thenable'],
-    why: 'awaits a value that is not a promise; check against the lab before changing',
-  },
-  { files: ['test/lab/kots/kube.ts'], rules: ['@typescript-eslint/no-redundant-type-constituents'], why: 'lab code, being edited' },
-];
+// Other rules that specific files still break, each with why.
+const KNOWN = [];
 
 const layerOptions = {
   // The Electron module: the two Electron entry points, electron/desktop/ (native dialogs, "Show in

@@ -88,7 +88,7 @@ const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
 const days = new Map<number, string>();
 
 function stamp(n: number, strings: string[]): string {
-  if (n < 0) return strings[-1 - n]!;
+  if (n < 0) return strings[-1 - n];
   const ms = n % 2 === 1 ? ((n - 1) / 2) * 1000 : n / 2;
   const day = Math.floor(ms / 86_400_000);
   let prefix = days.get(day);
@@ -113,19 +113,19 @@ export function decodeBackupRows(w: BackupRowsWire): BackupSummary[] {
   const json = (i: number) => {
     let v = parsed.get(i);
     if (v === undefined) {
-      v = deepFreeze(JSON.parse(strings[i]!));
+      v = deepFreeze(JSON.parse(strings[i]));
       parsed.set(i, v);
     }
     return v;
   };
   const out: BackupSummary[] = new Array(w.rows.length);
   for (let r = 0; r < w.rows.length; r++) {
-    const row = w.rows[r]!;
+    const row = w.rows[r];
     const b: Record<string, unknown> = {};
     for (let f = 0; f < BACKUP_ROW_FIELDS.length; f++) {
       const v = row[f];
       if (v === null || v === undefined) continue;
-      const [field, kind] = BACKUP_ROW_FIELDS[f]!;
+      const [field, kind] = BACKUP_ROW_FIELDS[f];
       b[field] = kind === 'n' ? v : kind === 't' ? stamp(v, strings) : kind === 'j' ? json(v) : strings[v];
     }
     out[r] = b as unknown as BackupSummary;
@@ -154,7 +154,7 @@ export function isBackupRowsWire(v: unknown): v is BackupRowsWire {
       const c = row[f];
       if (c === null) continue;
       if (typeof c !== 'number' || !Number.isFinite(c)) return false;
-      const kind = BACKUP_ROW_FIELDS[f]![1];
+      const kind = BACKUP_ROW_FIELDS[f][1];
       if ((kind === 's' || kind === 'j') && (c < 0 || c >= w.strings.length || !Number.isInteger(c))) return false;
       if (kind === 't' && c < 0 && -1 - c >= w.strings.length) return false;
     }

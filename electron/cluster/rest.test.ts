@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal } from '../journal.js';
-import { isConflict, isNotFound, journalClusterWrites, kubeRest, type ClusterWrite } from './rest.js';
+import { isConflict, isNotFound, journalClusterWrites, kubeRest, type ClusterWrite, type KubeRestError } from './rest.js';
 import { kubeconfigYaml } from './test-fixtures.js';
 
 let server: Server;
@@ -62,9 +62,9 @@ describe('cluster REST client', () => {
   });
 
   it('passes 409 through only to callers that handle it', async () => {
-    const handles = await kubeRest(kc, { passThrough: [409] })
+    const handles = (await kubeRest(kc, { passThrough: [409] })
       .post('/api/v1/namespaces/taken', {})
-      .catch((e) => e);
+      .catch((e) => e)) as KubeRestError;
     expect(isConflict(handles)).toBe(true);
     expect(handles.status).toBe(409);
     const mapped = await kubeRest(kc)
@@ -74,17 +74,17 @@ describe('cluster REST client', () => {
   });
 
   it("turns a 403 into the cluster layer's permission error", async () => {
-    const err = await kubeRest(kc)
+    const err = (await kubeRest(kc)
       .get('/api/v1/namespaces/a/secrets/forbidden')
-      .catch((e) => e);
+      .catch((e) => e)) as LifeboatError;
     expect(err).toBeInstanceOf(LifeboatError);
     expect(err.message).toMatch(/403|permission|forbidden/i);
   });
 
   it('gives up after its timeout with an error that says so', async () => {
-    const err = await kubeRest(kc, { timeoutMs: 300 })
+    const err = (await kubeRest(kc, { timeoutMs: 300 })
       .get('/slow')
-      .catch((e) => e);
+      .catch((e) => e)) as LifeboatError;
     expect(err).toBeInstanceOf(LifeboatError);
     expect(`${err.message} ${err.hint ?? ''}`).toMatch(/time|respond|reach/i);
   });

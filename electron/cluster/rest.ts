@@ -31,14 +31,84 @@ export class KubeRestError extends Error {
 }
 
 export interface KubeRest {
-  get<T = any>(path: string): Promise<T>;
+  get<T = unknown>(path: string): Promise<T>;
   /** undefined when the object (or the kind) does not exist. */
-  getOrUndefined<T = any>(path: string): Promise<T | undefined>;
-  post<T = any>(path: string, body: unknown): Promise<T>;
-  patch<T = any>(path: string, body: unknown, type?: 'merge' | 'strategic'): Promise<T>;
-  mergePatch<T = any>(path: string, body: unknown): Promise<T>;
+  getOrUndefined<T = unknown>(path: string): Promise<T | undefined>;
+  post<T = unknown>(path: string, body: unknown): Promise<T>;
+  patch<T = unknown>(path: string, body: unknown, type?: 'merge' | 'strategic'): Promise<T>;
+  mergePatch<T = unknown>(path: string, body: unknown): Promise<T>;
   /** Deleting what is already gone is not an error. */
   delete(path: string): Promise<void>;
+}
+
+// The core objects as the workflows read them through this client: only the fields they use
+// (names as in k8s.io/api core/v1 and apps/v1; timestamps stay the API's RFC 3339 strings).
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+}
+
+export interface List<T> {
+  items?: T[];
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+}
+
+export interface PodSpec {
+  containers?: Container[];
+  initContainers?: Container[];
+}
+
+/** A Deployment, StatefulSet or DaemonSet: their pod template is required by the API. */
+export interface Workload {
+  metadata: ObjectMeta;
+  spec: { replicas?: number; template: { spec: PodSpec } };
+  status?: {
+    observedGeneration?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    desiredNumberScheduled?: number;
+    numberAvailable?: number;
+    updatedNumberScheduled?: number;
+  };
+}
+
+export interface ContainerStatus {
+  name: string;
+  state?: { waiting?: { reason?: string; message?: string } };
+}
+
+export interface PodCondition {
+  type: string;
+  status: string;
+  lastTransitionTime?: string;
+}
+
+export interface Pod {
+  metadata: ObjectMeta;
+  status?: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[]; conditions?: PodCondition[] };
+}
+
+export interface KubeEvent {
+  type?: string;
+  reason?: string;
+  message?: string;
+  lastTimestamp?: string;
+  eventTime?: string;
+  involvedObject?: { kind?: string; name?: string };
+}
+
+export interface Secret {
+  /** Base64 values. */
+  data?: Record<string, string>;
 }
 
 export interface KubeRestOptions {

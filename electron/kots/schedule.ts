@@ -99,7 +99,7 @@ export function checkCron(input: string, now = new Date(), count = 3): CronCheck
   try {
     const expr = CronExpressionParser.parse(fields.map((f) => f.replace(/\?/g, '*')).join(' '), { currentDate: now, tz });
     const nextRuns = Array.from({ length: count }, () => expr.next().toISOString() ?? '');
-    return { ok: true, words: describeCron(fields) + (tz !== 'UTC' ? ` (${tz})`.replace(' UTC', '') : ''), nextRuns };
+    return { ok: true, words: describeCron(fields), nextRuns };
   } catch (err) {
     return fail(`${(err as Error).message.replace(/^Error:\s*/, '')} in "${spec}".`);
   }

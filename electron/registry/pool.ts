@@ -18,14 +18,15 @@ export async function runPool<T>(
   if (outer?.aborted) throw new LifeboatError('CANCELLED', 'The registry operation was cancelled.', 'Start it again to continue where it stopped.');
   outer?.addEventListener('abort', onOuter, { once: true });
   let next = 0;
-  let firstError: unknown = null;
+  // Boxed, so that whatever a task rejects with (even undefined or null) is what the pool rejects with.
+  let firstError: { error: unknown } | undefined;
   const worker = async () => {
     while (!ac.signal.aborted && next < items.length) {
       const i = next++;
       try {
         await fn(items[i], ac.signal, i);
       } catch (e) {
-        if (firstError === null) firstError = e;
+        firstError ??= { error: e };
         ac.abort(e);
       }
     }
@@ -36,5 +37,5 @@ export async function runPool<T>(
     outer?.removeEventListener('abort', onOuter);
   }
   if (outer?.aborted) throw new LifeboatError('CANCELLED', 'The registry operation was cancelled.', 'Start it again to continue where it stopped.');
-  if (firstError !== null) throw firstError;
+  if (firstError) throw firstError.error;
 }

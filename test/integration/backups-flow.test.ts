@@ -40,7 +40,7 @@ async function startApp(opts: { toolsDir?: string; dir?: string } = {}): Promise
 }
 
 async function stopApp(app: App): Promise<void> {
-  await app.cluster.disconnect(); // stops the backups watch
+  app.cluster.disconnect(); // stops the backups watch
   await app.dispose();
 }
 
@@ -154,7 +154,7 @@ describe('backups', () => {
       const err = await call(app, 'backups.create', { kind: 'full' }).catch((e) => e);
       expect(err.code).toBe('BACKUP_FAILED');
       expect(err.message).toMatch(/KOTS did not start the backup/);
-      const entry = (await app.journal.list(20)).find((e) => e.tool === 'kubectl-kots');
+      const entry = app.journal.list(20).find((e) => e.tool === 'kubectl-kots');
       expect(entry?.exitCode).toBe(0); // the tool said "fine"; Lifeboat did not believe it
       expect((await call(app, 'backups.followed', {}))?.state).toBe('failed');
       expect((await call(app, 'backups.list', {})).length).toBe(before);

@@ -79,7 +79,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await app?.cluster.disconnect();
+  app?.cluster.disconnect();
   await app?.dispose();
   if (startedHere && !process.env.LIFEBOAT_LAB_KEEP) await stopLab(dir);
 });
@@ -102,5 +102,5 @@ it('refuses with reason and fix: Velero not running, storage location Unavailabl
   expect(err.code).toBe('VELERO_NOT_READY');
   expect(err.message).toMatch(/Velero is not running/);
   expect(err.hint).toMatch(/kubectl -n velero get pods/);
-  expect((await app.journal.list(50)).some((e) => e.tool === 'kubectl-kots')).toBe(false);
+  expect(app.journal.list(50).some((e) => e.tool === 'kubectl-kots')).toBe(false);
 });

@@ -18,7 +18,8 @@ interface CachedLog {
   key: string;
   lines: string[];
   complete: boolean;
-  error?: unknown;
+  /** Why the download stopped before the end. */
+  error?: LifeboatError;
   /** Resolves when more lines arrived (or the download ended). */
   more: () => Promise<void>;
 }

@@ -42,14 +42,14 @@ export function findBackupRow(list: readonly VeleroBackup[], name: string): Back
   return rows.find((r) => r.name === name) ?? rows.find((r) => r.members.some((m) => m.metadata.name === name));
 }
 
-const isSingle = (r: BackupRow) => r.members.length === 1 && r.members[0]!.metadata.name === r.name;
+const isSingle = (r: BackupRow) => r.members.length === 1 && r.members[0].metadata.name === r.name;
 const label = (b: VeleroBackup) => `${b.metadata.name} (${memberType(b)})`;
 const PHASE_TITLES = new Set(['Backup not finished', 'Backup did not complete']);
 const err = (title: string, reason: string, fix: string): Check => ({ ok: false, severity: 'error', title, reason, fix });
 
 /** Every check on a row: eligibility.ts's for a single Backup; for a pair, made once for the pair. */
 export function rowChecks(row: BackupRow, ctx: EligibilityContext): Check[] {
-  if (isSingle(row)) return checkBackup(row.members[0]!, ctx);
+  if (isSingle(row)) return checkBackup(row.members[0], ctx);
   const { members } = row;
   const checks: Check[] = [
     err(
@@ -63,15 +63,15 @@ export function rowChecks(row: BackupRow, ctx: EligibilityContext): Check[] {
   const perMember = members.map((m) => checkBackup(m, ctx).filter((c) => c.title !== EC_BACKUP && !PHASE_TITLES.has(c.title)));
   const titles = [...new Set(perMember.flat().map((c) => c.title))];
   for (const title of titles) {
-    const found = members.flatMap((m, i) => perMember[i]!.filter((c) => c.title === title).map((c) => ({ m, c })));
+    const found = members.flatMap((m, i) => perMember[i].filter((c) => c.title === title).map((c) => ({ m, c })));
     const same =
       found.length === members.length &&
-      found.every(({ c }) => c.reason === found[0]!.c.reason && c.fix === found[0]!.c.fix && c.severity === found[0]!.c.severity);
+      found.every(({ c }) => c.reason === found[0].c.reason && c.fix === found[0].c.fix && c.severity === found[0].c.severity);
     if (same) {
-      checks.push(found[0]!.c);
+      checks.push(found[0].c);
       continue;
     }
-    const worst = found.find(({ c }) => c.severity === 'error') ?? found[0]!;
+    const worst = found.find(({ c }) => c.severity === 'error') ?? found[0];
     const fixes = [...new Set(found.map(({ c }) => c.fix).filter(Boolean))];
     checks.push({ ...worst.c, reason: found.map(({ m, c }) => `${m.metadata.name}: ${c.reason ?? c.title}`).join(' '), fix: fixes.join(' ') || undefined });
   }
@@ -81,9 +81,9 @@ export function rowChecks(row: BackupRow, ctx: EligibilityContext): Check[] {
 /** The pair as a whole: every member there (replicated.com/backup-count) and Completed. */
 function completeness(members: readonly VeleroBackup[]): Check[] {
   const out: Check[] = [];
-  const expected = expectedCount(members[0]!);
+  const expected = expectedCount(members[0]);
   if (members.length < expected) {
-    const lacking = expected === 2 && members.length === 1 ? `; the ${memberType(members[0]!) === 'infra' ? 'app' : 'infra'} backup is missing` : '';
+    const lacking = expected === 2 && members.length === 1 ? `; the ${memberType(members[0]) === 'infra' ? 'app' : 'infra'} backup is missing` : '';
     out.push(
       err(
         'Backup incomplete',
@@ -125,12 +125,12 @@ function memberState(b: VeleroBackup): string {
 
 /** A row as the wizard lists it: a single Backup as eligibility.ts describes it; a pair combined. */
 export function describeRow(row: BackupRow, ctx: EligibilityContext): RestoreBackup {
-  if (isSingle(row)) return describeBackup(row.members[0]!, ctx);
+  if (isSingle(row)) return describeBackup(row.members[0], ctx);
   const { members } = row;
   const parts = members.map((m) => describeBackup(m, ctx));
-  const first = parts[0]!;
+  const first = parts[0];
   const checks = rowChecks(row, ctx);
-  const status = members.length !== expectedCount(members[0]!) ? 'Failed' : rollupStatus(members.map((m) => statusFromPhase(m.status?.phase ?? '')));
+  const status = members.length !== expectedCount(members[0]) ? 'Failed' : rollupStatus(members.map((m) => statusFromPhase(m.status?.phase ?? '')));
   const phase = status === 'Completed' ? 'Completed' : (members.map((m) => m.status?.phase ?? '').find((p) => p && statusFromPhase(p) === status) ?? status);
   const apps = new Map<string, RestoreBackup['apps'][number]>();
   for (const p of parts) for (const a of p.apps) if (!apps.get(a.slug)?.version) apps.set(a.slug, a);

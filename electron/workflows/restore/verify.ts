@@ -6,7 +6,7 @@
  */
 import type { Check, RestoreProgress, RestoreRun, RestoreVerification } from '../../api/contract.js';
 import { findKotsadm } from '../../environment/kotsadm.js';
-import type { KubeJson } from '../../cluster/rest.js';
+import type { KubeJson, List, Workload } from '../../cluster/rest.js';
 import { sleep } from './timeouts.js';
 import { type VeleroReader } from './velero.js';
 import { isTerminalRestore } from '../../velero/types.js';
@@ -61,7 +61,7 @@ export class Verifier {
       const ready = !!admin?.ready;
       if (ready || Date.now() >= deadline || !this.d.isCurrent(gen)) {
         return ready
-          ? { ok: true, severity: 'ok', title: 'Admin console ready', reason: admin!.status }
+          ? { ok: true, severity: 'ok', title: 'Admin console ready', reason: admin.status }
           : {
               ok: !wantAdmin,
               severity: wantAdmin ? 'error' : 'warning',
@@ -90,7 +90,7 @@ export async function listWorkloads(kube: Pick<KubeJson, 'get'>, appSlugs: strin
   for (const slug of appSlugs) {
     const sel = encodeURIComponent(`kots.io/app-slug=${slug}`);
     for (const kind of ['deployments', 'statefulsets'] as const) {
-      const list = await kube.get<{ items?: any[] }>(`/apis/apps/v1/${kind}?labelSelector=${sel}`);
+      const list = await kube.get<List<Workload>>(`/apis/apps/v1/${kind}?labelSelector=${sel}`);
       for (const o of list.items ?? []) {
         const desired = o.spec?.replicas ?? 1;
         const ready = kind === 'deployments' ? Math.min(o.status?.availableReplicas ?? 0, o.status?.readyReplicas ?? 0) : (o.status?.readyReplicas ?? 0);
@@ -212,8 +212,7 @@ export function outcomeOf(run: RestoreRun): RestoreRun['state'] {
 export function flattenResults(restore: string, r: unknown): Array<{ restore: string; scope: string; message: string }> {
   const out: Array<{ restore: string; scope: string; message: string }> = [];
   if (!r || typeof r !== 'object') return out;
-  const msg = (m: unknown) =>
-    typeof m === 'string' ? m : typeof m === 'object' && m && 'message' in m ? String((m as { message: unknown }).message) : JSON.stringify(m);
+  const msg = (m: unknown) => (typeof m === 'string' ? m : typeof m === 'object' && m && 'message' in m ? String(m.message) : JSON.stringify(m));
   const o = r as { velero?: unknown[]; cluster?: unknown[]; namespaces?: Record<string, unknown[]> };
   for (const m of o.velero ?? []) out.push({ restore, scope: 'Velero', message: msg(m) });
   for (const m of o.cluster ?? []) out.push({ restore, scope: 'cluster', message: msg(m) });

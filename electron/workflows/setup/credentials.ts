@@ -10,7 +10,7 @@ import type { Destination } from '../../kots/configure.js';
 import { credentialsFor, parseDockerConfig } from '../../registry/credentials.js';
 import type { PrivateRegistry } from '../../velero/install.js';
 import type { RegistryAccess } from './images.js';
-import type { SetupKube } from '../../cluster/rest.js';
+import type { Secret, SetupKube } from '../../cluster/rest.js';
 
 export const PULL_SECRET = 'registry-credentials';
 
@@ -31,7 +31,7 @@ export async function kotsRegistryCredentials(
   host: string,
 ): Promise<{ username: string; password: string } | undefined> {
   if (!kotsNamespace) return undefined;
-  const secret = await kube().find(`/api/v1/namespaces/${kotsNamespace}/secrets/kotsadm-private-registry`);
+  const secret = await kube().find<Secret>(`/api/v1/namespaces/${kotsNamespace}/secrets/kotsadm-private-registry`);
   const raw = secret?.data?.['.dockerconfigjson'];
   if (!raw) return undefined;
   // Only the entry issued for this very host: never another host's, never the license login.

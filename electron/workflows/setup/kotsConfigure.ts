@@ -12,6 +12,7 @@ import { configureArgs, ensurePermissionsArgs, locationMatches, parseConfigureOu
 import type { Tools } from '../../tools/tools.js';
 import { Redactor } from '../../tools/redact.js';
 import type { SetupKube } from '../../cluster/rest.js';
+import type { BackupStorageLocation } from '../../velero/types.js';
 import type { PhaseResult } from './machine.js';
 import type { SecretKeeper } from './secrets.js';
 
@@ -90,7 +91,7 @@ export async function configurePhase(c: ConfigureDeps, w: SetupWizard, onRun: (r
         'Check that the Velero server is running, then resume.',
         { lastLines: quoted.redactArgs(r.stdout.split('\n').slice(-12)) },
       );
-    const bsl = await c.kube.find(`/apis/velero.io/v1/namespaces/${w.veleroNamespace}/backupstoragelocations/default`);
+    const bsl = await c.kube.find<BackupStorageLocation>(`/apis/velero.io/v1/namespaces/${w.veleroNamespace}/backupstoragelocations/default`);
     const match = locationMatches(bsl?.spec, d, w.kotsNamespace ?? 'kotsadm');
     if (!match.ok)
       throw new LifeboatError(

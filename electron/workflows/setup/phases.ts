@@ -24,7 +24,7 @@ import type { Tools } from '../../tools/tools.js';
 import { imagesLockFor } from '../../velero/imagesLock.js';
 import { installArgs, uninstallArgs, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
 import { PULL_SECRET, privateRegistry, pullSecret } from './credentials.js';
-import { KubeRestError, type SetupKube } from '../../cluster/rest.js';
+import { KubeRestError, type List, type SetupKube, type Workload } from '../../cluster/rest.js';
 import { configurePhase, permissionsPhase, type ConfigureSecrets } from './kotsConfigure.js';
 import { type PhaseResult, type WizardMachine, withPhase } from './machine.js';
 import type { Verification } from './verify.js';
@@ -149,7 +149,7 @@ export async function patchPhase(kube: SetupKube, ns: string, reg: PrivateRegist
     ['daemonsets', 'node-agent'],
   ] as const) {
     const path = `/apis/apps/v1/namespaces/${ns}/${kind}/${name}`;
-    const obj = await kube.find(path);
+    const obj = await kube.find<Workload>(path);
     if (!obj) continue;
     const spec = obj.spec.template.spec;
     await kube.patch(
@@ -159,10 +159,8 @@ export async function patchPhase(kube: SetupKube, ns: string, reg: PrivateRegist
           template: {
             spec: {
               ...(withSecret ? { imagePullSecrets: [{ name: PULL_SECRET }] } : {}),
-              containers: (spec.containers ?? []).map((c: any) => ({ name: c.name, imagePullPolicy: 'IfNotPresent' })),
-              ...(spec.initContainers?.length
-                ? { initContainers: spec.initContainers.map((c: any) => ({ name: c.name, imagePullPolicy: 'IfNotPresent' })) }
-                : {}),
+              containers: (spec.containers ?? []).map((c) => ({ name: c.name, imagePullPolicy: 'IfNotPresent' })),
+              ...(spec.initContainers?.length ? { initContainers: spec.initContainers.map((c) => ({ name: c.name, imagePullPolicy: 'IfNotPresent' })) } : {}),
             },
           },
         },
@@ -180,7 +178,9 @@ export async function uninstallPhase(tools: Pick<Tools, 'start'>, kube: SetupKub
   onRun(h.runId);
   await h.done;
   const left = await kube.find(`/api/v1/namespaces/${ns}`);
-  const crds = await kube.get('/apis/apiextensions.k8s.io/v1/customresourcedefinitions?labelSelector=component%3Dvelero').catch(() => ({ items: [] }));
+  const crds = await kube
+    .get<List<unknown>>('/apis/apiextensions.k8s.io/v1/customresourcedefinitions?labelSelector=component%3Dvelero')
+    .catch(() => ({ items: [] }));
   if (crds.items?.length)
     throw new LifeboatError(
       'SETUP_FAILED',

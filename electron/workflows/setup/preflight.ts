@@ -89,7 +89,7 @@ export async function permissionsCheck(kube: SetupKube): Promise<Check> {
   const denied: string[] = [];
   for (const [verb, group, resource, namespace] of NEEDED) {
     const r = await kube
-      .post('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      .post<{ status?: { allowed?: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SelfSubjectAccessReview',
         spec: { resourceAttributes: { verb, group, resource, namespace } },

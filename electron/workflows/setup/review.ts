@@ -9,9 +9,10 @@ import { ensurePermissionsArgs, type Destination } from '../../kots/configure.js
 import type { Tools } from '../../tools/tools.js';
 import { imagesLockFor } from '../../velero/imagesLock.js';
 import { installArgs, pluginFor, refusesLvp, requiredImages, veleroPullPolicy, type PrivateRegistry } from '../../velero/install.js';
+import type { BackupStorageLocation } from '../../velero/types.js';
 import { PULL_SECRET, needsSecrets, privateRegistry, redactCommand } from './credentials.js';
 import { configureCommand, configureSecretsNote } from './kotsConfigure.js';
-import { objectPath, type SetupKube } from '../../cluster/rest.js';
+import { objectPath, type SetupKube, type Workload } from '../../cluster/rest.js';
 import type { SecretKeeper } from './secrets.js';
 import { upgradeOffer } from './state.js';
 
@@ -107,13 +108,13 @@ async function installPart(r: Ctx, w: SetupWizard, d: Destination, draft: Draft)
   draft.objects.push(...(await installedObjects(r.kube, dry.stdout, mode === 'upgrade')));
   if (reg) patchPart(ns, reg, !!w.registry?.username, draft);
   if (mode === 'upgrade') {
-    const dep = await r.kube.find(`/apis/apps/v1/namespaces/${ns}/deployments/velero`).catch(() => undefined);
+    const dep = await r.kube.find<Workload>(`/apis/apps/v1/namespaces/${ns}/deployments/velero`).catch(() => undefined);
     const from = dep?.spec?.template?.spec;
     const newImages = requiredImages(version, d.provider).map((i) =>
       reg ? `${reg.host}/${reg.namespace ? `${reg.namespace}/` : ''}${i.repository.split('/').pop()}:${i.tag}` : `${i.repository}:${i.tag}`,
     );
     draft.notes.push(
-      `Upgrade: ${upgradeOffer(w.preflight?.existingVelero?.version, version).reason} Server image ${from?.containers?.[0]?.image ?? 'unknown'} → ${newImages[0]}; plugins ${(from?.initContainers ?? []).map((c: any) => c.image).join(', ') || 'none'} → ${newImages.slice(1).join(', ')}.`,
+      `Upgrade: ${upgradeOffer(w.preflight?.existingVelero?.version, version).reason} Server image ${from?.containers?.[0]?.image ?? 'unknown'} → ${newImages[0]}; plugins ${(from?.initContainers ?? []).map((c) => c.image).join(', ') || 'none'} → ${newImages.slice(1).join(', ')}.`,
     );
     draft.notes.push(
       "Upgrade uses velero install --apply (server-side apply, Velero 1.18+): existing objects are updated to the bundled version; KOTS's configure then re-applies its patches.",
@@ -166,10 +167,10 @@ async function reconfigurePart(kube: SetupKube, ns: string, d: Destination, draf
   // KOTS's configure refuses when the provider's plugin is not an init container of Deployment
   // velero (kots cmd/kots/cli/velero.go, ContainsPlugin over pkg/snapshot/velero.go DetectVelero's
   // init-container names, at v1.131.4): say so here, before anything changes.
-  const dep = await kube.find(`/apis/apps/v1/namespaces/${ns}/deployments/velero`);
+  const dep = await kube.find<Workload>(`/apis/apps/v1/namespaces/${ns}/deployments/velero`);
   if (!dep) throw new LifeboatError('VELERO_NOT_READY', `There is no Deployment velero in namespace ${ns} any more.`, 'Run the preflight checks again.');
   const plugin = `velero-plugin-for-${pluginFor(d.provider) === 'azure' ? 'microsoft-azure' : pluginFor(d.provider)}`;
-  const inits: any[] = dep.spec?.template?.spec?.initContainers ?? [];
+  const inits = dep.spec?.template?.spec?.initContainers ?? [];
   if (!inits.some((c) => String(c.name).includes(plugin) || String(c.image).includes(plugin))) {
     throw new LifeboatError(
       'VELERO_NOT_READY',
@@ -177,7 +178,7 @@ async function reconfigurePart(kube: SetupKube, ns: string, d: Destination, draf
       'Choose a destination its plugin serves, or go back to the preflight and choose upgrade to install Velero with that plugin.',
     );
   }
-  const bsl = await kube.find(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`).catch(() => undefined);
+  const bsl = await kube.find<BackupStorageLocation>(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`).catch(() => undefined);
   draft.notes.push(
     'Velero stays installed (no velero install runs); only the storage destination changes.',
     `Current location: ${bslSummary(bsl)}.`,
@@ -229,7 +230,7 @@ export function destinationNotes(d: Destination, version: string): string[] {
   return notes;
 }
 
-export function bslSummary(bsl: any): string {
+export function bslSummary(bsl: Pick<BackupStorageLocation, 'spec' | 'status'> | undefined): string {
   if (!bsl) return 'none';
   const o = bsl.spec?.objectStorage ?? {};
   return `${bsl.spec?.provider} ${o.bucket}${o.prefix ? `/${o.prefix}` : ''}${bsl.spec?.config?.s3Url ? ` at ${bsl.spec.config.s3Url}` : ''} (${bsl.status?.phase ?? 'no phase'})`;

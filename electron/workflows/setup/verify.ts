@@ -7,6 +7,7 @@ import { toErrorData } from '../../api/errors.js';
 import { isReady, setupLocationChecks } from '../../velero/readiness.js';
 import type { ServerStatus } from '../../velero/serverStatus.js';
 import type { SetupKube } from '../../cluster/rest.js';
+import type { BackupStorageLocation } from '../../velero/types.js';
 import { sleep } from './waits.js';
 
 export type Verification = NonNullable<SetupWizard['verification']>;
@@ -24,10 +25,10 @@ export function pluginKindFor(provider: SetupDestination['provider'] | undefined
 }
 
 /** BackupStorageLocation "default", waited for up to waitMs to become Available and synced. */
-async function awaitLocation(d: VerifyDeps, ns: string, waitMs: number, signal?: AbortSignal): Promise<any> {
+async function awaitLocation(d: VerifyDeps, ns: string, waitMs: number, signal?: AbortSignal): Promise<BackupStorageLocation | undefined> {
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const bsl = await d.kube.find(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`);
+    const bsl = await d.kube.find<BackupStorageLocation>(`/apis/velero.io/v1/namespaces/${ns}/backupstoragelocations/default`);
     if (isReady(bsl)) return bsl;
     if (Date.now() >= deadline || signal?.aborted) return bsl;
     await sleep(d.pollMs * 2, signal).catch(() => undefined);

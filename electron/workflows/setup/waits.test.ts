@@ -4,7 +4,12 @@ import { Cancelled, daemonSetReady, deploymentReady, diagnose, podsVerdict, wait
 
 const longAgo = '2020-01-01T00:00:00Z';
 const pod = (extra: { waiting?: string; readySince?: string; created?: string; deleting?: boolean } = {}) => ({
-  metadata: { name: 'velero-1', creationTimestamp: extra.created ?? '2030-01-01T00:00:00Z', ...(extra.deleting ? { deletionTimestamp: 'x' } : {}) },
+  metadata: {
+    name: 'velero-1',
+    namespace: 'velero',
+    creationTimestamp: extra.created ?? '2030-01-01T00:00:00Z',
+    ...(extra.deleting ? { deletionTimestamp: 'x' } : {}),
+  },
   status: {
     conditions: extra.readySince ? [{ type: 'Ready', status: 'True', lastTransitionTime: extra.readySince }] : [],
     containerStatuses: extra.waiting ? [{ name: 'velero', state: { waiting: { reason: extra.waiting, message: 'back-off pulling' } } }] : [],

@@ -5,7 +5,7 @@
  */
 import { LifeboatError } from '../../api/errors.js';
 import { abortableSleep } from '../../abortableSleep.js';
-import type { SetupKube } from '../../cluster/rest.js';
+import type { KubeEvent, List, Pod, PodCondition, SetupKube, Workload } from '../../cluster/rest.js';
 
 export class Cancelled extends Error {}
 
@@ -24,7 +24,7 @@ export interface WaitTimings {
 export interface WaitTarget {
   what: string;
   path: string;
-  ready: (o: any) => boolean;
+  ready: (o: Workload) => boolean;
   selector: string;
   timeoutMs: number;
   /** Only pods created at or after this time count (pods a restart deletes still look Ready). */
@@ -32,18 +32,18 @@ export interface WaitTarget {
 }
 
 const STUCK = ['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'CreateContainerConfigError', 'InvalidImageName'];
-const isReady = (c: any) => c.type === 'Ready' && c.status === 'True';
+const isReady = (c: PodCondition) => c.type === 'Ready' && c.status === 'True';
 
 /** What the pods of a workload say on one poll. */
 export function podsVerdict(
-  items: any[],
+  items: Pod[],
   podsSince: string | undefined,
   stableMs: number,
   now = Date.now(),
 ): { stuck?: string; fresh: boolean; stable: boolean } {
-  const waiting = items.flatMap((p: any) =>
-    [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].map((c: any) => c.state?.waiting?.reason).filter(Boolean),
-  ) as string[];
+  const waiting = items.flatMap((p) =>
+    [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].map((c) => c.state?.waiting?.reason).filter((r): r is string => !!r),
+  );
   const stuck = waiting.find((r) => STUCK.includes(r));
   const fresh =
     !podsSince ||
@@ -53,8 +53,7 @@ export function podsVerdict(
   // Like velero install --wait: Ready must have held for a while (a server that exits at once
   // looks Ready for a second), and no container may have restarted meanwhile.
   const stable =
-    items.length > 0 &&
-    items.every((p) => (p.status?.conditions ?? []).some((c: any) => isReady(c) && now - Date.parse(c.lastTransitionTime ?? '') >= stableMs));
+    items.length > 0 && items.every((p) => (p.status?.conditions ?? []).some((c) => isReady(c) && now - Date.parse(c.lastTransitionTime ?? '') >= stableMs));
   return { stuck, fresh, stable };
 }
 
@@ -67,10 +66,10 @@ export async function waitFor(kube: SetupKube, ns: string, target: WaitTarget, t
   let readyPolls = 0;
   for (;;) {
     if (signal.aborted) throw new Cancelled();
-    const o = await kube.find(target.path);
+    const o = await kube.find<Workload>(target.path);
     if (!o) throw new LifeboatError('SETUP_FAILED', `${what} does not exist.`, 'The install did not create it; see its output in Activity.');
-    const pods = await kube.get(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(target.selector)}`).catch(() => ({ items: [] }));
-    const { stuck, fresh, stable } = podsVerdict((pods.items ?? []) as any[], target.podsSince, t.stableMs);
+    const pods = await kube.get<List<Pod>>(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(target.selector)}`).catch(() => ({ items: [] }));
+    const { stuck, fresh, stable } = podsVerdict(pods.items ?? [], target.podsSince, t.stableMs);
     readyPolls = target.ready(o) && !stuck && fresh && stable ? readyPolls + 1 : 0;
     if (readyPolls >= 3) return { message: `${what} ready after ${Math.round((Date.now() - start) / 1000)} s.` };
     stuckSince = stuck ? (stuckSince ?? Date.now()) : undefined;
@@ -97,21 +96,24 @@ function stuckError(what: string, reason: string, forMs: number): LifeboatError 
   );
 }
 
-export function deploymentReady(o: any): boolean {
+/** What the readiness rules read of a Deployment or DaemonSet. */
+type Rollout = { metadata?: Pick<Workload['metadata'], 'generation'>; spec?: Pick<Workload['spec'], 'replicas'>; status?: Workload['status'] };
+
+export function deploymentReady(o: Rollout | undefined): boolean {
   const s = o?.status ?? {};
   return (
     (s.observedGeneration ?? 0) >= (o?.metadata?.generation ?? 1) &&
     (s.updatedReplicas ?? 0) >= (o?.spec?.replicas ?? 1) &&
     (s.availableReplicas ?? 0) >= 1 &&
-    !(s.unavailableReplicas > 0)
+    !((s.unavailableReplicas ?? 0) > 0)
   );
 }
 
-export function daemonSetReady(o: any): boolean {
+export function daemonSetReady(o: Rollout | undefined): boolean {
   const s = o?.status ?? {};
   return (
     (s.observedGeneration ?? 0) >= (o?.metadata?.generation ?? 1) &&
-    s.desiredNumberScheduled > 0 &&
+    (s.desiredNumberScheduled ?? 0) > 0 &&
     s.numberAvailable === s.desiredNumberScheduled &&
     (s.updatedNumberScheduled ?? 0) === s.desiredNumberScheduled
   );
@@ -120,7 +122,7 @@ export function daemonSetReady(o: any): boolean {
 /** Pod waiting reasons and Warning Events in the Velero namespace: why pods are not running. */
 export async function diagnose(kube: SetupKube, ns: string): Promise<string[]> {
   const out: string[] = [];
-  const pods = await kube.get(`/api/v1/namespaces/${ns}/pods`).catch(() => ({ items: [] }));
+  const pods = await kube.get<List<Pod>>(`/api/v1/namespaces/${ns}/pods`).catch(() => ({ items: [] }));
   for (const p of pods.items ?? []) {
     for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
       const w = c.state?.waiting;
@@ -128,10 +130,10 @@ export async function diagnose(kube: SetupKube, ns: string): Promise<string[]> {
         out.push(`Pod ${p.metadata.name}, container ${c.name}: ${w.reason}${w.message ? ` — ${w.message}` : ''}`);
     }
   }
-  const events = await kube.get(`/api/v1/namespaces/${ns}/events`).catch(() => ({ items: [] }));
+  const events = await kube.get<List<KubeEvent>>(`/api/v1/namespaces/${ns}/events`).catch(() => ({ items: [] }));
   const warn = (events.items ?? [])
-    .filter((e: any) => e.type === 'Warning')
-    .sort((a: any, b: any) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')));
+    .filter((e) => e.type === 'Warning')
+    .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')));
   const seen = new Set<string>();
   for (const e of warn.slice(-20)) {
     const line = `Event ${e.reason} on ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.message}`;
