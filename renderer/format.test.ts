@@ -1,10 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { bslPhaseTone, commandLine, groupByPurpose, duration, entryDuration, outcomeTone, permissionLabel, relativeTime } from './format.js';
+import { bslPhaseTone, bytes, commandLine, groupByPurpose, duration, entryDuration, outcomeTone, permissionLabel, relativeTime } from './format.js';
 import { screenFromHash } from './routes.js';
 
 const now = Date.parse('2026-11-23T12:00:00Z');
 
 describe('format', () => {
+  it('bytes: whole bytes below 1 KiB, then binary units with one decimal below 100; unknown or negative is a dash', () => {
+    const cases: Array<[number | undefined, string]> = [
+      [0, '0 B'],
+      [512, '512 B'],
+      [1023, '1023 B'],
+      [1023.6, '1.0 KiB'],
+      [1024, '1.0 KiB'],
+      [1536, '1.5 KiB'],
+      [12.34 * 1024 ** 2, '12.3 MiB'],
+      [99.96 * 1024 ** 2, '100 MiB'],
+      [600 * 1024 ** 2, '600 MiB'],
+      [1023.9 * 1024 ** 2, '1.0 GiB'],
+      [2.3 * 1024 ** 3, '2.3 GiB'],
+      [5000 * 1024 ** 4, '5000 TiB'],
+      [undefined, '—'],
+      [-1, '—'],
+      [Number.NaN, '—'],
+      [Number.POSITIVE_INFINITY, '—'],
+    ];
+    for (const [n, want] of cases) expect([n, bytes(n)]).toEqual([n, want]);
+  });
+
   it('relativeTime', () => {
     expect(relativeTime(undefined, now)).toBe('never');
     expect(relativeTime('garbage', now)).toBe('unknown time');

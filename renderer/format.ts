@@ -1,6 +1,26 @@
 /** Small pure formatting helpers shared by the screens. */
 import type { JournalEntry, PermissionCheck } from '../electron/api/contract.js';
 
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
+
+/**
+ * A size or an amount moved, in binary units as Velero and registries count them: "0 B", "512 B",
+ * "1.5 KiB", "12.3 MiB", "600 MiB", "2.3 GiB" (one decimal below 100, none above). "—" when
+ * unknown: undefined, not a number, or negative (which no size is).
+ */
+export function bytes(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n) || n < 0) return '—';
+  let v = n;
+  let unit = -1;
+  // Move up a unit when the shown value would read 1024 or more ("1.0 MiB", never "1024 KiB").
+  while (unit < BYTE_UNITS.length - 1 && Math.round(v) >= 1024) {
+    v /= 1024;
+    unit++;
+  }
+  if (unit < 0) return `${Math.round(v)} B`;
+  return `${v < 99.95 ? v.toFixed(1) : v.toFixed(0)} ${BYTE_UNITS[unit]}`;
+}
+
 /** "1 tag", "3 tags": a count with its word, plural unless one. */
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

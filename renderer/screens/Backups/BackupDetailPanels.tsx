@@ -5,9 +5,9 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Fact } from '../../components/Fact.js';
 import { LogViewer } from '../../components/LogViewer.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { absoluteTime, duration } from '../../format.js';
+import { absoluteTime, bytes, duration } from '../../format.js';
 import type { BackupLogState } from '../../store/backups.js';
-import { backupDurationMs, bytes, selectsText, sizeText, veleroBackupsText } from './format.js';
+import { backupDurationMs, selectsText, sizeText, veleroBackupsText } from './format.js';
 
 type Panel = { b: BackupSummary; data: BackupDetail };
 

@@ -3,9 +3,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import classes from './BackupList.module.css';
 import type { BackupSummary } from '../../../electron/api/contract.js';
-import { absoluteTime, duration, relativeTime } from '../../format.js';
+import { absoluteTime, bytes, duration, relativeTime } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
-import { backupDurationMs, bytes, count, filterAndSort, phaseTone, typeLabel, type ListFilter, type SortKey } from './format.js';
+import { backupDurationMs, count, filterAndSort, phaseTone, typeLabel, type ListFilter, type SortKey } from './format.js';
 
 const ROW = 44;
 const COLS = '1.8fr 1.1fr 1.35fr 0.7fr 1fr 0.75fr 0.85fr 1.2fr 0.65fr 0.75fr 0.75fr';

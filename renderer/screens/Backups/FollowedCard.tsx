@@ -2,8 +2,8 @@ import { Card, Group, Progress, Stack, Text, Timeline } from '@mantine/core';
 import type { BackupRegistryExport, FollowedBackup } from '../../../electron/api/contract.js';
 import { ShowInFolderButton } from '../../components/ShowInFolderButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { absoluteTime, duration, relativeTime } from '../../format.js';
-import { bytes, followedTone } from './format.js';
+import { absoluteTime, bytes, duration, relativeTime } from '../../format.js';
+import { followedTone } from './format.js';
 
 const STATE_WORDS: Record<FollowedBackup['state'], string> = {
   starting: 'Starting',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupSummary } from '../../../electron/api/contract.js';
-import { bytes, count, filterAndSort, phaseTone, resourceCount, retentionFormUnit, selectsText, sizeText, veleroBackupsText } from './format.js';
+import { count, filterAndSort, phaseTone, resourceCount, retentionFormUnit, selectsText, sizeText, veleroBackupsText } from './format.js';
 
 const b = (name: string, extra: Partial<BackupSummary> = {}): BackupSummary => ({
   name,
@@ -40,7 +40,7 @@ describe('backups list rules', () => {
     expect(filterAndSort([...all, dr], { ...f, query: 'application-9fq' }).map((x) => x.name)).toEqual(['my-app-1a2b3c4d']);
   });
   it('formats', () => {
-    expect(bytes(1536)).toBe('1.5 KiB');
+    expect(sizeText({ sizeBytes: 1536, sizeNote: 'approximate' })).toBe('1.5 KiB · approximate');
     expect(phaseTone('FailedValidation')).toBe('error');
   });
   it('groups counts by thousands as en-US does', () => {

@@ -1,20 +1,7 @@
 /** Formatting and list rules for the Backups screen (pure; unit-tested). */
 import { isRunningPhase } from '../../../electron/api/backupPhases.js';
 import type { BackupSummary, FollowedBackup } from '../../../electron/api/contract.js';
-import type { Tone } from '../../format.js';
-
-export function bytes(n: number | undefined): string {
-  if (n === undefined || !Number.isFinite(n)) return '—';
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+import { bytes, type Tone } from '../../format.js';
 
 /**
  * "5,001": digits grouped by thousands, as the English UI reads them. Not toLocaleString(): its

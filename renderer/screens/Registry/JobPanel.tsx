@@ -5,8 +5,8 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { ShowInFolderButton } from '../../components/ShowInFolderButton.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { absoluteTime, duration, plural, shortDigest } from '../../format.js';
-import { bytes, percent, phaseLabel, rate, stateLabel, timeLeft } from './format.js';
+import { absoluteTime, bytes, duration, plural, shortDigest } from '../../format.js';
+import { percent, phaseLabel, rate, stateLabel, timeLeft } from './format.js';
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
   return (

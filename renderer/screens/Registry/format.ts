@@ -1,20 +1,6 @@
 /** Formatting for the Registry screen: sizes, rates, time left, phases. Pure. */
 import type { RegistryJob, RegistryJobProgress } from '../../../electron/api/contract.js';
-import type { Tone } from '../../format.js';
-
-/** "0 B", "512 B", "1.5 KiB", "12.3 MiB", "1.02 GiB". */
-export function bytes(n: number | undefined): string {
-  if (n === undefined || !Number.isFinite(n) || n < 0) return '—';
-  if (n < 1024) return `${Math.round(n)} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[i]}`;
-}
+import { bytes, type Tone } from '../../format.js';
 
 export function rate(bps: number | undefined): string {
   return bps && bps > 0 ? `${bytes(bps)}/s` : '—';

@@ -12,10 +12,9 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { ScrollTable } from '../../components/ScrollTable.js';
 import { ARCHIVE_BROWSE, CA_BROWSE, PathInput } from '../../components/PathInput.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
-import { absoluteTime, plural, shortDigest } from '../../format.js';
+import { absoluteTime, bytes, plural, shortDigest } from '../../format.js';
 import { useLifeboat } from '../../store/index.js';
 import { JobPanel } from '../Registry/JobPanel.js';
-import { bytes } from '../Registry/format.js';
 
 type Registry = NonNullable<RestoreWizard['registry']>;
 
