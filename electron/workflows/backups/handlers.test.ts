@@ -3,39 +3,18 @@
  * service method it names, with the input's fields in the service's argument order, and the
  * service's answer is what the handler returns. The service is a recording stand-in.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { methods } from '../../api/contract.js';
+import { describe, expect, it, vi } from 'vitest';
+import { handlerMapTests, type HandlerCase } from '../handlers.test-fixtures.js';
 import type { Services } from '../services.js';
 import { backupsHandlers } from './handlers.js';
 
 const recorded = vi.hoisted(() => ({ constructed: [] as unknown[][], calls: [] as Array<{ method: string; args: unknown[] }> }));
 
-vi.mock('./service.js', () => ({
-  /** Each method records its arguments and answers a value naming itself. */
-  BackupsService: class {
-    constructor(...args: unknown[]) {
-      recorded.constructed.push(args);
-      return new Proxy(this, {
-        get:
-          (_target, method) =>
-          (...args: unknown[]) => {
-            recorded.calls.push({ method: String(method), args });
-            return { answerOf: String(method) };
-          },
-      });
-    }
-  },
-}));
+vi.mock('./service.js', async () => ({ BackupsService: (await import('../handlers.test-fixtures.js')).recordingService(recorded) }));
 
 const services = { dataDir: '/data' } as unknown as Services;
 
-beforeEach(() => {
-  recorded.constructed.length = 0;
-  recorded.calls.length = 0;
-});
-
-/** Contract method → the input it is called with → the service call expected. */
-const CASES: Array<[string, Record<string, unknown>, string, unknown[]]> = [
+const CASES: HandlerCase[] = [
   ['backups.list', {}, 'list', []],
   ['backups.rows', {}, 'rows', []],
   ['backups.readiness', {}, 'readiness', []],
@@ -63,18 +42,7 @@ describe('backupsHandlers', () => {
     expect(recorded.constructed).toEqual([[services, opts]]);
   });
 
-  it('maps every method of the backups block, and nothing else', () => {
-    const contract = Object.keys(methods).filter((m) => m.startsWith('backups.'));
-    expect(Object.keys(backupsHandlers(services)).sort()).toEqual(contract.sort());
-    expect(CASES.map(([m]) => m).sort()).toEqual(contract.sort());
-  });
-
-  it.each(CASES)('%s calls the service with its input and returns its answer', async (method, input, serviceMethod, args) => {
-    const handlers = backupsHandlers(services) as unknown as Record<string, (input: unknown) => unknown>;
-    const answer = await handlers[method](input);
-    expect(recorded.calls).toEqual([{ method: serviceMethod, args }]);
-    expect(answer).toEqual({ answerOf: serviceMethod });
-  });
+  handlerMapTests('backups', () => backupsHandlers(services), CASES, recorded);
 
   it('backups.create passes only the fields the service takes', async () => {
     const handlers = backupsHandlers(services) as unknown as Record<string, (input: unknown) => unknown>;

@@ -3,39 +3,18 @@
  * service method it names, with the input's fields in the service's argument order, and the
  * service's answer is what the handler returns. The service is a recording stand-in.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { methods } from '../../api/contract.js';
+import { describe, expect, it, vi } from 'vitest';
+import { handlerMapTests, type HandlerCase } from '../handlers.test-fixtures.js';
 import type { Services } from '../services.js';
 import { restoreHandlers } from './handlers.js';
 
 const recorded = vi.hoisted(() => ({ constructed: [] as unknown[][], calls: [] as Array<{ method: string; args: unknown[] }> }));
 
-vi.mock('./service.js', () => ({
-  /** Each method records its arguments and answers a value naming itself. */
-  RestoreService: class {
-    constructor(...args: unknown[]) {
-      recorded.constructed.push(args);
-      return new Proxy(this, {
-        get:
-          (_target, method) =>
-          (...args: unknown[]) => {
-            recorded.calls.push({ method: String(method), args });
-            return { answerOf: String(method) };
-          },
-      });
-    }
-  },
-}));
+vi.mock('./service.js', async () => ({ RestoreService: (await import('../handlers.test-fixtures.js')).recordingService(recorded) }));
 
 const services = { dataDir: '/data' } as unknown as Services;
 
-beforeEach(() => {
-  recorded.constructed.length = 0;
-  recorded.calls.length = 0;
-});
-
-/** Contract method → the input it is called with → the service call expected. */
-const CASES: Array<[string, Record<string, unknown>, string, unknown[]]> = [
+const CASES: HandlerCase[] = [
   ['restore.state', {}, 'state', []],
   ['restore.setSituation', { situation: 'same-cluster', readOnlyDuringRestore: true }, 'setSituation', ['same-cluster', true]],
   ['restore.storage', {}, 'storage', []],
@@ -63,16 +42,5 @@ describe('restoreHandlers', () => {
     expect(recorded.constructed).toEqual([[services, opts]]);
   });
 
-  it('maps every method of the restore block, and nothing else', () => {
-    const contract = Object.keys(methods).filter((m) => m.startsWith('restore.'));
-    expect(Object.keys(restoreHandlers(services)).sort()).toEqual(contract.sort());
-    expect(CASES.map(([m]) => m).sort()).toEqual(contract.sort());
-  });
-
-  it.each(CASES)('%s calls the service with its input and returns its answer', async (method, input, serviceMethod, args) => {
-    const handlers = restoreHandlers(services) as unknown as Record<string, (input: unknown) => unknown>;
-    const answer = await handlers[method](input);
-    expect(recorded.calls).toEqual([{ method: serviceMethod, args }]);
-    expect(answer).toEqual({ answerOf: serviceMethod });
-  });
+  handlerMapTests('restore', () => restoreHandlers(services), CASES, recorded);
 });
