@@ -48,6 +48,8 @@ export const errorCodes = [
   'SETUP_IN_PROGRESS',
   'VELERO_ALREADY_INSTALLED',
   'STORAGE_INVALID',
+  'DISK_FULL',
+  'LOCAL_WRITE_FAILED',
   'IMAGES_MISSING',
   'SETUP_FAILED',
 ] as const;

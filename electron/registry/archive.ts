@@ -19,6 +19,7 @@ import type { RegistryClient } from './client.js';
 import { MAX_JSON_BYTES, OCI_LAYOUT, blobPath, buildIndex, hashFile, writeFileAtomic, writeTar, type TaggedImage, type TarInput } from './layout.js';
 import { parseManifest, refName, sha256Digest, type Descriptor } from './mediaTypes.js';
 import { runPool } from './pool.js';
+import { diskFullError, requireFreeSpace } from './diskSpace.js';
 import { assertPrivateDir, preparePrivateDir, regularFileSize } from './safeFs.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 
@@ -73,6 +74,15 @@ interface BlobNeed {
 const exists = regularFileSize;
 
 export async function exportRegistry(opts: ExportOptions): Promise<ExportResult> {
+  try {
+    return await exportInto(opts);
+  } catch (e) {
+    // A disk that filled up meanwhile (another program, a quota): said as such, not as a bug.
+    throw diskFullError(e, opts.dest) ?? e;
+  }
+}
+
+async function exportInto(opts: ExportOptions): Promise<ExportResult> {
   const t0 = Date.now();
   const { client, dest, signal } = opts;
   const run: ExportRun = { opts, client, dest, signal, concurrency: opts.concurrency ?? 6, progress: new ProgressTracker(opts.onProgress), warnings: [] };
@@ -89,6 +99,11 @@ export async function exportRegistry(opts: ExportOptions): Promise<ExportResult>
   // 3. Blobs: what is missing, biggest first so the long transfers start early.
   const all = [...blobs.values()].filter((b) => !manifestDigests.has(b.digest));
   const { todo, reused } = await planBlobs(run, all);
+  // Before the first byte: room for what is still missing, and for the tar beside it.
+  await requireFreeSpace([
+    { dir: dest, bytes: todo.reduce((n, b) => n + b.size - b.have, 0) },
+    ...(opts.tarPath ? [{ dir: path.dirname(opts.tarPath), bytes: all.reduce((n, b) => n + b.size, 0) }] : []),
+  ]);
   const { fetched, bytesFetched } = await downloadBlobs(run, todo, all.length, reused);
   // 4. index.json, then tidy partials of blobs no longer referenced.
   await writeIndex(run, images);

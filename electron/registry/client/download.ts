@@ -8,11 +8,33 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { LifeboatError } from '../../api/errors.js';
+import { diskFullError } from '../diskSpace.js';
 import { digestHex } from '../mediaTypes.js';
 import { EXISTING_FILE_FLAGS, replaceFile } from '../safeFs.js';
 import { blobMismatch, openBlob } from './blobs.js';
 import { cancelled } from './errors.js';
 import type { RegistryTransport } from './transport.js';
+
+/** A failure of this computer's disk, not of the connection: never reported as the registry's. */
+class LocalWriteError extends Error {
+  constructor(readonly cause: NodeJS.ErrnoException) {
+    super(cause.message);
+  }
+}
+
+/** A write to `file` that failed: DISK_FULL when the disk (or quota) is full, else what the system said. */
+export function localWriteError(e: NodeJS.ErrnoException, file: string): LifeboatError {
+  const dir = file.slice(0, Math.max(0, file.lastIndexOf('/'))) || '/';
+  return (
+    diskFullError(e, dir) ??
+    new LifeboatError(
+      'LOCAL_WRITE_FAILED',
+      `Lifeboat could not write ${file}: ${e.message}.`,
+      'Check that the folder is on a working disk this user may write to, then run it again: what was written is kept.',
+      { file, errno: e.code },
+    )
+  );
+}
 
 export interface DownloadBlobOptions {
   signal?: AbortSignal;
@@ -76,13 +98,16 @@ export function receive(res: IncomingMessage, file: FileHandle, pos: number, h: 
       batchBytes = 0;
       inFlight++;
       if (inFlight >= 4) res.pause();
-      file.write(data, 0, data.length, at).then(() => {
-        inFlight--;
-        if (failed) return;
-        if (ended) {
-          if (inFlight === 0) resolve(fetched);
-        } else if (inFlight < 4 && res.isPaused()) res.resume();
-      }, fail);
+      file.write(data, 0, data.length, at).then(
+        () => {
+          inFlight--;
+          if (failed) return;
+          if (ended) {
+            if (inFlight === 0) resolve(fetched);
+          } else if (inFlight < 4 && res.isPaused()) res.resume();
+        },
+        (e: NodeJS.ErrnoException) => fail(new LocalWriteError(e)),
+      );
     };
     res.on('data', (chunk: Buffer) => {
       fetched += chunk.length;
@@ -135,9 +160,13 @@ export async function downloadBlob(
   let fh: FileHandle | undefined;
   let fetched = 0;
   try {
-    fh = append ? await fsp.open(partial, EXISTING_FILE_FLAGS) : await replaceFile(partial);
+    fh = await (append ? fsp.open(partial, EXISTING_FILE_FLAGS) : replaceFile(partial)).catch((e: NodeJS.ErrnoException) => {
+      throw new LocalWriteError(e);
+    });
     fetched = await receive(res, fh, start, h, opts.onBytes);
-    await fh.close();
+    await fh.close().catch((e: NodeJS.ErrnoException) => {
+      throw new LocalWriteError(e);
+    });
     fh = undefined;
     const got = `sha256:${h.digest('hex')}`;
     const n = start + fetched;
@@ -152,6 +181,10 @@ export async function downloadBlob(
     if (!resume) await fsp.rm(partial, { force: true });
     if (opts.signal?.aborted || err.name === 'AbortError') throw cancelled();
     if (err instanceof LifeboatError) throw err;
+    if (err instanceof LocalWriteError) {
+      res.destroy();
+      throw localWriteError(err.cause, partial);
+    }
     throw t.unreachable(err);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
