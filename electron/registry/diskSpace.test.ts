@@ -88,6 +88,15 @@ describe('diskFullError', () => {
     expect(diskFullError(Object.assign(new Error('quota'), { code: 'EDQUOT' }), '/home/op/x')!.message).toMatch(/disk quota there is used up \(EDQUOT\)/);
   });
 
+  it('says a DISK_FULL from a blob folder again about the folder the operator chose', () => {
+    const deep = diskFullError(Object.assign(new Error('no space'), { code: 'ENOSPC' }), '/mnt/usb/export/blobs/sha256')!;
+    expect(diskFullError(deep, '/mnt/usb/export')!.message).toBe(
+      'The export could not write to /mnt/usb/export: its disk is full (ENOSPC). It stopped; what was written is kept.',
+    );
+    // The refusal before the start has no errno: it is already about the chosen folder.
+    expect(diskFullError(new LifeboatError('DISK_FULL', 'needs more', undefined, { neededBytes: 1 }), '/x')).toBeUndefined();
+  });
+
   it('leaves every other error alone', () => {
     expect(diskFullError(Object.assign(new Error('denied'), { code: 'EACCES' }), '/x')).toBeUndefined();
     expect(diskFullError(new LifeboatError('REGISTRY_UNREACHABLE', 'down'), '/x')).toBeUndefined();

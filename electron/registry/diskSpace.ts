@@ -80,10 +80,14 @@ export async function requireFreeSpace(needs: SpaceNeed[], probe: SpaceProbe = s
 
 const FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
 
-/** A write that failed because the disk (or the user's quota) is full, as DISK_FULL; else undefined. */
+/**
+ * A write that failed because the disk (or the user's quota) is full, as DISK_FULL naming `dir`; a
+ * DISK_FULL from deeper down (a blob's folder) is said again about `dir`, the folder the operator
+ * chose. Else undefined.
+ */
 export function diskFullError(e: unknown, dir: string): LifeboatError | undefined {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (!code || !FULL_CODES.has(code)) return undefined;
+  const code = e instanceof LifeboatError ? (e.code === 'DISK_FULL' ? e.details?.errno : undefined) : (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || !FULL_CODES.has(code)) return undefined;
   const what = code === 'EDQUOT' ? "this user's disk quota there is used up" : 'its disk is full';
   return diskFull(dir, `The export could not write to ${dir}: ${what} (${code}). It stopped; what was written is kept.`, { errno: code });
 }

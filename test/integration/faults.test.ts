@@ -22,30 +22,26 @@
  * Lifeboat is killed alone (its node process, SIGKILL), as a crash leaves it: a kubectl-kots it ran
  * lives on as an orphan, like on an operator's machine; its process group is cleaned up afterwards.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FollowedBackup, JournalEntry, MethodInput, MethodName, MethodOutput, RestoreWizard } from '../../electron/api/contract.js';
-import { LAUNCH_URL_RE, signIn } from '../e2e/server.js';
+import type { FollowedBackup, RestoreWizard } from '../../electron/api/contract.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab, ports } from '../lab/lab.js';
 import { isAlive, portOpen, startDaemon, stopGroup } from '../lab/processes.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
 import { ensureVeleroOn } from './restore-lab.js';
+import { call, cleanUp, cleanUpAll, crash, runsOf, startWeb as startWebChild, type Web } from './web-child.js';
 
 const dir = join(repoRoot, '.lab-faults');
 const portBase = Number(process.env.LIFEBOAT_FAULTS_PORT_BASE ?? 21000);
 const gateDir = join(dir, 'fault-gate');
-const tsxLoader = join(repoRoot, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
-const webEntry = join(repoRoot, 'electron', 'web.ts');
 const FINAL = ['Completed', 'PartiallyFailed', 'Failed', 'FailedValidation'];
 
 let lab: LabState;
 let kube: Kube;
-const children: ChildProcess[] = [];
 const envBefore = { LIFEBOAT_LAB_DIR: process.env.LIFEBOAT_LAB_DIR, LIFEBOAT_LAB_FAILING_HOOKS: process.env.LIFEBOAT_LAB_FAILING_HOOKS };
 /** What each scenario measured, printed at the end (README "Reliability"). */
 const figures: string[] = [];
@@ -53,104 +49,17 @@ const figures: string[] = [];
 let completedBackup = '';
 
 // ------------------------------------------------------------------------------------------------
-// Lifeboat in web mode, as a child process
+// Lifeboat in web mode, as a child process (web-child.ts)
 
-interface Web {
-  child: ChildProcess;
-  origin: string;
-  session: string;
-  output: () => string;
-}
-
-async function startWeb(dataDir: string, home: string): Promise<Web> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KUBECONFIG: lab.kubeconfig,
-    LIFEBOAT_TOOLS_DIR: lab.toolsDir,
-    LIFEBOAT_IMAGES_DIR: join(repoRoot, 'test', 'fixtures', 'images'),
-    HOME: home,
-    LIFEBOAT_LAB_DIR: lab.dir,
-    LIFEBOAT_RESTORE_POLL_MS: '500',
-    LIFEBOAT_RESTORE_APPEAR_MS: '90000',
-    LIFEBOAT_RESTORE_READY_MS: '90000',
-  };
-  delete env.LIFEBOAT_DATA_DIR;
-  // node + tsx's loader (what `tsx electron/web.ts` runs, without tsx's own wrapper process): the
-  // child's pid IS Lifeboat, so SIGKILL reaches Lifeboat and nothing else. Its own process group, so
-  // whatever it leaves behind can be cleaned up.
-  const child = spawn(process.execPath, ['--import', tsxLoader, webEntry, '--port', '0', '--no-open', '--kubeconfig', lab.kubeconfig, '--data-dir', dataDir], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+const startWeb = (dataDir: string, home: string): Promise<Web> =>
+  startWebChild({
+    lab,
+    dataDir,
+    home,
+    readyWhat: 'Lifeboat connected, Velero and KOTS detected',
+    ready: (e) => !!e.velero.ready && e.kots.found,
+    env: { LIFEBOAT_RESTORE_POLL_MS: '500', LIFEBOAT_RESTORE_APPEAR_MS: '90000', LIFEBOAT_RESTORE_READY_MS: '90000' },
   });
-  children.push(child);
-  let seen = '';
-  const onData = (c: Buffer) => {
-    seen = (seen + c.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const url = await waitUntil(
-    'web mode to print its launch link',
-    async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`web mode exited (${child.exitCode ?? child.signalCode}):\n${seen}`);
-      return LAUNCH_URL_RE.exec(seen)?.[1];
-    },
-    90_000,
-    200,
-  );
-  const { origin, session } = await signIn(url);
-  const web: Web = { child, origin, session, output: () => seen };
-  await waitUntil(
-    'Lifeboat connected, Velero and KOTS detected',
-    async () => {
-      const e = await call(web, 'environment.get', {});
-      return e?.velero.ready && e.kots.found;
-    },
-    120_000,
-    500,
-  );
-  return web;
-}
-
-async function call<M extends MethodName>(w: Web, m: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
-  const res = await fetch(`${w.origin}/api/${m}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: w.session },
-    body: JSON.stringify(input),
-    signal: AbortSignal.timeout(120_000),
-  });
-  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: { code: string; message: string; hint?: string } };
-  if (!body.ok) throw Object.assign(new Error(`${body.error!.code}: ${body.error!.message}`), body.error);
-  return body.result as MethodOutput<M>;
-}
-
-/** SIGKILL to Lifeboat's own process, as a crash; resolves once it is gone. */
-async function crash(w: Web): Promise<void> {
-  const gone = new Promise<void>((r) => (w.child.exitCode !== null || w.child.signalCode !== null ? r() : w.child.once('exit', () => r())));
-  process.kill(w.child.pid!, 'SIGKILL');
-  await gone;
-  expect(w.child.signalCode).toBe('SIGKILL');
-}
-
-/** Stops web mode and whatever it left in its process group (an orphaned kubectl-kots). */
-const cleaned = new Set<ChildProcess>();
-
-async function cleanUp(w: Web | undefined): Promise<void> {
-  if (!w?.child.pid || cleaned.has(w.child)) return;
-  cleaned.add(w.child);
-  if (w.child.exitCode === null && w.child.signalCode === null) {
-    const gone = new Promise<void>((r) => w.child.once('exit', () => r()));
-    w.child.kill('SIGTERM');
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
-  }
-  try {
-    process.kill(-w.child.pid, 'SIGKILL');
-  } catch {
-    /* the group is empty */
-  }
-}
 
 async function followedToEnd(w: Web, name: string, timeoutMs: number): Promise<FollowedBackup> {
   return waitUntil(
@@ -162,10 +71,6 @@ async function followedToEnd(w: Web, name: string, timeoutMs: number): Promise<F
     timeoutMs,
     1000,
   );
-}
-
-function kotsRuns(entries: JournalEntry[], sub: 'backup' | 'restore'): JournalEntry[] {
-  return entries.filter((e) => e.tool === 'kubectl-kots' && e.args[0] === sub);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -300,7 +205,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   openGate();
-  for (const c of children) await cleanUp({ child: c, origin: '', session: '', output: () => '' }).catch(() => {});
+  await cleanUpAll();
   if (minioArgv.length) await startMinio().catch(() => {});
   for (const [k, v] of Object.entries(envBefore)) {
     if (v === undefined) delete process.env[k];
@@ -348,7 +253,7 @@ describe('fault suite', () => {
       // Nothing started twice: one new Velero Backup, one `kubectl kots backup` in the journal.
       const fresh = (await veleroBackups()).filter((x) => !before.has(x.metadata.name)).map((x) => x.metadata.name);
       expect(fresh).toEqual([name]);
-      const runs = kotsRuns(await call(second, 'activity.list', { limit: 5000 }), 'backup');
+      const runs = await runsOf(second, 'kubectl-kots', 'backup');
       expect(runs).toHaveLength(1);
       expect(runs[0]!.exitCode).toBe(0);
       completedBackup = name;
@@ -418,7 +323,7 @@ describe('fault suite', () => {
 
       // Nothing started twice: one `kubectl kots restore` (cut off by the crash in the journal), one
       // Velero Restore of this backup — the very one seen before the crash.
-      const runs = kotsRuns(await call(second, 'activity.list', { limit: 5000 }), 'restore');
+      const runs = await runsOf(second, 'kubectl-kots', 'restore');
       expect(runs, JSON.stringify(runs)).toHaveLength(1);
       const restores = ((await kube.get('/apis/velero.io/v1/namespaces/velero/restores')).items as any[]).filter((r) => r.spec?.backupName === backup);
       expect(restores.map((r) => [r.metadata.name, r.metadata.uid])).toEqual([[restoreName, restoreUid]]);
@@ -509,7 +414,7 @@ describe('fault suite', () => {
         .map((x) => x.metadata.name)
         .sort();
       expect(fresh).toEqual([name, again.backupName!].sort());
-      expect(kotsRuns(await call(web, 'activity.list', { limit: 5000 }), 'backup')).toHaveLength(2);
+      expect(await runsOf(web, 'kubectl-kots', 'backup')).toHaveLength(2);
       figures.push(
         `3 MinIO stopped mid backup: ${reported}; refused while down (VELERO_NOT_READY); after MinIO restart a new backup Completed → succeeded; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
       );
@@ -561,7 +466,7 @@ describe('fault suite', () => {
       expect(listed?.phase).toBe('Failed');
       const fresh = (await veleroBackups()).filter((x) => !before.has(x.metadata.name)).map((x) => x.metadata.name);
       expect(fresh).toEqual([name]);
-      expect(kotsRuns(await call(web, 'activity.list', { limit: 5000 }), 'backup')).toHaveLength(1);
+      expect(await runsOf(web, 'kubectl-kots', 'backup')).toHaveLength(1);
       figures.push(
         `4 Velero pod deleted mid backup: Velero Failed ("${b.status.failureReason}") → Lifeboat failed, not lost; Velero Backups created 1; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
       );

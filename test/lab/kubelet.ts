@@ -33,6 +33,7 @@ import { PodRunner } from './pods.js';
 import { ServiceNetwork } from './services.js';
 import { labPrograms } from './programs.js';
 import { podMetricsPortsFor } from './velero-metrics-port.js';
+import { KOTS_VERSION } from './kotsinstall/install.js';
 
 const { values } = parseArgs({
   options: { 'lab-dir': { type: 'string' }, kubeconfig: { type: 'string' }, port: { type: 'string' }, 'port-base': { type: 'string' } },
@@ -164,10 +165,23 @@ async function pullSecretsAuth(pod: any): Promise<Record<string, { username: str
 }
 
 /** The first image of the pod that cannot be pulled, with the runtime's message; undefined if all can. */
+/**
+ * Images already in the node's container store. A kURL installer loads its add-ons' images into
+ * every node's containerd from its bundle (kURL addons/kotsadm/<version>/Manifest lists
+ * kotsadm/kotsadm:<version>), and KOTS relies on it: on kURL with the admin console in namespace
+ * default, the bucket-check pod of `kubectl kots velero configure-other-s3` names
+ * kotsadm/kotsadm:<tag> unrewritten, pull policy IfNotPresent (kots pkg/s3/s3.go s3BucketPod at
+ * v1.131.4). Other flavours' nodes hold nothing: everything comes from the private registry.
+ */
+const nodeImages: ReadonlySet<string> = new Set(
+  state.flavour === 'kurl' ? [`kotsadm/kotsadm:${KOTS_VERSION}`, `docker.io/kotsadm/kotsadm:${KOTS_VERSION}`] : [],
+);
+
 async function unpullableImage(pod: any): Promise<{ container: string; image: string; message: string } | undefined> {
   const auths = await pullSecretsAuth(pod);
   const ca = readFileSync(state.registry.caFile);
   for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+    if (nodeImages.has(c.image) && c.imagePullPolicy !== 'Always') continue;
     const ref = parseImage(c.image);
     if (ref.registry === state.registry.host) {
       const result = await checkImage(c.image, { host: ref.registry, ca, ...auths[ref.registry] });

@@ -40,6 +40,8 @@ export interface TestRegistry {
   start(): Promise<void>;
   /** Stop and delete its files. */
   destroy(): Promise<void>;
+  /** The running docker-registry's pid (to pause it with SIGSTOP), undefined while stopped. */
+  pid(): number | undefined;
   /** With tokenAuth: the query of every request to the token service. */
   tokenRequests?: string[];
   /**
@@ -268,6 +270,7 @@ ${authConfig}`;
     dir,
     stop,
     start,
+    pid: () => (child as ChildProcess | null)?.pid,
     tokenRequests: token?.requests,
     tokenRealmHost: token?.realmHost,
     destroy: async () => {
