@@ -26,7 +26,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,10 +34,10 @@ import type { RegistryJob, SetupWizard } from '../../electron/api/contract.js';
 import { RegistryClient } from '../../electron/registry/client.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab, ports } from '../lab/lab.js';
-import { isAlive, portOpen, startDaemon, stopGroup } from '../lab/processes.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { makeBlobFile, pushImage, startRegistry, type TestRegistry } from '../support/registry-server.js';
 import { waitUntil } from './lab.js';
+import { LabDaemon } from './lab-daemon.js';
 import { call, callError, cleanUp, cleanUpAll, crash, runsOf, startWeb as startWebChild, type Web } from './web-child.js';
 
 const dir = join(repoRoot, '.lab-faults-jobs');
@@ -82,28 +82,8 @@ function resumeProcess(pid: number): void {
   }
 }
 
-const labPids = (): Record<string, number> => JSON.parse(readFileSync(join(dir, 'pids.json'), 'utf8'));
-
-let registryArgv: string[] = [];
-
-/** Stops the lab's registry (the cluster's "embedded" registry) as a crash of its pod would. */
-async function stopLabRegistry(): Promise<void> {
-  const pid = labPids().registry!;
-  registryArgv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  await stopGroup(pid);
-  await waitUntil('the registry gone', async () => !isAlive(pid) && !(await portOpen(ports(portBase).registry)), 30_000, 200);
-}
-
-/** Starts it again as the lab ran it (same binary, configuration, storage). */
-async function startLabRegistry(): Promise<void> {
-  if (await portOpen(ports(portBase).registry)) return;
-  const s = startDaemon(dir, 'registry', registryArgv[0]!, registryArgv.slice(1));
-  writeFileSync(join(dir, 'pids.json'), JSON.stringify({ ...labPids(), registry: s.pid }));
-  const state = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as LabState;
-  state.pids = { ...state.pids, registry: s.pid };
-  writeFileSync(join(dir, 'lab.json'), JSON.stringify(state, null, 2), { mode: 0o600 });
-  await waitUntil('the registry back', () => portOpen(ports(portBase).registry), 30_000, 200);
-}
+/** The cluster's "embedded" registry (the lab's docker-registry), stopped and started as a crash of its pod would. */
+let labRegistry: LabDaemon;
 
 // ------------------------------------------------------------------------------------------------
 // Jobs and what they wrote
@@ -206,6 +186,7 @@ beforeAll(async () => {
   await stopLab(dir); // never reuse a lab an earlier run left behind: scenario 5 needs a cluster without Velero
   [lab, target] = await Promise.all([startLab({ dir, portBase, flavour: 'kurl', log: (l) => console.log(`faults-jobs lab: ${l}`) }), startRegistry()]);
   kube = new Kube(lab.kubeconfig);
+  labRegistry = new LabDaemon(dir, 'registry', ports(portBase).registry);
   work = mkdtempSync(join(tmpdir(), 'lb-faults-jobs-'));
   // An image big enough that an export or re-seed is seen moving bytes long before it ends.
   const c = labRegistryClient();
@@ -221,7 +202,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const pid of [...paused]) resumeProcess(pid);
   await cleanUpAll();
-  if (registryArgv.length) await startLabRegistry().catch(() => {});
+  if (labRegistry?.stopped) await labRegistry.start().catch(() => {});
   for (const m of mounts.reverse()) {
     try {
       execFileSync('umount', ['-l', m]);
@@ -338,7 +319,7 @@ describe('fault suite: jobs that write', () => {
     const home = mkdtempSync(join(work, 'home-6-'));
     const dataDir = join(home, 'data');
     const dest = join(home, 'export');
-    const registryPid = labPids().registry!;
+    const registryPid = labRegistry.pid();
     let first: Web | undefined;
     let second: Web | undefined;
     try {
@@ -393,7 +374,7 @@ describe('fault suite: jobs that write', () => {
       const job = await call(web, 'registry.export', { dest });
       await movingBytes(web, job.id);
       const tStop = Date.now();
-      await stopLabRegistry();
+      await labRegistry.stop();
       const failed = await ended(web, job.id, 120_000);
       const failSeconds = (Date.now() - tStop) / 1000;
       expect(failed.state).toBe('failed');
@@ -404,7 +385,7 @@ describe('fault suite: jobs that write', () => {
       expect(info.reachable).toBe(false);
       expect(info.error?.code).toBe('REGISTRY_UNREACHABLE');
 
-      await startLabRegistry();
+      await labRegistry.start();
       await call(web, 'registry.resume', { jobId: job.id });
       const done = await ended(web, job.id);
       expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
@@ -415,7 +396,7 @@ describe('fault suite: jobs that write', () => {
         `7 registry stopped mid export: failed REGISTRY_UNREACHABLE ${failSeconds.toFixed(1)} s after the stop; registry back → resume succeeded, fetched ${(done.exportSummary!.bytesFetched / MB).toFixed(1)} of ${(done.exportSummary!.bytes / MB).toFixed(1)} MiB; ${((Date.now() - t0) / 1000).toFixed(0)} s`,
       );
     } finally {
-      await startLabRegistry().catch(() => {});
+      await labRegistry.start().catch(() => {});
       await cleanUp(web);
     }
   }, 600_000);
@@ -485,7 +466,7 @@ describe('fault suite: jobs that write', () => {
     const t0 = Date.now();
     expect(exportedBytes, 'scenario 6 measures the export').toBeGreaterThan(80 * MB);
     const home = mkdtempSync(join(work, 'home-9-'));
-    const registryPid = labPids().registry!;
+    const registryPid = labRegistry.pid();
     let web: Web | undefined;
     try {
       web = await startWeb(join(home, 'data'), home);

@@ -29,10 +29,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FollowedBackup, RestoreWizard } from '../../electron/api/contract.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab, ports } from '../lab/lab.js';
-import { isAlive, portOpen, startDaemon, stopGroup } from '../lab/processes.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
 import { ensureVeleroOn } from './restore-lab.js';
+import { LabDaemon } from './lab-daemon.js';
 import { call, cleanUp, cleanUpAll, crash, runsOf, startWeb as startWebChild, type Web } from './web-child.js';
 
 const dir = join(repoRoot, '.lab-faults');
@@ -152,42 +152,17 @@ async function createGatePod(): Promise<void> {
 }
 
 // MinIO: stopped and started again as the lab runs it (same binary, arguments, data and keys).
-function labPids(): Record<string, number> {
-  return JSON.parse(readFileSync(join(dir, 'pids.json'), 'utf8'));
-}
-
-function recordPid(name: string, pid: number): void {
-  const pids = { ...labPids(), [name]: pid };
-  writeFileSync(join(dir, 'pids.json'), JSON.stringify(pids));
-  const state = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as LabState;
-  state.pids = { ...state.pids, [name]: pid };
-  writeFileSync(join(dir, 'lab.json'), JSON.stringify(state, null, 2), { mode: 0o600 });
-}
-
-let minioArgv: string[] = [];
-
-async function stopMinio(): Promise<void> {
-  const pid = labPids().minio!;
-  minioArgv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  await stopGroup(pid);
-  await waitUntil('MinIO gone', async () => !isAlive(pid) && !(await portOpen(ports(portBase).minio)), 30_000, 200);
-}
-
-async function startMinio(): Promise<void> {
-  if (await portOpen(ports(portBase).minio)) return;
-  const s = startDaemon(dir, 'minio', minioArgv[0]!, minioArgv.slice(1), {
-    env: {
-      ...process.env,
-      MINIO_ROOT_USER: lab.minio.accessKey,
-      MINIO_ROOT_PASSWORD: lab.minio.secretKey,
-      MINIO_BROWSER: 'off',
-      MINIO_UPDATE: 'off',
-      MINIO_CI_CD: '1',
-    },
+let minio: LabDaemon;
+const stopMinio = () => minio.stop();
+const startMinio = () =>
+  minio.start({
+    ...process.env,
+    MINIO_ROOT_USER: lab.minio.accessKey,
+    MINIO_ROOT_PASSWORD: lab.minio.secretKey,
+    MINIO_BROWSER: 'off',
+    MINIO_UPDATE: 'off',
+    MINIO_CI_CD: '1',
   });
-  recordPid('minio', s.pid);
-  await waitUntil('MinIO ready again', async () => (await fetch(`${lab.minio.endpoint}/minio/health/ready`)).ok, 60_000, 250);
-}
 
 // ------------------------------------------------------------------------------------------------
 
@@ -195,6 +170,12 @@ beforeAll(async () => {
   delete process.env.LIFEBOAT_LAB_FAILING_HOOKS;
   lab = await startLab({ dir, portBase, flavour: 'existing-airgap', log: (l) => console.log(`faults lab: ${l}`) });
   kube = new Kube(lab.kubeconfig);
+  minio = new LabDaemon(
+    dir,
+    'minio',
+    ports(portBase).minio,
+    async () => (await fetch(`${lab.minio.endpoint}/minio/health/ready`).catch(() => undefined))?.ok === true,
+  );
   await ensureVeleroOn(lab);
   await waitUntil('velero running and BSL default Available', veleroReady, 180_000);
   // Velero checks the storage every minute by default; every 5 s makes "MinIO is back" visible soon.
@@ -206,7 +187,7 @@ beforeAll(async () => {
 afterAll(async () => {
   openGate();
   await cleanUpAll();
-  if (minioArgv.length) await startMinio().catch(() => {});
+  if (minio?.stopped) await startMinio().catch(() => {});
   for (const [k, v] of Object.entries(envBefore)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
