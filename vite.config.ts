@@ -17,9 +17,10 @@ function relaxCspInDev(): Plugin {
 }
 
 /**
- * main.tsx loads the app (start.tsx: React, Mantine, the store) with a dynamic import, so its code
- * would be requested only once main.tsx has run. A modulepreload link per file of that chunk's
- * static graph lets the browser fetch and compile them from the HTML on, beside the entry.
+ * main.tsx loads the app (start.tsx: React, Mantine, the store) and the screen with dynamic
+ * imports, so their code would be requested only once main.tsx has run. A modulepreload link per
+ * file of the app chunk's static graph, and of what all screens share, lets the browser fetch and
+ * compile them from the HTML on, beside the entry.
  */
 function preloadApp(): Plugin {
   return {
@@ -44,6 +45,14 @@ function preloadApp(): Plugin {
           if (c?.type === 'chunk') c.imports.forEach(visit);
         };
         visit(start.fileName);
+        // …and what every screen's chunk imports (the Mantine parts and components the screens
+        // share): whichever screen the address opens needs it, so it need not wait until main.tsx
+        // has run and asked for the screen.
+        const isLoaders = (id: string) => id.replace(/\\/g, '/').endsWith('renderer/screenLoaders.ts');
+        const screenImports = (chunks.find((c) => c.moduleIds.some(isLoaders))?.dynamicImports ?? [])
+          .filter((f) => f !== start.fileName)
+          .map((f) => chunks.find((c) => c.fileName === f)?.imports ?? []);
+        if (screenImports.length) screenImports.reduce((a, b) => a.filter((f) => b.includes(f))).forEach(visit);
         // …and the stylesheets those files bring (the shell's own), so they do not wait for the script either.
         const css = files.flatMap((f) => {
           const c = bundle[f];
@@ -58,10 +67,40 @@ function preloadApp(): Plugin {
   };
 }
 
+/**
+ * renderer/styles.ts links Mantine's styles per component rather than all of them. A component
+ * used without its stylesheet (new code, or a Mantine update that moves a part into a file of its
+ * own) would render unstyled with no error anywhere; the build fails instead, naming what is
+ * missing. Mantine's class names are fixed hashes (m_ and 8 hex digits), so every one the bundled
+ * code can set must appear in the emitted stylesheets.
+ */
+function checkMantineStyles(): Plugin {
+  return {
+    name: 'lifeboat-check-mantine-styles',
+    apply: 'build',
+    generateBundle: {
+      order: 'post',
+      handler(_opts, bundle) {
+        const files = Object.values(bundle);
+        const css = files.flatMap((f) => (f.type === 'asset' && f.fileName.endsWith('.css') ? [String(f.source)] : [])).join('\n');
+        const defined = new Set(css.match(/m_[0-9a-f]{8}/g));
+        const missing = new Map<string, string>();
+        for (const f of files)
+          if (f.type === 'chunk') for (const c of f.code.match(/\bm_[0-9a-f]{8}\b/g) ?? []) if (!defined.has(c)) missing.set(c, f.fileName);
+        if (missing.size)
+          this.error(
+            `Mantine classes with no stylesheet: ${[...missing].map(([c, f]) => `${c} (set in ${f})`).join(', ')}. ` +
+              "Import the component's file from @mantine/core/styles/ in renderer/styles.ts (grep node_modules/@mantine/core/styles/ for the class).",
+          );
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react(), relaxCspInDev(), preloadApp()],
+  plugins: [react(), relaxCspInDev(), preloadApp(), checkMantineStyles()],
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,
@@ -82,7 +121,7 @@ export default defineConfig({
             // file with no static imports, so it runs as soon as it arrives.
             {
               name: 'boot',
-              test: /renderer[\\/](main\.tsx|client\.ts|api\.ts|early\.ts|routes\.ts|screenLoaders\.ts|transport[\\/][^\\/]+\.ts)$|electron[\\/](api[\\/]errors|transport[\\/]protocol)\.ts$/,
+              test: /renderer[\\/](main\.tsx|styles\.ts|client\.ts|api\.ts|early\.ts|routes\.ts|screenLoaders\.ts|transport[\\/][^\\/]+\.ts)$|electron[\\/](api[\\/]errors|transport[\\/]protocol)\.ts$/,
               priority: 30,
             },
             // The app (start.tsx, the shell, the store) with everything it imports: one file.

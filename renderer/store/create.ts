@@ -33,8 +33,21 @@ export function createLifeboatStore(deps: StoreDeps): LifeboatStore {
   }));
 }
 
+/** The loadAll in flight per store, so the event stream's first open can wait for it (connectStore). */
+const loading = new WeakMap<LifeboatStore, Promise<void>>();
+
 /** Loads everything the screens show. Also run after the event stream comes back from a drop. */
 export async function loadAll(store: LifeboatStore): Promise<void> {
+  const p = loadEverything(store);
+  loading.set(store, p);
+  try {
+    await p;
+  } finally {
+    if (loading.get(store) === p) loading.delete(store);
+  }
+}
+
+async function loadEverything(store: LifeboatStore): Promise<void> {
   const s = store.getState();
   await Promise.all([
     s.loadApp(),
@@ -55,6 +68,7 @@ export async function loadAll(store: LifeboatStore): Promise<void> {
 export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void {
   const { api } = deps;
   let live = true;
+  let opened = false;
   void api.session.then((session) => {
     if (live) store.setState({ session });
   });
@@ -71,7 +85,24 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
     ...subscribeBackups(api, store.setState, store.getState),
     ...subscribeRestore(api, store.setState, store.getState),
     ...subscribeSetup(api, store.setState),
-    api.onResync(() => void loadAll(store)),
+    api.onResync(() => {
+      const first = !opened;
+      opened = true;
+      const pending = first ? loading.get(store) : undefined;
+      if (!pending) return void loadAll(store);
+      // The stream first opens while the window's first load is still in flight (both start once
+      // signed in): re-reading everything then would fetch the backup list a second time while the
+      // first screen is being drawn from the first copy, and make that screen wait for it. The
+      // re-read still happens, once that load is in and the window has drawn it.
+      const reload = () => afterPaint(() => void loadAll(store));
+      void pending.then(reload, reload);
+    }),
   ];
   return () => offs.forEach((off) => off());
+}
+
+/** Runs `cb` when the window is next idle (after the frame being drawn), or soon where there is no idle callback. */
+function afterPaint(cb: () => void): void {
+  if (typeof globalThis.requestIdleCallback === 'function') globalThis.requestIdleCallback(cb, { timeout: 1000 });
+  else setTimeout(cb, 0);
 }

@@ -244,6 +244,23 @@ describe('store', () => {
     await vi.waitFor(() => expect(status).toHaveBeenCalledTimes(1));
   });
 
+  it("the stream's first open during the first load re-reads once that load is in, not beside it; later opens re-read at once", async () => {
+    let answer: (c: ClusterStatus) => void = () => {};
+    const status = vi.fn(() => (status.mock.calls.length === 1 ? new Promise<ClusterStatus>((r) => (answer = r)) : connected));
+    const f = fakeApi({ 'cluster.status': status, 'cluster.kubeconfigs': () => [], 'environment.get': () => null, 'activity.list': () => [] });
+    const store = createLifeboatStore({ api: f.api });
+    connectStore(store, { api: f.api });
+    const first = loadAll(store);
+    f.resync();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(status).toHaveBeenCalledTimes(1); // the backup list (and the rest) are not asked for twice at once
+    answer(connected);
+    await first;
+    await vi.waitFor(() => expect(status).toHaveBeenCalledTimes(2));
+    f.resync(); // a reconnect: events may have been missed, read again now
+    await vi.waitFor(() => expect(status).toHaveBeenCalledTimes(3));
+  });
+
   it('persists the colour scheme choice and reads it back', () => {
     const m = new Map<string, string>();
     const storage = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
