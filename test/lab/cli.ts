@@ -1,6 +1,6 @@
 /**
- * `npm run lab:up [-- --flavour existing|existing-airgap|kurl|embedded-cluster]`, `npm run lab:down`,
- * `npm run lab:status`. The lab directory is LIFEBOAT_LAB_DIR (default <repo>/.lab).
+ * `npm run lab:up [-- --flavour existing|existing-airgap|kurl|embedded-cluster] [--kots-minio]`,
+ * `npm run lab:down`, `npm run lab:status`. `--kots-minio` installs KOTS with its own MinIO (LabOptions.kotsMinio). The lab directory is LIFEBOAT_LAB_DIR (default <repo>/.lab).
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,13 @@ import type { Flavour } from './seed.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { flavour: { type: 'string' }, dir: { type: 'string' }, 'port-base': { type: 'string' }, 'share-minio-from': { type: 'string' } },
+  options: {
+    flavour: { type: 'string' },
+    dir: { type: 'string' },
+    'port-base': { type: 'string' },
+    'share-minio-from': { type: 'string' },
+    'kots-minio': { type: 'boolean' },
+  },
 });
 const command = positionals[0] ?? 'status';
 const dir = values.dir ? resolve(values.dir) : labDir(); // absolute or relative to the working directory
@@ -26,6 +32,7 @@ async function main() {
       flavour: values.flavour as Flavour | undefined,
       portBase: values['port-base'] ? Number(values['port-base']) : undefined,
       sharedMinioFrom: values['share-minio-from'],
+      kotsMinio: values['kots-minio'],
       log,
     });
     log(`up in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

@@ -70,6 +70,23 @@ describe('lab containers', () => {
     ).toEqual(['-http-addr', '127.0.0.1:20750', '-raft-addr', '127.0.0.1:20751', '/rqlite/file/data']);
   });
 
+  it("runs MinIO on the kubelet's loopback ports: by flags for `minio server`, by MinIO's environment when kots starts it through a shell", () => {
+    const p = imageProfile('r.lab/lifeboat/minio:RELEASE.2025-10-15T17-29-55Z', programs)!;
+    // kotsadm-fs-minio (kots pkg/snapshot/filesystem_minio.go): the image's minio with args.
+    const fs = containerArgv({ args: ['server', 'data'] }, p);
+    expect(fs).toEqual(['/minio', 'server', 'data']);
+    let n = 40000;
+    expect(p.listenArgsFor!(fs, new Map([[9000, 31000]]), () => n++)).toBeUndefined();
+    expect(p.listenArgs!(new Map([[9000, 31000]]), () => n++)).toEqual(['--address', '127.0.0.1:31000', '--console-address', '127.0.0.1:40000']);
+    expect(p.listenEnv!(fs, new Map([[9000, 31000]]), () => n++)).toBeUndefined();
+    // kotsadm-minio (kots pkg/kotsadm/objects/minio_objects.go): `minio` on PATH, through a shell.
+    const sh = containerArgv({ command: ['/bin/sh', '-ce', 'minio -C /home/minio/.minio/ server /export'] }, p);
+    expect(p.listenArgsFor!(sh, new Map([[9000, 31000]]), () => n++)).toEqual([]);
+    expect(p.listenEnv!(sh, new Map([[9000, 31000]]), () => n++)).toEqual({ MINIO_ADDRESS: '127.0.0.1:31000', MINIO_CONSOLE_ADDRESS: '127.0.0.1:40001' });
+    expect(p.env?.PATH?.split(':')[0]).toBe('/opt/minio/bin');
+    expect(p.files).toContainEqual({ src: '/cache/bin/minio', dest: '/opt/minio/bin/minio', readOnly: true });
+  });
+
   it('has no profile for images the lab has no build of', () => {
     expect(imageProfile('docker.io/lifeboat/sample-db:1.0.0', programs)).toBeUndefined();
     expect(imageProfile('velero/velero-plugin-for-gcp:v1.14.0', programs)).toBeUndefined(); // not built

@@ -31,6 +31,11 @@ export interface ImageProfile {
   listenArgs?: (ports: Map<number, number>, extraPort: () => number) => string[];
   /** The same for one command of the image, when it takes other flags (undefined: listenArgs). */
   listenArgsFor?: (argv: string[], ports: Map<number, number>, extraPort: () => number) => string[] | undefined;
+  /**
+   * Environment that moves the program to loopback host ports, for a command the kubelet cannot add
+   * flags to (a shell running the program: flags after `sh -c …` would not reach it).
+   */
+  listenEnv?: (argv: string[], ports: Map<number, number>, extraPort: () => number) => Record<string, string> | undefined;
   workingDir?: string;
   /** Whether the lab runs this command of the image (default: yes). */
   executes?: (argv: string[]) => boolean;
@@ -76,6 +81,8 @@ export interface LabPrograms {
 /** Where the lab's kotsadm image keeps kubectl and kustomize (the real image: /usr/local/bin). */
 const KOTSADM_TOOLS_DIR = '/opt/kotsadm/bin';
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** Where the lab's minio image keeps `minio` on its PATH (the host's /usr is bound read-only). */
+const MINIO_IMAGE_BIN_DIR = '/opt/minio/bin';
 
 /** The last path segment of an image's repository: "velero", "kotsadm", "minio", … */
 export function imageName(image: string): string {
@@ -179,12 +186,26 @@ export function imageProfile(image: string, p: LabPrograms): ImageProfile | unde
   }
   if (name === 'minio' && p.minio) {
     // minio/minio: `minio server DIR`; its address flags keep it on loopback ports of the lab's.
+    // kots's own MinIO (`--with-minio`, the kotsadm-minio StatefulSet) runs it through a shell instead,
+    // `/bin/sh -ce "minio -C /home/minio/.minio/ server /export"` with minio on the image's PATH and
+    // no address, i.e. ":9000" on every address (kots pkg/kotsadm/objects/minio_objects.go at
+    // v1.131.4). Flags cannot reach it there, so it gets MinIO's own environment for the same two
+    // addresses (MINIO_ADDRESS, MINIO_CONSOLE_ADDRESS: minio cmd/server-main.go): it binds a loopback
+    // port of the lab's block, never :9000, which every lab's Services listen on at their 127.x addresses.
+    const viaShell = (argv: string[]) => /^(\/usr)?\/bin\/(ba|da)?sh$|^sh$/.test(argv[0] ?? '');
     return {
       name,
-      files: [{ src: p.minio, dest: '/minio', readOnly: true }],
+      files: [
+        { src: p.minio, dest: '/minio', readOnly: true },
+        { src: p.minio, dest: `${MINIO_IMAGE_BIN_DIR}/minio`, readOnly: true },
+      ],
       entrypoint: ['/minio'],
       workingDir: '/',
+      env: { PATH: `${MINIO_IMAGE_BIN_DIR}:${DEFAULT_PATH}` },
       listenArgs: (ports, extra) => ['--address', `127.0.0.1:${ports.get(9000) ?? extra()}`, '--console-address', `127.0.0.1:${extra()}`],
+      listenArgsFor: (argv) => (viaShell(argv) ? [] : undefined),
+      listenEnv: (argv, ports, extra) =>
+        viaShell(argv) ? { MINIO_ADDRESS: `127.0.0.1:${ports.get(9000) ?? extra()}`, MINIO_CONSOLE_ADDRESS: `127.0.0.1:${extra()}` } : undefined,
     };
   }
   return undefined;

@@ -35,6 +35,14 @@ export interface LabOptions {
    * Embedded Cluster's improved disaster recovery, kotsadm then makes each full backup of two Velero
    * Backups (kots pkg/kotsadmsnapshot/backup.go getAppInstanceBackupSpec at v1.131.4). */
   vendorRestore?: boolean;
+  /**
+   * Install KOTS with its own MinIO, `kubectl kots install --with-minio=true` (the CLI's default;
+   * default false here). kots then runs the admin console as a Deployment that keeps its archives in
+   * the kotsadm-minio StatefulSet, and records minio-enabled-snapshots=true in ConfigMap
+   * kotsadm-confg, which sends host-path and NFS destinations to KOTS's file-system MinIO rather than
+   * the local-volume provider (kots pkg/kotsadm/main.go, pkg/snapshot/filesystem_lvp.go at v1.131.4).
+   */
+  kotsMinio?: boolean;
   log?: (line: string) => void;
 }
 
@@ -45,8 +53,9 @@ const toolCache = () => process.env.LIFEBOAT_LAB_CACHE ?? join(homedir(), '.cach
  * A lab's ports: base+250 … base+901, plus the kubelet's pod ports from base+750 upwards (one pair per
  * Velero server start). Labs that run at the same time need bases at least 1000 apart, and every
  * port must stay below Linux's ephemeral range (32768+, where outgoing connections take their local
- * ports at random): bases in use are 19000–31000 (19000: test/integration/kotsadm-embedded-dr.test.ts,
- * 20000: kotsadm-real.test.ts, 21000: faults.test.ts, 22000: test/e2e/demo-guide.spec.ts).
+ * ports at random): bases in use are 16000 (test/integration/kots-minio.test.ts) and 19000–31000
+ * (19000: test/integration/kotsadm-embedded-dr.test.ts, 20000: kotsadm-real.test.ts, 21000:
+ * faults.test.ts, 22000: test/e2e/demo-guide.spec.ts).
  */
 export function ports(base: number) {
   return {
@@ -146,6 +155,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
   const flavour = labFlavour(opts.flavour ?? process.env.LIFEBOAT_LAB_FLAVOUR ?? 'existing-airgap');
   const vendorHooks = opts.vendorHooks ?? true;
   const vendorRestore = opts.vendorRestore ?? false;
+  const kotsMinio = opts.kotsMinio ?? false;
   const base = opts.portBase ?? Number(process.env.LIFEBOAT_LAB_PORT_BASE ?? 26000);
   const p = ports(base);
   requireDebianPrograms();
@@ -156,7 +166,8 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
       existing.flavour === flavour &&
       existing.adminConsole.sharedPassword &&
       (existing.vendorHooks ?? true) === vendorHooks &&
-      (existing.vendorRestore ?? false) === vendorRestore
+      (existing.vendorRestore ?? false) === vendorRestore &&
+      (existing.kotsMinio ?? false) === kotsMinio
     ) {
       log(`reusing the running lab in ${dir}`);
       return existing;
@@ -351,6 +362,7 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
     flavour,
     vendorHooks,
     vendorRestore,
+    kotsMinio,
     kotsNamespace: flavour === 'kurl' ? 'default' : 'kotsadm',
     app: { slug: 'sample-app', namespace: 'sample-app' },
     pids,
@@ -394,9 +406,9 @@ export async function startLab(opts: LabOptions = {}): Promise<LabState> {
       manifests: sampleApp(state),
       images: ['docker.io/lifeboat/sample-web:1.0.0', 'docker.io/lifeboat/sample-db:1.0.0'],
     },
-    { registryNamespace: LAB_REGISTRY_NAMESPACE, log },
+    { registryNamespace: LAB_REGISTRY_NAMESPACE, withMinio: kotsMinio, log },
   );
-  log('KOTS installed by kubectl kots install (air gap, lab registry)');
+  log(`KOTS installed by kubectl kots install (air gap, lab registry${kotsMinio ? ", with KOTS's MinIO" : ''})`);
   await applyFlavourMarkers(state, log);
   // Embedded Cluster runs kotsadm with its own environment, improved disaster recovery on.
   if (flavour === 'embedded-cluster') await runKotsadmAsEmbeddedCluster(state, log);

@@ -49,6 +49,8 @@ interface ContainerRun {
   ready: boolean;
   /** The program's listen flags, worked out at its first start and kept across restarts. */
   listenArgs?: string[];
+  /** The same as environment (ImageProfile.listenEnv), for a program started through a shell. */
+  listenEnv?: Record<string, string>;
   /** Ports taken for those flags beyond the pod's declared ones. */
   extraPorts: number[];
 }
@@ -541,6 +543,8 @@ export class PodRunner {
       return p;
     };
     c.listenArgs ??= c.profile?.listenArgsFor?.(command, e.ports, extraPort) ?? c.profile?.listenArgs?.(e.ports, extraPort) ?? [];
+    c.listenEnv ??= c.profile?.listenEnv?.(command, e.ports, extraPort) ?? {};
+    Object.assign(env, c.listenEnv);
     const argv = [...prefix, ...(c.profile?.filterArgs?.(command) ?? command), ...c.listenArgs];
     if (!c.profile && !c.spec.command?.length) {
       // An image the lab has no build of, with nothing to run: done, as far as the lab can tell.

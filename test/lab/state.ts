@@ -34,6 +34,8 @@ export interface LabState {
   vendorHooks?: boolean;
   /** Whether the installed release carries the vendor's Restore (LabOptions.vendorRestore). */
   vendorRestore?: boolean;
+  /** Whether KOTS was installed with its own MinIO, `--with-minio=true` (LabOptions.kotsMinio). */
+  kotsMinio?: boolean;
   kotsNamespace: string;
   app: { slug: string; namespace: string };
   pids: Record<string, number>;

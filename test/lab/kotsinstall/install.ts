@@ -74,7 +74,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
 export async function installWithKotsCli(
   state: LabState,
   inputs: InstallInputs,
-  opts: { registryNamespace: string; log: (l: string) => void; timeoutMs?: number },
+  opts: { registryNamespace: string; log: (l: string) => void; timeoutMs?: number; withMinio?: boolean },
 ): Promise<string> {
   const kots = cached('kubectl-kots');
   if (!kots) throw new Error('lab: kubectl-kots is not built yet. Run `npm run lab:build`.');
@@ -116,9 +116,11 @@ export async function installWithKotsCli(
     sharedPassword,
     '--wait-duration',
     '5m',
-    // kots's own MinIO for the admin console's archives runs `minio` with its default :9000 through a
-    // shell (pkg/kotsadm/objects/minio_objects.go); the lab runs kotsadm with its data volume instead.
-    '--with-minio=false',
+    // kots's own MinIO for the admin console's archives (pkg/kotsadm/objects/minio_objects.go): off
+    // unless asked for (LabOptions.kotsMinio), so kotsadm keeps them on its data volume. It runs
+    // `minio` through a shell with its default :9000; the kubelet moves it to a loopback port of the
+    // lab's by MinIO's environment (containers.ts, the minio profile).
+    `--with-minio=${opts.withMinio ?? false}`,
   ];
   opts.log(`kubectl kots install ${inputs.appSlug} (airgap bundle, license ${licenseFile})`);
   const env = { ...process.env, KUBECONFIG: state.kubeconfig, SSL_CERT_FILE: state.registry.caFile, HOME: dir };
