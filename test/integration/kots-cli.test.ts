@@ -213,8 +213,8 @@ describe('the real kots CLI against the lab', () => {
     expect(locationMatches(after.spec, { provider: 'aws', auth: 'instance-role', bucket, region: 'us-east-1' }, s.kotsNamespace)).toEqual({ ok: true });
   }, 500_000);
 
-  // The lab installs KOTS with --with-minio=false (kots's MinIO runs `minio` through a shell on its
-  // default port: README "The lab"), so kotsadm-confg says minio-enabled-snapshots=false and KOTS
+  // The lab installs KOTS with --with-minio=false unless asked (LabOptions.kotsMinio; the opposite path
+  // is kots-minio.test.ts), so kotsadm-confg says minio-enabled-snapshots=false and KOTS
   // sends NFS/host path to the local-volume provider, which it refuses with Velero 1.17 and later
   // (kots cmd/kots/cli/velero.go veleroConfigureFileSystem, pkg/snapshot/types/velero_flags.go at
   // v1.131.4). Lifeboat reads the same rule from the same objects before it changes anything.

@@ -407,7 +407,8 @@ describe('setup wizard: Velero already installed — keep, reconfigure, never a 
   }, 400_000);
 });
 
-// The lab's KOTS is installed with --with-minio=false (README "The lab"), so KOTS would configure a
+// This lab's KOTS is installed with --with-minio=false (README "The lab"; with KOTS's MinIO the
+// wizard accepts a host path: kots-minio.test.ts), so KOTS would configure a
 // host path through the local-volume provider, which it refuses with Velero 1.17 and later (kots
 // pkg/snapshot/filesystem_lvp.go IsFileSystemMinioDisabled, pkg/snapshot/types/velero_flags.go at
 // v1.131.4; kots-cli.test.ts shows the real CLI refusing). The wizard says so at the destination
