@@ -7,6 +7,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../electron/api/c
 import { join } from 'node:path';
 import { createApp, type App } from '../../electron/app.js';
 import { dispatch } from '../../electron/transport/dispatch.js';
+import type { Services } from '../../electron/workflows/services.js';
 import { stopLab } from '../lab/lab.js';
 import type { LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
@@ -47,6 +48,12 @@ export async function startAppOn(lab: LabState, home: string, env: NodeJS.Proces
   });
   await app.start();
   return app;
+}
+
+/** The services a workflow area gets from `app` (as electron/app.ts hands them out), with its own data folder and environment. */
+export function servicesOf(app: App, dataDir: string, env: NodeJS.ProcessEnv): Services {
+  const { bus, cluster, detector, binaries, runner, tools, journal } = app;
+  return { bus, cluster, detector, binaries, runner, tools, journal, dataDir, env };
 }
 
 /** afterAll: the app disposed, and its lab stopped unless LIFEBOAT_LAB_KEEP asks to keep it. */

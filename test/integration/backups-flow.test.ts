@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, FollowedBackup, MethodInput, MethodName, MethodOutput } from '../../electron/api/contract.js';
 import { createApp, type App } from '../../electron/app.js';
 import { BackupsService } from '../../electron/workflows/backups/service.js';
-import type { Services } from '../../electron/workflows/services.js';
 import { adminKube, ensureVelero, lab, waitUntil } from './lab.js';
 import { adminApi } from '../lab/kotsinstall/admin-api.js';
+import { servicesOf } from './app-calls.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lb-backups-'));
 const apps: App[] = [];
@@ -171,17 +171,7 @@ describe('backups', () => {
 
   it("a workstation clock five minutes ahead of the cluster's: the backup KOTS names is followed, nothing is cancelled", async () => {
     const app = await startApp({ dir: mkdtempSync(join(tmpdir(), 'lb-backups-clock-')) });
-    const services: Services = {
-      bus: app.bus,
-      cluster: app.cluster,
-      detector: app.detector,
-      binaries: app.binaries,
-      runner: app.runner,
-      tools: app.tools,
-      journal: app.journal,
-      dataDir: mkdtempSync(join(tmpdir(), 'lb-backups-clock-svc-')),
-      env: process.env,
-    };
+    const services = servicesOf(app, mkdtempSync(join(tmpdir(), 'lb-backups-clock-svc-')), process.env);
     const ahead = new BackupsService(services, { now: () => Date.now() + 5 * 60_000, appearMs: 20_000 });
     await ahead.attach(app.cluster.kubeConfig());
     // Readiness only warns about a backup in progress (KOTS starts another anyway): wait until there is none.

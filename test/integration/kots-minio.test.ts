@@ -29,6 +29,7 @@ import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
 import { waitUntil } from './lab.js';
 import { ensureVeleroOn, runToolOn } from './restore-lab.js';
+import { servicesOf } from './app-calls.js';
 
 const dir = join(repoRoot, '.lab-kots-minio');
 const portBase = Number(process.env.LIFEBOAT_KOTS_MINIO_LAB_PORT_BASE ?? 16000);
@@ -82,17 +83,7 @@ async function newApp(dataDir: string): Promise<{ app: App; services: Services }
   const app = createApp({ dataDir, mode: 'web', version: '0.0.0-test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env });
   await app.start();
   apps.push(app);
-  const services: Services = {
-    bus: app.bus,
-    cluster: app.cluster,
-    detector: app.detector,
-    binaries: app.binaries,
-    runner: app.runner,
-    tools: app.tools,
-    journal: app.journal,
-    dataDir,
-    env,
-  };
+  const services = servicesOf(app, dataDir, env);
   return { app, services };
 }
 

@@ -29,6 +29,7 @@ import { SetupService } from '../../electron/workflows/setup/service.js';
 import { Kube } from '../lab/kube.js';
 import { startLab, stopLab } from '../lab/lab.js';
 import { repoRoot, type LabState } from '../lab/state.js';
+import { servicesOf } from './app-calls.js';
 
 const dir = join(repoRoot, '.lab-setup');
 let lab: LabState;
@@ -45,17 +46,7 @@ async function newApp(dataDir: string): Promise<{ app: App; services: Services }
   const app = createApp({ dataDir, mode: 'web', version: '0.0.0-test', toolsDir: lab.toolsDir, kubeconfig: lab.kubeconfig, env: testImagesEnv() });
   await app.start();
   apps.push(app);
-  const services: Services = {
-    bus: app.bus,
-    cluster: app.cluster,
-    detector: app.detector,
-    binaries: app.binaries,
-    runner: app.runner,
-    tools: app.tools,
-    journal: app.journal,
-    dataDir,
-    env: testImagesEnv(),
-  };
+  const services = servicesOf(app, dataDir, testImagesEnv());
   return { app, services };
 }
 
