@@ -1,7 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests sit beside the code they test and need nothing running; integration
-// tests run against the lab cluster (test/lab), which test/integration/setup.ts starts once.
+/**
+ * Integration suites that start their own lab (their own folder and port base) and never touch the
+ * shared one: they run as a project of their own, beside the shared lab's suites (scripts/test-all.sh
+ * runs the two side by side; each runs its files one at a time). test/lab/integration-projects.test.ts
+ * checks that no file listed here reaches for the shared lab.
+ */
+export const OWN_LAB_SUITES = [
+  'backups-embedded',
+  'backups-hooks',
+  'backups-refusals',
+  'faults',
+  'faults-jobs',
+  'kots-minio',
+  'kotsadm-embedded-dr',
+  'kotsadm-real',
+  'registry-flow',
+  'registry-restore',
+  'restore-wizard',
+  'setup-wizard',
+].map((name) => `test/integration/${name}.test.ts`);
+
+const integration = {
+  testTimeout: 240_000,
+  hookTimeout: 600_000,
+  // CI runs on a 2-core machine shared with other test runs: one retry of a failed test,
+  // reported by name as flaky in the closing summary (scripts/summarize-tests.mjs), never hidden.
+  retry: process.env.CI ? 1 : 0,
+  fileParallelism: false,
+};
+
+// Three projects: unit tests sit beside the code they test and need nothing running; integration
+// tests run against the shared lab cluster (test/lab), which test/integration/global-setup.ts starts
+// once; integration-labs are the suites on labs of their own.
 export default defineConfig({
   test: {
     projects: [
@@ -16,13 +47,16 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: OWN_LAB_SUITES,
           globalSetup: ['test/integration/global-setup.ts'],
-          testTimeout: 240_000,
-          hookTimeout: 600_000,
-          // CI runs on a 2-core machine shared with other test runs: one retry of a failed test,
-          // reported by name as flaky in the closing summary (scripts/summarize-tests.mjs), never hidden.
-          retry: process.env.CI ? 1 : 0,
-          fileParallelism: false,
+          ...integration,
+        },
+      },
+      {
+        test: {
+          name: 'integration-labs',
+          include: OWN_LAB_SUITES,
+          ...integration,
         },
       },
     ],

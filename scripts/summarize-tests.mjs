@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
-const suites = ['lint', 'unit', 'integration', 'e2e', 'electron'];
+const suites = ['lint', 'unit', 'integration', 'integration-labs', 'e2e', 'electron'];
 let passed = 0,
   failed = 0,
   skipped = 0;

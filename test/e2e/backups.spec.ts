@@ -91,7 +91,10 @@ const ecLab = readLabState(join(repoRoot, '.lab-backups-ec'));
 const hooksLab = readLabState(join(repoRoot, '.lab-backups-hooks'));
 
 test.describe('backups on Embedded Cluster: the registry export', () => {
-  test.skip(useFake() || !ecLab, 'needs .lab-backups-ec (LIFEBOAT_LAB_KEEP=1 npx vitest run --project integration test/integration/backups-embedded.test.ts)');
+  test.skip(
+    useFake() || !ecLab,
+    'needs .lab-backups-ec (LIFEBOAT_LAB_KEEP=1 npx vitest run --project integration-labs test/integration/backups-embedded.test.ts)',
+  );
   test.setTimeout(300_000);
   let ec: WebMode | undefined;
   test.beforeAll(async () => {
@@ -137,7 +140,7 @@ test.describe('backups on Embedded Cluster: the registry export', () => {
 test.describe('backup hooks: plan and outcomes', () => {
   test.skip(
     useFake() || !hooksLab,
-    'needs .lab-backups-hooks (LIFEBOAT_LAB_KEEP=1 npx vitest run --project integration test/integration/backups-hooks.test.ts)',
+    'needs .lab-backups-hooks (LIFEBOAT_LAB_KEEP=1 npx vitest run --project integration-labs test/integration/backups-hooks.test.ts)',
   );
   test.setTimeout(240_000);
   let hk: WebMode | undefined;

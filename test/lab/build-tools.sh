@@ -108,7 +108,16 @@ build_kots() {
   rm -rf "$cache/kots-tables.tmp" && cp -r "$src/migrations/tables" "$cache/kots-tables.tmp" && chmod -R a+rX,u+w "$cache/kots-tables.tmp"
   rm -rf "$cache/kots-tables" && mv "$cache/kots-tables.tmp" "$cache/kots-tables"
 }
-if [ -z "$only" ] || [ "$only" = "kubectl-kots" ] || [ "$only" = "kots" ]; then build_kots; fi
+# The kots programs and the other tools are independent builds: with nothing named, they run side by
+# side, so one's module downloads, links and rqlite's single-threaded cgo compile fill the core the
+# other leaves idle. The Go build and module caches are safe to share between concurrent builds.
+kots_pid=
+if [ -z "$only" ]; then
+  build_kots &
+  kots_pid=$!
+elif [ "$only" = "kubectl-kots" ] || [ "$only" = "kots" ]; then
+  build_kots
+fi
 
 for t in "${targets[@]}"; do
   IFS='|' read -r name dir pkg <<<"$t"
@@ -139,3 +148,7 @@ for t in "${targets[@]}"; do
   find "$cache/bin" -maxdepth 1 -type f -name "$name-????????????????" ! -path "$out" -delete
   echo "lab: built $name in $(( $(date +%s) - start ))s" >&2
 done
+if [ -n "$kots_pid" ] && ! wait "$kots_pid"; then
+  echo "lab: building the kots programs failed (its messages are above)" >&2
+  exit 1
+fi
