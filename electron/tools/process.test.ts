@@ -33,4 +33,29 @@ describe('tool process', () => {
     expect(stopper.timedOut()).toBe(true);
     expect(result.exitCode).toBeUndefined();
   });
+
+  it('never signals once the tool has exited: a late cancel would hit whatever took over its pid', async () => {
+    const signalled: string[] = [];
+    const sub = { pid: 1 << 30, kill: (sig: NodeJS.Signals) => signalled.push(sig) };
+    const realKill = process.kill;
+    process.kill = ((pid: number, sig?: string | number) => {
+      signalled.push(`${pid} ${sig}`);
+      return true;
+    }) as typeof process.kill;
+    try {
+      const ctl = new AbortController();
+      const stopper = stopOnTimeoutOrCancel(sub, ctl.signal, 60_000);
+      stopper.clear(); // the tool exited and was reaped
+      ctl.abort();
+      expect(signalled).toEqual([]);
+      // Before clear(), a cancel reaches the tool's whole process group.
+      const ctl2 = new AbortController();
+      const live = stopOnTimeoutOrCancel(sub, ctl2.signal, 60_000);
+      ctl2.abort();
+      live.clear();
+      expect(signalled).toEqual([`${-(1 << 30)} SIGTERM`]);
+    } finally {
+      process.kill = realKill;
+    }
+  });
 });

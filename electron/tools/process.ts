@@ -36,6 +36,11 @@ export function spawnTool(spec: SpawnSpec) {
 /**
  * SIGTERM to the tool's process group (SIGKILL 5 s later) after `timeoutMs` or when `signal` aborts.
  * `timedOut()` says whether the timeout fired; `clear()` once the tool has exited.
+ *
+ * After `clear()` nothing is ever signalled: the tool's pid is free once it has been reaped, and the
+ * system may give it to another program (a busy machine wraps around its pid range within minutes),
+ * so a late cancel — or the SIGKILL that follows a SIGTERM — would stop whatever now runs under that
+ * number, and its whole process group.
  */
 export function stopOnTimeoutOrCancel(
   sub: { pid?: number; kill(sig: NodeJS.Signals): unknown },
@@ -43,16 +48,18 @@ export function stopOnTimeoutOrCancel(
   timeoutMs: number,
 ): { timedOut(): boolean; clear(): void } {
   let timedOut = false;
-  const killTree = () => {
+  let exited = false;
+  const signalAll = (sig: NodeJS.Signals) => {
+    if (exited) return;
     const pid = sub.pid;
-    const signalAll = (sig: NodeJS.Signals) => {
-      try {
-        if (pid && process.platform !== 'win32') process.kill(-pid, sig);
-        else sub.kill(sig);
-      } catch {
-        // already gone
-      }
-    };
+    try {
+      if (pid && process.platform !== 'win32') process.kill(-pid, sig);
+      else sub.kill(sig);
+    } catch {
+      // already gone
+    }
+  };
+  const killTree = () => {
     signalAll('SIGTERM');
     setTimeout(() => signalAll('SIGKILL'), 5000).unref();
   };
@@ -61,7 +68,14 @@ export function stopOnTimeoutOrCancel(
     killTree();
   }, timeoutMs);
   signal.addEventListener('abort', killTree, { once: true });
-  return { timedOut: () => timedOut, clear: () => clearTimeout(timer) };
+  return {
+    timedOut: () => timedOut,
+    clear: () => {
+      exited = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', killTree);
+    },
+  };
 }
 
 export /**
