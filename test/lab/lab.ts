@@ -149,7 +149,42 @@ export function labFlavour(name: string): Flavour {
   throw new Error(`lab: no flavour "${name}".${why} Use one of: ${FLAVOURS.join(', ')}.`);
 }
 
+/**
+ * Starts the lab (or reuses a healthy one). If the start fails because one of the lab's own daemons
+ * stopped while it was starting (seen once on the 2-core CI machine: etcd shut down by a SIGTERM
+ * that no lab code had sent it, and the next request ended in "socket hang up"), the daemons that
+ * died are named, the lab is torn down and started once more from scratch. Any other failure, or a
+ * second one, is thrown as it is.
+ */
 export async function startLab(opts: LabOptions = {}): Promise<LabState> {
+  try {
+    return await startLabOnce(opts);
+  } catch (err) {
+    const dir = opts.dir ?? defaultLabDir();
+    const dead = stoppedDaemons(dir);
+    if (!dead.length) throw err;
+    const log = opts.log ?? (() => {});
+    const line = `lab: the start in ${dir} failed (${err instanceof Error ? err.message : String(err)}) after ${dead.join(', ')} stopped; starting it again from scratch, once`;
+    log(line);
+    console.warn(line);
+    await stopLab(dir, log);
+    return startLabOnce(opts);
+  }
+}
+
+/** The daemons pids.json records for `dir` that are no longer running. */
+function stoppedDaemons(dir: string): string[] {
+  try {
+    const pids = JSON.parse(readFileSync(join(dir, 'pids.json'), 'utf8')) as Record<string, number>;
+    return Object.entries(pids)
+      .filter(([, pid]) => !isAlive(pid))
+      .map(([name, pid]) => `${name} (pid ${pid})`);
+  } catch {
+    return [];
+  }
+}
+
+async function startLabOnce(opts: LabOptions): Promise<LabState> {
   const dir = opts.dir ?? defaultLabDir();
   const log = opts.log ?? (() => {});
   const flavour = labFlavour(opts.flavour ?? process.env.LIFEBOAT_LAB_FLAVOUR ?? 'existing-airgap');
