@@ -30,6 +30,30 @@ afterAll(async () => {
 
 const data = Buffer.alloc(3 << 20, 7);
 
+describe('downloadBlob: cancelled while the file opens', () => {
+  it('ends CANCELLED at once instead of waiting for ever on a response already closed (an export held "running")', async () => {
+    s.handle((_q, res) => {
+      res.writeHead(200, { 'content-length': data.length });
+      res.end(data);
+    });
+    const ctl = new AbortController();
+    // Another blob of the same export failed (a full disk): the pool cancels this one while it opens its file.
+    vi.mocked(replaceFile).mockImplementationOnce(async (file) => {
+      ctl.abort();
+      await new Promise((r) => setTimeout(r, 50)); // the response's 'close' goes out meanwhile
+      return replaceFile(file);
+    });
+    const outcome = await Promise.race([
+      downloadBlob(s.transport(), 'app', sha(data), data.length, path.join(tmp, 'cancelled'), { signal: ctl.signal }).then(
+        () => 'finished',
+        (e: { code?: string }) => e.code,
+      ),
+      new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000)),
+    ]);
+    expect(outcome).toBe('CANCELLED');
+  });
+});
+
 describe('downloadBlob: local write failures', () => {
   it('a full disk mid blob is DISK_FULL naming the folder, and the connection is closed', async () => {
     s.handle((_q, res) => {

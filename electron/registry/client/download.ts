@@ -76,6 +76,13 @@ export async function partialState(partial: string, size: number | null, resume:
 export function receive(res: IncomingMessage, file: FileHandle, pos: number, h: Hash, onBytes?: (n: number) => void): Promise<number> {
   let fetched = 0;
   return new Promise<number>((resolve, reject) => {
+    // A response destroyed before these listeners were attached (a cancel, or the connection lost,
+    // while the file was being opened) has already emitted its 'close': waiting for it would wait
+    // for ever, and hold the whole export with it.
+    if (res.destroyed && !res.readableEnded) {
+      reject(res.errored ?? Object.assign(new Error('the connection closed before the whole blob arrived'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      return;
+    }
     let batch: Buffer[] = [];
     let batchBytes = 0;
     let inFlight = 0;
@@ -156,6 +163,11 @@ export async function downloadBlob(
   const h = append ? hash : createHash('sha256');
   const start = append ? have : 0;
   const onAbort = () => res.destroy(cancelled());
+  // A signal that aborted while the request was answered never fires its listener again.
+  if (opts.signal?.aborted) {
+    res.destroy();
+    throw cancelled();
+  }
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let fh: FileHandle | undefined;
   let fetched = 0;
