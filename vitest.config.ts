@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Integration suites that start their own lab (their own folder and port base) and never touch the
- * shared one: they run as a project of their own, beside the shared lab's suites (scripts/test-all.sh
- * runs the two side by side; each runs its files one at a time). test/lab/integration-projects.test.ts
+ * shared one: a project of their own, so they could run beside the shared lab's suites.
+ * scripts/test-all.sh runs the two projects one after the other for now (README, Reliability: labs
+ * stopped by an unknown SIGTERM when they ran side by side). test/lab/integration-projects.test.ts
  * checks that no file listed here reaches for the shared lab.
  */
 export const OWN_LAB_SUITES = [

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every suite, then one line "N passed, N failed[, N skipped]" summing them all.
 # Suites: lint (ESLint + Prettier + knip, one pass/fail check), unit (vitest), integration against the
-# shared lab (vitest; the lab is started once) and, beside it, the suites on labs of their own, browser
+# shared lab (vitest; the lab is started once), then the suites on labs of their own, browser
 # e2e in Chromium against web mode + lab (Playwright), Electron e2e (Playwright; skipped with a
 # printed reason where no Electron binary exists). The lab's Go tools build (cached) beside the checks and unit tests.
 set -uo pipefail
@@ -46,18 +46,15 @@ cat "$results/lab-tools.log"
 echo "lab tools ready $(( $(date +%s) - tools_t0 ))s after their build started"
 [ "$(cat "$results/lab-tools.rc" 2>/dev/null)" = 0 ] || { echo "lab tools: the build failed (above); the lab suites cannot run"; status=1; }
 
-echo "== integration (lab): the shared lab's suites here, the suites on labs of their own beside them"
+echo "== integration (lab): the shared lab's suites"
 export LIFEBOAT_LAB_KEEP=1   # e2e below reuses the labs; stopped at the end
-# Two lanes, side by side: the suites on labs of their own (vitest.config.ts OWN_LAB_SUITES) spend
-# most of their time waiting on their lab, so they run beside the shared lab's suites; each lane
-# runs its files one at a time. The second lane's output is printed when it ends.
-(npx vitest run --project integration-labs --reporter=default --reporter=json --outputFile.json="$results/integration-labs.json" > "$results/integration-labs.log" 2>&1; echo $? > "$results/integration-labs.rc") &
-labs_pid=$!
 npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json" || status=1
-echo "== integration on labs of their own (waiting for the second lane)"
-wait "$labs_pid"
-cat "$results/integration-labs.log"
-[ "$(cat "$results/integration-labs.rc" 2>/dev/null)" = 0 ] || status=1
+
+# The suites on labs of their own (vitest.config.ts OWN_LAB_SUITES) run after, not beside: run side
+# by side, once, every process of the shared lab stopped at the same moment while the other lane
+# stopped a lab of its own, and the cause is not found yet (see README, Reliability).
+echo "== integration (lab): the suites on labs of their own"
+npx vitest run --project integration-labs --reporter=default --reporter=json --outputFile.json="$results/integration-labs.json" || status=1
 
 echo "== e2e (Chromium, web mode)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$results/e2e.json" npx playwright test -c test/e2e/playwright.config.ts --reporter=list,json || status=1
