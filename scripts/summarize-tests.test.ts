@@ -33,10 +33,11 @@ describe('the closing line of the test run', () => {
       lint,
       unit: vitest([{ status: 'passed', tests: ['passed', 'passed'] }]),
       integration: vitest([{ status: 'passed', tests: ['passed'] }]),
+      'integration-labs': vitest([{ status: 'passed', tests: ['passed'] }]),
       e2e: playwright,
       electron: playwright,
     });
-    expect(out.trim().split('\n').at(-1)).toBe('8 passed, 0 failed, 2 skipped');
+    expect(out.trim().split('\n').at(-1)).toBe('9 passed, 0 failed, 2 skipped');
     expect(code).toBe(0);
   });
 
@@ -48,6 +49,7 @@ describe('the closing line of the test run', () => {
         { status: 'failed', tests: ['skipped', 'skipped'] },
         { status: 'passed', tests: ['passed'] },
       ]),
+      'integration-labs': vitest([]),
       e2e: playwright,
       electron: playwright,
     });
@@ -56,7 +58,7 @@ describe('the closing line of the test run', () => {
   });
 
   it('counts a missing report as a failure', () => {
-    const { out, code } = summarize({ lint, unit: vitest([]), e2e: playwright, electron: playwright });
+    const { out, code } = summarize({ lint, unit: vitest([]), 'integration-labs': vitest([]), e2e: playwright, electron: playwright });
     expect(out).toMatch(/integration: no report/);
     expect(out.trim().split('\n').at(-1)).toMatch(/, 1 failed,/);
     expect(code).toBe(1);
@@ -67,19 +69,27 @@ describe('the closing line of the test run', () => {
       { status: 'passed' },
       { fullName: 'setup wizard reconfigures', failureMessages: ['AssertionError: timed out'] },
     );
-    const { out, code } = summarize({ lint, unit: vitest([]), integration, e2e: playwright, electron: playwright });
+    const { out, code } = summarize({ lint, unit: vitest([]), integration, 'integration-labs': vitest([]), e2e: playwright, electron: playwright });
     expect(out).toContain('integration: flaky (passed on retry): setup wizard reconfigures');
     expect(out).toContain('integration: 2 passed, 0 failed, 0 skipped');
     expect(code).toBe(0);
   });
 
   it('counts the lint check as one test, and a failed lint fails the run', () => {
-    const ok = summarize({ lint, unit: vitest([{ status: 'passed', tests: ['passed'] }]), integration: vitest([]), e2e: playwright, electron: playwright });
+    const ok = summarize({
+      lint,
+      unit: vitest([{ status: 'passed', tests: ['passed'] }]),
+      integration: vitest([]),
+      'integration-labs': vitest([]),
+      e2e: playwright,
+      electron: playwright,
+    });
     expect(ok.out).toContain('lint: 1 passed, 0 failed, 0 skipped');
     const bad = summarize({
       lint: { check: 'lint', ok: false },
       unit: vitest([{ status: 'passed', tests: ['passed'] }]),
       integration: vitest([]),
+      'integration-labs': vitest([]),
       e2e: playwright,
       electron: playwright,
     });
