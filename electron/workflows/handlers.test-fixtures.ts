@@ -1,6 +1,6 @@
 /**
- * For the areas' handlers tests: the service class replaced by a stand-in that records how it was
- * built and every call, and the tests every handler map owes its contract block.
+ * For the areas' handlers tests: the service class replaced by a recording double that notes how
+ * it was built and every call, and the tests every handler map owes its contract block.
  */
 import { beforeEach, expect, it } from 'vitest';
 import { methods } from '../api/contract.js';

@@ -15,7 +15,6 @@
  *  4. a real backup through the real Velero completes into the host path;
  *  5. so does a KOTS full backup, node-agent copying what kots opts in (docs/kots-contract.md).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,17 +84,6 @@ async function newApp(dataDir: string): Promise<{ app: App; services: Services }
   apps.push(app);
   const services = servicesOf(app, dataDir, env);
   return { app, services };
-}
-
-function velero(args: string[], timeoutMs = 300_000): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      join(lab.toolsDir, 'velero'),
-      args,
-      { env: { ...process.env, KUBECONFIG: lab.kubeconfig, HOME: join(work, 'home') }, timeout: timeoutMs },
-      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: `${stdout}\n${stderr}` }),
-    );
-  });
 }
 
 beforeAll(async () => {
@@ -227,8 +215,8 @@ describe('host-path destination on an install with KOTS’s MinIO', () => {
     await bslAvailableAt('on kotsadm-fs-minio', (b) => /kotsadm-fs-minio/.test(b.spec.config?.s3Url ?? ''));
     const name = `hostpath-${Date.now().toString(36)}`;
     const t0 = Date.now();
-    const r = await velero(['backup', 'create', name, '--include-namespaces', lab.app.namespace, '--wait']);
-    console.log(`[kots-minio] velero backup ${name} in ${Math.round((Date.now() - t0) / 1000)} s:\n${r.out.slice(-1500)}`);
+    const r = await runToolOn(lab, 'velero', ['backup', 'create', name, '--include-namespaces', lab.app.namespace, '--wait'], 300_000);
+    console.log(`[kots-minio] velero backup ${name} in ${Math.round((Date.now() - t0) / 1000)} s:\n${`${r.stdout}\n${r.stderr}`.slice(-1500)}`);
     expect(r.code).toBe(0);
     const backup = await kube.get(`/apis/velero.io/v1/namespaces/velero/backups/${name}`);
     expect(backup.status.phase).toBe('Completed');
