@@ -2,20 +2,22 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Integration suites that start their own lab (their own folder and port base) and never touch the
- * shared one: a project of their own, so they could run beside the shared lab's suites.
- * scripts/test-all.sh runs the two projects one after the other for now (README, Reliability: labs
- * stopped by an unknown SIGTERM when they ran side by side). test/lab/integration-projects.test.ts
- * checks that no file listed here reaches for the shared lab.
+ * shared one: the `integration-labs` project, which scripts/test-all.sh runs beside the other lane
+ * (the shared lab's suites, then the browser e2e specs). Two lanes are safe only while they share
+ * no lab: test/lab/integration-projects.test.ts checks that no file listed here reaches for the
+ * shared lab, and that no lab folder or port base is used in both lanes.
+ *
+ * backups-embedded and backups-hooks are not listed, though they start labs of their own: the e2e
+ * spec test/e2e/backups.spec.ts photographs the labs they leave running, so they run in the lane
+ * before e2e, with the shared lab's suites.
  */
 export const OWN_LAB_SUITES = [
-  'backups-embedded',
-  'backups-hooks',
-  'backups-refusals',
   'faults',
   'faults-jobs',
   'kots-minio',
   'kotsadm-embedded-dr',
   'kotsadm-real',
+  'backups-refusals',
   'registry-flow',
   'registry-restore',
   'restore-wizard',
@@ -33,7 +35,8 @@ const integration = {
 
 // Three projects: unit tests sit beside the code they test and need nothing running; integration
 // tests run against the shared lab cluster (test/lab), which test/integration/global-setup.ts starts
-// once; integration-labs are the suites on labs of their own.
+// once (and the two suites that feed e2e their labs); integration-labs are the suites on labs of
+// their own, run in a lane of their own.
 export default defineConfig({
   test: {
     projects: [

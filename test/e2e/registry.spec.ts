@@ -5,7 +5,9 @@
  * and a verified re-seed into a fresh registry. This spec starts its own web-mode server pointed at
  * that lab (LIFEBOAT_REGISTRY_CA = the lab CA). Screenshots: docs/screenshots/registry-*.png.
  *
- * Port base 31000 (LIFEBOAT_REGISTRY_LAB_PORT_BASE overrides it); LIFEBOAT_E2E_FAKE=1 skips it.
+ * Its lab is e2e's own (.lab-e2e-registry, port base 10000; LIFEBOAT_E2E_REGISTRY_LAB_PORT_BASE overrides
+ * it), never one the integration suites use: they run at the same time (scripts/test-all.sh).
+ * LIFEBOAT_E2E_FAKE=1 skips it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,8 +21,8 @@ import { ensureVeleroOn, instanceBackupOn } from '../integration/restore-lab.js'
 import { expect, test } from './fixtures.js';
 import { startWebModeOn, useFake, type WebMode } from './server.js';
 
-const labDir = join(repoRoot, '.lab-registry');
-const portBase = Number(process.env.LIFEBOAT_REGISTRY_LAB_PORT_BASE ?? 31000);
+const labDir = join(repoRoot, '.lab-e2e-registry');
+const portBase = Number(process.env.LIFEBOAT_E2E_REGISTRY_LAB_PORT_BASE ?? 10000);
 const BIG_MB = Number(process.env.LIFEBOAT_REGISTRY_E2E_MB ?? 300);
 const shots = join(repoRoot, 'docs', 'screenshots');
 
@@ -180,13 +182,13 @@ test.describe('Registry', () => {
 
 /**
  * The restore wizard's rebuilt-cluster path on a kURL lab of its own (the wizard refuses Embedded
- * Cluster backups: the Embedded Cluster binary restores those). Port base 25000.
+ * Cluster backups: the Embedded Cluster binary restores those): .lab-e2e-registry-2, port base 11000.
  */
 let klab: LabState;
 let kweb: WebMode;
 let kwork: string;
 let kbackup = '';
-const klabDir = join(repoRoot, '.lab-registry-2');
+const klabDir = join(repoRoot, '.lab-e2e-registry-2');
 
 test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () => {
   test.skip(useFake(), 'needs the kURL lab');
@@ -196,7 +198,7 @@ test.describe('Restore wizard: re-seed the registry (rebuilt kURL cluster)', () 
   test.beforeAll(async () => {
     test.setTimeout(420_000);
     kwork = mkdtempSync(join(tmpdir(), 'lb-e2e-reseed-'));
-    klab = await startLab({ dir: klabDir, portBase: 25000, flavour: 'kurl' });
+    klab = await startLab({ dir: klabDir, portBase: 11000, flavour: 'kurl' });
     await ensureVeleroOn(klab);
     kbackup = await instanceBackupOn(klab);
     // One larger image, so the re-seed's progress is visible.

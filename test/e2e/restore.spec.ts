@@ -2,8 +2,8 @@
  * The restore wizard in web mode against the restore area's OWN lab (it deletes the application, so
  * never the shared one): situation (both kinds), backups with an ineligible one and its reasons,
  * the type with its consequences, the impact preview and typed confirmation, the run followed in
- * Velero, and the verified report. This spec starts its own lab (port base 29000) and web-mode
- * server. Screenshots of each step: docs/screenshots/restore-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
+ * Velero, and the verified report. This spec starts its own lab (.lab-e2e-restore, port base 12000:
+ * never one the integration suites use, which run at the same time) and web-mode server. Screenshots of each step: docs/screenshots/restore-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
  */
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -14,7 +14,7 @@ import { ensureVeleroOn, instanceBackupOn } from '../integration/restore-lab.js'
 import { expect, test } from './fixtures.js';
 import { startWebModeOn, useFake, type WebMode } from './server.js';
 
-const labDir = join(repoRoot, '.lab-restore');
+const labDir = join(repoRoot, '.lab-e2e-restore');
 const shots = join(repoRoot, 'docs', 'screenshots');
 
 let lab: LabState;
@@ -38,7 +38,7 @@ test.describe('Restore wizard', () => {
 
   test.beforeAll(async () => {
     test.setTimeout(600_000);
-    lab = await startLab({ dir: labDir, portBase: 29000, flavour: 'existing-airgap' });
+    lab = await startLab({ dir: labDir, portBase: 12000, flavour: 'existing-airgap' });
     kube = new Kube(lab.kubeconfig);
     await ensureVeleroOn(lab);
     backup = await instanceBackupOn(lab);

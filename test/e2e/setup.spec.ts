@@ -1,6 +1,6 @@
 /**
- * The Setup wizard end to end in web mode against its OWN air-gapped lab (.lab-setup, port base
- * 27000; it installs Velero, so never the shared lab): preflight, a destination that fails (wrong
+ * The Setup wizard end to end in web mode against its OWN air-gapped lab (.lab-e2e-setup, port base
+ * 13000; it installs Velero, so never the shared lab, nor one the integration suites use at the same time): preflight, a destination that fails (wrong
  * secret) then passes against the lab MinIO, the images found missing in the lab registry and
  * pushed, the review with the exact commands, the install with live phases, and the verified
  * result. Screenshots: docs/screenshots/setup-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
@@ -17,7 +17,7 @@ import { repoRoot, type LabState } from '../lab/state.js';
 import { expect, test } from './fixtures.js';
 import { LAUNCH_URL_RE, useFake, webModeFrom, type WebMode } from './server.js';
 
-const labDir = join(repoRoot, '.lab-setup');
+const labDir = join(repoRoot, '.lab-e2e-setup');
 const shots = join(repoRoot, 'docs', 'screenshots');
 let lab: LabState;
 let web: WebMode;
@@ -83,7 +83,7 @@ test.describe('Setup wizard', () => {
     test.setTimeout(420_000);
     work = mkdtempSync(join(tmpdir(), 'lb-e2e-setup-'));
     await stopLab(labDir); // a lab left by the integration run has a used registry: start fresh
-    lab = await startLab({ dir: labDir, portBase: 27000, flavour: 'existing-airgap' });
+    lab = await startLab({ dir: labDir, portBase: 13000, flavour: 'existing-airgap' });
     // A lab kept from an earlier run: no Velero, no pushed images.
     const kube = new Kube(lab.kubeconfig);
     if (await kube.getOrUndefined('/api/v1/namespaces/velero')) {

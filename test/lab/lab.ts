@@ -53,9 +53,11 @@ const toolCache = () => process.env.LIFEBOAT_LAB_CACHE ?? join(homedir(), '.cach
  * A lab's ports: base+250 … base+901, plus the kubelet's pod ports from base+750 upwards (one pair per
  * Velero server start). Labs that run at the same time need bases at least 1000 apart, and every
  * port must stay below Linux's ephemeral range (32768+, where outgoing connections take their local
- * ports at random): bases in use are 16000 (test/integration/kots-minio.test.ts) and 19000–31000
- * (19000: test/integration/kotsadm-embedded-dr.test.ts, 20000: kotsadm-real.test.ts, 21000:
- * faults.test.ts, 22000: test/e2e/demo-guide.spec.ts).
+ * ports at random): bases in use are 10000–13000 (the e2e specs' own labs: test/e2e/registry.spec.ts,
+ * restore.spec.ts, setup.spec.ts), 16000 (test/integration/kots-minio.test.ts), 17000
+ * (faults-jobs.test.ts) and 19000–31000 (19000: kotsadm-embedded-dr.test.ts, 20000:
+ * kotsadm-real.test.ts, 21000: faults.test.ts, 22000: test/e2e/demo-guide.spec.ts, 23000–31000: the
+ * other integration suites and the shared lab at 26000).
  */
 export function ports(base: number) {
   return {
