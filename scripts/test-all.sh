@@ -15,30 +15,28 @@ status=0
 echo "== prepare (Debian and npm packages, once)"
 bash scripts/prepare.sh || exit 1
 
-# The lab's Go tools (cached; a cold build takes over half an hour on two cores) build in the
-# background while the checks, the build and the unit tests run: none of those needs them. On a
-# cold cache the build is what everything after waits for, so the typecheck, lint and app build run
-# niced (`$low`), taking what the Go build leaves; they still end long before it. The unit tests
-# share the CPU with it evenly: some of them time real timers and must not be starved.
+# The lab's Go tools (cached; a cold build takes most of half an hour on two cores) build in the
+# background while the checks, the build and the unit tests run: none of those needs them, and
+# the Go build leaves a core idle while it downloads modules and links. It runs niced, so the
+# checks and the unit tests keep the CPU they would have alone and the build takes what is left.
 echo "== lab tools: building in the background (built once, then cached; log: .tmp/test-results/lab-tools.log)"
 tools_t0=$(date +%s)
-(bash test/lab/build-tools.sh > "$results/lab-tools.log" 2>&1; echo $? > "$results/lab-tools.rc") &
+(nice -n 10 bash test/lab/build-tools.sh > "$results/lab-tools.log" 2>&1; echo $? > "$results/lab-tools.rc") &
 tools_pid=$!
-low="nice -n 10"
 
 echo "== typecheck"
-$low npx tsc -p tsconfig.json --noEmit || status=1
+npx tsc -p tsconfig.json --noEmit || status=1
 
 echo "== lint (ESLint, Prettier, knip): one check in the closing summary"
 lint_ok=true
-$low npx eslint . || lint_ok=false
-$low npx prettier --check . --log-level warn || { echo "format: run \`npx prettier --write .\`"; lint_ok=false; }
-$low npx knip || lint_ok=false
+npx eslint . || lint_ok=false
+npx prettier --check . --log-level warn || { echo "format: run \`npx prettier --write .\`"; lint_ok=false; }
+npx knip || lint_ok=false
 echo "{\"check\": \"lint\", \"ok\": $lint_ok}" > "$results/lint.json"
 $lint_ok || { echo "lint: FAILED (fix the errors above; eslint.config.js lists the known exceptions; \`npx prettier --write .\` formats)"; status=1; }
 
 echo "== build (main, preload, renderer)"
-$low npm run --silent build || status=1
+npm run --silent build || status=1
 
 echo "== unit"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json" || status=1

@@ -27,18 +27,6 @@ targets=(
 )
 only="${1:-}"
 
-# With nothing named, the tools build in two chains beside the kots build (below), by module: one
-# module's targets never compile the same packages twice at once. Every module is in one chain.
-chain_a_modules="kubernetes etcd fake-gcs-server kustomize"
-chain_b_modules="velero velero-plugin-for-aws minio kubelet-stream"
-for t in "${targets[@]}"; do
-  IFS='|' read -r name dir pkg <<<"$t"
-  case " $chain_a_modules $chain_b_modules " in
-    *" $dir "*) ;;
-    *) echo "lab: build-tools.sh puts module $dir (of $name) in neither build chain" >&2; exit 1 ;;
-  esac
-done
-
 # The real KOTS, v1.131.4: the kots CLI (kubectl-kots), the admin console server (kotsadm), its
 # database (rqlited v8.43.4) and the migrations tool its init containers run (kubectl-schemahero and
 # its rqlite driver). The module proxy refuses github.com/replicatedhq/kots (and the schemahero and
@@ -131,8 +119,10 @@ elif [ "$only" = "kubectl-kots" ] || [ "$only" = "kots" ]; then
   build_kots
 fi
 
-build_target() {
-  local name="$1" dir="$2" pkg="$3" ldflags="-s -w" v minor pkg_v key out start
+for t in "${targets[@]}"; do
+  IFS='|' read -r name dir pkg <<<"$t"
+  if [ -n "$only" ] && [ "$only" != "$name" ]; then continue; fi
+  ldflags="-s -w"
   case "$name" in
     velero)
       v=$(grep -oE 'github.com/vmware-tanzu/velero v[0-9.]+' "$here/tools/$dir/go.mod" | head -1 | awk '{print $2}')
@@ -148,7 +138,7 @@ build_target() {
   out="$cache/bin/$name-$key"
   if [ -x "$out" ]; then
     ln -sf "$out" "$cache/bin/$name"
-    return 0
+    continue
   fi
   echo "lab: building $name from $pkg (first build of this version; Go caches make later ones fast)" >&2
   start=$(date +%s)
@@ -157,38 +147,7 @@ build_target() {
   ln -sf "$out" "$cache/bin/$name"
   find "$cache/bin" -maxdepth 1 -type f -name "$name-????????????????" ! -path "$out" -delete
   echo "lab: built $name in $(( $(date +%s) - start ))s" >&2
-}
-
-# The targets of one tools module, one after the other (the second reuses what the first compiled).
-build_module() {
-  local t name dir pkg
-  for t in "${targets[@]}"; do
-    IFS='|' read -r name dir pkg <<<"$t"
-    if [ "$dir" = "$1" ]; then build_target "$name" "$dir" "$pkg"; fi
-  done
-}
-
-if [ -n "$only" ]; then
-  for t in "${targets[@]}"; do
-    IFS='|' read -r name dir pkg <<<"$t"
-    if [ "$only" = "$name" ]; then build_target "$name" "$dir" "$pkg"; fi
-  done
-else
-  # Each chain about as long as the other on a cold cache (and as the kots build): a chain's module
-  # downloads and single-threaded links leave CPU the others take.
-  (for m in $chain_a_modules; do build_module "$m"; done) &
-  chain_a=$!
-  (for m in $chain_b_modules; do build_module "$m"; done) &
-  chain_b=$!
-  failed=
-  wait "$chain_a" || failed=1
-  wait "$chain_b" || failed=1
-  if [ -n "$failed" ]; then
-    echo "lab: building the lab's tools failed (their messages are above)" >&2
-    [ -n "$kots_pid" ] && wait "$kots_pid"
-    exit 1
-  fi
-fi
+done
 if [ -n "$kots_pid" ] && ! wait "$kots_pid"; then
   echo "lab: building the kots programs failed (its messages are above)" >&2
   exit 1
