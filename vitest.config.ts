@@ -12,12 +12,12 @@ import { defineConfig } from 'vitest/config';
  * before e2e, with the shared lab's suites.
  */
 export const OWN_LAB_SUITES = [
+  'backups-refusals',
   'faults',
   'faults-jobs',
   'kots-minio',
   'kotsadm-embedded-dr',
   'kotsadm-real',
-  'backups-refusals',
   'registry-flow',
   'registry-restore',
   'restore-wizard',

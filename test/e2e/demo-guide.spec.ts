@@ -5,8 +5,8 @@
  * The spec starts its OWN lab (.lab-demo-guide; it installs Velero and restores the application,
  * so never the shared one), fresh every run, of the flavour the demo starts by default (`existing`;
  * LIFEBOAT_DEMO_GUIDE_FLAVOUR=existing-airgap walks the Images step too). Port base 22000
- * (LIFEBOAT_DEMO_GUIDE_PORT_BASE overrides it): free of the other labs' bases (test/lab/lab.ts ports()) and, like
- * them, below Linux's ephemeral ports (32768+). Lifeboat runs in web mode on the lab as the demo
+ * (LIFEBOAT_DEMO_GUIDE_PORT_BASE overrides it): free of the other labs' bases (test/lab/lab.ts
+ * ports()) and, like them, below Linux's ephemeral ports (32768+). Lifeboat runs in web mode on the lab as the demo
  * runs it (the lab's tools and kubeconfig, a fresh data folder).
  *
  * The guide text is what demo.ts prints for this lab: `demoGuide(lab)`. Everything typed or chosen

@@ -3,7 +3,8 @@
  * never the shared one): situation (both kinds), backups with an ineligible one and its reasons,
  * the type with its consequences, the impact preview and typed confirmation, the run followed in
  * Velero, and the verified report. This spec starts its own lab (.lab-e2e-restore, port base 12000:
- * never one the integration suites use, which run at the same time) and web-mode server. Screenshots of each step: docs/screenshots/restore-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
+ * never one the integration suites use, which run at the same time) and web-mode server.
+ * Screenshots of each step: docs/screenshots/restore-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
  */
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';

@@ -1,9 +1,9 @@
 /**
  * The Setup wizard end to end in web mode against its OWN air-gapped lab (.lab-e2e-setup, port base
- * 13000; it installs Velero, so never the shared lab, nor one the integration suites use at the same time): preflight, a destination that fails (wrong
- * secret) then passes against the lab MinIO, the images found missing in the lab registry and
- * pushed, the review with the exact commands, the install with live phases, and the verified
- * result. Screenshots: docs/screenshots/setup-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
+ * 13000; it installs Velero, so never the shared lab, nor one the integration suites use at the
+ * same time): preflight, a destination that fails (wrong secret) then passes against the lab
+ * MinIO, the images found missing in the lab registry and pushed, the review with the exact
+ * commands, the install with live phases, and the verified result. Screenshots: docs/screenshots/setup-*.png. LIFEBOAT_E2E_FAKE=1 skips it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

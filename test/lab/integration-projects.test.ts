@@ -6,9 +6,10 @@
  * folder), and no lab folder or port block is named in both lanes.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OWN_LAB_SUITES } from '../../vitest.config.js';
+import { SHARED_LAB_PORT_BASE } from './lab.js';
 import { repoRoot } from './state.js';
 
 const integrationDir = join(repoRoot, 'test', 'integration');
@@ -36,9 +37,6 @@ function sharedLabUses(source: string): string[] {
   return uses;
 }
 
-/** The shared lab's port base (test/lab/lab.ts: startLab's default), which lane 1 uses without naming it. */
-const SHARED_LAB_PORT_BASE = 26000;
-
 /** The lab folders ('.lab-restore') and port bases (`portBase: 29000`, `PORT_BASE ?? 16000`) a source names. */
 function labsNamed(source: string): { dirs: string[]; bases: number[] } {
   const dirs = [...source.matchAll(/['`]\.lab(-[\w-]+)?['`]/g)].map((m) => `.lab${m[1] ?? ''}`);
@@ -51,8 +49,9 @@ function labsOfFiles(files: string[]): { dirs: Map<string, string>; bases: Map<n
   const bases = new Map<number, string>();
   for (const f of files) {
     const named = labsNamed(readFileSync(f, 'utf8'));
-    for (const d of named.dirs) dirs.set(d, f.replace(`${repoRoot}/`, ''));
-    for (const b of named.bases) bases.set(b, f.replace(`${repoRoot}/`, ''));
+    const where = relative(repoRoot, f);
+    for (const d of named.dirs) dirs.set(d, where);
+    for (const b of named.bases) bases.set(b, where);
   }
   return { dirs, bases };
 }
@@ -100,6 +99,7 @@ describe('integration projects', () => {
           .map((f) => join(e2eDir, f)),
       );
     const a = labsOfFiles(lane1Files);
+    // The shared lab is lane 1's without being named: startLab's defaults.
     a.bases.set(SHARED_LAB_PORT_BASE, 'the shared lab');
     a.dirs.set('.lab', 'the shared lab');
     const b = labsOfFiles([...lane2].map((f) => join(integrationDir, f)));

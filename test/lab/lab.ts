@@ -59,6 +59,9 @@ const toolCache = () => process.env.LIFEBOAT_LAB_CACHE ?? join(homedir(), '.cach
  * kotsadm-real.test.ts, 21000: faults.test.ts, 22000: test/e2e/demo-guide.spec.ts, 23000–31000: the
  * other integration suites and the shared lab at 26000).
  */
+/** The shared lab's port base, when neither the caller nor LIFEBOAT_LAB_PORT_BASE names one. */
+export const SHARED_LAB_PORT_BASE = 26000;
+
 export function ports(base: number) {
   return {
     apiserver: base + 443,
@@ -193,7 +196,7 @@ async function startLabOnce(opts: LabOptions): Promise<LabState> {
   const vendorHooks = opts.vendorHooks ?? true;
   const vendorRestore = opts.vendorRestore ?? false;
   const kotsMinio = opts.kotsMinio ?? false;
-  const base = opts.portBase ?? Number(process.env.LIFEBOAT_LAB_PORT_BASE ?? 26000);
+  const base = opts.portBase ?? Number(process.env.LIFEBOAT_LAB_PORT_BASE ?? SHARED_LAB_PORT_BASE);
   const p = ports(base);
   requireDebianPrograms();
 
