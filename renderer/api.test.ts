@@ -148,6 +148,57 @@ describe('web client: calls', () => {
   });
 });
 
+describe('web client: the preloaded reads', () => {
+  const rows = { v: 1, strings: [], rows: [] };
+
+  it('reads backups.rows with GET /api/backups.rows (what index.html preloads), without waiting for the session check', async () => {
+    let settle: (r: Response) => void = () => {};
+    const pendingSignIn = () => new Promise<Response>((r) => (settle = r));
+    const fetch = vi.fn((url: string, _init?: RequestInit) =>
+      url.endsWith('/api/session') ? pendingSignIn() : Promise.resolve(json(200, { ok: true, result: rows })),
+    );
+    const client = createWebClient({
+      baseUrl: 'http://127.0.0.1:4000/',
+      launchCode: null,
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      eventSource: (u) => new FakeEventSource(u),
+    });
+    await expect(client.call('backups.rows', {})).resolves.toEqual(rows); // the session check is still unanswered
+    const get = fetch.mock.calls.find(([url]) => url.endsWith('/api/backups.rows'))!;
+    expect(get[1]).toBeUndefined(); // a plain GET: the same request as <link rel=preload as=fetch crossorigin>
+    settle(await signedIn());
+  });
+
+  it('refused by GET (signed out until the page trades its code), the call waits for the session and POSTs', async () => {
+    const seen: string[] = [];
+    const { client } = await setup(async (url, init) => {
+      seen.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
+      return init?.method === 'POST'
+        ? json(200, { ok: true, result: rows })
+        : json(401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'not signed in' } });
+    });
+    await expect(client.call('backups.rows', {})).resolves.toEqual(rows);
+    expect(seen).toEqual(['GET /api/backups.rows', 'POST /api/backups.rows']);
+  });
+
+  it('a refused sign-in still fails the call with its reason', async () => {
+    const refused = async () => json(401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'This link was already used or has expired.', hint: 'x' } });
+    const { client } = await setup(async () => json(401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'not signed in' } }), refused);
+    await expect(client.call('backups.rows', {})).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: 'This link was already used or has expired.' });
+  });
+
+  it('other methods, and backups.rows with an input, are POSTs as always', async () => {
+    const seen: string[] = [];
+    const { client } = await setup(async (url, init) => {
+      seen.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
+      return json(200, { ok: true, result: {} });
+    });
+    await client.call('backups.list', {});
+    await client.call('backups.rows', { x: 1 } as never);
+    expect(seen).toEqual(['POST /api/backups.list', 'POST /api/backups.rows']);
+  });
+});
+
 describe('web client: events', () => {
   it('opens one stream (no credential in its URL) and delivers payloads to subscribers', async () => {
     const { client, es } = await setup(async () => json(200, {}));

@@ -4,12 +4,19 @@
  *
  * - Method call: `POST /api/<method>` with the JSON input as body; the browser sends the session
  *   cookie. Reply: 200 `{ ok: true, result }` or a 4xx/5xx `{ ok: false, error: ApiErrorData }`.
+ *   The few reads that take no input and that a cold start waits for (PRELOADED_METHODS) may also
+ *   be `GET /api/<method>`, same reply, so index.html can have the browser fetch them while the
+ *   scripts load; such a GET must say `Sec-Fetch-Site: same-origin` (a GET carries no Origin and
+ *   needs no CORS preflight, so that header is what tells the page's own fetch from another site's).
  * - Events: `GET /api/events` as server-sent events (the cookie again); each message has
  *   `event: <event name>` and `data: <JSON payload>`.
  * - Signing in: web mode opens (and prints) `http://127.0.0.1:<port>/?code=<launch code>`. A
- *   launch code works once, within LAUNCH_CODE_TTL_MS; the page trades it with
- *   `POST /api/session {"code": …}` for the session cookie (`lifeboat_<port>`: HttpOnly,
- *   SameSite=Strict) and takes the code out of the address bar. The session secret itself is never
+ *   launch code works once, within LAUNCH_CODE_TTL_MS. Opening the link trades it for the session
+ *   cookie (`lifeboat_<port>`: HttpOnly, SameSite=Strict) in a 303 redirect to the same address
+ *   without the code, so the page's first requests are signed in. A code the navigation could not
+ *   trade (used, expired) is left in the address: the page posts it with
+ *   `POST /api/session {"code": …}`, which says why it is refused, and takes it out of the address
+ *   bar. The session secret itself is never
  *   in a URL, an argv or the page's reach. `POST /api/session {}` answers whether the cookie is a
  *   session; `POST /api/session/link {}` (with the cookie) answers a new link, for test harnesses
  *   that open many pages.
@@ -23,6 +30,12 @@ export const API_PREFIX = '/api/';
 export const EVENTS_PATH = '/api/events';
 export const SESSION_PATH = '/api/session';
 export const SESSION_LINK_PATH = '/api/session/link';
+/**
+ * Reads a cold start waits for, that take no input: the page may `GET /api/<method>` them, and a
+ * signed-in index.html preloads them (renderer/transport/web.ts uses the preloaded answer).
+ */
+export const PRELOADED_METHODS: readonly string[] = ['backups.rows'];
+
 /** The query parameter of a launch link that carries its single-use code. */
 export const LAUNCH_CODE_QUERY = 'code';
 /** How long a launch code can be traded for a session. */

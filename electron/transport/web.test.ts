@@ -56,13 +56,17 @@ function cookiePair(res: Response): string {
   return set.split(';')[0]!;
 }
 
-/** Raw request, for headers fetch will not let us set (Host, Origin on GET). */
-function raw(path: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string }> {
+/** Raw request, for headers fetch will not let us set (Host, Origin on GET, Sec-Fetch-*). */
+function raw(
+  path: string,
+  headers: Record<string, string>,
+  method = 'GET',
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: web.port, path, method, headers }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
     });
     req.on('error', reject);
     req.end();
@@ -250,6 +254,69 @@ describe('web transport', () => {
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${web.origin}/assets/missing.js`)).status).toBe(404);
     expect((await raw('/..%2f..%2fetc%2fpasswd', { host: `127.0.0.1:${web.port}` })).status).toBe(403);
+  });
+
+  it('opening a launch link trades its code: a 303 to the same address without it, with the session cookie', async () => {
+    const code = codeOf(web.launchUrl());
+    const host = `127.0.0.1:${web.port}`;
+    const r = await raw(`/?code=${code}&lang=en`, { host, 'sec-fetch-mode': 'navigate', 'sec-fetch-site': 'none' });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/?lang=en'); // the browser keeps the #/route itself
+    expect(r.headers['cache-control']).toBe('no-store');
+    const set = String(r.headers['set-cookie']);
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Strict/);
+    expect(set).not.toContain(code);
+    const pair = set.split(';')[0]!;
+    expect((await exchange(undefined, { cookie: pair })).status).toBe(200); // that cookie is a session
+    // Used: the page is served as it is (no cookie), and posting the code says why it is refused.
+    const again = await raw(`/?code=${code}`, { host, 'sec-fetch-mode': 'navigate' });
+    expect(again.status).toBe(200);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    expect(again.body).toContain('<title>Lifeboat</title>');
+    expect((await exchange(code)).status).toBe(401);
+  });
+
+  it('a HEAD, a prefetch or a subresource request leaves the code unused', async () => {
+    const code = codeOf(web.launchUrl());
+    const host = `127.0.0.1:${web.port}`;
+    for (const [method, headers] of [
+      ['HEAD', {}],
+      ['GET', { 'sec-fetch-mode': 'no-cors' }],
+      ['GET', { 'sec-fetch-mode': 'navigate', 'sec-purpose': 'prefetch' }],
+      ['GET', { purpose: 'prefetch' }],
+    ] as const) {
+      const r = await raw(`/?code=${code}`, { host, ...headers }, method);
+      expect(r.status, `${method} ${JSON.stringify(headers)}`).toBe(200);
+      expect(r.headers['set-cookie']).toBeUndefined();
+    }
+    expect((await exchange(code)).status).toBe(200);
+  });
+
+  it('GET /api/backups.rows answers only the signed-in page itself (Sec-Fetch-Site: same-origin); other methods are POST only', async () => {
+    const host = `127.0.0.1:${web.port}`;
+    const own = { host, cookie, 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' };
+    const ok = await raw('/api/backups.rows', own);
+    expect(ok.status).toBe(200);
+    expect(ok.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(ok.body)).toMatchObject({ ok: true, result: { v: 1, rows: [] } });
+    // No Sec-Fetch-Site (it cannot be told from a page elsewhere), another site's, or no cookie: refused.
+    const { ['sec-fetch-site']: _, ...noSite } = own;
+    expect((await raw('/api/backups.rows', noSite)).status).toBe(403);
+    expect((await raw('/api/backups.rows', { ...own, 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    const { cookie: __, ...signedOut } = own;
+    expect(JSON.parse((await raw('/api/backups.rows', signedOut)).body).error.code).toBe('UNAUTHORIZED');
+    const other = await raw('/api/backups.list', own);
+    expect(other.status).toBe(400);
+    expect(JSON.parse(other.body).error.message).toMatch(/Use POST/);
+  });
+
+  it("index.html preloads the rows for a signed-in page only, inside the document's head", async () => {
+    const link = '<link rel="preload" as="fetch" crossorigin href="/api/backups.rows">';
+    const signedIn = await (await fetch(`${web.origin}/`, { headers: { cookie } })).text();
+    expect(signedIn).toContain(link);
+    expect(signedIn.startsWith('<!doctype html>')).toBe(true); // nothing before the doctype
+    expect(await (await fetch(`${web.origin}/`)).text()).not.toContain('preload');
   });
 
   it('says how to build the renderer when it is missing', async () => {

@@ -4,11 +4,15 @@
  *
  * - Signing in (protocol.ts): the URL web mode opens and prints carries a launch code — random,
  *   single use, valid for two minutes — never the session secret, which would otherwise sit in the
- *   browser's argv (xdg-open) for the browser's lifetime. `POST /api/session {"code"}` trades it
- *   for the session cookie `lifeboat_<port>` (HttpOnly, SameSite=Strict; its value is the random
- *   32-byte secret of this launch, compared in constant time).
+ *   browser's argv (xdg-open) for the browser's lifetime. Opening it (a 303 to the address without
+ *   the code) or `POST /api/session {"code"}` trades it for the session cookie `lifeboat_<port>`
+ *   (HttpOnly, SameSite=Strict; its value is the random 32-byte secret of this launch, compared in
+ *   constant time).
  * - `POST /api/<method>`: needs the session cookie and `Content-Type: application/json`; the body
- *   is capped.
+ *   is capped. `GET /api/<method>` for PRELOADED_METHODS only, with the cookie and
+ *   `Sec-Fetch-Site: same-origin` (required, not merely checked when present); index.html served
+ *   to a signed-in page preloads them, so the list a cold start waits for is fetched while the
+ *   scripts load.
  * - `GET /api/events`: server-sent events for every bus event, with the session cookie.
  * - Requests carrying an Origin other than this server's own are refused (FORBIDDEN_ORIGIN), and so
  *   are Host headers that are not this server (DNS rebinding). Cookies are not scoped by port, so
@@ -29,10 +33,19 @@ import { resolve } from 'node:path';
 import type { ApiErrorData } from '../api/errors.js';
 import type { EventBus } from '../events.js';
 import { dispatch, type Handlers } from './dispatch.js';
-import { API_PREFIX, EVENTS_PATH, LAUNCH_CODE_QUERY, LAUNCH_CODE_TTL_MS, SESSION_LINK_PATH, SESSION_PATH, sessionCookieName } from './protocol.js';
+import {
+  API_PREFIX,
+  EVENTS_PATH,
+  LAUNCH_CODE_QUERY,
+  LAUNCH_CODE_TTL_MS,
+  PRELOADED_METHODS,
+  SESSION_LINK_PATH,
+  SESSION_PATH,
+  sessionCookieName,
+} from './protocol.js';
 import { streamEvents } from './webEvents.js';
 import { fail, readJson, send } from './webHttp.js';
-import { NO_SESSION, hasSession, launchCodes, sessionRoute, type SessionSite } from './webSession.js';
+import { NO_SESSION, hasSession, launchCodes, launchRedirect, sessionRoute, type SessionSite } from './webSession.js';
 import { serveStatic } from './webStatic.js';
 
 export { CSP } from './webStatic.js';
@@ -103,27 +116,60 @@ function refusal(site: Site, req: IncomingMessage, pathname: string): ApiErrorDa
   return null;
 }
 
+/** The method named in an API path, or null when its %-escapes are malformed. */
+function methodOf(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname.slice(API_PREFIX.length));
+  } catch {
+    return null;
+  }
+}
+
+const BAD_METHOD_NAME: ApiErrorData = {
+  code: 'BAD_INPUT',
+  message: 'The method name in the URL is not valid (a malformed %-escape).',
+  hint: 'Every API method is POST /api/<method> with a JSON body.',
+};
+
+/**
+ * `GET /api/<method>` for the preloaded reads (protocol.ts): no input, the cookie, and a
+ * Sec-Fetch-Site that says the page's own — without it a GET could come from anything that can make
+ * the browser load a URL, since it carries no Origin and needs no preflight.
+ */
+async function preloadRoute(site: Site, req: IncomingMessage, res: ServerResponse, method: string | null): Promise<void> {
+  if (method === null || !PRELOADED_METHODS.includes(method))
+    return fail(res, {
+      code: 'BAD_INPUT',
+      message: `Use POST to call ${method ?? 'this method'}.`,
+      hint: `Every API method is POST /api/<method> with a JSON body; only ${PRELOADED_METHODS.join(', ')} may also be read with GET.`,
+    });
+  if (req.headers['sec-fetch-site'] !== 'same-origin')
+    return fail(res, {
+      code: 'FORBIDDEN_ORIGIN',
+      message: `GET ${API_PREFIX}${method} is answered only to Lifeboat's own page (Sec-Fetch-Site: same-origin).`,
+      hint: `Call it with POST ${API_PREFIX}${method} and a JSON body instead.`,
+    });
+  if (!site.signedIn(req)) return fail(res, NO_SESSION);
+  const reply = await dispatch(site.opts.handlers, method, {});
+  return reply.ok ? send(res, 200, reply) : fail(res, reply.error);
+}
+
 /** `POST /api/<method>`: the session cookie, a JSON body, then dispatch. */
 async function apiRoute(site: Site, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+  const method = methodOf(pathname);
+  if (req.method === 'GET') return preloadRoute(site, req, res, method);
   if (req.method !== 'POST')
     return fail(res, { code: 'BAD_INPUT', message: `Use POST to call ${pathname}.`, hint: 'Every API method is POST /api/<method> with a JSON body.' });
   if (!site.signedIn(req)) return fail(res, NO_SESSION);
   const body = await readJson(req, res, site.maxBody);
   if (!body) return;
-  const input = body.input;
-  let method: string;
-  try {
-    method = decodeURIComponent(pathname.slice(API_PREFIX.length));
-  } catch {
-    return fail(res, {
-      code: 'BAD_INPUT',
-      message: 'The method name in the URL is not valid (a malformed %-escape).',
-      hint: 'Every API method is POST /api/<method> with a JSON body.',
-    });
-  }
-  const reply = await dispatch(site.opts.handlers, method, input);
+  if (method === null) return fail(res, BAD_METHOD_NAME);
+  const reply = await dispatch(site.opts.handlers, method, body.input);
   return reply.ok ? send(res, 200, reply) : fail(res, reply.error);
 }
+
+/** What index.html gets, signed in: the browser fetches the preloaded reads beside the scripts. */
+const PRELOAD_LINKS = PRELOADED_METHODS.map((m) => `<link rel="preload" as="fetch" crossorigin href="${API_PREFIX}${encodeURIComponent(m)}">`).join('');
 
 async function handle(site: Site, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', site.origin);
@@ -140,7 +186,8 @@ async function handle(site: Site, req: IncomingMessage, res: ServerResponse): Pr
     res.writeHead(405, { allow: 'GET, HEAD' });
     return void res.end();
   }
-  return serveStatic(site.staticRoot, url.pathname, res, req.method === 'HEAD');
+  if (launchRedirect(site, req, res, url)) return;
+  return serveStatic(site.staticRoot, url.pathname, res, req.method === 'HEAD', site.signedIn(req) ? PRELOAD_LINKS : '');
 }
 
 function newSite(opts: WebServerOptions): Site {

@@ -1,14 +1,15 @@
 /**
  * Web mode's sign-in (transport/web.ts, protocol.ts): single-use launch codes — random, valid for
- * a short time, kept only as their sha256 — traded by `POST /api/session {"code"}` for the session
- * cookie, whose value is this launch's secret (compared in constant time); `POST /api/session/link`
- * mints a new launch link for a signed-in page.
+ * a short time, kept only as their sha256 — traded for the session cookie, whose value is this
+ * launch's secret (compared in constant time), either by opening the link (a 303 to the same address
+ * without the code) or by `POST /api/session {"code"}`; `POST /api/session/link` mints a new launch
+ * link for a signed-in page.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ApiErrorData } from '../api/errors.js';
-import { SESSION_LINK_PATH } from './protocol.js';
+import { LAUNCH_CODE_QUERY, SESSION_LINK_PATH } from './protocol.js';
 import { fail, readJson, send } from './webHttp.js';
 
 /** Sign-in bodies are `{"code": "…"}`; nothing legitimate comes near this. */
@@ -103,6 +104,39 @@ function refuse(site: SessionSite, res: ServerResponse, error: ApiErrorData): vo
   }
 }
 
+// No Max-Age: it ends with the browser session, and with this launch (the secret is new each time).
+const sessionCookie = (site: SessionSite) => `${site.cookieName}=${site.token}; Path=/; HttpOnly; SameSite=Strict`;
+
+/**
+ * Opening a launch link (`GET /?code=…`, a top-level navigation): a live code is traded here for the
+ * cookie, with a 303 to the same address without the code — the browser keeps the fragment
+ * (`#/backups`) — so the page loads signed in and its first requests (index.html's preloads) carry
+ * the session. Returns false, changing nothing, for anything else: no code, not a GET, not a
+ * navigation (a link checker's HEAD, a prefetch or a subresource must not use up the code), or a
+ * code that cannot be traded — the page then posts it (`POST /api/session`), which says why it is
+ * refused and lets the launcher print a new link.
+ */
+export function launchRedirect(site: SessionSite, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  const code = url.searchParams.get(LAUNCH_CODE_QUERY);
+  if (!code || code.length > 256 || req.method !== 'GET') return false;
+  const mode = req.headers['sec-fetch-mode'];
+  if (mode !== undefined && mode !== 'navigate') return false;
+  if (req.headers.purpose === 'prefetch' || req.headers['sec-purpose'] !== undefined) return false;
+  if (!site.codes.redeem(code)) return false;
+  const rest = new URLSearchParams(url.searchParams);
+  rest.delete(LAUNCH_CODE_QUERY);
+  const query = rest.toString();
+  res.writeHead(303, {
+    location: url.pathname + (query ? `?${query}` : ''),
+    'set-cookie': sessionCookie(site),
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'content-length': 0,
+  });
+  res.end();
+  return true;
+}
+
 /** `POST /api/session` (trade a launch code for the cookie) and `POST /api/session/link` (a new link). */
 export async function sessionRoute(site: SessionSite, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
   if (req.method !== 'POST') return fail(res, { code: 'BAD_INPUT', message: `Use POST for ${pathname}.` });
@@ -124,13 +158,5 @@ export async function sessionRoute(site: SessionSite, req: IncomingMessage, res:
   const { code } = parsed.data;
   if (code === undefined) return site.signedIn(req) ? send(res, 200, { ok: true, result: { signedIn: true } }) : refuse(site, res, NO_SESSION);
   if (!site.codes.redeem(code)) return refuse(site, res, LINK_REFUSED);
-  return send(
-    res,
-    200,
-    { ok: true, result: { signedIn: true } },
-    {
-      // No Max-Age: it ends with the browser session, and with this launch (the secret is new each time).
-      'set-cookie': `${site.cookieName}=${site.token}; Path=/; HttpOnly; SameSite=Strict`,
-    },
-  );
+  return send(res, 200, { ok: true, result: { signedIn: true } }, { 'set-cookie': sessionCookie(site) });
 }

@@ -2,7 +2,7 @@
  * Web mode's static files (transport/web.ts): the built renderer from dist/renderer with a strict
  * CSP; `/` and extension-less paths get index.html (client-side routes), nothing outside the root.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -46,8 +46,20 @@ const headers = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-/** Serve `pathname` from `staticRoot` (an absolute, resolved path), or index.html for a route. */
-export function serveStatic(staticRoot: string | undefined, pathname: string, res: ServerResponse, head: boolean): void {
+/** index.html with `extra` (markup from this server, never from a request) at the end of its head. */
+function indexWith(file: string, extra: string): Buffer {
+  const html = readFileSync(file, 'utf8');
+  const head = html.search(/<\/head>/i);
+  // No </head>: right after the doctype (markup before it would switch the page to quirks mode).
+  const at = head >= 0 ? head : (/^\s*<!doctype[^>]*>/i.exec(html)?.[0].length ?? 0);
+  return Buffer.from(html.slice(0, at) + extra + html.slice(at));
+}
+
+/**
+ * Serve `pathname` from `staticRoot` (an absolute, resolved path), or index.html for a route;
+ * `indexHead` is added to index.html's head (the preload links of a signed-in page).
+ */
+export function serveStatic(staticRoot: string | undefined, pathname: string, res: ServerResponse, head: boolean, indexHead = ''): void {
   const index = staticRoot && join(staticRoot, 'index.html');
   if (!staticRoot || !index || !existsSync(index)) {
     res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
@@ -73,12 +85,14 @@ export function serveStatic(staticRoot: string | undefined, pathname: string, re
     file = index; // client-side routes
   }
   const isIndex = file === index;
+  const body = isIndex && indexHead ? indexWith(file, indexHead) : undefined;
   res.writeHead(200, {
     ...headers,
     'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'content-length': statSync(file).size,
+    'content-length': body ? body.length : statSync(file).size,
     'cache-control': isIndex ? 'no-store' : 'public, max-age=3600',
   });
   if (head) return void res.end();
+  if (body) return void res.end(body);
   createReadStream(file).pipe(res);
 }

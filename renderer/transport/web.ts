@@ -2,13 +2,20 @@
  * Web mode: the client over HTTP and server-sent events. The page first trades the launch code in
  * its address for a session cookie (or checks the cookie it has), then `POST /api/<method>`, and one
  * event stream for all events; the browser sends the cookie, the page never sees it.
+ *
+ * A page opened from its launch link is signed in before its first byte (the server traded the code
+ * in a redirect) and index.html preloads the reads a cold start waits for (PRELOADED_METHODS): the
+ * first call of one is a GET that takes the preloaded answer, without waiting for the session
+ * check; if that GET fails, the call is made again as a POST once the session is settled.
  */
+const isEmptyInput = (input: unknown) => input === undefined || (typeof input === 'object' && input !== null && Object.keys(input).length === 0);
+
 import { LifeboatError } from '../../electron/api/errors.js';
-import { EVENTS_PATH } from '../../electron/transport/protocol.js';
+import { EVENTS_PATH, PRELOADED_METHODS } from '../../electron/transport/protocol.js';
 import { createEventStream, type EventSourceFactory } from './eventStream.js';
 import { EventHub, Listeners } from './listeners.js';
 import type { ApiClient, LinkState } from './types.js';
-import { postCall, signIn, type Http } from './webHttp.js';
+import { getCall, postCall, signIn, type Http } from './webHttp.js';
 
 export interface WebClientOptions {
   /** Origin (and path) the page was served from, e.g. `http://127.0.0.1:4123/`. */
@@ -60,6 +67,14 @@ export function createWebClient(opts: WebClientOptions): ApiClient {
     transport: 'web',
     session,
     async call(method, input) {
+      if (PRELOADED_METHODS.includes(method) && isEmptyInput(input)) {
+        try {
+          return await getCall(http, method);
+        } catch {
+          // Signed out so far (a code the page has yet to trade), or a server without the GET
+          // route: the call is made the usual way below, which reports whatever is still wrong.
+        }
+      }
       const signedIn = await session;
       if (!signedIn.ok) throw LifeboatError.fromData(signedIn.error);
       return postCall(http, method, input);

@@ -1,4 +1,7 @@
-/** Web mode over HTTP: the sign-in (POST /api/session) and the calls (POST /api/<method>). */
+/**
+ * Web mode over HTTP: the sign-in (POST /api/session) and the calls (POST /api/<method>, and
+ * GET /api/<method> for the preloaded reads).
+ */
 import { LifeboatError, type ApiErrorData } from '../../electron/api/errors.js';
 import { API_PREFIX, SESSION_PATH, type Reply } from '../../electron/transport/protocol.js';
 import { isErrorData, unwrapReply } from './errors.js';
@@ -48,14 +51,8 @@ export async function signIn(http: Http, launchCode: string | null): Promise<Ses
   return { ok: false, error: res.status === 401 ? notSignedIn() : notAnswering() };
 }
 
-/** One POST /api/<method>: its result, or its failure as a LifeboatError. */
-export async function postCall<T>(http: Http, method: string, input: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await postJson(http, API_PREFIX + method, input ?? {});
-  } catch {
-    throw LifeboatError.fromData(notAnswering());
-  }
+/** The result of an API reply, or its failure as a LifeboatError. */
+async function resultOf<T>(res: Response, method: string): Promise<T> {
   let body: unknown;
   try {
     body = await res.json();
@@ -68,4 +65,30 @@ export async function postCall<T>(http: Http, method: string, input: unknown): P
     );
   }
   return unwrapReply(body, method);
+}
+
+/** One POST /api/<method>: its result, or its failure as a LifeboatError. */
+export async function postCall<T>(http: Http, method: string, input: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await postJson(http, API_PREFIX + method, input ?? {});
+  } catch {
+    throw LifeboatError.fromData(notAnswering());
+  }
+  return resultOf<T>(res, method);
+}
+
+/**
+ * One GET /api/<method> of a preloaded read (protocol.ts PRELOADED_METHODS): the same request as
+ * index.html's preload link (a same-origin GET, credentials same-origin), so the browser answers it
+ * with the response already fetched, or on its way.
+ */
+export async function getCall<T>(http: Http, method: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await http.fetch(http.url(API_PREFIX + encodeURIComponent(method)));
+  } catch {
+    throw LifeboatError.fromData(notAnswering());
+  }
+  return resultOf<T>(res, method);
 }
