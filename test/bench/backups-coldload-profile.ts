@@ -14,6 +14,7 @@
  *   LIFEBOAT_E2E_SKIP_BUILD=1  use dist/renderer as it is (e.g. an unminified `npx vite build --minify false`)
  *   TRACE=1            also the renderer main thread's time by kind (script, style, layout, paint,
  *                      GC, other tasks) between navigation start and the rendered mark (a Chrome trace)
+ *   TASKS=1            with TRACE: each main-thread task of 5 ms or more, and what took most of it
  *   CPUPROFILE=1       also a JS CPU profile: the hottest functions, and (on an unminified build)
  *                      the time per React component rendered and per effect, by source module
  */
@@ -66,8 +67,11 @@ function printProfile(profile: CpuProfile, modOf: (url: string, line: number) =>
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
   const byName = new Map<string, number>();
   const byComponent = new Map<string, number>();
+  const byModule = new Map<string, number>();
   for (const [id, t] of self) {
     const n = byId.get(id)!;
+    const mod = n.callFrame.url ? modOf(n.callFrame.url, n.callFrame.lineNumber).replace(/^(@[^/]+\/[^/]+|[^@/][^/]*)\/.*$/, '$1') : n.callFrame.functionName;
+    byModule.set(mod, (byModule.get(mod) ?? 0) + t);
     const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*\//, '')}:${n.callFrame.lineNumber}`;
     byName.set(k, (byName.get(k) ?? 0) + t);
     // The component being rendered (the frame React's renderWithHooks called) or the effect run.
@@ -88,7 +92,9 @@ function printProfile(profile: CpuProfile, modOf: (url: string, line: number) =>
       .slice(0, n)
       .map(([k, v]) => `  ${v.toFixed(1)} ms ${k}`)
       .join('\n');
-  console.log(`hottest functions (self time):\n${top(byName, 20)}\nby component / effect:\n${top(byComponent, 15)}`);
+  console.log(
+    `hottest functions (self time):\n${top(byName, 20)}\nby component / effect:\n${top(byComponent, 15)}\nself time by package (renderer/… by file):\n${top(byModule, 15)}`,
+  );
 }
 
 interface TraceEvent {
@@ -103,6 +109,7 @@ interface TraceEvent {
 
 /** The main thread's time by kind between navigation start and the rendered mark. */
 function printTrace(events: TraceEvent[]) {
+  if (process.env.TASKS) printTasks(events);
   const marks = events.filter((e) => e.name === 'lifeboat:backups-rendered');
   const mark = marks[marks.length - 1];
   if (!mark?.args?.data?.startTime) return console.log('  (no rendered mark in the trace)');
@@ -143,6 +150,26 @@ function printTrace(events: TraceEvent[]) {
       .map(([k, v]) => `${k} ${ms(v)}`)
       .join(', ')}, other tasks ${ms(busy - known)}`,
   );
+}
+
+/** TASKS=1: every main-thread task of 5 ms or more before the rendered mark, with what took most of it. */
+function printTasks(events: TraceEvent[]) {
+  const mark = events.filter((e) => e.name === 'lifeboat:backups-rendered').pop();
+  if (!mark?.args?.data?.startTime) return;
+  const t0 = mark.ts - mark.args.data.startTime * 1000;
+  const main = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur && e.ts >= t0 && e.ts < mark.ts);
+  const label = (e: TraceEvent) => {
+    const d = (e.args as { data?: { url?: string; functionName?: string; type?: string } } | undefined)?.data;
+    return e.name + (d?.url ? ` ${d.url.replace(/^.*\//, '')}` : '') + (d?.functionName ? ` ${d.functionName}` : '') + (d?.type ? ` ${d.type}` : '');
+  };
+  for (const task of main.filter((e) => e.name === 'RunTask' && e.dur! >= 5000)) {
+    const inner = main
+      .filter((e) => e !== task && e.name !== 'RunTask' && e.ts >= task.ts && e.ts + e.dur! <= task.ts + task.dur!)
+      .sort((a, b) => b.dur! - a.dur!)
+      .slice(0, 4)
+      .map((e) => `${label(e)} ${Math.round(e.dur! / 1000)}`);
+    console.log(`    ${Math.round((task.ts - t0) / 1000)}+${Math.round(task.dur! / 1000)} ms: ${inner.join(' | ')}`);
+  }
 }
 
 async function coldLoad(browser: Browser, url: string, modOf: (url: string, line: number) => string): Promise<void> {
