@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { chromium } from '@playwright/test';
+import { chromium, type CDPSession } from '@playwright/test';
 import { Kube } from '../lab/kube.js';
 import { startLab } from '../lab/lab.js';
 import { repoRoot } from '../lab/state.js';
@@ -100,6 +100,23 @@ function backup(name: string, created: Date, phase = 'Completed') {
       warnings: 0,
     },
   };
+}
+
+/**
+ * The startTime of performance mark `name` once the page has set it, read with bare CDP
+ * evaluations (a few microseconds of the page's main thread each, every 20 ms); a navigation in
+ * between (the launch link's redirect) only means the expression is asked again in the new document.
+ */
+export async function markSeen(cdp: CDPSession, name: string, timeoutMs: number): Promise<number> {
+  const expression = `performance.getEntriesByName(${JSON.stringify(name)})[0]?.startTime ?? -1`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const r = (await cdp.send('Runtime.evaluate', { expression, returnByValue: true }).catch(() => undefined)) as { result?: { value?: number } } | undefined;
+    const t = r?.result?.value;
+    if (typeof t === 'number' && t >= 0) return t;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  throw new Error(`the page did not set the performance mark ${name} within ${timeoutMs / 1000} s`);
 }
 
 /** Web mode for the bench: `link(screen)` mints a fresh single-use launch link per page load (see test/e2e/server.ts). */
@@ -256,8 +273,9 @@ async function main() {
       .waitFor({ timeout: 120_000 });
     // Cold: a fresh browser page (new context: empty HTTP cache and storage) opened at the Backups
     // screen, timed from its navigation start until every backup is in the store and the visible
-    // rows are painted (the screen's own performance mark, set on the frame after that render),
-    // checked against what is on screen: "N of N backups" and a row.
+    // rows are painted (the screen's own performance mark, set on the frame after that render:
+    // renderer/screens/Backups/BackupList.tsx), checked against what is on screen after: "N of N
+    // backups" and a row.
     const ui: number[] = [];
     const uiWall: number[] = [];
     const RUNS = Number(process.env.LIFEBOAT_BENCH_RUNS ?? 5);
@@ -270,18 +288,23 @@ async function main() {
       cli.push(performance.now() - c0);
       const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
       const p = await ctx.newPage();
+      const cdp = await ctx.newCDPSession(p);
       const link = await web.link('backups'); // minted before the clock starts
       await quiet();
       const t0 = performance.now();
-      await p.goto(link);
+      // Until the screen's mark, the driver runs nothing in the page: Playwright's locators and
+      // evaluate() first inject its own script there (20–50 ms on the page's main thread, seen in
+      // the profiler's task list right before the app's first render), so the page is watched with
+      // bare CDP evaluations of one expression instead, and checked with locators afterwards.
+      await p.goto(link, { waitUntil: 'commit' });
+      const rendered = await markSeen(cdp, 'lifeboat:backups-rendered', 60_000);
+      uiWall.push(performance.now() - t0);
+      ui.push(rendered);
       await p
         .getByTestId('backup-count')
         .filter({ hasText: `${(total + 1).toLocaleString('en-US')} of ${(total + 1).toLocaleString('en-US')}` })
-        .waitFor({ timeout: 60_000 });
+        .waitFor({ timeout: 10_000 });
       await p.locator('[data-testid="backup-row"]').first().waitFor();
-      uiWall.push(performance.now() - t0);
-      await p.waitForFunction(() => performance.getEntriesByName('lifeboat:backups-rendered').length > 0, undefined, { timeout: 10_000 });
-      ui.push(await p.evaluate(() => performance.getEntriesByName('lifeboat:backups-rendered')[0]!.startTime));
       await ctx.close();
     }
     // Warm: the app is running (its store fed by the watch) and the operator opens the Backups screen.
@@ -304,7 +327,7 @@ async function main() {
       `   Lifeboat, fresh page at #/backups, navigation start → all rows in the store and painted: median ${median(ui).toFixed(0)} ms (${ui.map((x) => x.toFixed(0)).join(', ')})`,
     );
     console.log(
-      `   (the same seen from the test driver, goto → "N of N" and a row found: median ${median(uiWall).toFixed(0)} ms (${uiWall.map((x) => x.toFixed(0)).join(', ')}))`,
+      `   (the same seen from the test driver, goto → the mark seen, polled every 20 ms; "N of N" and a row checked after: median ${median(uiWall).toFixed(0)} ms (${uiWall.map((x) => x.toFixed(0)).join(', ')}))`,
     );
     console.log(`   ratio Lifeboat (cold page load) / velero = ${(median(ui) / median(cli)).toFixed(2)}× (goal ≤ 0.5×)`);
     console.log(`   Lifeboat running, Backups screen opened: median ${median(warm).toFixed(0)} ms → ratio ${(median(warm) / median(cli)).toFixed(2)}×`);

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { readLabState, repoRoot } from '../lab/state.js';
 import { chromiumLaunchOptions } from '../e2e/playwright.config.js';
 import { buildRenderer } from '../e2e/server.js';
-import { startWeb } from './backups-bench.js';
+import { markSeen, startWeb } from './backups-bench.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 
@@ -175,6 +175,7 @@ function printTasks(events: TraceEvent[]) {
 async function coldLoad(browser: Browser, url: string, modOf: (url: string, line: number) => string): Promise<void> {
   const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const page: Page = await ctx.newPage();
+  const watch = await ctx.newCDPSession(page);
   const cdp = process.env.CPUPROFILE ? await ctx.newCDPSession(page) : undefined;
   if (cdp) {
     await cdp.send('Profiler.enable');
@@ -184,8 +185,9 @@ async function coldLoad(browser: Browser, url: string, modOf: (url: string, line
   if (process.env.TRACE)
     await browser.startTracing(page, { categories: ['devtools.timeline', 'v8.execute', 'blink.user_timing', 'disabled-by-default-devtools.timeline'] });
   const t0 = Date.now();
-  await page.goto(url);
-  await page.waitForFunction(() => performance.getEntriesByName('lifeboat:backups-rendered').length > 0, undefined, { timeout: 60_000, polling: 'raf' });
+  // As in backups-bench.ts: nothing of Playwright's runs in the page until the mark is set.
+  await page.goto(url, { waitUntil: 'commit' });
+  await markSeen(watch, 'lifeboat:backups-rendered', 60_000);
   const wall = Date.now() - t0;
   const trace = process.env.TRACE ? await browser.stopTracing() : undefined;
   if (cdp) printProfile(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile, modOf);
