@@ -17,7 +17,9 @@ export const SESSION_MAX_BODY = 1024;
 /** Launch codes not yet used or expired; minting more drops the oldest. */
 const MAX_LIVE_CODES = 64;
 
-const SessionInput = z.object({ code: z.string().min(1).max(256).optional() }).strict();
+/** Launch codes are 32 base64url characters; anything much longer is not one. */
+const MAX_CODE_LENGTH = 256;
+const SessionInput = z.object({ code: z.string().min(1).max(MAX_CODE_LENGTH).optional() }).strict();
 const LinkInput = z.object({}).strict();
 
 export const LINK_REFUSED: ApiErrorData = {
@@ -118,7 +120,7 @@ const sessionCookie = (site: SessionSite) => `${site.cookieName}=${site.token}; 
  */
 export function launchRedirect(site: SessionSite, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
   const code = url.searchParams.get(LAUNCH_CODE_QUERY);
-  if (!code || code.length > 256 || req.method !== 'GET') return false;
+  if (!code || code.length > MAX_CODE_LENGTH || req.method !== 'GET') return false;
   const mode = req.headers['sec-fetch-mode'];
   if (mode !== undefined && mode !== 'navigate') return false;
   if (req.headers.purpose === 'prefetch' || req.headers['sec-purpose'] !== undefined) return false;

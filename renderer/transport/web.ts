@@ -8,14 +8,15 @@
  * first call of one is a GET that takes the preloaded answer, without waiting for the session
  * check; if that GET fails, the call is made again as a POST once the session is settled.
  */
-const isEmptyInput = (input: unknown) => input === undefined || (typeof input === 'object' && input !== null && Object.keys(input).length === 0);
-
 import { LifeboatError } from '../../electron/api/errors.js';
 import { EVENTS_PATH, PRELOADED_METHODS } from '../../electron/transport/protocol.js';
 import { createEventStream, type EventSourceFactory } from './eventStream.js';
 import { EventHub, Listeners } from './listeners.js';
 import type { ApiClient, LinkState } from './types.js';
 import { getCall, postCall, signIn, type Http } from './webHttp.js';
+
+/** `{}` or nothing: the only input a preloaded read (a GET) can carry. */
+const isEmptyInput = (input: unknown) => input === undefined || (typeof input === 'object' && input !== null && Object.keys(input).length === 0);
 
 export interface WebClientOptions {
   /** Origin (and path) the page was served from, e.g. `http://127.0.0.1:4123/`. */

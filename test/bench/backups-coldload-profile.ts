@@ -109,7 +109,6 @@ interface TraceEvent {
 
 /** The main thread's time by kind between navigation start and the rendered mark. */
 function printTrace(events: TraceEvent[]) {
-  if (process.env.TASKS) printTasks(events);
   const marks = events.filter((e) => e.name === 'lifeboat:backups-rendered');
   const mark = marks[marks.length - 1];
   if (!mark?.args?.data?.startTime) return console.log('  (no rendered mark in the trace)');
@@ -117,6 +116,7 @@ function printTrace(events: TraceEvent[]) {
   const xs = events
     .filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur && e.ts >= t0 && e.ts < mark.ts)
     .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  if (process.env.TASKS) printTasks(xs, t0);
   const kinds: Array<[string, RegExp]> = [
     ['script', /^(v8\.evaluateModule|v8\.callFunction|FunctionCall|EvaluateScript|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch)$/],
     ['gc', /^(MinorGC|MajorGC)$/],
@@ -152,12 +152,8 @@ function printTrace(events: TraceEvent[]) {
   );
 }
 
-/** TASKS=1: every main-thread task of 5 ms or more before the rendered mark, with what took most of it. */
-function printTasks(events: TraceEvent[]) {
-  const mark = events.filter((e) => e.name === 'lifeboat:backups-rendered').pop();
-  if (!mark?.args?.data?.startTime) return;
-  const t0 = mark.ts - mark.args.data.startTime * 1000;
-  const main = events.filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur && e.ts >= t0 && e.ts < mark.ts);
+/** TASKS=1: every main-thread task of 5 ms or more in `main` (events from t0, in µs), with what took most of it. */
+function printTasks(main: TraceEvent[], t0: number) {
   const label = (e: TraceEvent) => {
     const d = (e.args as { data?: { url?: string; functionName?: string; type?: string } } | undefined)?.data;
     return e.name + (d?.url ? ` ${d.url.replace(/^.*\//, '')}` : '') + (d?.functionName ? ` ${d.functionName}` : '') + (d?.type ? ` ${d.type}` : '');
@@ -175,9 +171,8 @@ function printTasks(events: TraceEvent[]) {
 async function coldLoad(browser: Browser, url: string, modOf: (url: string, line: number) => string): Promise<void> {
   const ctx = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const page: Page = await ctx.newPage();
-  const watch = await ctx.newCDPSession(page);
-  const cdp = process.env.CPUPROFILE ? await ctx.newCDPSession(page) : undefined;
-  if (cdp) {
+  const cdp = await ctx.newCDPSession(page);
+  if (process.env.CPUPROFILE) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
     await cdp.send('Profiler.start');
@@ -187,10 +182,10 @@ async function coldLoad(browser: Browser, url: string, modOf: (url: string, line
   const t0 = Date.now();
   // As in backups-bench.ts: nothing of Playwright's runs in the page until the mark is set.
   await page.goto(url, { waitUntil: 'commit' });
-  await markSeen(watch, 'lifeboat:backups-rendered', 60_000);
+  await markSeen(cdp, 'lifeboat:backups-rendered', 60_000);
   const wall = Date.now() - t0;
   const trace = process.env.TRACE ? await browser.stopTracing() : undefined;
-  if (cdp) printProfile(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile, modOf);
+  if (process.env.CPUPROFILE) printProfile(((await cdp.send('Profiler.stop')) as { profile: CpuProfile }).profile, modOf);
   // A string, not a function: tsx's helpers (__name) do not exist in the page.
   const t = await page.evaluate(`(() => {
     const nav = performance.getEntriesByType('navigation')[0];

@@ -49,6 +49,9 @@ export interface LabOptions {
 export const KUBERNETES_VERSION = 'v1.36.3';
 const toolCache = () => process.env.LIFEBOAT_LAB_CACHE ?? join(homedir(), '.cache', 'lifeboat-lab');
 
+/** The shared lab's port base, when neither the caller nor LIFEBOAT_LAB_PORT_BASE names one. */
+export const SHARED_LAB_PORT_BASE = 26000;
+
 /**
  * A lab's ports: base+250 … base+901, plus the kubelet's pod ports from base+750 upwards (one pair per
  * Velero server start). Labs that run at the same time need bases at least 1000 apart, and every
@@ -59,9 +62,6 @@ const toolCache = () => process.env.LIFEBOAT_LAB_CACHE ?? join(homedir(), '.cach
  * kotsadm-real.test.ts, 21000: faults.test.ts, 22000: test/e2e/demo-guide.spec.ts, 23000–31000: the
  * other integration suites and the shared lab at 26000).
  */
-/** The shared lab's port base, when neither the caller nor LIFEBOAT_LAB_PORT_BASE names one. */
-export const SHARED_LAB_PORT_BASE = 26000;
-
 export function ports(base: number) {
   return {
     apiserver: base + 443,
