@@ -1,4 +1,4 @@
-/** Mantine's notifications with their styles, as one chunk that start.tsx loads after the first paint. */
+/** Mantine's notifications, as one chunk that start.tsx loads after the first paint (their styles go into the window's one stylesheet). */
 import '@mantine/notifications/styles.css';
 
 export { Notifications, notifications } from '@mantine/notifications';

@@ -13,8 +13,9 @@ import { loadScreen, prefetchScreens } from './screenLoaders.js';
 import { StoreProvider, connectStore, createLifeboatStore, loadAll, useLifeboat, whenBackupsLoaded, type ErrorView, type StoreDeps } from './store/index.js';
 import { theme } from './theme.js';
 
-// Notifications (Mantine's component, its styles and transitions) are not needed for the first
-// paint: their chunk loads after it, or at once when something has to be said before that.
+// Notifications (Mantine's component and its transitions) are not needed for the first paint:
+// their chunk loads after it, or at once when something has to be said before that. (Their
+// styles are in the one stylesheet index.html links: vite.config.ts.)
 let notificationsModule: Promise<typeof import('./notifications.js')> | undefined;
 const loadNotifications = () => (notificationsModule ??= import('./notifications.js'));
 /** Set while the notifications area waits for idle time; a notification to show mounts it at once. */
@@ -47,8 +48,8 @@ function LazyNotifications() {
       );
     };
     mountNotificationsNow = mount;
-    // When the window is idle after the first paint: its stylesheet would otherwise restyle the
-    // page just before that paint. (A notification raised before then mounts it at once: see notify.)
+    // When the window is idle after the first paint: mounting it (a portal, a store, transitions)
+    // is work that paint does not need. (A notification raised before then mounts it at once: see notify.)
     const idle = typeof window.requestIdleCallback === 'function' ? window.requestIdleCallback(mount, { timeout: 2000 }) : undefined;
     const timer = idle === undefined ? setTimeout(mount, 300) : undefined;
     return () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { BackupSchedule, BackupSummary } from '../../electron/api/contract.js';
 import { LifeboatError } from '../../electron/api/errors.js';
 import type { ApiClient } from '../api.js';
+import { encodeBackupRows } from '../../electron/api/backupRows.js';
+import { startEarly } from '../early.js';
 import { applyDelta, createBackupsSlice, readinessUnknown } from './backups.js';
 import type { LifeboatState, SetState } from './types.js';
 
@@ -39,6 +41,22 @@ describe('backups slice actions', () => {
     state = { ...state, ...createBackupsSlice(set, () => state, { api }) };
     return () => state;
   }
+
+  it('takes the list the window decoded early (renderer/client.ts) once; later loads ask and decode the compact rows', async () => {
+    const calls: string[] = [];
+    const state = slice(async (method) => {
+      calls.push(method);
+      return encodeBackupRows([b('later')]);
+    });
+    startEarly('backups.rows', async () => [b('early')]);
+    await state().loadBackups();
+    expect([...state().backupsByName.keys()]).toEqual(['early']);
+    expect(calls).toEqual([]);
+    await state().loadBackups();
+    expect([...state().backupsByName.keys()]).toEqual(['later']);
+    expect(state().backupsByName.get('later')).toEqual(b('later'));
+    expect(calls).toEqual(['backups.rows']);
+  });
 
   it('says why readiness is unknown when it cannot be read', () => {
     const r = readinessUnknown(new LifeboatError('NOT_CONNECTED', 'No cluster.', 'Connect first.'));

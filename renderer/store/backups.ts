@@ -14,7 +14,7 @@ import type {
   MethodInput,
 } from '../../electron/api/contract.js';
 import type { ApiClient } from '../api.js';
-import { decodeBackupRows, type BackupRowsWire } from '../../electron/api/backupRows.js';
+import { decodeBackupRows } from '../../electron/api/backupRows.js';
 import { takeEarly } from '../early.js';
 import { toErrorView } from './errors.js';
 import type { ErrorView, GetState, SetState, StoreDeps } from './types.js';
@@ -121,9 +121,9 @@ function listActions(
     setBackupIncludeRegistry: (v) => set({ backupIncludeRegistry: v }),
     async loadBackups() {
       try {
-        const wire = (await takeEarly<BackupRowsWire>('backups.rows')) ?? (await api.call('backups.rows', {}));
-        performance.mark?.('lifeboat:backups-list-received');
-        const list = decodeBackupRows(wire);
+        // The window's first read was sent and decoded early (renderer/client.ts); later reads ask.
+        const early = takeEarly<BackupSummary[]>('backups.rows');
+        const list = early ? await early : decodeBackupRows(await api.call('backups.rows', {}));
         set({ backupsByName: applyDelta(new Map(), { upserted: list, removed: [], reset: true }), backupsLoaded: true, backupsError: null });
         performance.mark?.('lifeboat:backups-list-stored');
       } catch (err) {

@@ -15,6 +15,10 @@
  *   TRACE=1            also the renderer main thread's time by kind (script, style, layout, paint,
  *                      GC, other tasks) between navigation start and the rendered mark (a Chrome trace)
  *   TASKS=1            with TRACE: each main-thread task of 5 ms or more, and what took most of it
+ *   SELF=1             with TRACE: the main thread's self time by trace event (RunTask's own is the
+ *                      browser's work outside scripts, style and layout: loading, IPC, commit)
+ *   LAYOUTS=1          with TRACE: each style, layout and stylesheet parse over 1 ms (element and
+ *                      object counts: how much of the page each one covered)
  *   CPUPROFILE=1       also a JS CPU profile: the hottest functions, and (on an unminified build)
  *                      the time per React component rendered and per effect, by source module
  */
@@ -117,6 +121,8 @@ function printTrace(events: TraceEvent[]) {
     .filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.dur && e.ts >= t0 && e.ts < mark.ts)
     .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   if (process.env.TASKS) printTasks(xs, t0);
+  if (process.env.SELF) printSelfTimes(xs);
+  if (process.env.LAYOUTS) printStyleAndLayout(xs, t0);
   const kinds: Array<[string, RegExp]> = [
     ['script', /^(v8\.evaluateModule|v8\.callFunction|FunctionCall|EvaluateScript|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch)$/],
     ['gc', /^(MinorGC|MajorGC)$/],
@@ -150,6 +156,27 @@ function printTrace(events: TraceEvent[]) {
       .map(([k, v]) => `${k} ${ms(v)}`)
       .join(', ')}, other tasks ${ms(busy - known)}`,
   );
+}
+
+/** SELF=1: the main thread's self time (an event's duration less its children's) by event name. */
+function printSelfTimes(main: TraceEvent[]) {
+  const selfBy = new Map<string, number>();
+  const stack: Array<{ end: number; name: string }> = [];
+  for (const e of main) {
+    while (stack.length && stack[stack.length - 1]!.end <= e.ts) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (parent) selfBy.set(parent.name, (selfBy.get(parent.name) ?? 0) - Math.min(e.dur!, parent.end - e.ts));
+    selfBy.set(e.name, (selfBy.get(e.name) ?? 0) + e.dur!);
+    stack.push({ end: e.ts + e.dur!, name: e.name });
+  }
+  const top = [...selfBy].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  console.log(`  self time by event: ${top.map(([k, v]) => `${k} ${Math.round(v / 1000)}`).join(', ')}`);
+}
+
+/** LAYOUTS=1: each style recalculation, layout and stylesheet parse over 1 ms, with what it covered. */
+function printStyleAndLayout(main: TraceEvent[], t0: number) {
+  for (const e of main.filter((x) => /^(Layout|UpdateLayoutTree|ParseAuthorStyleSheet)$/.test(x.name) && x.dur! > 1000))
+    console.log(`    ${Math.round((e.ts - t0) / 1000)}+${Math.round(e.dur! / 1000)} ms: ${e.name} ${JSON.stringify(e.args).slice(0, 300)}`);
 }
 
 /** TASKS=1: every main-thread task of 5 ms or more in `main` (events from t0, in µs), with what took most of it. */
