@@ -22,8 +22,15 @@ export type AnyListener = (event: EventName, payload: unknown) => void;
 
 export class EventBus {
   private readonly listeners = new Set<AnyListener>();
+  private count = 0;
+
+  /** How many events were published so far: a reader compares it to tell whether it missed one (transport/protocol.ts EVENT_SEQ_HEADER). */
+  get published(): number {
+    return this.count;
+  }
 
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.count += 1;
     // a broken listener (e.g. a closed SSE stream) must not stop the others
     callEach(this.listeners, event, payload);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LifeboatError } from '../electron/api/errors.js';
-import type { PreloadBridge } from '../electron/transport/protocol.js';
-import { createBridgeClient, createWebClient, defaultBackoff, takeLaunchCode, type EventSourceLike, type LinkState } from './api.js';
+import { EVENT_SEQ_HEADER, STREAM_OPENED_EVENT, type PreloadBridge } from '../electron/transport/protocol.js';
+import { createBridgeClient, createWebClient, defaultBackoff, takeLaunchCode, type EventSourceLike, type LinkState, type StreamOpened } from './api.js';
 
 class FakeEventSource implements EventSourceLike {
   static made: FakeEventSource[] = [];
@@ -222,7 +222,9 @@ describe('web client: events', () => {
     const first = es();
     first.onopen?.({});
     expect(states.at(-1)).toEqual({ status: 'open' });
-    // The first open resyncs too: calls began before the stream, and a change in between is otherwise lost.
+    // The notice comes with the stream's first message, which says where its events begin.
+    expect(resync).not.toHaveBeenCalled();
+    first.fire(STREAM_OPENED_EVENT, { seq: 0 });
     expect(resync).toHaveBeenCalledTimes(1);
 
     first.onerror?.({});
@@ -240,8 +242,38 @@ describe('web client: events', () => {
 
     timers.at(-1)!.cb();
     es().onopen?.({});
+    es().fire(STREAM_OPENED_EVENT, { seq: 7 });
     expect(states.at(-1)).toEqual({ status: 'open' });
     expect(resync).toHaveBeenCalledTimes(2);
+    expect(resync.mock.calls[1]![0].missedEvents()).toBe(true); // after a drop, always
+  });
+
+  it("the first open says events were missed only when a reply was read before the stream's first event count", async () => {
+    const replies: Array<string | null> = [];
+    const counted = async () => {
+      const seq = replies.shift();
+      return new Response(JSON.stringify({ ok: true, result: {} }), {
+        status: 200,
+        headers: { 'content-type': 'application/json', ...(seq === null || seq === undefined ? {} : { [EVENT_SEQ_HEADER]: seq }) },
+      });
+    };
+    const opened = async (seqs: Array<string | null>, streamSeq: unknown) => {
+      const { client, es } = await setup(counted);
+      const notices: StreamOpened[] = [];
+      client.onResync((n) => notices.push(n));
+      replies.push(...seqs);
+      for (let i = 0; i < seqs.length; i++) await client.call('backups.list', {});
+      es().onopen?.({});
+      es().fire(STREAM_OPENED_EVENT, { seq: streamSeq });
+      return notices[0]!.missedEvents();
+    };
+    expect(await opened(['5', '5'], 5)).toBe(false); // nothing published between the reads and the stream
+    expect(await opened(['6'], 5)).toBe(false); // read after the stream began: its events come down the stream
+    expect(await opened([], 5)).toBe(false); // nothing read yet
+    expect(await opened(['5', '4'], 5)).toBe(true); // one read predates an event the stream will not bring
+    expect(await opened(['5', null], 5)).toBe(true); // a reply without a count: cannot tell
+    expect(await opened(['5', 'x'], 5)).toBe(true);
+    expect(await opened(['5'], 'five')).toBe(true); // an unreadable first message: cannot tell
   });
 
   it('stops retrying once closed', async () => {

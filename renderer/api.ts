@@ -18,7 +18,7 @@ import { takeLaunchCode } from './transport/launchCode.js';
 import type { ApiClient } from './transport/types.js';
 import { createWebClient } from './transport/web.js';
 
-export type { ApiClient, LinkState, SessionResult } from './transport/types.js';
+export type { ApiClient, LinkState, SessionResult, StreamOpened } from './transport/types.js';
 export type { EventSourceLike } from './transport/eventStream.js';
 export { asLifeboatError } from './transport/errors.js';
 export { createBridgeClient } from './transport/bridge.js';

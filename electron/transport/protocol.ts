@@ -9,7 +9,8 @@
  *   scripts load; such a GET must say `Sec-Fetch-Site: same-origin` (a GET carries no Origin and
  *   needs no CORS preflight, so that header is what tells the page's own fetch from another site's).
  * - Events: `GET /api/events` as server-sent events (the cookie again); each message has
- *   `event: <event name>` and `data: <JSON payload>`.
+ *   `event: <event name>` and `data: <JSON payload>`; the first is STREAM_OPENED_EVENT, and each
+ *   API reply has an EVENT_SEQ_HEADER, so the window can tell whether it missed an event.
  * - Signing in: web mode opens (and prints) `http://127.0.0.1:<port>/?code=<launch code>`. A
  *   launch code works once, within LAUNCH_CODE_TTL_MS. Opening the link trades it for the session
  *   cookie (`lifeboat_<port>`: HttpOnly, SameSite=Strict) in a 303 redirect to the same address
@@ -35,6 +36,18 @@ export const SESSION_LINK_PATH = '/api/session/link';
  * signed-in index.html preloads them (renderer/transport/web.ts uses the preloaded answer).
  */
 export const PRELOADED_METHODS: readonly string[] = ['backups.rows'];
+
+/**
+ * Whether the window may have missed an event between its reads and the event stream. The bus
+ * counts the events it publishes (electron/events.ts); every API reply says the count when its
+ * request arrived (this header), and the stream's first message (STREAM_OPENED_EVENT, data
+ * `{"seq": n}`) the count when it began. A reply with a lower count was read before events the
+ * stream will not bring; when no reply is, the window's reads and the stream leave no gap, and
+ * the window need not read everything a second time when the stream first opens.
+ */
+export const EVENT_SEQ_HEADER = 'x-lifeboat-event-seq';
+/** The event stream's first message (a name no contract event can have: contract names have no colon). */
+export const STREAM_OPENED_EVENT = 'lifeboat:stream-opened';
 
 /** The query parameter of a launch link that carries its single-use code. */
 export const LAUNCH_CODE_QUERY = 'code';

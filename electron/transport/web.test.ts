@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../app';
 import { EventBus } from '../events';
+import { EVENT_SEQ_HEADER, STREAM_OPENED_EVENT } from './protocol';
 import { CSP, startWebServer, type WebServer } from './web';
 
 let app: App;
@@ -240,6 +241,28 @@ describe('web transport', () => {
     let text = '';
     while (!text.includes('\n\n') || !text.includes('cluster.changed')) text += new TextDecoder().decode((await reader.read()).value);
     expect(text).toContain('event: cluster.changed\ndata: {"state":"connecting"');
+    ctl.abort();
+  });
+
+  it('says how many events the bus had published: each reply when its request came, the stream first thing', async () => {
+    const count = () => app.bus.published;
+    const before = count();
+    const post = await fetch(`${web.origin}/api/app.info`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    expect(post.headers.get(EVENT_SEQ_HEADER)).toBe(String(before));
+    app.bus.emit('cluster.changed', { state: 'connecting', contexts: [], permissions: [], missingPermissions: [] });
+    expect(count()).toBe(before + 1);
+    const bad = await fetch(`${web.origin}/api/backups.detail`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    expect(bad.status).toBe(400); // an error reply is a read too
+    expect(bad.headers.get(EVENT_SEQ_HEADER)).toBe(String(before + 1));
+    const get = await raw('/api/backups.rows', { host: `127.0.0.1:${web.port}`, cookie, 'sec-fetch-site': 'same-origin' });
+    expect(get.headers[EVENT_SEQ_HEADER]).toBe(String(before + 1));
+
+    const ctl = new AbortController();
+    const res = await fetch(`${web.origin}/api/events`, { headers: { cookie }, signal: ctl.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes(STREAM_OPENED_EVENT) || !text.endsWith('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain(`event: ${STREAM_OPENED_EVENT}\ndata: {"seq":${before + 1}}\n\n`);
     ctl.abort();
   });
 

@@ -36,6 +36,7 @@ import { dispatch, type Handlers } from './dispatch.js';
 import {
   API_PREFIX,
   EVENTS_PATH,
+  EVENT_SEQ_HEADER,
   LAUNCH_CODE_QUERY,
   LAUNCH_CODE_TTL_MS,
   PRELOADED_METHODS,
@@ -150,8 +151,14 @@ async function preloadRoute(site: Site, req: IncomingMessage, res: ServerRespons
       hint: `Call it with POST ${API_PREFIX}${method} and a JSON body instead.`,
     });
   if (!site.signedIn(req)) return fail(res, NO_SESSION);
-  const reply = await dispatch(site.opts.handlers, method, {});
-  return reply.ok ? send(res, 200, reply) : fail(res, reply.error);
+  return answer(site, res, method, {});
+}
+
+/** Dispatch, and reply with the bus's event count from before the handler read anything (protocol.ts EVENT_SEQ_HEADER). */
+async function answer(site: Site, res: ServerResponse, method: string, input: unknown): Promise<void> {
+  const seq = { [EVENT_SEQ_HEADER]: String(site.opts.bus.published) };
+  const reply = await dispatch(site.opts.handlers, method, input);
+  return reply.ok ? send(res, 200, reply, seq) : fail(res, reply.error, seq);
 }
 
 /** `POST /api/<method>`: the session cookie, a JSON body, then dispatch. */
@@ -164,8 +171,7 @@ async function apiRoute(site: Site, req: IncomingMessage, res: ServerResponse, p
   const body = await readJson(req, res, site.maxBody);
   if (!body) return;
   if (method === null) return fail(res, BAD_METHOD_NAME);
-  const reply = await dispatch(site.opts.handlers, method, body.input);
-  return reply.ok ? send(res, 200, reply) : fail(res, reply.error);
+  return answer(site, res, method, body.input);
 }
 
 /** What index.html gets, signed in: the browser fetches the preloaded reads beside the scripts. */

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../events';
+import { STREAM_OPENED_EVENT } from './protocol';
 import { streamEvents } from './webEvents';
 
 afterEach(() => vi.useRealTimers());
@@ -24,22 +25,25 @@ describe('web event stream', () => {
   it('streams every bus event with a heartbeat, and lets go when the request closes', () => {
     vi.useFakeTimers();
     const bus = new EventBus();
+    bus.emit('cluster.changed', undefined as never); // before the stream: counted, not sent
     const streams = new Set<ServerResponse>();
     const req = new EventEmitter() as IncomingMessage;
     const res = fakeResponse();
     streamEvents(req, res as unknown as ServerResponse, bus, streams, 1000);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-    expect(res.written).toEqual([': connected\nretry: 2000\n\n']);
+    // First thing, how many events were published before it: every later one comes down this stream.
+    expect(res.written).toEqual([': connected\nretry: 2000\n\n', `event: ${STREAM_OPENED_EVENT}\ndata: {"seq":1}\n\n`]);
     expect(streams.size).toBe(1);
     bus.emit('cluster.changed', undefined as never);
-    expect(res.written[1]).toBe('event: cluster.changed\ndata: null\n\n');
+    expect(res.written[2]).toBe('event: cluster.changed\ndata: null\n\n');
+    expect(bus.published).toBe(2);
     vi.advanceTimersByTime(1000);
-    expect(res.written[2]).toBe(': keep-alive\n\n');
+    expect(res.written[3]).toBe(': keep-alive\n\n');
     req.emit('close');
     expect(streams.size).toBe(0);
     expect(bus.size).toBe(0);
     vi.advanceTimersByTime(5000);
-    expect(res.written).toHaveLength(3);
+    expect(res.written).toHaveLength(4);
   });
 });

@@ -34,8 +34,8 @@ export function send(res: ServerResponse, status: number, body: Reply<unknown>, 
   res.end(text);
 }
 
-export function fail(res: ServerResponse, error: ApiErrorData): void {
-  send(res, httpStatusOf(error.code), { ok: false, error });
+export function fail(res: ServerResponse, error: ApiErrorData, extra: Record<string, string> = {}): void {
+  send(res, httpStatusOf(error.code), { ok: false, error }, extra);
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {

@@ -85,16 +85,18 @@ export function connectStore(store: LifeboatStore, deps: StoreDeps): () => void 
     ...subscribeBackups(api, store.setState, store.getState),
     ...subscribeRestore(api, store.setState, store.getState),
     ...subscribeSetup(api, store.setState),
-    api.onResync(() => {
+    api.onResync((stream) => {
       const first = !opened;
       opened = true;
       const pending = first ? loading.get(store) : undefined;
-      if (!pending) return void loadAll(store);
+      if (!pending) return void (stream.missedEvents() && loadAll(store));
       // The stream first opens while the window's first load is still in flight (both start once
       // signed in): re-reading everything then would fetch the backup list a second time while the
-      // first screen is being drawn from the first copy, and make that screen wait for it. The
-      // re-read still happens, once that load is in and the window has drawn it.
-      const reload = () => afterPaint(() => void loadAll(store));
+      // first screen is being drawn from the first copy, and make that screen wait for it. Once
+      // that load is in, the stream says whether it can have missed anything (nothing happened
+      // between the reads and the stream: the usual case, no second read) and, if so, the window
+      // reads again once it has drawn the first copy.
+      const reload = () => stream.missedEvents() && afterPaint(() => void loadAll(store));
       void pending.then(reload, reload);
     }),
   ];

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus, EventName, JournalEntry, MethodName, ToolOutputLine } from '../../electron/api/contract.js';
 import { LifeboatError } from '../../electron/api/errors.js';
-import type { ApiClient, LinkState } from '../api.js';
+import type { ApiClient, LinkState, StreamOpened } from '../api.js';
 import { appendLine, mergeEntries, mergeOutput, upsertEntry } from './activity.js';
 import { connectStore, createLifeboatStore, loadAll } from './create.js';
 import { COLOR_SCHEME_KEY } from './ui.js';
@@ -64,7 +64,7 @@ describe('activity reducers', () => {
 function fakeApi(handlers: Partial<Record<MethodName, (input: unknown) => unknown>>) {
   const subs = new Map<string, ((p: unknown) => void)[]>();
   const linkSubs: ((s: LinkState) => void)[] = [];
-  const resyncSubs: (() => void)[] = [];
+  const resyncSubs: ((opened: StreamOpened) => void)[] = [];
   const api: ApiClient = {
     transport: 'web',
     session: Promise.resolve({ ok: true }),
@@ -96,7 +96,9 @@ function fakeApi(handlers: Partial<Record<MethodName, (input: unknown) => unknow
     api,
     fire: (event: EventName, payload: unknown) => (subs.get(event) ?? []).forEach((cb) => cb(payload)),
     link: (s: LinkState) => linkSubs.forEach((cb) => cb(s)),
-    resync: () => resyncSubs.forEach((cb) => cb()),
+    /** The stream (re)opened; `missed`: whether the reads so far may lack an event (asked when the store wants to know). */
+    resync: (missed: boolean | (() => boolean) = true) =>
+      resyncSubs.forEach((cb) => cb({ missedEvents: typeof missed === 'function' ? missed : () => missed })),
   };
 }
 
@@ -259,6 +261,28 @@ describe('store', () => {
     await vi.waitFor(() => expect(status).toHaveBeenCalledTimes(2));
     f.resync(); // a reconnect: events may have been missed, read again now
     await vi.waitFor(() => expect(status).toHaveBeenCalledTimes(3));
+  });
+
+  it("the stream's first open reads nothing again when it says no event can have been missed", async () => {
+    let answer: (c: ClusterStatus) => void = () => {};
+    const status = vi.fn(() => (status.mock.calls.length === 1 ? new Promise<ClusterStatus>((r) => (answer = r)) : connected));
+    const f = fakeApi({ 'cluster.status': status, 'cluster.kubeconfigs': () => [], 'environment.get': () => null, 'activity.list': () => [] });
+    const store = createLifeboatStore({ api: f.api });
+    connectStore(store, { api: f.api });
+    const first = loadAll(store);
+    let asked = 0;
+    f.resync(() => {
+      asked += 1;
+      return false;
+    });
+    answer(connected);
+    await first;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(asked).toBe(1); // asked once the first load was in, not before
+    expect(status).toHaveBeenCalledTimes(1);
+    f.resync(false); // opened again with nothing missed (and no load in flight): nothing to read either
+    await new Promise((r) => setTimeout(r, 20));
+    expect(status).toHaveBeenCalledTimes(1);
   });
 
   it('persists the colour scheme choice and reads it back', () => {

@@ -3,6 +3,7 @@
  * hub, and on a drop takes over from EventSource's own retry so the link state and the backoff
  * are the client's to show.
  */
+import { STREAM_OPENED_EVENT } from '../../electron/transport/protocol.js';
 import type { EventHub } from './listeners.js';
 import type { LinkState } from './types.js';
 
@@ -25,8 +26,11 @@ export interface EventStreamOptions {
   clearTimer: (handle: unknown) => void;
   /** The link opened or was lost. */
   onLink(state: LinkState): void;
-  /** The stream is open (the first time or again): events may have been missed. */
-  onOpen(): void;
+  /**
+   * The stream is open (the first time or again) and says how many events the server had
+   * published when it began (protocol.ts STREAM_OPENED_EVENT; null if that message is unreadable).
+   */
+  onOpen(seq: number | null): void;
 }
 
 export interface EventStream {
@@ -65,11 +69,21 @@ export function createEventStream(o: EventStreamOptions): EventStream {
       if (source !== es) return;
       attempt = 0;
       o.onLink({ status: 'open' });
-      // Calls start as soon as the session is there, the stream a moment later: a change published
-      // in between (detection finishing, say) would be missed for good, so the window reads the
-      // state again once the stream is open — the first time as after a reconnect.
-      o.onOpen();
     };
+    // Calls start as soon as the session is there, the stream a moment later: a change published
+    // in between (detection finishing, say) would be missed for good unless the window reads the
+    // state again. The stream's first message says from which event on it brings them all.
+    es.addEventListener(STREAM_OPENED_EVENT, (ev) => {
+      if (source !== es) return;
+      let seq: number | null = null;
+      try {
+        const d = JSON.parse(ev.data) as { seq?: unknown };
+        if (typeof d.seq === 'number' && Number.isSafeInteger(d.seq) && d.seq >= 0) seq = d.seq;
+      } catch {
+        // unreadable: treated as "cannot tell", so the window reads everything again
+      }
+      o.onOpen(seq);
+    });
     es.onerror = () => {
       if (source !== es) return;
       // Take over from EventSource's own retry so the state and the backoff are ours to show.

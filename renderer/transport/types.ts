@@ -12,6 +12,16 @@ export type LinkState =
 /** Whether this window may talk to Lifeboat, and if not, why (shown instead of the app). */
 export type SessionResult = { ok: true } | { ok: false; error: ApiErrorData };
 
+/** The event stream (re)opened. */
+export interface StreamOpened {
+  /**
+   * Whether a read answered so far may lack an event the stream will not bring: always after a
+   * drop; the first time, only when a reply was read before the stream began (or cannot tell).
+   * Ask once the reads in flight are in.
+   */
+  missedEvents(): boolean;
+}
+
 export interface ApiClient {
   readonly transport: 'electron' | 'web';
   /**
@@ -24,7 +34,11 @@ export interface ApiClient {
   subscribe<E extends EventName>(event: E, cb: (payload: EventPayload<E>) => void): () => void;
   /** Link-state changes; the callback also gets the current state at once. */
   onLink(cb: (state: LinkState) => void): () => void;
-  /** Called after the event stream comes back from a drop: events may have been missed, so reload. */
-  onResync(cb: () => void): () => void;
+  /**
+   * Called when the event stream opens (web mode; IPC cannot drop events): the first time, and
+   * after each drop. Whether the window's reads may have missed events, and so need reading again,
+   * is the notice's to say.
+   */
+  onResync(cb: (opened: StreamOpened) => void): () => void;
   close(): void;
 }

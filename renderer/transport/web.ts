@@ -12,7 +12,7 @@ import { LifeboatError } from '../../electron/api/errors.js';
 import { EVENTS_PATH, PRELOADED_METHODS } from '../../electron/transport/protocol.js';
 import { createEventStream, type EventSourceFactory } from './eventStream.js';
 import { EventHub, Listeners } from './listeners.js';
-import type { ApiClient, LinkState } from './types.js';
+import type { ApiClient, LinkState, StreamOpened } from './types.js';
 import { getCall, postCall, signIn, type Http } from './webHttp.js';
 
 /** `{}` or nothing: the only input a preloaded read (a GET) can carry. */
@@ -40,9 +40,20 @@ export function defaultBackoff(attempt: number): number {
 export function createWebClient(opts: WebClientOptions): ApiClient {
   const hub = new EventHub();
   const linkListeners = new Listeners<LinkState>();
-  const resyncListeners = new Listeners<void>();
+  const resyncListeners = new Listeners<StreamOpened>();
   let link: LinkState = { status: 'connecting' };
-  const http: Http = { fetch: opts.fetch, url: (path) => new URL(path.replace(/^\//, ''), opts.baseUrl).toString() };
+  // The lowest event count of any reply so far (protocol.ts EVENT_SEQ_HEADER), and whether one had none.
+  let oldestRead = Infinity;
+  let readUncounted = false;
+  let opens = 0;
+  const http: Http = {
+    fetch: opts.fetch,
+    url: (path) => new URL(path.replace(/^\//, ''), opts.baseUrl).toString(),
+    seen(seq) {
+      if (seq === null) readUncounted = true;
+      else oldestRead = Math.min(oldestRead, seq);
+    },
+  };
   const stream = createEventStream({
     url: http.url(EVENTS_PATH),
     eventSource: opts.eventSource,
@@ -55,7 +66,11 @@ export function createWebClient(opts: WebClientOptions): ApiClient {
       link = next;
       linkListeners.emit(next);
     },
-    onOpen: () => resyncListeners.emit(),
+    onOpen(seq) {
+      const first = opens++ === 0;
+      // After a drop, events were surely missed; the first time, only if a reply predates the stream.
+      resyncListeners.emit({ missedEvents: () => !first || seq === null || readUncounted || oldestRead < seq });
+    },
   });
 
   const session = signIn(http, opts.launchCode);

@@ -3,7 +3,7 @@
  * GET /api/<method> for the preloaded reads).
  */
 import { LifeboatError, type ApiErrorData } from '../../electron/api/errors.js';
-import { API_PREFIX, SESSION_PATH, type Reply } from '../../electron/transport/protocol.js';
+import { API_PREFIX, EVENT_SEQ_HEADER, SESSION_PATH, type Reply } from '../../electron/transport/protocol.js';
 import { isErrorData, unwrapReply } from './errors.js';
 import type { SessionResult } from './types.js';
 
@@ -22,6 +22,14 @@ const notSignedIn = (): ApiErrorData => ({
 export interface Http {
   fetch: typeof fetch;
   url(path: string): string;
+  /** Each API reply's event count (protocol.ts EVENT_SEQ_HEADER), null when it has none. */
+  seen?(seq: number | null): void;
+}
+
+/** The reply's event count, or null when it carries none that is valid. */
+function seqOf(res: Response): number | null {
+  const v = res.headers?.get(EVENT_SEQ_HEADER);
+  return v !== null && v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null;
 }
 
 const postJson = (http: Http, path: string, body: unknown) =>
@@ -52,7 +60,8 @@ export async function signIn(http: Http, launchCode: string | null): Promise<Ses
 }
 
 /** The result of an API reply, or its failure as a LifeboatError. */
-async function resultOf<T>(res: Response, method: string): Promise<T> {
+async function resultOf<T>(http: Http, res: Response, method: string): Promise<T> {
+  http.seen?.(seqOf(res));
   let body: unknown;
   try {
     body = await res.json();
@@ -75,7 +84,7 @@ export async function postCall<T>(http: Http, method: string, input: unknown): P
   } catch {
     throw LifeboatError.fromData(notAnswering());
   }
-  return resultOf<T>(res, method);
+  return resultOf<T>(http, res, method);
 }
 
 /**
@@ -90,5 +99,5 @@ export async function getCall<T>(http: Http, method: string): Promise<T> {
   } catch {
     throw LifeboatError.fromData(notAnswering());
   }
-  return resultOf<T>(res, method);
+  return resultOf<T>(http, res, method);
 }

@@ -16,6 +16,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { ClusterStatus, Environment, JournalEntry, MethodName, ToolOutputLine } from '../../electron/api/contract.js';
 import type { ApiErrorData } from '../../electron/api/errors.js';
+import { EVENT_SEQ_HEADER, STREAM_OPENED_EVENT } from '../../electron/transport/protocol.js';
 
 const root = resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
 const token = randomBytes(16).toString('hex');
@@ -148,7 +149,10 @@ const output: Record<string, ToolOutputLine[]> = {
 };
 
 const clients = new Set<ServerResponse>();
+/** Events published so far: the stream's first message and each reply say it, as the real server does. */
+let published = 0;
 function emit(event: string, payload: unknown) {
+  published += 1;
   for (const c of clients) c.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
 }
 
@@ -252,13 +256,15 @@ const server = createServer((req, res) => {
   if (url.pathname === '/api/events') {
     if (!signedIn(req.headers.cookie)) return void res.writeHead(401).end();
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    res.write(': hello\n\n');
+    res.write(`: hello\n\nevent: ${STREAM_OPENED_EVENT}\ndata: ${JSON.stringify({ seq: published })}\n\n`);
     clients.add(res);
     req.on('close', () => clients.delete(res));
     return;
   }
   if (url.pathname.startsWith('/api/')) {
-    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const seq = String(published);
+    const reply = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json', [EVENT_SEQ_HEADER]: seq }).end(JSON.stringify(body));
     const noSession = () =>
       reply(401, { ok: false, error: fail('UNAUTHORIZED', 'This page is not signed in to Lifeboat.', 'Open the link printed at start-up.') });
     let body = '';
