@@ -1,10 +1,11 @@
-import { ActionIcon, Badge, Box, Button, Card, Center, Code, Group, Text, Title, Tooltip, useComputedColorScheme } from '@mantine/core';
+import { ActionIcon, Badge, Box, Button, Card, Center, Code, Group, Text, Title, useComputedColorScheme } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { IconActivity, IconCloudUpload, IconDatabaseImport, IconHome, IconLifebuoy, IconMoon, IconPackages, IconSettings, IconSun } from '@tabler/icons-react';
-import { Component, Suspense, use, useEffect, useRef, useState, type ErrorInfo, type ReactNode } from 'react';
+import { Component, Suspense, use, useRef, type ErrorInfo, type ReactNode } from 'react';
 import classes from './App.module.css';
 import { ConnectionBanner } from './components/ConnectionBanner.js';
 import { DevOverridesBanner } from './components/DevOverridesBanner.js';
+import { IdleTooltip } from './components/IdleTooltip.js';
 import { hrefFor, screens, type ScreenId } from './routes.js';
 import { loadScreen } from './screenLoaders.js';
 import { useLifeboat } from './store/index.js';
@@ -70,30 +71,12 @@ class ScreenBoundary extends Component<{ id: ScreenId; children: ReactNode }, { 
   }
 }
 
-/**
- * The header's tooltips are mounted once the window is idle after the first paint: they only
- * matter on hover or focus, and each one costs the first render a floating-element setup.
- */
-function useIdle(): boolean {
-  const [idle, setIdle] = useState(false);
-  useEffect(() => {
-    if (typeof window.requestIdleCallback === 'function') {
-      const h = window.requestIdleCallback(() => setIdle(true), { timeout: 1000 });
-      return () => window.cancelIdleCallback(h);
-    }
-    const t = setTimeout(() => setIdle(true), 200);
-    return () => clearTimeout(t);
-  }, []);
-  return idle;
-}
-
+/** The header's tooltips wait for the window's first idle moment (IdleTooltip says why). */
 function HeaderTooltip({ label, children }: { label: string; children: React.ReactElement }) {
-  return useIdle() ? (
-    <Tooltip label={label} withArrow>
+  return (
+    <IdleTooltip label={label} withArrow>
       {children}
-    </Tooltip>
-  ) : (
-    children
+    </IdleTooltip>
   );
 }
 

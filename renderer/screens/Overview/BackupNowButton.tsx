@@ -2,6 +2,7 @@ import { Button, Checkbox, Group, Tooltip } from '@mantine/core';
 import { IconCloudUpload } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { IdleTooltip } from '../../components/IdleTooltip.js';
 import { useLifeboat } from '../../store/index.js';
 import { navigate } from '../../useRoute.js';
 
@@ -89,20 +90,22 @@ export function BackupNowButton({ stay = false }: { stay?: boolean }) {
     ) : (
       node
     );
+  // The reason and the warning are tooltips mounted after the first paint (IdleTooltip); the
+  // reason is also the wrapper's accessible name from the start.
   if (why && disabled) {
     return withBox(
-      <Tooltip label={why} multiline w={320} withArrow>
+      <IdleTooltip label={why} multiline w={320} withArrow>
         <span tabIndex={0} aria-label={`Back up now is unavailable: ${why}`}>
           {button}
         </span>
-      </Tooltip>,
+      </IdleTooltip>,
     );
   }
   return warning
     ? withBox(
-        <Tooltip label={`${warning.title}: ${warning.reason ?? ''}`} multiline w={320} withArrow>
+        <IdleTooltip label={`${warning.title}: ${warning.reason ?? ''}`} multiline w={320} withArrow>
           {button}
-        </Tooltip>,
+        </IdleTooltip>,
       )
     : withBox(button);
 }
