@@ -246,13 +246,19 @@ describe('store', () => {
     await vi.waitFor(() => expect(status).toHaveBeenCalledTimes(1));
   });
 
-  it("the stream's first open during the first load re-reads once that load is in, not beside it; later opens re-read at once", async () => {
-    let answer: (c: ClusterStatus) => void = () => {};
-    const status = vi.fn(() => (status.mock.calls.length === 1 ? new Promise<ClusterStatus>((r) => (answer = r)) : connected));
+  /** A connected store whose first load is in flight: its cluster.status waits for `answer`; later ones answer at once. */
+  function firstLoadInFlight() {
+    let settle: (c: ClusterStatus) => void = () => {};
+    const status = vi.fn(() => (status.mock.calls.length === 1 ? new Promise<ClusterStatus>((r) => (settle = r)) : connected));
     const f = fakeApi({ 'cluster.status': status, 'cluster.kubeconfigs': () => [], 'environment.get': () => null, 'activity.list': () => [] });
     const store = createLifeboatStore({ api: f.api });
     connectStore(store, { api: f.api });
     const first = loadAll(store);
+    return { f, status, answer: (c: ClusterStatus) => settle(c), first };
+  }
+
+  it("the stream's first open during the first load re-reads once that load is in, not beside it; later opens re-read at once", async () => {
+    const { f, status, answer, first } = firstLoadInFlight();
     f.resync();
     await new Promise((r) => setTimeout(r, 20));
     expect(status).toHaveBeenCalledTimes(1); // the backup list (and the rest) are not asked for twice at once
@@ -264,12 +270,7 @@ describe('store', () => {
   });
 
   it("the stream's first open reads nothing again when it says no event can have been missed", async () => {
-    let answer: (c: ClusterStatus) => void = () => {};
-    const status = vi.fn(() => (status.mock.calls.length === 1 ? new Promise<ClusterStatus>((r) => (answer = r)) : connected));
-    const f = fakeApi({ 'cluster.status': status, 'cluster.kubeconfigs': () => [], 'environment.get': () => null, 'activity.list': () => [] });
-    const store = createLifeboatStore({ api: f.api });
-    connectStore(store, { api: f.api });
-    const first = loadAll(store);
+    const { f, status, answer, first } = firstLoadInFlight();
     let asked = 0;
     f.resync(() => {
       asked += 1;
